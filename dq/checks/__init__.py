@@ -1,0 +1,52 @@
+"""The check catalogue: every check declared once, like GBIF's OccurrenceIssue enum.
+
+A check is a SQL predicate over the enriched record table `e` (canonical columns plus the
+derived columns the engine adds: lat, lon, county, town, match_type, event_date_parsed, …)
+and an optional SQL expression for the suggested fix. Docs, the Rules page and the reports
+are generated from this list, so they cannot disagree with what runs.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from .. import standard
+
+DIMENSIONS = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates", "open_data"]
+DIMENSION_ZH = {"completeness": "完整度", "coordinates": "坐標", "taxonomy": "分類", "time": "時間",
+                "vocabulary": "詞彙", "duplicates": "重複", "open_data": "開放資料"}
+SEVERITIES = ["error", "warning", "info"]
+ALL_TABLES = (standard.OCCURRENCE, standard.PROJECT, standard.SPECIES_LIST)
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    id: str
+    dimension: str
+    severity: str
+    title_zh: str
+    title_en: str
+    explain_zh: str
+    explain_en: str
+    sql: str                       # predicate over `e`; TRUE = the record has this problem
+    fix: str | None = None         # SQL text expression: the suggested fix, shown to the user
+    tables: tuple[str, ...] = (standard.OCCURRENCE,)
+    params: tuple[str, ...] = ()   # names of the thresholds it uses (documented in the UI)
+
+    def __post_init__(self):
+        assert self.dimension in DIMENSIONS, self.id
+        assert self.severity in SEVERITIES, self.id
+
+
+def catalogue() -> list[Check]:
+    from . import completeness, coordinates, duplicates, taxonomy, time, vocabulary
+    checks: list[Check] = []
+    for mod in (completeness, coordinates, taxonomy, time, vocabulary, duplicates):
+        checks.extend(mod.CHECKS)
+    ids = [c.id for c in checks]
+    dup = {i for i in ids if ids.count(i) > 1}
+    assert not dup, f"check ids declared twice: {dup}"
+    return checks
+
+
+def by_id() -> dict[str, Check]:
+    return {c.id: c for c in catalogue()}

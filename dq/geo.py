@@ -1,0 +1,101 @@
+"""Reference geography and the spatial work done once per distinct point.
+
+Reference tables (built from ../shared/data by `python -m dq build-reference`, shipped in
+data/reference/): towns and counties (MOI boundaries), Taiwan's land (nation polygon), the
+TBIA 5 km grid with land/coastal/sea cells (its extent is Taiwan's land and waters: Taiwan,
+Penghu, Kinmen, Matsu, Green Island, Orchid Island, Pratas, Taiping), and institutions.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import h3
+import numpy as np
+from pyproj import Transformer
+
+from . import duck
+from .paths import REFERENCE, SHARED_DATA
+
+
+@dataclasses.dataclass(frozen=True)
+class GeoParams:
+    """Every spatial threshold, named and documented (shown on the Rules page)."""
+    centroid_radius_m: float = 1000.0      # CoordinateCleaner cc_cen default buffer
+    institution_radius_m: float = 100.0    # CoordinateCleaner cc_inst default buffer
+    coast_tolerance_m: float = 1000.0      # a point this close to land is coastal, not 'in the sea'
+    county_tolerance_m: float = 1000.0     # mismatch only when farther than this (or the uncertainty)
+    uncertainty_large_m: float = 10000.0   # COORD_UNCERTAINTY_LARGE above this
+    h3_resolution: int = 7                 # ~5 km² hexagons for density maps
+
+
+DEFAULT = GeoParams()
+M_PER_DEG = 111_320.0
+
+# verbatimSRS text → a code we convert from. Keys are normalised (upper case, no spaces).
+SRS_CODES = {
+    "WGS84": "WGS84", "WGS1984": "WGS84", "EPSG:4326": "WGS84", "4326": "WGS84", "TWD97經緯度": "WGS84",
+    "EPSG:3824": "WGS84", "3824": "WGS84", "TWD97GEOGRAPHIC": "WGS84", "WGS84經緯度": "WGS84",
+    "TWD97": "TWD97_121", "TWD97/121": "TWD97_121", "TWD97TM2": "TWD97_121", "TWD97/TM2": "TWD97_121",
+    "EPSG:3826": "TWD97_121", "3826": "TWD97_121", "TWD97TM2/121": "TWD97_121", "TWD97_121": "TWD97_121",
+    "TWD97/119": "TWD97_119", "EPSG:3825": "TWD97_119", "3825": "TWD97_119", "TWD97_119": "TWD97_119",
+    "TWD97TM2/119": "TWD97_119",
+    "TWD67": "TWD67_121", "TWD67/121": "TWD67_121", "EPSG:3828": "TWD67_121", "3828": "TWD67_121",
+    "TWD67TM2": "TWD67_121", "TWD67_121": "TWD67_121",
+    "TWD67/119": "TWD67_119", "EPSG:3827": "TWD67_119", "3827": "TWD67_119", "TWD67_119": "TWD67_119",
+}
+EPSG = {"TWD97_121": 3826, "TWD97_119": 3825, "TWD67_121": 3828, "TWD67_119": 3827}
+SRS_LABEL = {"WGS84": "WGS84", "TWD97_121": "TWD97/121", "TWD97_119": "TWD97/119",
+             "TWD67_121": "TWD67/121", "TWD67_119": "TWD67/119"}
+
+
+def srs_sql_case(expr: str) -> str:
+    """SQL CASE normalising a verbatimSRS expression to one of SRS_CODES' values (or 'UNKNOWN')."""
+    norm = f"upper(regexp_replace(coalesce({expr}, ''), '[\\s]', '', 'g'))"
+    whens = " ".join(f"WHEN {norm} = '{k.upper()}' THEN '{v}'" for k, v in SRS_CODES.items())
+    return f"CASE WHEN {expr} IS NULL OR trim({expr}) = '' THEN NULL {whens} ELSE 'UNKNOWN' END"
+
+
+_transformers: dict[str, Transformer] = {}
+
+
+def to_wgs84(code: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Projected metres (TWD97/TWD67 TM2) → WGS84 lon, lat, vectorised with pyproj."""
+    if code not in _transformers:
+        _transformers[code] = Transformer.from_crs(EPSG[code], 4326, always_xy=True)
+    lon, lat = _transformers[code].transform(np.asarray(x, float), np.asarray(y, float))
+    return lon, lat
+
+
+def h3_cells(lat: np.ndarray, lon: np.ndarray, res: int) -> list[str | None]:
+    # h3's Python API is per point; we only ever call it on distinct points.
+    return [h3.latlng_to_cell(a, o, res) if a == a and o == o else None for a, o in zip(lat, lon)]
+
+
+def load_reference(con, ref: Path = REFERENCE) -> None:
+    """Create the reference tables in a connection (spatial must be loaded)."""
+    for name in ("towns", "counties", "land", "grid"):
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE ref_{name} AS SELECT * EXCLUDE (wkb), ST_GeomFromWKB(wkb) AS geom
+                        FROM read_parquet({duck.q(ref / (name + '.parquet'))})""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE ref_institutions AS
+                    SELECT * FROM read_csv({duck.q(ref / 'institutions.csv')}, header=true)""")
+
+
+def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
+    """Copy the boundaries into compact Parquet with WKB geometry and precomputed centroids."""
+    ref.mkdir(parents=True, exist_ok=True)
+    con = duck.connect()
+    b = shared / "boundaries"
+    con.execute(f"""COPY (SELECT replace(COUNTYNAME, '台', '臺') AS county, COUNTYENG AS county_eng,
+        replace(TOWNNAME, '台', '臺') AS town, TOWNENG AS town_eng, TOWNCODE AS town_code,
+        ST_AsWKB(geom) AS wkb, ST_Y(ST_Centroid(geom)) AS c_lat, ST_X(ST_Centroid(geom)) AS c_lon
+        FROM ST_Read({duck.q(b / 'towns.geojson')}) ORDER BY town_code) TO {duck.q(ref / 'towns.parquet')} (FORMAT parquet)""")
+    con.execute(f"""COPY (SELECT replace(COUNTYNAME, '台', '臺') AS county, COUNTYENG AS county_eng, COUNTYCODE AS county_code,
+        ST_AsWKB(geom) AS wkb, ST_Y(ST_Centroid(geom)) AS c_lat, ST_X(ST_Centroid(geom)) AS c_lon
+        FROM ST_Read({duck.q(b / 'counties.geojson')}) ORDER BY county_code) TO {duck.q(ref / 'counties.parquet')} (FORMAT parquet)""")
+    con.execute(f"""COPY (SELECT ST_AsWKB(ST_Union_Agg(geom)) AS wkb FROM ST_Read({duck.q(b / 'nation.geojson')}))
+        TO {duck.q(ref / 'land.parquet')} (FORMAT parquet)""")
+    con.execute(f"""COPY (SELECT id AS grid_id, landType AS land_type, nullif(replace(COUNTYNAME, '台', '臺'), '') AS county,
+        nullif(replace(TOWNNAME, '台', '臺'), '') AS town, center_x AS c_lon, center_y AS c_lat, ST_AsWKB(geom) AS wkb
+        FROM ST_Read({duck.q(b / 'grid5km_landtype.geojson')}) ORDER BY id) TO {duck.q(ref / 'grid.parquet')} (FORMAT parquet)""")
+    con.close()

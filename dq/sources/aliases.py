@@ -1,0 +1,134 @@
+"""One table mapping the column headers people really use to Darwin Core terms.
+
+Matching ignores case, spaces, underscores, hyphens, full-width forms and 臺/台, so
+"WGS84 Lati", "wgs84_lati" and "ＷＧＳ８４Ｌａｔｉ" are one header. A header that names its
+coordinate system (WGS84Long, TWD97X) also implies the SRS of the record.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .. import standard
+
+# Canonical occurrence columns, all kept as verbatim text in the snapshot.
+CANONICAL = [
+    "occurrenceID", "datasetID", "datasetName", "organizer", "publisher", "rightsHolder",
+    "recordedBy", "eventDate", "year", "month", "day", "eventID", "scientificName",
+    "scientificNameVersion", "vernacularName", "taxonRank", "kingdom", "phylum", "class",
+    "order", "family", "genus", "checkName", "basisOfRecord", "decimalLatitude",
+    "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimSRS", "geodeticDatum",
+    "coordinateUncertaintyInMeters", "coordinatePrecision", "verbatimLocality", "locality",
+    "stateProvince", "dwc_county", "municipality", "countryCode", "habitat", "samplingProtocol",
+    "organismQuantity", "organismQuantityType", "individualCount", "selfProduced",
+    "occurrenceRemarks", "license", "issue",
+]
+# Fields of the 生態檢核 project and species-list tables are canonical too.
+for _t in standard.all_terms():
+    if _t not in CANONICAL:
+        CANONICAL.append(_t)
+
+# term -> header variants seen in Taiwanese data (the term itself always matches).
+ALIASES: dict[str, list[str]] = {
+    "occurrenceID": ["紀錄編號", "記錄編號", "出現紀錄編號", "gbifid_occurrence", "occurrence_id"],
+    "datasetID": ["工程編號", "資料集編號", "datasetkey"],
+    "datasetName": ["工程名稱", "資料集名稱", "計畫名稱"],
+    "organizer": ["主辦機關"],
+    "publisher": ["發布單位", "發布者", "publishingorgkey"],
+    "rightsHolder": ["資料紀錄團隊", "資料記錄團隊", "調查單位", "執行單位"],
+    "recordedBy": ["資料紀錄人", "資料記錄人", "記錄者", "紀錄者", "紀錄人", "記錄人", "調查人員", "觀察者", "採集者"],
+    "eventDate": ["調查日期", "資料產生日期", "日期", "觀察日期", "記錄日期", "紀錄日期", "採集日期", "date"],
+    "year": ["年", "年份", "年度"], "month": ["月"], "day": ["日"],
+    "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname"],
+    "scientificNameVersion": ["學名來源及版本"],
+    "vernacularName": ["中文名", "俗名", "物種中文名", "中文俗名", "物種名稱", "commonname", "common_name", "物種"],
+    "taxonRank": ["鑑定層級", "分類階層"],
+    "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
+    "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
+    "checkName": ["所屬分類", "類群"],
+    "basisOfRecord": ["紀錄類型", "記錄類型", "basis_of_record"],
+    "decimalLatitude": ["緯度", "lat", "latitude", "wgs84lati", "wgs84lat", "wgs84latitude", "wgs84緯度", "y_wgs84", "十進位緯度"],
+    "decimalLongitude": ["經度", "lon", "lng", "long", "longitude", "wgs84long", "wgs84lon", "wgs84longitude", "wgs84經度", "x_wgs84", "十進位經度"],
+    "verbatimLatitude": ["y坐標", "y座標", "縱坐標", "縱座標", "twd97y", "twd97_y", "twd67y", "twd97縱坐標", "y"],
+    "verbatimLongitude": ["x坐標", "x座標", "橫坐標", "橫座標", "twd97x", "twd97_x", "twd67x", "twd97橫坐標", "x"],
+    "verbatimSRS": ["坐標參考系統", "座標參考系統", "大地基準", "坐標系統", "座標系統", "srs", "epsg", "crs"],
+    "geodeticDatum": ["datum"],
+    "coordinateUncertaintyInMeters": ["誤差範圍", "坐標誤差", "座標誤差", "精度(m)", "誤差(m)", "uncertainty"],
+    "verbatimLocality": ["地點", "基地地點", "地點名稱", "樣區", "樣點名稱", "place"],
+    "locality": [],
+    "stateProvince": ["state_province"],
+    "dwc_county": ["county", "縣市", "縣市名稱"],
+    "municipality": ["鄉鎮", "鄉鎮市區"],
+    "countryCode": ["country_code"],
+    "habitat": ["採集環境棲地描述", "棲地", "棲地類型", "環境"],
+    "samplingProtocol": ["調查方法", "記錄方式", "紀錄方式", "調查方式", "method"],
+    "organismQuantity": ["數量", "數量(隻)", "個體數", "隻數", "count", "abundance"],
+    "organismQuantityType": ["數量單位", "單位"],
+    "individualCount": ["individual_count"],
+    "selfProduced": ["第一手資料", "是否自產"],
+    "occurrenceRemarks": ["備註", "remarks"],
+    "license": ["授權", "授權方式"],
+    "issue": ["issues"],
+    "contractor": ["承攬廠商"], "contractorWork": ["承攬廠商主責項目"], "impactArea": ["工程影響範圍"],
+    "engineeringBudget": ["工程預算"], "ecologyBudget": ["生態檢核編列預算"],
+    "engineeringPurpose": ["工程目的"], "engineeringType": ["工程類型"],
+    "engineeringAbstract": ["工程概要"], "engineeringExpection": ["工程預期效益"],
+    "ecoExpection": ["生態檢核效益"], "engineeringStage": ["工程階段"],
+    "ecoConcernMap": ["生態關注區域圖"], "startTime": ["起始時間"], "endTime": ["結束時間"],
+    "concernedSpecie": ["本案關注物種"], "reference": ["紀錄來源"], "ecoFriendly": ["生態友善措施"],
+    "ecoFriendlyArea": ["友善措施範圍"],
+}
+
+# Headers that say which coordinate system their values are in.
+SRS_FROM_HEADER = [
+    (re.compile(r"wgs ?84"), "WGS84"),
+    (re.compile(r"twd ?97"), "TWD97"),
+    (re.compile(r"twd ?67"), "TWD67"),
+]
+
+
+def norm_header(h: str) -> str:
+    s = unicodedata.normalize("NFKC", str(h)).strip().lower().replace("臺", "台")
+    s = s.replace("\ufeff", "")
+    return re.sub(r"[\s_\-\.]+", "", s)
+
+
+_LOOKUP: dict[str, str] = {}
+for _term, _variants in ALIASES.items():
+    for _v in [_term, *_variants]:
+        _LOOKUP.setdefault(norm_header(_v), _term)
+for _term in CANONICAL:
+    _LOOKUP.setdefault(norm_header(_term), _term)
+
+
+def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Return {source header: canonical term} for the headers we recognise.
+
+    Two headers mapping to one term: the first wins and the other stays an extra column, so
+    nothing is lost. `overrides` (from --map SRC=TERM) beat the alias table.
+    """
+    overrides = overrides or {}
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for h in headers:
+        if h in overrides:
+            out[h] = overrides[h]
+            taken.add(overrides[h])
+    for h in headers:
+        if h in out:
+            continue
+        term = _LOOKUP.get(norm_header(h))
+        if term and term not in taken:
+            out[h] = term
+            taken.add(term)
+    return out
+
+
+def srs_implied_by_headers(mapping: dict[str, str]) -> str | None:
+    for header, term in mapping.items():
+        if term in ("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude"):
+            n = norm_header(header)
+            for rx, srs in SRS_FROM_HEADER:
+                if rx.search(n):
+                    return srs
+    return None

@@ -1,0 +1,176 @@
+"""The Taiwan checklist (TaiCOL and friends) and name matching, done once per distinct name.
+
+Reference: `data/reference/checklist.parquet` (one row per name: accepted names and synonyms,
+with rank, group, endemism and red-list category) and `vernacular.parquet` (species binomial →
+Chinese names). Both are built from ../shared/data/checklists by `python -m dq build-reference`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from . import duck
+from .paths import REFERENCE, SHARED_DATA
+
+FUZZY_MIN_SCORE = 90.0   # rapidfuzz ratio (0-100) for a TAXON_FUZZY suggestion
+
+QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov|ssp)\.?(\s|$)|\?"
+# Authorship: something after the name that starts with a capital, '(' or holds a year.
+NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
+
+GROUPS = {"Aves": ("鳥類", "Birds"), "Mammalia": ("哺乳類", "Mammals"), "Reptilia": ("爬蟲類", "Reptiles"),
+          "Amphibia": ("兩生類", "Amphibians"), "Plantae": ("維管束植物", "Vascular plants")}
+
+
+def norm_zh(s: str | None) -> str:
+    if s is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(s)).replace("臺", "台")
+    return re.sub(r"[\s\u3000]+", "", s)
+
+
+def _read_taicol(path: Path) -> pd.DataFrame:
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    import io
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return df
+
+
+def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
+    c = shared / "checklists"
+    rows = []
+    vern = []
+    for f in ("taicol_aves_20220605.csv", "taicol_animalia_20220605.csv", "taicol_reptilia20220605.csv",
+              "taicol_amphibia_20220605.csv"):
+        df = _read_taicol(c / f)
+        for r in df.itertuples(index=False):
+            rank = "subspecies" if r.infraspecies else "species"
+            group = GROUPS.get(r._6 if False else r[5], ("其他", "Other"))
+            rows.append(dict(name=r.name.strip(), author=r.author, rank=rank, status="accepted",
+                             taxon_id=f"taicol:{r.name_code}", accepted_name=r.name.strip(),
+                             accepted_id=f"taicol:{r.name_code}", family=r.family, genus=r.genus,
+                             class_=r[5], group_zh=group[0], group_en=group[1],
+                             is_endemic=r.is_endemic == "1", is_alien=r.is_alien == "1", redlist=None,
+                             source=f))
+            binom = " ".join(r.name.split()[:2])
+            for v in (r.common_name_c or "").split(";"):
+                v = re.sub(r"\(.*?\)|（.*?）", "", v)
+                if v.strip():
+                    vern.append((binom, v.strip()))
+    # Bird red-list and names from the TBN checklist; 2023 bird list for current Chinese names.
+    tbn = pd.read_csv(c / "tbn_aves_checklist_20220605.csv", dtype=str, keep_default_na=False)
+    red = {r["簡學名"]: r["國內紅皮書評估類別"] for _, r in tbn.iterrows() if r["國內紅皮書評估類別"]}
+    for _, r in tbn.iterrows():
+        v = re.sub(r"\(.*?\)", "", r["分類群俗名"])
+        if v.strip():
+            vern.append((" ".join(r["簡學名"].split()[:2]), v.strip()))
+    bl = pd.read_csv(c / "taiwan_bird_list_2023.csv", dtype=str, keep_default_na=False)
+    for _, r in bl.iterrows():
+        vern.append((r["學名"].strip(), r["中文名"].strip()))
+    # Plants: TaiCOL 2020 accepted names + synonyms; red list and status from the TaiBON name list.
+    acc = pd.read_excel(c / "Plant-list-TaiCoL-20200722.xlsx", sheet_name="accepted names", dtype=str)
+    syn = pd.read_excel(c / "Plant-list-TaiCoL-20200722.xlsx", sheet_name="synonyms", dtype=str)
+    nl = pd.read_csv(c / "twnamelist.csv", sep="|", header=None, dtype=str, keep_default_na=False,
+                     names=["id", "family", "family_zh", "zh", "name", "name_author", "c1", "c2", "red", "status"])
+    plant_red = dict(zip(nl["name"], nl["red"]))
+    plant_alien = {n for n, s in zip(nl["name"], nl["status"]) if s in ("歸化", "栽培")}
+    by_code = {}
+    for r in acc.itertuples(index=False):
+        name = str(r.scientificName).strip()
+        by_code[str(r.namecode)] = name
+        rank = "infraspecies" if re.search(r" (subsp\.|var\.|f\.) ", name) else "species"
+        rows.append(dict(name=name, author=r.authors, rank=rank, status="accepted",
+                         taxon_id=f"taicol:{r.namecode}", accepted_name=name, accepted_id=f"taicol:{r.namecode}",
+                         family=r.family, genus=name.split()[0], class_="Plantae", group_zh="維管束植物",
+                         group_en="Vascular plants", is_endemic=False, is_alien=name in plant_alien,
+                         redlist=plant_red.get(name) or None, source="Plant-list-TaiCoL-20200722.xlsx"))
+        for v in [r.vernacularName, r.otherVernacularNames]:
+            for x in re.split(r"[;,、]", str(v) if isinstance(v, str) else ""):
+                if x.strip():
+                    vern.append((" ".join(name.split()[:2]), x.strip()))
+    for r in syn.itertuples(index=False):
+        name = str(r.scientificName).strip()
+        acc_name = by_code.get(str(r.acceptedNamecode))
+        if not acc_name or name == acc_name:
+            continue
+        rows.append(dict(name=name, author=None, rank="species" if len(name.split()) == 2 else "infraspecies",
+                         status="synonym", taxon_id=f"taicol:{r.namecode}", accepted_name=acc_name,
+                         accepted_id=f"taicol:{r.acceptedNamecode}", family=r.family, genus=name.split()[0],
+                         class_="Plantae", group_zh="維管束植物", group_en="Vascular plants", is_endemic=False,
+                         is_alien=False, redlist=None, source="Plant-list-TaiCoL-20200722.xlsx"))
+    cl = pd.DataFrame(rows)
+    cl.loc[cl["class_"] == "Aves", "redlist"] = cl.loc[cl["class_"] == "Aves", "name"].map(red)
+    # An accepted name wins over a synonym with the same spelling.
+    cl = cl.sort_values(["name", "status"]).drop_duplicates("name", keep="first")
+    cl = cl.rename(columns={"class_": "class"})
+    ref.mkdir(parents=True, exist_ok=True)
+    cl.to_parquet(ref / "checklist.parquet", index=False)
+    vd = pd.DataFrame(vern, columns=["binomial", "vernacular"]).drop_duplicates()
+    vd["vernacular_norm"] = vd["vernacular"].map(norm_zh)
+    vd.to_parquet(ref / "vernacular.parquet", index=False)
+
+
+def match_names(con, names_table: str, out_table: str) -> None:
+    """Match distinct names (column `name_raw`, `vern_raw`) of `names_table` into `out_table`.
+
+    Steps, each in SQL except fuzzy matching (rapidfuzz, on the distinct leftovers only):
+    clean → exact (accepted or synonym) → species of a listed subspecies → above species → fuzzy.
+    """
+    ref = REFERENCE
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ref_checklist AS SELECT * FROM read_parquet({duck.q(ref / 'checklist.parquet')})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ref_vernacular AS SELECT * FROM read_parquet({duck.q(ref / 'vernacular.parquet')})")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm AS
+        SELECT name_raw, regexp_replace(trim(name_raw), '\\s+', ' ', 'g') AS n0 FROM (SELECT DISTINCT name_raw FROM {names_table})""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm2 AS SELECT name_raw, n0,
+        regexp_matches(n0, '{QUALIFIER_RX}', 'i') AS has_qualifier,
+        trim(regexp_replace(n0, '{QUALIFIER_RX}', ' ', 'gi')) AS n1 FROM _nm""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm3 AS SELECT *,
+        trim(regexp_extract(n1, '{NAME_RX}', 1)) AS name_clean,
+        trim(regexp_extract(n1, '{NAME_RX}', 2)) AS rest FROM _nm2""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _nm4 AS SELECT *,
+        (rest <> '' AND regexp_matches(rest, '^[\\(A-Z]|\\d{4}') AND NOT contains(rest, '/')) AS has_authorship,
+        (contains(n0, '/') OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
+        FROM _nm3""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _exact AS
+        SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
+               c.family, c.is_endemic, c.redlist,
+               CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
+        FROM _nm4 n JOIN ref_checklist c ON c.name = n.name_clean""")
+    # Species-level names whose subspecies are listed (TaiCOL lists most birds by subspecies).
+    con.execute("""CREATE OR REPLACE TEMP TABLE _sspp AS
+        SELECT n.name_raw, NULL AS taxon_id, n.name_clean AS accepted_name, NULL AS accepted_id, 'accepted' AS status,
+               'species' AS rank, any_value(c.group_zh) AS group_zh, any_value(c.group_en) AS group_en,
+               any_value(c.family) AS family, bool_or(c.is_endemic) AS is_endemic, any_value(c.redlist) AS redlist,
+               'species_of_listed_subspecies' AS match_type
+        FROM _nm4 n JOIN ref_checklist c ON c.name LIKE n.name_clean || ' %' AND c.status = 'accepted'
+        WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2
+        GROUP BY n.name_raw, n.name_clean""")
+    left = con.execute("""SELECT name_raw, name_clean FROM _nm4
+        WHERE name_raw NOT IN (SELECT name_raw FROM _exact UNION ALL SELECT name_raw FROM _sspp)
+          AND NOT above_species AND name_clean <> ''""").fetchall()
+    fuzzy_rows = []
+    if left:
+        from rapidfuzz import fuzz, process
+        choices = [r[0] for r in con.execute("SELECT name FROM ref_checklist").fetchall()]
+        for raw, clean in left:
+            hit = process.extractOne(clean, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+            if hit:
+                fuzzy_rows.append((raw, hit[0], float(hit[1])))
+    con.execute("CREATE OR REPLACE TEMP TABLE _fz (name_raw VARCHAR, suggestion VARCHAR, score DOUBLE)")
+    if fuzzy_rows:
+        con.executemany("INSERT INTO _fz VALUES (?, ?, ?)", fuzzy_rows)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {out_table} AS
+        WITH m AS (SELECT * FROM _exact UNION ALL BY NAME SELECT * FROM _sspp)
+        SELECT n.name_raw, n.name_clean, n.has_qualifier, n.has_authorship, n.above_species,
+               m.taxon_id, m.accepted_name, m.accepted_id, m.status AS name_status, m.group_zh, m.group_en,
+               m.family AS checklist_family, m.is_endemic, m.redlist,
+               CASE WHEN m.match_type IS NOT NULL THEN m.match_type
+                    WHEN n.name_raw IS NULL OR n.n0 = '' THEN NULL
+                    WHEN n.above_species THEN 'above_species'
+                    WHEN f.suggestion IS NOT NULL THEN 'fuzzy' ELSE 'none' END AS match_type,
+               f.suggestion AS fuzzy_suggestion, f.score AS fuzzy_score,
+               coalesce(m.accepted_name, n.name_clean) AS binomial_key
+        FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)""")
