@@ -1,0 +1,209 @@
+"""Dated, immutable snapshots: sources → canonical records → checks → Parquet, atomically.
+
+`ingest()` builds everything in a temporary folder beside the target and renames it into place
+only when complete, so an interrupted ingest leaves no half snapshot and never touches the
+existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
+  occurrence.parquet  canonical verbatim columns + record_id, agency, dataset_id, source_file,
+                      source_row + derived (lat, lon, coord_source, county, town, h3_r7, taxon
+                      match, event_date_parsed) + per-record error/warning summary
+  flags.parquet       record_id, check_id, suggestion
+  rejected.parquet    source_file, source_row, raw, reason
+  agg_*.parquet       aggregates for the pages
+  manifest.json       sources (sha256, format, counts), rows_read/ingested/rejected, versions, time
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import __version__, duck, engine, geo
+from .checks import catalogue
+from .paths import SNAPSHOTS
+from .sources import SourceError, StagedSource, stage
+from .sources.aliases import CANONICAL, map_headers, srs_implied_by_headers
+
+DATE_RX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclasses.dataclass
+class SourceSpec:
+    path: Path
+    agency: str | None = None
+    dataset: str | None = None
+    dataset_name: str | None = None
+    column_map: dict[str, str] = dataclasses.field(default_factory=dict)   # --map SRC=TERM
+    defaults: dict[str, str] = dataclasses.field(default_factory=dict)     # --default TERM=VALUE
+    table: str | None = None    # force a 生態檢核 table kind
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(v: str) -> str:
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[str, dict]:
+    """SQL selecting a staged source as canonical records; unknown columns go to `extra` (JSON)."""
+    for term in spec.column_map.values():
+        if term not in CANONICAL:
+            raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)")
+    mapping = map_headers(st.columns, spec.column_map)
+    by_term = {t: h for h, t in mapping.items()}
+    srs_hdr = srs_implied_by_headers(mapping)
+    agency_expr = _lit(spec.agency) if spec.agency else (
+        "coalesce(" + ", ".join([f"nullif(trim({_ident(by_term[t])}), '')" for t in ("organizer", "publisher", "rightsHolder") if t in by_term] + ["'（未標示機關）'"]) + ")")
+    dataset_expr = _lit(spec.dataset) if spec.dataset else (
+        f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(st.path.stem)})" if "datasetID" in by_term else _lit(st.path.stem))
+    dsname = spec.dataset_name or spec.dataset or st.path.stem
+    cols = []
+    for term in CANONICAL:
+        src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
+        if term in spec.defaults:
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(spec.defaults[term])})"
+        elif term == "datasetID" and spec.dataset:
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(spec.dataset)})"
+        elif term == "datasetName":
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(dsname)})"
+        cols.append(f"{src} AS {_ident(term)}")
+    extra = [h for h in st.columns if h not in mapping]
+    extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
+    all_cols = [_ident(h) for h in st.columns]
+    empty = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in all_cols) if all_cols else "false"
+    sql = f"""SELECT ({index}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
+        {dataset_expr} AS dataset_id, {_lit(dsname)} AS dataset_name, {_lit(st.path.name)} AS source_file, source_row,
+        {_lit(spec.table or st.table)} AS table_kind, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
+        {', '.join(cols)}, {extra_sql} AS extra
+      FROM read_parquet({duck.q(st.staged)}) WHERE NOT ({empty})"""
+    info = {"columns_mapped": mapping, "columns_extra": extra, "srs_from_header": srs_hdr, "empty_where": empty}
+    return sql, info
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Path,
+          params: geo.GeoParams = geo.DEFAULT, progress=_progress, keep_staged: bool = False) -> dict:
+    """Build a snapshot's files in `outdir` (not atomic by itself; `ingest` wraps it)."""
+    t0 = time.time()
+    con = duck.connect(str(workdir / "work.duckdb"))
+    con.execute(f"SET temp_directory={duck.q(workdir / 'spill')}")
+    con.execute("SET memory_limit='3GB'")
+    sources = []
+    staged_list = []
+    selects = []
+    rej_selects = []
+    for i, spec in enumerate(specs, start=1):
+        p = Path(spec.path)
+        progress(f"reading {p.name} …")
+        st = stage(p, workdir, progress=progress)
+        staged_list.append(st)
+        sql, info = canonical_select(st, spec, i)
+        selects.append(sql)
+        if st.rejects:
+            rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
+        rej_selects.append(f"""SELECT {_lit(p.name)} AS source_file, source_row, NULL::VARCHAR AS raw, 'empty row: every cell blank' AS reason
+                                FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}""")
+        sources.append({"file": str(p), "name": p.name, "sha256": sha256(p), "format": st.format, "table": spec.table or st.table,
+                        "encoding": st.encoding, "delimiter": st.delimiter, "header": st.header,
+                        "agency": spec.agency, "dataset": spec.dataset, "defaults": spec.defaults,
+                        "column_map": spec.column_map, "columns_mapped": info["columns_mapped"],
+                        "columns_extra": info["columns_extra"], "srs_from_header": info["srs_from_header"],
+                        "notes": st.notes, "rows_read": st.rows_read})
+        progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
+    con.execute("CREATE TABLE occ AS " + " UNION ALL BY NAME ".join(selects))
+    con.execute("CREATE TABLE rej AS " + " UNION ALL ".join(rej_selects))
+    for s in sources:
+        s["rows_ingested"] = con.execute("SELECT count(*) FROM occ WHERE source_file = ?", [s["name"]]).fetchone()[0]
+        s["rows_rejected"] = con.execute("SELECT count(*) FROM rej WHERE source_file = ?", [s["name"]]).fetchone()[0]
+    t_ingest = time.time() - t0
+    progress(f"checking {sum(s['rows_ingested'] for s in sources):,} records …")
+    t1 = time.time()
+    checks = catalogue()
+    engine.enrich(con, snapshot_date, params, progress=progress)
+    engine.run_checks(con, checks)
+    engine.record_quality(con, checks)
+    t_checks = time.time() - t1
+    outdir.mkdir(parents=True, exist_ok=True)
+    con.execute(f"""COPY (SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
+                      q.errors, q.warnings, q.suggestions
+                    FROM e LEFT JOIN rq q USING (record_id) ORDER BY e.record_id)
+                    TO {duck.q(outdir / 'occurrence.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+    con.execute(f"COPY (SELECT * FROM flags ORDER BY record_id, check_id) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
+    agg_counts = engine.aggregates(con, outdir)
+    rows_ingested = con.execute("SELECT count(*) FROM occ").fetchone()[0]
+    rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]
+    rows_read = sum(s["rows_read"] for s in sources)
+    n_flags = con.execute("SELECT count(*) FROM flags").fetchone()[0]
+    con.close()
+    if rows_read != rows_ingested + rows_rejected:
+        raise RuntimeError(f"counts do not reconcile: read {rows_read} != ingested {rows_ingested} + rejected {rows_rejected}")
+    import duckdb
+    import pyarrow
+    manifest = {
+        "snapshot": snapshot_date, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "rows_read": int(rows_read), "rows_ingested": int(rows_ingested), "rows_rejected": int(rows_rejected),
+        "flags": int(n_flags), "sources": sources, "aggregates": agg_counts,
+        "checks": [c.id for c in checks], "params": dataclasses.asdict(params),
+        "versions": {"dq": __version__, "duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__,
+                     "python": platform.python_version()},
+        "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2)},
+    }
+    (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def ingest(specs: list[SourceSpec], snapshot_date: str, root: Path = SNAPSHOTS,
+           params: geo.GeoParams = geo.DEFAULT, progress=_progress) -> Path:
+    if not DATE_RX.match(snapshot_date):
+        raise SourceError(f"--snapshot must be a date YYYY-MM-DD, not '{snapshot_date}'")
+    try:
+        dt.date.fromisoformat(snapshot_date)
+    except ValueError as e:
+        raise SourceError(f"--snapshot {snapshot_date}: {e}") from e
+    if not specs:
+        raise SourceError("no source files given")
+    root = Path(root)
+    final = root / snapshot_date
+    if final.exists():
+        raise SourceError(f"snapshot {final} exists already; snapshots are immutable: pick another date or remove it")
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_date}.partial-", dir=root))
+    work = Path(tempfile.mkdtemp(prefix="dq-work-"))
+    try:
+        build(specs, snapshot_date, tmp, work, params, progress)
+        os.rename(tmp, final)   # atomic on one filesystem: the snapshot appears whole or not at all
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    progress(f"snapshot written: {final}")
+    return final
+
+
+def list_snapshots(*roots: Path) -> list[Path]:
+    out = []
+    for r in roots:
+        if Path(r).exists():
+            out += [p for p in Path(r).iterdir() if p.is_dir() and DATE_RX.match(p.name) and (p / "manifest.json").exists()]
+    return sorted(out, key=lambda p: p.name)
