@@ -1,0 +1,77 @@
+"""Command line: python -m dq {ingest,validate,checks,build-reference,build-demo,bench}."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .sources import SourceError
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for it in items or []:
+        if "=" not in it:
+            raise SourceError(f"{what} takes KEY=VALUE, not '{it}'")
+        k, v = it.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m dq", description="Taiwan biodiversity data-quality tool")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("ingest", help="read sources into a dated, immutable snapshot and run every check")
+    p.add_argument("sources", nargs="+", type=Path)
+    p.add_argument("--snapshot", required=True, help="YYYY-MM-DD")
+    p.add_argument("--agency")
+    p.add_argument("--dataset")
+    p.add_argument("--dataset-name")
+    p.add_argument("--map", action="append", default=[], metavar="SRC=TERM", help="map a source column to a Darwin Core term")
+    p.add_argument("--default", action="append", default=[], metavar="TERM=VALUE", help="value for a term the file leaves empty")
+    p.add_argument("--root", type=Path, default=None, help="snapshot folder (default data/snapshots)")
+    v = sub.add_parser("validate", help="check one file and write annotated.csv, summary.json, report.html")
+    v.add_argument("file", type=Path)
+    v.add_argument("--out", type=Path, required=True)
+    v.add_argument("--date", help="judge dates against this day (default today)")
+    sub.add_parser("checks", help="list the check catalogue")
+    sub.add_parser("build-reference", help="rebuild data/reference from ../shared/data")
+    sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
+    b = sub.add_parser("bench", help="print ingest and check-catalogue figures at 1M (and 10M) rows")
+    b.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    a = ap.parse_args(argv)
+    try:
+        if a.cmd == "ingest":
+            from .paths import SNAPSHOTS
+            from .snapshot import SourceSpec, ingest
+            cmap, defaults = _pairs(a.map, "--map"), _pairs(a.default, "--default")
+            specs = [SourceSpec(s, agency=a.agency, dataset=a.dataset, dataset_name=a.dataset_name,
+                                column_map=cmap, defaults=defaults) for s in a.sources]
+            ingest(specs, a.snapshot, a.root or SNAPSHOTS)
+        elif a.cmd == "validate":
+            from .validate import validate
+            s = validate(a.file, a.out, a.date, progress=lambda m: print(m, file=sys.stderr))
+            print(f"{s['rows_read']:,} rows read, {s['rows_rejected']:,} rejected, {s['rows_with_errors']:,} with errors; "
+                  f"report: {a.out / 'report.html'}")
+        elif a.cmd == "checks":
+            from .checks import catalogue
+            for c in catalogue():
+                print(f"{c.id:34} {c.dimension:13} {c.severity:8} {c.title_zh} / {c.title_en}")
+        elif a.cmd == "build-reference":
+            from . import geo, taxonomy
+            geo.build_reference()
+            taxonomy.build_reference()
+        elif a.cmd == "build-demo":
+            from .demo import build_demo
+            build_demo()
+        elif a.cmd == "bench":
+            from .bench import run
+            run(a.rows)
+    except SourceError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

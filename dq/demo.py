@@ -1,0 +1,60 @@
+"""Builds the embedded demo snapshot from the real files in ../shared/data.
+
+BBS Taiwan: occurrence ⋈ event on eventID (the Darwin Core star schema the IPT publishes),
+publisher 特有生物研究保育中心 (now 農業部生物多樣性研究所). The invasive-frog survey of
+TaiBON, whose 'CommonName' column holds the place (county + town), not a name: it is mapped
+to verbatimLocality, and the species, which the file leaves implicit, is given as the
+dataset-level default. Only real rows; nothing is invented.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import duck, geo, taxonomy
+from .paths import DATA, SHARED_DATA
+from .snapshot import SourceSpec, ingest
+
+DEMO_ROOT = DATA / "demo" / "snapshots"
+DEMO_DATE = "2026-11-22"
+BBS_AGENCY = "特有生物研究保育中心"
+FROG_AGENCY = "臺灣生物多樣性觀測網絡（TaiBON）"
+
+
+def bbs_joined(out: Path, shared: Path = SHARED_DATA, limit: int | None = None) -> Path:
+    occ = shared / "occurrence" / "bbs_occurrence.parquet"
+    ev = shared / "occurrence" / "bbs_event.parquet"
+    con = duck.connect(spatial=False)
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    con.execute(f"""COPY (SELECT o.occurrenceID, o.basisOfRecord, o.recordedBy, o.individualCount, o.occurrenceRemarks,
+            o.eventID, o.scientificName, o.family, o.genus, o.vernacularName, e.parentEventID, e.samplingProtocol,
+            e.samplingEffort, e.eventDate, e.eventTime, e.locationID, e.countryCode, e.locality, e.decimalLatitude,
+            e.decimalLongitude, e.geodeticDatum, e.coordinateUncertaintyInMeters, e.coordinatePrecision
+        FROM read_parquet({duck.q(occ)}) o LEFT JOIN read_parquet({duck.q(ev)}) e USING (eventID)
+        ORDER BY o.occurrenceID {lim}) TO {duck.q(out)} (FORMAT parquet)""")
+    con.close()
+    return out
+
+
+def specs(tmp: Path, shared: Path = SHARED_DATA) -> list[SourceSpec]:
+    return [
+        SourceSpec(bbs_joined(tmp / "bbs_taiwan_2009_2016.parquet", shared), agency=BBS_AGENCY,
+                   dataset="TWBBS", dataset_name="臺灣繁殖鳥類大調查 2009–2016 (BBS Taiwan)"),
+        SourceSpec(shared / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", agency=FROG_AGENCY,
+                   dataset="taibon-polypedates-megacephalus", dataset_name="斑腿樹蛙調查紀錄（TaiBON）",
+                   column_map={"CommonName": "verbatimLocality"},
+                   defaults={"scientificName": "Polypedates megacephalus", "vernacularName": "斑腿樹蛙"}),
+    ]
+
+
+def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT, date: str = DEMO_DATE) -> Path:
+    geo.build_reference(shared)
+    taxonomy.build_reference(shared)
+    if (root / date).exists():
+        shutil.rmtree(root / date)
+    tmp = Path(tempfile.mkdtemp(prefix="dq-demo-"))
+    try:
+        return ingest(specs(tmp, shared), date, root)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
