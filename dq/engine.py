@@ -232,7 +232,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
-          (SELECT string_agg(DISTINCT c.accepted_name, '、') FROM ref_vernacular v JOIN ref_checklist c ON c.name = v.binomial
+          (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
              WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
         FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw = o.scientificName""")
     progress(f"  names matched ({time.time() - t0:.1f}s)")

@@ -154,7 +154,9 @@ def match_names(con, names_table: str, out_table: str) -> None:
     fuzzy_rows = []
     if left:
         from rapidfuzz import fuzz, process
-        choices = [r[0] for r in con.execute("SELECT name FROM ref_checklist").fetchall()]
+        # species binomials of listed subspecies are valid targets too
+        choices = [r[0] for r in con.execute("""SELECT name FROM ref_checklist UNION
+            SELECT array_to_string(string_split(name, ' ')[1:2], ' ') FROM ref_checklist WHERE status = 'accepted'""").fetchall()]
         for raw, clean in left:
             hit = process.extractOne(clean, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
             if hit:

@@ -77,24 +77,27 @@ def stage_dwca(path: Path, workdir: Path, progress=None) -> StagedSource:
             first = fh.readline().decode("utf-8-sig", "replace").rstrip("\r\n")
         n_cols = len(first.split(spec["delim"]))
         names = _names(spec, n_cols, idname)
-        return stage_text(f, out, delimiter=spec["delim"], header=spec["header"], names=names,
+        key = names[spec["id_index"]] if spec["id_index"] is not None else None
+        return key, stage_text(f, out, delimiter=spec["delim"], header=spec["header"], names=names,
                           encoding="utf-8" if spec["encoding"].lower().replace("-", "") == "utf8" else None,
                           fmt="dwca", progress=progress)
 
-    core_st = stage(core_spec, "id")
+    core_key, core_st = stage(core_spec, "id")
     occ_ext = [s for s in ext_specs if s["rowType"] == "Occurrence"]
     if core_spec["rowType"] == "Event" and occ_ext:
-        ext_st = stage(occ_ext[0], "coreid")
+        ext_key, ext_st = stage(occ_ext[0], "coreid")
+        if not core_key or not ext_key:
+            raise SourceError(f"{path.name}: meta.xml gives no id/coreid column to join the occurrences to their events")
         con = duck.connect(spatial=False)
-        ecols = [c for c in core_st.columns if c not in ext_st.columns and c != "id"]
+        ecols = [c for c in core_st.columns if c not in ext_st.columns]
         sel_e = ", ".join(f'e."{c}"' for c in ecols)
         joined = out / "joined.staged.parquet"
         con.execute(f"""COPY (SELECT o.* EXCLUDE (source_row), {sel_e}{', ' if sel_e else ''}o.source_row
             FROM read_parquet({duck.q(ext_st.staged)}) o
-            LEFT JOIN read_parquet({duck.q(core_st.staged)}) e ON e.id = o.coreid
+            LEFT JOIN read_parquet({duck.q(core_st.staged)}) e ON e."{core_key}" = o."{ext_key}"
             ORDER BY o.source_row) TO {duck.q(joined)} (FORMAT parquet)""")
         orphans = con.execute(f"""SELECT count(*) FROM read_parquet({duck.q(ext_st.staged)}) o
-            ANTI JOIN read_parquet({duck.q(core_st.staged)}) e ON e.id = o.coreid""").fetchone()[0]
+            ANTI JOIN read_parquet({duck.q(core_st.staged)}) e ON e."{core_key}" = o."{ext_key}" """).fetchone()[0]
         con.close()
         notes = [f"event core ({core_st.rows_staged:,} events) joined to occurrence extension"]
         if orphans:

@@ -1,0 +1,110 @@
+"""Every check: constructed rows (real point, real names; one thing changed) that must trigger
+it, and rows that must not. The `expect` column of the fixture is the spec."""
+import pandas as pd
+import pytest
+
+from dq import standard
+from dq.checks import catalogue
+from dq.validate import validate
+
+from conftest import CHECK_DATE, flagged
+
+OCC_CHECKS = [c for c in catalogue() if standard.OCCURRENCE in c.tables]
+
+
+@pytest.mark.parametrize("check", OCC_CHECKS, ids=lambda c: c.id)
+def test_check_triggers_exactly_on_expected_rows(constructed, check):
+    ann, _, _ = constructed
+    got = flagged(ann)
+    expected_rows = [r for r, exp in zip(ann["dq_row"], ann["expect"]) if check.id in exp.split(";")]
+    flagged_rows = [r for r, g in zip(ann["dq_row"], got) if check.id in g]
+    assert expected_rows, f"{check.id} has no constructed row that must trigger it"
+    assert flagged_rows == expected_rows
+    assert len(flagged_rows) < len(ann), f"{check.id} fired on every row"
+
+
+def test_each_row_raises_exactly_its_expected_checks(constructed):
+    ann, _, _ = constructed
+    for row, note, exp, got in zip(ann["dq_row"], ann["note"], ann["expect"], flagged(ann)):
+        assert got == set(x for x in exp.split(";") if x), f"row {row} ({note})"
+
+
+def test_amendments_move_the_derived_point_not_the_verbatim(constructed):
+    ann, _, _ = constructed
+    by_note = {n.split(": ", 1)[1]: r for n, r in zip(ann["note"], ann.to_dict("records"))}
+    sw = by_note["lat and lon swapped"]
+    assert (float(sw["dq_lat"]), float(sw["dq_lon"])) == (25.111267, 121.816298)
+    assert sw["verbatimLatitude"] == "121.816298"
+    tw = by_note["TWD97 metres labelled WGS84"]
+    assert abs(float(tw["dq_lat"]) - 25.111267) < 1e-5 and abs(float(tw["dq_lon"]) - 121.816298) < 1e-5
+    assert tw["dq_county"] == "新北市" and tw["dq_town"] == "瑞芳區"
+    assert "TWD97/121" in tw["dq_suggestions"]
+    roc = by_note["ROC year with slashes"]
+    assert "2015-04-12" in roc["dq_suggestions"]
+    lost = by_note["lost decimal point (real BBS fault)"]
+    assert "24.471185" in lost["dq_suggestions"]
+    assert "Pycnonotus sinensis" in by_note["misspelt name"]["dq_suggestions"]
+    assert "Pinus taiwanensis" in by_note["plant synonym"]["dq_suggestions"]
+    assert "Yungipicus canicapillus" in by_note["old genus (renamed bird)"]["dq_suggestions"]
+
+
+def test_county_names_are_normalised(constructed):
+    ann, _, _ = constructed
+    assert set(ann["dq_county"]) - {""} <= {"新北市", "南投縣", "臺中市"}
+
+
+def _write(path, header, rows):
+    import csv
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def test_project_table_mandatory_fields(tmp_path):
+    """CONSTRUCTED TEST ROWS in the 工程基本資料 layout (Chinese headers)."""
+    header = [zh for _, zh, _ in standard.FIELDS[standard.PROJECT]]
+    full = ["P-001", "測試工程", "經濟部水利署", "測試廠商", "生態檢核", "新北市瑞芳區",
+            '{"type": "Point", "coordinates": [121.816298, 25.111267]}', "121.816298", "25.111267", "WGS84",
+            "1000000", "50000", "防洪", "水利", "護岸改善", "降低衝擊", "迴避重要棲息地", "設計", "", "20240101", "20241231"]
+    missing_type = list(full)
+    missing_type[header.index("工程類型")] = ""
+    _write(tmp_path / "project.csv", header, [full, missing_type])
+    s = validate(tmp_path / "project.csv", tmp_path / "out", CHECK_DATE)
+    assert s["table"] == standard.PROJECT
+    assert s["checks"]["MISSING_engineeringType"]["count"] == 1
+    assert not any(k.startswith("TAXON_") or k.startswith("DATE_") for k in s["checks"])
+
+
+def test_species_list_mandatory_fields(tmp_path):
+    """CONSTRUCTED TEST ROWS in the 生物名錄 layout."""
+    header = ["工程編號", "科名", "中文名", "學名", "本案關注物種", "紀錄來源", "生態友善措施", "友善措施範圍"]
+    area = '{"type": "Point", "coordinates": [121.816298, 25.111267]}'
+    rows = [["P-001", "Pycnonotidae", "白頭翁", "Pycnonotus sinensis", "False", "測試報告", "", area],
+            ["P-001", "", "臺灣竹雞", "Bambusicola sonorivox", "True", "測試報告", "", ""]]
+    _write(tmp_path / "species.csv", header, rows)
+    s = validate(tmp_path / "species.csv", tmp_path / "out", CHECK_DATE)
+    assert s["table"] == standard.SPECIES_LIST
+    assert s["checks"]["MISSING_family"]["count"] == 1
+    assert s["checks"]["MISSING_ecoFriendlyArea"]["count"] == 1
+    assert not any(k.startswith("COORD_") for k in s["checks"])
+
+
+def test_catalogue_is_declared_once_with_texts():
+    cs = catalogue()
+    assert len({c.id for c in cs}) == len(cs)
+    for c in cs:
+        assert c.title_zh and c.title_en and c.explain_zh and c.explain_en and c.sql
+    ids = {c.id for c in cs}
+    for required in ["COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_ZERO", "COORD_OUT_OF_RANGE", "COORD_EQUAL",
+                     "COORD_SWAPPED", "COORD_NEGATED", "COORD_PROJECTED_AS_DEGREES", "COORD_SRS_UNKNOWN",
+                     "COORD_OUTSIDE_TAIWAN", "COORD_IN_SEA", "COORD_COUNTY_CENTROID", "COORD_TOWN_CENTROID",
+                     "COORD_INSTITUTION", "COORD_LOW_PRECISION", "COORD_UNCERTAINTY_MISSING",
+                     "COORD_UNCERTAINTY_LARGE", "COORD_COUNTY_MISMATCH", "TAXON_NAME_MISSING", "TAXON_UNMATCHED",
+                     "TAXON_FUZZY", "TAXON_SYNONYM", "TAXON_RANK_ABOVE_SPECIES", "TAXON_QUALIFIER_IN_NAME",
+                     "TAXON_AUTHORSHIP_IN_NAME", "TAXON_VERNACULAR_MISMATCH", "DATE_MISSING", "DATE_INVALID",
+                     "DATE_FUTURE", "DATE_TOO_OLD", "DATE_ROC_YEAR", "VOCAB_BASIS_OF_RECORD", "VOCAB_QUANTITY",
+                     "VOCAB_QUANTITY_TYPE_MISSING", "VOCAB_SELF_PRODUCED", "DUP_OCCURRENCE_ID", "DUP_RECORD"]:
+        assert required in ids
+    for term, _ in standard.mandatory(standard.OCCURRENCE):
+        assert f"MISSING_{term}" in ids

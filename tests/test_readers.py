@@ -1,0 +1,136 @@
+"""Readers on slices of the real files in ../shared/data (copied into tests/fixtures)."""
+import zipfile
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dq.sources import SourceError, stage
+from dq.sources.aliases import map_headers, srs_implied_by_headers
+
+from conftest import FIX
+
+
+def rows(st):
+    return duckdb.sql(f"SELECT * FROM read_parquet('{st.staged}') ORDER BY source_row").df()
+
+
+def test_utf8_bom_csv(tmp_path):
+    st = stage(FIX / "frog_head.csv", tmp_path)
+    assert st.encoding == "utf-8-sig" and st.delimiter == ","
+    assert st.columns[0] == "WGS84Lati"
+    assert st.rows_staged == 299 and st.rows_rejected == 0
+    m = map_headers(st.columns)
+    assert m["WGS84Lati"] == "decimalLatitude" and m["數量(隻)"] == "organismQuantity"
+    assert srs_implied_by_headers(m) == "WGS84"
+
+
+def test_big5_crlf_gives_the_same_rows(tmp_path):
+    a = rows(stage(FIX / "frog_head.csv", tmp_path))
+    st = stage(FIX / "frog_head_big5.csv", tmp_path)
+    assert st.encoding == "cp950"
+    b = rows(st)
+    assert a.equals(b)
+
+
+def test_pipe_delimited_without_header(tmp_path):
+    st = stage(FIX / "twnamelist_head.csv", tmp_path)
+    assert st.delimiter == "|" and st.header is False
+    df = rows(st)
+    assert len(df) == 200 and df.loc[0, "scientificName"] == "Asplenium adiantum-nigrum"
+    assert df.loc[0, "vernacularName"] == "深山鐵角蕨"
+
+
+def test_cr_line_endings_with_bom(tmp_path):
+    st = stage(FIX / "taicol_amphibia_20220605.csv", tmp_path)
+    df = rows(st)
+    assert "Buergeria choui" in set(df["name"])
+    # the file ends with a white-space line: rejected with a reason, not silently lost
+    assert st.rows_read == st.rows_staged + st.rows_rejected
+
+
+def test_malformed_rows_are_rejected_with_reason_and_counted(tmp_path):
+    st = stage(FIX / "frog_head_damaged.csv", tmp_path)
+    assert st.rows_rejected == 2 and st.rows_staged == 297
+    rej = duckdb.sql(f"SELECT * FROM read_parquet('{st.rejects}') ORDER BY source_row").df()
+    assert list(rej["source_row"]) == [10, 20]
+    assert rej["reason"].str.contains("Columns").all()
+    good = rows(st)
+    assert 10 not in set(good["source_row"]) and 11 in set(good["source_row"])
+    orig = rows(stage(FIX / "frog_head.csv", tmp_path)).set_index("source_row")
+    g = good.set_index("source_row")
+    assert g.loc[21].equals(orig.loc[21])   # numbering survives the rejected rows
+
+
+def test_xlsx(tmp_path):
+    import openpyxl
+    df = pd.read_csv(FIX / "frog_head.csv", dtype=str, encoding="utf-8-sig").head(50)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(df.columns))
+    for r in df.itertuples(index=False):
+        ws.append(list(r))
+    wb.save(tmp_path / "frog.xlsx")
+    st = stage(tmp_path / "frog.xlsx", tmp_path)
+    assert st.format == "xlsx" and st.rows_staged == 50
+    assert rows(st)["WGS84Long"].tolist() == df["WGS84Long"].tolist()
+
+
+def _bbs_text(tmp_path):
+    ev = duckdb.sql(f"SELECT * FROM read_parquet('{FIX / 'bbs_event_slice.parquet'}')").df()
+    oc = duckdb.sql(f"SELECT * FROM read_parquet('{FIX / 'bbs_occurrence_slice.parquet'}')").df()
+    ev.to_csv(tmp_path / "event.txt", sep="\t", index=False)
+    oc.to_csv(tmp_path / "occurrence.txt", sep="\t", index=False)
+    return ev, oc
+
+
+def test_darwin_core_archive_event_core_with_occurrences(tmp_path):
+    ev, oc = _bbs_text(tmp_path)
+    dwc = "http://rs.tdwg.org/dwc/terms/"
+
+    def fields(cols, skip):
+        return "".join(f'<field index="{i}" term="{dwc}{c}"/>' for i, c in enumerate(cols) if c != skip)
+    meta = f"""<archive xmlns="http://rs.tdwg.org/dwc/text/">
+      <core encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" rowType="{dwc}Event">
+        <files><location>event.txt</location></files><id index="1"/>{fields(ev.columns, 'id')}</core>
+      <extension encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" rowType="{dwc}Occurrence">
+        <files><location>occurrence.txt</location></files><coreid index="6"/>{fields(oc.columns, 'id')}</extension></archive>"""
+    with zipfile.ZipFile(tmp_path / "bbs.zip", "w") as z:
+        z.writestr("meta.xml", meta)
+        z.write(tmp_path / "event.txt", "event.txt")
+        z.write(tmp_path / "occurrence.txt", "occurrence.txt")
+    st = stage(tmp_path / "bbs.zip", tmp_path)
+    assert st.format == "dwca" and st.rows_staged == len(oc)
+    df = rows(st)
+    assert {"decimalLatitude", "eventDate", "scientificName"} <= set(df.columns)
+    assert df["decimalLatitude"].notna().sum() > 0
+
+
+def test_gbif_parquet_lower_case_and_arrays(tmp_path):
+    src = FIX / "bbs_occurrence_slice.parquet"
+    duckdb.sql(f"""COPY (SELECT row_number() OVER () AS gbifid, lower('x') AS x, scientificName AS scientificname,
+        occurrenceID AS occurrenceid, ['COORDINATE_ROUNDED', 'RECORDED_DATE_INVALID'] AS issue
+        FROM read_parquet('{src}')) TO '{tmp_path / 'gbif.parquet'}'""")
+    st = stage(tmp_path / "gbif.parquet", tmp_path)
+    assert st.format == "gbif-parquet"
+    df = rows(st)
+    assert df.loc[0, "issue"] == "COORDINATE_ROUNDED;RECORDED_DATE_INVALID"
+    m = map_headers(st.columns)
+    assert m["scientificname"] == "scientificName" and m["occurrenceid"] == "occurrenceID"
+
+
+def test_header_aliases_know_taiwanese_variants():
+    m = map_headers(["學名", "中文名", "經度", "緯度", "X坐標", "Y坐標", "TWD97X", "調查日期", "數量", "地點", "備註欄X"])
+    assert m["學名"] == "scientificName" and m["中文名"] == "vernacularName"
+    assert m["經度"] == "decimalLongitude" and m["X坐標"] == "verbatimLongitude"
+    assert m["調查日期"] == "eventDate" and m["地點"] == "verbatimLocality"
+    assert "備註欄X" not in m    # unknown columns stay unmapped (kept as extra)
+    assert srs_implied_by_headers(map_headers(["TWD97X", "TWD97Y"])) == "TWD97"
+
+
+@pytest.mark.parametrize("content,msg", [(b"", "empty"), (b"PK\x03\x04garbage", "zip")])
+def test_unreadable_input_gives_a_clear_error(tmp_path, content, msg):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content)
+    with pytest.raises(SourceError, match=msg):
+        stage(p, tmp_path)
