@@ -31,13 +31,13 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         staged = [p for p in staged if "joined" in p.name] or staged
         raw = staged[0]
         con.execute(f"""COPY (
-            SELECT r.* EXCLUDE (source_row), r.source_row AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
+            SELECT r.* EXCLUDE (source_row), r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                    o.suggestions AS dq_suggestions
             FROM read_parquet({duck.q(raw)}) r
             LEFT JOIN read_parquet({duck.q(snap / 'occurrence.parquet')}) o ON o.source_row = r.source_row
             UNION ALL BY NAME
-            SELECT source_row AS dq_row, 'ROW_REJECTED' AS dq_errors, reason AS dq_suggestions
+            SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors, '無法解析，原始內容：' || raw || '（' || reason || '）' AS dq_suggestions
             FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
             ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC").fetchall())

@@ -1,0 +1,103 @@
+"""Snapshots: counts reconcile on real files, ingest is atomic, snapshots are immutable."""
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from dq import engine
+from dq.demo import BBS_AGENCY, DEMO_DATE, DEMO_ROOT
+from dq.snapshot import SourceSpec, ingest
+from dq.sources import SourceError
+
+from conftest import FIX
+
+FILES = [FIX / "frog_head.csv", FIX / "frog_head_damaged.csv", FIX / "frog_head_big5.csv",
+         FIX / "twnamelist_head.csv", FIX / "taicol_amphibia_20220605.csv"]
+
+
+def test_read_equals_ingested_plus_rejected(tmp_path):
+    snap = ingest([SourceSpec(f, agency="測試") for f in FILES], "2026-01-01", tmp_path, progress=lambda m: None)
+    m = json.loads((snap / "manifest.json").read_text())
+    assert m["rows_read"] == m["rows_ingested"] + m["rows_rejected"]
+    for s in m["sources"]:
+        assert s["rows_read"] == s["rows_ingested"] + s["rows_rejected"], s["name"]
+        assert len(s["sha256"]) == 64
+    n_occ = duckdb.sql(f"SELECT count(*) FROM '{snap}/occurrence.parquet'").fetchone()[0]
+    n_rej = duckdb.sql(f"SELECT count(*) FROM '{snap}/rejected.parquet'").fetchone()[0]
+    assert (n_occ, n_rej) == (m["rows_ingested"], m["rows_rejected"])
+    assert n_rej >= 3   # two damaged rows + the blank line closing the TaiCOL export
+    reasons = duckdb.sql(f"SELECT reason FROM '{snap}/rejected.parquet'").fetchall()
+    assert all(r[0] for r in reasons)
+
+
+def test_interrupted_ingest_leaves_previous_snapshots_intact(tmp_path, monkeypatch):
+    first = ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
+    before = {p.name: p.read_bytes() for p in first.iterdir()}
+
+    def boom(*a, **k):
+        raise KeyboardInterrupt("interrupted mid-ingest")
+    monkeypatch.setattr(engine, "aggregates", boom)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "2026-02-01", tmp_path, progress=lambda m: None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-01-01"]   # no half snapshot, no temp dir
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+
+
+def test_snapshots_are_immutable_and_dates_checked(tmp_path):
+    ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
+    with pytest.raises(SourceError, match="immutable"):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
+    with pytest.raises(SourceError, match="YYYY-MM-DD"):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "22/11/2026", tmp_path, progress=lambda m: None)
+
+
+def test_demo_snapshot_is_real_and_reconciles():
+    snap = DEMO_ROOT / DEMO_DATE
+    m = json.loads((snap / "manifest.json").read_text())
+    assert m["rows_read"] == m["rows_ingested"] + m["rows_rejected"] == 385131 + 21387
+    aggs = duckdb.sql(f"SELECT agency, sum(records) FROM '{snap}/agg_dataset.parquet' GROUP BY 1").fetchall()
+    assert dict(aggs)[BBS_AGENCY] == 385131
+
+
+def test_false_positives_on_real_bbs_rows():
+    """Real, correct BBS rows raise no error-severity flag except ones justified by the data:
+    completeness (BBS predates the 生態檢核 standard: no rightsHolder, habitat, selfProduced),
+    and the known real faults (events without coordinates or dates, the points at latitude
+    20.998 or with a lost decimal point, records with no name or count)."""
+    snap = DEMO_ROOT / DEMO_DATE
+    justified = {"COORD_MISSING", "COORD_OUTSIDE_TAIWAN", "COORD_OUT_OF_RANGE", "TAXON_NAME_MISSING",
+                 "DATE_MISSING", "VOCAB_QUANTITY"}
+    errs = duckdb.sql(f"""SELECT f.check_id, count(*) FROM '{snap}/flags.parquet' f JOIN '{snap}/occurrence.parquet' o USING (record_id)
+        WHERE o.agency = '{BBS_AGENCY}' AND NOT f.check_id LIKE 'MISSING_%' GROUP BY 1""").fetchall()
+    from dq.checks import by_id
+    cat = by_id()
+    error_ids = {c for c, _ in errs if cat[c].severity == "error"}
+    assert error_ids <= justified, error_ids - justified
+    n_err = sum(n for c, n in errs if c in error_ids)
+    assert n_err < 0.01 * 385131
+    # the lost-decimal fault is reported with its likely fix
+    fix = duckdb.sql(f"SELECT any_value(suggestion) FROM '{snap}/flags.parquet' WHERE check_id = 'COORD_OUT_OF_RANGE'").fetchone()[0]
+    assert "24.471185" in fix
+
+
+def test_validate_cli(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "dq", "validate", str(FIX / "frog_head_damaged.csv"), "--out", str(tmp_path),
+                        "--date", "2026-11-22"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    import pandas as pd
+    ann = pd.read_csv(tmp_path / "annotated.csv", dtype=str, keep_default_na=False)
+    assert len(ann) == 299 and ann["dq_row"].astype(int).tolist() == list(range(1, 300))
+    assert set(ann.loc[ann["dq_row"].isin(["10", "20"]), "dq_errors"]) == {"ROW_REJECTED"}
+    assert {"WGS84Lati", "記錄方式", "dq_errors", "dq_warnings", "dq_lat", "dq_lon", "dq_county", "dq_town",
+            "dq_suggestions"} <= set(ann.columns)
+    html = (tmp_path / "report.html").read_text()
+    assert "資料檢核報告" in html and "MISSING_habitat" in html
+    s = json.loads((tmp_path / "summary.json").read_text())
+    assert s["rows_read"] == 299 and s["rows_rejected"] == 2
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    r = subprocess.run([sys.executable, "-m", "dq", "validate", str(bad), "--out", str(tmp_path / "o2")],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
