@@ -100,4 +100,5 @@ def test_validate_cli(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
     r = subprocess.run([sys.executable, "-m", "dq", "validate", str(bad), "--out", str(tmp_path / "o2")],
                        capture_output=True, text=True)
-    assert r.returncode != 0 and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
+    errs = [ln for ln in r.stderr.splitlines() if ln.startswith("error: ")]
+    assert r.returncode != 0 and len(errs) == 1 and "bad.xlsx" in errs[0]
