@@ -1,0 +1,77 @@
+"""`python -m dq bench`: figures, not a timed test.
+
+For each size it resamples the real BBS Taiwan rows (occurrence ⋈ event) to N rows, injects
+known faults into a fixed share (swapped, zeroed and TWD97-metre coordinates, ROC dates, text
+counts, misspelt names), builds a snapshot in a child process, and prints: ingest rows/s, the
+check-catalogue seconds, a bare DuckDB scan of the same columns (the floor), their ratio, and
+the child's peak RSS.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import duck
+from .demo import bbs_joined
+
+COLS = ["decimalLatitude", "decimalLongitude", "geodeticDatum", "eventDate", "scientificName", "vernacularName",
+        "individualCount", "recordedBy", "occurrenceID", "locality", "coordinateUncertaintyInMeters"]
+
+
+def make_input(n: int, out: Path, work: Path) -> Path:
+    base = bbs_joined(work / "bbs.parquet")
+    con = duck.connect(spatial=False)
+    con.execute(f"""COPY (
+      WITH b AS (SELECT *, row_number() OVER () - 1 AS k FROM read_parquet({duck.q(base)})),
+      nb AS (SELECT count(*) AS c FROM b),
+      s AS (SELECT i, b.* EXCLUDE (k) FROM range({int(n)}) r(i), nb JOIN b ON b.k = (hash(r.i) % nb.c))
+      SELECT occurrenceID || '#' || i AS occurrenceID, basisOfRecord, recordedBy,
+        CASE WHEN i % 997 = 0 THEN '10~19' ELSE individualCount::VARCHAR END AS individualCount,
+        eventID, CASE WHEN i % 1013 = 0 THEN scientificName || 's' ELSE scientificName END AS scientificName,
+        family, vernacularName, samplingProtocol, locality, geodeticDatum, coordinateUncertaintyInMeters,
+        CASE WHEN i % 1009 = 0 THEN '0' || (year(eventDate) - 1911)::VARCHAR || strftime(eventDate, '-%m-%d')
+             ELSE eventDate::VARCHAR END AS eventDate,
+        CASE WHEN i % 1000 = 0 THEN decimalLongitude WHEN i % 1001 = 0 THEN 0 ELSE decimalLatitude END AS decimalLatitude,
+        CASE WHEN i % 1000 = 0 THEN decimalLatitude WHEN i % 1003 = 0 THEN -decimalLongitude ELSE decimalLongitude END AS decimalLongitude
+      FROM s) TO {duck.q(out)} (FORMAT parquet)""")
+    con.close()
+    return out
+
+
+def _child(src: str, root: str) -> None:
+    from .snapshot import SourceSpec, build
+    t0 = time.time()
+    m = build([SourceSpec(Path(src), agency="bench", dataset="bench")], "2026-11-22", Path(root) / "snap",
+              Path(root), progress=lambda msg: None)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rows": m["rows_read"], "total_s": time.time() - t0, "ingest_s": m["timings_s"]["ingest"],
+                      "checks_s": m["timings_s"]["checks"], "peak_rss_mb": peak_kb / 1024}))
+
+
+def run(sizes: list[int]) -> None:
+    for n in sizes:
+        work = Path(tempfile.mkdtemp(prefix="dq-bench-"))
+        try:
+            src = make_input(n, work / f"bench_{n}.parquet", work)
+            con = duck.connect(spatial=False)
+            t0 = time.time()
+            con.execute(f"SELECT {', '.join(f'count({c})' for c in COLS)} FROM read_parquet({duck.q(src)})").fetchall()
+            scan = time.time() - t0
+            con.close()
+            out = subprocess.run([sys.executable, "-c", f"from dq.bench import _child; _child({str(src)!r}, {str(work)!r})"],
+                                 capture_output=True, text=True)
+            if out.returncode:
+                print(out.stderr[-2000:])
+                continue
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{n:>12,} rows | ingest {r['rows'] / max(r['ingest_s'], 1e-9):>12,.0f} rows/s | "
+                  f"checks {r['checks_s']:7.1f} s | bare scan {scan:6.2f} s | ratio {r['checks_s'] / max(scan, 1e-9):7.1f}x | "
+                  f"peak RSS {r['peak_rss_mb']:7.0f} MB | total {r['total_s']:.1f} s", flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)

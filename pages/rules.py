@@ -1,0 +1,11 @@
+import streamlit as st
+
+from dq import store
+from dq.i18n import t
+
+lang = st.session_state.get("lang", "zh")
+st.title(t("rules", lang))
+st.caption(t("rules_intro", lang))
+df = store.rules(lang).rename(columns={"dimension": t("dimension", lang), "severity": t("severity", lang),
+                                       "title": t("title", lang), "explanation": t("explanation", lang)})
+st.dataframe(df, hide_index=True, width="stretch", height=700)
