@@ -27,10 +27,11 @@ COLS = ["decimalLatitude", "decimalLongitude", "geodeticDatum", "eventDate", "sc
 def make_input(n: int, out: Path, work: Path) -> Path:
     base = bbs_joined(work / "bbs.parquet")
     con = duck.connect(spatial=False)
+    nb = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(base)})").fetchone()[0]
     con.execute(f"""COPY (
       WITH b AS (SELECT *, row_number() OVER () - 1 AS k FROM read_parquet({duck.q(base)})),
-      nb AS (SELECT count(*) AS c FROM b),
-      s AS (SELECT i, b.* EXCLUDE (k) FROM range({int(n)}) r(i), nb JOIN b ON b.k = (hash(r.i) % nb.c))
+      r AS (SELECT range AS i, (hash(range) % {nb})::BIGINT AS k FROM range({int(n)})),
+      s AS (SELECT r.i, b.* EXCLUDE (k) FROM r JOIN b USING (k))
       SELECT occurrenceID || '#' || i AS occurrenceID, basisOfRecord, recordedBy,
         CASE WHEN i % 997 = 0 THEN '10~19' ELSE individualCount::VARCHAR END AS individualCount,
         eventID, CASE WHEN i % 1013 = 0 THEN scientificName || 's' ELSE scientificName END AS scientificName,

@@ -32,6 +32,7 @@ def connect(database: str = ":memory:", *, spatial: bool = True, memory_limit: s
     if threads:
         con.execute(f"SET threads={int(threads)}")
     con.execute("SET preserve_insertion_order=true")
+    con.execute("SET enable_progress_bar=false")
     return con
 
 
