@@ -8,6 +8,7 @@ in one pass and writes the flags; `aggregates()` writes the small tables the pag
 """
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -23,6 +24,27 @@ METRE_X = (100_000.0, 400_000.0)
 METRE_Y = (2_400_000.0, 2_950_000.0)
 
 OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市", "高雄縣": "高雄市"}
+
+
+LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
+# Keys of the per-distinct-value tables. 64-bit hashes let the record-level joins run on one
+# integer instead of several nullable texts; with n distinct values a collision has probability
+# about n²/2^65 (< 1e-7 for a million distinct points), which we accept.
+KEYS = {
+    "pk": "hash({x}, {y}, {srs})",
+    "dk": "hash({o}eventDate, {o}\"year\", {o}\"month\", {o}\"day\")",
+    "nk": "hash({o}scientificName)",
+    "vk": "hash({o}scientificName, {o}vernacularName)",
+    "lk": "hash(" + LOC_TXT + ")",
+}
+X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
+Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
+SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
+
+
+def _key(name: str, alias: str = "") -> str:
+    o = alias + "." if alias else ""
+    return KEYS[name].format(o=o, x=X_TXT.format(o=o), y=Y_TXT.format(o=o), srs=SRS_TXT.format(o=o))
 
 
 def _in_tw(lat, lon):
@@ -141,8 +163,9 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _coordinates(con, params: geo.GeoParams) -> None:
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pts_in AS SELECT DISTINCT x_txt, y_txt, srs_txt,
-        {geo.srs_sql_case('srs_txt')} AS srs_code FROM _occ_keys""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pts_in AS SELECT x_txt, y_txt, srs_txt,
+        {geo.srs_sql_case('srs_txt')} AS srs_code FROM (
+          SELECT DISTINCT {X_TXT.format(o='')} AS x_txt, {Y_TXT.format(o='')} AS y_txt, {SRS_TXT.format(o='')} AS srs_txt FROM occ)""")
     pts = con.execute("SELECT * FROM _pts_in").df()
     cls = classify_points(pts)
     cls["c_srs_unknown"] = (~cls["c_missing"]) & (cls["srs_code"].isna() | (cls["srs_code"] == "UNKNOWN")).to_numpy()
@@ -178,7 +201,7 @@ def _coordinates(con, params: geo.GeoParams) -> None:
 def _dates(con) -> None:
     fmts = "['%Y-%m-%d', '%Y/%m/%d', '%Y%m%d', '%Y.%m.%d']"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
-      WITH d AS (SELECT DISTINCT date_txt, year_txt, month_txt, day_txt FROM _occ_keys),
+      WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
       p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}.*$', '') AS d0 FROM d),
       q AS (SELECT *, string_split(d0, '/') AS parts,
              regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd FROM p)
@@ -214,120 +237,184 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     """`occ` (canonical records) → `e` (records plus every derived column the checks read)."""
     t0 = time.time()
     geo.load_reference(con)
-    con.execute("""CREATE OR REPLACE TEMP TABLE _occ_keys AS SELECT record_id,
-        coalesce(nullif(trim(decimalLongitude), ''), verbatimLongitude) AS x_txt,
-        coalesce(nullif(trim(decimalLatitude), ''), verbatimLatitude) AS y_txt,
-        coalesce(nullif(trim(verbatimSRS), ''), nullif(trim(geodeticDatum), ''), srs_from_header) AS srs_txt,
-        eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt
-        FROM occ""")
     _coordinates(con, params)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT hash(c.x_txt, c.y_txt, c.srs_txt) AS pk,
+          c.* EXCLUDE (x_txt, y_txt, srs_txt, h3, c_srs_unknown), c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown,
+          c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land
+        FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
     progress(f"  coordinates classified and located ({time.time() - t0:.1f}s)")
     _dates(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk, date_status, event_date_parsed FROM _dates")
     con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT scientificName AS name_raw FROM occ")
     taxonomy.match_names(con, "_names", "_tax")
+    con.execute("CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(name_raw) AS nk, * FROM _tax")
     # vernacular: expected Chinese names per species binomial
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS
-        SELECT DISTINCT o.scientificName AS name_raw, o.vernacularName AS vern_raw, t.binomial_key,
+        SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
              WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
-        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw = o.scientificName""")
+        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS SELECT vk, vern_expected,
+          (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
+          CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM _vern""")
     progress(f"  names matched ({time.time() - t0:.1f}s)")
     # named county in the locality text
     counties = [r[0] for r in con.execute("SELECT county FROM ref_counties").fetchall()]
     alts = sorted(set(counties) | set(OLD_COUNTIES), key=len, reverse=True)
     rx = "(" + "|".join(alts) + ")"
     old_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in OLD_COUNTIES.items())
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS SELECT loc_txt,
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS SELECT hash(loc_txt) AS lk,
         nullif(regexp_extract(replace(loc_txt, '台', '臺'), '{rx}', 1), '') AS c0 FROM
-        (SELECT DISTINCT concat_ws(' ', dwc_county, stateProvince, verbatimLocality, locality) AS loc_txt FROM occ)""")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _loc2 AS SELECT loc_txt, CASE c0 {old_case} ELSE c0 END AS named_county FROM _loc")
+        (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, CASE c0 {old_case} ELSE c0 END AS named_county FROM _loc WHERE c0 IS NOT NULL")
+    # One narrow row per record: the keys into the per-distinct tables and the few values computed
+    # from the record alone. Computed once here, because a view would recompute an expression at
+    # every place a check mentions it.
+    qty = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _ek AS SELECT record_id, {_key('pk', 'o')} AS pk, {_key('dk', 'o')} AS dk,
+        {_key('nk', 'o')} AS nk, {_key('vk', 'o')} AS vk, {_key('lk', 'o')} AS lk,
+        coalesce(try_cast(o.coordinateUncertaintyInMeters AS DOUBLE),
+                 try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE)) AS unc_m,
+        {qty} AS qty_txt, try_cast({qty} AS DOUBLE) AS qty_num,
+        regexp_matches(coalesce(o.habitat, ''), '{MARINE_HABITAT_RX}', 'i') AS marine_habitat,
+        CASE WHEN NOT (o.occurrenceID IS NULL OR trim(o.occurrenceID) = '') THEN hash(o.dataset_id, o.occurrenceID) END AS okey,
+        CASE WHEN o.scientificName IS NOT NULL THEN hash(o.dataset_id, o.scientificName, o.recordedBy, {qty},
+             o.occurrenceRemarks, o.eventID) END AS rk0
+        FROM occ o""")
+    # distance to the named county, only for the few (point, locality) pairs that disagree
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
+        WITH pl AS (SELECT DISTINCT pk, lk FROM _ek),
+        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_county FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
+                 WHERE p.county IS NOT NULL AND l.named_county <> p.county)
+        SELECT cand.pk, cand.lk, ST_Distance(ST_Point(cand.lon, cand.lat), c.geom) * {geo.M_PER_DEG} AS d_named_county_m
+        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c ON c.county = cand.named_county""")
     marine_fams = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE e AS
+    # duplicate groups (DUP_RECORD uses the derived date and point): only keys seen more than once
+    # are kept, so the joins in `e` stay small
+    rkey = "hash(k.rk0, d.event_date_parsed, round(c.lat, 5), round(c.lon, 5))"
+    con.execute("CREATE OR REPLACE TEMP TABLE _okc AS SELECT okey AS k, count(*) AS n FROM _ek WHERE okey IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rkc AS SELECT {rkey} AS k, count(*) AS n
+        FROM _ek k JOIN _pt c ON c.pk = k.pk JOIN _dk d ON d.dk = k.dk
+        WHERE k.rk0 IS NOT NULL AND d.event_date_parsed IS NOT NULL AND c.lat IS NOT NULL GROUP BY 1 HAVING count(*) > 1""")
+    # `e` is a view: the record plus the derived columns looked up in the small per-distinct tables.
+    # Nothing record-wide is copied; each scan of `e` costs a join on record_id and lookups in small tables.
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW e AS
       SELECT o.*, DATE '{snapshot_date}' AS snapshot_date,
         c.x_num, c.y_num, c.srs_code, c.lat, c.lon, c.coord_source, c.c_fix, c.c_missing, c.c_not_numeric, c.c_zero,
         c.c_out_of_range, c.c_equal, c.c_swapped, c.c_negated, c.c_projected, c.c_srs_mismatch, c.c_has_point,
-        c.c_low_precision, c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown, c.h3 AS h3_r{params.h3_resolution},
-        g.county, g.town, g.grid_id, g.land_type, coalesce(g.on_land, false) AS on_land, g.dist_land_m,
-        g.d_town_centroid_m, g.d_county_centroid_m, g.inst_name, g.d_inst_m,
-        l.named_county,
-        try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE) AS unc_m,
-        nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '') AS qty_txt,
-        try_cast(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)) AS DOUBLE) AS qty_num,
+        c.c_low_precision, c.c_srs_unknown, c.h3 AS h3_r{params.h3_resolution},
+        c.county, c.town, c.grid_id, c.land_type, c.on_land, c.dist_land_m,
+        c.d_town_centroid_m, c.d_county_centroid_m, c.inst_name, c.d_inst_m,
+        l.named_county, n.d_named_county_m, k.unc_m, k.qty_txt, k.qty_num,
         d.date_status, d.event_date_parsed,
         t.name_clean, t.has_qualifier, t.has_authorship, t.above_species, t.taxon_id, t.accepted_name, t.name_status,
         t.group_zh, t.group_en, t.checklist_family, t.is_endemic, t.redlist, t.match_type, t.fuzzy_suggestion,
-        CASE WHEN t.match_type = 'none' AND v.vern_names IS NOT NULL THEN '同俗名的名錄學名：' || v.vern_names END AS vern_suggestion,
-        (v.vern_expected IS NOT NULL AND NOT coalesce(v.vern_ok, false) AND o.vernacularName IS NOT NULL
-           AND trim(o.vernacularName) <> '') AS vern_mismatch, v.vern_expected,
-        (coalesce(o.family, t.checklist_family, '') IN ({marine_fams})
-          OR regexp_matches(coalesce(o.habitat, ''), '{MARINE_HABITAT_RX}', 'i')) AS marine
-      FROM occ o
-      JOIN _occ_keys k USING (record_id)
-      LEFT JOIN _cls c ON c.x_txt IS NOT DISTINCT FROM k.x_txt AND c.y_txt IS NOT DISTINCT FROM k.y_txt
-                      AND c.srs_txt IS NOT DISTINCT FROM k.srs_txt
-      LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon
-      LEFT JOIN _dates d ON d.date_txt IS NOT DISTINCT FROM k.date_txt AND d.year_txt IS NOT DISTINCT FROM k.year_txt
-                        AND d.month_txt IS NOT DISTINCT FROM k.month_txt AND d.day_txt IS NOT DISTINCT FROM k.day_txt
-      LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName
-      LEFT JOIN _vern v ON v.name_raw IS NOT DISTINCT FROM o.scientificName AND v.vern_raw IS NOT DISTINCT FROM o.vernacularName
-      LEFT JOIN _loc2 l ON l.loc_txt = concat_ws(' ', o.dwc_county, o.stateProvince, o.verbatimLocality, o.locality)""")
-    # distance to the named county only for the few candidate mismatches
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
-        SELECT DISTINCT e.lat, e.lon, e.named_county,
-               ST_Distance(ST_Point(e.lon, e.lat), c.geom) * {geo.M_PER_DEG} AS d
-        FROM e JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c ON c.county = e.named_county
-        WHERE e.county IS NOT NULL AND e.named_county IS NOT NULL AND e.named_county <> e.county""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE e AS SELECT e.*, n.d AS d_named_county_m,
-          count(*) OVER (PARTITION BY e.dataset_id, e.occurrenceID) *
-            (CASE WHEN e.occurrenceID IS NULL OR trim(e.occurrenceID) = '' THEN 0 ELSE 1 END) AS dup_occ_n,
-          CASE WHEN e.scientificName IS NULL OR e.event_date_parsed IS NULL OR e.lat IS NULL THEN 0 ELSE
-          count(*) OVER (PARTITION BY e.dataset_id, e.scientificName, e.event_date_parsed, round(e.lat, 5), round(e.lon, 5),
-                         e.recordedBy, e.qty_txt, e.occurrenceRemarks, e.eventID) END AS dup_rec_n
-        FROM e LEFT JOIN _ncd n ON n.lat = e.lat AND n.lon = e.lon AND n.named_county = e.named_county""")
-    # derived date takes the ROC-converted value (amendment); verbatim eventDate is untouched
+        CASE WHEN t.match_type = 'none' THEN v.vern_suggestion END AS vern_suggestion,
+        coalesce(v.vern_mismatch, false) AS vern_mismatch, v.vern_expected,
+        (k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine,
+        CASE WHEN k.okey IS NULL THEN 0 ELSE coalesce(oc.n, 1) END AS dup_occ_n,
+        CASE WHEN k.rk0 IS NULL OR d.event_date_parsed IS NULL OR c.lat IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n
+      FROM occ o JOIN _ek k ON k.record_id = o.record_id
+      LEFT JOIN _pt c ON c.pk = k.pk
+      LEFT JOIN _dk d ON d.dk = k.dk
+      LEFT JOIN _nk t ON t.nk = k.nk
+      LEFT JOIN _vern v ON v.vk = k.vk
+      LEFT JOIN _lk l ON l.lk = k.lk
+      LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk
+      LEFT JOIN _okc oc ON oc.k = k.okey
+      LEFT JOIN _rkc rc ON rc.k = {rkey}""")
     progress(f"  records enriched ({time.time() - t0:.1f}s)")
 
 
-def applicable(checks: list[Check], table_kind: str) -> list[Check]:
-    return [c for c in checks if table_kind in c.tables]
+DIMENSIONS = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates"]
 
 
-def run_checks(con, checks: list[Check] | None = None) -> None:
-    """Evaluate every predicate in one scan of `e`: flags(record_id, check_id, suggestion)."""
+def _bit(i: int) -> tuple[int, int]:
+    return i // 64, i % 64
+
+
+def _mask_lit(bits: list[int], word: int) -> str:
+    v = sum(1 << b for w, b in map(_bit, bits) if w == word)
+    return f"{v}::UBIGINT"
+
+
+def _fired(i: int) -> str:
+    w, b = _bit(i)
+    return f"((_m{w} >> {b}) & 1::UBIGINT) = 1"
+
+
+CONST_RX = re.compile(r"^'[^']*'$")
+
+
+def _suggestion(i: int, c: Check) -> str:
+    if not c.fix:
+        return "NULL::VARCHAR"
+    return f"{c.fix}::VARCHAR" if CONST_RX.match(c.fix) else f"_s{i}"
+
+
+def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
+    """Evaluate every predicate in one scan of `e`.
+
+    Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word) plus the
+    computed suggestions of the fired checks. From those: `flags` (record_id, check_id,
+    suggestion), one row per failure, and `rq`, the per-record summary. Counting and grouping
+    bits is far cheaper than grouping millions of flag rows (most records fail several
+    completeness checks). Returns the checks that applied.
+    """
     checks = checks or catalogue()
-    kinds = [r[0] for r in con.execute("SELECT DISTINCT table_kind FROM e").fetchall()]
-    parts = []
-    for c in checks:
-        kinds_ok = [k for k in kinds if k in c.tables]
-        if not kinds_ok:
-            continue
-        kind_sql = "e.table_kind IN (" + ", ".join(f"'{k}'" for k in kinds_ok) + ")"
-        fix = c.fix or "NULL"
-        parts.append(f"CASE WHEN {kind_sql} AND coalesce(({c.sql}), false) THEN {{'c': '{c.id}', 's': ({fix})::VARCHAR}} END")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE flags AS
-        SELECT record_id, f.c AS check_id, f.s AS suggestion FROM (
-          SELECT record_id, unnest(list_filter([{', '.join(parts)}], x -> x IS NOT NULL)) AS f FROM e)""")
+    kinds = [r[0] for r in con.execute("SELECT DISTINCT table_kind FROM occ").fetchall()]
+    run = [c for c in checks if any(k in c.tables for k in kinds)]
+    words = max(1, (len(run) + 63) // 64)
+    terms: list[list[str]] = [[] for _ in range(words)]
+    for i, c in enumerate(run):
+        w, b = _bit(i)
+        kinds_ok = ", ".join(f"'{k}'" for k in kinds if k in c.tables)
+        terms[w].append(f"CASE WHEN e.table_kind IN ({kinds_ok}) AND coalesce(({c.sql}), false) THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
+    masks = ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
+    # A fix that is a plain text needs no per-record work; the others are evaluated only on the
+    # records whose bit is set, each into its own (mostly NULL) column.
+    computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
+    sugg = "".join(f", CASE WHEN {_fired(i)} THEN ({c.fix})::VARCHAR END AS _s{i}" for i, c in computed)
+    cols = ", ".join(f"_m{w}" for w in range(words))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _m AS SELECT record_id, {cols}{sugg}
+        FROM (SELECT e.*, {masks} FROM e) e""")
+    per_check = " UNION ALL ".join(f"SELECT record_id, '{c.id}' AS check_id, {_suggestion(i, c)} AS suggestion FROM _m WHERE {_fired(i)}"
+                                   for i, c in enumerate(run))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS {per_check}")
+    _record_quality(con, run, words)
+    return run
 
 
-def record_quality(con, checks: list[Check] | None = None) -> None:
-    """Per record: error/warning counts and, per dimension, whether it has an error."""
-    checks = checks or catalogue()
-    con.execute("CREATE OR REPLACE TEMP TABLE _chk (check_id VARCHAR, dimension VARCHAR, severity VARCHAR)")
-    con.executemany("INSERT INTO _chk VALUES (?, ?, ?)", [(c.id, c.dimension, c.severity) for c in checks])
-    dims = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates"]
-    dim_cols = ", ".join(f"bool_or(k.severity = 'error' AND k.dimension = '{d}') AS err_{d}" for d in dims)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE rq AS
-        SELECT f.record_id, count(*) FILTER (WHERE k.severity = 'error') AS n_errors,
-               count(*) FILTER (WHERE k.severity = 'warning') AS n_warnings,
-               string_agg(f.check_id, ';' ORDER BY f.check_id) FILTER (WHERE k.severity = 'error') AS errors,
-               string_agg(f.check_id, ';' ORDER BY f.check_id) FILTER (WHERE k.severity <> 'error') AS warnings,
-               string_agg(f.suggestion, '；') FILTER (WHERE f.suggestion IS NOT NULL) AS suggestions,
-               {dim_cols}
-        FROM flags f JOIN _chk k USING (check_id) GROUP BY f.record_id""")
+def _record_quality(con, run: list[Check], words: int) -> None:
+    """Per record: error/warning counts and lists, suggestions, and per dimension whether it has an error."""
+    def count(sel):
+        bits = [i for i, c in enumerate(run) if sel(c)]
+        return " + ".join(f"bit_count(_m{w} & {_mask_lit(bits, w)})" for w in range(words))
+
+    def any_of(sel):
+        bits = [i for i, c in enumerate(run) if sel(c)]
+        return "(" + " OR ".join(f"(_m{w} & {_mask_lit(bits, w)}) <> 0" for w in range(words)) + ")"
+
+    def ids(sel):
+        order = sorted((c.id, i) for i, c in enumerate(run) if sel(c))
+        if not order:
+            return "NULL::VARCHAR"
+        return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {_fired(i)} THEN '{cid}' END" for cid, i in order) + "), '')"
+
+    err = lambda c: c.severity == "error"   # noqa: E731
+    fixes = [f"CASE WHEN {_fired(i)} THEN {_suggestion(i, c)} END" for i, c in enumerate(run) if c.fix]
+    sugg = f"nullif(concat_ws('；', {', '.join(fixes)}), '')" if fixes else "NULL::VARCHAR"
+    dims = ", ".join(f"{any_of(lambda c, d=d: c.severity == 'error' and c.dimension == d)} AS err_{d}" for d in DIMENSIONS)
+    # a view: the lists and texts are built only where they are written out, the counts are bit operations
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW rq AS SELECT record_id,
+          {count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
+          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings,
+          {sugg} AS suggestions, {dims}
+        FROM _m""")
 
 
 # The fitness-for-use profile "distribution model, 1 km" (DESIGN.md, Scores).
@@ -338,7 +425,7 @@ USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m,
 
 def aggregates(con, outdir: Path) -> dict[str, int]:
     """Write the small tables the pages read. Returns their row counts."""
-    dims = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates"]
+    dims = DIMENSIONS
     ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT coalesce(q.err_{d}, false)) AS ok_{d}" for d in dims)
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,

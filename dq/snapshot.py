@@ -108,7 +108,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     t0 = time.time()
     con = duck.connect(str(workdir / "work.duckdb"))
     con.execute(f"SET temp_directory={duck.q(workdir / 'spill')}")
-    con.execute("SET memory_limit='3GB'")
+    con.execute("SET memory_limit='1200MB'")
     sources = []
     staged_list = []
     selects = []
@@ -142,7 +142,6 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     checks = catalogue()
     engine.enrich(con, snapshot_date, params, progress=progress)
     engine.run_checks(con, checks)
-    engine.record_quality(con, checks)
     t_checks = time.time() - t1
     outdir.mkdir(parents=True, exist_ok=True)
     con.execute(f"""COPY (SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
@@ -152,6 +151,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     con.execute(f"COPY (SELECT * FROM flags ORDER BY record_id, check_id) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
     agg_counts = engine.aggregates(con, outdir)
+    t_write = time.time() - t1 - t_checks
     rows_ingested = con.execute("SELECT count(*) FROM occ").fetchone()[0]
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     rows_read = sum(s["rows_read"] for s in sources)
@@ -168,7 +168,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         "checks": [c.id for c in checks], "params": dataclasses.asdict(params),
         "versions": {"dq": __version__, "duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__,
                      "python": platform.python_version()},
-        "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2)},
+        "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2), "write": round(t_write, 2)},
     }
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

@@ -16,6 +16,19 @@ DIMENSION_ZH = {"completeness": "完整度", "coordinates": "坐標", "taxonomy"
                 "vocabulary": "詞彙", "duplicates": "重複", "open_data": "開放資料"}
 SEVERITIES = ["error", "warning", "info"]
 ALL_TABLES = (standard.OCCURRENCE, standard.PROJECT, standard.SPECIES_LIST)
+_WS_START = "(0, 9, 10, 11, 12, 13, 32, 160, 12288)"
+
+
+def blank(col: str) -> str:
+    """SQL: the cell is NULL, empty or only whitespace (incl. the full-width space 　).
+
+    The cheap first-character test keeps the regex off the millions of ordinary values.
+    """
+    return f"({col} IS NULL OR (ascii({col}) IN {_WS_START} AND regexp_full_match({col}, '[\\s\\x{{3000}}\\x{{a0}}]*')))"
+
+
+def filled(col: str) -> str:
+    return f"(NOT {blank(col)})"
 
 
 @dataclasses.dataclass(frozen=True)

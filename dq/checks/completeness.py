@@ -3,11 +3,11 @@ dq.standard.FIELDS. A field shared by several tables (datasetID) is one check ap
 from __future__ import annotations
 
 from .. import standard
-from . import Check
+from . import Check, blank
 
 
 def _blank(col: str) -> str:
-    return f"(e.\"{col}\" IS NULL OR trim(e.\"{col}\") = '')"
+    return blank(f'e."{col}"')
 
 
 def _build() -> list[Check]:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from .. import standard
 from ..taxonomy import FUZZY_MIN_SCORE
-from . import Check
+from . import Check, filled
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
-HAS_NAME = "(e.scientificName IS NOT NULL AND trim(e.scientificName) <> '')"
+HAS_NAME = filled("e.scientificName")
 
 CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
@@ -26,14 +26,14 @@ CHECKS = [
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合，不能用於物種層級分析。",
           "The name is a genus, family or higher, or an 'A/B' aggregate: not usable for species-level analysis.",
-          f"{HAS_NAME} AND e.above_species", tables=T),
+          f"e.above_species AND {HAS_NAME}", tables=T),
     Check("TAXON_QUALIFIER_IN_NAME", "taxonomy", "warning", "學名含鑑定註記", "Qualifier in name",
           "學名含 sp.、spp.、cf.、aff. 或問號；標準要求學名欄不放鑑定資訊。",
           "The name holds sp., spp., cf., aff. or '?'; the standard keeps identification qualifiers out of scientificName.",
-          f"{HAS_NAME} AND e.has_qualifier", "'學名欄只填 ' || coalesce(nullif(e.name_clean, ''), '可確定的分類群') || '，註記移到 identificationQualifier'", tables=T),
+          f"e.has_qualifier AND {HAS_NAME}", "'學名欄只填 ' || coalesce(nullif(e.name_clean, ''), '可確定的分類群') || '，註記移到 identificationQualifier'", tables=T),
     Check("TAXON_AUTHORSHIP_IN_NAME", "taxonomy", "info", "學名含命名者", "Authorship in name",
           "學名後面接著命名者或年代；標準要求最簡學名。", "The name carries its author or year; the standard asks for the bare name.",
-          f"{HAS_NAME} AND e.has_authorship", "'學名改為 ' || e.name_clean", tables=T),
+          f"e.has_authorship AND {HAS_NAME}", "'學名改為 ' || e.name_clean", tables=T),
     Check("TAXON_VERNACULAR_MISMATCH", "taxonomy", "warning", "俗名與學名不符", "Vernacular name disagrees",
           "中文俗名不是名錄中這個學名的任何俗名（臺/台視為相同）。",
           "The Chinese name is none of the checklist's names for this taxon (臺/台 compared as one).",

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from .. import standard
-from . import Check
+from . import Check, blank, filled
 
 BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
+      ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
+# the exact spellings, tested first so that most records never reach lower(trim(…))
+BOR_EXACT = ", ".join(f"'{k}'" for k in standard.BASIS_OF_RECORD) + ", " + \
       ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
 
 CHECKS = [
     Check("VOCAB_BASIS_OF_RECORD", "vocabulary", "error", "紀錄類型不在控制詞彙", "basisOfRecord not in vocabulary",
           "basisOfRecord 不是 GBIF 建議清單中的值（HumanObservation、PreservedSpecimen…或其中文）。",
           "basisOfRecord is not one of GBIF's values (HumanObservation, PreservedSpecimen… or their Chinese labels).",
-          f"e.basisOfRecord IS NOT NULL AND trim(e.basisOfRecord) <> '' AND lower(trim(e.basisOfRecord)) NOT IN ({BOR})",
+          f"e.basisOfRecord NOT IN ({BOR_EXACT}) AND {filled('e.basisOfRecord')} AND lower(trim(e.basisOfRecord)) NOT IN ({BOR})",
           "'改為 HumanObservation 等控制詞彙'"),
     Check("VOCAB_QUANTITY", "vocabulary", "error", "數量不是大於 0 的數字", "Quantity not a number > 0",
           "數量必須是大於 0 的數字；「不計數」、「10~19」、「>50」這類文字無法統計。",
@@ -23,10 +26,9 @@ CHECKS = [
     Check("VOCAB_QUANTITY_TYPE_MISSING", "vocabulary", "warning", "有數量但沒有數量單位", "Quantity without a unit",
           "有 organismQuantity 卻沒有 organismQuantityType（原則為「隻」）。",
           "organismQuantity is given without organismQuantityType (normally 隻, individuals).",
-          "e.organismQuantity IS NOT NULL AND trim(e.organismQuantity) <> '' AND "
-          "(e.organismQuantityType IS NULL OR trim(e.organismQuantityType) = '')", "'填寫數量單位，例如「隻」'"),
+          f"{filled('e.organismQuantity')} AND {blank('e.organismQuantityType')}", "'填寫數量單位，例如「隻」'"),
     Check("VOCAB_SELF_PRODUCED", "vocabulary", "error", "第一手資料不是布林值", "selfProduced not boolean",
           "selfProduced 只能是 True 或 False。", "selfProduced must be True or False.",
-          "e.selfProduced IS NOT NULL AND trim(e.selfProduced) <> '' AND lower(trim(e.selfProduced)) NOT IN ('true', 'false')",
+          f"{filled('e.selfProduced')} AND lower(trim(e.selfProduced)) NOT IN ('true', 'false')",
           "'改為 True 或 False'"),
 ]
