@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import duck, geo, standard, taxonomy
-from .checks import Check, catalogue
+from .checks import Check, catalogue, filled
 
 TW_LON = (114.0, 124.7)   # bounding box of the TBIA grid: Taiwan's land and waters
 TW_LAT = (10.0, 26.6)
@@ -423,30 +423,46 @@ USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m,
               "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc')")
 
 
+def write_outputs(con, outdir: Path) -> None:
+    """occurrence.parquet (record + derived columns + per-record results), flags.parquet, rejected.parquet.
+
+    The record file is written once from the view; everything after it (aggregates, pages) reads
+    that file, so the lookups behind `e` run once more, not once per aggregate.
+    """
+    dims = ", ".join(f"coalesce(q.err_{d}, false) AS err_{d}" for d in DIMENSIONS)
+    con.execute(f"""COPY (SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
+                      q.errors, q.warnings, q.suggestions, {dims}
+                    FROM e LEFT JOIN rq q USING (record_id))
+                    TO {duck.q(outdir / 'occurrence.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+    con.execute(f"COPY flags TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS SELECT * FROM read_parquet({duck.q(outdir / 'occurrence.parquet')})")
+
+
 def aggregates(con, outdir: Path) -> dict[str, int]:
-    """Write the small tables the pages read. Returns their row counts."""
+    """Write the small tables the pages read (after write_outputs). Returns their row counts."""
     dims = DIMENSIONS
-    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT coalesce(q.err_{d}, false)) AS ok_{d}" for d in dims)
+    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT e.err_{d}) AS ok_{d}" for d in dims)
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
-              count(*) FILTER (WHERE coalesce(q.n_errors, 0) = 0) AS records_no_error,
+              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
               count(DISTINCT e.accepted_name) AS species, {ok_cols}
-            FROM e LEFT JOIN rq q USING (record_id) GROUP BY ALL ORDER BY ALL""",
+            FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_dataset_check": """SELECT e.agency, e.dataset_id, f.check_id, count(*) AS n
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
         "agg_town_check": """SELECT e.county, e.town, f.check_id, count(*) AS n
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records,
-              count(*) FILTER (WHERE coalesce(q.n_errors, 0) = 0) AS records_no_error,
+              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
-            FROM e LEFT JOIN rq q USING (record_id) GROUP BY ALL ORDER BY ALL""",
+            FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT e.h3_r7 AS h3, f.check_id, count(*) AS n FROM flags f JOIN e USING (record_id)
             WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records,
-              count(*) FILTER (WHERE coalesce(q.n_errors, 0) = 0) AS records_no_error,
+              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
-            FROM e LEFT JOIN rq q USING (record_id) WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+            FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
               count(DISTINCT e.accepted_name) AS species FROM e WHERE e.grid_id IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
@@ -458,8 +474,28 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
             FROM e WHERE e.accepted_name IS NOT NULL GROUP BY ALL ORDER BY ALL""",
     }
+    queries["agg_completeness"] = _completeness_sql()
     counts = {}
     for name, sql in queries.items():
         con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)")
         counts[name] = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(outdir / (name + '.parquet'))})").fetchone()[0]
     return counts
+
+
+def _completeness_sql() -> str:
+    """Per agency × dataset × table × standard field: records and how many have the field filled.
+
+    One scan of the canonical records; every field of the 生態檢核 tables with its M/C/O level.
+    """
+    rows, cols = [], []
+    for kind, fields in standard.FIELDS.items():
+        for term, zh, level in fields:
+            alias = f"f_{kind}_{term}"
+            cols.append(f"count(*) FILTER (WHERE table_kind = '{kind}' AND {filled(chr(34) + term + chr(34))}) AS {alias}")
+            rows.append(f"('{kind}', '{term}', '{zh}', '{level}', '{alias}')")
+    present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols) + " FROM occ GROUP BY ALL"
+    return f"""WITH c AS ({present}),
+        u AS (UNPIVOT c ON COLUMNS('^f_') INTO NAME alias VALUE filled),
+        f(kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})
+      SELECT u.agency, u.dataset_id, u.table_kind, f.field, f.field_zh, f.level, u.records, u.filled
+      FROM u JOIN f ON f.alias = u.alias AND f.kind = u.table_kind ORDER BY ALL"""

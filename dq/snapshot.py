@@ -144,12 +144,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     engine.run_checks(con, checks)
     t_checks = time.time() - t1
     outdir.mkdir(parents=True, exist_ok=True)
-    con.execute(f"""COPY (SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
-                      q.errors, q.warnings, q.suggestions
-                    FROM e LEFT JOIN rq q USING (record_id) ORDER BY e.record_id)
-                    TO {duck.q(outdir / 'occurrence.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
-    con.execute(f"COPY (SELECT * FROM flags ORDER BY record_id, check_id) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
-    con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
+    engine.write_outputs(con, outdir)
     agg_counts = engine.aggregates(con, outdir)
     t_write = time.time() - t1 - t_checks
     rows_ingested = con.execute("SELECT count(*) FROM occ").fetchone()[0]
