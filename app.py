@@ -1,6 +1,7 @@
-"""Streamlit entry: navigation, snapshot/agency pickers (kept in the URL) and the language switch."""
+"""Streamlit entry: navigation with sections, the snapshot/agency pickers (kept in the URL) and the language switch."""
 import streamlit as st
 
+from dq import ui
 from dq.i18n import t
 
 st.set_page_config(page_title="資料品質儀表板 DQ", layout="wide")
@@ -10,9 +11,18 @@ lang = st.sidebar.radio("語言 / Language", ["zh", "en"], index=1 if qp.get("la
                         format_func=lambda x: "中文" if x == "zh" else "English", horizontal=True)
 qp["lang"] = lang
 st.session_state["lang"] = lang
+ui.context()
+
+
+def page(path: str, key: str, default: bool = False):
+    return st.Page(path, title=t(key, lang), default=default, url_path=path.split("/")[-1].removesuffix(".py"))
+
 
 pages = {
-    t("overview", lang): [st.Page("pages/overview.py", title=t("overview", lang), default=True)],
-    t("rules", lang): [st.Page("pages/rules.py", title=t("rules", lang))],
+    t("sec_agencies", lang): [page("pages/overview.py", "overview", default=True), page("pages/scorecard.py", "scorecard"),
+                              page("pages/completeness.py", "completeness"), page("pages/coordinates.py", "coordinates")],
+    t("sec_analysis", lang): [page("pages/coverage.py", "coverage"), page("pages/compare.py", "compare")],
+    t("sec_opendata", lang): [page("pages/opendata.py", "opendata")],
+    t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules")],
 }
 st.navigation(pages).run()

@@ -18,20 +18,26 @@ from .snapshot import SourceSpec, ingest
 
 DEMO_ROOT = DATA / "demo" / "snapshots"
 DEMO_DATE = "2026-11-22"
+# A second, earlier snapshot so the comparison page has history. Constructed from the same real
+# rows: the BBS records of survey years up to 2014 only (as if taken before the last two survey
+# years were published), and no frog survey yet. data/README.md says so; nothing is invented.
+DEMO_EARLIER = "2026-05-22"
+EARLIER_LAST_YEAR = 2014
 BBS_AGENCY = "特有生物研究保育中心"
 FROG_AGENCY = "臺灣生物多樣性觀測網絡（TaiBON）"
 
 
-def bbs_joined(out: Path, shared: Path = SHARED_DATA, limit: int | None = None) -> Path:
+def bbs_joined(out: Path, shared: Path = SHARED_DATA, limit: int | None = None, last_year: int | None = None) -> Path:
     occ = shared / "occurrence" / "bbs_occurrence.parquet"
     ev = shared / "occurrence" / "bbs_event.parquet"
     con = duck.connect(spatial=False)
     lim = f"LIMIT {int(limit)}" if limit else ""
+    upto = f"WHERE year(try_cast(e.eventDate AS DATE)) <= {int(last_year)}" if last_year else ""
     con.execute(f"""COPY (SELECT o.occurrenceID, o.basisOfRecord, o.recordedBy, o.individualCount, o.occurrenceRemarks,
             o.eventID, o.scientificName, o.family, o.genus, o.vernacularName, e.parentEventID, e.samplingProtocol,
             e.samplingEffort, e.eventDate, e.eventTime, e.locationID, e.countryCode, e.locality, e.decimalLatitude,
             e.decimalLongitude, e.geodeticDatum, e.coordinateUncertaintyInMeters, e.coordinatePrecision
-        FROM read_parquet({duck.q(occ)}) o LEFT JOIN read_parquet({duck.q(ev)}) e USING (eventID)
+        FROM read_parquet({duck.q(occ)}) o LEFT JOIN read_parquet({duck.q(ev)}) e USING (eventID) {upto}
         ORDER BY o.occurrenceID {lim}) TO {duck.q(out)} (FORMAT parquet)""")
     con.close()
     return out
@@ -48,13 +54,21 @@ def specs(tmp: Path, shared: Path = SHARED_DATA) -> list[SourceSpec]:
     ]
 
 
-def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT, date: str = DEMO_DATE) -> Path:
+def earlier_specs(tmp: Path, shared: Path = SHARED_DATA) -> list[SourceSpec]:
+    return [SourceSpec(bbs_joined(tmp / "bbs_taiwan_2009_2014.parquet", shared, last_year=EARLIER_LAST_YEAR), agency=BBS_AGENCY,
+                       dataset="TWBBS", dataset_name="臺灣繁殖鳥類大調查 2009–2016 (BBS Taiwan)")]
+
+
+def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT) -> list[Path]:
     geo.build_reference(shared)
     taxonomy.build_reference(shared)
-    if (root / date).exists():
-        shutil.rmtree(root / date)
-    tmp = Path(tempfile.mkdtemp(prefix="dq-demo-"))
-    try:
-        return ingest(specs(tmp, shared), date, root)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    out = []
+    for date, make in ((DEMO_EARLIER, earlier_specs), (DEMO_DATE, specs)):
+        if (root / date).exists():
+            shutil.rmtree(root / date)
+        tmp = Path(tempfile.mkdtemp(prefix="dq-demo-"))
+        try:
+            out.append(ingest(make(tmp, shared), date, root))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out

@@ -430,11 +430,13 @@ def write_outputs(con, outdir: Path) -> None:
     that file, so the lookups behind `e` run once more, not once per aggregate.
     """
     dims = ", ".join(f"coalesce(q.err_{d}, false) AS err_{d}" for d in DIMENSIONS)
+    con.execute(f"COPY flags TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute("DROP TABLE flags")
+    con.execute(f"CREATE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     con.execute(f"""COPY (SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
                       q.errors, q.warnings, q.suggestions, {dims}
                     FROM e LEFT JOIN rq q USING (record_id))
                     TO {duck.q(outdir / 'occurrence.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
-    con.execute(f"COPY flags TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW e AS SELECT * FROM read_parquet({duck.q(outdir / 'occurrence.parquet')})")
 
@@ -443,6 +445,11 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     """Write the small tables the pages read (after write_outputs). Returns their row counts."""
     dims = DIMENSIONS
     ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT e.err_{d}) AS ok_{d}" for d in dims)
+    # "content" = every dimension but completeness: a file can lack whole columns the standard
+    # asks for (then no record is error-free) and still have points, names and dates worth mapping
+    content = " OR ".join(f"e.err_{d}" for d in dims if d != "completeness")
+    ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
+    ok_cols += ", " + ok_content
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
@@ -451,15 +458,15 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_dataset_check": """SELECT e.agency, e.dataset_id, f.check_id, count(*) AS n
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
-        "agg_town_check": """SELECT e.county, e.town, f.check_id, count(*) AS n
+        "agg_town_check": """SELECT e.agency, e.dataset_id, e.county, e.town, f.check_id, count(*) AS n
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
-        "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records,
+        "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
             FROM e GROUP BY ALL ORDER BY ALL""",
-        "agg_h3_check": """SELECT e.h3_r7 AS h3, f.check_id, count(*) AS n FROM flags f JOIN e USING (record_id)
+        "agg_h3_check": """SELECT e.agency, e.dataset_id, e.h3_r7 AS h3, f.check_id, count(*) AS n FROM flags f JOIN e USING (record_id)
             WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records,
+        "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",

@@ -98,4 +98,16 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     con.execute(f"""COPY (SELECT id AS grid_id, landType AS land_type, nullif(replace(COUNTYNAME, '台', '臺'), '') AS county,
         nullif(replace(TOWNNAME, '台', '臺'), '') AS town, center_x AS c_lon, center_y AS c_lat, ST_AsWKB(geom) AS wkb
         FROM ST_Read({duck.q(b / 'grid5km_landtype.geojson')}) ORDER BY id) TO {duck.q(ref / 'grid.parquet')} (FORMAT parquet)""")
+    # Map outlines, simplified so a page sends a few hundred kB, not the survey-grade boundaries.
+    con.execute(f"""COPY (SELECT county, county_eng, ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_GeomFromWKB(wkb), 0.003)) AS geojson
+        FROM read_parquet({duck.q(ref / 'counties.parquet')})) TO {duck.q(ref / 'map_counties.parquet')} (FORMAT parquet)""")
+    con.execute(f"""COPY (SELECT county, town, town_eng, ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_GeomFromWKB(wkb), 0.001)) AS geojson
+        FROM read_parquet({duck.q(ref / 'towns.parquet')})) TO {duck.q(ref / 'map_towns.parquet')} (FORMAT parquet)""")
+    # Whole-TBIA record counts per 5 km cell (22.5M records, 2024): the yardstick for the gap maps.
+    # Its geometry column is an unquoted R list with commas, so the fields are taken by pattern.
+    con.execute(f"""COPY (SELECT m[1] AS grid_id, m[2]::BIGINT AS tbia_records, m[3] AS land_type, m[4] AS priority FROM (
+          SELECT regexp_extract(line, '^"([^"]+)",(\\d+),[^,]*,[^,]*,"([^"]*)",.*,"([^"]*)"$', ['a', 'b', 'c', 'd']) AS s
+          FROM read_csv({duck.q(shared / 'gaps' / 'df_gapCount_with0.csv')}, header=true, sep='\x01', quote='', columns={{'line': 'VARCHAR'}})),
+          LATERAL (SELECT [s.a, s.b, s.c, s.d] AS m) WHERE s.a <> '')
+        TO {duck.q(ref / 'tbia_grid.parquet')} (FORMAT parquet)""")
     con.close()

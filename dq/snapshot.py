@@ -108,7 +108,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     t0 = time.time()
     con = duck.connect(str(workdir / "work.duckdb"))
     con.execute(f"SET temp_directory={duck.q(workdir / 'spill')}")
-    con.execute("SET memory_limit='1200MB'")
+    con.execute("SET memory_limit='2GB'")
+    # nothing downstream relies on row order, and keeping it pins buffers DuckDB could spill
+    con.execute("SET preserve_insertion_order=false")
     sources = []
     staged_list = []
     selects = []

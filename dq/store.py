@@ -1,39 +1,82 @@
-"""Read-side access to snapshots for the pages: small aggregates, never raw scans in a page."""
+"""Read-side access to snapshots for the pages.
+
+Pages call these functions (cached by snapshot id in the page); they read the small aggregate
+tables a snapshot carries. Only drill-downs (example records, fix lists, flagged points, rows
+missing a field) touch record-level Parquet, always filtered and limited, with bound parameters.
+"""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from . import duck
-from .checks import catalogue
+from . import duck, standard
+from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue
 from .demo import DEMO_ROOT
-from .paths import SNAPSHOTS
+from .paths import REFERENCE, SNAPSHOTS
 from .snapshot import list_snapshots
+
+OCC_DIMENSIONS = [d for d in DIMENSIONS if d != "open_data"]
+EXCEL_MAX_ROWS = 1_048_575   # one row is the header
 
 
 def snapshots() -> list[Path]:
     return list_snapshots(DEMO_ROOT, SNAPSHOTS)
 
 
+def by_name(name: str) -> Path:
+    for s in snapshots():
+        if s.name == name:
+            return s
+    raise KeyError(f"no snapshot {name}")
+
+
+def previous(snap: Path) -> Path | None:
+    earlier = [s for s in snapshots() if s.name < Path(snap).name]
+    return earlier[-1] if earlier else None
+
+
 def manifest(snap: Path) -> dict:
     return json.loads((Path(snap) / "manifest.json").read_text(encoding="utf-8"))
 
 
-def _agg(snap: Path, name: str, agency: str | None = None) -> pd.DataFrame:
-    con = duck.connect(spatial=False)
-    sql = f"SELECT * FROM read_parquet({duck.q(Path(snap) / (name + '.parquet'))})"
-    df = con.execute(sql + (" WHERE agency = ?" if agency else ""), [agency] if agency else []).df()
-    con.close()
-    return df
+def _pq(snap: Path, name: str) -> str:
+    return duck.q(Path(snap) / (name + ".parquet"))
+
+
+def _query(sql: str, params: list | None = None, spatial: bool = False) -> pd.DataFrame:
+    con = duck.connect(spatial=spatial)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+def _agg(snap: Path, name: str, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
+    where, params = [], []
+    if agency:
+        where.append("agency = ?")
+        params.append(agency)
+    if dataset:
+        where.append("dataset_id = ?")
+        params.append(dataset)
+    return _query(f"SELECT * FROM read_parquet({_pq(snap, name)})" + (" WHERE " + " AND ".join(where) if where else ""), params)
 
 
 def agencies(snap: Path) -> list[str]:
     return sorted(_agg(snap, "agg_dataset")["agency"].unique().tolist())
 
 
+def dataset_ids(snap: Path, agency: str | None = None) -> list[str]:
+    return sorted(_agg(snap, "agg_dataset", agency)["dataset_id"].unique().tolist())
+
+
+# ---- scores -------------------------------------------------------------------------------
+
 def kpis(snap: Path, agency: str | None = None) -> dict:
+    """Overview cards. Shares are of records; 'species' counts distinct accepted names."""
     ds = _agg(snap, "agg_dataset", agency)
     sp = _agg(snap, "agg_species", agency)
     records = int(ds["records"].sum())
@@ -43,21 +86,330 @@ def kpis(snap: Path, agency: str | None = None) -> dict:
             "usable_1km": (ds["usable_1km"].sum() / records) if records else 0.0}
 
 
+def kpi_delta(snap: Path, agency: str | None = None) -> dict | None:
+    """Change of each KPI since the previous snapshot (None when there is none)."""
+    prev = previous(snap)
+    if prev is None:
+        return None
+    a, b = kpis(prev, agency), kpis(snap, agency)
+    return {k: b[k] - a[k] for k in b} | {"previous": prev.name}
+
+
+def scores(snap: Path, agency: str | None = None, dataset: str | None = None) -> dict:
+    """DESIGN.md Scores: per dimension, the share of records with no error in it; overall = no error at all."""
+    ds = _agg(snap, "agg_dataset", agency, dataset)
+    n = ds["records"].sum()
+    out = {"overall": ds["records_no_error"].sum() / n if n else None, "records": int(n)}
+    for d in OCC_DIMENSIONS:
+        out[d] = ds[f"ok_{d}"].sum() / n if n else None
+    return out
+
+
 def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:
-    return _agg(snap, "agg_dataset", agency)
+    ds = _agg(snap, "agg_dataset", agency)
+    ds["score_overall"] = ds["records_no_error"] / ds["records"]
+    for d in OCC_DIMENSIONS:
+        ds[f"score_{d}"] = ds[f"ok_{d}"] / ds["records"]
+    return ds
+
+
+def _check_meta(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cat = by_id()
+    df["severity"] = df["check_id"].map(lambda i: cat[i].severity)
+    df["dimension"] = df["check_id"].map(lambda i: cat[i].dimension if lang == "en" else DIMENSION_ZH[cat[i].dimension])
+    df["title"] = df["check_id"].map(lambda i: cat[i].title_en if lang == "en" else cat[i].title_zh)
+    return df
 
 
 def top_problems(snap: Path, agency: str | None = None, lang: str = "zh", n: int = 15) -> pd.DataFrame:
+    """Checks by number of records flagged, errors first."""
     df = _agg(snap, "agg_dataset_check", agency).groupby("check_id", as_index=False)["n"].sum()
-    cat = {c.id: c for c in catalogue()}
-    df["severity"] = df["check_id"].map(lambda i: cat[i].severity)
-    df["title"] = df["check_id"].map(lambda i: cat[i].title_en if lang == "en" else cat[i].title_zh)
-    return df.sort_values("n", ascending=False).head(n)
+    df = _check_meta(df, lang)
+    df["_sev"] = df["severity"].map({"error": 0, "warning": 1, "info": 2})
+    return df.sort_values(["_sev", "n"], ascending=[True, False]).drop(columns="_sev").head(n).reset_index(drop=True)
 
+
+def check_change(snap: Path, agency: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Flag counts per check in this snapshot and the previous one."""
+    now = _agg(snap, "agg_dataset_check", agency).groupby("check_id")["n"].sum().rename("n")
+    prev = previous(snap)
+    before = (_agg(prev, "agg_dataset_check", agency).groupby("check_id")["n"].sum().rename("n_previous")
+              if prev is not None else pd.Series(dtype="int64", name="n_previous"))
+    df = pd.concat([now, before], axis=1).fillna(0).astype("int64").reset_index().rename(columns={"index": "check_id"})
+    df["change"] = df["n"] - df["n_previous"]
+    return _check_meta(df, lang).sort_values("n", ascending=False).reset_index(drop=True)
+
+
+EXAMPLE_COLS = ["record_id", "dataset_id", "source_row", "occurrenceID", "scientificName", "vernacularName", "eventDate",
+                "decimalLatitude", "decimalLongitude", "verbatimLocality"]
+
+
+def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -> pd.DataFrame:
+    """A few records behind one check (with the suggested fix)."""
+    cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
+    where, params = ["f.check_id = ?"], [check_id]
+    if agency:
+        where.append("o.agency = ?")
+        params.append(agency)
+    return _query(f"""SELECT {cols}, f.suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+        JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {' AND '.join(where)}
+        ORDER BY o.record_id LIMIT {int(n)}""", params)
+
+
+# ---- fix list ------------------------------------------------------------------------------
+
+FIX_COLS = ["record_id", "source_file", "source_row", "dataset_id", "occurrenceID", "check_id", "severity", "message_zh",
+            "suggestion", "scientificName", "eventDate", "verbatimLatitude", "verbatimLongitude", "decimalLatitude",
+            "decimalLongitude"]
+
+
+def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None = None,
+             dataset: str | None = None) -> pd.DataFrame:
+    """One row per flag: what to send back to the data holder (record id, source row, check, message, fix)."""
+    where, params = [], []
+    if agency:
+        where.append("o.agency = ?")
+        params.append(agency)
+    if dataset:
+        where.append("o.dataset_id = ?")
+        params.append(dataset)
+    if check_ids:
+        where.append("list_contains(?, f.check_id)")
+        params.append(list(check_ids))
+    meta = [(c.id, c.severity, c.title_zh + "：" + c.explain_zh) for c in catalogue()]
+    con = duck.connect(spatial=False)
+    try:
+        con.execute("CREATE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR)")
+        con.executemany("INSERT INTO _meta VALUES (?, ?, ?)", meta)
+        return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, f.check_id,
+              m.severity, m.message_zh, f.suggestion, o.scientificName, o.eventDate, o.verbatimLatitude, o.verbatimLongitude,
+              o.decimalLatitude, o.decimalLongitude
+            FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id)
+            JOIN _meta m USING (check_id) {'WHERE ' + ' AND '.join(where) if where else ''}
+            ORDER BY o.source_file, o.source_row, f.check_id""", params).df()
+    finally:
+        con.close()
+
+
+def fix_list_csv(df: pd.DataFrame) -> bytes:
+    # UTF-8 with BOM: Excel on Windows opens it with the Chinese intact
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, bool]:
+    """XLSX bytes (openpyxl, write-only) and whether rows were cut at Excel's sheet limit."""
+    from openpyxl import Workbook
+    cut = len(df) > EXCEL_MAX_ROWS
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    ws.append(list(df.columns))
+    for row in df.head(EXCEL_MAX_ROWS).itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), cut
+
+
+# ---- completeness --------------------------------------------------------------------------
+
+def completeness(snap: Path, agency: str | None = None, by: str = "agency") -> pd.DataFrame:
+    """Share of records with each standard field filled, per agency (or per dataset of one agency)."""
+    df = _agg(snap, "agg_completeness", agency)
+    g = df.groupby([by, "table_kind", "field", "field_zh", "level"], as_index=False)[["records", "filled"]].sum()
+    g["share"] = g["filled"] / g["records"]
+    return g
+
+
+def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str | None = None, n: int = 200) -> pd.DataFrame:
+    """Records where a standard field is blank (drill-down of the completeness heatmap)."""
+    terms = {t for fields in standard.FIELDS.values() for t, _, _ in fields}
+    if field not in terms:
+        raise KeyError(f"not a field of the standard: {field}")
+    from .checks import blank
+    where, params = [blank(f'"{field}"')], []
+    if agency:
+        where.append("agency = ?")
+        params.append(agency)
+    if dataset:
+        where.append("dataset_id = ?")
+        params.append(dataset)
+    cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
+    return _query(f"SELECT {cols} FROM read_parquet({_pq(snap, 'occurrence')}) WHERE {' AND '.join(where)} "
+                  f"ORDER BY record_id LIMIT {int(n)}", params)
+
+
+# ---- maps ----------------------------------------------------------------------------------
+
+def _area_quality(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    ok = [c for c in df.columns if c.startswith("ok_")]
+    g = df.dropna(subset=[keys[-1]]).groupby(keys, as_index=False)[["records", "records_no_error", "usable_1km"] + ok].sum()
+    g["share_no_error"] = g["records_no_error"] / g["records"]
+    for c in ok:
+        g[c] = g[c] / g["records"]   # shares in [0, 1], like the other scores
+    return g
+
+
+def county_quality(snap: Path, agency: str | None = None) -> pd.DataFrame:
+    """Per county: records, share without errors, and per dimension the share without an error in it."""
+    return _area_quality(_agg(snap, "agg_town", agency), ["county"])
+
+
+def town_quality(snap: Path, agency: str | None = None) -> pd.DataFrame:
+    return _area_quality(_agg(snap, "agg_town", agency), ["county", "town"])
+
+
+def outlines(level: str = "county") -> pd.DataFrame:
+    """Simplified county or town polygons as GeoJSON text (shipped in data/reference)."""
+    name = "map_counties" if level == "county" else "map_towns"
+    return _query(f"SELECT * FROM read_parquet({duck.q(REFERENCE / (name + '.parquet'))})")
+
+
+def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None,
+                   limit: int = 50_000) -> tuple[pd.DataFrame, int]:
+    """Flagged records with their derived point and, where it differs, the verbatim degrees.
+
+    Returns at most `limit` rows and the total, so a page can switch to hexagons instead.
+    """
+    where, params = ["list_contains(?, f.check_id)", "o.lat IS NOT NULL"], [list(check_ids)]
+    if agency:
+        where.append("o.agency = ?")
+        params.append(agency)
+    if dataset:
+        where.append("o.dataset_id = ?")
+        params.append(dataset)
+    w = " AND ".join(where)
+    base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {w}"
+    total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
+    df = _query(f"""SELECT o.record_id, o.agency, o.dataset_id, o.source_row, f.check_id, f.suggestion, o.scientificName,
+          o.eventDate, o.lat, o.lon, o.coord_source, o.county, o.town,
+          CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
+               THEN o.x_num END AS verbatim_lon,
+          CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
+               THEN o.y_num END AS verbatim_lat
+        {base} ORDER BY o.record_id LIMIT {int(limit)}""", params)
+    return df, total
+
+
+def flagged_hexes(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
+    df = _agg(snap, "agg_h3_check", agency, dataset)
+    df = df[df["check_id"].isin(check_ids)]
+    return df.groupby("h3", as_index=False)["n"].sum()
+
+
+def check_counts(snap: Path, dimension: str | None = None, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
+    df = _agg(snap, "agg_dataset_check", agency, dataset).groupby("check_id", as_index=False)["n"].sum()
+    if dimension:
+        cat = by_id()
+        df = df[df["check_id"].map(lambda i: cat[i].dimension == dimension)]
+    return df.sort_values("n", ascending=False).reset_index(drop=True)
+
+
+# ---- coverage and gaps ---------------------------------------------------------------------
+
+def grid_coverage(snap: Path, agency: str | None = None) -> pd.DataFrame:
+    """Per 5 km cell: our records, usable records and species against whole-TBIA record counts."""
+    where, params = ("WHERE a.agency = ?", [agency]) if agency else ("", [])
+    return _query(f"""WITH a AS (SELECT grid_id, sum(records) AS records, sum(usable_1km) AS usable_1km, max(species) AS species_max
+                FROM read_parquet({_pq(snap, 'agg_grid')}) a {where} GROUP BY grid_id)
+        SELECT g.grid_id, g.county, g.town, g.land_type, g.c_lat, g.c_lon, coalesce(a.records, 0) AS records,
+               coalesce(a.usable_1km, 0) AS usable_1km, coalesce(a.species_max, 0) AS species, t.tbia_records, t.priority
+        FROM read_parquet({duck.q(REFERENCE / 'grid.parquet')}) g
+        LEFT JOIN a USING (grid_id) LEFT JOIN read_parquet({duck.q(REFERENCE / 'tbia_grid.parquet')}) t USING (grid_id)
+        WHERE g.land_type <> 'sea' OR coalesce(a.records, 0) > 0""", params)
+
+
+def h3_coverage(snap: Path, agency: str | None = None) -> pd.DataFrame:
+    df = _agg(snap, "agg_h3", agency)
+    return df.groupby("h3", as_index=False)[["records", "records_no_error", "usable_1km", "species"]].sum()
+
+
+def taxon_area(snap: Path, agency: str | None = None) -> pd.DataFrame:
+    return _agg(snap, "agg_taxon_area", agency)
+
+
+BINOMIAL = "array_to_string(string_split({c}, ' ')[1:2], ' ')"
+THREATENED_RX = "\\b(CR|EN|VU)\\b"
+
+
+def _checklist_species() -> str:
+    """Accepted taxa of the checklist reduced to species (TaiCOL lists many birds only as subspecies)."""
+    return f"""SELECT {BINOMIAL.format(c='accepted_name')} AS species, any_value(group_zh) AS group_zh, any_value(group_en) AS group_en,
+          any_value(family) AS family, bool_or(is_endemic) AS is_endemic,
+          bool_or(coalesce(regexp_matches(redlist, '{THREATENED_RX}'), false)) AS threatened, string_agg(DISTINCT redlist, '; ') AS redlist,
+          min(taxon_id) AS taxon_id
+        FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}) WHERE status = 'accepted' GROUP BY 1"""
+
+
+def _recorded(snap: Path, usable_only: bool, agency: str | None) -> tuple[str, list]:
+    col = "usable_1km" if usable_only else "records"
+    where, params = ("AND agency = ?", [agency]) if agency else ("", [])
+    return (f"SELECT DISTINCT {BINOMIAL.format(c='accepted_name')} AS species FROM read_parquet({_pq(snap, 'agg_species')}) "
+            f"WHERE {col} > 0 AND accepted_name IS NOT NULL {where}", params)
+
+
+def checklist_coverage(snap: Path, agency: str | None = None, usable_only: bool = False) -> pd.DataFrame:
+    """Per taxon group: checklist species, how many have ≥ 1 (usable) record; endemic and threatened (CR/EN/VU) among them."""
+    rec, params = _recorded(snap, usable_only, agency)
+    df = _query(f"""WITH ck AS ({_checklist_species()}), rec AS ({rec})
+        SELECT ck.group_zh, ck.group_en, count(*) AS species_checklist, count(rec.species) AS species_recorded,
+               count(*) FILTER (WHERE ck.is_endemic) AS endemic_checklist,
+               count(rec.species) FILTER (WHERE ck.is_endemic) AS endemic_recorded,
+               count(*) FILTER (WHERE ck.threatened) AS threatened_checklist,
+               count(rec.species) FILTER (WHERE ck.threatened) AS threatened_recorded
+        FROM ck LEFT JOIN rec USING (species) GROUP BY ALL ORDER BY species_checklist DESC""", params)
+    df["coverage"] = df["species_recorded"] / df["species_checklist"]
+    return df
+
+
+def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usable_only: bool = False) -> pd.DataFrame:
+    """Checklist species of a group with no (usable) record in the snapshot: endemic and threatened first."""
+    rec, params = _recorded(snap, usable_only, agency)
+    return _query(f"""WITH ck AS ({_checklist_species()}), rec AS ({rec}),
+          v AS (SELECT binomial, string_agg(DISTINCT vernacular, '、') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')}) GROUP BY 1)
+        SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist
+        FROM ck LEFT JOIN v ON v.binomial = ck.species
+        WHERE ck.group_zh = ? AND ck.species NOT IN (SELECT species FROM rec)
+        ORDER BY ck.is_endemic DESC, ck.threatened DESC, ck.species""", [group_zh] + params)
+
+
+# ---- snapshot comparison -------------------------------------------------------------------
+
+def _rec_key() -> str:
+    # source rows move between exports; the publisher's occurrenceID is the stable identity
+    return "coalesce(agency || '|' || dataset_id || '|' || nullif(trim(occurrenceID), ''), 'rid:' || record_id::VARCHAR)"
+
+
+def compare(a: Path, b: Path) -> dict[str, pd.DataFrame]:
+    """Snapshot a (older) → b (newer): records added/removed per agency, flags fixed/new per agency × check."""
+    k = _rec_key()
+    con = duck.connect(spatial=False)
+    try:
+        for name, snap in (("a", a), ("b", b)):
+            con.execute(f"CREATE TEMP TABLE r{name} AS SELECT {k} AS k, record_id, agency FROM read_parquet({_pq(snap, 'occurrence')})")
+            con.execute(f"""CREATE TEMP TABLE f{name} AS SELECT r.k, r.agency, f.check_id
+                FROM read_parquet({_pq(snap, 'flags')}) f JOIN r{name} r USING (record_id)""")
+        records = con.execute("""SELECT coalesce(ra.agency, rb.agency) AS agency,
+              count(ra.k) AS records_a, count(rb.k) AS records_b,
+              count(*) FILTER (WHERE ra.k IS NULL) AS added, count(*) FILTER (WHERE rb.k IS NULL) AS removed
+            FROM ra FULL JOIN rb USING (k) GROUP BY ALL ORDER BY ALL""").df()
+        flags = con.execute("""WITH both_ AS (SELECT k FROM ra JOIN rb USING (k))
+            SELECT coalesce(fa.agency, fb.agency) AS agency, coalesce(fa.check_id, fb.check_id) AS check_id,
+              count(fa.k) AS flags_a, count(fb.k) AS flags_b,
+              count(*) FILTER (WHERE fb.k IS NULL AND fa.k IN (SELECT k FROM both_)) AS fixed,
+              count(*) FILTER (WHERE fa.k IS NULL AND fb.k IN (SELECT k FROM both_)) AS new_on_kept,
+              count(*) FILTER (WHERE fa.k IS NULL AND fb.k NOT IN (SELECT k FROM both_)) AS on_added,
+              count(*) FILTER (WHERE fb.k IS NULL AND fa.k NOT IN (SELECT k FROM both_)) AS on_removed
+            FROM fa FULL JOIN fb ON fa.k = fb.k AND fa.check_id = fb.check_id GROUP BY ALL ORDER BY ALL""").df()
+    finally:
+        con.close()
+    return {"records": records, "flags": flags}
+
+
+# ---- rules ---------------------------------------------------------------------------------
 
 def rules(lang: str = "zh") -> pd.DataFrame:
-    from .checks import DIMENSION_ZH
     return pd.DataFrame([{
         "id": c.id, "dimension": c.dimension if lang == "en" else DIMENSION_ZH[c.dimension], "severity": c.severity,
         "title": c.title_en if lang == "en" else c.title_zh,
-        "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables)} for c in catalogue()])
+        "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
+        "fix": bool(c.fix)} for c in catalogue()])

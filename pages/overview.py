@@ -1,55 +1,39 @@
 import streamlit as st
 
-from dq import store
-from dq.i18n import t
+from dq import maps, ui
+from dq.ui import L
 
-lang = st.session_state.get("lang", "zh")
+snap_id, agency = ui.require_snapshot()
+st.title(L("app_title"))
+st.caption(L("overview_intro"))
 
-
-@st.cache_data
-def _kpis(snap_id: str, agency):
-    return store.kpis(store_path(snap_id), agency)
-
-
-def store_path(snap_id: str):
-    return {s.name: s for s in store.snapshots()}[snap_id]
-
-
-@st.cache_data
-def _tables(snap_id: str, agency, lang):
-    p = store_path(snap_id)
-    return store.datasets(p, agency), store.top_problems(p, agency, lang)
-
-
-snaps = store.snapshots()
-st.title(t("app_title", lang))
-if not snaps:
-    st.error(t("no_snapshot", lang))
-    st.stop()
-names = [s.name for s in snaps]
-qp = st.query_params
-snap_id = st.sidebar.selectbox(t("snapshot", lang), names, index=names.index(qp["snapshot"]) if qp.get("snapshot") in names else len(names) - 1)
-qp["snapshot"] = snap_id
-ags = [None] + store.agencies(store_path(snap_id))
-agency = st.sidebar.selectbox(t("agency", lang), ags, index=ags.index(qp.get("agency")) if qp.get("agency") in ags else 0,
-                              format_func=lambda a: t("all_agencies", lang) if a is None else a)
-if agency:
-    qp["agency"] = agency
-elif "agency" in qp:
-    del qp["agency"]
-
-k = _kpis(snap_id, agency)
+k = ui.call("kpis", snap_id, agency)
+d = ui.call("kpi_delta", snap_id, agency)
 cols = st.columns(6)
-cols[0].metric(t("records", lang), f"{k['records']:,}")
-cols[1].metric(t("agencies", lang), k["agencies"])
-cols[2].metric(t("datasets", lang), k["datasets"])
-cols[3].metric(t("species", lang), f"{k['species']:,}")
-cols[4].metric(t("share_no_error", lang), f"{k['share_no_error']:.1%}")
-cols[5].metric(t("usable_1km", lang), f"{k['usable_1km']:.1%}")
-ds, top = _tables(snap_id, agency, lang)
-st.subheader(t("top_problems", lang))
-st.dataframe(top.rename(columns={"check_id": t("check", lang), "n": t("count", lang), "severity": t("severity", lang),
-                                 "title": t("title", lang)}), hide_index=True, width="stretch")
-st.subheader(t("per_dataset", lang))
-st.dataframe(ds, hide_index=True, width="stretch")
-st.caption(t("pages_todo", lang))
+cols[0].metric(L("records"), f"{k['records']:,}", f"{d['records']:+,}" if d else None)
+cols[1].metric(L("agencies"), k["agencies"], f"{d['agencies']:+,}" if d else None)
+cols[2].metric(L("datasets"), k["datasets"], f"{d['datasets']:+,}" if d else None)
+cols[3].metric(L("species"), f"{k['species']:,}", f"{d['species']:+,}" if d else None)
+cols[4].metric(L("share_no_error"), ui.pct(k["share_no_error"]), f"{d['share_no_error'] * 100:+.1f} pp" if d else None)
+cols[5].metric(L("usable_1km"), ui.pct(k["usable_1km"]), f"{d['usable_1km'] * 100:+.1f} pp" if d else None)
+if d:
+    st.caption(L("delta_since").format(prev=d["previous"]))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(L("map_county_quality"))
+    measure = ui.qp_select(L("measure"), ["ok_content", "share_no_error", "ok_coordinates", "ok_taxonomy", "ok_time"], "measure",
+                           format_func=lambda m: L("m_" + m))
+    cq = ui.call("county_quality", snap_id, agency)
+    shapes = ui.call_static("outlines", "county")
+    layer = maps.choropleth_layer(shapes, cq, ["county"], measure, ["county", "records", "share_no_error", measure])
+    st.pydeck_chart(maps.deck([layer, maps.outline_layer(shapes)],
+                              f"<b>{{county}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{{measure}}}"),
+                    height=520)
+    st.markdown(maps.legend_html(L("m_" + measure) + " (%)", "0", "100"), unsafe_allow_html=True)
+with right:
+    st.subheader(L("top_problems"))
+    top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)
+    st.dataframe(top.rename(columns={"check_id": L("check"), "n": L("count"), "severity": L("severity"),
+                                     "title": L("title"), "dimension": L("dimension")}),
+                 hide_index=True, width="stretch", height=480)

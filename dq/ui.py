@@ -1,0 +1,102 @@
+"""Streamlit glue shared by the pages: the URL-kept pickers and the cached calls into dq.store.
+
+Snapshots are immutable, so every cached call is keyed by the snapshot's id (its date) and its
+arguments; a page never runs SQL itself.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import store
+from .i18n import t
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def L(key: str) -> str:
+    return t(key, lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def call(fn: str, snap_id: str, *args, **kwargs):
+    """store.<fn>(snapshot, *args), cached by snapshot id and arguments."""
+    return getattr(store, fn)(store.by_name(snap_id), *args, **kwargs)
+
+
+@st.cache_data(show_spinner=False)
+def call_static(fn: str, *args, **kwargs):
+    return getattr(store, fn)(*args, **kwargs)
+
+
+def _fixed(format_func, options: list):
+    """Labels computed now, in this run's language: Streamlit may call format_func later, outside the run."""
+    labels = {o: format_func(o) for o in options}
+    return lambda o: labels.get(o, str(o))
+
+
+def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0):
+    """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view."""
+    qp = st.query_params
+    cur = qp.get(key)
+    str_opts = [None if o is None else str(o) for o in options]
+    index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
+    box = st.sidebar.selectbox if sidebar else st.selectbox
+    value = box(label, options, index=index, format_func=_fixed(format_func, options), key=f"qp_{key}")
+    if value is None:
+        if key in qp:
+            del qp[key]
+    else:
+        qp[key] = str(value)
+    return value
+
+
+def qp_multiselect(label: str, options: list, key: str, default: list, format_func=str) -> list:
+    qp = st.query_params
+    cur = qp.get_all(key)
+    chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
+    value = st.multiselect(label, options, default=chosen, format_func=_fixed(format_func, options), key=f"qp_{key}")
+    qp[key] = value
+    return value
+
+
+def qp_toggle(label: str, key: str, default: bool = False) -> bool:
+    qp = st.query_params
+    cur = qp.get(key)
+    value = st.toggle(label, value=(cur == "1") if cur is not None else default, key=f"qp_{key}")
+    qp[key] = "1" if value else "0"
+    return value
+
+
+def context() -> tuple[str | None, str | None]:
+    """Snapshot and agency pickers in the sidebar (kept in the URL). Returns (snapshot id, agency or None)."""
+    snaps = [s.name for s in store.snapshots()]
+    if not snaps:
+        return None, None
+    snap_id = qp_select(L("snapshot"), snaps, "snapshot", sidebar=True, default_index=len(snaps) - 1)
+    ags = [None] + call("agencies", snap_id)
+    agency = qp_select(L("agency"), ags, "agency", sidebar=True,
+                       format_func=lambda a: L("all_agencies") if a is None else a)
+    st.session_state["snap_id"], st.session_state["agency"] = snap_id, agency
+    return snap_id, agency
+
+
+def require_snapshot() -> tuple[str, str | None]:
+    snap_id, agency = st.session_state.get("snap_id"), st.session_state.get("agency")
+    if not snap_id:
+        st.error(L("no_snapshot"))
+        st.stop()
+    return snap_id, agency
+
+
+def pct(x) -> str:
+    return "—" if x is None else f"{x:.1%}"
+
+
+def check_label(check_id: str) -> str:
+    from .checks import by_id
+    c = by_id().get(check_id)
+    if c is None:
+        return check_id
+    return f"{check_id} · {c.title_en if lang() == 'en' else c.title_zh}"

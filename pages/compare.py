@@ -1,0 +1,50 @@
+import plotly.express as px
+import streamlit as st
+
+from dq import store, ui
+from dq.ui import L
+
+snap_id, agency = ui.require_snapshot()
+st.title(L("compare"))
+names = [s.name for s in store.snapshots()]
+if len(names) < 2:
+    st.info(L("need_two"))
+    st.stop()
+c1, c2 = st.columns(2)
+with c1:
+    a = ui.qp_select(L("older"), names, "a", default_index=max(0, names.index(snap_id) - 1))
+with c2:
+    b = ui.qp_select(L("newer"), names, "b", default_index=names.index(snap_id))
+if a == b:
+    st.warning(L("same_snapshot"))
+    st.stop()
+if a > b:
+    a, b = b, a
+res = ui.call_static("compare", store.by_name(a), store.by_name(b))
+rec, fl = res["records"], res["flags"]
+if agency:
+    rec, fl = rec[rec["agency"] == agency], fl[fl["agency"] == agency]
+k = st.columns(4)
+k[0].metric(L("records") + f" ({a})", f"{int(rec['records_a'].sum()):,}")
+k[1].metric(L("records") + f" ({b})", f"{int(rec['records_b'].sum()):,}", f"{int(rec['records_b'].sum() - rec['records_a'].sum()):+,}")
+k[2].metric(L("added"), f"{int(rec['added'].sum()):,}")
+k[3].metric(L("removed"), f"{int(rec['removed'].sum()):,}")
+st.caption(L("compare_key_help"))
+st.subheader(L("records_per_agency"))
+st.dataframe(rec.rename(columns={"agency": L("agency"), "records_a": f"{L('records')} {a}", "records_b": f"{L('records')} {b}",
+                                 "added": L("added"), "removed": L("removed")}), hide_index=True, width="stretch")
+st.subheader(L("flags_per_check"))
+fl = fl.assign(title=fl["check_id"].map(ui.check_label))
+by_check = fl.groupby("check_id", as_index=False)[["flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]].sum()
+by_check["change"] = by_check["flags_b"] - by_check["flags_a"]
+top = by_check.reindex(by_check["change"].abs().sort_values(ascending=False).index).head(15)
+fig = px.bar(top.melt(id_vars="check_id", value_vars=["fixed", "new_on_kept", "on_added", "on_removed"]), x="value", y="check_id",
+             color="variable", orientation="h", title=L("flag_change_title"), barmode="group",
+             labels={"value": L("flags"), "check_id": L("check"), "variable": ""},
+             color_discrete_map={"fixed": "#009E73", "new_on_kept": "#D55E00", "on_added": "#E69F00", "on_removed": "#56B4E9"})
+fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name)))
+fig.update_layout(height=480, margin=dict(l=10, r=10, t=50, b=10))
+st.plotly_chart(fig, width="stretch")
+st.dataframe(fl.rename(columns={"flags_a": f"{L('flags')} {a}", "flags_b": f"{L('flags')} {b}", "fixed": L("cmp_fixed"),
+                                "new_on_kept": L("cmp_new_on_kept"), "on_added": L("cmp_on_added"), "on_removed": L("cmp_on_removed")}),
+             hide_index=True, width="stretch")

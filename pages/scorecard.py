@@ -1,0 +1,78 @@
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dq import store, ui
+from dq.checks import DIMENSION_ZH
+from dq.ui import L
+
+snap_id, agency = ui.require_snapshot()
+st.title(L("scorecard"))
+if agency is None:
+    st.info(L("pick_agency"))
+    agency = ui.qp_select(L("agency"), ui.call("agencies", snap_id), "agency")
+st.subheader(agency)
+
+sc = ui.call("scores", snap_id, agency)
+dims = store.OCC_DIMENSIONS
+dim_label = (lambda d: d) if ui.lang() == "en" else (lambda d: DIMENSION_ZH[d])
+cols = st.columns(len(dims) + 1)
+cols[0].metric(L("score_overall"), ui.pct(sc["overall"]), help=L("score_help"))
+for c, d in zip(cols[1:], dims):
+    c.metric(dim_label(d), ui.pct(sc[d]))
+chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [sc[d] * 100 for d in dims]})
+fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
+             title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
+             color_discrete_sequence=["#3b528b"])
+fig.update_layout(height=300, margin=dict(l=10, r=10, t=40, b=10))
+st.plotly_chart(fig, width="stretch")
+
+st.subheader(L("worst_checks"))
+chg = ui.call("check_change", snap_id, agency, ui.lang())
+prev = store.previous(store.by_name(snap_id))
+if prev is None:
+    st.caption(L("no_previous"))
+else:
+    st.caption(L("delta_since").format(prev=prev.name))
+errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "info": 2})).sort_values(["_s", "n"], ascending=[True, False])
+st.dataframe(errors_first.drop(columns="_s").rename(columns={
+    "check_id": L("check"), "n": L("count"), "n_previous": L("count_previous"), "change": L("change"),
+    "severity": L("severity"), "dimension": L("dimension"), "title": L("title")}), hide_index=True, width="stretch", height=320)
+
+check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_label)
+if check:
+    st.dataframe(ui.call("examples", snap_id, check, agency, 5), hide_index=True, width="stretch")
+
+st.subheader(L("per_dataset"))
+ds = ui.call("datasets", snap_id, agency)
+show = ["dataset_id", "dataset_name", "records", "records_no_error", "usable_1km", "species", "score_overall"] + [f"score_{d}" for d in dims]
+st.dataframe(ds[show], hide_index=True, width="stretch",
+             column_config={c: st.column_config.ProgressColumn(c, format="percent", min_value=0, max_value=1)
+                            for c in show if c.startswith("score_")})
+
+st.subheader(L("fix_list"))
+st.caption(L("fix_list_help"))
+c1, c2 = st.columns(2)
+with c1:
+    err_checks = chg[chg["severity"] == "error"]["check_id"].tolist()
+    chosen = ui.qp_multiselect(L("checks"), chg["check_id"].tolist(), "fixchecks", default=[c for c in err_checks if not c.startswith("MISSING_")],
+                               format_func=ui.check_label)
+with c2:
+    dataset = ui.qp_select(L("dataset"), [None] + ds["dataset_id"].tolist(), "dataset",
+                           format_func=lambda x: L("all_datasets") if x is None else x)
+if st.button(L("prepare_fix_list"), type="primary", disabled=not chosen):
+    fl = ui.call("fix_list", snap_id, agency, chosen, dataset)
+    st.session_state["fix_list"] = (snap_id, agency, tuple(chosen), dataset, fl)
+held = st.session_state.get("fix_list")
+if held and held[:4] == (snap_id, agency, tuple(chosen), dataset):
+    fl = held[4]
+    st.write(L("fix_rows").format(n=len(fl)))
+    st.dataframe(fl.head(200), hide_index=True, width="stretch")
+    name = f"fixlist_{agency}_{snap_id}"
+    d1, d2 = st.columns(2)
+    d1.download_button(L("download_csv"), store.fix_list_csv(fl), f"{name}.csv", "text/csv")
+    xlsx, cut = store.fix_list_xlsx(fl)
+    d2.download_button(L("download_xlsx"), xlsx, f"{name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if cut:
+        st.warning(L("xlsx_cut"))
