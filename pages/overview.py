@@ -26,11 +26,15 @@ with left:
                            format_func=lambda m: L("m_" + m))
     cq = ui.call("county_quality", snap_id, agency)
     shapes = ui.call_static("outlines", "county")
-    layer = maps.choropleth_layer(shapes, cq, ["county"], measure, ["county", "records", "share_no_error", measure])
+    lo, hi = float(cq[measure].min()), float(cq[measure].max())
+    # stretch the colours over the range present, which the legend states; shares near 100 % would otherwise look alike
+    cq["scaled"] = (cq[measure] - lo) / (hi - lo) if hi > lo else 1.0
+    cq["pct"] = (cq[measure] * 100).round(2)
+    layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county", "records", "pct"])
     st.pydeck_chart(maps.deck([layer, maps.outline_layer(shapes)],
-                              f"<b>{{county}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{{measure}}}"),
+                              f"<b>{{county}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{pct}} %"),
                     height=520)
-    st.markdown(maps.legend_html(L("m_" + measure) + " (%)", "0", "100"), unsafe_allow_html=True)
+    st.markdown(maps.legend_html(L("m_" + measure), f"{lo:.1%}", f"{hi:.1%}"), unsafe_allow_html=True)
 with right:
     st.subheader(L("top_problems"))
     top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)

@@ -4,6 +4,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
+# The end-to-end test drives Debian's Chromium (never a downloaded browser); without the CJK
+# fonts every Chinese label would screenshot as boxes.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo -n"
+  echo "installing chromium and fonts-noto-cjk for the end-to-end test …" >&2
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    chromium fonts-noto-cjk >/dev/null || echo "could not install chromium: the end-to-end test will fail" >&2
+fi
 .venv/bin/python -m pytest -q tests "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then

@@ -1,0 +1,70 @@
+"""End to end: `streamlit run app.py`, every page opened in headless Debian Chromium, a
+screenshot of each saved to screenshots/, and no Streamlit error box anywhere."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = ["", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_every_page_renders_in_chromium(server):
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (scripts/test.sh installs it)"
+    from playwright.sync_api import sync_playwright
+    SHOTS.mkdir(exist_ok=True)
+    failures = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
+        for lang in ("zh", "en"):
+            for name in PAGES:
+                page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心")
+                # Streamlit keeps a websocket open: wait for the page's own elements, then for the run to end
+                page.wait_for_selector("h1", timeout=60_000)
+                page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+                page.wait_for_timeout(2500)   # maps and charts draw after the script run ends
+                page.screenshot(path=str(SHOTS / f"{name or 'overview'}_{lang}.png"), full_page=True)
+                for sel in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
+                    if page.query_selector(sel):
+                        failures.append(f"{name or 'overview'} ({lang}): {page.inner_text(sel)[:300]}")
+        browser.close()
+    assert not failures, "\n".join(failures)
