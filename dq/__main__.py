@@ -1,4 +1,4 @@
-"""Command line: python -m dq {ingest,validate,checks,build-reference,build-demo,bench}."""
+"""Command line: python -m dq {ingest,validate,opendata,report,checks,build-reference,build-demo,bench}."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("file", type=Path)
     v.add_argument("--out", type=Path, required=True)
     v.add_argument("--date", help="judge dates against this day (default today)")
+    o = sub.add_parser("opendata", help="open-data catalogues → a catalogue snapshot and DIR/agency_metrics.csv")
+    o.add_argument("files", nargs="+", type=Path)
+    o.add_argument("--snapshot", required=True, help="YYYY-MM-DD: the catalogue's date (overdue is judged against it)")
+    o.add_argument("--out", type=Path, required=True)
+    o.add_argument("--agency", help="agency for rows whose catalogue names none")
+    o.add_argument("--root", type=Path, default=None, help="catalogue snapshot folder (default data/snapshots/opendata)")
+    r = sub.add_parser("report", help="the open-data meeting report (HTML + XLSX) for chosen agencies and two snapshots")
+    r.add_argument("--old", required=True, help="earlier catalogue snapshot date")
+    r.add_argument("--new", required=True, help="later catalogue snapshot date")
+    r.add_argument("--agency", action="append", default=[], help="repeat for each agency (default: all)")
+    r.add_argument("--group", choices=["agency", "parent"], default="agency")
+    r.add_argument("--out", type=Path, required=True)
     sub.add_parser("checks", help="list the check catalogue")
     sub.add_parser("build-reference", help="rebuild data/reference from ../shared/data")
     sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
@@ -53,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
             s = validate(a.file, a.out, a.date, progress=lambda m: print(m, file=sys.stderr))
             print(f"{s['rows_read']:,} rows read, {s['rows_rejected']:,} rejected, {s['rows_with_errors']:,} with errors; "
                   f"report: {a.out / 'report.html'}")
+        elif a.cmd == "opendata":
+            from .opendata import main_opendata
+            return main_opendata([str(f) for f in a.files], a.snapshot, str(a.out), a.agency, a.root)
+        elif a.cmd == "report":
+            from .meeting import write_report
+            html, xlsx = write_report(a.old, a.new, a.agency or None, a.out, a.group)
+            print(f"report: {html}\ntables: {xlsx}")
         elif a.cmd == "checks":
             from .checks import catalogue
             for c in catalogue():

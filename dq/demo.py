@@ -63,6 +63,7 @@ def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT) -> list[Path]
     geo.build_reference(shared)
     taxonomy.build_reference(shared)
     out = []
+    build_opendata_demo(shared)
     for date, make in ((DEMO_EARLIER, earlier_specs), (DEMO_DATE, specs)):
         if (root / date).exists():
             shutil.rmtree(root / date)
@@ -71,4 +72,26 @@ def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT) -> list[Path]
             out.append(ingest(make(tmp, shared), date, root))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+# Open-data demo: real catalogues only. The three portal lists of 2018-03-20 (title, description,
+# path; the portal's city as agency) and the 20 city/county portal catalogues crawled later in
+# 2018 (the day is not recorded: dated 2018-12-31, as data/README.md says).
+OD_EARLIER = "2018-03-20"
+OD_LATER = "2018-12-31"
+PORTAL_LISTS = {"kaohisung.2018.03.20.OD.csv": "高雄市政府", "tainan.2018.03.20.OD.csv": "臺南市政府",
+                "yilan.2018.03.20.OD.csv": "宜蘭縣政府"}
+
+
+def build_opendata_demo(shared: Path = SHARED_DATA) -> list[Path]:
+    from .opendata import OD_DEMO_ROOT, CatalogSpec, ingest_catalogs
+    od = shared / "opendata"
+    runs = {OD_EARLIER: [CatalogSpec(od / f, agency=a, portal=a) for f, a in PORTAL_LISTS.items()],
+            OD_LATER: [CatalogSpec(p) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))]}
+    out = []
+    for date, specs in runs.items():
+        if (OD_DEMO_ROOT / date).exists():
+            shutil.rmtree(OD_DEMO_ROOT / date)
+        out.append(ingest_catalogs(specs, date, OD_DEMO_ROOT, progress=lambda m: None))
     return out

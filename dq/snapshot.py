@@ -171,8 +171,12 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     return manifest
 
 
-def ingest(specs: list[SourceSpec], snapshot_date: str, root: Path = SNAPSHOTS,
-           params: geo.GeoParams = geo.DEFAULT, progress=_progress) -> Path:
+def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,
+           params: geo.GeoParams = geo.DEFAULT, progress=_progress, builder=None) -> Path:
+    """Build a snapshot in a temp dir beside its final place, then rename: whole or nothing.
+
+    `builder(specs, date, outdir, workdir, params, progress)` writes the files (default: the
+    occurrence snapshot; dq.opendata passes its own for catalogue snapshots)."""
     if not DATE_RX.match(snapshot_date):
         raise SourceError(f"--snapshot must be a date YYYY-MM-DD, not '{snapshot_date}'")
     try:
@@ -189,7 +193,7 @@ def ingest(specs: list[SourceSpec], snapshot_date: str, root: Path = SNAPSHOTS,
     tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_date}.partial-", dir=root))
     work = Path(tempfile.mkdtemp(prefix="dq-work-"))
     try:
-        build(specs, snapshot_date, tmp, work, params, progress)
+        (builder or build)(specs, snapshot_date, tmp, work, params, progress)
         os.rename(tmp, final)   # atomic on one filesystem: the snapshot appears whole or not at all
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,41 @@
+"""Open-data checks: one row per catalogue dataset (dq/opendata.py builds the table `e` they read).
+
+A check whose input the catalogue does not carry (the 2018 city portals list no licence or
+format) is not judged: its predicate is NULL there, never a false alarm.
+"""
+from __future__ import annotations
+
+from . import Check
+
+T = ("opendata",)
+
+CHECKS = [
+    Check("OD_LICENSE_NOT_OPEN", "open_data", "error", "授權方式非開放授權", "Licence not open",
+          "授權方式不是政府資料開放授權條款或 CC BY／CC0 等開放授權，他人無法自由再利用。",
+          "The licence is not the Open Government Data License or another open licence (CC BY, CC0): others cannot reuse freely.",
+          "e.license_open = false", "'改用「政府資料開放授權條款－第1版」'", tables=T),
+    Check("OD_FORMAT_NOT_OPEN", "open_data", "warning", "沒有開放且機器可讀的格式", "No open machine-readable format",
+          "沒有任何一個資源是開放的機器可讀格式（CSV、JSON、XML、ODS、GeoJSON、KML、SHP、API 等），五星開放資料低於 3 星。",
+          "No resource is in an open machine-readable format (CSV, JSON, XML, ODS, GeoJSON, KML, SHP, API…): below 3 open-data stars.",
+          "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format, '無') || '）'", tables=T),
+    Check("OD_UPDATE_OVERDUE", "open_data", "warning", "逾期未更新", "Update overdue",
+          "距最近更新已超過宣告更新頻率的 1.5 倍（每日、每週、每月、每季、每半年、每年；不定期與不更新不判定）。",
+          "Older than 1.5 × the declared update period (daily … yearly; irregular and never-updated are not judged).",
+          "e.overdue", "'最近更新 ' || strftime(e.last_update, '%Y-%m-%d') || '，更新頻率「' || e.update_frequency || '」：請更新或修正頻率'",
+          tables=T, params=("OVERDUE_FACTOR",)),
+    Check("OD_METADATA_INCOMPLETE", "open_data", "warning", "詮釋資料不完整", "Metadata incomplete",
+          "資料集名稱、描述、主要欄位說明、提供機關、更新頻率、授權方式、檔案格式、下載網址、編碼格式中有空白（只判定目錄有提供的欄位）。",
+          "One of name, description, field notes, agency, frequency, licence, format, download URL or encoding is blank (only fields the catalogue carries are judged).",
+          "len(e.meta_missing) > 0", "'補上：' || array_to_string(e.meta_missing, '、')", tables=T),
+    Check("OD_ENCODING_NOT_UTF8", "open_data", "warning", "編碼不是 UTF-8", "Encoding not UTF-8",
+          "有資源宣告的編碼不是 UTF-8（如 Big5），跨平台使用容易亂碼。",
+          "A resource declares an encoding other than UTF-8 (e.g. Big5), which garbles across platforms.",
+          "e.utf8_resources < e.encoding_declared", "'改以 UTF-8 提供'", tables=T),
+    Check("OD_DOWNLOAD_URL_MISSING", "open_data", "error", "缺少下載網址", "Download URL missing",
+          "有資源沒有資料下載網址，使用者拿不到資料。", "A resource has no download URL: users cannot get the data.",
+          "e.url_missing > 0", "'補上資料下載網址'", tables=T),
+    Check("OD_TINY_DATASET", "open_data", "info", "資料量 0 或 1 筆", "Dataset with 0 or 1 record",
+          "資料量只有 0 或 1 筆：常是空檔或單一數值，請確認是否值得獨立成資料集。",
+          "The volume is 0 or 1 record: often an empty file or a single value; consider merging it.",
+          "e.volume_num <= 1", "'確認資料內容，或併入相關資料集'", tables=T),
+]
