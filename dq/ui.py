@@ -100,3 +100,31 @@ def check_label(check_id: str) -> str:
     if c is None:
         return check_id
     return f"{check_id} · {c.title_en if lang() == 'en' else c.title_zh}"
+
+
+def _od_snap(snap_id: str):
+    from . import opendata
+    for s in opendata.snapshots():
+        if s.name == snap_id:
+            return s
+    raise KeyError(snap_id)
+
+
+def lists_stamp(snap_id: str) -> float:
+    """Changes when the meeting's lists are saved, so cached metrics are recomputed."""
+    from . import opendata
+    p = opendata.lists_path(_od_snap(snap_id).parent, snap_id)
+    return p.stat().st_mtime if p.exists() else 0.0
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def od_call(fn: str, snap_id: str, *args, stamp: float = 0.0):
+    """dq.opendata.<fn>(catalogue snapshot, *args), cached by snapshot id, arguments and the lists' stamp."""
+    from . import opendata
+    return getattr(opendata, fn)(_od_snap(snap_id), *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def meeting_report(old: str, new: str, agencies: tuple, group: str, stamp: float = 0.0) -> tuple[str, bytes]:
+    from . import meeting
+    return meeting.report_html(old, new, list(agencies) or None, group), meeting.report_xlsx(old, new, list(agencies) or None, group)
