@@ -80,6 +80,12 @@ def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT) -> list[Path]
 # 2018 (the day is not recorded: dated 2018-12-31, as data/README.md says).
 OD_EARLIER = "2018-03-20"
 OD_LATER = "2018-12-31"
+# each city/county portal's government: the parent where a catalogue row leaves 第一層級 blank
+CITY_PORTALS = {"01_taipei": "臺北市政府", "03_taoyuan": "桃園市政府", "04_hsinchu": "新竹市政府", "05_tainan": "臺南市政府",
+                "06_Ilan": "宜蘭縣政府", "08_taichung": "臺中市政府", "09_kaohsiung": "高雄市政府", "10_kinmen": "金門縣政府",
+                "11_nantou": "南投縣政府", "12_chiayi": "嘉義市政府", "13_penghu": "澎湖縣政府", "14_taitung": "臺東縣政府",
+                "15_pingtung": "屏東縣政府", "16_keelung": "基隆市政府", "17_miaoli": "苗栗縣政府", "18_changhua": "彰化縣政府",
+                "19_yunlin": "雲林縣政府", "20_chiayi_cuntry": "嘉義縣政府", "21_hualien": "花蓮縣政府", "22_lianjiang": "連江縣政府"}
 PORTAL_LISTS = {"kaohisung.2018.03.20.OD.csv": "高雄市政府", "tainan.2018.03.20.OD.csv": "臺南市政府",
                 "yilan.2018.03.20.OD.csv": "宜蘭縣政府"}
 
@@ -88,7 +94,7 @@ def build_opendata_demo(shared: Path = SHARED_DATA) -> list[Path]:
     from .opendata import OD_DEMO_ROOT, CatalogSpec, ingest_catalogs
     od = shared / "opendata"
     runs = {OD_EARLIER: [CatalogSpec(od / f, agency=a, portal=a) for f, a in PORTAL_LISTS.items()],
-            OD_LATER: [CatalogSpec(p) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))]}
+            OD_LATER: [CatalogSpec(p, portal=CITY_PORTALS[p.stem]) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))]}
     out = []
     for date, specs in runs.items():
         if (OD_DEMO_ROOT / date).exists():

@@ -128,7 +128,7 @@ def _agency_sql() -> str:
       WITH reg AS (SELECT replace(regexp_replace(variant, '\\s', '', 'g'), '台', '臺') AS variant, canonical, parent, level
                    FROM read_csv({reg}, header=true, all_varchar=true)),
       r AS (SELECT *, replace(regexp_replace(coalesce(agency_raw, agency_default, ''), '\\s', '', 'g'), '台', '臺') AS a0,
-                      replace(regexp_replace(coalesce(parent_level, agency_default, ''), '\\s', '', 'g'), '台', '臺') AS p0 FROM res),
+                      replace(regexp_replace(coalesce(parent_level, nullif(portal, ''), agency_default, ''), '\\s', '', 'g'), '台', '臺') AS p0 FROM res),
       r2 AS (SELECT r.*, ra.canonical AS a_reg, ra.parent AS a_parent, ra.level AS a_level,
                     coalesce(rp.canonical, nullif(r.p0, '')) AS p1
              FROM r LEFT JOIN reg ra ON ra.variant = r.a0 LEFT JOIN reg rp ON rp.variant = r.p0)

@@ -369,7 +369,7 @@ def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usa
         SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist
         FROM ck LEFT JOIN v ON v.binomial = ck.species
         WHERE ck.group_zh = ? AND ck.species NOT IN (SELECT species FROM rec)
-        ORDER BY ck.is_endemic DESC, ck.threatened DESC, ck.species""", [group_zh] + params)
+        ORDER BY ck.is_endemic DESC, ck.threatened DESC, ck.species""", params + [group_zh])   # placeholders in text order
 
 
 # ---- snapshot comparison -------------------------------------------------------------------

@@ -25,25 +25,31 @@ stamp = ui.lists_stamp(od)
 m = ui.od_call("agency_metrics", od, group, stamp=stamp)
 if level != "all":
     m = m[m["level"] == level]
+if m.empty:
+    st.info(L("nothing_to_show"))
+    st.stop()
 
 st.subheader(L("od_league"))
 cols = ["agency", "level", "datasets", "resources", "share_3star", "platinum", "gold", "badge_share", "overdue", "overdue_share",
         "metadata_complete_share", "utf8_share", "tiny", "views", "downloads", "high_value", "bilingual"]
 RAG = {"green": "background-color:#d9f0d3", "amber": "background-color:#fee8c8", "red": "background-color:#f4cccc"}
 view = m[cols].reset_index(drop=True)
+for k in cols[2:]:
+    view[k] = pd.to_numeric(view[k], errors="coerce")   # missing = not judged; shown greyed
+view["level"] = view["level"].map(lambda x: L("od_level_" + x) if x in ("central", "local") else x)
 styled = view.style.apply(lambda col: [RAG.get(opendata.rag(col.name, v), "") if col.name in METRIC else "" for v in col], axis=0)
-styled = styled.format({k: "{:.1%}" for k in cols if k in METRIC and METRIC[k].share}, na_rep="—")
-styled = styled.format({k: "{:,.0f}" for k in cols if k in METRIC and not METRIC[k].share}, na_rep="—")
-st.dataframe(styled, hide_index=True, width="stretch", height=420,
-             column_config={k: st.column_config.Column(mname(k), help=METRIC[k].define_zh if zh else METRIC[k].define_en)
-                            for k in cols if k in METRIC})
+conf = {k: st.column_config.NumberColumn(mname(k), help=METRIC[k].define_zh if zh else METRIC[k].define_en,
+                                         format="percent" if METRIC[k].share else "localized") for k in cols if k in METRIC}
+conf["agency"] = st.column_config.TextColumn(L("agency"))
+conf["level"] = st.column_config.TextColumn(L("od_level"))
+st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=conf)
+st.caption(L("od_not_judged"))
 with st.expander(L("od_definitions")):
     st.dataframe(pd.DataFrame([{
         L("od_metric"): mname(x.key), L("explanation"): x.define_zh if zh else x.define_en,
         L("od_thresholds"): "—" if x.green is None else
         f"{'≥' if x.higher_is_better else '≤'} {x.green:.0%} 🟩 · {'≥' if x.higher_is_better else '≤'} {x.amber:.0%} 🟨 · 🟥"} for x in METRICS]),
         hide_index=True, width="stretch")
-    st.caption(L("od_not_judged"))
 
 st.subheader(L("od_profile"))
 agencies = m["agency"].tolist()
