@@ -40,7 +40,7 @@ LABELS = {
     "no_snapshot": ("找不到快照：請先執行 python -m dq ingest 或 build-demo", "No snapshot found: run python -m dq ingest or build-demo"),
     # scorecard
     "pick_agency": ("請選擇機關（左側或下方）。", "Pick an agency (left or below)."),
-    "score_overall": ("整體（無任何錯誤）", "Overall (no error at all)"),
+    "score_overall": ("整體", "Overall"),
     "score_help": ("分數＝該面向沒有錯誤等級旗標的紀錄比例；整體＝完全沒有錯誤的紀錄比例。",
                    "Score = share of records with no error-severity flag in that dimension; overall = share with no error at all."),
     "score_chart_title": ("各面向分數（無錯誤紀錄比例，%）", "Score per dimension (share of records without errors, %)"),

@@ -128,3 +128,13 @@ def od_call(fn: str, snap_id: str, *args, stamp: float = 0.0):
 def meeting_report(old: str, new: str, agencies: tuple, group: str, stamp: float = 0.0) -> tuple[str, bytes]:
     from . import meeting
     return meeting.report_html(old, new, list(agencies) or None, group), meeting.report_xlsx(old, new, list(agencies) or None, group)
+
+
+def ensure_app() -> None:
+    """Deep links on a freshly started server: while app.py has not yet called st.navigation,
+    Streamlit runs pages/<name>.py on its own (its old pages-folder mode), without the sidebar,
+    the language switch or the sections. Switch to app.py's navigation and rerun the same page."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

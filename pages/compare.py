@@ -4,6 +4,8 @@ import streamlit as st
 from dq import store, ui
 from dq.ui import L
 
+ui.ensure_app()
+
 snap_id, agency = ui.require_snapshot()
 st.title(L("compare"))
 names = [s.name for s in store.snapshots()]

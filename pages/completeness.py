@@ -4,6 +4,8 @@ import streamlit as st
 from dq import ui
 from dq.ui import L
 
+ui.ensure_app()
+
 snap_id, agency = ui.require_snapshot()
 st.title(L("completeness"))
 st.caption(L("completeness_intro"))

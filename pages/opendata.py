@@ -6,6 +6,8 @@ from dq import opendata, store, ui
 from dq.opendata import METRIC, METRICS
 from dq.ui import L
 
+ui.ensure_app()
+
 st.title(L("opendata"))
 st.caption(L("od_intro"))
 snaps = [s.name for s in opendata.snapshots()]

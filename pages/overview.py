@@ -3,6 +3,8 @@ import streamlit as st
 from dq import maps, ui
 from dq.ui import L
 
+ui.ensure_app()
+
 snap_id, agency = ui.require_snapshot()
 st.title(L("app_title"))
 st.caption(L("overview_intro"))

@@ -1,7 +1,9 @@
 import streamlit as st
 
-from dq import store
+from dq import store, ui
 from dq.i18n import t
+
+ui.ensure_app()
 
 lang = st.session_state.get("lang", "zh")
 st.title(t("rules", lang))

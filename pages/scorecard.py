@@ -6,6 +6,8 @@ from dq import store, ui
 from dq.checks import DIMENSION_ZH
 from dq.ui import L
 
+ui.ensure_app()
+
 snap_id, agency = ui.require_snapshot()
 st.title(L("scorecard"))
 if agency is None:
@@ -14,12 +16,22 @@ if agency is None:
 st.subheader(agency)
 
 sc = ui.call("scores", snap_id, agency)
+prev = store.previous(store.by_name(snap_id))
+before = ui.call("scores", prev.name, agency) if prev is not None else None
+
+
+def delta(key):
+    if before is None or before.get(key) is None or sc.get(key) is None:
+        return None
+    return f"{(sc[key] - before[key]) * 100:+.1f} pp"
+
+
 dims = store.OCC_DIMENSIONS
 dim_label = (lambda d: d) if ui.lang() == "en" else (lambda d: DIMENSION_ZH[d])
 cols = st.columns(len(dims) + 1)
-cols[0].metric(L("score_overall"), ui.pct(sc["overall"]), help=L("score_help"))
+cols[0].metric(L("score_overall"), ui.pct(sc["overall"]), delta("overall"), help=L("score_help"))
 for c, d in zip(cols[1:], dims):
-    c.metric(dim_label(d), ui.pct(sc[d]))
+    c.metric(dim_label(d), ui.pct(sc[d]), delta(d))
 chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [sc[d] * 100 for d in dims]})
 fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
              title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
@@ -29,7 +41,6 @@ st.plotly_chart(fig, width="stretch")
 
 st.subheader(L("worst_checks"))
 chg = ui.call("check_change", snap_id, agency, ui.lang())
-prev = store.previous(store.by_name(snap_id))
 if prev is None:
     st.caption(L("no_previous"))
 else:

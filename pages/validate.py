@@ -9,6 +9,9 @@ import streamlit.components.v1 as components
 from dq.sources.base import SourceError
 from dq.ui import L
 from dq.validate import validate
+from dq import ui
+
+ui.ensure_app()
 
 MAX_MB = 100   # per upload; larger files: python -m dq validate FILE --out DIR
 
@@ -51,7 +54,8 @@ k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}")
 checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
                         "title": v["title_en"] if st.session_state.get("lang") == "en" else v["title_zh"]}
                        for c, v in summary["checks"].items()])
-st.dataframe(checks, hide_index=True, width="stretch")
+st.dataframe(checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")}),
+             hide_index=True, width="stretch")
 c1, c2 = st.columns(2)
 c1.download_button(L("download_annotated"), annotated, f"{Path(up.name).stem}_annotated.csv", "text/csv")
 c2.download_button(L("download_report"), html.encode("utf-8"), f"{Path(up.name).stem}_report.html", "text/html")

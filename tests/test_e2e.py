@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = ["", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
+# a deep link first: on a fresh server that is the case that once ran without app.py's navigation
+PAGES = ["scorecard", "", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -63,8 +64,36 @@ def test_every_page_renders_in_chromium(server):
                 page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
                 page.wait_for_timeout(2500)   # maps and charts draw after the script run ends
                 page.screenshot(path=str(SHOTS / f"{name or 'overview'}_{lang}.png"), full_page=True)
+                nav = page.inner_text('[data-testid="stSidebarNav"]') if page.query_selector('[data-testid="stSidebarNav"]') else ""
+                if ("機關與資料" if lang == "zh" else "Agencies & data") not in nav:
+                    failures.append(f"{name or 'overview'} ({lang}): the sidebar lacks app.py's sections: {nav[:80]!r}")
                 for sel in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
                     if page.query_selector(sel):
                         failures.append(f"{name or 'overview'} ({lang}): {page.inner_text(sel)[:300]}")
         browser.close()
     assert not failures, "\n".join(failures)
+
+
+def test_validate_page_upload_good_and_bad_files(server, tmp_path):
+    """A real slice validates and offers its downloads; a file that is not a table gives one clear
+    message and the app keeps running."""
+    from playwright.sync_api import sync_playwright
+    good = Path(__file__).parent / "fixtures" / "frog_head_damaged.csv"   # real frog rows, with a damaged line
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a workbook" * 10)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/validate?lang=zh")
+        page.wait_for_selector("h1", timeout=60_000)
+        page.set_input_files("input[type=file]", str(bad))
+        page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=60_000)
+        assert "無法讀取這個檔案" in page.inner_text('[data-testid="stAlertContentError"]')
+        assert not page.query_selector('[data-testid="stException"]')
+        page.set_input_files("input[type=file]", str(good))
+        page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / "validate_uploaded_zh.png"), full_page=True)
+        assert not page.query_selector('[data-testid="stException"]')
+        assert not page.query_selector('[data-testid="stAlertContentError"]')
+        browser.close()
