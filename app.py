@@ -6,17 +6,17 @@ from dq.i18n import t
 
 st.set_page_config(page_title="資料品質儀表板 DQ", layout="wide")
 
+
+def page(path: str, key: str, default: bool = False):
+    return st.Page(path, title=t(key, lang), default=default, url_path=path.split("/")[-1].removesuffix(".py"))
+
+
 qp = st.query_params
 lang = st.sidebar.radio("語言 / Language", ["zh", "en"], index=1 if qp.get("lang") == "en" else 0,
                         format_func=lambda x: "中文" if x == "zh" else "English", horizontal=True)
 qp["lang"] = lang
 st.session_state["lang"] = lang
 ui.context()
-
-
-def page(path: str, key: str, default: bool = False):
-    return st.Page(path, title=t(key, lang), default=default, url_path=path.split("/")[-1].removesuffix(".py"))
-
 
 pages = {
     t("sec_agencies", lang): [page("pages/overview.py", "overview", default=True), page("pages/scorecard.py", "scorecard"),
@@ -25,4 +25,5 @@ pages = {
     t("sec_opendata", lang): [page("pages/opendata.py", "opendata")],
     t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules")],
 }
-st.navigation(pages).run()
+with ui.app_run():
+    st.navigation(pages).run()

@@ -5,6 +5,11 @@ arguments; a page never runs SQL itself.
 """
 from __future__ import annotations
 
+import contextlib
+import runpy
+import threading
+from pathlib import Path
+
 import streamlit as st
 
 from . import store
@@ -130,11 +135,27 @@ def meeting_report(old: str, new: str, agencies: tuple, group: str, stamp: float
     return meeting.report_html(old, new, list(agencies) or None, group), meeting.report_xlsx(old, new, list(agencies) or None, group)
 
 
+_RUN = threading.local()   # one script run happens on one thread
+
+
+@contextlib.contextmanager
+def app_run():
+    """app.py wraps its run in this, so a page knows it was reached through app.py's navigation."""
+    _RUN.in_app = True
+    try:
+        yield
+    finally:
+        _RUN.in_app = False
+
+
 def ensure_app() -> None:
     """Deep links on a freshly started server: while app.py has not yet called st.navigation,
     Streamlit runs pages/<name>.py on its own (its old pages-folder mode), without the sidebar,
-    the language switch or the sections. Switch to app.py's navigation and rerun the same page."""
+    the language switch or the sections. Then run app.py here, in this same run (so a click or an
+    upload that started it is not lost), and stop: app.py's navigation runs this page properly."""
+    if getattr(_RUN, "in_app", False):
+        return
     from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    PagesManager.uses_pages_directory = False
+    runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
+    st.stop()
