@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
     b = sub.add_parser("bench", help="print ingest and check-catalogue figures at 1M (and 10M) rows")
     b.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
     a = ap.parse_args(argv)
     try:
         if a.cmd == "ingest":
@@ -84,8 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             from .demo import build_demo
             build_demo()
         elif a.cmd == "bench":
-            from .bench import run
-            run(a.rows)
+            from .bench import pages, run
+            if a.pages:
+                pages()
+            else:
+                run(a.rows)
     except SourceError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -76,3 +76,25 @@ def run(sizes: list[int]) -> None:
                   f"write {r['write_s']:6.1f} s | peak RSS {r['peak_rss_mb']:7.0f} MB | total {r['total_s']:.1f} s", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
+
+
+def pages(agency: str | None = None) -> None:
+    """Seconds per page on the demo snapshot: first load, then again (cached, as a user sees it)."""
+    from streamlit.testing.v1 import AppTest
+    from .paths import ROOT
+    for name in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        if agency:
+            at.query_params["agency"] = agency
+        t0 = time.time()
+        at.run()
+        at.switch_page(f"pages/{name}.py").run()
+        first = time.time() - t0
+        t1 = time.time()
+        at.run()
+        again = time.time() - t1
+        status = "ok" if not at.exception else f"EXCEPTION {at.exception[0].message[:80]}"
+        print(f"{name:14} first {first:5.2f} s | after {again:5.2f} s | {status}", flush=True)

@@ -353,7 +353,10 @@ CONST_RX = re.compile(r"^'[^']*'$")
 def _suggestion(i: int, c: Check) -> str:
     if not c.fix:
         return "NULL::VARCHAR"
-    return f"{c.fix}::VARCHAR" if CONST_RX.match(c.fix) else f"_s{i}"
+    if CONST_RX.match(c.fix):
+        return f"{c.fix}::VARCHAR"
+    # the computed suggestions of a record travel in one text, each as <US>i<RS>text (see run_checks)
+    return f"regexp_extract(_s, '\x1f{i}\x1e([^\x1f]*)', 1)"
 
 
 def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
@@ -378,7 +381,11 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
     # A fix that is a plain text needs no per-record work; the others are evaluated only on the
     # records whose bit is set, each into its own (mostly NULL) column.
     computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
-    sugg = "".join(f", CASE WHEN {_fired(i)} THEN ({c.fix})::VARCHAR END AS _s{i}" for i, c in computed)
+    # One text per record rather than a column per check: a million mostly-NULL strings per
+    # column would cost 16 bytes each; NULL-skipping concat_ws keeps only what fired.
+    parts = ", ".join(f"CASE WHEN {_fired(i)} THEN '\x1f{i}\x1e' || replace(replace(({c.fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ') END"
+                      for i, c in computed)
+    sugg = f", nullif(concat_ws('', {parts}), '') AS _s" if computed else ", NULL::VARCHAR AS _s"
     cols = ", ".join(f"_m{w}" for w in range(words))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _m AS SELECT record_id, {cols}{sugg}
         FROM (SELECT e.*, {masks} FROM e) e""")
