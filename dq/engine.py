@@ -9,6 +9,7 @@ in one pass and writes the flags; `aggregates()` writes the small tables the pag
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -430,6 +431,9 @@ USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m,
               "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc')")
 
 
+WRITE_SLICE = 1_000_000
+
+
 def write_outputs(con, outdir: Path) -> None:
     """occurrence.parquet (record + derived columns + per-record results), flags.parquet, rejected.parquet.
 
@@ -440,10 +444,26 @@ def write_outputs(con, outdir: Path) -> None:
     con.execute(f"COPY flags TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute("DROP TABLE flags")
     con.execute(f"CREATE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
-    con.execute(f"""COPY (SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
-                      q.errors, q.warnings, q.suggestions, {dims}
-                    FROM e LEFT JOIN rq q USING (record_id))
-                    TO {duck.q(outdir / 'occurrence.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+    # In slices of at most WRITE_SLICE source rows: the joins behind `e` and `rq` then fit in
+    # memory instead of spilling (a 10M-row file written in one go ran at ~1 MB/s). The slices are
+    # record_id ranges (record_id = source index × 10^10 + source row); then one streaming merge.
+    slices = [r[0] for r in con.execute(f"SELECT DISTINCT record_id // {WRITE_SLICE} FROM occ ORDER BY 1").fetchall()]
+    select = f"""SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
+                   q.errors, q.warnings, q.suggestions, {dims}
+                 FROM (SELECT * FROM e WHERE record_id >= $lo AND record_id < $hi) e
+                 LEFT JOIN (SELECT * FROM rq WHERE record_id >= $lo AND record_id < $hi) q USING (record_id)"""
+    target = outdir / "occurrence.parquet"
+    if len(slices) <= 1:
+        con.execute(f"COPY ({select.replace('$lo', '0').replace('$hi', str(2 ** 62))}) TO {duck.q(target)} (FORMAT parquet, COMPRESSION zstd)")
+    else:
+        parts = outdir.parent / (outdir.name + ".parts")
+        parts.mkdir(exist_ok=True)
+        for k in slices:
+            lo, hi = k * WRITE_SLICE, (k + 1) * WRITE_SLICE
+            con.execute(f"COPY ({select.replace('$lo', str(lo)).replace('$hi', str(hi))}) TO {duck.q(parts / f'{k:012d}.parquet')} "
+                        "(FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY (SELECT * FROM read_parquet({duck.q(parts / '*.parquet')})) TO {duck.q(target)} (FORMAT parquet, COMPRESSION zstd)")
+        shutil.rmtree(parts, ignore_errors=True)
     con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW e AS SELECT * FROM read_parquet({duck.q(outdir / 'occurrence.parquet')})")
 

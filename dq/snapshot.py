@@ -32,6 +32,7 @@ from .paths import SNAPSHOTS
 from .sources import SourceError, StagedSource, stage
 from .sources.aliases import CANONICAL, map_headers, srs_implied_by_headers
 
+MEMORY_LIMIT = "2GB"
 DATE_RX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -108,7 +109,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     t0 = time.time()
     con = duck.connect(str(workdir / "work.duckdb"))
     con.execute(f"SET temp_directory={duck.q(workdir / 'spill')}")
-    con.execute("SET memory_limit='2GB'")
+    # DuckDB's buffer limit for a build (spills to workdir/spill beyond it); DQ_MEMORY_LIMIT overrides
+    con.execute("SET memory_limit=?", [os.environ.get("DQ_MEMORY_LIMIT", MEMORY_LIMIT)])
     # nothing downstream relies on row order, and keeping it pins buffers DuckDB could spill
     con.execute("SET preserve_insertion_order=false")
     sources = []
