@@ -54,14 +54,25 @@ def _query(sql: str, params: list | None = None, spatial: bool = False) -> pd.Da
         con.close()
 
 
-def _agg(snap: Path, name: str, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
+def _filters(alias: str = "", agency: str | None = None, dataset: str | None = None,
+             check_ids: list[str] | None = None) -> tuple[list[str], list]:
+    """WHERE terms with bound parameters (user choices never enter SQL text)."""
+    a = alias + "." if alias else ""
     where, params = [], []
     if agency:
-        where.append("agency = ?")
+        where.append(f"{a}agency = ?")
         params.append(agency)
     if dataset:
-        where.append("dataset_id = ?")
+        where.append(f"{a}dataset_id = ?")
         params.append(dataset)
+    if check_ids:
+        where.append("list_contains(?, f.check_id)")
+        params.append(list(check_ids))
+    return where, params
+
+
+def _agg(snap: Path, name: str, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
+    where, params = _filters("", agency, dataset)
     return _query(f"SELECT * FROM read_parquet({_pq(snap, name)})" + (" WHERE " + " AND ".join(where) if where else ""), params)
 
 
@@ -147,10 +158,7 @@ EXAMPLE_COLS = ["record_id", "dataset_id", "source_row", "occurrenceID", "scient
 def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -> pd.DataFrame:
     """A few records behind one check (with the suggested fix)."""
     cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
-    where, params = ["f.check_id = ?"], [check_id]
-    if agency:
-        where.append("o.agency = ?")
-        params.append(agency)
+    where, params = _filters("o", agency, None, [check_id])
     return _query(f"""SELECT {cols}, f.suggestion FROM read_parquet({_pq(snap, 'flags')}) f
         JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {' AND '.join(where)}
         ORDER BY o.record_id LIMIT {int(n)}""", params)
@@ -158,24 +166,10 @@ def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -
 
 # ---- fix list ------------------------------------------------------------------------------
 
-FIX_COLS = ["record_id", "source_file", "source_row", "dataset_id", "occurrenceID", "check_id", "severity", "message_zh",
-            "suggestion", "scientificName", "eventDate", "verbatimLatitude", "verbatimLongitude", "decimalLatitude",
-            "decimalLongitude"]
-
-
 def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None = None,
              dataset: str | None = None) -> pd.DataFrame:
     """One row per flag: what to send back to the data holder (record id, source row, check, message, fix)."""
-    where, params = [], []
-    if agency:
-        where.append("o.agency = ?")
-        params.append(agency)
-    if dataset:
-        where.append("o.dataset_id = ?")
-        params.append(dataset)
-    if check_ids:
-        where.append("list_contains(?, f.check_id)")
-        params.append(list(check_ids))
+    where, params = _filters("o", agency, dataset, check_ids)
     meta = [(c.id, c.severity, c.title_zh + "：" + c.explain_zh) for c in catalogue()]
     con = duck.connect(spatial=False)
     try:
@@ -226,13 +220,8 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
     if field not in terms:
         raise KeyError(f"not a field of the standard: {field}")
     from .checks import blank
-    where, params = [blank(f'"{field}"')], []
-    if agency:
-        where.append("agency = ?")
-        params.append(agency)
-    if dataset:
-        where.append("dataset_id = ?")
-        params.append(dataset)
+    where, params = _filters("", agency, dataset)
+    where.append(blank(f'"{field}"'))
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
     return _query(f"SELECT {cols} FROM read_parquet({_pq(snap, 'occurrence')}) WHERE {' AND '.join(where)} "
                   f"ORDER BY record_id LIMIT {int(n)}", params)
@@ -270,13 +259,8 @@ def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, 
 
     Returns at most `limit` rows and the total, so a page can switch to hexagons instead.
     """
-    where, params = ["list_contains(?, f.check_id)", "o.lat IS NOT NULL"], [list(check_ids)]
-    if agency:
-        where.append("o.agency = ?")
-        params.append(agency)
-    if dataset:
-        where.append("o.dataset_id = ?")
-        params.append(dataset)
+    where, params = _filters("o", agency, dataset, check_ids)
+    where.append("o.lat IS NOT NULL")
     w = " AND ".join(where)
     base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {w}"
     total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
