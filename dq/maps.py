@@ -15,7 +15,7 @@ VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231,
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178), (213, 94, 0),
              (204, 121, 167), (0, 0, 0)]
 NO_DATA = (220, 220, 220)
-MAX_POINTS = 50_000
+MAX_POINTS = 20_000   # places (grouped records); above this, hexagons: the page's payload stays a few MB
 
 
 def viridis(x: float | None) -> list[int]:
@@ -93,7 +93,9 @@ def cell_layer(df: pd.DataFrame, colour_by: str, half: float = 0.025) -> pdk.Lay
 def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.Layer]:
     """Flagged records at their derived point; where the verbatim degrees differ (swapped, negated)
     a thin line leads from the verbatim place to the corrected one."""
-    d = df.copy()
+    keep = [c for c in ("lat", "lon", "verbatim_lat", "verbatim_lon", "check_id", "n", "record_id", "source_row", "scientificName",
+                        "eventDate", "coord_source", "county", "town", "suggestion") if c in df.columns]
+    d = df[keep].copy()   # only what the tooltip shows: the browser gets every column sent
     d["colour"] = d["check_id"].map(lambda c: colours.get(c, [0, 0, 0]))
     layers = [pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_fill_color="colour", get_radius=300,
                         radius_min_pixels=3, radius_max_pixels=12, pickable=True, opacity=0.9)]

@@ -254,23 +254,28 @@ def outlines(level: str = "county") -> pd.DataFrame:
 
 
 def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None,
-                   limit: int = 50_000) -> tuple[pd.DataFrame, int]:
-    """Flagged records with their derived point and, where it differs, the verbatim degrees.
+                   limit: int = 20_000) -> tuple[pd.DataFrame, int]:
+    """Flagged records grouped by check and place (a survey site flagged in 40 visits is one dot
+    saying 40), with an example record and, where it differs, the verbatim degrees.
 
-    Returns at most `limit` rows and the total, so a page can switch to hexagons instead.
+    Returns at most `limit` places and the number of flagged records, so a page can switch to
+    hexagons when there are too many places.
     """
     where, params = _filters("o", agency, dataset, check_ids)
     where.append("o.lat IS NOT NULL")
     w = " AND ".join(where)
     base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {w}"
     total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
-    df = _query(f"""SELECT o.record_id, o.agency, o.dataset_id, o.source_row, f.check_id, f.suggestion, o.scientificName,
-          o.eventDate, o.lat, o.lon, o.coord_source, o.county, o.town,
+    df = _query(f"""SELECT f.check_id, round(o.lat, 6) AS lat, round(o.lon, 6) AS lon,
           CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
                THEN o.x_num END AS verbatim_lon,
           CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
-               THEN o.y_num END AS verbatim_lat
-        {base} ORDER BY o.record_id LIMIT {int(limit)}""", params)
+               THEN o.y_num END AS verbatim_lat,
+          count(*) AS n, min(o.record_id) AS record_id, arg_min(o.source_row, o.record_id) AS source_row,
+          arg_min(o.dataset_id, o.record_id) AS dataset_id, arg_min(o.scientificName, o.record_id) AS scientificName,
+          arg_min(o.eventDate, o.record_id) AS eventDate, any_value(o.coord_source) AS coord_source,
+          any_value(o.county) AS county, any_value(o.town) AS town, arg_min(f.suggestion, o.record_id) AS suggestion
+        {base} GROUP BY ALL ORDER BY n DESC, record_id LIMIT {int(limit)}""", params)
     return df, total
 
 

@@ -23,14 +23,15 @@ with c2:
 if not chosen:
     st.info(L("pick_checks"))
     st.stop()
-pts, total = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS)
+pts, total = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS + 1)
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
 colours = maps.category_colours(chosen)
-if total <= maps.MAX_POINTS:
-    st.write(L("points_shown").format(n=len(pts)))
+if len(pts) <= maps.MAX_POINTS:
+    st.write(L("points_shown").format(n=total, places=len(pts)))
     layers = [base] + maps.point_layers(pts, colours)
-    tip = (f"<b>{{check_id}}</b><br/>{{scientificName}} · {{eventDate}}<br/>{L('record')} {{record_id}} · {L('row')} {{source_row}}"
+    tip = (f"<b>{{check_id}}</b> · {{n}} {L('records')}<br/>{L('example')}: {{scientificName}} · {{eventDate}}<br/>"
+           f"{L('record')} {{record_id}} · {L('row')} {{source_row}}"
            f"<br/>{{lat}}, {{lon}} ({{coord_source}})<br/>{{county}} {{town}}<br/>{L('suggestion')}: {{suggestion}}")
     st.pydeck_chart(maps.deck(layers, tip), height=600)
     st.markdown(maps.category_legend_html(colours), unsafe_allow_html=True)

@@ -12,7 +12,7 @@ snap_id, agency = ui.require_snapshot()
 st.title(L("scorecard"))
 if agency is None:
     st.info(L("pick_agency"))
-    agency = ui.qp_select(L("agency"), ui.call("agencies", snap_id), "agency")
+    st.stop()
 st.subheader(agency)
 
 sc = ui.call("scores", snap_id, agency)
