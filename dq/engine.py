@@ -525,7 +525,9 @@ def _completeness_sql() -> str:
     for kind, fields in standard.FIELDS.items():
         for term, zh, level in fields:
             alias = f"f_{kind}_{term}"
-            cols.append(f"count(*) FILTER (WHERE table_kind = '{kind}' AND {filled(chr(34) + term + chr(34))}) AS {alias}")
+            # filled as MISSING_<field> judges it: the field or an accepted equivalent (individualCount …)
+            any_filled = " OR ".join(filled(f'"{c}"') for c in standard.EQUIVALENTS.get(term, (term,)))
+            cols.append(f"count(*) FILTER (WHERE table_kind = '{kind}' AND ({any_filled})) AS {alias}")
             rows.append(f"('{kind}', '{term}', '{zh}', '{level}', '{alias}')")
     present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols) + " FROM occ GROUP BY ALL"
     return f"""WITH c AS ({present}),

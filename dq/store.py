@@ -221,7 +221,7 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
         raise KeyError(f"not a field of the standard: {field}")
     from .checks import blank
     where, params = _filters("", agency, dataset)
-    where.append(blank(f'"{field}"'))
+    where += [blank(f'"{c}"') for c in standard.EQUIVALENTS.get(field, (field,))]   # as MISSING_<field> judges it
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
     return _query(f"SELECT {cols} FROM read_parquet({_pq(snap, 'occurrence')}) WHERE {' AND '.join(where)} "
                   f"ORDER BY record_id LIMIT {int(n)}", params)

@@ -102,3 +102,17 @@ def test_validate_cli(tmp_path):
                        capture_output=True, text=True)
     errs = [ln for ln in r.stderr.splitlines() if ln.startswith("error: ")]
     assert r.returncode != 0 and len(errs) == 1 and "bad.xlsx" in errs[0]
+
+
+def test_completeness_aggregate_agrees_with_the_missing_checks():
+    """The heatmap and the MISSING_<field> flags judge a field the same way (equivalents included)."""
+    import duckdb
+    from dq.demo import DEMO_DATE, DEMO_ROOT
+    snap = DEMO_ROOT / DEMO_DATE
+    comp = duckdb.sql(f"""SELECT field, sum(records - filled) AS missing FROM '{snap}/agg_completeness.parquet'
+                          WHERE level = 'M' AND table_kind = 'occurrence' GROUP BY field""").fetchall()
+    flags = dict(duckdb.sql(f"""SELECT substr(check_id, 9), count(*) FROM '{snap}/flags.parquet'
+                                WHERE check_id LIKE 'MISSING_%' GROUP BY 1""").fetchall())
+    assert comp
+    for field, missing in comp:
+        assert flags.get(field, 0) == missing, field
