@@ -392,7 +392,8 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
         FROM (SELECT e.*, {masks} FROM e) e""")
     per_check = " UNION ALL ".join(f"SELECT record_id, '{c.id}' AS check_id, {_suggestion(i, c)} AS suggestion FROM _m WHERE {_fired(i)}"
                                    for i, c in enumerate(run))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS {per_check}")
+    # a view: one row per failure is a rendering of the masks, materialised once, when written out
+    con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS {per_check}")
     _record_quality(con, run, words)
     return run
 
@@ -442,7 +443,7 @@ def write_outputs(con, outdir: Path) -> None:
     """
     dims = ", ".join(f"coalesce(q.err_{d}, false) AS err_{d}" for d in DIMENSIONS)
     con.execute(f"COPY flags TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
-    con.execute("DROP TABLE flags")
+    con.execute("DROP VIEW flags")
     con.execute(f"CREATE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     # In slices of at most WRITE_SLICE source rows: the joins behind `e` and `rq` then fit in
     # memory instead of spilling (a 10M-row file written in one go ran at ~1 MB/s). The slices are

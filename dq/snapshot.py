@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import resource
 import platform
 import re
 import shutil
@@ -147,6 +148,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     engine.enrich(con, snapshot_date, params, progress=progress)
     engine.run_checks(con, checks)
     t_checks = time.time() - t1
+    rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     outdir.mkdir(parents=True, exist_ok=True)
     engine.write_outputs(con, outdir)
     agg_counts = engine.aggregates(con, outdir)
@@ -168,6 +170,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         "versions": {"dq": __version__, "duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__,
                      "python": platform.python_version()},
         "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2), "write": round(t_write, 2)},
+        "peak_rss_mb_after_checks": round(rss_checks_mb),
     }
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

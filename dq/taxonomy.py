@@ -153,14 +153,19 @@ def match_names(con, names_table: str, out_table: str) -> None:
           AND NOT above_species AND name_clean <> ''""").fetchall()
     fuzzy_rows = []
     if left:
+        import numpy as np
         from rapidfuzz import fuzz, process
-        # species binomials of listed subspecies are valid targets too
+        # species binomials of listed subspecies are valid targets too; sorted, so ties resolve the same way every run
         choices = [r[0] for r in con.execute("""SELECT name FROM ref_checklist UNION
-            SELECT array_to_string(string_split(name, ' ')[1:2], ' ') FROM ref_checklist WHERE status = 'accepted'""").fetchall()]
-        for raw, clean in left:
-            hit = process.extractOne(clean, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
-            if hit:
-                fuzzy_rows.append((raw, hit[0], float(hit[1])))
+            SELECT array_to_string(string_split(name, ' ')[1:2], ' ') FROM ref_checklist WHERE status = 'accepted' ORDER BY 1""").fetchall()]
+        # all leftovers against all choices on every core, in blocks so the score matrix stays small
+        for i in range(0, len(left), 256):
+            block = left[i:i + 256]
+            scores = process.cdist([c for _, c in block], choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, workers=-1)
+            best = scores.argmax(axis=1)
+            for (raw, _), j, row in zip(block, best, scores):
+                if row[j] >= FUZZY_MIN_SCORE:
+                    fuzzy_rows.append((raw, choices[j], float(row[j])))
     con.execute("CREATE OR REPLACE TEMP TABLE _fz (name_raw VARCHAR, suggestion VARCHAR, score DOUBLE)")
     if fuzzy_rows:
         con.executemany("INSERT INTO _fz VALUES (?, ?, ?)", fuzzy_rows)
