@@ -126,6 +126,7 @@ LABELS = {
     "od_thresholds": ("門檻", "Thresholds"),
     "od_not_judged": ("空白（None）：這份目錄沒有判定該指標所需的欄位（例如 2018 年縣市目錄沒有授權、格式、標章、更新頻率）。",
                       "Blank (None): the catalogue lacks the fields the metric needs (the 2018 city catalogues list no licence, format, badge or frequency)."),
+    "od_unjudged_list": ("本快照無法判定而未列出的指標：", "Metrics this snapshot cannot judge (not shown): "),
     "od_profile": ("與同組前兩名比較", "Against the best two of its group"), "od_rank_by": ("排名依據", "Rank by"),
     "od_this": ("本機關", "this agency"), "od_profile_title": ("與同組（中央或地方）依「{rank}」前兩名比較", "Against the top two of its group (central or local) by {rank}"),
     "od_trend": ("歷次快照趨勢", "Trend across snapshots"), "od_fix_list": ("開放資料修正清單", "Open-data fix list"),

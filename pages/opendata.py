@@ -39,13 +39,15 @@ view = m[cols].reset_index(drop=True)
 for k in cols[2:]:
     view[k] = pd.to_numeric(view[k], errors="coerce")   # missing = not judged; shown greyed
 view["level"] = view["level"].map(lambda x: L("od_level_" + x) if x in ("central", "local") else x)
+unjudged = [k for k in cols[2:] if view[k].isna().all()]   # this catalogue lacks the fields: show which, not columns of blanks
+view = view.drop(columns=unjudged)
 styled = view.style.apply(lambda col: [RAG.get(opendata.rag(col.name, v), "") if col.name in METRIC else "" for v in col], axis=0)
 conf = {k: st.column_config.NumberColumn(mname(k), help=METRIC[k].define_zh if zh else METRIC[k].define_en,
-                                         format="percent" if METRIC[k].share else "localized") for k in cols if k in METRIC}
+                                         format="percent" if METRIC[k].share else "localized") for k in view.columns if k in METRIC}
 conf["agency"] = st.column_config.TextColumn(L("agency"))
 conf["level"] = st.column_config.TextColumn(L("od_level"))
 st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=conf)
-st.caption(L("od_not_judged"))
+st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else ""))
 with st.expander(L("od_definitions")):
     st.dataframe(pd.DataFrame([{
         L("od_metric"): mname(x.key), L("explanation"): x.define_zh if zh else x.define_en,
