@@ -50,7 +50,7 @@ LABELS = {
     "fix_list": ("修正清單下載", "Fix list download"),
     "fix_list_help": ("每列一個問題：紀錄編號、來源檔列號、規則、中文說明、建議修正。預設為錯誤等級且非缺欄位的規則；缺欄位通常整欄一起補。",
                       "One row per problem: record id, source row, check, zh-TW message, suggested fix. Defaults to error checks other than missing fields (those are fixed column-wide)."),
-    "prepare_fix_list": ("產生修正清單", "Prepare the fix list"), "fix_rows": ("共 {n:,} 列（下表顯示前 200 列）", "{n:,} rows (first 200 shown)"),
+    "fix_rows": ("共 {n:,} 列（下表顯示前 200 列）", "{n:,} rows (first 200 shown)"),
     "download_csv": ("下載 CSV", "Download CSV"), "download_xlsx": ("下載 XLSX", "Download XLSX"),
     "xlsx_cut": ("超過 Excel 工作表上限（1,048,575 列），XLSX 只含前段；完整清單請用 CSV。",
                  "More rows than an Excel sheet holds (1,048,575): the XLSX is cut; the CSV has them all."),

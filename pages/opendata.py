@@ -94,9 +94,9 @@ fx = ui.od_call("fix_list", od, ag, stamp=stamp)
 st.write(L("fix_rows").format(n=len(fx)))
 st.dataframe(fx.head(200), hide_index=True, width="stretch")
 d1, d2 = st.columns(2)
-d1.download_button(L("download_csv"), store.fix_list_csv(fx), f"od_fixlist_{ag}_{od}.csv", "text/csv")
-d2.download_button(L("download_xlsx"), store.fix_list_xlsx(fx)[0], f"od_fixlist_{ag}_{od}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fx), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
+d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_fixlist_{ag}_{od}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))

@@ -71,19 +71,15 @@ with c1:
 with c2:
     dataset = ui.qp_select(L("dataset"), [None] + ds["dataset_id"].tolist(), "dataset",
                            format_func=lambda x: L("all_datasets") if x is None else x)
-if st.button(L("prepare_fix_list"), type="primary", disabled=not chosen):
+if chosen:
     fl = ui.call("fix_list", snap_id, agency, chosen, dataset)
-    st.session_state["fix_list"] = (snap_id, agency, tuple(chosen), dataset, fl)
-held = st.session_state.get("fix_list")
-if held and held[:4] == (snap_id, agency, tuple(chosen), dataset):
-    fl = held[4]
     st.write(L("fix_rows").format(n=len(fl)))
     st.dataframe(fl.head(200), hide_index=True, width="stretch")
     name = f"fixlist_{agency}_{snap_id}"
     d1, d2 = st.columns(2)
-    d1.download_button(L("download_csv"), store.fix_list_csv(fl), f"{name}.csv", "text/csv")
-    xlsx, cut = store.fix_list_xlsx(fl)
-    d2.download_button(L("download_xlsx"), xlsx, f"{name}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    if cut:
+    # files are made when the button is clicked, not on every rerun of the page
+    d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fl), f"{name}.csv", "text/csv", on_click="ignore")
+    d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fl)[0], f"{name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    if len(fl) > store.EXCEL_MAX_ROWS:
         st.warning(L("xlsx_cut"))

@@ -59,8 +59,6 @@ def test_scorecard_scores_match_and_follow_the_agency():
 
 def test_scorecard_fix_list_download():
     at = page("scorecard", agency=FROG_AGENCY, fixchecks="COORD_TOWN_CENTROID")
-    at.button[0].click().run()
-    assert not at.exception
     n = q(f"SELECT count(*) FROM {FLAGS} JOIN {OCC} USING (record_id) WHERE agency = ? AND check_id = 'COORD_TOWN_CENTROID'", FROG_AGENCY)
     assert n > 0
     assert any(f"{n:,}" in md.value for md in at.markdown)

@@ -97,3 +97,24 @@ def test_validate_page_upload_good_and_bad_files(server, tmp_path):
         assert not page.query_selector('[data-testid="stException"]')
         assert not page.query_selector('[data-testid="stAlertContentError"]')
         browser.close()
+
+
+def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path):
+    """The data manager's path: agency in the URL, scorecard, download the XLSX fix list."""
+    from openpyxl import load_workbook
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{server}/scorecard?lang=zh&agency=臺灣生物多樣性觀測網絡（TaiBON）&fixchecks=COORD_TOWN_CENTROID")
+        page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=60_000)
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_text("下載 XLSX").click()
+        path = tmp_path / "fix.xlsx"
+        dl.value.save_as(path)
+        browser.close()
+    ws = load_workbook(path, read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:7] == ("record_id", "source_file", "source_row", "dataset_id", "occurrenceID", "check_id", "severity")
+    assert len(rows) > 1 and {r[5] for r in rows[1:]} == {"COORD_TOWN_CENTROID"}
+    assert all("點位在鄉鎮市區中心點" in r[7] for r in rows[1:])
