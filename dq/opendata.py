@@ -192,8 +192,9 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
                WHEN bool_or(contains(quality_badge, '銅')) THEN 'bronze' ELSE 'none' END AS badge,
           any_value(update_frequency) AS update_frequency, max(greatest(r_updated, m_updated)) AS last_update,
           list_filter([{missing}], x -> x IS NOT NULL) AS meta_missing, {judged} AS meta_judged,
-          CASE WHEN list_contains(any_value(present), 'encoding') THEN count(encoding) END AS encoding_declared,
-          CASE WHEN list_contains(any_value(present), 'encoding') THEN count(*) FILTER (WHERE regexp_matches(encoding, 'utf-?8', 'i')) END AS utf8_resources,
+          -- a row may list several files' encodings ("UTF-8;BIG5"): count each one
+          CASE WHEN list_contains(any_value(present), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> trim(x) <> ''))), 0) END AS encoding_declared,
+          CASE WHEN list_contains(any_value(present), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> regexp_matches(x, 'utf-?8', 'i')))), 0) END AS utf8_resources,
           CASE WHEN list_contains(any_value(present), 'download_url') THEN count(*) FILTER (WHERE download_url IS NULL) END AS url_missing,
           max(r_volume) AS volume_num, max(try_cast(replace(views, ',', '') AS BIGINT)) AS views,
           max(try_cast(replace(downloads, ',', '') AS BIGINT)) AS downloads,
@@ -231,7 +232,7 @@ def agency_metrics_sql(group: str = "agency") -> str:
         CASE WHEN count(overdue) > 0 THEN count(*) FILTER (WHERE overdue) END AS overdue,
         count(*) FILTER (WHERE overdue) / nullif(count(overdue), 0) AS overdue_share,
         CASE WHEN max(meta_judged) > 0 THEN count(*) FILTER (WHERE len(meta_missing) = 0) / count(*) END AS metadata_complete_share,
-        sum(utf8_resources) / nullif(sum(n_resources) FILTER (WHERE encoding_declared IS NOT NULL), 0) AS utf8_share,
+        sum(utf8_resources) / nullif(sum(encoding_declared), 0) AS utf8_share,
         CASE WHEN count(volume_num) > 0 THEN count(*) FILTER (WHERE volume_num <= 1) END AS tiny, max(meta_judged) AS meta_fields_judged, sum(views)::BIGINT AS views, sum(downloads)::BIGINT AS downloads,
         count(*) FILTER (WHERE high_value) AS high_value, count(*) FILTER (WHERE bilingual) AS bilingual
       FROM ds GROUP BY {g} ORDER BY datasets DESC, agency"""

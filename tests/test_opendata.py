@@ -140,3 +140,21 @@ def test_meeting_report_renders_every_chosen_agency(tmp_path):
     from openpyxl import load_workbook
     wb = load_workbook(xlsx, read_only=True)
     assert "變化 changes" in wb.sheetnames and "逾期 overdue" in wb.sheetnames
+
+
+def test_a_row_listing_several_files(tmp_path):
+    """data.gov.tw also writes one row per dataset with ';'-separated formats and encodings (CONSTRUCTED row)."""
+    src = FIX / "constructed_datagovtw_export.csv"
+    lines = src.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0]
+    row = ("2001,測試資料集戊,原始資料,環境,金,CSV;JSON;XML,https://example.invalid/a.csv;https://example.invalid/a.json;https://example.invalid/a.xml,"
+           "UTF-8;BIG5;UTF-8,2024-06-30,描述,欄位F,環境部,每月,政府資料開放授權條款-第1版,,免費,測試,02-0000004,2020-01-01,2024-06-30,"
+           "CONSTRUCTED test row (not real data),10")
+    f = tmp_path / "constructed_multi.csv"
+    f.write_text(header + "\n" + row + "\n", encoding="utf-8-sig")
+    snap = ingest_catalogs([CatalogSpec(f)], DATE, tmp_path / "snaps", progress=lambda m: None)
+    m = opendata.agency_metrics(snap).set_index("agency").loc["環境部"]
+    assert m.share_3star == 1 and m.gold == 1
+    assert m.utf8_share == pytest.approx(2 / 3)
+    fl = pd.read_parquet(snap / "od_flags.parquet")
+    assert set(fl.check_id) == {"OD_ENCODING_NOT_UTF8"}
