@@ -159,3 +159,9 @@ def ensure_app() -> None:
     PagesManager.uses_pages_directory = False
     runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
     st.stop()
+
+
+def number_columns(df) -> dict:
+    """column_config giving every integer column thousands separators (265,160, not 265160)."""
+    import pandas as pd
+    return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns if pd.api.types.is_integer_dtype(df[c])}

@@ -33,8 +33,9 @@ k[2].metric(L("added"), f"{int(rec['added'].sum()):,}")
 k[3].metric(L("removed"), f"{int(rec['removed'].sum()):,}")
 st.caption(L("compare_key_help"))
 st.subheader(L("records_per_agency"))
-st.dataframe(rec.rename(columns={"agency": L("agency"), "records_a": f"{L('records')} {a}", "records_b": f"{L('records')} {b}",
-                                 "added": L("added"), "removed": L("removed")}), hide_index=True, width="stretch")
+rec_view = rec.rename(columns={"agency": L("agency"), "records_a": f"{L('records')} {a}", "records_b": f"{L('records')} {b}",
+                               "added": L("added"), "removed": L("removed")})
+st.dataframe(rec_view, hide_index=True, width="stretch", column_config=ui.number_columns(rec_view))
 st.subheader(L("flags_per_check"))
 fl = fl.assign(title=fl["check_id"].map(ui.check_label))
 by_check = fl.groupby("check_id", as_index=False)[["flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]].sum()
@@ -47,6 +48,7 @@ fig = px.bar(top.melt(id_vars="check_id", value_vars=["fixed", "new_on_kept", "o
 fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name)))
 fig.update_layout(height=480, margin=dict(l=10, r=10, t=50, b=10))
 st.plotly_chart(fig, width="stretch")
-st.dataframe(fl.rename(columns={"flags_a": f"{L('flags')} {a}", "flags_b": f"{L('flags')} {b}", "fixed": L("cmp_fixed"),
-                                "new_on_kept": L("cmp_new_on_kept"), "on_added": L("cmp_on_added"), "on_removed": L("cmp_on_removed")}),
-             hide_index=True, width="stretch")
+fl_view = fl.rename(columns={"flags_a": f"{L('flags')} {a}", "flags_b": f"{L('flags')} {b}", "fixed": L("cmp_fixed"),
+                             "new_on_kept": L("cmp_new_on_kept"), "on_added": L("cmp_on_added"), "on_removed": L("cmp_on_removed"),
+                             "agency": L("agency"), "check_id": L("check"), "title": L("title")})
+st.dataframe(fl_view, hide_index=True, width="stretch", column_config=ui.number_columns(fl_view))

@@ -40,6 +40,6 @@ with left:
 with right:
     st.subheader(L("top_problems"))
     top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)
-    st.dataframe(top.rename(columns={"check_id": L("check"), "n": L("count"), "severity": L("severity"),
-                                     "title": L("title"), "dimension": L("dimension")}),
-                 hide_index=True, width="stretch", height=480)
+    top = top.rename(columns={"check_id": L("check"), "n": L("count"), "severity": L("severity"),
+                              "title": L("title"), "dimension": L("dimension")})
+    st.dataframe(top, hide_index=True, width="stretch", height=480, column_config=ui.number_columns(top))

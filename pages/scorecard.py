@@ -46,9 +46,10 @@ if prev is None:
 else:
     st.caption(L("delta_since").format(prev=prev.name))
 errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "info": 2})).sort_values(["_s", "n"], ascending=[True, False])
-st.dataframe(errors_first.drop(columns="_s").rename(columns={
+worst = errors_first.drop(columns="_s").rename(columns={
     "check_id": L("check"), "n": L("count"), "n_previous": L("count_previous"), "change": L("change"),
-    "severity": L("severity"), "dimension": L("dimension"), "title": L("title")}), hide_index=True, width="stretch", height=320)
+    "severity": L("severity"), "dimension": L("dimension"), "title": L("title")})
+st.dataframe(worst, hide_index=True, width="stretch", height=320, column_config=ui.number_columns(worst))
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_label)
 if check:
