@@ -454,6 +454,7 @@ def write_outputs(con, outdir: Path) -> None:
                  FROM (SELECT * FROM e WHERE record_id >= $lo AND record_id < $hi) e
                  LEFT JOIN (SELECT * FROM rq WHERE record_id >= $lo AND record_id < $hi) q USING (record_id)"""
     target = outdir / "occurrence.parquet"
+    # (one COPY over a UNION ALL of the slices was tried: DuckDB then holds every slice's join at once and runs out of memory)
     if len(slices) <= 1:
         con.execute(f"COPY ({select.replace('$lo', '0').replace('$hi', str(2 ** 62))}) TO {duck.q(target)} (FORMAT parquet, COMPRESSION zstd)")
     else:
