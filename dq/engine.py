@@ -448,7 +448,8 @@ def write_outputs(con, outdir: Path) -> None:
     # In slices of at most WRITE_SLICE source rows: the joins behind `e` and `rq` then fit in
     # memory instead of spilling (a 10M-row file written in one go ran at ~1 MB/s). The slices are
     # record_id ranges (record_id = source index × 10^10 + source row); then one streaming merge.
-    slices = [r[0] for r in con.execute(f"SELECT DISTINCT record_id // {WRITE_SLICE} FROM occ ORDER BY 1").fetchall()]
+    # source rows count from 1: (record_id - 1) puts rows 1..WRITE_SLICE of a source in one slice
+    slices = [r[0] for r in con.execute(f"SELECT DISTINCT (record_id - 1) // {WRITE_SLICE} FROM occ ORDER BY 1").fetchall()]
     select = f"""SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
                    q.errors, q.warnings, q.suggestions, {dims}
                  FROM (SELECT * FROM e WHERE record_id >= $lo AND record_id < $hi) e
@@ -461,7 +462,7 @@ def write_outputs(con, outdir: Path) -> None:
         parts = outdir.parent / (outdir.name + ".parts")
         parts.mkdir(exist_ok=True)
         for k in slices:
-            lo, hi = k * WRITE_SLICE, (k + 1) * WRITE_SLICE
+            lo, hi = k * WRITE_SLICE + 1, (k + 1) * WRITE_SLICE + 1
             con.execute(f"COPY ({select.replace('$lo', str(lo)).replace('$hi', str(hi))}) TO {duck.q(parts / f'{k:012d}.parquet')} "
                         "(FORMAT parquet, COMPRESSION zstd)")
         con.execute(f"COPY (SELECT * FROM read_parquet({duck.q(parts / '*.parquet')})) TO {duck.q(target)} (FORMAT parquet, COMPRESSION zstd)")
