@@ -323,7 +323,8 @@ THREATENED_RX = "\\b(CR|EN|VU)\\b"
 def _checklist_species() -> str:
     """Accepted taxa of the checklist reduced to species (TaiCOL lists many birds only as subspecies)."""
     return f"""SELECT {BINOMIAL.format(c='accepted_name')} AS species, any_value(group_zh) AS group_zh, any_value(group_en) AS group_en,
-          any_value(family) AS family, bool_or(is_endemic) AS is_endemic,
+          any_value(family) AS family, bool_or(is_endemic AND rank = 'species') AS is_endemic,   -- an endemic subspecies does not make its species endemic
+         
           bool_or(coalesce(regexp_matches(redlist, '{THREATENED_RX}'), false)) AS threatened, string_agg(DISTINCT redlist, '; ') AS redlist,
           min(taxon_id) AS taxon_id
         FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}) WHERE status = 'accepted' GROUP BY 1"""
