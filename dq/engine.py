@@ -511,6 +511,9 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
             FROM e WHERE e.accepted_name IS NOT NULL GROUP BY ALL ORDER BY ALL""",
     }
+    # the same areas over all agencies: distinct species cannot be summed across agencies
+    for name in ("agg_town", "agg_h3", "agg_grid"):
+        queries[name + "_all"] = queries[name].replace("SELECT e.agency, ", "SELECT ", 1)
     queries["agg_completeness"] = _completeness_sql()
     counts = {}
     for name, sql in queries.items():

@@ -231,20 +231,26 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
 
 def _area_quality(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     ok = [c for c in df.columns if c.startswith("ok_")]
-    g = df.dropna(subset=[keys[-1]]).groupby(keys, as_index=False)[["records", "records_no_error", "usable_1km"] + ok].sum()
+    cols = ["records", "records_no_error", "usable_1km"] + (["species"] if keys[-1] == "town" else [])
+    g = df.dropna(subset=[keys[-1]]).groupby(keys, as_index=False)[cols + ok].sum()   # species only per town: one row each
     g["share_no_error"] = g["records_no_error"] / g["records"]
     for c in ok:
         g[c] = g[c] / g["records"]   # shares in [0, 1], like the other scores
     return g
 
 
+def _area(snap: Path, name: str, agency: str | None) -> pd.DataFrame:
+    """An area aggregate for one agency, or its all-agency twin (where species are counted across agencies)."""
+    return _agg(snap, name, agency) if agency else _agg(snap, name + "_all")
+
+
 def county_quality(snap: Path, agency: str | None = None) -> pd.DataFrame:
     """Per county: records, share without errors, and per dimension the share without an error in it."""
-    return _area_quality(_agg(snap, "agg_town", agency), ["county"])
+    return _area_quality(_area(snap, "agg_town", agency), ["county"])
 
 
 def town_quality(snap: Path, agency: str | None = None) -> pd.DataFrame:
-    return _area_quality(_agg(snap, "agg_town", agency), ["county", "town"])
+    return _area_quality(_area(snap, "agg_town", agency), ["county", "town"])
 
 
 def outlines(level: str = "county") -> pd.DataFrame:
@@ -298,8 +304,9 @@ def check_counts(snap: Path, dimension: str | None = None, agency: str | None = 
 def grid_coverage(snap: Path, agency: str | None = None) -> pd.DataFrame:
     """Per 5 km cell: our records, usable records and species against whole-TBIA record counts."""
     where, params = ("WHERE a.agency = ?", [agency]) if agency else ("", [])
+    table = "agg_grid" if agency else "agg_grid_all"
     return _query(f"""WITH a AS (SELECT grid_id, sum(records) AS records, sum(usable_1km) AS usable_1km, max(species) AS species_max
-                FROM read_parquet({_pq(snap, 'agg_grid')}) a {where} GROUP BY grid_id)
+                FROM read_parquet({_pq(snap, table)}) a {where} GROUP BY grid_id)
         SELECT g.grid_id, g.county, g.town, g.land_type, g.c_lat, g.c_lon, coalesce(a.records, 0) AS records,
                coalesce(a.usable_1km, 0) AS usable_1km, coalesce(a.species_max, 0) AS species, t.tbia_records, t.priority
         FROM read_parquet({duck.q(REFERENCE / 'grid.parquet')}) g
@@ -308,8 +315,7 @@ def grid_coverage(snap: Path, agency: str | None = None) -> pd.DataFrame:
 
 
 def h3_coverage(snap: Path, agency: str | None = None) -> pd.DataFrame:
-    df = _agg(snap, "agg_h3", agency)
-    return df.groupby("h3", as_index=False)[["records", "records_no_error", "usable_1km", "species"]].sum()
+    return _area(snap, "agg_h3", agency)[["h3", "records", "records_no_error", "usable_1km", "species"]]
 
 
 def taxon_area(snap: Path, agency: str | None = None) -> pd.DataFrame:

@@ -116,3 +116,19 @@ def test_completeness_aggregate_agrees_with_the_missing_checks():
     assert comp
     for field, missing in comp:
         assert flags.get(field, 0) == missing, field
+
+
+def test_species_per_area_over_all_agencies_are_distinct_counts():
+    """Species in a cell or town over all agencies: distinct names, not a sum over agencies."""
+    import duckdb
+    from dq import store
+    from dq.demo import DEMO_DATE, DEMO_ROOT
+    snap = DEMO_ROOT / DEMO_DATE
+    occ = f"'{snap}/occurrence.parquet'"
+    g = store.grid_coverage(snap)
+    busiest = g.sort_values("records", ascending=False).iloc[0]
+    assert busiest["species"] == duckdb.execute(f"SELECT count(DISTINCT accepted_name) FROM {occ} WHERE grid_id = ?",
+                                                [busiest["grid_id"]]).fetchone()[0]
+    t = store.town_quality(snap).sort_values("records", ascending=False).iloc[0]
+    assert t["species"] == duckdb.execute(f"SELECT count(DISTINCT accepted_name) FROM {occ} WHERE county = ? AND town = ?",
+                                          [t["county"], t["town"]]).fetchone()[0]
