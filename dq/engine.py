@@ -376,9 +376,12 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
     terms: list[list[str]] = [[] for _ in range(words)]
     for i, c in enumerate(run):
         w, b = _bit(i)
-        kinds_ok = ", ".join(f"'{k}'" for k in kinds if k in c.tables)
-        terms[w].append(f"CASE WHEN e.table_kind IN ({kinds_ok}) AND coalesce(({c.sql}), false) THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
-    masks = ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
+        ok = [k for k in kinds if k in c.tables]
+        # the table test only where the snapshot holds tables this check does not apply to
+        pred = f"({c.sql})" if len(ok) == len(kinds) else f"e.table_kind IN ({', '.join(repr(k) for k in ok)}) AND ({c.sql})"
+        # CASE takes NULL as false, so no coalesce; bits are distinct, so + is |. Measured the fastest form.
+        terms[w].append(f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
+    masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
     # A fix that is a plain text needs no per-record work; the others are evaluated only on the
     # records whose bit is set, each into its own (mostly NULL) column.
     computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
