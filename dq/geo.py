@@ -110,4 +110,9 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
           FROM read_csv({duck.q(shared / 'gaps' / 'df_gapCount_with0.csv')}, header=true, sep='\x01', quote='', columns={{'line': 'VARCHAR'}})),
           LATERAL (SELECT [s.a, s.b, s.c, s.d] AS m) WHERE s.a <> '')
         TO {duck.q(ref / 'tbia_grid.parquet')} (FORMAT parquet)""")
+    # TaiCOL species with no record anywhere in TBIA (2024): a true gap, not data held by someone else
+    con.execute(f"""COPY (SELECT DISTINCT trim(recorded) AS species, taxaSubGroup AS tbia_group, family
+        FROM read_csv({duck.q(shared / 'gaps' / 'df_tree_unrecorded_list.csv')}, header=true, all_varchar=true)
+        WHERE taxonRank = 'species' AND recorded IS NOT NULL AND recorded <> 'NA' ORDER BY 1)
+        TO {duck.q(ref / 'tbia_unrecorded.parquet')} (FORMAT parquet)""")
     con.close()

@@ -362,10 +362,12 @@ def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usa
     rec, params = _recorded(snap, usable_only, agency)
     return _query(f"""WITH ck AS ({_checklist_species()}), rec AS ({rec}),
           v AS (SELECT binomial, string_agg(DISTINCT vernacular, '、') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')}) GROUP BY 1)
-        SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist
+        SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist,
+               u.species IS NOT NULL AS tbia_unrecorded
         FROM ck LEFT JOIN v ON v.binomial = ck.species
+        LEFT JOIN (SELECT DISTINCT species FROM read_parquet({duck.q(REFERENCE / 'tbia_unrecorded.parquet')})) u ON u.species = ck.species
         WHERE ck.group_zh = ? AND ck.species NOT IN (SELECT species FROM rec)
-        ORDER BY ck.is_endemic DESC, ck.threatened DESC, ck.species""", params + [group_zh])   # placeholders in text order
+        ORDER BY ck.is_endemic DESC, ck.threatened DESC, tbia_unrecorded DESC, ck.species""", params + [group_zh])   # placeholders in text order
 
 
 # ---- snapshot comparison -------------------------------------------------------------------

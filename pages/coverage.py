@@ -73,8 +73,10 @@ st.dataframe(cov, hide_index=True, width="stretch")
 names = dict(zip(cov["group_zh"], cov[gcol]))
 group = ui.qp_select(L("taxon_group"), cov["group_zh"].tolist(), "group", format_func=lambda g: names[g])
 un = ui.call("unrecorded_species", snap_id, group, agency, usable)
-st.write(L("unrecorded_n").format(n=len(un), endemic=int(un["is_endemic"].sum()), threatened=int(un["threatened"].sum())))
+st.write(L("unrecorded_n").format(n=len(un), endemic=int(un["is_endemic"].sum()), threatened=int(un["threatened"].sum()),
+                                  nowhere=int(un["tbia_unrecorded"].sum())))
 st.dataframe(un, hide_index=True, width="stretch", height=320,
              column_config={"is_endemic": st.column_config.CheckboxColumn(L("endemic")),
-                            "threatened": st.column_config.CheckboxColumn(L("threatened"))})
+                            "threatened": st.column_config.CheckboxColumn(L("threatened")),
+                            "tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help"))})
 st.download_button(L("download_unrecorded"), store.fix_list_csv(un), f"unrecorded_{group}_{snap_id}.csv", "text/csv")

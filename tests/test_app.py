@@ -98,6 +98,10 @@ def test_coverage_checklist_numbers_follow_the_agency():
     assert cov2.loc["鳥類", "species_recorded"] > 250
     un = at2.dataframe[1].value
     assert len(un) == cov2.loc["鳥類", "species_checklist"] - cov2.loc["鳥類", "species_recorded"]
+    from dq.paths import REFERENCE
+    nowhere = {r[0] for r in duckdb.sql(f"SELECT species FROM '{REFERENCE}/tbia_unrecorded.parquet'").fetchall()}
+    assert 0 < un["tbia_unrecorded"].sum() < len(un)
+    assert set(un.loc[un["tbia_unrecorded"], "species"]) == set(un["species"]) & nowhere
 
 
 def test_compare_page_added_records_match():
