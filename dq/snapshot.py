@@ -33,7 +33,7 @@ from .paths import SNAPSHOTS
 from .sources import SourceError, StagedSource, stage
 from .sources.aliases import CANONICAL, map_headers, srs_implied_by_headers
 
-MEMORY_LIMIT = "2GB"
+MEMORY_LIMIT = "1200MB"
 DATE_RX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
