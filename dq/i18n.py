@@ -138,6 +138,7 @@ LABELS = {
     "od_lists_help": ("目錄沒有旗標欄時，依會議自己的清單勾選；存在快照旁（快照本身不變），指標立即重算。",
                       "Where the catalogue has no flag column, tick the meeting's own list; it is saved beside the snapshot (which stays unchanged) and the metrics are recomputed."),
     "od_save_lists": ("儲存清單", "Save the lists"), "od_saved": ("已儲存。", "Saved."),
+    "od_save_failed": ("無法儲存清單：{msg}", "The lists could not be saved: {msg}"),
     "od_report": ("會議報告", "Meeting report"), "od_report_agencies": ("報告包含的機關", "Agencies in the report"),
     "od_make_report": ("產生報告", "Make the report"), "od_download_html": ("下載報告（HTML，可列印 A4）", "Download the report (HTML, prints on A4)"),
     "od_download_xlsx": ("下載表格（XLSX）", "Download the tables (XLSX)"),

@@ -106,9 +106,13 @@ if st.button(L("od_save_lists")):
     snap = [s for s in opendata.snapshots() if s.name == od][0]
     others = opendata.read_lists(snap.parent, od)
     merged = pd.concat([others[~others["dataset_key"].isin(ds["dataset_key"])] if others is not None else None, edited])
-    opendata.save_lists(snap.parent, od, merged)
-    st.success(L("od_saved"))
-    st.rerun()
+    try:
+        opendata.save_lists(snap.parent, od, merged)
+    except OSError as e:   # e.g. a read-only deployment: say so, keep the page
+        st.error(L("od_save_failed").format(msg=str(e)))
+    else:
+        st.success(L("od_saved"))
+        st.rerun()
 
 st.subheader(L("od_report"))
 r1, r2 = st.columns(2)
