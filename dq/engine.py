@@ -250,7 +250,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     taxonomy.match_names(con, "_names", "_tax")
     con.execute("CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(name_raw) AS nk, * FROM _tax")
     # vernacular: expected Chinese names per species binomial
-    con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS
+    con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
         SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
@@ -258,10 +258,10 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
              WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
-        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS SELECT vk, vern_expected,
-          (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
-          CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM _vern""")
+        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+      SELECT vk, vern_expected,
+        (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
+        CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
     progress(f"  names matched ({time.time() - t0:.1f}s)")
     # named county in the locality text
     counties = [r[0] for r in con.execute("SELECT county FROM ref_counties").fetchall()]
@@ -383,7 +383,7 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
         terms[w].append(f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
     masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
     # A fix that is a plain text needs no per-record work; the others are evaluated only on the
-    # records whose bit is set, each into its own (mostly NULL) column.
+    # records whose bit is set.
     computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
     # One text per record rather than a column per check: a million mostly-NULL strings per
     # column would cost 16 bytes each; NULL-skipping concat_ws keeps only what fired.
@@ -453,8 +453,8 @@ def write_outputs(con, outdir: Path) -> None:
     con.execute(f"CREATE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     # In slices of at most WRITE_SLICE source rows: the joins behind `e` and `rq` then fit in
     # memory instead of spilling (a 10M-row file written in one go ran at ~1 MB/s). The slices are
-    # record_id ranges (record_id = source index × 10^10 + source row); then one streaming merge.
-    # source rows count from 1: (record_id - 1) puts rows 1..WRITE_SLICE of a source in one slice
+    # record_id ranges (record_id = source index × 10^10 + source row), merged into one file.
+    # Source rows count from 1: (record_id - 1) puts rows 1..WRITE_SLICE of a source in one slice
     slices = [r[0] for r in con.execute(f"SELECT DISTINCT (record_id - 1) // {WRITE_SLICE} FROM occ ORDER BY 1").fetchall()]
     select = f"""SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
                    q.errors, q.warnings, q.suggestions, {dims}
@@ -522,8 +522,8 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     queries["agg_completeness"] = _completeness_sql()
     counts = {}
     for name, sql in queries.items():
-        con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)")
-        counts[name] = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(outdir / (name + '.parquet'))})").fetchone()[0]
+        # COPY answers with the number of rows it wrote
+        counts[name] = con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)").fetchone()[0]
     return counts
 
 

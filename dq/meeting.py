@@ -74,16 +74,6 @@ def bar_svg(title: str, labels: list[str], series: dict[str, list[float]], unit:
     return "".join(out)
 
 
-def _peers(metrics: pd.DataFrame, agency: str, rank_by: str = "datasets") -> pd.DataFrame:
-    """The agency with the first and second of its group (same level: central or local) by `rank_by`."""
-    row = metrics[metrics["agency"] == agency]
-    if row.empty:
-        return row
-    level = row["level"].iloc[0]
-    group = metrics[(metrics["level"] == level) & (metrics["agency"] != agency)].sort_values(rank_by, ascending=False).head(2)
-    return pd.concat([row, group])
-
-
 def build_tables(old: str, new: str, agencies: list[str] | None, group: str = "agency") -> dict[str, pd.DataFrame]:
     a_snap, b_snap = _snap(old), _snap(new)
     ma = opendata.agency_metrics(a_snap, group)
@@ -156,7 +146,7 @@ def report_html(old: str, new: str, agencies: list[str] | None, group: str = "ag
                      f"<td class='n' style='background:{RAG_BG.get(r['rag'] if isinstance(r['rag'], str) else None)}'>{_fmt(r['metric'], r[new])}</td>"
                      f"<td class='{cls}'>{_e(r['verdict'])}</td></tr>")
         p.append("</table>")
-        peers = _peers(mb, ag)
+        peers = opendata.peers(mb, ag)
         if len(peers) > 1:
             names = [f"{n}（本機關）" if n == ag else n for n in peers["agency"]]
             labels = ["資料集數", "白金標章", "金標章", "高應用價值", "0／1 筆資料集"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, duck
-from .checks import catalogue
+from .checks import catalogue, load_messages
 from .paths import DATA, REFERENCE, SNAPSHOTS
 from .snapshot import _lit, ingest, sha256
 from .sources.base import SourceError
@@ -161,6 +161,14 @@ def _date_sql(col: str) -> str:
                FROM (SELECT {c} AS p))"""
 
 
+def _load_lists(con, lists: pd.DataFrame | None) -> None:
+    """The meeting's high-value/bilingual list as temp table `_lists` (empty when there is none)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _lists (dataset_key VARCHAR, high_value BOOLEAN, bilingual BOOLEAN)")
+    if lists is not None and len(lists):
+        con.executemany("INSERT INTO _lists VALUES (?, ?, ?)",
+                        [(str(k), bool(h), bool(b)) for k, h, b in lists[["dataset_key", "high_value", "bilingual"]].itertuples(index=False)])
+
+
 def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) -> None:
     """`res` (resources, canonical columns) → `resa` (with agency) → `ds`, one row per dataset: the `e` of open_data checks."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE resa AS {_agency_sql()}")
@@ -170,10 +178,7 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
         f"CASE WHEN list_contains(any_value(present), '{f}') AND NOT {'bool_and' if f in RESOURCE_FIELDS else 'bool_or'}({f} IS NOT NULL) "
         f"THEN '{zh}' END" for f, zh in META_FIELDS.items())
     judged = " + ".join(f"list_contains(any_value(present), '{f}')::INT" for f in META_FIELDS)
-    con.execute("CREATE OR REPLACE TEMP TABLE _lists (dataset_key VARCHAR, high_value BOOLEAN, bilingual BOOLEAN)")
-    if lists is not None and len(lists):
-        con.executemany("INSERT INTO _lists VALUES (?, ?, ?)",
-                        [(str(k), bool(h), bool(b)) for k, h, b in lists[["dataset_key", "high_value", "bilingual"]].itertuples(index=False)])
+    _load_lists(con, lists)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ds AS
       WITH r AS (SELECT *, coalesce(dataset_id, agency || '|' || coalesce(dataset_name, '')) AS dataset_key,
           CASE WHEN NOT list_contains(present, 'license') OR NOT list_contains(present, 'file_format') THEN NULL
@@ -310,17 +315,22 @@ def agency_metrics(snap: Path, group: str = "agency") -> pd.DataFrame:
     con = duck.connect(spatial=False)
     try:
         con.execute(f"CREATE TEMP TABLE ds0 AS SELECT * FROM read_parquet({duck.q(Path(snap) / 'datasets.parquet')})")
-        lists = read_lists(Path(snap).parent, Path(snap).name)
-        con.execute("CREATE TEMP TABLE _lists (dataset_key VARCHAR, high_value BOOLEAN, bilingual BOOLEAN)")
-        if lists is not None and len(lists):
-            con.executemany("INSERT INTO _lists VALUES (?, ?, ?)",
-                            [(str(k), bool(h), bool(b)) for k, h, b in lists[["dataset_key", "high_value", "bilingual"]].itertuples(index=False)])
+        _load_lists(con, read_lists(Path(snap).parent, Path(snap).name))
         con.execute("""CREATE TEMP TABLE ds AS SELECT ds0.* EXCLUDE (high_value, bilingual),
               ds0.high_value OR coalesce(l.high_value, false) AS high_value, ds0.bilingual OR coalesce(l.bilingual, false) AS bilingual
             FROM ds0 LEFT JOIN _lists l USING (dataset_key)""")
         return con.execute(agency_metrics_sql(group)).df()
     finally:
         con.close()
+
+
+def peers(metrics: pd.DataFrame, agency: str, rank_by: str = "datasets") -> pd.DataFrame:
+    """The agency, then the first and second of its group (same level: central or local) by `rank_by`."""
+    row = metrics[metrics["agency"] == agency]
+    if row.empty:
+        return row
+    group = metrics[(metrics["level"] == row["level"].iloc[0]) & (metrics["agency"] != agency)]
+    return pd.concat([row, group.sort_values(rank_by, ascending=False).head(2)])
 
 
 def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:
@@ -335,11 +345,9 @@ def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:
 
 def fix_list(snap: Path, agency: str | None = None) -> pd.DataFrame:
     """Per flagged dataset: check, zh-TW message, suggested fix (the open-data fix list to send back)."""
-    meta = [(c.id, c.severity, c.title_zh + "：" + c.explain_zh) for c in catalogue() if "opendata" in c.tables]
     con = duck.connect(spatial=False)
     try:
-        con.execute("CREATE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR)")
-        con.executemany("INSERT INTO _meta VALUES (?, ?, ?)", meta)
+        load_messages(con, "opendata")
         where = "WHERE d.agency = ? OR d.parent = ?" if agency else ""
         return con.execute(f"""SELECT d.agency, d.dataset_key, d.dataset_id, d.dataset_name, d.source_file, d.source_row,
               f.check_id, m.severity, m.message_zh, f.suggestion

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import duck, standard
-from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue
+from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
 from .demo import DEMO_ROOT
 from .paths import REFERENCE, SNAPSHOTS
 from .snapshot import list_snapshots
@@ -170,11 +170,9 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
              dataset: str | None = None) -> pd.DataFrame:
     """One row per flag: what to send back to the data holder (record id, source row, check, message, fix)."""
     where, params = _filters("o", agency, dataset, check_ids)
-    meta = [(c.id, c.severity, c.title_zh + "：" + c.explain_zh) for c in catalogue()]
     con = duck.connect(spatial=False)
     try:
-        con.execute("CREATE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR)")
-        con.executemany("INSERT INTO _meta VALUES (?, ?, ?)", meta)
+        load_messages(con)
         return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, f.check_id,
               m.severity, m.message_zh, f.suggestion, o.scientificName, o.eventDate, o.verbatimLatitude, o.verbatimLongitude,
               o.decimalLatitude, o.decimalLongitude

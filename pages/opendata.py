@@ -61,9 +61,7 @@ ag = ui.qp_select(L("agency"), agencies, "odagency")
 rank_by = ui.qp_select(L("od_rank_by"), ["datasets", "platinum", "gold", "share_3star", "metadata_complete_share"], "odrank",
                        format_func=mname)
 full = ui.od_call("agency_metrics", od, group, stamp=stamp)
-row = full[full["agency"] == ag]
-peers = full[(full["level"] == row["level"].iloc[0]) & (full["agency"] != ag)].sort_values(rank_by, ascending=False).head(2)
-prof = pd.concat([row, peers])
+prof = opendata.peers(full, ag, rank_by)
 prof["who"] = [f"{a}（{L('od_this')}）" if a == ag else f"{a}（#{i}）" for i, a in enumerate(prof["agency"])]
 keys = ["datasets", "platinum", "gold", "high_value", "tiny", "overdue"]
 long = prof.melt(id_vars="who", value_vars=keys).dropna()

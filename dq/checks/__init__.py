@@ -63,3 +63,14 @@ def catalogue() -> list[Check]:
 
 def by_id() -> dict[str, Check]:
     return {c.id: c for c in catalogue()}
+
+
+def messages(table: str | None = None) -> list[tuple[str, str, str]]:
+    """(check id, severity, zh-TW message) for fix lists, optionally only the checks of one table kind."""
+    return [(c.id, c.severity, c.title_zh + "：" + c.explain_zh) for c in catalogue() if table is None or table in c.tables]
+
+
+def load_messages(con, table: str | None = None) -> None:
+    """The same as a temp table `_meta` (check_id, severity, message_zh) to join fix lists against."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR)")
+    con.executemany("INSERT INTO _meta VALUES (?, ?, ?)", messages(table))
