@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import opendata
+from .sources.base import SourceError
 from .opendata import METRIC, METRICS, rag
 
 RAG_BG = {"green": "#d9f0d3", "amber": "#fee8c8", "red": "#f4cccc", None: "transparent"}
@@ -105,7 +106,8 @@ def _snap(date: str) -> Path:
     for s in opendata.snapshots():
         if s.name == date:
             return s
-    raise KeyError(f"no open-data snapshot {date}")
+    have = ", ".join(s.name for s in opendata.snapshots()) or "none"
+    raise SourceError(f"no open-data catalogue snapshot {date} (there are: {have})")
 
 
 def report_html(old: str, new: str, agencies: list[str] | None, group: str = "agency") -> str:

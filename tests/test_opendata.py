@@ -158,3 +158,10 @@ def test_a_row_listing_several_files(tmp_path):
     assert m.utf8_share == pytest.approx(2 / 3)
     fl = pd.read_parquet(snap / "od_flags.parquet")
     assert set(fl.check_id) == {"OD_ENCODING_NOT_UTF8"}
+
+
+def test_report_on_a_missing_snapshot_says_so(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "dq", "report", "--old", "2000-01-01", "--new", "2018-12-31", "--out", str(tmp_path)],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 2
+    assert out.stderr.strip().startswith("error: no open-data catalogue snapshot 2000-01-01") and "Traceback" not in out.stderr
