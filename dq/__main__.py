@@ -1,4 +1,4 @@
-"""Command line: python -m dq {ingest,validate,opendata,report,checks,build-reference,build-demo,bench}."""
+"""Command line: python -m dq {ingest,validate,opendata,report,checks,conformance,build-reference,build-demo,bench}."""
 from __future__ import annotations
 
 import argparse
@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--group", choices=["agency", "parent"], default="agency")
     r.add_argument("--out", type=Path, required=True)
     sub.add_parser("checks", help="list the check catalogue")
+    cf = sub.add_parser("conformance", help="run a check family against its published validation data (bdq: TDWG BDQ TG2)")
+    cf.add_argument("suite", choices=["bdq"])
     sub.add_parser("build-reference", help="rebuild data/reference from ../shared/data")
     sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
     b = sub.add_parser("bench", help="print ingest and check-catalogue figures at 1M (and 10M) rows")
@@ -77,10 +79,15 @@ def main(argv: list[str] | None = None) -> int:
             from .checks import catalogue
             for c in catalogue():
                 print(f"{c.id:34} {c.dimension:13} {c.severity:8} {c.title_zh} / {c.title_en}")
+        elif a.cmd == "conformance":
+            from .conformance import main as conformance
+            return conformance([])
         elif a.cmd == "build-reference":
             from . import geo, taxonomy
             geo.build_reference()
             taxonomy.build_reference()
+            from .checks import bdq
+            bdq.build_reference()
         elif a.cmd == "build-demo":
             from .demo import build_demo
             build_demo()
