@@ -151,6 +151,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     outdir.mkdir(parents=True, exist_ok=True)
     engine.write_outputs(con, outdir)
     agg_counts = engine.aggregates(con, outdir)
+    # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
+    from .checks import bdq
+    agg_counts.update(bdq.write_outputs(con, outdir))
     t_write = time.time() - t1 - t_checks
     rows_ingested = con.execute("SELECT count(*) FROM occ").fetchone()[0]
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]

@@ -22,7 +22,7 @@ import dataclasses
 import re
 
 from .. import standard
-from . import Check
+from . import Check, Param
 from .bdq_sql import BDQ_REF, install
 
 PROFILE = "bdq-core"
@@ -522,6 +522,7 @@ EXTERNAL = ["VALIDATION_CLASSIFICATION_CONSISTENT", "VALIDATION_CLASS_FOUND", "V
             "AMENDMENT_SCIENTIFICNAME_FROM_SCIENTIFICNAMEID", "ISSUE_COORDINATES_CENTEROFCOUNTRY", "ISSUE_ANNOTATION_NOTEMPTY"]
 
 _TERM_RX = re.compile(r"(?<!@)@([A-Za-z_]\w*)")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _PARAM_RX = re.compile(r"@@(\w+)")
 
 
@@ -601,12 +602,50 @@ def _check(t: Test) -> Check:
     return Check(t.label, t.dimension, "warning" if t.kind == "VALIDATION" else "info", t.title_zh, t.title_en,
                  f"{what[0]} {t.label}（{t.guid}）。" + t.note_zh, f"{what[1]} {t.label} ({t.guid}). " + t.note_en,
                  f"({status_sql(t, 'e')}) {fires}", result_sql(t, "e") if t.kind == "AMENDMENT" else None,
-                 tables=(standard.OCCURRENCE,), params=tuple(p for p, _ in t.params))
+                 tables=(standard.OCCURRENCE,), params=tuple(Param(p, float(v), "m", p, p) for p, v in t.params if _NUMBER.fullmatch(v)))
 
 
-# the family's rows in the check catalogue (measures are values, not findings)
+# The family's rows in the check catalogue (measures are values, not findings): what the
+# `bdq-core` profile runs in the engine's mask pass. Every snapshot also gets every test's full
+# response in bdq.parquet (write_outputs), whatever profile it is judged by.
 CHECKS = [_check(t) for t in TESTS if t.kind != "MEASURE"]
 CHECK_IDS = [c.id for c in CHECKS]
+
+
+def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
+    """bdq.parquet: per record (record_id) every test's response status and, for amendments and
+    measures, its result; agg_bdq.parquet: per agency × dataset × test × status the records.
+    One scan of the records; dates parsed once per distinct text."""
+    from .. import duck
+    rel = derive(con, table)
+    cols = []
+    for t in TESTS:
+        cols.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
+        if t.kind in ("AMENDMENT", "MEASURE"):
+            cols.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
+    con.execute(f"COPY (SELECT r.record_id, {', '.join(cols)} FROM {rel} r) TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    unpivot = ", ".join(duck.ident(t.label) for t in TESTS)
+    n = con.execute(f"""COPY (SELECT o.agency, o.dataset_id, u.test, u.status, count(*) AS n
+        FROM (UNPIVOT (SELECT record_id, {unpivot} FROM read_parquet({duck.q(outdir / 'bdq.parquet')}))
+              ON {unpivot} INTO NAME test VALUE status) u
+        JOIN {table} o USING (record_id) GROUP BY ALL ORDER BY ALL) TO {duck.q(outdir / 'agg_bdq.parquet')} (FORMAT parquet)""").fetchone()[0]
+    return {"agg_bdq": n}
+
+
+def record_summary_sql(path) -> str:
+    """SQL over bdq.parquet: per record the tests NOT_COMPLIANT / POTENTIAL_ISSUE, those it cannot
+    judge, and the amendments proposed (test: values), for annotated files."""
+    from .. import duck
+    def listed(tests, value):
+        return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {duck.ident(t.label)} = '{value}' THEN '{t.label}' END" for t in tests) + "), '')"
+    v = [t for t in TESTS if t.kind == "VALIDATION"]
+    i = [t for t in TESTS if t.kind == "ISSUE"]
+    a = [t for t in TESTS if t.kind == "AMENDMENT"]
+    am = "nullif(concat_ws(' ', " + ", ".join(
+        f"CASE WHEN {duck.ident(t.label)} IN ('AMENDED', 'FILLED_IN') THEN {duck.ident(t.label + ':result')} END" for t in a) + "), '')"
+    return f"""SELECT record_id, concat_ws(';', {listed(v, 'NOT_COMPLIANT')}, {listed(i, 'POTENTIAL_ISSUE')}) AS bdq_not_compliant,
+        {listed(v, 'INTERNAL_PREREQUISITES_NOT_MET')} AS bdq_cannot_judge, {am} AS bdq_amendments
+        FROM read_parquet({duck.q(path)})"""
 
 
 def build_reference() -> None:
