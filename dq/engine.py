@@ -105,6 +105,8 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
         FROM (SELECT e.*, {masks} FROM e) e""")
     per_check = " UNION ALL ".join(f"SELECT record_id, '{c.id}' AS check_id, {_suggestion(i, c)} AS suggestion FROM _m WHERE {_fired(i)}"
                                    for i, c in enumerate(run))
+    # a file whose every row was rejected leaves no record and no check to run: an empty rendering
+    per_check = per_check or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS suggestion WHERE false"
     # a view: one row per failure is a rendering of the masks, materialised once, when written out
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS {per_check}")
     _record_quality(con, run, words)

@@ -59,6 +59,17 @@ class Test:
         return self.label
 
 
+# Values worth computing once per distinct text rather than once per record: name → (the
+# column they read, the SQL stages over its distinct values `x`; the last stage is `v`). A test
+# reads the result as the column `@_name` (joined in by derive()).
+LOOKUPS: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+
+
+def lookup(name: str, column: str, stages: list[tuple[str, str]]) -> str:
+    LOOKUPS[name] = (column, stages)
+    return f"@_{name}"
+
+
 def _v(label, guid, dim, zh, en, sql, **kw):
     return Test(label, guid, "VALIDATION", dim, zh, en, sql, **kw)
 
@@ -74,15 +85,15 @@ def notempty(label, guid, term, dim="completeness", zh=None):
 
 def in_vocab(label, guid, term, voc, dim="vocabulary"):
     return _v(label, guid, dim, f"{term} 不在標準詞彙", f"{term} not in the standard vocabulary",
-              f"CASE WHEN bdq_empty(@{term}) THEN {IP} WHEN bdq_in_vocab('{voc}', @{term}) THEN {C} ELSE {NC} END",
+              f"CASE WHEN bdq_empty(@{term}) THEN {IP} WHEN {lookup(f'iv_{term}', term, [('v', f'bdq_in_vocab({chr(39)}{voc}{chr(39)}, x)')])} THEN {C} ELSE {NC} END",
               authority=True)
 
 
 def standardized(label, guid, term, voc, dim="vocabulary", pre=None):
-    x = pre.format(x=f"@{term}") if pre else f"@{term}"
-    m = f"bdq_vmatch('{voc}', {x})"
+    x = pre.format(x="x") if pre else "x"
+    m = lookup(f"vm_{term}", term, [("v", f"bdq_vmatch('{voc}', {x})")])
     return _a(label, guid, dim, f"{term} 可標準化", f"{term} can be standardised",
-              f"""CASE WHEN bdq_empty(@{term}) THEN {IP} WHEN @{term} IN (SELECT value FROM bdq_vocab WHERE vocabulary = '{voc}') THEN {NA}
+              f"""CASE WHEN bdq_empty(@{term}) THEN {IP} WHEN {lookup(f'isv_{term}', term, [('v', f'x IN (SELECT value FROM bdq_vocab WHERE vocabulary = {chr(39)}{voc}{chr(39)})')])} THEN {NA}
                   WHEN {m} IS NOT NULL AND {m} <> @{term} THEN {AM} ELSE {NA} END""",
               [(f"dwc:{term}" if term not in ("type", "license") else {"type": "dc:type", "license": "dcterms:license"}[term], m)],
               authority=True)
@@ -149,8 +160,9 @@ def _doy_inrange(label, guid, term, which):
 
 # -- the verbatim-date reader of AMENDMENT_EVENTDATE_FROM_VERBATIM: month names and Roman
 # numerals to numbers, then the unambiguous day-month-year orders
-def _verbatim_date(x):
-    t = f"lower(trim({x}))"
+def _verbatim_date():
+    """Stages over the distinct verbatimEventDate texts `x` (see LOOKUPS)."""
+    t = "t"
     # words for months (English, a few other languages as in specimen labels) and roman numerals
     names = [("january|janvier|januar|enero|jan", 1), ("february|février|februar|febrero|feb", 2), ("march|mars|märz|marzo|mar", 3),
              ("april|avril|abril|apr", 4), ("may|mai|mayo", 5), ("june|juin|juni|junio|jun", 6), ("july|juillet|juli|julio|jul", 7),
@@ -163,14 +175,13 @@ def _verbatim_date(x):
         s = rf"regexp_replace({s}, '\b({rx})\b\.?', ' {n} ', 'g')"
     for rn, n in (("xii", 12), ("xi", 11), ("ix", 9), ("x", 10), ("viii", 8), ("vii", 7), ("vi", 6), ("iv", 4), ("v", 5), ("iii", 3), ("ii", 2), ("i", 1)):
         s = rf"regexp_replace({s}, '(^|[.\-/\s])({rn})([.\-/\s]|$)', '\1 {n} \3', 'g')"
-    s = rf"trim(regexp_replace(regexp_replace({s}, '[年月]', '-', 'g'), '[日]', '', 'g'))"
-    parts = rf"regexp_extract_all({s}, '\d+')"
-    words = rf"regexp_replace({s}, '[\d\s.,/\-]', '', 'g')"
+    n = rf"trim(regexp_replace(regexp_replace({s}, '[年月]', '-', 'g'), '[日]', '', 'g'))"
+    parts, words = "parts", "words"
     d1 = f"try_strptime({parts}[1] || '-' || {parts}[2] || '-' || {parts}[3], '%Y-%m-%d')"
     d3 = f"try_strptime({parts}[3] || '-' || {parts}[2] || '-' || {parts}[1], '%Y-%m-%d')"
     d3b = f"try_strptime({parts}[3] || '-' || {parts}[1] || '-' || {parts}[2], '%Y-%m-%d')"
     two_names = (rf"regexp_matches({t}, '^\d{{1,2}}\.([ivx]+)-\d{{1,2}}\.([ivx]+)\.\d{{4}}$')")
-    return f"""CASE
+    v = f"""CASE
       WHEN regexp_full_match({t}, '\\d{{4}}s') THEN left({t}, 4) || '-01-01/' || (try_cast(left({t}, 4) AS INT) + 9)::VARCHAR || '-12-31'
       WHEN {two_names} THEN
         strftime(try_strptime({parts}[5] || '-' || {parts}[2] || '-' || {parts}[1], '%Y-%m-%d'), '%Y-%m-%d') || '/' ||
@@ -186,9 +197,11 @@ def _verbatim_date(x):
       WHEN length({parts}[3]) = 4 AND {d3} IS NOT NULL THEN strftime({d3}, '%Y-%m-%d')
       WHEN length({parts}[3]) = 4 AND {d3b} IS NOT NULL THEN strftime({d3b}, '%Y-%m-%d')
       END"""
+    return [("t", "lower(trim(x))"), ("n", n), ("parts", r"regexp_extract_all(n, '\d+')"),
+            ("words", r"regexp_replace(n, '[\d\s.,/\-]', '', 'g')"), ("v", v)]
 
 
-_EV_FROM_VERBATIM = _verbatim_date("@verbatimEventDate")
+_EV_FROM_VERBATIM = lookup("vdate", "verbatimEventDate", _verbatim_date())
 
 # day of year → ISO date inside a given year (NULL when the day does not exist)
 def _doy_date(y, d):
@@ -225,7 +238,8 @@ def _verbatim_range(term, which):
     a = f"try_cast({a0} AS DOUBLE) * {unit}"
     b = f"try_cast({b0} AS DOUBLE) * {unit}"
     v = a if which == "min" else b
-    return f"CASE WHEN ({a}) IS NOT NULL AND ({a}) <= ({b}) THEN rtrim(rtrim(printf('%.4f', {v}), '0'), '.') END"
+    sql = f"CASE WHEN ({a}) IS NOT NULL AND ({a}) <= ({b}) THEN rtrim(rtrim(printf('%.4f', {v}), '0'), '.') END"
+    return lookup(f"vr_{term}_{which}", term, [("v", sql.replace(f"@{term}", "x"))])
 
 
 def _dms(x, pos, neg, limit):
@@ -261,12 +275,17 @@ _FROM_VERBATIM_LON = f"coalesce(CASE WHEN bdq_ne(@verbatimLatitude) AND bdq_ne(@
 _VSRS = "CASE WHEN bdq_ne(@verbatimSRS) THEN trim(@verbatimSRS) END"
 
 _EPSG_CODE = r"CASE WHEN regexp_full_match(@geodeticDatum, 'EPSG:\d+') THEN (SELECT any_value(code) FROM bdq_epsg WHERE code = split_part(@geodeticDatum, ':', 2)) END"
-_EPSG_NAME = ("(SELECT CASE WHEN count(DISTINCT code) = 1 THEN 'EPSG:' || min(code) END FROM (SELECT code, rank, min(rank) OVER () AS r0 "
+_EPSG_NAME_X = ("(SELECT CASE WHEN count(DISTINCT code) = 1 THEN 'EPSG:' || min(code) END FROM (SELECT code, rank, min(rank) OVER () AS r0 "
               "FROM bdq_epsg WHERE norm = bdq_norm(@geodeticDatum) AND bdq_norm(@geodeticDatum) <> '') WHERE rank = r0)")
+_EPSG_CODE = lookup("epsg_code", "geodeticDatum", [("v", _EPSG_CODE.replace("@geodeticDatum", "x"))])
+_EPSG_NAME = lookup("epsg_name", "geodeticDatum", [("v", _EPSG_NAME_X.replace("@geodeticDatum", "x"))])
 _CC_NAME = ("(SELECT CASE WHEN count(*) = 1 THEN min(alpha2) END FROM bdq_iso3166 WHERE "
             "CASE WHEN EXISTS (SELECT 1 FROM bdq_iso3166 WHERE norm = bdq_norm(@countryCode)) THEN norm = bdq_norm(@countryCode) "
             "ELSE length(bdq_norm(@countryCode)) >= 3 AND starts_with(norm, bdq_norm(@countryCode)) END)")
-_CC_STD = f"CASE WHEN upper(trim(@countryCode)) IN (SELECT alpha2 FROM bdq_iso3166) THEN upper(trim(@countryCode)) ELSE {_CC_NAME} END"
+_CC_STD = lookup("cc_std", "countryCode", [("v", f"CASE WHEN upper(trim(x)) IN (SELECT alpha2 FROM bdq_iso3166) THEN upper(trim(x)) ELSE {_CC_NAME} END"
+                                               .replace("@countryCode", "x"))])
+lookup("cc_ok", "countryCode", [("v", "x IN (SELECT alpha2 FROM bdq_iso3166)")])
+_VM_LICENSE = lookup("vm_license", "license", [("v", "bdq_vmatch('license', x)")])
 
 _IS_LAST = "bdq_ev_last(@eventDate)"
 _SINGLE_Y = f"year(bdq_ev_s(@eventDate)) = year({_IS_LAST})"
@@ -320,7 +339,7 @@ TESTS: list[Test] = [
     in_vocab("VALIDATION_TYPESTATUS_STANDARD", "4833a522-12eb-4fe0-b4cf-7f7a337a6048", "typeStatus", "typeStatus"),
     _v("VALIDATION_COUNTRYCODE_STANDARD", "0493bcfb-652e-4d17-815b-b0cce0742fbe", "vocabulary", "countryCode 不是 ISO 3166-1 二碼",
        "countryCode not an ISO 3166-1 alpha-2 code",
-       f"CASE WHEN bdq_empty(@countryCode) THEN {IP} WHEN @countryCode IN (SELECT alpha2 FROM bdq_iso3166) THEN {C} ELSE {NC} END"),
+       f"CASE WHEN bdq_empty(@countryCode) THEN {IP} WHEN @_cc_ok THEN {C} ELSE {NC} END"),
     _v("VALIDATION_LICENSE_STANDARD", "3136236e-04b6-49ea-8b34-a65f25e3aba1", "vocabulary", "授權不是 CC 4.0 或 CC0 的 IRI",
        "license is not a CC 4.0 or CC0 IRI",
        f"CASE WHEN bdq_empty(@license) THEN {IP} WHEN regexp_matches(@license, '{LICENSE_RX}') THEN {C} ELSE {NC} END", authority=True),
@@ -427,10 +446,10 @@ TESTS: list[Test] = [
     standardized("AMENDMENT_TAXONRANK_STANDARDIZED", "e39098df-ef46-464c-9aef-bcdeee2a88cb", "taxonRank", "taxonRank", dim="taxonomy"),
     standardized("AMENDMENT_TYPESTATUS_STANDARDIZED", "b3471c65-b53e-453b-8282-abfa27bf1805", "typeStatus", "typeStatus"),
     _a("AMENDMENT_LICENSE_STANDARDIZED", "dcbe5bd2-42a0-4aab-bb4d-8f148c6490f8", "vocabulary", "授權可標準化為 CC IRI", "license can be standardised",
-       f"""CASE WHEN bdq_ne(@license) AND NOT regexp_matches(@license, '{LICENSE_RX}') AND bdq_vmatch('license', @license) IS NOT NULL THEN {AM}
-           ELSE {NA} END""", [("dcterms:license", "bdq_vmatch('license', @license)")], authority=True),
+       f"""CASE WHEN bdq_ne(@license) AND NOT regexp_matches(@license, '{LICENSE_RX}') AND {_VM_LICENSE} IS NOT NULL THEN {AM}
+           ELSE {NA} END""", [("dcterms:license", _VM_LICENSE)], authority=True),
     _a("AMENDMENT_COUNTRYCODE_STANDARDIZED", "fec5ffe6-3958-4312-82d9-ebcca0efb350", "vocabulary", "countryCode 可標準化", "countryCode can be standardised",
-       f"""CASE WHEN bdq_empty(@countryCode) THEN {IP} WHEN @countryCode IN (SELECT alpha2 FROM bdq_iso3166) THEN {NA}
+       f"""CASE WHEN bdq_empty(@countryCode) THEN {IP} WHEN @_cc_ok THEN {NA}
            WHEN ({_CC_STD}) IS NOT NULL THEN {AM} ELSE {NA} END""", [("dwc:countryCode", _CC_STD)]),
     _a("AMENDMENT_GEODETICDATUM_STANDARDIZED", "0345b325-836d-4235-96d0-3b5caf150fc0", "coordinates", "geodeticDatum 可改為 EPSG 代碼",
        "geodeticDatum can be written as an EPSG code",
@@ -529,7 +548,10 @@ _PARAM_RX = re.compile(r"@@(\w+)")
 def terms(t: Test) -> list[str]:
     """The verbatim columns a test reads."""
     text = t.sql + " ".join(s for _, s in t.proposed)
-    return sorted(c for c in set(_TERM_RX.findall(_PARAM_RX.sub("", text))) if not c.startswith("_"))
+    found = set(_TERM_RX.findall(_PARAM_RX.sub("", text)))
+    looked = {LOOKUPS[c[1:]][0] for c in found if c[1:] in LOOKUPS}
+    dates = {col for col, pre in DATE_PREFIX.items() if any(c.startswith(pre + "_") for c in found)}
+    return sorted({c for c in found if not c.startswith("_")} | looked | dates)
 
 
 def render(sql: str, t: Test, alias: str = "", params: dict[str, str] | None = None) -> str:
@@ -561,16 +583,18 @@ def status_sql(t: Test, alias: str = "", params: dict[str, str] | None = None) -
     return body
 
 
-def result_sql(t: Test, alias: str = "", params: dict[str, str] | None = None) -> str:
+def result_sql(t: Test, alias: str = "", params: dict[str, str] | None = None, status: str | None = None) -> str:
     """SQL: the proposed values of an amendment as one JSON text ({"dwc:term": "value", …}), the
-    value of a measure; NULL when the status has no result."""
+    value of a measure; NULL when the status has no result. `status`: a column already holding
+    the test's status (else its SQL is repeated here)."""
+    st_ = status or f"({status_sql(t, alias, params)})"
     if t.kind == "MEASURE":
-        return f"CASE WHEN ({status_sql(t, alias, params)}) = {RUN} THEN ({render(t.proposed[0][1], t, alias, params)}) END"
+        return f"CASE WHEN {st_} = {RUN} THEN ({render(t.proposed[0][1], t, alias, params)}) END"
     if t.kind != "AMENDMENT":
         return "NULL::VARCHAR"
     entries = ", ".join(f"struct_pack(k := '{k}', v := CAST(({render(v, t, alias, params)}) AS VARCHAR))" for k, v in t.proposed)
     js = f"CAST(to_json(map_from_entries(list_filter([{entries}], x -> x.v IS NOT NULL))) AS VARCHAR)"
-    return f"CASE WHEN ({status_sql(t, alias, params)}) IN ({AM}, {FI}) THEN {js} END"
+    return f"CASE WHEN {st_} IN ({AM}, {FI}) THEN {js} END"
 
 
 # Dates are parsed once per distinct text, not once per record and test: the tests read the
@@ -583,6 +607,7 @@ def derive(con, table: str) -> str:
     """The derive step of the family on the records in `table` (canonical columns): creates the
     macros and vocabularies the tests call and the parsed dates they read. Returns the name of
     the relation the tests run over (the records plus the derived date columns)."""
+    from .. import duck
     install(con)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_dt AS
         WITH t AS (SELECT DISTINCT "eventDate" AS txt FROM {table} UNION SELECT DISTINCT "dateIdentified" FROM {table}),
@@ -591,8 +616,16 @@ def derive(con, table: str) -> str:
                CASE WHEN e > s THEN e - INTERVAL 1 MICROSECOND ELSE e END AS last FROM p""")
     cols = ", ".join(f"{a}.{k} AS {pre}_{k}" for a, pre in (("a", "_ev"), ("b", "_di")) for k in ("s", "e", "last"))
     oks = "coalesce(a.ok, false) AS _ev_ok, coalesce(b.ok, false) AS _di_ok"
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW {table}_bdq AS SELECT t.*, {cols}, {oks} FROM {table} t
-        LEFT JOIN _bdq_dt a ON a.txt = t."eventDate" LEFT JOIN _bdq_dt b ON b.txt = t."dateIdentified" """)
+    joins, looked = [], []
+    for i, (name, (column, stages)) in enumerate(LOOKUPS.items()):
+        q = f"SELECT DISTINCT {duck.ident(column)} AS x FROM {table} WHERE {duck.ident(column)} IS NOT NULL"
+        for col, sql in stages:
+            q = f"SELECT *, {sql} AS {col} FROM ({q})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _bdq_l{i} AS SELECT x, v FROM ({q})")
+        joins.append(f"LEFT JOIN _bdq_l{i} l{i} ON l{i}.x = t.{duck.ident(column)}")
+        looked.append(f"l{i}.v AS {duck.ident('_' + name)}")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW {table}_bdq AS SELECT t.*, {cols}, {oks}, {', '.join(looked)} FROM {table} t
+        LEFT JOIN _bdq_dt a ON a.txt = t."eventDate" LEFT JOIN _bdq_dt b ON b.txt = t."dateIdentified" {' '.join(joins)}""")
     return f"{table}_bdq"
 
 
@@ -618,12 +651,14 @@ def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
     One scan of the records; dates parsed once per distinct text."""
     from .. import duck
     rel = derive(con, table)
+    inner = ", ".join(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in TESTS)
     cols = []
     for t in TESTS:
-        cols.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
+        cols.append(duck.ident(t.label))
         if t.kind in ("AMENDMENT", "MEASURE"):
-            cols.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
-    con.execute(f"COPY (SELECT r.record_id, {', '.join(cols)} FROM {rel} r) TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+            cols.append(f"({result_sql(t, 'r', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}")
+    con.execute(f"""COPY (SELECT r.record_id, {', '.join(cols)} FROM (SELECT r.*, {inner} FROM {rel} r) r)
+                    TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
     unpivot = ", ".join(duck.ident(t.label) for t in TESTS)
     n = con.execute(f"""COPY (SELECT o.agency, o.dataset_id, u.test, u.status, count(*) AS n
         FROM (UNPIVOT (SELECT record_id, {unpivot} FROM read_parquet({duck.q(outdir / 'bdq.parquet')}))
