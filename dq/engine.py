@@ -24,9 +24,6 @@ TW_LAT = (10.0, 26.6)
 METRE_X = (100_000.0, 400_000.0)
 METRE_Y = (2_400_000.0, 2_950_000.0)
 
-OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市", "高雄縣": "高雄市"}
-
-
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
 # Keys of the per-distinct-value tables. 64-bit hashes let the record-level joins run on one
 # integer instead of several nullable texts; with n distinct values a collision has probability
@@ -263,15 +260,10 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
         (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
         CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
     progress(f"  names matched ({time.time() - t0:.1f}s)")
-    # named county in the locality text
-    counties = [r[0] for r in con.execute("SELECT county FROM ref_counties").fetchall()]
-    alts = sorted(set(counties) | set(OLD_COUNTIES), key=len, reverse=True)
-    rx = "(" + "|".join(alts) + ")"
-    old_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in OLD_COUNTIES.items())
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS SELECT hash(loc_txt) AS lk,
-        nullif(regexp_extract(replace(loc_txt, '台', '臺'), '{rx}', 1), '') AS c0 FROM
-        (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)""")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, CASE c0 {old_case} ELSE c0 END AS named_county FROM _loc WHERE c0 IS NOT NULL")
+    # the county (or counties: a bare "Chiayi") the place text names, in Chinese or English
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, named_list, array_to_string(named_list, '／') AS named_county
+        FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list
+              FROM (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)) WHERE named_list IS NOT NULL""")
     # One narrow row per record: the keys into the per-distinct tables and the few values computed
     # from the record alone. Computed once here, because a view would recompute an expression at
     # every place a check mentions it.
@@ -289,10 +281,11 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     # distance to the named county, only for the few (point, locality) pairs that disagree
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
         WITH pl AS (SELECT DISTINCT pk, lk FROM _ek),
-        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_county FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
-                 WHERE p.county IS NOT NULL AND l.named_county <> p.county)
-        SELECT cand.pk, cand.lk, ST_Distance(ST_Point(cand.lon, cand.lat), c.geom) * {geo.M_PER_DEG} AS d_named_county_m
-        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c ON c.county = cand.named_county""")
+        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_list FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
+                 WHERE p.county IS NOT NULL AND NOT list_contains(l.named_list, p.county))
+        SELECT cand.pk, cand.lk, min(ST_Distance(ST_Point(cand.lon, cand.lat), c.geom)) * {geo.M_PER_DEG} AS d_named_county_m
+        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c
+          ON list_contains(cand.named_list, c.county) GROUP BY cand.pk, cand.lk""")
     marine_fams = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
     # duplicate groups (DUP_RECORD uses the derived date and point): only keys seen more than once
     # are kept, so the joins in `e` stay small
@@ -310,7 +303,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
         c.c_low_precision, c.c_srs_unknown, c.h3 AS h3_r{params.h3_resolution},
         c.county, c.town, c.grid_id, c.land_type, c.on_land, c.dist_land_m,
         c.d_town_centroid_m, c.d_county_centroid_m, c.inst_name, c.d_inst_m,
-        l.named_county, n.d_named_county_m, k.unc_m, k.qty_txt, k.qty_num,
+        l.named_county, l.named_list, n.d_named_county_m, k.unc_m, k.qty_txt, k.qty_num,
         d.date_status, d.event_date_parsed,
         t.name_clean, t.has_qualifier, t.has_authorship, t.above_species, t.taxon_id, t.accepted_name, t.name_status,
         t.group_zh, t.group_en, t.checklist_family, t.is_endemic, t.redlist, t.match_type, t.fuzzy_suggestion,

@@ -83,9 +83,9 @@ CHECKS = [
           f"誤差範圍大於 {G.uncertainty_large_m:,.0f} 公尺。", f"Uncertainty above {G.uncertainty_large_m:,.0f} m.",
           f"e.unc_m > {G.uncertainty_large_m}", tables=(standard.OCCURRENCE,), params=("uncertainty_large_m",)),
     Check("COORD_COUNTY_MISMATCH", "coordinates", "warning", "點位與地點描述的縣市不符", "Point not in the county named",
-          f"地點文字寫的縣市與點位所在縣市不同，且點位距該縣市超過 {G.county_tolerance_m:.0f} 公尺（或誤差範圍）。臺/台與舊縣名（臺北縣→新北市等）已統一比較。",
-          f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台 and pre-2010 county names are compared as one.",
-          "e.named_county IS NOT NULL AND e.county IS NOT NULL AND e.named_county <> e.county AND "
+          f"地點文字寫的縣市與點位所在縣市不同，且點位距該縣市超過 {G.county_tolerance_m:.0f} 公尺（或誤差範圍）。臺/台、舊縣名（臺北縣→新北市等）與英文縣市名（Yilan County、Ilan、New Taipei、TW-TPE…）已統一比較。",
+          f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台, pre-2010 county names and English names (Yilan County, Ilan, New Taipei, TW-TPE…) are compared as one.",
+          "e.named_list IS NOT NULL AND e.county IS NOT NULL AND NOT list_contains(e.named_list, e.county) AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
           "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", tables=T,
           params=("county_tolerance_m",)),
