@@ -39,3 +39,11 @@ def connect(database: str = ":memory:", *, spatial: bool = True, memory_limit: s
 def q(path: os.PathLike | str) -> str:
     """Quote a file path as a SQL string literal (paths come from our code, not from users)."""
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """Quote a column name from a file's header as a SQL identifier (checked: text without NUL)."""
+    name = str(name)
+    if "\x00" in name:
+        raise ValueError("a column name holds a NUL character")
+    return '"' + name.replace('"', '""') + '"'

@@ -18,6 +18,8 @@ import pandas as pd
 
 from . import duck, geo, standard, taxonomy
 from .checks import Check, catalogue, filled
+from .checks.duplicates import repeat_key_sql
+from .checks.vocabulary import quantity_sql
 
 TW_LON = (114.0, 124.7)   # bounding box of the TBIA grid: Taiwan's land and waters
 TW_LAT = (10.0, 26.6)
@@ -31,7 +33,7 @@ LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, 
 KEYS = {
     "pk": "hash({x}, {y}, {srs})",
     "dk": "hash({o}eventDate, {o}\"year\", {o}\"month\", {o}\"day\")",
-    "nk": "hash({o}scientificName)",
+    "nk": "hash({o}scientificName, CASE WHEN nullif(trim({o}scientificName), '') IS NULL THEN nullif(trim({o}vernacularName), '') END)",
     "vk": "hash({o}scientificName, {o}vernacularName)",
     "lk": "hash(" + LOC_TXT + ")",
 }
@@ -243,10 +245,16 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     progress(f"  coordinates classified and located ({time.time() - t0:.1f}s)")
     _dates(con)
     con.execute("CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk, date_status, event_date_parsed FROM _dates")
-    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT scientificName AS name_raw FROM occ")
+    # a record without a scientific name is matched by the name its vernacular name stands for
+    taxonomy.names_from_vernacular(con, "occ", "_vn")
+    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
     taxonomy.match_names(con, "_names", "_tax")
-    con.execute("CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(name_raw) AS nk, * FROM _tax")
-    # vernacular: expected Chinese names per species binomial
+    con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
+          CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
+          v.name_candidates
+        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM coalesce(v.vern_name, v.sci_raw)""")
+    # vernacular: expected Chinese names per species binomial; an English name is judged against the
+    # checklist's English names (birds), never against the Chinese ones
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
         SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
@@ -254,10 +262,17 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+          (SELECT string_agg(DISTINCT v.vernacular, '、') FROM ref_vernacular_en v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
+          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vernacularName), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
+          regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
+          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names
         FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
-      SELECT vk, vern_expected,
-        (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
+      SELECT vk, vern_expected, en_expected,
+        (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
+        (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
         CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
     progress(f"  names matched ({time.time() - t0:.1f}s)")
     # the county (or counties: a bare "Chiayi") the place text names, in Chinese or English
@@ -272,11 +287,10 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
         {_key('nk', 'o')} AS nk, {_key('vk', 'o')} AS vk, {_key('lk', 'o')} AS lk,
         coalesce(try_cast(o.coordinateUncertaintyInMeters AS DOUBLE),
                  try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE)) AS unc_m,
-        {qty} AS qty_txt, try_cast({qty} AS DOUBLE) AS qty_num,
+        {quantity_sql(qty, 'o.occurrenceStatus')},
         regexp_matches(coalesce(o.habitat, ''), '{MARINE_HABITAT_RX}', 'i') AS marine_habitat,
         CASE WHEN NOT (o.occurrenceID IS NULL OR trim(o.occurrenceID) = '') THEN hash(o.dataset_id, o.occurrenceID) END AS okey,
-        CASE WHEN o.scientificName IS NOT NULL THEN hash(o.dataset_id, o.scientificName, o.recordedBy, {qty},
-             o.occurrenceRemarks, o.eventID) END AS rk0
+        {repeat_key_sql('o', qty)} AS rk0
         FROM occ o""")
     # distance to the named county, only for the few (point, locality) pairs that disagree
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
@@ -293,7 +307,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     con.execute("CREATE OR REPLACE TEMP TABLE _okc AS SELECT okey AS k, count(*) AS n FROM _ek WHERE okey IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rkc AS SELECT {rkey} AS k, count(*) AS n
         FROM _ek k JOIN _pt c ON c.pk = k.pk JOIN _dk d ON d.dk = k.dk
-        WHERE k.rk0 IS NOT NULL AND d.event_date_parsed IS NOT NULL AND c.lat IS NOT NULL GROUP BY 1 HAVING count(*) > 1""")
+        WHERE k.rk0 IS NOT NULL GROUP BY 1 HAVING count(*) > 1""")
     # `e` is a view: the record plus the derived columns looked up in the small per-distinct tables.
     # Nothing record-wide is copied; each scan of `e` costs a join on record_id and lookups in small tables.
     con.execute(f"""CREATE OR REPLACE TEMP VIEW e AS
@@ -303,15 +317,17 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
         c.c_low_precision, c.c_srs_unknown, c.h3 AS h3_r{params.h3_resolution},
         c.county, c.town, c.grid_id, c.land_type, c.on_land, c.dist_land_m,
         c.d_town_centroid_m, c.d_county_centroid_m, c.inst_name, c.d_inst_m,
-        l.named_county, l.named_list, n.d_named_county_m, k.unc_m, k.qty_txt, k.qty_num,
+        l.named_county, l.named_list, n.d_named_county_m, k.unc_m, k.qty_txt, k.qty_num, k.qty_kind, k.qty_low, k.qty_high, k.is_absence,
         d.date_status, d.event_date_parsed,
         t.name_clean, t.has_qualifier, t.has_authorship, t.above_species, t.taxon_id, t.accepted_name, t.name_status,
         t.group_zh, t.group_en, t.checklist_family, t.is_endemic, t.redlist, t.match_type, t.fuzzy_suggestion,
         CASE WHEN t.match_type = 'none' THEN v.vern_suggestion END AS vern_suggestion,
         coalesce(v.vern_mismatch, false) AS vern_mismatch, v.vern_expected,
+        coalesce(v.vern_en_differs, false) AS vern_en_differs, v.en_expected AS vern_en_expected,
+        t.name_source, t.name_candidates,
         (k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine,
         CASE WHEN k.okey IS NULL THEN 0 ELSE coalesce(oc.n, 1) END AS dup_occ_n,
-        CASE WHEN k.rk0 IS NULL OR d.event_date_parsed IS NULL OR c.lat IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n
+        CASE WHEN k.rk0 IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n
       FROM occ o JOIN _ek k ON k.record_id = o.record_id
       LEFT JOIN _pt c ON c.pk = k.pk
       LEFT JOIN _dk d ON d.dk = k.dk
@@ -425,7 +441,9 @@ def _record_quality(con, run: list[Check], words: int) -> None:
 # The fitness-for-use profile "distribution model, 1 km" (DESIGN.md, Scores).
 USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m, 1e9) <= 1000 AND "
               "e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies', 'fuzzy') AND NOT e.above_species "
-              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc')")
+              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc') AND NOT e.is_absence")
+# an absence record (searched, not found) counts as a record, never as a species present
+PRESENT_SPECIES = "count(DISTINCT e.accepted_name) FILTER (WHERE NOT e.is_absence) AS species"
 
 
 WRITE_SLICE = 1_000_000
@@ -481,8 +499,8 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species, {ok_cols}
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
+              {PRESENT_SPECIES}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_dataset_check": """SELECT e.agency, e.dataset_id, f.check_id, count(*) AS n
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
@@ -490,24 +508,24 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT e.agency, e.dataset_id, e.h3_r7 AS h3, f.check_id, count(*) AS n FROM flags f JOIN e USING (record_id)
             WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species FROM e WHERE e.grid_id IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+              {PRESENT_SPECIES} FROM e WHERE e.grid_id IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
               e.county, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species
-            FROM e GROUP BY ALL ORDER BY ALL""",
+              {PRESENT_SPECIES}
+            FROM e WHERE NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
               bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+            FROM e WHERE e.accepted_name IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
     }
     # the same areas over all agencies: distinct species cannot be summed across agencies
     for name in ("agg_town", "agg_h3", "agg_grid"):

@@ -57,9 +57,16 @@ def validation_html(summary: dict, snap: Path, examples: int = 5) -> str:
         parts.append("</table>")
     if summary.get("columns_extra"):
         parts.append("<h2>未對應的欄位</h2><p>以下欄位不屬於標準，已原樣保留：" + "、".join(_e(x) for x in summary["columns_extra"]) + "</p>")
-    parts.append("<h2>欄位對應</h2><table><tr><th>原始欄名</th><th>對應 Darwin Core 欄位</th></tr>")
-    for k, v in summary.get("columns_mapped", {}).items():
-        parts.append(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>")
+    # the same plan the reader used (dq.sources.mapping): every mapping, every refusal and why
+    how_zh = {"exact": "標準欄名", "alias": "常見欄名", "unit": "欄名含單位", "values": "依欄位值判斷",
+              "override": "使用者指定", "refused": "拒絕對應", "extra": "保留為額外欄位"}
+    parts.append("<h2>欄位對應</h2><table><tr><th>原始欄名</th><th>對應 Darwin Core 欄位</th><th>方式</th><th>說明</th></tr>")
+    plan = summary.get("columns_plan") or [{"header": k, "term": v, "how": "alias", "note_zh": ""}
+                                           for k, v in summary.get("columns_mapped", {}).items()]
+    for r in plan:
+        cls = " class='warning'" if r["how"] in ("refused", "values") else ""
+        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(how_zh.get(r['how'], r['how']))}</td>"
+                     f"<td>{_e(r.get('note_zh'))}</td></tr>")
     parts.append("</table><p>完整逐列結果見 annotated.csv（dq_errors、dq_warnings、dq_suggestions 欄）。</p></body></html>")
     con.close()
     return "".join(parts)

@@ -16,7 +16,8 @@ from .checks import by_id
 from .snapshot import SourceSpec, build
 
 
-def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None) -> dict:
+def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None,
+             column_map: dict[str, str] | None = None) -> dict:
     path = Path(path)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -24,7 +25,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     work = Path(tempfile.mkdtemp(prefix="dq-validate-"))
     snap = work / "snap"
     try:
-        manifest = build([SourceSpec(path)], date, snap, work, progress=progress)
+        manifest = build([SourceSpec(path, column_map=column_map or {})], date, snap, work, progress=progress)
         src = manifest["sources"][0]
         con = duck.connect(spatial=False)
         staged = sorted(work.glob("*.staged.parquet")) + sorted(work.glob("*/*.staged.parquet"))
@@ -50,6 +51,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
+            "columns_plan": src.get("columns_plan", []),
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         html = report.validation_html(summary, snap)

@@ -2,16 +2,28 @@
 from __future__ import annotations
 
 from .. import standard
-from ..taxonomy import FUZZY_MIN_SCORE
+from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
 from . import Check, filled
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
 HAS_NAME = filled("e.scientificName")
+# the record has no scientific name but its vernacular name gave one (dq/taxonomy.py names_from_vernacular)
+NAME_FROM_VERN = "e.name_source IN (" + ", ".join(f"'{x}'" for x in FROM_VERNACULAR) + ")"
 
 CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
-          f"NOT {HAS_NAME}", "CASE WHEN e.vernacularName IS NOT NULL THEN '依俗名「' || e.vernacularName || '」補上學名' END", tables=T),
+          f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous', false)",
+          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' END", tables=T),
+    Check("TAXON_NAME_FROM_VERNACULAR", "taxonomy", "info", "學名由俗名對照名錄取得", "Scientific name taken from the vernacular name",
+          "學名欄空白，但俗名在臺灣物種名錄（TaiCOL）中只對應一個分類群，已採用其有效名（比對方式記錄於 name_source：中文俗名、舊俗名或英文俗名）。",
+          "No scientific name, but the vernacular name fits exactly one taxon of the Taiwan checklist (TaiCOL); its accepted name is used (how it matched is in name_source: Chinese, former or English name).",
+          f"NOT {HAS_NAME} AND {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL",
+          "'依俗名「' || e.vernacularName || '」補上學名 ' || e.accepted_name", tables=T),
+    Check("TAXON_VERNACULAR_AMBIGUOUS", "taxonomy", "warning", "俗名對應多個物種", "Vernacular name fits several taxa",
+          "學名欄空白，而俗名在名錄中對應不只一個分類群（例如「日本樹蛙」在 2017、2020 年分為太田樹蛙與周氏樹蛙），無法判定是哪一種；請依候選名補上學名。",
+          "No scientific name, and the vernacular name fits more than one taxon of the checklist (e.g. 日本樹蛙, split in 2017 and 2020 into Buergeria otai and B. choui); fill in the scientific name from the candidates.",
+          f"NOT {HAS_NAME} AND e.name_source = 'ambiguous'", "'候選學名：' || e.name_candidates", tables=T),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
           "學名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中找不到，也沒有相近拼法。",
           "The name is not in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), nor close to one.",
@@ -38,4 +50,8 @@ CHECKS = [
           "中文俗名不是名錄中這個學名的任何俗名（臺/台視為相同）。",
           "The Chinese name is none of the checklist's names for this taxon (臺/台 compared as one).",
           "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", tables=T),
+    Check("TAXON_VERNACULAR_EN_DIFFERS", "taxonomy", "info", "英文俗名與名錄英文名不同", "English name differs from the checklist's",
+          "英文俗名不是名錄（臺灣鳥類名錄 2023）中這個學名的英文名；英文名各地用法不一，僅供參考，不算錯誤。名錄沒有英文名的類群不判定。",
+          "The English name is not the one the checklist (Taiwan bird list 2023) gives this taxon; English names vary by source, so this is only a note, never a mismatch. Taxa without English names in the checklist are not judged.",
+          "e.vern_en_differs", "'名錄英文名：' || e.vern_en_expected", tables=T),
 ]
