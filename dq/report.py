@@ -34,6 +34,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5) -> str:
              f"<div class='kpi'>檢核列數<b>{summary['rows_checked']:,}</b></div>",
              f"<div class='kpi'>無法解析而退回<b>{summary['rows_rejected']:,}</b></div>",
              f"<div class='kpi'>含錯誤的列<b>{summary['rows_with_errors']:,}</b></div>",
+             f"<div class='kpi'>未發現（數量 0）紀錄<b>{summary.get('rows_absence', 0):,}</b></div>",
              "<h2>問題總覽</h2><table><tr><th>規則</th><th>嚴重度</th><th>面向</th><th>說明</th><th>筆數</th></tr>"]
     for cid, info in summary["checks"].items():
         c = cat[cid]

@@ -48,6 +48,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_read": manifest["rows_read"], "rows_checked": manifest["rows_ingested"],
             "rows_rejected": manifest["rows_rejected"],
             "rows_with_errors": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE n_errors > 0").fetchone()[0],
+            # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
+            "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],

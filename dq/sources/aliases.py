@@ -70,7 +70,7 @@ ALIASES: dict[str, list[str]] = {
     "municipality": ["鄉鎮", "鄉鎮市區", "鄉鎮市", "鄉鎮區"],
     "countryCode": ["country_code"],
     "habitat": ["採集環境棲地描述", "棲地", "棲地類型", "環境", "環境型態", "棲地型態", "環境類型"],
-    "samplingProtocol": ["調查方法", "記錄方式", "紀錄方式", "調查方式", "method", "protocol type", "protocol"],
+    "samplingProtocol": ["調查方法", "記錄方式", "紀錄方式", "調查方式", "method", "protocol type", "protocol name", "protocol"],
     "organismQuantity": ["數量", "個體數", "隻數", "count", "abundance", "observation count"],
     "organismQuantityType": ["數量單位", "單位"],
     "individualCount": ["individual_count"],

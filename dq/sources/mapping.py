@@ -28,6 +28,8 @@ LOOKS = {
     "place": f"regexp_matches(replace(v, '台', '臺'), '{_PLACES}') OR regexp_matches(v, '\\p{{Han}}{{1,4}}(區|鄉|鎮|村|里)(\\s|$)')",
     "latin": "regexp_matches(v, '^[A-Z][a-z]+(\\s+[a-z×\\-]+)*(\\s|$)')",
     "han": "regexp_matches(v, '\\p{Han}')",
+    # words in Latin letters: an English common name ("Light-vented Bulbul", "Swinhoe's White-eye")
+    "words": "regexp_matches(v, '^[A-Za-z][A-Za-z''’\\-]*(\\s+[A-Za-z][A-Za-z''’\\-]*)*$')",
     "date": "regexp_matches(v, '^\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
             "OR regexp_matches(v, '^\\d{4}$')",
     "digit": "regexp_matches(v, '\\d')",
@@ -35,7 +37,7 @@ LOOKS = {
 }
 # what the values of each term must look like
 NEEDS = {
-    "vernacularName": ("not place", "han or latin"),
+    "vernacularName": ("not place", "han or words"),
     "scientificName": ("latin",),
     "eventDate": ("date",),
     "decimalLatitude": ("digit",), "decimalLongitude": ("digit",),
@@ -43,10 +45,10 @@ NEEDS = {
     "year": ("integer",), "month": ("integer",), "day": ("integer",),
 }
 WHY_ZH = {"place": "值多為地名", "latin": "值不是拉丁學名", "date": "值不像日期", "digit": "值不含數字",
-          "integer": "值不是整數", "han or latin": "值不像名稱"}
+          "integer": "值不是整數", "han or words": "值不像名稱"}
 WHY_EN = {"place": "the values are mostly place names", "latin": "the values are not Latin names",
           "date": "the values do not look like dates", "digit": "the values hold no digits",
-          "integer": "the values are not whole numbers", "han or latin": "the values do not look like names"}
+          "integer": "the values are not whole numbers", "han or words": "the values do not look like names"}
 
 
 @dataclasses.dataclass
@@ -83,8 +85,8 @@ def _fits(prof: dict, need: str) -> bool:
         return True            # an empty column says nothing against its header
     if need == "not place":
         return prof["place"] < MIN_SHARE
-    if need == "han or latin":
-        return max(prof["han"], prof["latin"]) >= MIN_SHARE
+    if need == "han or words":
+        return max(prof["han"], prof["words"]) >= MIN_SHARE
     return prof[need] >= MIN_SHARE
 
 
@@ -123,7 +125,7 @@ def plan_columns(staged: Path | None, headers: list[str], overrides: dict[str, s
         alt = None
         if why == "place":
             alt = "verbatimLocality"
-        elif term == "scientificName" and _fits(p, "han or latin") and p.get("han", 0) >= MIN_SHARE:
+        elif term == "scientificName" and p.get("han", 0) >= MIN_SHARE:
             alt = "vernacularName"
         elif term == "vernacularName" and p.get("latin", 0) >= MIN_SHARE:
             alt = "scientificName"
