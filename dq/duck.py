@@ -42,8 +42,7 @@ def q(path: os.PathLike | str) -> str:
 
 
 def ident(name: str) -> str:
-    """Quote a column name from a file's header as a SQL identifier (checked: text without NUL)."""
-    name = str(name)
-    if "\x00" in name:
-        raise ValueError("a column name holds a NUL character")
+    """An identifier quoted by DuckDB's rule (in double quotes, a quote doubled), after checking it."""
+    if not isinstance(name, str) or not name or any(ord(ch) < 32 for ch in name):
+        raise ValueError(f"not a usable column name: {name!r}")
     return '"' + name.replace('"', '""') + '"'

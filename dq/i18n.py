@@ -145,6 +145,7 @@ LABELS = {
     # rules
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),
+    "check_params": ("參數（門檻值）", "Parameters (thresholds)"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

@@ -1,9 +1,64 @@
-"""Taxonomy checks against the Taiwan checklist (dq/taxonomy.py matches each distinct name once)."""
+"""Taxonomy checks against the Taiwan checklist. Derivation: each distinct scientificName is
+matched once (dq/taxonomy.py: exact, synonym, subspecies, fuzzy); a record without one is matched
+by the name its vernacular name stands for in TaiCOL (once per distinct vernacular, the match
+source recorded, an ambiguous name's candidates listed); each distinct (scientificName,
+vernacularName) pair is compared once with the checklist's Chinese names, or its English ones."""
 from __future__ import annotations
 
-from .. import standard
+from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
-from . import Check, filled
+from . import Check, Derivation, DeriveContext, Family, Param, filled
+
+FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
+              "rapidfuzz ratio (0-100) from which a spelling is suggested")
+# a record without a scientific name is matched by what its vernacular name stands for
+BLANK_SCI = "nullif(trim({o}scientificName), '') IS NULL"
+
+
+def derive(con, ctx: DeriveContext) -> None:
+    taxonomy.names_from_vernacular(con, "occ", "_vn")
+    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
+    taxonomy.match_names(con, "_names", "_tax")
+    # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
+          CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
+          v.name_candidates
+        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM coalesce(v.vern_name, v.sci_raw)""")
+    # vernacular: expected Chinese names per species binomial. An English name is judged against the
+    # checklist's English names (birds) only, never against the Chinese ones.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
+        SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
+          (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
+          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
+             FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
+          (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+          (SELECT string_agg(DISTINCT v.vernacular, '、') FROM ref_vernacular_en v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
+          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vernacularName), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
+          regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
+          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names
+        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+      SELECT vk, vern_expected, en_expected,
+        (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
+        (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
+        CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
+
+
+DERIVATION = Derivation(
+    record_cols={"nk": f"hash(o.scientificName, CASE WHEN {BLANK_SCI.format(o='o.')} THEN nullif(trim(o.vernacularName), '') END)",
+                 "vk": "hash(o.scientificName, o.vernacularName)"},
+    derive=derive,
+    joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
+    columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
+             "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist", "t.match_type",
+             "t.fuzzy_suggestion", "CASE WHEN t.match_type = 'none' THEN v.vern_suggestion END AS vern_suggestion",
+             "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
+             "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
+             "t.name_source", "t.name_candidates"),
+)
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
 HAS_NAME = filled("e.scientificName")
@@ -31,7 +86,7 @@ CHECKS = [
     Check("TAXON_FUZZY", "taxonomy", "warning", "學名疑似拼錯", "Name looks misspelt",
           f"學名與名錄中的某名稱相近（rapidfuzz 相似度 ≥ {FUZZY_MIN_SCORE:.0f}），可能拼錯。",
           f"The name is close to a checklist name (rapidfuzz ratio ≥ {FUZZY_MIN_SCORE:.0f}): probably misspelt.",
-          "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", tables=T),
+          "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", tables=T, params=(FUZZY,)),
     Check("TAXON_SYNONYM", "taxonomy", "info", "學名為同物異名", "Name is a synonym",
           "學名是名錄中的同物異名，建議改用有效名。", "The name is a synonym in the checklist; use the accepted name.",
           "e.match_type = 'synonym'", "'有效名：' || e.accepted_name", tables=T),
@@ -55,3 +110,5 @@ CHECKS = [
           "The English name is not the one the checklist (Taiwan bird list 2023) gives this taxon; English names vary by source, so this is only a note, never a mismatch. Taxa without English names in the checklist are not judged.",
           "e.vern_en_differs", "'名錄英文名：' || e.vern_en_expected", tables=T),
 ]
+
+FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)

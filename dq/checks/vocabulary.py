@@ -1,28 +1,25 @@
-"""Controlled-vocabulary checks from the standard's value ranges."""
+"""Controlled-vocabulary checks from the standard's value ranges. Derivation, once per record:
+the quantity text (organismQuantity, else individualCount), what it says (a count, an absence, a
+presence without a count, a range or a limit, or nothing readable) and its number or bounds."""
 from __future__ import annotations
 
 from .. import standard
-from . import Check, blank, filled
+from . import Check, Derivation, Family, blank, filled
 
-BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
-      ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
-# the exact spellings, tested first so that most records never reach lower(trim(…))
-BOR_EXACT = ", ".join(f"'{k}'" for k in standard.BASIS_OF_RECORD) + ", " + \
-      ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
-
+QTY = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
 ABSENT_STATUS = ("absent", "absence", "未發現", "無紀錄", "不存在")
 PRESENCE_WORDS = ("x", "+", "present", "presence", "不計數", "未計數", "有", "出現")
 _NUM = "\\d+(?:\\.\\d+)?"
 
 
-def quantity_sql(qty: str, status: str) -> str:
-    """SQL select-list deriving, per record, what its count says (the engine computes it once into `_ek`).
+def quantity_cols(qty: str = QTY, status: str = "o.occurrenceStatus") -> dict[str, str]:
+    """Per record, what its count says.
 
     qty_kind: 'count' (a number > 0, in qty_num), 'absence' (0, or occurrenceStatus absent:
     searched and not found), 'presence' (seen, not counted: eBird's X, 不計數), 'range' (10~19),
     'at_least' (>50, 20+), 'at_most' (<5), 'invalid' (anything else), NULL when blank.
-    qty_low/qty_high bound ranges and limits. is_absence: an absence record, kept and counted, but
-    no presence: out of presence maps, coverage, species counts and the 1 km filter.
+    qty_low/qty_high bound ranges and limits. is_absence: an absence record is kept and counted,
+    but it is no presence: out of presence maps, coverage, species counts and the 1 km filter.
     """
     t = f"lower(trim({qty}))"
     absent = f"lower(trim(coalesce({status}, ''))) IN ({', '.join(repr(x) for x in ABSENT_STATUS)})"
@@ -35,11 +32,26 @@ def quantity_sql(qty: str, status: str) -> str:
         WHEN regexp_matches({t}, '^([>≥＞]=?\\s*{_NUM}|{_NUM}\\s*(\\+|以上|多))$') THEN 'at_least'
         WHEN regexp_matches({t}, '^[<≤＜]=?\\s*{_NUM}$') THEN 'at_most'
         ELSE 'invalid' END"""
-    low = f"CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END"
-    high = f"CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) WHEN regexp_matches({t}, '^[<≤＜]') THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END"
-    return (f"{qty} AS qty_txt, CASE WHEN NOT {absent} THEN try_cast({qty} AS DOUBLE) END AS qty_num, {kind} AS qty_kind, "
-            f"{low} AS qty_low, {high} AS qty_high, coalesce(({kind}) = 'absence', false) AS is_absence")
+    return {
+        "qty_txt": qty,
+        "qty_num": f"CASE WHEN NOT {absent} THEN try_cast({qty} AS DOUBLE) END",
+        "qty_kind": kind,
+        "qty_low": f"CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') "
+                   f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
+        "qty_high": f"CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) WHEN regexp_matches({t}, '^[<≤＜]') "
+                    f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
+        "is_absence": f"coalesce(({kind}) = 'absence', false)",
+    }
 
+
+QTY_COLS = quantity_cols()
+DERIVATION = Derivation(record_cols=QTY_COLS, columns=tuple(f"k.{c}" for c in QTY_COLS))
+
+BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
+      ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
+# the exact spellings, tested first so that most records never reach lower(trim(…))
+BOR_EXACT = ", ".join(f"'{k}'" for k in standard.BASIS_OF_RECORD) + ", " + \
+      ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
 
 CHECKS = [
     Check("VOCAB_BASIS_OF_RECORD", "vocabulary", "error", "紀錄類型不在控制詞彙", "basisOfRecord not in vocabulary",
@@ -70,3 +82,5 @@ CHECKS = [
           f"{filled('e.selfProduced')} AND lower(trim(e.selfProduced)) NOT IN ('true', 'false')",
           "'改為 True 或 False'"),
 ]
+
+FAMILY = Family("vocabulary", tuple(CHECKS), DERIVATION)
