@@ -72,7 +72,7 @@ def reef_fish_joined(out: Path, shared: Path = SHARED_DATA) -> Path:
         s AS (SELECT * FROM read_csv({duck.q(d / 'survey_sites_location_level.csv')}, all_varchar=true)),
         ev AS (SELECT {key.format(c='Site')} AS k, ID, Region AS site_region, Depth, Date, latitude, longitude, MPA_Protection
                FROM s QUALIFY row_number() OVER (PARTITION BY {key.format(c='Site')}
-                   ORDER BY (ID LIKE '%\_OCA%' ESCAPE '\') DESC, (Depth = '5m') DESC, Date DESC) = 1)
+                   ORDER BY contains(ID, '_OCA') DESC, (Depth = '5m') DESC, Date DESC) = 1)
         SELECT f.Region, f.Site, f.Transect, f.Family, f.Genus, f.Species, f.Length AS "Length(cm)", f.Comment,
                ev.ID || '#' || f.Transect AS eventID, ev.Date AS eventDate, ev.latitude AS decimalLatitude,
                ev.longitude AS decimalLongitude, ev.Depth AS depth, ev.MPA_Protection AS mpa,

@@ -34,7 +34,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         con.execute(f"""COPY (
             SELECT r.* EXCLUDE (source_row), r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
-                   o.suggestions AS dq_suggestions
+                   o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
+                   o.qty_kind AS dq_quantity_kind, o.suggestions AS dq_suggestions
             FROM read_parquet({duck.q(raw)}) r
             LEFT JOIN read_parquet({duck.q(snap / 'occurrence.parquet')}) o ON o.source_row = r.source_row
             UNION ALL BY NAME

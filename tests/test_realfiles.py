@@ -158,6 +158,25 @@ def test_validate_cli_takes_map(tmp_path):
     assert s["columns_mapped"]["CommonName"] == "locality"
 
 
+def test_header_aliases_of_exports_people_have():
+    from dq.sources.aliases import map_headers
+    inat = map_headers(["id", "observed_on_string", "observed_on", "user_login", "quality_grade", "place_guess",
+                        "latitude", "longitude", "positional_accuracy", "scientific_name", "common_name"])
+    assert inat == {"observed_on_string": "verbatimEventDate", "observed_on": "eventDate", "user_login": "recordedBy",
+                    "place_guess": "verbatimLocality", "latitude": "decimalLatitude", "longitude": "decimalLongitude",
+                    "positional_accuracy": "coordinateUncertaintyInMeters", "scientific_name": "scientificName",
+                    "common_name": "vernacularName"}
+    # GBIF simple download: `species` and `scientificName` both present; the Darwin Core name wins
+    gbif = map_headers(["gbifID", "datasetKey", "occurrenceID", "species", "scientificName", "occurrenceStatus",
+                        "individualCount", "stateProvince", "eventDate", "decimalLatitude", "decimalLongitude"])
+    assert gbif["scientificName"] == "scientificName" and "species" not in gbif
+    assert gbif["occurrenceStatus"] == "occurrenceStatus" and gbif["datasetKey"] == "datasetID"
+    survey = map_headers(["年", "月", "日", "季節", "種名", "經度", "緯度", "數量(隻)", "縣市", "鄉鎮", "體長(cm)"])
+    assert survey == {"年": "year", "月": "month", "日": "day", "季節": "verbatimEventDate", "種名": "vernacularName",
+                      "經度": "decimalLongitude", "緯度": "decimalLatitude", "數量(隻)": "organismQuantity",
+                      "縣市": "dwc_county", "鄉鎮": "municipality"}
+
+
 @pytest.fixture(scope="module")
 def amphibians(tmp_path_factory):
     out = tmp_path_factory.mktemp("amph")
@@ -179,6 +198,8 @@ def test_amphibian_survey_names_from_chinese_and_absences(amphibians):
     assert zero.sum() == 10835
     assert not any("VOCAB_QUANTITY" in g for z, g in zip(zero, got) if z)
     assert s["rows_absence"] == 10835
+    taken = ann[ann["dq_name_source"] == "vernacular"]
+    assert len(taken) == named and taken["dq_accepted_name"].str.match(r"^[A-Z][a-z]+ [a-z]+").all()
 
 
 def test_frog_file_counts_are_not_errors(tmp_path):
@@ -255,3 +276,38 @@ class _server:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=20)
+
+
+def test_demo_declares_four_publishers(tmp_path, monkeypatch):
+    """The demo's sources name at least four publishers (the snapshot is rebuilt from these)."""
+    import dq.demo as demo
+    # the joins write into tmp_path; reading the specs builds nothing else
+    specs = demo.specs(tmp_path)
+    agencies = {s.agency for s in specs}
+    assert len(agencies) >= 4 and {demo.AMPHIBIAN_AGENCY, demo.REEF_AGENCY} <= agencies
+    reef = next(s for s in specs if s.agency == demo.REEF_AGENCY)
+    n, dated = duckdb.sql(f"SELECT count(*), count(eventDate) FROM read_parquet('{reef.path}')").fetchone()
+    assert n == 14496 and dated == 8695      # every fish kept; 19 of 25 sites joined for date and point
+
+
+def test_overview_offers_every_publisher_of_the_snapshot():
+    """In the browser: the overview's agency picker lists every publisher of the newest demo snapshot."""
+    from playwright.sync_api import sync_playwright
+    from dq import store
+    from test_e2e import ARGS, CHROMIUM
+    snap = store.snapshots()[-1]          # the one the app opens with
+    agencies = store.agencies(snap)
+    srv = _server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{srv}/?lang=zh")
+            page.wait_for_selector("h1", timeout=60_000)
+            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+            page.wait_for_selector('[role="option"]', timeout=30_000)
+            options = page.inner_text('[role="listbox"]')
+            browser.close()
+    finally:
+        srv.stop()
+    assert all(a in options for a in agencies), (agencies, options)

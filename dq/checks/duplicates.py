@@ -19,7 +19,8 @@ def repeat_key_sql(o: str, qty: str) -> str:
     def v(c):
         return f"nullif(trim({o}.{c}), '')"
     taxon = f"coalesce({v('scientificName')}, {v('vernacularName')})"
-    extra = f"""regexp_replace(coalesce({o}.extra, ''), ':""', ':null', 'g')"""
+    # in to_json's text an empty value is exactly :"" (a quote inside a value is escaped)
+    extra = f"""replace(coalesce({o}.extra, ''), ':""', ':null')"""
     return (f"CASE WHEN {taxon} IS NOT NULL THEN hash({o}.dataset_id, {taxon}, {v('recordedBy')}, {qty}, "
             f"{v('occurrenceRemarks')}, {v('eventID')}, {v('verbatimEventDate')}, {extra}) END")
 
