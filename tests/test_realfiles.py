@@ -278,7 +278,7 @@ class _server:
         self.proc.wait(timeout=20)
 
 
-def test_demo_declares_four_publishers(tmp_path, monkeypatch):
+def test_demo_declares_four_publishers(tmp_path):
     """The demo's sources name at least four publishers (the snapshot is rebuilt from these)."""
     import dq.demo as demo
     # the joins write into tmp_path; reading the specs builds nothing else

@@ -23,6 +23,7 @@ def quantity_cols(qty: str = QTY, status: str = "o.occurrenceStatus") -> dict[st
     """
     t = f"lower(trim({qty}))"
     absent = f"lower(trim(coalesce({status}, ''))) IN ({', '.join(repr(x) for x in ABSENT_STATUS)})"
+    text = f"({qty} IS NOT NULL AND try_cast({qty} AS DOUBLE) IS NULL)"
     rng = f"regexp_extract({t}, '^({_NUM})\\s*[~～\\-－–—至到]\\s*({_NUM})$', ['lo', 'hi'])"
     kind = f"""CASE WHEN {absent} THEN 'absence' WHEN {qty} IS NULL THEN NULL
         WHEN try_cast({qty} AS DOUBLE) IS NOT NULL THEN
@@ -36,11 +37,12 @@ def quantity_cols(qty: str = QTY, status: str = "o.occurrenceStatus") -> dict[st
         "qty_txt": qty,
         "qty_num": f"CASE WHEN NOT {absent} THEN try_cast({qty} AS DOUBLE) END",
         "qty_kind": kind,
-        "qty_low": f"CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') "
-                   f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
-        "qty_high": f"CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) WHEN regexp_matches({t}, '^[<≤＜]') "
-                    f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
-        "is_absence": f"coalesce(({kind}) = 'absence', false)",
+        # the patterns run only on the few texts that are not plain numbers
+        "qty_low": f"CASE WHEN {text} THEN CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) "
+                   f"WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END END",
+        "qty_high": f"CASE WHEN {text} THEN CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) "
+                    f"WHEN regexp_matches({t}, '^[<≤＜]') THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END END",
+        "is_absence": f"({absent} OR coalesce(try_cast({qty} AS DOUBLE) = 0, false))",
     }
 
 
