@@ -200,6 +200,9 @@ def match_names(con, names_table: str, out_table: str) -> None:
 
 # How a record without a scientific name got one from its vernacular name (column name_source).
 FROM_VERNACULAR = ("vernacular", "vernacular_former", "vernacular_en")
+# the vernacular name a record is matched by: only when it has no scientific name. One expression
+# for the record key and for the distinct values, so that they join.
+VERN_KEY = "CASE WHEN {o}scientificName IS NULL OR {o}scientificName = '' THEN {o}vernacularName END"
 HAN_RX = "\\p{Han}"
 
 
@@ -225,9 +228,8 @@ def names_from_vernacular(con, src: str, out: str) -> None:
     name_source, name_candidates; `vern_name` is NULL unless exactly one taxon fits.
     """
     _load_vernacular_refs(con)
-    blank_sci = "nullif(trim(scientificName), '') IS NULL"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vsrc AS SELECT DISTINCT scientificName AS sci_raw,
-        CASE WHEN {blank_sci} THEN nullif(trim(vernacularName), '') END AS vern_key FROM {src}""")
+        {VERN_KEY.format(o='')} AS vern_key FROM {src}""")
     # candidates per distinct vernacular, each reduced to the accepted taxon it stands for
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vcand AS
         WITH v AS (SELECT DISTINCT vern_key, replace(regexp_replace(regexp_replace(vern_key, '\\(.*?\\)|（.*?）', '', 'g'),

@@ -13,16 +13,12 @@ def repeat_key_sql(o: str, qty: str) -> str:
 
     Taxon (scientific name, else the vernacular name it was given by), recorder, count, remarks,
     event and verbatim event date (a survey season), plus every column the file has beyond the
-    standard ones. The engine adds the derived date and point. Empty cells count as NULL: a short
-    row (its missing cells NULL) repeats the full row whose same cells are empty.
+    standard ones (`extra`). The engine adds the derived date and point. The readers give an empty
+    cell as NULL, so a short row (its missing cells NULL) repeats the full row whose cells are empty.
     """
-    def v(c):
-        return f"nullif(trim({o}.{c}), '')"
-    taxon = f"coalesce({v('scientificName')}, {v('vernacularName')})"
-    # in to_json's text an empty value is exactly :"" (a quote inside a value is escaped)
-    extra = f"""replace(coalesce({o}.extra, ''), ':""', ':null')"""
-    return (f"CASE WHEN {taxon} IS NOT NULL THEN hash({o}.dataset_id, {taxon}, {v('recordedBy')}, {qty}, "
-            f"{v('occurrenceRemarks')}, {v('eventID')}, {v('verbatimEventDate')}, {extra}) END")
+    taxon = f"coalesce(nullif({o}.scientificName, ''), nullif({o}.vernacularName, ''))"
+    return (f"CASE WHEN {taxon} IS NOT NULL THEN hash({o}.dataset_id, {taxon}, {o}.recordedBy, {qty}, "
+            f"{o}.occurrenceRemarks, {o}.eventID, {o}.verbatimEventDate, {o}.extra) END")
 
 
 # the observation key adds the derived date and rounded point to the record key rk0

@@ -11,8 +11,6 @@ from . import Check, Derivation, DeriveContext, Family, Param, filled
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
-# a record without a scientific name is matched by what its vernacular name stands for
-BLANK_SCI = "nullif(trim({o}scientificName), '') IS NULL"
 
 
 def derive(con, ctx: DeriveContext) -> None:
@@ -48,7 +46,8 @@ def derive(con, ctx: DeriveContext) -> None:
 
 
 DERIVATION = Derivation(
-    record_cols={"nk": f"hash(o.scientificName, CASE WHEN {BLANK_SCI.format(o='o.')} THEN nullif(trim(o.vernacularName), '') END)",
+    # a record without a scientific name is matched by what its vernacular name stands for
+    record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
                  "vk": "hash(o.scientificName, o.vernacularName)"},
     derive=derive,
     joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),

@@ -12,8 +12,11 @@ PRESENCE_WORDS = ("x", "+", "present", "presence", "不計數", "未計數", "�
 _NUM = "\\d+(?:\\.\\d+)?"
 
 
-def quantity_cols(qty: str = QTY, status: str = "o.occurrenceStatus") -> dict[str, str]:
-    """Per record, what its count says.
+STATUS = "lower(trim(o.occurrenceStatus))"
+
+
+def quantity_cols(qty: str = "qty_txt", status: str = "status") -> dict[str, str]:
+    """What a count says, as SQL over one distinct (quantity text, occurrenceStatus) pair.
 
     qty_kind: 'count' (a number > 0, in qty_num), 'absence' (0, or occurrenceStatus absent:
     searched and not found), 'presence' (seen, not counted: eBird's X, 不計數), 'range' (10~19),
@@ -22,8 +25,7 @@ def quantity_cols(qty: str = QTY, status: str = "o.occurrenceStatus") -> dict[st
     but it is no presence: out of presence maps, coverage, species counts and the 1 km filter.
     """
     t = f"lower(trim({qty}))"
-    absent = f"lower(trim(coalesce({status}, ''))) IN ({', '.join(repr(x) for x in ABSENT_STATUS)})"
-    text = f"({qty} IS NOT NULL AND try_cast({qty} AS DOUBLE) IS NULL)"
+    absent = f"coalesce({status}, '') IN ({', '.join(repr(x) for x in ABSENT_STATUS)})"
     rng = f"regexp_extract({t}, '^({_NUM})\\s*[~～\\-－–—至到]\\s*({_NUM})$', ['lo', 'hi'])"
     kind = f"""CASE WHEN {absent} THEN 'absence' WHEN {qty} IS NULL THEN NULL
         WHEN try_cast({qty} AS DOUBLE) IS NOT NULL THEN
@@ -34,20 +36,29 @@ def quantity_cols(qty: str = QTY, status: str = "o.occurrenceStatus") -> dict[st
         WHEN regexp_matches({t}, '^[<≤＜]=?\\s*{_NUM}$') THEN 'at_most'
         ELSE 'invalid' END"""
     return {
-        "qty_txt": qty,
         "qty_num": f"CASE WHEN NOT {absent} THEN try_cast({qty} AS DOUBLE) END",
         "qty_kind": kind,
-        # the patterns run only on the few texts that are not plain numbers
-        "qty_low": f"CASE WHEN {text} THEN CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) "
-                   f"WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END END",
-        "qty_high": f"CASE WHEN {text} THEN CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) "
-                    f"WHEN regexp_matches({t}, '^[<≤＜]') THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END END",
-        "is_absence": f"({absent} OR coalesce(try_cast({qty} AS DOUBLE) = 0, false))",
+        "qty_low": f"CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') "
+                   f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
+        "qty_high": f"CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) WHEN regexp_matches({t}, '^[<≤＜]') "
+                    f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
+        "is_absence": f"coalesce(({kind}) = 'absence', false)",
     }
 
 
-QTY_COLS = quantity_cols()
-DERIVATION = Derivation(record_cols=QTY_COLS, columns=tuple(f"k.{c}" for c in QTY_COLS))
+def derive(con, ctx) -> None:
+    # each distinct (count text, status) classified once: a handful of values, however many records
+    cols = ", ".join(f"{sql} AS {name}" for name, sql in quantity_cols().items())
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _qk AS SELECT hash(qty_txt, status) AS qk, {cols}
+        FROM (SELECT DISTINCT {QTY} AS qty_txt, {STATUS} AS status FROM occ o)""")
+
+
+DERIVATION = Derivation(
+    record_cols={"qty_txt": QTY, "qk": f"hash({QTY}, {STATUS})"},
+    derive=derive,
+    joins=("LEFT JOIN _qk q ON q.qk = k.qk",),
+    columns=("k.qty_txt", "q.qty_num", "q.qty_kind", "q.qty_low", "q.qty_high", "coalesce(q.is_absence, false) AS is_absence"),
+)
 
 BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
       ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
