@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import duck
 from .checks import DIMENSION_ZH, by_id
+from .i18n import t
 
 SEV_ZH = {"error": "錯誤", "warning": "警告", "info": "提示"}
 CSS = """body{font-family:'Noto Sans CJK TC','Noto Sans TC','Microsoft JhengHei',sans-serif;max-width:60rem;margin:2rem auto;color:#222;line-height:1.5}
@@ -59,14 +60,12 @@ def validation_html(summary: dict, snap: Path, examples: int = 5) -> str:
     if summary.get("columns_extra"):
         parts.append("<h2>未對應的欄位</h2><p>以下欄位不屬於標準，已原樣保留：" + "、".join(_e(x) for x in summary["columns_extra"]) + "</p>")
     # the same plan the reader used (dq.sources.mapping): every mapping, every refusal and why
-    how_zh = {"exact": "標準欄名", "alias": "常見欄名", "unit": "欄名含單位", "values": "依欄位值判斷",
-              "override": "使用者指定", "refused": "拒絕對應", "extra": "保留為額外欄位"}
     parts.append("<h2>欄位對應</h2><table><tr><th>原始欄名</th><th>對應 Darwin Core 欄位</th><th>方式</th><th>說明</th></tr>")
     plan = summary.get("columns_plan") or [{"header": k, "term": v, "how": "alias", "note_zh": ""}
                                            for k, v in summary.get("columns_mapped", {}).items()]
     for r in plan:
         cls = " class='warning'" if r["how"] in ("refused", "values") else ""
-        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(how_zh.get(r['how'], r['how']))}</td>"
+        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(t('how_' + r['how']))}</td>"
                      f"<td>{_e(r.get('note_zh'))}</td></tr>")
     parts.append("</table><p>完整逐列結果見 annotated.csv（dq_errors、dq_warnings、dq_suggestions 欄）。</p></body></html>")
     con.close()
