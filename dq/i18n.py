@@ -158,6 +158,13 @@ LABELS = {
     "how_override": ("使用者指定", "set by the user"), "how_refused": ("拒絕對應", "refused"),
     "how_extra": ("保留為額外欄位", "kept as an extra column"),
     "rows_absence": ("未發現紀錄（數量 0）", "Absence records (count 0)"),
+    # issue 12 (bdq): the TDWG BDQ family on the Rules page
+    "bdq_rules": ("TDWG BDQ 核心測試（bdq-core 設定檔）", "TDWG BDQ core tests (bdq-core profile)"),
+    "bdq_rules_intro": ("每項測試依 BDQ 規格單獨判斷各欄位：相容、不相容或無法判斷；修正建議列出建議值。`python -m dq conformance bdq` 以 TG2 驗證資料比對結果。",
+                        "Each test judges its elements on their own as the BDQ specification says: compliant, not compliant or cannot judge; amendments propose values. `python -m dq conformance bdq` checks them against the TG2 validation data."),
+    "bdq_kind": ("類型", "Kind"),
+    "bdq_taiwan": ("與臺灣檢查的差異", "How the Taiwan checks differ"),
+    "bdq_differs": ("臺灣檢查與 BDQ 刻意不同之處", "Where the Taiwan checks and BDQ differ on purpose"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

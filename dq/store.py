@@ -408,3 +408,15 @@ def rules(lang: str = "zh") -> pd.DataFrame:
         "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
         "params": "；".join(f"{p}（{p.en if lang == 'en' else p.zh}）" for p in c.params) or "—",
         "fix": bool(c.fix)} for c in catalogue()])
+
+
+def bdq_rules(lang: str = "zh") -> pd.DataFrame:
+    """The TDWG BDQ tests (the bdq-core profile): label, GUID, kind, what it judges, and where a
+    Taiwan check judges the same element differently on purpose."""
+    from .checks import bdq
+    return pd.DataFrame([{
+        "id": t.label, "guid": t.guid, "kind": t.kind, "dimension": t.dimension if lang == "en" else DIMENSION_ZH[t.dimension],
+        "title": t.title_en if lang == "en" else t.title_zh,
+        "params": "；".join(f"{p} = {v}" for p, v in t.params) or "—",
+        "taiwan": (t.note_en if lang == "en" else t.note_zh) or "—"} for t in bdq.TESTS])
+

@@ -83,3 +83,13 @@ def test_cli_prints_agreement(outcomes):
     r = subprocess.run([sys.executable, "-m", "dq", "conformance", "bdq"], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     assert "overall:" in r.stdout and "VALIDATION_DAY_INRANGE" in r.stdout
+
+
+def test_rules_page_lists_the_bdq_tests_and_where_taiwan_differs():
+    from test_app import page
+    at = page("rules", "en")
+    labels = set(at.dataframe[1].value["id"])
+    assert labels == {t.label for t in bdq.TESTS}
+    differs = at.dataframe[2].value
+    assert "VALIDATION_EVENTDATE_STANDARD" in set(differs["id"])
+    assert differs["How the Taiwan checks differ"].str.contains("ROC").any()

@@ -531,6 +531,20 @@ TESTS: list[Test] = [
          (("value", f"CAST(epoch(bdq_ev_e({EV})) - epoch(bdq_ev_s({EV})) AS BIGINT)::VARCHAR"),)),
 ]
 
+# more places where a Taiwan check judges the same element differently on purpose
+_NOTES = {
+    "VALIDATION_BASISOFRECORD_STANDARD": (
+        "臺灣檢查 VOCAB_BASIS_OF_RECORD 不分大小寫並接受中文標籤（人為觀測…）；BDQ 只接受 Darwin Core 類別名稱原樣。",
+        "The Taiwan check VOCAB_BASIS_OF_RECORD ignores case and accepts the Chinese labels (人為觀測 …); BDQ accepts the Darwin Core class names exactly."),
+    "VALIDATION_COORDINATES_NOTZERO": (
+        "臺灣檢查 COORD_ZERO 在經度或緯度任一為 0 時即提出；BDQ 只在兩者皆為 0 時不相容。",
+        "The Taiwan check COORD_ZERO fires when either coordinate is 0; BDQ is NOT_COMPLIANT only when both are."),
+    "VALIDATION_YEAR_INRANGE": (
+        "臺灣檢查把 0112 這類年份讀作民國年並換算；BDQ 把它當西元 112 年（不在有效期間）。",
+        "The Taiwan checks read a year like 0112 as an ROC year and convert it; BDQ takes it as the year 112 (out of range)."),
+}
+TESTS = [dataclasses.replace(t, note_zh=_NOTES[t.label][0], note_en=_NOTES[t.label][1]) if t.label in _NOTES else t for t in TESTS]
+
 # needs a service or data this tool does not ship (GBIF backbone, Getty TGN, WoRMS, boundary polygons)
 EXTERNAL = ["VALIDATION_CLASSIFICATION_CONSISTENT", "VALIDATION_CLASS_FOUND", "VALIDATION_COORDINATESCOUNTRYCODE_CONSISTENT",
             "VALIDATION_COORDINATESSTATEPROVINCE_CONSISTENT", "VALIDATION_COORDINATESTERRESTRIALMARINE_CONSISTENT",
