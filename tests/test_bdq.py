@@ -93,3 +93,21 @@ def test_rules_page_lists_the_bdq_tests_and_where_taiwan_differs():
     differs = at.dataframe[2].value
     assert "VALIDATION_EVENTDATE_STANDARD" in set(differs["id"])
     assert differs["How the Taiwan checks differ"].str.contains("ROC").any()
+
+
+def test_engine_runs_the_family_for_the_bdq_core_profile(monkeypatch):
+    # constructed records: the BDQ validation data's own inputs, as a snapshot's canonical table
+    from dq import engine, geo
+    con = duck.connect(spatial=False)
+    cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in CANONICAL)
+    con.execute(f"CREATE TABLE occ AS SELECT i::BIGINT AS record_id, 'occurrence' AS table_kind, {cols} FROM range(3) t(i)")
+    con.execute("""UPDATE occ SET "year" = '1952', "month" = '2', "day" = CASE record_id WHEN 0 THEN '30' ELSE '28' END,
+                   sex = CASE record_id WHEN 1 THEN 'f' END""")
+    monkeypatch.setattr(engine, "families", lambda: [bdq.FAMILY])
+    engine.enrich(con, "2026-12-03", geo.DEFAULT, progress=lambda m: None)
+    run = engine.run_checks(con, bdq.CHECKS)
+    assert [c.id for c in run] == bdq.CHECK_IDS
+    flags = con.execute("SELECT record_id, check_id, suggestion FROM flags").fetchall()
+    assert (0, "VALIDATION_DAY_INRANGE", None) in flags
+    assert not [f for f in flags if f[0] != 0 and f[1] == "VALIDATION_DAY_INRANGE"]
+    assert (1, "AMENDMENT_SEX_STANDARDIZED", '{"dwc:sex":"Female"}') in flags
