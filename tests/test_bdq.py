@@ -3,6 +3,7 @@ response), plus what the issue asks of it: >= 80 tests, >= 95 % agreement for ev
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from dq import conformance, duck
@@ -111,3 +112,20 @@ def test_engine_runs_the_family_for_the_bdq_core_profile(monkeypatch):
     assert (0, "VALIDATION_DAY_INRANGE", None) in flags
     assert not [f for f in flags if f[0] != 0 and f[1] == "VALIDATION_DAY_INRANGE"]
     assert (1, "AMENDMENT_SEX_STANDARDIZED", '{"dwc:sex":"Female"}') in flags
+
+
+def test_validate_flags_an_impossible_date_and_judges_every_other_row(tmp_path):
+    # constructed rows (not real records): row 1 has year=1952, month=2, day=30 and no eventDate
+    from dq.validate import validate
+    src = tmp_path / "constructed_impossible_date.csv"
+    src.write_text("occurrenceID,scientificName,year,month,day,decimalLatitude,decimalLongitude\n"
+                   "c1,Passer montanus,1952,2,30,25.03,121.56\nc2,Passer montanus,1952,2,29,25.03,121.56\n"
+                   "c3,Passer montanus,1952,13,32,25.03,121.56\nc4,Passer montanus,2001,5,6,25.03,121.56\n", encoding="utf-8")
+    s = validate(src, tmp_path / "out", "2026-12-03")
+    assert s["rows_read"] == s["rows_checked"] == 4
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert "DATE_INVALID" in ann.loc["c1", "dq_errors"].split(";")
+    assert "VALIDATION_DAY_INRANGE" in ann.loc["c1", "dq_bdq_not_compliant"].split(";")
+    assert "DATE_INVALID" not in ann.loc["c2", "dq_errors"] and "DATE_INVALID" not in ann.loc["c4", "dq_errors"]
+    assert "VALIDATION_MONTH_STANDARD" in ann.loc["c3", "dq_bdq_not_compliant"]
+    assert '"dwc:eventDate":"1952-02-29"' in ann.loc["c2", "dq_bdq_amendments"]
