@@ -129,3 +129,7 @@ def test_validate_flags_an_impossible_date_and_judges_every_other_row(tmp_path):
     assert "DATE_INVALID" not in ann.loc["c2", "dq_errors"] and "DATE_INVALID" not in ann.loc["c4", "dq_errors"]
     assert "VALIDATION_MONTH_STANDARD" in ann.loc["c3", "dq_bdq_not_compliant"]
     assert '"dwc:eventDate":"1952-02-29"' in ann.loc["c2", "dq_bdq_amendments"]
+
+
+def test_canonical_columns_are_unique():
+    assert len(CANONICAL) == len(set(CANONICAL))
