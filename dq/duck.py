@@ -39,3 +39,37 @@ def connect(database: str = ":memory:", *, spatial: bool = True, memory_limit: s
 def q(path: os.PathLike | str) -> str:
     """Quote a file path as a SQL string literal (paths come from our code, not from users)."""
     return "'" + str(path).replace("'", "''") + "'"
+
+
+MAX_IDENT = 512
+
+
+def ident(name: str) -> str:
+    """The one way a column name reaches SQL text: checked, then quoted by DuckDB's rule.
+
+    Names from files are cleaned by sources.base.clean_headers first; this refuses anything
+    that slipped past (a programming error, not a user's), then doubles every `"`.
+    """
+    if not isinstance(name, str) or not name or len(name) > MAX_IDENT or any(ord(ch) < 32 for ch in name):
+        raise ValueError(f"unsafe column name {name[:40]!r}" if isinstance(name, str) else "column name is not text")
+    return '"' + name.replace('"', '""') + '"'
+
+
+# The memory a DuckDB connection may hold before it spills to its temp folder. Builds and
+# validations stay near this budget for any input size (README: "Memory").
+DEFAULT_MEMORY_LIMIT = "1200MB"
+
+
+def memory_limit() -> str:
+    v = os.environ.get("DQ_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT).strip()
+    import re
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)", v, re.I):
+        raise ValueError(f"DQ_MEMORY_LIMIT must look like 1200MB or 2GB, not {v!r}")
+    return v
+
+
+def limit(con: duckdb.DuckDBPyConnection, spill_dir: os.PathLike | str | None = None) -> None:
+    """Cap a connection at the memory budget, spilling to `spill_dir` beyond it."""
+    con.execute("SET memory_limit=?", [memory_limit()])
+    if spill_dir is not None:
+        con.execute("SET temp_directory=?", [str(spill_dir)])

@@ -49,17 +49,43 @@ def test_cr_line_endings_with_bom(tmp_path):
     assert st.rows_read == st.rows_staged + st.rows_rejected
 
 
-def test_malformed_rows_are_rejected_with_reason_and_counted(tmp_path):
+def test_ragged_rows_are_kept_with_their_shape_not_rejected(tmp_path):
+    # frog_head_damaged.csv: row 10 ends after 4 of 7 cells, row 20 has 2 cells too many (#10 item 1)
     st = stage(FIX / "frog_head_damaged.csv", tmp_path)
-    assert st.rows_rejected == 2 and st.rows_staged == 297
-    rej = duckdb.sql(f"SELECT * FROM read_parquet('{st.rejects}') ORDER BY source_row").df()
-    assert list(rej["source_row"]) == [10, 20]
-    assert rej["reason"].str.contains("Columns").all()
-    good = rows(st)
-    assert 10 not in set(good["source_row"]) and 11 in set(good["source_row"])
+    assert st.rows_rejected == 0 and st.rows_staged == 299
+    good = rows(st).set_index("source_row")
+    assert good.loc[10, "row_cells"] == 4 and pd.isna(good.loc[10, "Date"])
+    assert good.loc[20, "row_cells"] == 9 and good.loc[20, "overflow_cells"] == "extra,fields"
+    assert good.loc[20, "記錄方式"] == "目視"
+    assert good["row_cells"].notna().sum() == 2    # every other row has the header's shape
     orig = rows(stage(FIX / "frog_head.csv", tmp_path)).set_index("source_row")
-    g = good.set_index("source_row")
-    assert g.loc[21].equals(orig.loc[21])   # numbering survives the rejected rows
+    assert good.loc[21, orig.columns].equals(orig.loc[21])   # numbering survives the odd rows
+
+
+def test_row_shape_checks(tmp_path):
+    """CONSTRUCTED rows: the first data row of frog_head.csv, cut short, widened, and as it is."""
+    from dq.validate import validate
+    head = (FIX / "frog_head.csv").read_text(encoding="utf-8-sig").splitlines()
+    row = head[1]
+    (tmp_path / "ragged.csv").write_text("\n".join([head[0], row, ",".join(row.split(",")[:3]), row + ",x,y", row]) + "\n",
+                                         encoding="utf-8")
+    validate(tmp_path / "ragged.csv", tmp_path / "out", "2026-11-22")
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    warn = dict(zip(ann["dq_row"], ann["dq_warnings"]))
+    assert [r for r in warn if "ROW_CELLS_MISSING" in warn[r]] == ["2"]
+    assert [r for r in warn if "ROW_CELLS_EXTRA" in warn[r]] == ["3"]
+    assert ann.loc[ann["dq_row"] == "3", "overflow_cells"].item() == "x,y"
+
+
+def test_unreadable_rows_are_rejected_alone_with_reason(tmp_path):
+    p = tmp_path / "quote.csv"
+    p.write_text('a,b,c\n1,2,3\n"x,y\n4,5,6\n7,"8\n8",9\n', encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (3, 1)
+    rej = duckdb.sql(f"SELECT * FROM read_parquet('{st.rejects}')").df()
+    assert rej.loc[0, "source_row"] == 2 and "unterminated" in rej.loc[0, "reason"]
+    df = rows(st)
+    assert df["source_row"].tolist() == [1, 3, 4] and df["b"].tolist() == ["2", "5", "8\n8"]
 
 
 def test_xlsx(tmp_path):

@@ -51,9 +51,9 @@ class Check:
 
 
 def catalogue() -> list[Check]:
-    from . import completeness, coordinates, duplicates, opendata, taxonomy, time, vocabulary
+    from . import completeness, coordinates, duplicates, opendata, shape, taxonomy, time, vocabulary
     checks: list[Check] = []
-    for mod in (completeness, coordinates, taxonomy, time, vocabulary, duplicates, opendata):
+    for mod in (completeness, shape, coordinates, taxonomy, time, vocabulary, duplicates, opendata):
         checks.extend(mod.CHECKS)
     ids = [c.id for c in checks]
     dup = {i for i in ids if ids.count(i) > 1}
