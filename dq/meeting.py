@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import opendata
+from . import formulas, opendata
 from .sources.base import SourceError
 from .opendata import METRIC, METRICS, rag
 
@@ -183,11 +183,11 @@ def report_xlsx(old: str, new: str, agencies: list[str] | None, group: str = "ag
     t = build_tables(old, new, agencies, group)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        t["changes"].to_excel(xw, sheet_name="變化 changes", index=False)
-        t["metrics_old"].to_excel(xw, sheet_name=f"指標 {old}"[:31], index=False)
-        t["metrics_new"].to_excel(xw, sheet_name=f"指標 {new}"[:31], index=False)
-        t["overdue"].to_excel(xw, sheet_name="逾期 overdue", index=False)
-        t["fix_list"].to_excel(xw, sheet_name="修正清單 fix list", index=False)
+        formulas.frame(t["changes"]).to_excel(xw, sheet_name="變化 changes", index=False)
+        formulas.frame(t["metrics_old"]).to_excel(xw, sheet_name=f"指標 {old}"[:31], index=False)
+        formulas.frame(t["metrics_new"]).to_excel(xw, sheet_name=f"指標 {new}"[:31], index=False)
+        formulas.frame(t["overdue"]).to_excel(xw, sheet_name="逾期 overdue", index=False)
+        formulas.frame(t["fix_list"]).to_excel(xw, sheet_name="修正清單 fix list", index=False)
     return buf.getvalue()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, duck
+from . import __version__, duck, formulas
 from .checks import catalogue, load_messages
 from .paths import DATA, REFERENCE, SNAPSHOTS
 from .snapshot import _lit, ingest, sha256
@@ -299,7 +299,7 @@ def write_agency_csv(snap: Path, out: Path, group: str = "agency") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     df = agency_metrics(snap, group)
     path = out / "agency_metrics.csv"
-    df[CSV_COLUMNS].to_csv(path, index=False, encoding="utf-8-sig")
+    formulas.frame(df[CSV_COLUMNS]).to_csv(path, index=False, encoding="utf-8-sig")   # agency names come from catalogues
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import duck, standard
+from . import duck, formulas, standard
 from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
 from .demo import DEMO_ROOT
 from .paths import REFERENCE, SNAPSHOTS
@@ -184,14 +184,15 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
 
 
 def fix_list_csv(df: pd.DataFrame) -> bytes:
-    # UTF-8 with BOM: Excel on Windows opens it with the Chinese intact
-    return df.to_csv(index=False).encode("utf-8-sig")
+    # UTF-8 with BOM: Excel on Windows opens it with the Chinese intact; formulas neutralised
+    return formulas.frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, bool]:
     """XLSX bytes (openpyxl, write-only) and whether rows were cut at Excel's sheet limit."""
     from openpyxl import Workbook
     cut = len(df) > EXCEL_MAX_ROWS
+    df = formulas.frame(df.head(EXCEL_MAX_ROWS))    # no cell becomes a live formula
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
     ws.append(list(df.columns))

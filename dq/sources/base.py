@@ -53,19 +53,21 @@ def clean_headers(raw: list) -> tuple[list[str], list[str]]:
             notes.append(f"header '{s}' is a name this tool uses itself: kept as 'file_{s}'")
             s = f"file_{s}"
         names.append(s)
+    # SQL names are case-blind: 'a' and 'A' are the same column to DuckDB
     seen: dict[str, int] = {}
-    taken = set(names)
+    taken = {n.lower() for n in names}
     for i, s in enumerate(names):
-        if s in seen:
-            k = seen[s] + 1
-            while f"{s}_{k}" in taken:
+        key = s.lower()
+        if key in seen:
+            k = seen[key] + 1
+            while f"{s}_{k}".lower() in taken:
                 k += 1
-            seen[s] = k
+            seen[key] = k
             names[i] = f"{s}_{k}"
-            taken.add(names[i])
+            taken.add(names[i].lower())
             notes.append(f"header '{s}' repeats: column {i + 1} kept as '{names[i]}'")
         else:
-            seen[s] = 1
+            seen[key] = 1
     return names, notes
 
 

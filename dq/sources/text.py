@@ -21,6 +21,7 @@ SAMPLE = 1 << 20
 CANDIDATE_DELIMS = [",", "\t", "|", ";"]
 MAX_LINE = 8 << 20          # one record over 8 MB is not a record: rejected, the rest kept
 MAX_EXTRA_CELLS = 1000      # cells beyond the header kept in overflow_cells, up to this many
+MAX_COLUMNS = 2000          # GBIF's widest export has ~250; beyond this a "header" is not a header
 MAX_PATCHES = 200           # unterminated quotes rejected one by one, up to this many per file
 NULLSTR = "\x01dq-padded\x01"   # marks cells DuckDB padded, so an empty cell ('') stays distinct
 
@@ -134,9 +135,10 @@ def _reader(path: Path, delim: str, width: int, rejects: str, parallel: bool = T
 
 
 def _first_record(con, path: Path, delim: str) -> list[str]:
+    # wide enough for the first record even when a quoted header cell holds a line break
     with open(path, "rb") as f:
-        line = f.readline(MAX_LINE)
-    width = min(max(line.count(delim.encode()) + 1, 1), 16384)
+        head = [f.readline(MAX_LINE) for _ in range(5)]
+    width = min(max(ln.count(delim.encode()) for ln in head) + 1, 16384)
     row = con.execute(f"SELECT * FROM {_reader(path, delim, width, 'hdr', parallel=False)} LIMIT 1").fetchone()
     con.execute("DROP TABLE IF EXISTS hdr_errors; DROP TABLE IF EXISTS hdr_scans")
     if row is None:
@@ -242,6 +244,12 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     cols, renamed = clean_headers(raw_names)
     notes += renamed
     width = len(cols)
+    if width > MAX_COLUMNS:
+        raise SourceError(f"{name}: {width:,} columns; more than {MAX_COLUMNS:,} is not a table this tool can check "
+                          "(is the delimiter right?)",
+                          f"{name}：有 {width:,} 個欄位，超過上限 {MAX_COLUMNS:,}（分隔符號是否正確？）。")
+    if width > 200:
+        con.execute("SET threads=1")    # the Parquet writer holds buffers per column and thread
     stem = workdir / f"{Path(name).stem[:40]}.{abs(hash(str(path))) % 10**8}"
     staged = Path(f"{stem}.staged.parquet")
     rejects = Path(f"{stem}.rejects.parquet")
@@ -329,7 +337,8 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
                    FROM (SELECT line FROM rej UNION ALL SELECT line FROM wide)) GROUP BY good_before""")
     # DuckDB pads a short row with NULL; an empty cell reads as '' (nullstr is a marker no file holds)
     sel_good = ", ".join(f"nullif(c{i}, '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
-    n_cells_good = " + ".join(f"(c{i} IS NOT NULL)::INT" for i in range(1, width + 1))
+    # a flat list, not a chain of +: thousands of columns must not exceed DuckDB's expression depth
+    n_cells_good = "len(list_filter([" + ", ".join(f"c{i}" for i in range(1, width + 1)) + "], x -> x IS NOT NULL))"
     sel_wide = ", ".join(f"nullif(vals[{i}], '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
     d = duck.q(delim)
     con.execute(f"""COPY (
