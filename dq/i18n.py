@@ -145,6 +145,14 @@ LABELS = {
     # rules
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),
+    # ---- #15 security (helper sec): the Validate page's child process and limits ----
+    "upload_limit": ("檔案上限 {mb} MB（超過會在上傳時被拒絕）；更大的檔案請用命令列 python -m dq validate FILE --out DIR。",
+                     "Files up to {mb} MB (larger ones are refused at upload); for bigger files use python -m dq validate FILE --out DIR."),
+    "phase_reading": ("讀取檔案中…", "Reading the file…"), "phase_checking": ("執行檢核規則中…", "Running the checks…"),
+    "phase_writing": ("寫出標註檔與報告中…", "Writing the annotated file and report…"),
+    "validated": ("檢核完成", "Checked"), "validate_failed": ("檢核失敗", "The check failed"),
+    "read_notes": ("讀取說明", "How the file was read"),
+    "validate_again": ("重新上傳", "Upload another file"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

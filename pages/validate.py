@@ -1,22 +1,21 @@
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dq.sources.base import SourceError
+from dq import ui, validate_job
 from dq.ui import L
-from dq.validate import validate
-from dq import ui
 
 ui.ensure_app()
 
-MAX_MB = 100   # per upload; larger files: python -m dq validate FILE --out DIR
+# The same number as server.maxUploadSize in .streamlit/config.toml: Streamlit refuses larger
+# uploads before they are buffered; the check below covers a server started without that file.
+MAX_MB = 100
 
 st.title(L("validate"))
 st.caption(L("validate_intro").format(mb=MAX_MB))
+st.caption(L("upload_limit").format(mb=MAX_MB))
 up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip"])
 if up is None:
     st.stop()
@@ -24,40 +23,47 @@ if up.size > MAX_MB * 1024 * 1024:
     st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
     st.stop()
 
-key = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
-if st.session_state.get("validated_key") != key:
-    with st.spinner(L("checking")):
-        work = Path(tempfile.mkdtemp(prefix="dq-upload-"))
-        src = work / Path(up.name).name
-        src.write_bytes(up.getvalue())
-        error = None
-        try:
-            summary = validate(src, work / "out")
-            st.session_state["validated_key"] = key
-            st.session_state["validated"] = (summary, (work / "out" / "report.html").read_text(encoding="utf-8"),
-                                             (work / "out" / "annotated.csv").read_bytes())
-        except SourceError as e:
-            error = str(e)
-        except Exception as e:   # a bad file must never take the app down; say what happened
-            error = f"{type(e).__name__}: {e}"
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        if error:
-            st.error(L("bad_file").format(msg=error))
-            st.stop()
-summary, html, annotated = st.session_state["validated"]
+# The work runs in a child process (validate_job): its memory and crashes are not the server's.
+# Session state keeps only the job's folder, never the file or the results.
+key = (up.name, up.size, getattr(up, "file_id", None))
+job = st.session_state.get("validate_job")
+if st.session_state.get("validate_key") != key or job is None or not job.folder.exists():
+    if job is not None:
+        validate_job.remove(job)
+    job = validate_job.start(up, up.name)
+    st.session_state["validate_job"], st.session_state["validate_key"] = job, key
+state, phase = validate_job.status(job)
+if state == "running":      # a new job, or one still going after the user looked away
+    with st.status(L(phase), expanded=False) as box:
+        state = validate_job.wait(job, on_phase=lambda k: box.update(label=L(k)))
+        box.update(label=L("validated") if state == "done" else L("validate_failed"),
+                   state="complete" if state == "done" else "error")
+if state != "done":
+    zh, en = validate_job.error(job)
+    st.error(L("bad_file").format(msg=en if ui.lang() == "en" else zh))   # one sentence, never a traceback or path
+    st.stop()
+
+summary = validate_job.summary(job)
 k = st.columns(4)
 k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}")
 k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}")
+if summary.get("notes"):
+    with st.expander(L("read_notes")):
+        for n in summary["notes"]:
+            st.markdown(f"- {n}")
 checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
-                        "title": v["title_en"] if st.session_state.get("lang") == "en" else v["title_zh"]}
-                       for c, v in summary["checks"].items()])
+                        "title": v["title_en"] if ui.lang() == "en" else v["title_zh"]}
+                       for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])
 st.dataframe(checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")}),
              hide_index=True, width="stretch")
+stem = Path(job.name).stem
 c1, c2 = st.columns(2)
-c1.download_button(L("download_annotated"), annotated, f"{Path(up.name).stem}_annotated.csv", "text/csv")
-c2.download_button(L("download_report"), html.encode("utf-8"), f"{Path(up.name).stem}_report.html", "text/html")
+# read from disk only when clicked: a large annotated file never sits in the session
+c1.download_button(L("download_annotated"), lambda: job.annotated.read_bytes(), f"{stem}_annotated.csv", "text/csv",
+                   on_click="ignore")
+c2.download_button(L("download_report"), lambda: job.report.read_bytes(), f"{stem}_report.html", "text/html",
+                   on_click="ignore")
 with st.expander(L("report"), expanded=True):
-    components.html(html, height=900, scrolling=True)
+    components.html(job.report.read_text(encoding="utf-8"), height=900, scrolling=True)

@@ -124,3 +124,33 @@ def test_fix_list_downloads_neutralise_formulas():
     assert not any(isinstance(v, str) and v.startswith("=") for v in vals)
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert "'=HYPERLINK(\"http://x\")" in vals and -2 in vals
+
+
+@pytest.mark.parametrize("name", ["inj_copy_to.csv", "dwca_dotdot_core.zip", "xlsx_xxe.xlsx", "zip_bad_crc.zip", "formula_cells.csv"])
+def test_hostile_file_through_the_validate_page(hostile, name, monkeypatch, tmp_path):
+    """The same files uploaded on the Validate page (AppTest): the check runs in a child process;
+    the page shows counts or one clear sentence, never exception text, a server path or the secret."""
+    from streamlit.testing.v1 import AppTest
+    base, _, attack, cases = hostile
+    case = next(c for c in cases if c.name == name)
+    work = tmp_path / "page-work"
+    monkeypatch.setenv("DQ_WORK_DIR", str(work))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=300)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/validate.py").run()
+    at.file_uploader[0].set_value((name, (base / "files" / name).read_bytes(), "application/octet-stream")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = " ".join([e.value for e in at.error] + [m.value for m in at.markdown] + [str(m.value) for m in at.metric])
+    assert TOKEN not in shown and "Traceback" not in shown and "Error" not in shown
+    assert not any(str(p) in shown for p in (work, base / "files", Path.cwd()))     # no server path
+    if case.expect == "ok":
+        assert not at.error
+        m = {x.label: x.value for x in at.metric}
+        assert set(m) == {"讀入列數", "檢核列數", "無法解析列數", "有錯誤的列數"} and m["讀入列數"] != "0"
+    else:
+        assert len(at.error) == 1 and "無法讀取這個檔案" in at.error[0].value
+    assert not attack.exists()
+    # the job folder holds the upload and results on disk; only dead runs' folders may be swept
+    jobs = [p for p in work.iterdir() if p.name.startswith("job-")]
+    assert len(jobs) == 1 and not [p for p in work.iterdir() if p.name.startswith("validate-")]
