@@ -66,7 +66,8 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     """SQL selecting a staged source as canonical records; unknown columns go to `extra` (JSON)."""
     for term in spec.column_map.values():
         if term not in CANONICAL:
-            raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)")
+            raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)",
+                              f"--map 指定的「{term}」不是已知的欄位名稱（見 README 的標準欄位）。")
     mapping = map_headers(st.columns, spec.column_map)
     by_term = {t: h for h, t in mapping.items()}
     srs_hdr = srs_implied_by_headers(mapping)
@@ -184,7 +185,8 @@ def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,
     `builder(specs, date, outdir, workdir, params, progress)` writes the files (default: the
     occurrence snapshot; dq.opendata passes its own for catalogue snapshots)."""
     if not DATE_RX.match(snapshot_date):
-        raise SourceError(f"--snapshot must be a date YYYY-MM-DD, not '{snapshot_date}'")
+        raise SourceError(f"--snapshot must be a date YYYY-MM-DD, not '{snapshot_date}'",
+                          f"--snapshot 必須是 YYYY-MM-DD 格式的日期，而不是「{snapshot_date}」。")
     try:
         dt.date.fromisoformat(snapshot_date)
     except ValueError as e:
@@ -194,7 +196,8 @@ def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,
     root = Path(root)
     final = root / snapshot_date
     if final.exists():
-        raise SourceError(f"snapshot {final} exists already; snapshots are immutable: pick another date or remove it")
+        raise SourceError(f"snapshot {snapshot_date} exists already; snapshots are immutable: pick another date or remove it",
+                          f"快照 {snapshot_date} 已存在；快照不可修改，請改用其他日期或先移除它。")
     root.mkdir(parents=True, exist_ok=True)
     # both temp folders inside the root's own .tmp/: same filesystem (atomic rename) and swept
     # by the next run when this one is killed (workdirs.py)

@@ -293,8 +293,9 @@ def flagged_hexes(snap: Path, check_ids: list[str], agency: str | None = None, d
 def check_counts(snap: Path, dimension: str | None = None, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
     df = _agg(snap, "agg_dataset_check", agency, dataset).groupby("check_id", as_index=False)["n"].sum()
     if dimension:
-        cat = by_id()
-        df = df[df["check_id"].map(lambda i: cat[i].dimension == dimension)]
+        # isin, not a boolean map: on an empty filter result the map is an object Series that
+        # pandas would take as column labels (KeyError 'n')
+        df = df[df["check_id"].isin([c.id for c in catalogue() if c.dimension == dimension])]
     return df.sort_values("n", ascending=False).reset_index(drop=True)
 
 

@@ -14,10 +14,13 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 NAME_RX = re.compile(r"^(?P<kind>[a-z]+)-(?P<pid>\d+)-[A-Za-z0-9_]+$")
 # older versions' leftovers: no pid in the name, so only `doctor --clean` removes them
+# …and only once untouched this long, since without a pid a live run cannot be told apart
+LEGACY_AGE_S = 2 * 3600
 LEGACY_RX = re.compile(r"^(\.\d{4}-\d{2}-\d{2}\.partial-.*|dq-(work|validate|upload|bench)-.*)$")
 
 
@@ -71,7 +74,7 @@ def leftovers(area: Path, legacy: bool = False) -> list[dict]:
         m = None if legacy else NAME_RX.match(p.name)
         if m and not _alive(int(m["pid"])):
             out.append({"path": p, "why": f"pid {m['pid']} ended", "bytes": _size(p)})
-        elif legacy and LEGACY_RX.match(p.name) and p.is_dir():
+        elif legacy and LEGACY_RX.match(p.name) and p.is_dir() and time.time() - p.stat().st_mtime > LEGACY_AGE_S:
             out.append({"path": p, "why": "left by an older version (no pid)", "bytes": _size(p)})
     return out
 

@@ -132,6 +132,26 @@ def test_darwin_core_archive_event_core_with_occurrences(tmp_path):
     assert df["decimalLatitude"].notna().sum() > 0
 
 
+def test_darwin_core_archive_counts_belong_to_the_archive(tmp_path):
+    """The manifest's per-source counts name the archive, not its occurrence.txt (#15 item 7)."""
+    import json
+
+    from dq.snapshot import SourceSpec, ingest
+    ev, oc = _bbs_text(tmp_path)
+    dwc = "http://rs.tdwg.org/dwc/terms/"
+    fields = "".join(f'<field index="{i}" term="{dwc}{c}"/>' for i, c in enumerate(oc.columns) if c != "id")
+    meta = f"""<archive xmlns="http://rs.tdwg.org/dwc/text/"><core fieldsTerminatedBy="\\t" ignoreHeaderLines="1"
+        rowType="{dwc}Occurrence"><files><location>occurrence.txt</location></files><id index="0"/>{fields}</core></archive>"""
+    with zipfile.ZipFile(tmp_path / "occ.zip", "w") as z:
+        z.writestr("meta.xml", meta)
+        z.write(tmp_path / "occurrence.txt", "occurrence.txt")
+    snap = ingest([SourceSpec(tmp_path / "occ.zip")], "2026-01-01", tmp_path / "snaps", progress=lambda m: None)
+    src = json.loads((snap / "manifest.json").read_text())["sources"][0]
+    assert src["name"] == "occ.zip" and src["rows_ingested"] == len(oc) and src["rows_read"] == len(oc)
+    files = duckdb.sql(f"SELECT DISTINCT source_file FROM '{snap}/occurrence.parquet'").fetchall()
+    assert files == [("occ.zip",)]
+
+
 def test_gbif_parquet_lower_case_and_arrays(tmp_path):
     src = FIX / "bbs_occurrence_slice.parquet"
     duckdb.sql(f"""COPY (SELECT row_number() OVER () AS gbifid, lower('x') AS x, scientificName AS scientificname,
