@@ -152,7 +152,7 @@ LABELS = {
     "phase_writing": ("寫出標註檔與報告中…", "Writing the annotated file and report…"),
     "validated": ("檢核完成", "Checked"), "validate_failed": ("檢核失敗", "The check failed"),
     "read_notes": ("讀取說明", "How the file was read"),
-    "validate_again": ("重新上傳", "Upload another file"),
+    "download_annotated_zip": ("下載標註後的檔案（CSV，zip 壓縮）", "Download the annotated file (CSV, zipped)"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

@@ -158,6 +158,24 @@ def summary(job: Job) -> dict:
     return json.loads((job.out / "summary.json").read_text(encoding="utf-8"))
 
 
+ZIP_OVER_MB = 50
+
+
+def annotated_download(job: Job) -> tuple[str, str]:
+    """(file on disk, kind) to offer: the CSV itself, or above ZIP_OVER_MB a zip of it (written
+    once, streamed, ~10x smaller), since a download is held in the server's memory while offered."""
+    if job.annotated.stat().st_size <= ZIP_OVER_MB * 2**20:
+        return str(job.annotated), "csv"
+    z = job.out / "annotated.zip"
+    if not z.exists():
+        import zipfile
+        tmp = z.with_suffix(".part")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            zf.write(job.annotated, f"{Path(job.name).stem}_annotated.csv")
+        tmp.rename(z)
+    return str(z), "zip"
+
+
 def cancel(job: Job) -> None:
     p = _PROCS.pop(job.pid, None)
     if p and p.poll() is None:

@@ -36,6 +36,8 @@ state, phase = validate_job.status(job)
 if state == "running":      # a new job, or one still going after the user looked away
     with st.status(L(phase), expanded=False) as box:
         state = validate_job.wait(job, on_phase=lambda k: box.update(label=L(k)))
+        if state == "done":
+            validate_job.annotated_download(job)     # a large result is zipped once, here, under the progress box
         box.update(label=L("validated") if state == "done" else L("validate_failed"),
                    state="complete" if state == "done" else "error")
 if state != "done":
@@ -61,8 +63,10 @@ st.dataframe(checks.rename(columns={"check": L("check"), "n": L("count"), "sever
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session
-c1.download_button(L("download_annotated"), lambda: job.annotated.read_bytes(), f"{stem}_annotated.csv", "text/csv",
-                   on_click="ignore")
+ann_path, ann_kind = validate_job.annotated_download(job)
+c1.download_button(L("download_annotated") if ann_kind == "csv" else L("download_annotated_zip"),
+                   lambda: Path(ann_path).read_bytes(), f"{stem}_annotated.{ann_kind}",
+                   "text/csv" if ann_kind == "csv" else "application/zip", on_click="ignore")
 c2.download_button(L("download_report"), lambda: job.report.read_bytes(), f"{stem}_report.html", "text/html",
                    on_click="ignore")
 with st.expander(L("report"), expanded=True):
