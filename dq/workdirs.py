@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-NAME_RX = re.compile(r"^(?P<kind>[a-z]+)-(?P<pid>\d+)-[A-Za-z0-9_]+$")
+NAME_RX = re.compile(r"^(?P<kind>[a-z]+)-(?P<pid>\d+)-[A-Za-z0-9_]+(\.[a-z]+)?$")   # .parts: the engine's slices beside a partial
 # older versions' leftovers: no pid in the name, so only `doctor --clean` removes them
 # …and only once untouched this long, since without a pid a live run cannot be told apart
 LEGACY_AGE_S = 2 * 3600

@@ -180,3 +180,33 @@ def test_unreadable_input_gives_a_clear_error(tmp_path, content, msg):
     p.write_bytes(content)
     with pytest.raises(SourceError, match=msg):
         stage(p, tmp_path)
+
+
+def test_encoding_is_judged_by_charset_normalizer_and_a_guess_is_noted(tmp_path):
+    """CONSTRUCTED Latin-1 text (French names): read as a Western code page, not CP950 mojibake."""
+    p = tmp_path / "latin1.csv"
+    p.write_bytes(("scientificName,vernacularName\n" + "Kurixalus eiffingeri,Grenouille de l'Île à Genève\n" * 40).encode("latin-1"))
+    st = stage(p, tmp_path)
+    assert st.encoding not in ("cp950", "big5", "utf-8")
+    assert rows(st)["vernacularName"].iloc[0] == "Grenouille de l'Île à Genève"
+    assert any("guessed" in n for n in st.notes)
+    assert stage(FIX / "frog_head_big5.csv", tmp_path).notes == []      # Big5 is known, not a guess
+
+
+def test_a_field_longer_than_pythons_csv_limit_is_read(tmp_path):
+    p = tmp_path / "long.csv"
+    p.write_text("scientificName,note\nKurixalus eiffingeri," + "x" * 200_000 + "\nKurixalus eiffingeri,ok\n", encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (2, 0) and len(rows(st)["note"].iloc[0]) == 200_000
+
+
+def test_header_names_never_reach_sql_unquoted(tmp_path):
+    """A header that closes the identifier and appends SQL is just a column name."""
+    evil = 'a" FROM t); COPY (SELECT 42) TO \'' + str(tmp_path / "pwned") + '\'; SELECT ("x'
+    p = tmp_path / "evil.csv"
+    p.write_text('"' + evil.replace('"', '""') + '",source_row,A,a\n1,2,3,4\n', encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert st.columns == [evil, "file_source_row", "A", "a_2"]
+    df = rows(st)
+    assert df[evil].tolist() == ["1"] and df["file_source_row"].tolist() == ["2"] and df["source_row"].tolist() == [1]
+    assert not (tmp_path / "pwned").exists()

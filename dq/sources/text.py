@@ -50,13 +50,19 @@ def sniff_encoding(path: Path, name: str | None = None) -> tuple[str, str | None
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
-    best = from_bytes(head).best()
-    if best is None:
+    matches = list(from_bytes(head))
+    if not matches:
         raise SourceError(f"{name}: cannot tell the text encoding; save the file as UTF-8 and try again",
                           f"{name}：無法判斷文字編碼，請另存為 UTF-8 後再試。")
-    enc = codecs.lookup(best.encoding).name
-    if enc.replace("_", "") in _BIG5 or enc in _BIG5:
+    # Among the equally clean readings, the code pages files here are really written in win:
+    # Big5/CP950 (Chinese Windows), then CP1252 (Western Windows, Latin-1's superset); otherwise
+    # the library's first choice. On Latin-1 French text it ranks cp1250 first, which turns à into ŕ.
+    best = min(m.chaos for m in matches)
+    close = [m for m in matches if m.chaos <= best + 0.01]
+    names = {n for m in close for n in [m.encoding] + list(m.could_be_from_charset)}
+    if names & _BIG5:
         return "cp950", None
+    enc = "cp1252" if "cp1252" in names else codecs.lookup(close[0].encoding).name
     return enc, (f"encoding guessed as {enc} (not UTF-8 or Big5); if names look garbled, save the file as UTF-8")
 
 
