@@ -347,20 +347,24 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     n_cells_good = "len(list_filter([" + ", ".join(f"c{i}" for i in range(1, width + 1)) + "], x -> x IS NOT NULL))"
     sel_wide = ", ".join(f"nullif(vals[{i}], '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
     d = duck.q(delim)
-    con.execute(f"""COPY (
-        SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
-          SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
-                 CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells,
-                 g.k + 1 + coalesce(r.n_before, 0) AS line
-          FROM (SELECT *, file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true)) g
-          ASOF LEFT JOIN gap r ON g.k >= r.good_before
-          UNION ALL
+    n_gap = con.execute("SELECT count(*) FROM gap").fetchone()[0]
+    good_rows = f"(SELECT *, file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true))"
+    # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
+    # downstream, and sorting millions of rows would dominate the read)
+    line = "g.k + 1 + coalesce(r.n_before, 0)" if n_gap else "g.k + 1"
+    join = f"{good_rows} g ASOF LEFT JOIN gap r ON g.k >= r.good_before" if n_gap else f"{good_rows} g"
+    wide_part = f"""UNION ALL
           SELECT {sel_wide},
                  array_to_string(list_transform(vals[{width + 1}:], x -> coalesce(x, '')), {d}) AS overflow_cells,
                  len(list_filter(vals, x -> x IS NOT NULL))::INTEGER AS row_cells, line
-          FROM wide)
-        WHERE line > {offset}
-        ORDER BY line) TO {duck.q(staged)} (FORMAT parquet)""")
+          FROM wide""" if con.execute("SELECT count(*) FROM wide").fetchone()[0] else ""
+    con.execute(f"""COPY (
+        SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
+          SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
+                 CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells, {line} AS line
+          FROM {join}
+          {wide_part})
+        WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
     n_good = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(staged)})").fetchone()[0]
     n_rej = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     if n_rej:
