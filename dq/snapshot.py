@@ -89,8 +89,13 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     extra = [h for h in st.columns if h not in mapping]
     extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
     all_cols = [_ident(h) for h in st.columns]
-    # one flat list test (a chain of ANDs over thousands of columns exceeds DuckDB's expression depth)
-    empty = (f"len(list_filter([{', '.join(all_cols)}], x -> x IS NOT NULL AND trim(x) <> '')) = 0") if all_cols else "false"
+    # a chain of ANDs (fast) for ordinary widths; past DuckDB's expression depth, one flat list test
+    if not all_cols:
+        empty = "false"
+    elif len(all_cols) <= 300:
+        empty = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in all_cols)
+    else:
+        empty = f"len(list_filter([{', '.join(all_cols)}], x -> x IS NOT NULL AND trim(x) <> '')) = 0"
     # row shape (#10): how many cells a ragged row had, and the cells beyond the header
     shape = "row_cells::INTEGER AS row_cells, overflow_cells::VARCHAR AS overflow_cells" if st.has_shape else \
         "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
