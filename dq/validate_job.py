@@ -77,7 +77,7 @@ def _sweep_old(area: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def start(data, name: str, date: str | None = None) -> Job:
+def start(data, name: str, date: str | None = None, column_map: dict[str, str] | None = None) -> Job:
     """Write the upload (bytes or a file object, copied in chunks) to a new job folder and start."""
     area = workdirs.validation_area()
     _sweep_old(area)
@@ -93,6 +93,8 @@ def start(data, name: str, date: str | None = None) -> Job:
     cmd = [sys.executable, "-m", "dq", "validate", str(src), "--out", str(folder / "out")]
     if date:
         cmd += ["--date", date]
+    for src_col, term in (column_map or {}).items():     # an argument list: no shell, nothing to escape
+        cmd += ["--map", f"{src_col}={term}"]
     env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1")
     env.pop("DQ_DEBUG", None)
     with open(folder / "log.txt", "wb") as log:

@@ -23,14 +23,25 @@ if up.size > MAX_MB * 1024 * 1024:
     st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
     st.stop()
 
+# --map on the page: the user's own column mapping, beating the header and value checks
+override_txt = st.text_area(L("col_override"), key="col_override", height=70)
+column_map = {}
+for line in override_txt.splitlines():
+    if line.strip():
+        if "=" not in line:
+            st.error(L("col_override_bad").format(line=line))
+            st.stop()
+        src_col, term = line.split("=", 1)
+        column_map[src_col.strip()] = term.strip()
+
 # The work runs in a child process (validate_job): its memory and crashes are not the server's.
 # Session state keeps only the job's folder, never the file or the results.
-key = (up.name, up.size, getattr(up, "file_id", None))
+key = (up.name, up.size, getattr(up, "file_id", None), tuple(sorted(column_map.items())))
 job = st.session_state.get("validate_job")
 if st.session_state.get("validate_key") != key or job is None or not job.folder.exists():
     if job is not None:
         validate_job.remove(job)
-    job = validate_job.start(up, up.name)
+    job = validate_job.start(up, up.name, column_map=column_map)
     st.session_state["validate_job"], st.session_state["validate_key"] = job, key
 state, phase = validate_job.status(job)
 if state == "running":      # a new job, or one still going after the user looked away
@@ -55,6 +66,14 @@ if summary.get("notes"):
     with st.expander(L("read_notes")):
         for n in summary["notes"]:
             st.markdown(f"- {n}")
+if summary.get("rows_absence"):
+    st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
+with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
+    en = ui.lang() == "en"
+    # a plain table: every mapping and every refusal readable (and searchable) at once
+    st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): r["term"] or "—", L("col_how"): L("how_" + r["how"]),
+                            L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])
+             .set_index(L("col_header")))
 checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
                         "title": v["title_en"] if ui.lang() == "en" else v["title_zh"]}
                        for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])

@@ -6,7 +6,7 @@ header's, so these predicates read one small integer column.
 """
 from __future__ import annotations
 
-from . import Check
+from . import Check, Family
 
 CHECKS = [
     Check("ROW_CELLS_MISSING", "completeness", "warning", "此列的欄數少於標題", "Row has fewer cells than the header",
@@ -22,3 +22,6 @@ CHECKS = [
           "e.overflow_cells IS NOT NULL",
           "'此列有 ' || e.row_cells || ' 欄，多出的內容：' || left(e.overflow_cells, 200) || '；值內含分隔符號時請加上引號'"),
 ]
+
+# No derivation: the readers stage row_cells and overflow_cells, which reach `e` as record columns.
+FAMILY = Family("row_shape", tuple(CHECKS))
