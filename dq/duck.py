@@ -64,7 +64,9 @@ def memory_limit() -> str:
     v = os.environ.get("DQ_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT).strip()
     import re
     if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)", v, re.I):
-        raise ValueError(f"DQ_MEMORY_LIMIT must look like 1200MB or 2GB, not {v!r}")
+        from .sources.base import SourceError     # a setting the user gave: one sentence, exit 2
+        raise SourceError(f"DQ_MEMORY_LIMIT must look like 1200MB or 2GB, not '{v[:20]}'",
+                          f"DQ_MEMORY_LIMIT 應寫成 1200MB 或 2GB 這類格式，而不是「{v[:20]}」。")
     return v
 
 
