@@ -25,6 +25,10 @@ from .sources.catalog import COLUMNS, stage_catalog
 OD_ROOT = SNAPSHOTS / "opendata"
 NATIONAL_2026 = REFERENCE / "datagovtw_2026_national_distribution.csv"
 NATIONAL_2026_LABEL = ("全國（data.gov.tw 2026 匯出，52,960 個資料集）", "National (data.gov.tw 2026 export, 52,960 datasets)")
+NATIONAL_2026_SOURCE = ("全國基準：政府資料開放平臺 2026 年目錄匯出之彙總（52,960 個資料集，依品質標章、更新頻率計數；"
+                        "ncchen99/Taipei-Open-Data 之 gov_export_stats.md，2026-05-02）",
+                        "National benchmark: summary of data.gov.tw's 2026 catalogue export (52,960 datasets, counts per badge and "
+                        "update frequency; ncchen99/Taipei-Open-Data, gov_export_stats.md, 2026-05-02)")
 # a catalogue series: snapshots of one kind of catalogue, the only ones compared with each other
 SERIES = {"portal-list-2018": "city-portals", "city-portal-2018": "city-portals",
           "data.gov.tw-metadata-json": "datagovtw-metadata", "data.gov.tw-list": "datagovtw-list",
@@ -96,8 +100,8 @@ METRICS = [
     Metric("no_badge", "無標章", "No badge", "品質檢測空白或無標章的資料集數。", "Datasets with no badge.", higher_is_better=False),
     Metric("badge_share", "金／白金比例", "Share gold or platinum", "白金＋金標章資料集占全部資料集的比例。",
            "Platinum + gold datasets over all datasets.", green=0.8, amber=0.5, share=True),
-    Metric("overdue", "逾期未更新", "Overdue", "距最近更新超過宣告頻率 1.5 倍的資料集數（不定期、不更新不判定）。",
-           "Datasets older than 1.5 × their declared update period (irregular / never-updated not judged).", higher_is_better=False),
+    Metric("overdue", "逾期未更新", "Overdue", "距最近更新超過宣告頻率 1.5 倍的資料集數（不定期、不更新不判定；即時、每小時不判定：目錄時間是詮釋資料的，不是資料的）。",
+           "Datasets older than 1.5 × their declared update period (irregular / never-updated not judged; real-time and hourly not judged: the catalogue's timestamp is the metadata's, not the data's).", higher_is_better=False),
     Metric("overdue_share", "逾期比例", "Overdue share", "逾期資料集占可判定資料集的比例。", "Overdue over judged datasets.",
            higher_is_better=False, green=0.05, amber=0.15, share=True),
     Metric("metadata_complete_share", "詮釋資料完整比例", "Metadata complete",
@@ -135,6 +139,7 @@ class CatalogSpec:
     path: Path
     agency: str | None = None     # for rows whose catalogue names no agency (the 2018 portal lists)
     portal: str | None = None
+    note: str | None = None       # where the catalogue comes from, as a reader of a report should see it
 
 
 def _canonical_select(st, mapping: dict[str, str], spec: CatalogSpec, fmt: str, index: int) -> str:
@@ -357,7 +362,7 @@ def build(specs: list[CatalogSpec], snapshot_date: str, outdir: Path, workdir: P
             rejects.append(f"SELECT {i} AS source_index, {rf} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         sources.append({"file": str(p), "name": p.name, "sha256": _sha256(p), "format": fmt, "encoding": st.encoding,
                         "columns_mapped": mapping, "columns_extra": [h for h in st.columns if h not in mapping],
-                        "agency_default": spec.agency, "rows_read": st.rows_read})
+                        "agency_default": spec.agency, "rows_read": st.rows_read, "note": spec.note})
     con.execute("CREATE TEMP TABLE res AS " + " UNION ALL BY NAME ".join(selects))
     con.execute("CREATE TEMP TABLE rej AS " + (" UNION ALL ".join(rejects) if rejects else
                 "SELECT NULL::INT AS source_index, NULL::VARCHAR AS source_file, NULL::BIGINT AS source_row, NULL::VARCHAR AS raw, NULL::VARCHAR AS reason WHERE false"))
@@ -502,27 +507,109 @@ def units(agency: str) -> list[str]:
     return sorted(set(reg.loc[(reg["parent"] == agency) & (reg["canonical"] != agency), "canonical"]))
 
 
+def _with_lists(con, snap: Path, name: str, where: str = "") -> None:
+    """Temp table `name`: the snapshot's datasets (optionally filtered) with the meeting's own lists applied."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ds0 AS SELECT * FROM read_parquet({duck.q(Path(snap) / 'datasets.parquet')}) {where}")
+    _load_lists(con, read_lists(Path(snap).parent, Path(snap).name))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS SELECT _ds0.* EXCLUDE (high_value, bilingual),
+          _ds0.high_value OR coalesce(l.high_value, false) AS high_value, _ds0.bilingual OR coalesce(l.bilingual, false) AS bilingual
+        FROM _ds0 LEFT JOIN _lists l USING (dataset_key)""")
+
+
 def agency_metrics(snap: Path, group: str = "agency") -> pd.DataFrame:
     """Recomputed from datasets.parquet so the meeting's own lists (high-value, bilingual) apply."""
     con = duck.connect(spatial=False)
     try:
-        con.execute(f"CREATE TEMP TABLE ds0 AS SELECT * FROM read_parquet({duck.q(Path(snap) / 'datasets.parquet')})")
-        _load_lists(con, read_lists(Path(snap).parent, Path(snap).name))
-        con.execute("""CREATE TEMP TABLE ds AS SELECT ds0.* EXCLUDE (high_value, bilingual),
-              ds0.high_value OR coalesce(l.high_value, false) AS high_value, ds0.bilingual OR coalesce(l.bilingual, false) AS bilingual
-            FROM ds0 LEFT JOIN _lists l USING (dataset_key)""")
+        _with_lists(con, snap, "ds")
         return con.execute(agency_metrics_sql(group)).df()
     finally:
         con.close()
 
 
-def peers(metrics: pd.DataFrame, agency: str, rank_by: str = "datasets") -> pd.DataFrame:
-    """The agency, then the first and second of its group (same level: central or local) by `rank_by`."""
+# metrics that count (they change with the catalogue's size, so a change is reported, never judged better or worse)
+VOLUME_METRICS = {"datasets", "resources", "views", "downloads", "platinum", "gold", "silver", "bronze", "no_badge", "overdue",
+                  "tiny", "high_value", "bilingual"}
+# which judged-count column says whether a metric could be judged at all
+JUDGED_BY = {"share_3star": "judged_stars", "badge_share": "judged_badge", "platinum_share": "judged_badge",
+             "overdue_share": "judged_update", "metadata_complete_share": "meta_fields_judged"}
+
+
+def compare(old: Path, new: Path, group: str = "agency") -> dict[str, pd.DataFrame]:
+    """Like with like: both snapshots' metrics per agency computed on the datasets present in both (matched by id,
+    or by title where the catalogue has none), plus how many datasets were kept, added and removed.
+    Returns {"old", "new"} (metrics on the kept datasets), "all_old", "all_new" and "counts"."""
+    if series(old) != series(new):
+        raise SourceError(f"{Path(old).name} and {Path(new).name} are different catalogues "
+                          f"({series_label(series(old))} / {series_label(series(new))}): they are never compared as one series")
+    g = "parent" if group == "parent" else "agency"
+    con = duck.connect(spatial=False)
+    try:
+        for name, snap in (("a", old), ("b", new)):
+            _with_lists(con, snap, f"{name}_all")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_k AS SELECT {g} AS grp, coalesce(dataset_id, dataset_name) AS k, * FROM {name}_all")
+        con.execute("CREATE TEMP TABLE kept AS SELECT grp, k FROM a_k INTERSECT SELECT grp, k FROM b_k")
+        out = {}
+        for name, key in (("a", "old"), ("b", "new")):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE ds AS SELECT * EXCLUDE (grp, k) FROM {name}_k SEMI JOIN kept USING (grp, k)")
+            out[key] = con.execute(agency_metrics_sql(group)).df()
+            con.execute(f"CREATE OR REPLACE TEMP TABLE ds AS SELECT * FROM {name}_all")
+            out["all_" + key] = con.execute(agency_metrics_sql(group)).df()
+        out["counts"] = con.execute("""SELECT grp AS agency,
+                (SELECT count(*) FROM a_k WHERE a_k.grp = g.grp) AS datasets_old, (SELECT count(*) FROM b_k WHERE b_k.grp = g.grp) AS datasets_new,
+                (SELECT count(*) FROM kept WHERE kept.grp = g.grp) AS kept
+              FROM (SELECT grp FROM a_k UNION SELECT grp FROM b_k) g""").df().assign(
+            added=lambda d: d["datasets_new"] - d["kept"], removed=lambda d: d["datasets_old"] - d["kept"])
+        return out
+    finally:
+        con.close()
+
+
+def verdict(metric: str, old_row: pd.Series | None, new_row: pd.Series | None) -> str:
+    """'better' / 'worse' / 'same' / 'changed' (a count) / 'not_comparable' (judged on different fields) / 'none'."""
+    if old_row is None or new_row is None:
+        return "none"
+    a, b = old_row.get(metric), new_row.get(metric)
+    if a is None or b is None or pd.isna(a) or pd.isna(b):
+        return "not_comparable" if not (pd.isna(a) and pd.isna(b)) else "none"
+    jb = JUDGED_BY.get(metric)
+    if metric == "metadata_complete_share" and old_row.get(jb) != new_row.get(jb):
+        return "not_comparable"   # nine fields against three is not a change in quality
+    if a == b:
+        return "same"
+    if metric in VOLUME_METRICS:
+        return "changed"
+    better = (b > a) if METRIC[metric].higher_is_better else (b < a)
+    return "better" if better else "worse"
+
+
+def peers(metrics: pd.DataFrame, agency: str, rank_by: str = "datasets", n: int = 2) -> pd.DataFrame:
+    """Like-for-like peers: the agency, then the `n` agencies of its group (central or local) closest to it in size,
+    best first by `rank_by`. `size_ratio` says how far apart they are (1 = same number of datasets)."""
+    import numpy as np
     row = metrics[metrics["agency"] == agency]
     if row.empty:
         return row
-    group = metrics[(metrics["level"] == row["level"].iloc[0]) & (metrics["agency"] != agency)]
-    return pd.concat([row, group.sort_values(rank_by, ascending=False).head(2)])
+    size = float(row["datasets"].iloc[0])
+    group = metrics[(metrics["level"] == row["level"].iloc[0]) & (metrics["agency"] != agency)].copy()
+    group["size_ratio"] = group["datasets"].astype(float) / size
+    group = group.assign(_d=np.abs(np.log(group["size_ratio"]))).sort_values(["_d", "agency"]).head(n).drop(columns="_d")
+    group = group.sort_values(rank_by, ascending=not METRIC[rank_by].higher_is_better if rank_by in METRIC else False)
+    return pd.concat([row.assign(size_ratio=1.0), group])
+
+
+def formats(snap: Path, agency: str, group: str = "agency") -> pd.DataFrame:
+    """Files per format and encoding for one agency (a row that `;`-joins several files counts each)."""
+    key = "parent" if group == "parent" else "agency"
+    con = duck.connect(spatial=False)
+    try:
+        return con.execute(f"""WITH r AS (SELECT dataset_key, upper(trim(fmt0)) AS fmt FROM (
+                  SELECT coalesce(dataset_id, dataset_name) AS dataset_key,
+                         unnest(string_split(coalesce(file_format, '（未填）'), ';')) AS fmt0 FROM read_parquet({duck.q(Path(snap) / 'resources.parquet')})
+                  WHERE {key} = ?) f)
+            SELECT fmt AS format, count(*) AS files, count(DISTINCT dataset_key) AS datasets FROM r GROUP BY fmt
+            ORDER BY files DESC, format""", [agency]).df()
+    finally:
+        con.close()
 
 
 def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:

@@ -345,3 +345,86 @@ def test_demo_catalogues_are_separate_series():
     keys = {d: opendata.series(snaps[d]) for d in (OD_METADATA, OD_NATIONAL, OD_EXPORT)}
     assert len(set(keys.values())) == 3
     assert [s.name for s in opendata.same_series(snaps[OD_METADATA])] == [OD_METADATA]
+
+
+# ---- the meeting report -----------------------------------------------------------------------
+
+def test_moenv_meeting_report_states_dates_sources_and_judges_real_rows():
+    from dq import meeting
+    from dq.demo import OD_METADATA
+    html = meeting.report_html(None, OD_METADATA, ["環境部"])
+    assert "<h2>環境部</h2>" in html and "行政院環境保護署 → 今 環境部（2023-08-22 起）" in html
+    assert "產製日期：" in html and f"目錄快照 {OD_METADATA}" in html and "資料來源：" in html and "60.5%" in html
+    for internal in (".csv", ".json", ".parquet", "README", "data/", "datagovtw_"):   # no internal file names
+        assert internal not in html
+    t = meeting.build_tables(None, OD_METADATA, ["環境部"])
+    judged = t["metrics"]["value"].notna().sum()
+    assert judged >= 7, judged
+    for unit in opendata.units("環境部"):   # the catalogue names no unit: said so, by name
+        assert unit in html
+    peers = opendata.peers(t["all_new"], "環境部")
+    assert all(f"{a}（×" in html for a in peers["agency"].iloc[1:])   # like-for-like peers with their size ratio
+
+
+def test_a_removed_dataset_or_newly_judged_field_is_no_regression(tmp_path):
+    """Two snapshots of the same real export rows, the second without one dataset: shares are compared on the
+    datasets in both, so removing one (even a platinum one) is a count change, not 退步."""
+    from dq import meeting
+    rows = _export_rows()
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    gone = next(r for r in rows if r["提供機關"] == "經濟部商業發展署" and r["品質檢測"] == "白金")
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps([r for r in rows if r is not gone], ensure_ascii=False), encoding="utf-8")
+    root = tmp_path / "snaps"
+    sa = ingest_catalogs([CatalogSpec(a)], "2026-05-01", root, progress=lambda m: None)
+    sb = ingest_catalogs([CatalogSpec(b)], "2026-05-05", root, progress=lambda m: None)
+    c = opendata.compare(sa, sb)
+    cnt = c["counts"].set_index("agency").loc["經濟部商業發展署"]
+    assert (cnt.datasets_old, cnt.datasets_new, cnt.kept, cnt.removed) == (2, 1, 1, 1)
+    o = c["old"].set_index("agency").loc["經濟部商業發展署"]
+    n = c["new"].set_index("agency").loc["經濟部商業發展署"]
+    for k in ("platinum_share", "badge_share", "utf8_share", "metadata_complete_share"):
+        assert opendata.verdict(k, o, n) == "same"
+    assert opendata.verdict("datasets", c["all_old"].set_index("agency").loc["經濟部商業發展署"],
+                            c["all_new"].set_index("agency").loc["經濟部商業發展署"]) == "changed"
+    # judged on 2 fields, then on 3 (the 2018 city catalogues): not comparable, never 退步
+    from dq.demo import OD_EARLIER, OD_LATER
+    t = meeting.build_tables(OD_EARLIER, OD_LATER, ["高雄市政府"], "parent")
+    v = t["metrics"].set_index("metric").loc["metadata_complete_share", "verdict"]
+    assert v == "not_comparable"
+    assert not (t["metrics"]["verdict"] == "worse").any()
+    html = meeting.report_html(OD_EARLIER, OD_LATER, ["高雄市政府"], "parent")
+    assert "不可比較（判定欄位不同）" in html and "class='down'>退步" not in html
+
+
+def test_different_catalogues_are_never_compared():
+    from dq import meeting
+    from dq.demo import OD_LATER, OD_METADATA
+    with pytest.raises(Exception, match="never compared"):
+        opendata.compare(opendata.snapshots()[0].parent / OD_METADATA, opendata.snapshots()[0].parent / OD_LATER)
+    html = meeting.report_html(OD_METADATA, OD_LATER, ["高雄市政府"], "parent")
+    assert "未比較變化" in html and "進步" not in html and "退步" not in html
+
+
+def test_moenv_report_fits_a4_in_chromium(tmp_path):
+    """The 環境部 report in Debian's Chromium: nothing wider than an A4 page, and it prints as A4 pages."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+    from dq import meeting
+    from dq.demo import OD_METADATA
+    f = tmp_path / "moenv.html"
+    f.write_text(meeting.report_html(None, OD_METADATA, ["環境部"]), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 794, "height": 1123}, locale="zh-TW")   # A4 at 96 dpi
+        page.goto(f.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 794
+        wide = page.evaluate("""[...document.querySelectorAll('table, svg, .kpis')].filter(e => e.getBoundingClientRect().right > 794 - 8).length""")
+        assert wide == 0
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+        browser.close()
+    assert pdf.startswith(b"%PDF") and 2 <= pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 8
