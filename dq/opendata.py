@@ -622,6 +622,55 @@ def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:
         con.close()
 
 
+DATAGOVTW_PAGE = "https://data.gov.tw/dataset/{id}"
+
+
+def portal_url(snap: Path, dataset_id) -> str | None:
+    """The dataset's own page on data.gov.tw, where the catalogue is data.gov.tw's and the id is its number."""
+    if dataset_id is None or pd.isna(dataset_id) or not str(dataset_id).isdigit() or not series(snap).startswith("datagovtw"):
+        return None
+    return DATAGOVTW_PAGE.format(id=int(dataset_id))
+
+
+def dataset_detail(snap: Path, dataset_key: str) -> dict | None:
+    """One dataset of a snapshot: its row, its files (resources) and its findings with suggested fixes."""
+    con = duck.connect(spatial=False)
+    try:
+        d = con.execute(f"SELECT * FROM read_parquet({duck.q(Path(snap) / 'datasets.parquet')}) WHERE dataset_key = ?", [dataset_key]).df()
+        if d.empty:
+            return None
+        row = d.iloc[0]
+        res = con.execute(f"""SELECT file_format, encoding, download_url, resource_updated, volume, source_file, source_row
+            FROM read_parquet({duck.q(Path(snap) / 'resources.parquet')})
+            WHERE (? IS NOT NULL AND dataset_id = ?) OR (? IS NULL AND agency = ? AND dataset_name IS NOT DISTINCT FROM ?)
+            ORDER BY source_file, source_row""", [row["dataset_id"], row["dataset_id"], row["dataset_id"], row["agency"], row["dataset_name"]]).df()
+        load_messages(con, "opendata")
+        flags = con.execute(f"""SELECT f.check_id, m.severity, m.message_zh, f.suggestion
+            FROM read_parquet({duck.q(Path(snap) / 'od_flags.parquet')}) f JOIN _meta m USING (check_id)
+            WHERE f.dataset_key = ? ORDER BY f.check_id""", [dataset_key]).df()
+    finally:
+        con.close()
+    return {"row": row, "resources": res, "flags": flags, "url": portal_url(snap, row["dataset_id"])}
+
+
+def dataset_history(dataset_id, dataset_name: str | None, agency: str | None) -> pd.DataFrame:
+    """The same dataset in every catalogue snapshot (by id; by agency and title where a catalogue has no id): what each
+    catalogue said, one row per snapshot, each labelled with its catalogue (not one series)."""
+    out = []
+    con = duck.connect(spatial=False)
+    try:
+        for s in snapshots():
+            hit = con.execute(f"""SELECT dataset_key, badge, license, formats, update_frequency, last_update, listed_date, views, downloads
+                FROM read_parquet({duck.q(s / 'datasets.parquet')})
+                WHERE dataset_id = ? OR (dataset_id IS NULL AND agency = ? AND dataset_name = ?) LIMIT 1""",
+                [dataset_id, agency, dataset_name]).df()
+            if len(hit):
+                out.append(hit.assign(snapshot=s.name, series=series(s)))
+    finally:
+        con.close()
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
 def fix_list(snap: Path, agency: str | None = None) -> pd.DataFrame:
     """Per flagged dataset: check, zh-TW message, suggested fix (the open-data fix list to send back)."""
     con = duck.connect(spatial=False)

@@ -428,3 +428,44 @@ def test_moenv_report_fits_a4_in_chromium(tmp_path):
         pdf = page.pdf(format="A4", print_background=True)
         browser.close()
     assert pdf.startswith(b"%PDF") and 2 <= pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 8
+
+
+# ---- the pages (AppTest): the report is about the agencies the user picked; the open-dataset page -------
+
+def _page(name: str, **params):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_report_follows_the_agency_the_user_picks_and_url_keeps_only_choices():
+    from dq.demo import OD_LATER
+    at = _page("opendata", od=OD_LATER, odgroup="parent")
+    assert set(at.query_params) <= {"od", "odgroup", "lang"}          # nothing the user did not choose
+    first = at.selectbox(key="qp_odagency").value
+    other = next(a for a in at.selectbox(key="qp_odagency").options if a != first)
+    at.selectbox(key="qp_odagency").set_value(other).run()
+    rep = [w for w in at.multiselect if w.label == "報告包含的機關"][0]
+    assert rep.value == [other]                                        # the report follows the picked agency
+    assert "odrep" not in at.query_params
+    at.button[-1].click().run()
+    html = at.session_state["od_report"][1]
+    assert f"<h2>{other}</h2>" in html and f"<h2>{first}</h2>" not in html
+
+
+def test_open_dataset_page_deep_link_shows_badge_licence_history_and_portal_link():
+    from dq.demo import OD_METADATA
+    at = _page("od_dataset", od=OD_METADATA, ds="28178")
+    assert at.header[0].value == "空氣品質監測小時值資料(一般污染物,每日更新)"
+    link = [b for b in at.get("link_button")]
+    assert link and link[0].proto.url == "https://data.gov.tw/dataset/28178"
+    frames = [f.value for f in at.dataframe]
+    assert any("政府資料開放授權條款-第1版" in f.to_string() for f in frames)          # the licence
+    hist = frames[-1]
+    assert len(hist) >= 2                     # the metadata snapshot and the national list (matched by agency and title)
+    assert any("OD_UPDATE_OVERDUE" in f.to_string() for f in frames)
