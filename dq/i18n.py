@@ -128,8 +128,8 @@ LABELS = {
     "od_level_local": ("地方", "Local"), "od_league": ("機關排行", "League table"),
     "od_definitions": ("指標定義與燈號門檻", "Metric definitions and RAG thresholds"), "od_metric": ("指標", "Metric"),
     "od_thresholds": ("門檻", "Thresholds"),
-    "od_not_judged": ("空白（None）：這份目錄沒有判定該指標所需的欄位（例如 2018 年縣市目錄沒有授權、格式、標章、更新頻率）。",
-                      "Blank (None): the catalogue lacks the fields the metric needs (the 2018 city catalogues list no licence, format, badge or frequency)."),
+    "od_not_judged": ("「—」：這份目錄沒有判定該指標所需的欄位（例如 2018 年縣市目錄沒有授權、格式、標章、更新頻率），不是 0。",
+                      "“—”: the catalogue lacks the fields the metric needs (the 2018 city catalogues list no licence, format, badge or frequency); not a zero."),
     "od_unjudged_list": ("本快照無法判定而未列出的指標：", "Metrics this snapshot cannot judge (not shown): "),
     "od_profile": ("與同組前兩名比較", "Against the best two of its group"), "od_rank_by": ("排名依據", "Rank by"),
     "od_this": ("本機關", "this agency"), "od_profile_title": ("與同組（中央或地方）依「{rank}」前兩名比較", "Against the top two of its group (central or local) by {rank}"),
@@ -186,7 +186,8 @@ LABELS = {
     "od13_badge_bronze": ("銅", "Bronze"), "od13_badge_none": ("無", "None"),
     "od13_file_format": ("格式", "Format"), "od13_encoding": ("編碼", "Encoding"), "od13_url": ("下載網址", "Download URL"),
     "od13_volume": ("資料量", "Volume"), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
-    "od13_downloads": ("下載次數", "Downloads"),
+    "od13_downloads": ("下載次數", "Downloads"), "od13_value": ("內容", "Value"),
+    "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

@@ -287,6 +287,11 @@ def _agency_section(t: dict, ag: str, mb: pd.DataFrame, ch: pd.DataFrame, group:
             p.append(f"<tr><td>{name}</td>" + "".join(
                 f"<td class='n' style='background:{RAG_BG.get(rag(k, r[k]))}'>{_fmt(k, r[k])}</td>" for k in PEER_KEYS) + "</tr>")
         p.append("</table>")
+        shares = [k for k in PEER_KEYS if k != "datasets" and peers[k].notna().any()]
+        if shares:
+            names = [f"{a}（本機關）" if a == ag else f"{a}（×{r:.1f}）" for a, r in zip(peers["agency"], peers["size_ratio"])]
+            series = {nm: [None if _missing(v) else float(v) for v in peers.iloc[i][shares]] for i, nm in enumerate(names)}
+            p.append(bar_svg("與規模相近機關比較（比例）", [METRIC[k].zh for k in shares], series, share=True))
     else:
         p.append("<p class='muted'>同組沒有其他機關可比較。</p>")
     if notes or todo:
@@ -363,14 +368,19 @@ def _agency_section(t: dict, ag: str, mb: pd.DataFrame, ch: pd.DataFrame, group:
                      "以下比例只就兩次都有的資料集計算；判定欄位不同者列為不可比較，不算退步。</p>")
             rows = ch[(ch["agency"] == ag) & ch["metric"].isin([m.key for m in METRICS if m.share])]
             p.append("<table><tr><th>指標</th><th>" + _e(t["old"]) + "</th><th>" + _e(snap.name) + "</th><th>變化</th></tr>")
+            kept = {k: t["compare"][k].set_index("agency").loc[ag] if (t["compare"][k]["agency"] == ag).any() else None for k in ("old", "new")}
             for r in rows.to_dict("records"):
                 if r["verdict"] == "none":
                     continue
-                p.append(f"<tr><td>{_e(r['metric_zh'])}</td><td class='n'>{_fmt(r['metric'], r['kept_old'])}</td><td class='n'>{_fmt(r['metric'], r['kept_new'])}</td>"
+                basis = ["", ""]
+                if r["metric"] == "metadata_complete_share" and r["verdict"] == "not_comparable":
+                    basis = [f"（判定 {int(kept[k]['meta_fields_judged'])}/9 欄）" for k in ("old", "new")]
+                p.append(f"<tr><td>{_e(r['metric_zh'])}</td><td class='n'>{_fmt(r['metric'], r['kept_old'])}{basis[0]}</td>"
+                         f"<td class='n'>{_fmt(r['metric'], r['kept_new'])}{basis[1]}</td>"
                          f"<td class='{VERDICT_CLS.get(r['verdict'], '')}'>{_e(VERDICT_ZH[r['verdict']])}</td></tr>")
             p.append("</table>")
-            pairs = [(r["metric_zh"], None if r["verdict"] == "not_comparable" else r["kept_old"],
-                      None if r["verdict"] == "not_comparable" else r["kept_new"]) for r in rows.to_dict("records") if r["verdict"] != "none"]
+            pairs = [(r["metric_zh"], r["kept_old"], r["kept_new"]) for r in rows.to_dict("records")
+                     if r["verdict"] in ("better", "worse", "same")]
             if pairs:
                 p.append(pair_svg("兩次快照（只計兩次都有的資料集）", t["old"], snap.name, pairs))
         else:

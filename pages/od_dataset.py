@@ -49,13 +49,14 @@ if d["url"]:
 else:
     st.caption(L("od13_no_portal"))
 c = st.columns(4)
-c[0].metric(L("od13_badge"), L("od13_badge_" + row["badge"]) if isinstance(row["badge"], str) else L("od13_not_judged_field"))
+c[0].metric(L("od13_badge"), L("od13_badge_" + row["badge"]) if isinstance(row["badge"], str) else "—",
+            help=None if isinstance(row["badge"], str) else L("od13_not_judged_field"))
 c[1].metric(L("od13_stars"), "—" if pd.isna(row["stars"]) else f"{int(row['stars'])} ★")
 c[2].metric(L("od13_frequency"), val(row["update_frequency"]))
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],
-                           L("od13_category"): [str(val(row["license"])), str(val(row["formats"])), str(val(row["listed_date"])),
+                           L("od13_value"): [str(val(row["license"])), str(val(row["formats"])), str(val(row["listed_date"])),
                                                 "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
                                                 "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
                                                 "、".join(row["meta_missing"]) if len(row["meta_missing"]) else "—"]}),
@@ -63,13 +64,16 @@ st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L(
 
 st.subheader(L("od13_findings"))
 if len(d["flags"]):
-    st.dataframe(d["flags"].rename(columns={"check_id": L("check"), "severity": L("severity"), "message_zh": L("explanation"),
-                                            "suggestion": L("suggestion")}), hide_index=True, width="stretch")
+    fl = d["flags"].assign(check_id=d["flags"]["check_id"].map(ui.check_label), severity=d["flags"]["severity"].map(lambda x: L("od13_sev_" + x)))
+    st.dataframe(fl.rename(columns={"check_id": L("check"), "severity": L("severity"), "message_zh": L("explanation"),
+                                    "suggestion": L("suggestion")}), hide_index=True, width="stretch")
 else:
     st.success(L("od13_no_findings"))
 
 st.subheader(L("od13_resources"))
-st.dataframe(d["resources"][["file_format", "encoding", "download_url", "resource_updated", "volume"]].rename(columns={
+res = d["resources"][["file_format", "encoding", "download_url", "resource_updated", "volume"]].copy()
+res["volume"] = [v if v is None or not str(v).isdigit() else f"{int(v):,}" for v in res["volume"]]
+st.dataframe(res.fillna("—").rename(columns={
     "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
     "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, width="stretch",
     column_config={L("od13_url"): st.column_config.LinkColumn(L("od13_url"))})
@@ -78,7 +82,11 @@ st.subheader(L("od13_history"))
 st.caption(L("od13_history_help"))
 h = history(row["dataset_id"], row["dataset_name"], row["agency"])
 if len(h):
-    h = h.assign(series=h["series"].map(lambda s: opendata.series_label(s, lang)))
+    h = h.assign(series=h["series"].map(lambda s: opendata.series_label(s, lang)),
+                 badge=h["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
+                 last_update=h["last_update"].map(lambda x: "—" if pd.isna(x) else str(x)[:10]),
+                 views=h["views"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
+                 downloads=h["downloads"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}")).fillna("—")
     st.dataframe(h[["snapshot", "series", "badge", "license", "formats", "update_frequency", "last_update", "views", "downloads"]].rename(columns={
         "snapshot": L("snapshot"), "series": L("od13_series"), "badge": L("od13_badge"), "license": L("od13_licence"),
         "formats": L("od13_formats"), "update_frequency": L("od13_frequency"), "last_update": L("od13_last_update"),

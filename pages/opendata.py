@@ -43,16 +43,17 @@ cols = ["agency", "level", "datasets", "resources", "share_3star", "open_format_
 RAG = {"green": "background-color:#d9f0d3", "amber": "background-color:#fee8c8", "red": "background-color:#f4cccc"}
 view = m[cols].reset_index(drop=True)
 for k in cols[2:]:
-    view[k] = pd.to_numeric(view[k], errors="coerce")   # missing = not judged; shown greyed
+    view[k] = pd.to_numeric(view[k], errors="coerce").astype("float64")   # missing = not judged: shown as —
 view["level"] = view["level"].map(lambda x: L("od_level_" + x) if x in ("central", "local") else x)
 unjudged = [k for k in cols[2:] if view[k].isna().all()]   # this catalogue lacks the fields: show which, not columns of blanks
 view = view.drop(columns=unjudged)
 # the national benchmark beside every agency: in the badge columns' headers
 NAT_COL = {"platinum_share": nat[("badge", "platinum")], "badge_share": nat[("badge", "platinum")] + nat[("badge", "gold")]}
 styled = view.style.apply(lambda col: [RAG.get(opendata.rag(col.name, v), "") if col.name in METRIC else "" for v in col], axis=0)
-conf = {k: st.column_config.NumberColumn(mname(k) + (f"（{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}）" if k in NAT_COL else ""),
-                                         help=METRIC[k].define_zh if zh else METRIC[k].define_en,
-                                         format="percent" if METRIC[k].share else "localized") for k in view.columns if k in METRIC}
+# shown values: percentages with one decimal, counts with thousands separators, "—" where not judged
+styled = styled.format({k: ("{:.1%}" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
+conf = {k: st.column_config.Column(mname(k) + (f"（{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}）" if k in NAT_COL else ""),
+                                   help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in view.columns if k in METRIC}
 conf["agency"] = st.column_config.TextColumn(L("agency"))
 conf["level"] = st.column_config.TextColumn(L("od_level"))
 st.caption(L("od13_league_pick"))
@@ -80,7 +81,11 @@ full = ui.od_call("agency_metrics", od, group, stamp=stamp)
 
 st.subheader(L("od13_peers"))
 prof = opendata.peers(full, ag)
-prof["who"] = [f"{a}（{L('od_this')}）" if a == ag else f"{a}（×{r:.1f}）" for a, r in zip(prof["agency"], prof["size_ratio"])]
+lp, rp = ("（", "）") if zh else (" (", ")")
+prof["who"] = [f"{a}{lp}{L('od_this')}{rp}" if a == ag else f"{a}{lp}×{r:.1f}{rp}" for a, r in zip(prof["agency"], prof["size_ratio"])]
+for k in METRIC:
+    if k in prof:
+        prof[k] = pd.to_numeric(prof[k], errors="coerce").astype("float64")
 keys = [k for k in ["share_3star", "open_format_share", "platinum_share", "badge_share", "metadata_complete_share", "utf8_share", "overdue_share"]
         if prof[k].notna().any()]
 if keys:
@@ -91,22 +96,20 @@ if keys:
                  color_discrete_sequence=["#0072B2", "#E69F00", "#009E73"])
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10), yaxis_tickformat=".0%")
     st.plotly_chart(fig, width="stretch")
-st.dataframe(prof[["who", "datasets"] + keys].rename(columns={"who": L("agency"), **{k: mname(k) for k in ["datasets"] + keys}}),
-             hide_index=True, width="stretch",
-             column_config={mname(k): st.column_config.NumberColumn(format="percent") for k in keys})
+st.dataframe(prof[["who", "datasets"] + keys].rename(columns={"who": L("agency"), **{k: mname(k) for k in ["datasets"] + keys}}).style.format(
+    {mname(k): "{:.1%}" for k in keys} | {mname("datasets"): "{:,.0f}"}, na_rep="—"), hide_index=True, width="stretch")
 
 st.subheader(L("od13_benchmark"))
 st.caption(L("od13_benchmark_help"))
 bm = ui.od_call("benchmark", od, ag, group, stamp=stamp)
 if bm["datasets"].isna().all():
     st.info(L("od13_not_in_catalogue"))
+nj = L("od13_not_judged_field")
 st.dataframe(pd.DataFrame({
     L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"],
-    L("od13_agency_n"): bm["datasets"], L("od13_agency_share"): bm["share"], L("od13_national_share"): bm["national_share"]}),
-    hide_index=True, width="stretch",
-    column_config={L("od13_agency_share"): st.column_config.NumberColumn(format="percent"),
-                   L("od13_national_share"): st.column_config.NumberColumn(format="percent"),
-                   L("od13_agency_n"): st.column_config.NumberColumn(format="localized")})
+    L("od13_agency_n"): [nj if pd.isna(v) else f"{int(v):,}" for v in bm["datasets"]],
+    L("od13_agency_share"): [nj if pd.isna(v) else f"{v:.1%}" for v in bm["share"]],
+    L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, width="stretch", height=35 * (len(bm) + 1) + 3)
 
 st.subheader(L("od_trend"))
 metric = ui.qp_select(L("od_metric"), [x.key for x in METRICS], "odmetric", format_func=mname)
@@ -139,8 +142,10 @@ st.subheader(L("od13_datasets"))
 dsl = ui.od_call("datasets", od, ag, stamp=stamp)
 lang_q = "&lang=en" if not zh else ""
 links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k in dsl["dataset_key"]])
-show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]]
-st.dataframe(show.head(500), hide_index=True, width="stretch", height=300, column_config={
+show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
+    badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
+    formats=lambda d: d["formats"].fillna("—"), update_frequency=lambda d: d["update_frequency"].fillna("—"))
+st.dataframe(show.head(500), hide_index=True, width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3), column_config={
     "link": st.column_config.LinkColumn(L("od13_open"), display_text=L("od13_open"), width="small"),
     "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
     "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
@@ -150,7 +155,11 @@ st.dataframe(show.head(500), hide_index=True, width="stretch", height=300, colum
 st.subheader(L("od_fix_list"))
 fx = ui.od_call("fix_list", od, ag, stamp=stamp)
 st.write(L("fix_rows").format(n=len(fx)))
-st.dataframe(fx.head(200), hide_index=True, width="stretch")
+st.dataframe(fx.head(200).assign(check_id=lambda d: d["check_id"].map(ui.check_label))[
+    ["dataset_id", "dataset_name", "check_id", "severity", "suggestion"]].fillna("—"), hide_index=True, width="stretch", column_config={
+    "dataset_id": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
+    "check_id": st.column_config.TextColumn(L("check")), "severity": st.column_config.TextColumn(L("severity")),
+    "suggestion": st.column_config.TextColumn(L("suggestion"))})
 d1, d2 = st.columns(2)
 d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fx), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
 d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_fixlist_{ag}_{od}.xlsx",
@@ -159,7 +168,10 @@ d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))
 ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]]
-edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}")
+edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
+                        column_config={"dataset_key": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
+                                       "high_value": st.column_config.CheckboxColumn(mname("high_value")),
+                                       "bilingual": st.column_config.CheckboxColumn(mname("bilingual"))})
 if st.button(L("od_save_lists")):
     snap = [s for s in opendata.snapshots() if s.name == od][0]
     others = opendata.read_lists(snap.parent, od)
