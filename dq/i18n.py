@@ -145,6 +145,7 @@ LABELS = {
     # rules
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),
+    "check_params": ("參數（門檻值）", "Parameters (thresholds)"),
     # ---- issue #13 + #11 items 1, 5, 9 (opendata): real catalogues, national benchmark, report, open-dataset page ----
     "od13_series": ("目錄系列", "Catalogue series"),
     "od13_vs_national": ("全國 {v}", "national {v}"),

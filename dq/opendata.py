@@ -17,12 +17,13 @@ import pandas as pd
 
 from . import __version__, duck
 from .checks import catalogue, load_messages
-from .paths import DATA, REFERENCE, SNAPSHOTS
+from .paths import REFERENCE
 from .snapshot import _ident, _lit, ingest, sha256
 from .sources.base import SourceError
 from .sources.catalog import COLUMNS, stage_catalog
 
-OD_ROOT = SNAPSHOTS / "opendata"
+from .paths import OD_DEMO_ROOT, OD_ROOT  # noqa: F401  (one place for snapshot roots)
+from .checks.opendata import OVERDUE_FACTOR, PERIOD_DAYS, period_sql as _period_sql  # declared with its check
 NATIONAL_2026 = REFERENCE / "datagovtw_2026_national_distribution.csv"
 NATIONAL_2026_LABEL = ("全國（data.gov.tw 2026 匯出，52,960 個資料集）", "National (data.gov.tw 2026 export, 52,960 datasets)")
 NATIONAL_2026_SOURCE = ("全國基準：政府資料開放平臺 2026 年目錄匯出之彙總（52,960 個資料集，依品質標章、更新頻率計數；"
@@ -38,13 +39,6 @@ SERIES_LABEL = {"city-portals": ("縣市開放資料平臺目錄", "City/county 
                 "datagovtw-list": ("data.gov.tw 全國資料集清單", "data.gov.tw national dataset list"),
                 "datagovtw-export": ("data.gov.tw 目錄匯出", "data.gov.tw catalogue export"),
                 "catalogue": ("其他目錄", "Other catalogue")}
-OD_DEMO_ROOT = DATA / "demo" / "opendata"
-OVERDUE_FACTOR = 1.5
-# 更新頻率 as catalogues write it: 每日/每1日/每10日, 每週/每周, 每月/每1月/每3月, 每季, 每半年/每6月, 每年/每1年/每5年
-PERIOD_DAYS = {"日": 1, "天": 1, "週": 7, "周": 7, "月": 30.44, "季": 91.31, "半年": 182.62, "年": 365.25}
-# not judged: irregular, never updated, and feeds faster than a day, whose catalogue timestamp is the
-# metadata's, not the data's (a real-time API is not stale because its metadata is old)
-NOT_JUDGED_FREQ = r"不定期|不更新|即時|分|時"
 # update-frequency buckets, by declared period in days (the national benchmark uses the same ones)
 FREQ_BUCKETS = [("irregular", "不定期", "Irregular"), ("never", "不更新", "Never updated"), ("realtime", "即時／每小時", "Real-time / hourly"),
                 ("daily", "每日", "Daily"), ("weekly", "每週（≤ 10 日）", "Weekly (≤ 10 days)"), ("monthly", "每月", "Monthly"),
@@ -195,14 +189,6 @@ def _stars_sql(col: str) -> str:
     return f"""list_max(list_transform({toks}, x -> CASE WHEN list_contains({inlist(RDF)}, x) THEN 4
                    WHEN list_contains({inlist(OPEN_MR)}, x) THEN 3 WHEN list_contains({inlist(PROPRIETARY_MR)}, x) THEN 2
                    WHEN x <> '' THEN 1 ELSE 0 END))"""
-
-
-def _period_sql(col: str) -> str:
-    """Declared update period in days, NULL when not judged (irregular, never, faster than daily, unreadable)."""
-    unit = "CASE " + " ".join(f"WHEN regexp_matches({col}, '{k}') THEN {v}" for k, v in
-                              sorted(PERIOD_DAYS.items(), key=lambda kv: -len(kv[0]))) + " END"
-    return f"""(CASE WHEN {col} IS NULL OR regexp_matches({col}, '{NOT_JUDGED_FREQ}') THEN NULL
-                ELSE coalesce(try_cast(nullif(regexp_extract({col}, '每\\s*(\\d+)', 1), '') AS DOUBLE), 1) * ({unit}) END)"""
 
 
 def _freq_bucket_sql(col: str) -> str:
@@ -413,7 +399,7 @@ def write_agency_csv(snap: Path, out: Path, group: str = "agency") -> Path:
 # ---- reading snapshots ----------------------------------------------------------------------
 
 def snapshots() -> list[Path]:
-    from .snapshot import list_snapshots
+    from .paths import list_snapshots
     return list_snapshots(OD_DEMO_ROOT, OD_ROOT)
 
 
