@@ -403,6 +403,23 @@ def snapshots() -> list[Path]:
     return list_snapshots(OD_DEMO_ROOT, OD_ROOT)
 
 
+MIN_LEAGUE_DATASETS = 100
+
+
+def default_snapshot() -> Path | None:
+    """The catalogue the page opens on: of those with at least MIN_LEAGUE_DATASETS datasets (a 24-row sample is
+    no league table), the one that judges the most metrics; the newest among equals."""
+    snaps = snapshots()
+    if not snaps:
+        return None
+    def score(s: Path):
+        m = manifest(s)
+        am = pd.read_parquet(s / "agency_metrics.parquet")
+        judged = sum(am[k.key].notna().any() for k in METRICS if k.key in am)
+        return (m.get("datasets", 0) >= MIN_LEAGUE_DATASETS, judged, s.name)
+    return max(snaps, key=score)
+
+
 def manifest(snap: Path) -> dict:
     return json.loads((Path(snap) / "manifest.json").read_text(encoding="utf-8"))
 

@@ -22,7 +22,7 @@ mname = (lambda k: METRIC[k].zh) if zh else (lambda k: METRIC[k].en)
 series_of = {s.name: opendata.series(s) for s in opendata.snapshots()}
 c1, c2, c3 = st.columns(3)
 with c1:
-    od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=len(snaps) - 1,
+    od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=snaps.index(opendata.default_snapshot().name),
                       format_func=lambda s: f"{s} · {opendata.series_label(series_of[s], lang)}")
 with c2:
     group = ui.qp_select(L("od_group"), ["agency", "parent"], "odgroup", format_func=lambda g: L("od_group_" + g))
