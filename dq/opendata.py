@@ -441,6 +441,24 @@ def same_series(snap: Path) -> list[Path]:
     return [s for s in snapshots() if series(s) == key]
 
 
+def trend(snap: Path, agency: str, metric: str, group: str = "agency") -> tuple[pd.DataFrame, bool]:
+    """The agency's `metric` in every snapshot of this one's series (never across catalogues): snapshot, value.
+    For metadata completeness only the snapshots judging as many fields as the newest are kept; the flag says
+    whether any were left out for that reason."""
+    rows = []
+    for s in same_series(snap):
+        m = agency_metrics(s, group)
+        r = m[m["agency"] == agency]
+        if len(r):
+            rows.append({"snapshot": s.name, "value": r[metric].iloc[0], "basis": r["meta_fields_judged"].iloc[0]})
+    tr = pd.DataFrame(rows, columns=["snapshot", "value", "basis"])
+    dropped = False
+    if metric == "metadata_complete_share" and len(tr) and tr["basis"].nunique() > 1:
+        dropped = True
+        tr = tr[tr["basis"] == tr["basis"].iloc[-1]]
+    return tr[tr["value"].notna()].drop(columns="basis").reset_index(drop=True), dropped
+
+
 def data_dates(snap: Path) -> dict:
     """The dates the catalogue's own rows carry (oldest and newest update), beside the snapshot's date."""
     con = duck.connect(spatial=False)

@@ -43,7 +43,9 @@ def val(x):
 
 
 st.header(row["dataset_name"] or row["dataset_key"])
-st.write(f"**{L('agency')}**：{row['agency']}" + (f"（{row['agency_raw']}）" if row.get("agency_raw") and row["agency_raw"] != row["agency"] else ""))
+colon, lp, rp = ("：", "（", "）") if zh else (": ", " (", ")")
+raw = row.get("agency_raw")
+st.write(f"**{L('agency')}**{colon}{row['agency']}" + (f"{lp}{raw}{rp}" if isinstance(raw, str) and raw != row["agency"] else ""))
 if d["url"]:
     st.link_button(L("od13_portal_link"), d["url"])
 else:

@@ -117,18 +117,11 @@ same = [s.name for s in opendata.same_series([x for x in opendata.snapshots() if
 if len(same) < 2:
     st.info(L("od13_trend_one").format(series=opendata.series_label(series_of[od], lang)))
 else:
-    trend = []
-    for s in same:
-        ms = ui.od_call("agency_metrics", s, group, stamp=ui.lists_stamp(s))
-        r = ms[ms["agency"] == ag]
-        if len(r):
-            trend.append({"snapshot": s, "value": r[metric].iloc[0], "basis": r["meta_fields_judged"].iloc[0]})
-    tr = pd.DataFrame(trend)
-    if metric == "metadata_complete_share" and len(tr) and tr["basis"].nunique() > 1:
+    tr, dropped = ui.od_call("trend", od, ag, metric, group, stamp=stamp)
+    if dropped:
         st.info(L("od13_trend_basis"))
-        tr = tr[tr["basis"] == tr["basis"].iloc[-1]]
-    if tr["value"].notna().sum() < 2:
-        st.info(L("od13_trend_missing").format(agency=ag, n=int(tr["value"].notna().sum())))
+    if len(tr) < 2:
+        st.info(L("od13_trend_missing").format(agency=ag, n=len(tr)))
     else:
         fig = px.line(tr, x="snapshot", y="value", markers=True, title=f"{ag} · {mname(metric)}",
                       labels={"snapshot": L("snapshot"), "value": mname(metric)})

@@ -469,3 +469,14 @@ def test_open_dataset_page_deep_link_shows_badge_licence_history_and_portal_link
     hist = frames[-1]
     assert len(hist) >= 2                     # the metadata snapshot and the national list (matched by agency and title)
     assert any("OD_UPDATE_OVERDUE" in f.to_string() for f in frames)
+
+
+def test_trend_of_two_snapshots_is_a_line_within_one_series_only():
+    import json as _json
+    from dq.demo import OD_EARLIER, OD_LATER, OD_METADATA
+    at = _page("opendata", od=OD_LATER, odgroup="parent", odagency="高雄市政府", odmetric="datasets")
+    charts = [_json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    line = [c for c in charts if c["layout"].get("title", {}).get("text", "").startswith("高雄市政府 ·")][0]
+    assert line["data"][0]["x"] == [OD_EARLIER, OD_LATER] and "lines" in line["data"][0]["mode"]
+    at2 = _page("opendata", od=OD_METADATA, odagency="環境部")
+    assert any("只有一個快照" in i.value for i in at2.info)     # the metadata catalogue is not joined to the city portals
