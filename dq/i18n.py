@@ -189,6 +189,7 @@ LABELS = {
     "od13_volume": ("資料量", "Volume"), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
     "od13_downloads": ("下載次數", "Downloads"), "od13_value": ("內容", "Value"),
     "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
+    "od13_sources": ("目錄快照 {snap}，目錄所載更新日 {lo} 至 {hi}。資料來源：{src}", "Catalogue snapshot {snap}; update dates in the catalogue {lo} to {hi}. Source: {src}"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

@@ -155,12 +155,6 @@ def build_tables(old: str | None, new: str, agencies: list[str] | None, group: s
             "chosen": chosen, "group": group}
 
 
-def _sources(snap: Path) -> list[str]:
-    man = opendata.manifest(snap)
-    notes = list(dict.fromkeys(s.get("note") or opendata.series_label(opendata.SERIES.get(s["format"], "catalogue")) for s in man["sources"]))
-    return notes
-
-
 def _kpis(row: pd.Series | None, nat: pd.DataFrame) -> str:
     natp = nat.set_index(["kind", "key"])["national_share"] if len(nat) else {}
     cells = []
@@ -214,7 +208,7 @@ def report_html(old: str | None, new: str, agencies: list[str] | None, group: st
     p.append(f"<div class='cover'><div class='unit'>政府資料開放諮詢小組</div><h1>{_e(title)} 開放資料品質報告</h1>"
              f"<p>產製日期：{today}<br>資料日期：目錄快照 {_e(new)}（{_e(opendata.series_label(ser))}）{_e(span)}"
              + (f"；比較前次快照 {_e(t['old'])}（同一目錄系列，僅比較兩次都有的資料集）" if t["old"] else "") + "<br>"
-             f"資料來源：{'；'.join(_e(s) for s in _sources(snap))}；{_e(opendata.NATIONAL_2026_SOURCE[0])}<br>"
+             f"資料來源：{'；'.join(_e(s) for s in opendata.sources_note(snap))}；{_e(opendata.NATIONAL_2026_SOURCE[0])}<br>"
              f"讀入 {man['rows_read']:,} 列、{man['datasets']:,} 個資料集，無法使用 {man['rows_rejected']:,} 列（列入剔除清單並附原因）。</p></div>")
     if t["note"]:
         p.append(f"<p class='down'>未比較變化：{_e(t['note'])}</p>")

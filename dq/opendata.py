@@ -459,6 +459,11 @@ def trend(snap: Path, agency: str, metric: str, group: str = "agency") -> tuple[
     return tr[tr["value"].notna()].drop(columns="basis").reset_index(drop=True), dropped
 
 
+def sources_note(snap: Path) -> list[str]:
+    """Where the snapshot's catalogue comes from, as a reader should see it (the spec's note, else its series)."""
+    return list(dict.fromkeys(s.get("note") or series_label(SERIES.get(s.get("format"), "catalogue")) for s in manifest(snap)["sources"]))
+
+
 def data_dates(snap: Path) -> dict:
     """The dates the catalogue's own rows carry (oldest and newest update), beside the snapshot's date."""
     con = duck.connect(spatial=False)
