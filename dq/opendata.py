@@ -215,6 +215,14 @@ def _date_sql(col: str) -> str:
                FROM (SELECT {c} AS p))"""
 
 
+def _flag_sql(catalogue: str, listed: str, have_list: bool) -> str:
+    """High-value / bilingual: the catalogue's flag, or the meeting's own list once it has one for this snapshot;
+    NULL (not judged) when neither exists, never a silent 0."""
+    if have_list:
+        return f"(coalesce({catalogue}, false) OR coalesce({listed}, false))"
+    return catalogue
+
+
 def _load_lists(con, lists: pd.DataFrame | None) -> None:
     """The meeting's high-value/bilingual list as temp table `_lists` (empty when there is none)."""
     con.execute("CREATE OR REPLACE TEMP TABLE _lists (dataset_key VARCHAR, high_value BOOLEAN, bilingual BOOLEAN)")
@@ -265,14 +273,16 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
           CASE WHEN list_contains(any_value(present), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> regexp_matches(x, 'utf-?8', 'i')))), 0) END AS utf8_resources,
           CASE WHEN list_contains(any_value(present), 'download_url') THEN count(*) FILTER (WHERE download_url IS NULL) END AS url_missing,
           max(r_volume) AS volume_num, max({_count_sql('views', '瀏覽')}) AS views, max({_count_sql('downloads', '下載')}) AS downloads,
-          bool_or(lower(trim(high_value)) IN {TRUTHY}) AS hv_flag, bool_or(lower(trim(bilingual)) IN {TRUTHY}) AS bi_flag
+          -- NULL (not judged) where the catalogue has no such flag column
+          CASE WHEN list_contains(any_value(present), 'high_value') THEN coalesce(bool_or(lower(trim(high_value)) IN {TRUTHY}), false) END AS hv_flag,
+          CASE WHEN list_contains(any_value(present), 'bilingual') THEN coalesce(bool_or(lower(trim(bilingual)) IN {TRUTHY}), false) END AS bi_flag
         FROM r GROUP BY dataset_key)
       SELECT d.* EXCLUDE (hv_flag, bi_flag), DATE '{snapshot_date}' AS snapshot_date, {freq} AS period_days,
         {_freq_bucket_sql('d.update_frequency')} AS freq_bucket,
         CASE WHEN {freq} IS NULL OR d.last_update IS NULL THEN NULL
              ELSE (DATE '{snapshot_date}' - d.last_update) > {OVERDUE_FACTOR} * {freq} END AS overdue,
-        coalesce(d.hv_flag, false) OR coalesce(l.high_value, false) AS high_value,
-        coalesce(d.bi_flag, false) OR coalesce(l.bilingual, false) AS bilingual
+        {_flag_sql('d.hv_flag', 'l.high_value', lists is not None)} AS high_value,
+        {_flag_sql('d.bi_flag', 'l.bilingual', lists is not None)} AS bilingual
       FROM d LEFT JOIN _lists l USING (dataset_key)""")
 
 
@@ -304,7 +314,8 @@ def agency_metrics_sql(group: str = "agency") -> str:
         CASE WHEN max(meta_judged) > 0 THEN count(*) FILTER (WHERE len(meta_missing) = 0) / count(*) END AS metadata_complete_share,
         sum(utf8_resources) / nullif(sum(encoding_declared), 0) AS utf8_share,
         CASE WHEN count(volume_num) > 0 THEN count(*) FILTER (WHERE volume_num <= 1) END AS tiny, max(meta_judged) AS meta_fields_judged, sum(views)::BIGINT AS views, sum(downloads)::BIGINT AS downloads,
-        count(*) FILTER (WHERE high_value) AS high_value, count(*) FILTER (WHERE bilingual) AS bilingual
+        CASE WHEN count(high_value) > 0 THEN count(*) FILTER (WHERE high_value) END AS high_value,
+        CASE WHEN count(bilingual) > 0 THEN count(*) FILTER (WHERE bilingual) END AS bilingual
       FROM ds GROUP BY {g} ORDER BY datasets DESC, agency"""
 
 
@@ -536,9 +547,11 @@ def units(agency: str) -> list[str]:
 def _with_lists(con, snap: Path, name: str, where: str = "") -> None:
     """Temp table `name`: the snapshot's datasets (optionally filtered) with the meeting's own lists applied."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _ds0 AS SELECT * FROM read_parquet({duck.q(Path(snap) / 'datasets.parquet')}) {where}")
-    _load_lists(con, read_lists(Path(snap).parent, Path(snap).name))
+    lists = read_lists(Path(snap).parent, Path(snap).name)
+    judged = lists is not None
+    _load_lists(con, lists)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS SELECT _ds0.* EXCLUDE (high_value, bilingual),
-          _ds0.high_value OR coalesce(l.high_value, false) AS high_value, _ds0.bilingual OR coalesce(l.bilingual, false) AS bilingual
+          {_flag_sql('_ds0.high_value', 'l.high_value', judged)} AS high_value, {_flag_sql('_ds0.bilingual', 'l.bilingual', judged)} AS bilingual
         FROM _ds0 LEFT JOIN _lists l USING (dataset_key)""")
 
 

@@ -164,7 +164,7 @@ d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))
-ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]]
+ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]].astype({"high_value": "boolean", "bilingual": "boolean"}).fillna(False)
 edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
                         column_config={"dataset_key": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
                                        "high_value": st.column_config.CheckboxColumn(mname("high_value")),
