@@ -108,6 +108,8 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
     # a file whose every row was rejected leaves no record and no check to run: an empty rendering
     per_check = per_check or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS suggestion WHERE false"
     # a view: one row per failure is a rendering of the masks, materialised once, when written out
+    # no check applies when no record was read (a header-only file): an empty flags view, not a syntax error
+    per_check = per_check or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS suggestion WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS {per_check}")
     _record_quality(con, run, words)
     return run
