@@ -409,3 +409,46 @@ def rules(lang: str = "zh") -> pd.DataFrame:
         "title": c.title_en if lang == "en" else c.title_zh,
         "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
         "fix": bool(c.fix)} for c in catalogue()])
+
+
+# ---- pages' small reads (issue 11) ---------------------------------------------------------
+
+def agency_league(snap: Path) -> pd.DataFrame:
+    """Per agency: records and the scores of `scores()` (overall and per dimension), best first."""
+    ds = _agg(snap, "agg_dataset")
+    g = ds.groupby("agency", as_index=False)[["records", "records_no_error"] + [f"ok_{d}" for d in OCC_DIMENSIONS]].sum()
+    g["score_overall"] = g["records_no_error"] / g["records"]
+    for d in OCC_DIMENSIONS:
+        g[f"score_{d}"] = g[f"ok_{d}"] / g["records"]
+    cols = ["agency", "records", "score_overall"] + [f"score_{d}" for d in OCC_DIMENSIONS]
+    return g.sort_values(["score_overall", "records"], ascending=[False, False])[cols].reset_index(drop=True)
+
+
+RECORD_SKIP = ("c_", "err_")   # the engine's working columns: its findings are listed as checks instead
+
+
+def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
+    """One record (every column it has a value in) and all its findings with title, severity and suggested fix."""
+    rec = _query(f"SELECT * FROM read_parquet({_pq(snap, 'occurrence')}) WHERE record_id = ?", [int(record_id)])
+    if rec.empty:
+        return None, pd.DataFrame(columns=["check_id", "suggestion"])
+    row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not (v is None or (isinstance(v, float) and v != v))}
+    fl = _query(f"SELECT check_id, suggestion FROM read_parquet({_pq(snap, 'flags')}) WHERE record_id = ? ORDER BY check_id",
+                [int(record_id)])
+    fl = _check_meta(fl, lang)
+    fl["_sev"] = fl["severity"].map({"error": 0, "warning": 1, "info": 2})
+    return row, fl.sort_values(["_sev", "check_id"]).drop(columns="_sev").reset_index(drop=True)
+
+
+def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None,
+                   limit: int = 500) -> tuple[pd.DataFrame, int]:
+    """Flagged records that have no point to draw (missing, out of range, unreadable), and how many."""
+    where, params = _filters("o", agency, dataset, check_ids)
+    where.append("o.lat IS NULL")
+    base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) "
+            f"WHERE {' AND '.join(where)}")
+    total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
+    df = _query(f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,
+          o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, f.suggestion
+        {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}""", params)
+    return df, total

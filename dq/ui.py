@@ -6,9 +6,13 @@ arguments; a page never runs SQL itself.
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
+import hashlib
 import runpy
 import threading
 from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 
@@ -35,10 +39,20 @@ def call_static(fn: str, *args, **kwargs):
     return getattr(store, fn)(*args, **kwargs)
 
 
-def _fixed(format_func, options: list):
+def _fixed(format_func, options: list) -> tuple[dict, Callable]:
     """Labels computed now, in this run's language: Streamlit may call format_func later, outside the run."""
     labels = {o: format_func(o) for o in options}
-    return lambda o: labels.get(o, str(o))
+    return labels, lambda o: labels.get(o, str(o))
+
+
+def _wkey(key: str, labels: dict) -> str:
+    """Widget key that changes whenever the shown labels change (language switch, new counts).
+
+    Streamlit sends a choice back as its label text, so a widget whose labels changed under it
+    forgets its value ("Choose an option"). A new widget is made instead, seeded from the URL,
+    which always holds the current choice."""
+    sig = hashlib.sha1(repr(list(labels.items())).encode("utf-8")).hexdigest()[:10]
+    return f"qp_{key}_{sig}"
 
 
 def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0):
@@ -48,7 +62,8 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     str_opts = [None if o is None else str(o) for o in options]
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
-    value = box(label, options, index=index, format_func=_fixed(format_func, options), key=f"qp_{key}")
+    labels, fmt = _fixed(format_func, options)
+    value = box(label, options, index=index, format_func=fmt, key=_wkey(key, labels), placeholder=L("choose"))
     if value is None:
         if key in qp:
             del qp[key]
@@ -61,7 +76,10 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     qp = st.query_params
     cur = qp.get_all(key)
     chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
-    value = st.multiselect(label, options, default=chosen, format_func=_fixed(format_func, options), key=f"qp_{key}")
+    labels, fmt = _fixed(format_func, options)
+    # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language
+    value = st.multiselect(label, options, default=chosen, format_func=fmt, key=_wkey(key, labels), select_all=False,
+                           placeholder=L("choose"))
     qp[key] = value
     return value
 
@@ -165,3 +183,104 @@ def number_columns(df) -> dict:
     """column_config giving every integer column thousands separators (265,160, not 265160)."""
     import pandas as pd
     return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns if pd.api.types.is_integer_dtype(df[c])}
+
+
+def chrome() -> None:
+    """Page-wide CSS. Streamlit has no translation of its own widgets: the upload box's English
+    ("Upload", "200MB per file") is hidden and the UI language's text drawn in its place."""
+    z = '[data-testid="stFileUploaderDropzone"]'
+    st.html(f"""<style>
+    {z} button [data-testid="stMarkdownContainer"] p {{font-size:0 !important}}
+    {z} button [data-testid="stMarkdownContainer"] p::after {{content:{json.dumps(L("upload_button"), ensure_ascii=False)};font-size:.9rem !important}}
+    [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_limit"), ensure_ascii=False)};font-size:.85rem}}
+    </style>""")
+
+
+ID_COLUMNS = {"record_id", "source_row", "taxon_id", "id"}   # identifiers: no thousands separators
+
+
+def header(col: str) -> str:
+    """A column's heading in the UI language: the label table's col_<name>, else the standard's
+    Chinese field name (zh) or the Darwin Core term itself (en)."""
+    from .i18n import LABELS
+    if f"col_{col}" in LABELS:
+        return L(f"col_{col}")
+    if lang() == "zh":
+        from .standard import FIELDS
+        from .standard import OCCURRENCE
+        for kind in [OCCURRENCE] + [k for k in FIELDS if k != OCCURRENCE]:   # the occurrence table's names first
+            for term, zh, _ in FIELDS[kind]:
+                if term == col:
+                    return zh
+    return col
+
+
+def table(df, column_config: dict | None = None, **kwargs):
+    """st.dataframe with what a reader should see: translated headings, severities in words,
+    "—" for blanks (never "None"), thousands separators on counts, none on identifiers."""
+    import pandas as pd
+    d = df.copy()
+    if "severity" in d.columns:
+        d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
+    for c in d.columns:
+        if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
+            d[c] = d[c].astype(object).where(d[c].notna(), "—")
+        elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any():
+            # a blank number would show as "None": as text, with "—" for the blanks
+            d[c] = [("—" if v != v else f"{v:g}" if abs(v) < 1e6 else f"{v:,.2f}") for v in d[c]]
+    conf = {}
+    for c in d.columns:
+        if pd.api.types.is_bool_dtype(d[c]):
+            conf[c] = st.column_config.CheckboxColumn(header(c))
+        elif c in ID_COLUMNS and pd.api.types.is_numeric_dtype(d[c]):
+            conf[c] = st.column_config.NumberColumn(header(c), format="%d")
+        elif pd.api.types.is_integer_dtype(d[c]):
+            conf[c] = st.column_config.NumberColumn(header(c), format="localized")
+    conf.update(column_config or {})
+    names = {c: header(c) for c in d.columns}
+    d = d.rename(columns=names)
+    conf = {names.get(k, k): v for k, v in conf.items()}
+    return st.dataframe(d, hide_index=True, column_config=conf, **kwargs)
+
+
+def link_params(**kw) -> dict:
+    """Query parameters for a link to another page: the language and snapshot travel with it."""
+    out = {"lang": lang()}
+    if st.session_state.get("snap_id"):
+        out["snapshot"] = st.session_state["snap_id"]
+    out.update({k: str(v) for k, v in kw.items() if v is not None})
+    return out
+
+
+def open_record(record_id) -> None:
+    """Go to the record page for one record (a click on a map point or a table row)."""
+    st.switch_page("pages/record.py", query_params=link_params(record=int(record_id)))
+
+
+def selected_record(event, df, column: str = "record_id"):
+    """The record id behind a clicked table row or map point, if any (st.dataframe / st.pydeck_chart selection)."""
+    sel = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
+    if not sel:
+        return None
+    rows = sel.get("rows") if isinstance(sel, dict) else getattr(sel, "rows", None)
+    if rows:
+        return df.iloc[rows[0]][column]
+    objs = sel.get("objects") if isinstance(sel, dict) else None
+    for layer_objs in (objs or {}).values():
+        for o in layer_objs:
+            if o.get(column) is not None:
+                return o[column]
+    return None
+
+
+def check_title(check_id: str) -> str:
+    """A check's title in the UI language (what a reader sees instead of its id)."""
+    c = _checks().get(check_id)
+    return check_id if c is None else (c.title_en if lang() == "en" else c.title_zh)
+
+
+@functools.cache
+def _checks() -> dict:
+    from .checks import by_id
+    return by_id()
