@@ -79,23 +79,49 @@ def run(sizes: list[int]) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
+PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules", "record"]
 
 
-def pages(agency: str | None = None) -> None:
-    """Seconds per page on the demo snapshot: first load, then again (cached, as a user sees it)."""
+def _page_child(name: str, agency: str | None, lang: str) -> None:
+    """One page in a fresh process: 'cold' = its first render with empty caches (as on a just-started
+    server, imports done), 'warm' = the mean of three reruns (a user's next click on the page)."""
     from streamlit.testing.v1 import AppTest
+    from .demo import DEMO_DATE
     from .paths import ROOT
-    for name in PAGES:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        if agency:
-            at.query_params["agency"] = agency
-        t0 = time.time()
-        at.run()
-        at.switch_page(f"pages/{name}.py").run()
-        first = time.time() - t0
+    from . import store
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["lang"] = lang
+    if agency:
+        at.query_params["agency"] = agency
+    if name == "record":   # the first record of the newest snapshot that has a finding
+        at.query_params["record"] = str(store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(store.by_name(DEMO_DATE), 'flags')})")["r"][0])
+    if name != "overview":
+        at.switch_page(f"pages/{name}.py")
+    t0 = time.time()
+    at.run()
+    cold = time.time() - t0
+    warm = []
+    for _ in range(3):
         t1 = time.time()
         at.run()
-        again = time.time() - t1
-        status = "ok" if not at.exception else f"EXCEPTION {at.exception[0].message[:80]}"
-        print(f"{name:14} first {first:5.2f} s | after {again:5.2f} s | {status}", flush=True)
+        warm.append(time.time() - t1)
+    err = at.exception[0].message[:80] if at.exception else None
+    print(json.dumps({"cold": cold, "warm": sum(warm) / len(warm), "error": err}))
+
+
+def pages(agency: str | None = None, lang: str = "zh") -> list[dict]:
+    """Seconds per page on the demo snapshots, each page in its own process: cold (first render,
+    empty caches) and warm (again, cached, as a user sees it on the next click)."""
+    out = []
+    for name in PAGES:
+        r = subprocess.run([sys.executable, "-c", f"from dq.bench import _page_child; _page_child({name!r}, {agency!r}, {lang!r})"],
+                           capture_output=True, text=True)
+        lines = [x for x in r.stdout.strip().splitlines() if x.startswith("{")]
+        if r.returncode or not lines:
+            print(f"{name:14} FAILED {r.stderr[-300:]}", flush=True)
+            continue
+        res = json.loads(lines[-1]) | {"page": name}
+        out.append(res)
+        status = "ok" if not res["error"] else f"EXCEPTION {res['error']}"
+        print(f"{name:14} cold {res['cold']:5.2f} s | warm {res['warm']:5.2f} s | {status}", flush=True)
+    return out

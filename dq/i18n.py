@@ -199,6 +199,12 @@ LABELS = {
     "click_row_for_record": ("點選一列即可開啟該筆紀錄的完整檢核結果。", "Select a row to open that record with all its findings."),
     "coord_unmapped_title": ("沒有點位的紀錄（{n:,} 個旗標）", "Records without a point ({n:,} flags)"),
     "coord_unmapped_help": ("坐標空白、無法解讀或超出範圍，地圖上畫不出來；最多列 500 筆。", "Coordinates blank, unreadable or out of range, so nothing can be drawn; up to 500 listed."),
+    "unmatched_note": ("另有 {n:,} 筆紀錄的學名未能與名錄比對，不列入類群（見成績單的分類問題）。",
+                       "{n:,} more records have a name that matched no checklist entry: not in any group (see the scorecard's taxonomy checks)."),
+    "no_endemism_note": ("參考名錄沒有 {groups} 的特有性資料：特有種數以「—」表示未知，不是 0。",
+                         "The reference checklist has no endemism for {groups}: endemic counts are shown as unknown (—), not 0."),
+    "compare_which": ("「較早」＝{a}，「較新」＝{b}。", "'Older' = {a}, 'newer' = {b}."),
+    "table_opendata": ("開放資料目錄", "Open-data catalogue"),
     "col_rf_field": ("欄位", "Field"), "col_rf_term": ("欄位代碼", "Term"), "col_rf_value": ("值", "Value"), "col_rf_kind": ("類別", "Kind"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():

@@ -7,3 +7,5 @@ REFERENCE = DATA / "reference"
 SNAPSHOTS = DATA / "snapshots"
 # The shared real data sits beside the project; only build scripts read it.
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# Results derived from immutable snapshots, kept between server starts (never committed).
+CACHE = DATA / "cache"

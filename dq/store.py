@@ -452,3 +452,27 @@ def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, 
           o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, f.suggestion
         {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}""", params)
     return df, total
+
+
+def _snap_stamp(snap: Path) -> str:
+    import hashlib
+    return hashlib.sha1((Path(snap) / "manifest.json").read_bytes()).hexdigest()[:12]
+
+
+def compare_cached(a: Path, b: Path) -> dict[str, pd.DataFrame]:
+    """compare(a, b), kept on disk: snapshots never change, so neither does their comparison (a rebuilt
+    snapshot has a new manifest, hence a new key). A read-only disk just means computing it each time."""
+    from .paths import CACHE
+    d = CACHE / "compare" / f"{Path(a).name}_{_snap_stamp(a)}__{Path(b).name}_{_snap_stamp(b)}"
+    if (d / "flags.parquet").exists() and (d / "records.parquet").exists():
+        return {k: pd.read_parquet(d / f"{k}.parquet") for k in ("records", "flags")}
+    res = compare(a, b)
+    try:
+        tmp = d.with_name(d.name + ".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for k, df in res.items():
+            df.to_parquet(tmp / f"{k}.parquet", index=False)
+        tmp.replace(d)
+    except OSError:
+        pass
+    return res

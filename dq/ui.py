@@ -223,6 +223,8 @@ def table(df, column_config: dict | None = None, **kwargs):
     d = df.copy()
     if "severity" in d.columns:
         d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
+    if "dimension" in d.columns and lang() == "en":   # store gives the English dimension as its id (open_data)
+        d["dimension"] = d["dimension"].map(lambda x: x.replace("_", " ").capitalize() if isinstance(x, str) else x)
     for c in d.columns:
         if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
             d[c] = d[c].astype(object).where(d[c].notna(), "—")
@@ -284,3 +286,9 @@ def check_title(check_id: str) -> str:
 def _checks() -> dict:
     from .checks import by_id
     return by_id()
+
+
+def label_or(key: str, fallback: str) -> str:
+    """The label for key, or fallback when the table has none (e.g. a table kind added by another module)."""
+    from .i18n import LABELS
+    return L(key) if key in LABELS else fallback

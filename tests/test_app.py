@@ -53,7 +53,7 @@ def test_scorecard_scores_match_and_follow_the_agency():
         at = page("scorecard", "en", agency=agency)
         m = metrics(at)
         coord = q(f"SELECT avg((NOT err_coordinates)::INT) FROM {OCC} WHERE agency = ?", agency)
-        assert m["coordinates"] == f"{coord:.1%}"
+        assert m["Coordinates"] == f"{coord:.1%}"
     assert at.dataframe[0].value["Count"].sum() == q(f"SELECT count(*) FROM {FLAGS} JOIN {OCC} USING (record_id) WHERE agency = ?", FROG_AGENCY)
 
 
@@ -90,14 +90,14 @@ def test_coverage_page_every_map_level(level):
 
 def test_coverage_checklist_numbers_follow_the_agency():
     at = page("coverage", agency=FROG_AGENCY, group="兩生類")
-    cov = at.dataframe[0].value.set_index("group_zh")
-    assert cov.loc["兩生類", "species_recorded"] == 1            # the frog survey holds one species
-    assert cov.loc["鳥類", "species_recorded"] == 0
+    cov = at.dataframe[0].value.set_index("類群")
+    assert cov.loc["兩生類", "有紀錄物種數"] == 1            # the frog survey holds one species
+    assert cov.loc["鳥類", "有紀錄物種數"] == 0
     at2 = page("coverage", agency=BBS_AGENCY, group="鳥類")
-    cov2 = at2.dataframe[0].value.set_index("group_zh")
-    assert cov2.loc["鳥類", "species_recorded"] > 250
-    un = at2.dataframe[1].value
-    assert len(un) == cov2.loc["鳥類", "species_checklist"] - cov2.loc["鳥類", "species_recorded"]
+    cov2 = at2.dataframe[0].value.set_index("類群")
+    assert cov2.loc["鳥類", "有紀錄物種數"] > 250
+    un = at2.dataframe[1].value.rename(columns={"學名": "species", "TBIA 亦無紀錄": "tbia_unrecorded"})
+    assert len(un) == cov2.loc["鳥類", "名錄物種數"] - cov2.loc["鳥類", "有紀錄物種數"]
     from dq.paths import REFERENCE
     nowhere = {r[0] for r in duckdb.sql(f"SELECT species FROM '{REFERENCE}/tbia_unrecorded.parquet'").fetchall()}
     assert 0 < un["tbia_unrecorded"].sum() < len(un)
@@ -129,7 +129,7 @@ def test_rules_page_lists_every_check():
 def test_opendata_page_numbers_match_and_level_filter():
     at = page("opendata", odgroup="parent")
     league = at.dataframe[0].value
-    top = league.iloc[0]
+    top = league.iloc[0]   # (the open-data page's own headers are helper opendata's)
     ds = f"'{OD_DEMO_ROOT / OD_LATER}/datasets.parquet'"
     assert top["datasets"] == q(f"SELECT count(*) FROM {ds} WHERE parent = ?", top["agency"])
     at2 = page("opendata", odgroup="agency", odlevel="local")
