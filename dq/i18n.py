@@ -56,7 +56,7 @@ LABELS = {
                  "More rows than an Excel sheet holds (1,048,575): the XLSX is cut; the CSV has them all."),
     # completeness
     "completeness_intro": ("依生態檢核資料共享標準的欄位（M 必填、C 條件式、O 選填），各機關／資料集的已填比例。",
-                           "Share of records with each field of the 生態檢核 standard filled (M mandatory, C conditional, O optional), per agency or dataset."),
+                           "Share of records with each field of the eco-check data-sharing standard filled (M mandatory, C conditional, O optional), per agency or dataset."),
     "level_M": ("M 必填", "M mandatory"), "level_C": ("C 條件式", "C conditional"), "level_O": ("O 選填", "O optional"),
     "heatmap_title": ("欄位已填比例（%）", "Field filled (%)"),
     "drill_missing": ("缺少欄位的紀錄", "Records missing a field"),

@@ -228,6 +228,8 @@ def table(df, column_config: dict | None = None, **kwargs):
     for c in d.columns:
         if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
             d[c] = d[c].astype(object).where(d[c].notna(), "—")
+        elif pd.api.types.is_integer_dtype(d[c]) and d[c].isna().any():   # nullable counts: "—" where unknown
+            d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ID_COLUMNS else f"{int(v):,}") for v in d[c].astype(object)]
         elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any():
             # a blank number would show as "None": as text, with "—" for the blanks
             d[c] = [("—" if v != v else f"{v:g}" if abs(v) < 1e6 else f"{v:,.2f}") for v in d[c]]
