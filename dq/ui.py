@@ -9,7 +9,6 @@ import contextlib
 import functools
 import json
 import hashlib
-import runpy
 import threading
 from pathlib import Path
 from typing import Callable
@@ -55,6 +54,21 @@ def _wkey(key: str, labels: dict) -> str:
     return f"qp_{key}_{sig}"
 
 
+_UNSET = object()
+
+
+def _url_wins(key: str, wkey: str, now) -> None:
+    """When the URL changed under a widget (a link or st.switch_page opened this view), the widget
+    is dropped so it is made again from the URL; a value the user just picked is left alone."""
+    last = st.session_state.get(f"_qp_last_{key}", _UNSET)
+    if last is not _UNSET and last != now and wkey in st.session_state:
+        del st.session_state[wkey]
+
+
+def _remember(key: str, now) -> None:
+    st.session_state[f"_qp_last_{key}"] = now
+
+
 def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0):
     """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view."""
     qp = st.query_params
@@ -63,12 +77,15 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
     labels, fmt = _fixed(format_func, options)
-    value = box(label, options, index=index, format_func=fmt, key=_wkey(key, labels), placeholder=L("choose"))
+    wkey = _wkey(key, labels)
+    _url_wins(key, wkey, cur)
+    value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
     if value is None:
         if key in qp:
             del qp[key]
     else:
         qp[key] = str(value)
+    _remember(key, qp.get(key))
     return value
 
 
@@ -77,18 +94,23 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     cur = qp.get_all(key)
     chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
     labels, fmt = _fixed(format_func, options)
+    wkey = _wkey(key, labels)
+    _url_wins(key, wkey, list(cur))
     # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language
-    value = st.multiselect(label, options, default=chosen, format_func=fmt, key=_wkey(key, labels), select_all=False,
+    value = st.multiselect(label, options, default=chosen, format_func=fmt, key=wkey, select_all=False,
                            placeholder=L("choose"))
     qp[key] = value
+    _remember(key, list(qp.get_all(key)))
     return value
 
 
 def qp_toggle(label: str, key: str, default: bool = False) -> bool:
     qp = st.query_params
     cur = qp.get(key)
+    _url_wins(key, f"qp_{key}", cur)
     value = st.toggle(label, value=(cur == "1") if cur is not None else default, key=f"qp_{key}")
     qp[key] = "1" if value else "0"
+    _remember(key, qp.get(key))
     return value
 
 
@@ -169,14 +191,14 @@ def app_run():
 def ensure_app() -> None:
     """Deep links on a freshly started server: while app.py has not yet called st.navigation,
     Streamlit runs pages/<name>.py on its own (its old pages-folder mode), without the sidebar,
-    the language switch or the sections. Then run app.py here, in this same run (so a click or an
-    upload that started it is not lost), and stop: app.py's navigation runs this page properly."""
+    the language switch or the sections. Then leave that mode and rerun: app.py's navigation runs
+    this page. (Running app.py inside this run instead drew the page, but its widgets got ids of the
+    wrong page, so the user's first click after a server start was dropped.)"""
     if getattr(_RUN, "in_app", False):
         return
     from streamlit.runtime.pages_manager import PagesManager
     PagesManager.uses_pages_directory = False
-    runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
-    st.stop()
+    st.rerun()
 
 
 def number_columns(df) -> dict:
