@@ -190,6 +190,7 @@ LABELS = {
     "record_to_scorecard": ("開啟此機關的成績單", "Open this agency's scorecard"),
     "record_findings": ("檢核結果", "Findings"), "record_no_findings": ("這筆紀錄沒有任何旗標。", "No check flags this record."),
     "record_fields": ("欄位", "Fields"), "record_derived": ("推導", "derived"), "record_verbatim": ("原始", "verbatim"),
+    "record_provenance": ("來源", "provenance"), "record_errors": ("錯誤", "Errors"), "record_warnings": ("警告", "Warnings"),
     "record_map": ("位置", "Location"), "record_no_point": ("這筆紀錄沒有可畫的點位。", "This record has no point to map."),
     "record_point": ("採用點位 {lat}, {lon}（{src}）· {county} {town}", "Point used {lat}, {lon} ({src}) · {county} {town}"),
     "coord_counts": ("所選規則共 {flags:,} 個旗標：{mapped:,} 個畫在地圖上（{places:,} 個地點，同一地點同一規則合為一點），{unmapped:,} 個沒有可畫的點位（列在最下方）。",

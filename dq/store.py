@@ -476,3 +476,26 @@ def compare_cached(a: Path, b: Path) -> dict[str, pd.DataFrame]:
     except OSError:
         pass
     return res
+
+
+# what the record page shows: where the record came from, what the source said, what was derived from it
+RECORD_PROVENANCE = ["record_id", "agency", "dataset_id", "dataset_name", "source_file", "source_row", "snapshot_date"]
+RECORD_DERIVED = ["lat", "lon", "coord_source", "county", "town", "h3_r7", "grid_id", "unc_m", "event_date_parsed", "accepted_name",
+                  "taxon_id", "match_type", "group_zh", "group_en", "is_endemic", "redlist"]
+
+
+def record_fields(rec: dict) -> pd.DataFrame:
+    """One record's values as (term, value, kind) rows: provenance, the source's own fields (Darwin Core
+    terms and the unmapped columns kept in `extra`), then the derived columns. Engine internals are left out."""
+    rows = [(k, rec[k], "provenance") for k in RECORD_PROVENANCE if k in rec]
+    for k, v in rec.items():
+        if k == "extra" and isinstance(v, str):
+            try:
+                rows += [(ek, ev, "verbatim") for ek, ev in json.loads(v).items() if ev not in (None, "")]
+            except ValueError:
+                rows.append((k, v, "verbatim"))
+        elif (k[:1].islower() and "_" not in k and k not in RECORD_PROVENANCE and k not in RECORD_DERIVED
+              and k not in ("lat", "lon", "marine", "errors", "warnings", "suggestions")):
+            rows.append((k, v, "verbatim"))   # Darwin Core terms are camelCase; the engine's columns have underscores
+    rows += [(k, rec[k], "derived") for k in RECORD_DERIVED if k in rec]
+    return pd.DataFrame([(k, str(v), kind) for k, v, kind in rows if str(v) != ""], columns=["term", "value", "kind"])

@@ -19,10 +19,11 @@ col = "usable_1km" if usable else "records"
 level = ui.qp_select(L("map_level"), ["grid", "county", "town", "h3"], "level", format_func=lambda x: L("level_map_" + x))
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
+if level == "grid":
+    measure = ui.qp_select(L("measure"), [col, "tbia_records", "gap"], "gmeasure", format_func=lambda x: L("g_" + x))
 m, lg = st.columns([4, 1])
 if level == "grid":
     g = ui.call("grid_coverage", snap_id, agency)
-    measure = ui.qp_select(L("measure"), [col, "tbia_records", "gap"], "gmeasure", format_func=lambda x: L("g_" + x))
     shown = "tbia_records" if measure == "gap" else measure
     if measure == "gap":
         # cells TBIA knows many records in while this selection holds none: where the holder could add data

@@ -49,11 +49,12 @@ st.subheader(L("agency_list"))
 st.caption(L("agency_list_help"))
 league = ui.call("agency_league", snap_id)
 dims = [c for c in league.columns if c.startswith("score_") and c != "score_overall"]
-head = st.columns([3, 1, 1] + [1] * len(dims))
+widths = [2.5, 1, 1] + [1] * len(dims)
+head = st.columns(widths)
 for c, key in zip(head, ["col_agency", "col_records", "col_score_overall"] + [f"col_{x}" for x in dims]):
-    c.markdown(f"**{L(key)}**")
+    c.html(f"<div style='font-weight:600;font-size:.8rem;overflow-wrap:normal;word-break:keep-all'>{L(key)}</div>")
 for row in league.itertuples(index=False):   # one line per agency (a handful), not per record
-    r = st.columns([3, 1, 1] + [1] * len(dims))
+    r = st.columns(widths)
     r[0].page_link("pages/scorecard.py", label=row.agency, query_params=ui.link_params(agency=row.agency))
     r[1].write(f"{row.records:,}")
     r[2].write(ui.pct(row.score_overall))

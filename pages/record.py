@@ -33,8 +33,8 @@ st.page_link("pages/scorecard.py", label=L("record_to_scorecard"), query_params=
 
 c = st.columns(3)
 c[0].metric(L("record_findings"), f"{len(findings):,}")
-c[1].metric(L("sev_error"), f"{int((findings['severity'] == 'error').sum()):,}")
-c[2].metric(L("sev_warning"), f"{int((findings['severity'] == 'warning').sum()):,}")
+c[1].metric(L("record_errors"), f"{int((findings['severity'] == 'error').sum()):,}")
+c[2].metric(L("record_warnings"), f"{int((findings['severity'] == 'warning').sum()):,}")
 st.subheader(L("record_findings"))
 if findings.empty:
     st.success(L("record_no_findings"))
@@ -44,11 +44,11 @@ else:
 left, right = st.columns([3, 2])
 with left:
     st.subheader(L("record_fields"))
-    derived = {"lat", "lon", "coord_source", "county", "town", "h3_r7", "grid_id", "accepted_name", "match_type",
-               "event_date_parsed", "taxon_id", "group_zh", "group_en", "is_endemic", "redlist"}
-    rows = [{"field": ui.header(k), "term": k, "value": str(v), "kind": L("record_derived") if k in derived else L("record_verbatim")}
-            for k, v in rec.items() if str(v) != ""]
-    ui.table(pd.DataFrame(rows).rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
+    fields = ui.call_static("record_fields", rec)
+    fields["field"] = fields["term"].map(ui.header)
+    fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
+    cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["term", "value", "kind"]
+    ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560)
 with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:
