@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import runpy
 import hashlib
 import threading
 from pathlib import Path
@@ -191,14 +192,22 @@ def app_run():
 def ensure_app() -> None:
     """Deep links on a freshly started server: while app.py has not yet called st.navigation,
     Streamlit runs pages/<name>.py on its own (its old pages-folder mode), without the sidebar,
-    the language switch or the sections. Then leave that mode and rerun: app.py's navigation runs
-    this page. (Running app.py inside this run instead drew the page, but its widgets got ids of the
-    wrong page, so the user's first click after a server start was dropped.)"""
+    the language switch or the sections.
+
+    A session's first such run leaves that mode and reruns, so app.py's navigation draws the page
+    and every later run gives the widgets the same ids (drawing it from inside this run instead
+    gave them ids of the wrong page: the user's first click after a server start was dropped).
+    Where the mode persists (AppTest's switch_page runs every page this way) app.py is run inside
+    this run, so a click that started it is not lost."""
     if getattr(_RUN, "in_app", False):
         return
     from streamlit.runtime.pages_manager import PagesManager
     PagesManager.uses_pages_directory = False
-    st.rerun()
+    if not st.session_state.get("_dq_seen"):
+        st.session_state["_dq_seen"] = True
+        st.rerun()
+    runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
+    st.stop()
 
 
 def number_columns(df) -> dict:

@@ -27,7 +27,11 @@ def page(name: str, lang: str = "zh", **params) -> AppTest:
         at.query_params[k] = v
     at.run()
     if name != "overview":
+        # AppTest runs a switched-to page in the pages-folder mode: the first such run of a session
+        # reruns through app.py (dq.ui.ensure_app), the next ones draw it from inside the page's
+        # run; one more run settles the widget ids as every later interaction sees them
         at.switch_page(f"pages/{name}.py").run()
+        at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
