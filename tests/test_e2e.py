@@ -153,10 +153,11 @@ def test_language_switch_holds_over_ten_toggles_and_relabels_everything(server):
             en = i % 2 == 0
             page.get_by_text("English" if en else "中文", exact=True).click()
             _settle(page, "Coordinate errors" if en else "坐標檢核")
+            want = "Checks" if en else "檢核規則"   # the page's own widgets are relabelled too (they arrive after the title)
+            page.wait_for_function("w => { const l = document.querySelector('[data-testid=\"stMultiSelect\"] label');"
+                                   " return l && l.innerText === w; }", arg=want, timeout=60_000)
             boxes = page.eval_on_selector_all('[data-testid="stSidebar"] input[role=combobox]', "els => els.map(e => e.value)")
             assert FROG in boxes, (i, boxes)   # the agency picker keeps its value: never an empty "Choose an option"
-            label = page.inner_text('[data-testid="stMultiSelect"] label')
-            assert label == ("Checks" if en else "檢核規則"), (i, label)
         assert page.inner_text("h1") == "坐標檢核"
         page.click('[data-testid="stMultiSelect"] input[role=combobox]')   # open the checks' dropdown
         page.wait_for_selector('[role=listbox]', timeout=10_000)
@@ -165,7 +166,7 @@ def test_language_switch_holds_over_ten_toggles_and_relabels_everything(server):
         assert "Select all" not in body and "Choose an option" not in body
         page.goto(f"{server}/validate?lang=zh")
         _settle(page)
-        box = page.query_selector('[data-testid="stFileUploaderDropzone"]')
+        box = page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
         shown = box.evaluate("""e => [...e.querySelectorAll('*')].map(n => (getComputedStyle(n, '::after').content || '') + ' ' +
             (getComputedStyle(n).fontSize !== '0px' ? [...n.childNodes].filter(c => c.nodeType === 3).map(c => c.data).join('') : ''))
             .join(' ')""")
@@ -210,13 +211,21 @@ def test_click_a_map_point_or_a_fix_list_row_opens_the_record(server):
         page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
         el = page.query_selector('[data-testid="stDeckGlJsonChart"]')
         el.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
-        box, s = el.bounding_box(), 2 ** v.zoom
         lon, lat = float(pts["lon"].iloc[0]), float(pts["lat"].iloc[0])
-        x = box["x"] + box["width"] / 2 + ((lon - v.longitude) / 360 * 512) * s
-        y = box["y"] + box["height"] / 2 + (maps._merc_y(lat) - maps._merc_y(v.latitude)) * s
+        for _ in range(10):   # the map draws after the run ends: hover until deck.gl shows the point's tooltip
+            page.wait_for_timeout(1000)
+            box, s = el.bounding_box(), 2 ** v.zoom
+            x = box["x"] + box["width"] / 2 + ((lon - v.longitude) / 360 * 512) * s
+            y = box["y"] + box["height"] / 2 + (maps._merc_y(lat) - maps._merc_y(v.latitude)) * s
+            page.mouse.move(x - 3, y - 3)
+            page.mouse.move(x, y)
+            page.wait_for_timeout(300)
+            if page.evaluate("() => [...document.querySelectorAll('.deck-tooltip')].some(t => getComputedStyle(t).display !== 'none'"
+                             " && t.innerText.trim())"):
+                break
         page.mouse.click(x, y)
         _settle(page, "單筆紀錄")
+        page.wait_for_function("() => location.search.includes('record=')", timeout=30_000)
         rid = int(page.url.split("record=")[1].split("&")[0])
         assert duckdb.execute(f"SELECT count(*) FROM {flags} WHERE record_id = ? AND check_id = 'COORD_IN_SEA'", [rid]).fetchone()[0] == 1
         assert "lang=zh" in page.url and "坐標" in page.inner_text("body")
@@ -229,6 +238,7 @@ def test_click_a_map_point_or_a_fix_list_row_opens_the_record(server):
         g = grid.bounding_box()
         page.mouse.click(g["x"] + 15, g["y"] + 35 + 17)   # the row marker of the first row (header and rows are 35 px)
         _settle(page, "單筆紀錄")
+        page.wait_for_function("() => location.search.includes('record=')", timeout=30_000)
         first = store.fix_list(snap, FROG, ["COORD_TOWN_CENTROID"]).iloc[0]["record_id"]
         assert f"record={first}" in page.url
         browser.close()
