@@ -145,6 +145,19 @@ LABELS = {
     # rules
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),
+    "check_params": ("參數（門檻值）", "Parameters (thresholds)"),
+    # issue 10 (realfiles): the column mapping on the validate page, absence records
+    "col_mapping": ("欄位對應（依欄名與欄位值判斷）", "Column mapping (by header and by values)"),
+    "col_header": ("原始欄名", "Source column"), "col_term": ("對應 Darwin Core 欄位", "Darwin Core term"),
+    "col_how": ("方式", "How"), "col_note": ("說明", "Note"),
+    "col_override": ("修改欄位對應（每行一個：原欄名=Darwin Core 欄位，例如 CommonName=verbatimLocality）",
+                     "Change the mapping (one per line: source column=Darwin Core term, e.g. CommonName=verbatimLocality)"),
+    "col_override_bad": ("這行不是「原欄名=欄位」：{line}", "This line is not 'column=term': {line}"),
+    "how_exact": ("標準欄名", "Darwin Core name"), "how_alias": ("常見欄名", "known header"),
+    "how_unit": ("欄名含單位", "header with a unit"), "how_values": ("依欄位值改對應", "moved by its values"),
+    "how_override": ("使用者指定", "set by the user"), "how_refused": ("拒絕對應", "refused"),
+    "how_extra": ("保留為額外欄位", "kept as an extra column"),
+    "rows_absence": ("未發現紀錄（數量 0）", "Absence records (count 0)"),
     # issue 11 (dash): language switch, maps, coordinate page, record page, agency list
     "choose": ("請選擇", "Choose"), "upload_button": ("選擇檔案上傳", "Upload a file"), "record_page": ("單筆紀錄", "Record"),
     "upload_limit": ("每個檔案上限 100 MB · CSV、TSV、TXT、XLSX、ZIP", "Up to 100 MB per file · CSV, TSV, TXT, XLSX, ZIP"),
@@ -205,7 +218,7 @@ LABELS = {
     "no_endemism_note": ("參考名錄沒有 {groups} 的特有性資料：特有種數以「—」表示未知，不是 0。",
                          "The reference checklist has no endemism for {groups}: endemic counts are shown as unknown (—), not 0."),
     "compare_which": ("「較早」＝{a}，「較新」＝{b}。", "'Older' = {a}, 'newer' = {b}."),
-    "table_opendata": ("開放資料目錄", "Open-data catalogue"),
+    "table_opendata": ("開放資料目錄", "Open-data catalogue"), "col_params": ("參數（門檻值）", "Parameters (thresholds)"),
     "col_rf_field": ("欄位", "Field"), "col_rf_term": ("欄位代碼", "Term"), "col_rf_value": ("值", "Value"), "col_rf_kind": ("類別", "Kind"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():

@@ -14,9 +14,7 @@ import pandas as pd
 
 from . import duck, standard
 from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
-from .demo import DEMO_ROOT
-from .paths import REFERENCE, SNAPSHOTS
-from .snapshot import list_snapshots
+from .paths import DEMO_ROOT, REFERENCE, SNAPSHOTS, list_snapshots
 
 OCC_DIMENSIONS = [d for d in DIMENSIONS if d != "open_data"]
 EXCEL_MAX_ROWS = 1_048_575   # one row is the header
@@ -408,6 +406,7 @@ def rules(lang: str = "zh") -> pd.DataFrame:
         "id": c.id, "dimension": c.dimension if lang == "en" else DIMENSION_ZH[c.dimension], "severity": c.severity,
         "title": c.title_en if lang == "en" else c.title_zh,
         "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
+        "params": "；".join(f"{p}（{p.en if lang == 'en' else p.zh}）" for p in c.params) or "—",
         "fix": bool(c.fix)} for c in catalogue()])
 
 

@@ -10,4 +10,4 @@ st.caption(L("rules_intro"))
 df = store.rules(ui.lang())
 sep = "、" if ui.lang() == "zh" else ", "
 df["tables"] = df["tables"].map(lambda ts: sep.join(ui.label_or(f"table_{x}", x) for x in ts.split(", ") if x))
-ui.table(df[["title", "dimension", "severity", "explanation", "tables", "fix", "id"]], width="stretch", height=700)
+ui.table(df[["title", "dimension", "severity", "explanation", "params", "tables", "fix", "id"]], width="stretch", height=700)

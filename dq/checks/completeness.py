@@ -3,7 +3,7 @@ dq.standard.FIELDS. A field shared by several tables (datasetID) is one check ap
 from __future__ import annotations
 
 from .. import standard
-from . import Check, blank
+from . import Check, Family, blank
 
 
 def _blank(col: str) -> str:
@@ -35,3 +35,6 @@ def _build() -> list[Check]:
 
 
 CHECKS = _build()
+
+# No derivation: the M-field predicates read the canonical columns themselves.
+FAMILY = Family("completeness", tuple(CHECKS))
