@@ -14,13 +14,13 @@ VIRIDIS = "Viridis"
 def flat_y_title(fig: go.Figure, text: str) -> go.Figure:
     """Put the y-axis title above the axis, horizontal, instead of turned along it."""
     fig.update_yaxes(title_text=None)
-    fig.add_annotation(text=f"<b>{text}</b>", xref="paper", yref="paper", x=0, y=1, xanchor="right", yanchor="bottom",
-                       showarrow=False, font=dict(size=12), yshift=4)
+    fig.add_annotation(text=f"<b>{text}</b>", xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+                       showarrow=False, font=dict(size=12), yshift=6)
     return fig
 
 
 def _log_ticks(top: float) -> tuple[list[float], list[str]]:
-    vals, v = [0], 1
+    vals, v = [], 1
     while v <= top:
         vals.append(v)
         v *= 10
