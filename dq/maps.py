@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import numbers
 
 import pandas as pd
 import pydeck as pdk
@@ -117,7 +118,9 @@ def _shown(v) -> str:
     """A tooltip value as text: "—" for a blank, thousands separators for a count."""
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return "—"
-    if isinstance(v, (int,)) or (isinstance(v, float) and v.is_integer() and abs(v) >= 1000):
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return f"{int(v):,}"
+    if isinstance(v, numbers.Real) and float(v).is_integer():   # a count made float by a join with blanks
         return f"{int(v):,}"
     return str(v)
 

@@ -316,3 +316,17 @@ def test_tables_show_no_raw_internals():
                 for c in df.columns:
                     if c in ("嚴重度", "Severity"):
                         assert set(df[c]) <= ({"錯誤", "警告", "提示"} if lang == "zh" else {"error", "warning", "info"})
+
+
+def test_map_tooltips_show_separators_and_dashes_not_none():
+    snap = store.by_name(DEMO_DATE)
+    cq = store.county_quality(snap, FROG_AGENCY)
+    layer = maps.choropleth_layer(store.outlines("county"), cq, ["county"], "ok_content", ["county", "records"])
+    props = [f["properties"] for f in layer.data["features"]]
+    big = [p for p in props if p["records"] != "—" and int(p["records"].replace(",", "")) >= 1000]
+    assert big and all("," in p["records"] for p in big)
+    assert any(p["records"] == "—" for p in props)        # a county without the agency's records: a dash, not None
+    assert not [p for p in props if p["records"] in ("None", "nan", None)]
+    pts, _ = store.flagged_points(snap, ["COORD_TOWN_CENTROID"], FROG_AGENCY)
+    shown = maps.tooltip_text(pts, ["n", "suggestion"])
+    assert not set(shown["suggestion_t"]) & {"None", "nan", ""} and (shown["n_t"] == pts["n"].map(lambda n: f"{n:,}")).all()
