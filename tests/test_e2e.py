@@ -231,14 +231,21 @@ def test_click_a_map_point_or_a_fix_list_row_opens_the_record(server):
         assert "lang=zh" in page.url and "坐標" in page.inner_text("body")
         # the scorecard's fix list: select the first row
         page.goto(f"{server}/scorecard?lang=zh&agency={FROG}&fixchecks=COORD_TOWN_CENTROID")
-        _settle(page)
-        grid = page.query_selector_all('[data-testid="stDataFrame"]')[-1]
-        grid.scroll_into_view_if_needed()
-        page.wait_for_timeout(800)
-        g = grid.bounding_box()
-        page.mouse.click(g["x"] + 15, g["y"] + 35 + 17)   # the row marker of the first row (header and rows are 35 px)
+        _settle(page, "機關成績單")
+        # the fix list: the table right after its "select a row" caption
+        grid = page.get_by_text("點選一列即可開啟該筆紀錄").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+        grid.locator("canvas").first.wait_for(timeout=60_000)
+        for _ in range(3):
+            grid.scroll_into_view_if_needed()
+            page.wait_for_timeout(1000)
+            g = grid.bounding_box()
+            page.mouse.click(g["x"] + 15, g["y"] + 35 + 17)   # the row marker of the first row (header and rows are 35 px)
+            try:
+                page.wait_for_function("() => location.search.includes('record=')", timeout=20_000)
+                break
+            except Exception:   # the grid was still drawing: click again
+                continue
         _settle(page, "單筆紀錄")
-        page.wait_for_function("() => location.search.includes('record=')", timeout=30_000)
         first = store.fix_list(snap, FROG, ["COORD_TOWN_CENTROID"]).iloc[0]["record_id"]
         assert f"record={first}" in page.url
         browser.close()
