@@ -330,3 +330,33 @@ def test_map_tooltips_show_separators_and_dashes_not_none():
     pts, _ = store.flagged_points(snap, ["COORD_TOWN_CENTROID"], FROG_AGENCY)
     shown = maps.tooltip_text(pts, ["n", "suggestion"])
     assert not set(shown["suggestion_t"]) & {"None", "nan", ""} and (shown["n_t"] == pts["n"].map(lambda n: f"{n:,}")).all()
+
+
+def test_plant_endemism_comes_from_the_name_list(tmp_path):
+    """The vascular-plant checklist takes endemism from twnamelist's endemic column (Abies kawakamii,
+    Taiwania cryptomerioides: endemic; Zelkova serrata: not), so coverage can count endemic plants."""
+    from dq import taxonomy
+    from dq.paths import SHARED_DATA
+    taxonomy.build_reference(SHARED_DATA, tmp_path)
+    ck = f"'{tmp_path}/checklist.parquet'"
+    flag = dict(duckdb.execute(f"SELECT name, is_endemic FROM {ck} WHERE name IN "
+                               "('Abies kawakamii', 'Taiwania cryptomerioides', 'Zelkova serrata')").fetchall())
+    assert flag == {"Abies kawakamii": True, "Taiwania cryptomerioides": True, "Zelkova serrata": False}
+    n = q(f"SELECT count(*) FROM {ck} WHERE group_zh = '維管束植物' AND status = 'accepted' AND rank = 'species' AND is_endemic")
+    assert 700 < n < 1300   # Taiwan has roughly a thousand endemic vascular plant species
+
+
+def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
+    import json as _json
+    at = page("coverage", agency=BBS_AGENCY)
+    heat = _json.loads(at.get("plotly_chart")[0].proto.spec)
+    h = heat["data"][0]
+    cells = [c for row in h["text"] for c in row]
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*|—", c) for c in cells)     # 48,890, never "48.89k"
+    assert any("," in c for c in cells)
+    assert h["colorbar"]["lenmode"] == "pixels" and h["colorbar"]["ticktext"][:2] == ["1", "10"]   # log scale, real counts
+    assert h["zmax"] < 10                                                  # log10 of the counts, not the counts
+    assert not heat["layout"]["yaxis"].get("title", {}).get("text")        # no CJK title lying on its side …
+    assert any(a["text"] == "<b>類群</b>" for a in heat["layout"]["annotations"])   # … it sits above the axis
+    comp = _json.loads(page("completeness", agency=FROG_AGENCY).get("plotly_chart")[0].proto.spec)
+    assert comp["data"][0]["colorbar"]["lenmode"] == "pixels" and comp["layout"]["height"] >= 320   # one row: bar still readable

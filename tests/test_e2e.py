@@ -259,3 +259,16 @@ def test_overview_agency_links_open_the_scorecard(server):
         _settle(page, "Agency scorecard")
         assert "agency=" in page.url and FROG in page.inner_text("h3")
         browser.close()
+
+
+def test_kpi_labels_are_not_cut(server):
+    """At 1440 px every KPI card's label is shown whole, in both languages."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        for lang in ("zh", "en"):
+            browser, page = _open(p, f"{server}/?lang={lang}")
+            page.wait_for_selector('[data-testid="stMetricLabel"]', timeout=60_000)
+            cut = page.eval_on_selector_all('[data-testid="stMetricLabel"]', """els => els.flatMap(e =>
+                [e, ...e.querySelectorAll('*')].filter(n => n.scrollWidth > n.clientWidth + 1).map(() => e.innerText))""")
+            assert not cut, (lang, cut)
+            browser.close()
