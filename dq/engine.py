@@ -106,6 +106,8 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
     per_check = " UNION ALL ".join(f"SELECT record_id, '{c.id}' AS check_id, {_suggestion(i, c)} AS suggestion FROM _m WHERE {_fired(i)}"
                                    for i, c in enumerate(run))
     # a view: one row per failure is a rendering of the masks, materialised once, when written out
+    # no check applies when no record was read (a header-only file): an empty flags view, not a syntax error
+    per_check = per_check or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS suggestion WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS {per_check}")
     _record_quality(con, run, words)
     return run

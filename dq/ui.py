@@ -81,7 +81,8 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     wkey = _wkey(key, labels)
     _url_wins(key, wkey, cur)
     value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
-    if value is None:
+    # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
+    if value is None or (options and value == options[min(default_index, len(options) - 1)]):
         if key in qp:
             del qp[key]
     else:
@@ -100,7 +101,11 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language
     value = st.multiselect(label, options, default=chosen, format_func=fmt, key=wkey, select_all=False,
                            placeholder=L("choose"))
-    qp[key] = value
+    if value == [o for o in default if o in options]:   # the default is not a choice: keep it out of the URL
+        if key in qp:
+            del qp[key]
+    else:
+        qp[key] = value
     _remember(key, list(qp.get_all(key)))
     return value
 
@@ -224,7 +229,7 @@ def chrome() -> None:
     {z} button [data-testid="stMarkdownContainer"] p {{font-size:0 !important}}
     {z} button [data-testid="stMarkdownContainer"] p::after {{content:{json.dumps(L("upload_button"), ensure_ascii=False)};font-size:.9rem !important}}
     [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
-    [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_limit"), ensure_ascii=False)};font-size:.85rem}}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_box_limit").format(mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)};font-size:.85rem}}
     </style>""")
 
 
