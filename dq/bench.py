@@ -24,22 +24,44 @@ COLS = ["decimalLatitude", "decimalLongitude", "geodeticDatum", "eventDate", "sc
         "individualCount", "recordedBy", "occurrenceID", "locality", "coordinateUncertaintyInMeters"]
 
 
+# Constructed labels: the rows are real BBS Taiwan rows, the agencies and datasets they are spread
+# over are not, and say so in their names.
+AGENCIES = 6
+DATASETS = 42
+
+
 def make_input(n: int, out: Path, work: Path) -> Path:
+    """N real BBS rows (resampled with replacement) spread over AGENCIES × DATASETS, faults injected.
+
+    Faults (each on a fixed share of rows, by row number): swapped, zeroed and negated
+    coordinates, TWD97 metres in the degree fields (an approximate TM2 projection of the real
+    point), ROC dates, text counts, misspelt names, blank dates, a wrong basisOfRecord and a
+    repeated occurrenceID. Datasets are contiguous runs of rows, as files from one survey are.
+    """
     base = bbs_joined(work / "bbs.parquet")
     con = duck.connect(spatial=False)
     nb = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(base)})").fetchone()[0]
     con.execute(f"""COPY (
       WITH b AS (SELECT *, row_number() OVER () - 1 AS k FROM read_parquet({duck.q(base)})),
-      r AS (SELECT range AS i, (hash(range) % {nb})::BIGINT AS k FROM range({int(n)})),
-      s AS (SELECT r.i, b.* EXCLUDE (k) FROM r JOIN b USING (k))
-      SELECT occurrenceID || '#' || i AS occurrenceID, basisOfRecord, recordedBy,
+      r AS (SELECT range AS i, (hash(range) % {nb})::BIGINT AS k, (range * {DATASETS} // {max(int(n), 1)}) AS ds
+            FROM range({int(n)})),
+      s AS (SELECT r.i, r.ds, b.* EXCLUDE (k) FROM r JOIN b USING (k))
+      SELECT 'constructed bench agency ' || (ds % {AGENCIES} + 1) AS publisher,
+        'bench-ds-' || lpad(ds::VARCHAR, 2, '0') AS datasetID,
+        'constructed bench dataset ' || ds || ' (real BBS Taiwan rows, resampled)' AS datasetName,
+        CASE WHEN i % 1021 IN (1, 2) THEN 'bench-repeated-' || (i // 1021) ELSE occurrenceID || '#' || i END AS occurrenceID,
+        CASE WHEN i % 1031 = 0 THEN 'Observation' ELSE basisOfRecord END AS basisOfRecord, recordedBy,
         CASE WHEN i % 997 = 0 THEN '10~19' ELSE individualCount::VARCHAR END AS individualCount,
         eventID, CASE WHEN i % 1013 = 0 THEN scientificName || 's' ELSE scientificName END AS scientificName,
         family, vernacularName, samplingProtocol, locality, geodeticDatum, coordinateUncertaintyInMeters,
         CASE WHEN i % 1009 = 0 THEN '0' || (year(eventDate) - 1911)::VARCHAR || strftime(eventDate, '-%m-%d')
-             ELSE eventDate::VARCHAR END AS eventDate,
-        CASE WHEN i % 1000 = 0 THEN decimalLongitude WHEN i % 1001 = 0 THEN 0 ELSE decimalLatitude END AS decimalLatitude,
-        CASE WHEN i % 1000 = 0 THEN decimalLatitude WHEN i % 1003 = 0 THEN -decimalLongitude ELSE decimalLongitude END AS decimalLongitude
+             WHEN i % 1039 = 0 THEN NULL ELSE eventDate::VARCHAR END AS eventDate,
+        CASE WHEN i % 1000 = 0 THEN decimalLongitude WHEN i % 1001 = 0 THEN 0
+             WHEN i % 1049 = 0 THEN round(2433000 + (decimalLatitude - 22) * 110800, 2)
+             ELSE decimalLatitude END AS decimalLatitude,
+        CASE WHEN i % 1000 = 0 THEN decimalLatitude WHEN i % 1003 = 0 THEN -decimalLongitude
+             WHEN i % 1049 = 0 THEN round(250000 + (decimalLongitude - 121) * 102900, 2)
+             ELSE decimalLongitude END AS decimalLongitude
       FROM s) TO {duck.q(out)} (FORMAT parquet)""")
     con.close()
     return out

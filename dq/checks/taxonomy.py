@@ -18,11 +18,11 @@ def derive(con, ctx: DeriveContext) -> None:
     # vernacular: expected Chinese names per species binomial
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
         SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
-          (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
+          (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
-          (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
+          (SELECT string_agg(DISTINCT v.binomial, '、' ORDER BY v.binomial) FROM ref_vernacular v
              WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
         FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected,
