@@ -49,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("checks", help="list the check catalogue")
     sub.add_parser("build-reference", help="rebuild data/reference from ../shared/data")
     sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
-    b = sub.add_parser("bench", help="print ingest and check-catalogue figures at 1M (and 10M) rows")
+    b = sub.add_parser("bench", help="print the whole build's figures (per phase, peak RSS, vs a bare scan and pandas) at 1M and 10M rows")
     b.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    b.add_argument("--repeat", type=int, default=1, help="measure each size this many times on the same input")
+    b.add_argument("--no-pandas", action="store_true", help="skip the pandas + shapely yardstick")
     b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
     a = ap.parse_args(argv)
     try:
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.pages:
                 pages()
             else:
-                run(a.rows)
+                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas)
     except SourceError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

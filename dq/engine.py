@@ -260,16 +260,19 @@ def _completeness_sql() -> str:
     """Per agency × dataset × table × standard field: records and how many have the field filled.
 
     One scan of the canonical records; every field of the 生態檢核 tables with its M/C/O level.
+    Each field is tested once per record, whatever the tables it belongs to: the rows are grouped by
+    table kind, and the join with the field list keeps each kind's own fields.
     """
-    rows, cols = [], []
+    rows, cols = [], {}
     for kind, fields in standard.FIELDS.items():
         for term, zh, level in fields:
-            alias = f"f_{kind}_{term}"
-            # filled as MISSING_<field> judges it: the field or an accepted equivalent (individualCount …)
-            any_filled = " OR ".join(filled(f'"{c}"') for c in standard.EQUIVALENTS.get(term, (term,)))
-            cols.append(f"count(*) FILTER (WHERE table_kind = '{kind}' AND ({any_filled})) AS {alias}")
+            alias = f"f_{term}"
+            if alias not in cols:
+                # filled as MISSING_<field> judges it: the field or an accepted equivalent (individualCount …)
+                any_filled = " OR ".join(filled(f'"{c}"') for c in standard.EQUIVALENTS.get(term, (term,)))
+                cols[alias] = f"count(*) FILTER (WHERE {any_filled}) AS {alias}"
             rows.append(f"('{kind}', '{term}', '{zh}', '{level}', '{alias}')")
-    present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols) + " FROM occ GROUP BY ALL"
+    present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM occ GROUP BY ALL"
     return f"""WITH c AS ({present}),
         u AS (UNPIVOT c ON COLUMNS('^f_') INTO NAME alias VALUE filled),
         f(kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})
