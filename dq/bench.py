@@ -38,8 +38,8 @@ def make_input(n: int, out: Path, work: Path) -> Path:
 
     Faults (each on a fixed share of rows, by row number): swapped, zeroed and negated
     coordinates, TWD97 metres in the degree fields (an approximate TM2 projection of the real
-    point), ROC dates, text counts, misspelt names, blank dates, a wrong basisOfRecord and a
-    repeated occurrenceID. Datasets are contiguous runs of rows, as files from one survey are.
+    point), ROC dates, ranges and negative counts, misspelt names, blank dates, a wrong basisOfRecord
+    and a repeated occurrenceID. Datasets are contiguous runs of rows, as files from one survey are.
     """
     base = bbs_joined(work / "bbs.parquet")
     con = duck.connect(spatial=False)
@@ -54,7 +54,7 @@ def make_input(n: int, out: Path, work: Path) -> Path:
         'constructed bench dataset ' || ds || ' (real BBS Taiwan rows, resampled)' AS datasetName,
         CASE WHEN i % 1021 IN (1, 2) THEN 'bench-repeated-' || (i // 1021) ELSE occurrenceID || '#' || i END AS occurrenceID,
         CASE WHEN i % 1031 = 0 THEN 'Observation' ELSE basisOfRecord END AS basisOfRecord, recordedBy,
-        CASE WHEN i % 997 = 0 THEN '10~19' ELSE individualCount::VARCHAR END AS individualCount,
+        CASE WHEN i % 997 = 0 THEN '10~19' WHEN i % 1061 = 0 THEN '-1' ELSE individualCount::VARCHAR END AS individualCount,
         eventID, CASE WHEN i % 1013 = 0 THEN scientificName || 's' ELSE scientificName END AS scientificName,
         family, vernacularName, samplingProtocol, locality, geodeticDatum, coordinateUncertaintyInMeters,
         CASE WHEN i % 1009 = 0 THEN '0' || (year(eventDate) - 1911)::VARCHAR || strftime(eventDate, '-%m-%d')

@@ -147,7 +147,9 @@ def _record_quality(con, run: list[Check], words: int) -> None:
 # The fitness-for-use profile "distribution model, 1 km" (DESIGN.md, Scores).
 USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m, 1e9) <= 1000 AND "
               "e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies', 'fuzzy') AND NOT e.above_species "
-              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc')")
+              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc') AND NOT e.is_absence")
+# an absence record (searched, not found: dq/checks/vocabulary.py) counts as a record, never as a species present
+PRESENT_SPECIES = "count(DISTINCT e.accepted_name) FILTER (WHERE NOT e.is_absence) AS species"
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -208,8 +210,8 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species, {ok_cols}
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
+              {PRESENT_SPECIES}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
         # per-check counts: f is one row per (group, fired check) with the records it covers in n
         "agg_dataset_check": """SELECT f.agency, f.dataset_id, f.check_id, sum(f.n)::BIGINT AS n
@@ -218,24 +220,24 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species FROM e WHERE e.grid_id IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+              {PRESENT_SPECIES} FROM e WHERE e.grid_id IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
               e.county, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species
-            FROM e GROUP BY ALL ORDER BY ALL""",
+              {PRESENT_SPECIES}
+            FROM e WHERE NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
               bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+            FROM e WHERE e.accepted_name IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
     }
     # the same areas over all agencies: distinct species cannot be summed across agencies
     for name in ("agg_town", "agg_h3", "agg_grid"):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import duck
 from .checks import DIMENSION_ZH, by_id
+from .i18n import t
 
 SEV_ZH = {"error": "錯誤", "warning": "警告", "info": "提示"}
 CSS = """body{font-family:'Noto Sans CJK TC','Noto Sans TC','Microsoft JhengHei',sans-serif;max-width:60rem;margin:2rem auto;color:#222;line-height:1.5}
@@ -34,6 +35,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5) -> str:
              f"<div class='kpi'>檢核列數<b>{summary['rows_checked']:,}</b></div>",
              f"<div class='kpi'>無法解析而退回<b>{summary['rows_rejected']:,}</b></div>",
              f"<div class='kpi'>含錯誤的列<b>{summary['rows_with_errors']:,}</b></div>",
+             f"<div class='kpi'>未發現（數量 0）紀錄<b>{summary.get('rows_absence', 0):,}</b></div>",
              "<h2>問題總覽</h2><table><tr><th>規則</th><th>嚴重度</th><th>面向</th><th>說明</th><th>筆數</th></tr>"]
     for cid, info in summary["checks"].items():
         c = cat[cid]
@@ -57,9 +59,14 @@ def validation_html(summary: dict, snap: Path, examples: int = 5) -> str:
         parts.append("</table>")
     if summary.get("columns_extra"):
         parts.append("<h2>未對應的欄位</h2><p>以下欄位不屬於標準，已原樣保留：" + "、".join(_e(x) for x in summary["columns_extra"]) + "</p>")
-    parts.append("<h2>欄位對應</h2><table><tr><th>原始欄名</th><th>對應 Darwin Core 欄位</th></tr>")
-    for k, v in summary.get("columns_mapped", {}).items():
-        parts.append(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>")
+    # the same plan the reader used (dq.sources.mapping): every mapping, every refusal and why
+    parts.append("<h2>欄位對應</h2><table><tr><th>原始欄名</th><th>對應 Darwin Core 欄位</th><th>方式</th><th>說明</th></tr>")
+    plan = summary.get("columns_plan") or [{"header": k, "term": v, "how": "alias", "note_zh": ""}
+                                           for k, v in summary.get("columns_mapped", {}).items()]
+    for r in plan:
+        cls = " class='warning'" if r["how"] in ("refused", "values") else ""
+        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(t('how_' + r['how']))}</td>"
+                     f"<td>{_e(r.get('note_zh'))}</td></tr>")
     parts.append("</table><p>完整逐列結果見 annotated.csv（dq_errors、dq_warnings、dq_suggestions 欄）。</p></body></html>")
     con.close()
     return "".join(parts)

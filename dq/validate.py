@@ -16,7 +16,8 @@ from .checks import by_id
 from .snapshot import SourceSpec, build
 
 
-def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None) -> dict:
+def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None,
+             column_map: dict[str, str] | None = None) -> dict:
     path = Path(path)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -24,7 +25,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     work = Path(tempfile.mkdtemp(prefix="dq-validate-"))
     snap = work / "snap"
     try:
-        manifest = build([SourceSpec(path)], date, snap, work, progress=progress)
+        manifest = build([SourceSpec(path, column_map=column_map or {})], date, snap, work, progress=progress)
         src = manifest["sources"][0]
         con = duck.connect(spatial=False)
         staged = sorted(work.glob("*.staged.parquet")) + sorted(work.glob("*/*.staged.parquet"))
@@ -33,7 +34,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         con.execute(f"""COPY (
             SELECT r.* EXCLUDE (source_row), r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
-                   o.suggestions AS dq_suggestions
+                   o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
+                   o.qty_kind AS dq_quantity_kind, o.suggestions AS dq_suggestions
             FROM read_parquet({duck.q(raw)}) r
             LEFT JOIN read_parquet({duck.q(snap / 'occurrence.parquet')}) o ON o.source_row = r.source_row
             UNION ALL BY NAME
@@ -47,9 +49,12 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_read": manifest["rows_read"], "rows_checked": manifest["rows_ingested"],
             "rows_rejected": manifest["rows_rejected"],
             "rows_with_errors": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE n_errors > 0").fetchone()[0],
+            # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
+            "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
+            "columns_plan": src.get("columns_plan", []),
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         html = report.validation_html(summary, snap)

@@ -24,7 +24,18 @@ if up.size > MAX_MB * 1024 * 1024:
     st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
     st.stop()
 
-key = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
+# --map on the page: the user's own column mapping, beating the header and value checks
+override_txt = st.text_area(L("col_override"), key="col_override", height=70)
+column_map = {}
+for line in override_txt.splitlines():
+    if line.strip():
+        if "=" not in line:
+            st.error(L("col_override_bad").format(line=line))
+            st.stop()
+        src_col, term = line.split("=", 1)
+        column_map[src_col.strip()] = term.strip()
+
+key = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None, tuple(sorted(column_map.items())))
 if st.session_state.get("validated_key") != key:
     with st.spinner(L("checking")):
         work = Path(tempfile.mkdtemp(prefix="dq-upload-"))
@@ -32,7 +43,7 @@ if st.session_state.get("validated_key") != key:
         src.write_bytes(up.getvalue())
         error = None
         try:
-            summary = validate(src, work / "out")
+            summary = validate(src, work / "out", column_map=column_map)
             st.session_state["validated_key"] = key
             st.session_state["validated"] = (summary, (work / "out" / "report.html").read_text(encoding="utf-8"),
                                              (work / "out" / "annotated.csv").read_bytes())
@@ -51,6 +62,14 @@ k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}")
 k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}")
+if summary.get("rows_absence"):
+    st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
+with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
+    en = st.session_state.get("lang") == "en"
+    # a plain table: every mapping and every refusal readable (and searchable) at once
+    st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): r["term"] or "—", L("col_how"): L("how_" + r["how"]),
+                            L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])
+             .set_index(L("col_header")))
 checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
                         "title": v["title_en"] if st.session_state.get("lang") == "en" else v["title_zh"]}
                        for c, v in summary["checks"].items()])

@@ -76,7 +76,7 @@ def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
     m = build([SourceSpec(src)], "2026-11-22", tmp_path / "snap", tmp_path, progress=lambda msg: None)
     flagged = dict(q(f"SELECT check_id, count(*) FROM '{tmp_path}/snap/flags.parquet' GROUP BY 1"))
     for cid in ("COORD_SWAPPED", "COORD_ZERO", "COORD_NEGATED", "COORD_PROJECTED_AS_DEGREES", "DATE_ROC_YEAR",
-                "DATE_MISSING", "VOCAB_QUANTITY", "VOCAB_BASIS_OF_RECORD", "DUP_OCCURRENCE_ID"):
+                "DATE_MISSING", "VOCAB_QUANTITY", "VOCAB_QUANTITY_APPROXIMATE", "VOCAB_BASIS_OF_RECORD", "DUP_OCCURRENCE_ID"):
         assert flagged.get(cid, 0) > 0, cid
     assert q(f"SELECT count(DISTINCT agency) FROM '{tmp_path}/snap/agg_dataset.parquet'")[0][0] == AGENCIES
     assert m["rows_ingested"] == 5000
