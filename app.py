@@ -22,7 +22,7 @@ pages = {
     t("sec_agencies", lang): [page("pages/overview.py", "overview", default=True), page("pages/scorecard.py", "scorecard"),
                               page("pages/completeness.py", "completeness"), page("pages/coordinates.py", "coordinates")],
     t("sec_analysis", lang): [page("pages/coverage.py", "coverage"), page("pages/compare.py", "compare")],
-    t("sec_opendata", lang): [page("pages/opendata.py", "opendata")],
+    t("sec_opendata", lang): [page("pages/opendata.py", "opendata"), page("pages/od_dataset.py", "od_dataset")],
     t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules")],
 }
 with ui.app_run():

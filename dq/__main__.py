@@ -1,4 +1,7 @@
-"""Command line: python -m dq {ingest,validate,opendata,report,checks,build-reference,build-demo,bench}."""
+"""Command line: python -m dq {ingest,validate,opendata,report,checks,build-reference,build-demo,doctor,bench}.
+
+Exit codes: 0 done, 2 the input or an option is at fault (one zh-TW / English sentence on
+stderr), 1 an internal error (one line; DQ_DEBUG=1 shows the traceback), 130 interrupted."""
 from __future__ import annotations
 
 import argparse
@@ -41,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     o.add_argument("--out", type=Path, required=True)
     o.add_argument("--agency", help="agency for rows whose catalogue names none")
     o.add_argument("--root", type=Path, default=None, help="catalogue snapshot folder (default data/snapshots/opendata)")
-    r = sub.add_parser("report", help="the open-data meeting report (HTML + XLSX) for chosen agencies and two snapshots")
-    r.add_argument("--old", required=True, help="earlier catalogue snapshot date")
+    r = sub.add_parser("report", help="the open-data meeting report (HTML + XLSX) for chosen agencies of a catalogue snapshot")
+    r.add_argument("--old", help="an earlier snapshot of the same catalogue series, to add what changed")
     r.add_argument("--new", required=True, help="later catalogue snapshot date")
     r.add_argument("--agency", action="append", default=[], help="repeat for each agency (default: all)")
     r.add_argument("--group", choices=["agency", "parent"], default="agency")
@@ -50,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("checks", help="list the check catalogue")
     sub.add_parser("build-reference", help="rebuild data/reference from ../shared/data")
     sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
+    d = sub.add_parser("doctor", help="report temp folders left by killed or failed runs (--clean removes them)")
+    d.add_argument("--clean", action="store_true")
+    d.add_argument("--root", type=Path, action="append", default=[], help="snapshot folder(s) to look in (default data/snapshots)")
     b = sub.add_parser("bench", help="print the whole build's figures (per phase, peak RSS, vs a bare scan and pandas) at 1M and 10M rows")
     b.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     b.add_argument("--repeat", type=int, default=1, help="measure each size this many times on the same input")
@@ -88,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         elif a.cmd == "build-demo":
             from .demo import build_demo
             build_demo()
+        elif a.cmd == "doctor":
+            from .paths import SNAPSHOTS
+            from .workdirs import doctor
+            doctor(a.root or [SNAPSHOTS, SNAPSHOTS / "opendata"], clean=a.clean)
         elif a.cmd == "bench":
             from .bench import pages, run
             if a.pages:
@@ -95,9 +105,29 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 run(a.rows, repeat=a.repeat, pandas=not a.no_pandas)
     except SourceError as e:
-        print(f"error: {e}", file=sys.stderr)
+        # one sentence in each language, nothing else: exit 2 means "the input, not the tool"
+        print(f"error: {e.zh} / {e.en}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: 已中斷 / interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:      # a bug or the machine, not the input: one line, the traceback only on request
+        import os
+        if os.environ.get("DQ_DEBUG"):
+            raise
+        if _out_of_memory(e):
+            from .duck import memory_limit
+            print(f"error: 超出記憶體上限 {memory_limit()}，請提高 DQ_MEMORY_LIMIT 或分批處理 / "
+                  f"ran out of the memory budget ({memory_limit()}); raise DQ_MEMORY_LIMIT or split the file", file=sys.stderr)
+            return 2
+        print(f"error: 內部錯誤（{type(e).__name__}），請回報並附上 DQ_DEBUG=1 的輸出 / "
+              f"internal error ({type(e).__name__}); please report it with the output of DQ_DEBUG=1", file=sys.stderr)
+        return 1
     return 0
+
+
+def _out_of_memory(e: BaseException) -> bool:
+    return isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryException" or "Out of Memory" in str(e)
 
 
 if __name__ == "__main__":

@@ -121,17 +121,30 @@ def build_demo(shared: Path = SHARED_DATA, root: Path = DEMO_ROOT) -> list[Path]
     return out
 
 
-# Open-data demo: real catalogues only. The three portal lists of 2018-03-20 (title, description,
-# path; the portal's city as agency) and the 20 city/county portal catalogues crawled later in
-# 2018 (the day is not recorded: dated 2018-12-31, as data/README.md says).
+# Open-data demo: real catalogues only, one snapshot per catalogue and date; only snapshots of one
+# series (dq.opendata.SERIES) are ever compared. City portals: the three portal lists of 2018-03-20
+# (title, description, path; the portal's city as agency) and the 20 city/county portal catalogues
+# crawled later in 2018 (the day is not recorded: dated 2018-12-31, as data/README.md says).
 OD_EARLIER = "2018-03-20"
 OD_LATER = "2018-12-31"
+# data.gov.tw's own rows, each its own series. Dates: the newest timestamp the files carry (the crawl
+# day is not recorded): metadata 2018/03/15 23:20; national list 上架日 2018/08/31; export 2026-05-05.
+OD_METADATA = "2018-03-15"     # per-dataset metadata JSON, 民生公共物聯網 themes (環境部 as 行政院環境保護署: 122 datasets)
+OD_NATIONAL = "2018-08-31"     # national list, 35,955 datasets of 628 agencies
+OD_EXPORT = "2026-05-05"       # 24 rows of the 2026 export, with 品質檢測 badges
 # each city/county portal's government: the parent where a catalogue row leaves 第一層級 blank
 CITY_PORTALS = {"01_taipei": "臺北市政府", "03_taoyuan": "桃園市政府", "04_hsinchu": "新竹市政府", "05_tainan": "臺南市政府",
                 "06_Ilan": "宜蘭縣政府", "08_taichung": "臺中市政府", "09_kaohsiung": "高雄市政府", "10_kinmen": "金門縣政府",
                 "11_nantou": "南投縣政府", "12_chiayi": "嘉義市政府", "13_penghu": "澎湖縣政府", "14_taitung": "臺東縣政府",
                 "15_pingtung": "屏東縣政府", "16_keelung": "基隆市政府", "17_miaoli": "苗栗縣政府", "18_changhua": "彰化縣政府",
                 "19_yunlin": "雲林縣政府", "20_chiayi_cuntry": "嘉義縣政府", "21_hualien": "花蓮縣政府", "22_lianjiang": "連江縣政府"}
+# where each catalogue comes from, as the meeting report states it (data/README.md has the details)
+NOTES = {OD_EARLIER: "高雄市、臺南市、宜蘭縣開放資料平臺資料集清單（2018-03-20；OpenData-TW/DataPackage-DGTW，MIT）",
+         OD_LATER: "20 個縣市開放資料平臺目錄（2018 年擷取；DragonChen-TW/opendata-tw-list-crawler，MIT）",
+         OD_METADATA: "政府資料開放平臺（data.gov.tw）各資料集詮釋資料，民生公共物聯網主題（防災、地震、空污、氣象），"
+                      "2018 年 3 月擷取（OpenData-TW/DataPackage-DGTW，MIT；詮釋資料採政府資料開放授權條款第 1 版）",
+         OD_NATIONAL: "政府資料開放平臺全國資料集清單（2018 年 7 月，628 個機關；DragonChen-TW/opendata-tw-list-crawler，MIT）",
+         OD_EXPORT: "政府資料開放平臺 2026 年目錄匯出之隨機 24 筆（toydogcat/ai-opendata，MIT）"}
 PORTAL_LISTS = {"kaohisung.2018.03.20.OD.csv": "高雄市政府", "tainan.2018.03.20.OD.csv": "臺南市政府",
                 "yilan.2018.03.20.OD.csv": "宜蘭縣政府"}
 
@@ -139,8 +152,11 @@ PORTAL_LISTS = {"kaohisung.2018.03.20.OD.csv": "高雄市政府", "tainan.2018.0
 def build_opendata_demo(shared: Path = SHARED_DATA) -> list[Path]:
     from .opendata import OD_DEMO_ROOT, CatalogSpec, ingest_catalogs
     od = shared / "opendata"
-    runs = {OD_EARLIER: [CatalogSpec(od / f, agency=a, portal=a) for f, a in PORTAL_LISTS.items()],
-            OD_LATER: [CatalogSpec(p, portal=CITY_PORTALS[p.stem]) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))]}
+    runs = {OD_EARLIER: [CatalogSpec(od / f, agency=a, portal=a, note=NOTES[OD_EARLIER]) for f, a in PORTAL_LISTS.items()],
+            OD_LATER: [CatalogSpec(p, portal=CITY_PORTALS[p.stem], note=NOTES[OD_LATER]) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))],
+            OD_METADATA: [CatalogSpec(od / "datagovtw_2018_iot_metadata", note=NOTES[OD_METADATA])],
+            OD_NATIONAL: [CatalogSpec(od / "datagovtw_2018_national_list.csv", note=NOTES[OD_NATIONAL])],
+            OD_EXPORT: [CatalogSpec(od / "datagovtw_2026_export_sample24.json", note=NOTES[OD_EXPORT])]}
     out = []
     for date, specs in runs.items():
         if (OD_DEMO_ROOT / date).exists():

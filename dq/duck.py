@@ -41,8 +41,37 @@ def q(path: os.PathLike | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+MAX_IDENT = 512
+
+
 def ident(name: str) -> str:
-    """An identifier quoted by DuckDB's rule (in double quotes, a quote doubled), after checking it."""
-    if not isinstance(name, str) or not name or any(ord(ch) < 32 for ch in name):
-        raise ValueError(f"not a usable column name: {name!r}")
+    """The one way a column name reaches SQL text: checked, then quoted by DuckDB's rule.
+
+    Names from files are cleaned by sources.base.clean_headers first; this refuses anything
+    that slipped past (a programming error, not a user's), then doubles every `"`.
+    """
+    if not isinstance(name, str) or not name or len(name) > MAX_IDENT or any(ord(ch) < 32 for ch in name):
+        raise ValueError(f"unsafe column name {name[:40]!r}" if isinstance(name, str) else "column name is not text")
     return '"' + name.replace('"', '""') + '"'
+
+
+# The memory a DuckDB connection may hold before it spills to its temp folder. Builds and
+# validations stay near this budget for any input size (README: "Memory").
+DEFAULT_MEMORY_LIMIT = "1200MB"
+
+
+def memory_limit() -> str:
+    v = os.environ.get("DQ_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT).strip()
+    import re
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)", v, re.I):
+        from .sources.base import SourceError     # a setting the user gave: one sentence, exit 2
+        raise SourceError(f"DQ_MEMORY_LIMIT must look like 1200MB or 2GB, not '{v[:20]}'",
+                          f"DQ_MEMORY_LIMIT 應寫成 1200MB 或 2GB 這類格式，而不是「{v[:20]}」。")
+    return v
+
+
+def limit(con: duckdb.DuckDBPyConnection, spill_dir: os.PathLike | str | None = None) -> None:
+    """Cap a connection at the memory budget, spilling to `spill_dir` beyond it."""
+    con.execute("SET memory_limit=?", [memory_limit()])
+    if spill_dir is not None:
+        con.execute("SET temp_directory=?", [str(spill_dir)])

@@ -23,18 +23,17 @@ import platform
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from . import __version__, duck, engine, geo
+from . import __version__, duck, engine, geo, workdirs
 from .checks import catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage
 from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
-MEMORY_LIMIT = "1200MB"
+MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
 
 
 @dataclasses.dataclass
@@ -56,8 +55,7 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+_ident = duck.ident    # the one quoting helper (checked names, `"` doubled)
 
 
 def _lit(v: str) -> str:
@@ -71,7 +69,8 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     adds NOT (…) only to a source that has any, so the usual scan reads only the columns it needs."""
     for term in spec.column_map.values():
         if term not in CANONICAL:
-            raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)")
+            raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)",
+                              f"--map 指定的「{term}」不是已知的欄位名稱（見 README 的標準欄位）。")
     plan = plan_columns(st.staged, st.columns, spec.column_map)
     mapping = plan.mapping
     by_term = {t: h for h, t in mapping.items()}
@@ -96,11 +95,20 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     extra = [h for h in st.columns if h not in mapping]
     extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
     all_cols = [_ident(h) for h in st.columns]
-    empty = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in all_cols) if all_cols else "false"
+    # a chain of ANDs (fast) for ordinary widths; past DuckDB's expression depth, one flat list test
+    if not all_cols:
+        empty = "false"
+    elif len(all_cols) <= 300:
+        empty = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in all_cols)
+    else:
+        empty = f"len(list_filter([{', '.join(all_cols)}], x -> x IS NOT NULL AND trim(x) <> '')) = 0"
+    # row shape (#10): how many cells a ragged row had, and the cells beyond the header
+    shape = "row_cells::INTEGER AS row_cells, overflow_cells::VARCHAR AS overflow_cells" if st.has_shape else \
+        "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
     sql = f"""SELECT ({index}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
         {dataset_expr} AS dataset_id, {_lit(dsname)} AS dataset_name, {_lit(st.path.name)} AS source_file, source_row,
         {_lit(spec.table or st.table)} AS table_kind, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
-        {', '.join(cols)}, {extra_sql} AS extra
+        {', '.join(cols)}, {extra_sql} AS extra, {shape}
       FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
             "empty_where": empty}
@@ -122,9 +130,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     """Build a snapshot's files in `outdir` (not atomic by itself; `ingest` wraps it)."""
     t0 = time.time()
     con = duck.connect(str(workdir / "work.duckdb"))
-    con.execute(f"SET temp_directory={duck.q(workdir / 'spill')}")
     # DuckDB's buffer limit for a build (spills to workdir/spill beyond it); DQ_MEMORY_LIMIT overrides
-    con.execute("SET memory_limit=?", [os.environ.get("DQ_MEMORY_LIMIT", MEMORY_LIMIT)])
+    duck.limit(con, workdir / "spill")
     # nothing downstream relies on row order, and keeping it pins buffers DuckDB could spill
     con.execute("SET preserve_insertion_order=false")
     # the checks' short IN lists stay comparisons: rewritten as joins (DuckDB's default for lists
@@ -219,7 +226,8 @@ def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,
     `builder(specs, date, outdir, workdir, params, progress)` writes the files (default: the
     occurrence snapshot; dq.opendata passes its own for catalogue snapshots)."""
     if not DATE_RX.match(snapshot_date):
-        raise SourceError(f"--snapshot must be a date YYYY-MM-DD, not '{snapshot_date}'")
+        raise SourceError(f"--snapshot must be a date YYYY-MM-DD, not '{snapshot_date}'",
+                          f"--snapshot 必須是 YYYY-MM-DD 格式的日期，而不是「{snapshot_date}」。")
     try:
         dt.date.fromisoformat(snapshot_date)
     except ValueError as e:
@@ -229,15 +237,33 @@ def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,
     root = Path(root)
     final = root / snapshot_date
     if final.exists():
-        raise SourceError(f"snapshot {final} exists already; snapshots are immutable: pick another date or remove it")
+        raise SourceError(f"snapshot {snapshot_date} exists already; snapshots are immutable: pick another date or remove it",
+                          f"快照 {snapshot_date} 已存在；快照不可修改，請改用其他日期或先移除它。")
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_date}.partial-", dir=root))
-    work = Path(tempfile.mkdtemp(prefix="dq-work-"))
+    # both temp folders inside the root's own .tmp/: same filesystem (atomic rename) and swept
+    # by the next run when this one is killed (workdirs.py)
+    area = workdirs.build_area(root)
+    tmp = workdirs.new(area, "partial")
+    work = workdirs.new(area, "work")
     try:
         (builder or build)(specs, snapshot_date, tmp, work, params, progress)
+        _readable(tmp)
         os.rename(tmp, final)   # atomic on one filesystem: the snapshot appears whole or not at all
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+        try:
+            area.rmdir()      # only when no other build is using it
+        except OSError:
+            pass
     progress(f"snapshot written: {final}")
     return final
+
+
+def _readable(folder: Path) -> None:
+    """mkdtemp makes 0700 folders; a snapshot is read by the dashboard, maybe as another user."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask | 0o555)
+    for p in folder.rglob("*"):
+        p.chmod((0o777 & ~mask | 0o555) if p.is_dir() else (0o666 & ~mask | 0o444))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import duck, standard
+from . import duck, formulas, standard
 from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
 from .paths import DEMO_ROOT, REFERENCE, SNAPSHOTS, list_snapshots
 
@@ -182,14 +182,15 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
 
 
 def fix_list_csv(df: pd.DataFrame) -> bytes:
-    # UTF-8 with BOM: Excel on Windows opens it with the Chinese intact
-    return df.to_csv(index=False).encode("utf-8-sig")
+    # UTF-8 with BOM: Excel on Windows opens it with the Chinese intact; formulas neutralised
+    return formulas.frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, bool]:
     """XLSX bytes (openpyxl, write-only) and whether rows were cut at Excel's sheet limit."""
     from openpyxl import Workbook
     cut = len(df) > EXCEL_MAX_ROWS
+    df = formulas.frame(df.head(EXCEL_MAX_ROWS))    # no cell becomes a live formula
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
     ws.append(list(df.columns))
@@ -290,8 +291,9 @@ def flagged_hexes(snap: Path, check_ids: list[str], agency: str | None = None, d
 def check_counts(snap: Path, dimension: str | None = None, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
     df = _agg(snap, "agg_dataset_check", agency, dataset).groupby("check_id", as_index=False)["n"].sum()
     if dimension:
-        cat = by_id()
-        df = df[df["check_id"].map(lambda i: cat[i].dimension == dimension)]
+        # isin, not a boolean map: on an empty filter result the map is an object Series that
+        # pandas would take as column labels (KeyError 'n')
+        df = df[df["check_id"].isin([c.id for c in catalogue() if c.dimension == dimension])]
     return df.sort_values("n", ascending=False).reset_index(drop=True)
 
 

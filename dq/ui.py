@@ -49,7 +49,8 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
     value = box(label, options, index=index, format_func=_fixed(format_func, options), key=f"qp_{key}")
-    if value is None:
+    # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
+    if value is None or (options and value == options[min(default_index, len(options) - 1)]):
         if key in qp:
             del qp[key]
     else:
@@ -62,7 +63,11 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     cur = qp.get_all(key)
     chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
     value = st.multiselect(label, options, default=chosen, format_func=_fixed(format_func, options), key=f"qp_{key}")
-    qp[key] = value
+    if value == [o for o in default if o in options]:   # the default is not a choice: keep it out of the URL
+        if key in qp:
+            del qp[key]
+    else:
+        qp[key] = value
     return value
 
 

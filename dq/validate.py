@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
-from . import duck, report
+from . import duck, formulas, report, workdirs
 from .checks import by_id
 from .snapshot import SourceSpec, build
 
@@ -22,24 +21,35 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     date = snapshot_date or dt.date.today().isoformat()
-    work = Path(tempfile.mkdtemp(prefix="dq-validate-"))
+    # one named area, swept of killed runs' folders (workdirs.py); removed below however this ends
+    work = workdirs.new(workdirs.validation_area(), "validate")
     snap = work / "snap"
     try:
         manifest = build([SourceSpec(path, column_map=column_map or {})], date, snap, work, progress=progress)
         src = manifest["sources"][0]
+        progress("writing annotated.csv and the report …")
         con = duck.connect(spatial=False)
+        duck.limit(con, work / "spill")
         staged = sorted(work.glob("*.staged.parquet")) + sorted(work.glob("*/*.staged.parquet"))
         staged = [p for p in staged if "joined" in p.name] or staged
         raw = staged[0]
+        con.execute(f"CREATE VIEW r AS SELECT * FROM read_parquet({duck.q(raw)})")
+        cols = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE r)").fetchall() if c != "source_row"]
+        ragged = "row_cells" in cols and con.execute("SELECT count(row_cells) FROM r").fetchone()[0] > 0
+        if not ragged:
+            cols = [c for c in cols if c not in ("row_cells", "overflow_cells")]   # no ragged row: no shape columns
+        # every text cell (and header) of the file is neutralised: annotated.csv is opened in Excel
+        sel = ", ".join(f"{formulas.sql('r.' + duck.ident(c) + '::VARCHAR')} AS {duck.ident(formulas.value(c))}" for c in cols)
         con.execute(f"""COPY (
-            SELECT r.* EXCLUDE (source_row), r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
+            SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                    o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
-                   o.qty_kind AS dq_quantity_kind, o.suggestions AS dq_suggestions
-            FROM read_parquet({duck.q(raw)}) r
+                   o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions
+            FROM r
             LEFT JOIN read_parquet({duck.q(snap / 'occurrence.parquet')}) o ON o.source_row = r.source_row
             UNION ALL BY NAME
-            SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors, '無法解析，原始內容：' || raw || '（' || reason || '）' AS dq_suggestions
+            SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
+                   '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
             FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
             ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC").fetchall())
@@ -55,6 +65,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
             "columns_plan": src.get("columns_plan", []),
+            "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         html = report.validation_html(summary, snap)

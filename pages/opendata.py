@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -15,38 +17,52 @@ if not snaps:
     st.error(L("od_no_snapshot"))
     st.stop()
 zh = ui.lang() == "zh"
+lang = "zh" if zh else "en"
 mname = (lambda k: METRIC[k].zh) if zh else (lambda k: METRIC[k].en)
+series_of = {s.name: opendata.series(s) for s in opendata.snapshots()}
 c1, c2, c3 = st.columns(3)
 with c1:
-    od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=len(snaps) - 1)
+    od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=snaps.index(opendata.default_snapshot().name),
+                      format_func=lambda s: f"{s} · {opendata.series_label(series_of[s], lang)}")
 with c2:
     group = ui.qp_select(L("od_group"), ["agency", "parent"], "odgroup", format_func=lambda g: L("od_group_" + g))
 with c3:
     level = ui.qp_select(L("od_level"), ["all", "central", "local"], "odlevel", format_func=lambda g: L("od_level_" + g))
 stamp = ui.lists_stamp(od)
+dd = ui.od_call("data_dates", od)
+st.caption(L("od13_sources").format(src="；".join(ui.od_call("sources_note", od)), snap=od,
+                                    lo=str(dd["oldest_update"])[:10] if dd["oldest_update"] is not None else "—",
+                                    hi=str(dd["newest_update"])[:10] if dd["newest_update"] is not None else "—"))
 m = ui.od_call("agency_metrics", od, group, stamp=stamp)
 if level != "all":
     m = m[m["level"] == level]
 if m.empty:
     st.info(L("nothing_to_show"))
     st.stop()
+nat = opendata.national_benchmark().set_index(["kind", "key"])["share"]
 
 st.subheader(L("od_league"))
-cols = ["agency", "level", "datasets", "resources", "share_3star", "platinum", "gold", "badge_share", "overdue", "overdue_share",
-        "metadata_complete_share", "utf8_share", "tiny", "views", "downloads", "high_value", "bilingual"]
+cols = ["agency", "level", "datasets", "resources", "share_3star", "open_format_share", "platinum_share", "platinum", "gold", "badge_share",
+        "overdue", "overdue_share", "metadata_complete_share", "utf8_share", "tiny", "views", "downloads", "high_value", "bilingual"]
 RAG = {"green": "background-color:#d9f0d3", "amber": "background-color:#fee8c8", "red": "background-color:#f4cccc"}
 view = m[cols].reset_index(drop=True)
 for k in cols[2:]:
-    view[k] = pd.to_numeric(view[k], errors="coerce")   # missing = not judged; shown greyed
+    view[k] = pd.to_numeric(view[k], errors="coerce").astype("float64")   # missing = not judged: shown as —
 view["level"] = view["level"].map(lambda x: L("od_level_" + x) if x in ("central", "local") else x)
 unjudged = [k for k in cols[2:] if view[k].isna().all()]   # this catalogue lacks the fields: show which, not columns of blanks
 view = view.drop(columns=unjudged)
+# the national benchmark beside every agency: in the badge columns' headers
+NAT_COL = {"platinum_share": nat[("badge", "platinum")], "badge_share": nat[("badge", "platinum")] + nat[("badge", "gold")]}
 styled = view.style.apply(lambda col: [RAG.get(opendata.rag(col.name, v), "") if col.name in METRIC else "" for v in col], axis=0)
-conf = {k: st.column_config.NumberColumn(mname(k), help=METRIC[k].define_zh if zh else METRIC[k].define_en,
-                                         format="percent" if METRIC[k].share else "localized") for k in view.columns if k in METRIC}
+# shown values: percentages with one decimal, counts with thousands separators, "—" where not judged
+styled = styled.format({k: ("{:.1%}" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
+conf = {k: st.column_config.Column(mname(k) + (f"（{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}）" if k in NAT_COL else ""),
+                                   help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in view.columns if k in METRIC}
 conf["agency"] = st.column_config.TextColumn(L("agency"))
 conf["level"] = st.column_config.TextColumn(L("od_level"))
-st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=conf)
+st.caption(L("od13_league_pick"))
+event = st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=conf,
+                     on_select="rerun", selection_mode="single-row", key=f"od_league_{od}_{group}_{level}")
 st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else ""))
 with st.expander(L("od_definitions")):
     st.dataframe(pd.DataFrame([{
@@ -55,42 +71,92 @@ with st.expander(L("od_definitions")):
         f"{'≥' if x.higher_is_better else '≤'} {x.green:.0%} 🟩 · {'≥' if x.higher_is_better else '≤'} {x.amber:.0%} 🟨 · 🟥"} for x in METRICS]),
         hide_index=True, width="stretch")
 
-st.subheader(L("od_profile"))
+# a click in the league table picks the agency below (once per click, so the picker stays the user's)
+rows = event.selection.rows if event is not None else []
+picked = view.iloc[rows[0]]["agency"] if rows else None
+if picked is not None and st.session_state.get("od_league_applied") != (od, group, level, picked):
+    st.session_state["od_league_applied"] = (od, group, level, picked)
+    st.session_state.pop("qp_odagency", None)
+    st.query_params["odagency"] = picked
+
 agencies = m["agency"].tolist()
 ag = ui.qp_select(L("agency"), agencies, "odagency")
-rank_by = ui.qp_select(L("od_rank_by"), ["datasets", "platinum", "gold", "share_3star", "metadata_complete_share"], "odrank",
-                       format_func=mname)
 full = ui.od_call("agency_metrics", od, group, stamp=stamp)
-prof = opendata.peers(full, ag, rank_by)
-prof["who"] = [f"{a}（{L('od_this')}）" if a == ag else f"{a}（#{i}）" for i, a in enumerate(prof["agency"])]
-keys = ["datasets", "platinum", "gold", "high_value", "tiny", "overdue"]
-long = prof.melt(id_vars="who", value_vars=keys).dropna()
-long["variable"] = long["variable"].map(mname)
-fig = px.bar(long, x="variable", y="value", color="who", barmode="group", title=L("od_profile_title").format(rank=mname(rank_by)),
-             labels={"variable": L("od_metric"), "value": L("count"), "who": ""},
-             color_discrete_sequence=["#0072B2", "#E69F00", "#009E73"])
-fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10))
-st.plotly_chart(fig, width="stretch")
+
+st.subheader(L("od13_peers"))
+prof = opendata.peers(full, ag)
+lp, rp = ("（", "）") if zh else (" (", ")")
+prof["who"] = [f"{a}{lp}{L('od_this')}{rp}" if a == ag else f"{a}{lp}×{r:.1f}{rp}" for a, r in zip(prof["agency"], prof["size_ratio"])]
+for k in METRIC:
+    if k in prof:
+        prof[k] = pd.to_numeric(prof[k], errors="coerce").astype("float64")
+keys = [k for k in ["share_3star", "open_format_share", "platinum_share", "badge_share", "metadata_complete_share", "utf8_share", "overdue_share"]
+        if prof[k].notna().any()]
+if keys:
+    long = prof.melt(id_vars="who", value_vars=keys).dropna()
+    long["variable"] = long["variable"].map(mname)
+    fig = px.bar(long, x="variable", y="value", color="who", barmode="group", title=L("od13_peers_title"),
+                 labels={"variable": L("od_metric"), "value": L("od13_share"), "who": ""},
+                 color_discrete_sequence=["#0072B2", "#E69F00", "#009E73"])
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10), yaxis_tickformat=".0%")
+    st.plotly_chart(fig, width="stretch")
+st.dataframe(prof[["who", "datasets"] + keys].rename(columns={"who": L("agency"), **{k: mname(k) for k in ["datasets"] + keys}}).style.format(
+    {mname(k): "{:.1%}" for k in keys} | {mname("datasets"): "{:,.0f}"}, na_rep="—"), hide_index=True, width="stretch")
+
+st.subheader(L("od13_benchmark"))
+st.caption(L("od13_benchmark_help"))
+bm = ui.od_call("benchmark", od, ag, group, stamp=stamp)
+if bm["datasets"].isna().all():
+    st.info(L("od13_not_in_catalogue"))
+nj = L("od13_not_judged_field")
+st.dataframe(pd.DataFrame({
+    L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"],
+    L("od13_agency_n"): [nj if pd.isna(v) else f"{int(v):,}" for v in bm["datasets"]],
+    L("od13_agency_share"): [nj if pd.isna(v) else f"{v:.1%}" for v in bm["share"]],
+    L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, width="stretch", height=35 * (len(bm) + 1) + 3)
 
 st.subheader(L("od_trend"))
 metric = ui.qp_select(L("od_metric"), [x.key for x in METRICS], "odmetric", format_func=mname)
-trend = []
-for s in snaps:
-    ms = ui.od_call("agency_metrics", s, group, stamp=ui.lists_stamp(s))
-    r = ms[ms["agency"] == ag]
-    trend.append({"snapshot": s, "value": r[metric].iloc[0] if len(r) else None})
-tr = pd.DataFrame(trend)
-fig = px.line(tr, x="snapshot", y="value", markers=True, title=f"{ag} · {mname(metric)}",
-              labels={"snapshot": L("snapshot"), "value": mname(metric)})
-fig.update_layout(height=300, margin=dict(l=10, r=10, t=50, b=10))
-if METRIC[metric].share:
-    fig.update_layout(yaxis_tickformat=".0%")
-st.plotly_chart(fig, width="stretch")
+same = [s.name for s in opendata.same_series([x for x in opendata.snapshots() if x.name == od][0])]
+if len(same) < 2:
+    st.info(L("od13_trend_one").format(series=opendata.series_label(series_of[od], lang)))
+else:
+    tr, dropped = ui.od_call("trend", od, ag, metric, group, stamp=stamp)
+    if dropped:
+        st.info(L("od13_trend_basis"))
+    if len(tr) < 2:
+        st.info(L("od13_trend_missing").format(agency=ag, n=len(tr)))
+    else:
+        fig = px.line(tr, x="snapshot", y="value", markers=True, title=f"{ag} · {mname(metric)}",
+                      labels={"snapshot": L("snapshot"), "value": mname(metric)})
+        fig.update_xaxes(type="category")   # two snapshots are a pair joined by a line, not a time axis of one dot
+        fig.update_layout(height=300, margin=dict(l=10, r=10, t=50, b=10))
+        if METRIC[metric].share:
+            fig.update_layout(yaxis_tickformat=".0%")
+        st.plotly_chart(fig, width="stretch")
+
+st.subheader(L("od13_datasets"))
+dsl = ui.od_call("datasets", od, ag, stamp=stamp)
+lang_q = "&lang=en" if not zh else ""
+links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k in dsl["dataset_key"]])
+show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
+    badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
+    formats=lambda d: d["formats"].fillna("—"), update_frequency=lambda d: d["update_frequency"].fillna("—"))
+st.dataframe(show.head(500), hide_index=True, width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3), column_config={
+    "link": st.column_config.LinkColumn(L("od13_open"), display_text=L("od13_open"), width="small"),
+    "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
+    "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
+    "update_frequency": st.column_config.TextColumn(L("od13_frequency")),
+    "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.CheckboxColumn(mname("overdue"))})
 
 st.subheader(L("od_fix_list"))
 fx = ui.od_call("fix_list", od, ag, stamp=stamp)
 st.write(L("fix_rows").format(n=len(fx)))
-st.dataframe(fx.head(200), hide_index=True, width="stretch")
+st.dataframe(fx.head(200).assign(check_id=lambda d: d["check_id"].map(ui.check_label))[
+    ["dataset_id", "dataset_name", "check_id", "severity", "suggestion"]].fillna("—"), hide_index=True, width="stretch", column_config={
+    "dataset_id": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
+    "check_id": st.column_config.TextColumn(L("check")), "severity": st.column_config.TextColumn(L("severity")),
+    "suggestion": st.column_config.TextColumn(L("suggestion"))})
 d1, d2 = st.columns(2)
 d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fx), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
 d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_fixlist_{ag}_{od}.xlsx",
@@ -98,8 +164,11 @@ d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))
-ds = ui.od_call("datasets", od, ag, stamp=stamp)[["dataset_key", "dataset_name", "high_value", "bilingual"]]
-edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}")
+ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]].astype({"high_value": "boolean", "bilingual": "boolean"}).fillna(False)
+edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
+                        column_config={"dataset_key": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
+                                       "high_value": st.column_config.CheckboxColumn(mname("high_value")),
+                                       "bilingual": st.column_config.CheckboxColumn(mname("bilingual"))})
 if st.button(L("od_save_lists")):
     snap = [s for s in opendata.snapshots() if s.name == od][0]
     others = opendata.read_lists(snap.parent, od)
@@ -113,18 +182,28 @@ if st.button(L("od_save_lists")):
         st.rerun()
 
 st.subheader(L("od_report"))
-r1, r2 = st.columns(2)
-with r1:
-    old = ui.qp_select(L("older"), snaps, "odold", default_index=0)
-with r2:
-    new = ui.qp_select(L("newer"), snaps, "odnew", default_index=len(snaps) - 1)
-chosen = ui.qp_multiselect(L("od_report_agencies"), agencies, "odrep", default=[ag])
-if st.button(L("od_make_report"), type="primary", disabled=not chosen or old == new):
-    html, xlsx = ui.meeting_report(min(old, new), max(old, new), tuple(chosen), group, stamp)
-    st.session_state["od_report"] = (html, xlsx, min(old, new), max(old, new))
+earlier = [s for s in same if s < od]
+old = ui.qp_select(L("od13_compare_with"), [None] + earlier, "odold", default_index=0,
+                   format_func=lambda s: L("od13_no_compare") if s is None else s)
+# the report is about the agency picked above unless the user picks others here (then the URL keeps them)
+qp_rep = [a for a in st.query_params.get_all("odrep") if a in agencies]
+chosen = st.multiselect(L("od_report_agencies"), agencies, default=qp_rep or [ag], key=f"odrep_{od}_{group}_{ag}")
+if chosen == [ag] or not chosen:
+    st.query_params.pop("odrep", None)
+else:
+    st.query_params["odrep"] = chosen
+params = (old, od, tuple(chosen), group)
+if st.button(L("od_make_report"), type="primary", disabled=not chosen):
+    html, xlsx = ui.meeting_report(old, od, tuple(chosen), group, stamp)
+    st.session_state["od_report"] = (params, html, xlsx)
 if "od_report" in st.session_state:
-    html, xlsx, a, b = st.session_state["od_report"]
-    e1, e2 = st.columns(2)
-    e1.download_button(L("od_download_html"), html.encode("utf-8"), f"opendata_report_{a}_{b}.html", "text/html")
-    e2.download_button(L("od_download_xlsx"), xlsx, f"opendata_report_{a}_{b}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    made, html, xlsx = st.session_state["od_report"]
+    if made != params:   # never hand out a report for agencies the user has since changed
+        st.warning(L("od13_report_stale"))
+    else:
+        st.caption(L("od13_report_for").format(agencies="、".join(chosen), snap=od))
+        stem = f"opendata_report_{old}_{od}" if old else f"opendata_report_{od}"
+        e1, e2 = st.columns(2)
+        e1.download_button(L("od_download_html"), html.encode("utf-8"), f"{stem}.html", "text/html")
+        e2.download_button(L("od_download_xlsx"), xlsx, f"{stem}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

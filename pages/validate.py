@@ -1,22 +1,21 @@
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dq.sources.base import SourceError
+from dq import ui, validate_job
 from dq.ui import L
-from dq.validate import validate
-from dq import ui
 
 ui.ensure_app()
 
-MAX_MB = 100   # per upload; larger files: python -m dq validate FILE --out DIR
+# The same number as server.maxUploadSize in .streamlit/config.toml: Streamlit refuses larger
+# uploads before they are buffered; the check below covers a server started without that file.
+MAX_MB = 100
 
 st.title(L("validate"))
 st.caption(L("validate_intro").format(mb=MAX_MB))
+st.caption(L("upload_limit").format(mb=MAX_MB))
 up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip"])
 if up is None:
     st.stop()
@@ -35,48 +34,59 @@ for line in override_txt.splitlines():
         src_col, term = line.split("=", 1)
         column_map[src_col.strip()] = term.strip()
 
-key = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None, tuple(sorted(column_map.items())))
-if st.session_state.get("validated_key") != key:
-    with st.spinner(L("checking")):
-        work = Path(tempfile.mkdtemp(prefix="dq-upload-"))
-        src = work / Path(up.name).name
-        src.write_bytes(up.getvalue())
-        error = None
-        try:
-            summary = validate(src, work / "out", column_map=column_map)
-            st.session_state["validated_key"] = key
-            st.session_state["validated"] = (summary, (work / "out" / "report.html").read_text(encoding="utf-8"),
-                                             (work / "out" / "annotated.csv").read_bytes())
-        except SourceError as e:
-            error = str(e)
-        except Exception as e:   # a bad file must never take the app down; say what happened
-            error = f"{type(e).__name__}: {e}"
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        if error:
-            st.error(L("bad_file").format(msg=error))
-            st.stop()
-summary, html, annotated = st.session_state["validated"]
+# The work runs in a child process (validate_job): its memory and crashes are not the server's.
+# Session state keeps only the job's folder, never the file or the results.
+key = (up.name, up.size, getattr(up, "file_id", None), tuple(sorted(column_map.items())))
+job = st.session_state.get("validate_job")
+if st.session_state.get("validate_key") != key or job is None or not job.folder.exists():
+    if job is not None:
+        validate_job.remove(job)
+    job = validate_job.start(up, up.name, column_map=column_map)
+    st.session_state["validate_job"], st.session_state["validate_key"] = job, key
+state, phase = validate_job.status(job)
+if state == "running":      # a new job, or one still going after the user looked away
+    with st.status(L(phase), expanded=False) as box:
+        state = validate_job.wait(job, on_phase=lambda k: box.update(label=L(k)))
+        if state == "done":
+            validate_job.annotated_download(job)     # a large result is zipped once, here, under the progress box
+        box.update(label=L("validated") if state == "done" else L("validate_failed"),
+                   state="complete" if state == "done" else "error")
+if state != "done":
+    zh, en = validate_job.error(job)
+    st.error(L("bad_file").format(msg=en if ui.lang() == "en" else zh))   # one sentence, never a traceback or path
+    st.stop()
+
+summary = validate_job.summary(job)
 k = st.columns(4)
 k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}")
 k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}")
+if summary.get("notes"):
+    with st.expander(L("read_notes")):
+        for n in summary["notes"]:
+            st.markdown(f"- {n}")
 if summary.get("rows_absence"):
     st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
 with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
-    en = st.session_state.get("lang") == "en"
+    en = ui.lang() == "en"
     # a plain table: every mapping and every refusal readable (and searchable) at once
     st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): r["term"] or "—", L("col_how"): L("how_" + r["how"]),
                             L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])
              .set_index(L("col_header")))
 checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
-                        "title": v["title_en"] if st.session_state.get("lang") == "en" else v["title_zh"]}
-                       for c, v in summary["checks"].items()])
+                        "title": v["title_en"] if ui.lang() == "en" else v["title_zh"]}
+                       for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])
 st.dataframe(checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")}),
              hide_index=True, width="stretch")
+stem = Path(job.name).stem
 c1, c2 = st.columns(2)
-c1.download_button(L("download_annotated"), annotated, f"{Path(up.name).stem}_annotated.csv", "text/csv")
-c2.download_button(L("download_report"), html.encode("utf-8"), f"{Path(up.name).stem}_report.html", "text/html")
+# read from disk only when clicked: a large annotated file never sits in the session
+ann_path, ann_kind = validate_job.annotated_download(job)
+c1.download_button(L("download_annotated") if ann_kind == "csv" else L("download_annotated_zip"),
+                   lambda: Path(ann_path).read_bytes(), f"{stem}_annotated.{ann_kind}",
+                   "text/csv" if ann_kind == "csv" else "application/zip", on_click="ignore")
+c2.download_button(L("download_report"), lambda: job.report.read_bytes(), f"{stem}_report.html", "text/html",
+                   on_click="ignore")
 with st.expander(L("report"), expanded=True):
-    components.html(html, height=900, scrolling=True)
+    components.html(job.report.read_text(encoding="utf-8"), height=900, scrolling=True)

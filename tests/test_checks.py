@@ -9,7 +9,10 @@ from dq.validate import validate
 
 from conftest import CHECK_DATE, flagged
 
-OCC_CHECKS = [c for c in catalogue() if standard.OCCURRENCE in c.tables]
+# Row-shape checks need rows of another width than the header, which the fixture's expect
+# column (the last cell) cannot describe: tests/test_readers.py::test_row_shape_checks has them.
+ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA"}
+OCC_CHECKS = [c for c in catalogue() if standard.OCCURRENCE in c.tables and c.id not in ROW_SHAPE]
 
 
 @pytest.mark.parametrize("check", OCC_CHECKS, ids=lambda c: c.id)

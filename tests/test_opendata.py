@@ -165,3 +165,318 @@ def test_report_on_a_missing_snapshot_says_so(tmp_path):
                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 2
     assert out.stderr.strip().startswith("error: no open-data catalogue snapshot 2000-01-01") and "Traceback" not in out.stderr
+
+
+# ---- the real shapes in ../shared/data/opendata, read whole or in slices; expectations computed here in Python ----
+
+import csv
+import datetime as dt
+import json
+import shutil
+
+META = SHARED / "datagovtw_2018_iot_metadata"
+PERIOD = {"每日": 1, "每周": 7, "每10日": 10, "每月": 30.44, "每季": 91.31, "每半年": 182.62, "每年": 365.25, "每10年": 3652.5}
+
+
+def _first_copies(folder: Path) -> dict:
+    """NODE → (relative path, object) of the first file (by path) naming it: the later copy repeats it."""
+    out = {}
+    for f in sorted(folder.rglob("*.json"), key=lambda f: str(f.relative_to(folder)).encode()):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        out.setdefault(d["NODE"], (str(f.relative_to(folder)), d))
+    return out
+
+
+def _count(s: str, label: str) -> int:
+    import re
+    if s.strip().isdigit():
+        return int(s)
+    hit = re.search(label + r"\s*[:：]\s*(\d+)", s)
+    return int(hit.group(1)) if hit else 0
+
+
+def _day(s: str):
+    return dt.date(*map(int, s[:10].replace("/", "-").split("-"))) if s else None
+
+
+def test_real_metadata_folder_reconciles_and_judges_moenv(tmp_path):
+    snap = ingest_catalogs([CatalogSpec(META)], "2018-03-15", tmp_path, progress=lambda m: None)
+    man = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
+    files = list(META.rglob("*.json"))
+    all_res = sum(max(1, len(json.loads(f.read_text(encoding="utf-8"))["RESOURCE"])) for f in files)
+    first = _first_copies(META)
+    kept_res = sum(max(1, len(d["RESOURCE"])) for _, d in first.values())
+    assert man["rows_read"] == all_res == man["rows_ingested"] + man["rows_rejected"]
+    assert man["rows_ingested"] == kept_res and man["datasets"] == len(first) == len(files) - 10   # 10 ids in two folders
+    rej = pd.read_parquet(snap / "rejected.parquet")
+    assert rej["reason"].str.startswith("dataset id already read from").all()
+    assert man["series"] == "datagovtw-metadata"
+
+    epa = [d for _, d in first.values() if d["AGENCY"] == "行政院環境保護署"]
+    res = [r for d in epa for r in d["RESOURCE"]]
+    m = opendata.agency_metrics(snap).set_index("agency")
+    assert "行政院環境保護署" not in m.index and "交通部中央氣象局" not in m.index   # today's names (register)
+    assert m.loc["交通部中央氣象署", "datasets"] == sum(d["AGENCY"] == "交通部中央氣象局" for _, d in first.values())
+    moenv = m.loc["環境部"]
+    assert moenv.datasets == len(epa) == 122
+    assert moenv.resources == sum(max(1, len(d["RESOURCE"])) for d in epa)
+    assert moenv.utf8_share == pytest.approx(sum(r["RES_ENCODE"] == "UTF-8" for r in res) / sum(bool(r["RES_ENCODE"]) for r in res))
+    assert moenv.tiny == sum(max(int(r["REC_COUNT"] or 0) for r in d["RESOURCE"]) <= 1 for d in epa)
+    assert moenv.views == sum(_count(d["VIEWS"], "瀏覽次數") for d in epa)
+    assert moenv.downloads == sum(_count(d["DOWNLOAD"], "下載次數") for d in epa)
+    shifted = [d for _, d in first.values() if d["VIEWS"].startswith("瀏覽次數")]   # a crawler shifted the fields
+    assert shifted and m["views"].sum() == sum(_count(d["VIEWS"], "瀏覽次數") for _, d in first.values())
+    complete = [d for d in epa if all(d.get(k) for k in ("TITLE", "DESC", "SCHEMA", "AGENCY", "UPDATE_FREQ", "LICENCE"))
+                and all(r["RES_FILETYPE"] and r["RES_URL"] and r["RES_ENCODE"] for r in d["RESOURCE"])]
+    assert moenv.metadata_complete_share == pytest.approx(len(complete) / len(epa))
+    openmr = {"CSV", "JSON", "XML", "ODS", "KML", "KMZ", "SHP", "API", "GEOJSON", "WEBSERVICES", "RSS", "CAP"}
+    assert moenv.share_3star == pytest.approx(sum(any(r["RES_FILETYPE"] in openmr for r in d["RESOURCE"]) for d in epa) / len(epa))
+    judged, overdue = 0, 0
+    for d in epa:
+        last = max(filter(None, [_day(d["DATE_UPDATE_META"])] + [_day(r["RES_DATE_UPDATE_META"]) for r in d["RESOURCE"]]))
+        if d.get("UPDATE_FREQ") in PERIOD:
+            judged += 1
+            overdue += (dt.date(2018, 3, 15) - last).days > 1.5 * PERIOD[d["UPDATE_FREQ"]]
+    assert (moenv.judged_update, moenv.overdue) == (judged, overdue) and judged > 0
+    judged_rows = sum(pd.notna(moenv[k]) for k in ("datasets", "resources", "share_3star", "open_format_share", "overdue",
+                                                    "overdue_share", "metadata_complete_share", "utf8_share", "tiny", "views", "downloads"))
+    assert judged_rows >= 7
+
+
+def test_a_truncated_metadata_file_is_rejected_whole_and_counted(tmp_path):
+    src = sorted(META.rglob("*.json"))[:3]
+    folder = tmp_path / "meta" / "slice"
+    folder.mkdir(parents=True)
+    for f in src:
+        shutil.copy(f, folder / f.name)
+    broken = folder / src[0].name
+    broken.write_text(src[0].read_text(encoding="utf-8")[:200], encoding="utf-8")   # a real file, cut short
+    snap = ingest_catalogs([CatalogSpec(tmp_path / "meta")], "2018-03-15", tmp_path / "s", progress=lambda m: None)
+    man = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
+    good = sum(max(1, len(json.loads(f.read_text(encoding="utf-8"))["RESOURCE"])) for f in src[1:])
+    assert (man["rows_ingested"], man["rows_rejected"]) == (good, 1)
+    rej = pd.read_parquet(snap / "rejected.parquet")
+    assert rej.loc[0, "reason"] == "not valid JSON" and rej.loc[0, "source_file"] == f"slice/{src[0].name}"
+
+
+def _national_slice(tmp_path, n=3000) -> Path:
+    """The header, the first n rows and every 行政院環境保護署 row of the 2018 national list, as the file has them."""
+    lines = (SHARED / "datagovtw_2018_national_list.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    keep = [lines[0]] + [ln for i, ln in enumerate(lines[1:]) if i < n or ln.startswith("行政院環境保護署,")]
+    out = tmp_path / "national_slice.csv"
+    out.write_text("".join(keep), encoding="utf-8")
+    return out
+
+
+def test_real_national_list_slice_with_quoted_thousands(tmp_path):
+    f = _national_slice(tmp_path)
+    rows = list(csv.DictReader(f.open(encoding="utf-8")))
+    snap = ingest_catalogs([CatalogSpec(f)], "2018-08-31", tmp_path / "s", progress=lambda m: None)
+    man = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
+    assert man["rows_read"] == len(rows) == man["rows_ingested"] and man["sources"][0]["format"] == "data.gov.tw-list"
+    m = opendata.agency_metrics(snap).set_index("agency")
+    epa = [r for r in rows if r["提供機關名稱"] == "行政院環境保護署"]
+    num = lambda x: int(x.replace(",", "")) if x else 0   # "7,472" → 7472
+    assert m.loc["環境部", "datasets"] == len({(r["資料集名稱"], r["上架日"]) for r in epa})
+    assert m.loc["環境部", "views"] == sum(num(r["瀏覽人次"]) for r in epa)
+    assert m.loc["環境部", "downloads"] == sum(num(r["下載次數"]) for r in epa)
+    culture = [r for r in rows if r["提供機關名稱"] == "文化部"]
+    assert m.loc["文化部", "views"] == sum(num(r["瀏覽人次"]) for r in culture) > 1000
+    assert m["share_3star"].isna().all() and m["platinum"].isna().all()   # the list has no format or badge: not judged
+
+
+def _export_rows():
+    return json.loads((SHARED / "datagovtw_2026_export_sample24.json").read_text(encoding="utf-8"))
+
+
+def test_real_2026_export_json_badges_and_benchmark(tmp_path):
+    rows = _export_rows()
+    snap = ingest_catalogs([CatalogSpec(SHARED / "datagovtw_2026_export_sample24.json")], "2026-05-05", tmp_path, progress=lambda m: None)
+    m = opendata.agency_metrics(snap).set_index("agency")
+    assert m["datasets"].sum() == len(rows) == 24
+    moa = [r for r in rows if r["提供機關"] == "農業部"]
+    assert (m.loc["農業部", "platinum"], m.loc["農業部", "gold"]) == (sum(r["品質檢測"] == "白金" for r in moa), sum(r["品質檢測"] == "金" for r in moa))
+    hl = [r for r in rows if r["提供機關"] == "花蓮縣政府"]
+    assert m.loc["花蓮縣政府", "silver"] == sum(r["品質檢測"] == "銀" for r in hl)
+    all_pt = sum(r["品質檢測"] == "白金" for r in rows) / len(rows)
+    assert (m["platinum"].sum() / m["judged_badge"].sum()) == pytest.approx(all_pt)
+    enc = [e for r in rows for e in r["編碼格式"].split(";") if e]
+    assert (m["utf8_share"] * 0 + 1).notna().all()
+    con = duckdb.connect()
+    utf8 = con.execute(f"SELECT sum(utf8_resources) / sum(encoding_declared) FROM read_parquet('{snap}/datasets.parquet')").fetchone()[0]
+    assert utf8 == pytest.approx(sum(e.upper() == "UTF-8" for e in enc) / len(enc))
+    # overdue: 每1月 / 每1年 are judged (1.5 × the period), 不定期更新 / 不更新 are not
+    per = {"每1月": 30.44, "每1年": 365.25}
+    jud = [r for r in rows if r["更新頻率"] in per]
+    od = [r for r in jud if (dt.date(2026, 5, 5) - _day(r["更新時間"])).days > 1.5 * per[r["更新頻率"]]]
+    assert (m["judged_update"].sum(), m["overdue"].fillna(0).sum()) == (len(jud), len(od)) and len(jud) > 0
+    # the national benchmark: shares of the whole 2026 catalogue, as published
+    nat = list(csv.DictReader((SHARED / "datagovtw_2026_national_distribution.csv").open(encoding="utf-8")))
+    total = sum(int(r["datasets"]) for r in nat if r["table"] == "品質標章")
+    b = opendata.benchmark(snap, "農業部").set_index(["kind", "key"])
+    assert b.loc[("badge", "platinum"), "national_share"] == pytest.approx(32020 / total)
+    assert round(b.loc[("badge", "platinum"), "national_share"] * 100, 1) == 60.5
+    assert b.loc[("badge", "platinum"), "share"] == pytest.approx(sum(r["品質檢測"] == "白金" for r in moa) / len(moa))
+    irr = sum(int(r["datasets"]) for r in nat if r["table"] == "更新頻率" and "不定期" in r["value"])
+    assert b.loc[("freq", "irregular"), "national_share"] == pytest.approx(irr / total)
+
+
+def test_real_2026_export_as_csv_reads_like_the_json(tmp_path):
+    """The same 24 real rows written in the CSV export's own column names give the same metrics."""
+    header = {"識別碼": "資料集識別碼", "名稱": "資料集名稱", "提供屬性": "資料提供屬性", "服務分類": "服務分類", "品質檢測": "品質檢測",
+              "檔案格式": "檔案格式", "下載網址": "資料下載網址", "編碼格式": "編碼格式", "更新時間": "資料資源更新時間", "描述": "資料集描述",
+              "主要欄位": "主要欄位說明", "提供機關": "提供機關", "更新頻率": "更新頻率", "資料量": "資料量", "上架日期": "上架日期"}
+    f = tmp_path / "export_2026.csv"
+    with f.open("w", encoding="utf-8-sig", newline="") as fo:
+        w = csv.writer(fo)
+        w.writerow(header.values())
+        for r in _export_rows():
+            w.writerow([r[k] for k in header])
+    a = opendata.agency_metrics(ingest_catalogs([CatalogSpec(f)], "2026-05-05", tmp_path / "c", progress=lambda m: None))
+    b = opendata.agency_metrics(ingest_catalogs([CatalogSpec(SHARED / "datagovtw_2026_export_sample24.json")], "2026-05-05",
+                                                tmp_path / "j", progress=lambda m: None))
+    cols = ["agency", "datasets", "resources", "platinum", "gold", "silver", "no_badge", "overdue", "utf8_share", "tiny", "open_format_share"]
+    pd.testing.assert_frame_equal(a[cols].sort_values("agency").reset_index(drop=True), b[cols].sort_values("agency").reset_index(drop=True))
+
+
+def test_demo_catalogues_are_separate_series():
+    from dq.demo import OD_EXPORT, OD_METADATA, OD_NATIONAL
+    snaps = {s.name: s for s in opendata.snapshots()}
+    keys = {d: opendata.series(snaps[d]) for d in (OD_METADATA, OD_NATIONAL, OD_EXPORT)}
+    assert len(set(keys.values())) == 3
+    assert [s.name for s in opendata.same_series(snaps[OD_METADATA])] == [OD_METADATA]
+
+
+# ---- the meeting report -----------------------------------------------------------------------
+
+def test_moenv_meeting_report_states_dates_sources_and_judges_real_rows():
+    from dq import meeting
+    from dq.demo import OD_METADATA
+    html = meeting.report_html(None, OD_METADATA, ["環境部"])
+    assert "<h2>環境部</h2>" in html and "行政院環境保護署 → 今 環境部（2023-08-22 起）" in html
+    assert "產製日期：" in html and f"目錄快照 {OD_METADATA}" in html and "資料來源：" in html and "60.5%" in html
+    for internal in (".csv", ".json", ".parquet", "README", "data/", "datagovtw_"):   # no internal file names
+        assert internal not in html
+    t = meeting.build_tables(None, OD_METADATA, ["環境部"])
+    judged = t["metrics"]["value"].notna().sum()
+    assert judged >= 7, judged
+    for unit in opendata.units("環境部"):   # the catalogue names no unit: said so, by name
+        assert unit in html
+    peers = opendata.peers(t["all_new"], "環境部")
+    assert all(f"{a}（×" in html for a in peers["agency"].iloc[1:])   # like-for-like peers with their size ratio
+
+
+def test_a_removed_dataset_or_newly_judged_field_is_no_regression(tmp_path):
+    """Two snapshots of the same real export rows, the second without one dataset: shares are compared on the
+    datasets in both, so removing one (even a platinum one) is a count change, not 退步."""
+    from dq import meeting
+    rows = _export_rows()
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    gone = next(r for r in rows if r["提供機關"] == "經濟部商業發展署" and r["品質檢測"] == "白金")
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps([r for r in rows if r is not gone], ensure_ascii=False), encoding="utf-8")
+    root = tmp_path / "snaps"
+    sa = ingest_catalogs([CatalogSpec(a)], "2026-05-01", root, progress=lambda m: None)
+    sb = ingest_catalogs([CatalogSpec(b)], "2026-05-05", root, progress=lambda m: None)
+    c = opendata.compare(sa, sb)
+    cnt = c["counts"].set_index("agency").loc["經濟部商業發展署"]
+    assert (cnt.datasets_old, cnt.datasets_new, cnt.kept, cnt.removed) == (2, 1, 1, 1)
+    o = c["old"].set_index("agency").loc["經濟部商業發展署"]
+    n = c["new"].set_index("agency").loc["經濟部商業發展署"]
+    for k in ("platinum_share", "badge_share", "utf8_share", "metadata_complete_share"):
+        assert opendata.verdict(k, o, n) == "same"
+    assert opendata.verdict("datasets", c["all_old"].set_index("agency").loc["經濟部商業發展署"],
+                            c["all_new"].set_index("agency").loc["經濟部商業發展署"]) == "changed"
+    # judged on 2 fields, then on 3 (the 2018 city catalogues): not comparable, never 退步
+    from dq.demo import OD_EARLIER, OD_LATER
+    t = meeting.build_tables(OD_EARLIER, OD_LATER, ["高雄市政府"], "parent")
+    v = t["metrics"].set_index("metric").loc["metadata_complete_share", "verdict"]
+    assert v == "not_comparable"
+    assert not (t["metrics"]["verdict"] == "worse").any()
+    html = meeting.report_html(OD_EARLIER, OD_LATER, ["高雄市政府"], "parent")
+    assert "不可比較（判定欄位不同）" in html and "class='down'>退步" not in html
+
+
+def test_different_catalogues_are_never_compared():
+    from dq import meeting
+    from dq.demo import OD_LATER, OD_METADATA
+    with pytest.raises(Exception, match="never compared"):
+        opendata.compare(opendata.snapshots()[0].parent / OD_METADATA, opendata.snapshots()[0].parent / OD_LATER)
+    html = meeting.report_html(OD_METADATA, OD_LATER, ["高雄市政府"], "parent")
+    assert "未比較變化" in html and "進步" not in html and "退步" not in html
+
+
+def test_moenv_report_fits_a4_in_chromium(tmp_path):
+    """The 環境部 report in Debian's Chromium: nothing wider than an A4 page, and it prints as A4 pages."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+    from dq import meeting
+    from dq.demo import OD_METADATA
+    f = tmp_path / "moenv.html"
+    f.write_text(meeting.report_html(None, OD_METADATA, ["環境部"]), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 794, "height": 1123}, locale="zh-TW")   # A4 at 96 dpi
+        page.goto(f.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 794
+        wide = page.evaluate("""[...document.querySelectorAll('table, svg, .kpis')].filter(e => e.getBoundingClientRect().right > 794 - 8).length""")
+        assert wide == 0
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+        browser.close()
+    assert pdf.startswith(b"%PDF") and 2 <= pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 8
+
+
+# ---- the pages (AppTest): the report is about the agencies the user picked; the open-dataset page -------
+
+def _page(name: str, **params):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_report_follows_the_agency_the_user_picks_and_url_keeps_only_choices():
+    from dq.demo import OD_LATER
+    at = _page("opendata", od=OD_LATER, odgroup="parent")
+    assert set(at.query_params) <= {"od", "odgroup", "lang"}          # nothing the user did not choose
+    first = at.selectbox(key="qp_odagency").value
+    other = next(a for a in at.selectbox(key="qp_odagency").options if a != first)
+    at.selectbox(key="qp_odagency").set_value(other).run()
+    rep = [w for w in at.multiselect if w.label == "報告包含的機關"][0]
+    assert rep.value == [other]                                        # the report follows the picked agency
+    assert "odrep" not in at.query_params
+    at.button[-1].click().run()
+    html = at.session_state["od_report"][1]
+    assert f"<h2>{other}</h2>" in html and f"<h2>{first}</h2>" not in html
+
+
+def test_open_dataset_page_deep_link_shows_badge_licence_history_and_portal_link():
+    from dq.demo import OD_METADATA
+    at = _page("od_dataset", od=OD_METADATA, ds="28178")
+    assert at.header[0].value == "空氣品質監測小時值資料(一般污染物,每日更新)"
+    link = [b for b in at.get("link_button")]
+    assert link and link[0].proto.url == "https://data.gov.tw/dataset/28178"
+    frames = [f.value for f in at.dataframe]
+    assert any("政府資料開放授權條款-第1版" in f.to_string() for f in frames)          # the licence
+    hist = frames[-1]
+    assert len(hist) >= 2                     # the metadata snapshot and the national list (matched by agency and title)
+    assert any("OD_UPDATE_OVERDUE" in f.to_string() for f in frames)
+
+
+def test_trend_of_two_snapshots_is_a_line_within_one_series_only():
+    import json as _json
+    from dq.demo import OD_EARLIER, OD_LATER, OD_METADATA
+    at = _page("opendata", od=OD_LATER, odgroup="parent", odagency="高雄市政府", odmetric="datasets")
+    charts = [_json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    line = [c for c in charts if c["layout"].get("title", {}).get("text", "").startswith("高雄市政府 ·")][0]
+    assert line["data"][0]["x"] == [OD_EARLIER, OD_LATER] and "lines" in line["data"][0]["mode"]
+    at2 = _page("opendata", od=OD_METADATA, odagency="環境部")
+    assert any("只有一個快照" in i.value for i in at2.info)     # the metadata catalogue is not joined to the city portals

@@ -49,17 +49,43 @@ def test_cr_line_endings_with_bom(tmp_path):
     assert st.rows_read == st.rows_staged + st.rows_rejected
 
 
-def test_malformed_rows_are_rejected_with_reason_and_counted(tmp_path):
+def test_ragged_rows_are_kept_with_their_shape_not_rejected(tmp_path):
+    # frog_head_damaged.csv: row 10 ends after 4 of 7 cells, row 20 has 2 cells too many (#10 item 1)
     st = stage(FIX / "frog_head_damaged.csv", tmp_path)
-    assert st.rows_rejected == 2 and st.rows_staged == 297
-    rej = duckdb.sql(f"SELECT * FROM read_parquet('{st.rejects}') ORDER BY source_row").df()
-    assert list(rej["source_row"]) == [10, 20]
-    assert rej["reason"].str.contains("Columns").all()
-    good = rows(st)
-    assert 10 not in set(good["source_row"]) and 11 in set(good["source_row"])
+    assert st.rows_rejected == 0 and st.rows_staged == 299
+    good = rows(st).set_index("source_row")
+    assert good.loc[10, "row_cells"] == 4 and pd.isna(good.loc[10, "Date"])
+    assert good.loc[20, "row_cells"] == 9 and good.loc[20, "overflow_cells"] == "extra,fields"
+    assert good.loc[20, "記錄方式"] == "目視"
+    assert good["row_cells"].notna().sum() == 2    # every other row has the header's shape
     orig = rows(stage(FIX / "frog_head.csv", tmp_path)).set_index("source_row")
-    g = good.set_index("source_row")
-    assert g.loc[21].equals(orig.loc[21])   # numbering survives the rejected rows
+    assert good.loc[21, orig.columns].equals(orig.loc[21])   # numbering survives the odd rows
+
+
+def test_row_shape_checks(tmp_path):
+    """CONSTRUCTED rows: the first data row of frog_head.csv, cut short, widened, and as it is."""
+    from dq.validate import validate
+    head = (FIX / "frog_head.csv").read_text(encoding="utf-8-sig").splitlines()
+    row = head[1]
+    (tmp_path / "ragged.csv").write_text("\n".join([head[0], row, ",".join(row.split(",")[:3]), row + ",x,y", row]) + "\n",
+                                         encoding="utf-8")
+    validate(tmp_path / "ragged.csv", tmp_path / "out", "2026-11-22")
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    warn = dict(zip(ann["dq_row"], ann["dq_warnings"]))
+    assert [r for r in warn if "ROW_CELLS_MISSING" in warn[r]] == ["2"]
+    assert [r for r in warn if "ROW_CELLS_EXTRA" in warn[r]] == ["3"]
+    assert ann.loc[ann["dq_row"] == "3", "overflow_cells"].item() == "x,y"
+
+
+def test_unreadable_rows_are_rejected_alone_with_reason(tmp_path):
+    p = tmp_path / "quote.csv"
+    p.write_text('a,b,c\n1,2,3\n"x,y\n4,5,6\n7,"8\n8",9\n', encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (3, 1)
+    rej = duckdb.sql(f"SELECT * FROM read_parquet('{st.rejects}')").df()
+    assert rej.loc[0, "source_row"] == 2 and "unterminated" in rej.loc[0, "reason"]
+    df = rows(st)
+    assert df["source_row"].tolist() == [1, 3, 4] and df["b"].tolist() == ["2", "5", "8\n8"]
 
 
 def test_xlsx(tmp_path):
@@ -106,6 +132,26 @@ def test_darwin_core_archive_event_core_with_occurrences(tmp_path):
     assert df["decimalLatitude"].notna().sum() > 0
 
 
+def test_darwin_core_archive_counts_belong_to_the_archive(tmp_path):
+    """The manifest's per-source counts name the archive, not its occurrence.txt (#15 item 7)."""
+    import json
+
+    from dq.snapshot import SourceSpec, ingest
+    ev, oc = _bbs_text(tmp_path)
+    dwc = "http://rs.tdwg.org/dwc/terms/"
+    fields = "".join(f'<field index="{i}" term="{dwc}{c}"/>' for i, c in enumerate(oc.columns) if c != "id")
+    meta = f"""<archive xmlns="http://rs.tdwg.org/dwc/text/"><core fieldsTerminatedBy="\\t" ignoreHeaderLines="1"
+        rowType="{dwc}Occurrence"><files><location>occurrence.txt</location></files><id index="0"/>{fields}</core></archive>"""
+    with zipfile.ZipFile(tmp_path / "occ.zip", "w") as z:
+        z.writestr("meta.xml", meta)
+        z.write(tmp_path / "occurrence.txt", "occurrence.txt")
+    snap = ingest([SourceSpec(tmp_path / "occ.zip")], "2026-01-01", tmp_path / "snaps", progress=lambda m: None)
+    src = json.loads((snap / "manifest.json").read_text())["sources"][0]
+    assert src["name"] == "occ.zip" and src["rows_ingested"] == len(oc) and src["rows_read"] == len(oc)
+    files = duckdb.sql(f"SELECT DISTINCT source_file FROM '{snap}/occurrence.parquet'").fetchall()
+    assert files == [("occ.zip",)]
+
+
 def test_gbif_parquet_lower_case_and_arrays(tmp_path):
     src = FIX / "bbs_occurrence_slice.parquet"
     duckdb.sql(f"""COPY (SELECT row_number() OVER () AS gbifid, lower('x') AS x, scientificName AS scientificname,
@@ -134,3 +180,33 @@ def test_unreadable_input_gives_a_clear_error(tmp_path, content, msg):
     p.write_bytes(content)
     with pytest.raises(SourceError, match=msg):
         stage(p, tmp_path)
+
+
+def test_encoding_is_judged_by_charset_normalizer_and_a_guess_is_noted(tmp_path):
+    """CONSTRUCTED Latin-1 text (French names): read as a Western code page, not CP950 mojibake."""
+    p = tmp_path / "latin1.csv"
+    p.write_bytes(("scientificName,vernacularName\n" + "Kurixalus eiffingeri,Grenouille de l'Île à Genève\n" * 40).encode("latin-1"))
+    st = stage(p, tmp_path)
+    assert st.encoding not in ("cp950", "big5", "utf-8")
+    assert rows(st)["vernacularName"].iloc[0] == "Grenouille de l'Île à Genève"
+    assert any("guessed" in n for n in st.notes)
+    assert stage(FIX / "frog_head_big5.csv", tmp_path).notes == []      # Big5 is known, not a guess
+
+
+def test_a_field_longer_than_pythons_csv_limit_is_read(tmp_path):
+    p = tmp_path / "long.csv"
+    p.write_text("scientificName,note\nKurixalus eiffingeri," + "x" * 200_000 + "\nKurixalus eiffingeri,ok\n", encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (2, 0) and len(rows(st)["note"].iloc[0]) == 200_000
+
+
+def test_header_names_never_reach_sql_unquoted(tmp_path):
+    """A header that closes the identifier and appends SQL is just a column name."""
+    evil = 'a" FROM t); COPY (SELECT 42) TO \'' + str(tmp_path / "pwned") + '\'; SELECT ("x'
+    p = tmp_path / "evil.csv"
+    p.write_text('"' + evil.replace('"', '""') + '",source_row,A,a\n1,2,3,4\n', encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert st.columns == [evil, "file_source_row", "A", "a_2"]
+    df = rows(st)
+    assert df[evil].tolist() == ["1"] and df["file_source_row"].tolist() == ["2"] and df["source_row"].tolist() == [1]
+    assert not (tmp_path / "pwned").exists()

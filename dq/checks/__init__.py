@@ -105,11 +105,11 @@ class Family:
 
 def families() -> list[Family]:
     """Every family, in derivation order (a family may read what an earlier one derived)."""
-    from . import completeness, coordinates, duplicates, opendata, taxonomy, time, vocabulary
-    return [m.FAMILY for m in (coordinates, time, taxonomy, vocabulary, duplicates, completeness, opendata)]
+    from . import completeness, coordinates, duplicates, opendata, shape, taxonomy, time, vocabulary
+    return [m.FAMILY for m in (coordinates, time, taxonomy, vocabulary, duplicates, completeness, shape, opendata)]
 
 
-CATALOGUE_ORDER = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates", "open_data"]
+CATALOGUE_ORDER = ["completeness", "row_shape", "coordinates", "taxonomy", "time", "vocabulary", "duplicates", "open_data"]
 
 
 def catalogue() -> list[Check]:

@@ -10,6 +10,21 @@ from . import Check, Family, Param
 T = ("opendata",)
 OVERDUE = Param("OVERDUE_FACTOR", 1.5, "×", "超過宣告更新週期的幾倍才算逾期", "how many declared update periods make an update overdue")
 OVERDUE_FACTOR = OVERDUE.value
+# 更新頻率 as catalogues write it: 每日/每1日/每10日, 每週/每周, 每月/每1月/每3月, 每季, 每半年/每6月, 每年/每1年/每5年
+PERIOD_DAYS = {"日": 1, "天": 1, "週": 7, "周": 7, "月": 30.44, "季": 91.31, "半年": 182.62, "年": 365.25}
+# not judged: irregular, never updated, and feeds faster than a day, whose catalogue timestamp is the
+# metadata's, not the data's (a real-time API is not stale because its metadata is old)
+NOT_JUDGED_FREQ = r"不定期|不更新|即時|分|時"
+
+
+def period_sql(col: str) -> str:
+    """The derivation OD_UPDATE_OVERDUE reads (e.period_days): the declared update period in days, NULL when
+    not judged (irregular, never, faster than daily, unreadable)."""
+    unit = "CASE " + " ".join(f"WHEN regexp_matches({col}, '{k}') THEN {v}" for k, v in
+                              sorted(PERIOD_DAYS.items(), key=lambda kv: -len(kv[0]))) + " END"
+    return f"""(CASE WHEN {col} IS NULL OR regexp_matches({col}, '{NOT_JUDGED_FREQ}') THEN NULL
+                ELSE coalesce(try_cast(nullif(regexp_extract({col}, '每\\s*(\\d+)', 1), '') AS DOUBLE), 1) * ({unit}) END)"""
+
 
 CHECKS = [
     Check("OD_LICENSE_NOT_OPEN", "open_data", "error", "授權方式非開放授權", "Licence not open",
@@ -21,8 +36,8 @@ CHECKS = [
           "No resource is in an open machine-readable format (CSV, JSON, XML, ODS, GeoJSON, KML, SHP, API…): below 3 open-data stars.",
           "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format, '無') || '）'", tables=T),
     Check("OD_UPDATE_OVERDUE", "open_data", "warning", "逾期未更新", "Update overdue",
-          f"距最近更新已超過宣告更新頻率的 {OVERDUE_FACTOR} 倍（每日、每週、每月、每季、每半年、每年；不定期與不更新不判定）。",
-          f"Older than {OVERDUE_FACTOR} × the declared update period (daily … yearly; irregular and never-updated are not judged).",
+          f"距最近更新已超過宣告更新頻率的 {OVERDUE_FACTOR} 倍（每日、每週、每月、每季、每半年、每年、每 N 年；不定期、不更新、即時與每小時不判定）。",
+          f"Older than {OVERDUE_FACTOR} × the declared update period (daily … every N years; irregular, never-updated, real-time and hourly are not judged).",
           "e.overdue", "'最近更新 ' || strftime(e.last_update, '%Y-%m-%d') || '，更新頻率「' || e.update_frequency || '」：請更新或修正頻率'",
           tables=T, params=(OVERDUE,)),
     Check("OD_METADATA_INCOMPLETE", "open_data", "warning", "詮釋資料不完整", "Metadata incomplete",

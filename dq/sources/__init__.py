@@ -1,9 +1,9 @@
 """Readers: any supported file → a StagedSource (see base.py). `stage()` picks the reader."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
+from . import archive
 from .base import SourceError, StagedSource
 from .dwca import stage_dwca
 from .parquet import stage_parquet
@@ -15,35 +15,41 @@ __all__ = ["SourceError", "StagedSource", "stage", "detect_table"]
 
 def stage(path, workdir: Path, progress=None, **opts) -> StagedSource:
     path = Path(path)
+    name = path.name      # messages name the file as the user knows it, never a server path
     if not path.exists():
-        raise SourceError(f"{path}: no such file")
+        raise SourceError(f"{name}: no such file", f"{name}：找不到這個檔案。")
     if path.is_dir():
-        raise SourceError(f"{path}: is a folder, not a file")
+        raise SourceError(f"{name}: is a folder, not a file", f"{name}：是資料夾，不是檔案。")
+    if not path.is_file():
+        raise SourceError(f"{name}: is not a regular file", f"{name}：不是一般檔案。")
     if path.stat().st_size == 0:
-        raise SourceError(f"{path.name}: the file is empty")
+        raise SourceError(f"{name}: the file is empty", f"{name}：檔案是空的。")
     with open(path, "rb") as f:
         magic = f.read(4)
     suffix = path.suffix.lower()
     if magic == b"PAR1":
         st = stage_parquet(path, workdir, progress)
     elif magic[:2] == b"PK":
-        names = zipfile.ZipFile(path).namelist() if zipfile.is_zipfile(path) else []
+        zf = archive.open_zip(path)          # refuses unsafe members and bombs before anything is read
+        names = zf.namelist()
+        files = [n for n in names if not n.endswith("/")]
         if "meta.xml" in names:
             st = stage_dwca(path, workdir, progress)
         elif any(n.startswith("xl/") for n in names):
             st = stage_xlsx(path, workdir, sheet=opts.get("sheet"), progress=progress)
-        elif len([n for n in names if not n.endswith("/")]) == 1:
-            # a GBIF 'simple' download: one tab-delimited file inside a zip
-            member = names[0]
-            out = workdir / (path.stem + "_zip")
-            out.mkdir(exist_ok=True)
-            zipfile.ZipFile(path).extract(member, out)
-            st = stage_text(out / member, workdir, progress=progress)
+        elif len(files) == 1:
+            # a GBIF 'simple' download: one tab-delimited file inside a zip, streamed out under our own name
+            member = files[0]
+            f = archive.extract(zf, member, workdir / f"{path.stem[:40]}_zip", name)
+            st = stage_text(f, workdir, progress=progress, display_name=f"{name}:{member}")
+            f.unlink(missing_ok=True)
             st.path = path
         else:
-            raise SourceError(f"{path.name}: a zip that is neither a Darwin Core Archive (no meta.xml) nor XLSX")
+            raise SourceError(f"{name}: a zip that is neither a Darwin Core Archive (no meta.xml), XLSX, nor one data file",
+                              f"{name}：這個 zip 不是 Darwin Core Archive（沒有 meta.xml）、XLSX，也不是只含一個資料檔。")
     elif suffix in (".xls",):
-        raise SourceError(f"{path.name}: old binary .xls is not supported; save it as .xlsx or CSV")
+        raise SourceError(f"{name}: old binary .xls is not supported; save it as .xlsx or CSV",
+                          f"{name}：不支援舊版 .xls，請另存為 .xlsx 或 CSV。")
     else:
         st = stage_text(path, workdir, delimiter=opts.get("delimiter"), header=opts.get("header"),
                         encoding=opts.get("encoding"), progress=progress)

@@ -11,7 +11,64 @@ from pathlib import Path
 
 
 class SourceError(Exception):
-    """Input that cannot be read at all: the message is shown to the user as one line."""
+    """A failure the user caused (a file, an option): one sentence in English and one in zh-TW.
+
+    `str(e)` is the English sentence; `e.zh` the zh-TW one. Neither names a server path: only
+    the file's own name, the row or the archive member. The CLI exits 2 on it and the pages
+    show `e.zh` / `str(e)`, never a traceback.
+    """
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh or f"無法處理這個檔案：{en}"
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+# Columns the tool adds to staged and annotated files; a file's own column of that name is
+# renamed (kept, never dropped or overwritten).
+RESERVED = {"source_row", "record_id", "overflow_cells", "row_cells"}
+RESERVED_PREFIX = "dq_"
+MAX_HEADER = 200
+
+
+def clean_headers(raw: list) -> tuple[list[str], list[str]]:
+    """File header cells → column names safe to quote (see duck.ident), unique and not ours.
+
+    Returns the names and notes saying what was renamed. Runs on the header row only.
+    """
+    names: list[str] = []
+    notes: list[str] = []
+    for i, h in enumerate(raw):
+        orig = "" if h is None else str(h)
+        s = "".join(ch if ord(ch) >= 32 else " " for ch in orig.replace("\ufeff", "")).strip()
+        if len(s) > MAX_HEADER:
+            s = s[:MAX_HEADER]
+            notes.append(f"header {i + 1} is longer than {MAX_HEADER} characters: cut")
+        if not s:
+            s = f"column_{i + 1}"
+        if s in RESERVED or s.lower().startswith(RESERVED_PREFIX):
+            notes.append(f"header '{s}' is a name this tool uses itself: kept as 'file_{s}'")
+            s = f"file_{s}"
+        names.append(s)
+    # SQL names are case-blind: 'a' and 'A' are the same column to DuckDB
+    seen: dict[str, int] = {}
+    taken = {n.lower() for n in names}
+    for i, s in enumerate(names):
+        key = s.lower()
+        if key in seen:
+            k = seen[key] + 1
+            while f"{s}_{k}".lower() in taken:
+                k += 1
+            seen[key] = k
+            names[i] = f"{s}_{k}"
+            taken.add(names[i].lower())
+            notes.append(f"header '{s}' repeats: column {i + 1} kept as '{names[i]}'")
+        else:
+            seen[key] = 1
+    return names, notes
 
 
 @dataclasses.dataclass
@@ -28,6 +85,7 @@ class StagedSource:
     delimiter: str | None = None
     header: bool = True
     notes: list[str] = dataclasses.field(default_factory=list)
+    has_shape: bool = False         # staged file carries row_cells and overflow_cells (ragged rows, #10)
     # columns that hold constant values for every row (e.g. a DwC-A event core joined in)
     constants: dict[str, str] = dataclasses.field(default_factory=dict)
 

@@ -1,79 +1,69 @@
-"""Delimited text: CSV, TSV, pipe-delimited; UTF-8, UTF-8 with BOM, Big5/CP950; CR, LF, CRLF.
+"""Delimited text: CSV, TSV, pipe-delimited; any encoding charset-normalizer recognises; CR, LF, CRLF.
 
-Encoding and delimiter are sniffed from the head of the file. Non-UTF-8 input is transcoded
-to a temporary UTF-8 file in 1 MB chunks (memory stays flat), then DuckDB's CSV reader stages
-it to Parquet, recording malformed lines in its rejects table instead of failing the file.
+No text from the file reaches SQL: DuckDB reads every row under positional names (c1, c2, …)
+and the header row comes back as data; the staged Parquet gets the cleaned header names
+through `duck.ident`. Ragged rows are kept (#10): a short row is padded with empty cells, a
+long row keeps its extra cells in `overflow_cells`, and both carry `row_cells` for the row-shape
+check. Only rows that cannot be read at all (an unterminated quote, a line over the size limit,
+bad bytes) go to the rejects with their reason, so read = staged + rejected.
 """
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import re
+import shutil
 from pathlib import Path
 
 from .. import duck
-from .base import SourceError, StagedSource
+from .base import SourceError, StagedSource, clean_headers
 
 SAMPLE = 1 << 20
 CANDIDATE_DELIMS = [",", "\t", "|", ";"]
+MAX_LINE = 8 << 20          # one record over 8 MB is not a record: rejected, the rest kept
+MAX_EXTRA_CELLS = 1000      # cells beyond the header kept in overflow_cells, up to this many
+MAX_COLUMNS = 2000          # GBIF's widest export has ~250; beyond this a "header" is not a header
+MAX_PATCHES = 200           # unterminated quotes rejected one by one, up to this many per file
+NULLSTR = "\x01dq-padded\x01"   # marks cells DuckDB padded, so an empty cell ('') stays distinct
 
 # Headerless layouts we know by shape: the TaiCOL/TaiBON plant name list (pipe, 10 columns).
 KNOWN_HEADERLESS = {
     "twnamelist": ["name_id", "family", "family_zh", "vernacularName", "scientificName",
                    "scientificNameWithAuthor", "code1", "code2", "redlistCategory", "nativeStatus"],
 }
+_BIG5 = {"big5", "big5hkscs", "cp950"}
 
 
-def sniff_encoding(path: Path) -> str:
+def sniff_encoding(path: Path, name: str | None = None) -> tuple[str, str | None]:
+    """(encoding, note). UTF-8 is taken only when the head decodes strictly; otherwise
+    charset-normalizer judges (Big5 variants are read as CP950, their superset) and the
+    guess is noted, so a mis-read file is visible rather than silent mojibake."""
+    name = name or path.name
     with open(path, "rb") as f:
         head = f.read(SAMPLE)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return "utf-8-sig", None
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    for enc in ("utf-8", "cp950", "big5hkscs"):
-        try:
-            dec = codecs.getincrementaldecoder(enc)()
-            dec.decode(head, final=len(head) < SAMPLE)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise SourceError(f"{path.name}: cannot tell the text encoding (not UTF-8, UTF-16 or Big5/CP950)")
-
-
-def _head_lines(path: Path, encoding: str, n: int = 30) -> list[str]:
-    with open(path, "rb") as f:
-        raw = f.read(SAMPLE)
-    text = raw.decode(encoding, errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [ln for ln in text.split("\n") if ln.strip()][:n]
-
-
-def sniff_delimiter(lines: list[str]) -> str:
-    best, best_score = ",", -1.0
-    for d in CANDIDATE_DELIMS:
-        counts = [len(next(csv.reader([ln], delimiter=d))) - 1 for ln in lines[:20]]
-        if not counts or min(counts) == 0:
-            continue
-        consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
-        score = consistent * 1000 + counts[0]
-        if score > best_score:
-            best, best_score = d, score
-    return best
-
-
-def _looks_like_data(first: list[str]) -> bool:
-    from .aliases import _LOOKUP, norm_header
-    known = sum(1 for h in first if norm_header(h) in _LOOKUP)
-    numeric = sum(1 for h in first if re.fullmatch(r"-?\d+(\.\d+)?", h.strip() or "x"))
-    return known == 0 and numeric >= 1
-
-
-def _headerless_names(first: list[str]) -> list[str]:
-    if len(first) == 10 and first[0].strip().isdigit() and re.match(r"^[A-Z][a-z]+ [a-z]", first[4] or ""):
-        return KNOWN_HEADERLESS["twnamelist"]
-    return [f"column_{i + 1}" for i in range(len(first))]
+        return "utf-16", None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SAMPLE)
+        return "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    matches = list(from_bytes(head))
+    if not matches:
+        raise SourceError(f"{name}: cannot tell the text encoding; save the file as UTF-8 and try again",
+                          f"{name}：無法判斷文字編碼，請另存為 UTF-8 後再試。")
+    # Among the equally clean readings, the code pages files here are really written in win:
+    # Big5/CP950 (Chinese Windows), then CP1252 (Western Windows, Latin-1's superset); otherwise
+    # the library's first choice. On Latin-1 French text it ranks cp1250 first, which turns à into ŕ.
+    best = min(m.chaos for m in matches)
+    close = [m for m in matches if m.chaos <= best + 0.01]
+    names = {n for m in close for n in [m.encoding] + list(m.could_be_from_charset)}
+    if names & _BIG5:
+        return "cp950", None
+    enc = "cp1252" if "cp1252" in names else codecs.lookup(close[0].encoding).name
+    return enc, (f"encoding guessed as {enc} (not UTF-8 or Big5); if names look garbled, save the file as UTF-8")
 
 
 def _bare_cr(path: Path) -> bool:
@@ -82,89 +72,313 @@ def _bare_cr(path: Path) -> bool:
     return re.search(rb"\r(?!\n)", head[:-1]) is not None
 
 
-def transcode_to_utf8(src: Path, encoding: str, dst: Path) -> None:
-    """Rewrite as UTF-8 with LF line ends, chunk by chunk (a CR at a chunk's end is held back)."""
-    dec = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        with open(src, "rb") as fi, open(dst, "w", encoding="utf-8", newline="") as fo:
+def transcode_to_utf8(src: Path, encoding: str, dst: Path, name: str) -> None:
+    """Rewrite as UTF-8 with LF line ends, chunk by chunk (a CR at a chunk's end is held back).
+
+    Undecodable bytes become U+FFFD rather than refusing the file; the caller notes it."""
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with open(src, "rb") as fi, open(dst, "w", encoding="utf-8", newline="") as fo:
+        carry = ""
+        while True:
+            chunk = fi.read(SAMPLE)
+            text = carry + dec.decode(chunk, final=not chunk)
             carry = ""
-            while True:
-                chunk = fi.read(SAMPLE)
-                text = carry + dec.decode(chunk, final=not chunk)
-                carry = ""
-                if chunk and text.endswith("\r"):
-                    text, carry = text[:-1], "\r"
-                fo.write(text.replace("\r\n", "\n").replace("\r", "\n"))
-                if not chunk:
-                    break
-    except UnicodeDecodeError as e:
-        raise SourceError(f"{src.name}: not valid {encoding} at byte {e.start}: {e.reason}") from e
+            if chunk and text.endswith("\r"):
+                text, carry = text[:-1], "\r"
+            fo.write(text.replace("\r\n", "\n").replace("\r", "\n"))
+            if not chunk:
+                break
+
+
+def _head_lines(path: Path, n: int = 30) -> list[str]:
+    with open(path, "rb") as f:
+        raw = f.read(SAMPLE)
+    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return [ln for ln in text.split("\n") if ln.strip()][:n]
+
+
+def sniff_delimiter(con, path: Path) -> str:
+    """DuckDB's sniffer, held to the delimiters real exports use; a plain count decides when it
+    picks something else (its choice on files with broken rows can be a stray character)."""
+    try:
+        d = con.execute("SELECT Delimiter FROM sniff_csv(?, sample_size=20480, all_varchar=true, header=false, "
+                        "null_padding=true, max_line_size=?)", [str(path), MAX_LINE]).fetchone()[0]
+    except Exception:     # the sniffer gives up on some damaged heads; the count below still works
+        d = None
+    if d in CANDIDATE_DELIMS:
+        return d
+    lines = _head_lines(path)
+    best, best_score = ",", -1.0
+    for c in CANDIDATE_DELIMS:
+        counts = [ln.count(c) for ln in lines[:20]]
+        if not counts or min(counts) == 0:
+            continue
+        score = sum(1 for x in counts if x == counts[0]) / len(counts) * 1000 + counts[0]
+        if score > best_score:
+            best, best_score = c, score
+    return best
+
+
+def _looks_like_data(first: list[str]) -> bool:
+    from .aliases import _LOOKUP, norm_header
+    known = sum(1 for h in first if norm_header(h or "") in _LOOKUP)
+    numeric = sum(1 for h in first if re.fullmatch(r"-?\d+(\.\d+)?", (h or "").strip() or "x"))
+    return known == 0 and numeric >= 1
+
+
+def _headerless_names(first: list[str]) -> list[str]:
+    if len(first) == 10 and (first[0] or "").strip().isdigit() and re.match(r"^[A-Z][a-z]+ [a-z]", first[4] or ""):
+        return KNOWN_HEADERLESS["twnamelist"]
+    return [f"column_{i + 1}" for i in range(len(first))]
+
+
+def _reader(path: Path, delim: str, width: int, rejects: str, parallel: bool = True) -> str:
+    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
+    return (f"read_csv({duck.q(path)}, header=false, columns={cols}, auto_detect=false, delim={duck.q(delim)}, "
+            f"quote='\"', escape='\"', null_padding=true, strict_mode=true, nullstr={duck.q(NULLSTR)}, "
+            f"store_rejects=true, rejects_table='{rejects}_errors', rejects_scan='{rejects}_scans', "
+            f"max_line_size={MAX_LINE}, parallel={'true' if parallel else 'false'})")
+
+
+def _first_record(con, path: Path, delim: str) -> list[str]:
+    # wide enough for the first record even when a quoted header cell holds a line break
+    with open(path, "rb") as f:
+        head = [f.readline(MAX_LINE) for _ in range(5)]
+    width = min(max(ln.count(delim.encode()) for ln in head) + 1, 16384)
+    row = con.execute(f"SELECT * FROM {_reader(path, delim, width, 'hdr', parallel=False)} LIMIT 1").fetchone()
+    con.execute("DROP TABLE IF EXISTS hdr_errors; DROP TABLE IF EXISTS hdr_scans")
+    if row is None:
+        return []
+    cells = [None if v == NULLSTR else v for v in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return [c or "" for c in cells]
+
+
+def _line_start(src: Path, pos: int) -> int:
+    """Where the line DuckDB reports at `pos` starts: its positions point one past the
+    previous line's end, or at an empty line before it."""
+    lo = max(0, pos - 4096)
+    with open(src, "rb") as f:
+        f.seek(lo)
+        win = f.read(pos - lo + 4096)
+    cut = pos - lo
+    start = win.rfind(b"\n", 0, cut) + 1
+    while start < len(win) and win[start:start + 1] == b"\n":
+        start += 1
+    return lo + start
+
+
+def _odd_quotes(path: Path) -> bool:
+    n = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(SAMPLE):
+            n += chunk.count(b'"')
+    return n % 2 == 1
+
+
+def _blank_line(src: Path, dst: Path, pos: int) -> bytes:
+    """Copy src to dst with the line DuckDB reported at byte `pos` emptied (its newline kept).
+    Returns the removed line (up to 64 kB) for the rejects ledger."""
+    start = _line_start(src, pos)
+    removed = b""
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        left = start
+        while left:
+            chunk = fi.read(min(left, SAMPLE))
+            if not chunk:
+                break
+            fo.write(chunk)
+            left -= len(chunk)
+        while True:       # skip to the end of that line
+            chunk = fi.read(SAMPLE)
+            if not chunk:
+                break
+            nl = chunk.find(b"\n")
+            if len(removed) < 65536:
+                removed += chunk[: nl if nl >= 0 else len(chunk)][: 65536 - len(removed)]
+            if nl >= 0:
+                fo.write(chunk[nl:])
+                break
+        shutil.copyfileobj(fi, fo, SAMPLE)
+    return removed
 
 
 def stage_text(path: Path, workdir: Path, *, delimiter: str | None = None, header: bool | None = None,
                names: list[str] | None = None, encoding: str | None = None, fmt: str = "csv",
-               progress=None) -> StagedSource:
+               progress=None, display_name: str | None = None) -> StagedSource:
     path = Path(path)
+    name = display_name or path.name      # errors name the file as the user knows it, never a server path
     if not path.exists():
-        raise SourceError(f"{path}: no such file")
+        raise SourceError(f"{name}: no such file", f"{name}：找不到這個檔案。")
     if path.stat().st_size == 0:
-        raise SourceError(f"{path.name}: the file is empty")
-    enc = encoding or sniff_encoding(path)
-    lines = _head_lines(path, enc)
-    if not lines:
-        raise SourceError(f"{path.name}: the file holds no rows")
-    delim = delimiter or sniff_delimiter(lines)
-    first = next(csv.reader([lines[0].lstrip("\ufeff")], delimiter=delim))
-    if header is None:
-        header = not _looks_like_data(first)
-    if not header and names is None:
-        names = _headerless_names(first)
+        raise SourceError(f"{name}: the file is empty", f"{name}：檔案是空的。")
+    notes: list[str] = []
+    if encoding:
+        enc = encoding
+    else:
+        enc, note = sniff_encoding(path, name)
+        if note:
+            notes.append(note)
     readable = path
     if enc not in ("utf-8", "utf-8-sig") or _bare_cr(path):
-        readable = workdir / (path.stem + ".utf8.txt")
+        readable = workdir / f"{abs(hash(str(path))) % 10**8}.utf8.txt"
         if progress:
-            progress(f"rewriting {path.name} ({enc}) as UTF-8 with LF line ends")
-        transcode_to_utf8(path, enc, readable)
-
-    staged = workdir / f"{path.stem}.{abs(hash(str(path))) % 10**8}.staged.parquet"
-    rejects = staged.with_suffix(".rejects.parquet")
+            progress(f"rewriting {name} ({enc}) as UTF-8 with LF line ends")
+        transcode_to_utf8(path, enc, readable, name)
     con = duck.connect(spatial=False)
-    con.execute("SET memory_limit='2GB'")
-    opts = [f"delim={duck.q(delim)}", f"header={'true' if header else 'false'}", "all_varchar=true",
-            "quote='\"'", "escape='\"'", "store_rejects=true", "rejects_table='rej_errors'",
-            "rejects_scan='rej_scans'", "auto_detect=true", "sample_size=20480", "null_padding=false", "strict_mode=true",
-            "max_line_size=10000000", "parallel=true"]
-    if names:
-        opts.append("names=[" + ",".join(duck.q(n) for n in names) + "]")
-    src = f"read_csv({duck.q(readable)}, {', '.join(opts)})"
+    duck.limit(con, workdir / "spill")
     try:
-        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
-        con.execute(f"COPY (SELECT * FROM {src}) TO {duck.q(staged.with_suffix('.tmp.parquet'))} (FORMAT parquet)")
-    except Exception as e:  # duckdb raises its own error types; the message is what matters
-        raise SourceError(f"{path.name}: cannot parse as delimited text ({str(e).splitlines()[0]})") from e
-    # Rejected physical lines -> data-row numbers; good rows are numbered around them.
+        return _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt)
+    finally:
+        con.close()
+        if readable != path:
+            readable.unlink(missing_ok=True)
+
+
+def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt) -> StagedSource:
+    delim = delimiter or sniff_delimiter(con, readable)
+    first = _first_record(con, readable, delim)
+    if not first or not any(c.strip() for c in first):
+        raise SourceError(f"{name}: the file holds no rows (its first line is blank or cannot be read)",
+                          f"{name}：檔案沒有可讀的資料列（第一列空白或無法讀取）。")
+    if header is None:
+        header = not _looks_like_data(first)
+    raw_names = first if header else (names or _headerless_names(first))
+    if names and header:
+        raw_names = names
+    cols, renamed = clean_headers(raw_names)
+    notes += renamed
+    width = len(cols)
+    if width > MAX_COLUMNS:
+        raise SourceError(f"{name}: {width:,} columns; more than {MAX_COLUMNS:,} is not a table this tool can check "
+                          "(is the delimiter right?)",
+                          f"{name}：有 {width:,} 個欄位，超過上限 {MAX_COLUMNS:,}（分隔符號是否正確？）。")
+    if width > 200:
+        con.execute("SET threads=1")    # the Parquet writer holds buffers per column and thread
+    stem = workdir / f"{Path(name).stem[:40]}.{abs(hash(str(path))) % 10**8}"
+    staged = Path(f"{stem}.staged.parquet")
+    rejects = Path(f"{stem}.rejects.parquet")
+    good = Path(f"{stem}.good.parquet")
+
+    # Read; an unterminated quote swallows the rest of the file, so that one line is emptied in a
+    # copy and the read repeated: the line is rejected with its reason and every other row kept.
+    con.execute("CREATE TABLE patched (line BIGINT, raw VARCHAR, reason VARCHAR)")
+    current = readable
+    parallel = True
+    for attempt in range(MAX_PATCHES + 1):
+        con.execute("DROP TABLE IF EXISTS rd_errors; DROP TABLE IF EXISTS rd_scans")
+        try:
+            con.execute(f"COPY (SELECT * FROM {_reader(current, delim, width, 'rd', parallel)}) TO {duck.q(good)} (FORMAT parquet)")
+        except Exception as e:   # DuckDB's own error types; what is wrong is said below, not its text
+            if parallel and "quoted new lines" in str(e):
+                # DuckDB's parallel reader cannot pad short rows when values hold line breaks
+                parallel = False
+                con.execute("DROP TABLE IF EXISTS rd_errors; DROP TABLE IF EXISTS rd_scans")
+                try:
+                    con.execute(f"COPY (SELECT * FROM {_reader(current, delim, width, 'rd', False)}) TO {duck.q(good)} (FORMAT parquet)")
+                except Exception as e2:
+                    raise SourceError(f"{name}: cannot be read as delimited text ({type(e2).__name__})",
+                                      f"{name}：無法以分隔文字格式讀取，請確認是 CSV/TSV 檔。") from e2
+            else:
+                raise SourceError(f"{name}: cannot be read as delimited text ({type(e).__name__})",
+                                  f"{name}：無法以分隔文字格式讀取，請確認是 CSV/TSV 檔。") from e
+        hit = con.execute("""SELECT line, line_byte_position FROM rd_errors
+            WHERE error_type = 'UNQUOTED VALUE' AND error_message ILIKE '%unterminated%' ORDER BY line LIMIT 1""").fetchone()
+        if hit is None:
+            if not parallel and _odd_quotes(current):
+                # the serial reader drops a quote left open to the end of the file without a word
+                raise SourceError(f"{name}: a quote (\") opens a value that never closes, so the rest of the file cannot be read; "
+                                  "close or remove that quote",
+                                  f"{name}：有一個引號（\"）開啟後沒有關閉，之後的內容無法讀取；請關閉或刪除該引號後再上傳。")
+            break
+        if attempt == MAX_PATCHES:
+            raise SourceError(f"{name}: more than {MAX_PATCHES} rows have an unterminated quote (\"); is the quote character right?",
+                              f"{name}：超過 {MAX_PATCHES} 列有未關閉的引號（\"），請確認檔案格式。")
+        nxt = workdir / f"{stem.name}.patch{attempt % 2}.txt"
+        raw = _blank_line(current, nxt, int(hit[1]))
+        con.execute("INSERT INTO patched VALUES (?, ?, ?)",
+                    [hit[0], raw.decode("utf-8", "replace"), "unterminated quote: a \" opens a value that never closes"])
+        if current not in (readable,):
+            current.unlink(missing_ok=True)
+        current = nxt
     offset = 1 if header else 0
-    con.execute(f"""CREATE TABLE rej AS SELECT line - {offset} AS source_row,
-                    any_value(csv_line) AS raw,
-                    CASE WHEN trim(any_value(csv_line)) = '' THEN 'blank line (white space only)'
-                         ELSE min(error_type || ': ' || error_message) END AS reason
-                    FROM rej_errors GROUP BY line""")
-    n_rej = con.execute("SELECT count(*) FROM rej").fetchone()[0]
-    con.execute("""CREATE TABLE rej_key AS SELECT source_row - row_number() OVER (ORDER BY source_row) AS good_before,
-                   row_number() OVER (ORDER BY source_row) AS n_before FROM rej""")
-    sel = ", ".join(f'"{c}"' for c in cols if c != "source_row")
+
+    # Rows with more cells than the header: read again, wide enough, and keep the extra cells.
+    con.execute("""CREATE TABLE wide_lines AS SELECT line, ltrim(any_value(csv_line), chr(10) || chr(13)) AS csv_line
+        FROM rd_errors WHERE error_type = 'TOO MANY COLUMNS' GROUP BY line""")
+    n_wide = con.execute("SELECT count(*) FROM wide_lines").fetchone()[0]
+    con.execute("CREATE TABLE wide (line BIGINT, vals VARCHAR[])")
+    if n_wide:
+        wide_txt = workdir / f"{stem.name}.wide.txt"
+        con.execute(f"COPY (SELECT csv_line FROM wide_lines ORDER BY line) TO {duck.q(wide_txt)} "
+                    "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')")
+        m = con.execute("SELECT max(len(string_split(csv_line, ?))) FROM wide_lines", [delim]).fetchone()[0]
+        m = min(int(m), width + MAX_EXTRA_CELLS)
+        cs = ", ".join(f"c{i}" for i in range(1, m + 1))
+        con.execute(f"""INSERT INTO wide SELECT w.line, r.vals FROM
+            (SELECT [{cs}] AS vals, row_number() OVER () AS n FROM {_reader(wide_txt, delim, m, 'wd')}) r
+            JOIN (SELECT line, row_number() OVER (ORDER BY line) AS n FROM wide_lines) w USING (n)""")
+        wide_txt.unlink(missing_ok=True)
+        if con.execute("SELECT count(*) FROM wide").fetchone()[0] != n_wide:
+            con.execute("DELETE FROM wide")     # a quoted line break among them: reject them, say why
+        else:
+            con.execute("DELETE FROM wide_lines WHERE line IN (SELECT line FROM wide)")
+    # Every line that is not among the good rows, with a reason when it is lost.
+    con.execute(f"""CREATE TABLE rej AS
+        SELECT line, any_value(csv_line) AS raw,
+               CASE WHEN trim(any_value(csv_line)) = '' THEN 'blank line (white space only)'
+                    WHEN bool_or(error_type = 'LINE SIZE OVER MAXIMUM') THEN 'line longer than {MAX_LINE >> 20} MB'
+                    WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'more than {MAX_EXTRA_CELLS} cells beyond the header'
+                    ELSE min(error_type || ': ' || error_message) END AS reason
+        FROM rd_errors WHERE line NOT IN (SELECT line FROM wide) GROUP BY line
+        UNION ALL SELECT line, raw, reason FROM patched""")
+    if header and con.execute("SELECT count(*) FROM rej WHERE line = 1").fetchone()[0]:
+        raise SourceError(f"{name}: the header row cannot be read (broken quote or bad bytes)",
+                          f"{name}：標題列（第一列）無法解析（引號未關閉或含無效字元），請修正後再上傳。")
+    # good row k sits on line k + 1 + (lines missing before it); consecutive missing lines share
+    # one good_before, so the largest count wins
+    con.execute("""CREATE TABLE gap AS SELECT good_before, max(n_before) AS n_before FROM (
+                   SELECT line - row_number() OVER (ORDER BY line) AS good_before, row_number() OVER (ORDER BY line) AS n_before
+                   FROM (SELECT line FROM rej UNION ALL SELECT line FROM wide)) GROUP BY good_before""")
+    # DuckDB pads a short row with NULL; an empty cell reads as '' (nullstr is a marker no file holds)
+    sel_good = ", ".join(f"nullif(c{i}, '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
+    # a flat list, not a chain of +: thousands of columns must not exceed DuckDB's expression depth
+    n_cells_good = "len(list_filter([" + ", ".join(f"c{i}" for i in range(1, width + 1)) + "], x -> x IS NOT NULL))"
+    sel_wide = ", ".join(f"nullif(vals[{i}], '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
+    d = duck.q(delim)
+    n_gap = con.execute("SELECT count(*) FROM gap").fetchone()[0]
+    good_rows = f"(SELECT *, file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true))"
+    # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
+    # downstream, and sorting millions of rows would dominate the read)
+    line = "g.k + 1 + coalesce(r.n_before, 0)" if n_gap else "g.k + 1"
+    join = f"{good_rows} g ASOF LEFT JOIN gap r ON g.k >= r.good_before" if n_gap else f"{good_rows} g"
+    wide_part = f"""UNION ALL
+          SELECT {sel_wide},
+                 array_to_string(list_transform(vals[{width + 1}:], x -> coalesce(x, '')), {d}) AS overflow_cells,
+                 len(list_filter(vals, x -> x IS NOT NULL))::INTEGER AS row_cells, line
+          FROM wide""" if con.execute("SELECT count(*) FROM wide").fetchone()[0] else ""
     con.execute(f"""COPY (
-        SELECT {sel}, (g.k + 1 + coalesce(r.n_before, 0))::BIGINT AS source_row
-        FROM (SELECT *, file_row_number AS k FROM read_parquet({duck.q(staged.with_suffix('.tmp.parquet'))}, file_row_number=true)) g
-        ASOF LEFT JOIN rej_key r ON g.k >= r.good_before
-        ORDER BY g.k) TO {duck.q(staged)} (FORMAT parquet)""")
+        SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
+          SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
+                 CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells, {line} AS line
+          FROM {join}
+          {wide_part})
+        WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
     n_good = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(staged)})").fetchone()[0]
+    n_rej = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     if n_rej:
-        con.execute(f"COPY (SELECT source_row, raw, reason FROM rej ORDER BY source_row) TO {duck.q(rejects)} (FORMAT parquet)")
-    staged.with_suffix(".tmp.parquet").unlink(missing_ok=True)
-    if readable != path:
-        readable.unlink(missing_ok=True)
-    con.close()
+        con.execute(f"""COPY (SELECT (line - {offset})::BIGINT AS source_row, left(raw, 65536) AS raw, reason FROM rej ORDER BY line)
+                        TO {duck.q(rejects)} (FORMAT parquet)""")
+    n_short, n_long = con.execute(f"""SELECT count(*) FILTER (WHERE overflow_cells IS NULL AND row_cells IS NOT NULL),
+        count(*) FILTER (WHERE overflow_cells IS NOT NULL) FROM read_parquet({duck.q(staged)})""").fetchone()
+    if n_short:
+        notes.append(f"{n_short:,} rows have fewer cells than the header ({width}): kept, missing cells empty")
+    if n_long:
+        notes.append(f"{n_long:,} rows have more cells than the header ({width}): kept, extra cells in overflow_cells")
+    good.unlink(missing_ok=True)
+    if current != readable:
+        current.unlink(missing_ok=True)
     return StagedSource(path=path, staged=staged, rejects=rejects if n_rej else None, rows_staged=n_good,
-                        rows_rejected=n_rej, columns=[c for c in cols if c != "source_row"], format=fmt,
-                        encoding=enc, delimiter=delim, header=header)
+                        rows_rejected=n_rej, columns=cols, format=fmt, encoding=enc, delimiter=delim,
+                        header=header, notes=notes, has_shape=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .base import SourceError, StagedSource
+from .base import SourceError, StagedSource, clean_headers
 
 BATCH = 50_000
 
@@ -25,58 +25,83 @@ def _cell(v) -> str | None:
 
 def stage_xlsx(path: Path, workdir: Path, sheet: str | None = None, progress=None) -> StagedSource:
     import openpyxl
+    import openpyxl.xml
+    from defusedxml import DefusedXmlException
     from openpyxl.utils.exceptions import InvalidFileException
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
     path = Path(path)
+    name = path.name
+    if not openpyxl.xml.DEFUSEDXML:
+        # openpyxl parses the parts with defusedxml only when it is installed and not switched off
+        raise RuntimeError("defusedxml is required for XLSX (see requirements.txt); OPENPYXL_DEFUSEDXML must not be False")
+    bad = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError,
+           ParseError, DefusedXmlException, IndexError, AttributeError)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as e:
-        raise SourceError(f"{path.name}: not a readable XLSX workbook ({e})") from e
+    except bad as e:
+        raise SourceError(f"{name}: not a readable XLSX workbook ({type(e).__name__}; damaged, or XML with entities, which are refused)",
+                          f"{name}：無法讀取的 XLSX 活頁簿（檔案損壞，或含被拒絕的 XML 實體宣告），請重新存檔後再上傳。") from e
+    try:
+        return _stage(wb, path, name, workdir, sheet, progress)
+    except bad as e:
+        raise SourceError(f"{name}: a sheet cannot be read ({type(e).__name__}; damaged, or XML with entities, which are refused)",
+                          f"{name}：工作表無法讀取（檔案損壞，或含被拒絕的 XML 實體宣告）。") from e
+    finally:
+        wb.close()
+
+
+def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress) -> StagedSource:
+    if sheet and sheet not in wb.sheetnames:
+        raise SourceError(f"{name}: no sheet named '{sheet[:60]}'", f"{name}：沒有名為「{sheet[:60]}」的工作表。")
     ws = wb[sheet] if sheet else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
-    header = None
+    raw = None
     for r in rows:
         if any(v is not None and str(v).strip() for v in r):
-            header = [(_cell(v) or f"column_{i + 1}") for i, v in enumerate(r)]
+            raw = [_cell(v) for v in r]
             break
-    if header is None:
-        raise SourceError(f"{path.name}: sheet '{ws.title}' is empty")
-    # de-duplicate header names so no column is lost
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h in seen:
-            seen[h] += 1
-            header[i] = f"{h}_{seen[h]}"
-        else:
-            seen[h] = 0
-    staged = workdir / f"{path.stem}.xlsx.staged.parquet"
-    schema = pa.schema([(h, pa.string()) for h in header] + [("source_row", pa.int64())])
+    if raw is None:
+        raise SourceError(f"{name}: sheet '{ws.title}' is empty", f"{name}：工作表「{ws.title}」是空的。")
+    while raw and raw[-1] is None:
+        raw.pop()
+    header, notes = clean_headers(raw)
+    width = len(header)
+    staged = workdir / f"{path.stem[:40]}.xlsx.staged.parquet"
+    schema = pa.schema([(h, pa.string()) for h in header] + [("overflow_cells", pa.string()), ("row_cells", pa.int32()),
+                                                             ("source_row", pa.int64())])
     writer = pq.ParquetWriter(staged, schema)
     buf: list[list] = [[] for _ in header]
+    over: list = []
+    shape: list = []
     nums: list[int] = []
-    n = extra_cells = 0
+    n = n_long = 0
     for r in rows:
         if not any(v is not None and str(v).strip() for v in r):
             continue  # blank spreadsheet rows are formatting, not data
         n += 1
         vals = [_cell(v) for v in r]
-        if len(vals) > len(header):
-            extra_cells += sum(v is not None for v in vals[len(header):])
-        for i in range(len(header)):
+        extra = vals[width:]
+        while extra and extra[-1] is None:
+            extra.pop()
+        for i in range(width):
             buf[i].append(vals[i] if i < len(vals) else None)
+        # cells right of the header are kept (a row-shape finding), never dropped
+        over.append("\t".join(v or "" for v in extra) if extra else None)
+        shape.append(width + len(extra) if extra else None)
+        n_long += bool(extra)
         nums.append(n)
         if len(nums) >= BATCH:
-            writer.write_batch(pa.record_batch(buf + [nums], schema=schema))
-            buf, nums = [[] for _ in header], []
+            writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
+            buf, over, shape, nums = [[] for _ in header], [], [], []
             if progress:
-                progress(f"{path.name}: {n:,} rows")
+                progress(f"{name}: {n:,} rows")
     if nums:
-        writer.write_batch(pa.record_batch(buf + [nums], schema=schema))
+        writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
     writer.close()
-    wb.close()
-    notes = [f"sheet '{ws.title}'"]
-    if extra_cells:
-        notes.append(f"{extra_cells} cells right of the header were ignored")
+    notes.insert(0, f"sheet '{ws.title}'")
+    if n_long:
+        notes.append(f"{n_long:,} rows have cells right of the header: kept in overflow_cells")
     return StagedSource(path=path, staged=staged, rejects=None, rows_staged=n, rows_rejected=0,
-                        columns=header, format="xlsx", notes=notes)
+                        columns=header, format="xlsx", notes=notes, has_shape=True)

@@ -1,0 +1,27 @@
+"""Row shape (#10 item 1): rows with fewer or more cells than the header are kept and flagged.
+
+The readers pad a short row with empty cells and keep a long row's extra cells in
+`overflow_cells`; `row_cells` holds the row's own cell count only when it differs from the
+header's, so these predicates read one small integer column.
+"""
+from __future__ import annotations
+
+from . import Check, Family
+
+CHECKS = [
+    Check("ROW_CELLS_MISSING", "completeness", "warning", "此列的欄數少於標題", "Row has fewer cells than the header",
+          "這一列在標題的最後幾欄之前就結束了；缺少的欄位以空白讀入（資料未被丟棄）。請確認是否漏填或分隔符號錯位。",
+          "This row ends before the header's last columns; the missing cells were read as empty (nothing was dropped). "
+          "Check for cells left out or a misplaced delimiter.",
+          "e.row_cells IS NOT NULL AND e.overflow_cells IS NULL",
+          "'此列只有 ' || e.row_cells || ' 欄；請補齊其餘欄位'"),
+    Check("ROW_CELLS_EXTRA", "completeness", "warning", "此列的欄數多於標題", "Row has more cells than the header",
+          "這一列的欄位比標題多；多出的內容保留在 overflow_cells（未被丟棄）。常見原因是值裡含有未加引號的分隔符號。",
+          "This row has more cells than the header; the extra cells are kept in overflow_cells (nothing was dropped). "
+          "A delimiter inside an unquoted value is the usual cause.",
+          "e.overflow_cells IS NOT NULL",
+          "'此列有 ' || e.row_cells || ' 欄，多出的內容：' || left(e.overflow_cells, 200) || '；值內含分隔符號時請加上引號'"),
+]
+
+# No derivation: the readers stage row_cells and overflow_cells, which reach `e` as record columns.
+FAMILY = Family("row_shape", tuple(CHECKS))

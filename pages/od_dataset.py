@@ -1,0 +1,98 @@
+"""One open dataset, as data.gov.tw shows one: badge, licence, formats, update history, findings, portal link."""
+import pandas as pd
+import streamlit as st
+
+from dq import opendata, ui
+from dq.ui import L
+
+ui.ensure_app()
+
+st.title(L("od_dataset"))
+st.caption(L("od13_ds_intro"))
+snaps = [s.name for s in opendata.snapshots()]
+if not snaps:
+    st.error(L("od_no_snapshot"))
+    st.stop()
+zh = ui.lang() == "zh"
+lang = "zh" if zh else "en"
+series_of = {s.name: opendata.series(s) for s in opendata.snapshots()}
+od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=len(snaps) - 1,
+                  format_func=lambda s: f"{s} · {opendata.series_label(series_of[s], lang)}")
+key = st.query_params.get("ds")
+if not key:
+    st.info(L("od13_ds_pick"))
+    m = ui.od_call("agency_metrics", od, "agency")
+    ag = ui.qp_select(L("agency"), m["agency"].tolist(), "odagency")
+    dsl = ui.od_call("datasets", od, ag)
+    names = dict(zip(dsl["dataset_key"], dsl["dataset_name"].fillna("")))
+    key = st.selectbox(L("dataset"), list(names), format_func=lambda k: names.get(k, k), key="od_ds_pick")
+d = ui.od_call("dataset_detail", od, key) if key else None
+if d is None:
+    st.warning(L("od13_ds_missing").format(snap=od))
+    st.stop()
+row = d["row"]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def history(dataset_id, name, agency):
+    return opendata.dataset_history(dataset_id, name, agency)
+
+
+def val(x):
+    return L("od13_not_judged_field") if x is None or (not isinstance(x, str) and pd.isna(x)) else x
+
+
+st.header(row["dataset_name"] or row["dataset_key"])
+colon, lp, rp = ("：", "（", "）") if zh else (": ", " (", ")")
+raw = row.get("agency_raw")
+st.write(f"**{L('agency')}**{colon}{row['agency']}" + (f"{lp}{raw}{rp}" if isinstance(raw, str) and raw != row["agency"] else ""))
+if d["url"]:
+    st.link_button(L("od13_portal_link"), d["url"])
+else:
+    st.caption(L("od13_no_portal"))
+c = st.columns(4)
+c[0].metric(L("od13_badge"), L("od13_badge_" + row["badge"]) if isinstance(row["badge"], str) else "—",
+            help=None if isinstance(row["badge"], str) else L("od13_not_judged_field"))
+c[1].metric(L("od13_stars"), "—" if pd.isna(row["stars"]) else f"{int(row['stars'])} ★")
+c[2].metric(L("od13_frequency"), val(row["update_frequency"]))
+c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
+st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
+                                        L("od13_meta_missing")],
+                           L("od13_value"): [str(val(row["license"])), str(val(row["formats"])), str(val(row["listed_date"])),
+                                                "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
+                                                "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
+                                                "、".join(row["meta_missing"]) if len(row["meta_missing"]) else "—"]}),
+             hide_index=True, width="stretch")
+
+st.subheader(L("od13_findings"))
+if len(d["flags"]):
+    from dq.checks import by_id
+    checks = by_id()
+    fl = d["flags"].assign(message_zh=d["flags"]["check_id"].map(lambda c: checks[c].explain_zh if zh else checks[c].explain_en),
+                           check_id=d["flags"]["check_id"].map(ui.check_label), severity=d["flags"]["severity"].map(lambda x: L("od13_sev_" + x)))
+    st.dataframe(fl.rename(columns={"check_id": L("check"), "severity": L("severity"), "message_zh": L("explanation"),
+                                    "suggestion": L("suggestion")}), hide_index=True, width="stretch")
+else:
+    st.success(L("od13_no_findings"))
+
+st.subheader(L("od13_resources"))
+res = d["resources"][["file_format", "encoding", "download_url", "resource_updated", "volume"]].copy()
+res["volume"] = [v if v is None or not str(v).isdigit() else f"{int(v):,}" for v in res["volume"]]
+st.dataframe(res.fillna("—").rename(columns={
+    "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
+    "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, width="stretch",
+    column_config={L("od13_url"): st.column_config.LinkColumn(L("od13_url"))})
+
+st.subheader(L("od13_history"))
+st.caption(L("od13_history_help"))
+h = history(row["dataset_id"], row["dataset_name"], row["agency"])
+if len(h):
+    h = h.assign(series=h["series"].map(lambda s: opendata.series_label(s, lang)),
+                 badge=h["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
+                 last_update=h["last_update"].map(lambda x: "—" if pd.isna(x) else str(x)[:10]),
+                 views=h["views"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
+                 downloads=h["downloads"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}")).fillna("—")
+    st.dataframe(h[["snapshot", "series", "badge", "license", "formats", "update_frequency", "last_update", "views", "downloads"]].rename(columns={
+        "snapshot": L("snapshot"), "series": L("od13_series"), "badge": L("od13_badge"), "license": L("od13_licence"),
+        "formats": L("od13_formats"), "update_frequency": L("od13_frequency"), "last_update": L("od13_last_update"),
+        "views": L("od13_views"), "downloads": L("od13_downloads")}), hide_index=True, width="stretch")
