@@ -58,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("doctor", help="report temp folders left by killed or failed runs (--clean removes them)")
     d.add_argument("--clean", action="store_true")
     d.add_argument("--root", type=Path, action="append", default=[], help="snapshot folder(s) to look in (default data/snapshots)")
-    b = sub.add_parser("bench", help="print ingest and check-catalogue figures at 1M (and 10M) rows")
+    b = sub.add_parser("bench", help="print the whole build's figures (per phase, peak RSS, vs a bare scan and pandas) at 1M and 10M rows")
     b.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    b.add_argument("--repeat", type=int, default=1, help="measure each size this many times on the same input")
+    b.add_argument("--no-pandas", action="store_true", help="skip the pandas + shapely yardstick")
     b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
     a = ap.parse_args(argv)
     try:
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.pages:
                 pages()
             else:
-                run(a.rows)
+                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas)
     except SourceError as e:
         # one sentence in each language, nothing else: exit 2 means "the input, not the tool"
         print(f"error: {e.en} / {e.zh}", file=sys.stderr)

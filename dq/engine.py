@@ -1,19 +1,30 @@
 """The generic runner: every check family goes through it; it knows no check.
 
-`enrich()` runs each family's derivation (dq/checks/<family>.py: per-distinct-value tables, one
-narrow per-record key table `_ek`, and the record view `e` they join into); `run_checks()`
-evaluates every check's predicate in one pass into per-record bit masks; `write_outputs()` and
-`aggregates()` write the snapshot's record file and the small tables the pages read.
+The build streams. `enrich()` runs each family's derivation (dq/checks/<family>.py: small
+per-distinct-value tables read from the canonical records `occ`) and defines the record view `e`:
+each record with its per-record keys computed inline and the derived columns looked up in those
+small tables, so no record-wide table is ever materialised. `run_checks()` defines the mask view
+`_m` (every check's predicate evaluated into bit masks, in the same pass). `write_outputs()` runs
+that pipeline once, into occurrence.parquet (one COPY, DuckDB's parallel Parquet writer); flags
+and the per-check aggregates are then read from that file's narrow columns (the ids in
+errors/warnings are the fired checks), never from a join of records with flags.
 """
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 
 from . import duck, geo, standard
 from .checks import Check, DeriveContext, catalogue, families, filled
+
+# `k.<name>` in a family's joins and columns names one of its record_cols; in `e` those are computed
+# inline on the record (alias o): a join back on record_id would be the most expensive step of a build.
+_K_ALIAS = re.compile(r"(?<![\w.\"])k\.")
+
+
+def _inline_keys(sql: str) -> str:
+    return _K_ALIAS.sub("o.", sql)
 
 
 def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progress=print) -> None:
@@ -25,20 +36,22 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
             d.derive(con, ctx)
     record_cols = {k: v for d in ders for k, v in d.record_cols.items()}
     cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in record_cols.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ek AS SELECT o.record_id{cols} FROM occ o")
+    # a view: the derive_keyed steps each stream over it (distinct pairs, group counts of keys)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _ek AS SELECT o.record_id{cols} FROM occ o")
     for d in ders:
         if d.derive_keyed:
             d.derive_keyed(con, ctx)
-    columns = ",\n        ".join(c.format(h3=params.h3_resolution) for d in ders for c in d.columns)
-    joins = "\n      ".join(j for d in ders for j in d.joins)
-    # `e` is a view: the record plus the derived columns looked up in the small per-distinct tables.
-    # Nothing record-wide is copied; each scan of `e` costs a join on record_id and lookups in small tables.
+    columns = ",\n        ".join(_inline_keys(c.format(h3=params.h3_resolution)) for d in ders for c in d.columns)
+    joins = "\n      ".join(_inline_keys(j) for d in ders for j in d.joins)
+    keys = ", ".join(duck.ident(n) for n in record_cols)
+    # `e` is a view: the record, its keys computed on the fly, lookups in the small per-distinct
+    # tables (hash joins whose build side is small, so the record stream is never held in memory).
     con.execute(f"""CREATE OR REPLACE TEMP VIEW e AS
-      SELECT o.*, DATE '{snapshot_date}' AS snapshot_date,
+      SELECT o.*{f' EXCLUDE ({keys})' if keys else ''}, DATE '{snapshot_date}' AS snapshot_date,
         {columns}
-      FROM occ o JOIN _ek k ON k.record_id = o.record_id
+      FROM (SELECT o.*{cols} FROM occ o) o
       {joins}""")
-    progress(f"  records enriched ({time.time() - ctx.t0:.1f}s)")
+    progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
 
 
 DIMENSIONS = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates"]
@@ -61,23 +74,24 @@ def _fired(i: int) -> str:
 CONST_RX = re.compile(r"^'[^']*'$")
 
 
-def _suggestion(i: int, c: Check) -> str:
+def _fix_text(c: Check) -> str:
+    """The suggestion a fired check writes: a plain text as is; a computed one as its text (NULL
+    when it has none for this record), the two separator characters blanked as they always were."""
     if not c.fix:
         return "NULL::VARCHAR"
     if CONST_RX.match(c.fix):
         return f"{c.fix}::VARCHAR"
-    # the computed suggestions of a record travel in one text, each as <US>i<RS>text (see run_checks)
-    return f"regexp_extract(_s, '\x1f{i}\x1e([^\x1f]*)', 1)"
+    return f"replace(replace(({c.fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ')"
 
 
 def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
-    """Evaluate every predicate in one scan of `e`.
+    """Define every predicate over `e` as one bit-mask view `_m` (nothing runs yet).
 
-    Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word) plus the
-    computed suggestions of the fired checks. From those: `flags` (record_id, check_id,
-    suggestion), one row per failure, and `rq`, the per-record summary. Counting and grouping
-    bits is far cheaper than grouping millions of flag rows (most records fail several
-    completeness checks). Returns the checks that applied.
+    Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word); `rq` renders
+    the masks as the per-record summary (counts, id lists, suggestions, per-dimension errors).
+    Counting and grouping bits is far cheaper than grouping millions of flag rows (most records
+    fail several completeness checks). Both are evaluated inside the one pass that writes
+    occurrence.parquet. Returns the checks that applied.
     """
     checks = checks or catalogue()
     kinds = [r[0] for r in con.execute("SELECT DISTINCT table_kind FROM occ").fetchall()]
@@ -92,25 +106,10 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
         # CASE takes NULL as false, so no coalesce; bits are distinct, so + is |. Measured the fastest form.
         terms[w].append(f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
     masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
-    # A fix that is a plain text needs no per-record work; the others are evaluated only on the
-    # records whose bit is set.
-    computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
-    # One text per record rather than a column per check: a million mostly-NULL strings per
-    # column would cost 16 bytes each; NULL-skipping concat_ws keeps only what fired.
-    parts = ", ".join(f"CASE WHEN {_fired(i)} THEN '\x1f{i}\x1e' || replace(replace(({c.fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ') END"
-                      for i, c in computed)
-    sugg = f", nullif(concat_ws('', {parts}), '') AS _s" if computed else ", NULL::VARCHAR AS _s"
-    cols = ", ".join(f"_m{w}" for w in range(words))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _m AS SELECT record_id, {cols}{sugg}
-        FROM (SELECT e.*, {masks} FROM e) e""")
-    per_check = " UNION ALL ".join(f"SELECT record_id, '{c.id}' AS check_id, {_suggestion(i, c)} AS suggestion FROM _m WHERE {_fired(i)}"
-                                   for i, c in enumerate(run))
-    # a file whose every row was rejected leaves no record and no check to run: an empty rendering
-    per_check = per_check or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS suggestion WHERE false"
-    # a view: one row per failure is a rendering of the masks, materialised once, when written out
-    # no check applies when no record was read (a header-only file): an empty flags view, not a syntax error
-    per_check = per_check or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS suggestion WHERE false"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS {per_check}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT e.*, {masks} FROM e")
+    # the applied checks, for write_outputs (flags) and aggregates
+    con.execute("CREATE OR REPLACE TEMP TABLE _run (i INTEGER, check_id VARCHAR, severity VARCHAR, dimension VARCHAR)")
+    con.executemany("INSERT INTO _run VALUES (?, ?, ?, ?)", [(i, c.id, c.severity, c.dimension) for i, c in enumerate(run)])
     _record_quality(con, run, words)
     return run
 
@@ -132,15 +131,17 @@ def _record_quality(con, run: list[Check], words: int) -> None:
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {_fired(i)} THEN '{cid}' END" for cid, i in order) + "), '')"
 
     err = lambda c: c.severity == "error"   # noqa: E731
-    fixes = [f"CASE WHEN {_fired(i)} THEN {_suggestion(i, c)} END" for i, c in enumerate(run) if c.fix]
+    # a computed fix is evaluated only on the records whose bit is set
+    fixes = [f"CASE WHEN {_fired(i)} THEN {_fix_text(c)} END" for i, c in enumerate(run) if c.fix]
     sugg = f"nullif(concat_ws('；', {', '.join(fixes)}), '')" if fixes else "NULL::VARCHAR"
     dims = ", ".join(f"{any_of(lambda c, d=d: c.severity == 'error' and c.dimension == d)} AS err_{d}" for d in DIMENSIONS)
-    # a view: the lists and texts are built only where they are written out, the counts are bit operations
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW rq AS SELECT record_id,
+    masks = ", ".join(f"_m{w}" for w in range(words))
+    # a view: the record, then its summary; the lists and texts are built only where written out
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}),
           {count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
           {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings,
           {sugg} AS suggestions, {dims}
-        FROM _m""")
+        FROM _m e""")
 
 
 # The fitness-for-use profile "distribution model, 1 km" (DESIGN.md, Scores).
@@ -151,45 +152,50 @@ USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m,
 PRESENT_SPECIES = "count(DISTINCT e.accepted_name) FILTER (WHERE NOT e.is_absence) AS species"
 
 
-WRITE_SLICE = 1_000_000
-# Small row groups: the Parquet writer buffers a whole row group of ~140 columns per thread, which
-# at the default 122,880 rows was most of the build's peak memory.
+# Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
+# thread, which at DuckDB's default of 122,880 rows set most of a build's peak memory.
 OCC_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)"
 
 
-def write_outputs(con, outdir: Path) -> None:
+def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: dict | None = None,
+                  cpu: dict | None = None, cpu_clock=None) -> int:
     """occurrence.parquet (record + derived columns + per-record results), flags.parquet, rejected.parquet.
 
-    The record file is written once from the view; everything after it (aggregates, pages) reads
-    that file, so the lookups behind `e` run once more, not once per aggregate.
+    The record file is the one pass over all records: read, keys, lookups, every predicate, the
+    summary, written by one COPY. Flags are then the fired ids of that file's errors/warnings
+    columns, one row per record and check, with the check's suggestion computed only there.
+    Returns the number of records written.
     """
-    dims = ", ".join(f"coalesce(q.err_{d}, false) AS err_{d}" for d in DIMENSIONS)
-    con.execute(f"COPY flags TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
-    con.execute("DROP VIEW flags")
-    con.execute(f"CREATE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
-    # In slices of at most WRITE_SLICE source rows: the joins behind `e` and `rq` then fit in
-    # memory instead of spilling (a 10M-row file written in one go ran at ~1 MB/s). The slices are
-    # record_id ranges (record_id = source index × 10^10 + source row), merged into one file.
-    # Source rows count from 1: (record_id - 1) puts rows 1..WRITE_SLICE of a source in one slice
-    slices = [r[0] for r in con.execute(f"SELECT DISTINCT (record_id - 1) // {WRITE_SLICE} FROM occ ORDER BY 1").fetchall()]
-    select = f"""SELECT e.*, coalesce(q.n_errors, 0) AS n_errors, coalesce(q.n_warnings, 0) AS n_warnings,
-                   q.errors, q.warnings, q.suggestions, {dims}
-                 FROM (SELECT * FROM e WHERE record_id >= $lo AND record_id < $hi) e
-                 LEFT JOIN (SELECT * FROM rq WHERE record_id >= $lo AND record_id < $hi) q USING (record_id)"""
+    if run is None:
+        cat = {c.id: c for c in catalogue()}
+        run = [cat[r[0]] for r in con.execute("SELECT check_id FROM _run ORDER BY i").fetchall()]
+    t = time.time()
+    c = cpu_clock() if cpu_clock else 0.0
     target = outdir / "occurrence.parquet"
-    # (one COPY over a UNION ALL of the slices was tried: DuckDB then holds every slice's join at once and runs out of memory)
-    if len(slices) <= 1:
-        con.execute(f"COPY ({select.replace('$lo', '0').replace('$hi', str(2 ** 62))}) TO {duck.q(target)} {OCC_PARQUET}")
-    else:
-        parts = outdir.parent / (outdir.name + ".parts")
-        parts.mkdir(exist_ok=True)
-        for k in slices:
-            lo, hi = k * WRITE_SLICE + 1, (k + 1) * WRITE_SLICE + 1
-            con.execute(f"COPY ({select.replace('$lo', str(lo)).replace('$hi', str(hi))}) TO {duck.q(parts / f'{k:012d}.parquet')} {OCC_PARQUET}")
-        con.execute(f"COPY (SELECT * FROM read_parquet({duck.q(parts / '*.parquet')})) TO {duck.q(target)} {OCC_PARQUET}")
-        shutil.rmtree(parts, ignore_errors=True)
+    n = con.execute(f"COPY (SELECT * FROM rq) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    if timings is not None:
+        timings["write_occurrence"] = round(time.time() - t, 2)
+    if cpu is not None and cpu_clock:
+        cpu["write_occurrence"] = round(cpu_clock() - c, 2)
+        c = cpu_clock()
+    t = time.time()
+    # everything after reads the written file: its lookups ran once, and it holds every column e had
+    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS SELECT * FROM read_parquet({duck.q(target)})")
+    computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
+    const = " ".join(f"WHEN {i} THEN {c.fix}::VARCHAR" for i, c in enumerate(run) if c.fix and CONST_RX.match(c.fix))
+    comp = " ".join(f"WHEN {i} THEN {_fix_text(c)}" for i, c in computed)
+    suggestion = f"CASE r.i {comp} {const} ELSE NULL::VARCHAR END" if (comp or const) else "NULL::VARCHAR"
+    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {suggestion} AS suggestion
+        FROM (SELECT *, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS _cid FROM e
+              WHERE errors IS NOT NULL OR warnings IS NOT NULL) e
+        JOIN _run r ON r.check_id = e._cid) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
+    if timings is not None:
+        timings["write_flags"] = round(time.time() - t, 2)
+    if cpu is not None and cpu_clock:
+        cpu["write_flags"] = round(cpu_clock() - c, 2)
     con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS SELECT * FROM read_parquet({duck.q(outdir / 'occurrence.parquet')})")
+    return n
 
 
 def aggregates(con, outdir: Path) -> dict[str, int]:
@@ -207,16 +213,17 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
               {PRESENT_SPECIES}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
-        "agg_dataset_check": """SELECT e.agency, e.dataset_id, f.check_id, count(*) AS n
-            FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
-        "agg_town_check": """SELECT e.agency, e.dataset_id, e.county, e.town, f.check_id, count(*) AS n
-            FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
+        # per-check counts: f is one row per (group, fired check) with the records it covers in n
+        "agg_dataset_check": """SELECT f.agency, f.dataset_id, f.check_id, sum(f.n)::BIGINT AS n
+            FROM _fc f GROUP BY ALL ORDER BY ALL""",
+        "agg_town_check": """SELECT f.agency, f.dataset_id, f.county, f.town, f.check_id, sum(f.n)::BIGINT AS n
+            FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
-        "agg_h3_check": """SELECT e.agency, e.dataset_id, e.h3_r7 AS h3, f.check_id, count(*) AS n FROM flags f JOIN e USING (record_id)
-            WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+        "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
+            WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
@@ -236,6 +243,14 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     for name in ("agg_town", "agg_h3", "agg_grid"):
         queries[name + "_all"] = queries[name].replace("SELECT e.agency, ", "SELECT ", 1)
     queries["agg_completeness"] = _completeness_sql()
+    # The fired checks of a record are the ids in its errors and warnings (one bit each, the same
+    # as flags.parquet). Records are grouped by area and those lists first, a few thousand
+    # groups, and only the groups are split into checks: no join of millions of flags with records.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _fc AS
+        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, errors, warnings, count(*) AS n FROM e
+                   WHERE errors IS NOT NULL OR warnings IS NOT NULL GROUP BY ALL)
+        SELECT agency, dataset_id, county, town, h3_r7, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS check_id, n
+        FROM g""")
     counts = {}
     for name, sql in queries.items():
         # COPY answers with the number of rows it wrote
@@ -247,16 +262,19 @@ def _completeness_sql() -> str:
     """Per agency × dataset × table × standard field: records and how many have the field filled.
 
     One scan of the canonical records; every field of the 生態檢核 tables with its M/C/O level.
+    Each field is tested once per record, whatever the tables it belongs to: the rows are grouped by
+    table kind, and the join with the field list keeps each kind's own fields.
     """
-    rows, cols = [], []
+    rows, cols = [], {}
     for kind, fields in standard.FIELDS.items():
         for term, zh, level in fields:
-            alias = f"f_{kind}_{term}"
-            # filled as MISSING_<field> judges it: the field or an accepted equivalent (individualCount …)
-            any_filled = " OR ".join(filled(f'"{c}"') for c in standard.EQUIVALENTS.get(term, (term,)))
-            cols.append(f"count(*) FILTER (WHERE table_kind = '{kind}' AND ({any_filled})) AS {alias}")
+            alias = f"f_{term}"
+            if alias not in cols:
+                # filled as MISSING_<field> judges it: the field or an accepted equivalent (individualCount …)
+                any_filled = " OR ".join(filled(f'"{c}"') for c in standard.EQUIVALENTS.get(term, (term,)))
+                cols[alias] = f"count(*) FILTER (WHERE {any_filled}) AS {alias}"
             rows.append(f"('{kind}', '{term}', '{zh}', '{level}', '{alias}')")
-    present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols) + " FROM occ GROUP BY ALL"
+    present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM occ GROUP BY ALL"
     return f"""WITH c AS ({present}),
         u AS (UNPIVOT c ON COLUMNS('^f_') INTO NAME alias VALUE filled),
         f(kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})

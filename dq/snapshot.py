@@ -63,7 +63,10 @@ def _lit(v: str) -> str:
 
 
 def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[str, dict]:
-    """SQL selecting a staged source as canonical records; unknown columns go to `extra` (JSON)."""
+    """SQL selecting a staged source as canonical records; unknown columns go to `extra` (JSON).
+
+    Blank rows are not filtered here: `info['empty_where']` says which rows are blank, and build()
+    adds NOT (…) only to a source that has any, so the usual scan reads only the columns it needs."""
     for term in spec.column_map.values():
         if term not in CANONICAL:
             raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)",
@@ -106,10 +109,16 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
         {dataset_expr} AS dataset_id, {_lit(dsname)} AS dataset_name, {_lit(st.path.name)} AS source_file, source_row,
         {_lit(spec.table or st.table)} AS table_kind, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
         {', '.join(cols)}, {extra_sql} AS extra, {shape}
-      FROM read_parquet({duck.q(st.staged)}) WHERE NOT ({empty})"""
+      FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
             "empty_where": empty}
     return sql, info
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, all threads: on a shared machine, the figure other jobs do not inflate."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _progress(msg: str) -> None:
@@ -125,54 +134,76 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     duck.limit(con, workdir / "spill")
     # nothing downstream relies on row order, and keeping it pins buffers DuckDB could spill
     con.execute("SET preserve_insertion_order=false")
+    # the checks' short IN lists stay comparisons: rewritten as joins (DuckDB's default for lists
+    # of constants) each costs a hash probe per record, ~30 of them in the record pass
+    con.execute("SET disabled_optimizers='in_clause'")
     sources = []
-    staged_list = []
     selects = []
     rej_selects = []
+    phases: dict[str, float] = {}
+    c0 = cpu_seconds()
+    cpu: dict[str, float] = {}
     for i, spec in enumerate(specs, start=1):
         p = Path(spec.path)
         progress(f"reading {p.name} …")
         st = stage(p, workdir, progress=progress)
-        staged_list.append(st)
         sql, info = canonical_select(st, spec, i)
-        selects.append(sql)
+        # blank rows go to the ledger; counted once here so that the canonical view filters only
+        # the sources that have any (the filter reads every column of every row it is applied to)
+        n_blank = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}").fetchone()[0]
+        selects.append(f"{sql} WHERE NOT ({info['empty_where']})" if n_blank else sql)
         if st.rejects:
             rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
-        rej_selects.append(f"""SELECT {_lit(p.name)} AS source_file, source_row, NULL::VARCHAR AS raw, 'empty row: every cell blank' AS reason
-                                FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}""")
+        if n_blank:
+            rej_selects.append(f"""SELECT {_lit(p.name)} AS source_file, source_row, NULL::VARCHAR AS raw, 'empty row: every cell blank' AS reason
+                                    FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}""")
         sources.append({"file": str(p), "name": p.name, "sha256": sha256(p), "format": st.format, "table": spec.table or st.table,
                         "encoding": st.encoding, "delimiter": st.delimiter, "header": st.header,
                         "agency": spec.agency, "dataset": spec.dataset, "defaults": spec.defaults,
                         "column_map": spec.column_map, "columns_mapped": info["columns_mapped"],
                         "columns_extra": info["columns_extra"], "columns_plan": info["columns_plan"],
                         "srs_from_header": info["srs_from_header"],
-                        "notes": st.notes, "rows_read": st.rows_read})
+                        "notes": st.notes, "rows_read": st.rows_read,
+                        "rows_ingested": st.rows_staged - n_blank, "rows_rejected": st.rows_rejected + n_blank})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
-    con.execute("CREATE TABLE occ AS " + " UNION ALL BY NAME ".join(selects))
-    con.execute("CREATE TABLE rej AS " + " UNION ALL ".join(rej_selects))
-    for s in sources:
-        s["rows_ingested"] = con.execute("SELECT count(*) FROM occ WHERE source_file = ?", [s["name"]]).fetchone()[0]
-        s["rows_rejected"] = con.execute("SELECT count(*) FROM rej WHERE source_file = ?", [s["name"]]).fetchone()[0]
+    # `occ` is a view over the staged files: every later pass streams from them, reading only its columns
+    con.execute("CREATE TEMP VIEW occ AS " + " UNION ALL BY NAME ".join(selects))
+    con.execute("CREATE TEMP TABLE rej (source_file VARCHAR, source_row BIGINT, raw VARCHAR, reason VARCHAR)")
+    if rej_selects:
+        con.execute("INSERT INTO rej " + " UNION ALL ".join(rej_selects))
     t_ingest = time.time() - t0
+    phases["read"] = round(t_ingest, 2)
+    cpu["read"] = round(cpu_seconds() - c0, 2)
     progress(f"checking {sum(s['rows_ingested'] for s in sources):,} records …")
     t1 = time.time()
     checks = catalogue()
     engine.enrich(con, snapshot_date, params, progress=progress)
-    engine.run_checks(con, checks)
+    phases["derive"] = round(time.time() - t1, 2)
+    cpu["derive"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
+    run = engine.run_checks(con, checks)
     t_checks = time.time() - t1
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     outdir.mkdir(parents=True, exist_ok=True)
-    engine.write_outputs(con, outdir)
+    # the record pass: read, derived columns, every check and the per-record summary, written once
+    rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds)
+    progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
+    t2 = time.time()
     agg_counts = engine.aggregates(con, outdir)
+    phases["aggregates"] = round(time.time() - t2, 2)
+    cpu["aggregates"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
+    t3 = time.time()
     from .checks import bdq
     agg_counts.update(bdq.write_outputs(con, outdir))
+    phases["bdq"] = round(time.time() - t3, 2)
     t_write = time.time() - t1 - t_checks
-    rows_ingested = con.execute("SELECT count(*) FROM occ").fetchone()[0]
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     rows_read = sum(s["rows_read"] for s in sources)
     n_flags = con.execute("SELECT count(*) FROM flags").fetchone()[0]
     con.close()
+    if rows_ingested != sum(s["rows_ingested"] for s in sources) or rows_rejected != sum(s["rows_rejected"] for s in sources):
+        raise RuntimeError(f"counts do not reconcile: {rows_ingested} records written, {rows_rejected} in the ledger, "
+                           f"sources say {sum(s['rows_ingested'] for s in sources)} and {sum(s['rows_rejected'] for s in sources)}")
     if rows_read != rows_ingested + rows_rejected:
         raise RuntimeError(f"counts do not reconcile: read {rows_read} != ingested {rows_ingested} + rejected {rows_rejected}")
     import duckdb
@@ -184,7 +215,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         "checks": [c.id for c in checks], "params": dataclasses.asdict(params),
         "versions": {"dq": __version__, "duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__,
                      "python": platform.python_version()},
-        "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2), "write": round(t_write, 2)},
+        "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2), "write": round(t_write, 2),
+                      "total": round(time.time() - t0, 2), "phases": phases,
+                      "phases_cpu": cpu, "total_cpu": round(cpu_seconds() - c0, 2)},
         "peak_rss_mb_after_checks": round(rss_checks_mb),
     }
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

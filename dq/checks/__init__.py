@@ -73,11 +73,12 @@ class Derivation:
     """What a family adds to the record view `e`, computed once per distinct value.
 
     The engine runs, for the families in order: every `derive(con, ctx)` (per-distinct tables,
-    read from the canonical records `occ`); then one narrow per-record table `_ek` holding
-    `record_id` and every family's `record_cols` (keys into those tables and values computed from
-    the record alone: a view would recompute them wherever a check names them); then every
-    `derive_keyed(con, ctx)` (tables that need `_ek`); then the view
-    `e = occ o JOIN _ek k` + every family's `joins`, selecting `o.*` and every family's `columns`.
+    read from the canonical records `occ`); then the view `_ek` of `record_id` and every family's
+    `record_cols` (keys into those tables and values computed from the record alone); then every
+    `derive_keyed(con, ctx)` (tables that need `_ek`, each one streaming pass over it); then the
+    view `e` = the record with its record_cols computed inline (a family names them `k.<name>`)
+    + every family's `joins`, selecting `o.*` and every family's `columns`. No record-wide table is
+    materialised: `e` is evaluated once, in the pass that writes occurrence.parquet.
     A family may read the tables and aliases of families listed before it.
     """
     record_cols: dict[str, str] = dataclasses.field(default_factory=dict)   # name → SQL over `o`

@@ -1,0 +1,82 @@
+"""The streaming build (issue #14): what it writes agrees with itself and with the aggregates'
+plain definitions, blank rows still reach the ledger, and the bench input is what it says.
+No timings here: speed figures come from `python -m dq bench`."""
+import duckdb
+import pytest
+
+from dq.snapshot import SourceSpec, build
+
+from conftest import FIX
+
+
+@pytest.fixture(scope="module")
+def snap(tmp_path_factory):
+    work = tmp_path_factory.mktemp("stream")
+    # CONSTRUCTED TEST ROWS: two records and two rows whose every cell is blank
+    blank = work / "constructed_blank_rows.csv"
+    blank.write_text("occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude\n"
+                     "c-1,Polypedates megacephalus,2024-05-01,23.9,120.5\n,,,,\n , ,　,,\n"
+                     "c-2,Polypedates megacephalus,2024-05-02,24.1,120.7\n", encoding="utf-8")
+    specs = [SourceSpec(blank, agency="測試"), SourceSpec(FIX / "constructed_occurrence.csv"), SourceSpec(FIX / "frog_head_damaged.csv", agency="測試"),
+             SourceSpec(FIX / "taicol_amphibia_20220605.csv", agency="測試")]
+    m = build(specs, "2026-11-22", work / "snap", work, progress=lambda msg: None)
+    return work / "snap", m
+
+
+def q(sql):
+    return duckdb.sql(sql).fetchall()
+
+
+def test_flags_are_the_fired_ids_of_each_record(snap):
+    d, m = snap
+    occ, flags = f"'{d}/occurrence.parquet'", f"'{d}/flags.parquet'"
+    assert q(f"SELECT count(*) FROM {flags}")[0][0] == q(f"SELECT sum(n_errors + n_warnings) FROM {occ}")[0][0] == m["flags"] > 0
+    # per record, the set of flagged checks is exactly the ids listed in errors and warnings
+    diff = q(f"""WITH a AS (SELECT record_id, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS c FROM {occ}
+                            WHERE errors IS NOT NULL OR warnings IS NOT NULL),
+                      b AS (SELECT record_id, check_id AS c FROM {flags})
+                 SELECT count(*) FROM ((SELECT * FROM a EXCEPT ALL SELECT * FROM b) UNION ALL (SELECT * FROM b EXCEPT ALL SELECT * FROM a))""")
+    assert diff[0][0] == 0
+    # a fired check with a plain-text fix always carries it; no suggestion is an empty text
+    assert q(f"SELECT count(*) FROM {flags} WHERE check_id = 'COORD_MISSING' AND suggestion IS NULL")[0][0] == 0
+    assert q(f"SELECT count(*) FROM {flags} WHERE suggestion = ''")[0][0] == 0
+
+
+@pytest.mark.parametrize("name, keys, where", [
+    ("agg_dataset_check", "o.agency, o.dataset_id", ""),
+    ("agg_town_check", "o.agency, o.dataset_id, o.county, o.town", ""),
+    ("agg_h3_check", "o.agency, o.dataset_id, o.h3_r7", "WHERE o.h3_r7 IS NOT NULL"),
+])
+def test_per_check_aggregates_equal_flags_joined_with_records(snap, name, keys, where):
+    """The aggregates are computed from grouped id lists; their definition is flags ⋈ records."""
+    d, _ = snap
+    plain = f"""SELECT {keys}, f.check_id, count(*) AS n FROM '{d}/flags.parquet' f
+                JOIN '{d}/occurrence.parquet' o USING (record_id) {where} GROUP BY ALL"""
+    written = f"SELECT * FROM '{d}/{name}.parquet'"
+    assert q(f"SELECT count(*) FROM ({plain})")[0][0] > 0
+    assert q(f"SELECT count(*) FROM (({plain} EXCEPT ALL {written}) UNION ALL ({written} EXCEPT ALL {plain}))")[0][0] == 0
+
+
+def test_blank_rows_reach_the_ledger_and_counts_reconcile(snap):
+    d, m = snap
+    rej = q(f"SELECT source_file, reason FROM '{d}/rejected.parquet'")
+    assert sum(r[0] == "constructed_blank_rows.csv" and r[1].startswith("empty row") for r in rej) == 2
+    for s in m["sources"]:
+        assert s["rows_read"] == s["rows_ingested"] + s["rows_rejected"], s["name"]
+        assert q(f"SELECT count(*) FROM '{d}/occurrence.parquet' WHERE source_file = ?".replace("?", repr(s["name"])))[0][0] == s["rows_ingested"]
+    assert set(m["timings_s"]["phases"]) >= {"read", "derive", "write_occurrence", "write_flags", "aggregates"}
+
+
+def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
+    from dq.bench import AGENCIES, DATASETS, make_input
+    src = make_input(5000, tmp_path / "in.parquet", tmp_path)
+    agencies, datasets, constructed = q(f"""SELECT count(DISTINCT publisher), count(DISTINCT datasetID),
+        bool_and(publisher LIKE 'constructed%' AND datasetName LIKE 'constructed%') FROM '{src}'""")[0]
+    assert (agencies, datasets, constructed) == (AGENCIES, DATASETS, True) and AGENCIES >= 6 and DATASETS >= 40
+    m = build([SourceSpec(src)], "2026-11-22", tmp_path / "snap", tmp_path, progress=lambda msg: None)
+    flagged = dict(q(f"SELECT check_id, count(*) FROM '{tmp_path}/snap/flags.parquet' GROUP BY 1"))
+    for cid in ("COORD_SWAPPED", "COORD_ZERO", "COORD_NEGATED", "COORD_PROJECTED_AS_DEGREES", "DATE_ROC_YEAR",
+                "DATE_MISSING", "VOCAB_QUANTITY", "VOCAB_QUANTITY_APPROXIMATE", "VOCAB_BASIS_OF_RECORD", "DUP_OCCURRENCE_ID"):
+        assert flagged.get(cid, 0) > 0, cid
+    assert q(f"SELECT count(DISTINCT agency) FROM '{tmp_path}/snap/agg_dataset.parquet'")[0][0] == AGENCIES
+    assert m["rows_ingested"] == 5000
