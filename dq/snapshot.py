@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import __version__, duck, engine, geo
+from . import __version__, duck, engine, geo, profiles
 from .checks import catalogue
 from .paths import SNAPSHOTS
 from .sources import SourceError, StagedSource, stage
@@ -46,6 +46,7 @@ class SourceSpec:
     column_map: dict[str, str] = dataclasses.field(default_factory=dict)   # --map SRC=TERM
     defaults: dict[str, str] = dataclasses.field(default_factory=dict)     # --default TERM=VALUE
     table: str | None = None    # force a 生態檢核 table kind
+    profile: str | None = None  # --profile: the yardstick (dq/profiles.py); inferred from the columns when None
 
 
 def sha256(path: Path) -> str:
@@ -77,6 +78,16 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     dataset_expr = _lit(spec.dataset) if spec.dataset else (
         f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(st.path.stem)})" if "datasetID" in by_term else _lit(st.path.stem))
     dsname = spec.dataset_name or spec.dataset or st.path.stem
+    table = spec.table or st.table
+    # the profile comes from the file's own columns (with --map), never from --default values
+    try:
+        profile, reason = profiles.choose(spec.profile, set(mapping.values()), table)
+    except ValueError as e:
+        raise SourceError(f"{st.path.name}: {e}") from e
+    # what a check can see: the file's columns, --default values, and what the tool fills in itself
+    present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
+        | ({"srs_from_header"} if srs_hdr else set())
+    judged, file_level = profiles.scope(profile, table, present)
     cols = []
     for term in CANONICAL:
         src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
@@ -93,10 +104,11 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     empty = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in all_cols) if all_cols else "false"
     sql = f"""SELECT ({index}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
         {dataset_expr} AS dataset_id, {_lit(dsname)} AS dataset_name, {_lit(st.path.name)} AS source_file, source_row,
-        {_lit(spec.table or st.table)} AS table_kind, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
+        {_lit(table)} AS table_kind, {_lit(profile)} AS profile, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
         {', '.join(cols)}, {extra_sql} AS extra
       FROM read_parquet({duck.q(st.staged)}) WHERE NOT ({empty})"""
-    info = {"columns_mapped": mapping, "columns_extra": extra, "srs_from_header": srs_hdr, "empty_where": empty}
+    info = {"columns_mapped": mapping, "columns_extra": extra, "srs_from_header": srs_hdr, "empty_where": empty,
+            "profile": profile, "profile_reason": reason, "checks_record_level": judged, "checks_file_level": file_level}
     return sql, info
 
 
@@ -134,7 +146,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "agency": spec.agency, "dataset": spec.dataset, "defaults": spec.defaults,
                         "column_map": spec.column_map, "columns_mapped": info["columns_mapped"],
                         "columns_extra": info["columns_extra"], "srs_from_header": info["srs_from_header"],
-                        "notes": st.notes, "rows_read": st.rows_read})
+                        "notes": st.notes, "rows_read": st.rows_read, "index": i, "profile": info["profile"],
+                        "profile_reason": info["profile_reason"], "checks_record_level": info["checks_record_level"],
+                        "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
     con.execute("CREATE TABLE occ AS " + " UNION ALL BY NAME ".join(selects))
     con.execute("CREATE TABLE rej AS " + " UNION ALL ".join(rej_selects))
@@ -146,12 +160,18 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     t1 = time.time()
     checks = catalogue()
     engine.enrich(con, snapshot_date, params, progress=progress)
-    engine.run_checks(con, checks)
+    # each source is judged only by its profile's checks, and a check about a column the file
+    # lacks entirely is a file-level finding, not a flag per row
+    engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources})
+    found = engine.file_level_counts(con, {s["index"]: s["checks_file_level"] for s in sources}, checks)
+    for s in sources:
+        s["file_findings"] = found.get(s["index"], {})   # check id → rows it would have flagged
+        s["checks_file_level"] = sorted(s["file_findings"])
     t_checks = time.time() - t1
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     outdir.mkdir(parents=True, exist_ok=True)
     engine.write_outputs(con, outdir)
-    agg_counts = engine.aggregates(con, outdir)
+    agg_counts = engine.aggregates(con, outdir, sources)
     t_write = time.time() - t1 - t_checks
     rows_ingested = con.execute("SELECT count(*) FROM occ").fetchone()[0]
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]

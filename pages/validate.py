@@ -9,7 +9,7 @@ import streamlit.components.v1 as components
 from dq.sources.base import SourceError
 from dq.ui import L
 from dq.validate import validate
-from dq import ui
+from dq import profiles, ui
 
 ui.ensure_app()
 
@@ -24,7 +24,13 @@ if up.size > MAX_MB * 1024 * 1024:
     st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
     st.stop()
 
-key = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
+# the profile: inferred from the file's own columns unless the user picked one (kept per upload)
+upload_id = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
+if st.session_state.get("validate_upload") != upload_id:
+    st.session_state["validate_upload"] = upload_id
+    st.session_state["validate_profile"] = None
+chosen = st.session_state.get("validate_profile")
+key = upload_id + (chosen,)
 if st.session_state.get("validated_key") != key:
     with st.spinner(L("checking")):
         work = Path(tempfile.mkdtemp(prefix="dq-upload-"))
@@ -32,9 +38,10 @@ if st.session_state.get("validated_key") != key:
         src.write_bytes(up.getvalue())
         error = None
         try:
-            summary = validate(src, work / "out")
+            summary = validate(src, work / "out", profile=chosen)
             st.session_state["validated_key"] = key
-            st.session_state["validated"] = (summary, (work / "out" / "report.html").read_text(encoding="utf-8"),
+            st.session_state["validated"] = (summary, {lg: (work / "out" / f).read_text(encoding="utf-8")
+                                                       for lg, f in (("zh", "report.html"), ("en", "report_en.html"))},
                                              (work / "out" / "annotated.csv").read_bytes())
         except SourceError as e:
             error = str(e)
@@ -46,18 +53,43 @@ if st.session_state.get("validated_key") != key:
             st.error(L("bad_file").format(msg=error))
             st.stop()
 summary, html, annotated = st.session_state["validated"]
-k = st.columns(4)
+en = ui.lang() == "en"
+
+ids = [p.id for p in profiles.judging()]
+names = {p.id: f"{p.id}：{p.name(ui.lang())}" for p in profiles.judging()}
+pick = st.selectbox(L("validate_profile"), ids, index=ids.index(summary["profile"]), format_func=names.get,
+                    help=L("validate_profile_help"), key=f"validate_profile_box_{'/'.join(map(str, upload_id))}")
+st.caption(L("profile_chosen") if summary["profile_how"] == "option"
+           else L("profile_inferred").format(reason=summary["profile_reason_en" if en else "profile_reason_zh"]))
+if pick != summary["profile"]:
+    st.session_state["validate_profile"] = pick
+    st.rerun()
+
+if summary["verdict"] == "ready":
+    st.success(L("verdict_ready"))
+else:
+    st.error(L("verdict_fix_first"))
+k = st.columns(5)
 k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}")
-k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}")
-checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
-                        "title": v["title_en"] if st.session_state.get("lang") == "en" else v["title_zh"]}
-                       for c, v in summary["checks"].items()])
-st.dataframe(checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")}),
-             hide_index=True, width="stretch")
+k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}", help=L("vr_rows_with_errors_note"))
+k[4].metric(L("file_level_n"), f"{len(summary['file_findings']):,}", help=L("vr_file_level_help"))
+if summary["file_findings"]:
+    st.subheader(L("vr_file_level"))
+    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("check"): c, L("severity"): f["severity"],
+                        L("title"): f["title_en"] if en else f["title_zh"], L("rows_affected"): f["rows"]}
+                       for c, f in summary["file_findings"].items()])
+    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
+st.subheader(L("vr_record_level"))
+checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"], "title": v["title_en"] if en else v["title_zh"]}
+                       for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])
+checks = checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")})
+st.dataframe(checks, hide_index=True, width="stretch", column_config=ui.number_columns(checks))
 c1, c2 = st.columns(2)
 c1.download_button(L("download_annotated"), annotated, f"{Path(up.name).stem}_annotated.csv", "text/csv")
-c2.download_button(L("download_report"), html.encode("utf-8"), f"{Path(up.name).stem}_report.html", "text/html")
+report_html = html["en" if en else "zh"]
+c2.download_button(L("download_report"), report_html.encode("utf-8"),
+                   f"{Path(up.name).stem}_{'report' if en else '檢核報告'}.html", "text/html")
 with st.expander(L("report"), expanded=True):
-    components.html(html, height=900, scrolling=True)
+    components.html(report_html, height=900, scrolling=True)

@@ -93,7 +93,9 @@ def test_validate_cli(tmp_path):
     assert {"WGS84Lati", "記錄方式", "dq_errors", "dq_warnings", "dq_lat", "dq_lon", "dq_county", "dq_town",
             "dq_suggestions"} <= set(ann.columns)
     html = (tmp_path / "report.html").read_text()
-    assert "資料檢核報告" in html and "MISSING_habitat" in html
+    # a Darwin Core file: the column it lacks is one file-level finding, not an error per row
+    assert "資料檢核報告" in html and "DWC_BASIS_OF_RECORD_MISSING" in html and "MISSING_habitat" not in html
+    assert html.index("<h2>欄位對應") < html.index("<h2>檔案層級問題") < html.index("<h2>紀錄層級問題")
     s = json.loads((tmp_path / "summary.json").read_text())
     assert s["rows_read"] == 299 and s["rows_rejected"] == 2
     bad = tmp_path / "bad.xlsx"

@@ -11,7 +11,8 @@ HAS_NAME = filled("e.scientificName")
 CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
-          f"NOT {HAS_NAME}", "CASE WHEN e.vernacularName IS NOT NULL THEN '依俗名「' || e.vernacularName || '」補上學名' END", tables=T),
+          f"NOT {HAS_NAME}", "CASE WHEN e.vernacularName IS NOT NULL THEN '依俗名「' || e.vernacularName || '」補上學名' END", tables=T,
+          columns=("scientificName",)),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
           "學名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中找不到，也沒有相近拼法。",
           "The name is not in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), nor close to one.",
