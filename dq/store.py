@@ -369,21 +369,27 @@ def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, boo
 # ---- completeness --------------------------------------------------------------------------
 
 def completeness(snap: Path, agency: str | None = None, by: str = "agency") -> pd.DataFrame:
-    """Share of records with each standard field filled, per agency (or per dataset of one agency)."""
+    """Share of records with each field filled, per agency (or per dataset of one agency): the
+    fields of each dataset's own profile (a snapshot built before profiles: the 生態檢核 fields)."""
     df = _agg(snap, "agg_completeness", agency)
-    g = df.groupby([by, "table_kind", "field", "field_zh", "level"], as_index=False)[["records", "filled"]].sum()
+    keys = [by] + (["profile"] if "profile" in df else []) + ["table_kind", "field", "field_zh", "level"]
+    g = df.groupby(keys, as_index=False)[["records", "filled"]].sum()
     g["share"] = g["filled"] / g["records"]
     return g
 
 
 def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str | None = None, n: int = 200) -> pd.DataFrame:
-    """Records where a standard field is blank (drill-down of the completeness heatmap)."""
-    terms = {t for fields in standard.FIELDS.values() for t, _, _ in fields}
-    if field not in terms:
-        raise KeyError(f"not a field of the standard: {field}")
+    """Records where a field their profile asks for is blank (drill-down of the completeness heatmap)."""
+    judged_by = [p for p in profiles.judging() if any(field == f for t in p.tables for f, *_ in p.heatmap_fields(t))]
+    if not judged_by:
+        raise KeyError(f"not a field of any profile: {field}")
     from .checks import blank
     where, params = _filters("", agency, dataset)
-    where += [blank(f'"{c}"') for c in standard.EQUIVALENTS.get(field, (field,))]   # as MISSING_<field> judges it
+    cols = judged_by[0].equivalents.get(field, (field,))
+    where += [blank(f'"{c}"') for c in cols]   # as the profile's checks judge it
+    if _profiles(snap) is not None:            # only records whose profile asks for the field
+        where.append("list_contains(?, profile)")
+        params.append([p.id for p in judged_by])
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
     return _query(f"SELECT {cols} FROM read_parquet({_pq(snap, 'occurrence')}) WHERE {' AND '.join(where)} "
                   f"ORDER BY record_id LIMIT {int(n)}", params)

@@ -67,8 +67,8 @@ if pick != summary["profile"]:
 
 if summary["verdict"] == "ready":
     st.success(L("verdict_ready"))
-else:
-    st.error(L("verdict_fix_first"))
+else:   # a warning, not an error box: the file was read, it needs fixing
+    st.warning(L("verdict_fix_first"))
 k = st.columns(5)
 k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
