@@ -13,10 +13,9 @@ import tempfile
 from pathlib import Path
 
 from . import duck, geo, taxonomy
-from .paths import DATA, SHARED_DATA
+from .paths import DATA, DEMO_ROOT, SHARED_DATA  # noqa: F401  (DEMO_ROOT re-exported)
 from .snapshot import SourceSpec, ingest
 
-DEMO_ROOT = DATA / "demo" / "snapshots"
 DEMO_DATE = "2026-11-22"
 # A second, earlier snapshot so the comparison page has history. Constructed from the same real
 # rows: the BBS records of survey years up to 2014 only (as if taken before the last two survey

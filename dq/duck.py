@@ -39,3 +39,10 @@ def connect(database: str = ":memory:", *, spatial: bool = True, memory_limit: s
 def q(path: os.PathLike | str) -> str:
     """Quote a file path as a SQL string literal (paths come from our code, not from users)."""
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """An identifier quoted by DuckDB's rule (in double quotes, a quote doubled), after checking it."""
+    if not isinstance(name, str) or not name or any(ord(ch) < 32 for ch in name):
+        raise ValueError(f"not a usable column name: {name!r}")
+    return '"' + name.replace('"', '""') + '"'

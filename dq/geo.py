@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import h3
 import numpy as np
-from pyproj import Transformer
 
 from . import duck
 from .paths import REFERENCE, SHARED_DATA
@@ -61,6 +59,7 @@ _transformers: dict[str, Transformer] = {}
 
 def to_wgs84(code: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Projected metres (TWD97/TWD67 TM2) → WGS84 lon, lat, vectorised with pyproj."""
+    from pyproj import Transformer   # imported here: reading the catalogue needs no spatial library
     if code not in _transformers:
         _transformers[code] = Transformer.from_crs(EPSG[code], 4326, always_xy=True)
     lon, lat = _transformers[code].transform(np.asarray(x, float), np.asarray(y, float))
@@ -68,6 +67,7 @@ def to_wgs84(code: str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def h3_cells(lat: np.ndarray, lon: np.ndarray, res: int) -> list[str | None]:
+    import h3
     # h3's Python API is per point; we only ever call it on distinct points.
     return [h3.latlng_to_cell(a, o, res) if a == a and o == o else None for a, o in zip(lat, lon)]
 

@@ -145,6 +145,7 @@ LABELS = {
     # rules
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),
+    "check_params": ("參數（門檻值）", "Parameters (thresholds)"),
     # ---- issue #9 (profiles): profiles, graded scores, TBIA tiers, file- vs record-level findings, fix list ----
     "profile": ("判定標準", "Profile"), "profile_reason": ("判定依據", "Why this profile"),
     "profiles_title": ("判定標準（profile）", "Profiles"),

@@ -22,9 +22,8 @@ from .snapshot import _lit, ingest, sha256
 from .sources.base import SourceError
 from .sources.catalog import COLUMNS, stage_catalog
 
-OD_ROOT = SNAPSHOTS / "opendata"
-OD_DEMO_ROOT = DATA / "demo" / "opendata"
-OVERDUE_FACTOR = 1.5
+from .paths import OD_DEMO_ROOT, OD_ROOT  # noqa: E402,F401  (one place for snapshot roots)
+from .checks.opendata import OVERDUE_FACTOR  # noqa: E402  (declared with its check)
 PERIOD_DAYS = {"每日": 1, "每週": 7, "每月": 30.44, "每季": 91.31, "每半年": 182.62, "每年": 365.25}
 NOT_JUDGED_FREQ = ("不定期", "不更新")
 OPEN_LICENCE_RX = r"政府資料開放授權|開放授權|CC[ -]?BY|CC0|公眾領域|Open Government Data|OGDL|ODC-BY|PDDL"
@@ -306,7 +305,7 @@ def write_agency_csv(snap: Path, out: Path, group: str = "agency") -> Path:
 # ---- reading snapshots ----------------------------------------------------------------------
 
 def snapshots() -> list[Path]:
-    from .snapshot import list_snapshots
+    from .paths import list_snapshots
     return list_snapshots(OD_DEMO_ROOT, OD_ROOT)
 
 

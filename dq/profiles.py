@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
-from . import standard
+from . import duck, standard
 from .checks import Check, catalogue, filled
 
 JUDGE, FITNESS = "judge", "fitness"
@@ -204,7 +204,7 @@ def completeness_sql(alias: str = "e") -> str:
             fields = p.fields(table)
             if not fields:
                 continue
-            terms = " + ".join("CASE WHEN " + " OR ".join(filled(f'{a}"{c}"') for c in cols) + " THEN 1 ELSE 0 END"
+            terms = " + ".join("CASE WHEN " + " OR ".join(filled(a + duck.ident(c)) for c in cols) + " THEN 1 ELSE 0 END"
                                for _, cols in fields)
             whens.append(f"WHEN {a}profile = '{p.id}' AND {a}table_kind = '{table}' THEN ({terms}) / {len(fields)}.0")
     return "CASE " + " ".join(whens) + " END"

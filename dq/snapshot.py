@@ -29,12 +29,11 @@ from pathlib import Path
 
 from . import __version__, duck, engine, geo, profiles
 from .checks import catalogue
-from .paths import SNAPSHOTS
+from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage
 from .sources.aliases import CANONICAL, map_headers, srs_implied_by_headers
 
 MEMORY_LIMIT = "1200MB"
-DATE_RX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclasses.dataclass
@@ -225,11 +224,3 @@ def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,
         shutil.rmtree(work, ignore_errors=True)
     progress(f"snapshot written: {final}")
     return final
-
-
-def list_snapshots(*roots: Path) -> list[Path]:
-    out = []
-    for r in roots:
-        if Path(r).exists():
-            out += [p for p in Path(r).iterdir() if p.is_dir() and DATE_RX.match(p.name) and (p / "manifest.json").exists()]
-    return sorted(out, key=lambda p: p.name)

@@ -14,9 +14,7 @@ import pandas as pd
 
 from . import duck, profiles, standard
 from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
-from .demo import DEMO_ROOT
-from .paths import REFERENCE, SNAPSHOTS
-from .snapshot import list_snapshots
+from .paths import DEMO_ROOT, REFERENCE, SNAPSHOTS, list_snapshots
 
 OCC_DIMENSIONS = [d for d in DIMENSIONS if d != "open_data"]
 EXCEL_MAX_ROWS = 1_048_575   # one row is the header
@@ -281,7 +279,7 @@ def _values_sql(lang: str) -> str:
         cols = [x for x in c.evidence if x in canon]   # identifiers enter SQL only from the canonical list
         if not cols:
             continue
-        ref = {x: 'o."' + x + '"' for x in cols}
+        ref = {x: "o." + duck.ident(x) for x in cols}
         if c.dimension == "completeness":   # the field itself is what is empty
             expr = f"'{cols[0]}=' || coalesce(nullif(trim({ref[cols[0]]}), ''), '{blank_txt}')"
         else:
@@ -386,7 +384,7 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
     from .checks import blank
     where, params = _filters("", agency, dataset)
     cols = judged_by[0].equivalents.get(field, (field,))
-    where += [blank(f'"{c}"') for c in cols]   # as the profile's checks judge it
+    where += [blank(duck.ident(c)) for c in cols]   # as the profile's checks judge it
     if _profiles(snap) is not None:            # only records whose profile asks for the field
         where.append("list_contains(?, profile)")
         params.append([p.id for p in judged_by])
@@ -580,6 +578,7 @@ def rules(lang: str = "zh") -> pd.DataFrame:
         "title": c.title_en if lang == "en" else c.title_zh,
         "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
         "profiles": ", ".join(p.id for p in judging if p.select(c)),
+        "params": "；".join(f"{p}（{p.en if lang == 'en' else p.zh}）" for p in c.params) or "—",
         "fix": bool(c.fix)} for c in catalogue()])
 
 

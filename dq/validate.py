@@ -45,7 +45,7 @@ def suspicious_mappings(con, occ: Path, mapped: dict[str, str]) -> list[dict]:
     for header, term in mapped.items():
         if term not in CANONICAL:   # identifiers enter SQL only from the canonical list
             continue
-        col = f'"{term}"'
+        col = duck.ident(term)
         for test, zh, en in _suspicious_tests(term, col):
             n, bad = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE {test}) FROM read_parquet({duck.q(occ)})
                                      WHERE {col} IS NOT NULL AND trim({col}) <> ''""").fetchone()

@@ -9,7 +9,8 @@ lang = st.session_state.get("lang", "zh")
 st.title(t("rules", lang))
 st.caption(t("rules_intro", lang))
 df = store.rules(lang).rename(columns={"dimension": t("dimension", lang), "severity": t("severity", lang),
-                                       "title": t("title", lang), "explanation": t("explanation", lang)})
+                                       "title": t("title", lang), "explanation": t("explanation", lang),
+                                       "params": t("check_params", lang)})
 st.dataframe(df, hide_index=True, width="stretch", height=700)
 
 st.subheader(t("profiles_title", lang))

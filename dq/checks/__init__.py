@@ -1,13 +1,16 @@
 """The check catalogue: every check declared once, like GBIF's OccurrenceIssue enum.
 
-A check is a SQL predicate over the enriched record table `e` (canonical columns plus the
-derived columns the engine adds: lat, lon, county, town, match_type, event_date_parsed, …)
-and an optional SQL expression for the suggested fix. Docs, the Rules page and the reports
-are generated from this list, so they cannot disagree with what runs.
+One module per check family (dq/checks/<family>.py) holds, in this order, the family's
+derivation (what it computes once per distinct value at snapshot time, and the columns it adds
+to the record view `e`) and then the checks that read those columns. A check is a SQL predicate
+over `e` and an optional SQL expression for the suggested fix. dq/engine.py only runs families:
+it knows no check. Docs, the Rules page and the reports are generated from these declarations,
+so they cannot disagree with what runs.
 """
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, Callable
 
 from .. import standard
 
@@ -32,6 +35,20 @@ def filled(col: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
+class Param:
+    """A typed threshold of a check: its value is the one the check's SQL was built with."""
+    name: str
+    value: float | int
+    unit: str            # 'm', 'year', 'score', 'factor' …
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        v = f"{self.value:,.0f}" if isinstance(self.value, (int, float)) and float(self.value).is_integer() else f"{self.value}"
+        return f"{self.name} = {v} {self.unit}".strip()
+
+
+@dataclasses.dataclass(frozen=True)
 class Check:
     id: str
     dimension: str
@@ -43,7 +60,7 @@ class Check:
     sql: str                       # predicate over `e`; TRUE = the record has this problem
     fix: str | None = None         # SQL text expression: the suggested fix, shown to the user
     tables: tuple[str, ...] = (standard.OCCURRENCE,)
-    params: tuple[str, ...] = ()   # names of the thresholds it uses (documented in the UI)
+    params: tuple[Param, ...] = ()  # the thresholds it uses, typed (shown on the Rules page)
     # The column(s) a "field is empty" check is about. When a file has none of them at all, the
     # check is one file-level finding (缺少欄位 X) for that file instead of a flag on every row.
     columns: tuple[str, ...] = ()
@@ -56,6 +73,7 @@ class Check:
     def __post_init__(self):
         assert self.dimension in DIMENSIONS, self.id
         assert self.severity in SEVERITIES, self.id
+        assert all(isinstance(p, Param) for p in self.params), self.id
 
     @property
     def evidence(self) -> tuple[str, ...]:
@@ -65,6 +83,49 @@ class Check:
         if lang == "en":
             return self.todo_en or TODO_BY_DIMENSION[self.dimension][1]
         return self.todo_zh or TODO_BY_DIMENSION[self.dimension][0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Derivation:
+    """What a family adds to the record view `e`, computed once per distinct value.
+
+    The engine runs, for the families in order: every `derive(con, ctx)` (per-distinct tables,
+    read from the canonical records `occ`); then one narrow per-record table `_ek` holding
+    `record_id` and every family's `record_cols` (keys into those tables and values computed from
+    the record alone: a view would recompute them wherever a check names them); then every
+    `derive_keyed(con, ctx)` (tables that need `_ek`); then the view
+    `e = occ o JOIN _ek k` + every family's `joins`, selecting `o.*` and every family's `columns`.
+    A family may read the tables and aliases of families listed before it.
+    """
+    record_cols: dict[str, str] = dataclasses.field(default_factory=dict)   # name → SQL over `o`
+    derive: Callable[[Any, "DeriveContext"], None] | None = None
+    derive_keyed: Callable[[Any, "DeriveContext"], None] | None = None
+    joins: tuple[str, ...] = ()      # e.g. "LEFT JOIN _dk d ON d.dk = k.dk"
+    columns: tuple[str, ...] = ()    # e.g. "d.date_status"
+
+
+@dataclasses.dataclass
+class DeriveContext:
+    snapshot_date: str
+    params: Any                      # dq.geo.GeoParams
+    progress: Callable[[str], None] = lambda m: None
+    t0: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Family:
+    name: str
+    checks: tuple[Check, ...]
+    derivation: Derivation = Derivation()
+
+
+def families() -> list[Family]:
+    """Every family, in derivation order (a family may read what an earlier one derived)."""
+    from . import completeness, coordinates, duplicates, opendata, taxonomy, time, vocabulary
+    return [m.FAMILY for m in (coordinates, time, taxonomy, vocabulary, duplicates, completeness, opendata)]
+
+
+CATALOGUE_ORDER = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates", "open_data"]
 
 
 # The verbatim columns a fix list shows for a check that names none of its own.
@@ -93,10 +154,10 @@ TODO_BY_DIMENSION = {
 
 
 def catalogue() -> list[Check]:
-    from . import completeness, coordinates, duplicates, opendata, taxonomy, time, vocabulary
+    fams = {f.name: f for f in families()}
     checks: list[Check] = []
-    for mod in (completeness, coordinates, taxonomy, time, vocabulary, duplicates, opendata):
-        checks.extend(mod.CHECKS)
+    for name in CATALOGUE_ORDER:
+        checks.extend(fams[name].checks)
     ids = [c.id for c in checks]
     dup = {i for i in ids if ids.count(i) > 1}
     assert not dup, f"check ids declared twice: {dup}"

@@ -6,7 +6,7 @@ DWC_*: the terms GBIF requires of every occurrence record that no content check 
 from __future__ import annotations
 
 from .. import standard
-from . import Check, blank
+from . import Check, Family, blank
 
 
 def _blank(col: str) -> str:
@@ -49,3 +49,6 @@ DWC = [
 ]
 
 CHECKS = _build() + DWC
+
+# No derivation: the M-field predicates read the canonical columns themselves.
+FAMILY = Family("completeness", tuple(CHECKS))

@@ -1,11 +1,279 @@
-"""Coordinate checks. The engine classifies each distinct (x, y, SRS) once (dq/engine.py
-`_coordinates`) into the c_* columns these predicates read; the spatial columns (county, town,
-land, grid, distances) come from one spatial join per distinct derived point."""
+"""Coordinate checks.
+
+Derivation: each distinct (x, y, SRS) text is classified once (`classify_points`, vectorised
+numpy) into the c_* columns — missing, not numeric, zero, equal, out of range, swapped, negated,
+TWD97/TWD67 metres in degree fields, SRS mismatch — with the amended WGS84 point where the fix is
+unambiguous; then one spatial join per distinct derived point gives county, town, TBIA grid cell,
+land, the distances to centroids, land and institutions. The locality text is read once per
+distinct text for the county it names. The predicates below read those columns.
+"""
 from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
 
 from .. import standard
 from ..geo import DEFAULT as G
-from . import Check
+from . import Check, Derivation, DeriveContext, Family, Param
+
+
+def _p(name: str, zh: str, en: str) -> Param:
+    return Param(name, getattr(G, name), "m", zh, en)
+
+
+COAST = _p("coast_tolerance_m", "離陸地此距離內算海岸，不算在海上", "a point this close to land is coastal, not in the sea")
+CENTROID = _p("centroid_radius_m", "距縣市／鄉鎮中心點此距離內視為中心點（CoordinateCleaner cc_cen 預設）",
+              "within this distance of a county/town centroid counts as the centroid (CoordinateCleaner cc_cen default)")
+INSTITUTION = _p("institution_radius_m", "距研究機構此距離內視為機構點位（cc_inst 預設）",
+                 "within this distance of an institution counts as its location (cc_inst default)")
+UNC_LARGE = _p("uncertainty_large_m", "誤差範圍大於此值視為過大", "uncertainty above this is large")
+COUNTY_TOL = _p("county_tolerance_m", "點位距所寫縣市超過此距離（或誤差範圍）才算不符",
+                "a point farther than this (or its uncertainty) from the named county is a mismatch")
+
+M_PER_DEG = 111_320.0
+TW_LON = (114.0, 124.7)   # bounding box of the TBIA grid: Taiwan's land and waters
+TW_LAT = (10.0, 26.6)
+METRE_X = (100_000.0, 400_000.0)
+METRE_Y = (2_400_000.0, 2_950_000.0)
+
+OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市", "高雄縣": "高雄市"}
+
+
+LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
+X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
+Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
+SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
+
+
+X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
+Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
+SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
+
+
+def _in_tw(lat, lon):
+    return (lat >= TW_LAT[0]) & (lat <= TW_LAT[1]) & (lon >= TW_LON[0]) & (lon <= TW_LON[1])
+
+
+def _metres(x, y):
+    return (x >= METRE_X[0]) & (x <= METRE_X[1]) & (y >= METRE_Y[0]) & (y <= METRE_Y[1])
+
+
+def classify_points(df: pd.DataFrame) -> pd.DataFrame:
+    """Vectorised classification of distinct (x_txt, y_txt, srs_code) rows.
+
+    Adds c_* flags, the derived lat/lon (amended where unambiguous), coord_source and c_fix.
+    """
+    from .. import geo
+    n = len(df)
+    x = pd.to_numeric(df["x_txt"].str.strip(), errors="coerce").to_numpy(float)
+    y = pd.to_numeric(df["y_txt"].str.strip(), errors="coerce").to_numpy(float)
+    srs = df["srs_code"].fillna("").to_numpy(str)
+    x_blank = df["x_txt"].isna().to_numpy() | (df["x_txt"].fillna("").str.strip() == "").to_numpy()
+    y_blank = df["y_txt"].isna().to_numpy() | (df["y_txt"].fillna("").str.strip() == "").to_numpy()
+    missing = x_blank | y_blank
+    not_num = ~missing & (np.isnan(x) | np.isnan(y))
+    num = ~missing & ~not_num
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    source = np.full(n, None, dtype=object)
+    fix = np.full(n, None, dtype=object)
+    flags = {k: np.zeros(n, bool) for k in ("zero", "out_of_range", "equal", "swapped", "negated",
+                                           "projected", "srs_mismatch")}
+    projected_srs = np.char.startswith(srs.astype(str), "TWD")
+    metres = num & _metres(x, y)
+    deg_in = num & _in_tw(y, x)
+
+    # declared TWD97/TWD67 metres
+    for code in geo.EPSG:
+        m = num & (srs == code) & metres
+        if m.any():
+            lo, la = geo.to_wgs84(code, x[m], y[m])
+            lon[m], lat[m] = lo, la
+            source[m] = f"{geo.SRS_LABEL[code]} converted"
+    # declared metres but values are degrees
+    mm = num & projected_srs & ~metres & deg_in
+    flags["srs_mismatch"] |= mm
+    lat[mm], lon[mm] = y[mm], x[mm]
+    source[mm] = "WGS84 (declared SRS ignored)"
+    fix[mm] = "數值為經緯度，請將坐標參考系統改為 WGS84"
+    # degree fields (WGS84, unknown or missing SRS)
+    deg = num & ~(projected_srs & (metres | deg_in))
+    ok = deg & deg_in & (x != 0) & (y != 0)
+    lat[ok], lon[ok] = y[ok], x[ok]
+    source[ok] = "WGS84"
+    rest = deg & ~ok
+    flags["zero"] = rest & ((x == 0) | (y == 0))
+    flags["equal"] = rest & ~flags["zero"] & (x == y)
+    cand = rest & ~flags["zero"] & ~flags["equal"]
+    # metres in degree fields: try TWD97/121, then /119 when 121 lands outside the island box
+    pm = cand & metres
+    if pm.any():
+        lo, la = geo.to_wgs84("TWD97_121", x[pm], y[pm])
+        lo2, la2 = geo.to_wgs84("TWD97_119", x[pm], y[pm])
+        use119 = ~((lo >= 119.9) & (lo <= 122.1) & (la >= 21.8) & (la <= 25.4)) & (lo2 < 120.5)
+        lon[pm] = np.where(use119, lo2, lo)
+        lat[pm] = np.where(use119, la2, la)
+        flags["projected"] = pm
+        zone = np.where(use119, "TWD97/119", "TWD97/121")
+        source[pm] = np.char.add(zone.astype(str), " converted (from degree fields)")
+        fix[pm] = [f"換算自 {z}：緯度 {a:.6f}、經度 {o:.6f}；坐標參考系統請填 {z}" for z, a, o in zip(zone, lat[pm], lon[pm])]
+    cand &= ~pm
+    sw = cand & _in_tw(x, y)
+    lat[sw], lon[sw] = x[sw], y[sw]
+    flags["swapped"] = sw
+    source[sw] = "WGS84 (lat/lon swapped)"
+    fix[sw] = [f"經緯度對調：緯度 {a}、經度 {o}" for a, o in zip(lat[sw], lon[sw])]
+    cand &= ~sw
+    for sy, sx in ((1, -1), (-1, 1), (-1, -1)):
+        ng = cand & _in_tw(sy * y, sx * x)
+        lat[ng], lon[ng] = sy * y[ng], sx * x[ng]
+        flags["negated"] |= ng
+        source[ng] = "WGS84 (sign corrected)"
+        fix[ng] = [f"去掉負號：緯度 {a}、經度 {o}" for a, o in zip(lat[ng], lon[ng])]
+        cand &= ~ng
+    oor = cand & ((np.abs(y) > 90) | (np.abs(x) > 180))
+    flags["out_of_range"] = oor
+    # a lost decimal point (BBS: 244711.85, 1214046.97): suggest, never amend
+    for i in np.flatnonzero(oor):
+        for k in range(1, 8):
+            for j in range(1, 8):
+                if TW_LAT[0] <= y[i] / 10 ** k <= TW_LAT[1] and 119 <= x[i] / 10 ** j <= 122.5 and 21.8 <= y[i] / 10 ** k <= 26.5:
+                    fix[i] = f"小數點位置可能錯誤：緯度 {y[i] / 10 ** k:.6f}、經度 {x[i] / 10 ** j:.6f}？"
+                    break
+            if fix[i]:
+                break
+    # degrees that are valid but far away: keep them, the spatial join says outside Taiwan
+    far = cand & ~oor
+    lat[far], lon[far] = y[far], x[far]
+    source[far] = "WGS84"
+    out = df.copy()
+    out["x_num"], out["y_num"] = x, y
+    out["lat"], out["lon"] = lat, lon
+    out["coord_source"] = source
+    out["c_fix"] = fix
+    out["c_missing"] = missing
+    out["c_not_numeric"] = not_num
+    for k, v in flags.items():
+        out[f"c_{k}"] = v
+    out["c_has_point"] = ~np.isnan(lat)
+    # precision in the coordinate's own unit, from the verbatim text
+    dec_x = df["x_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
+    dec_y = df["y_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
+    is_m = out["coord_source"].fillna("").str.contains("converted").to_numpy()
+    low_deg = num & ~is_m & out["c_has_point"].to_numpy() & (np.minimum(dec_x, dec_y) <= 2)
+    low_m = num & is_m & (np.mod(x, 1000) == 0) & (np.mod(y, 1000) == 0)
+    out["c_low_precision"] = low_deg | low_m
+    return out
+
+
+def _coordinates(con, params) -> None:
+    from .. import geo
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pts_in AS SELECT x_txt, y_txt, srs_txt,
+        {geo.srs_sql_case('srs_txt')} AS srs_code FROM (
+          SELECT DISTINCT {X_TXT.format(o='')} AS x_txt, {Y_TXT.format(o='')} AS y_txt, {SRS_TXT.format(o='')} AS srs_txt FROM occ)""")
+    pts = con.execute("SELECT * FROM _pts_in").df()
+    cls = classify_points(pts)
+    cls["c_srs_unknown"] = (~cls["c_missing"]) & (cls["srs_code"].isna() | (cls["srs_code"] == "UNKNOWN")).to_numpy()
+    cls["h3"] = geo.h3_cells(cls["lat"].to_numpy(), cls["lon"].to_numpy(), params.h3_resolution)
+    con.register("_cls_df", cls)
+    con.execute("CREATE OR REPLACE TEMP TABLE _cls AS SELECT * FROM _cls_df")
+    con.unregister("_cls_df")
+    # One spatial join per distinct derived point.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dp AS SELECT DISTINCT lat, lon, ST_Point(lon, lat) AS pt
+                   FROM _cls WHERE c_has_point""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dp_town AS SELECT d.lat, d.lon, t.county, t.town, t.c_lat AS t_lat, t.c_lon AS t_lon
+                   FROM _dp d JOIN ref_towns t ON ST_Intersects(t.geom, d.pt)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dp_grid AS SELECT d.lat, d.lon, any_value(g.grid_id) AS grid_id,
+                   any_value(g.land_type) AS land_type
+                   FROM _dp d JOIN ref_grid g ON ST_Intersects(g.geom, d.pt) GROUP BY d.lat, d.lon""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _geo AS
+        SELECT d.lat, d.lon, t.county, t.town, g.grid_id, g.land_type, t.county IS NOT NULL AS on_land,
+          CASE WHEN t.county IS NOT NULL THEN 0 ELSE ST_Distance(d.pt, (SELECT geom FROM ref_land)) * {M_PER_DEG} END AS dist_land_m,
+          CASE WHEN t.county IS NOT NULL THEN
+            {M_PER_DEG} * sqrt(power(d.lat - t.t_lat, 2) + power((d.lon - t.t_lon) * cos(radians(d.lat)), 2)) END AS d_town_centroid_m,
+          CASE WHEN t.county IS NOT NULL THEN
+            {M_PER_DEG} * sqrt(power(d.lat - c.c_lat, 2) + power((d.lon - c.c_lon) * cos(radians(d.lat)), 2)) END AS d_county_centroid_m,
+          i.name_zh AS inst_name, i.d AS d_inst_m
+        FROM _dp d
+        LEFT JOIN (SELECT DISTINCT ON (lat, lon) * FROM _dp_town) t USING (lat, lon)
+        LEFT JOIN ref_counties c ON c.county = t.county
+        LEFT JOIN _dp_grid g USING (lat, lon)
+        LEFT JOIN (SELECT DISTINCT ON (d.lat, d.lon) d.lat, d.lon, i.name_zh,
+                     {M_PER_DEG} * sqrt(power(d.lat - i.lat, 2) + power((d.lon - i.lon) * cos(radians(d.lat)), 2)) AS d
+                   FROM _dp d, ref_institutions i ORDER BY d.lat, d.lon, d) i USING (lat, lon)""")
+
+
+MARINE_FAMILIES = ["Laridae", "Sternidae", "Sulidae", "Procellariidae", "Hydrobatidae", "Fregatidae", "Phaethontidae",
+                   "Diomedeidae", "Stercorariidae", "Alcidae", "Phalacrocoracidae", "Delphinidae", "Balaenopteridae",
+                   "Physeteridae", "Ziphiidae", "Phocoenidae", "Cheloniidae", "Dermochelyidae", "Hydrophiidae",
+                   "Scolopacidae", "Charadriidae", "Ardeidae", "Pomacentridae", "Labridae", "Serranidae",
+                   "Chaetodontidae", "Acanthuridae", "Scaridae", "Lutjanidae"]
+MARINE_HABITAT_RX = "海|潮間帶|潮間|河口|沙洲|礁|marine|sea|ocean|intertidal|coast|reef|estuar"
+
+
+
+def derive(con, ctx: DeriveContext) -> None:
+    from .. import geo
+    geo.load_reference(con)
+    _coordinates(con, ctx.params)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT hash(c.x_txt, c.y_txt, c.srs_txt) AS pk,
+          c.* EXCLUDE (x_txt, y_txt, srs_txt, h3, c_srs_unknown), c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown,
+          c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land
+        FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
+    ctx.progress(f"  coordinates classified and located ({time.time() - ctx.t0:.1f}s)")
+    # named county in the locality text
+    counties = [r[0] for r in con.execute("SELECT county FROM ref_counties").fetchall()]
+    alts = sorted(set(counties) | set(OLD_COUNTIES), key=len, reverse=True)
+    rx = "(" + "|".join(alts) + ")"
+    old_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in OLD_COUNTIES.items())
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS SELECT hash(loc_txt) AS lk,
+        nullif(regexp_extract(replace(loc_txt, '台', '臺'), '{rx}', 1), '') AS c0 FROM
+        (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, CASE c0 {old_case} ELSE c0 END AS named_county FROM _loc WHERE c0 IS NOT NULL")
+
+
+def derive_keyed(con, ctx: DeriveContext) -> None:
+    # distance to the named county, only for the few (point, locality) pairs that disagree
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
+        WITH pl AS (SELECT DISTINCT pk, lk FROM _ek),
+        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_county FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
+                 WHERE p.county IS NOT NULL AND l.named_county <> p.county)
+        SELECT cand.pk, cand.lk, ST_Distance(ST_Point(cand.lon, cand.lat), c.geom) * {M_PER_DEG} AS d_named_county_m
+        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c ON c.county = cand.named_county""")
+
+
+def _derivation() -> Derivation:
+    o = "o."
+    marine_fams = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
+    return Derivation(
+        record_cols={
+            # 64-bit hashes let the record-level joins run on one integer instead of several nullable
+            # texts; with n distinct values a collision has probability about n²/2^65 (< 1e-7 for a
+            # million distinct points), which we accept.
+            "pk": f"hash({X_TXT.format(o=o)}, {Y_TXT.format(o=o)}, {SRS_TXT.format(o=o)})",
+            "lk": f"hash({LOC_TXT.format(o=o)})",
+            "unc_m": "coalesce(try_cast(o.coordinateUncertaintyInMeters AS DOUBLE), "
+                     "try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE))",
+            "marine_habitat": f"regexp_matches(coalesce(o.habitat, ''), '{MARINE_HABITAT_RX}', 'i')",
+        },
+        derive=derive, derive_keyed=derive_keyed,
+        joins=("LEFT JOIN _pt c ON c.pk = k.pk", "LEFT JOIN _lk l ON l.lk = k.lk",
+               "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk"),
+        # {h3} is filled with the resolution by the engine
+        columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_missing",
+                 "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated",
+                 "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
+                 "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
+                 "c.d_town_centroid_m", "c.d_county_centroid_m", "c.inst_name", "c.d_inst_m",
+                 "l.named_county", "n.d_named_county_m", "k.unc_m",
+                 # marine reads the taxonomy family's checklist family (alias t)
+                 f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
+    )
+
+
+DERIVATION = _derivation()
 
 T = (standard.OCCURRENCE, standard.PROJECT)
 
@@ -58,20 +326,20 @@ CHECKS = [
           f"點位在臺灣海域、距陸地超過 {G.coast_tolerance_m:.0f} 公尺，但物種或棲地不是海洋／海岸性（海鳥、海魚、鯨豚、棲地含海域/潮間帶者除外）。",
           f"The point is in Taiwan's waters more than {G.coast_tolerance_m:.0f} m from land, and neither the taxon nor the habitat is marine or coastal.",
           "e.c_has_point AND e.grid_id IS NOT NULL AND NOT e.on_land AND e.dist_land_m > "
-          f"{G.coast_tolerance_m} AND NOT e.marine", tables=T, params=("coast_tolerance_m",)),
+          f"{G.coast_tolerance_m} AND NOT e.marine", tables=T, params=(COAST,)),
     Check("COORD_COUNTY_CENTROID", "coordinates", "warning", "點位在縣市中心點", "On a county centroid",
           f"點位距所在縣市幾何中心 {G.centroid_radius_m:.0f} 公尺內，可能是只知道縣市時自動給的點（CoordinateCleaner cc_cen）。",
           f"Within {G.centroid_radius_m:.0f} m of its county's centroid: likely a point given when only the county was known (CoordinateCleaner cc_cen).",
-          f"e.d_county_centroid_m <= {G.centroid_radius_m}", tables=T, params=("centroid_radius_m",)),
+          f"e.d_county_centroid_m <= {G.centroid_radius_m}", tables=T, params=(CENTROID,)),
     Check("COORD_TOWN_CENTROID", "coordinates", "warning", "點位在鄉鎮市區中心點", "On a town centroid",
           f"點位距所在鄉鎮市區幾何中心 {G.centroid_radius_m:.0f} 公尺內，可能是只知道鄉鎮時給的點。",
           f"Within {G.centroid_radius_m:.0f} m of its town's centroid: likely a point given when only the town was known.",
-          f"e.d_town_centroid_m <= {G.centroid_radius_m}", tables=T, params=("centroid_radius_m",)),
+          f"e.d_town_centroid_m <= {G.centroid_radius_m}", tables=T, params=(CENTROID,)),
     Check("COORD_INSTITUTION", "coordinates", "warning", "點位在研究機構或博物館", "On a known institution",
           f"點位距博物館、標本館或研究機構 {G.institution_radius_m:.0f} 公尺內，可能是標本存放地而非採集地（CoordinateCleaner cc_inst）。",
           f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst).",
           f"e.d_inst_m <= {G.institution_radius_m}", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'",
-          tables=T, params=("institution_radius_m",)),
+          tables=T, params=(INSTITUTION,)),
     Check("COORD_LOW_PRECISION", "coordinates", "warning", "坐標精度過低", "Low coordinate precision",
           "經緯度小數不超過 2 位（約 1 公里），或公尺坐標取整到公里。",
           "Degrees with at most 2 decimals (about 1 km), or metres rounded to whole kilometres.",
@@ -83,12 +351,14 @@ CHECKS = [
           columns=("coordinateUncertaintyInMeters",)),
     Check("COORD_UNCERTAINTY_LARGE", "coordinates", "warning", "坐標誤差範圍過大", "Coordinate uncertainty large",
           f"誤差範圍大於 {G.uncertainty_large_m:,.0f} 公尺。", f"Uncertainty above {G.uncertainty_large_m:,.0f} m.",
-          f"e.unc_m > {G.uncertainty_large_m}", tables=(standard.OCCURRENCE,), params=("uncertainty_large_m",)),
+          f"e.unc_m > {G.uncertainty_large_m}", tables=(standard.OCCURRENCE,), params=(UNC_LARGE,)),
     Check("COORD_COUNTY_MISMATCH", "coordinates", "warning", "點位與地點描述的縣市不符", "Point not in the county named",
           f"地點文字寫的縣市與點位所在縣市不同，且點位距該縣市超過 {G.county_tolerance_m:.0f} 公尺（或誤差範圍）。臺/台與舊縣名（臺北縣→新北市等）已統一比較。",
           f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台 and pre-2010 county names are compared as one.",
           "e.named_county IS NOT NULL AND e.county IS NOT NULL AND e.named_county <> e.county AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
           "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", tables=T,
-          params=("county_tolerance_m",)),
+          params=(COUNTY_TOL,)),
 ]
+
+FAMILY = Family("coordinates", tuple(CHECKS), DERIVATION)

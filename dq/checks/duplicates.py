@@ -1,7 +1,34 @@
-"""Duplicate checks; the engine counts group sizes with window functions once."""
+"""Duplicate checks. Derivation: per record, a key of its occurrenceID within its dataset and a key
+of what it observed (taxon, recorder, count, remarks, event); group sizes are counted once, over
+the keys seen more than once, with the derived date and point (time and coordinate families)."""
 from __future__ import annotations
 
-from . import Check
+from . import Check, Derivation, DeriveContext, Family
+from .vocabulary import QTY
+
+# the observation key adds the derived date and rounded point to the record key rk0
+RKEY = "hash(k.rk0, d.event_date_parsed, round(c.lat, 5), round(c.lon, 5))"
+
+
+def derive_keyed(con, ctx: DeriveContext) -> None:
+    # only keys seen more than once are kept, so the joins in `e` stay small
+    con.execute("CREATE OR REPLACE TEMP TABLE _okc AS SELECT okey AS k, count(*) AS n FROM _ek WHERE okey IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rkc AS SELECT {RKEY} AS k, count(*) AS n
+        FROM _ek k JOIN _pt c ON c.pk = k.pk JOIN _dk d ON d.dk = k.dk
+        WHERE k.rk0 IS NOT NULL AND d.event_date_parsed IS NOT NULL AND c.lat IS NOT NULL GROUP BY 1 HAVING count(*) > 1""")
+
+
+DERIVATION = Derivation(
+    record_cols={
+        "okey": "CASE WHEN NOT (o.occurrenceID IS NULL OR trim(o.occurrenceID) = '') THEN hash(o.dataset_id, o.occurrenceID) END",
+        "rk0": f"CASE WHEN o.scientificName IS NOT NULL THEN hash(o.dataset_id, o.scientificName, o.recordedBy, {QTY}, "
+               "o.occurrenceRemarks, o.eventID) END",
+    },
+    derive_keyed=derive_keyed,
+    joins=("LEFT JOIN _okc oc ON oc.k = k.okey", f"LEFT JOIN _rkc rc ON rc.k = {RKEY}"),
+    columns=("CASE WHEN k.okey IS NULL THEN 0 ELSE coalesce(oc.n, 1) END AS dup_occ_n",
+             "CASE WHEN k.rk0 IS NULL OR d.event_date_parsed IS NULL OR c.lat IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n"),
+)
 
 CHECKS = [
     Check("DUP_OCCURRENCE_ID", "duplicates", "error", "紀錄編號重複", "occurrenceID repeated",
@@ -13,3 +40,5 @@ CHECKS = [
           "Records of one dataset with the same taxon, date, point, recorder and count; every row of the group is flagged.",
           "e.dup_rec_n > 1", "'同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複'"),
 ]
+
+FAMILY = Family("duplicates", tuple(CHECKS), DERIVATION)

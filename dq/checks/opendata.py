@@ -5,9 +5,11 @@ format) is not judged: its predicate is NULL there, never a false alarm.
 """
 from __future__ import annotations
 
-from . import Check
+from . import Check, Family, Param
 
 T = ("opendata",)
+OVERDUE = Param("OVERDUE_FACTOR", 1.5, "×", "超過宣告更新週期的幾倍才算逾期", "how many declared update periods make an update overdue")
+OVERDUE_FACTOR = OVERDUE.value
 
 CHECKS = [
     Check("OD_LICENSE_NOT_OPEN", "open_data", "error", "授權方式非開放授權", "Licence not open",
@@ -19,10 +21,10 @@ CHECKS = [
           "No resource is in an open machine-readable format (CSV, JSON, XML, ODS, GeoJSON, KML, SHP, API…): below 3 open-data stars.",
           "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format, '無') || '）'", tables=T),
     Check("OD_UPDATE_OVERDUE", "open_data", "warning", "逾期未更新", "Update overdue",
-          "距最近更新已超過宣告更新頻率的 1.5 倍（每日、每週、每月、每季、每半年、每年；不定期與不更新不判定）。",
-          "Older than 1.5 × the declared update period (daily … yearly; irregular and never-updated are not judged).",
+          f"距最近更新已超過宣告更新頻率的 {OVERDUE_FACTOR} 倍（每日、每週、每月、每季、每半年、每年；不定期與不更新不判定）。",
+          f"Older than {OVERDUE_FACTOR} × the declared update period (daily … yearly; irregular and never-updated are not judged).",
           "e.overdue", "'最近更新 ' || strftime(e.last_update, '%Y-%m-%d') || '，更新頻率「' || e.update_frequency || '」：請更新或修正頻率'",
-          tables=T, params=("OVERDUE_FACTOR",)),
+          tables=T, params=(OVERDUE,)),
     Check("OD_METADATA_INCOMPLETE", "open_data", "warning", "詮釋資料不完整", "Metadata incomplete",
           "資料集名稱、描述、主要欄位說明、提供機關、更新頻率、授權方式、檔案格式、下載網址、編碼格式中有空白（只判定目錄有提供的欄位）。",
           "One of name, description, field notes, agency, frequency, licence, format, download URL or encoding is blank (only fields the catalogue carries are judged).",
@@ -39,3 +41,7 @@ CHECKS = [
           "The volume is 0 or 1 record: often an empty file or a single value; consider merging it.",
           "e.volume_num <= 1", "'確認資料內容，或併入相關資料集'", tables=T),
 ]
+
+# The derivation of this family is dq/opendata.py's per-dataset table (one row per catalogue
+# dataset: licence, formats, stars, overdue …), built from the catalogue, not from occurrence records.
+FAMILY = Family("open_data", tuple(CHECKS))

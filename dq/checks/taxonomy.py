@@ -1,9 +1,44 @@
-"""Taxonomy checks against the Taiwan checklist (dq/taxonomy.py matches each distinct name once)."""
+"""Taxonomy checks against the Taiwan checklist. Derivation: each distinct scientificName is
+matched once (dq/taxonomy.py: exact, synonym, subspecies, fuzzy), and each distinct
+(scientificName, vernacularName) pair is compared once with the checklist's Chinese names."""
 from __future__ import annotations
 
-from .. import standard
+from .. import standard, taxonomy
 from ..taxonomy import FUZZY_MIN_SCORE
-from . import Check, filled
+from . import Check, Derivation, DeriveContext, Family, Param, filled
+
+FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
+              "rapidfuzz ratio (0-100) from which a spelling is suggested")
+
+
+def derive(con, ctx: DeriveContext) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT scientificName AS name_raw FROM occ")
+    taxonomy.match_names(con, "_names", "_tax")
+    con.execute("CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(name_raw) AS nk, * FROM _tax")
+    # vernacular: expected Chinese names per species binomial
+    con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
+        SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
+          (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
+          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
+             FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
+          (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
+        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+      SELECT vk, vern_expected,
+        (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
+        CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
+
+
+DERIVATION = Derivation(
+    record_cols={"nk": "hash(o.scientificName)", "vk": "hash(o.scientificName, o.vernacularName)"},
+    derive=derive,
+    joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
+    columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
+             "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist", "t.match_type",
+             "t.fuzzy_suggestion", "CASE WHEN t.match_type = 'none' THEN v.vern_suggestion END AS vern_suggestion",
+             "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected"),
+)
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
 HAS_NAME = filled("e.scientificName")
@@ -20,7 +55,7 @@ CHECKS = [
     Check("TAXON_FUZZY", "taxonomy", "warning", "學名疑似拼錯", "Name looks misspelt",
           f"學名與名錄中的某名稱相近（rapidfuzz 相似度 ≥ {FUZZY_MIN_SCORE:.0f}），可能拼錯。",
           f"The name is close to a checklist name (rapidfuzz ratio ≥ {FUZZY_MIN_SCORE:.0f}): probably misspelt.",
-          "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", tables=T),
+          "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", tables=T, params=(FUZZY,)),
     Check("TAXON_SYNONYM", "taxonomy", "info", "學名為同物異名", "Name is a synonym",
           "學名是名錄中的同物異名，建議改用有效名。", "The name is a synonym in the checklist; use the accepted name.",
           "e.match_type = 'synonym'", "'有效名：' || e.accepted_name", tables=T),
@@ -40,3 +75,5 @@ CHECKS = [
           "The Chinese name is none of the checklist's names for this taxon (臺/台 compared as one).",
           "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", tables=T),
 ]
+
+FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)

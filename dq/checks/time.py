@@ -1,11 +1,58 @@
-"""Date checks. The engine parses eventDate once per distinct text (ISO dates, slashes,
-YYYYMMDD, partial dates, intervals, ROC 民國 years) into event_date_parsed."""
+"""Date checks. Derivation: eventDate (or year/month/day) parsed once per distinct combination
+(ISO dates, slashes, YYYYMMDD, partial dates, intervals, ROC 民國 years) into date_status and
+event_date_parsed. Every parse is failure-tolerant: an impossible date (1952-02-30, month 13) is
+DATE_INVALID on its record, never an error that stops the run."""
 from __future__ import annotations
 
-from .. import standard
-from . import Check
+from . import Check, Derivation, DeriveContext, Family, Param
 
-MIN_YEAR = 1800   # DATE_TOO_OLD below this year
+OLDEST = Param("MIN_YEAR", 1800, "year", "早於此年的日期視為過早", "dates before this year are implausibly old")
+MIN_YEAR = OLDEST.value
+
+FMTS = "['%Y-%m-%d', '%Y/%m/%d', '%Y%m%d', '%Y.%m.%d']"
+PARTIAL = "['%Y-%m', '%Y/%m', '%Y']"
+# year/month/day parts → a date or NULL (never make_date, which throws on 1952-02-30)
+YMD = ("try_strptime(lpad(CAST(try_cast({y} AS INT) AS VARCHAR), 4, '0') || '-' || CAST(try_cast({m} AS INT) AS VARCHAR) || '-' "
+       "|| CAST(try_cast({d} AS INT) AS VARCHAR), '%Y-%m-%d')::DATE")
+
+
+def _ymd(y: str, m: str, d: str) -> str:
+    return YMD.format(y=y, m=m, d=d)
+
+
+def derive(con, ctx: DeriveContext) -> None:
+    blank_date = "(date_txt IS NULL OR trim(date_txt) = '')"
+    from_parts = _ymd("year_txt", "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
+    roc = _ymd("try_cast(ymd.y AS INT) + 1911", "ymd.m", "ymd.dd")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
+      WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
+      p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}.*$', '') AS d0 FROM d),
+      q AS (SELECT *, string_split(d0, '/') AS parts,
+             regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd FROM p)
+      SELECT date_txt, year_txt, month_txt, day_txt,
+        CASE WHEN {blank_date} AND try_cast(year_txt AS INT) IS NULL THEN 'missing'
+             WHEN {blank_date} THEN CASE WHEN {from_parts} IS NULL THEN 'invalid' ELSE 'ok' END
+             WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN CASE WHEN {roc} IS NULL THEN 'invalid' ELSE 'roc' END
+             WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL
+                  THEN CASE WHEN try_strptime(parts[1], {FMTS}) > try_strptime(parts[2], {FMTS}) THEN 'invalid' ELSE 'ok' END
+             WHEN try_strptime(d0, {FMTS}) IS NOT NULL THEN 'ok'
+             WHEN try_strptime(d0, {PARTIAL}) IS NOT NULL THEN 'ok'
+             ELSE 'invalid' END AS date_status,
+        CASE WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
+             WHEN {blank_date} THEN {from_parts}
+             WHEN len(parts) = 2 THEN try_strptime(parts[1], {FMTS})::DATE
+             ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed
+      FROM q""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
+                   date_status, event_date_parsed FROM _dates""")
+
+
+DERIVATION = Derivation(
+    record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day")'},
+    derive=derive,
+    joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
+    columns=("d.date_status", "d.event_date_parsed"),
+)
 
 CHECKS = [
     Check("DATE_MISSING", "time", "error", "缺少日期", "Date missing",
@@ -20,9 +67,11 @@ CHECKS = [
           "e.event_date_parsed > e.snapshot_date"),
     Check("DATE_TOO_OLD", "time", "warning", "日期過早", "Implausibly old date",
           f"日期早於 {MIN_YEAR} 年。", f"The date is before {MIN_YEAR}.",
-          f"year(e.event_date_parsed) < {MIN_YEAR}", params=("MIN_YEAR",)),
+          f"year(e.event_date_parsed) < {MIN_YEAR}", params=(OLDEST,)),
     Check("DATE_ROC_YEAR", "time", "error", "民國年寫成西元格式", "ROC year written as a Gregorian year",
           "年份像民國年（例如 0112-05-01 或 112/05/01），已換算為西元日期使用。",
           "The year looks like an ROC (民國) year (e.g. 0112-05-01 or 112/05/01); the converted date is used.",
           "e.date_status = 'roc'", "'改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d')"),
 ]
+
+FAMILY = Family("time", tuple(CHECKS), DERIVATION)

@@ -1,8 +1,15 @@
-"""Controlled-vocabulary checks from the standard's value ranges."""
+"""Controlled-vocabulary checks from the standard's value ranges. Derivation: the quantity text
+(organismQuantity, else individualCount) and its number, computed once per record."""
 from __future__ import annotations
 
 from .. import standard
-from . import Check, blank, filled
+from . import Check, Derivation, Family, blank, filled
+
+QTY = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
+DERIVATION = Derivation(
+    record_cols={"qty_txt": QTY, "qty_num": f"try_cast({QTY} AS DOUBLE)"},
+    columns=("k.qty_txt", "k.qty_num"),
+)
 
 BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
       ", ".join(f"'{v}'" for v in standard.BASIS_OF_RECORD.values())
@@ -34,3 +41,5 @@ CHECKS = [
           f"{filled('e.selfProduced')} AND lower(trim(e.selfProduced)) NOT IN ('true', 'false')",
           "'改為 True 或 False'", shows=("selfProduced",)),
 ]
+
+FAMILY = Family("vocabulary", tuple(CHECKS), DERIVATION)
