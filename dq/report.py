@@ -77,7 +77,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         if k in sus:
             s_ = sus[k]
             note = (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
-                    f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）")
+                    f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
         parts.append(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td><td>{note}</td></tr>")
     for k in summary.get("columns_extra", []):
         parts.append(f"<tr><td>{_e(k)}</td><td>—</td><td>{L('vr_unknown_col')}</td></tr>")

@@ -97,8 +97,8 @@ def kpis(snap: Path, agency: str | None = None) -> dict:
     records = int(ds["records"].sum())
     return {"records": records, "agencies": int(ds["agency"].nunique()), "datasets": int(len(ds)),
             "species": int(sp["accepted_name"].nunique()),
-            "share_no_error": (ds["records_no_error"].sum() / records) if records else 0.0,
-            "usable_1km": (ds["usable_1km"].sum() / records) if records else 0.0,
+            # no records (an agency absent from a snapshot): no share at all, not 0 %
+            "share_no_error": _share(ds, "records_no_error", records), "usable_1km": _share(ds, "usable_1km", records),
             "completeness": _share(ds, "completeness_sum", records), "gold": _share(ds, "tier_gold", records)}
 
 

@@ -23,8 +23,8 @@ before = ui.call("scores", prev.name, agency) if prev is not None else None
 same = prev is not None and ui.call("comparable", prev.name, store.by_name(snap_id), agency)
 
 
-def metric(col, label, key, judged=True, help=None):
-    d, color, arrow = None, "normal", "auto"
+def metric(col, label, key, judged=True, help=None, color="normal"):
+    d, arrow = None, "auto"
     if before is not None and sc.get(key) is not None:
         if before.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
@@ -51,9 +51,9 @@ st.plotly_chart(fig, width="stretch")
 st.subheader(L("tiers"))
 st.caption(L("tier_help"))
 tc = st.columns(3)
-for c, tier in zip(tc, ("gold", "silver", "bronze")):
-    # tiers do not depend on the checks: comparable whenever both snapshots have them
-    metric(c, L(f"tier_{tier}"), f"tier_{tier}", judged=False)
+for c, tier, color in zip(tc, ("gold", "silver", "bronze"), ("normal", "off", "inverse")):
+    # tiers do not depend on the checks: comparable whenever both snapshots have them; more bronze is worse
+    metric(c, L(f"tier_{tier}"), f"tier_{tier}", judged=False, color=color)
 
 ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 if len(ff):

@@ -259,3 +259,49 @@ def test_every_check_has_a_sentence_for_what_to_check():
     for c in catalogue():
         assert c.todo("zh") and c.todo("en"), c.id
         assert c.dimension in ("completeness", "open_data") or c.evidence, c.id
+
+
+# ---- the demo (rebuilt with profiles) --------------------------------------------------------
+
+def test_demo_scores_tell_agencies_and_snapshots_apart():
+    """Done-when of #9 on the real demo rows: graded scores differ between agencies and between
+    the two snapshots, and no 生態檢核 field is among an occurrence dataset's top problems."""
+    from dq.demo import BBS_AGENCY, DEMO_DATE, DEMO_EARLIER, DEMO_ROOT, FROG_AGENCY
+    new, old = DEMO_ROOT / DEMO_DATE, DEMO_ROOT / DEMO_EARLIER
+    bbs, frog, bbs_old = store.scores(new, BBS_AGENCY), store.scores(new, FROG_AGENCY), store.scores(old, BBS_AGENCY)
+    for k in ("overall", "completeness", "tier_gold"):
+        assert bbs[k] is not None and frog[k] is not None and bbs_old[k] is not None, k
+        assert bbs[k] != frog[k] and bbs[k] != bbs_old[k], k
+    assert 0 < frog["completeness"] < bbs["completeness"] < 1
+    assert store.comparable(old, new, BBS_AGENCY)
+    for agency in (BBS_AGENCY, FROG_AGENCY, None):
+        top = store.top_problems(new, agency, n=50)
+        assert not top["check_id"].str.startswith("MISSING_").any()
+    assert set(store.datasets(new)["profile"]) == {"occurrence"}
+
+
+def test_overview_and_scorecard_show_graded_scores_and_file_level_findings():
+    from streamlit.testing.v1 import AppTest
+    from dq.demo import DEMO_DATE, DEMO_ROOT, FROG_AGENCY
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=300)
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    m = {x.label: x.value for x in at.metric}
+    k = store.kpis(DEMO_ROOT / DEMO_DATE)
+    assert m["完整度（平均已填比例）"] == f"{k['completeness']:.1%}" and m["TBIA 金級紀錄比例"] == f"{k['gold']:.1%}"
+    at = AppTest.from_file(app, default_timeout=300)
+    at.query_params["lang"] = "en"
+    at.query_params["agency"] = FROG_AGENCY
+    at.run()
+    at.switch_page("pages/scorecard.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    m = {x.label: x.value for x in at.metric}
+    sc = store.scores(DEMO_ROOT / DEMO_DATE, FROG_AGENCY)
+    assert m["completeness"] == f"{sc['completeness']:.1%}" and m["Gold"] == f"{sc['tier_gold']:.1%}"
+    files = next(df.value for df in at.dataframe if "Missing column" in df.value)
+    assert set(files["Check"]) == {"DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING", "COORD_UNCERTAINTY_MISSING",
+                                   "VOCAB_QUANTITY_TYPE_MISSING"}
+    at.switch_page("pages/rules.py").run()
+    assert any("fit-1km" in set(df.value.get("id", [])) for df in at.dataframe)
