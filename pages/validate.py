@@ -77,12 +77,12 @@ k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}", help=L("v
 k[4].metric(L("file_level_n"), f"{len(summary['file_findings']):,}", help=L("vr_file_level_help"))
 if summary["file_findings"]:
     st.subheader(L("vr_file_level"))
-    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("check"): c, L("severity"): f["severity"],
+    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("check"): c, L("severity"): L("sev_" + f["severity"]),
                         L("title"): f["title_en"] if en else f["title_zh"], L("rows_affected"): f["rows"]}
                        for c, f in summary["file_findings"].items()])
     st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
 st.subheader(L("vr_record_level"))
-checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"], "title": v["title_en"] if en else v["title_zh"]}
+checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": L("sev_" + v["severity"]), "title": v["title_en"] if en else v["title_zh"]}
                        for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])
 checks = checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")})
 st.dataframe(checks, hide_index=True, width="stretch", column_config=ui.number_columns(checks))
