@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("file", type=Path)
     v.add_argument("--out", type=Path, required=True)
     v.add_argument("--date", help="judge dates against this day (default today)")
+    v.add_argument("--map", action="append", default=[], metavar="SRC=TERM", help="map a source column to a Darwin Core term")
     v.add_argument("--profile", help="the yardstick (eco-check, occurrence); default: inferred from the file's own columns")
     o = sub.add_parser("opendata", help="open-data catalogues → a catalogue snapshot and DIR/agency_metrics.csv")
     o.add_argument("files", nargs="+", type=Path)
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             ingest(specs, a.snapshot, a.root or SNAPSHOTS)
         elif a.cmd == "validate":
             from .validate import validate
-            s = validate(a.file, a.out, a.date, progress=lambda m: print(m, file=sys.stderr), profile=a.profile)
+            s = validate(a.file, a.out, a.date, progress=lambda m: print(m, file=sys.stderr),
+                         column_map=_pairs(a.map, "--map"), profile=a.profile)
             print(f"profile {s['profile']} ({s['profile_reason_en']})\n"
                   f"{s['rows_read']:,} rows read, {s['rows_rejected']:,} rejected, {s['rows_with_errors']:,} with record-level errors, "
                   f"{len(s['file_findings']):,} file-level findings; verdict: {s['verdict']}; report: {a.out / 'report.html'}")

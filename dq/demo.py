@@ -1,10 +1,18 @@
 """Builds the embedded demo snapshot from the real files in ../shared/data.
 
-BBS Taiwan: occurrence ⋈ event on eventID (the Darwin Core star schema the IPT publishes),
-publisher 特有生物研究保育中心 (now 農業部生物多樣性研究所). The invasive-frog survey of
-TaiBON, whose 'CommonName' column holds the place (county + town), not a name: it is mapped
-to verbatimLocality, and the species, which the file leaves implicit, is given as the
-dataset-level default. Only real rows; nothing is invented.
+Four publishers, so the per-agency views compare something:
+- BBS Taiwan: occurrence ⋈ event on eventID (the Darwin Core star schema the IPT publishes),
+  publisher 特有生物研究保育中心 (now 農業部生物多樣性研究所).
+- The invasive-frog survey of TaiBON. Its 'CommonName' column holds the place (county + town):
+  the value check of dq/sources/mapping.py maps it to verbatimLocality by itself; the species,
+  which the file leaves implicit, is given as the dataset-level default.
+- The amphibian volunteer survey 2008–2016 of 台灣兩棲類動物保育協會, funded by the Forestry
+  Bureau (today 林業保育署, recorded as organizer): read as published; names come from 蛙種
+  through TaiCOL, 數量 0 rows are absence records.
+- The NTU reef-fish transects (NTU Institute of Oceanography, funded by 海洋委員會海洋保育署):
+  one row per fish, without date or point, joined to the survey-site table by site name for both
+  (see reef_fish_joined). Rows whose site is not in that table are kept without them.
+Only real rows; nothing is invented.
 """
 from __future__ import annotations
 
@@ -24,6 +32,10 @@ DEMO_EARLIER = "2026-05-22"
 EARLIER_LAST_YEAR = 2014
 BBS_AGENCY = "特有生物研究保育中心"
 FROG_AGENCY = "臺灣生物多樣性觀測網絡（TaiBON）"
+AMPHIBIAN_AGENCY = "台灣兩棲類動物保育協會"
+AMPHIBIAN_FUNDER = "林業保育署"
+REEF_AGENCY = "國立臺灣大學海洋研究所"
+REEF_FUNDER = "海洋委員會海洋保育署"
 
 
 def bbs_joined(out: Path, shared: Path = SHARED_DATA, limit: int | None = None, last_year: int | None = None) -> Path:
@@ -42,14 +54,49 @@ def bbs_joined(out: Path, shared: Path = SHARED_DATA, limit: int | None = None, 
     return out
 
 
+def reef_fish_joined(out: Path, shared: Path = SHARED_DATA) -> Path:
+    """The reef-fish rows (one per fish) with the date and point of their survey site.
+
+    The fish table names the site but carries no date or coordinates; the site table lists each
+    survey event (site, depth, date, WGS84 point, who ran it: the ID's suffix). Sites are matched
+    by name ignoring case and punctuation ('Fenniaolin*' = 'Fenniaolin'); 19 of the 25 fish sites
+    match. A site surveyed several times is given its OCA-run event (the programme this dataset
+    comes from), else its latest 5 m event: that choice is ours, so the event ID says which event
+    was taken. Rows of the 6 unmatched sites stay, without date or point, and are flagged so.
+    """
+    d = shared / "occurrence" / "reef_fish_ntu"
+    con = duck.connect(spatial=False)
+    key = "lower(regexp_replace({c}, '[^A-Za-z0-9]', '', 'g'))"
+    con.execute(f"""COPY (
+        WITH f AS (SELECT row_number() OVER () AS fish_row, * FROM read_csv({duck.q(d / 'taiwan_fish_metric.csv')}, all_varchar=true)),
+        s AS (SELECT * FROM read_csv({duck.q(d / 'survey_sites_location_level.csv')}, all_varchar=true)),
+        ev AS (SELECT {key.format(c='Site')} AS k, ID, Region AS site_region, Depth, Date, latitude, longitude, MPA_Protection
+               FROM s QUALIFY row_number() OVER (PARTITION BY {key.format(c='Site')}
+                   ORDER BY contains(ID, '_OCA') DESC, (Depth = '5m') DESC, Date DESC) = 1)
+        SELECT f.Region, f.Site, f.Transect, f.Family, f.Genus, f.Species, f.Length AS "Length(cm)", f.Comment,
+               ev.ID || '#' || f.Transect AS eventID, ev.Date AS eventDate, ev.latitude AS decimalLatitude,
+               ev.longitude AS decimalLongitude, ev.Depth AS depth, ev.MPA_Protection AS mpa,
+               CASE WHEN ev.ID IS NOT NULL THEN 'WGS84' END AS geodeticDatum
+        FROM f LEFT JOIN ev ON ev.k = {key.format(c='f.Site')} ORDER BY f.fish_row) TO {duck.q(out)} (FORMAT parquet)""")
+    con.close()
+    return out
+
+
 def specs(tmp: Path, shared: Path = SHARED_DATA) -> list[SourceSpec]:
     return [
         SourceSpec(bbs_joined(tmp / "bbs_taiwan_2009_2016.parquet", shared), agency=BBS_AGENCY,
                    dataset="TWBBS", dataset_name="臺灣繁殖鳥類大調查 2009–2016 (BBS Taiwan)"),
         SourceSpec(shared / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", agency=FROG_AGENCY,
                    dataset="taibon-polypedates-megacephalus", dataset_name="斑腿樹蛙調查紀錄（TaiBON）",
-                   column_map={"CommonName": "verbatimLocality"},
                    defaults={"scientificName": "Polypedates megacephalus", "vernacularName": "斑腿樹蛙"}),
+        SourceSpec(shared / "occurrence" / "amphibian_survey_2008_2016.csv", agency=AMPHIBIAN_AGENCY,
+                   dataset="amphibian-survey-2008-2016", dataset_name="臺灣兩棲類志工調查 2008–2016（林業保育署補助）",
+                   defaults={"organizer": AMPHIBIAN_FUNDER, "geodeticDatum": "WGS84", "basisOfRecord": "HumanObservation"}),
+        SourceSpec(reef_fish_joined(tmp / "ntu_reef_fish_transects.parquet", shared), agency=REEF_AGENCY,
+                   dataset="ntu-reef-fish-transects", dataset_name="臺灣珊瑚礁魚類穿越線調查（臺大海洋所，海洋保育署補助）",
+                   # one row per fish seen (the source's own structure): a count of 1 individual each
+                   defaults={"organizer": REEF_FUNDER, "individualCount": "1", "basisOfRecord": "HumanObservation",
+                             "samplingProtocol": "underwater transect"}),
     ]
 
 

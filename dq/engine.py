@@ -181,6 +181,8 @@ def _record_quality(con, run: list[Check], words: int) -> None:
 
 # The fitness-for-use profile "distribution model, 1 km", declared in dq/profiles.py.
 USABLE_1KM = profiles.by_id()[profiles.FIT_1KM].fit_sql
+# an absence record (searched, not found: dq/checks/vocabulary.py) counts as a record, never as a species present
+PRESENT_SPECIES = "count(DISTINCT e.accepted_name) FILTER (WHERE NOT e.is_absence) AS species"
 
 
 WRITE_SLICE = 1_000_000
@@ -242,8 +244,8 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None) -> dict[str
               count(*) FILTER (WHERE {profiles.GOLD_SQL}) AS tier_gold,
               count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}) AS tier_silver,
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL}) AS tier_bronze,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species, {ok_cols}
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
+              {PRESENT_SPECIES}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_dataset_check": """SELECT e.agency, e.dataset_id, f.check_id, count(*) AS n
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
@@ -251,24 +253,24 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None) -> dict[str
             FROM flags f JOIN e USING (record_id) GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT e.agency, e.dataset_id, e.h3_r7 AS h3, f.check_id, count(*) AS n FROM flags f JOIN e USING (record_id)
             WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(DISTINCT e.accepted_name) AS species
+              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species FROM e WHERE e.grid_id IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+              {PRESENT_SPECIES} FROM e WHERE e.grid_id IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
               e.county, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              count(DISTINCT e.accepted_name) AS species
-            FROM e GROUP BY ALL ORDER BY ALL""",
+              {PRESENT_SPECIES}
+            FROM e WHERE NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
               bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+            FROM e WHERE e.accepted_name IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
     }
     # the same areas over all agencies: distinct species cannot be summed across agencies
     for name in ("agg_town", "agg_h3", "agg_grid"):

@@ -116,3 +116,63 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         WHERE taxonRank = 'species' AND recorded IS NOT NULL AND recorded <> 'NA' ORDER BY 1)
         TO {duck.q(ref / 'tbia_unrecorded.parquet')} (FORMAT parquet)""")
     con.close()
+
+
+# County names as written in files: 22 counties/cities (臺 spelling, as the reference tables hold them),
+# the pre-2010 counties that became cities, and English spellings (Wade–Giles, postal, pinyin,
+# ISO 3166-2:TW codes as eBird writes STATE CODE). A bare "Chiayi" or "Hsinchu" names both the
+# county and the city: the point may be in either.
+COUNTIES_ZH = ("基隆市", "臺北市", "新北市", "桃園市", "新竹市", "新竹縣", "苗栗縣", "臺中市", "彰化縣", "南投縣",
+               "雲林縣", "嘉義市", "嘉義縣", "臺南市", "高雄市", "屏東縣", "宜蘭縣", "花蓮縣", "臺東縣", "澎湖縣",
+               "金門縣", "連江縣")
+OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市", "高雄縣": "高雄市"}
+_EN_BASE = {
+    "keelung": ("基隆市",), "jilong": ("基隆市",), "taipei": ("臺北市",), "taibei": ("臺北市",),
+    "new taipei": ("新北市",), "xinbei": ("新北市",), "taoyuan": ("桃園市",), "hsinchu": ("新竹縣", "新竹市"),
+    "xinzhu": ("新竹縣", "新竹市"), "miaoli": ("苗栗縣",), "taichung": ("臺中市",), "taizhong": ("臺中市",),
+    "changhua": ("彰化縣",), "zhanghua": ("彰化縣",), "nantou": ("南投縣",), "yunlin": ("雲林縣",),
+    "chiayi": ("嘉義縣", "嘉義市"), "jiayi": ("嘉義縣", "嘉義市"), "tainan": ("臺南市",), "kaohsiung": ("高雄市",),
+    "gaoxiong": ("高雄市",), "pingtung": ("屏東縣",), "pingdong": ("屏東縣",), "yilan": ("宜蘭縣",), "ilan": ("宜蘭縣",),
+    "hualien": ("花蓮縣",), "hualian": ("花蓮縣",), "taitung": ("臺東縣",), "taidong": ("臺東縣",),
+    "penghu": ("澎湖縣",), "pescadores": ("澎湖縣",), "kinmen": ("金門縣",), "jinmen": ("金門縣",), "quemoy": ("金門縣",),
+    "lienchiang": ("連江縣",), "lianjiang": ("連江縣",), "matsu": ("連江縣",),
+}
+_ISO = {"cha": "彰化縣", "cyi": "嘉義市", "cyq": "嘉義縣", "hsq": "新竹縣", "hsz": "新竹市", "hua": "花蓮縣", "ila": "宜蘭縣",
+        "kee": "基隆市", "khh": "高雄市", "kin": "金門縣", "lie": "連江縣", "mia": "苗栗縣", "nan": "南投縣", "nwt": "新北市",
+        "pen": "澎湖縣", "pif": "屏東縣", "tao": "桃園市", "tnn": "臺南市", "tpe": "臺北市", "ttt": "臺東縣", "txg": "臺中市",
+        "yun": "雲林縣"}
+
+
+def county_names_en() -> dict[str, tuple[str, ...]]:
+    """Lower-case English spelling (hyphens and apostrophes removed) → the counties it can name."""
+    out: dict[str, tuple[str, ...]] = {}
+    for base, cs in _EN_BASE.items():
+        out[base] = cs
+        for suffix, ch in ((" city", "市"), (" county", "縣")):
+            exact = tuple(c for c in cs if c.endswith(ch))
+            old = OLD_COUNTIES.get(cs[0][:2] + "縣") if ch == "縣" else None
+            if exact:
+                out[base + suffix] = exact
+            elif old:                      # Taipei County (before 2010) is New Taipei City today
+                out[base + suffix] = (old,)
+            else:                          # "Taoyuan County", "Yilan City": the one place the name can mean
+                out[base + suffix] = cs
+    for code, c in _ISO.items():
+        out["tw" + code] = (c,)
+    return out
+
+
+def named_county_sql(loc: str) -> str:
+    """SQL: the list of counties a place text names (Chinese with 台/臺 and old county names first,
+    else English), or NULL. `loc` is a SQL expression; the patterns are built from the constants above."""
+    zh = sorted(set(COUNTIES_ZH) | set(OLD_COUNTIES), key=len, reverse=True)
+    zh_rx = "(" + "|".join(zh) + ")"
+    old_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in OLD_COUNTIES.items())
+    en = county_names_en()
+    en_rx = r"\b(" + "|".join(sorted(en, key=len, reverse=True)) + r")\b"
+    en_case = " ".join(f"WHEN '{k}' THEN [{', '.join(repr(c) for c in v)}]" for k, v in en.items())
+    zh_hit = f"nullif(regexp_extract(replace({loc}, '台', '臺'), '{zh_rx}', 1), '')"
+    en_txt = f"regexp_replace(regexp_replace(lower({loc}), '[\\-''’.]', '', 'g'), '\\s+', ' ', 'g')"
+    en_hit = f"nullif(regexp_extract({en_txt}, '{en_rx}', 1), '')"
+    return (f"CASE WHEN {zh_hit} IS NOT NULL THEN [CASE {zh_hit} {old_case} ELSE {zh_hit} END] "
+            f"ELSE CASE {en_hit} {en_case} END END")

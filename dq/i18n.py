@@ -146,6 +146,18 @@ LABELS = {
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),
     "check_params": ("參數（門檻值）", "Parameters (thresholds)"),
+    # issue 10 (realfiles): the column mapping on the validate page, absence records
+    "col_mapping": ("欄位對應（依欄名與欄位值判斷）", "Column mapping (by header and by values)"),
+    "col_header": ("原始欄名", "Source column"), "col_term": ("對應 Darwin Core 欄位", "Darwin Core term"),
+    "col_how": ("方式", "How"), "col_note": ("說明", "Note"),
+    "col_override": ("修改欄位對應（每行一個：原欄名=Darwin Core 欄位，例如 CommonName=verbatimLocality）",
+                     "Change the mapping (one per line: source column=Darwin Core term, e.g. CommonName=verbatimLocality)"),
+    "col_override_bad": ("這行不是「原欄名=欄位」：{line}", "This line is not 'column=term': {line}"),
+    "how_exact": ("標準欄名", "Darwin Core name"), "how_alias": ("常見欄名", "known header"),
+    "how_unit": ("欄名含單位", "header with a unit"), "how_values": ("依欄位值改對應", "moved by its values"),
+    "how_override": ("使用者指定", "set by the user"), "how_refused": ("拒絕對應", "refused"),
+    "how_extra": ("保留為額外欄位", "kept as an extra column"),
+    "rows_absence": ("未發現紀錄（數量 0）", "Absence records (count 0)"),
     # ---- issue #9 (profiles): profiles, graded scores, TBIA tiers, file- vs record-level findings, fix list ----
     "profile": ("判定標準", "Profile"), "profile_reason": ("判定依據", "Why this profile"),
     "profiles_title": ("判定標準（profile）", "Profiles"),

@@ -63,24 +63,32 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     kp = [("rows_read", summary["rows_read"]), ("rows_checked", summary["rows_checked"]),
           ("rows_rejected", summary["rows_rejected"]), ("rows_with_errors", summary["rows_with_errors"])]
     parts += [f"<div class='kpi'>{L(k)}<b>{v:,}</b></div>" for k, v in kp]
+    if summary.get("rows_absence"):
+        parts.append(f"<div class='kpi'>{L('rows_absence')}<b>{summary['rows_absence']:,}</b></div>")
     if summary.get("completeness") is not None:
         parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
     tiers = summary.get("tiers") or {}
     parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
                  f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
     parts.append(f"<p class='note'>{L('vr_rows_with_errors_note')}</p>")
-    # 2. column mapping
+    # 2. column mapping: the plan the reader used (dq.sources.mapping: every mapping, every refusal and
+    #    why), and mapped columns whose values still mostly do not fit their term
     sus = {s["column"]: s for s in summary.get("columns_suspicious", [])}
-    parts.append(f"<h2>{L('vr_mapping')}</h2><table><tr><th>{L('vr_source_col')}</th><th>{L('vr_term')}</th><th>{L('vr_note')}</th></tr>")
-    for k, v in summary.get("columns_mapped", {}).items():
-        note = ""
-        if k in sus:
-            s_ = sus[k]
-            note = (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
-                    f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
-        parts.append(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td><td>{note}</td></tr>")
-    for k in summary.get("columns_extra", []):
-        parts.append(f"<tr><td>{_e(k)}</td><td>—</td><td>{L('vr_unknown_col')}</td></tr>")
+    parts.append(f"<h2>{L('vr_mapping')}</h2><table><tr><th>{L('vr_source_col')}</th><th>{L('vr_term')}</th>"
+                 f"<th>{L('col_how')}</th><th>{L('vr_note')}</th></tr>")
+    plan = summary.get("columns_plan") or (
+        [{"header": k, "term": v, "how": "alias"} for k, v in summary.get("columns_mapped", {}).items()]
+        + [{"header": k, "term": None, "how": "extra", "note_zh": L("vr_unknown_col"), "note_en": L("vr_unknown_col")}
+           for k in summary.get("columns_extra", [])])
+    for r in plan:
+        cls = " class='warning'" if r["how"] in ("refused", "values") else ""
+        note = _e(r.get("note_en" if en else "note_zh") or "")
+        if r["header"] in sus:
+            s_ = sus[r["header"]]
+            note += (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
+                     f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
+        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(L('how_' + r['how']))}</td>"
+                     f"<td>{note}</td></tr>")
     parts.append("</table>")
     # 3. file-level findings
     parts.append(f"<h2>{L('vr_file_level')}</h2><p class='note'>{L('vr_file_level_help')}</p>")

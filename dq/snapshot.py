@@ -31,7 +31,8 @@ from . import __version__, duck, engine, geo, profiles
 from .checks import catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage
-from .sources.aliases import CANONICAL, map_headers, srs_implied_by_headers
+from .sources.aliases import CANONICAL, srs_implied_by_headers
+from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = "1200MB"
 
@@ -69,7 +70,8 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     for term in spec.column_map.values():
         if term not in CANONICAL:
             raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)")
-    mapping = map_headers(st.columns, spec.column_map)
+    plan = plan_columns(st.staged, st.columns, spec.column_map)
+    mapping = plan.mapping
     by_term = {t: h for h, t in mapping.items()}
     srs_hdr = srs_implied_by_headers(mapping)
     agency_expr = _lit(spec.agency) if spec.agency else (
@@ -92,6 +94,8 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
         src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
         if term in spec.defaults:
             src = f"coalesce(nullif(trim({src}), ''), {_lit(spec.defaults[term])})"
+        elif term in plan.constants:     # implied by a header, e.g. the unit of 數量(隻)
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(plan.constants[term])})"
         elif term == "datasetID" and spec.dataset:
             src = f"coalesce(nullif(trim({src}), ''), {_lit(spec.dataset)})"
         elif term == "datasetName":
@@ -106,8 +110,9 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
         {_lit(table)} AS table_kind, {_lit(profile)} AS profile, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
         {', '.join(cols)}, {extra_sql} AS extra
       FROM read_parquet({duck.q(st.staged)}) WHERE NOT ({empty})"""
-    info = {"columns_mapped": mapping, "columns_extra": extra, "srs_from_header": srs_hdr, "empty_where": empty,
-            "profile": profile, "profile_reason": reason, "checks_record_level": judged, "checks_file_level": file_level}
+    info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
+            "empty_where": empty, "profile": profile, "profile_reason": reason, "checks_record_level": judged,
+            "checks_file_level": file_level}
     return sql, info
 
 
@@ -144,7 +149,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "encoding": st.encoding, "delimiter": st.delimiter, "header": st.header,
                         "agency": spec.agency, "dataset": spec.dataset, "defaults": spec.defaults,
                         "column_map": spec.column_map, "columns_mapped": info["columns_mapped"],
-                        "columns_extra": info["columns_extra"], "srs_from_header": info["srs_from_header"],
+                        "columns_extra": info["columns_extra"], "columns_plan": info["columns_plan"],
+                        "srs_from_header": info["srs_from_header"],
                         "notes": st.notes, "rows_read": st.rows_read, "index": i, "profile": info["profile"],
                         "profile_reason": info["profile_reason"], "checks_record_level": info["checks_record_level"],
                         "checks_file_level": info["checks_file_level"]})

@@ -111,6 +111,21 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     vd = pd.DataFrame(vern, columns=["binomial", "vernacular"]).drop_duplicates()
     vd["vernacular_norm"] = vd["vernacular"].map(norm_zh)
     vd.to_parquet(ref / "vernacular.parquet", index=False)
+    build_vernacular_en(shared, ref)
+
+
+def norm_en(s: str | None) -> str:
+    """English common names compared without case, hyphens, apostrophes or spaces."""
+    return re.sub(r"[\s\-'’.]+", "", unicodedata.normalize("NFKC", str(s or "")).lower())
+
+
+def build_vernacular_en(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
+    """English names where a checklist has them (the Taiwan bird list 2023): binomial → English name."""
+    bl = pd.read_csv(shared / "checklists" / "taiwan_bird_list_2023.csv", dtype=str, keep_default_na=False)
+    en = pd.DataFrame({"binomial": bl["學名"].str.strip(), "vernacular": bl["英文名"].str.strip()})
+    en = en[(en["binomial"] != "") & (en["vernacular"] != "")].drop_duplicates()
+    en["vernacular_norm"] = en["vernacular"].map(norm_en)
+    en.to_parquet(ref / "vernacular_en.parquet", index=False)
 
 
 def match_names(con, names_table: str, out_table: str) -> None:
@@ -181,3 +196,60 @@ def match_names(con, names_table: str, out_table: str) -> None:
                f.suggestion AS fuzzy_suggestion, f.score AS fuzzy_score,
                coalesce(m.accepted_name, n.name_clean) AS binomial_key
         FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)""")
+
+
+# How a record without a scientific name got one from its vernacular name (column name_source).
+FROM_VERNACULAR = ("vernacular", "vernacular_former", "vernacular_en")
+# the vernacular name a record is matched by: only when it has no scientific name. One expression
+# for the record key and for the distinct values, so that they join.
+VERN_KEY = "CASE WHEN {o}scientificName IS NULL OR {o}scientificName = '' THEN {o}vernacularName END"
+HAN_RX = "\\p{Han}"
+
+
+def _load_vernacular_refs(con, ref: Path = REFERENCE) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ref_checklist AS SELECT * FROM read_parquet({duck.q(ref / 'checklist.parquet')})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ref_vernacular AS SELECT * FROM read_parquet({duck.q(ref / 'vernacular.parquet')})")
+    en = ref / "vernacular_en.parquet"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ref_vernacular_en AS SELECT * FROM read_parquet({duck.q(en)})" if en.exists() else
+                "CREATE OR REPLACE TEMP TABLE ref_vernacular_en (binomial VARCHAR, vernacular VARCHAR, vernacular_norm VARCHAR)")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE ref_vernacular_former AS SELECT vernacular,
+        replace(regexp_replace(vernacular, '\\s', '', 'g'), '臺', '台') AS vernacular_norm, binomial, note
+        FROM read_csv({duck.q(ref / 'vernacular_former.csv')}, header=true, all_varchar=true)""")
+
+
+def names_from_vernacular(con, src: str, out: str) -> None:
+    """Per distinct (scientificName, vernacularName of a record without one): the name to match.
+
+    A Chinese vernacular name found in TaiCOL gives its binomial (`name_source` 'vernacular'); a
+    former name (data/reference/vernacular_former.csv: 日本樹蛙 before the 2017/2020 split) gives
+    'vernacular_former'; an English name, the Taiwan bird list's binomial ('vernacular_en'). When
+    the candidates reduce to more than one accepted taxon the name is 'ambiguous' and they are
+    listed (`name_candidates`); then no name is taken. `out` holds sci_raw, vern_key, vern_name,
+    name_source, name_candidates; `vern_name` is NULL unless exactly one taxon fits.
+    """
+    _load_vernacular_refs(con)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _vsrc AS SELECT DISTINCT scientificName AS sci_raw,
+        {VERN_KEY.format(o='')} AS vern_key FROM {src}""")
+    # candidates per distinct vernacular, each reduced to the accepted taxon it stands for
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _vcand AS
+        WITH v AS (SELECT DISTINCT vern_key, replace(regexp_replace(regexp_replace(vern_key, '\\(.*?\\)|（.*?）', '', 'g'),
+                          '\\s', '', 'g'), '臺', '台') AS zh_norm,
+                          regexp_replace(lower(vern_key), '[\\s\\-''’.]+', '', 'g') AS en_norm,
+                          regexp_matches(vern_key, '{HAN_RX}') AS is_han
+                   FROM _vsrc WHERE vern_key IS NOT NULL),
+        c AS (SELECT v.vern_key, r.binomial, 'vernacular' AS src, 1 AS pri FROM v JOIN ref_vernacular r ON r.vernacular_norm = v.zh_norm WHERE v.is_han
+              UNION ALL SELECT v.vern_key, r.binomial, 'vernacular_former', 2 FROM v JOIN ref_vernacular_former r ON r.vernacular_norm = v.zh_norm WHERE v.is_han
+              UNION ALL SELECT v.vern_key, r.binomial, 'vernacular_en', 3 FROM v JOIN ref_vernacular_en r ON r.vernacular_norm = v.en_norm WHERE NOT v.is_han),
+        best AS (SELECT * FROM c QUALIFY pri = min(pri) OVER (PARTITION BY vern_key))
+        SELECT b.vern_key, b.binomial, b.src,
+               coalesce(any_value(k.accepted_name), b.binomial) AS taxon
+        FROM best b LEFT JOIN ref_checklist k ON k.name = b.binomial GROUP BY b.vern_key, b.binomial, b.src""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {out} AS
+        WITH g AS (SELECT vern_key, any_value(src) AS src, count(DISTINCT array_to_string(string_split(taxon, ' ')[1:2], ' ')) AS n,
+                          min(binomial) AS binomial, string_agg(DISTINCT taxon, '、' ORDER BY taxon) AS candidates
+                   FROM _vcand GROUP BY vern_key)
+        SELECT s.sci_raw, s.vern_key,
+               CASE WHEN g.n = 1 THEN g.binomial END AS vern_name,
+               CASE WHEN g.n = 1 THEN g.src WHEN g.n > 1 THEN 'ambiguous' WHEN s.vern_key IS NOT NULL THEN 'none' END AS name_source,
+               CASE WHEN g.n > 1 THEN g.candidates END AS name_candidates
+        FROM _vsrc s LEFT JOIN g USING (vern_key)""")

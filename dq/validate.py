@@ -58,7 +58,7 @@ def suspicious_mappings(con, occ: Path, mapped: dict[str, str]) -> list[dict]:
 
 
 def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None,
-             profile: str | None = None) -> dict:
+             column_map: dict[str, str] | None = None, profile: str | None = None) -> dict:
     path = Path(path)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -66,7 +66,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     work = Path(tempfile.mkdtemp(prefix="dq-validate-"))
     snap = work / "snap"
     try:
-        manifest = build([SourceSpec(path, profile=profile)], date, snap, work, progress=progress)
+        manifest = build([SourceSpec(path, column_map=column_map or {}, profile=profile)], date, snap, work, progress=progress)
         src = manifest["sources"][0]
         con = duck.connect(spatial=False)
         staged = sorted(work.glob("*.staged.parquet")) + sorted(work.glob("*/*.staged.parquet"))
@@ -76,7 +76,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         con.execute(f"""COPY (
             SELECT r.* EXCLUDE (source_row), r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
-                   o.suggestions AS dq_suggestions
+                   o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
+                   o.qty_kind AS dq_quantity_kind, o.suggestions AS dq_suggestions
             FROM read_parquet({duck.q(raw)}) r
             LEFT JOIN read_parquet({duck.q(occ)}) o ON o.source_row = r.source_row
             UNION ALL BY NAME
@@ -114,6 +115,9 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
             "columns_suspicious": suspicious_mappings(con, occ, src["columns_mapped"]),
             "checks_judged": src["checks_record_level"],
+            # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
+            "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
+            "columns_plan": src.get("columns_plan", []),
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         con.close()

@@ -30,7 +30,19 @@ if st.session_state.get("validate_upload") != upload_id:
     st.session_state["validate_upload"] = upload_id
     st.session_state["validate_profile"] = None
 chosen = st.session_state.get("validate_profile")
-key = upload_id + (chosen,)
+
+# --map on the page: the user's own column mapping, beating the header and value checks
+override_txt = st.text_area(L("col_override"), key="col_override", height=70)
+column_map = {}
+for line in override_txt.splitlines():
+    if line.strip():
+        if "=" not in line:
+            st.error(L("col_override_bad").format(line=line))
+            st.stop()
+        src_col, term = line.split("=", 1)
+        column_map[src_col.strip()] = term.strip()
+
+key = upload_id + (chosen, tuple(sorted(column_map.items())))
 if st.session_state.get("validated_key") != key:
     with st.spinner(L("checking")):
         work = Path(tempfile.mkdtemp(prefix="dq-upload-"))
@@ -38,7 +50,7 @@ if st.session_state.get("validated_key") != key:
         src.write_bytes(up.getvalue())
         error = None
         try:
-            summary = validate(src, work / "out", profile=chosen)
+            summary = validate(src, work / "out", column_map=column_map, profile=chosen)
             st.session_state["validated_key"] = key
             st.session_state["validated"] = (summary, {lg: (work / "out" / f).read_text(encoding="utf-8")
                                                        for lg, f in (("zh", "report.html"), ("en", "report_en.html"))},
@@ -75,6 +87,14 @@ k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}")
 k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}", help=L("vr_rows_with_errors_note"))
 k[4].metric(L("file_level_n"), f"{len(summary['file_findings']):,}", help=L("vr_file_level_help"))
+if summary.get("rows_absence"):
+    st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
+# the order of the report: column mapping → file-level → record-level
+with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
+    # a plain table: every mapping and every refusal readable (and searchable) at once
+    st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): r["term"] or "—", L("col_how"): L("how_" + r["how"]),
+                            L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])
+             .set_index(L("col_header")))
 if summary["file_findings"]:
     st.subheader(L("vr_file_level"))
     ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("check"): c, L("severity"): L("sev_" + f["severity"]),

@@ -38,7 +38,6 @@ TW_LAT = (10.0, 26.6)
 METRE_X = (100_000.0, 400_000.0)
 METRE_Y = (2_400_000.0, 2_950_000.0)
 
-OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市", "高雄縣": "高雄市"}
 
 
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
@@ -223,25 +222,21 @@ def derive(con, ctx: DeriveContext) -> None:
           c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land
         FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
     ctx.progress(f"  coordinates classified and located ({time.time() - ctx.t0:.1f}s)")
-    # named county in the locality text
-    counties = [r[0] for r in con.execute("SELECT county FROM ref_counties").fetchall()]
-    alts = sorted(set(counties) | set(OLD_COUNTIES), key=len, reverse=True)
-    rx = "(" + "|".join(alts) + ")"
-    old_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in OLD_COUNTIES.items())
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS SELECT hash(loc_txt) AS lk,
-        nullif(regexp_extract(replace(loc_txt, '台', '臺'), '{rx}', 1), '') AS c0 FROM
-        (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)""")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, CASE c0 {old_case} ELSE c0 END AS named_county FROM _loc WHERE c0 IS NOT NULL")
+    # the county (or counties: a bare "Chiayi") the place text names, in Chinese or English (dq/geo.py)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, named_list, array_to_string(named_list, '／') AS named_county
+        FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list
+              FROM (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)) WHERE named_list IS NOT NULL""")
 
 
 def derive_keyed(con, ctx: DeriveContext) -> None:
     # distance to the named county, only for the few (point, locality) pairs that disagree
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
         WITH pl AS (SELECT DISTINCT pk, lk FROM _ek),
-        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_county FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
-                 WHERE p.county IS NOT NULL AND l.named_county <> p.county)
-        SELECT cand.pk, cand.lk, ST_Distance(ST_Point(cand.lon, cand.lat), c.geom) * {M_PER_DEG} AS d_named_county_m
-        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c ON c.county = cand.named_county""")
+        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_list FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
+                 WHERE p.county IS NOT NULL AND NOT list_contains(l.named_list, p.county))
+        SELECT cand.pk, cand.lk, min(ST_Distance(ST_Point(cand.lon, cand.lat), c.geom)) * {M_PER_DEG} AS d_named_county_m
+        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c
+          ON list_contains(cand.named_list, c.county) GROUP BY cand.pk, cand.lk""")
 
 
 def _derivation() -> Derivation:
@@ -267,7 +262,7 @@ def _derivation() -> Derivation:
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.inst_name", "c.d_inst_m",
-                 "l.named_county", "n.d_named_county_m", "k.unc_m",
+                 "l.named_county", "l.named_list", "n.d_named_county_m", "k.unc_m",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
     )
@@ -364,9 +359,9 @@ CHECKS = [
           todo_zh="請確認誤差範圍的單位是公尺；若原始紀錄有更精確的點位請補上。",
           todo_en="Check that the uncertainty is in metres; give the more precise point if the original has one."),
     Check("COORD_COUNTY_MISMATCH", "coordinates", "warning", "點位與地點描述的縣市不符", "Point not in the county named",
-          f"地點文字寫的縣市與點位所在縣市不同，且點位距該縣市超過 {G.county_tolerance_m:.0f} 公尺（或誤差範圍）。臺/台與舊縣名（臺北縣→新北市等）已統一比較。",
-          f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台 and pre-2010 county names are compared as one.",
-          "e.named_county IS NOT NULL AND e.county IS NOT NULL AND e.named_county <> e.county AND "
+          f"地點文字寫的縣市與點位所在縣市不同，且點位距該縣市超過 {G.county_tolerance_m:.0f} 公尺（或誤差範圍）。臺/台、舊縣名（臺北縣→新北市等）與英文縣市名（Yilan County、Ilan、New Taipei、TW-TPE…）已統一比較。",
+          f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台, pre-2010 county names and English names (Yilan County, Ilan, New Taipei, TW-TPE…) are compared as one.",
+          "e.named_list IS NOT NULL AND e.county IS NOT NULL AND NOT list_contains(e.named_list, e.county) AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
           "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", tables=T,
           params=(COUNTY_TOL,)),

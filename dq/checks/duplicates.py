@@ -1,10 +1,25 @@
 """Duplicate checks. Derivation: per record, a key of its occurrenceID within its dataset and a key
-of what it observed (taxon, recorder, count, remarks, event); group sizes are counted once, over
-the keys seen more than once, with the derived date and point (time and coordinate families)."""
+of what it observed (taxon, recorder, count, remarks, event, the file's other columns); group sizes
+are counted once, over the keys seen more than once, with the derived date and point (time and
+coordinate families). Exact repeats are flagged, every row of the group."""
 from __future__ import annotations
 
 from . import Check, Derivation, DeriveContext, Family
 from .vocabulary import QTY
+
+
+def repeat_key_sql(o: str, qty: str) -> str:
+    """SQL: the key of an observation for DUP_RECORD (NULL when the record names no taxon).
+
+    Taxon (scientific name, else the vernacular name it was given by), recorder, count, remarks,
+    event and verbatim event date (a survey season), plus every column the file has beyond the
+    standard ones (`extra`). The engine adds the derived date and point. The readers give an empty
+    cell as NULL, so a short row (its missing cells NULL) repeats the full row whose cells are empty.
+    """
+    taxon = f"coalesce(nullif({o}.scientificName, ''), nullif({o}.vernacularName, ''))"
+    return (f"CASE WHEN {taxon} IS NOT NULL THEN hash({o}.dataset_id, {taxon}, {o}.recordedBy, {qty}, "
+            f"{o}.occurrenceRemarks, {o}.eventID, {o}.verbatimEventDate, {o}.extra) END")
+
 
 # the observation key adds the derived date and rounded point to the record key rk0
 RKEY = "hash(k.rk0, d.event_date_parsed, round(c.lat, 5), round(c.lon, 5))"
@@ -15,20 +30,21 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _okc AS SELECT okey AS k, count(*) AS n FROM _ek WHERE okey IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rkc AS SELECT {RKEY} AS k, count(*) AS n
         FROM _ek k JOIN _pt c ON c.pk = k.pk JOIN _dk d ON d.dk = k.dk
-        WHERE k.rk0 IS NOT NULL AND d.event_date_parsed IS NOT NULL AND c.lat IS NOT NULL GROUP BY 1 HAVING count(*) > 1""")
+        WHERE k.rk0 IS NOT NULL GROUP BY 1 HAVING count(*) > 1""")
 
 
 DERIVATION = Derivation(
     record_cols={
         "okey": "CASE WHEN NOT (o.occurrenceID IS NULL OR trim(o.occurrenceID) = '') THEN hash(o.dataset_id, o.occurrenceID) END",
-        "rk0": f"CASE WHEN o.scientificName IS NOT NULL THEN hash(o.dataset_id, o.scientificName, o.recordedBy, {QTY}, "
-               "o.occurrenceRemarks, o.eventID) END",
+        "rk0": repeat_key_sql("o", QTY),
     },
     derive_keyed=derive_keyed,
     joins=("LEFT JOIN _okc oc ON oc.k = k.okey", f"LEFT JOIN _rkc rc ON rc.k = {RKEY}"),
     columns=("CASE WHEN k.okey IS NULL THEN 0 ELSE coalesce(oc.n, 1) END AS dup_occ_n",
-             "CASE WHEN k.rk0 IS NULL OR d.event_date_parsed IS NULL OR c.lat IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n"),
+             "CASE WHEN k.rk0 IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n"),
 )
+
+
 
 CHECKS = [
     Check("DUP_OCCURRENCE_ID", "duplicates", "error", "紀錄編號重複", "occurrenceID repeated",
@@ -36,8 +52,8 @@ CHECKS = [
           "Several records of one dataset share an occurrenceID; every one of them is flagged.",
           "e.dup_occ_n > 1", "'occurrenceID 重複 ' || e.dup_occ_n || ' 次'"),
     Check("DUP_RECORD", "duplicates", "warning", "疑似重複紀錄", "Possible duplicate record",
-          "同一資料集中，物種、日期、點位、記錄者與數量都相同的紀錄；群組內每一筆都會被標記。",
-          "Records of one dataset with the same taxon, date, point, recorder and count; every row of the group is flagged.",
+          "同一資料集中，物種、日期、點位、數量、記錄者（有填時）與其他欄位都相同的紀錄（空白儲存格視為相同）；群組內每一筆都會被標記。",
+          "Records of one dataset with the same taxon, date, point, count, recorder (when given) and other columns (empty cells compared as equal); every row of the group is flagged.",
           "e.dup_rec_n > 1", "'同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複'"),
 ]
 

@@ -1,10 +1,12 @@
 """Taxonomy checks against the Taiwan checklist. Derivation: each distinct scientificName is
-matched once (dq/taxonomy.py: exact, synonym, subspecies, fuzzy), and each distinct
-(scientificName, vernacularName) pair is compared once with the checklist's Chinese names."""
+matched once (dq/taxonomy.py: exact, synonym, subspecies, fuzzy); a record without one is matched
+by the name its vernacular name stands for in TaiCOL (once per distinct vernacular, the match
+source recorded, an ambiguous name's candidates listed); each distinct (scientificName,
+vernacularName) pair is compared once with the checklist's Chinese names, or its English ones."""
 from __future__ import annotations
 
 from .. import standard, taxonomy
-from ..taxonomy import FUZZY_MIN_SCORE
+from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
 from . import Check, Derivation, DeriveContext, Family, Param, filled
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
@@ -12,10 +14,16 @@ FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度�
 
 
 def derive(con, ctx: DeriveContext) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT scientificName AS name_raw FROM occ")
+    taxonomy.names_from_vernacular(con, "occ", "_vn")
+    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
     taxonomy.match_names(con, "_names", "_tax")
-    con.execute("CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(name_raw) AS nk, * FROM _tax")
-    # vernacular: expected Chinese names per species binomial
+    # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
+          CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
+          v.name_candidates
+        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM coalesce(v.vern_name, v.sci_raw)""")
+    # vernacular: expected Chinese names per species binomial. An English name is judged against the
+    # checklist's English names (birds) only, never against the Chinese ones.
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
         SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、') FROM ref_vernacular v
@@ -23,31 +31,54 @@ def derive(con, ctx: DeriveContext) -> None:
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、') FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+          (SELECT string_agg(DISTINCT v.vernacular, '、') FROM ref_vernacular_en v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
+          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vernacularName), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
+             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
+          regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
+          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names
         FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
-      SELECT vk, vern_expected,
-        (vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false) AND vern_raw IS NOT NULL AND trim(vern_raw) <> '') AS vern_mismatch,
+      SELECT vk, vern_expected, en_expected,
+        (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
+        (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
         CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
 
 
 DERIVATION = Derivation(
-    record_cols={"nk": "hash(o.scientificName)", "vk": "hash(o.scientificName, o.vernacularName)"},
+    # a record without a scientific name is matched by what its vernacular name stands for
+    record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
+                 "vk": "hash(o.scientificName, o.vernacularName)"},
     derive=derive,
     joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
     columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
              "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist", "t.match_type",
              "t.fuzzy_suggestion", "CASE WHEN t.match_type = 'none' THEN v.vern_suggestion END AS vern_suggestion",
-             "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected"),
+             "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
+             "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
+             "t.name_source", "t.name_candidates"),
 )
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
 HAS_NAME = filled("e.scientificName")
+# the record has no scientific name but its vernacular name gave one (dq/taxonomy.py names_from_vernacular)
+NAME_FROM_VERN = "e.name_source IN (" + ", ".join(f"'{x}'" for x in FROM_VERNACULAR) + ")"
 
 CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
-          f"NOT {HAS_NAME}", "CASE WHEN e.vernacularName IS NOT NULL THEN '依俗名「' || e.vernacularName || '」補上學名' END", tables=T,
+          f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous', false)",
+          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' END", tables=T,
           columns=("scientificName",)),
+    Check("TAXON_NAME_FROM_VERNACULAR", "taxonomy", "info", "學名由俗名對照名錄取得", "Scientific name taken from the vernacular name",
+          "學名欄空白，但俗名在臺灣物種名錄（TaiCOL）中只對應一個分類群，已採用其有效名（比對方式記錄於 name_source：中文俗名、舊俗名或英文俗名）。",
+          "No scientific name, but the vernacular name fits exactly one taxon of the Taiwan checklist (TaiCOL); its accepted name is used (how it matched is in name_source: Chinese, former or English name).",
+          f"NOT {HAS_NAME} AND {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL",
+          "'依俗名「' || e.vernacularName || '」補上學名 ' || e.accepted_name", tables=T),
+    Check("TAXON_VERNACULAR_AMBIGUOUS", "taxonomy", "warning", "俗名對應多個物種", "Vernacular name fits several taxa",
+          "學名欄空白，而俗名在名錄中對應不只一個分類群（例如「日本樹蛙」在 2017、2020 年分為太田樹蛙與周氏樹蛙），無法判定是哪一種；請依候選名補上學名。",
+          "No scientific name, and the vernacular name fits more than one taxon of the checklist (e.g. 日本樹蛙, split in 2017 and 2020 into Buergeria otai and B. choui); fill in the scientific name from the candidates.",
+          f"NOT {HAS_NAME} AND e.name_source = 'ambiguous'", "'候選學名：' || e.name_candidates", tables=T),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
           "學名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中找不到，也沒有相近拼法。",
           "The name is not in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), nor close to one.",
@@ -74,6 +105,10 @@ CHECKS = [
           "中文俗名不是名錄中這個學名的任何俗名（臺/台視為相同）。",
           "The Chinese name is none of the checklist's names for this taxon (臺/台 compared as one).",
           "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", tables=T),
+    Check("TAXON_VERNACULAR_EN_DIFFERS", "taxonomy", "info", "英文俗名與名錄英文名不同", "English name differs from the checklist's",
+          "英文俗名不是名錄（臺灣鳥類名錄 2023）中這個學名的英文名；英文名各地用法不一，僅供參考，不算錯誤。名錄沒有英文名的類群不判定。",
+          "The English name is not the one the checklist (Taiwan bird list 2023) gives this taxon; English names vary by source, so this is only a note, never a mismatch. Taxa without English names in the checklist are not judged.",
+          "e.vern_en_differs", "'名錄英文名：' || e.vern_en_expected", tables=T),
 ]
 
 FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)

@@ -1,14 +1,63 @@
-"""Controlled-vocabulary checks from the standard's value ranges. Derivation: the quantity text
-(organismQuantity, else individualCount) and its number, computed once per record."""
+"""Controlled-vocabulary checks from the standard's value ranges. Derivation, once per record:
+the quantity text (organismQuantity, else individualCount), what it says (a count, an absence, a
+presence without a count, a range or a limit, or nothing readable) and its number or bounds."""
 from __future__ import annotations
 
 from .. import standard
 from . import Check, Derivation, Family, blank, filled
 
 QTY = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
+ABSENT_STATUS = ("absent", "absence", "未發現", "無紀錄", "不存在")
+PRESENCE_WORDS = ("x", "+", "present", "presence", "不計數", "未計數", "有", "出現")
+_NUM = "\\d+(?:\\.\\d+)?"
+
+
+STATUS = "lower(trim(o.occurrenceStatus))"
+
+
+def quantity_cols(qty: str = "qty_txt", status: str = "status") -> dict[str, str]:
+    """What a count says, as SQL over one distinct (quantity text, occurrenceStatus) pair.
+
+    qty_kind: 'count' (a number > 0, in qty_num), 'absence' (0, or occurrenceStatus absent:
+    searched and not found), 'presence' (seen, not counted: eBird's X, 不計數), 'range' (10~19),
+    'at_least' (>50, 20+), 'at_most' (<5), 'invalid' (anything else), NULL when blank.
+    qty_low/qty_high bound ranges and limits. is_absence: an absence record is kept and counted,
+    but it is no presence: out of presence maps, coverage, species counts and the 1 km filter.
+    """
+    t = f"lower(trim({qty}))"
+    absent = f"coalesce({status}, '') IN ({', '.join(repr(x) for x in ABSENT_STATUS)})"
+    rng = f"regexp_extract({t}, '^({_NUM})\\s*[~～\\-－–—至到]\\s*({_NUM})$', ['lo', 'hi'])"
+    kind = f"""CASE WHEN {absent} THEN 'absence' WHEN {qty} IS NULL THEN NULL
+        WHEN try_cast({qty} AS DOUBLE) IS NOT NULL THEN
+             CASE WHEN try_cast({qty} AS DOUBLE) = 0 THEN 'absence' WHEN try_cast({qty} AS DOUBLE) > 0 THEN 'count' ELSE 'invalid' END
+        WHEN {t} IN ({', '.join(repr(x) for x in PRESENCE_WORDS)}) THEN 'presence'
+        WHEN {rng}.lo <> '' THEN 'range'
+        WHEN regexp_matches({t}, '^([>≥＞]=?\\s*{_NUM}|{_NUM}\\s*(\\+|以上|多))$') THEN 'at_least'
+        WHEN regexp_matches({t}, '^[<≤＜]=?\\s*{_NUM}$') THEN 'at_most'
+        ELSE 'invalid' END"""
+    return {
+        "qty_num": f"CASE WHEN NOT {absent} THEN try_cast({qty} AS DOUBLE) END",
+        "qty_kind": kind,
+        "qty_low": f"CASE WHEN {rng}.lo <> '' THEN try_cast({rng}.lo AS DOUBLE) WHEN regexp_matches({t}, '^[>≥＞]|\\+$|以上$|多$') "
+                   f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
+        "qty_high": f"CASE WHEN {rng}.hi <> '' THEN try_cast({rng}.hi AS DOUBLE) WHEN regexp_matches({t}, '^[<≤＜]') "
+                    f"THEN try_cast(regexp_extract({t}, '({_NUM})', 1) AS DOUBLE) END",
+        "is_absence": f"coalesce(({kind}) = 'absence', false)",
+    }
+
+
+def derive(con, ctx) -> None:
+    # each distinct (count text, status) classified once: a handful of values, however many records
+    cols = ", ".join(f"{sql} AS {name}" for name, sql in quantity_cols().items())
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _qk AS SELECT hash(qty_txt, status) AS qk, {cols}
+        FROM (SELECT DISTINCT {QTY} AS qty_txt, {STATUS} AS status FROM occ o)""")
+
+
 DERIVATION = Derivation(
-    record_cols={"qty_txt": QTY, "qty_num": f"try_cast({QTY} AS DOUBLE)"},
-    columns=("k.qty_txt", "k.qty_num"),
+    record_cols={"qty_txt": QTY, "qk": f"hash({QTY}, {STATUS})"},
+    derive=derive,
+    joins=("LEFT JOIN _qk q ON q.qk = k.qk",),
+    columns=("k.qty_txt", "q.qty_num", "q.qty_kind", "q.qty_low", "q.qty_high", "coalesce(q.is_absence, false) AS is_absence"),
 )
 
 BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
@@ -23,14 +72,22 @@ CHECKS = [
           "basisOfRecord is not one of GBIF's values (HumanObservation, PreservedSpecimen… or their Chinese labels).",
           f"e.basisOfRecord NOT IN ({BOR_EXACT}) AND {filled('e.basisOfRecord')} AND lower(trim(e.basisOfRecord)) NOT IN ({BOR})",
           "'改為 HumanObservation 等控制詞彙'", shows=("basisOfRecord",)),
-    Check("VOCAB_QUANTITY", "vocabulary", "error", "數量不是大於 0 的數字", "Quantity not a number > 0",
-          "數量必須是大於 0 的數字；「不計數」、「10~19」、「>50」這類文字無法統計。",
-          "organismQuantity must be a number above 0; text such as 不計數, 10~19 or >50 cannot be counted.",
-          "e.qty_txt IS NOT NULL AND (e.qty_num IS NULL OR e.qty_num <= 0)",
-          "CASE WHEN regexp_matches(e.qty_txt, '^\\s*\\d+\\s*[~～\\-]\\s*\\d+\\s*$') THEN '區間請拆成數量 ' || "
-          "regexp_extract(e.qty_txt, '(\\d+)', 1) || ' 並於備註寫明範圍' WHEN regexp_matches(e.qty_txt, '^\\s*[>≥]') THEN "
-          "'改為下限數字 ' || regexp_extract(e.qty_txt, '(\\d+)', 1) || ' 並於備註寫明' ELSE '填寫大於 0 的數字' END",
+    Check("VOCAB_QUANTITY", "vocabulary", "error", "數量無法解讀", "Quantity cannot be read",
+          "數量不是數字、區間（10~19）、下限（>50）或「出現未計數」（X、不計數）；負數亦同。0 或 occurrenceStatus=absent 是「未發現」紀錄，不算錯。",
+          "organismQuantity is neither a number, a range (10~19), a limit (>50) nor 'present, not counted' (X, 不計數), or it is negative. 0 or occurrenceStatus absent is an absence record, not an error.",
+          "e.qty_kind = 'invalid'", "'填寫大於 0 的數字；未發現請填 0，出現但未計數請填 X'",
           shows=("organismQuantity", "individualCount")),
+    Check("VOCAB_QUANTITY_APPROXIMATE", "vocabulary", "info", "數量為區間或下限", "Quantity is a range or a limit",
+          "數量寫成區間（10~19）或上下限（>50、20+），可讀但不是確切數字；統計時以範圍處理（qty_low、qty_high）。",
+          "The count is a range (10~19) or a limit (>50, 20+): readable, not exact; analyses use the bounds (qty_low, qty_high).",
+          "e.qty_kind IN ('range', 'at_least', 'at_most')",
+          "CASE WHEN e.qty_kind = 'range' THEN '可拆成 organismQuantity ' || e.qty_low::INT || '，範圍 ' || e.qty_txt || ' 寫入備註' "
+          "ELSE '可改為 ' || coalesce(e.qty_low, e.qty_high)::INT || ' 並於備註寫明 ' || e.qty_txt END",
+          shows=("organismQuantity", "individualCount")),
+    Check("VOCAB_QUANTITY_NOT_COUNTED", "vocabulary", "info", "出現但未計數", "Present, not counted",
+          "數量寫「X」（eBird）或「不計數」：有出現、未計數量。是出現紀錄，不是錯誤；只是不能用於數量統計。",
+          "The count says X (eBird) or 不計數: the taxon was present but not counted. A presence record, not an error, just not usable for abundance.",
+          "e.qty_kind = 'presence'", shows=("organismQuantity", "individualCount")),
     Check("VOCAB_QUANTITY_TYPE_MISSING", "vocabulary", "warning", "有數量但沒有數量單位", "Quantity without a unit",
           "有 organismQuantity 卻沒有 organismQuantityType（原則為「隻」）。",
           "organismQuantity is given without organismQuantityType (normally 隻, individuals).",

@@ -21,7 +21,7 @@ CANONICAL = [
     "coordinateUncertaintyInMeters", "coordinatePrecision", "verbatimLocality", "locality",
     "stateProvince", "dwc_county", "municipality", "countryCode", "habitat", "samplingProtocol",
     "organismQuantity", "organismQuantityType", "individualCount", "selfProduced",
-    "occurrenceRemarks", "license", "issue",
+    "occurrenceRemarks", "license", "issue", "occurrenceStatus", "verbatimEventDate",
 ]
 # Fields of the 生態檢核 project and species-list tables are canonical too.
 for _t in standard.all_terms():
@@ -30,18 +30,25 @@ for _t in standard.all_terms():
 
 # term -> header variants seen in Taiwanese data (the term itself always matches).
 ALIASES: dict[str, list[str]] = {
-    "occurrenceID": ["紀錄編號", "記錄編號", "出現紀錄編號", "gbifid_occurrence", "occurrence_id"],
+    "occurrenceID": ["紀錄編號", "記錄編號", "出現紀錄編號", "gbifid_occurrence", "occurrence_id",
+                     "global unique identifier"],
     "datasetID": ["工程編號", "資料集編號", "datasetkey"],
     "datasetName": ["工程名稱", "資料集名稱", "計畫名稱"],
     "organizer": ["主辦機關"],
     "publisher": ["發布單位", "發布者", "publishingorgkey"],
     "rightsHolder": ["資料紀錄團隊", "資料記錄團隊", "調查單位", "執行單位"],
-    "recordedBy": ["資料紀錄人", "資料記錄人", "記錄者", "紀錄者", "紀錄人", "記錄人", "調查人員", "觀察者", "採集者"],
-    "eventDate": ["調查日期", "資料產生日期", "日期", "觀察日期", "記錄日期", "紀錄日期", "採集日期", "date"],
+    "recordedBy": ["資料紀錄人", "資料記錄人", "記錄者", "紀錄者", "紀錄人", "記錄人", "調查人員", "觀察者", "採集者",
+                   "observer id", "observer", "user_login", "user_name", "recorded_by"],
+    "eventDate": ["調查日期", "資料產生日期", "日期", "觀察日期", "記錄日期", "紀錄日期", "採集日期", "date",
+                  "observation date", "observed_on", "date_time", "datetime", "拍攝日期", "拍攝時間", "日期時間", "event_date"],
+    "verbatimEventDate": ["季節", "season", "observed_on_string"],
+    "eventID": ["sampling event identifier", "submission id", "event_id"],
+    "occurrenceStatus": ["occurrence_status", "出現狀態"],
     "year": ["年", "年份", "年度"], "month": ["月"], "day": ["日"],
-    "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname"],
+    "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname", "sciname", "sci_name"],
     "scientificNameVersion": ["學名來源及版本"],
-    "vernacularName": ["中文名", "俗名", "物種中文名", "中文俗名", "物種名稱", "commonname", "common_name", "物種"],
+    "vernacularName": ["中文名", "俗名", "物種中文名", "中文俗名", "物種名稱", "commonname", "common_name", "物種",
+                       "蛙種", "種名", "鳥種", "物種名", "中名", "english_name", "英文名"],
     "taxonRank": ["鑑定層級", "分類階層"],
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
     "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
@@ -53,20 +60,22 @@ ALIASES: dict[str, list[str]] = {
     "verbatimLongitude": ["x坐標", "x座標", "橫坐標", "橫座標", "twd97x", "twd97_x", "twd67x", "twd97橫坐標", "x"],
     "verbatimSRS": ["坐標參考系統", "座標參考系統", "大地基準", "坐標系統", "座標系統", "srs", "epsg", "crs"],
     "geodeticDatum": ["datum"],
-    "coordinateUncertaintyInMeters": ["誤差範圍", "坐標誤差", "座標誤差", "精度(m)", "誤差(m)", "uncertainty"],
-    "verbatimLocality": ["地點", "基地地點", "地點名稱", "樣區", "樣點名稱", "place"],
+    "coordinateUncertaintyInMeters": ["誤差範圍", "坐標誤差", "座標誤差", "精度(m)", "誤差(m)", "uncertainty",
+                                      "positional_accuracy", "public_positional_accuracy"],
+    "verbatimLocality": ["地點", "基地地點", "地點名稱", "樣區", "樣點名稱", "place", "place_guess", "location", "樣點",
+                         "相機位置"],
     "locality": [],
-    "stateProvince": ["state_province"],
-    "dwc_county": ["county", "縣市", "縣市名稱"],
-    "municipality": ["鄉鎮", "鄉鎮市區"],
+    "stateProvince": ["state_province", "state", "state/province", "place_state_name"],
+    "dwc_county": ["county", "縣市", "縣市名稱", "縣市別", "place_county_name"],
+    "municipality": ["鄉鎮", "鄉鎮市區", "鄉鎮市", "鄉鎮區"],
     "countryCode": ["country_code"],
-    "habitat": ["採集環境棲地描述", "棲地", "棲地類型", "環境"],
-    "samplingProtocol": ["調查方法", "記錄方式", "紀錄方式", "調查方式", "method"],
-    "organismQuantity": ["數量", "數量(隻)", "個體數", "隻數", "count", "abundance"],
+    "habitat": ["採集環境棲地描述", "棲地", "棲地類型", "環境", "環境型態", "棲地型態", "環境類型"],
+    "samplingProtocol": ["調查方法", "記錄方式", "紀錄方式", "調查方式", "method", "protocol type", "protocol name", "protocol"],
+    "organismQuantity": ["數量", "個體數", "隻數", "count", "abundance", "observation count"],
     "organismQuantityType": ["數量單位", "單位"],
     "individualCount": ["individual_count"],
     "selfProduced": ["第一手資料", "是否自產"],
-    "occurrenceRemarks": ["備註", "remarks"],
+    "occurrenceRemarks": ["備註", "remarks", "species comments", "observation details"],
     "license": ["授權", "授權方式"],
     "issue": ["issues"],
     "contractor": ["承攬廠商"], "contractorWork": ["承攬廠商主責項目"], "impactArea": ["工程影響範圍"],
@@ -93,6 +102,7 @@ def norm_header(h: str) -> str:
     return re.sub(r"[\s_\-\.]+", "", s)
 
 
+_EXACT: dict[str, str] = {norm_header(_t): _t for _t in CANONICAL}
 _LOOKUP: dict[str, str] = {}
 for _term, _variants in ALIASES.items():
     for _v in [_term, *_variants]:
@@ -101,11 +111,40 @@ for _term in CANONICAL:
     _LOOKUP.setdefault(norm_header(_term), _term)
 
 
-def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """Return {source header: canonical term} for the headers we recognise.
+# A unit written in the header: 數量(隻), 體長(cm), Length [mm]. The bracket holds the unit.
+UNIT_RX = re.compile(r"^(.*?)\s*[(（\[]\s*([^()（）\[\]]{1,12}?)\s*[)）\]]\s*$")
 
-    Two headers mapping to one term: the first wins and the other stays an extra column, so
-    nothing is lost. `overrides` (from --map SRC=TERM) beat the alias table.
+
+def split_unit(header: str) -> tuple[str, str | None]:
+    """("數量(隻)") -> ("數量", "隻"); a header without a bracketed tail comes back whole."""
+    m = UNIT_RX.match(unicodedata.normalize("NFKC", str(header)).strip())
+    return (m.group(1), m.group(2).strip()) if m and m.group(1).strip() else (str(header), None)
+
+
+def lookup(header: str) -> tuple[str | None, str, str | None]:
+    """(term, how, unit) for one header: how is 'exact' (the Darwin Core term itself), 'alias', or
+    'unit' (known once its bracketed unit is set aside); (None, 'extra', unit) when unknown."""
+    n = norm_header(header)
+    if n in _EXACT:
+        return _EXACT[n], "exact", None
+    if n in _LOOKUP:
+        return _LOOKUP[n], "alias", None
+    base, unit = split_unit(header)
+    if unit:
+        nb = norm_header(base)
+        term = _EXACT.get(nb) or _LOOKUP.get(nb)
+        if term:
+            return term, "unit", unit
+    return None, "extra", unit
+
+
+def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Return {source header: canonical term} for the headers we recognise (by name only).
+
+    Two headers mapping to one term: a header spelling the term itself beats an alias (a GBIF
+    download has both `species` and `scientificName`), otherwise the first wins; the other
+    stays an extra column, so nothing is lost. `overrides` (from --map SRC=TERM) beat both.
+    dq.sources.mapping.plan_columns adds the check against the values.
     """
     overrides = overrides or {}
     out: dict[str, str] = {}
@@ -114,14 +153,15 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> 
         if h in overrides:
             out[h] = overrides[h]
             taken.add(overrides[h])
-    for h in headers:
-        if h in out:
-            continue
-        term = _LOOKUP.get(norm_header(h))
-        if term and term not in taken:
-            out[h] = term
-            taken.add(term)
-    return out
+    for rank in ("exact", "alias", "unit"):
+        for h in headers:
+            if h in out:
+                continue
+            term, how, _ = lookup(h)
+            if term and how == rank and term not in taken:
+                out[h] = term
+                taken.add(term)
+    return {h: out[h] for h in headers if h in out}
 
 
 def srs_implied_by_headers(mapping: dict[str, str]) -> str | None:

@@ -1,0 +1,164 @@
+"""Which source column becomes which Darwin Core term: by its header, then checked against its values.
+
+`plan_columns()` is the one place this is decided. Its result feeds the reader (the canonical
+SELECT in dq/snapshot.py) and the report's mapping table, so what the report shows is what was
+read. A header alone can mislead: the 斑腿樹蛙 file's `CommonName` holds places ("新北市 五股區"),
+a camera-trap `species` column may hold Chinese names. So before a column is taken as a name, a
+date or a coordinate, a sample of its values must look like one; otherwise the mapping is refused
+(the column is kept as an extra column, nothing is lost) or moved to the term its values fit.
+A user's `--map SRC=TERM` is taken as given. The values are profiled in one DuckDB query over
+a fixed sample of the staged rows.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from .. import duck
+from ..geo import COUNTIES_ZH, OLD_COUNTIES
+from .aliases import lookup, map_headers
+
+SAMPLE_ROWS = 20_000   # rows profiled per file (reservoir sample, fixed seed: the same file maps the same way)
+MIN_SHARE = 0.5        # a column is taken as a term when at least this share of its filled values fit
+
+_PLACES = "|".join(sorted(set(COUNTIES_ZH) | set(OLD_COUNTIES)))
+# SQL predicates over a trimmed, non-empty value `v`
+LOOKS = {
+    # a county (台/臺 either way) or a Chinese name ending like a town, district or village
+    "place": f"regexp_matches(replace(v, '台', '臺'), '{_PLACES}') OR regexp_matches(v, '\\p{{Han}}{{1,4}}(區|鄉|鎮|村|里)(\\s|$)')",
+    "latin": "regexp_matches(v, '^[A-Z][a-z]+(\\s+[a-z×\\-]+)*(\\s|$)')",
+    "han": "regexp_matches(v, '\\p{Han}')",
+    # words in Latin letters: an English common name ("Light-vented Bulbul", "Swinhoe's White-eye")
+    "words": "regexp_matches(v, '^[A-Za-z][A-Za-z''’\\-]*(\\s+[A-Za-z][A-Za-z''’\\-]*)*$')",
+    "date": "regexp_matches(v, '^\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
+            "OR regexp_matches(v, '^\\d{4}$')",
+    "digit": "regexp_matches(v, '\\d')",
+    "integer": "regexp_matches(v, '^\\d{1,4}$')",
+}
+# what the values of each term must look like
+NEEDS = {
+    "vernacularName": ("not place", "han or words"),
+    "scientificName": ("latin",),
+    "eventDate": ("date",),
+    "decimalLatitude": ("digit",), "decimalLongitude": ("digit",),
+    "verbatimLatitude": ("digit",), "verbatimLongitude": ("digit",),
+    "year": ("integer",), "month": ("integer",), "day": ("integer",),
+}
+WHY_ZH = {"place": "值多為地名", "latin": "值不是拉丁學名", "date": "值不像日期", "digit": "值不含數字",
+          "integer": "值不是整數", "han or words": "值不像名稱"}
+WHY_EN = {"place": "the values are mostly place names", "latin": "the values are not Latin names",
+          "date": "the values do not look like dates", "digit": "the values hold no digits",
+          "integer": "the values are not whole numbers", "han or words": "the values do not look like names"}
+
+
+@dataclasses.dataclass
+class ColumnPlan:
+    mapping: dict[str, str]                 # source header -> canonical term (what the reader uses)
+    constants: dict[str, str]               # term -> value implied by a header (a unit: 數量(隻) -> 隻)
+    rows: list[dict]                        # the mapping table: one row per source column
+
+
+def _profile(staged: Path, headers: list[str]) -> dict[str, dict]:
+    """Share of filled values fitting each LOOKS pattern, per header, over a sample of rows."""
+    if not headers:
+        return {}
+    con = duck.connect(spatial=False)
+    try:
+        parts = []
+        for i, h in enumerate(headers):
+            col = duck.ident(h)
+            shares = ", ".join(f"avg(CASE WHEN {sql} THEN 1.0 ELSE 0.0 END) AS {k}" for k, sql in LOOKS.items())
+            parts.append(f"""SELECT {i} AS i, count(*) AS filled, {shares},
+                list(DISTINCT v ORDER BY v)[1:3] AS examples
+                FROM (SELECT trim({col}::VARCHAR) AS v FROM s) WHERE v IS NOT NULL AND v <> ''""")
+        # only the profiled columns are read: a 10M-row file costs a scan of a few columns
+        cols = ", ".join(duck.ident(h) for h in headers)
+        sql = (f"WITH s AS (SELECT {cols} FROM read_parquet({duck.q(staged)}) USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)) "
+               + " UNION ALL ".join(parts))
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return {headers[r[0]]: dict(zip(names, r)) for r in cur.fetchall()}
+    finally:
+        con.close()
+
+
+def _fits(prof: dict, need: str) -> bool:
+    if not prof or not prof["filled"]:
+        return True            # an empty column says nothing against its header
+    if need == "not place":
+        return prof["place"] < MIN_SHARE
+    if need == "han or words":
+        return max(prof["han"], prof["words"]) >= MIN_SHARE
+    return prof[need] >= MIN_SHARE
+
+
+def _failed(prof: dict, term: str) -> str | None:
+    for need in NEEDS.get(term, ()):
+        if not _fits(prof, need):
+            return "place" if need == "not place" else need
+    return None
+
+
+def plan_columns(staged: Path | None, headers: list[str], overrides: dict[str, str] | None = None) -> ColumnPlan:
+    """Map headers to terms (aliases, units), check each name/date/coordinate mapping against the
+    values, move a refused column to the term its values fit when that term is free, and say why."""
+    overrides = overrides or {}
+    by_header = map_headers(headers, overrides)
+    to_check = [h for h, t in by_header.items() if t in NEEDS and h not in overrides]
+    prof = _profile(staged, to_check) if staged else {}
+    mapping: dict[str, str] = {}
+    notes: dict[str, tuple[str, str, str]] = {}     # header -> (how, note zh, note en)
+    refused: list[tuple[str, str, str]] = []        # (header, term, why)
+    for h, term in by_header.items():
+        if h in overrides:
+            mapping[h] = term
+            notes[h] = ("override", "使用者指定（--map）", "set by the user (--map)")
+            continue
+        why = _failed(prof.get(h), term)
+        if why:
+            refused.append((h, term, why))
+        else:
+            mapping[h] = term
+    taken = set(mapping.values())
+    for h, term, why in refused:
+        p = prof.get(h) or {}
+        ex = "、".join(str(x) for x in (p.get("examples") or []))
+        # where do the values belong? the first free term they fit
+        alt = None
+        if why == "place":
+            alt = "verbatimLocality"
+        elif term == "scientificName" and p.get("han", 0) >= MIN_SHARE:
+            alt = "vernacularName"
+        elif term == "vernacularName" and p.get("latin", 0) >= MIN_SHARE:
+            alt = "scientificName"
+        if alt and alt not in taken and not _failed(p, alt):
+            mapping[h] = alt
+            taken.add(alt)
+            notes[h] = ("values", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），改對應到 {alt}",
+                        f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); mapped to {alt} instead")
+        else:
+            notes[h] = ("refused", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），未採用；欄位原樣保留",
+                        f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); not used, the column is kept as is")
+    constants: dict[str, str] = {}
+    rows = []
+    for h in headers:
+        term, how, unit = lookup(h)
+        if h in mapping:
+            t = mapping[h]
+            how_h, zh, en = notes.get(h, (how, "", ""))
+            if unit and how_h == "unit":
+                if t == "organismQuantity" and "organismQuantityType" not in taken:
+                    constants["organismQuantityType"] = unit
+                    zh, en = f"欄名中的單位「{unit}」填入 organismQuantityType", f"the unit '{unit}' in the header fills organismQuantityType"
+                else:
+                    zh, en = f"單位：{unit}", f"unit: {unit}"
+            rows.append({"header": h, "term": t, "how": how_h, "note_zh": zh, "note_en": en})
+        else:
+            how_h, zh, en = notes.get(h, ("extra", "", ""))
+            if how_h == "extra":
+                if unit:
+                    zh, en = f"不是標準欄位，原樣保留（單位：{unit}）", f"not a standard term, kept as is (unit: {unit})"
+                else:
+                    zh, en = "不是標準欄位，原樣保留", "not a standard term, kept as is"
+            rows.append({"header": h, "term": None, "how": how_h, "note_zh": zh, "note_en": en})
+    return ColumnPlan(mapping=mapping, constants=constants, rows=rows)

@@ -1,0 +1,313 @@
+"""Exports nobody here wrote: eBird (basic dataset, My eBird data, a trimmed export), and the real
+survey files in ../shared/data. The eBird files are CONSTRUCTED TEST ROWS written at test time in
+each export's documented column layout (real Taiwan birds, a real BBS point at 瑞芳, 新北市); every
+row says so in its comment column, or, where the layout has none, in its file name."""
+import csv
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dq.paths import SHARED_DATA
+from dq.sources import stage
+from dq.sources.mapping import plan_columns
+from dq.validate import validate
+
+from conftest import CHECK_DATE, flagged
+
+LAT, LON = "25.111267", "121.816298"     # BBS site A02-01_01, 瑞芳區, 新北市
+MARK = "CONSTRUCTED TEST ROW"
+
+# eBird Basic Dataset (EBD), tab-separated, its documented columns in order
+EBD_COLUMNS = ["GLOBAL UNIQUE IDENTIFIER", "LAST EDITED DATE", "TAXONOMIC ORDER", "CATEGORY", "TAXON CONCEPT ID",
+               "COMMON NAME", "SCIENTIFIC NAME", "SUBSPECIES COMMON NAME", "SUBSPECIES SCIENTIFIC NAME", "EXOTIC CODE",
+               "OBSERVATION COUNT", "BREEDING CODE", "BREEDING CATEGORY", "BEHAVIOR CODE", "AGE/SEX", "COUNTRY",
+               "COUNTRY CODE", "STATE", "STATE CODE", "COUNTY", "COUNTY CODE", "IBA CODE", "BCR CODE", "USFWS CODE",
+               "ATLAS BLOCK", "LOCALITY", "LOCALITY ID", "LOCALITY TYPE", "LATITUDE", "LONGITUDE", "OBSERVATION DATE",
+               "TIME OBSERVATIONS STARTED", "OBSERVER ID", "SAMPLING EVENT IDENTIFIER", "OBSERVATION TYPE",
+               "PROTOCOL NAME", "PROTOCOL CODE", "PROJECT NAMES", "PROJECT IDENTIFIERS", "DURATION MINUTES",
+               "EFFORT DISTANCE KM", "EFFORT AREA HA", "NUMBER OBSERVERS", "ALL SPECIES REPORTED", "GROUP IDENTIFIER",
+               "HAS MEDIA", "APPROVED", "REVIEWED", "REASON", "CHECKLIST COMMENTS", "SPECIES COMMENTS"]
+# My eBird data (the personal download), comma-separated
+MYEBIRD_COLUMNS = ["Submission ID", "Common Name", "Scientific Name", "Taxonomic Order", "Count", "State/Province",
+                   "County", "Location ID", "Location", "Latitude", "Longitude", "Date", "Time", "Protocol",
+                   "Duration (Min)", "All Obs Reported", "Distance Traveled (km)", "Area Covered (ha)",
+                   "Number of Observers", "Breeding Code", "Observation Details", "Checklist Comments", "ML Catalog Numbers"]
+BIRDS = [("Light-vented Bulbul", "Pycnonotus sinensis", "3"), ("Taiwan Barbet", "Psilopogon nuchalis", "X"),
+         ("Swinhoe's White-eye", "Zosterops simplex", "12"), ("Black Bulbul", "Hypsipetes leucocephalus", "1"),
+         ("Warbling White-eye", "Zosterops simplex", "2")]   # an older English name: differs, never a mismatch
+
+
+def _ebd(path):
+    rows = []
+    for i, (common, sci, n) in enumerate(BIRDS, start=1):
+        r = dict.fromkeys(EBD_COLUMNS, "")
+        r.update({"GLOBAL UNIQUE IDENTIFIER": f"URN:CornellLabOfOrnithology:EBIRD:OBS9{i:08d}", "CATEGORY": "species",
+                  "COMMON NAME": common, "SCIENTIFIC NAME": sci, "OBSERVATION COUNT": n, "COUNTRY": "Taiwan",
+                  "COUNTRY CODE": "TW", "STATE": "New Taipei City", "STATE CODE": "TW-NWT", "LOCALITY": "瑞芳",
+                  "LATITUDE": LAT, "LONGITUDE": LON, "OBSERVATION DATE": "2023-04-12", "TIME OBSERVATIONS STARTED": "06:10:00",
+                  "OBSERVER ID": "obsr000001", "SAMPLING EVENT IDENTIFIER": "S100000001", "PROTOCOL NAME": "Traveling",
+                  "ALL SPECIES REPORTED": "1", "APPROVED": "1", "REVIEWED": "0", "SPECIES COMMENTS": MARK})
+        rows.append(r)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, EBD_COLUMNS, delimiter="\t")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _myebird(path):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, MYEBIRD_COLUMNS)
+        w.writeheader()
+        for common, sci, n in BIRDS:
+            r = dict.fromkeys(MYEBIRD_COLUMNS, "")
+            r.update({"Submission ID": "S100000002", "Common Name": common, "Scientific Name": sci, "Count": n,
+                      "State/Province": "TW-NWT", "County": "", "Location": "瑞芳", "Latitude": LAT, "Longitude": LON,
+                      "Date": "2023-04-13", "Time": "06:30 AM", "Protocol": "eBird - Traveling Count",
+                      "Observation Details": MARK})
+            w.writerow(r)
+
+
+def _trimmed(path):
+    """The export of issue 10: two blank trailing header cells; the same checklist row repeated."""
+    header = "LATITUDE,LONGITUDE,Year,OBSERVATION DATE,COMMON NAME,SCIENTIFIC NAME,OBSERVATION COUNT,STATE_PROVINCE,,"
+    lines = [header]
+    for _ in range(3):   # one observation repeated three times, as in the real export
+        lines.append(f"{LAT},{LON},2023,2023-04-14,Light-vented Bulbul,Pycnonotus sinensis,4,New Taipei,,")
+    lines.append(f"{LAT},{LON},2023,2023-04-14,Taiwan Barbet,Psilopogon nuchalis,X,New Taipei,,")
+    lines.append(f"{LAT},{LON},2023,2023-04-14,Taiwan Barbet,Psilopogon nuchalis,2,Yilan,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("make,name", [(_ebd, "constructed_ebd.txt"), (_myebird, "constructed_myebird.csv"),
+                                       (_trimmed, "constructed_ebird_trimmed.csv")])
+def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, name):
+    src = tmp_path / name
+    make(src)
+    s = validate(src, tmp_path / "out", CHECK_DATE)
+    n = sum(1 for _ in open(src, encoding="utf-8")) - 1
+    assert s["rows_read"] == n and s["rows_rejected"] == 0 and s["rows_checked"] == n
+    terms = set(s["columns_mapped"].values())
+    assert {"eventDate", "organismQuantity", "scientificName", "vernacularName", "decimalLatitude", "decimalLongitude"} <= terms
+    checks = s["checks"]
+    for bad in ("DATE_INVALID", "DATE_MISSING", "VOCAB_QUANTITY", "TAXON_VERNACULAR_MISMATCH", "TAXON_UNMATCHED",
+                "COORD_MISSING", "TAXON_NAME_MISSING"):
+        assert bad not in checks, (bad, checks.get(bad))
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    got = flagged(ann)
+    counts = ann[[c for c in ann.columns if c.lower() in ("observation count", "count")][0]]
+    # eBird's X: present, not counted; an older English name is a note, not a mismatch
+    assert all(("VOCAB_QUANTITY_NOT_COUNTED" in g) == (c == "X") for c, g in zip(counts, got))
+    common = ann[[c for c in ann.columns if c.lower() == "common name"][0]]
+    assert all(("TAXON_VERNACULAR_EN_DIFFERS" in g) == (c == "Warbling White-eye") for c, g in zip(common, got))
+
+
+def test_trimmed_ebird_export_flags_every_repeat_and_english_county(tmp_path):
+    src = tmp_path / "constructed_ebird_trimmed.csv"
+    _trimmed(src)
+    validate(src, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    got = flagged(ann)
+    assert [("DUP_RECORD" in g) for g in got] == [True, True, True, False, False]
+    # STATE_PROVINCE in English: New Taipei is where the point is; Yilan is not
+    assert [("COORD_COUNTY_MISMATCH" in g) for g in got] == [False, False, False, False, True]
+
+
+def test_place_column_named_commonname_is_not_a_vernacular_name(tmp_path):
+    """The real 斑腿樹蛙 file: CommonName holds "新北市 五股區"; 數量(隻) keeps its unit."""
+    f = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
+    st = stage(f, tmp_path)
+    plan = plan_columns(st.staged, st.columns)
+    assert plan.mapping["CommonName"] == "verbatimLocality"
+    row = next(r for r in plan.rows if r["header"] == "CommonName")
+    assert row["how"] == "values" and "地名" in row["note_zh"]
+    assert plan.mapping["數量(隻)"] == "organismQuantity" and plan.constants == {"organismQuantityType": "隻"}
+    # the user's --map wins, and says so
+    forced = plan_columns(st.staged, st.columns, {"CommonName": "vernacularName"})
+    assert forced.mapping["CommonName"] == "vernacularName"
+    assert next(r for r in forced.rows if r["header"] == "CommonName")["how"] == "override"
+
+
+def test_mapping_moves_or_refuses_by_values(tmp_path):
+    p = tmp_path / "constructed_camera_sheet.csv"
+    p.write_text("species,date_time,location,count,note\n"
+                 "山羌,2021-03-02 21:14,A1,1,CONSTRUCTED TEST ROW\n"
+                 "台灣獼猴,2021-03-03 06:40,A1,2,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    st = stage(p, tmp_path)
+    plan = plan_columns(st.staged, st.columns)
+    # a camera-trap 'species' column holding Chinese names is a vernacular name
+    assert plan.mapping["species"] == "vernacularName"
+    assert plan.mapping["date_time"] == "eventDate" and plan.mapping["location"] == "verbatimLocality"
+    q = tmp_path / "constructed_bad_dates.csv"
+    q.write_text("學名,日期,數量\nPycnonotus sinensis,早上,1\nPycnonotus sinensis,下午,2\n", encoding="utf-8")
+    st = stage(q, tmp_path)
+    plan = plan_columns(st.staged, st.columns)
+    assert "日期" not in plan.mapping
+    assert next(r for r in plan.rows if r["header"] == "日期")["how"] == "refused"
+
+
+def test_validate_cli_takes_map(tmp_path):
+    from dq.__main__ import main
+    f = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
+    head = tmp_path / "frog_head.csv"
+    head.write_bytes(b"".join(open(f, "rb").readlines()[:40]))
+    assert main(["validate", str(head), "--out", str(tmp_path / "o"), "--date", CHECK_DATE,
+                 "--map", "CommonName=locality"]) == 0
+    s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert s["columns_mapped"]["CommonName"] == "locality"
+
+
+def test_header_aliases_of_exports_people_have():
+    from dq.sources.aliases import map_headers
+    inat = map_headers(["id", "observed_on_string", "observed_on", "user_login", "quality_grade", "place_guess",
+                        "latitude", "longitude", "positional_accuracy", "scientific_name", "common_name"])
+    assert inat == {"observed_on_string": "verbatimEventDate", "observed_on": "eventDate", "user_login": "recordedBy",
+                    "place_guess": "verbatimLocality", "latitude": "decimalLatitude", "longitude": "decimalLongitude",
+                    "positional_accuracy": "coordinateUncertaintyInMeters", "scientific_name": "scientificName",
+                    "common_name": "vernacularName"}
+    # GBIF simple download: `species` and `scientificName` both present; the Darwin Core name wins
+    gbif = map_headers(["gbifID", "datasetKey", "occurrenceID", "species", "scientificName", "occurrenceStatus",
+                        "individualCount", "stateProvince", "eventDate", "decimalLatitude", "decimalLongitude"])
+    assert gbif["scientificName"] == "scientificName" and "species" not in gbif
+    assert gbif["occurrenceStatus"] == "occurrenceStatus" and gbif["datasetKey"] == "datasetID"
+    survey = map_headers(["年", "月", "日", "季節", "種名", "經度", "緯度", "數量(隻)", "縣市", "鄉鎮", "體長(cm)"])
+    assert survey == {"年": "year", "月": "month", "日": "day", "季節": "verbatimEventDate", "種名": "vernacularName",
+                      "經度": "decimalLongitude", "緯度": "decimalLatitude", "數量(隻)": "organismQuantity",
+                      "縣市": "dwc_county", "鄉鎮": "municipality"}
+
+
+@pytest.fixture(scope="module")
+def amphibians(tmp_path_factory):
+    out = tmp_path_factory.mktemp("amph")
+    s = validate(SHARED_DATA / "occurrence" / "amphibian_survey_2008_2016.csv", out, CHECK_DATE)
+    return s, out
+
+
+def test_amphibian_survey_names_from_chinese_and_absences(amphibians):
+    s, out = amphibians
+    assert s["rows_read"] == 18084 and s["rows_rejected"] == 0
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
+    got = flagged(ann)
+    named = sum("TAXON_NAME_FROM_VERNACULAR" in g for g in got)
+    ambiguous = [v for v, g in zip(ann["蛙種"], got) if "TAXON_VERNACULAR_AMBIGUOUS" in g]
+    assert "TAXON_NAME_MISSING" not in s["checks"]
+    # every name but 日本樹蛙 (split into two species since) is taken from TaiCOL
+    assert set(ambiguous) == {"日本樹蛙"} and named + len(ambiguous) == 18084
+    zero = ann["數量"] == "0"
+    assert zero.sum() == 10835
+    assert not any("VOCAB_QUANTITY" in g for z, g in zip(zero, got) if z)
+    assert s["rows_absence"] == 10835
+    taken = ann[ann["dq_name_source"] == "vernacular"]
+    assert len(taken) == named and taken["dq_accepted_name"].str.match(r"^[A-Z][a-z]+ [a-z]+").all()
+
+
+def test_frog_file_counts_are_not_errors(tmp_path):
+    s = validate(SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", tmp_path, CHECK_DATE)
+    assert "VOCAB_QUANTITY" not in s["checks"]
+    assert s["checks"]["VOCAB_QUANTITY_NOT_COUNTED"]["count"] == 1338
+    assert s["checks"]["VOCAB_QUANTITY_APPROXIMATE"]["count"] == 400 + 87 + 21 + 8 + 7 + 1
+    assert "VOCAB_QUANTITY_TYPE_MISSING" not in s["checks"]
+    assert s["columns_mapped"]["CommonName"] == "verbatimLocality"
+    sugg = duckdb.sql(f"SELECT count(*) FROM read_csv('{tmp_path / 'annotated.csv'}', all_varchar=true) "
+                      "WHERE dq_suggestions LIKE '%依俗名「新北市%'").fetchone()[0]
+    assert sugg == 0
+
+
+def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path):
+    """In the browser: the 斑腿樹蛙 rows' CommonName is shown moved by its values; a user's
+    mapping typed on the page is used and shown as the user's."""
+    from playwright.sync_api import sync_playwright
+    from test_e2e import ARGS, CHROMIUM
+    srv = _server()
+    try:
+        frog = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
+        head = tmp_path / "frog_rows.csv"
+        head.write_bytes(b"".join(open(frog, "rb").readlines()[:60]))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{srv}/validate?lang=zh")
+            page.wait_for_selector("h1", timeout=60_000)
+            page.set_input_files("input[type=file]", str(head))
+            page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+            page.wait_for_timeout(1000)
+            body = page.inner_text("body")
+            assert "依欄位值改對應" in body and "verbatimLocality" in body
+            page.fill("textarea", "CommonName=locality")
+            page.keyboard.press("Control+Enter")
+            page.wait_for_function("document.body.innerText.includes('使用者指定')", timeout=120_000)
+            assert not page.query_selector('[data-testid="stException"]')
+            browser.close()
+    finally:
+        srv.stop()
+
+
+class _server:
+    """streamlit run app.py on a free port (as tests/test_e2e.py does), stopped by its own pid."""
+    def __init__(self):
+        import os
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+        from test_e2e import ROOT, _free_port
+        port = _free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                      "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT,
+                                     env=dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false"),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        pytest.fail("streamlit did not start")
+
+    def __str__(self):
+        return self.url
+
+    def __format__(self, spec):
+        return self.url
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def test_demo_declares_four_publishers(tmp_path):
+    """The demo's sources name at least four publishers (the snapshot is rebuilt from these)."""
+    import dq.demo as demo
+    # the joins write into tmp_path; reading the specs builds nothing else
+    specs = demo.specs(tmp_path)
+    agencies = {s.agency for s in specs}
+    assert len(agencies) >= 4 and {demo.AMPHIBIAN_AGENCY, demo.REEF_AGENCY} <= agencies
+    reef = next(s for s in specs if s.agency == demo.REEF_AGENCY)
+    n, dated = duckdb.sql(f"SELECT count(*), count(eventDate) FROM read_parquet('{reef.path}')").fetchone()
+    assert n == 14496 and dated == 8695      # every fish kept; 19 of 25 sites joined for date and point
+
+
+def test_overview_offers_every_publisher_of_the_snapshot():
+    """In the browser: the overview's agency picker lists every publisher of the newest demo snapshot."""
+    from playwright.sync_api import sync_playwright
+    from dq import store
+    from test_e2e import ARGS, CHROMIUM
+    snap = store.snapshots()[-1]          # the one the app opens with
+    agencies = store.agencies(snap)
+    srv = _server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{srv}/?lang=zh")
+            page.wait_for_selector("h1", timeout=60_000)
+            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+            page.wait_for_selector('[role="option"]', timeout=30_000)
+            options = page.inner_text('[role="listbox"]')
+            browser.close()
+    finally:
+        srv.stop()
+    assert all(a in options for a in agencies), (agencies, options)
