@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import duck
 from .checks import DIMENSION_ZH, by_id
+from .i18n import t
 from .sources.aliases import CANONICAL
 
 CANONICAL_SET = set(CANONICAL)
@@ -31,7 +32,6 @@ def _e(v) -> str:
 def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "zh") -> str:
     """The validate report in the order a data manager acts on it: verdict → column mapping →
     file-level findings → record-level checks with counts and examples."""
-    from .i18n import t
     en = lang == "en"
     L = lambda k: t(k, lang)   # noqa: E731
     sev = (lambda s: s) if en else SEV_ZH.get

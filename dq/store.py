@@ -296,13 +296,13 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
     where, params = _filters("o", agency, dataset, check_ids)
     con = duck.connect(spatial=False)
     en = lang == "en"
-    sev = "f_sev" if en else "CASE m.severity WHEN 'error' THEN '錯誤' WHEN 'warning' THEN '警告' ELSE '提示' END"
+    sev = "m.severity" if en else "CASE m.severity WHEN 'error' THEN '錯誤' WHEN 'warning' THEN '警告' ELSE '提示' END"
     try:
         load_messages(con, lang=lang)
         con.execute("CREATE OR REPLACE TEMP TABLE _titles (check_id VARCHAR, title VARCHAR)")
         con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in catalogue()])
         return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, f.check_id,
-              {sev.replace('f_sev', 'm.severity')} AS severity, t.title, {_values_sql(lang)} AS "values",
+              {sev} AS severity, t.title, {_values_sql(lang)} AS "values",
               coalesce(nullif(trim(f.suggestion), ''), m.todo) AS suggestion, m.message
             FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id)
             JOIN _meta m USING (check_id) JOIN _titles t USING (check_id) {'WHERE ' + ' AND '.join(where) if where else ''}
