@@ -268,45 +268,51 @@ FIX_COLUMNS = ["record_id", "source_file", "source_row", "dataset_id", "occurren
                "values", "suggestion", "message"]
 
 
-def _values_sql(lang: str) -> str:
-    """SQL: per flag, the offending verbatim values of the record (the columns its check shows)."""
-    from .checks import filled
+def _values_expr(c, lang: str) -> str | None:
+    """SQL over `o`: the offending verbatim values of a record flagged by check `c` (the columns it shows)."""
     from .sources.aliases import CANONICAL
     canon = set(CANONICAL)
+    cols = [x for x in c.evidence if x in canon]   # identifiers enter SQL only from the canonical list
+    if not cols:
+        return None
     blank_txt = "(blank)" if lang == "en" else "（空白）"
-    whens = []
-    for c in catalogue():
-        cols = [x for x in c.evidence if x in canon]   # identifiers enter SQL only from the canonical list
-        if not cols:
-            continue
-        ref = {x: "o." + duck.ident(x) for x in cols}
-        if c.dimension == "completeness":   # the field itself is what is empty
-            expr = f"'{cols[0]}=' || coalesce(nullif(trim({ref[cols[0]]}), ''), '{blank_txt}')"
-        else:
-            parts = ", ".join(f"CASE WHEN {filled(ref[x])} THEN '{x}=' || {ref[x]} END" for x in cols)
-            expr = f"coalesce(nullif(concat_ws('；', {parts}), ''), '{blank_txt}')"
-        whens.append(f"WHEN '{c.id}' THEN {expr}")
-    return "CASE f.check_id " + " ".join(whens) + " END"
+    ref = {x: "o." + duck.ident(x) for x in cols}
+    if c.dimension == "completeness":   # the field itself is what is empty
+        return f"'{cols[0]}=' || coalesce(nullif(trim({ref[cols[0]]}), ''), '{blank_txt}')"
+    parts = ", ".join(f"CASE WHEN nullif(trim({ref[x]}), '') IS NOT NULL THEN '{x}=' || {ref[x]} END" for x in cols)
+    return f"coalesce(nullif(concat_ws('；', {parts}), ''), '{blank_txt}')"
 
 
 def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None = None,
              dataset: str | None = None, lang: str = "zh") -> pd.DataFrame:
     """One row per flag: what to send back to the data holder. Every row names the offending
     value(s) and either a concrete fix or a sentence saying what to check (never empty)."""
+    from .sources.aliases import CANONICAL
     where, params = _filters("o", agency, dataset, check_ids)
     con = duck.connect(spatial=False)
     en = lang == "en"
     sev = "m.severity" if en else "CASE m.severity WHEN 'error' THEN '錯誤' WHEN 'warning' THEN '警告' ELSE '提示' END"
+    cat = by_id()
+    canon = set(CANONICAL)
+    shown = sorted({x for c in cat.values() for x in c.evidence if x in canon} | {"occurrenceID"})
     try:
         load_messages(con, lang=lang)
         con.execute("CREATE OR REPLACE TEMP TABLE _titles (check_id VARCHAR, title VARCHAR)")
-        con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in catalogue()])
-        return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, f.check_id,
-              {sev} AS severity, t.title, {_values_sql(lang)} AS "values",
-              coalesce(nullif(trim(f.suggestion), ''), m.todo) AS suggestion, m.message
+        con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in cat.values()])
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, f.suggestion, o.record_id, o.source_file, o.source_row,
+              o.dataset_id, {', '.join('o.' + duck.ident(x) for x in shown)}
             FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id)
-            JOIN _meta m USING (check_id) JOIN _titles t USING (check_id) {'WHERE ' + ' AND '.join(where) if where else ''}
-            ORDER BY o.source_file, o.source_row, f.check_id""", params).df()
+            {'WHERE ' + ' AND '.join(where) if where else ''}""", params)
+        # one small SELECT per check present: a single CASE over every check is very slow in DuckDB
+        present = [r[0] for r in con.execute("SELECT DISTINCT check_id FROM _fl").fetchall()]
+        vals = [f"SELECT o.record_id, o.check_id, {e} AS \"values\" FROM _fl o WHERE o.check_id = '{cid}'"
+                for cid in present if cid in cat and (e := _values_expr(cat[cid], lang))]
+        vsql = " UNION ALL ".join(vals) or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS \"values\" WHERE false"
+        return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, o.check_id,
+              {sev} AS severity, t.title, v."values", coalesce(nullif(trim(o.suggestion), ''), m.todo) AS suggestion, m.message
+            FROM _fl o JOIN _meta m USING (check_id) JOIN _titles t USING (check_id)
+            LEFT JOIN ({vsql}) v USING (record_id, check_id)
+            ORDER BY o.source_file, o.source_row, o.check_id""").df()
     finally:
         con.close()
 

@@ -313,7 +313,6 @@ def test_overview_and_scorecard_show_graded_scores_and_file_level_findings():
     sc = store.scores(DEMO_ROOT / DEMO_DATE, FROG_AGENCY)
     assert m["completeness"] == f"{sc['completeness']:.1%}" and m["Gold"] == f"{sc['tier_gold']:.1%}"
     files = next(df.value for df in at.dataframe if "Missing column" in df.value)
-    assert set(files["Check"]) == {"DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING", "COORD_UNCERTAINTY_MISSING",
-                                   "VOCAB_QUANTITY_TYPE_MISSING"}
+    assert set(files["Check"]) == {"DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING", "COORD_UNCERTAINTY_MISSING"}
     at.switch_page("pages/rules.py").run()
     assert any("fit-1km" in set(df.value.get("id", [])) for df in at.dataframe)
