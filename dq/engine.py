@@ -15,7 +15,7 @@ import re
 import time
 from pathlib import Path
 
-from . import duck, geo, standard
+from . import duck, geo, profiles, standard
 from .checks import Check, DeriveContext, catalogue, families, filled
 
 # `k.<name>` in a family's joins and columns names one of its record_cols; in `e` those are computed
@@ -84,7 +84,28 @@ def _fix_text(c: Check) -> str:
     return f"replace(replace(({c.fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ')"
 
 
-def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
+# record_id = source index × 10^10 + source row (dq/snapshot.py canonical_select)
+SOURCE_OF = "(e.record_id // 10000000000)"
+
+
+def _applies(checks: list[Check], kinds: list[str], scope: dict[int, set[str]] | None) -> list[tuple[Check, str | None]]:
+    """The checks that apply to some record, each with the SQL test restricting it to the records it
+    applies to (None when it applies to all). With `scope` (source index → the check ids its
+    profile judges at record level) that is a test on the source; without, on the table kind."""
+    out = []
+    for c in checks:
+        if scope is not None:
+            srcs = sorted(i for i, ids in scope.items() if c.id in ids)
+            if srcs:
+                out.append((c, None if len(srcs) == len(scope) else f"{SOURCE_OF} IN ({', '.join(map(str, srcs))})"))
+            continue
+        ok = [k for k in kinds if k in c.tables]
+        if ok:
+            out.append((c, None if len(ok) == len(kinds) else f"e.table_kind IN ({', '.join(repr(k) for k in ok)})"))
+    return out
+
+
+def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]] | None = None) -> list[Check]:
     """Define every predicate over `e` as one bit-mask view `_m` (nothing runs yet).
 
     Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word); `rq` renders
@@ -95,14 +116,14 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
     """
     checks = checks or catalogue()
     kinds = [r[0] for r in con.execute("SELECT DISTINCT table_kind FROM occ").fetchall()]
-    run = [c for c in checks if any(k in c.tables for k in kinds)]
+    applies = _applies(checks, kinds, scope)
+    run = [c for c, _ in applies]
     words = max(1, (len(run) + 63) // 64)
     terms: list[list[str]] = [[] for _ in range(words)]
-    for i, c in enumerate(run):
+    for i, (c, where) in enumerate(applies):
         w, b = _bit(i)
-        ok = [k for k in kinds if k in c.tables]
-        # the table test only where the snapshot holds tables this check does not apply to
-        pred = f"({c.sql})" if len(ok) == len(kinds) else f"e.table_kind IN ({', '.join(repr(k) for k in ok)}) AND ({c.sql})"
+        # the source or table test only where the snapshot holds records this check does not apply to
+        pred = f"({c.sql})" if where is None else f"{where} AND ({c.sql})"
         # CASE takes NULL as false, so no coalesce; bits are distinct, so + is |. Measured the fastest form.
         terms[w].append(f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
     masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
@@ -112,6 +133,24 @@ def run_checks(con, checks: list[Check] | None = None) -> list[Check]:
     con.executemany("INSERT INTO _run VALUES (?, ?, ?, ?)", [(i, c.id, c.severity, c.dimension) for i, c in enumerate(run)])
     _record_quality(con, run, words)
     return run
+
+
+def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check] | None = None) -> dict[int, dict[str, int]]:
+    """Per source index, how many of its records each file-level check would flag (one scan of `e`).
+
+    A column absent from a whole file is one finding for the file, but only if the check would
+    fire at all: a missing unit is no finding in a file that has no quantities either."""
+    cat = {c.id: c for c in (checks or catalogue())}
+    pairs = [(i, cid) for i, ids in file_level.items() for cid in ids]
+    if not pairs:
+        return {}
+    cols = ", ".join(f"count(*) FILTER (WHERE {SOURCE_OF} = {i} AND ({cat[cid].sql})) AS n{k}" for k, (i, cid) in enumerate(pairs))
+    row = con.execute(f"SELECT {cols} FROM e WHERE {SOURCE_OF} IN ({', '.join(str(i) for i in file_level)})").fetchone()
+    out: dict[int, dict[str, int]] = {i: {} for i in file_level}
+    for (i, cid), n in zip(pairs, row):
+        if n:
+            out[i][cid] = int(n)
+    return out
 
 
 def _record_quality(con, run: list[Check], words: int) -> None:
@@ -144,10 +183,8 @@ def _record_quality(con, run: list[Check], words: int) -> None:
         FROM _m e""")
 
 
-# The fitness-for-use profile "distribution model, 1 km" (DESIGN.md, Scores).
-USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m, 1e9) <= 1000 AND "
-              "e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies', 'fuzzy') AND NOT e.above_species "
-              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc') AND NOT e.is_absence")
+# The fitness-for-use profile "distribution model, 1 km", declared in dq/profiles.py.
+USABLE_1KM = profiles.by_id()[profiles.FIT_1KM].fit_sql
 # an absence record (searched, not found: dq/checks/vocabulary.py) counts as a record, never as a species present
 PRESENT_SPECIES = "count(DISTINCT e.accepted_name) FILTER (WHERE NOT e.is_absence) AS species"
 
@@ -198,8 +235,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     return n
 
 
-def aggregates(con, outdir: Path) -> dict[str, int]:
-    """Write the small tables the pages read (after write_outputs). Returns their row counts."""
+def aggregates(con, outdir: Path, sources: list[dict] | None = None) -> dict[str, int]:
+    """Write the small tables the pages read (after write_outputs). Returns their row counts.
+
+    `sources` (the manifest's) give each source file's profile and the checks it was judged by."""
     dims = DIMENSIONS
     ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT e.err_{d}) AS ok_{d}" for d in dims)
     # "content" = every dimension but completeness: a file can lack whole columns the standard
@@ -209,7 +248,11 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     ok_cols += ", " + ok_content
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
+              string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
+              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error, sum({profiles.completeness_sql('e')}) AS completeness_sum,
+              count(*) FILTER (WHERE {profiles.GOLD_SQL}) AS tier_gold,
+              count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}) AS tier_silver,
+              count(*) FILTER (WHERE NOT {profiles.SILVER_SQL}) AS tier_bronze,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
               {PRESENT_SPECIES}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
@@ -255,28 +298,46 @@ def aggregates(con, outdir: Path) -> dict[str, int]:
     for name, sql in queries.items():
         # COPY answers with the number of rows it wrote
         counts[name] = con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)").fetchone()[0]
+    if sources is not None:
+        counts["agg_profile"] = _profile_table(con, outdir, sources)
     return counts
 
 
-def _completeness_sql() -> str:
-    """Per agency × dataset × table × standard field: records and how many have the field filled.
+def _profile_table(con, outdir: Path, sources: list[dict]) -> int:
+    """agg_profile: per agency × dataset × source file, the profile, why, the checks judged per
+    record and the file-level findings (columns absent from the whole file). Pages read it for
+    the file-level findings and to tell whether two snapshots judged a dataset alike."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _src_profile (source_index BIGINT, source_file VARCHAR, profile VARCHAR,
+        profile_how VARCHAR, profile_fields VARCHAR[], table_kind VARCHAR, checks_judged VARCHAR[], checks_file_level VARCHAR[])""")
+    con.executemany("INSERT INTO _src_profile VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (s["index"], s["name"], s["profile"], s["profile_reason"].get("how"), list(s["profile_reason"].get("fields", [])),
+         s["table"], sorted(s["checks_record_level"]), sorted(s["checks_file_level"])) for s in sources])
+    return con.execute(f"""COPY (SELECT r.agency, r.dataset_id, p.* EXCLUDE (source_index), r.records
+        FROM (SELECT agency, dataset_id, {SOURCE_OF} AS source_index, count(*) AS records FROM e GROUP BY ALL) r
+        JOIN _src_profile p USING (source_index) ORDER BY ALL) TO {duck.q(outdir / 'agg_profile.parquet')} (FORMAT parquet)""").fetchone()[0]
 
-    One scan of the canonical records; every field of the 生態檢核 tables with its M/C/O level.
+
+def _completeness_sql() -> str:
+    """Per agency × dataset × profile × table × field: records and how many have the field filled.
+
+    One scan of the canonical records; each profile's fields (every field of the 生態檢核 tables
+    with its M/C/O level for eco-check, the required fields for the others).
     Each field is tested once per record, whatever the tables it belongs to: the rows are grouped by
-    table kind, and the join with the field list keeps each kind's own fields.
+    profile and table kind, and the join with the field list keeps each profile's and kind's own fields.
     """
     rows, cols = [], {}
-    for kind, fields in standard.FIELDS.items():
-        for term, zh, level in fields:
-            alias = f"f_{term}"
-            if alias not in cols:
-                # filled as MISSING_<field> judges it: the field or an accepted equivalent (individualCount …)
-                any_filled = " OR ".join(filled(f'"{c}"') for c in standard.EQUIVALENTS.get(term, (term,)))
-                cols[alias] = f"count(*) FILTER (WHERE {any_filled}) AS {alias}"
-            rows.append(f"('{kind}', '{term}', '{zh}', '{level}', '{alias}')")
-    present = "SELECT agency, dataset_id, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM occ GROUP BY ALL"
+    for prof in profiles.judging():
+        for kind in prof.tables:
+            for term, zh, level, equiv in prof.heatmap_fields(kind):
+                # filled as the profile's checks judge it: the field or an accepted equivalent (individualCount …)
+                any_filled = " OR ".join(filled(duck.ident(c)) for c in equiv)
+                if any_filled not in cols:
+                    cols[any_filled] = f"count(*) FILTER (WHERE {any_filled}) AS f_{len(cols)}"
+                alias = f"f_{list(cols).index(any_filled)}"
+                rows.append(f"('{prof.id}', '{kind}', '{term}', '{zh}', '{level}', '{alias}')")
+    present = "SELECT agency, dataset_id, profile, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM occ GROUP BY ALL"
     return f"""WITH c AS ({present}),
         u AS (UNPIVOT c ON COLUMNS('^f_') INTO NAME alias VALUE filled),
-        f(kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})
-      SELECT u.agency, u.dataset_id, u.table_kind, f.field, f.field_zh, f.level, u.records, u.filled
-      FROM u JOIN f ON f.alias = u.alias AND f.kind = u.table_kind ORDER BY ALL"""
+        f(profile, kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})
+      SELECT u.agency, u.dataset_id, u.profile, u.table_kind, f.field, f.field_zh, f.level, u.records, u.filled
+      FROM u JOIN f ON f.alias = u.alias AND f.kind = u.table_kind AND f.profile = u.profile ORDER BY ALL"""

@@ -7,13 +7,19 @@ from pathlib import Path
 from . import duck
 from .checks import DIMENSION_ZH, by_id
 from .i18n import t
+from .sources.aliases import CANONICAL
+
+CANONICAL_SET = set(CANONICAL)
 
 SEV_ZH = {"error": "錯誤", "warning": "警告", "info": "提示"}
 CSS = """body{font-family:'Noto Sans CJK TC','Noto Sans TC','Microsoft JhengHei',sans-serif;max-width:60rem;margin:2rem auto;color:#222;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
 td,th{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}th{background:#f2f2f2}
 .error{color:#b2182b;font-weight:bold}.warning{color:#8c510a;font-weight:bold}.info{color:#2166ac}
-.kpi{display:inline-block;margin:0 1.5rem 1rem 0}.kpi b{display:block;font-size:1.6rem}@media print{body{margin:0}}"""
+.kpi{display:inline-block;margin:0 1.5rem 1rem 0}.kpi b{display:block;font-size:1.6rem}.kpi small{display:block;color:#666}
+.verdict{padding:.6rem 1rem;border-radius:4px;margin:1rem 0}.verdict.ok{background:#e6f4ea;border:1px solid #2e7d32}
+.verdict.bad{background:#fdecea;border:1px solid #b2182b}.note{color:#555;font-size:.85rem}h3{font-size:1rem;margin-top:1.5rem}
+@media print{body{margin:0}}"""
 
 EXAMPLE_COLS = ["source_row", "scientificName", "vernacularName", "eventDate", "decimalLatitude", "decimalLongitude",
                 "verbatimLatitude", "verbatimLongitude", "verbatimSRS", "verbatimLocality", "organismQuantity"]
@@ -23,50 +29,104 @@ def _e(v) -> str:
     return html.escape("" if v is None else str(v))
 
 
-def validation_html(summary: dict, snap: Path, examples: int = 5) -> str:
+def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "zh") -> str:
+    """The validate report in the order a data manager acts on it: verdict → column mapping →
+    file-level findings → record-level checks with counts and examples."""
+    en = lang == "en"
+    L = lambda k: t(k, lang)   # noqa: E731
+    sev = (lambda s: s) if en else SEV_ZH.get
+    dim = (lambda d: d) if en else DIMENSION_ZH.get
+    title = (lambda c: c.title_en) if en else (lambda c: c.title_zh)
     cat = by_id()
     con = duck.connect(spatial=False)
     occ = duck.q(snap / "occurrence.parquet")
     flags = duck.q(snap / "flags.parquet")
-    parts = [f"<!doctype html><html lang='zh-Hant'><head><meta charset='utf-8'><title>資料檢核報告 {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
-             f"<h1>資料檢核報告：{_e(summary['file'])}</h1>",
-             f"<p>依《生態檢核資料共享標準》v1.0 與本工具檢核規則檢查。資料表類型：{_e(summary['table'])}；格式 {_e(summary['format'])}，編碼 {_e(summary['encoding'])}。</p>",
-             f"<div class='kpi'>讀入列數<b>{summary['rows_read']:,}</b></div>",
-             f"<div class='kpi'>檢核列數<b>{summary['rows_checked']:,}</b></div>",
-             f"<div class='kpi'>無法解析而退回<b>{summary['rows_rejected']:,}</b></div>",
-             f"<div class='kpi'>含錯誤的列<b>{summary['rows_with_errors']:,}</b></div>",
-             f"<div class='kpi'>未發現（數量 0）紀錄<b>{summary.get('rows_absence', 0):,}</b></div>",
-             "<h2>問題總覽</h2><table><tr><th>規則</th><th>嚴重度</th><th>面向</th><th>說明</th><th>筆數</th></tr>"]
-    for cid, info in summary["checks"].items():
-        c = cat[cid]
-        parts.append(f"<tr><td>{cid}</td><td class='{c.severity}'>{SEV_ZH[c.severity]}</td><td>{DIMENSION_ZH[c.dimension]}</td>"
-                     f"<td>{_e(c.title_zh)}</td><td>{info['count']:,}</td></tr>")
+    n_checked = summary["rows_checked"] or 1
+    parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
+             f"<h1>{L('vr_title')}：{_e(summary['file'])}</h1>",
+             f"<p>{_e(L('vr_meta').format(table=summary['table'], format=summary['format'], encoding=summary['encoding']))}</p>",
+             f"<p><b>{L('vr_profile')}</b>：{_e(summary['profile_name_en' if en else 'profile_name_zh'])}（{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}）</p>"]
+    # 1. verdict
+    todo = []
+    if summary["rows_rejected"]:
+        todo.append(L("vr_todo_rejected").format(n=summary["rows_rejected"]))
+    for cid, f in summary["file_findings"].items():
+        if f["severity"] == "error":
+            todo.append(L("vr_todo_column").format(cols=" / ".join(f["columns"]), title=title(cat[cid])))
+    errs = [(cid, i) for cid, i in summary["checks"].items() if i["severity"] == "error"]
+    for cid, info in errs:
+        todo.append(L("vr_todo_records").format(n=info["count"], title=title(cat[cid])))
+    if summary["verdict"] == "ready":
+        parts.append(f"<div class='verdict ok'><b>{L('vr_ready')}</b></div>")
+    else:
+        parts.append(f"<div class='verdict bad'><b>{L('vr_fix_first')}</b><ol>" + "".join(f"<li>{_e(x)}</li>" for x in todo) + "</ol></div>")
+    kp = [("rows_read", summary["rows_read"]), ("rows_checked", summary["rows_checked"]),
+          ("rows_rejected", summary["rows_rejected"]), ("rows_with_errors", summary["rows_with_errors"])]
+    parts += [f"<div class='kpi'>{L(k)}<b>{v:,}</b></div>" for k, v in kp]
+    if summary.get("rows_absence"):
+        parts.append(f"<div class='kpi'>{L('rows_absence')}<b>{summary['rows_absence']:,}</b></div>")
+    if summary.get("completeness") is not None:
+        parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
+    tiers = summary.get("tiers") or {}
+    parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
+                 f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
+    parts.append(f"<p class='note'>{L('vr_rows_with_errors_note')}</p>")
+    # 2. column mapping: the plan the reader used (dq.sources.mapping: every mapping, every refusal and
+    #    why), and mapped columns whose values still mostly do not fit their term
+    sus = {s["column"]: s for s in summary.get("columns_suspicious", [])}
+    parts.append(f"<h2>{L('vr_mapping')}</h2><table><tr><th>{L('vr_source_col')}</th><th>{L('vr_term')}</th>"
+                 f"<th>{L('col_how')}</th><th>{L('vr_note')}</th></tr>")
+    plan = summary.get("columns_plan") or (
+        [{"header": k, "term": v, "how": "alias"} for k, v in summary.get("columns_mapped", {}).items()]
+        + [{"header": k, "term": None, "how": "extra", "note_zh": L("vr_unknown_col"), "note_en": L("vr_unknown_col")}
+           for k in summary.get("columns_extra", [])])
+    for r in plan:
+        cls = " class='warning'" if r["how"] in ("refused", "values") else ""
+        note = _e(r.get("note_en" if en else "note_zh") or "")
+        if r["header"] in sus:
+            s_ = sus[r["header"]]
+            note += (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
+                     f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
+        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(L('how_' + r['how']))}</td>"
+                     f"<td>{note}</td></tr>")
     parts.append("</table>")
+    # 3. file-level findings
+    parts.append(f"<h2>{L('vr_file_level')}</h2><p class='note'>{L('vr_file_level_help')}</p>")
+    if summary["file_findings"]:
+        parts.append(f"<table><tr><th>{L('vr_missing_col')}</th><th>{L('check')}</th><th>{L('severity')}</th><th>{L('title')}</th><th>{L('vr_rows_affected')}</th></tr>")
+        for cid, f in summary["file_findings"].items():
+            c = cat[cid]
+            parts.append(f"<tr><td><b>{_e(' / '.join(f['columns']))}</b></td><td>{cid}</td><td class='{c.severity}'>{sev(c.severity)}</td>"
+                         f"<td>{_e(title(c))}</td><td>{f['rows']:,}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append(f"<p>{L('vr_none')}</p>")
+    # 4. record-level checks with counts and examples
+    parts.append(f"<h2>{L('vr_record_level')}</h2>")
     if not summary["checks"]:
-        parts.append("<p>沒有發現任何問題。</p>")
+        parts.append(f"<p>{L('vr_none')}</p>")
+    else:
+        parts.append(f"<table><tr><th>{L('check')}</th><th>{L('severity')}</th><th>{L('dimension')}</th><th>{L('title')}</th>"
+                     f"<th>{L('count')}</th><th>%</th></tr>")
+        for cid, info in summary["checks"].items():
+            c = cat[cid]
+            parts.append(f"<tr><td><a href='#{cid}'>{cid}</a></td><td class='{c.severity}'>{sev(c.severity)}</td><td>{dim(c.dimension)}</td>"
+                         f"<td>{_e(title(c))}</td><td>{info['count']:,}</td><td>{info['count'] / n_checked * 100:.1f}</td></tr>")
+        parts.append("</table>")
     for cid, info in summary["checks"].items():
         c = cat[cid]
-        cols = [x for x in EXAMPLE_COLS if x]
-        rows = con.execute(f"""SELECT {', '.join('o."' + x + '"' for x in cols)}, f.suggestion FROM read_parquet({flags}) f
-                               JOIN read_parquet({occ}) o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {examples}""",
-                           [cid]).fetchall()
+        cols = ["source_row"] + [x for x in dict.fromkeys(c.evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
+        rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce(f.suggestion, ?) FROM read_parquet({flags}) f
+                               JOIN read_parquet({occ}) o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
+                           [c.todo(lang), cid]).fetchall()
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]
-        parts.append(f"<h2 id='{cid}'>{_e(c.title_zh)} <small>({cid}，<span class='{c.severity}'>{SEV_ZH[c.severity]}</span>，{info['count']:,} 筆)</small></h2>")
-        parts.append(f"<p>{_e(c.explain_zh)}</p>")
-        parts.append("<table><tr>" + "".join(f"<th>{'列號' if cols[i] == 'source_row' else cols[i]}</th>" for i in keep) + "<th>建議修正</th></tr>")
+        parts.append(f"<h3 id='{cid}'>{_e(title(c))} <small>({cid}，<span class='{c.severity}'>{sev(c.severity)}</span>，{info['count']:,} {L('vr_records')})</small></h3>")
+        parts.append(f"<p>{_e(c.explain_en if en else c.explain_zh)}</p>")
+        parts.append("<table><tr>" + "".join(f"<th>{L('vr_row') if cols[i] == 'source_row' else cols[i]}</th>" for i in keep) +
+                     f"<th>{L('suggestion')}</th></tr>")
         for r in rows:
             parts.append("<tr>" + "".join(f"<td>{_e(r[i])}</td>" for i in keep) + f"<td>{_e(r[-1])}</td></tr>")
         parts.append("</table>")
-    if summary.get("columns_extra"):
-        parts.append("<h2>未對應的欄位</h2><p>以下欄位不屬於標準，已原樣保留：" + "、".join(_e(x) for x in summary["columns_extra"]) + "</p>")
-    # the same plan the reader used (dq.sources.mapping): every mapping, every refusal and why
-    parts.append("<h2>欄位對應</h2><table><tr><th>原始欄名</th><th>對應 Darwin Core 欄位</th><th>方式</th><th>說明</th></tr>")
-    plan = summary.get("columns_plan") or [{"header": k, "term": v, "how": "alias", "note_zh": ""}
-                                           for k, v in summary.get("columns_mapped", {}).items()]
-    for r in plan:
-        cls = " class='warning'" if r["how"] in ("refused", "values") else ""
-        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(t('how_' + r['how']))}</td>"
-                     f"<td>{_e(r.get('note_zh'))}</td></tr>")
-    parts.append("</table><p>完整逐列結果見 annotated.csv（dq_errors、dq_warnings、dq_suggestions 欄）。</p></body></html>")
+    parts.append(f"<p>{L('vr_annotated')}</p></body></html>")
     con.close()
     return "".join(parts)

@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, duck, engine, geo, workdirs
+from . import __version__, duck, engine, geo, profiles, workdirs
 from .checks import catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage
@@ -45,6 +45,7 @@ class SourceSpec:
     column_map: dict[str, str] = dataclasses.field(default_factory=dict)   # --map SRC=TERM
     defaults: dict[str, str] = dataclasses.field(default_factory=dict)     # --default TERM=VALUE
     table: str | None = None    # force a 生態檢核 table kind
+    profile: str | None = None  # --profile: the yardstick (dq/profiles.py); inferred from the columns when None
 
 
 def sha256(path: Path) -> str:
@@ -80,6 +81,16 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     dataset_expr = _lit(spec.dataset) if spec.dataset else (
         f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(st.path.stem)})" if "datasetID" in by_term else _lit(st.path.stem))
     dsname = spec.dataset_name or spec.dataset or st.path.stem
+    table = spec.table or st.table
+    # the profile comes from the file's own columns (with --map), never from --default values
+    try:
+        profile, reason = profiles.choose(spec.profile, set(mapping.values()), table)
+    except ValueError as e:
+        raise SourceError(f"{st.path.name}: {e}") from e
+    # what a check can see: the file's columns, --default values, and what the tool fills in itself
+    present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
+        | ({"srs_from_header"} if srs_hdr else set())
+    judged, file_level = profiles.scope(profile, table, present)
     cols = []
     for term in CANONICAL:
         src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
@@ -107,11 +118,12 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
         "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
     sql = f"""SELECT ({index}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
         {dataset_expr} AS dataset_id, {_lit(dsname)} AS dataset_name, {_lit(st.path.name)} AS source_file, source_row,
-        {_lit(spec.table or st.table)} AS table_kind, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
+        {_lit(table)} AS table_kind, {_lit(profile)} AS profile, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
         {', '.join(cols)}, {extra_sql} AS extra, {shape}
       FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
-            "empty_where": empty}
+            "empty_where": empty, "profile": profile, "profile_reason": reason, "checks_record_level": judged,
+            "checks_file_level": file_level}
     return sql, info
 
 
@@ -164,7 +176,10 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "columns_extra": info["columns_extra"], "columns_plan": info["columns_plan"],
                         "srs_from_header": info["srs_from_header"],
                         "notes": st.notes, "rows_read": st.rows_read,
-                        "rows_ingested": st.rows_staged - n_blank, "rows_rejected": st.rows_rejected + n_blank})
+                        "rows_ingested": st.rows_staged - n_blank, "rows_rejected": st.rows_rejected + n_blank,
+                        "index": i, "profile": info["profile"],
+                        "profile_reason": info["profile_reason"], "checks_record_level": info["checks_record_level"],
+                        "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
     # `occ` is a view over the staged files: every later pass streams from them, reading only its columns
     con.execute("CREATE TEMP VIEW occ AS " + " UNION ALL BY NAME ".join(selects))
@@ -180,7 +195,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     engine.enrich(con, snapshot_date, params, progress=progress)
     phases["derive"] = round(time.time() - t1, 2)
     cpu["derive"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
-    run = engine.run_checks(con, checks)
+    # each source is judged only by its profile's checks, and a check about a column the file
+    # lacks entirely is a file-level finding, not a flag per row
+    run = engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources})
     t_checks = time.time() - t1
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -188,7 +205,12 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds)
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
-    agg_counts = engine.aggregates(con, outdir)
+    # read back from the written record file (`e` is now a view over it), not another pass over the sources
+    found = engine.file_level_counts(con, {s["index"]: s["checks_file_level"] for s in sources}, checks)
+    for s in sources:
+        s["file_findings"] = found.get(s["index"], {})   # check id → rows it would have flagged
+        s["checks_file_level"] = sorted(s["file_findings"])
+    agg_counts = engine.aggregates(con, outdir, sources)
     phases["aggregates"] = round(time.time() - t2, 2)
     cpu["aggregates"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import duck, formulas, standard
+from . import duck, formulas, profiles, standard
 from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
 from .paths import DEMO_ROOT, REFERENCE, SNAPSHOTS, list_snapshots
 
@@ -84,33 +84,123 @@ def dataset_ids(snap: Path, agency: str | None = None) -> list[str]:
 
 # ---- scores -------------------------------------------------------------------------------
 
+def _share(ds: pd.DataFrame, col: str, records: int) -> float | None:
+    """A share of records, or None when the snapshot cannot judge it (built before the column existed)."""
+    return float(ds[col].sum() / records) if col in ds and records else None
+
+
 def kpis(snap: Path, agency: str | None = None) -> dict:
-    """Overview cards. Shares are of records; 'species' counts distinct accepted names."""
+    """Overview cards. Shares are of records; 'species' counts distinct accepted names. Each
+    dataset counts only its own profile's checks; completeness is graded."""
     ds = _agg(snap, "agg_dataset", agency)
     sp = _agg(snap, "agg_species", agency)
     records = int(ds["records"].sum())
     return {"records": records, "agencies": int(ds["agency"].nunique()), "datasets": int(len(ds)),
             "species": int(sp["accepted_name"].nunique()),
-            "share_no_error": (ds["records_no_error"].sum() / records) if records else 0.0,
-            "usable_1km": (ds["usable_1km"].sum() / records) if records else 0.0}
+            # no records (an agency absent from a snapshot): no share at all, not 0 %
+            "share_no_error": _share(ds, "records_no_error", records), "usable_1km": _share(ds, "usable_1km", records),
+            "completeness": _share(ds, "completeness_sum", records), "gold": _share(ds, "tier_gold", records)}
+
+
+# KPIs whose meaning depends on what each dataset was judged by (the others are counts)
+JUDGED_KPIS = ("share_no_error", "completeness")
 
 
 def kpi_delta(snap: Path, agency: str | None = None) -> dict | None:
-    """Change of each KPI since the previous snapshot (None when there is none)."""
+    """Change of each KPI since the previous snapshot (None when there is none). A judged share
+    whose yardstick changed is None, and `comparable` says so: never shown as a regression."""
     prev = previous(snap)
     if prev is None:
         return None
     a, b = kpis(prev, agency), kpis(snap, agency)
-    return {k: b[k] - a[k] for k in b} | {"previous": prev.name}
+    same = comparable(prev, snap, agency)
+    out = {k: (None if a[k] is None or b[k] is None or (k in JUDGED_KPIS and not same) else b[k] - a[k]) for k in b}
+    return out | {"previous": prev.name, "comparable": same}
+
+
+def _profiles(snap: Path, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame | None:
+    """agg_profile (None for a snapshot built before profiles existed)."""
+    if not (Path(snap) / "agg_profile.parquet").exists():
+        return None
+    return _agg(snap, "agg_profile", agency, dataset)
+
+
+def judged(snap: Path, agency: str | None = None, dataset: str | None = None) -> dict[tuple[str, str], tuple] | None:
+    """Per agency × dataset, what it was judged by: (profiles, record-level checks, file-level checks)."""
+    df = _profiles(snap, agency, dataset)
+    if df is None:
+        return None
+    out = {}
+    for (ag, ds), g in df.groupby(["agency", "dataset_id"]):
+        out[(ag, ds)] = (tuple(sorted(set(g["profile"]))), tuple(sorted({c for x in g["checks_judged"] for c in x})),
+                         tuple(sorted({c for x in g["checks_file_level"] for c in x})))
+    return out
+
+
+def comparable(a: Path, b: Path, agency: str | None = None, dataset: str | None = None) -> bool:
+    """Whether scores of snapshots a and b can be subtracted: every dataset in both was judged by
+    the same profile, the same checks, with the same columns absent. A snapshot built before
+    profiles cannot be compared with one built after."""
+    ja, jb = judged(a, agency, dataset), judged(b, agency, dataset)
+    if ja is None or jb is None:
+        return False
+    return all(ja[k] == jb[k] for k in set(ja) & set(jb))
+
+
+def judged_checks(snap: Path, agency: str | None = None) -> set[str] | None:
+    """Check ids judged at record level for any of the agency's datasets (None: snapshot predates profiles)."""
+    j = judged(snap, agency)
+    return None if j is None else {c for v in j.values() for c in v[1]}
+
+
+def file_findings(snap: Path, agency: str | None = None, dataset: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """File-level findings: one row per source file × check whose column the file lacks entirely."""
+    cols = ["agency", "dataset_id", "source_file", "profile", "check_id", "columns", "severity", "title", "records"]
+    df = _profiles(snap, agency, dataset)
+    if df is None or df.empty:
+        return pd.DataFrame(columns=cols)
+    df = df.explode("checks_file_level").dropna(subset=["checks_file_level"]).rename(columns={"checks_file_level": "check_id"})
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    cat = by_id()
+    df = df.groupby(["agency", "dataset_id", "source_file", "profile", "check_id"], as_index=False)["records"].sum()
+    df["columns"] = df["check_id"].map(lambda i: " / ".join(cat[i].columns))
+    df = _check_meta(df, lang)
+    df["_sev"] = df["severity"].map({"error": 0, "warning": 1, "info": 2})
+    return df.sort_values(["_sev", "records", "check_id"], ascending=[True, False, True])[cols].reset_index(drop=True)
+
+
+def tier_change(snap: Path, agency: str | None = None) -> pd.DataFrame:
+    """TBIA record tiers per dataset: shares now and in the previous snapshot (NaN where it cannot say)."""
+    now = datasets(snap, agency)
+    cols = ["tier_gold", "tier_silver", "tier_bronze"]
+    out = now[["agency", "dataset_id", "dataset_name", "records"] + [c for c in cols if c in now]].copy()
+    for c in cols:
+        out[c + "_share"] = out[c] / out["records"] if c in out else float("nan")
+    prev = previous(snap)
+    before = datasets(prev, agency) if prev is not None else pd.DataFrame(columns=["agency", "dataset_id"])
+    for c in cols:
+        before[c + "_share_prev"] = before[c] / before["records"] if c in before else float("nan")
+    keep = ["agency", "dataset_id"] + [c + "_share_prev" for c in cols]
+    out = out.merge(before[keep], on=["agency", "dataset_id"], how="left")
+    for c in cols:
+        out[c + "_change"] = out[c + "_share"] - out[c + "_share_prev"]
+    return out
 
 
 def scores(snap: Path, agency: str | None = None, dataset: str | None = None) -> dict:
-    """DESIGN.md Scores: per dimension, the share of records with no error in it; overall = no error at all."""
+    """DESIGN.md Scores, counting only each dataset's own profile's checks: per dimension the share
+    of records with no record-level error in it; completeness graded (share of the profile's
+    required fields filled, averaged over records); overall = no record-level error at all;
+    TBIA tiers as shares. None where the snapshot cannot judge it."""
     ds = _agg(snap, "agg_dataset", agency, dataset)
-    n = ds["records"].sum()
-    out = {"overall": ds["records_no_error"].sum() / n if n else None, "records": int(n)}
+    n = int(ds["records"].sum())
+    out = {"overall": ds["records_no_error"].sum() / n if n else None, "records": n}
     for d in OCC_DIMENSIONS:
         out[d] = ds[f"ok_{d}"].sum() / n if n else None
+    out["completeness"] = _share(ds, "completeness_sum", n)
+    for t in profiles.TIERS:
+        out[f"tier_{t}"] = _share(ds, f"tier_{t}", n)
     return out
 
 
@@ -119,6 +209,9 @@ def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:
     ds["score_overall"] = ds["records_no_error"] / ds["records"]
     for d in OCC_DIMENSIONS:
         ds[f"score_{d}"] = ds[f"ok_{d}"] / ds["records"]
+    ds["score_completeness"] = ds["completeness_sum"] / ds["records"] if "completeness_sum" in ds else float("nan")
+    for t in profiles.TIERS:
+        ds[f"share_{t}"] = ds[f"tier_{t}"] / ds["records"] if f"tier_{t}" in ds else float("nan")
     return ds
 
 
@@ -145,7 +238,14 @@ def check_change(snap: Path, agency: str | None = None, lang: str = "zh") -> pd.
     before = (_agg(prev, "agg_dataset_check", agency).groupby("check_id")["n"].sum().rename("n_previous")
               if prev is not None else pd.Series(dtype="int64", name="n_previous"))
     df = pd.concat([now, before], axis=1).fillna(0).astype("int64").reset_index().rename(columns={"index": "check_id"})
-    df["change"] = df["n"] - df["n_previous"]
+    df["change"] = (df["n"] - df["n_previous"]).astype("Int64")
+    # a check judged in only one of the two snapshots has no change to show: "not comparable"
+    if prev is not None:
+        ja, jb = judged_checks(prev, agency), judged_checks(snap, agency)
+        df["comparable"] = df["check_id"].map(lambda c: ja is not None and jb is not None and c in ja and c in jb)
+        df.loc[~df["comparable"], "change"] = pd.NA
+    else:
+        df["comparable"] = False
     return _check_meta(df, lang).sort_values("n", ascending=False).reset_index(drop=True)
 
 
@@ -164,21 +264,74 @@ def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -
 
 # ---- fix list ------------------------------------------------------------------------------
 
+FIX_COLUMNS = ["record_id", "source_file", "source_row", "dataset_id", "occurrenceID", "check_id", "severity", "title",
+               "values", "suggestion", "message"]
+
+
+def _values_expr(c, lang: str) -> str | None:
+    """SQL over `o`: the offending verbatim values of a record flagged by check `c` (the columns it shows)."""
+    from .sources.aliases import CANONICAL
+    canon = set(CANONICAL)
+    cols = [x for x in c.evidence if x in canon]   # identifiers enter SQL only from the canonical list
+    if not cols:
+        return None
+    blank_txt = "(blank)" if lang == "en" else "（空白）"
+    ref = {x: "o." + duck.ident(x) for x in cols}
+    if c.dimension == "completeness":   # the field itself is what is empty
+        return f"'{cols[0]}=' || coalesce(nullif(trim({ref[cols[0]]}), ''), '{blank_txt}')"
+    parts = ", ".join(f"CASE WHEN nullif(trim({ref[x]}), '') IS NOT NULL THEN '{x}=' || {ref[x]} END" for x in cols)
+    return f"coalesce(nullif(concat_ws('；', {parts}), ''), '{blank_txt}')"
+
+
 def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None = None,
-             dataset: str | None = None) -> pd.DataFrame:
-    """One row per flag: what to send back to the data holder (record id, source row, check, message, fix)."""
+             dataset: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """One row per flag: what to send back to the data holder. Every row names the offending
+    value(s) and either a concrete fix or a sentence saying what to check (never empty)."""
+    from .sources.aliases import CANONICAL
     where, params = _filters("o", agency, dataset, check_ids)
     con = duck.connect(spatial=False)
+    en = lang == "en"
+    sev = "m.severity" if en else "CASE m.severity WHEN 'error' THEN '錯誤' WHEN 'warning' THEN '警告' ELSE '提示' END"
+    cat = by_id()
+    canon = set(CANONICAL)
+    shown = sorted({x for c in cat.values() for x in c.evidence if x in canon} | {"occurrenceID"})
     try:
-        load_messages(con)
-        return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, f.check_id,
-              m.severity, m.message_zh, f.suggestion, o.scientificName, o.eventDate, o.verbatimLatitude, o.verbatimLongitude,
-              o.decimalLatitude, o.decimalLongitude
+        load_messages(con, lang=lang)
+        con.execute("CREATE OR REPLACE TEMP TABLE _titles (check_id VARCHAR, title VARCHAR)")
+        con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in cat.values()])
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, f.suggestion, o.record_id, o.source_file, o.source_row,
+              o.dataset_id, {', '.join('o.' + duck.ident(x) for x in shown)}
             FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id)
-            JOIN _meta m USING (check_id) {'WHERE ' + ' AND '.join(where) if where else ''}
-            ORDER BY o.source_file, o.source_row, f.check_id""", params).df()
+            {'WHERE ' + ' AND '.join(where) if where else ''}""", params)
+        # one small SELECT per check present: a single CASE over every check is very slow in DuckDB
+        present = [r[0] for r in con.execute("SELECT DISTINCT check_id FROM _fl").fetchall()]
+        vals = [f"SELECT o.record_id, o.check_id, {e} AS \"values\" FROM _fl o WHERE o.check_id = '{cid}'"
+                for cid in present if cid in cat and (e := _values_expr(cat[cid], lang))]
+        vsql = " UNION ALL ".join(vals) or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS \"values\" WHERE false"
+        return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, o.check_id,
+              {sev} AS severity, t.title, v."values", coalesce(nullif(trim(o.suggestion), ''), m.todo) AS suggestion, m.message
+            FROM _fl o JOIN _meta m USING (check_id) JOIN _titles t USING (check_id)
+            LEFT JOIN ({vsql}) v USING (record_id, check_id)
+            ORDER BY o.source_file, o.source_row, o.check_id""").df()
     finally:
         con.close()
+
+
+def fix_list_headers(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The fix list with column headers in the UI language."""
+    from .i18n import t
+    return df.rename(columns={c: t(f"fl_{c}", lang) for c in df.columns if f"fl_{c}" in _fl_keys()})
+
+
+def _fl_keys() -> set[str]:
+    from .i18n import LABELS
+    return {k for k in LABELS if k.startswith("fl_")}
+
+
+def fix_list_name(agency: str, snap_id: str, lang: str = "zh") -> str:
+    """File name (without extension) in the UI language."""
+    from .i18n import t
+    return f"{t('fixlist_file', lang)}_{agency}_{snap_id}"
 
 
 def fix_list_csv(df: pd.DataFrame) -> bytes:
@@ -186,13 +339,30 @@ def fix_list_csv(df: pd.DataFrame) -> bytes:
     return formulas.frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
+def _width(v) -> int:
+    """Display width of a cell: CJK characters take two columns."""
+    s = "" if v is None else str(v)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
 def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, bool]:
-    """XLSX bytes (openpyxl, write-only) and whether rows were cut at Excel's sheet limit."""
+    """XLSX bytes (openpyxl, write-only) and whether rows were cut at Excel's sheet limit.
+
+    The header row is frozen and filtered, and columns are as wide as their header and first
+    values (capped), so the sheet reads without resizing every column."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
     cut = len(df) > EXCEL_MAX_ROWS
     df = formulas.frame(df.head(EXCEL_MAX_ROWS))    # no cell becomes a live formula
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
+    sample = df.head(500)
+    for i, col in enumerate(df.columns, start=1):
+        w = max([_width(col)] + [_width(v) for v in sample[col].tolist()])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    n = min(len(df), EXCEL_MAX_ROWS)
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(df.columns)))}{n + 1}"
     ws.append(list(df.columns))
     for row in df.head(EXCEL_MAX_ROWS).itertuples(index=False):
         ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
@@ -204,21 +374,27 @@ def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, boo
 # ---- completeness --------------------------------------------------------------------------
 
 def completeness(snap: Path, agency: str | None = None, by: str = "agency") -> pd.DataFrame:
-    """Share of records with each standard field filled, per agency (or per dataset of one agency)."""
+    """Share of records with each field filled, per agency (or per dataset of one agency): the
+    fields of each dataset's own profile (a snapshot built before profiles: the 生態檢核 fields)."""
     df = _agg(snap, "agg_completeness", agency)
-    g = df.groupby([by, "table_kind", "field", "field_zh", "level"], as_index=False)[["records", "filled"]].sum()
+    keys = [by] + (["profile"] if "profile" in df else []) + ["table_kind", "field", "field_zh", "level"]
+    g = df.groupby(keys, as_index=False)[["records", "filled"]].sum()
     g["share"] = g["filled"] / g["records"]
     return g
 
 
 def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str | None = None, n: int = 200) -> pd.DataFrame:
-    """Records where a standard field is blank (drill-down of the completeness heatmap)."""
-    terms = {t for fields in standard.FIELDS.values() for t, _, _ in fields}
-    if field not in terms:
-        raise KeyError(f"not a field of the standard: {field}")
+    """Records where a field their profile asks for is blank (drill-down of the completeness heatmap)."""
+    judged_by = [p for p in profiles.judging() if any(field == f for t in p.tables for f, *_ in p.heatmap_fields(t))]
+    if not judged_by:
+        raise KeyError(f"not a field of any profile: {field}")
     from .checks import blank
     where, params = _filters("", agency, dataset)
-    where += [blank(f'"{c}"') for c in standard.EQUIVALENTS.get(field, (field,))]   # as MISSING_<field> judges it
+    cols = judged_by[0].equivalents.get(field, (field,))
+    where += [blank(duck.ident(c)) for c in cols]   # as the profile's checks judge it
+    if _profiles(snap) is not None:            # only records whose profile asks for the field
+        where.append("list_contains(?, profile)")
+        params.append([p.id for p in judged_by])
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
     return _query(f"SELECT {cols} FROM read_parquet({_pq(snap, 'occurrence')}) WHERE {' AND '.join(where)} "
                   f"ORDER BY record_id LIMIT {int(n)}", params)
@@ -404,10 +580,12 @@ def compare(a: Path, b: Path) -> dict[str, pd.DataFrame]:
 # ---- rules ---------------------------------------------------------------------------------
 
 def rules(lang: str = "zh") -> pd.DataFrame:
+    judging = profiles.judging()
     return pd.DataFrame([{
         "id": c.id, "dimension": c.dimension if lang == "en" else DIMENSION_ZH[c.dimension], "severity": c.severity,
         "title": c.title_en if lang == "en" else c.title_zh,
         "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
+        "profiles": ", ".join(p.id for p in judging if p.select(c)),
         "params": "；".join(f"{p}（{p.en if lang == 'en' else p.zh}）" for p in c.params) or "—",
         "fix": bool(c.fix)} for c in catalogue()])
 
@@ -510,3 +688,13 @@ def record_fields(rec: dict) -> pd.DataFrame:
             rows.append((k, v, "verbatim"))   # Darwin Core terms are camelCase; the engine's columns have underscores
     rows += [(k, rec[k], "derived") for k in RECORD_DERIVED if k in rec]
     return pd.DataFrame([(k, str(v), kind) for k, v, kind in rows if str(v) != ""], columns=["term", "value", "kind"])
+
+
+def profile_table(lang: str = "zh") -> pd.DataFrame:
+    """The declared profiles with their checks and the fields their completeness counts (Rules page)."""
+    from .i18n import t
+    return pd.DataFrame([{
+        "id": p.id, "name": p.name(lang), "kind": t(f"profile_kind_{p.kind}", lang),
+        "explanation": p.explain_en if lang == "en" else p.explain_zh, "n_checks": len(p.check_ids()),
+        "required": "; ".join(f"{k}: {', '.join(v)}" for k, v in p.required.items()),
+        "checks": ", ".join(sorted(p.check_ids()))} for p in profiles.PROFILES])

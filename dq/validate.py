@@ -1,7 +1,9 @@
-"""`python -m dq validate FILE --out DIR`: the whole catalogue on one submitted file.
+"""`python -m dq validate FILE --out DIR [--profile P]`: one submitted file judged by its profile.
 
 Writes annotated.csv (every input row and column + dq_* columns; rejected rows included with
-their reason), summary.json (counts per check) and report.html (zh-TW, for the data manager).
+their reason), summary.json and report.html. As GBIF's data validator does, the summary keeps
+what is true of the whole file (a column it lacks: one file-level finding) apart from what is
+true of single records; "rows with errors" counts record-level errors only.
 """
 from __future__ import annotations
 
@@ -10,13 +12,52 @@ import json
 import shutil
 from pathlib import Path
 
-from . import duck, formulas, report, workdirs
+from . import duck, formulas, profiles, report, workdirs
 from .checks import bdq, by_id
 from .snapshot import SourceSpec, build
+from .sources.aliases import CANONICAL
+
+# Mapped columns whose values say the header was misread: (terms, SQL share test over the filled values, zh, en)
+NUMERIC_TERMS = ("decimalLatitude", "decimalLongitude", "coordinateUncertaintyInMeters", "individualCount", "year", "month", "day")
+PLACE_RX = "^[臺台]?\\S{1,3}[縣市]\\s*\\S{1,4}[鄉鎮市區]"
+CJK_RX = "[\\x{4e00}-\\x{9fff}]"
+SUSPICIOUS_MIN_SHARE = 0.5
+
+
+def _suspicious_tests(term: str, col: str) -> list[tuple[str, str, str]]:
+    tests = []
+    if term in NUMERIC_TERMS:
+        tests.append((f"try_cast(trim({col}) AS DOUBLE) IS NULL", "多數值不是數字", "most values are not numbers"))
+    if term in ("vernacularName", "scientificName"):
+        tests.append((f"regexp_matches({col}, '{PLACE_RX}')", "多數值像地名（縣市＋鄉鎮），不是物種名",
+                      "most values look like place names (county + town), not taxon names"))
+    if term == "scientificName":
+        tests.append((f"regexp_matches({col}, '{CJK_RX}')", "多數值是中文，學名應為拉丁文", "most values are Chinese; a scientific name is Latin"))
+    if term == "eventDate":
+        tests.append(("date_status = 'invalid'", "多數值無法解讀為日期", "most values cannot be read as dates"))
+    return tests
+
+
+def suspicious_mappings(con, occ: Path, mapped: dict[str, str]) -> list[dict]:
+    """Mapped columns whose values mostly do not fit the term (e.g. places under CommonName)."""
+    out = []
+    for header, term in mapped.items():
+        if term not in CANONICAL:   # identifiers enter SQL only from the canonical list
+            continue
+        col = duck.ident(term)
+        for test, zh, en in _suspicious_tests(term, col):
+            n, bad = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE {test}) FROM read_parquet({duck.q(occ)})
+                                     WHERE {col} IS NOT NULL AND trim({col}) <> ''""").fetchone()
+            if n and bad / n > SUSPICIOUS_MIN_SHARE:
+                ex = [r[0] for r in con.execute(f"""SELECT DISTINCT {col} FROM read_parquet({duck.q(occ)})
+                                                   WHERE {test} ORDER BY 1 LIMIT 3""").fetchall()]
+                out.append({"column": header, "term": term, "share": round(bad / n, 4), "reason_zh": zh, "reason_en": en,
+                            "examples": ex})
+    return out
 
 
 def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None,
-             column_map: dict[str, str] | None = None) -> dict:
+             column_map: dict[str, str] | None = None, profile: str | None = None) -> dict:
     path = Path(path)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -25,7 +66,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     work = workdirs.new(workdirs.validation_area(), "validate")
     snap = work / "snap"
     try:
-        manifest = build([SourceSpec(path, column_map=column_map or {})], date, snap, work, progress=progress)
+        manifest = build([SourceSpec(path, column_map=column_map or {}, profile=profile)], date, snap, work, progress=progress)
         src = manifest["sources"][0]
         progress("writing annotated.csv and the report …")
         con = duck.connect(spatial=False)
@@ -40,6 +81,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             cols = [c for c in cols if c not in ("row_cells", "overflow_cells")]   # no ragged row: no shape columns
         # every text cell (and header) of the file is neutralised: annotated.csv is opened in Excel
         sel = ", ".join(f"{formulas.sql('r.' + duck.ident(c) + '::VARCHAR')} AS {duck.ident(formulas.value(c))}" for c in cols)
+        occ = snap / "occurrence.parquet"
         con.execute(f"""COPY (
             SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
@@ -48,34 +90,56 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
                    b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
                    {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
             FROM r
-            LEFT JOIN read_parquet({duck.q(snap / 'occurrence.parquet')}) o ON o.source_row = r.source_row
+            LEFT JOIN read_parquet({duck.q(occ)}) o ON o.source_row = r.source_row
             LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
             UNION ALL BY NAME
             SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
                    '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
             FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
             ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
-        counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
+        prof = profiles.by_id()[src["profile"]]
+        rows_err, rows_warn, compl, gold, silver, bronze = con.execute(f"""SELECT count(*) FILTER (WHERE e.n_errors > 0),
+              count(*) FILTER (WHERE e.n_warnings > 0), avg({profiles.completeness_sql('e')}),
+              count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
+              count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})
+            FROM read_parquet({duck.q(occ)}) e""").fetchone()
+        file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].columns),
+                               "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
+                         for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
+        file_errors = [c for c, f in file_findings.items() if f["severity"] == "error"]
         summary = {
             "file": path.name, "table": src["table"], "format": src["format"], "encoding": src["encoding"],
+            "profile": prof.id, "profile_name_zh": prof.name_zh, "profile_name_en": prof.name_en,
+            "profile_how": src["profile_reason"]["how"],
+            "profile_reason_zh": profiles.reason_text(prof.id, src["profile_reason"], "zh"),
+            "profile_reason_en": profiles.reason_text(prof.id, src["profile_reason"], "en"),
             "rows_read": manifest["rows_read"], "rows_checked": manifest["rows_ingested"],
             "rows_rejected": manifest["rows_rejected"],
-            "rows_with_errors": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE n_errors > 0").fetchone()[0],
-            # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
-            "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
+            # record-level errors only: a column the file lacks is one file-level finding, not N row errors
+            "rows_with_errors": int(rows_err), "rows_with_warnings": int(rows_warn),
+            "completeness": None if compl is None else round(float(compl), 4),
+            "tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
+            "verdict": "ready" if not (rows_err or file_errors or manifest["rows_rejected"]) else "fix_first",
+            "file_findings": file_findings,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
             "bdq": {t: dict(v) for t, v in _bdq_counts(con, snap).items()},
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
+            "columns_suspicious": suspicious_mappings(con, occ, src["columns_mapped"]),
+            "checks_judged": src["checks_record_level"],
+            # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
+            "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
             "columns_plan": src.get("columns_plan", []),
             "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-        html = report.validation_html(summary, snap)
-        (out / "report.html").write_text(html, encoding="utf-8")
         con.close()
+        for lang in ("zh", "en"):
+            html = report.validation_html(summary, snap, lang=lang)
+            (out / ("report.html" if lang == "zh" else "report_en.html")).write_text(html, encoding="utf-8")
         return summary
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -49,6 +49,10 @@ class Job:
     def report(self) -> Path:
         return self.out / "report.html"
 
+    @property
+    def report_en(self) -> Path:
+        return self.out / "report_en.html"
+
 
 def safe_name(name: str) -> str:
     """The upload's name reduced to a plain file name (no folders, no control characters)."""
@@ -77,7 +81,8 @@ def _sweep_old(area: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def start(data, name: str, date: str | None = None, column_map: dict[str, str] | None = None) -> Job:
+def start(data, name: str, date: str | None = None, column_map: dict[str, str] | None = None,
+          profile: str | None = None) -> Job:
     """Write the upload (bytes or a file object, copied in chunks) to a new job folder and start."""
     area = workdirs.validation_area()
     _sweep_old(area)
@@ -95,6 +100,8 @@ def start(data, name: str, date: str | None = None, column_map: dict[str, str] |
         cmd += ["--date", date]
     for src_col, term in (column_map or {}).items():     # an argument list: no shell, nothing to escape
         cmd += ["--map", f"{src_col}={term}"]
+    if profile:
+        cmd += ["--profile", profile]
     env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1", DQ_ERROR_FILE=str(folder / "error.json"))
     env.pop("DQ_DEBUG", None)
     with open(folder / "log.txt", "wb") as log:

@@ -11,16 +11,34 @@ st.caption(L("overview_intro"))
 
 k = ui.call("kpis", snap_id, agency)
 d = ui.call("kpi_delta", snap_id, agency)
-cols = st.columns(6)
+
+
+def share_metric(col, label, key, help=None):
+    """A share with its change; a change of yardstick is "not comparable", never a regression."""
+    if not d:
+        col.metric(label, ui.pct(k[key]), None, help=help)
+    elif d[key] is None:
+        col.metric(label, ui.pct(k[key]), L("not_comparable") if k[key] is not None else None, delta_color="off",
+                   delta_arrow="off", help=help)
+    else:
+        col.metric(label, ui.pct(k[key]), f"{d[key] * 100:+.1f} pp", help=help)
+
+
+cols = st.columns(4)
 cols[0].metric(L("records"), f"{k['records']:,}", f"{d['records']:+,}" if d else None)
 cols[1].metric(L("agencies"), f"{k['agencies']:,}", f"{d['agencies']:+,}" if d else None)
 cols[2].metric(L("datasets"), f"{k['datasets']:,}", f"{d['datasets']:+,}" if d else None)
 cols[3].metric(L("species"), f"{k['species']:,}", f"{d['species']:+,}" if d else None)
-cols[4].metric(L("share_no_error"), ui.pct(k["share_no_error"]), f"{d['share_no_error'] * 100:+.1f} pp" if d else None)
-cols[5].metric(L("kpi_usable"), ui.pct(k["usable_1km"]), f"{d['usable_1km'] * 100:+.1f} pp" if d else None,
-               help=L("usable_1km") + "：" + L("usable_help") if ui.lang() == "zh" else L("usable_1km") + ": " + L("usable_help"))
+cols = st.columns(4)
+share_metric(cols[0], L("share_no_error"), "share_no_error", L("score_overall_help"))
+share_metric(cols[1], L("completeness_graded"), "completeness", L("score_completeness_help"))
+share_metric(cols[2], L("gold_share"), "gold", L("tier_help"))
+share_metric(cols[3], L("kpi_usable"), "usable_1km",
+             L("usable_1km") + "：" + L("usable_help") if ui.lang() == "zh" else L("usable_1km") + ": " + L("usable_help"))
 if d:
     st.caption(L("delta_since").format(prev=d["previous"]))
+    if not d["comparable"]:
+        st.caption(L("not_comparable_help").format(prev=d["previous"]))
 
 left, right = st.columns([3, 2])
 with left:

@@ -10,7 +10,7 @@ st.caption(L("rules_intro"))
 df = store.rules(ui.lang())
 sep = "、" if ui.lang() == "zh" else ", "
 df["tables"] = df["tables"].map(lambda ts: sep.join(ui.label_or(f"table_{x}", x) for x in ts.split(", ") if x))
-ui.table(df[["title", "dimension", "severity", "explanation", "params", "tables", "fix", "id"]], width="stretch", height=700)
+ui.table(df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]], width="stretch", height=700)
 
 # issue 12: the TDWG BDQ tests (bdq-core profile) and where the Taiwan checks differ on purpose
 st.subheader(L("bdq_rules"))
@@ -19,3 +19,9 @@ bdq = store.bdq_rules(ui.lang())
 ui.table(bdq[["id", "title", "kind", "dimension", "params", "taiwan", "guid"]], width="stretch", height=500)
 st.markdown("**" + L("bdq_differs") + "**")
 ui.table(bdq[bdq["taiwan"] != "—"][["id", "title", "taiwan"]], width="stretch")
+
+# issue 9: the declared profiles, the checks each judges a dataset by, and the fields its completeness counts
+st.subheader(L("profiles_title"))
+st.caption(L("profiles_intro"))
+pf = store.profile_table(ui.lang())
+ui.table(pf[["id", "name", "kind", "explanation", "n_checks", "required", "checks"]], width="stretch")

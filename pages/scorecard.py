@@ -18,26 +18,51 @@ st.subheader(agency)
 sc = ui.call("scores", snap_id, agency)
 prev = store.previous(store.by_name(snap_id))
 before = ui.call("scores", prev.name, agency) if prev is not None else None
+# scores count only each dataset's own profile's checks: when that yardstick changed between the
+# snapshots, a difference is "not comparable", never a regression
+same = prev is not None and ui.call("comparable", prev.name, store.by_name(snap_id), agency)
 
 
-def delta(key):
-    if before is None or before.get(key) is None or sc.get(key) is None:
-        return None
-    return f"{(sc[key] - before[key]) * 100:+.1f} pp"
+def metric(col, label, key, judged=True, help=None, color="normal"):
+    d, arrow = None, "auto"
+    if before is not None and sc.get(key) is not None:
+        if before.get(key) is None or (judged and not same):
+            d, color, arrow = L("not_comparable"), "off", "off"
+        else:
+            d = f"{(sc[key] - before[key]) * 100:+.1f} pp"
+    col.metric(label, ui.pct(sc[key]) if sc.get(key) is not None else "—", d, delta_color=color, delta_arrow=arrow, help=help)
 
 
 dims = store.OCC_DIMENSIONS
 dim_label = (lambda d: L(f"col_score_{d}")) if ui.lang() == "en" else (lambda d: DIMENSION_ZH[d])
 cols = st.columns(len(dims) + 1)
-cols[0].metric(L("score_overall"), ui.pct(sc["overall"]), delta("overall"), help=L("score_help"))
+metric(cols[0], L("score_overall"), "overall", help=L("score_overall_help"))
 for c, d in zip(cols[1:], dims):
-    c.metric(dim_label(d), ui.pct(sc[d]), delta(d))
-chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [sc[d] * 100 for d in dims]})
+    metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else None)
+if before is not None and not same:
+    st.caption(L("not_comparable_help").format(prev=prev.name))
+chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [(sc[d] or 0) * 100 for d in dims]})
 fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
              title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
              color_discrete_sequence=["#3b528b"])
 fig.update_layout(height=320, margin=dict(l=10, r=10, t=70, b=10))
 st.plotly_chart(charts.flat_y_title(fig, L("dimension")), width="stretch")
+
+st.subheader(L("tiers"))
+st.caption(L("tier_help"))
+tc = st.columns(3)
+for c, tier, color in zip(tc, ("gold", "silver", "bronze"), ("normal", "off", "inverse")):
+    # tiers do not depend on the checks: comparable whenever both snapshots have them; more bronze is worse
+    metric(c, L(f"tier_{tier}"), f"tier_{tier}", judged=False, color=color)
+
+ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
+if len(ff):
+    st.subheader(L("file_findings"))
+    st.caption(L("file_findings_help"))
+    ff = ff.drop(columns=["agency"]).rename(columns={
+        "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
+        "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
+    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
 
 st.subheader(L("worst_checks"))
 chg = ui.call("check_change", snap_id, agency, ui.lang())
@@ -46,7 +71,10 @@ if prev is None:
 else:
     st.caption(L("delta_since").format(prev=prev.name))
 errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "info": 2})).sort_values(["_s", "n"], ascending=[True, False])
-worst = errors_first.drop(columns="_s")[["title", "n", "n_previous", "change", "severity", "dimension", "check_id"]]
+if prev is not None:
+    # a check judged in only one of the snapshots: its change is not comparable, not a regression
+    errors_first["change"] = [f"{v:+,}" if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]
+worst = errors_first.drop(columns=["_s", "comparable"])[["title", "n", "n_previous", "change", "severity", "dimension", "check_id"]]
 ui.table(worst, width="stretch", height=320)
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
@@ -58,10 +86,19 @@ if check:
 
 st.subheader(L("per_dataset"))
 ds = ui.call("datasets", snap_id, agency)
-show = ["dataset_id", "dataset_name", "records", "records_no_error", "usable_1km", "species", "score_overall"] + [f"score_{d}" for d in dims]
+show = (["dataset_id", "dataset_name", "profile", "records", "records_no_error", "usable_1km", "species", "score_overall"]
+        + [f"score_{d}" for d in dims] + ["share_gold", "share_silver", "share_bronze"])
+show = [c for c in show if c in ds]
 ui.table(ds[show], width="stretch",
          column_config={c: st.column_config.ProgressColumn(ui.header(c), format="percent", min_value=0, max_value=1)
-                        for c in show if c.startswith("score_")})
+                        for c in show if c.startswith(("score_", "share_"))})
+if prev is not None:
+    st.caption(L("tiers_change"))
+    tch = ui.call("tier_change", snap_id, agency)
+    tshow = ["dataset_id"] + [f"tier_{t}_{k}" for t in ("gold", "silver", "bronze") for k in ("share", "share_prev", "change")]
+    tch = tch[[c for c in tshow if c in tch]]
+    ui.table(tch, width="stretch",
+             column_config={c: st.column_config.NumberColumn(ui.header(c), format="percent") for c in tch.columns if c.startswith("tier_")})
 
 st.subheader(L("fix_list"))
 st.caption(L("fix_list_help"))
@@ -74,13 +111,13 @@ with c2:
     dataset = ui.qp_select(L("dataset"), [None] + ds["dataset_id"].tolist(), "dataset",
                            format_func=lambda x: L("all_datasets") if x is None else x)
 if chosen:
-    fl = ui.call("fix_list", snap_id, agency, chosen, dataset)
+    fl = store.fix_list_headers(ui.call("fix_list", snap_id, agency, chosen, dataset, ui.lang()), ui.lang())
     st.write(L("fix_rows").format(n=len(fl)))
     st.caption(L("click_row_for_record"))
     ev = ui.table(fl.head(200), width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
-    if (rid := ui.selected_record(ev, fl)) is not None:
+    if (rid := ui.selected_record(ev, fl, L("fl_record_id"))) is not None:
         ui.open_record(rid)
-    name = f"fixlist_{agency}_{snap_id}"
+    name = store.fix_list_name(agency, snap_id, ui.lang())
     d1, d2 = st.columns(2)
     # files are made when the button is clicked, not on every rerun of the page
     d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fl), f"{name}.csv", "text/csv", on_click="ignore")

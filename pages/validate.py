@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dq import ui, validate_job
+from dq import profiles, ui, validate_job
 from dq.ui import L
 
 ui.ensure_app()
@@ -23,6 +23,13 @@ if up.size > MAX_MB * 1024 * 1024:
     st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
     st.stop()
 
+# the profile: inferred from the file's own columns unless the user picked one (kept per upload)
+upload_id = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
+if st.session_state.get("validate_upload") != upload_id:
+    st.session_state["validate_upload"] = upload_id
+    st.session_state["validate_profile"] = None
+chosen = st.session_state.get("validate_profile")
+
 # --map on the page: the user's own column mapping, beating the header and value checks
 override_txt = st.text_area(L("col_override"), key="col_override", height=70)
 column_map = {}
@@ -36,12 +43,12 @@ for line in override_txt.splitlines():
 
 # The work runs in a child process (validate_job): its memory and crashes are not the server's.
 # Session state keeps only the job's folder, never the file or the results.
-key = (up.name, up.size, getattr(up, "file_id", None), tuple(sorted(column_map.items())))
+key = upload_id + (chosen, tuple(sorted(column_map.items())))
 job = st.session_state.get("validate_job")
 if st.session_state.get("validate_key") != key or job is None or not job.folder.exists():
     if job is not None:
         validate_job.remove(job)
-    job = validate_job.start(up, up.name, column_map=column_map)
+    job = validate_job.start(up, up.name, column_map=column_map, profile=chosen)
     st.session_state["validate_job"], st.session_state["validate_key"] = job, key
 state, phase = validate_job.status(job)
 if state == "running":      # a new job, or one still going after the user looked away
@@ -57,28 +64,51 @@ if state != "done":
     st.stop()
 
 summary = validate_job.summary(job)
-k = st.columns(4)
+en = ui.lang() == "en"
+
+ids = [p.id for p in profiles.judging()]
+names = {p.id: f"{p.id}：{p.name(ui.lang())}" for p in profiles.judging()}
+pick = st.selectbox(L("validate_profile"), ids, index=ids.index(summary["profile"]), format_func=names.get,
+                    help=L("validate_profile_help"), key=f"validate_profile_box_{'/'.join(map(str, upload_id))}")
+st.caption(L("profile_chosen") if summary["profile_how"] == "option"
+           else L("profile_inferred").format(reason=summary["profile_reason_en" if en else "profile_reason_zh"]))
+if pick != summary["profile"]:
+    st.session_state["validate_profile"] = pick
+    st.rerun()
+
+if summary["verdict"] == "ready":
+    st.success(L("verdict_ready"))
+else:   # a warning, not an error box: the file was read, it needs fixing
+    st.warning(L("verdict_fix_first"))
+k = st.columns(5)
 k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}")
-k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}")
+k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}", help=L("vr_rows_with_errors_note"))
+k[4].metric(L("file_level_n"), f"{len(summary['file_findings']):,}", help=L("vr_file_level_help"))
 if summary.get("notes"):
     with st.expander(L("read_notes")):
         for n in summary["notes"]:
             st.markdown(f"- {n}")
 if summary.get("rows_absence"):
     st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
+# the order of the report: column mapping → file-level → record-level
 with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
-    en = ui.lang() == "en"
     # a plain table: every mapping and every refusal readable (and searchable) at once
     st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): r["term"] or "—", L("col_how"): L("how_" + r["how"]),
                             L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])
              .set_index(L("col_header")))
-checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": v["severity"],
-                        "title": v["title_en"] if ui.lang() == "en" else v["title_zh"]}
+if summary["file_findings"]:
+    st.subheader(L("vr_file_level"))
+    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("check"): c, L("severity"): L("sev_" + f["severity"]),
+                        L("title"): f["title_en"] if en else f["title_zh"], L("rows_affected"): f["rows"]}
+                       for c, f in summary["file_findings"].items()])
+    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
+st.subheader(L("vr_record_level"))
+checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": L("sev_" + v["severity"]), "title": v["title_en"] if en else v["title_zh"]}
                        for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])
-st.dataframe(checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")}),
-             hide_index=True, width="stretch")
+checks = checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")})
+st.dataframe(checks, hide_index=True, width="stretch", column_config=ui.number_columns(checks))
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session
@@ -86,7 +116,8 @@ ann_path, ann_kind = validate_job.annotated_download(job)
 c1.download_button(L("download_annotated") if ann_kind == "csv" else L("download_annotated_zip"),
                    lambda: Path(ann_path).read_bytes(), f"{stem}_annotated.{ann_kind}",
                    "text/csv" if ann_kind == "csv" else "application/zip", on_click="ignore")
-c2.download_button(L("download_report"), lambda: job.report.read_bytes(), f"{stem}_report.html", "text/html",
-                   on_click="ignore")
+report_path = job.report_en if en else job.report
+c2.download_button(L("download_report"), lambda: report_path.read_bytes(), f"{stem}_{'report' if en else '檢核報告'}.html",
+                   "text/html", on_click="ignore")
 with st.expander(L("report"), expanded=True):
-    components.html(job.report.read_text(encoding="utf-8"), height=900, scrolling=True)
+    components.html(report_path.read_text(encoding="utf-8"), height=900, scrolling=True)

@@ -3,16 +3,23 @@ it, and rows that must not. The `expect` column of the fixture is the spec."""
 import pandas as pd
 import pytest
 
-from dq import standard
+from dq import profiles, standard
 from dq.checks import catalogue
 from dq.validate import validate
 
 from conftest import CHECK_DATE, flagged
 
+# the constructed file holds 生態檢核-only columns (selfProduced), so it is judged as eco-check;
+# the occurrence profile's own checks are tested in test_profiles.py
 # Row-shape checks need rows of another width than the header, which the fixture's expect
 # column (the last cell) cannot describe: tests/test_readers.py::test_row_shape_checks has them.
 ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA"}
-OCC_CHECKS = [c for c in catalogue() if standard.OCCURRENCE in c.tables and c.id not in ROW_SHAPE]
+OCC_CHECKS = [c for c in profiles.by_id()[profiles.ECO_CHECK].checks() if standard.OCCURRENCE in c.tables and c.id not in ROW_SHAPE]
+
+
+def test_constructed_file_is_judged_as_eco_check(constructed):
+    _, summary, _ = constructed
+    assert summary["profile"] == profiles.ECO_CHECK and summary["profile_how"] == "inferred"
 
 
 @pytest.mark.parametrize("check", OCC_CHECKS, ids=lambda c: c.id)

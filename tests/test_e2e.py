@@ -96,6 +96,9 @@ def test_validate_page_upload_good_and_bad_files(server, tmp_path):
         page.screenshot(path=str(SHOTS / "validate_uploaded_zh.png"), full_page=True)
         assert not page.query_selector('[data-testid="stException"]')
         assert not page.query_selector('[data-testid="stAlertContentError"]')
+        # the inferred profile is shown and the absent columns are file-level findings
+        body = page.inner_text("body")
+        assert "判定標準" in body and "自動判定" in body and "檔案層級問題" in body
         browser.close()
 
 
@@ -115,9 +118,12 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path):
         browser.close()
     ws = load_workbook(path, read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:7] == ("record_id", "source_file", "source_row", "dataset_id", "occurrenceID", "check_id", "severity")
+    # headers in the UI language; every row names its offending values and a fix or what to check
+    assert rows[0][:7] == ("系統紀錄編號", "來源檔案", "來源列號", "資料集", "紀錄編號", "規則代碼", "嚴重度")
+    assert rows[0][7:10] == ("問題", "原始值", "建議修正或請確認")
     assert len(rows) > 1 and {r[5] for r in rows[1:]} == {"COORD_TOWN_CENTROID"}
-    assert all("點位在鄉鎮市區中心點" in r[7] for r in rows[1:])
+    assert all("點位在鄉鎮市區中心點" in r[7] and "decimalLatitude=" in r[8] and r[9] for r in rows[1:])
+    assert dl.value.suggested_filename.startswith("修正清單_")
 
 
 # ---- issue 11: what a user meets in the browser ----------------------------------------------

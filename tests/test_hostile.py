@@ -147,7 +147,7 @@ def test_hostile_file_through_the_validate_page(hostile, name, monkeypatch, tmp_
     if case.expect == "ok":
         assert not at.error
         m = {x.label: x.value for x in at.metric}
-        assert set(m) == {"讀入列數", "檢核列數", "無法解析列數", "有錯誤的列數"} and m["讀入列數"] != "0"
+        assert set(m) == {"讀入列數", "檢核列數", "無法解析列數", "有錯誤的列數", "檔案層級問題"} and m["讀入列數"] != "0"
     else:
         assert len(at.error) == 1 and "無法讀取這個檔案" in at.error[0].value
     assert not attack.exists()

@@ -61,11 +61,28 @@ class Check:
     fix: str | None = None         # SQL text expression: the suggested fix, shown to the user
     tables: tuple[str, ...] = (standard.OCCURRENCE,)
     params: tuple[Param, ...] = ()  # the thresholds it uses, typed (shown on the Rules page)
+    # The column(s) a "field is empty" check is about. When a file has none of them at all, the
+    # check is one file-level finding (缺少欄位 X) for that file instead of a flag on every row.
+    columns: tuple[str, ...] = ()
+    # The columns whose values the fix list shows as the offending values (default: by dimension).
+    shows: tuple[str, ...] = ()
+    # What a data manager should check when there is no concrete fix (default: by dimension).
+    todo_zh: str = ""
+    todo_en: str = ""
 
     def __post_init__(self):
         assert self.dimension in DIMENSIONS, self.id
         assert self.severity in SEVERITIES, self.id
         assert all(isinstance(p, Param) for p in self.params), self.id
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        return self.shows or self.columns or SHOWS_BY_DIMENSION[self.dimension]
+
+    def todo(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return self.todo_en or TODO_BY_DIMENSION[self.dimension][1]
+        return self.todo_zh or TODO_BY_DIMENSION[self.dimension][0]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +129,31 @@ def families() -> list[Family]:
 CATALOGUE_ORDER = ["completeness", "row_shape", "coordinates", "taxonomy", "time", "vocabulary", "duplicates", "open_data"]
 
 
+# The verbatim columns a fix list shows for a check that names none of its own.
+SHOWS_BY_DIMENSION = {
+    "completeness": (), "open_data": (),
+    "coordinates": ("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimSRS",
+                    "coordinateUncertaintyInMeters", "verbatimLocality"),
+    "taxonomy": ("scientificName", "vernacularName"),
+    "time": ("eventDate", "year", "month", "day"),
+    "vocabulary": ("basisOfRecord", "organismQuantity", "organismQuantityType", "selfProduced"),
+    "duplicates": ("occurrenceID", "scientificName", "eventDate", "recordedBy"),
+}
+# The sentence a fix list carries when a check has no concrete fix for a record.
+TODO_BY_DIMENSION = {
+    "completeness": ("請對照原始紀錄補填此欄位。", "Fill this field in from the original record."),
+    "coordinates": ("請對照原始紀錄（野帳、GPS 軌跡）確認坐標、坐標參考系統與誤差範圍。",
+                    "Check the point, its coordinate system and uncertainty against the original record (field notes, GPS track)."),
+    "taxonomy": ("請對照 TaiCOL 臺灣物種名錄確認學名拼寫與鑑定結果。",
+                 "Check the name's spelling and the identification against the TaiCOL checklist."),
+    "time": ("請對照原始紀錄確認調查日期（西元年-月-日）。", "Check the survey date (YYYY-MM-DD) against the original record."),
+    "vocabulary": ("請依標準的控制詞彙或數值格式改寫此欄。", "Rewrite the value in the standard's vocabulary or number format."),
+    "duplicates": ("請確認這些紀錄是否為同一筆；重複者刪除，不同者給不同編號。",
+                   "Check whether these records are one; delete the copies or give distinct ones distinct ids."),
+    "open_data": ("請確認資料集的詮釋資料。", "Check the dataset's metadata."),
+}
+
+
 def catalogue() -> list[Check]:
     fams = {f.name: f for f in families()}
     checks: list[Check] = []
@@ -127,12 +169,18 @@ def by_id() -> dict[str, Check]:
     return {c.id: c for c in catalogue()}
 
 
-def messages(table: str | None = None) -> list[tuple[str, str, str]]:
-    """(check id, severity, zh-TW message) for fix lists, optionally only the checks of one table kind."""
-    return [(c.id, c.severity, c.title_zh + "：" + c.explain_zh) for c in catalogue() if table is None or table in c.tables]
+def messages(table: str | None = None, lang: str = "zh") -> list[tuple[str, str, str, str, str]]:
+    """(check id, severity, zh-TW message, message in `lang`, what to check in `lang`) for fix lists,
+    optionally only the checks of one table kind."""
+    out = []
+    for c in catalogue():
+        if table is None or table in c.tables:
+            zh = c.title_zh + "：" + c.explain_zh
+            out.append((c.id, c.severity, zh, (c.title_en + ": " + c.explain_en) if lang == "en" else zh, c.todo(lang)))
+    return out
 
 
-def load_messages(con, table: str | None = None) -> None:
-    """The same as a temp table `_meta` (check_id, severity, message_zh) to join fix lists against."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR)")
-    con.executemany("INSERT INTO _meta VALUES (?, ?, ?)", messages(table))
+def load_messages(con, table: str | None = None, lang: str = "zh") -> None:
+    """The same as a temp table `_meta` (check_id, severity, message_zh, message, todo) to join fix lists against."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR, message VARCHAR, todo VARCHAR)")
+    con.executemany("INSERT INTO _meta VALUES (?, ?, ?, ?, ?)", messages(table, lang))

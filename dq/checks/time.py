@@ -57,7 +57,7 @@ DERIVATION = Derivation(
 CHECKS = [
     Check("DATE_MISSING", "time", "error", "缺少日期", "Date missing",
           "eventDate 與 year 都是空白。", "Both eventDate and year are empty.",
-          "e.date_status = 'missing'"),
+          "e.date_status = 'missing'", columns=("eventDate", "year")),
     Check("DATE_INVALID", "time", "error", "日期無法解讀", "Date cannot be read",
           "日期不是可辨識的格式（YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、區間 A/B…），或區間起日晚於迄日。",
           "The date is not a recognised form (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an A/B interval…), or the interval starts after it ends.",

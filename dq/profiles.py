@@ -1,0 +1,229 @@
+"""Profiles: the yardstick a dataset is judged by, each declared once.
+
+A profile names the checks a dataset is judged by and the fields its graded completeness counts
+(share of them filled, averaged over records). A general Darwin Core dataset published to
+GBIF/TBIA is not a 生態檢核 submission: judged by the 生態檢核 project fields every record fails
+and scores cannot tell agencies apart. So each source file carries one profile, given with
+`--profile` or inferred from the file's own columns, and only that profile's checks count.
+
+Fitness-for-use profiles ("usable for a 1 km model") are declared the same way; instead of
+judging a dataset they select the records fit for a use (`fit_sql`, a predicate over `e`).
+The TDWG BDQ core tests (a separate issue) join as one more declaration: a `Profile` whose
+`select` picks their checks.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+from . import duck, standard
+from .checks import Check, catalogue, filled
+
+JUDGE, FITNESS = "judge", "fitness"
+ECO_CHECK, OCCURRENCE, FIT_1KM = "eco-check", "occurrence", "fit-1km"
+
+# Darwin Core terms among the 生態檢核 fields; every other field of the standard exists only in
+# 生態檢核 files, so a file holding one of them is a 生態檢核 submission.
+DWC_TERMS = {
+    "datasetID", "datasetName", "verbatimLocality", "verbatimLongitude", "verbatimLatitude", "verbatimSRS",
+    "scientificName", "vernacularName", "recordedBy", "rightsHolder", "eventDate", "samplingProtocol",
+    "organismQuantity", "organismQuantityType", "taxonRank", "basisOfRecord", "habitat",
+    "coordinateUncertaintyInMeters", "family",
+}
+ECO_ONLY = [t for t in standard.all_terms() if t not in DWC_TERMS]
+
+# A Darwin Core record fills a required field through an equivalent term too (year for a date,
+# the verbatim coordinates for decimal ones, precision for uncertainty: TBIA's tiers accept either).
+OCC_EQUIVALENTS: dict[str, tuple[str, ...]] = {
+    "decimalLatitude": ("decimalLatitude", "verbatimLatitude"),
+    "decimalLongitude": ("decimalLongitude", "verbatimLongitude"),
+    "eventDate": ("eventDate", "year"),
+    "coordinateUncertaintyInMeters": ("coordinateUncertaintyInMeters", "coordinatePrecision"),
+}
+# GBIF's required occurrence terms plus what TBIA's record tiers need (DESIGN.md Scores).
+OCC_REQUIRED = ("occurrenceID", "basisOfRecord", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude",
+                "coordinateUncertaintyInMeters")
+CONTENT = ("coordinates", "taxonomy", "time", "vocabulary", "duplicates")
+FIELD_ZH = {"occurrenceID": "紀錄編號", "basisOfRecord": "紀錄類型", "scientificName": "學名", "eventDate": "調查日期",
+            "decimalLatitude": "緯度", "decimalLongitude": "經度", "coordinateUncertaintyInMeters": "誤差範圍"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    id: str
+    kind: str                                   # JUDGE: a dataset is judged by it; FITNESS: a record filter
+    name_zh: str
+    name_en: str
+    explain_zh: str
+    explain_en: str
+    tables: tuple[str, ...]                     # the 生態檢核 table kinds it can judge
+    required: dict[str, tuple[str, ...]]        # table kind → fields its graded completeness counts
+    select: Callable[[Check], bool]             # which checks of the catalogue belong to it
+    equivalents: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    fit_sql: str | None = None                  # FITNESS: predicate over `e`, TRUE = the record is fit
+
+    def checks(self) -> list[Check]:
+        return [c for c in catalogue() if self.select(c)]
+
+    def check_ids(self) -> set[str]:
+        return {c.id for c in self.checks()}
+
+    def fields(self, table: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(field, the columns any of which fills it) counted by graded completeness for one table kind."""
+        return [(f, self.equivalents.get(f, (f,))) for f in self.required.get(table, ())]
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def heatmap_fields(self, table: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """(field, 中文, level M/C/O, columns filling it) the completeness heatmap shows: a 生態檢核
+        table's every field, or the profile's required fields."""
+        if self.id == ECO_CHECK:
+            return [(t, zh, lv, self.equivalents.get(t, (t,))) for t, zh, lv in standard.FIELDS.get(table, [])]
+        return [(f, FIELD_ZH.get(f, f), "M", cols) for f, cols in self.fields(table)]
+
+
+def _eco(c: Check) -> bool:
+    return c.dimension != "open_data" and not c.id.startswith("DWC_")
+
+
+# content checks that read only a 生態檢核 field: no yardstick for a Darwin Core dataset
+ECO_CONTENT = {"VOCAB_SELF_PRODUCED"}
+
+
+# how the file was read (a ragged row: dq/checks/shape.py) is judged whatever the yardstick
+ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA"}
+
+
+def _occ(c: Check) -> bool:
+    if c.id in ROW_SHAPE:
+        return True
+    if c.dimension == "completeness":
+        return c.id.startswith("DWC_")
+    return c.dimension in CONTENT and standard.OCCURRENCE in c.tables and c.id not in ECO_CONTENT
+
+
+# "Usable for a 1 km model": a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m,
+# a species-rank name the checklist knows, a date that can be read; a presence, not an absence.
+USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m, 1e9) <= 1000 AND "
+              "e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies', 'fuzzy') AND NOT e.above_species "
+              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc') AND NOT e.is_absence")
+FIT_1KM_CHECKS = {"COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_ZERO", "COORD_OUT_OF_RANGE", "COORD_EQUAL",
+                  "COORD_OUTSIDE_TAIWAN", "COORD_UNCERTAINTY_MISSING", "COORD_UNCERTAINTY_LARGE", "TAXON_NAME_MISSING",
+                  "TAXON_UNMATCHED", "TAXON_RANK_ABOVE_SPECIES", "DATE_MISSING", "DATE_INVALID"}
+
+PROFILES: list[Profile] = [
+    Profile(ECO_CHECK, JUDGE, "生態檢核資料共享標準 v1.0", "生態檢核 data-sharing standard v1.0",
+            "公共工程生態檢核的提交資料：三個資料表（工程基本資料、生物出現紀錄、生物名錄）的必要（M）欄位，加上坐標、分類、時間、詞彙與重複的內容檢核。",
+            "A 生態檢核 (public-works ecological check) submission: the Mandatory (M) fields of its three tables "
+            "(project, occurrence, species list) plus the content checks of coordinates, taxonomy, dates, vocabulary and duplicates.",
+            (standard.OCCURRENCE, standard.PROJECT, standard.SPECIES_LIST),
+            {t: tuple(term for term, _ in standard.mandatory(t)) for t in standard.FIELDS}, _eco,
+            equivalents=standard.EQUIVALENTS),
+    Profile(OCCURRENCE, JUDGE, "Darwin Core 出現紀錄（GBIF／TBIA）", "Darwin Core occurrence (GBIF/TBIA)",
+            "發布到 GBIF／TBIA 的一般 Darwin Core 出現紀錄資料集：內容檢核、GBIF 必要欄位（occurrenceID、basisOfRecord）與 TBIA 紀錄分級需要的欄位；不含生態檢核的工程欄位。",
+            "A general Darwin Core occurrence dataset as published to GBIF/TBIA: the content checks, GBIF's required terms "
+            "(occurrenceID, basisOfRecord) and the fields TBIA's record tiers need; none of the 生態檢核 project fields.",
+            (standard.OCCURRENCE,), {standard.OCCURRENCE: OCC_REQUIRED}, _occ, equivalents=OCC_EQUIVALENTS),
+    Profile(FIT_1KM, FITNESS, "可用於 1 公里分布模型", "Usable for a 1 km distribution model",
+            "適用性篩選：臺灣陸海域內的有效點位、誤差範圍 ≤ 1000 公尺、名錄可比對的種級學名、可解讀的日期。",
+            "Fitness for use: a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m, a species-rank name the "
+            "checklist knows, a date that can be read.",
+            (standard.OCCURRENCE,),
+            {standard.OCCURRENCE: ("scientificName", "decimalLatitude", "decimalLongitude", "eventDate",
+                                   "coordinateUncertaintyInMeters")},
+            lambda c: c.id in FIT_1KM_CHECKS, equivalents=OCC_EQUIVALENTS, fit_sql=USABLE_1KM),
+]
+
+
+def by_id() -> dict[str, Profile]:
+    return {p.id: p for p in PROFILES}
+
+
+def judging() -> list[Profile]:
+    """The profiles a dataset can be judged by (the choices of --profile)."""
+    return [p for p in PROFILES if p.kind == JUDGE]
+
+
+def infer(terms: set[str], table: str) -> tuple[str, dict]:
+    """The profile of a file from its OWN columns (mapped terms, never ingest defaults) and why."""
+    eco = [t for t in ECO_ONLY if t in terms]
+    if table != standard.OCCURRENCE:
+        return ECO_CHECK, {"how": "table", "table": table, "fields": eco}
+    if eco:
+        return ECO_CHECK, {"how": "inferred", "fields": eco}
+    return OCCURRENCE, {"how": "inferred", "fields": []}
+
+
+def choose(option: str | None, terms: set[str], table: str) -> tuple[str, dict]:
+    """--profile when given (checked against the table kind), else inferred."""
+    if not option:
+        return infer(terms, table)
+    p = by_id().get(option)
+    if p is None or p.kind != JUDGE:
+        raise ValueError(f"--profile {option}: not a profile (choose from {', '.join(q.id for q in judging())})")
+    if table not in p.tables:
+        raise ValueError(f"--profile {option} judges {'/'.join(p.tables)} records; this file is the 生態檢核 "
+                         f"{standard.TABLE_NAMES[table][1].lower()} table ({standard.TABLE_NAMES[table][0]})")
+    return option, {"how": "option"}
+
+
+def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
+    en = lang == "en"
+    how = reason.get("how")
+    if how == "option":
+        return "given with --profile" if en else "以 --profile 指定"
+    if how == "table":
+        t = reason.get("table", "")
+        return (f"the file is the 生態檢核 {standard.TABLE_NAMES[t][1].lower()} table" if en
+                else f"檔案是生態檢核的「{standard.TABLE_NAMES[t][0]}」資料表")
+    if reason.get("fields"):
+        f = ", ".join(reason["fields"])
+        return f"the file has 生態檢核-only columns: {f}" if en else f"檔案含生態檢核專屬欄位：{f}"
+    return ("no 生態檢核-only column in the file: judged as a Darwin Core occurrence dataset" if en
+            else "檔案沒有生態檢核專屬欄位，以 Darwin Core 出現紀錄資料集判定")
+
+
+def scope(profile: str, table: str, present: set[str]) -> tuple[list[str], list[str]]:
+    """(record-level check ids, file-level check ids) for one source file.
+
+    A check whose columns are all absent from the file is one file-level finding: it would
+    otherwise flag every row for what is a single fact about the file.
+    """
+    rec, file = [], []
+    for c in by_id()[profile].checks():
+        if table not in c.tables:
+            continue
+        if c.columns and not (set(c.columns) & present):
+            file.append(c.id)
+        else:
+            rec.append(c.id)
+    return rec, file
+
+
+def completeness_sql(alias: str = "e") -> str:
+    """SQL: the record's graded completeness, share of its profile's required fields filled (0–1)."""
+    a = alias + "." if alias else ""
+    whens = []
+    for p in judging():
+        for table in p.tables:
+            fields = p.fields(table)
+            if not fields:
+                continue
+            terms = " + ".join("CASE WHEN " + " OR ".join(filled(a + duck.ident(c)) for c in cols) + " THEN 1 ELSE 0 END"
+                               for _, cols in fields)
+            whens.append(f"WHEN {a}profile = '{p.id}' AND {a}table_kind = '{table}' THEN ({terms}) / {len(fields)}.0")
+    return "CASE " + " ".join(whens) + " END"
+
+
+# TBIA's record tiers: gold = name + point + year + month + basisOfRecord + uncertainty or
+# precision; silver = name + point + year; bronze = the rest. "Point" is a point the engine could
+# place (after the unambiguous amendments), "year" a date it could read.
+_NAME = filled("e.scientificName")
+_MONTH = (f"({filled('e.month')} OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{{1,4}}[-/.]\\d{{1,2}}') "
+          "OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{8}'))")
+SILVER_SQL = f"({_NAME} AND e.lat IS NOT NULL AND e.event_date_parsed IS NOT NULL)"
+GOLD_SQL = (f"({SILVER_SQL} AND {_MONTH} AND {filled('e.basisOfRecord')} AND "
+            f"(e.unc_m IS NOT NULL OR {filled('e.coordinatePrecision')}))")
+TIER_SQL = f"CASE WHEN {GOLD_SQL} THEN 'gold' WHEN {SILVER_SQL} THEN 'silver' ELSE 'bronze' END"
+TIERS = ("gold", "silver", "bronze")
