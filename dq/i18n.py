@@ -282,7 +282,7 @@ LABELS = {
     "col_rf_field": ("欄位", "Field"), "col_rf_term": ("欄位代碼", "Term"), "col_rf_value": ("值", "Value"), "col_rf_kind": ("類別", "Kind"),
     # ---- issue #9 (profiles): profiles, graded scores, TBIA tiers, file- vs record-level findings, fix list ----
     "profile": ("判定標準", "Profile"), "profile_reason": ("判定依據", "Why this profile"),
-    "profiles_title": ("判定標準（profile）", "Profiles"),
+    "profiles_title": ("判定標準", "Profiles"),
     "profiles_intro": ("每個資料集只依它所屬的判定標準計分：生態檢核提交資料依生態檢核資料共享標準，一般 Darwin Core 資料集依 GBIF／TBIA 的要求。未指定時依檔案自己的欄位判定（含生態檢核專屬欄位者為 eco-check）。適用性標準（如 1 公里分布模型）篩選可用的紀錄。",
                        "Each dataset is scored only by its own profile: eco-check submissions by the eco-check data-sharing standard, general Darwin Core datasets by what GBIF/TBIA require. Unless given, the profile is inferred from the file's own columns (any eco-check-only column → eco-check). Fitness-for-use profiles (such as a 1 km model) select usable records."),
     "profile_kind": ("類型", "Kind"), "profile_kind_judge": ("判定資料集", "Judges a dataset"),
@@ -348,6 +348,13 @@ LABELS = {
     # headings of the Rules page's profile table (ui.table reads col_<name>)
     "col_profiles": ("適用判定標準", "Profiles"), "col_name": ("名稱", "Name"), "col_n_checks": ("規則數", "Number of checks"),
     "col_required": ("完整度計算的欄位", "Fields graded completeness counts"), "col_checks": ("包含的規則", "Checks"),
+    "col_share_gold": ("金級比例", "Gold share"), "col_tier_gold_share": ("金級比例", "Gold share"),
+    "col_tier_gold_share_prev": ("金級比例（前次）", "Gold share (previous)"), "col_tier_gold_change": ("金級比例變化", "Gold share change"),
+    "col_share_silver": ("銀級比例", "Silver share"), "col_tier_silver_share": ("銀級比例", "Silver share"),
+    "col_tier_silver_share_prev": ("銀級比例（前次）", "Silver share (previous)"), "col_tier_silver_change": ("銀級比例變化", "Silver share change"),
+    "col_share_bronze": ("銅級比例", "Bronze share"), "col_tier_bronze_share": ("銅級比例", "Bronze share"),
+    "col_tier_bronze_share_prev": ("銅級比例（前次）", "Bronze share (previous)"), "col_tier_bronze_change": ("銅級比例變化", "Bronze share change"),
+    "col_profile": ("判定標準", "Profile"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)
