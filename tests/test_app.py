@@ -155,7 +155,7 @@ PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "co
 # words that stay as they are in a zh-TW UI: names of standards, formats, systems and units
 LATIN_OK = {"TBIA", "TaiCOL", "H3", "CSV", "XLSX", "HTML", "TSV", "TXT", "ZIP", "zip", "MB", "Darwin", "Core", "Archive", "DwC",
             "python", "dq", "validate", "ingest", "build", "demo", "FILE", "DIR", "out", "pp", "log", "km", "CR", "EN", "VU",
-            "TWD97", "TWD67", "WGS84", "EPSG", "pyproj", "TM2", "df_gapCount", "priority", "occurrenceID", "verbatimSRS", "UTF"}
+            "TWD97", "TWD67", "WGS84", "EPSG", "pyproj", "TM2", "df_gapCount", "priority", "occurrenceID", "verbatimSRS", "UTF", "TDWG", "BDQ", "TG2", "GUID", "conformance", "bdq"}
 LATIN_OK |= {term for fields in __import__("dq.standard").standard.FIELDS.values() for term, _, _ in fields}   # the standard's own field codes
 
 
