@@ -6,21 +6,26 @@ from dq.i18n import t
 
 st.set_page_config(page_title="資料品質儀表板 DQ", layout="wide")
 
-
-def page(path: str, key: str, default: bool = False):
-    return st.Page(path, title=t(key, lang), default=default, url_path=path.split("/")[-1].removesuffix(".py"))
-
-
 qp = st.query_params
-lang = st.sidebar.radio("語言 / Language", ["zh", "en"], index=1 if qp.get("lang") == "en" else 0,
+# A key makes the switch one widget whatever its default: without it, the default recomputed
+# from the URL on every run made a new widget, and every second click snapped back.
+lang = st.sidebar.radio("語言 / Language", ["zh", "en"], index=1 if qp.get("lang") == "en" else 0, key="lang_switch",
                         format_func=lambda x: "中文" if x == "zh" else "English", horizontal=True)
-qp["lang"] = lang
 st.session_state["lang"] = lang
+qp["lang"] = lang
+ui.chrome()
 ui.context()
+
+
+def page(path: str, key: str, default: bool = False, hidden: bool = False):
+    return st.Page(path, title=t(key, lang), default=default, url_path=path.split("/")[-1].removesuffix(".py"),
+                   visibility="hidden" if hidden else "visible")
+
 
 pages = {
     t("sec_agencies", lang): [page("pages/overview.py", "overview", default=True), page("pages/scorecard.py", "scorecard"),
-                              page("pages/completeness.py", "completeness"), page("pages/coordinates.py", "coordinates")],
+                              page("pages/completeness.py", "completeness"), page("pages/coordinates.py", "coordinates"),
+                              page("pages/record.py", "record_page", hidden=True)],
     t("sec_analysis", lang): [page("pages/coverage.py", "coverage"), page("pages/compare.py", "compare")],
     t("sec_opendata", lang): [page("pages/opendata.py", "opendata"), page("pages/od_dataset.py", "od_dataset")],
     t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules")],

@@ -1,4 +1,4 @@
-"""Command line: python -m dq {ingest,validate,opendata,report,checks,build-reference,build-demo,doctor,bench}.
+"""Command line: python -m dq {ingest,validate,opendata,report,checks,conformance,build-reference,build-demo,doctor,bench}.
 
 Exit codes: 0 done, 2 the input or an option is at fault (one zh-TW / English sentence on
 stderr), 1 an internal error (one line; DQ_DEBUG=1 shows the traceback), 130 interrupted."""
@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--group", choices=["agency", "parent"], default="agency")
     r.add_argument("--out", type=Path, required=True)
     sub.add_parser("checks", help="list the check catalogue")
+    cf = sub.add_parser("conformance", help="run a check family against its published validation data (bdq: TDWG BDQ TG2)")
+    cf.add_argument("suite", choices=["bdq"])
     sub.add_parser("build-reference", help="rebuild data/reference from ../shared/data")
     sub.add_parser("build-demo", help="rebuild the embedded demo snapshot from ../shared/data")
     d = sub.add_parser("doctor", help="report temp folders left by killed or failed runs (--clean removes them)")
@@ -87,10 +89,15 @@ def main(argv: list[str] | None = None) -> int:
             from .checks import catalogue
             for c in catalogue():
                 print(f"{c.id:34} {c.dimension:13} {c.severity:8} {c.title_zh} / {c.title_en}")
+        elif a.cmd == "conformance":
+            from .conformance import main as conformance
+            return conformance([])
         elif a.cmd == "build-reference":
             from . import geo, taxonomy
             geo.build_reference()
             taxonomy.build_reference()
+            from .checks import bdq
+            bdq.build_reference()
         elif a.cmd == "build-demo":
             from .demo import build_demo
             build_demo()
@@ -106,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                 run(a.rows, repeat=a.repeat, pandas=not a.no_pandas)
     except SourceError as e:
         # one sentence in each language, nothing else: exit 2 means "the input, not the tool"
-        print(f"error: {e.zh} / {e.en}", file=sys.stderr)
+        print(f"error: {e.en} / {e.zh}", file=sys.stderr)
+        _error_file(e.zh, e.en)
         return 2
     except KeyboardInterrupt:
         print("error: 已中斷 / interrupted", file=sys.stderr)
@@ -116,14 +124,27 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("DQ_DEBUG"):
             raise
         if _out_of_memory(e):
-            from .duck import memory_limit
-            print(f"error: 超出記憶體上限 {memory_limit()}，請提高 DQ_MEMORY_LIMIT 或分批處理 / "
-                  f"ran out of the memory budget ({memory_limit()}); raise DQ_MEMORY_LIMIT or split the file", file=sys.stderr)
+            from .duck import DEFAULT_MEMORY_LIMIT
+            lim = os.environ.get("DQ_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+            zh = f"超出記憶體上限 {lim}，請提高 DQ_MEMORY_LIMIT 或分批處理。"
+            en = f"ran out of the memory budget ({lim}); raise DQ_MEMORY_LIMIT or split the file"
+            print(f"error: {en} / {zh}", file=sys.stderr)
+            _error_file(zh, en)
             return 2
-        print(f"error: 內部錯誤（{type(e).__name__}），請回報並附上 DQ_DEBUG=1 的輸出 / "
-              f"internal error ({type(e).__name__}); please report it with the output of DQ_DEBUG=1", file=sys.stderr)
+        print(f"error: internal error ({type(e).__name__}); please report it with the output of DQ_DEBUG=1 / "
+              f"內部錯誤（{type(e).__name__}），請回報並附上 DQ_DEBUG=1 的輸出。", file=sys.stderr)
         return 1
     return 0
+
+
+def _error_file(zh: str, en: str) -> None:
+    """For a caller that runs the CLI as a child (the Validate page): the two sentences as JSON."""
+    import json
+    import os
+    p = os.environ.get("DQ_ERROR_FILE")
+    if p:
+        with open(p, "w", encoding="utf-8") as f:
+            json.dump({"zh": zh, "en": en}, f, ensure_ascii=False)
 
 
 def _out_of_memory(e: BaseException) -> bool:

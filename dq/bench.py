@@ -147,23 +147,123 @@ def run(sizes: list[int], repeat: int = 1, pandas: bool = True) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
+PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules", "record"]
 
 
-def pages(agency: str | None = None) -> None:
-    """Seconds per page on the demo snapshot: first load, then again (cached, as a user sees it)."""
+def _page_child(name: str, agency: str | None, lang: str) -> None:
+    """One page in a fresh process: 'cold' = its first render with empty caches (as on a just-started
+    server, imports done), 'warm' = the mean of three reruns (a user's next click on the page)."""
     from streamlit.testing.v1 import AppTest
+    from .demo import DEMO_DATE
     from .paths import ROOT
-    for name in PAGES:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        if agency:
-            at.query_params["agency"] = agency
-        t0 = time.time()
-        at.run()
-        at.switch_page(f"pages/{name}.py").run()
-        first = time.time() - t0
+    from . import store
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["lang"] = lang
+    if agency:
+        at.query_params["agency"] = agency
+    if name == "record":   # the first record of the newest snapshot that has a finding
+        at.query_params["record"] = str(store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(store.by_name(DEMO_DATE), 'flags')})")["r"][0])
+    if name != "overview":
+        at.switch_page(f"pages/{name}.py")
+    t0 = time.time()
+    at.run()
+    cold = time.time() - t0
+    warm = []
+    for _ in range(3):
         t1 = time.time()
         at.run()
-        again = time.time() - t1
-        status = "ok" if not at.exception else f"EXCEPTION {at.exception[0].message[:80]}"
-        print(f"{name:14} first {first:5.2f} s | after {again:5.2f} s | {status}", flush=True)
+        warm.append(time.time() - t1)
+    err = at.exception[0].message[:80] if at.exception else None
+    print(json.dumps({"cold": cold, "warm": sum(warm) / len(warm), "error": err}))
+
+
+def _serve(port: int):
+    """`streamlit run app.py` on a port, returned once it answers."""
+    import urllib.request
+    from .paths import ROOT
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def pages_browser(agency: str | None = None, lang: str = "zh") -> list[dict]:
+    """Seconds until a page is drawn in headless Chromium (its run over, its maps' canvases there), as a
+    user sees it: 'cold' = the first visit on a just-started server, 'warm' = coming back to it through the
+    sidebar (mean of two; the record page, not in the sidebar, is reloaded by its link instead)."""
+    import shutil
+    import socket
+    import urllib.parse
+    from playwright.sync_api import sync_playwright
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    q = urllib.parse.urlencode({"lang": lang, **({"agency": agency} if agency else {}), "record": "10000000001"})
+    from .i18n import t
+    # drawn = this page's title is up, the run is over and every map has its canvas
+    done = ("h => { const e = document.querySelector('h1'); return e && e.innerText.trim() === h && "
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+            "[...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"]')].every(m => m.querySelector('canvas')); }")
+    title = {"overview": "app_title", "record": "record_page"}
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        for name in PAGES:
+            with socket.socket() as s_:
+                s_.bind(("127.0.0.1", 0))
+                port = s_.getsockname()[1]
+            proc = _serve(port)
+            try:
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                t0 = time.time()
+                page.goto(f"http://127.0.0.1:{port}/{'' if name == 'overview' else name}?{q}")
+                h1 = t(title.get(name, name), lang)
+                page.wait_for_function(done, arg=h1, timeout=120_000, polling=50)
+                cold = time.time() - t0
+                warm = []
+                for _ in range(2):   # leave for another page and come back through the sidebar, as a user does
+                    page.click('[data-testid="stSidebarNav"] a[href$="/rules"]' if name != "rules" else
+                               '[data-testid="stSidebarNav"] a[href$="/validate"]')
+                    page.wait_for_function(done, arg=t("validate" if name == "rules" else "rules", lang), timeout=120_000, polling=50)
+                    t1 = time.time()
+                    if name == "record":   # not in the sidebar: reached by a link
+                        page.goto(f"http://127.0.0.1:{port}/record?{q}")
+                    else:
+                        page.click(f'[data-testid="stSidebarNav"] a[href$="/{"" if name == "overview" else name}"]')
+                    page.wait_for_function(done, arg=h1, timeout=120_000, polling=50)
+                    warm.append(time.time() - t1)
+                page.close()
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+            r = {"page": name, "cold": cold, "warm": sum(warm) / len(warm)}
+            out.append(r)
+            print(f"{name:14} browser cold {r['cold']:5.2f} s | warm {r['warm']:5.2f} s", flush=True)
+        browser.close()
+    return out
+
+
+def pages(agency: str | None = None, lang: str = "zh") -> list[dict]:
+    """Seconds per page on the demo snapshots, each page in its own process: cold (first render,
+    empty caches) and warm (again, cached, as a user sees it on the next click); then the same in
+    headless Chromium when Debian's chromium is installed (the script's time plus drawing)."""
+    import shutil
+    out = []
+    for name in PAGES:
+        r = subprocess.run([sys.executable, "-c", f"from dq.bench import _page_child; _page_child({name!r}, {agency!r}, {lang!r})"],
+                           capture_output=True, text=True)
+        lines = [x for x in r.stdout.strip().splitlines() if x.startswith("{")]
+        if r.returncode or not lines:
+            print(f"{name:14} FAILED {r.stderr[-300:]}", flush=True)
+            continue
+        res = json.loads(lines[-1]) | {"page": name}
+        out.append(res)
+        status = "ok" if not res["error"] else f"EXCEPTION {res['error']}"
+        print(f"{name:14} script cold {res['cold']:5.2f} s | warm {res['warm']:5.2f} s | {status}", flush=True)
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        out += pages_browser(agency, lang)
+    return out

@@ -3,13 +3,21 @@ internet (no tile server); colours are viridis (sequential) and Okabe–Ito (cat
 stay distinguishable for colour-blind readers and in greyscale print."""
 from __future__ import annotations
 
+import html
 import json
 import math
+import numbers
 
 import pandas as pd
 import pydeck as pdk
 
-VIEW = pdk.ViewState(latitude=23.7, longitude=120.9, zoom=6.3, min_zoom=5, max_zoom=14)
+# Taiwan with Penghu, Kinmen (118.2°E) and Matsu (26.4°N): every map shows at least this much
+TAIWAN_BOUNDS = (118.1, 21.8, 122.1, 26.45)
+MAP_HEIGHT = 560
+# map widths at a 1440 px wide window (a full-width map with its legend column; the overview's half-width one):
+# fitting assumes no more room than this, so nothing is cut at that size or wider
+MAP_WIDTH = 740
+NARROW_MAP_WIDTH = 440
 # viridis at 0, .25, .5, .75, 1
 VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178), (213, 94, 0),
@@ -33,22 +41,70 @@ def log_scale(values: pd.Series) -> pd.Series:
     return v.map(lambda x: math.log10(x + 1) / top if top else 0.0)
 
 
-def legend_html(title: str, lo: str, hi: str) -> str:
-    stops = ", ".join(f"rgb{c}" for c in VIRIDIS)
-    return (f"<div style='font-size:.85rem'><b>{title}</b><div style='display:flex;align-items:center;gap:.5rem'>"
-            f"<span>{lo}</span><span style='display:inline-block;width:12rem;height:.8rem;background:linear-gradient(90deg,{stops})'></span>"
-            f"<span>{hi}</span><span style='display:inline-block;width:.8rem;height:.8rem;background:rgb{NO_DATA}'></span>"
-            f"<span>—</span></div></div>")
+def _merc_y(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * 512
+
+
+def fit_view(lons=(), lats=(), bounds=TAIWAN_BOUNDS, width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
+             pad: float = 0.06) -> pdk.ViewState:
+    """The view that shows every given point and at least `bounds` (Taiwan incl. Kinmen and Matsu)."""
+    xs = [float(x) for x in lons if x is not None and not (isinstance(x, float) and math.isnan(x))] + [bounds[0], bounds[2]]
+    ys = [float(y) for y in lats if y is not None and not (isinstance(y, float) and math.isnan(y))] + [bounds[1], bounds[3]]
+    w, e, s, n = min(xs), max(xs), max(min(ys), -85.0), min(max(ys), 85.0)
+    dx = max((e - w) / 360 * 512, 1e-6) * (1 + 2 * pad)
+    dy = max(_merc_y(s) - _merc_y(n), 1e-6) * (1 + 2 * pad)
+    zoom = math.log2(min(width / dx, height / dy))
+    y_mid = (_merc_y(s) + _merc_y(n)) / 2
+    lat_mid = math.degrees(2 * math.atan(math.exp((1 - 2 * y_mid / 512) * math.pi)) - math.pi / 2)
+    return pdk.ViewState(latitude=lat_mid, longitude=(w + e) / 2, zoom=round(zoom, 2), min_zoom=0, max_zoom=16)
+
+
+def linear_ticks(lo: float, hi: float, fmt) -> list[tuple[float, str]]:
+    """(position in [0, 1], label) for five evenly spaced values between lo and hi."""
+    if hi <= lo:
+        return [(1.0, fmt(hi))]
+    return [(i / 4, fmt(lo + (hi - lo) * i / 4)) for i in range(5)]
+
+
+def log_ticks(top: float) -> list[tuple[float, str]]:
+    """Ticks for log_scale (log10(x + 1) / log10(top + 1)): 1, 10, 100, … and the top value."""
+    top = max(float(top or 0), 1.0)
+    span = math.log10(top + 1)
+    ticks, v = [], 1
+    while v < top:
+        ticks.append((math.log10(v + 1) / span, f"{v:,}"))
+        v *= 10
+    if ticks and 1 - ticks[-1][0] < 0.08:   # too close to the top label to read
+        ticks.pop()
+    return ticks + [(1.0, f"{int(round(top)):,}")]
+
+
+def legend_html(title: str, ticks: list[tuple[float, str]], no_data: str | None = "—", height: int = 260) -> str:
+    """A vertical colour bar with tick labels, to sit in a narrow column beside the map."""
+    stops = ", ".join(f"rgb{c}" for c in reversed(VIRIDIS))
+    labels = "".join(f"<div style='position:absolute;top:{(1 - p) * height - 8:.0f}px;left:1.6rem;white-space:nowrap'>"
+                     f"<span style='display:inline-block;width:.35rem;border-top:1px solid #555;vertical-align:middle'></span> {lab}</div>"
+                     for p, lab in ticks)
+    nd = (f"<div style='margin-top:.8rem'><span style='display:inline-block;width:1rem;height:.8rem;background:rgb{NO_DATA};"
+          f"vertical-align:middle'></span> {no_data}</div>") if no_data else ""
+    return (f"<div class='dq-legend' style='font-size:.8rem'><div style='font-weight:600;margin-bottom:.6rem'>{title}</div>"
+            f"<div style='position:relative;height:{height}px'><div style='width:1rem;height:{height}px;"
+            f"background:linear-gradient(180deg,{stops})'></div>{labels}</div>{nd}</div>")
 
 
 def category_colours(keys: list[str]) -> dict[str, list[int]]:
     return {k: list(OKABE_ITO[i % len(OKABE_ITO)]) for i, k in enumerate(keys)}
 
 
-def category_legend_html(colours: dict[str, list[int]]) -> str:
-    items = "".join(f"<span style='margin-right:1rem'><span style='display:inline-block;width:.8rem;height:.8rem;"
-                    f"background:rgb({c[0]},{c[1]},{c[2]})'></span> {k}</span>" for k, c in colours.items())
-    return f"<div style='font-size:.85rem'>{items}</div>"
+def category_legend_html(colours: dict[str, list[int]], labels: dict[str, str] | None = None, title: str = "") -> str:
+    """One swatch per category, one per line (keys are shown through `labels`: titles, not ids)."""
+    labels = labels or {}
+    items = "".join(f"<div style='margin:.25rem 0'><span style='display:inline-block;width:.8rem;height:.8rem;border-radius:50%;"
+                    f"background:rgb({c[0]},{c[1]},{c[2]});vertical-align:middle'></span> {html.escape(labels.get(k, k))}</div>"
+                    for k, c in colours.items())
+    head = f"<div style='font-weight:600;margin-bottom:.4rem'>{html.escape(title)}</div>" if title else ""
+    return f"<div class='dq-legend' style='font-size:.8rem'>{head}{items}</div>"
 
 
 def outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
@@ -58,6 +114,17 @@ def outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
                      pickable=False)
 
 
+def _shown(v) -> str:
+    """A tooltip value as text: "—" for a blank, thousands separators for a count."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return f"{int(v):,}"
+    if isinstance(v, numbers.Real) and float(v).is_integer():   # a count made float by a join with blanks
+        return f"{int(v):,}"
+    return str(v)
+
+
 def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], colour_by: str,
                      props: list[str]) -> pdk.Layer:
     """Polygons (GeoJSON text column `geojson`) coloured by `colour_by` in [0, 1]; `props` go to the tooltip."""
@@ -65,7 +132,7 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], 
     feats = []
     for row in df.itertuples(index=False):
         r = row._asdict()
-        p = {k: (None if isinstance(r.get(k), float) and math.isnan(r.get(k)) else r.get(k)) for k in props}
+        p = {k: _shown(r.get(k)) for k in props}
         p["fill"] = viridis(r.get(colour_by))
         feats.append({"type": "Feature", "geometry": json.loads(r["geojson"]), "properties": p})
     return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": feats}, stroked=True, filled=True,
@@ -94,12 +161,13 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
     """Flagged records at their derived point; where the verbatim degrees differ (swapped, negated)
     a thin line leads from the verbatim place to the corrected one."""
     keep = [c for c in ("lat", "lon", "verbatim_lat", "verbatim_lon", "check_id", "n", "record_id", "source_row", "scientificName",
-                        "eventDate", "coord_source", "county", "town", "suggestion") if c in df.columns]
+                        "eventDate", "coord_source", "county", "town", "suggestion", "title") if c in df.columns]
+    keep += [c for c in df.columns if c.endswith("_t")]
     d = df[keep].copy()   # only what the tooltip shows: the browser gets every column sent
     d["colour"] = d["check_id"].map(lambda c: colours.get(c, [0, 0, 0]))
     layers = [pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_fill_color="colour", get_radius=300,
                         radius_min_pixels=3, radius_max_pixels=12, pickable=True, opacity=0.9)]
-    moved = d.dropna(subset=["verbatim_lon", "verbatim_lat"])
+    moved = d.dropna(subset=["verbatim_lon", "verbatim_lat"]) if {"verbatim_lon", "verbatim_lat"} <= set(d.columns) else d.iloc[:0]
     if len(moved):
         layers.insert(0, pdk.Layer("LineLayer", moved, get_source_position=["verbatim_lon", "verbatim_lat"],
                                    get_target_position=["lon", "lat"], get_color=[120, 120, 120], get_width=1))
@@ -109,6 +177,21 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
     return layers
 
 
-def deck(layers: list[pdk.Layer], tooltip_html: str) -> pdk.Deck:
-    return pdk.Deck(layers=layers, initial_view_state=VIEW, map_style=None, map_provider=None,
+# the wheel scrolls the page, as everywhere else on it; zoom with the +/- buttons, a double click or a pinch
+CONTROLLER = {"scrollZoom": False, "dragPan": True, "doubleClickZoom": True, "touchZoom": True, "keyboard": True}
+
+
+def deck(layers: list[pdk.Layer], tooltip_html: str, view: pdk.ViewState | None = None) -> pdk.Deck:
+    return pdk.Deck(layers=layers, initial_view_state=view or fit_view(), map_style=None, map_provider=None,
+                    views=[pdk.View(type="MapView", controller=CONTROLLER)],
                     tooltip={"html": tooltip_html, "style": {"fontSize": "12px"}})
+
+
+def tooltip_text(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Tooltip columns as display text: thousands separators for counts, "—" for blanks (never None/NaN).
+    Columns ending in _t are added beside the originals, which the layers still read."""
+    d = df.copy()
+    for c in cols:
+        if c in d.columns:
+            d[c + "_t"] = [_shown(v) for v in d[c].astype(object)]
+    return d

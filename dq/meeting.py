@@ -60,7 +60,7 @@ def _snap(date: str) -> Path:
         if s.name == date:
             return s
     have = ", ".join(s.name for s in opendata.snapshots()) or "none"
-    raise SourceError(f"no open-data catalogue snapshot {date} (there are: {have})")
+    raise SourceError(f"no open-data catalogue snapshot {date} (there are: {have})", f"沒有 {date} 的開放資料目錄快照（現有：{have}）")
 
 
 def bar_svg(title: str, labels: list[str], series: dict[str, list[float]], unit: str = "", width: int = 640, share: bool = False) -> str:

@@ -22,3 +22,7 @@ def list_snapshots(*roots: Path) -> list[Path]:
         if Path(r).exists():
             out += [p for p in Path(r).iterdir() if p.is_dir() and DATE_RX.match(p.name) and (p / "manifest.json").exists()]
     return sorted(out, key=lambda p: p.name)
+
+
+# Results derived from immutable snapshots, kept between server starts (never committed).
+CACHE = DATA / "cache"

@@ -191,6 +191,11 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     agg_counts = engine.aggregates(con, outdir)
     phases["aggregates"] = round(time.time() - t2, 2)
     cpu["aggregates"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
+    # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
+    t3 = time.time()
+    from .checks import bdq
+    agg_counts.update(bdq.write_outputs(con, outdir))
+    phases["bdq"] = round(time.time() - t3, 2)
     t_write = time.time() - t1 - t_checks
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     rows_read = sum(s["rows_read"] for s in sources)

@@ -410,3 +410,103 @@ def rules(lang: str = "zh") -> pd.DataFrame:
         "explanation": c.explain_en if lang == "en" else c.explain_zh, "tables": ", ".join(c.tables),
         "params": "；".join(f"{p}（{p.en if lang == 'en' else p.zh}）" for p in c.params) or "—",
         "fix": bool(c.fix)} for c in catalogue()])
+
+
+def bdq_rules(lang: str = "zh") -> pd.DataFrame:
+    """The TDWG BDQ tests (the bdq-core profile): label, GUID, kind, what it judges, and where a
+    Taiwan check judges the same element differently on purpose."""
+    from .checks import bdq
+    return pd.DataFrame([{
+        "id": t.label, "guid": t.guid, "kind": t.kind, "dimension": t.dimension if lang == "en" else DIMENSION_ZH[t.dimension],
+        "title": t.title_en if lang == "en" else t.title_zh,
+        "params": "；".join(f"{p} = {v}" for p, v in t.params) or "—",
+        "taiwan": (t.note_en if lang == "en" else t.note_zh) or "—"} for t in bdq.TESTS])
+
+# ---- pages' small reads (issue 11) ---------------------------------------------------------
+
+def agency_league(snap: Path) -> pd.DataFrame:
+    """Per agency: records and the scores of `scores()` (overall and per dimension), best first."""
+    ds = _agg(snap, "agg_dataset")
+    g = ds.groupby("agency", as_index=False)[["records", "records_no_error"] + [f"ok_{d}" for d in OCC_DIMENSIONS]].sum()
+    g["score_overall"] = g["records_no_error"] / g["records"]
+    for d in OCC_DIMENSIONS:
+        g[f"score_{d}"] = g[f"ok_{d}"] / g["records"]
+    cols = ["agency", "records", "score_overall"] + [f"score_{d}" for d in OCC_DIMENSIONS]
+    return g.sort_values(["score_overall", "records"], ascending=[False, False])[cols].reset_index(drop=True)
+
+
+RECORD_SKIP = ("c_", "err_")   # the engine's working columns: its findings are listed as checks instead
+
+
+def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
+    """One record (every column it has a value in) and all its findings with title, severity and suggested fix."""
+    rec = _query(f"SELECT * FROM read_parquet({_pq(snap, 'occurrence')}) WHERE record_id = ?", [int(record_id)])
+    if rec.empty:
+        return None, pd.DataFrame(columns=["check_id", "suggestion"])
+    row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not (v is None or (isinstance(v, float) and v != v))}
+    fl = _query(f"SELECT check_id, suggestion FROM read_parquet({_pq(snap, 'flags')}) WHERE record_id = ? ORDER BY check_id",
+                [int(record_id)])
+    fl = _check_meta(fl, lang)
+    fl["_sev"] = fl["severity"].map({"error": 0, "warning": 1, "info": 2})
+    return row, fl.sort_values(["_sev", "check_id"]).drop(columns="_sev").reset_index(drop=True)
+
+
+def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None,
+                   limit: int = 500) -> tuple[pd.DataFrame, int]:
+    """Flagged records that have no point to draw (missing, out of range, unreadable), and how many."""
+    where, params = _filters("o", agency, dataset, check_ids)
+    where.append("o.lat IS NULL")
+    base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) "
+            f"WHERE {' AND '.join(where)}")
+    total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
+    df = _query(f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,
+          o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, f.suggestion
+        {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}""", params)
+    return df, total
+
+
+def _snap_stamp(snap: Path) -> str:
+    import hashlib
+    return hashlib.sha1((Path(snap) / "manifest.json").read_bytes()).hexdigest()[:12]
+
+
+def compare_cached(a: Path, b: Path) -> dict[str, pd.DataFrame]:
+    """compare(a, b), kept on disk: snapshots never change, so neither does their comparison (a rebuilt
+    snapshot has a new manifest, hence a new key). A read-only disk just means computing it each time."""
+    from .paths import CACHE
+    d = CACHE / "compare" / f"{Path(a).name}_{_snap_stamp(a)}__{Path(b).name}_{_snap_stamp(b)}"
+    if (d / "flags.parquet").exists() and (d / "records.parquet").exists():
+        return {k: pd.read_parquet(d / f"{k}.parquet") for k in ("records", "flags")}
+    res = compare(a, b)
+    try:
+        tmp = d.with_name(d.name + ".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for k, df in res.items():
+            df.to_parquet(tmp / f"{k}.parquet", index=False)
+        tmp.replace(d)
+    except OSError:
+        pass
+    return res
+
+
+# what the record page shows: where the record came from, what the source said, what was derived from it
+RECORD_PROVENANCE = ["record_id", "agency", "dataset_id", "dataset_name", "source_file", "source_row", "snapshot_date"]
+RECORD_DERIVED = ["lat", "lon", "coord_source", "county", "town", "h3_r7", "grid_id", "unc_m", "event_date_parsed", "accepted_name",
+                  "taxon_id", "match_type", "group_zh", "group_en", "is_endemic", "redlist"]
+
+
+def record_fields(rec: dict) -> pd.DataFrame:
+    """One record's values as (term, value, kind) rows: provenance, the source's own fields (Darwin Core
+    terms and the unmapped columns kept in `extra`), then the derived columns. Engine internals are left out."""
+    rows = [(k, rec[k], "provenance") for k in RECORD_PROVENANCE if k in rec]
+    for k, v in rec.items():
+        if k == "extra" and isinstance(v, str):
+            try:
+                rows += [(ek, ev, "verbatim") for ek, ev in json.loads(v).items() if ev not in (None, "")]
+            except ValueError:
+                rows.append((k, v, "verbatim"))
+        elif (k[:1].islower() and "_" not in k and k not in RECORD_PROVENANCE and k not in RECORD_DERIVED
+              and k not in ("lat", "lon", "marine", "errors", "warnings", "suggestions")):
+            rows.append((k, v, "verbatim"))   # Darwin Core terms are camelCase; the engine's columns have underscores
+    rows += [(k, rec[k], "derived") for k in RECORD_DERIVED if k in rec]
+    return pd.DataFrame([(k, str(v), kind) for k, v, kind in rows if str(v) != ""], columns=["term", "value", "kind"])

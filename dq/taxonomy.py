@@ -77,6 +77,8 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
                      names=["id", "family", "family_zh", "zh", "name", "name_author", "c1", "c2", "red", "status"])
     plant_red = dict(zip(nl["name"], nl["red"]))
     plant_alien = {n for n, s in zip(nl["name"], nl["status"]) if s in ("歸化", "栽培")}
+    # the name list's 8th column flags Taiwan endemics (1): Abies kawakamii, Taiwania cryptomerioides … 1,238 names
+    plant_endemic = {n for n, e in zip(nl["name"], nl["c2"]) if e == "1"}
     by_code = {}
     for r in acc.itertuples(index=False):
         name = str(r.scientificName).strip()
@@ -85,7 +87,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         rows.append(dict(name=name, author=r.authors, rank=rank, status="accepted",
                          taxon_id=f"taicol:{r.namecode}", accepted_name=name, accepted_id=f"taicol:{r.namecode}",
                          family=r.family, genus=name.split()[0], class_="Plantae", group_zh="維管束植物",
-                         group_en="Vascular plants", is_endemic=False, is_alien=name in plant_alien,
+                         group_en="Vascular plants", is_endemic=name in plant_endemic, is_alien=name in plant_alien,
                          redlist=plant_red.get(name) or None, source="Plant-list-TaiCoL-20200722.xlsx"))
         for v in [r.vernacularName, r.otherVernacularNames]:
             for x in re.split(r"[;,、]", str(v) if isinstance(v, str) else ""):

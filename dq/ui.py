@@ -6,9 +6,13 @@ arguments; a page never runs SQL itself.
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 import runpy
+import hashlib
 import threading
 from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 
@@ -35,10 +39,35 @@ def call_static(fn: str, *args, **kwargs):
     return getattr(store, fn)(*args, **kwargs)
 
 
-def _fixed(format_func, options: list):
+def _fixed(format_func, options: list) -> tuple[dict, Callable]:
     """Labels computed now, in this run's language: Streamlit may call format_func later, outside the run."""
     labels = {o: format_func(o) for o in options}
-    return lambda o: labels.get(o, str(o))
+    return labels, lambda o: labels.get(o, str(o))
+
+
+def _wkey(key: str, labels: dict) -> str:
+    """Widget key that changes whenever the shown labels change (language switch, new counts).
+
+    Streamlit sends a choice back as its label text, so a widget whose labels changed under it
+    forgets its value ("Choose an option"). A new widget is made instead, seeded from the URL,
+    which always holds the current choice."""
+    sig = hashlib.sha1(repr(list(labels.items())).encode("utf-8")).hexdigest()[:10]
+    return f"qp_{key}_{sig}"
+
+
+_UNSET = object()
+
+
+def _url_wins(key: str, wkey: str, now) -> None:
+    """When the URL changed under a widget (a link or st.switch_page opened this view), the widget
+    is dropped so it is made again from the URL; a value the user just picked is left alone."""
+    last = st.session_state.get(f"_qp_last_{key}", _UNSET)
+    if last is not _UNSET and last != now and wkey in st.session_state:
+        del st.session_state[wkey]
+
+
+def _remember(key: str, now) -> None:
+    st.session_state[f"_qp_last_{key}"] = now
 
 
 def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0):
@@ -48,13 +77,17 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     str_opts = [None if o is None else str(o) for o in options]
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
-    value = box(label, options, index=index, format_func=_fixed(format_func, options), key=f"qp_{key}")
+    labels, fmt = _fixed(format_func, options)
+    wkey = _wkey(key, labels)
+    _url_wins(key, wkey, cur)
+    value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
     # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
     if value is None or (options and value == options[min(default_index, len(options) - 1)]):
         if key in qp:
             del qp[key]
     else:
         qp[key] = str(value)
+    _remember(key, qp.get(key))
     return value
 
 
@@ -62,20 +95,28 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     qp = st.query_params
     cur = qp.get_all(key)
     chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
-    value = st.multiselect(label, options, default=chosen, format_func=_fixed(format_func, options), key=f"qp_{key}")
+    labels, fmt = _fixed(format_func, options)
+    wkey = _wkey(key, labels)
+    _url_wins(key, wkey, list(cur))
+    # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language
+    value = st.multiselect(label, options, default=chosen, format_func=fmt, key=wkey, select_all=False,
+                           placeholder=L("choose"))
     if value == [o for o in default if o in options]:   # the default is not a choice: keep it out of the URL
         if key in qp:
             del qp[key]
     else:
         qp[key] = value
+    _remember(key, list(qp.get_all(key)))
     return value
 
 
 def qp_toggle(label: str, key: str, default: bool = False) -> bool:
     qp = st.query_params
     cur = qp.get(key)
+    _url_wins(key, f"qp_{key}", cur)
     value = st.toggle(label, value=(cur == "1") if cur is not None else default, key=f"qp_{key}")
     qp[key] = "1" if value else "0"
+    _remember(key, qp.get(key))
     return value
 
 
@@ -156,12 +197,20 @@ def app_run():
 def ensure_app() -> None:
     """Deep links on a freshly started server: while app.py has not yet called st.navigation,
     Streamlit runs pages/<name>.py on its own (its old pages-folder mode), without the sidebar,
-    the language switch or the sections. Then run app.py here, in this same run (so a click or an
-    upload that started it is not lost), and stop: app.py's navigation runs this page properly."""
+    the language switch or the sections.
+
+    A session's first such run leaves that mode and reruns, so app.py's navigation draws the page
+    and every later run gives the widgets the same ids (drawing it from inside this run instead
+    gave them ids of the wrong page: the user's first click after a server start was dropped).
+    Where the mode persists (AppTest's switch_page runs every page this way) app.py is run inside
+    this run, so a click that started it is not lost."""
     if getattr(_RUN, "in_app", False):
         return
     from streamlit.runtime.pages_manager import PagesManager
     PagesManager.uses_pages_directory = False
+    if not st.session_state.get("_dq_seen"):
+        st.session_state["_dq_seen"] = True
+        st.rerun()
     runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
     st.stop()
 
@@ -170,3 +219,114 @@ def number_columns(df) -> dict:
     """column_config giving every integer column thousands separators (265,160, not 265160)."""
     import pandas as pd
     return {c: st.column_config.NumberColumn(c, format="localized") for c in df.columns if pd.api.types.is_integer_dtype(df[c])}
+
+
+def chrome() -> None:
+    """Page-wide CSS. Streamlit has no translation of its own widgets: the upload box's English
+    ("Upload", "200MB per file") is hidden and the UI language's text drawn in its place."""
+    z = '[data-testid="stFileUploaderDropzone"]'
+    st.html(f"""<style>
+    {z} button [data-testid="stMarkdownContainer"] p {{font-size:0 !important}}
+    {z} button [data-testid="stMarkdownContainer"] p::after {{content:{json.dumps(L("upload_button"), ensure_ascii=False)};font-size:.9rem !important}}
+    [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_box_limit").format(mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)};font-size:.85rem}}
+    </style>""")
+
+
+ID_COLUMNS = {"record_id", "source_row", "taxon_id", "id"}   # identifiers: no thousands separators
+
+
+def header(col: str) -> str:
+    """A column's heading in the UI language: the label table's col_<name>, else the standard's
+    Chinese field name (zh) or the Darwin Core term itself (en)."""
+    from .i18n import LABELS
+    if f"col_{col}" in LABELS:
+        return L(f"col_{col}")
+    if lang() == "zh":
+        from .standard import FIELDS
+        from .standard import OCCURRENCE
+        for kind in [OCCURRENCE] + [k for k in FIELDS if k != OCCURRENCE]:   # the occurrence table's names first
+            for term, zh, _ in FIELDS[kind]:
+                if term == col:
+                    return zh
+    return col
+
+
+def table(df, column_config: dict | None = None, **kwargs):
+    """st.dataframe with what a reader should see: translated headings, severities in words,
+    "—" for blanks (never "None"), thousands separators on counts, none on identifiers."""
+    import pandas as pd
+    d = df.copy()
+    if "severity" in d.columns:
+        d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
+    if "dimension" in d.columns and lang() == "en":   # store gives the English dimension as its id (open_data)
+        d["dimension"] = d["dimension"].map(lambda x: x.replace("_", " ").capitalize() if isinstance(x, str) else x)
+    for c in d.columns:
+        if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
+            d[c] = d[c].astype(object).where(d[c].notna(), "—")
+        elif pd.api.types.is_integer_dtype(d[c]) and d[c].isna().any():   # nullable counts: "—" where unknown
+            d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ID_COLUMNS else f"{int(v):,}") for v in d[c].astype(object)]
+        elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any():
+            # a blank number would show as "None": as text, with "—" for the blanks
+            d[c] = [("—" if v != v else f"{v:g}" if abs(v) < 1e6 else f"{v:,.2f}") for v in d[c]]
+    conf = {}
+    for c in d.columns:
+        if pd.api.types.is_bool_dtype(d[c]):
+            conf[c] = st.column_config.CheckboxColumn(header(c))
+        elif c in ID_COLUMNS and pd.api.types.is_numeric_dtype(d[c]):
+            conf[c] = st.column_config.NumberColumn(header(c), format="%d")
+        elif pd.api.types.is_integer_dtype(d[c]):
+            conf[c] = st.column_config.NumberColumn(header(c), format="localized")
+    conf.update(column_config or {})
+    names = {c: header(c) for c in d.columns}
+    d = d.rename(columns=names)
+    conf = {names.get(k, k): v for k, v in conf.items()}
+    return st.dataframe(d, hide_index=True, column_config=conf, **kwargs)
+
+
+def link_params(**kw) -> dict:
+    """Query parameters for a link to another page: the language and snapshot travel with it."""
+    out = {"lang": lang()}
+    if st.session_state.get("snap_id"):
+        out["snapshot"] = st.session_state["snap_id"]
+    out.update({k: str(v) for k, v in kw.items() if v is not None})
+    return out
+
+
+def open_record(record_id) -> None:
+    """Go to the record page for one record (a click on a map point or a table row)."""
+    st.switch_page("pages/record.py", query_params=link_params(record=int(record_id)))
+
+
+def selected_record(event, df, column: str = "record_id"):
+    """The record id behind a clicked table row or map point, if any (st.dataframe / st.pydeck_chart selection)."""
+    sel = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
+    if not sel:
+        return None
+    rows = sel.get("rows") if isinstance(sel, dict) else getattr(sel, "rows", None)
+    if rows:
+        return df.iloc[rows[0]][column]
+    objs = sel.get("objects") if isinstance(sel, dict) else None
+    for layer_objs in (objs or {}).values():
+        for o in layer_objs:
+            if o.get(column) is not None:
+                return o[column]
+    return None
+
+
+def check_title(check_id: str) -> str:
+    """A check's title in the UI language (what a reader sees instead of its id)."""
+    c = _checks().get(check_id)
+    return check_id if c is None else (c.title_en if lang() == "en" else c.title_zh)
+
+
+@functools.cache
+def _checks() -> dict:
+    from .checks import by_id
+    return by_id()
+
+
+def label_or(key: str, fallback: str) -> str:
+    """The label for key, or fallback when the table has none (e.g. a table kind added by another module)."""
+    from .i18n import LABELS
+    return L(key) if key in LABELS else fallback

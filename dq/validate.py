@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from . import duck, formulas, report, workdirs
-from .checks import by_id
+from .checks import bdq, by_id
 from .snapshot import SourceSpec, build
 
 
@@ -44,9 +44,12 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                    round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                    o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
-                   o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions
+                   o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions,
+                   b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
+                   {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
             FROM r
             LEFT JOIN read_parquet({duck.q(snap / 'occurrence.parquet')}) o ON o.source_row = r.source_row
+            LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
             UNION ALL BY NAME
             SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
                    '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
@@ -63,6 +66,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
+            # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
+            "bdq": {t: dict(v) for t, v in _bdq_counts(con, snap).items()},
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
             "columns_plan": src.get("columns_plan", []),
             "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
@@ -74,3 +79,11 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         return summary
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {}
+    for test, status, n in con.execute(f"""SELECT test, status, sum(n)::BIGINT FROM read_parquet({duck.q(snap / 'agg_bdq.parquet')})
+                                          GROUP BY ALL ORDER BY ALL""").fetchall():
+        out.setdefault(test, []).append((status, n))
+    return out

@@ -95,7 +95,7 @@ def start(data, name: str, date: str | None = None, column_map: dict[str, str] |
         cmd += ["--date", date]
     for src_col, term in (column_map or {}).items():     # an argument list: no shell, nothing to escape
         cmd += ["--map", f"{src_col}={term}"]
-    env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1", DQ_ERROR_FILE=str(folder / "error.json"))
     env.pop("DQ_DEBUG", None)
     with open(folder / "log.txt", "wb") as log:
         p = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -145,12 +145,13 @@ def wait(job: Job, on_phase=lambda key: None, poll: float = 0.3) -> str:
 
 
 def error(job: Job) -> tuple[str, str]:
-    """(zh-TW, English) sentence for a failed job: the CLI's own `error:` line when it wrote one
+    """(zh-TW, English) sentence for a failed job: what the CLI wrote to DQ_ERROR_FILE
     (user-caused: exit 2), else a fixed sentence. Never the child's raw output."""
-    for ln in reversed(_log(job)):
-        if ln.startswith("error: ") and " / " in ln:
-            zh, en = ln[len("error: "):].split(" / ", 1)
-            return zh.strip(), en.strip()
+    try:
+        e = json.loads((job.folder / "error.json").read_text(encoding="utf-8"))
+        return e["zh"], e["en"]
+    except (OSError, ValueError, KeyError):
+        pass
     return ("檢核程序意外結束（可能超出記憶體或時間上限），請將檔案分批後再試，或改用命令列 python -m dq validate。",
             "The check stopped unexpectedly (probably the memory or time limit); split the file, or use "
             "python -m dq validate on the command line.")

@@ -1,7 +1,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dq import store, ui
+from dq import charts, store, ui
 from dq.ui import L
 
 ui.ensure_app()
@@ -22,7 +22,7 @@ if a == b:
     st.stop()
 if a > b:
     a, b = b, a
-res = ui.call_static("compare", store.by_name(a), store.by_name(b))
+res = ui.call_static("compare_cached", store.by_name(a), store.by_name(b))
 rec, fl = res["records"], res["flags"]
 if agency:
     rec, fl = rec[rec["agency"] == agency], fl[fl["agency"] == agency]
@@ -33,22 +33,18 @@ k[2].metric(L("added"), f"{int(rec['added'].sum()):,}")
 k[3].metric(L("removed"), f"{int(rec['removed'].sum()):,}")
 st.caption(L("compare_key_help"))
 st.subheader(L("records_per_agency"))
-rec_view = rec.rename(columns={"agency": L("agency"), "records_a": f"{L('records')} {a}", "records_b": f"{L('records')} {b}",
-                               "added": L("added"), "removed": L("removed")})
-st.dataframe(rec_view, hide_index=True, width="stretch", column_config=ui.number_columns(rec_view))
+ui.table(rec, width="stretch")
+st.caption(L("compare_which").format(a=a, b=b))
 st.subheader(L("flags_per_check"))
-fl = fl.assign(title=fl["check_id"].map(ui.check_label))
-by_check = fl.groupby("check_id", as_index=False)[["flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]].sum()
+fl = fl.assign(title=fl["check_id"].map(ui.check_title))
+by_check = fl.groupby(["check_id", "title"], as_index=False)[["flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]].sum()
 by_check["change"] = by_check["flags_b"] - by_check["flags_a"]
 top = by_check.reindex(by_check["change"].abs().sort_values(ascending=False).index).head(15)
-fig = px.bar(top.melt(id_vars="check_id", value_vars=["fixed", "new_on_kept", "on_added", "on_removed"]), x="value", y="check_id",
-             color="variable", orientation="h", title=L("flag_change_title"), barmode="group",
-             labels={"value": L("flags"), "check_id": L("check"), "variable": ""},
+long = top.melt(id_vars="title", value_vars=["fixed", "new_on_kept", "on_added", "on_removed"])
+fig = px.bar(long, x="value", y="title", color="variable", orientation="h", title=L("flag_change_title"), barmode="group",
+             labels={"value": L("flags"), "title": L("check"), "variable": ""},
              color_discrete_map={"fixed": "#009E73", "new_on_kept": "#D55E00", "on_added": "#E69F00", "on_removed": "#56B4E9"})
-fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name)))
-fig.update_layout(height=480, margin=dict(l=10, r=10, t=50, b=10))
-st.plotly_chart(fig, width="stretch")
-fl_view = fl.rename(columns={"flags_a": f"{L('flags')} {a}", "flags_b": f"{L('flags')} {b}", "fixed": L("cmp_fixed"),
-                             "new_on_kept": L("cmp_new_on_kept"), "on_added": L("cmp_on_added"), "on_removed": L("cmp_on_removed"),
-                             "agency": L("agency"), "check_id": L("check"), "title": L("title")})
-st.dataframe(fl_view, hide_index=True, width="stretch", column_config=ui.number_columns(fl_view))
+fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name), hovertemplate="%{y}: %{x:,}<extra></extra>"))
+fig.update_layout(height=520, margin=dict(l=10, r=10, t=70, b=10), xaxis_tickformat=",d")
+st.plotly_chart(charts.flat_y_title(fig, L("check")), width="stretch")
+ui.table(fl[["agency", "title", "flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed", "check_id"]], width="stretch")

@@ -5,42 +5,78 @@ from dq.ui import L
 
 ui.ensure_app()
 
+# no point can be drawn for these by definition; the three warnings concern nearly every record of a survey
+NO_POINT = ("COORD_MISSING", "COORD_NOT_NUMERIC")
+RECORD_WIDE = ("COORD_UNCERTAINTY_MISSING", "COORD_LOW_PRECISION", "COORD_SRS_UNKNOWN")
+
 snap_id, agency = ui.require_snapshot()
 st.title(L("coordinates"))
 st.caption(L("coordinates_intro"))
-counts = ui.call("check_counts", snap_id, "coordinates", agency)
+dataset = ui.qp_select(L("dataset"), [None] + ui.call("dataset_ids", snap_id, agency), "dataset",
+                       format_func=lambda x: L("all_datasets") if x is None else x)
+counts = ui.call("check_counts", snap_id, "coordinates", agency, dataset)
 if counts.empty:
     st.success(L("no_flags"))
     st.stop()
-c1, c2 = st.columns([3, 1])
-with c1:
-    default = [c for c in counts["check_id"] if c not in ("COORD_UNCERTAINTY_MISSING", "COORD_LOW_PRECISION", "COORD_SRS_UNKNOWN")][:5]
-    chosen = ui.qp_multiselect(L("checks"), counts["check_id"].tolist(), "coordchecks", default=default,
-                               format_func=lambda c: f"{ui.check_label(c)} ({int(counts.set_index('check_id').loc[c, 'n']):,})")
-with c2:
-    dataset = ui.qp_select(L("dataset"), [None] + ui.call("dataset_ids", snap_id, agency), "dataset",
-                           format_func=lambda x: L("all_datasets") if x is None else x)
+n_of = dict(zip(counts["check_id"], counts["n"]))
+default = [c for c in counts["check_id"] if c not in NO_POINT + RECORD_WIDE]
+chosen = ui.qp_multiselect(L("checks"), counts["check_id"].tolist(), "coordchecks", default=default,
+                           format_func=lambda c: f"{ui.check_title(c)} ({n_of[c]:,})")
 if not chosen:
     st.info(L("pick_checks"))
     st.stop()
-pts, total = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS + 1)
+pts, mapped = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS + 1)
+loose, unmapped = ui.call("unmapped_flags", snap_id, chosen, agency, dataset, 500)
+flags = sum(n_of[c] for c in chosen)
+st.write(L("coord_counts").format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
 colours = maps.category_colours(chosen)
-if len(pts) <= maps.MAX_POINTS:
-    st.write(L("points_shown").format(n=total, places=len(pts)))
-    layers = [base] + maps.point_layers(pts, colours)
-    tip = (f"<b>{{check_id}}</b> · {{n}} {L('records')}<br/>{L('example')}: {{scientificName}} · {{eventDate}}<br/>"
-           f"{L('record')} {{record_id}} · {L('row')} {{source_row}}"
-           f"<br/>{{lat}}, {{lon}} ({{coord_source}})<br/>{{county}} {{town}}<br/>{L('suggestion')}: {{suggestion}}")
-    st.pydeck_chart(maps.deck(layers, tip), height=600)
-    st.markdown(maps.category_legend_html(colours), unsafe_allow_html=True)
-    st.caption(L("moved_help"))
+titles = {c: ui.check_title(c) for c in chosen}
+m, lg = st.columns([4, 1])
+if pts.empty:
+    m.info(L("coord_none_mapped"))
+elif len(pts) <= maps.MAX_POINTS:
+    pts = pts.assign(title=pts["check_id"].map(titles))
+    shown = maps.tooltip_text(pts, ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
+                                    "source_row"])
+    tip = (f"<b>{{title}}</b> · {{n_t}} {L('records')}<br/>{L('example')}: {{scientificName_t}} · {{eventDate_t}}<br/>"
+           f"{L('record')} {{record_id_t}} · {L('row')} {{source_row_t}}"
+           f"<br/>{{lat}}, {{lon}} ({{coord_source_t}})<br/>{{county_t}} {{town_t}}<br/>{L('suggestion')}: {{suggestion_t}}"
+           f"<br/><i>{L('click_for_record')}</i>")
+    with m:
+        ev = st.pydeck_chart(maps.deck([base] + maps.point_layers(shown, colours), tip, maps.fit_view(pts["lon"], pts["lat"])),
+                             height=maps.MAP_HEIGHT, on_select="rerun", selection_mode="single-object", key=f"coordmap_{ui.lang()}")
+    rid = ui.selected_record(ev, pts)
+    if rid is not None:
+        ui.open_record(rid)
+    lg.html(maps.category_legend_html(colours, {c: f"{titles[c]} ({n_of[c]:,})" for c in chosen}, L("checks")))
+    lg.caption(L("moved_help"))
 else:
     hexes = ui.call("flagged_hexes", snap_id, chosen, agency, dataset)
     hexes["scaled"] = maps.log_scale(hexes["n"])
-    st.write(L("hexes_shown").format(n=total, cells=len(hexes)))
-    st.pydeck_chart(maps.deck([base, maps.h3_layer(hexes, "scaled")], f"H3 {{h3}}<br/>{L('flags')}: {{n}}"), height=600)
-    st.markdown(maps.legend_html(L("flags") + " (log)", "1", f"{int(hexes['n'].max()):,}"), unsafe_allow_html=True)
+    hexes = maps.tooltip_text(hexes, ["n"])
+    m.write(L("hexes_shown").format(n=mapped, cells=len(hexes)))
+    m.pydeck_chart(maps.deck([base, maps.h3_layer(hexes, "scaled")], f"H3 {{h3}}<br/>{L('flags')}: {{n_t}}"), height=maps.MAP_HEIGHT)
+    lg.html(maps.legend_html(L("flags") + " (log)", maps.log_ticks(hexes["n"].max())))
+
 st.subheader(L("flagged_records"))
-st.dataframe(pts.head(500), hide_index=True, width="stretch")
+st.caption(L("click_row_for_record"))
+view = pts.head(500).assign(title=lambda d: d["check_id"].map(titles))
+cols = [c for c in ("title", "n", "record_id", "scientificName", "eventDate", "lat", "lon", "verbatim_lat", "verbatim_lon",
+                    "county", "town", "coord_source", "suggestion", "source_row", "dataset_id", "check_id") if c in view.columns]
+ev = ui.table(view[cols], width="stretch", on_select="rerun", selection_mode="single-row", key=f"coordtable_{ui.lang()}")
+rid = ui.selected_record(ev, view)
+if rid is not None:
+    ui.open_record(rid)
+
+st.subheader(L("coord_unmapped_title").format(n=unmapped))
+if unmapped:
+    st.caption(L("coord_unmapped_help"))
+    loose = loose.assign(title=loose["check_id"].map(titles))
+    cols = ["title", "record_id", "scientificName", "eventDate", "verbatimLatitude", "verbatimLongitude", "decimalLatitude",
+            "decimalLongitude", "verbatimLocality", "suggestion", "source_row", "dataset_id", "check_id"]
+    ev = ui.table(loose[cols], width="stretch", on_select="rerun", selection_mode="single-row", key=f"unmapped_{ui.lang()}")
+    rid = ui.selected_record(ev, loose)
+    if rid is not None:
+        ui.open_record(rid)

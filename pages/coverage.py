@@ -1,10 +1,12 @@
 import plotly.express as px
 import streamlit as st
 
-from dq import maps, store, ui
+from dq import charts, maps, store, ui
 from dq.ui import L
 
 ui.ensure_app()
+
+UNMATCHED = "未比對"   # records whose name matched no checklist entry: a name problem, not a taxon group
 
 snap_id, agency = ui.require_snapshot()
 st.title(L("coverage"))
@@ -18,21 +20,22 @@ level = ui.qp_select(L("map_level"), ["grid", "county", "town", "h3"], "level", 
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
 if level == "grid":
+    measure = ui.qp_select(L("measure"), [col, "tbia_records", "gap"], "gmeasure", format_func=lambda x: L("g_" + x))
+m, lg = st.columns([4, 1])
+if level == "grid":
     g = ui.call("grid_coverage", snap_id, agency)
-    measure = ui.qp_select(L("measure"), [col, "tbia_records", "gap"], "gmeasure", format_func=lambda m: L("g_" + m))
+    shown = "tbia_records" if measure == "gap" else measure
     if measure == "gap":
         # cells TBIA knows many records in while this selection holds none: where the holder could add data
         g = g[(g[col] == 0) & (g["tbia_records"].fillna(0) > 0)].copy()
-        g["scaled"] = maps.log_scale(g["tbia_records"])
     else:
         g = g[g[measure].fillna(0) > 0].copy()
-        g["scaled"] = maps.log_scale(g[measure])
-    layer = maps.cell_layer(g, "scaled")
-    tip = (f"{L('grid')} {{grid_id}} · {{county}} {{town}}<br/>{L('records')}: {{records}} · {L('usable_1km')}: {{usable_1km}}"
-           f"<br/>{L('species')}: {{species}}<br/>TBIA: {{tbia_records}} ({{priority}})")
-    st.pydeck_chart(maps.deck([layer, base], tip), height=620)
-    st.markdown(maps.legend_html(L("g_" + measure) + " (log)", "1", f"{int(g['tbia_records' if measure == 'gap' else measure].max() or 0):,}"),
-                unsafe_allow_html=True)
+    g["scaled"] = maps.log_scale(g[shown])
+    g = maps.tooltip_text(g, ["records", "usable_1km", "species", "tbia_records", "priority", "county", "town"])
+    tip = (f"{L('grid')} {{grid_id}} · {{county_t}} {{town_t}}<br/>{L('records')}: {{records_t}} · {L('usable_1km')}: {{usable_1km_t}}"
+           f"<br/>{L('species')}: {{species_t}}<br/>TBIA: {{tbia_records_t}} ({{priority_t}})")
+    m.pydeck_chart(maps.deck([maps.cell_layer(g, "scaled"), base], tip, maps.fit_view(g["c_lon"], g["c_lat"])), height=maps.MAP_HEIGHT)
+    lg.html(maps.legend_html(L("g_" + measure) + " (log)", maps.log_ticks(g[shown].max() if len(g) else 1), None))
     st.caption(L("tbia_source"))
 elif level in ("county", "town"):
     q = ui.call("county_quality" if level == "county" else "town_quality", snap_id, agency)
@@ -41,42 +44,63 @@ elif level in ("county", "town"):
     sh = shapes if level == "county" else ui.call_static("outlines", "town")
     layer = maps.choropleth_layer(sh, q, on, "scaled", on + ["records", "usable_1km"])
     name = "{county}" if level == "county" else "{county} {town}"
-    st.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
-                    height=620)
-    st.markdown(maps.legend_html(L("g_" + col) + " (log)", "0", f"{int(q[col].max() or 0):,}"), unsafe_allow_html=True)
+    m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
+                   height=maps.MAP_HEIGHT)
+    lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
 else:
     h = ui.call("h3_coverage", snap_id, agency)
     h = h[h[col] > 0].copy()
     h["scaled"] = maps.log_scale(h[col])
-    st.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base],
-                              f"H3 {{h3}}<br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}<br/>{L('species')}: {{species}}"),
-                    height=620)
-    st.markdown(maps.legend_html(L("g_" + col) + " (log)", "1", f"{int(h[col].max() or 0):,}"), unsafe_allow_html=True)
+    h = maps.tooltip_text(h, ["records", "usable_1km", "species"])
+    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base],
+                             f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}<br/>{L('species')}: {{species_t}}"),
+                   height=maps.MAP_HEIGHT)
+    lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(h[col].max() if len(h) else 1), None))
 
 st.subheader(L("taxon_by_county"))
 ta = ui.call("taxon_area", snap_id, agency)
 gcol = "group_en" if ui.lang() == "en" else "group_zh"
+unmatched = int(ta.loc[ta["group_zh"] == UNMATCHED, col].sum())
+ta = ta[ta["group_zh"] != UNMATCHED]
 pv = ta.dropna(subset=["county"]).pivot_table(index=gcol, columns="county", values=col, aggfunc="sum", fill_value=0)
-fig = px.imshow(pv, color_continuous_scale="Viridis", aspect="auto", text_auto=True, title=L("taxon_by_county_title"),
-                labels={"color": L("g_" + col), "x": L("county"), "y": L("taxon_group")})
-fig.update_layout(height=200 + 45 * len(pv), margin=dict(l=10, r=10, t=50, b=10))
-st.plotly_chart(fig, width="stretch")
+if pv.empty:
+    st.info(L("nothing_to_show"))
+else:
+    st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + " (log)", log=True),
+                    width="stretch")
+if unmatched:
+    st.caption(L("unmatched_note").format(n=unmatched))
 
 st.subheader(L("checklist_coverage"))
 st.caption(L("checklist_help"))
 cov = ui.call("checklist_coverage", snap_id, agency, usable)
 fig = px.bar(cov, x=gcol, y="coverage", text_auto=".1%", title=L("checklist_title"), range_y=[0, 1],
              labels={"coverage": L("coverage_share"), gcol: L("taxon_group")}, color_discrete_sequence=["#21918c"])
-fig.update_layout(height=320, margin=dict(l=10, r=10, t=50, b=10), yaxis_tickformat=".0%")
-st.plotly_chart(fig, width="stretch")
-st.dataframe(cov, hide_index=True, width="stretch")
+fig.update_layout(height=340, margin=dict(l=10, r=10, t=80, b=10), yaxis_tickformat=".0%")
+st.plotly_chart(charts.flat_y_title(fig, L("coverage_share")), width="stretch")
+no_endemism = cov.loc[cov["endemic_checklist"] == 0, gcol].tolist()   # the reference data has no endemism for these groups
+view = cov.rename(columns={gcol: "group"})[["group", "species_checklist", "species_recorded", "coverage", "endemic_checklist",
+                                            "endemic_recorded", "threatened_checklist", "threatened_recorded"]]
+view["coverage"] = view["coverage"] * 100
+for c in ("endemic_checklist", "endemic_recorded"):
+    view[c] = view[c].astype("Int64").where(cov["endemic_checklist"] > 0)   # unknown, not 0
+ui.table(view, width="stretch", column_config={"coverage": st.column_config.ProgressColumn(
+    L("col_coverage"), format="%.1f%%", min_value=0, max_value=100)})
+if no_endemism:
+    st.caption(L("no_endemism_note").format(groups=("、" if ui.lang() == "zh" else ", ").join(no_endemism)))
+
 names = dict(zip(cov["group_zh"], cov[gcol]))
-group = ui.qp_select(L("taxon_group"), cov["group_zh"].tolist(), "group", format_func=lambda g: names[g])
+# open on the group this selection has most records of, not on the biggest checklist
+with_data = cov[cov["species_recorded"] > 0].sort_values("species_recorded", ascending=False)["group_zh"].tolist()
+order = with_data + [g for g in cov["group_zh"] if g not in with_data]
+group = ui.qp_select(L("taxon_group"), order, "group", format_func=lambda g: f"{names[g]}")
 un = ui.call("unrecorded_species", snap_id, group, agency, usable)
+row = cov[cov["group_zh"] == group].iloc[0]
 st.write(L("unrecorded_n").format(n=len(un), endemic=int(un["is_endemic"].sum()), threatened=int(un["threatened"].sum()),
                                   nowhere=int(un["tbia_unrecorded"].sum())))
-st.dataframe(un, hide_index=True, width="stretch", height=320,
-             column_config={"is_endemic": st.column_config.CheckboxColumn(L("endemic")),
-                            "threatened": st.column_config.CheckboxColumn(L("threatened")),
-                            "tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help"))})
+shown = un.rename(columns={"species": "scientific"})
+if row["endemic_checklist"] == 0:
+    shown = shown.drop(columns="is_endemic")
+ui.table(shown, width="stretch", height=320,
+         column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help"))})
 st.download_button(L("download_unrecorded"), store.fix_list_csv(un), f"unrecorded_{group}_{snap_id}.csv", "text/csv")

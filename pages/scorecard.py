@@ -2,7 +2,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dq import store, ui
+from dq import charts, store, ui
 from dq.checks import DIMENSION_ZH
 from dq.ui import L
 
@@ -27,7 +27,7 @@ def delta(key):
 
 
 dims = store.OCC_DIMENSIONS
-dim_label = (lambda d: d) if ui.lang() == "en" else (lambda d: DIMENSION_ZH[d])
+dim_label = (lambda d: L(f"col_score_{d}")) if ui.lang() == "en" else (lambda d: DIMENSION_ZH[d])
 cols = st.columns(len(dims) + 1)
 cols[0].metric(L("score_overall"), ui.pct(sc["overall"]), delta("overall"), help=L("score_help"))
 for c, d in zip(cols[1:], dims):
@@ -36,8 +36,8 @@ chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [sc[d] * 100
 fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
              title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
              color_discrete_sequence=["#3b528b"])
-fig.update_layout(height=300, margin=dict(l=10, r=10, t=40, b=10))
-st.plotly_chart(fig, width="stretch")
+fig.update_layout(height=320, margin=dict(l=10, r=10, t=70, b=10))
+st.plotly_chart(charts.flat_y_title(fig, L("dimension")), width="stretch")
 
 st.subheader(L("worst_checks"))
 chg = ui.call("check_change", snap_id, agency, ui.lang())
@@ -46,21 +46,22 @@ if prev is None:
 else:
     st.caption(L("delta_since").format(prev=prev.name))
 errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "info": 2})).sort_values(["_s", "n"], ascending=[True, False])
-worst = errors_first.drop(columns="_s").rename(columns={
-    "check_id": L("check"), "n": L("count"), "n_previous": L("count_previous"), "change": L("change"),
-    "severity": L("severity"), "dimension": L("dimension"), "title": L("title")})
-st.dataframe(worst, hide_index=True, width="stretch", height=320, column_config=ui.number_columns(worst))
+worst = errors_first.drop(columns="_s")[["title", "n", "n_previous", "change", "severity", "dimension", "check_id"]]
+ui.table(worst, width="stretch", height=320)
 
-check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_label)
+check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
 if check:
-    st.dataframe(ui.call("examples", snap_id, check, agency, 5), hide_index=True, width="stretch")
+    ex = ui.call("examples", snap_id, check, agency, 5)
+    ev = ui.table(ex, width="stretch", on_select="rerun", selection_mode="single-row", key=f"examples_{ui.lang()}")
+    if (rid := ui.selected_record(ev, ex)) is not None:
+        ui.open_record(rid)
 
 st.subheader(L("per_dataset"))
 ds = ui.call("datasets", snap_id, agency)
 show = ["dataset_id", "dataset_name", "records", "records_no_error", "usable_1km", "species", "score_overall"] + [f"score_{d}" for d in dims]
-st.dataframe(ds[show], hide_index=True, width="stretch",
-             column_config={c: st.column_config.ProgressColumn(c, format="percent", min_value=0, max_value=1)
-                            for c in show if c.startswith("score_")})
+ui.table(ds[show], width="stretch",
+         column_config={c: st.column_config.ProgressColumn(ui.header(c), format="percent", min_value=0, max_value=1)
+                        for c in show if c.startswith("score_")})
 
 st.subheader(L("fix_list"))
 st.caption(L("fix_list_help"))
@@ -68,14 +69,17 @@ c1, c2 = st.columns(2)
 with c1:
     err_checks = chg[chg["severity"] == "error"]["check_id"].tolist()
     chosen = ui.qp_multiselect(L("checks"), chg["check_id"].tolist(), "fixchecks", default=[c for c in err_checks if not c.startswith("MISSING_")],
-                               format_func=ui.check_label)
+                               format_func=ui.check_title)
 with c2:
     dataset = ui.qp_select(L("dataset"), [None] + ds["dataset_id"].tolist(), "dataset",
                            format_func=lambda x: L("all_datasets") if x is None else x)
 if chosen:
     fl = ui.call("fix_list", snap_id, agency, chosen, dataset)
     st.write(L("fix_rows").format(n=len(fl)))
-    st.dataframe(fl.head(200), hide_index=True, width="stretch")
+    st.caption(L("click_row_for_record"))
+    ev = ui.table(fl.head(200), width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
+    if (rid := ui.selected_record(ev, fl)) is not None:
+        ui.open_record(rid)
     name = f"fixlist_{agency}_{snap_id}"
     d1, d2 = st.columns(2)
     # files are made when the button is clicked, not on every rerun of the page

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dq.checks import catalogue
 from dq.demo import BBS_AGENCY, DEMO_DATE, DEMO_EARLIER, DEMO_ROOT, FROG_AGENCY, OD_LATER
 from dq.opendata import OD_DEMO_ROOT
+from dq.paths import REFERENCE
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 OCC = f"'{DEMO_ROOT / DEMO_DATE}/occurrence.parquet'"
@@ -26,7 +27,11 @@ def page(name: str, lang: str = "zh", **params) -> AppTest:
         at.query_params[k] = v
     at.run()
     if name != "overview":
+        # AppTest runs a switched-to page in the pages-folder mode: the first such run of a session
+        # reruns through app.py (dq.ui.ensure_app), the next ones draw it from inside the page's
+        # run; one more run settles the widget ids as every later interaction sees them
         at.switch_page(f"pages/{name}.py").run()
+        at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -53,7 +58,7 @@ def test_scorecard_scores_match_and_follow_the_agency():
         at = page("scorecard", "en", agency=agency)
         m = metrics(at)
         coord = q(f"SELECT avg((NOT err_coordinates)::INT) FROM {OCC} WHERE agency = ?", agency)
-        assert m["coordinates"] == f"{coord:.1%}"
+        assert m["Coordinates"] == f"{coord:.1%}"
     assert at.dataframe[0].value["Count"].sum() == q(f"SELECT count(*) FROM {FLAGS} JOIN {OCC} USING (record_id) WHERE agency = ?", FROG_AGENCY)
 
 
@@ -90,14 +95,14 @@ def test_coverage_page_every_map_level(level):
 
 def test_coverage_checklist_numbers_follow_the_agency():
     at = page("coverage", agency=FROG_AGENCY, group="兩生類")
-    cov = at.dataframe[0].value.set_index("group_zh")
-    assert cov.loc["兩生類", "species_recorded"] == 1            # the frog survey holds one species
-    assert cov.loc["鳥類", "species_recorded"] == 0
+    cov = at.dataframe[0].value.set_index("類群")
+    assert cov.loc["兩生類", "有紀錄物種數"] == 1            # the frog survey holds one species
+    assert cov.loc["鳥類", "有紀錄物種數"] == 0
     at2 = page("coverage", agency=BBS_AGENCY, group="鳥類")
-    cov2 = at2.dataframe[0].value.set_index("group_zh")
-    assert cov2.loc["鳥類", "species_recorded"] > 250
-    un = at2.dataframe[1].value
-    assert len(un) == cov2.loc["鳥類", "species_checklist"] - cov2.loc["鳥類", "species_recorded"]
+    cov2 = at2.dataframe[0].value.set_index("類群")
+    assert cov2.loc["鳥類", "有紀錄物種數"] > 250
+    un = at2.dataframe[1].value.rename(columns={"學名": "species", "TBIA 亦無紀錄": "tbia_unrecorded"})
+    assert len(un) == cov2.loc["鳥類", "名錄物種數"] - cov2.loc["鳥類", "有紀錄物種數"]
     from dq.paths import REFERENCE
     nowhere = {r[0] for r in duckdb.sql(f"SELECT species FROM '{REFERENCE}/tbia_unrecorded.parquet'").fetchall()}
     assert 0 < un["tbia_unrecorded"].sum() < len(un)
@@ -129,7 +134,7 @@ def test_rules_page_lists_every_check():
 def test_opendata_page_numbers_match_and_level_filter():
     at = page("opendata", odgroup="parent", od=OD_LATER)
     league = at.dataframe[0].value
-    top = league.iloc[0]
+    top = league.iloc[0]   # (the open-data page's own headers are helper opendata's)
     ds = f"'{OD_DEMO_ROOT / OD_LATER}/datasets.parquet'"
     assert top["datasets"] == q(f"SELECT count(*) FROM {ds} WHERE parent = ?", top["agency"])
     at2 = page("opendata", odgroup="agency", odlevel="local", od=OD_LATER)
@@ -138,3 +143,220 @@ def test_opendata_page_numbers_match_and_level_filter():
     assert not at3.dataframe and at3.info
     at.button[-1].click().run()   # the meeting report
     assert not at.exception and len(at.get("download_button")) == 4
+
+
+# ---- issue 11: what a user meets -------------------------------------------------------------
+
+import re
+
+from dq import maps, store
+
+PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "validate", "rules", "record"]
+# words that stay as they are in a zh-TW UI: names of standards, formats, systems and units
+LATIN_OK = {"TBIA", "TaiCOL", "H3", "CSV", "XLSX", "HTML", "TSV", "TXT", "ZIP", "zip", "MB", "Darwin", "Core", "Archive", "DwC",
+            "python", "dq", "validate", "ingest", "build", "demo", "FILE", "DIR", "out", "pp", "log", "km", "CR", "EN", "VU",
+            "TWD97", "TWD67", "WGS84", "EPSG", "pyproj", "TM2", "df_gapCount", "priority", "occurrenceID", "verbatimSRS", "UTF"}
+LATIN_OK |= {term for fields in __import__("dq.standard").standard.FIELDS.values() for term, _, _ in fields}   # the standard's own field codes
+
+
+def _data_values() -> set[str]:
+    """Data shown as labels (agency, dataset and place names): not UI text in either language."""
+    snap = store.by_name(DEMO_DATE)
+    ds = store.datasets(snap)
+    vals = set(ds["agency"]) | set(ds["dataset_id"]) | set(ds["dataset_name"].dropna())
+    return {v for v in vals if v}
+
+
+def _ui_texts(at) -> list[str]:
+    out = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "error")
+           for e in getattr(at, kind)]
+    out += [m.label for m in at.metric]
+    for kind in ("selectbox", "multiselect", "radio", "toggle", "text_input", "button"):
+        for w in at.get(kind):
+            if getattr(w, "key", None) == "lang_switch":   # bilingual on purpose: findable by a reader of either
+                continue
+            out.append(getattr(w, "label", "") or "")
+            if kind in ("selectbox", "multiselect") and w.proto.options:
+                out += list(w.proto.options)
+    out += [str(c) for d in at.dataframe for c in d.value.columns]
+    out += [p.proto.label for p in at.get("page_link")]
+    return out
+
+
+def _strip(text: str, data: set[str]) -> str:
+    for v in sorted(data, key=len, reverse=True):
+        text = text.replace(v, " ")
+    return re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_english_in_zh_and_no_chinese_in_en(name):
+    """Every label, heading, caption, option and column heading is in the UI language (data aside)."""
+    data = _data_values()
+    if name == "record":   # the record's own names are data
+        data |= set(duckdb.execute(f"SELECT scientificName, vernacularName, source_file, county, town FROM {OCC} WHERE record_id = 10000000001").fetchone())
+    zh = page(name, "zh", agency=BBS_AGENCY, record="10000000001")
+    for text in _ui_texts(zh):
+        words = set(re.findall(r"[A-Za-z][A-Za-z_0-9]+", _strip(text, data)))
+        assert words <= LATIN_OK, (name, text, words - LATIN_OK)
+    en = page(name, "en", agency=BBS_AGENCY, record="10000000001")
+    for text in _ui_texts(en):
+        t = _strip(text, data)
+        assert not re.search(r"[\u4e00-\u9fff]", t), (name, text)
+
+
+def test_ten_language_toggles_all_take_effect_and_keep_the_choices():
+    at = page("coordinates", "zh", agency=FROG_AGENCY)
+    chosen = at.multiselect[0].value
+    assert chosen
+    for i in range(10):
+        want = "en" if i % 2 == 0 else "zh"
+        [r for r in at.radio if r.label == "語言 / Language"][0].set_value(want).run()
+        assert not at.exception
+        assert at.title[0].value == ("Coordinate errors" if want == "en" else "坐標檢核"), i
+        agency = [w for w in at.selectbox if w.label in ("機關", "Agency")]
+        assert len(agency) == 1 and agency[0].value == FROG_AGENCY, i   # the sidebar agency: never "Choose an option"
+        assert at.multiselect[0].value == chosen, i               # the checks chosen stay chosen
+        assert at.multiselect[0].label == ("Checks" if want == "en" else "檢核規則")
+        assert all(w.proto.select_all == 0 for w in at.multiselect)   # no English "Select all"
+
+
+def test_coordinate_page_defaults_and_counts_add_up():
+    at = page("coordinates")
+    chosen = set(at.multiselect[0].value)
+    assert {"COORD_OUTSIDE_TAIWAN", "COORD_OUT_OF_RANGE", "COORD_IN_SEA"} <= chosen
+    assert "COORD_MISSING" not in chosen and "COORD_UNCERTAINTY_MISSING" not in chosen
+    flags = q(f"SELECT count(*) FROM {FLAGS} WHERE list_contains(?, check_id)", sorted(chosen))
+    mapped = q(f"SELECT count(*) FROM {FLAGS} JOIN {OCC} USING (record_id) WHERE list_contains(?, check_id) AND lat IS NOT NULL",
+               sorted(chosen))
+    text = at.markdown[0].value
+    assert f"{flags:,} 個旗標" in text and f"{mapped:,} 個畫在地圖上" in text and f"{flags - mapped:,} 個沒有可畫的點位" in text
+    assert flags - mapped > 0   # COORD_OUT_OF_RANGE has no point: listed, not lost
+    unmapped = at.dataframe[1].value
+    assert len(unmapped) == flags - mapped and set(unmapped["規則名稱"]) == {"坐標超出範圍"}
+    # outside-Taiwan points are in view
+    pts, _ = store.flagged_points(store.by_name(DEMO_DATE), ["COORD_OUTSIDE_TAIWAN"])
+    v = maps.fit_view(pts["lon"], pts["lat"])
+    assert _in_view(v, pts["lon"], pts["lat"], maps.MAP_WIDTH, maps.MAP_HEIGHT)
+
+
+def _in_view(v, lons, lats, w, h) -> bool:
+    """Every point inside a w × h px map at view v (Web Mercator, 512 px world at zoom 0)."""
+    import math
+    scale = 2 ** v.zoom
+    cx, cy = (v.longitude + 180) / 360 * 512, maps._merc_y(v.latitude)
+    return all(abs(((x + 180) / 360 * 512 - cx) * scale) <= w / 2 and abs((maps._merc_y(y) - cy) * scale) <= h / 2
+               for x, y in zip(lons, lats))
+
+
+def test_maps_show_kinmen_and_matsu_and_leave_the_wheel_to_the_page():
+    west, south, east, north = maps.TAIWAN_BOUNDS
+    kinmen, matsu, lanyu = (118.32, 24.45), (119.95, 26.16), (121.55, 22.04)
+    for w in (maps.NARROW_MAP_WIDTH, maps.MAP_WIDTH):
+        v = maps.fit_view(width=w)
+        assert _in_view(v, [p[0] for p in (kinmen, matsu, lanyu)], [p[1] for p in (kinmen, matsu, lanyu)], w, maps.MAP_HEIGHT)
+    d = maps.deck([], "")
+    assert '"scrollZoom": false' in d.to_json()
+
+
+def test_overview_lists_agencies_with_scores_linking_to_scorecards():
+    at = page("overview")
+    links = {p.proto.label: p.proto for p in at.get("page_link")}
+    league = store.agency_league(store.by_name(DEMO_DATE))
+    assert set(links) == set(league["agency"])
+    for a in league["agency"]:
+        assert links[a].page == "scorecard" and "agency=" in links[a].query_string
+    bbs = q(f"SELECT count(*) FROM {OCC} WHERE agency = ?", BBS_AGENCY)
+    assert f"{bbs:,}" in [m.value for m in at.markdown]
+
+
+def test_record_page_lists_every_finding_and_handles_bad_links():
+    rid = q(f"SELECT record_id FROM {FLAGS} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+    n = q(f"SELECT count(*) FROM {FLAGS} WHERE record_id = ?", rid)
+    at = page("record", "en", record=str(rid))
+    assert metrics(at)["Findings"] == f"{n:,}"
+    findings = at.dataframe[0].value
+    assert len(findings) == n and set(findings["Check id"]) == {r[0] for r in duckdb.execute(
+        f"SELECT check_id FROM {FLAGS} WHERE record_id = ?", [rid]).fetchall()}
+    assert "None" not in findings.astype(str).to_numpy().ravel().tolist()
+    for bad, msg in (("abc", "not a record id"), ("1", "holds no record")):
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.query_params.update({"lang": "en", "record": bad})
+        at.run()
+        at.switch_page("pages/record.py").run()
+        assert at.error and msg in at.error[0].value and not at.exception
+
+
+def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
+    at = page("coverage", agency=FROG_AGENCY)
+    group = [w for w in at.selectbox if w.label == "類群"][0].value
+    cov = at.dataframe[0].value.set_index("類群")
+    assert cov.loc[group, "有紀錄物種數"] > 0
+    texts = [str(c.value) for c in at.caption]
+    heat = [c for c in at.get("plotly_chart")]
+    assert heat and "未比對" not in heat[0].proto.spec
+    # plant endemism: counted where the reference knows it, otherwise unknown (—), never a false 0
+    plants = cov.loc["維管束植物", "名錄特有種"]
+    ref = q(f"SELECT count(*) FROM '{REFERENCE}/checklist.parquet' WHERE group_zh = '維管束植物' AND is_endemic")
+    if ref == 0:
+        assert plants == "—" and any("維管束植物" in t for t in texts)
+    else:
+        assert plants != "—" and int(plants) > 0
+
+
+def test_tables_show_no_raw_internals():
+    for name in ("overview", "scorecard", "coordinates", "compare", "rules", "completeness"):
+        for lang in ("zh", "en"):
+            at = page(name, lang, agency=BBS_AGENCY)
+            for d in at.dataframe:
+                df = d.value
+                assert not [c for c in df.columns if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(c))], (name, lang, list(df.columns))
+                cells = set(df.astype(str).to_numpy().ravel().tolist())
+                assert not cells & {"None", "nan", "NaN", "<NA>"}, (name, lang)
+                for c in df.columns:
+                    if c in ("嚴重度", "Severity"):
+                        assert set(df[c]) <= ({"錯誤", "警告", "提示"} if lang == "zh" else {"error", "warning", "info"})
+
+
+def test_map_tooltips_show_separators_and_dashes_not_none():
+    snap = store.by_name(DEMO_DATE)
+    cq = store.county_quality(snap, FROG_AGENCY)
+    layer = maps.choropleth_layer(store.outlines("county"), cq, ["county"], "ok_content", ["county", "records"])
+    props = [f["properties"] for f in layer.data["features"]]
+    big = [p for p in props if p["records"] != "—" and int(p["records"].replace(",", "")) >= 1000]
+    assert big and all("," in p["records"] for p in big)
+    assert any(p["records"] == "—" for p in props)        # a county without the agency's records: a dash, not None
+    assert not [p for p in props if p["records"] in ("None", "nan", None)]
+    pts, _ = store.flagged_points(snap, ["COORD_TOWN_CENTROID"], FROG_AGENCY)
+    shown = maps.tooltip_text(pts, ["n", "suggestion"])
+    assert not set(shown["suggestion_t"]) & {"None", "nan", ""} and (shown["n_t"] == pts["n"].map(lambda n: f"{n:,}")).all()
+
+
+def test_plant_endemism_comes_from_the_name_list(tmp_path):
+    """The vascular-plant checklist takes endemism from twnamelist's endemic column (Abies kawakamii,
+    Taiwania cryptomerioides: endemic; Zelkova serrata: not), so coverage can count endemic plants."""
+    from dq import taxonomy
+    from dq.paths import SHARED_DATA
+    taxonomy.build_reference(SHARED_DATA, tmp_path)
+    ck = f"'{tmp_path}/checklist.parquet'"
+    flag = dict(duckdb.execute(f"SELECT name, is_endemic FROM {ck} WHERE name IN "
+                               "('Abies kawakamii', 'Taiwania cryptomerioides', 'Zelkova serrata')").fetchall())
+    assert flag == {"Abies kawakamii": True, "Taiwania cryptomerioides": True, "Zelkova serrata": False}
+    n = q(f"SELECT count(*) FROM {ck} WHERE group_zh = '維管束植物' AND status = 'accepted' AND rank = 'species' AND is_endemic")
+    assert 700 < n < 1300   # Taiwan has roughly a thousand endemic vascular plant species
+
+
+def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
+    import json as _json
+    at = page("coverage", agency=BBS_AGENCY)
+    heat = _json.loads(at.get("plotly_chart")[0].proto.spec)
+    h = heat["data"][0]
+    cells = [c for row in h["text"] for c in row]
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*|—", c) for c in cells)     # 48,890, never "48.89k"
+    assert any("," in c for c in cells)
+    assert h["colorbar"]["lenmode"] == "pixels" and h["colorbar"]["ticktext"][:2] == ["1", "10"]   # log scale, real counts
+    assert h["zmax"] < 10                                                  # log10 of the counts, not the counts
+    assert not heat["layout"]["yaxis"].get("title", {}).get("text")        # no CJK title lying on its side …
+    assert any(a["text"] == "<b>類群</b>" for a in heat["layout"]["annotations"])   # … it sits above the axis
+    comp = _json.loads(page("completeness", agency=FROG_AGENCY).get("plotly_chart")[0].proto.spec)
+    assert comp["data"][0]["colorbar"]["lenmode"] == "pixels" and comp["layout"]["height"] >= 320   # one row: bar still readable

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # a deep link first: on a fresh server that is the case that once ran without app.py's navigation
-PAGES = ["scorecard", "", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules"]
+PAGES = ["scorecard", "", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules", "record"]
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -58,7 +58,7 @@ def test_every_page_renders_in_chromium(server):
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
         for lang in ("zh", "en"):
             for name in PAGES:
-                page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心")
+                page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心&record=10000000001")
                 # Streamlit keeps a websocket open: wait for the page's own elements, then for the run to end
                 page.wait_for_selector("h1", timeout=60_000)
                 page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
@@ -118,3 +118,157 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path):
     assert rows[0][:7] == ("record_id", "source_file", "source_row", "dataset_id", "occurrenceID", "check_id", "severity")
     assert len(rows) > 1 and {r[5] for r in rows[1:]} == {"COORD_TOWN_CENTROID"}
     assert all("點位在鄉鎮市區中心點" in r[7] for r in rows[1:])
+
+
+# ---- issue 11: what a user meets in the browser ----------------------------------------------
+
+BBS = "特有生物研究保育中心"
+FROG = "臺灣生物多樣性觀測網絡（TaiBON）"
+
+
+def _open(p, url, viewport=(1440, 900)):
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-TW")
+    page.goto(url)
+    _settle(page)
+    return browser, page
+
+
+def _settle(page, h1: str | None = None):
+    page.wait_for_selector("h1", timeout=60_000)
+    if h1:
+        page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.includes(t)", arg=h1,
+                               timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def test_language_switch_holds_over_ten_toggles_and_relabels_everything(server):
+    """English ↔ 中文 ten times: each click takes effect, the sidebar agency keeps its value (never
+    "Choose an option"), no Streamlit English is left in zh-TW (Select all, upload box, Deploy)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser, page = _open(p, f"{server}/coordinates?lang=zh&agency={FROG}")
+        assert not page.query_selector('[data-testid="stAppDeployButton"]') and not page.query_selector('[data-testid="stMainMenu"]')
+        for i in range(10):
+            en = i % 2 == 0
+            page.get_by_text("English" if en else "中文", exact=True).click()
+            _settle(page, "Coordinate errors" if en else "坐標檢核")
+            want = "Checks" if en else "檢核規則"   # the page's own widgets are relabelled too (they arrive after the title)
+            page.wait_for_function("w => { const l = document.querySelector('[data-testid=\"stMultiSelect\"] label');"
+                                   " return l && l.innerText === w; }", arg=want, timeout=60_000)
+            boxes = page.eval_on_selector_all('[data-testid="stSidebar"] input[role=combobox]', "els => els.map(e => e.value)")
+            assert FROG in boxes, (i, boxes)   # the agency picker keeps its value: never an empty "Choose an option"
+        assert page.inner_text("h1") == "坐標檢核"
+        page.click('[data-testid="stMultiSelect"] input[role=combobox]')   # open the checks' dropdown
+        page.wait_for_selector('[role=listbox]', timeout=10_000)
+        page.wait_for_timeout(500)
+        body = page.inner_text("body")
+        assert "Select all" not in body and "Choose an option" not in body
+        page.goto(f"{server}/validate?lang=zh")
+        _settle(page)
+        box = page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
+        shown = box.evaluate("""e => [...e.querySelectorAll('*')].map(n => (getComputedStyle(n, '::after').content || '') + ' ' +
+            (getComputedStyle(n).fontSize !== '0px' ? [...n.childNodes].filter(c => c.nodeType === 3).map(c => c.data).join('') : ''))
+            .join(' ')""")
+        assert "選擇檔案上傳" in shown and "每個檔案上限" in shown
+        assert "Upload" not in shown and "per file" not in shown, shown
+        browser.close()
+
+
+def test_map_leaves_the_wheel_to_the_page_and_its_legend_sits_beside_it(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser, page = _open(p, f"{server}/?lang=zh")
+        page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
+        page.wait_for_timeout(1500)
+        m = page.query_selector('[data-testid="stDeckGlJsonChart"]').bounding_box()
+        legend = page.query_selector(".dq-legend").bounding_box()
+        assert legend["x"] >= m["x"] + m["width"] - 5, (m, legend)                       # beside, not below
+        assert m["y"] <= legend["y"] < m["y"] + m["height"] and legend["y"] + legend["height"] <= m["y"] + m["height"] + 80
+        ticks = page.inner_text(".dq-legend")
+        assert ticks.count("%") >= 5, ticks                                              # ticks, not only min/max
+        top = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+        before = page.evaluate(top)
+        page.mouse.move(m["x"] + m["width"] / 2, min(m["y"] + 80, 860))
+        for _ in range(3):
+            page.mouse.wheel(0, 200)
+            page.wait_for_timeout(250)
+        assert page.evaluate(top) > before + 200   # the page scrolled: the map did not take the wheel
+        browser.close()
+
+
+def test_click_a_map_point_or_a_fix_list_row_opens_the_record(server):
+    import duckdb
+    from dq import maps, store
+    from dq.demo import DEMO_DATE
+    from playwright.sync_api import sync_playwright
+    snap = store.by_name(DEMO_DATE)
+    flags = f"'{snap}/flags.parquet'"
+    pts, _ = store.flagged_points(snap, ["COORD_IN_SEA"], FROG)
+    v = maps.fit_view(pts["lon"], pts["lat"])   # the view the page draws
+    with sync_playwright() as p:
+        browser, page = _open(p, f"{server}/coordinates?lang=zh&agency={FROG}&coordchecks=COORD_IN_SEA")
+        page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
+        el = page.query_selector('[data-testid="stDeckGlJsonChart"]')
+        el.scroll_into_view_if_needed()
+        lon, lat = float(pts["lon"].iloc[0]), float(pts["lat"].iloc[0])
+        for _ in range(10):   # the map draws after the run ends: hover until deck.gl shows the point's tooltip
+            page.wait_for_timeout(1000)
+            box, s = el.bounding_box(), 2 ** v.zoom
+            x = box["x"] + box["width"] / 2 + ((lon - v.longitude) / 360 * 512) * s
+            y = box["y"] + box["height"] / 2 + (maps._merc_y(lat) - maps._merc_y(v.latitude)) * s
+            page.mouse.move(x - 3, y - 3)
+            page.mouse.move(x, y)
+            page.wait_for_timeout(300)
+            if page.evaluate("() => [...document.querySelectorAll('.deck-tooltip')].some(t => getComputedStyle(t).display !== 'none'"
+                             " && t.innerText.trim())"):
+                break
+        page.mouse.click(x, y)
+        _settle(page, "單筆紀錄")
+        page.wait_for_function("() => location.search.includes('record=')", timeout=30_000)
+        rid = int(page.url.split("record=")[1].split("&")[0])
+        assert duckdb.execute(f"SELECT count(*) FROM {flags} WHERE record_id = ? AND check_id = 'COORD_IN_SEA'", [rid]).fetchone()[0] == 1
+        assert "lang=zh" in page.url and "坐標" in page.inner_text("body")
+        # the scorecard's fix list: select the first row
+        page.goto(f"{server}/scorecard?lang=zh&agency={FROG}&fixchecks=COORD_TOWN_CENTROID")
+        _settle(page, "機關成績單")
+        # the fix list: the table right after its "select a row" caption
+        grid = page.get_by_text("點選一列即可開啟該筆紀錄").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+        grid.locator("canvas").first.wait_for(timeout=60_000)
+        for _ in range(3):
+            grid.scroll_into_view_if_needed()
+            page.wait_for_timeout(1000)
+            g = grid.bounding_box()
+            page.mouse.click(g["x"] + 15, g["y"] + 35 + 17)   # the row marker of the first row (header and rows are 35 px)
+            try:
+                page.wait_for_function("() => location.search.includes('record=')", timeout=20_000)
+                break
+            except Exception:   # the grid was still drawing: click again
+                continue
+        _settle(page, "單筆紀錄")
+        first = store.fix_list(snap, FROG, ["COORD_TOWN_CENTROID"]).iloc[0]["record_id"]
+        assert f"record={first}" in page.url
+        browser.close()
+
+
+def test_overview_agency_links_open_the_scorecard(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser, page = _open(p, f"{server}/?lang=en")
+        page.get_by_role("link", name=FROG).click()
+        _settle(page, "Agency scorecard")
+        assert "agency=" in page.url and FROG in page.inner_text("h3")
+        browser.close()
+
+
+def test_kpi_labels_are_not_cut(server):
+    """At 1440 px every KPI card's label is shown whole, in both languages."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        for lang in ("zh", "en"):
+            browser, page = _open(p, f"{server}/?lang={lang}")
+            page.wait_for_selector('[data-testid="stMetricLabel"]', timeout=60_000)
+            cut = page.eval_on_selector_all('[data-testid="stMetricLabel"]', """els => els.flatMap(e =>
+                [e, ...e.querySelectorAll('*')].filter(n => n.scrollWidth > n.clientWidth + 1).map(() => e.innerText))""")
+            assert not cut, (lang, cut)
+            browser.close()

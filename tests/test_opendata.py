@@ -164,7 +164,8 @@ def test_report_on_a_missing_snapshot_says_so(tmp_path):
     out = subprocess.run([sys.executable, "-m", "dq", "report", "--old", "2000-01-01", "--new", "2018-12-31", "--out", str(tmp_path)],
                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 2
-    assert out.stderr.strip().startswith("error: no open-data catalogue snapshot 2000-01-01") and "Traceback" not in out.stderr
+    assert "no open-data catalogue snapshot 2000-01-01" in out.stderr and "沒有 2000-01-01 的開放資料目錄快照" in out.stderr
+    assert out.stderr.strip().startswith("error:") and "Traceback" not in out.stderr
 
 
 # ---- the real shapes in ../shared/data/opendata, read whole or in slices; expectations computed here in Python ----

@@ -21,7 +21,7 @@ class SourceError(Exception):
     def __init__(self, en: str, zh: str | None = None):
         super().__init__(en)
         self.en = en
-        self.zh = zh or f"無法處理這個檔案：{en}"
+        self.zh = zh or f"輸入有誤：{en}"
 
     def text(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh

@@ -1,0 +1,57 @@
+"""Plotly figures shared by the pages: heatmaps whose colour bar stays readable at any height,
+log colour scales labelled with real counts, and axis titles that stay horizontal (plotly turns a
+y-axis title 90°, which leaves Chinese lying on its side)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+VIRIDIS = "Viridis"
+
+
+def flat_y_title(fig: go.Figure, text: str) -> go.Figure:
+    """Put the y-axis title above the axis, horizontal, instead of turned along it."""
+    fig.update_yaxes(title_text=None)
+    fig.add_annotation(text=f"<b>{text}</b>", xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+                       showarrow=False, font=dict(size=12), yshift=6)
+    return fig
+
+
+def _log_ticks(top: float) -> tuple[list[float], list[str]]:
+    vals, v = [], 1
+    while v <= top:
+        vals.append(v)
+        v *= 10
+    return [math.log10(x + 1) for x in vals], [f"{x:,}" for x in vals]
+
+
+def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_title: str, log: bool = False,
+            pct: bool = False) -> go.Figure:
+    """Rows × columns of counts (log colour scale when `log`) or percentages (0–100), every cell labelled
+    with its value as written elsewhere on the page (thousands separators; no "48.89k")."""
+    raw = pv.to_numpy(dtype=float)
+    if pct:
+        z, text = raw, [[("—" if v != v else f"{v:.0f}") for v in row] for row in raw]
+        bar = dict(title=dict(text=colour_title, side="top"), tickvals=[0, 25, 50, 75, 100], ticksuffix=" %")
+        zmin, zmax = 0, 100
+    else:
+        z = [[math.log10(v + 1) if log and v == v else v for v in row] for row in raw]
+        text = [[("—" if v != v else f"{int(v):,}") for v in row] for row in raw]
+        top = float(pd.Series(raw.ravel()).max() or 0)
+        if log:
+            tv, tt = _log_ticks(top)
+            bar = dict(title=dict(text=colour_title, side="top"), tickvals=tv, ticktext=tt)
+            zmin, zmax = 0, math.log10(top + 1) if top > 0 else 1
+        else:
+            bar = dict(title=dict(text=colour_title, side="top"), tickformat=",d")
+            zmin, zmax = 0, top or 1
+    bar.update(lenmode="pixels", len=200, thickness=14, y=1, yanchor="top")   # a fixed size: never collapses on a short chart
+    fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pv.columns], y=[str(i) for i in pv.index], text=text, texttemplate="%{text}",
+                               colorscale=VIRIDIS, zmin=zmin, zmax=zmax, colorbar=bar, customdata=text,
+                               hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>"))
+    fig.update_layout(title=title, height=max(320, 140 + 40 * len(pv)), margin=dict(l=10, r=10, t=80, b=10))
+    fig.update_xaxes(title_text=x_title, side="bottom")
+    fig.update_yaxes(autorange="reversed")
+    return flat_y_title(fig, y_title)

@@ -1,0 +1,64 @@
+"""One record with all its findings (as GBIF's occurrence page): reached from a map point, a fix
+list row or the coordinate page's table, or by a deep link ?record=<record id>."""
+import pandas as pd
+import streamlit as st
+
+from dq import maps, ui
+from dq.ui import L
+
+ui.ensure_app()
+
+snap_id, _ = ui.require_snapshot()
+st.title(L("record_page"))
+rid = st.query_params.get("record")
+typed = st.text_input(L("record_id_input"), value=rid or "", key="record_box")
+if typed.strip() and typed.strip() != rid:
+    st.query_params["record"] = typed.strip()
+    rid = typed.strip()
+if not rid:
+    st.info(L("record_pick"))
+    st.stop()
+if not rid.isdigit():
+    st.error(L("record_bad_id").format(rid=rid))
+    st.stop()
+rec, findings = ui.call("record", snap_id, int(rid), ui.lang())
+if rec is None:
+    st.error(L("record_not_found").format(rid=rid, snap=snap_id))
+    st.stop()
+
+st.subheader(f"{rec.get('scientificName', '—')} · {rec.get('vernacularName', '')}".rstrip(" ·"))
+st.caption(L("record_where").format(agency=rec.get("agency", "—"), dataset=rec.get("dataset_name", rec.get("dataset_id", "—")),
+                                    file=rec.get("source_file", "—"), row=rec.get("source_row", "—"), snap=snap_id))
+st.page_link("pages/scorecard.py", label=L("record_to_scorecard"), query_params=ui.link_params(agency=rec.get("agency")))
+
+c = st.columns(3)
+c[0].metric(L("record_findings"), f"{len(findings):,}")
+c[1].metric(L("record_errors"), f"{int((findings['severity'] == 'error').sum()):,}")
+c[2].metric(L("record_warnings"), f"{int((findings['severity'] == 'warning').sum()):,}")
+st.subheader(L("record_findings"))
+if findings.empty:
+    st.success(L("record_no_findings"))
+else:
+    ui.table(findings[["title", "severity", "dimension", "suggestion", "check_id"]], width="stretch")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(L("record_fields"))
+    fields = ui.call_static("record_fields", rec)
+    fields["field"] = fields["term"].map(ui.header)
+    fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
+    cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["term", "value", "kind"]
+    ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
+             width="stretch", height=560)
+with right:
+    if rec.get("lat") is not None and rec.get("lon") is not None:
+        st.subheader(L("record_map"))
+        pt = pd.DataFrame([{"lat": float(rec["lat"]), "lon": float(rec["lon"]), "check_id": "record",
+                            "scientificName": rec.get("scientificName", "—")}])
+        layers = [maps.outline_layer(ui.call_static("outlines", "county")),
+                  maps.point_layers(pt, {"record": [213, 94, 0]})[0]]
+        st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .25, pt["lat"][0] - .2, pt["lon"][0] + .25, pt["lat"][0] + .2), height=420, width=520)), height=420)
+        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"),
+                                            county=rec.get("county", "—"), town=rec.get("town", "—")))
+    else:
+        st.info(L("record_no_point"))

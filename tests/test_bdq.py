@@ -1,0 +1,135 @@
+"""The TDWG BDQ family: its published validation data is the spec (rows that must give each
+response), plus what the issue asks of it: >= 80 tests, >= 95 % agreement for every one."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from dq import conformance, duck
+from dq.checks import bdq
+from dq.sources.aliases import CANONICAL
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    if not conformance.VALIDATION_DATA.exists():
+        pytest.skip("../shared/conformance/bdq is not beside this checkout")
+    return conformance.run()
+
+
+def test_conformance_target_for_every_test(outcomes):
+    per = conformance.summary(outcomes)
+    assert len(per) >= conformance.TARGET_TESTS
+    low = {k: f"{ok}/{n}" for k, (n, ok) in per.items() if ok / n < conformance.TARGET_SHARE}
+    assert not low, f"below {conformance.TARGET_SHARE:.0%}: {low}"
+
+
+def test_every_implemented_test_has_validation_rows(outcomes):
+    judged = {o.label for o in outcomes}
+    measures_without_rows = {t.label for t in bdq.TESTS if t.label not in judged}
+    assert not measures_without_rows
+
+
+def test_declared_once_with_guid_and_columns_that_exist():
+    labels = [t.label for t in bdq.TESTS]
+    assert len(labels) == len(set(labels))
+    assert len({t.guid for t in bdq.TESTS}) == len(labels)
+    assert not set(labels) & set(bdq.EXTERNAL)
+    for t in bdq.TESTS:
+        assert set(bdq.terms(t)) <= set(CANONICAL), t.label
+
+
+def _judge(con, row: dict, label: str) -> tuple[str, str | None]:
+    t = next(t for t in bdq.TESTS if t.label == label)
+    cols = sorted({c for t2 in bdq.TESTS for c in bdq.terms(t2)})
+    con.execute("CREATE OR REPLACE TEMP TABLE x AS SELECT " + ", ".join(f"?::VARCHAR AS \"{c}\"" for c in cols),
+                [row.get(c) for c in cols])
+    rel = bdq.derive(con, "x")
+    return con.execute(f"SELECT {bdq.status_sql(t, 'x')}, {bdq.result_sql(t, 'x')} FROM {rel} x").fetchone()
+
+
+def test_elements_are_judged_one_by_one():
+    con = duck.connect(spatial=False)
+    # a latitude without a longitude is still judged as a latitude
+    assert _judge(con, {"decimalLatitude": "95"}, "VALIDATION_DECIMALLATITUDE_INRANGE")[0] == "NOT_COMPLIANT"
+    assert _judge(con, {"decimalLatitude": "23.5"}, "VALIDATION_DECIMALLATITUDE_INRANGE")[0] == "COMPLIANT"
+    # an impossible day is a finding on the day; the year and month are still fine
+    row = {"year": "1952", "month": "2", "day": "30"}
+    assert _judge(con, row, "VALIDATION_DAY_INRANGE")[0] == "NOT_COMPLIANT"
+    assert _judge(con, row, "VALIDATION_MONTH_STANDARD")[0] == "COMPLIANT"
+    assert _judge(con, row, "VALIDATION_YEAR_INRANGE")[0] == "COMPLIANT"
+    assert _judge(con, row, "AMENDMENT_EVENTDATE_FROM_YEARMONTHDAY")[0] == "NOT_AMENDED"
+    # a time inside eventDate is checked, not cut off
+    assert _judge(con, {"eventDate": "1963-03-08T14:67"}, "VALIDATION_EVENTDATE_STANDARD")[0] == "NOT_COMPLIANT"
+    assert _judge(con, {"eventDate": "63"}, "VALIDATION_EVENTDATE_STANDARD")[0] == "NOT_COMPLIANT"
+    # cannot judge is its own outcome
+    assert _judge(con, {"year": "19x2"}, "VALIDATION_YEAR_INRANGE")[0] == "INTERNAL_PREREQUISITES_NOT_MET"
+    # an amendment proposes values
+    st, res = _judge(con, {"year": "2021", "month": "10", "day": "29"}, "AMENDMENT_EVENTDATE_FROM_YEARMONTHDAY")
+    assert (st, res) == ("FILLED_IN", '{"dwc:eventDate":"2021-10-29"}')
+    st, res = _judge(con, {"geodeticDatum": "TWD97"}, "AMENDMENT_GEODETICDATUM_STANDARDIZED")
+    assert (st, res) == ("AMENDED", '{"dwc:geodeticDatum":"EPSG:3824"}')
+
+
+def test_catalogue_import_needs_no_spatial_library():
+    code = ("import sys, dq.checks, dq.checks.bdq, dq.conformance; dq.checks.catalogue(); "
+            "bad = [m for m in ('pyproj', 'h3', 'duckdb_extension_spatial', 'shapely') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_cli_prints_agreement(outcomes):
+    r = subprocess.run([sys.executable, "-m", "dq", "conformance", "bdq"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "overall:" in r.stdout and "VALIDATION_DAY_INRANGE" in r.stdout
+
+
+def test_rules_page_lists_the_bdq_tests_and_where_taiwan_differs():
+    from test_app import page
+    at = page("rules", "en")
+    labels = set(at.dataframe[1].value["id"])
+    assert labels == {t.label for t in bdq.TESTS}
+    differs = at.dataframe[2].value
+    assert "VALIDATION_EVENTDATE_STANDARD" in set(differs["id"])
+    assert differs["How the Taiwan checks differ"].str.contains("ROC").any()
+
+
+def test_engine_runs_the_family_for_the_bdq_core_profile(monkeypatch):
+    # constructed records: the BDQ validation data's own inputs, as a snapshot's canonical table
+    from dq import engine, geo
+    con = duck.connect(spatial=False)
+    cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in CANONICAL)
+    con.execute(f"CREATE TABLE occ AS SELECT i::BIGINT AS record_id, 'occurrence' AS table_kind, {cols} FROM range(3) t(i)")
+    con.execute("""UPDATE occ SET "year" = '1952', "month" = '2', "day" = CASE record_id WHEN 0 THEN '30' ELSE '28' END,
+                   sex = CASE record_id WHEN 1 THEN 'f' END""")
+    monkeypatch.setattr(engine, "families", lambda: [bdq.FAMILY])
+    engine.enrich(con, "2026-12-03", geo.DEFAULT, progress=lambda m: None)
+    run = engine.run_checks(con, bdq.CHECKS)
+    assert [c.id for c in run] == bdq.CHECK_IDS
+    flags = con.execute("SELECT record_id, check_id, suggestion FROM flags").fetchall()
+    assert (0, "VALIDATION_DAY_INRANGE", None) in flags
+    assert not [f for f in flags if f[0] != 0 and f[1] == "VALIDATION_DAY_INRANGE"]
+    assert (1, "AMENDMENT_SEX_STANDARDIZED", '{"dwc:sex":"Female"}') in flags
+
+
+def test_validate_flags_an_impossible_date_and_judges_every_other_row(tmp_path):
+    # constructed rows (not real records): row 1 has year=1952, month=2, day=30 and no eventDate
+    from dq.validate import validate
+    src = tmp_path / "constructed_impossible_date.csv"
+    src.write_text("occurrenceID,scientificName,year,month,day,decimalLatitude,decimalLongitude\n"
+                   "c1,Passer montanus,1952,2,30,25.03,121.56\nc2,Passer montanus,1952,2,29,25.03,121.56\n"
+                   "c3,Passer montanus,1952,13,32,25.03,121.56\nc4,Passer montanus,2001,5,6,25.03,121.56\n", encoding="utf-8")
+    s = validate(src, tmp_path / "out", "2026-12-03")
+    assert s["rows_read"] == s["rows_checked"] == 4
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert "DATE_INVALID" in ann.loc["c1", "dq_errors"].split(";")
+    assert "VALIDATION_DAY_INRANGE" in ann.loc["c1", "dq_bdq_not_compliant"].split(";")
+    assert "DATE_INVALID" not in ann.loc["c2", "dq_errors"] and "DATE_INVALID" not in ann.loc["c4", "dq_errors"]
+    assert "VALIDATION_MONTH_STANDARD" in ann.loc["c3", "dq_bdq_not_compliant"]
+    assert '"dwc:eventDate":"1952-02-29"' in ann.loc["c2", "dq_bdq_amendments"]
+
+
+def test_canonical_columns_are_unique():
+    assert len(CANONICAL) == len(set(CANONICAL))
