@@ -130,7 +130,8 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT e.*, {masks} FROM e")
     # the applied checks, for write_outputs (flags) and aggregates
     con.execute("CREATE OR REPLACE TEMP TABLE _run (i INTEGER, check_id VARCHAR, severity VARCHAR, dimension VARCHAR)")
-    con.executemany("INSERT INTO _run VALUES (?, ?, ?, ?)", [(i, c.id, c.severity, c.dimension) for i, c in enumerate(run)])
+    if run:   # none applies when no record was read (a header-only file): then no flag either
+        con.executemany("INSERT INTO _run VALUES (?, ?, ?, ?)", [(i, c.id, c.severity, c.dimension) for i, c in enumerate(run)])
     _record_quality(con, run, words)
     return run
 

@@ -211,7 +211,7 @@ LABELS = {
     "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
     "od13_sources": ("目錄快照 {snap}，目錄所載更新日 {lo} 至 {hi}。資料來源：{src}", "Catalogue snapshot {snap}; update dates in the catalogue {lo} to {hi}. Source: {src}"),
     # issue 12 (bdq): the TDWG BDQ family on the Rules page
-    "bdq_rules": ("TDWG BDQ 核心測試（bdq-core 設定檔）", "TDWG BDQ core tests (bdq-core profile)"),
+    "bdq_rules": ("TDWG BDQ 核心測試（國際生物多樣性資料品質標準）", "TDWG BDQ core tests (bdq-core profile)"),
     "bdq_rules_intro": ("每項測試依 BDQ 規格單獨判斷各欄位：相容、不相容或無法判斷；修正建議列出建議值。`python -m dq conformance bdq` 以 TG2 驗證資料比對結果。",
                         "Each test judges its elements on their own as the BDQ specification says: compliant, not compliant or cannot judge; amendments propose values. `python -m dq conformance bdq` checks them against the TG2 validation data."),
     "bdq_kind": ("類型", "Kind"), "col_kind": ("類型", "Kind"), "col_taiwan": ("與臺灣檢查的差異", "How the Taiwan checks differ"),

@@ -44,7 +44,7 @@ def metrics(at) -> dict:
 def test_overview_numbers_match_and_agency_filter_changes_them():
     m = metrics(page("overview"))
     assert m["紀錄數"] == f"{q(f'SELECT count(*) FROM {OCC}'):,}"
-    assert m["機關數"] == "2"
+    assert m["機關數"] == str(q(f"SELECT count(DISTINCT agency) FROM {OCC}")) == "4"
     share = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC}")
     assert m["無錯誤紀錄比例"] == f"{share:.1%}"
     m2 = metrics(page("overview", agency=BBS_AGENCY))

@@ -448,9 +448,11 @@ def test_report_follows_the_agency_the_user_picks_and_url_keeps_only_choices():
     from dq.demo import OD_LATER
     at = _page("opendata", od=OD_LATER, odgroup="parent")
     assert set(at.query_params) <= {"od", "odgroup", "lang"}          # nothing the user did not choose
-    first = at.selectbox(key="qp_odagency").value
-    other = next(a for a in at.selectbox(key="qp_odagency").options if a != first)
-    at.selectbox(key="qp_odagency").set_value(other).run()
+    # picker keys carry a hash of their labels (they are rebuilt when the language changes)
+    pick = lambda: next(b for b in at.selectbox if str(b.key).startswith("qp_odagency"))  # noqa: E731
+    first = pick().value
+    other = next(a for a in pick().options if a != first)
+    pick().set_value(other).run()
     rep = [w for w in at.multiselect if w.label == "報告包含的機關"][0]
     assert rep.value == [other]                                        # the report follows the picked agency
     assert "odrep" not in at.query_params

@@ -56,7 +56,7 @@ def test_snapshots_are_immutable_and_dates_checked(tmp_path):
 def test_demo_snapshot_is_real_and_reconciles():
     snap = DEMO_ROOT / DEMO_DATE
     m = json.loads((snap / "manifest.json").read_text())
-    assert m["rows_read"] == m["rows_ingested"] + m["rows_rejected"] == 385131 + 21387
+    assert m["rows_read"] == m["rows_ingested"] + m["rows_rejected"] == 385131 + 21387 + 18084 + 14496
     aggs = duckdb.sql(f"SELECT agency, sum(records) FROM '{snap}/agg_dataset.parquet' GROUP BY 1").fetchall()
     assert dict(aggs)[BBS_AGENCY] == 385131
 
