@@ -115,6 +115,7 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path):
             page.get_by_text("下載 XLSX").click()
         path = tmp_path / "fix.xlsx"
         dl.value.save_as(path)
+        name = dl.value.suggested_filename   # read while the browser lives
         browser.close()
     ws = load_workbook(path, read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
@@ -123,7 +124,7 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path):
     assert rows[0][7:10] == ("問題", "原始值", "建議修正或請確認")
     assert len(rows) > 1 and {r[5] for r in rows[1:]} == {"COORD_TOWN_CENTROID"}
     assert all("點位在鄉鎮市區中心點" in r[7] and "decimalLatitude=" in r[8] and r[9] for r in rows[1:])
-    assert dl.value.suggested_filename.startswith("修正清單_")
+    assert name.startswith("修正清單_")
 
 
 # ---- issue 11: what a user meets in the browser ----------------------------------------------
