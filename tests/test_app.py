@@ -259,7 +259,7 @@ def test_maps_show_kinmen_and_matsu_and_leave_the_wheel_to_the_page():
         v = maps.fit_view(width=w)
         assert _in_view(v, [p[0] for p in (kinmen, matsu, lanyu)], [p[1] for p in (kinmen, matsu, lanyu)], w, maps.MAP_HEIGHT)
     d = maps.deck([], "")
-    assert '"scrollZoom": false' in d.to_json()
+    assert '"scrollZoom":false' in d.to_json()
 
 
 def test_overview_lists_agencies_with_scores_linking_to_scorecards():
