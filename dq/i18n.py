@@ -355,6 +355,16 @@ LABELS = {
     "col_share_bronze": ("銅級比例", "Bronze share"), "col_tier_bronze_share": ("銅級比例", "Bronze share"),
     "col_tier_bronze_share_prev": ("銅級比例（前次）", "Bronze share (previous)"), "col_tier_bronze_change": ("銅級比例變化", "Bronze share change"),
     "col_profile": ("判定標準", "Profile"),
+    # ---- issue #11 (dash2): like-with-like deltas, titles instead of ids, the record and open-dataset pages ----
+    "ov_population_changed": ("兩個快照的機關或資料集不同：比例的增減只比較兩個快照都有的 {common} 個資料集；新增 {added} 個、移除 {removed} 個資料集"
+                              "（新增機關：{agencies}；移除機關：{gone}）不計入比例增減，所以不是退步。",
+                              "The snapshots hold different agencies or datasets: share changes compare only the {common} datasets present in both; "
+                              "the {added} datasets added and {removed} removed (agencies added: {agencies}; removed: {gone}) are left out of them, "
+                              "so a change is not a regression caused by who is counted."),
+    "ov_population_new": ("這些資料集都不在前一個快照中：比例無法比較。", "None of these datasets is in the previous snapshot: shares cannot be compared."),
+    "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",
+                              "Since the previous snapshot ({prev}) this agency added {added} and removed {removed} datasets; score changes compare only "
+                              "the {common} datasets present in both."),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

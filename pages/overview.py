@@ -10,7 +10,8 @@ st.title(L("app_title"))
 st.caption(L("overview_intro"))
 
 k = ui.call("kpis", snap_id, agency)
-d = ui.call("kpi_delta", snap_id, agency)
+# counts change with the population; shares are compared only on the datasets present in both snapshots
+d = ui.call("kpi_delta_like", snap_id, agency)
 
 
 def share_metric(col, label, key, help=None):
@@ -37,6 +38,12 @@ share_metric(cols[3], L("kpi_usable"), "usable_1km",
              L("usable_1km") + "：" + L("usable_help") if ui.lang() == "zh" else L("usable_1km") + ": " + L("usable_help"))
 if d:
     st.caption(L("delta_since").format(prev=d["previous"]))
+    if d["agencies_added"] or d["agencies_removed"] or d["datasets_added"] or d["datasets_removed"]:
+        sep = "、" if ui.lang() == "zh" else ", "
+        st.caption(L("ov_population_changed").format(
+            common=d["common_datasets"], added=d["datasets_added"], removed=d["datasets_removed"],
+            agencies=sep.join(d["agencies_added"]) or "—", gone=sep.join(d["agencies_removed"]) or "—")
+            if d["common_datasets"] else L("ov_population_new"))
     if not d["comparable"]:
         st.caption(L("not_comparable_help").format(prev=d["previous"]))
 

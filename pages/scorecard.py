@@ -21,15 +21,18 @@ before = ui.call("scores", prev.name, agency) if prev is not None else None
 # scores count only each dataset's own profile's checks: when that yardstick changed between the
 # snapshots, a difference is "not comparable", never a regression
 same = prev is not None and ui.call("comparable", prev.name, store.by_name(snap_id), agency)
+# a share's change is measured on the agency's datasets present in both snapshots: a dataset added
+# or removed changes who is counted, not how good the data are
+like = ui.call("score_delta_like", snap_id, agency) if prev is not None else None
 
 
 def metric(col, label, key, judged=True, help=None, color="normal"):
     d, arrow = None, "auto"
     if before is not None and sc.get(key) is not None:
-        if before.get(key) is None or (judged and not same):
+        if like.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
         else:
-            d = f"{(sc[key] - before[key]) * 100:+.1f} pp"
+            d = f"{like[key] * 100:+.1f} pp"
     col.metric(label, ui.pct(sc[key]) if sc.get(key) is not None else "—", d, delta_color=color, delta_arrow=arrow, help=help)
 
 
@@ -41,6 +44,9 @@ for c, d in zip(cols[1:], dims):
     metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else None)
 if before is not None and not same:
     st.caption(L("not_comparable_help").format(prev=prev.name))
+if like is not None and (like["datasets_added"] or like["datasets_removed"]):
+    st.caption(L("sc_population_changed").format(common=like["common_datasets"], added=like["datasets_added"],
+                                                 removed=like["datasets_removed"], prev=prev.name))
 chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [(sc[d] or 0) * 100 for d in dims]})
 fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
              title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},

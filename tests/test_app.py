@@ -363,3 +363,26 @@ def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
     assert any(a["text"] == "<b>類群</b>" for a in heat["layout"]["annotations"])   # … it sits above the axis
     comp = _json.loads(page("completeness", agency=FROG_AGENCY).get("plotly_chart")[0].proto.spec)
     assert comp["data"][0]["colorbar"]["lenmode"] == "pixels" and comp["layout"]["height"] >= 320   # one row: bar still readable
+
+
+def test_overview_share_changes_compare_like_with_like():
+    """Three publishers joined between the demo snapshots: the shares' change is measured on the datasets
+    present in both (here BBS's), the naive whole-population change (a drop) is not shown, and the caption
+    names who was added."""
+    old_occ = f"'{DEMO_ROOT / DEMO_EARLIER}/occurrence.parquet'"
+    both = f"(agency, dataset_id) IN (SELECT DISTINCT agency, dataset_id FROM {old_occ})"
+    like = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC} WHERE {both}") - q(f"SELECT avg((n_errors = 0)::INT) FROM {old_occ}")
+    naive = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC}") - q(f"SELECT avg((n_errors = 0)::INT) FROM {old_occ}")
+    assert f"{naive * 100:+.1f}" != f"{like * 100:+.1f}"   # the populations differ enough to tell the two apart
+    at = page("overview")
+    m = {x.label: x for x in at.metric}
+    assert m["無錯誤紀錄比例"].delta == f"{like * 100:+.1f} pp"
+    added = [r[0] for r in duckdb.execute(f"SELECT DISTINCT agency FROM {OCC} EXCEPT SELECT DISTINCT agency FROM {old_occ}").fetchall()]
+    assert len(added) == 3
+    note = [c.value for c in at.caption if "不計入比例增減" in c.value]
+    assert note and all(a in note[0] for a in added) and "只比較兩個快照都有的 1 個資料集" in note[0]
+    # an agency that was not in the earlier snapshot: its shares are not comparable, never a drop
+    at = page("overview", agency=FROG_AGENCY)
+    assert {x.label: x.delta for x in at.metric}["無錯誤紀錄比例"] in (None, "", "無法比較")
+    sc = page("scorecard", agency=FROG_AGENCY)
+    assert all(x.delta in (None, "", "無法比較") for x in sc.metric if x.value.endswith("%"))
