@@ -56,7 +56,7 @@ LABELS = {
                  "More rows than an Excel sheet holds (1,048,575): the XLSX is cut; the CSV has them all."),
     # completeness
     "completeness_intro": ("各機關／資料集依其判定標準的欄位已填比例：生態檢核資料依標準欄位（M 必填、C 條件式、O 選填），Darwin Core 資料集依 GBIF／TBIA 要求的欄位。",
-                           "Share of records with each field filled, per agency or dataset, by each dataset's profile: the eco-check data-sharing standard's fields (M mandatory, C conditional, O optional), or the fields GBIF/TBIA require of a Darwin Core dataset."),
+                           "Share of records with each field filled, per agency or dataset, by each dataset's profile: the ecological-check data-sharing standard's fields (M mandatory, C conditional, O optional), or the fields GBIF/TBIA require of a Darwin Core dataset."),
     "level_M": ("M 必填", "M mandatory"), "level_C": ("C 條件式", "C conditional"), "level_O": ("O 選填", "O optional"),
     "heatmap_title": ("欄位已填比例（%）", "Field filled (%)"),
     "drill_missing": ("缺少欄位的紀錄", "Records missing a field"),
@@ -283,8 +283,8 @@ LABELS = {
     # ---- issue #9 (profiles): profiles, graded scores, TBIA tiers, file- vs record-level findings, fix list ----
     "profile": ("判定標準", "Profile"), "profile_reason": ("判定依據", "Why this profile"),
     "profiles_title": ("判定標準", "Profiles"),
-    "profiles_intro": ("每個資料集只依它所屬的判定標準計分：生態檢核提交資料依生態檢核資料共享標準，一般 Darwin Core 資料集依 GBIF／TBIA 的要求。未指定時依檔案自己的欄位判定（含生態檢核專屬欄位者為 eco-check）。適用性標準（如 1 公里分布模型）篩選可用的紀錄。",
-                       "Each dataset is scored only by its own profile: eco-check submissions by the eco-check data-sharing standard, general Darwin Core datasets by what GBIF/TBIA require. Unless given, the profile is inferred from the file's own columns (any eco-check-only column → eco-check). Fitness-for-use profiles (such as a 1 km model) select usable records."),
+    "profiles_intro": ("每個資料集只依它所屬的判定標準計分：生態檢核提交資料依生態檢核資料共享標準，一般 Darwin Core 資料集依 GBIF／TBIA 的要求。未指定時依檔案自己的欄位判定（含生態檢核專屬欄位者依生態檢核資料共享標準）。適用性標準（如 1 公里分布模型）篩選可用的紀錄。",
+                       "Each dataset is scored only by its own profile: ecological-check submissions by their data-sharing standard, general Darwin Core datasets by what GBIF/TBIA require. Unless given, the profile is inferred from the file's own columns (a column only that standard has → that standard). Fitness-for-use profiles (such as a 1 km model) select usable records."),
     "profile_kind": ("類型", "Kind"), "profile_kind_judge": ("判定資料集", "Judges a dataset"),
     "profile_kind_fitness": ("適用性篩選", "Fitness for use"),
     "profile_checks": ("包含的規則", "Checks"), "profile_required": ("完整度計算的欄位", "Fields graded completeness counts"),
@@ -340,7 +340,7 @@ LABELS = {
                      "Row-by-row results are in annotated.csv (columns dq_errors, dq_warnings, dq_suggestions)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     "fl_source_row": ("來源列號", "Source row"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
-    "fl_check_id": ("規則代碼", "Check"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
+    "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),
     "fl_scientificName": ("學名", "Scientific name"), "fl_eventDate": ("日期", "Date"),
@@ -365,6 +365,10 @@ LABELS = {
     "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",
                               "Since the previous snapshot ({prev}) this agency added {added} and removed {removed} datasets; score changes compare only "
                               "the {common} datasets present in both."),
+    "yes": ("是", "Yes"), "no": ("否", "No"), "od_no_badge": ("無標章", "No badge"), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
+    "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),
+    "match_synonym": ("同物異名", "Synonym"), "match_above_species": ("種以上階層", "Above species rank"),
+    "match_species_of_listed_subspecies": ("名錄列有其亞種的種", "Species whose subspecies are listed"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

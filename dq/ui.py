@@ -330,3 +330,57 @@ def label_or(key: str, fallback: str) -> str:
     """The label for key, or fallback when the table has none (e.g. a table kind added by another module)."""
     from .i18n import LABELS
     return L(key) if key in LABELS else fallback
+
+
+def profile_name(profile_id: str) -> str:
+    """A profile's name in the UI language (what a reader sees instead of its id)."""
+    from . import profiles
+    p = {x.id: x for x in profiles.PROFILES}.get(profile_id)
+    return profile_id if p is None else p.name(lang())
+
+
+def kinds_named(text: str) -> str:
+    """'occurrence: a, b; project: c' with each table kind's name in the UI language."""
+    out = []
+    for part in text.split("; "):
+        kind, sep, rest = part.partition(": ")
+        out.append(f"{label_or('table_' + kind, kind)}{'：' if lang() == 'zh' else ': '}{rest}" if sep else part)
+    return "；".join(out) if lang() == "zh" else "; ".join(out)
+
+
+def record_value(term: str, value: str) -> str:
+    """One field's value on the record page as a reader sees it."""
+    if term == "profile":
+        return profile_name(value)
+    if term == "match_type":
+        return label_or(f"match_{value}", value)
+    if value in ("True", "False"):
+        return L("yes" if value == "True" else "no")
+    if len(value) == 19 and value.endswith(" 00:00:00") and value[:4].isdigit():
+        return value[:10]
+    return value
+
+
+def params_text(check_id: str) -> str:
+    """A check's thresholds as a reader sees them: what each means and its value, not its setting's name."""
+    c = _checks().get(check_id)
+    if c is None or not c.params:
+        return "—"
+    zh = lang() == "zh"
+    out = []
+    for p in c.params:
+        v = p.value
+        num = f"{v:.0f}" if p.unit == "year" else (f"{v:,.0f}" if float(v).is_integer() else f"{v:g}")
+        unit = {"m": L("unit_m"), "score": L("unit_score"), "year": "", "×": " ×"}.get(p.unit, f" {p.unit}")
+        out.append(f"{p.zh if zh else p.en}{'：' if zh else ': '}{num}{unit}")
+    return "；".join(out) if zh else "; ".join(out)
+
+
+def ids_to_titles(text: str) -> str:
+    """Prose that names checks by id (the BDQ notes) with each id replaced by the check's title."""
+    import re
+    if not isinstance(text, str):
+        return text
+    q = ("「", "」") if lang() == "zh" else ("“", "”")
+    return re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+\b",
+                  lambda m: f"{q[0]}{check_title(m.group(0))}{q[1]}" if m.group(0) in _checks() else m.group(0), text)

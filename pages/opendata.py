@@ -110,7 +110,7 @@ if bm["datasets"].isna().all():
     st.info(L("od13_not_in_catalogue"))
 nj = L("od13_not_judged_field")
 st.dataframe(pd.DataFrame({
-    L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"],
+    L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"].where(bm["key"] != "none", L("od_no_badge")),
     L("od13_agency_n"): [nj if pd.isna(v) else f"{int(v):,}" for v in bm["datasets"]],
     L("od13_agency_share"): [nj if pd.isna(v) else f"{v:.1%}" for v in bm["share"]],
     L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, width="stretch", height=35 * (len(bm) + 1) + 3)
@@ -152,21 +152,23 @@ st.dataframe(show.head(500), hide_index=True, width="stretch", height=min(400, 3
 st.subheader(L("od_fix_list"))
 fx = ui.od_call("fix_list", od, ag, stamp=stamp)
 st.write(L("fix_rows").format(n=len(fx)))
-st.dataframe(fx.head(200).assign(check_id=lambda d: d["check_id"].map(ui.check_label))[
-    ["dataset_id", "dataset_name", "check_id", "severity", "suggestion"]].fillna("—"), hide_index=True, width="stretch", column_config={
-    "dataset_id": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
-    "check_id": st.column_config.TextColumn(L("check")), "severity": st.column_config.TextColumn(L("severity")),
-    "suggestion": st.column_config.TextColumn(L("suggestion"))})
+# what the reader sees and downloads: titles and severities in words, translated headings, the check id
+# only in its own last column
+explain = (lambda c: ui._checks()[c].explain_zh) if zh else (lambda c: ui._checks()[c].explain_en)
+fxv = pd.DataFrame({L("fl_dataset_id"): fx["dataset_id"], L("dataset"): fx["dataset_name"], L("fl_title"): fx["check_id"].map(ui.check_title),
+                    L("fl_severity"): fx["severity"].map(lambda x: L("sev_" + x)), L("fl_message"): fx["check_id"].map(explain),
+                    L("fl_suggestion"): fx["suggestion"], L("fl_source_file"): fx["source_file"], L("fl_check_id"): fx["check_id"]}).fillna("—")
+st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, width="stretch")
 d1, d2 = st.columns(2)
-d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fx), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
-d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_fixlist_{ag}_{od}.xlsx",
+d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
+d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv)[0], f"od_fixlist_{ag}_{od}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))
 ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]].astype({"high_value": "boolean", "bilingual": "boolean"}).fillna(False)
 edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
-                        column_config={"dataset_key": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
+                        column_config={"dataset_key": st.column_config.TextColumn(L("col_dataset_id")), "dataset_name": st.column_config.TextColumn(L("dataset")),
                                        "high_value": st.column_config.CheckboxColumn(mname("high_value")),
                                        "bilingual": st.column_config.CheckboxColumn(mname("bilingual"))})
 if st.button(L("od_save_lists")):

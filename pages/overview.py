@@ -21,6 +21,8 @@ def share_metric(col, label, key, help=None):
     elif d[key] is None:
         col.metric(label, ui.pct(k[key]), L("not_comparable") if k[key] is not None else None, delta_color="off",
                    delta_arrow="off", help=help)
+    elif round(d[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
+        col.metric(label, ui.pct(k[key]), "±0.0 pp", delta_color="off", delta_arrow="off", help=help)
     else:
         col.metric(label, ui.pct(k[key]), f"{d[key] * 100:+.1f} pp", help=help)
 
@@ -68,7 +70,7 @@ with left:
 with right:
     st.subheader(L("top_problems"))
     top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)
-    ui.table(top[["title", "n", "severity", "dimension", "check_id"]], width="stretch", height=480)
+    ui.table(top[["title", "n", "severity", "dimension"]], width="stretch", height=480)
 
 st.subheader(L("agency_list"))
 st.caption(L("agency_list_help"))

@@ -31,6 +31,8 @@ def metric(col, label, key, judged=True, help=None, color="normal"):
     if before is not None and sc.get(key) is not None:
         if like.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
+        elif round(like[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
+            d, color, arrow = "±0.0 pp", "off", "off"
         else:
             d = f"{like[key] * 100:+.1f} pp"
     col.metric(label, ui.pct(sc[key]) if sc.get(key) is not None else "—", d, delta_color=color, delta_arrow=arrow, help=help)
@@ -65,7 +67,7 @@ ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 if len(ff):
     st.subheader(L("file_findings"))
     st.caption(L("file_findings_help"))
-    ff = ff.drop(columns=["agency"]).rename(columns={
+    ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name)).rename(columns={
         "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
         "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
     st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
@@ -80,7 +82,7 @@ errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "inf
 if prev is not None:
     # a check judged in only one of the snapshots: its change is not comparable, not a regression
     errors_first["change"] = [f"{v:+,}" if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]
-worst = errors_first.drop(columns=["_s", "comparable"])[["title", "n", "n_previous", "change", "severity", "dimension", "check_id"]]
+worst = errors_first.drop(columns=["_s", "comparable"])[["title", "n", "n_previous", "change", "severity", "dimension"]]
 ui.table(worst, width="stretch", height=320)
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
@@ -92,6 +94,8 @@ if check:
 
 st.subheader(L("per_dataset"))
 ds = ui.call("datasets", snap_id, agency)
+if "profile" in ds:
+    ds = ds.assign(profile=ds["profile"].map(ui.profile_name))
 show = (["dataset_id", "dataset_name", "profile", "records", "records_no_error", "usable_1km", "species", "score_overall"]
         + [f"score_{d}" for d in dims] + ["share_gold", "share_silver", "share_bronze"])
 show = [c for c in show if c in ds]
