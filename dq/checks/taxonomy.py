@@ -76,8 +76,10 @@ CHECKS = [
           f"NOT {HAS_NAME} AND {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL",
           "'依俗名「' || e.vernacularName || '」補上學名 ' || e.accepted_name", tables=T),
     Check("TAXON_VERNACULAR_AMBIGUOUS", "taxonomy", "warning", "俗名對應多個物種", "Vernacular name fits several taxa",
-          "學名欄空白，而俗名在名錄中對應不只一個分類群（例如「日本樹蛙」在 2017、2020 年分為太田樹蛙與周氏樹蛙），無法判定是哪一種；請依候選名補上學名。",
-          "No scientific name, and the vernacular name fits more than one taxon of the checklist (e.g. 日本樹蛙, split in 2017 and 2020 into Buergeria otai and B. choui); fill in the scientific name from the candidates.",
+          "學名欄空白，而俗名在名錄中對應不只一個分類群（例如「日本樹蛙」在 2017、2020 年分為太田樹蛙與周氏樹蛙），無法判定是哪一種。"
+          "若候選都屬同一屬（或同一科），紀錄先對到該屬（科）（如溪樹蛙屬 Buergeria），可計入該類群但不計為物種；請依候選名補上學名。",
+          "No scientific name, and the vernacular name fits more than one taxon of the checklist (e.g. 日本樹蛙, split in 2017 and 2020 into Buergeria otai and B. choui). "
+          "When the candidates share a genus (or family) the record is matched to it (here Buergeria), as GBIF matches at a higher rank: it counts for its group but never as a species. Fill in the scientific name from the candidates.",
           f"NOT {HAS_NAME} AND e.name_source = 'ambiguous'", "'候選學名：' || e.name_candidates", tables=T),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
           "學名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中找不到，也沒有相近拼法。",
