@@ -365,7 +365,8 @@ LABELS = {
     "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",
                               "Since the previous snapshot ({prev}) this agency added {added} and removed {removed} datasets; score changes compare only "
                               "the {common} datasets present in both."),
-    "yes": ("是", "Yes"), "no": ("否", "No"), "od_no_badge": ("無標章", "No badge"), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
+    "yes": ("是", "Yes"), "no": ("否", "No"), "od_no_badge": ("無標章", "No badge"),
+    "od_ds_click": ("點選一列即可開啟該資料集的頁面；「開啟」連結會在新分頁開啟。", "Select a row to open that dataset's page; the Open link opens it in a new tab."), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
     "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),
     "match_synonym": ("同物異名", "Synonym"), "match_above_species": ("種以上階層", "Above species rank"),
     "match_species_of_listed_subspecies": ("名錄列有其亞種的種", "Species whose subspecies are listed"),

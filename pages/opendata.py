@@ -142,12 +142,17 @@ links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k 
 show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
     badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
     formats=lambda d: d["formats"].fillna("—"), update_frequency=lambda d: d["update_frequency"].fillna("—"))
-st.dataframe(show.head(500), hide_index=True, width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3), column_config={
+st.caption(L("od_ds_click"))
+# a click on a row opens that dataset's page in this tab (the link column opens it in a new one)
+ev = st.dataframe(show.head(500), hide_index=True, width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3),
+                  on_select="rerun", selection_mode="single-row", key=f"od_ds_{od}_{ag}_{ui.lang()}", column_config={
     "link": st.column_config.LinkColumn(L("od13_open"), display_text=L("od13_open"), width="small"),
     "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
     "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
     "update_frequency": st.column_config.TextColumn(L("od13_frequency")),
     "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.CheckboxColumn(mname("overdue"))})
+if ev is not None and ev.selection.rows:
+    st.switch_page("pages/od_dataset.py", query_params=ui.link_params(od=od, ds=dsl["dataset_key"].iloc[ev.selection.rows[0]]))
 
 st.subheader(L("od_fix_list"))
 fx = ui.od_call("fix_list", od, ag, stamp=stamp)
