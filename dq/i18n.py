@@ -183,7 +183,7 @@ LABELS = {
     "od13_trend_one": ("這個目錄系列只有一個快照（{series}）；不同目錄不當作同一序列比較。", "This catalogue series has one snapshot ({series}); different catalogues are never compared as one series."),
     "od13_trend_missing": ("{agency} 只出現在 {n} 個快照中，無法畫趨勢。", "{agency} appears in only {n} snapshot(s): no trend to draw."),
     "od13_trend_basis": ("詮釋資料完整比例：各快照判定的欄位數不同，不畫成同一條線。", "Metadata complete: the snapshots judge different numbers of fields, so no line is drawn across them."),
-    "od13_datasets": ("本機關資料集（點名稱開啟資料集頁）", "The agency's datasets (click a name to open its page)"),
+    "od13_datasets": ("本機關資料集", "The agency's datasets"),
     "od13_open": ("開啟", "Open"),
     "od13_compare_with": ("比較前次快照（同一目錄系列）", "Compare with an earlier snapshot (same catalogue series)"),
     "od13_no_compare": ("不比較", "No comparison"),
@@ -358,13 +358,13 @@ LABELS = {
     # ---- issue #11 (dash2): like-with-like deltas, titles instead of ids, the record and open-dataset pages ----
     "ov_population_changed": ("兩個快照的機關或資料集不同：比例的增減只比較兩個快照都有的 {common} 個資料集；新增 {added} 個、移除 {removed} 個資料集"
                               "（新增機關：{agencies}；移除機關：{gone}）不計入比例增減，所以不是退步。",
-                              "The snapshots hold different agencies or datasets: share changes compare only the {common} datasets present in both; "
-                              "the {added} datasets added and {removed} removed (agencies added: {agencies}; removed: {gone}) are left out of them, "
-                              "so a change is not a regression caused by who is counted."),
+                              "The snapshots hold different agencies or datasets. Share changes compare only the datasets present in both "
+                              "({common}); datasets added ({added}) and removed ({removed}) are left out (agencies added: {agencies}; removed: {gone}), "
+                              "so a change is never caused by who is counted."),
     "ov_population_new": ("這些資料集都不在前一個快照中：比例無法比較。", "None of these datasets is in the previous snapshot: shares cannot be compared."),
     "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",
-                              "Since the previous snapshot ({prev}) this agency added {added} and removed {removed} datasets; score changes compare only "
-                              "the {common} datasets present in both."),
+                              "Since the previous snapshot ({prev}) this agency's datasets changed (added: {added}, removed: {removed}); score changes "
+                              "compare only the datasets present in both ({common})."),
     "yes": ("是", "Yes"), "no": ("否", "No"), "od_no_badge": ("無標章", "No badge"),
     "od_ds_click": ("點選一列即可開啟該資料集的頁面；「開啟」連結會在新分頁開啟。", "Select a row to open that dataset's page; the Open link opens it in a new tab."), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
     "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),

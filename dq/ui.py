@@ -229,6 +229,7 @@ def chrome() -> None:
     {z} button [data-testid="stMarkdownContainer"] p {{font-size:0 !important}}
     {z} button [data-testid="stMarkdownContainer"] p::after {{content:{json.dumps(L("upload_button"), ensure_ascii=False)};font-size:.9rem !important}}
     [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
+    [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p {{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}}
     [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_box_limit").format(mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)};font-size:.85rem}}
     </style>""")
 
@@ -257,6 +258,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     "—" for blanks (never "None"), thousands separators on counts, none on identifiers."""
     import pandas as pd
     d = df.copy()
+    ids = ID_COLUMNS | {L("fl_record_id"), L("fl_source_row")}   # a fix list comes with its headings translated
     if "severity" in d.columns:
         d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
     if "dimension" in d.columns and lang() == "en":   # store gives the English dimension as its id (open_data)
@@ -265,7 +267,7 @@ def table(df, column_config: dict | None = None, **kwargs):
         if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
             d[c] = d[c].astype(object).where(d[c].notna(), "—")
         elif pd.api.types.is_integer_dtype(d[c]) and d[c].isna().any():   # nullable counts: "—" where unknown
-            d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ID_COLUMNS else f"{int(v):,}") for v in d[c].astype(object)]
+            d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ids else f"{int(v):,}") for v in d[c].astype(object)]
         elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any():
             # a blank number would show as "None": as text, with "—" for the blanks
             d[c] = [("—" if v != v else f"{v:g}" if abs(v) < 1e6 else f"{v:,.2f}") for v in d[c]]
@@ -273,7 +275,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     for c in d.columns:
         if pd.api.types.is_bool_dtype(d[c]):
             conf[c] = st.column_config.CheckboxColumn(header(c))
-        elif c in ID_COLUMNS and pd.api.types.is_numeric_dtype(d[c]):
+        elif c in ids and pd.api.types.is_numeric_dtype(d[c]):
             conf[c] = st.column_config.NumberColumn(header(c), format="%d")
         elif pd.api.types.is_integer_dtype(d[c]):
             conf[c] = st.column_config.NumberColumn(header(c), format="localized")
@@ -281,7 +283,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     names = {c: header(c) for c in d.columns}
     d = d.rename(columns=names)
     conf = {names.get(k, k): v for k, v in conf.items()}
-    return st.dataframe(d, hide_index=True, column_config=conf, **kwargs)
+    return st.dataframe(d, hide_index=True, column_config=conf, placeholder="—", **kwargs)
 
 
 def link_params(**kw) -> dict:

@@ -70,13 +70,14 @@ with left:
 with right:
     st.subheader(L("top_problems"))
     top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)
-    ui.table(top[["title", "n", "severity", "dimension"]], width="stretch", height=480)
+    # three columns fit the half-width column whole at 1440 px (the scorecard lists dimensions)
+    ui.table(top[["title", "n", "severity"]], width="stretch", height=35 * (len(top) + 1) + 3)
 
 st.subheader(L("agency_list"))
 st.caption(L("agency_list_help"))
 league = ui.call("agency_league", snap_id)
 dims = [c for c in league.columns if c.startswith("score_") and c != "score_overall"]
-widths = [2.5, 1, 1] + [1] * len(dims)
+widths = [3, 1, 1] + [1] * len(dims)   # an agency's name is shown whole (wrapped), never cut
 head = st.columns(widths)
 for c, key in zip(head, ["col_agency", "col_records", "col_score_overall"] + [f"col_{x}" for x in dims]):
     c.html(f"<div style='font-weight:600;font-size:.8rem;overflow-wrap:normal;word-break:keep-all'>{L(key)}</div>")

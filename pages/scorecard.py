@@ -70,7 +70,7 @@ if len(ff):
     ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name)).rename(columns={
         "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
         "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
-    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
+    st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
 
 st.subheader(L("worst_checks"))
 chg = ui.call("check_change", snap_id, agency, ui.lang())
@@ -124,7 +124,10 @@ if chosen:
     fl = store.fix_list_headers(ui.call("fix_list", snap_id, agency, chosen, dataset, ui.lang()), ui.lang())
     st.write(L("fix_rows").format(n=len(fl)))
     st.caption(L("click_row_for_record"))
-    ev = ui.table(fl.head(200), width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
+    # on screen the problem comes before the codes; the check id, for the files, goes last
+    first = [c for c in (L("fl_record_id"), L("fl_title"), L("fl_severity"), L("fl_values"), L("fl_suggestion")) if c in fl.columns]
+    shown = fl.head(200)[first + [c for c in fl.columns if c not in first and c != L("fl_check_id")] + [L("fl_check_id")]]
+    ev = ui.table(shown, width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
     if (rid := ui.selected_record(ev, fl, L("fl_record_id"))) is not None:
         ui.open_record(rid)
     name = store.fix_list_name(agency, snap_id, ui.lang())

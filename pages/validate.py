@@ -105,12 +105,12 @@ if summary["file_findings"]:
     ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("title"): f["title_en"] if en else f["title_zh"],
                         L("severity"): L("sev_" + f["severity"]), L("rows_affected"): f["rows"]}
                        for c, f in summary["file_findings"].items()])
-    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
+    st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
 st.subheader(L("vr_record_level"))
 checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
                        for c, v in summary["checks"].items()], columns=["title", "n", "severity"])
 checks = checks.rename(columns={"n": L("count"), "severity": L("severity"), "title": L("title")})
-st.dataframe(checks, hide_index=True, width="stretch", column_config=ui.number_columns(checks))
+st.dataframe(checks, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(checks))
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session

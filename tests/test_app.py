@@ -259,6 +259,8 @@ def test_every_page_speaks_the_ui_language_and_shows_no_internals(name):
             assert not set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+|\w+", text)) & PROFILE_IDS - {"occurrence"}, (name, lang, text)
         for d in at.dataframe:
             df = d.value
+            # a blank shows as "—": Streamlit draws a missing value as "None" unless told otherwise
+            assert not df.isna().to_numpy().any() or d.proto.placeholder == "—", (name, lang, list(df.columns))
             heads = [_heading(d, c) for c in df.columns]
             assert not [c for c in heads if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", c)], (name, lang, heads)
             for c in df.columns:
