@@ -365,6 +365,10 @@ LABELS = {
     "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",
                               "Since the previous snapshot ({prev}) this agency's datasets changed (added: {added}, removed: {removed}); score changes "
                               "compare only the datasets present in both ({common})."),
+    "col_snapshot_date": ("快照日期", "Snapshot date"), "col_h3_r7": ("H3 六角格（第 7 級）", "H3 cell (resolution 7)"),
+    "col_grid_id": ("5 公里網格", "5 km grid cell"), "col_unc_m": ("採用的誤差範圍（公尺）", "Uncertainty used (m)"),
+    "col_event_date_parsed": ("採用的日期", "Date used"), "col_accepted_name": ("有效學名", "Accepted name"),
+    "col_match_type": ("名錄比對方式", "Checklist match"), "col_group_zh": ("類群", "Taxon group"), "col_group_en": ("類群", "Taxon group"),
     "yes": ("是", "Yes"), "no": ("否", "No"), "od_no_badge": ("無標章", "No badge"),
     "od_ds_click": ("點選一列即可開啟該資料集的頁面；「開啟」連結會在新分頁開啟。", "Select a row to open that dataset's page; the Open link opens it in a new tab."), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
     "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),

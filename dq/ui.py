@@ -383,6 +383,8 @@ def ids_to_titles(text: str) -> str:
     import re
     if not isinstance(text, str):
         return text
-    q = ("「", "」") if lang() == "zh" else ("“", "”")
-    return re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+\b",
-                  lambda m: f"{q[0]}{check_title(m.group(0))}{q[1]}" if m.group(0) in _checks() else m.group(0), text)
+    zh = lang() == "zh"
+    q = ("「", "」") if zh else ("“", "”")
+    # in Chinese the quotes replace the spaces that set the id apart
+    pat = r" ?\b([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+)\b ?" if zh else r"\b([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+)\b"
+    return re.sub(pat, lambda m: f"{q[0]}{check_title(m.group(1))}{q[1]}" if m.group(1) in _checks() else m.group(0), text)

@@ -52,7 +52,8 @@ with left:
     fields["value"] = [ui.record_value(t, v) for t, v in zip(fields["term"], fields["value"])]   # one record's ~50 fields
     fields["field"] = fields["term"].map(ui.header)
     fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
-    cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["term", "value", "kind"]
+    # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
+    cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560)
 with right:

@@ -21,9 +21,9 @@ st.subheader(L("bdq_rules"))
 st.caption(L("bdq_rules_intro"))
 bdq = store.bdq_rules(ui.lang())
 bdq["taiwan"] = bdq["taiwan"].map(ui.ids_to_titles)
-ui.table(bdq[["id", "title", "kind", "dimension", "params", "taiwan", "guid"]], width="stretch", height=500)
+ui.table(bdq[["title", "kind", "dimension", "params", "taiwan", "id", "guid"]], width="stretch", height=500)   # the BDQ labels and GUIDs last
 st.markdown("**" + L("bdq_differs") + "**")
-ui.table(bdq[bdq["taiwan"] != "—"][["id", "title", "taiwan"]], width="stretch")
+ui.table(bdq[bdq["taiwan"] != "—"][["title", "taiwan", "id"]], width="stretch")
 
 # issue 9: the declared profiles, the checks each judges a dataset by, and the fields its completeness counts
 st.subheader(L("profiles_title"))

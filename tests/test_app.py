@@ -202,7 +202,7 @@ def _strip(text: str, data: set[str]) -> str:
     return re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)
 
 
-ID_HEADINGS = {"規則代碼", "Check id", "代碼", "Id"}   # the one dedicated id column a table may have (Rules, fix-list preview)
+ID_HEADINGS = {"規則代碼", "Check id", "代碼", "Id", "欄位代碼"}   # the one dedicated id or code column a table may have
 CHECK_IDS = set(__import__("dq.checks").checks.by_id())   # COORD_IN_SEA, MISSING_habitat, DWC_BASIS_OF_RECORD_MISSING …
 
 
@@ -270,6 +270,7 @@ def test_every_page_speaks_the_ui_language_and_shows_no_internals(name):
                     continue
                 assert not cells & (PROFILE_IDS | {"project", "species_list"}), (name, lang, c, cells & PROFILE_IDS)
                 leaks = [v for v in cells if _ids_in(_strip(v, data))]
+                leaks += [v for v in cells - data if isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+", v)]   # an internal name
                 assert not leaks, (name, lang, c, leaks[:3])
                 if _heading(d, c) in ("嚴重度", "Severity"):
                     assert cells <= ({"錯誤", "警告", "提示"} if lang == "zh" else {"error", "warning", "info", "Error", "Warning", "Info"}), (name, lang, cells)
