@@ -190,10 +190,10 @@ def _page_child(name: str, agency: str | None, lang: str) -> None:
 
 
 def _serve(port: int):
-    """`streamlit run app.py` on a port, returned once it answers."""
+    """The dashboard as scripts/start.sh serves it (`python -m dq serve`) on a port, returned once it answers."""
     import urllib.request
     from .paths import ROOT
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "dq", "serve", "--server.headless", "true", "--server.port", str(port),
                              "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(120):
         try:
