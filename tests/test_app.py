@@ -212,19 +212,17 @@ PROFILE_IDS = {p.id for p in __import__("dq.profiles").profiles.PROFILES}
 BLANKS = {"None", "nan", "NaN", "<NA>", "NaT", "none", "null"}
 
 
-def _od_data() -> set[str]:
-    """The open-data catalogue's own names (agencies, datasets, frequencies, licences): data, not UI text."""
+@__import__("functools").cache
+def _od_data() -> frozenset[str]:
+    """The shown catalogue's own names (agencies, datasets, frequencies, licences): data, not UI text."""
     from dq import opendata
-    vals = set()
-    for s_ in opendata.snapshots():
-        m = opendata.agency_metrics(s_, "agency")
-        vals |= set(m["agency"].dropna())
-        if s_.name == OD_LATER or s_ == opendata.default_snapshot():
-            for a in m["agency"].head(3):
-                d = opendata.datasets(s_, a)
-                vals |= {str(v) for c in d.columns for v in d[c].dropna()}
-        vals |= set(opendata.sources_note(s_))   # where the catalogue came from: its sources' own names
-    return {v for v in vals if v}
+    s_ = opendata.default_snapshot()   # the one both open-data pages open on
+    m = opendata.agency_metrics(s_, "agency")
+    vals = set(m["agency"].dropna()) | set(opendata.sources_note(s_))   # sources: their own names
+    for a in m["agency"].head(1):   # the agency the pages open on
+        d = opendata.datasets(s_, a)
+        vals |= {str(v) for c in d.columns for v in d[c].dropna()}
+    return frozenset(v for v in vals if v)
 
 
 def _od_params() -> dict:
