@@ -66,8 +66,9 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
              f"<p><b>{L('vr_profile')}</b>：{_e(summary['profile_name_en' if en else 'profile_name_zh'])}（{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}）</p>"]
     # 1. verdict
     todo = []
-    if summary["rows_rejected"]:
-        todo.append(L("vr_todo_rejected").format(n=summary["rows_rejected"]))
+    lost = summary["rows_rejected"] - summary.get("rows_rejected_blank", 0)
+    if lost:
+        todo.append(L("vr_todo_rejected").format(n=lost))
     for cid, f in summary["file_findings"].items():
         if f["severity"] == "error":
             todo.append(L("vr_todo_column").format(cols=" / ".join(f["columns"]), title=title(cat[cid])))
@@ -86,8 +87,9 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     if summary.get("completeness") is not None:
         parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
     tiers = summary.get("tiers") or {}
-    parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
-                 f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
+    if summary.get("table", "occurrence") == "occurrence":   # TBIA's tiers grade occurrence records only
+        parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
+                     f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
     parts.append(f"<p class='note'>{L('vr_rows_with_errors_note')}</p>")
     # 2. column mapping: the plan the reader used (dq.sources.mapping: every mapping, every refusal and
     #    why), and mapped columns whose values still mostly do not fit their term
