@@ -374,6 +374,7 @@ LABELS = {
     "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),
     "match_synonym": ("同物異名", "Synonym"), "match_above_species": ("種以上階層", "Above species rank"),
     "match_species_of_listed_subspecies": ("名錄列有其亞種的種", "Species whose subspecies are listed"),
+    "match_higherrank": ("對到較高階層（屬或科）", "Matched at a higher rank (genus or family)"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)
