@@ -162,7 +162,8 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     dec_y = df["y_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
     is_m = out["coord_source"].fillna("").str.contains("converted").to_numpy()
     low_deg = num & ~is_m & out["c_has_point"].to_numpy() & (np.minimum(dec_x, dec_y) <= 2)
-    low_m = num & is_m & (np.mod(x, 1000) == 0) & (np.mod(y, 1000) == 0)
+    with np.errstate(invalid="ignore"):     # an infinite value has no remainder: not low precision, not a warning
+        low_m = num & is_m & (np.mod(x, 1000) == 0) & (np.mod(y, 1000) == 0)
     out["c_low_precision"] = low_deg | low_m
     return out
 
