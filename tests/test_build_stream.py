@@ -80,3 +80,53 @@ def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
         assert flagged.get(cid, 0) > 0, cid
     assert q(f"SELECT count(DISTINCT agency) FROM '{tmp_path}/snap/agg_dataset.parquet'")[0][0] == AGENCIES
     assert m["rows_ingested"] == 5000
+
+
+# ---- the same outputs as their per-record definitions, on real files and a 30k-row bench input ----
+from dq.paths import SHARED_DATA  # noqa: E402
+
+REAL = [SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv",
+        SHARED_DATA / "occurrence" / "amphibian_survey_2008_2016.csv"]
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    if not all(p.exists() for p in REAL):
+        pytest.skip("needs ../shared/data")
+    from dq.bench import make_input
+    work = tmp_path_factory.mktemp("real")
+    # the bench input: real BBS rows resampled over constructed agencies and datasets, faults injected;
+    # 30,000 rows so that the occurrenceID group is answered per record (more than 10,000 rows)
+    bench = make_input(30_000, work / "constructed_bench_30k.parquet", work)
+    specs = [SourceSpec(p) for p in REAL] + [SourceSpec(bench)]
+    m = build(specs, "2026-11-22", work / "snap", work, progress=lambda msg: None)
+    return work / "snap", m
+
+
+def _same(con, a: str, b: str) -> int:
+    """Rows in one query and not the other (as multisets); 0 when they are equal."""
+    return con.execute(f"SELECT count(*) FROM (({a} EXCEPT ALL {b}) UNION ALL ({b} EXCEPT ALL {a}))").fetchone()[0]
+
+
+def test_bdq_answers_equal_each_records_own_evaluation(real):
+    """bdq.parquet + its per-combination files give every record the answer its own columns give."""
+    from dq import duck
+    from dq.checks import bdq
+    d, m = real
+    con = duck.connect(spatial=False)
+    con.execute(f"CREATE VIEW occ AS SELECT * FROM read_parquet('{d}/occurrence.parquet')")
+    rel = bdq.derive(con, "occ")
+    cols = ["r.record_id"]
+    for t in bdq.TESTS:
+        cols.append(f'({bdq.status_sql(t, "r")}) AS "{t.label}"')
+        if t.kind in ("AMENDMENT", "MEASURE"):
+            cols.append(f'({bdq.result_sql(t, "r")}) AS "{t.label}:result"')
+    plain = f"SELECT {', '.join(cols)} FROM {rel} r"
+    written = bdq.records_sql(d)
+    assert con.execute(f"SELECT count(*) FROM ({written})").fetchone()[0] == m["rows_ingested"] > 30_000
+    assert len(list(d.glob("bdq_g*.parquet"))) >= 3
+    assert _same(con, plain, written) == 0
+    labels = ", ".join(f'"{t.label}"' for t in bdq.TESTS)
+    agg = f"""SELECT o.agency, o.dataset_id, u.test, u.status, count(*) AS n
+        FROM (UNPIVOT ({plain}) ON {labels} INTO NAME test VALUE status) u JOIN occ o USING (record_id) GROUP BY ALL"""
+    assert _same(con, agg, f"SELECT * FROM '{d}/agg_bdq.parquet'") == 0
