@@ -218,6 +218,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     from .checks import bdq
     agg_counts.update(bdq.write_outputs(con, outdir))
     phases["bdq"] = round(time.time() - t3, 2)
+    cpu["bdq"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     t_write = time.time() - t1 - t_checks
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     rows_read = sum(s["rows_read"] for s in sources)
