@@ -355,6 +355,8 @@ LABELS = {
     "col_share_bronze": ("銅級比例", "Bronze share"), "col_tier_bronze_share": ("銅級比例", "Bronze share"),
     "col_tier_bronze_share_prev": ("銅級比例（前次）", "Bronze share (previous)"), "col_tier_bronze_change": ("銅級比例變化", "Bronze share change"),
     "col_profile": ("判定標準", "Profile"),
+    # issue #14 (speed): the Validate page's progress bar, rows done of the pass running now
+    "rows_done": ("已處理 {done:,} / {total:,} 筆", "{done:,} of {total:,} rows done"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

@@ -13,6 +13,7 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -23,6 +24,7 @@ import platform
 import re
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,6 +139,40 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+ROWS_LINE = re.compile(r"^(\w+): ([\d,]+) / ([\d,]+) rows$")   # what rows_progress writes (dq/validate_job.py reads it)
+
+
+@contextlib.contextmanager
+def rows_progress(con, phase: str, total: int, progress, every: float = 0.5):
+    """While one long statement runs on `con`, report `<phase>: <done> / <total> rows` every
+    `every` seconds: DuckDB's own progress of the statement (the share of its input scanned)
+    times the rows it reads. A statement is one pass, so there is no row counter to read."""
+    con.execute("SET enable_progress_bar=true")
+    con.execute("SET enable_progress_bar_print=false")
+    stop = threading.Event()
+    last = [-1]
+
+    def watch():
+        while not stop.wait(every):
+            try:
+                pct = con.query_progress()
+            except Exception:       # the statement ended between two looks
+                return
+            done = int(total * min(max(pct, 0.0), 100.0) / 100)
+            if pct >= 0 and done > last[0]:    # monotonic: the phase's later statements restart at 0
+                last[0] = done
+                progress(f"{phase}: {done:,} / {total:,} rows")
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        th.join()
+        con.execute("SET enable_progress_bar=false")
+    progress(f"{phase}: {total:,} / {total:,} rows")
+
+
 def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Path,
           params: geo.GeoParams = geo.DEFAULT, progress=_progress, keep_staged: bool = False) -> dict:
     """Build a snapshot's files in `outdir` (not atomic by itself; `ingest` wraps it)."""
@@ -202,7 +238,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     outdir.mkdir(parents=True, exist_ok=True)
     # the record pass: read, derived columns, every check and the per-record summary, written once
-    rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds)
+    n_in = sum(s['rows_ingested'] for s in sources)
+    with rows_progress(con, "checking", n_in, progress):
+        rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds)
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
     # read back from the written record file (`e` is now a view over it), not another pass over the sources
@@ -216,7 +254,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
     t3 = time.time()
     from .checks import bdq
-    agg_counts.update(bdq.write_outputs(con, outdir))
+    with rows_progress(con, "checking_bdq", n_in, progress):
+        agg_counts.update(bdq.write_outputs(con, outdir))
     phases["bdq"] = round(time.time() - t3, 2)
     cpu["bdq"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     t_write = time.time() - t1 - t_checks

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import duck, formulas, profiles, report, workdirs
 from .checks import bdq, by_id
-from .snapshot import SourceSpec, build
+from .snapshot import SourceSpec, build, rows_progress
 from .sources.aliases import CANONICAL
 
 # Mapped columns whose values say the header was misread: (terms, SQL share test over the filled values, zh, en)
@@ -82,21 +82,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         # every text cell (and header) of the file is neutralised: annotated.csv is opened in Excel
         sel = ", ".join(f"{formulas.sql('r.' + duck.ident(c) + '::VARCHAR')} AS {duck.ident(formulas.value(c))}" for c in cols)
         occ = snap / "occurrence.parquet"
-        con.execute(f"""COPY (
-            SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
-                   round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
-                   o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
-                   o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions,
-                   b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
-                   {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
-            FROM r
-            LEFT JOIN read_parquet({duck.q(occ)}) o ON o.source_row = r.source_row
-            LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
-            UNION ALL BY NAME
-            SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
-                   '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
-            FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
-            ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
+        with rows_progress(con, "writing", manifest["rows_read"], progress):
+            _write_annotated(con, sel, occ, snap, out)
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
         prof = profiles.by_id()[src["profile"]]
@@ -143,6 +130,26 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         return summary
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+
+def _write_annotated(con, sel: str, occ: Path, snap: Path, out: Path) -> None:
+    """annotated.csv: every input row (the staged view `r`) with its results, rejected rows with their reason."""
+    con.execute(f"""COPY (
+        SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
+               round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
+               o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
+               o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions,
+               b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
+               {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
+        FROM r
+        LEFT JOIN read_parquet({duck.q(occ)}) o ON o.source_row = r.source_row
+        LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
+        UNION ALL BY NAME
+        SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
+               '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
+        FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
+        ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
 
 
 def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:

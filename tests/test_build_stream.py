@@ -130,3 +130,27 @@ def test_bdq_answers_equal_each_records_own_evaluation(real):
     agg = f"""SELECT o.agency, o.dataset_id, u.test, u.status, count(*) AS n
         FROM (UNPIVOT ({plain}) ON {labels} INTO NAME test VALUE status) u JOIN occ o USING (record_id) GROUP BY ALL"""
     assert _same(con, agg, f"SELECT * FROM '{d}/agg_bdq.parquet'") == 0
+
+
+def test_validate_reports_phase_and_rows_done(tmp_path):
+    """`dq validate` says, while a pass runs, how many of its rows are done; the page reads the last such line."""
+    from dq import validate_job
+    from dq.validate import validate
+    lines = []
+    src = REAL[0]
+    if not src.exists():
+        pytest.skip("needs ../shared/data")
+    s = validate(src, tmp_path / "out", "2026-11-22", progress=lines.append)
+    counts = [(m.group(1), int(m.group(2).replace(",", "")), int(m.group(3).replace(",", "")))
+              for m in map(validate_job.ROWS_RX.match, lines) if m]
+    total = s["rows_checked"]
+    assert ("checking", total, total) in counts and ("checking_bdq", total, total) in counts
+    assert ("writing", s["rows_read"], s["rows_read"]) in counts
+    for phase in ("checking", "checking_bdq", "writing"):
+        done = [d for p, d, _ in counts if p == phase]
+        assert done == sorted(done) and all(0 <= d <= (total if phase == "checking" else s["rows_read"]) for d in done)
+    job = validate_job.Job(tmp_path, "x.csv", -1)
+    (tmp_path / "log.txt").write_text("reading x.csv …\nchecking: 1,200 / 21,387 rows\n", encoding="utf-8")
+    assert validate_job.rows(job) == (1200, 21387)
+    (tmp_path / "log.txt").write_text("checking: 1,200 / 21,387 rows\nwriting annotated.csv and the report …\n", encoding="utf-8")
+    assert validate_job.rows(job) is None
