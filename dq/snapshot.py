@@ -36,6 +36,7 @@ from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
+LAYOUT = 2     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
 
 
 @dataclasses.dataclass
@@ -93,7 +94,7 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
         | ({"srs_from_header"} if srs_hdr else set())
     judged, file_level = profiles.scope(profile, table, present)
-    cols = []
+    cols, absent = [], []    # absent: the terms this source has no value for in any row
     for term in CANONICAL:
         src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
         if term in spec.defaults:
@@ -105,6 +106,8 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
         elif term == "datasetName":
             src = f"coalesce(nullif(trim({src}), ''), {_lit(dsname)})"
         cols.append(f"{src} AS {_ident(term)}")
+        if src == "NULL::VARCHAR":
+            absent.append(term)
     extra = [h for h in st.columns if h not in mapping]
     extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
     all_cols = [_ident(h) for h in st.columns]
@@ -125,7 +128,7 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
       FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
             "empty_where": empty, "profile": profile, "profile_reason": reason, "checks_record_level": judged,
-            "checks_file_level": file_level}
+            "checks_file_level": file_level, "absent": absent}
     return sql, info
 
 
@@ -188,6 +191,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     sources = []
     selects = []
     rej_selects = []
+    absent: set[str] | None = None    # canonical columns empty in every source: not written (LAYOUT)
     phases: dict[str, float] = {}
     c0 = cpu_seconds()
     cpu: dict[str, float] = {}
@@ -200,6 +204,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         # the sources that have any (the filter reads every column of every row it is applied to)
         n_blank = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}").fetchone()[0]
         selects.append(f"{sql} WHERE NOT ({info['empty_where']})" if n_blank else sql)
+        absent = set(info["absent"]) if absent is None else absent & set(info["absent"])
         if st.rejects:
             rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         if n_blank:
@@ -240,7 +245,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     # the record pass: read, derived columns, every check and the per-record summary, written once
     n_in = sum(s['rows_ingested'] for s in sources)
     with rows_progress(con, "checking", n_in, progress):
-        rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds)
+        columns: dict = {}
+        rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds,
+                                             omit=[c for c in CANONICAL if c in (absent or set())], layout=columns)
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
     # read back from the written record file (`e` is now a view over it), not another pass over the sources
@@ -281,6 +288,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                       "total": round(time.time() - t0, 2), "phases": phases,
                       "phases_cpu": cpu, "total_cpu": round(cpu_seconds() - c0, 2)},
         "peak_rss_mb_after_checks": round(rss_checks_mb),
+        # the record file's layout (dq/store.py records_sql reads every layout): 2 = the columns in
+        # `record_columns_omitted` (no source has them) are not in occurrence.parquet, read as NULL
+        "layout": LAYOUT, "record_columns": columns["all"], "record_columns_omitted": columns["omitted"],
     }
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

@@ -114,7 +114,8 @@ def test_bdq_answers_equal_each_records_own_evaluation(real):
     from dq.checks import bdq
     d, m = real
     con = duck.connect(spatial=False)
-    con.execute(f"CREATE VIEW occ AS SELECT * FROM read_parquet('{d}/occurrence.parquet')")
+    from dq import store
+    con.execute(f"CREATE VIEW occ AS SELECT * FROM {store.records_sql(d)}")
     rel = bdq.derive(con, "occ")
     cols = ["r.record_id"]
     for t in bdq.TESTS:
@@ -154,3 +155,26 @@ def test_validate_reports_phase_and_rows_done(tmp_path):
     assert validate_job.rows(job) == (1200, 21387)
     (tmp_path / "log.txt").write_text("checking: 1,200 / 21,387 rows\nwriting annotated.csv and the report …\n", encoding="utf-8")
     assert validate_job.rows(job) is None
+
+
+def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
+    """Layout 2: a canonical column that no source of the snapshot has costs the writer as much as a
+    filled one, so it is left out of occurrence.parquet; store.records_sql gives it back as NULL, in place."""
+    from dq import store
+    from dq.snapshot import LAYOUT
+    d, m = real
+    assert m["layout"] == LAYOUT == 2
+    omitted = m["record_columns_omitted"]
+    assert "footprintWKT" in omitted and "scientificName" not in omitted and "county" not in omitted
+    written = [r[0] for r in q(f"DESCRIBE SELECT * FROM '{d}/occurrence.parquet'")]
+    assert not set(omitted) & set(written) and len(written) + len(omitted) == len(m["record_columns"])
+    read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
+    assert read.columns == m["record_columns"]
+    assert q(f"SELECT count(*) FROM {store.records_sql(d)} WHERE {' OR '.join(f'{chr(34)}{c}{chr(34)} IS NOT NULL' for c in omitted)}")[0][0] == 0
+    # a snapshot of layout 1 (every column in the file, no layout in its manifest) is read as it is
+    import json
+    old = d.parent / "layout1"
+    old.mkdir(exist_ok=True)
+    (old / "manifest.json").write_text(json.dumps({k: v for k, v in m.items() if not k.startswith(("layout", "record_columns"))}))
+    duckdb.sql(f"COPY (SELECT * FROM {store.records_sql(d)}) TO '{old}/occurrence.parquet' (FORMAT parquet)")
+    assert duckdb.sql(f"SELECT * FROM {store.records_sql(old)} LIMIT 1").columns == m["record_columns"]
