@@ -187,7 +187,9 @@ def _record_quality(con, run: list[Check], words: int) -> None:
 # The fitness-for-use profile "distribution model, 1 km", declared in dq/profiles.py.
 USABLE_1KM = profiles.by_id()[profiles.FIT_1KM].fit_sql
 # an absence record (searched, not found: dq/checks/vocabulary.py) counts as a record, never as a species present
-PRESENT_SPECIES = "count(DISTINCT e.accepted_name) FILTER (WHERE NOT e.is_absence) AS species"
+# a genus or family (a name matched at a higher rank) is no species in a count
+SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
+PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL}) AS species"
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -290,7 +292,7 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None) -> dict[str
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
               bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
+            FROM e WHERE e.accepted_name IS NOT NULL AND {SPECIES_LEVEL} GROUP BY ALL ORDER BY ALL""",
     }
     # the same areas over all agencies: distinct species cannot be summed across agencies
     for name in ("agg_town", "agg_h3", "agg_grid"):

@@ -7,7 +7,7 @@ from pathlib import Path
 from . import duck, store
 from .checks import DIMENSION_ZH, by_id
 from .i18n import t
-from .sources.aliases import CANONICAL
+from .sources.aliases import CANONICAL, shown_term
 
 CANONICAL_SET = set(CANONICAL)
 
@@ -87,7 +87,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
             s_ = sus[r["header"]]
             note += (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
                      f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
-        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(r['term'] or '—')}</td><td{cls}>{_e(L('how_' + r['how']))}</td>"
+        parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(shown_term(r['term']) or '—')}</td><td{cls}>{_e(L('how_' + r['how']))}</td>"
                      f"<td>{note}</td></tr>")
     parts.append("</table>")
     # 3. file-level findings

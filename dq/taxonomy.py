@@ -134,7 +134,8 @@ def match_names(con, names_table: str, out_table: str) -> None:
     """Match distinct names (column `name_raw`, `vern_raw`) of `names_table` into `out_table`.
 
     Steps, each in SQL except fuzzy matching (rapidfuzz, on the distinct leftovers only):
-    clean → exact (accepted or synonym) → species of a listed subspecies → above species → fuzzy.
+    clean → exact (accepted or synonym) → species of a listed subspecies → genus or family of listed
+    species (higherrank) → above species → fuzzy.
     """
     ref = REFERENCE
     con.execute(f"CREATE OR REPLACE TEMP TABLE ref_checklist AS SELECT * FROM read_parquet({duck.q(ref / 'checklist.parquet')})")
@@ -165,6 +166,21 @@ def match_names(con, names_table: str, out_table: str) -> None:
         FROM _nm4 n JOIN ref_checklist c ON c.name LIKE n.name_clean || ' %' AND c.status = 'accepted'
         WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2
         GROUP BY n.name_raw, n.name_clean""")
+    # A genus or family name (Buergeria, "Rana sp.", Ranidae) matches that taxon when the checklist
+    # places accepted species in it (GBIF's HIGHERRANK). It stays above species: never a species in counts.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _higher AS
+        WITH h AS (SELECT genus AS name, 'genus' AS rank, family, group_zh, group_en FROM ref_checklist
+                     WHERE status = 'accepted' AND genus IS NOT NULL AND genus <> ''
+                   UNION ALL SELECT family, 'family', family, group_zh, group_en FROM ref_checklist
+                     WHERE status = 'accepted' AND family IS NOT NULL AND family <> ''),
+        t AS (SELECT name, any_value(rank) AS rank, any_value(family) AS family,
+                     CASE WHEN count(DISTINCT group_zh) = 1 THEN any_value(group_zh) END AS group_zh,
+                     CASE WHEN count(DISTINCT group_en) = 1 THEN any_value(group_en) END AS group_en
+              FROM h GROUP BY name HAVING count(DISTINCT rank) = 1 AND count(DISTINCT family) = 1)
+        SELECT n.name_raw, NULL AS taxon_id, t.name AS accepted_name, NULL AS accepted_id, 'accepted' AS status, t.rank,
+               t.group_zh, t.group_en, t.family, NULL::BOOLEAN AS is_endemic, NULL AS redlist, 'higherrank' AS match_type
+        FROM _nm4 n JOIN t ON t.name = n.name_clean
+        WHERE n.above_species AND NOT contains(n.n0, '/') AND n.name_raw NOT IN (SELECT name_raw FROM _exact)""")
     left = con.execute("""SELECT name_raw, name_clean FROM _nm4
         WHERE name_raw NOT IN (SELECT name_raw FROM _exact UNION ALL SELECT name_raw FROM _sspp)
           AND NOT above_species AND name_clean <> ''""").fetchall()
@@ -187,7 +203,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
     if fuzzy_rows:
         con.executemany("INSERT INTO _fz VALUES (?, ?, ?)", fuzzy_rows)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {out_table} AS
-        WITH m AS (SELECT * FROM _exact UNION ALL BY NAME SELECT * FROM _sspp)
+        WITH m AS (SELECT * FROM _exact UNION ALL BY NAME SELECT * FROM _sspp UNION ALL BY NAME SELECT * FROM _higher)
         SELECT n.name_raw, n.name_clean, n.has_qualifier, n.has_authorship, n.above_species,
                m.taxon_id, m.accepted_name, m.accepted_id, m.status AS name_status, m.group_zh, m.group_en,
                m.family AS checklist_family, m.is_endemic, m.redlist,
@@ -226,8 +242,9 @@ def names_from_vernacular(con, src: str, out: str) -> None:
     former name (data/reference/vernacular_former.csv: 日本樹蛙 before the 2017/2020 split) gives
     'vernacular_former'; an English name, the Taiwan bird list's binomial ('vernacular_en'). When
     the candidates reduce to more than one accepted taxon the name is 'ambiguous' and they are
-    listed (`name_candidates`); then no name is taken. `out` holds sci_raw, vern_key, vern_name,
-    name_source, name_candidates; `vern_name` is NULL unless exactly one taxon fits.
+    listed (`name_candidates`); then the genus or family they all share is taken, or no name.
+    `out` holds sci_raw, vern_key, vern_name, name_source, name_candidates; `vern_name` is NULL
+    unless one taxon fits or the candidates share a genus or family.
     """
     _load_vernacular_refs(con)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vsrc AS SELECT DISTINCT scientificName AS sci_raw,
@@ -246,12 +263,21 @@ def names_from_vernacular(con, src: str, out: str) -> None:
         SELECT b.vern_key, b.binomial, b.src,
                coalesce(any_value(k.accepted_name), b.binomial) AS taxon
         FROM best b LEFT JOIN ref_checklist k ON k.name = b.binomial GROUP BY b.vern_key, b.binomial, b.src""")
+    # An ambiguous name still says something: all its candidates may share a genus or a family
+    # (日本樹蛙 → Buergeria otai / B. choui → Buergeria). That shared taxon is taken, as GBIF's
+    # backbone matches at a higher rank (HIGHERRANK), and the record stays flagged with its candidates.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH g AS (SELECT vern_key, any_value(src) AS src, count(DISTINCT array_to_string(string_split(taxon, ' ')[1:2], ' ')) AS n,
-                          min(binomial) AS binomial, string_agg(DISTINCT taxon, '、' ORDER BY taxon) AS candidates
-                   FROM _vcand GROUP BY vern_key)
+        WITH g AS (SELECT c.vern_key, any_value(c.src) AS src, count(DISTINCT array_to_string(string_split(c.taxon, ' ')[1:2], ' ')) AS n,
+                          min(c.binomial) AS binomial, string_agg(DISTINCT c.taxon, '、' ORDER BY c.taxon) AS candidates,
+                          count(DISTINCT k.genus) AS n_genus, min(k.genus) AS genus, count(DISTINCT k.family) AS n_family,
+                          min(k.family) AS family, count(*) FILTER (WHERE k.genus IS NULL) AS n_unplaced
+                   FROM _vcand c LEFT JOIN (SELECT name, any_value(genus) AS genus, any_value(family) AS family
+                                           FROM ref_checklist WHERE status = 'accepted' GROUP BY name) k ON k.name = c.taxon
+                   GROUP BY c.vern_key)
         SELECT s.sci_raw, s.vern_key,
-               CASE WHEN g.n = 1 THEN g.binomial END AS vern_name,
+               CASE WHEN g.n = 1 THEN g.binomial
+                    WHEN g.n > 1 AND g.n_unplaced = 0 AND g.n_genus = 1 THEN g.genus
+                    WHEN g.n > 1 AND g.n_unplaced = 0 AND g.n_family = 1 THEN g.family END AS vern_name,
                CASE WHEN g.n = 1 THEN g.src WHEN g.n > 1 THEN 'ambiguous' WHEN s.vern_key IS NOT NULL THEN 'none' END AS name_source,
                CASE WHEN g.n > 1 THEN g.candidates END AS name_candidates
         FROM _vsrc s LEFT JOIN g USING (vern_key)""")

@@ -6,6 +6,7 @@ import streamlit.components.v1 as components
 
 from dq import profiles, ui, validate_job
 from dq.ui import L
+from dq.sources.aliases import shown_term
 
 ui.ensure_app()
 
@@ -98,7 +99,7 @@ if summary.get("rows_absence"):
 # the order of the report: column mapping → file-level → record-level
 with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
     # a plain table: every mapping and every refusal readable (and searchable) at once
-    st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): r["term"] or "—", L("col_how"): L("how_" + r["how"]),
+    st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): shown_term(r["term"]) or "—", L("col_how"): L("how_" + r["how"]),
                             L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])
              .set_index(L("col_header")))
 if summary["file_findings"]:

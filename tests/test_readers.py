@@ -1,4 +1,5 @@
 """Readers on slices of the real files in ../shared/data (copied into tests/fixtures)."""
+import csv
 import zipfile
 
 import duckdb
@@ -39,6 +40,22 @@ def test_pipe_delimited_without_header(tmp_path):
     df = rows(st)
     assert len(df) == 200 and df.loc[0, "scientificName"] == "Asplenium adiantum-nigrum"
     assert df.loc[0, "vernacularName"] == "深山鐵角蕨"
+
+
+def test_values_full_of_line_breaks_do_not_mislead_the_delimiter(tmp_path):
+    """CONSTRUCTED TEST ROWS: the 斑腿樹蛙 file's first rows, every cell quoted, remarks holding bare
+    CRs, line breaks and tabs (as notes typed in Excel do). DuckDB's sniffer alone picked the tab
+    and read each line as one cell; the header decides."""
+    src = [r.rstrip("\r\n").split(",") for r in (FIX / "frog_head.csv").read_text(encoding="utf-8-sig").splitlines()[:40]]
+    p = tmp_path / "constructed_multiline_notes.csv"
+    with open(p, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL)
+        w.writerow(src[0] + ["occurrenceRemarks"])
+        for i, r in enumerate(src[1:]):
+            w.writerow(r + [f"CONSTRUCTED TEST ROW\r第{i}列\n\t備註\r\n\t續\n" * 3])
+    st = stage(p, tmp_path)
+    assert st.delimiter == "," and st.rows_staged == 39 and st.rows_rejected == 0
+    assert rows(st)["occurrenceRemarks"].str.contains("備註").all()
 
 
 def test_cr_line_endings_with_bom(tmp_path):

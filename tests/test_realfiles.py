@@ -200,6 +200,38 @@ def test_amphibian_survey_names_from_chinese_and_absences(amphibians):
     assert s["rows_absence"] == 10835
     taken = ann[ann["dq_name_source"] == "vernacular"]
     assert len(taken) == named and taken["dq_accepted_name"].str.match(r"^[A-Z][a-z]+ [a-z]+").all()
+    # issue 10: at least 99 % carry an accepted TaiCOL name from 蛙種. 日本樹蛙 is matched at the genus
+    # both its successors share (Buergeria), as GBIF matches at a higher rank, and stays flagged.
+    assert (ann["dq_accepted_name"] != "").mean() >= 0.99
+    jp = ann[ann["蛙種"] == "日本樹蛙"]
+    assert len(jp) == 815 and set(jp["dq_accepted_name"]) == {"Buergeria"} and set(jp["dq_match_type"]) == {"higherrank"}
+    assert all("Buergeria choui" in x and "Buergeria otai" in x for x in jp["dq_suggestions"])
+
+
+def test_names_matched_at_a_higher_rank_never_count_as_species(tmp_path):
+    """CONSTRUCTED TEST ROWS (real Taiwan frog names, a real BBS point): a genus name, an ambiguous
+    vernacular whose candidates share a genus, and one whose candidates share nothing."""
+    p = tmp_path / "constructed_higher_rank.csv"
+    p.write_text("scientificName,vernacularName,eventDate,decimalLatitude,decimalLongitude,occurrenceRemarks\n"
+                 f"Rana sp.,,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f",日本樹蛙,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f",雨怪,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f",褐樹蛙,2021-03-02,{LAT},{LON},{MARK}\n", encoding="utf-8")
+    s = validate(p, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    got = flagged(ann)
+    assert list(ann["dq_accepted_name"]) == ["Rana", "Buergeria", "", "Buergeria robusta"]
+    assert list(ann["dq_match_type"])[:2] == ["higherrank", "higherrank"]
+    assert "TAXON_RANK_ABOVE_SPECIES" in got[0] and "TAXON_UNMATCHED" not in got[0]
+    # 雨怪 is Hyla chinensis or Zhangixalus arvalis: no genus or family shared, so no name
+    assert "TAXON_VERNACULAR_AMBIGUOUS" in got[1] and "TAXON_VERNACULAR_AMBIGUOUS" in got[2]
+    assert "TAXON_NAME_FROM_VERNACULAR" in got[3] and "TAXON_NAME_FROM_VERNACULAR" not in got[1]
+    # in a snapshot only the species counts as a species; the genus rows still count as records
+    from dq.snapshot import SourceSpec, build
+    snap = tmp_path / "snap"
+    build([SourceSpec(p)], "2026-11-22", snap, tmp_path, progress=lambda msg: None)
+    species = duckdb.sql(f"SELECT accepted_name FROM read_parquet('{snap / 'agg_species.parquet'}')").fetchall()
+    assert species == [("Buergeria robusta",)]
 
 
 def test_frog_file_counts_are_not_errors(tmp_path):

@@ -184,3 +184,9 @@ def srs_implied_by_headers(mapping: dict[str, str]) -> str | None:
                 if rx.search(n):
                     return srs
     return None
+
+
+def shown_term(term: str | None) -> str | None:
+    """The Darwin Core name of a canonical column, for people: `dwc_county` is DwC's county, renamed
+    inside only because `county` is the county we derive from the point."""
+    return "county" if term == "dwc_county" else term

@@ -9,6 +9,7 @@ bad bytes) go to the rejects with their reason, so read = staged + rejected.
 """
 from __future__ import annotations
 
+import csv
 import codecs
 import re
 import shutil
@@ -97,6 +98,13 @@ def _head_lines(path: Path, n: int = 30) -> list[str]:
     return [ln for ln in text.split("\n") if ln.strip()][:n]
 
 
+def _cells(line: str, delim: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delim), []))
+    except csv.Error:
+        return 0
+
+
 def sniff_delimiter(con, path: Path) -> str:
     """DuckDB's sniffer, held to the delimiters real exports use; a plain count decides when it
     picks something else (its choice on files with broken rows can be a stray character)."""
@@ -105,9 +113,15 @@ def sniff_delimiter(con, path: Path) -> str:
                         "null_padding=true, max_line_size=?)", [str(path), MAX_LINE]).fetchone()[0]
     except Exception:     # the sniffer gives up on some damaged heads; the count below still works
         d = None
-    if d in CANDIDATE_DELIMS:
-        return d
     lines = _head_lines(path)
+    if d in CANDIDATE_DELIMS:
+        # values holding many line breaks can mislead the sniffer (it then splits nothing): the
+        # first line, the header, must split on the delimiter if any candidate splits it
+        if lines and _cells(lines[0], d) == 1:
+            wider = max(CANDIDATE_DELIMS, key=lambda c: _cells(lines[0], c))
+            if _cells(lines[0], wider) > 1:
+                return wider
+        return d
     best, best_score = ",", -1.0
     for c in CANDIDATE_DELIMS:
         counts = [ln.count(c) for ln in lines[:20]]
