@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,10 @@ EXCEL_MAX_ROWS = 1_048_575   # one row is the header
 
 
 def snapshots() -> list[Path]:
-    return list_snapshots(DEMO_ROOT, SNAPSHOTS)
+    # DQ_SNAPSHOT_ROOTS (folders joined by os.pathsep) replaces the usual two roots: `dq bench
+    # --pages --snapshot` points the dashboard at a big snapshot built elsewhere
+    roots = os.environ.get("DQ_SNAPSHOT_ROOTS")
+    return list_snapshots(*([Path(r) for r in roots.split(os.pathsep)] if roots else [DEMO_ROOT, SNAPSHOTS]))
 
 
 def by_name(name: str) -> Path:
