@@ -146,10 +146,10 @@ ROWS_LINE = re.compile(r"^(\w+): ([\d,]+) / ([\d,]+) rows$")   # what rows_progr
 
 
 @contextlib.contextmanager
-def rows_progress(con, phase: str, total: int, progress, every: float = 0.5):
-    """While one long statement runs on `con`, report `<phase>: <done> / <total> rows` every
-    `every` seconds: DuckDB's own progress of the statement (the share of its input scanned)
-    times the rows it reads. A statement is one pass, so there is no row counter to read."""
+def rows_progress(con, phase: str, total: int, progress, every: float = 1.0):
+    """While long statements run on `con`, report `<phase>: <done> / <total> rows` every `every`
+    seconds when it moved by 1 %: DuckDB's own progress of the running statement (the share of
+    its input scanned) times the rows it reads. A statement is one pass: no row counter to read."""
     con.execute("SET enable_progress_bar=true")
     con.execute("SET enable_progress_bar_print=false")
     stop = threading.Event()
@@ -162,7 +162,8 @@ def rows_progress(con, phase: str, total: int, progress, every: float = 0.5):
             except Exception:       # the statement ended between two looks
                 return
             done = int(total * min(max(pct, 0.0), 100.0) / 100)
-            if pct >= 0 and done > last[0]:    # monotonic: the phase's later statements restart at 0
+            # monotonic (a phase's later statements restart at 0), and a line per 1 % at most
+            if pct >= 0 and done > last[0] and (last[0] < 0 or done - last[0] >= total / 100):
                 last[0] = done
                 progress(f"{phase}: {done:,} / {total:,} rows")
     th = threading.Thread(target=watch, daemon=True)
