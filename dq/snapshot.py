@@ -6,10 +6,15 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
   occurrence.parquet  canonical verbatim columns + record_id, agency, dataset_id, source_file,
                       source_row + derived (lat, lon, coord_source, county, town, h3_r7, taxon
                       match, event_date_parsed) + per-record error/warning summary
+                      (layout 2: the canonical columns no source has are left out; read the
+                      records with store.records_sql, which gives them back as NULL)
   flags.parquet       record_id, check_id, suggestion
   rejected.parquet    source_file, source_row, raw, reason
+  bdq.parquet, bdq_g<i>.parquet  TDWG BDQ answers: per record its combination ids, per combination
+                      the answers (read with checks.bdq.records_sql)
   agg_*.parquet       aggregates for the pages
-  manifest.json       sources (sha256, format, counts), rows_read/ingested/rejected, versions, time
+  manifest.json       sources (sha256, format, counts), rows_read/ingested/rejected, versions, time,
+                      layout and the record columns (all, omitted)
 """
 from __future__ import annotations
 
