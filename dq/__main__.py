@@ -1,4 +1,4 @@
-"""Command line: python -m dq {ingest,validate,opendata,report,checks,conformance,build-reference,build-demo,doctor,bench}.
+"""Command line: python -m dq {ingest,validate,opendata,report,checks,conformance,build-reference,build-demo,doctor,bench,serve}.
 
 Exit codes: 0 done, 2 the input or an option is at fault (one zh-TW / English sentence on
 stderr), 1 an internal error (one line; DQ_DEBUG=1 shows the traceback), 130 interrupted."""
@@ -22,6 +22,11 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:   # every option after it is streamlit's (argparse would claim the --server.* ones)
+        from .serve import main as serve
+        serve(argv[1:])
+        return 0
     ap = argparse.ArgumentParser(prog="python -m dq", description="Taiwan biodiversity data-quality tool")
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("ingest", help="read sources into a dated, immutable snapshot and run every check")
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-pandas", action="store_true", help="skip the pandas + shapely yardstick")
     b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
     b.add_argument("--snapshot", type=Path, help="with --pages: time the pages on this snapshot folder (e.g. a 10M-record one)")
+    w = sub.add_parser("serve", help="the dashboard (streamlit run app.py) with its libraries loaded before the first visit")
+    w.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit, e.g. --server.port 8501")
     a = ap.parse_args(argv)
     try:
         if a.cmd == "ingest":

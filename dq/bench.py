@@ -147,7 +147,17 @@ def run(sizes: list[int], repeat: int = 1, pandas: bool = True) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules", "record"]
+PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "od_dataset", "validate", "rules",
+         "record"]
+HIDDEN = ("record",)   # pages not in the sidebar: reached by a link
+
+
+def _od_dataset_key() -> tuple[str, str]:
+    """(catalogue snapshot, dataset key) of the open-data page's default agency's first dataset."""
+    from . import opendata
+    s = opendata.default_snapshot()
+    m = opendata.agency_metrics(s, "agency")
+    return s.name, str(opendata.datasets(s, m["agency"].iloc[0])["dataset_key"].iloc[0])
 
 
 def _page_child(name: str, agency: str | None, lang: str) -> None:
@@ -164,6 +174,8 @@ def _page_child(name: str, agency: str | None, lang: str) -> None:
     if name == "record":   # the first record of the newest snapshot that has a finding
         snap = store.snapshots()[-1] if os.environ.get("DQ_SNAPSHOT_ROOTS") else store.by_name(DEMO_DATE)
         at.query_params["record"] = str(store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(snap, 'flags')})")["r"][0])
+    if name == "od_dataset":
+        at.query_params["od"], at.query_params["ds"] = _od_dataset_key()
     if name != "overview":
         at.switch_page(f"pages/{name}.py")
     t0 = time.time()
@@ -179,10 +191,10 @@ def _page_child(name: str, agency: str | None, lang: str) -> None:
 
 
 def _serve(port: int):
-    """`streamlit run app.py` on a port, returned once it answers."""
+    """The dashboard as scripts/start.sh serves it (`python -m dq serve`) on a port, returned once it answers."""
     import urllib.request
     from .paths import ROOT
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "dq", "serve", "--server.headless", "true", "--server.port", str(port),
                              "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(120):
         try:
@@ -194,25 +206,32 @@ def _serve(port: int):
     raise RuntimeError("streamlit did not start")
 
 
+# drawn = the page's title is up, Streamlit's script run is over (stApp's script state, not the status
+# widget: that one shows only after a delay, so a slow run looked finished), every map has its canvas
+# and every chart its SVG
+DRAWN = ("h => { const app = document.querySelector('[data-testid=\"stApp\"]'); const e = document.querySelector('h1');"
+         " return app && app.getAttribute('data-test-script-state') === 'notRunning' && e && e.innerText.trim() === h &&"
+         " [...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"]')].every(m => m.querySelector('canvas')) &&"
+         " [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(m => m.querySelector('.main-svg')); }")
+
+
 def pages_browser(agency: str | None = None, lang: str = "zh") -> list[dict]:
-    """Seconds until a page is drawn in headless Chromium (its run over, its maps' canvases there), as a
-    user sees it: 'cold' = the first visit on a just-started server, 'warm' = coming back to it through the
-    sidebar (mean of two; the record page, not in the sidebar, is reloaded by its link instead)."""
+    """Seconds until a page is drawn in headless Chromium (DRAWN), as a user sees it: 'cold' = the first
+    visit on a just-started server, 'warm' = coming back to it through the sidebar (mean of two; a page
+    not in the sidebar is reloaded by its link instead)."""
     import shutil
     import socket
     import urllib.parse
     from playwright.sync_api import sync_playwright
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    q = urllib.parse.urlencode({"lang": lang, **({"agency": agency} if agency else {}), "record": "10000000001"})
+    od, ds = _od_dataset_key()
+    q = urllib.parse.urlencode({"lang": lang, **({"agency": agency} if agency else {}), "record": "10000000001", "od": od, "ds": ds})
     from .i18n import t
-    # drawn = this page's title is up, the run is over and every map has its canvas
-    done = ("h => { const e = document.querySelector('h1'); return e && e.innerText.trim() === h && "
-            "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-            "[...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"]')].every(m => m.querySelector('canvas')); }")
     title = {"overview": "app_title", "record": "record_page"}
     out = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
         for name in PAGES:
             with socket.socket() as s_:
                 s_.bind(("127.0.0.1", 0))
@@ -223,19 +242,19 @@ def pages_browser(agency: str | None = None, lang: str = "zh") -> list[dict]:
                 t0 = time.time()
                 page.goto(f"http://127.0.0.1:{port}/{'' if name == 'overview' else name}?{q}")
                 h1 = t(title.get(name, name), lang)
-                page.wait_for_function(done, arg=h1, timeout=120_000, polling=50)
+                page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
                 cold = time.time() - t0
                 warm = []
                 for _ in range(2):   # leave for another page and come back through the sidebar, as a user does
                     page.click('[data-testid="stSidebarNav"] a[href$="/rules"]' if name != "rules" else
                                '[data-testid="stSidebarNav"] a[href$="/validate"]')
-                    page.wait_for_function(done, arg=t("validate" if name == "rules" else "rules", lang), timeout=120_000, polling=50)
+                    page.wait_for_function(DRAWN, arg=t("validate" if name == "rules" else "rules", lang), timeout=120_000, polling=50)
                     t1 = time.time()
-                    if name == "record":   # not in the sidebar: reached by a link
-                        page.goto(f"http://127.0.0.1:{port}/record?{q}")
+                    if name in HIDDEN:   # not in the sidebar: back to it as from a link, without reloading the app
+                        page.go_back()
                     else:
                         page.click(f'[data-testid="stSidebarNav"] a[href$="/{"" if name == "overview" else name}"]')
-                    page.wait_for_function(done, arg=h1, timeout=120_000, polling=50)
+                    page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
                     warm.append(time.time() - t1)
                 page.close()
             finally:
@@ -243,7 +262,7 @@ def pages_browser(agency: str | None = None, lang: str = "zh") -> list[dict]:
                 proc.wait(timeout=20)
             r = {"page": name, "cold": cold, "warm": sum(warm) / len(warm)}
             out.append(r)
-            print(f"{name:14} browser cold {r['cold']:5.2f} s | warm {r['warm']:5.2f} s", flush=True)
+            print(f"{name:14} browser cold {r['cold']:5.2f} s | warm {r['warm']:5.2f} s | {_load()}", flush=True)
         browser.close()
     return out
 

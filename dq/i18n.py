@@ -56,7 +56,7 @@ LABELS = {
                  "More rows than an Excel sheet holds (1,048,575): the XLSX is cut; the CSV has them all."),
     # completeness
     "completeness_intro": ("各機關／資料集依其判定標準的欄位已填比例：生態檢核資料依標準欄位（M 必填、C 條件式、O 選填），Darwin Core 資料集依 GBIF／TBIA 要求的欄位。",
-                           "Share of records with each field filled, per agency or dataset, by each dataset's profile: the eco-check data-sharing standard's fields (M mandatory, C conditional, O optional), or the fields GBIF/TBIA require of a Darwin Core dataset."),
+                           "Share of records with each field filled, per agency or dataset, by each dataset's profile: the ecological-check data-sharing standard's fields (M mandatory, C conditional, O optional), or the fields GBIF/TBIA require of a Darwin Core dataset."),
     "level_M": ("M 必填", "M mandatory"), "level_C": ("C 條件式", "C conditional"), "level_O": ("O 選填", "O optional"),
     "heatmap_title": ("欄位已填比例（%）", "Field filled (%)"),
     "drill_missing": ("缺少欄位的紀錄", "Records missing a field"),
@@ -183,7 +183,7 @@ LABELS = {
     "od13_trend_one": ("這個目錄系列只有一個快照（{series}）；不同目錄不當作同一序列比較。", "This catalogue series has one snapshot ({series}); different catalogues are never compared as one series."),
     "od13_trend_missing": ("{agency} 只出現在 {n} 個快照中，無法畫趨勢。", "{agency} appears in only {n} snapshot(s): no trend to draw."),
     "od13_trend_basis": ("詮釋資料完整比例：各快照判定的欄位數不同，不畫成同一條線。", "Metadata complete: the snapshots judge different numbers of fields, so no line is drawn across them."),
-    "od13_datasets": ("本機關資料集（點名稱開啟資料集頁）", "The agency's datasets (click a name to open its page)"),
+    "od13_datasets": ("本機關資料集", "The agency's datasets"),
     "od13_open": ("開啟", "Open"),
     "od13_compare_with": ("比較前次快照（同一目錄系列）", "Compare with an earlier snapshot (same catalogue series)"),
     "od13_no_compare": ("不比較", "No comparison"),
@@ -283,8 +283,8 @@ LABELS = {
     # ---- issue #9 (profiles): profiles, graded scores, TBIA tiers, file- vs record-level findings, fix list ----
     "profile": ("判定標準", "Profile"), "profile_reason": ("判定依據", "Why this profile"),
     "profiles_title": ("判定標準", "Profiles"),
-    "profiles_intro": ("每個資料集只依它所屬的判定標準計分：生態檢核提交資料依生態檢核資料共享標準，一般 Darwin Core 資料集依 GBIF／TBIA 的要求。未指定時依檔案自己的欄位判定（含生態檢核專屬欄位者為 eco-check）。適用性標準（如 1 公里分布模型）篩選可用的紀錄。",
-                       "Each dataset is scored only by its own profile: eco-check submissions by the eco-check data-sharing standard, general Darwin Core datasets by what GBIF/TBIA require. Unless given, the profile is inferred from the file's own columns (any eco-check-only column → eco-check). Fitness-for-use profiles (such as a 1 km model) select usable records."),
+    "profiles_intro": ("每個資料集只依它所屬的判定標準計分：生態檢核提交資料依生態檢核資料共享標準，一般 Darwin Core 資料集依 GBIF／TBIA 的要求。未指定時依檔案自己的欄位判定（含生態檢核專屬欄位者依生態檢核資料共享標準）。適用性標準（如 1 公里分布模型）篩選可用的紀錄。",
+                       "Each dataset is scored only by its own profile: ecological-check submissions by their data-sharing standard, general Darwin Core datasets by what GBIF/TBIA require. Unless given, the profile is inferred from the file's own columns (a column only that standard has → that standard). Fitness-for-use profiles (such as a 1 km model) select usable records."),
     "profile_kind": ("類型", "Kind"), "profile_kind_judge": ("判定資料集", "Judges a dataset"),
     "profile_kind_fitness": ("適用性篩選", "Fitness for use"),
     "profile_checks": ("包含的規則", "Checks"), "profile_required": ("完整度計算的欄位", "Fields graded completeness counts"),
@@ -340,7 +340,7 @@ LABELS = {
                      "Row-by-row results are in annotated.csv (columns dq_errors, dq_warnings, dq_suggestions)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     "fl_source_row": ("來源列號", "Source row"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
-    "fl_check_id": ("規則代碼", "Check"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
+    "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),
     "fl_scientificName": ("學名", "Scientific name"), "fl_eventDate": ("日期", "Date"),
@@ -355,6 +355,26 @@ LABELS = {
     "col_share_bronze": ("銅級比例", "Bronze share"), "col_tier_bronze_share": ("銅級比例", "Bronze share"),
     "col_tier_bronze_share_prev": ("銅級比例（前次）", "Bronze share (previous)"), "col_tier_bronze_change": ("銅級比例變化", "Bronze share change"),
     "col_profile": ("判定標準", "Profile"),
+    # ---- issue #11 (dash2): like-with-like deltas, titles instead of ids, the record and open-dataset pages ----
+    "ov_population_changed": ("兩個快照的機關或資料集不同：比例的增減只比較兩個快照都有的 {common} 個資料集；新增 {added} 個、移除 {removed} 個資料集"
+                              "（新增機關：{agencies}；移除機關：{gone}）不計入比例增減，所以不是退步。",
+                              "The snapshots hold different agencies or datasets. Share changes compare only the datasets present in both "
+                              "({common}); datasets added ({added}) and removed ({removed}) are left out (agencies added: {agencies}; removed: {gone}), "
+                              "so a change is never caused by who is counted."),
+    "ov_population_new": ("這些資料集都不在前一個快照中：比例無法比較。", "None of these datasets is in the previous snapshot: shares cannot be compared."),
+    "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",
+                              "Since the previous snapshot ({prev}) this agency's datasets changed (added: {added}, removed: {removed}); score changes "
+                              "compare only the datasets present in both ({common})."),
+    "col_snapshot_date": ("快照日期", "Snapshot date"), "col_h3_r7": ("H3 六角格（第 7 級）", "H3 cell (resolution 7)"),
+    "col_grid_id": ("5 公里網格", "5 km grid cell"), "col_unc_m": ("採用的誤差範圍（公尺）", "Uncertainty used (m)"),
+    "col_event_date_parsed": ("採用的日期", "Date used"), "col_accepted_name": ("有效學名", "Accepted name"),
+    "col_match_type": ("名錄比對方式", "Checklist match"), "col_group_zh": ("類群", "Taxon group"), "col_group_en": ("類群", "Taxon group"),
+    "yes": ("是", "Yes"), "no": ("否", "No"), "od_no_badge": ("無標章", "No badge"),
+    "od_ds_click": ("點選一列即可開啟該資料集的頁面；「開啟」連結會在新分頁開啟。", "Select a row to open that dataset's page; the Open link opens it in a new tab."), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
+    "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),
+    "match_synonym": ("同物異名", "Synonym"), "match_above_species": ("種以上階層", "Above species rank"),
+    "match_species_of_listed_subspecies": ("名錄列有其亞種的種", "Species whose subspecies are listed"),
+    "match_higherrank": ("對到較高階層（屬或科）", "Matched at a higher rank (genus or family)"),
     # issue #14 (speed): the Validate page's progress bar, rows done of the pass running now
     "rows_done": ("已處理 {done:,} / {total:,} 筆", "{done:,} of {total:,} rows done"),
 }

@@ -7,6 +7,7 @@ import html
 import json
 import math
 import numbers
+import re
 
 import pandas as pd
 import pydeck as pdk
@@ -109,9 +110,18 @@ def category_legend_html(colours: dict[str, list[int]], labels: dict[str, str] |
     return f"<div class='dq-legend' style='font-size:.8rem'>{head}{items}</div>"
 
 
+_DIGITS = re.compile(r"(-?\d+\.\d{4})\d+")
+
+
+def _geometry(geojson: str) -> dict:
+    """A shape's GeoJSON with coordinates cut to 4 decimals (about 10 m, finer than a pixel at any
+    zoom these maps open at): the shipped outlines carry 14, which tripled what every map sends."""
+    return json.loads(_DIGITS.sub(r"\1", geojson))
+
+
 def outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
     fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": json.loads(g), "properties": {}} for g in outlines["geojson"]]}
+        {"type": "Feature", "geometry": _geometry(g), "properties": {}} for g in outlines["geojson"]]}
     return pdk.Layer("GeoJsonLayer", fc, stroked=True, filled=False, get_line_color=[90, 90, 90], line_width_min_pixels=1,
                      pickable=False)
 
@@ -136,14 +146,19 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], 
         r = row._asdict()
         p = {k: _shown(r.get(k)) for k in props}
         p["fill"] = viridis(r.get(colour_by))
-        feats.append({"type": "Feature", "geometry": json.loads(r["geojson"]), "properties": p})
+        feats.append({"type": "Feature", "geometry": _geometry(r["geojson"]), "properties": p})
     return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": feats}, stroked=True, filled=True,
                      get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=0.5,
                      opacity=0.85, pickable=True)
 
 
+def _sent(df: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+    """Only what a layer draws and its tooltip shows (the *_t text columns): the browser gets every column sent."""
+    return df[[c for c in df.columns if c in keep or c.endswith("_t")]].copy()
+
+
 def h3_layer(df: pd.DataFrame, colour_by: str) -> pdk.Layer:
-    d = df.copy()
+    d = _sent(df, ["h3", colour_by])
     d["fill"] = d[colour_by].map(viridis)
     return pdk.Layer("H3HexagonLayer", d, get_hexagon="h3", get_fill_color="fill", extruded=False, pickable=True,
                      stroked=False, opacity=0.8)
@@ -151,10 +166,11 @@ def h3_layer(df: pd.DataFrame, colour_by: str) -> pdk.Layer:
 
 def cell_layer(df: pd.DataFrame, colour_by: str, half: float = 0.025) -> pdk.Layer:
     """5 km grid cells drawn as squares around their centres (the TBIA grid is 0.05°)."""
-    d = df.copy()
+    d = _sent(df, ["grid_id", colour_by])
     d["fill"] = d[colour_by].map(viridis)
-    d["polygon"] = [[[x - half, y - half], [x + half, y - half], [x + half, y + half], [x - half, y + half]]
-                    for x, y in zip(d["c_lon"], d["c_lat"])]
+    d["polygon"] = [[[round(x - half, 4), round(y - half, 4)], [round(x + half, 4), round(y - half, 4)],
+                     [round(x + half, 4), round(y + half, 4)], [round(x - half, 4), round(y + half, 4)]]
+                    for x, y in zip(df["c_lon"], df["c_lat"])]
     return pdk.Layer("PolygonLayer", d, get_polygon="polygon", get_fill_color="fill", stroked=False, pickable=True,
                      opacity=0.85)
 
@@ -183,8 +199,18 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
 CONTROLLER = {"scrollZoom": False, "dragPan": True, "doubleClickZoom": True, "touchZoom": True, "keyboard": True}
 
 
+class CompactDeck(pdk.Deck):
+    """pydeck writes its JSON with indent=2, one number per line: a county map was 400 kB and the
+    5 km grid 2.7 MB, most of it spaces, for Streamlit to send and the browser to parse on every
+    visit. The same JSON without the whitespace."""
+
+    def to_json(self) -> str:
+        from pydeck.bindings.json_tools import default_serialize
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
 def deck(layers: list[pdk.Layer], tooltip_html: str, view: pdk.ViewState | None = None) -> pdk.Deck:
-    return pdk.Deck(layers=layers, initial_view_state=view or fit_view(), map_style=None, map_provider=None,
+    return CompactDeck(layers=layers, initial_view_state=view or fit_view(), map_style=None, map_provider=None,
                     views=[pdk.View(type="MapView", controller=CONTROLLER)],
                     tooltip={"html": tooltip_html, "style": {"fontSize": "12px"}})
 

@@ -20,7 +20,7 @@ from . import duck, standard
 from .checks import Check, catalogue, filled
 
 JUDGE, FITNESS = "judge", "fitness"
-ECO_CHECK, OCCURRENCE, FIT_1KM = "eco-check", "occurrence", "fit-1km"
+ECO_CHECK, OCCURRENCE, CHECKLIST, FIT_1KM = "eco-check", "occurrence", "checklist", "fit-1km"
 
 # Darwin Core terms among the 生態檢核 fields; every other field of the standard exists only in
 # 生態檢核 files, so a file holding one of them is a 生態檢核 submission.
@@ -44,8 +44,12 @@ OCC_EQUIVALENTS: dict[str, tuple[str, ...]] = {
 OCC_REQUIRED = ("occurrenceID", "basisOfRecord", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude",
                 "coordinateUncertaintyInMeters")
 CONTENT = ("coordinates", "taxonomy", "time", "vocabulary", "duplicates")
+# A species checklist (a TaiCOL export, a survey's list) names taxa: the name fields of the
+# 生態檢核 species-list table without its project fields (工程編號, 本案關注物種 …).
+CHECKLIST_REQUIRED = ("scientificName", "vernacularName", "family")
 FIELD_ZH = {"occurrenceID": "紀錄編號", "basisOfRecord": "紀錄類型", "scientificName": "學名", "eventDate": "調查日期",
-            "decimalLatitude": "緯度", "decimalLongitude": "經度", "coordinateUncertaintyInMeters": "誤差範圍"}
+            "decimalLatitude": "緯度", "decimalLongitude": "經度", "coordinateUncertaintyInMeters": "誤差範圍",
+            "vernacularName": "中文名", "family": "科名"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,6 +107,10 @@ def _occ(c: Check) -> bool:
     return c.dimension in CONTENT and standard.OCCURRENCE in c.tables and c.id not in ECO_CONTENT
 
 
+def _checklist(c: Check) -> bool:
+    return c.id in ROW_SHAPE or (c.dimension == "taxonomy" and standard.SPECIES_LIST in c.tables)
+
+
 # "Usable for a 1 km model": a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m,
 # a species-rank name the checklist knows, a date that can be read; a presence, not an absence.
 USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m, 1e9) <= 1000 AND "
@@ -125,6 +133,12 @@ PROFILES: list[Profile] = [
             "A general Darwin Core occurrence dataset as published to GBIF/TBIA: the content checks, GBIF's required terms "
             "(occurrenceID, basisOfRecord) and the fields TBIA's record tiers need; none of the 生態檢核 project fields.",
             (standard.OCCURRENCE,), {standard.OCCURRENCE: OCC_REQUIRED}, _occ, equivalents=OCC_EQUIVALENTS),
+    Profile(CHECKLIST, JUDGE, "物種名錄（分類群清單）", "Species checklist (taxon list)",
+            "只列物種、沒有地點與日期的名錄（如 TaiCOL 匯出檔、調查物種清單）：學名、中文名與科名是否齊全，以及學名比對臺灣物種名錄的分類檢核；不判坐標、日期等出現紀錄的欄位，也不判生態檢核的工程欄位。",
+            "A list of taxa without places or dates (a TaiCOL export, a survey's species list): whether scientific name, "
+            "Chinese name and family are filled, and the taxonomy checks against the Taiwan checklist; no occurrence fields "
+            "(points, dates) and no 生態檢核 project fields are judged.",
+            (standard.SPECIES_LIST,), {standard.SPECIES_LIST: CHECKLIST_REQUIRED}, _checklist),
     Profile(FIT_1KM, FITNESS, "可用於 1 公里分布模型", "Usable for a 1 km distribution model",
             "適用性篩選：臺灣陸海域內的有效點位、誤差範圍 ≤ 1000 公尺、名錄可比對的種級學名、可解讀的日期。",
             "Fitness for use: a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m, a species-rank name the "
@@ -148,6 +162,8 @@ def judging() -> list[Profile]:
 def infer(terms: set[str], table: str) -> tuple[str, dict]:
     """The profile of a file from its OWN columns (mapped terms, never ingest defaults) and why."""
     eco = [t for t in ECO_ONLY if t in terms]
+    if table == standard.SPECIES_LIST and not eco:
+        return CHECKLIST, {"how": "checklist", "fields": []}
     if table != standard.OCCURRENCE:
         return ECO_CHECK, {"how": "table", "table": table, "fields": eco}
     if eco:
@@ -173,6 +189,9 @@ def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
     how = reason.get("how")
     if how == "option":
         return "given with --profile" if en else "以 --profile 指定"
+    if how == "checklist":
+        return ("names only, no place, date or 生態檢核 project column: judged as a species checklist" if en
+                else "只有物種名稱，沒有地點、日期或生態檢核工程欄位：以物種名錄判定")
     if how == "table":
         t = reason.get("table", "")
         return (f"the file is the 生態檢核 {standard.TABLE_NAMES[t][1].lower()} table" if en

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import duck, store
 from .checks import DIMENSION_ZH, by_id
-from .i18n import t
+from .i18n import LABELS, t
 from .sources.aliases import CANONICAL, shown_term
 
 CANONICAL_SET = set(CANONICAL)
@@ -29,13 +29,31 @@ def _e(v) -> str:
     return html.escape("" if v is None else str(v))
 
 
+def _field(term: str, lang: str) -> str:
+    """A column's heading in the report's language: the label table's, else the standard's Chinese name (zh)."""
+    if f"col_{term}" in LABELS:
+        return t(f"col_{term}", lang)
+    if lang == "zh":
+        from .standard import FIELDS
+        for fields in FIELDS.values():
+            for code, zh, _ in fields:
+                if code == term:
+                    return zh
+    return term
+
+
+def _kind(kind: str, lang: str) -> str:
+    """A table kind's name (occurrence → 出現紀錄), never the internal key."""
+    return t(f"table_{kind}", lang) if f"table_{kind}" in LABELS else kind
+
+
 def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "zh") -> str:
     """The validate report in the order a data manager acts on it: verdict → column mapping →
     file-level findings → record-level checks with counts and examples."""
     en = lang == "en"
     L = lambda k: t(k, lang)   # noqa: E731
     sev = (lambda s: s) if en else SEV_ZH.get
-    dim = (lambda d: d) if en else DIMENSION_ZH.get
+    dim = (lambda d: d.replace("_", " ").capitalize()) if en else DIMENSION_ZH.get
     title = (lambda c: c.title_en) if en else (lambda c: c.title_zh)
     cat = by_id()
     con = duck.connect(spatial=False)
@@ -44,12 +62,13 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     n_checked = summary["rows_checked"] or 1
     parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
              f"<h1>{L('vr_title')}：{_e(summary['file'])}</h1>",
-             f"<p>{_e(L('vr_meta').format(table=summary['table'], format=summary['format'], encoding=summary['encoding']))}</p>",
+             f"<p>{_e(L('vr_meta').format(table=_kind(summary['table'], lang), format=summary['format'], encoding=summary['encoding']))}</p>",
              f"<p><b>{L('vr_profile')}</b>：{_e(summary['profile_name_en' if en else 'profile_name_zh'])}（{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}）</p>"]
     # 1. verdict
     todo = []
-    if summary["rows_rejected"]:
-        todo.append(L("vr_todo_rejected").format(n=summary["rows_rejected"]))
+    lost = summary["rows_rejected"] - summary.get("rows_rejected_blank", 0)
+    if lost:
+        todo.append(L("vr_todo_rejected").format(n=lost))
     for cid, f in summary["file_findings"].items():
         if f["severity"] == "error":
             todo.append(L("vr_todo_column").format(cols=" / ".join(f["columns"]), title=title(cat[cid])))
@@ -68,8 +87,9 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     if summary.get("completeness") is not None:
         parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
     tiers = summary.get("tiers") or {}
-    parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
-                 f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
+    if summary.get("table", "occurrence") == "occurrence":   # TBIA's tiers grade occurrence records only
+        parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
+                     f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
     parts.append(f"<p class='note'>{L('vr_rows_with_errors_note')}</p>")
     # 2. column mapping: the plan the reader used (dq.sources.mapping: every mapping, every refusal and
     #    why), and mapped columns whose values still mostly do not fit their term
@@ -93,11 +113,13 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     # 3. file-level findings
     parts.append(f"<h2>{L('vr_file_level')}</h2><p class='note'>{L('vr_file_level_help')}</p>")
     if summary["file_findings"]:
-        parts.append(f"<table><tr><th>{L('vr_missing_col')}</th><th>{L('check')}</th><th>{L('severity')}</th><th>{L('title')}</th><th>{L('vr_rows_affected')}</th></tr>")
+        # titles for the reader; the check id only in its own last column, under a translated heading
+        parts.append(f"<table><tr><th>{L('vr_missing_col')}</th><th>{L('title')}</th><th>{L('severity')}</th><th>{L('vr_rows_affected')}</th>"
+                     f"<th>{L('col_check_id')}</th></tr>")
         for cid, f in summary["file_findings"].items():
             c = cat[cid]
-            parts.append(f"<tr><td><b>{_e(' / '.join(f['columns']))}</b></td><td>{cid}</td><td class='{c.severity}'>{sev(c.severity)}</td>"
-                         f"<td>{_e(title(c))}</td><td>{f['rows']:,}</td></tr>")
+            parts.append(f"<tr><td><b>{_e(' / '.join(f['columns']))}</b></td><td>{_e(title(c))}</td><td class='{c.severity}'>{sev(c.severity)}</td>"
+                         f"<td>{f['rows']:,}</td><td class='note'>{cid}</td></tr>")
         parts.append("</table>")
     else:
         parts.append(f"<p>{L('vr_none')}</p>")
@@ -106,12 +128,12 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     if not summary["checks"]:
         parts.append(f"<p>{L('vr_none')}</p>")
     else:
-        parts.append(f"<table><tr><th>{L('check')}</th><th>{L('severity')}</th><th>{L('dimension')}</th><th>{L('title')}</th>"
-                     f"<th>{L('count')}</th><th>%</th></tr>")
+        parts.append(f"<table><tr><th>{L('title')}</th><th>{L('severity')}</th><th>{L('dimension')}</th>"
+                     f"<th>{L('count')}</th><th>%</th><th>{L('col_check_id')}</th></tr>")
         for cid, info in summary["checks"].items():
             c = cat[cid]
-            parts.append(f"<tr><td><a href='#{cid}'>{cid}</a></td><td class='{c.severity}'>{sev(c.severity)}</td><td>{dim(c.dimension)}</td>"
-                         f"<td>{_e(title(c))}</td><td>{info['count']:,}</td><td>{info['count'] / n_checked * 100:.1f}</td></tr>")
+            parts.append(f"<tr><td><a href='#{cid}'>{_e(title(c))}</a></td><td class='{c.severity}'>{sev(c.severity)}</td><td>{_e(dim(c.dimension))}</td>"
+                         f"<td>{info['count']:,}</td><td>{info['count'] / n_checked * 100:.1f}</td><td class='note'>{cid}</td></tr>")
         parts.append("</table>")
     for cid, info in summary["checks"].items():
         c = cat[cid]
@@ -120,9 +142,10 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
                                JOIN {occ} o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
                            [c.todo(lang), cid]).fetchall()
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]
-        parts.append(f"<h3 id='{cid}'>{_e(title(c))} <small>({cid}，<span class='{c.severity}'>{sev(c.severity)}</span>，{info['count']:,} {L('vr_records')})</small></h3>")
+        lp, sp, rp = ("（", "，", "）") if not en else (" (", ", ", ")")
+        parts.append(f"<h3 id='{cid}'>{_e(title(c))} <small>{lp}<span class='{c.severity}'>{sev(c.severity)}</span>{sp}{info['count']:,} {L('vr_records')}{rp}</small></h3>")
         parts.append(f"<p>{_e(c.explain_en if en else c.explain_zh)}</p>")
-        parts.append("<table><tr>" + "".join(f"<th>{L('vr_row') if cols[i] == 'source_row' else cols[i]}</th>" for i in keep) +
+        parts.append("<table><tr>" + "".join(f"<th>{L('vr_row') if cols[i] == 'source_row' else _e(_field(cols[i], lang))}</th>" for i in keep) +
                      f"<th>{L('suggestion')}</th></tr>")
         for r in rows:
             parts.append("<tr>" + "".join(f"<td>{_e(r[i])}</td>" for i in keep) + f"<td>{_e(r[-1])}</td></tr>")

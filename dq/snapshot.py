@@ -33,10 +33,10 @@ import threading
 import time
 from pathlib import Path
 
-from . import __version__, duck, engine, geo, profiles, workdirs
+from . import __version__, duck, engine, geo, profiles, standard, workdirs
 from .checks import catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
-from .sources import SourceError, StagedSource, stage
+from .sources import SourceError, StagedSource, stage, table_from_terms
 from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
@@ -89,6 +89,9 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     dataset_expr = _lit(spec.dataset) if spec.dataset else (
         f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(st.path.stem)})" if "datasetID" in by_term else _lit(st.path.stem))
     dsname = spec.dataset_name or spec.dataset or st.path.stem
+    if not spec.table and spec.profile in (None, profiles.CHECKLIST):
+        # names alone are a species list; a user's --profile checklist judges any file as one
+        st.table = standard.SPECIES_LIST if spec.profile else table_from_terms(set(mapping.values()), st.table)
     table = spec.table or st.table
     # the profile comes from the file's own columns (with --map), never from --default values
     try:

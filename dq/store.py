@@ -720,3 +720,72 @@ def profile_table(lang: str = "zh") -> pd.DataFrame:
         "explanation": p.explain_en if lang == "en" else p.explain_zh, "n_checks": len(p.check_ids()),
         "required": "; ".join(f"{k}: {', '.join(v)}" for k, v in p.required.items()),
         "checks": ", ".join(sorted(p.check_ids()))} for p in profiles.PROFILES])
+
+
+# ---- like with like (issue 11): a change of population is not a change of quality ------------
+
+SHARE_KPIS = {"share_no_error": "records_no_error", "usable_1km": "usable_1km", "completeness": "completeness_sum", "gold": "tier_gold"}
+
+
+def _common(a: pd.DataFrame, b: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(a["agency"], a["dataset_id"])) & set(zip(b["agency"], b["dataset_id"]))
+
+
+def _on(ds: pd.DataFrame, keys: set[tuple[str, str]]) -> pd.DataFrame:
+    mask = pd.Series([k in keys for k in zip(ds["agency"], ds["dataset_id"])], index=ds.index, dtype=bool)   # datasets, not records
+    return ds.loc[mask]
+
+
+def kpi_delta_like(snap: Path, agency: str | None = None) -> dict | None:
+    """kpi_delta comparing like with like: the counts (records, agencies, datasets, species) change with
+    the population, but a share's change is measured only on the agency × dataset pairs present in both
+    snapshots, so publishers added between them never show as a drop. Says what was added and removed;
+    a share is None (not comparable) when no dataset is in both or its yardstick changed."""
+    prev = previous(snap)
+    if prev is None:
+        return None
+    da, db = _agg(prev, "agg_dataset", agency), _agg(snap, "agg_dataset", agency)
+    ka, kb = kpis(prev, agency), kpis(snap, agency)
+    common = _common(da, db)
+    ca, cb = _on(da, common), _on(db, common)
+    ra, rb = int(ca["records"].sum()), int(cb["records"].sum())
+    same = comparable(prev, snap, agency)
+    out = {k: kb[k] - ka[k] for k in ("records", "agencies", "datasets", "species")}
+    for k, col in SHARE_KPIS.items():
+        sa, sb = _share(ca, col, ra), _share(cb, col, rb)
+        out[k] = None if sa is None or sb is None or (k in JUDGED_KPIS and not same) else sb - sa
+    return out | {"previous": prev.name, "comparable": same, "common_datasets": len(common), "common_records": (ra, rb),
+                  "agencies_added": sorted(set(db["agency"]) - set(da["agency"])),
+                  "agencies_removed": sorted(set(da["agency"]) - set(db["agency"])),
+                  "datasets_added": len(set(zip(db["agency"], db["dataset_id"])) - common),
+                  "datasets_removed": len(set(zip(da["agency"], da["dataset_id"])) - common)}
+
+
+def score_delta_like(snap: Path, agency: str) -> dict | None:
+    """The change of each of `scores()`' shares on the agency's datasets present in both snapshots
+    (None where not comparable), with how many datasets were added and removed."""
+    prev = previous(snap)
+    if prev is None:
+        return None
+    da, db = _agg(prev, "agg_dataset", agency), _agg(snap, "agg_dataset", agency)
+    common = _common(da, db)
+    if not common:
+        return {"common_datasets": 0, "datasets_added": len(db), "datasets_removed": len(da)}
+    ids = sorted(d for _, d in common)
+    before, now = _scores_on(prev, agency, ids), _scores_on(snap, agency, ids)
+    out = {k: None if before.get(k) is None or now.get(k) is None else now[k] - before[k] for k in now if k != "records"}
+    return out | {"common_datasets": len(common), "datasets_added": len(db) - len(common), "datasets_removed": len(da) - len(common)}
+
+
+def _scores_on(snap: Path, agency: str, dataset_ids: list[str]) -> dict:
+    """scores() over some of the agency's datasets."""
+    ds = _agg(snap, "agg_dataset", agency)
+    ds = ds[ds["dataset_id"].isin(dataset_ids)]
+    n = int(ds["records"].sum())
+    out = {"overall": ds["records_no_error"].sum() / n if n else None, "records": n}
+    for d in OCC_DIMENSIONS:
+        out[d] = ds[f"ok_{d}"].sum() / n if n else None
+    out["completeness"] = _share(ds, "completeness_sum", n)
+    for t in profiles.TIERS:
+        out[f"tier_{t}"] = _share(ds, f"tier_{t}", n)
+    return out

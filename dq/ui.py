@@ -229,6 +229,7 @@ def chrome() -> None:
     {z} button [data-testid="stMarkdownContainer"] p {{font-size:0 !important}}
     {z} button [data-testid="stMarkdownContainer"] p::after {{content:{json.dumps(L("upload_button"), ensure_ascii=False)};font-size:.9rem !important}}
     [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
+    [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p {{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}}
     [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_box_limit").format(mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)};font-size:.85rem}}
     </style>""")
 
@@ -257,6 +258,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     "—" for blanks (never "None"), thousands separators on counts, none on identifiers."""
     import pandas as pd
     d = df.copy()
+    ids = ID_COLUMNS | {L("fl_record_id"), L("fl_source_row")}   # a fix list comes with its headings translated
     if "severity" in d.columns:
         d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
     if "dimension" in d.columns and lang() == "en":   # store gives the English dimension as its id (open_data)
@@ -265,7 +267,7 @@ def table(df, column_config: dict | None = None, **kwargs):
         if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
             d[c] = d[c].astype(object).where(d[c].notna(), "—")
         elif pd.api.types.is_integer_dtype(d[c]) and d[c].isna().any():   # nullable counts: "—" where unknown
-            d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ID_COLUMNS else f"{int(v):,}") for v in d[c].astype(object)]
+            d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ids else f"{int(v):,}") for v in d[c].astype(object)]
         elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any():
             # a blank number would show as "None": as text, with "—" for the blanks
             d[c] = [("—" if v != v else f"{v:g}" if abs(v) < 1e6 else f"{v:,.2f}") for v in d[c]]
@@ -273,7 +275,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     for c in d.columns:
         if pd.api.types.is_bool_dtype(d[c]):
             conf[c] = st.column_config.CheckboxColumn(header(c))
-        elif c in ID_COLUMNS and pd.api.types.is_numeric_dtype(d[c]):
+        elif c in ids and pd.api.types.is_numeric_dtype(d[c]):
             conf[c] = st.column_config.NumberColumn(header(c), format="%d")
         elif pd.api.types.is_integer_dtype(d[c]):
             conf[c] = st.column_config.NumberColumn(header(c), format="localized")
@@ -281,7 +283,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     names = {c: header(c) for c in d.columns}
     d = d.rename(columns=names)
     conf = {names.get(k, k): v for k, v in conf.items()}
-    return st.dataframe(d, hide_index=True, column_config=conf, **kwargs)
+    return st.dataframe(d, hide_index=True, column_config=conf, placeholder="—", **kwargs)
 
 
 def link_params(**kw) -> dict:
@@ -330,3 +332,59 @@ def label_or(key: str, fallback: str) -> str:
     """The label for key, or fallback when the table has none (e.g. a table kind added by another module)."""
     from .i18n import LABELS
     return L(key) if key in LABELS else fallback
+
+
+def profile_name(profile_id: str) -> str:
+    """A profile's name in the UI language (what a reader sees instead of its id)."""
+    from . import profiles
+    p = {x.id: x for x in profiles.PROFILES}.get(profile_id)
+    return profile_id if p is None else p.name(lang())
+
+
+def kinds_named(text: str) -> str:
+    """'occurrence: a, b; project: c' with each table kind's name in the UI language."""
+    out = []
+    for part in text.split("; "):
+        kind, sep, rest = part.partition(": ")
+        out.append(f"{label_or('table_' + kind, kind)}{'：' if lang() == 'zh' else ': '}{rest}" if sep else part)
+    return "；".join(out) if lang() == "zh" else "; ".join(out)
+
+
+def record_value(term: str, value: str) -> str:
+    """One field's value on the record page as a reader sees it."""
+    if term == "profile":
+        return profile_name(value)
+    if term == "match_type":
+        return label_or(f"match_{value}", value)
+    if value in ("True", "False"):
+        return L("yes" if value == "True" else "no")
+    if len(value) == 19 and value.endswith(" 00:00:00") and value[:4].isdigit():
+        return value[:10]
+    return value
+
+
+def params_text(check_id: str) -> str:
+    """A check's thresholds as a reader sees them: what each means and its value, not its setting's name."""
+    c = _checks().get(check_id)
+    if c is None or not c.params:
+        return "—"
+    zh = lang() == "zh"
+    out = []
+    for p in c.params:
+        v = p.value
+        num = f"{v:.0f}" if p.unit == "year" else (f"{v:,.0f}" if float(v).is_integer() else f"{v:g}")
+        unit = {"m": L("unit_m"), "score": L("unit_score"), "year": "", "×": " ×"}.get(p.unit, f" {p.unit}")
+        out.append(f"{p.zh if zh else p.en}{'：' if zh else ': '}{num}{unit}")
+    return "；".join(out) if zh else "; ".join(out)
+
+
+def ids_to_titles(text: str) -> str:
+    """Prose that names checks by id (the BDQ notes) with each id replaced by the check's title."""
+    import re
+    if not isinstance(text, str):
+        return text
+    zh = lang() == "zh"
+    q = ("「", "」") if zh else ("“", "”")
+    # in Chinese the quotes replace the spaces that set the id apart
+    pat = r" ?\b([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+)\b ?" if zh else r"\b([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+)\b"
+    return re.sub(pat, lambda m: f"{q[0]}{check_title(m.group(1))}{q[1]}" if m.group(1) in _checks() else m.group(0), text)

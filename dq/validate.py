@@ -97,6 +97,9 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
         file_errors = [c for c, f in file_findings.items() if f["severity"] == "error"]
+        # a blank line (a file's trailing white space) is in the ledger, but no data was lost with it
+        blank = con.execute(f"""SELECT count(*) FROM read_parquet({duck.q(snap / 'rejected.parquet')})
+            WHERE reason LIKE 'blank line%' OR reason LIKE 'empty row%'""").fetchone()[0]
         summary = {
             "file": path.name, "table": src["table"], "format": src["format"], "encoding": src["encoding"],
             "profile": prof.id, "profile_name_zh": prof.name_zh, "profile_name_en": prof.name_en,
@@ -109,7 +112,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_with_errors": int(rows_err), "rows_with_warnings": int(rows_warn),
             "completeness": None if compl is None else round(float(compl), 4),
             "tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
-            "verdict": "ready" if not (rows_err or file_errors or manifest["rows_rejected"]) else "fix_first",
+            "rows_rejected_blank": int(blank),
+            "verdict": "ready" if not (rows_err or file_errors or manifest["rows_rejected"] - blank) else "fix_first",
             "file_findings": file_findings,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},

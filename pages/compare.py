@@ -47,4 +47,4 @@ fig = px.bar(long, x="value", y="title", color="variable", orientation="h", titl
 fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name), hovertemplate="%{y}: %{x:,}<extra></extra>"))
 fig.update_layout(height=520, margin=dict(l=10, r=10, t=70, b=10), xaxis_tickformat=",d")
 st.plotly_chart(charts.flat_y_title(fig, L("check")), width="stretch")
-ui.table(fl[["agency", "title", "flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed", "check_id"]], width="stretch")
+ui.table(fl[["agency", "title", "flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]], width="stretch")

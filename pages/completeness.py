@@ -24,6 +24,8 @@ d["pct"] = (d["share"] * 100).round(1)
 pivot = d.pivot_table(index=by, columns="label", values="pct", aggfunc="first")
 fig = charts.heatmap(pivot, L("heatmap_title"), L("field"), L("agency") if by == "agency" else L("dataset"), L("filled_pct"), pct=True)
 fig.update_xaxes(tickangle=-50)
+# the slanted field names take room under the cells: the figure grows by their length so the rows keep their height
+fig.update_layout(height=fig.layout.height + int(6 * max((len(str(c)) for c in pivot.columns), default=0)))
 st.plotly_chart(fig, width="stretch")
 
 st.subheader(L("drill_missing"))

@@ -62,16 +62,16 @@ st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L(
                                                 "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
                                                 "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
                                                 "、".join(row["meta_missing"]) if len(row["meta_missing"]) else "—"]}),
-             hide_index=True, width="stretch")
+             hide_index=True, placeholder="—", width="stretch")
 
 st.subheader(L("od13_findings"))
 if len(d["flags"]):
     from dq.checks import by_id
     checks = by_id()
     fl = d["flags"].assign(message_zh=d["flags"]["check_id"].map(lambda c: checks[c].explain_zh if zh else checks[c].explain_en),
-                           check_id=d["flags"]["check_id"].map(ui.check_label), severity=d["flags"]["severity"].map(lambda x: L("od13_sev_" + x)))
+                           check_id=d["flags"]["check_id"].map(ui.check_title), severity=d["flags"]["severity"].map(lambda x: L("od13_sev_" + x)))
     st.dataframe(fl.rename(columns={"check_id": L("check"), "severity": L("severity"), "message_zh": L("explanation"),
-                                    "suggestion": L("suggestion")}), hide_index=True, width="stretch")
+                                    "suggestion": L("suggestion")}), hide_index=True, placeholder="—", width="stretch")
 else:
     st.success(L("od13_no_findings"))
 
@@ -80,7 +80,7 @@ res = d["resources"][["file_format", "encoding", "download_url", "resource_updat
 res["volume"] = [v if v is None or not str(v).isdigit() else f"{int(v):,}" for v in res["volume"]]
 st.dataframe(res.fillna("—").rename(columns={
     "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
-    "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, width="stretch",
+    "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, placeholder="—", width="stretch",
     column_config={L("od13_url"): st.column_config.LinkColumn(L("od13_url"))})
 
 st.subheader(L("od13_history"))
@@ -95,4 +95,4 @@ if len(h):
     st.dataframe(h[["snapshot", "series", "badge", "license", "formats", "update_frequency", "last_update", "views", "downloads"]].rename(columns={
         "snapshot": L("snapshot"), "series": L("od13_series"), "badge": L("od13_badge"), "license": L("od13_licence"),
         "formats": L("od13_formats"), "update_frequency": L("od13_frequency"), "last_update": L("od13_last_update"),
-        "views": L("od13_views"), "downloads": L("od13_downloads")}), hide_index=True, width="stretch")
+        "views": L("od13_views"), "downloads": L("od13_downloads")}), hide_index=True, placeholder="—", width="stretch")

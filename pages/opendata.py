@@ -61,7 +61,7 @@ conf = {k: st.column_config.Column(mname(k) + (f"（{L('od13_vs_national').forma
 conf["agency"] = st.column_config.TextColumn(L("agency"))
 conf["level"] = st.column_config.TextColumn(L("od_level"))
 st.caption(L("od13_league_pick"))
-event = st.dataframe(styled, hide_index=True, width="stretch", height=420, column_config=conf,
+event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=420, column_config=conf,
                      on_select="rerun", selection_mode="single-row", key=f"od_league_{od}_{group}_{level}")
 st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else ""))
 with st.expander(L("od_definitions")):
@@ -69,7 +69,7 @@ with st.expander(L("od_definitions")):
         L("od_metric"): mname(x.key), L("explanation"): x.define_zh if zh else x.define_en,
         L("od_thresholds"): "—" if x.green is None else
         f"{'≥' if x.higher_is_better else '≤'} {x.green:.0%} 🟩 · {'≥' if x.higher_is_better else '≤'} {x.amber:.0%} 🟨 · 🟥"} for x in METRICS]),
-        hide_index=True, width="stretch")
+        hide_index=True, placeholder="—", width="stretch")
 
 # a click in the league table picks the agency below (once per click, so the picker stays the user's)
 rows = event.selection.rows if event is not None else []
@@ -101,7 +101,7 @@ if keys:
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10), yaxis_tickformat=".0%")
     st.plotly_chart(fig, width="stretch")
 st.dataframe(prof[["who", "datasets"] + keys].rename(columns={"who": L("agency"), **{k: mname(k) for k in ["datasets"] + keys}}).style.format(
-    {mname(k): "{:.1%}" for k in keys} | {mname("datasets"): "{:,.0f}"}, na_rep="—"), hide_index=True, width="stretch")
+    {mname(k): "{:.1%}" for k in keys} | {mname("datasets"): "{:,.0f}"}, na_rep="—"), hide_index=True, placeholder="—", width="stretch")
 
 st.subheader(L("od13_benchmark"))
 st.caption(L("od13_benchmark_help"))
@@ -110,10 +110,10 @@ if bm["datasets"].isna().all():
     st.info(L("od13_not_in_catalogue"))
 nj = L("od13_not_judged_field")
 st.dataframe(pd.DataFrame({
-    L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"],
+    L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"].where(bm["key"] != "none", L("od_no_badge")),
     L("od13_agency_n"): [nj if pd.isna(v) else f"{int(v):,}" for v in bm["datasets"]],
     L("od13_agency_share"): [nj if pd.isna(v) else f"{v:.1%}" for v in bm["share"]],
-    L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, width="stretch", height=35 * (len(bm) + 1) + 3)
+    L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, placeholder="—", width="stretch", height=35 * (len(bm) + 1) + 3)
 
 st.subheader(L("od_trend"))
 metric = ui.qp_select(L("od_metric"), [x.key for x in METRICS], "odmetric", format_func=mname)
@@ -142,31 +142,38 @@ links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k 
 show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
     badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
     formats=lambda d: d["formats"].fillna("—"), update_frequency=lambda d: d["update_frequency"].fillna("—"))
-st.dataframe(show.head(500), hide_index=True, width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3), column_config={
+st.caption(L("od_ds_click"))
+# a click on a row opens that dataset's page in this tab (the link column opens it in a new one)
+ev = st.dataframe(show.head(500), hide_index=True, placeholder="—", width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3),
+                  on_select="rerun", selection_mode="single-row", key=f"od_ds_{od}_{ag}_{ui.lang()}", column_config={
     "link": st.column_config.LinkColumn(L("od13_open"), display_text=L("od13_open"), width="small"),
     "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
     "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
     "update_frequency": st.column_config.TextColumn(L("od13_frequency")),
     "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.CheckboxColumn(mname("overdue"))})
+if ev is not None and ev.selection.rows:
+    st.switch_page("pages/od_dataset.py", query_params=ui.link_params(od=od, ds=dsl["dataset_key"].iloc[ev.selection.rows[0]]))
 
 st.subheader(L("od_fix_list"))
 fx = ui.od_call("fix_list", od, ag, stamp=stamp)
 st.write(L("fix_rows").format(n=len(fx)))
-st.dataframe(fx.head(200).assign(check_id=lambda d: d["check_id"].map(ui.check_label))[
-    ["dataset_id", "dataset_name", "check_id", "severity", "suggestion"]].fillna("—"), hide_index=True, width="stretch", column_config={
-    "dataset_id": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
-    "check_id": st.column_config.TextColumn(L("check")), "severity": st.column_config.TextColumn(L("severity")),
-    "suggestion": st.column_config.TextColumn(L("suggestion"))})
+# what the reader sees and downloads: titles and severities in words, translated headings, the check id
+# only in its own last column
+explain = (lambda c: ui._checks()[c].explain_zh) if zh else (lambda c: ui._checks()[c].explain_en)
+fxv = pd.DataFrame({L("fl_dataset_id"): fx["dataset_id"], L("dataset"): fx["dataset_name"], L("fl_title"): fx["check_id"].map(ui.check_title),
+                    L("fl_severity"): fx["severity"].map(lambda x: L("sev_" + x)), L("fl_message"): fx["check_id"].map(explain),
+                    L("fl_suggestion"): fx["suggestion"], L("fl_source_file"): fx["source_file"], L("fl_check_id"): fx["check_id"]}).fillna("—")
+st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, placeholder="—", width="stretch")
 d1, d2 = st.columns(2)
-d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fx), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
-d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fx)[0], f"od_fixlist_{ag}_{od}.xlsx",
+d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
+d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv)[0], f"od_fixlist_{ag}_{od}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))
 ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]].astype({"high_value": "boolean", "bilingual": "boolean"}).fillna(False)
-edited = st.data_editor(ds, hide_index=True, width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
-                        column_config={"dataset_key": st.column_config.TextColumn("ID"), "dataset_name": st.column_config.TextColumn(L("dataset")),
+edited = st.data_editor(ds, hide_index=True, placeholder="—", width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
+                        column_config={"dataset_key": st.column_config.TextColumn(L("col_dataset_id")), "dataset_name": st.column_config.TextColumn(L("dataset")),
                                        "high_value": st.column_config.CheckboxColumn(mname("high_value")),
                                        "bilingual": st.column_config.CheckboxColumn(mname("bilingual"))})
 if st.button(L("od_save_lists")):

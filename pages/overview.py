@@ -10,7 +10,8 @@ st.title(L("app_title"))
 st.caption(L("overview_intro"))
 
 k = ui.call("kpis", snap_id, agency)
-d = ui.call("kpi_delta", snap_id, agency)
+# counts change with the population; shares are compared only on the datasets present in both snapshots
+d = ui.call("kpi_delta_like", snap_id, agency)
 
 
 def share_metric(col, label, key, help=None):
@@ -20,6 +21,8 @@ def share_metric(col, label, key, help=None):
     elif d[key] is None:
         col.metric(label, ui.pct(k[key]), L("not_comparable") if k[key] is not None else None, delta_color="off",
                    delta_arrow="off", help=help)
+    elif round(d[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
+        col.metric(label, ui.pct(k[key]), "±0.0 pp", delta_color="off", delta_arrow="off", help=help)
     else:
         col.metric(label, ui.pct(k[key]), f"{d[key] * 100:+.1f} pp", help=help)
 
@@ -37,6 +40,12 @@ share_metric(cols[3], L("kpi_usable"), "usable_1km",
              L("usable_1km") + "：" + L("usable_help") if ui.lang() == "zh" else L("usable_1km") + ": " + L("usable_help"))
 if d:
     st.caption(L("delta_since").format(prev=d["previous"]))
+    if d["agencies_added"] or d["agencies_removed"] or d["datasets_added"] or d["datasets_removed"]:
+        sep = "、" if ui.lang() == "zh" else ", "
+        st.caption(L("ov_population_changed").format(
+            common=d["common_datasets"], added=d["datasets_added"], removed=d["datasets_removed"],
+            agencies=sep.join(d["agencies_added"]) or "—", gone=sep.join(d["agencies_removed"]) or "—")
+            if d["common_datasets"] else L("ov_population_new"))
     if not d["comparable"]:
         st.caption(L("not_comparable_help").format(prev=d["previous"]))
 
@@ -61,13 +70,14 @@ with left:
 with right:
     st.subheader(L("top_problems"))
     top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)
-    ui.table(top[["title", "n", "severity", "dimension", "check_id"]], width="stretch", height=480)
+    # three columns fit the half-width column whole at 1440 px (the scorecard lists dimensions)
+    ui.table(top[["title", "n", "severity"]], width="stretch", height=35 * (len(top) + 1) + 3)
 
 st.subheader(L("agency_list"))
 st.caption(L("agency_list_help"))
 league = ui.call("agency_league", snap_id)
 dims = [c for c in league.columns if c.startswith("score_") and c != "score_overall"]
-widths = [2.5, 1, 1] + [1] * len(dims)
+widths = [3, 1, 1] + [1] * len(dims)   # an agency's name is shown whole (wrapped), never cut
 head = st.columns(widths)
 for c, key in zip(head, ["col_agency", "col_records", "col_score_overall"] + [f"col_{x}" for x in dims]):
     c.html(f"<div style='font-weight:600;font-size:.8rem;overflow-wrap:normal;word-break:keep-all'>{L(key)}</div>")

@@ -39,15 +39,21 @@ st.subheader(L("record_findings"))
 if findings.empty:
     st.success(L("record_no_findings"))
 else:
-    ui.table(findings[["title", "severity", "dimension", "suggestion", "check_id"]], width="stretch")
+    ui.table(findings[["title", "severity", "dimension", "suggestion"]], width="stretch")
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader(L("record_fields"))
     fields = ui.call_static("record_fields", rec)
+    # what the engine decided reads as words: the profile's name, a match in words, yes/no, dates without midnight
+    other = "group_en" if ui.lang() == "zh" else "group_zh"
+    fields = fields[fields["term"] != other].copy()
+    fields.loc[fields["term"] == "profile", "kind"] = "derived"
+    fields["value"] = [ui.record_value(t, v) for t, v in zip(fields["term"], fields["value"])]   # one record's ~50 fields
     fields["field"] = fields["term"].map(ui.header)
     fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
-    cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["term", "value", "kind"]
+    # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
+    cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560)
 with right:

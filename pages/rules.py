@@ -10,18 +10,25 @@ st.caption(L("rules_intro"))
 df = store.rules(ui.lang())
 sep = "、" if ui.lang() == "zh" else ", "
 df["tables"] = df["tables"].map(lambda ts: sep.join(ui.label_or(f"table_{x}", x) for x in ts.split(", ") if x))
-ui.table(df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]], width="stretch", height=700)
+df["params"] = df["id"].map(ui.params_text)
+df["profiles"] = df["profiles"].map(lambda ps: sep.join(ui.profile_name(x) for x in ps.split(", ") if x) or "—")
+# the id is kept, last, under its own heading: it is what the fix lists, the annotated file and the CLI print
+ui.table(df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]].rename(columns={"id": "check_id"}),
+         width="stretch", height=700)
 
 # issue 12: the TDWG BDQ tests (bdq-core profile) and where the Taiwan checks differ on purpose
 st.subheader(L("bdq_rules"))
 st.caption(L("bdq_rules_intro"))
 bdq = store.bdq_rules(ui.lang())
-ui.table(bdq[["id", "title", "kind", "dimension", "params", "taiwan", "guid"]], width="stretch", height=500)
+bdq["taiwan"] = bdq["taiwan"].map(ui.ids_to_titles)
+ui.table(bdq[["title", "kind", "dimension", "params", "taiwan", "id", "guid"]], width="stretch", height=500)   # the BDQ labels and GUIDs last
 st.markdown("**" + L("bdq_differs") + "**")
-ui.table(bdq[bdq["taiwan"] != "—"][["id", "title", "taiwan"]], width="stretch")
+ui.table(bdq[bdq["taiwan"] != "—"][["title", "taiwan", "id"]], width="stretch")
 
 # issue 9: the declared profiles, the checks each judges a dataset by, and the fields its completeness counts
 st.subheader(L("profiles_title"))
 st.caption(L("profiles_intro"))
 pf = store.profile_table(ui.lang())
-ui.table(pf[["id", "name", "kind", "explanation", "n_checks", "required", "checks"]], width="stretch")
+pf["required"] = pf["required"].map(ui.kinds_named)
+# which checks each profile judges by is the Rules table's own column above; here the count
+ui.table(pf[["name", "kind", "explanation", "n_checks", "required"]], width="stretch")

@@ -21,15 +21,20 @@ before = ui.call("scores", prev.name, agency) if prev is not None else None
 # scores count only each dataset's own profile's checks: when that yardstick changed between the
 # snapshots, a difference is "not comparable", never a regression
 same = prev is not None and ui.call("comparable", prev.name, store.by_name(snap_id), agency)
+# a share's change is measured on the agency's datasets present in both snapshots: a dataset added
+# or removed changes who is counted, not how good the data are
+like = ui.call("score_delta_like", snap_id, agency) if prev is not None else None
 
 
 def metric(col, label, key, judged=True, help=None, color="normal"):
     d, arrow = None, "auto"
     if before is not None and sc.get(key) is not None:
-        if before.get(key) is None or (judged and not same):
+        if like.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
+        elif round(like[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
+            d, color, arrow = "±0.0 pp", "off", "off"
         else:
-            d = f"{(sc[key] - before[key]) * 100:+.1f} pp"
+            d = f"{like[key] * 100:+.1f} pp"
     col.metric(label, ui.pct(sc[key]) if sc.get(key) is not None else "—", d, delta_color=color, delta_arrow=arrow, help=help)
 
 
@@ -41,6 +46,9 @@ for c, d in zip(cols[1:], dims):
     metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else None)
 if before is not None and not same:
     st.caption(L("not_comparable_help").format(prev=prev.name))
+if like is not None and (like["datasets_added"] or like["datasets_removed"]):
+    st.caption(L("sc_population_changed").format(common=like["common_datasets"], added=like["datasets_added"],
+                                                 removed=like["datasets_removed"], prev=prev.name))
 chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [(sc[d] or 0) * 100 for d in dims]})
 fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
              title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
@@ -59,10 +67,10 @@ ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 if len(ff):
     st.subheader(L("file_findings"))
     st.caption(L("file_findings_help"))
-    ff = ff.drop(columns=["agency"]).rename(columns={
+    ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name)).rename(columns={
         "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
         "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
-    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
+    st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
 
 st.subheader(L("worst_checks"))
 chg = ui.call("check_change", snap_id, agency, ui.lang())
@@ -74,7 +82,7 @@ errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "inf
 if prev is not None:
     # a check judged in only one of the snapshots: its change is not comparable, not a regression
     errors_first["change"] = [f"{v:+,}" if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]
-worst = errors_first.drop(columns=["_s", "comparable"])[["title", "n", "n_previous", "change", "severity", "dimension", "check_id"]]
+worst = errors_first.drop(columns=["_s", "comparable"])[["title", "n", "n_previous", "change", "severity", "dimension"]]
 ui.table(worst, width="stretch", height=320)
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
@@ -86,6 +94,8 @@ if check:
 
 st.subheader(L("per_dataset"))
 ds = ui.call("datasets", snap_id, agency)
+if "profile" in ds:
+    ds = ds.assign(profile=ds["profile"].map(ui.profile_name))
 show = (["dataset_id", "dataset_name", "profile", "records", "records_no_error", "usable_1km", "species", "score_overall"]
         + [f"score_{d}" for d in dims] + ["share_gold", "share_silver", "share_bronze"])
 show = [c for c in show if c in ds]
@@ -114,7 +124,10 @@ if chosen:
     fl = store.fix_list_headers(ui.call("fix_list", snap_id, agency, chosen, dataset, ui.lang()), ui.lang())
     st.write(L("fix_rows").format(n=len(fl)))
     st.caption(L("click_row_for_record"))
-    ev = ui.table(fl.head(200), width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
+    # on screen the problem comes before the codes; the check id, for the files, goes last
+    first = [c for c in (L("fl_record_id"), L("fl_title"), L("fl_severity"), L("fl_values"), L("fl_suggestion")) if c in fl.columns]
+    shown = fl.head(200)[first + [c for c in fl.columns if c not in first and c != L("fl_check_id")] + [L("fl_check_id")]]
+    ev = ui.table(shown, width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
     if (rid := ui.selected_record(ev, fl, L("fl_record_id"))) is not None:
         ui.open_record(rid)
     name = store.fix_list_name(agency, snap_id, ui.lang())

@@ -71,7 +71,7 @@ summary = validate_job.summary(job)
 en = ui.lang() == "en"
 
 ids = [p.id for p in profiles.judging()]
-names = {p.id: f"{p.id}：{p.name(ui.lang())}" for p in profiles.judging()}
+names = {p.id: p.name(ui.lang()) for p in profiles.judging()}
 pick = st.selectbox(L("validate_profile"), ids, index=ids.index(summary["profile"]), format_func=names.get,
                     help=L("validate_profile_help"), key=f"validate_profile_box_{'/'.join(map(str, upload_id))}")
 st.caption(L("profile_chosen") if summary["profile_how"] == "option"
@@ -104,15 +104,16 @@ with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values"
              .set_index(L("col_header")))
 if summary["file_findings"]:
     st.subheader(L("vr_file_level"))
-    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("check"): c, L("severity"): L("sev_" + f["severity"]),
-                        L("title"): f["title_en"] if en else f["title_zh"], L("rows_affected"): f["rows"]}
+    # titles, not check ids: the ids are in the annotated file's columns and the report's own id column
+    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("title"): f["title_en"] if en else f["title_zh"],
+                        L("severity"): L("sev_" + f["severity"]), L("rows_affected"): f["rows"]}
                        for c, f in summary["file_findings"].items()])
-    st.dataframe(ff, hide_index=True, width="stretch", column_config=ui.number_columns(ff))
+    st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
 st.subheader(L("vr_record_level"))
-checks = pd.DataFrame([{"check": c, "n": v["count"], "severity": L("sev_" + v["severity"]), "title": v["title_en"] if en else v["title_zh"]}
-                       for c, v in summary["checks"].items()], columns=["check", "n", "severity", "title"])
-checks = checks.rename(columns={"check": L("check"), "n": L("count"), "severity": L("severity"), "title": L("title")})
-st.dataframe(checks, hide_index=True, width="stretch", column_config=ui.number_columns(checks))
+checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
+                       for c, v in summary["checks"].items()], columns=["title", "n", "severity"])
+checks = checks.rename(columns={"n": L("count"), "severity": L("severity"), "title": L("title")})
+st.dataframe(checks, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(checks))
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session

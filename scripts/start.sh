@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m streamlit run app.py --server.headless true "$@"
+# `python -m dq serve` is `streamlit run app.py` with the app's libraries loaded before the first visit
+exec .venv/bin/python -m dq serve --server.headless true "$@"

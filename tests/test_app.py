@@ -153,12 +153,13 @@ import re
 
 from dq import maps, store
 
-PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "validate", "rules", "record"]
+PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "od_dataset", "validate", "rules",
+         "record"]
 # words that stay as they are in a zh-TW UI: names of standards, formats, systems and units
 LATIN_OK = {"TBIA", "TaiCOL", "H3", "CSV", "XLSX", "HTML", "TSV", "TXT", "ZIP", "zip", "MB", "Darwin", "Core", "Archive", "DwC",
             "python", "dq", "validate", "ingest", "build", "demo", "FILE", "DIR", "out", "pp", "log", "km", "CR", "EN", "VU",
             "TWD97", "TWD67", "WGS84", "EPSG", "pyproj", "TM2", "df_gapCount", "priority", "occurrenceID", "verbatimSRS", "UTF",
-            "GBIF", "TDWG", "BDQ", "bdq", "core", "eco", "check", "occurrence", "fit", "1km", "TG2", "conformance", "GUID"}   # standards and profile ids (#9, #12)
+            "GBIF", "TDWG", "BDQ", "TG2", "GUID", "bdq", "conformance"}   # standards and CLI words (#9, #12); profiles go by their names
 LATIN_OK |= {term for fields in __import__("dq.standard").standard.FIELDS.values() for term, _, _ in fields}   # the standard's own field codes
 
 
@@ -181,31 +182,97 @@ def _ui_texts(at) -> list[str]:
             out.append(getattr(w, "label", "") or "")
             if kind in ("selectbox", "multiselect") and w.proto.options:
                 out += list(w.proto.options)
-    out += [str(c) for d in at.dataframe for c in d.value.columns]
+    out += [_heading(d, c) for d in at.dataframe for c in d.value.columns]
     out += [p.proto.label for p in at.get("page_link")]
     return out
 
 
+def _heading(d, col) -> str:
+    """A table column's heading as the browser shows it: its column_config label, else its name."""
+    import json as _json
+    conf = _json.loads(d.proto.columns or "{}")
+    return (conf.get(str(col)) or {}).get("label") or str(col)
+
+
 def _strip(text: str, data: set[str]) -> str:
-    for v in sorted(data, key=len, reverse=True):
+    text = str(text)
+    for v in sorted(map(str, data), key=len, reverse=True):
         text = text.replace(v, " ")
+    text = re.sub(r"\b[\w-]+(\.[\w-]+)*\.(tw|org|com|net|gov)\b(/\S*)?", " ", text)   # a site's address is its name
     return re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)
 
 
+ID_HEADINGS = {"規則代碼", "Check id", "代碼", "Id", "欄位代碼"}   # the one dedicated id or code column a table may have
+CHECK_IDS = set(__import__("dq.checks").checks.by_id())   # COORD_IN_SEA, MISSING_habitat, DWC_BASIS_OF_RECORD_MISSING …
+
+
+def _ids_in(text: str) -> set[str]:
+    return set(re.findall(r"\b[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+\b", text)) & CHECK_IDS
+PROFILE_IDS = {p.id for p in __import__("dq.profiles").profiles.PROFILES}
+BLANKS = {"None", "nan", "NaN", "<NA>", "NaT", "none", "null"}
+
+
+@__import__("functools").cache
+def _od_data() -> frozenset[str]:
+    """The shown catalogue's own names (agencies, datasets, frequencies, licences): data, not UI text."""
+    from dq import opendata
+    s_ = opendata.default_snapshot()   # the one both open-data pages open on
+    m = opendata.agency_metrics(s_, "agency")
+    vals = set(m["agency"].dropna()) | set(opendata.sources_note(s_))   # sources: their own names
+    for a in m["agency"].head(1):   # the agency the pages open on
+        d = opendata.datasets(s_, a)
+        vals |= {str(v) for c in d.columns for v in d[c].dropna()}
+    return frozenset(v for v in vals if v)
+
+
+def _od_params() -> dict:
+    from dq.bench import _od_dataset_key
+    od, ds = _od_dataset_key()
+    return {"od": od, "ds": ds}
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_no_english_in_zh_and_no_chinese_in_en(name):
-    """Every label, heading, caption, option and column heading is in the UI language (data aside)."""
+def test_every_page_speaks_the_ui_language_and_shows_no_internals(name):
+    """Walks the page in zh-TW and in English: every label, heading, caption, option and column heading is
+    in the UI language (data aside); no table cell or text shows a check id (outside a dedicated, translated
+    id column), a profile id, a table kind's key, a snake_case heading, or "None"/"nan" for a blank."""
     data = _data_values()
+    extra = _od_params() if name == "od_dataset" else {}
+    if name in ("opendata", "od_dataset"):
+        data |= _od_data()
     if name == "record":   # the record's own names are data
         data |= set(duckdb.execute(f"SELECT scientificName, vernacularName, source_file, county, town FROM {OCC} WHERE record_id = 10000000001").fetchone())
-    zh = page(name, "zh", agency=BBS_AGENCY, record="10000000001")
-    for text in _ui_texts(zh):
-        words = set(re.findall(r"[A-Za-z][A-Za-z_0-9]+", _strip(text, data)))
-        assert words <= LATIN_OK, (name, text, words - LATIN_OK)
-    en = page(name, "en", agency=BBS_AGENCY, record="10000000001")
-    for text in _ui_texts(en):
-        t = _strip(text, data)
-        assert not re.search(r"[\u4e00-\u9fff]", t), (name, text)
+    for lang in ("zh", "en"):
+        at = page(name, lang, agency=BBS_AGENCY, record="10000000001", **extra)
+        shown = {str(v) for d in at.dataframe for c in d.value.columns for v in d.value[c].astype(str) if d.value[c].dtype == object}
+        texts = _ui_texts(at)
+        for text in texts:
+            t = _strip(text, data | (shown if name in ("opendata", "od_dataset") else set()))
+            if lang == "zh":
+                words = set(re.findall(r"[A-Za-z][A-Za-z_0-9]+", t))
+                assert words <= LATIN_OK, (name, text, words - LATIN_OK)
+            else:
+                assert not re.search(r"[\u4e00-\u9fff]", t), (name, text)
+            assert not _ids_in(_strip(text, data)), (name, lang, text)
+            # in prose only the coined ids (eco-check, fit-1km) give one away; "occurrence", "checklist" are words
+            assert not set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text)) & {p for p in PROFILE_IDS if "-" in p}, (name, lang, text)
+        for d in at.dataframe:
+            df = d.value
+            # a blank shows as "—": Streamlit draws a missing value as "None" unless told otherwise
+            assert not df.isna().to_numpy().any() or d.proto.placeholder == "—", (name, lang, list(df.columns))
+            heads = [_heading(d, c) for c in df.columns]
+            assert not [c for c in heads if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", c)], (name, lang, heads)
+            for c in df.columns:
+                cells = set(df[c].astype(str))
+                assert not cells & BLANKS, (name, lang, c)
+                if _heading(d, c) in ID_HEADINGS:
+                    continue
+                assert not cells & (PROFILE_IDS | {"project", "species_list"}), (name, lang, c, cells & PROFILE_IDS)
+                leaks = [v for v in cells if _ids_in(_strip(v, data))]
+                leaks += [v for v in cells - data if isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+", v)]   # an internal name
+                assert not leaks, (name, lang, c, leaks[:3])
+                if _heading(d, c) in ("嚴重度", "Severity"):
+                    assert cells <= ({"錯誤", "警告", "提示"} if lang == "zh" else {"error", "warning", "info", "Error", "Warning", "Info"}), (name, lang, cells)
 
 
 def test_ten_language_toggles_all_take_effect_and_keep_the_choices():
@@ -259,7 +326,7 @@ def test_maps_show_kinmen_and_matsu_and_leave_the_wheel_to_the_page():
         v = maps.fit_view(width=w)
         assert _in_view(v, [p[0] for p in (kinmen, matsu, lanyu)], [p[1] for p in (kinmen, matsu, lanyu)], w, maps.MAP_HEIGHT)
     d = maps.deck([], "")
-    assert '"scrollZoom": false' in d.to_json()
+    assert '"scrollZoom":false' in d.to_json()
 
 
 def test_overview_lists_agencies_with_scores_linking_to_scorecards():
@@ -279,7 +346,8 @@ def test_record_page_lists_every_finding_and_handles_bad_links():
     at = page("record", "en", record=str(rid))
     assert metrics(at)["Findings"] == f"{n:,}"
     findings = at.dataframe[0].value
-    assert len(findings) == n and set(findings["Check id"]) == {r[0] for r in duckdb.execute(
+    from dq.checks import by_id
+    assert len(findings) == n and set(findings["Check"]) == {by_id()[r[0]].title_en for r in duckdb.execute(
         f"SELECT check_id FROM {FLAGS} WHERE record_id = ?", [rid]).fetchall()}
     assert "None" not in findings.astype(str).to_numpy().ravel().tolist()
     for bad, msg in (("abc", "not a record id"), ("1", "holds no record")):
@@ -305,20 +373,6 @@ def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
         assert plants == "—" and any("維管束植物" in t for t in texts)
     else:
         assert plants != "—" and int(plants) > 0
-
-
-def test_tables_show_no_raw_internals():
-    for name in ("overview", "scorecard", "coordinates", "compare", "rules", "completeness"):
-        for lang in ("zh", "en"):
-            at = page(name, lang, agency=BBS_AGENCY)
-            for d in at.dataframe:
-                df = d.value
-                assert not [c for c in df.columns if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(c))], (name, lang, list(df.columns))
-                cells = set(df.astype(str).to_numpy().ravel().tolist())
-                assert not cells & {"None", "nan", "NaN", "<NA>"}, (name, lang)
-                for c in df.columns:
-                    if c in ("嚴重度", "Severity"):
-                        assert set(df[c]) <= ({"錯誤", "警告", "提示"} if lang == "zh" else {"error", "warning", "info"})
 
 
 def test_map_tooltips_show_separators_and_dashes_not_none():
@@ -363,3 +417,46 @@ def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
     assert any(a["text"] == "<b>類群</b>" for a in heat["layout"]["annotations"])   # … it sits above the axis
     comp = _json.loads(page("completeness", agency=FROG_AGENCY).get("plotly_chart")[0].proto.spec)
     assert comp["data"][0]["colorbar"]["lenmode"] == "pixels" and comp["layout"]["height"] >= 320   # one row: bar still readable
+
+
+def test_overview_share_changes_compare_like_with_like():
+    """Three publishers joined between the demo snapshots: the shares' change is measured on the datasets
+    present in both (here BBS's), the naive whole-population change (a drop) is not shown, and the caption
+    names who was added."""
+    old_occ = f"'{DEMO_ROOT / DEMO_EARLIER}/occurrence.parquet'"
+    both = f"(agency, dataset_id) IN (SELECT DISTINCT agency, dataset_id FROM {old_occ})"
+    like = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC} WHERE {both}") - q(f"SELECT avg((n_errors = 0)::INT) FROM {old_occ}")
+    naive = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC}") - q(f"SELECT avg((n_errors = 0)::INT) FROM {old_occ}")
+    assert f"{naive * 100:+.1f}" != f"{like * 100:+.1f}"   # the populations differ enough to tell the two apart
+    at = page("overview")
+    m = {x.label: x for x in at.metric}
+    assert m["無錯誤紀錄比例"].delta == f"{like * 100:+.1f} pp"
+    added = [r[0] for r in duckdb.execute(f"SELECT DISTINCT agency FROM {OCC} EXCEPT SELECT DISTINCT agency FROM {old_occ}").fetchall()]
+    assert len(added) == 3
+    note = [c.value for c in at.caption if "不計入比例增減" in c.value]
+    assert note and all(a in note[0] for a in added) and "只比較兩個快照都有的 1 個資料集" in note[0]
+    # an agency that was not in the earlier snapshot: its shares are not comparable, never a drop
+    at = page("overview", agency=FROG_AGENCY)
+    assert {x.label: x.delta for x in at.metric}["無錯誤紀錄比例"] in (None, "", "無法比較")
+    sc = page("scorecard", agency=FROG_AGENCY)
+    assert all(x.delta in (None, "", "無法比較") for x in sc.metric if x.value.endswith("%"))
+
+
+def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column(tmp_path):
+    """The report a submitter downloads (the Validate page's and `dq validate`'s): check titles and the table
+    kind's name; the check id only in the last column of the findings tables, under a translated heading."""
+    from dq.checks import by_id
+    from dq.validate import validate
+    s = validate(Path(__file__).parent / "fixtures" / "frog_head_damaged.csv", tmp_path, "2026-11-22")
+    assert s["checks"] and s["file_findings"]
+    for name, lang in (("report.html", "zh"), ("report_en.html", "en")):
+        html = (tmp_path / name).read_text(encoding="utf-8")
+        assert ("規則代碼" if lang == "zh" else "Check id") in html
+        ids_cols = re.findall(r"<td class='note'>([A-Za-z0-9_]+)</td>", html)
+        assert set(ids_cols) == set(s["checks"]) | set(s["file_findings"])   # one id per findings row, in its column
+        rest = re.sub(r"<td class='note'>[A-Za-z0-9_]+</td>|(href|id)='#?[A-Za-z0-9_]+'", "", html)
+        assert not _ids_in(rest), (lang, sorted(_ids_in(rest))[:5])
+        assert f">{s['table']}<" not in rest and f"：{s['table']}；" not in rest and f": {s['table']};" not in rest
+        for cid in s["checks"]:
+            c = by_id()[cid]
+            assert (c.title_zh if lang == "zh" else c.title_en) in html

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # a deep link first: on a fresh server that is the case that once ran without app.py's navigation
-PAGES = ["scorecard", "", "completeness", "coordinates", "coverage", "compare", "opendata", "validate", "rules", "record"]
+PAGES = ["scorecard", "", "completeness", "coordinates", "coverage", "compare", "opendata", "od_dataset", "validate", "rules", "record"]
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -48,9 +48,19 @@ def server():
     proc.wait(timeout=20)
 
 
+def _drawn(page, h1: str | None = None):
+    """Wait until the page is drawn: its title up, Streamlit's run over, every map and chart drawn (dq.bench.DRAWN)."""
+    from dq.bench import DRAWN
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_function(DRAWN, arg=h1 if h1 is not None else page.inner_text("h1").strip(), timeout=60_000, polling=100)
+
+
 def test_every_page_renders_in_chromium(server):
     assert Path(CHROMIUM).exists(), "Debian's chromium is required (scripts/test.sh installs it)"
     from playwright.sync_api import sync_playwright
+    from dq.bench import _od_dataset_key
+    from dq.i18n import t
+    od, ds = _od_dataset_key()
     SHOTS.mkdir(exist_ok=True)
     failures = []
     with sync_playwright() as p:
@@ -58,11 +68,9 @@ def test_every_page_renders_in_chromium(server):
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
         for lang in ("zh", "en"):
             for name in PAGES:
-                page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心&record=10000000001")
-                # Streamlit keeps a websocket open: wait for the page's own elements, then for the run to end
-                page.wait_for_selector("h1", timeout=60_000)
-                page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-                page.wait_for_timeout(2500)   # maps and charts draw after the script run ends
+                page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心&record=10000000001&od={od}&ds={ds}")
+                # Streamlit keeps a websocket open: wait for the page's own title, the run's end and its maps and charts
+                _drawn(page, t({"": "app_title", "record": "record_page"}.get(name, name), lang))
                 page.screenshot(path=str(SHOTS / f"{name or 'overview'}_{lang}.png"), full_page=True)
                 nav = page.inner_text('[data-testid="stSidebarNav"]') if page.query_selector('[data-testid="stSidebarNav"]') else ""
                 if ("機關與資料" if lang == "zh" else "Agencies & data") not in nav:
@@ -142,11 +150,28 @@ def _open(p, url, viewport=(1440, 900)):
 
 
 def _settle(page, h1: str | None = None):
+    """The title (containing h1) is up and Streamlit's run is over (the status widget shows only after a delay)."""
     page.wait_for_selector("h1", timeout=60_000)
-    if h1:
-        page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText.includes(t)", arg=h1,
-                               timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_function("t => { const e = document.querySelector('h1'); const a = document.querySelector('[data-testid=\"stApp\"]');"
+                           " return e && (!t || e.innerText.includes(t)) && a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+                           arg=h1 or "", timeout=60_000)
+
+
+def _click_first_row(page, caption: str, param: str):
+    """Select the first row of the table right after `caption` and wait for the page it opens (?param= in the URL)."""
+    grid = page.get_by_text(caption).locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    grid.locator("canvas").first.wait_for(timeout=60_000)
+    for _ in range(3):
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        g = grid.bounding_box()
+        page.mouse.click(g["x"] + 15, g["y"] + 35 + 17)   # the row marker of the first row (header and rows are 35 px)
+        try:
+            page.wait_for_function(f"() => location.search.includes('{param}=')", timeout=20_000)
+            return
+        except Exception:   # the grid was still drawing: click again
+            continue
+    raise AssertionError(f"selecting the first row under {caption!r} opened nothing")
 
 
 def test_language_switch_holds_over_ten_toggles_and_relabels_everything(server):
@@ -236,25 +261,44 @@ def test_click_a_map_point_or_a_fix_list_row_opens_the_record(server):
         rid = int(page.url.split("record=")[1].split("&")[0])
         assert duckdb.execute(f"SELECT count(*) FROM {flags} WHERE record_id = ? AND check_id = 'COORD_IN_SEA'", [rid]).fetchone()[0] == 1
         assert "lang=zh" in page.url and "坐標" in page.inner_text("body")
+        # the coordinate page's table of flagged records: select its first row
+        page.goto(f"{server}/coordinates?lang=en&agency={FROG}&coordchecks=COORD_IN_SEA")
+        _settle(page, "Coordinate errors")
+        _click_first_row(page, "Select a row to open that record", "record")
+        _settle(page, "Record")
+        assert f"record={pts.iloc[0]['record_id']}" in page.url and "lang=en" in page.url
         # the scorecard's fix list: select the first row
         page.goto(f"{server}/scorecard?lang=zh&agency={FROG}&fixchecks=COORD_TOWN_CENTROID")
         _settle(page, "機關成績單")
-        # the fix list: the table right after its "select a row" caption
-        grid = page.get_by_text("點選一列即可開啟該筆紀錄").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
-        grid.locator("canvas").first.wait_for(timeout=60_000)
-        for _ in range(3):
-            grid.scroll_into_view_if_needed()
-            page.wait_for_timeout(1000)
-            g = grid.bounding_box()
-            page.mouse.click(g["x"] + 15, g["y"] + 35 + 17)   # the row marker of the first row (header and rows are 35 px)
-            try:
-                page.wait_for_function("() => location.search.includes('record=')", timeout=20_000)
-                break
-            except Exception:   # the grid was still drawing: click again
-                continue
+        _click_first_row(page, "點選一列即可開啟該筆紀錄", "record")
         _settle(page, "單筆紀錄")
         first = store.fix_list(snap, FROG, ["COORD_TOWN_CENTROID"]).iloc[0]["record_id"]
         assert f"record={first}" in page.url
+        browser.close()
+
+
+def test_click_a_dataset_in_the_agency_list_opens_its_page_and_the_deep_link_works(server):
+    """Open-data page → the agency's dataset list → select a row → that dataset's page; its URL reopens it."""
+    import urllib.parse
+    from dq import opendata
+    from playwright.sync_api import sync_playwright
+    snap = opendata.default_snapshot()
+    ag = opendata.agency_metrics(snap, "agency")["agency"].iloc[0]            # the page's default agency
+    first = opendata.datasets(snap, ag).iloc[0]
+    with sync_playwright() as p:
+        browser, page = _open(p, f"{server}/opendata?lang=zh")
+        _click_first_row(page, "點選一列即可開啟該資料集的頁面", "ds")
+        _settle(page, "開放資料集")
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+        assert q["ds"] == [str(first["dataset_key"])] and q["od"] == [snap.name] and q["lang"] == ["zh"]
+        page.wait_for_selector("h2", timeout=30_000)
+        assert page.inner_text("h2").strip() == first["dataset_name"]
+        link = page.url
+        page.goto(link.replace("lang=zh", "lang=en"))   # the deep link, in the other language, on a fresh session
+        _settle(page, "Open dataset")
+        page.wait_for_selector("h2", timeout=30_000)
+        assert page.inner_text("h2").strip() == first["dataset_name"]
+        assert not page.query_selector('[data-testid="stException"]')
         browser.close()
 
 

@@ -471,7 +471,8 @@ def test_open_dataset_page_deep_link_shows_badge_licence_history_and_portal_link
     assert any("政府資料開放授權條款-第1版" in f.to_string() for f in frames)          # the licence
     hist = frames[-1]
     assert len(hist) >= 2                     # the metadata snapshot and the national list (matched by agency and title)
-    assert any("OD_UPDATE_OVERDUE" in f.to_string() for f in frames)
+    from dq.checks import by_id   # findings by title (issue 11: no raw check ids on screen)
+    assert any(by_id()["OD_UPDATE_OVERDUE"].title_zh in f.to_string() for f in frames)
 
 
 def test_trend_of_two_snapshots_is_a_line_within_one_series_only():

@@ -107,12 +107,12 @@ def test_each_profiles_check_set():
             assert set(fields) <= set(standard.all_terms()) | set(profiles.OCC_REQUIRED), p.id
     fit = profiles.by_id()["fit-1km"]
     assert fit.kind == profiles.FITNESS and fit.fit_sql == engine.USABLE_1KM
-    assert [p.id for p in profiles.judging()] == ["eco-check", "occurrence"]
+    assert [p.id for p in profiles.judging()] == ["eco-check", "occurrence", "checklist"]
 
 
 def test_rules_page_table_lists_profiles_with_their_checks():
     pf = store.profile_table("zh")
-    assert set(pf["id"]) == {"eco-check", "occurrence", "fit-1km"}
+    assert set(pf["id"]) == {"eco-check", "occurrence", "checklist", "fit-1km"}
     occ = pf.set_index("id").loc["occurrence"]
     assert "DWC_BASIS_OF_RECORD_MISSING" in occ["checks"] and "MISSING_" not in occ["checks"]
     r = store.rules("en").set_index("id")
@@ -315,7 +315,45 @@ def test_overview_and_scorecard_show_graded_scores_and_file_level_findings():
     m = {k.lower(): v for k, v in m.items()}   # labels as the UI shows them (dimension titles are capitalised)
     assert m["completeness"] == f"{sc['completeness']:.1%}" and m["gold"] == f"{sc['tier_gold']:.1%}"
     files = next(df.value for df in at.dataframe if "Missing column" in df.value)
-    assert set(files["Check"]) == {"DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING", "COORD_UNCERTAINTY_MISSING"}
+    from dq.checks import by_id   # the page names checks by title (issue 11: no raw ids on screen)
+    assert set(files["Title"]) == {by_id()[c].title_en for c in ("DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING",
+                                                                  "COORD_UNCERTAINTY_MISSING")}
     at.switch_page("pages/rules.py").run()
     at.run()
-    assert any("fit-1km" in set(df.value.get("id", [])) | set(df.value.get("Id", [])) for df in at.dataframe)
+    from dq.profiles import PROFILES   # profiles by name, not id
+    fit = [p for p in PROFILES if p.id == "fit-1km"][0].name("en")
+    assert any(fit in set(df.value.get("name", [])) | set(df.value.get("Name", [])) for df in at.dataframe)
+
+
+def test_a_list_of_names_is_judged_as_a_species_checklist(tmp_path):
+    """CONSTRUCTED TEST ROWS (real Taiwan frogs): names, family and status, no place or date, a
+    trailing blank line. Judged as a checklist: no 'coordinates missing' for a list of species."""
+    p = tmp_path / "constructed_species_list.csv"
+    p.write_text("學名,中文名,科名,備註\n"
+                 "Buergeria robusta,褐樹蛙,Rhacophoridae,CONSTRUCTED TEST ROW\n"
+                 "Rana sauteri,梭德氏赤蛙,Ranidae,CONSTRUCTED TEST ROW\n"
+                 "Rana sauteri,梭德氏赤蛙,Ranidae,CONSTRUCTED TEST ROW\n"
+                 "Polypedates megacephalus,,Rhacophoridae,CONSTRUCTED TEST ROW\n"
+                 "Rana sp.,,Ranidae,CONSTRUCTED TEST ROW\n   \n", encoding="utf-8")
+    s = validate(p, tmp_path / "out", CHECK_DATE)
+    assert s["table"] == standard.SPECIES_LIST and s["profile"] == profiles.CHECKLIST
+    assert not {"COORD_MISSING", "DATE_MISSING", "DWC_OCCURRENCE_ID_MISSING"} & (set(s["file_findings"]) | set(s["checks"]))
+    assert s["checks"]["TAXON_RANK_ABOVE_SPECIES"]["count"] == 1
+    assert s["completeness"] == pytest.approx(13 / 15, abs=1e-4)    # two Chinese names missing
+    # the trailing blank line is in the ledger, but it lost no data: the list is ready
+    assert s["rows_rejected"] == 1 and s["rows_rejected_blank"] == 1 and s["verdict"] == "ready"
+    # an occurrence file stays an occurrence file; --profile checklist judges it as a list
+    occ = tmp_path / "constructed_occurrence.csv"
+    occ.write_text("scientificName,eventDate,decimalLatitude,decimalLongitude,occurrenceRemarks\n"
+                   "Rana sauteri,2021-03-02,25.111267,121.816298,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    assert validate(occ, tmp_path / "o1", CHECK_DATE)["profile"] == profiles.OCCURRENCE
+    listed = validate(occ, tmp_path / "o2", CHECK_DATE, profile=profiles.CHECKLIST)
+    assert listed["table"] == standard.SPECIES_LIST and "COORD_MISSING" not in listed["checks"]
+
+
+def test_taicol_export_is_a_checklist(tmp_path):
+    """The real TaiCOL amphibian export (tests/fixtures): its name column taken with --map."""
+    from conftest import FIX
+    s = validate(FIX / "taicol_amphibia_20220605.csv", tmp_path / "out", CHECK_DATE, column_map={"name": "scientificName"})
+    assert s["profile"] == profiles.CHECKLIST and s["columns_mapped"]["name_code"] == "taxonID"
+    assert "TAXON_UNMATCHED" not in s["checks"] and s["verdict"] == "ready"

@@ -10,7 +10,7 @@ from .parquet import stage_parquet
 from .text import stage_text
 from .xlsx import stage_xlsx
 
-__all__ = ["SourceError", "StagedSource", "stage", "detect_table"]
+__all__ = ["SourceError", "StagedSource", "stage", "detect_table", "table_from_terms"]
 
 
 def stage(path, workdir: Path, progress=None, **opts) -> StagedSource:
@@ -69,3 +69,21 @@ def detect_table(columns: list[str]) -> str:
             {"decimalLatitude", "verbatimLatitude", "eventDate"} & terms):
         return standard.SPECIES_LIST
     return standard.OCCURRENCE
+
+
+# Terms that only a record of an occurrence has: where, when, what was counted, by whom.
+OCCURRENCE_ONLY = {"decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "eventDate", "year",
+                   "month", "day", "verbatimEventDate", "eventID", "occurrenceID", "basisOfRecord", "organismQuantity",
+                   "individualCount", "recordedBy", "locality", "verbatimLocality", "municipality", "stateProvince",
+                   "dwc_county", "occurrenceStatus", "habitat", "samplingProtocol"}
+
+
+def table_from_terms(terms: set[str], detected: str) -> str:
+    """The table kind once the columns are mapped (by header and values): a file of names with no
+    place, date or count (a TaiCOL export, a survey's species list) is a species list, not
+    occurrences every one of which lacks a point and a date."""
+    from .. import standard
+    names = {"scientificName", "vernacularName", "taxonID", "taxonRank", "kingdom", "phylum", "class", "order", "family", "genus"}
+    if detected == standard.OCCURRENCE and names & terms and not OCCURRENCE_ONLY & terms:
+        return standard.SPECIES_LIST
+    return detected

@@ -62,6 +62,7 @@ ALIASES: dict[str, list[str]] = {
     "vernacularName": ["中文名", "俗名", "物種中文名", "中文俗名", "物種名稱", "commonname", "common_name", "物種",
                        "蛙種", "種名", "鳥種", "物種名", "中名", "english_name", "英文名"],
     "taxonRank": ["鑑定層級", "分類階層"],
+    "taxonID": ["name_code", "taxon_id", "taicol_id"],   # TaiCOL exports: name_code
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
     "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
     "checkName": ["所屬分類", "類群"],
