@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--repeat", type=int, default=1, help="measure each size this many times on the same input")
     b.add_argument("--no-pandas", action="store_true", help="skip the pandas + shapely yardstick")
     b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
+    b.add_argument("--snapshot", type=Path, help="with --pages: time the pages on this snapshot folder (e.g. a 10M-record one)")
     w = sub.add_parser("serve", help="the dashboard (streamlit run app.py) with its libraries loaded before the first visit")
     w.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit, e.g. --server.port 8501")
     a = ap.parse_args(argv)
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         elif a.cmd == "bench":
             from .bench import pages, run
             if a.pages:
-                pages()
+                pages(snapshot=a.snapshot)
             else:
                 run(a.rows, repeat=a.repeat, pandas=not a.no_pandas)
     except SourceError as e:

@@ -172,7 +172,8 @@ def _page_child(name: str, agency: str | None, lang: str) -> None:
     if agency:
         at.query_params["agency"] = agency
     if name == "record":   # the first record of the newest snapshot that has a finding
-        at.query_params["record"] = str(store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(store.by_name(DEMO_DATE), 'flags')})")["r"][0])
+        snap = store.snapshots()[-1] if os.environ.get("DQ_SNAPSHOT_ROOTS") else store.by_name(DEMO_DATE)
+        at.query_params["record"] = str(store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(snap, 'flags')})")["r"][0])
     if name == "od_dataset":
         at.query_params["od"], at.query_params["ds"] = _od_dataset_key()
     if name != "overview":
@@ -266,11 +267,21 @@ def pages_browser(agency: str | None = None, lang: str = "zh") -> list[dict]:
     return out
 
 
-def pages(agency: str | None = None, lang: str = "zh") -> list[dict]:
+def pages(agency: str | None = None, lang: str = "zh", snapshot: Path | None = None) -> list[dict]:
     """Seconds per page on the demo snapshots, each page in its own process: cold (first render,
     empty caches) and warm (again, cached, as a user sees it on the next click); then the same in
-    headless Chromium when Debian's chromium is installed (the script's time plus drawing)."""
+    headless Chromium when Debian's chromium is installed (the script's time plus drawing).
+    `snapshot`: a snapshot folder built elsewhere (a 10M-record one): the pages see it as the
+    newest, with the demo snapshots before it (the compare page compares the two)."""
     import shutil
+    if snapshot is not None:
+        snapshot = Path(snapshot).resolve()
+        if not (snapshot / "manifest.json").exists():
+            raise SystemExit(f"{snapshot}: not a snapshot folder (no manifest.json)")
+        from .paths import DEMO_ROOT
+        os.environ["DQ_SNAPSHOT_ROOTS"] = os.pathsep.join([str(DEMO_ROOT), str(snapshot.parent)])
+        m = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+        print(f"pages on {snapshot} ({m['rows_ingested']:,} records) | {_load()}", flush=True)
     out = []
     for name in PAGES:
         r = subprocess.run([sys.executable, "-c", f"from dq.bench import _page_child; _page_child({name!r}, {agency!r}, {lang!r})"],

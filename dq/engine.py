@@ -198,12 +198,15 @@ OCC_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)"
 
 
 def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: dict | None = None,
-                  cpu: dict | None = None, cpu_clock=None) -> int:
+                  cpu: dict | None = None, cpu_clock=None, omit: list[str] = (), layout: dict | None = None) -> int:
     """occurrence.parquet (record + derived columns + per-record results), flags.parquet, rejected.parquet.
 
     The record file is the one pass over all records: read, keys, lookups, every predicate, the
     summary, written by one COPY. Flags are then the fired ids of that file's errors/warnings
     columns, one row per record and check, with the check's suggestion computed only there.
+    `omit`: canonical columns no source has (all NULL): not written, read back as NULL by
+    store.record_select (each costs the writer as much as a filled one). `layout` gets the
+    record view's columns ("all", in order) and those left out of the file ("omitted").
     Returns the number of records written.
     """
     if run is None:
@@ -212,7 +215,13 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     t = time.time()
     c = cpu_clock() if cpu_clock else 0.0
     target = outdir / "occurrence.parquet"
-    n = con.execute(f"COPY (SELECT * FROM rq) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    from .store import record_select
+    cols = [r[0] for r in con.execute("DESCRIBE SELECT * FROM rq").fetchall()]
+    omit = [c for c in omit if c in cols]
+    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in omit)}) FROM rq" if omit else "SELECT * FROM rq"
+    n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    if layout is not None:
+        layout.update({"all": cols, "omitted": omit})
     if timings is not None:
         timings["write_occurrence"] = round(time.time() - t, 2)
     if cpu is not None and cpu_clock:
@@ -220,7 +229,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         c = cpu_clock()
     t = time.time()
     # everything after reads the written file: its lookups ran once, and it holds every column e had
-    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS SELECT * FROM read_parquet({duck.q(target)})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, cols, omit)}")
     computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
     const = " ".join(f"WHEN {i} THEN {c.fix}::VARCHAR" for i, c in enumerate(run) if c.fix and CONST_RX.match(c.fix))
     comp = " ".join(f"WHEN {i} THEN {_fix_text(c)}" for i, c in computed)

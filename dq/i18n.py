@@ -375,6 +375,8 @@ LABELS = {
     "match_synonym": ("同物異名", "Synonym"), "match_above_species": ("種以上階層", "Above species rank"),
     "match_species_of_listed_subspecies": ("名錄列有其亞種的種", "Species whose subspecies are listed"),
     "match_higherrank": ("對到較高階層（屬或科）", "Matched at a higher rank (genus or family)"),
+    # issue #14 (speed): the Validate page's progress bar, rows done of the pass running now
+    "rows_done": ("已處理 {done:,} / {total:,} 筆", "{done:,} of {total:,} rows done"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

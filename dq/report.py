@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from . import duck
+from . import duck, store
 from .checks import DIMENSION_ZH, by_id
 from .i18n import LABELS, t
 from .sources.aliases import CANONICAL, shown_term
@@ -57,7 +57,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     title = (lambda c: c.title_en) if en else (lambda c: c.title_zh)
     cat = by_id()
     con = duck.connect(spatial=False)
-    occ = duck.q(snap / "occurrence.parquet")
+    occ = store.records_sql(snap)     # the record file, whatever its layout
     flags = duck.q(snap / "flags.parquet")
     n_checked = summary["rows_checked"] or 1
     parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
@@ -139,7 +139,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         c = cat[cid]
         cols = ["source_row"] + [x for x in dict.fromkeys(c.evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
         rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce(f.suggestion, ?) FROM read_parquet({flags}) f
-                               JOIN read_parquet({occ}) o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
+                               JOIN {occ} o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
                            [c.todo(lang), cid]).fetchall()
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]
         lp, sp, rp = ("（", "，", "）") if not en else (" (", ", ", ")")

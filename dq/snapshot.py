@@ -6,13 +6,19 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
   occurrence.parquet  canonical verbatim columns + record_id, agency, dataset_id, source_file,
                       source_row + derived (lat, lon, coord_source, county, town, h3_r7, taxon
                       match, event_date_parsed) + per-record error/warning summary
+                      (layout 2: the canonical columns no source has are left out; read the
+                      records with store.records_sql, which gives them back as NULL)
   flags.parquet       record_id, check_id, suggestion
   rejected.parquet    source_file, source_row, raw, reason
+  bdq.parquet, bdq_g<i>.parquet  TDWG BDQ answers: per record its combination ids, per combination
+                      the answers (read with checks.bdq.records_sql)
   agg_*.parquet       aggregates for the pages
-  manifest.json       sources (sha256, format, counts), rows_read/ingested/rejected, versions, time
+  manifest.json       sources (sha256, format, counts), rows_read/ingested/rejected, versions, time,
+                      layout and the record columns (all, omitted)
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -23,6 +29,7 @@ import platform
 import re
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +41,7 @@ from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
+LAYOUT = 2     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
 
 
 @dataclasses.dataclass
@@ -94,7 +102,7 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
         | ({"srs_from_header"} if srs_hdr else set())
     judged, file_level = profiles.scope(profile, table, present)
-    cols = []
+    cols, absent = [], []    # absent: the terms this source has no value for in any row
     for term in CANONICAL:
         src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
         if term in spec.defaults:
@@ -106,6 +114,8 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
         elif term == "datasetName":
             src = f"coalesce(nullif(trim({src}), ''), {_lit(dsname)})"
         cols.append(f"{src} AS {_ident(term)}")
+        if src == "NULL::VARCHAR":
+            absent.append(term)
     extra = [h for h in st.columns if h not in mapping]
     extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
     all_cols = [_ident(h) for h in st.columns]
@@ -126,7 +136,7 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
       FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
             "empty_where": empty, "profile": profile, "profile_reason": reason, "checks_record_level": judged,
-            "checks_file_level": file_level}
+            "checks_file_level": file_level, "absent": absent}
     return sql, info
 
 
@@ -138,6 +148,41 @@ def cpu_seconds() -> float:
 
 def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+ROWS_LINE = re.compile(r"^(\w+): ([\d,]+) / ([\d,]+) rows$")   # what rows_progress writes (dq/validate_job.py reads it)
+
+
+@contextlib.contextmanager
+def rows_progress(con, phase: str, total: int, progress, every: float = 1.0):
+    """While long statements run on `con`, report `<phase>: <done> / <total> rows` every `every`
+    seconds when it moved by 1 %: DuckDB's own progress of the running statement (the share of
+    its input scanned) times the rows it reads. A statement is one pass: no row counter to read."""
+    con.execute("SET enable_progress_bar=true")
+    con.execute("SET enable_progress_bar_print=false")
+    stop = threading.Event()
+    last = [-1]
+
+    def watch():
+        while not stop.wait(every):
+            try:
+                pct = con.query_progress()
+            except Exception:       # the statement ended between two looks
+                return
+            done = int(total * min(max(pct, 0.0), 100.0) / 100)
+            # monotonic (a phase's later statements restart at 0), and a line per 1 % at most
+            if pct >= 0 and done > last[0] and (last[0] < 0 or done - last[0] >= total / 100):
+                last[0] = done
+                progress(f"{phase}: {done:,} / {total:,} rows")
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        th.join()
+        con.execute("SET enable_progress_bar=false")
+    progress(f"{phase}: {total:,} / {total:,} rows")
 
 
 def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Path,
@@ -155,6 +200,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     sources = []
     selects = []
     rej_selects = []
+    absent: set[str] | None = None    # canonical columns empty in every source: not written (LAYOUT)
     phases: dict[str, float] = {}
     c0 = cpu_seconds()
     cpu: dict[str, float] = {}
@@ -167,6 +213,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         # the sources that have any (the filter reads every column of every row it is applied to)
         n_blank = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}").fetchone()[0]
         selects.append(f"{sql} WHERE NOT ({info['empty_where']})" if n_blank else sql)
+        absent = set(info["absent"]) if absent is None else absent & set(info["absent"])
         if st.rejects:
             rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         if n_blank:
@@ -205,7 +252,11 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     outdir.mkdir(parents=True, exist_ok=True)
     # the record pass: read, derived columns, every check and the per-record summary, written once
-    rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds)
+    n_in = sum(s['rows_ingested'] for s in sources)
+    with rows_progress(con, "checking", n_in, progress):
+        columns: dict = {}
+        rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds,
+                                             omit=[c for c in CANONICAL if c in (absent or set())], layout=columns)
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
     # read back from the written record file (`e` is now a view over it), not another pass over the sources
@@ -219,8 +270,10 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
     t3 = time.time()
     from .checks import bdq
-    agg_counts.update(bdq.write_outputs(con, outdir))
+    with rows_progress(con, "checking_bdq", n_in, progress):
+        agg_counts.update(bdq.write_outputs(con, outdir))
     phases["bdq"] = round(time.time() - t3, 2)
+    cpu["bdq"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     t_write = time.time() - t1 - t_checks
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     rows_read = sum(s["rows_read"] for s in sources)
@@ -244,6 +297,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                       "total": round(time.time() - t0, 2), "phases": phases,
                       "phases_cpu": cpu, "total_cpu": round(cpu_seconds() - c0, 2)},
         "peak_rss_mb_after_checks": round(rss_checks_mb),
+        # the record file's layout (dq/store.py records_sql reads every layout): 2 = the columns in
+        # `record_columns_omitted` (no source has them) are not in occurrence.parquet, read as NULL
+        "layout": LAYOUT, "record_columns": columns["all"], "record_columns_omitted": columns["omitted"],
     }
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,10 @@ EXCEL_MAX_ROWS = 1_048_575   # one row is the header
 
 
 def snapshots() -> list[Path]:
-    return list_snapshots(DEMO_ROOT, SNAPSHOTS)
+    # DQ_SNAPSHOT_ROOTS (folders joined by os.pathsep) replaces the usual two roots: `dq bench
+    # --pages --snapshot` points the dashboard at a big snapshot built elsewhere
+    roots = os.environ.get("DQ_SNAPSHOT_ROOTS")
+    return list_snapshots(*([Path(r) for r in roots.split(os.pathsep)] if roots else [DEMO_ROOT, SNAPSHOTS]))
 
 
 def by_name(name: str) -> Path:
@@ -42,6 +46,24 @@ def manifest(snap: Path) -> dict:
 
 def _pq(snap: Path, name: str) -> str:
     return duck.q(Path(snap) / (name + ".parquet"))
+
+
+def record_select(path: Path, columns: list[str] | None = None, omitted: list[str] = ()) -> str:
+    """SQL: the records of a record file with every column of the record view, in its order; the
+    canonical columns no source had (`omitted`, not written: dq/engine.py write_outputs) as NULL."""
+    src = f"read_parquet({duck.q(path)})"
+    if not omitted:
+        return f"SELECT * FROM {src}"
+    gone = set(omitted)
+    sel = ", ".join(f"NULL::VARCHAR AS {duck.ident(c)}" if c in gone else duck.ident(c) for c in columns)
+    return f"SELECT {sel} FROM {src}"
+
+
+def records_sql(snap: Path) -> str:
+    """A snapshot's records as a parenthesised relation to select from, whatever its layout
+    (manifest "layout"; 1 or none: every column is in occurrence.parquet)."""
+    m = manifest(snap)
+    return f"({record_select(Path(snap) / 'occurrence.parquet', m.get('record_columns'), m.get('record_columns_omitted') or [])})"
 
 
 def _query(sql: str, params: list | None = None, spatial: bool = False) -> pd.DataFrame:
@@ -258,7 +280,7 @@ def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -
     cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
     where, params = _filters("o", agency, None, [check_id])
     return _query(f"""SELECT {cols}, f.suggestion FROM read_parquet({_pq(snap, 'flags')}) f
-        JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {' AND '.join(where)}
+        JOIN {records_sql(snap)} o USING (record_id) WHERE {' AND '.join(where)}
         ORDER BY o.record_id LIMIT {int(n)}""", params)
 
 
@@ -301,7 +323,7 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
         con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in cat.values()])
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, f.suggestion, o.record_id, o.source_file, o.source_row,
               o.dataset_id, {', '.join('o.' + duck.ident(x) for x in shown)}
-            FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id)
+            FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id)
             {'WHERE ' + ' AND '.join(where) if where else ''}""", params)
         # one small SELECT per check present: a single CASE over every check is very slow in DuckDB
         present = [r[0] for r in con.execute("SELECT DISTINCT check_id FROM _fl").fetchall()]
@@ -396,7 +418,7 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
         where.append("list_contains(?, profile)")
         params.append([p.id for p in judged_by])
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
-    return _query(f"SELECT {cols} FROM read_parquet({_pq(snap, 'occurrence')}) WHERE {' AND '.join(where)} "
+    return _query(f"SELECT {cols} FROM {records_sql(snap)} WHERE {' AND '.join(where)} "
                   f"ORDER BY record_id LIMIT {int(n)}", params)
 
 
@@ -443,7 +465,7 @@ def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, 
     where, params = _filters("o", agency, dataset, check_ids)
     where.append("o.lat IS NOT NULL")
     w = " AND ".join(where)
-    base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) WHERE {w}"
+    base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id) WHERE {w}"
     total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
     df = _query(f"""SELECT f.check_id, round(o.lat, 6) AS lat, round(o.lon, 6) AS lon,
           CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
@@ -557,7 +579,7 @@ def compare(a: Path, b: Path) -> dict[str, pd.DataFrame]:
     con = duck.connect(spatial=False)
     try:
         for name, snap in (("a", a), ("b", b)):
-            con.execute(f"CREATE TEMP TABLE r{name} AS SELECT {k} AS k, record_id, agency FROM read_parquet({_pq(snap, 'occurrence')})")
+            con.execute(f"CREATE TEMP TABLE r{name} AS SELECT {k} AS k, record_id, agency FROM {records_sql(snap)}")
             con.execute(f"""CREATE TEMP TABLE f{name} AS SELECT r.k, r.agency, f.check_id
                 FROM read_parquet({_pq(snap, 'flags')}) f JOIN r{name} r USING (record_id)""")
         records = con.execute("""SELECT coalesce(ra.agency, rb.agency) AS agency,
@@ -618,7 +640,7 @@ RECORD_SKIP = ("c_", "err_")   # the engine's working columns: its findings are 
 
 def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
     """One record (every column it has a value in) and all its findings with title, severity and suggested fix."""
-    rec = _query(f"SELECT * FROM read_parquet({_pq(snap, 'occurrence')}) WHERE record_id = ?", [int(record_id)])
+    rec = _query(f"SELECT * FROM {records_sql(snap)} WHERE record_id = ?", [int(record_id)])
     if rec.empty:
         return None, pd.DataFrame(columns=["check_id", "suggestion"])
     row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not (v is None or (isinstance(v, float) and v != v))}
@@ -634,7 +656,7 @@ def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, 
     """Flagged records that have no point to draw (missing, out of range, unreadable), and how many."""
     where, params = _filters("o", agency, dataset, check_ids)
     where.append("o.lat IS NULL")
-    base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN read_parquet({_pq(snap, 'occurrence')}) o USING (record_id) "
+    base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id) "
             f"WHERE {' AND '.join(where)}")
     total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
     df = _query(f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,

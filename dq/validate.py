@@ -12,9 +12,9 @@ import json
 import shutil
 from pathlib import Path
 
-from . import duck, formulas, profiles, report, workdirs
+from . import duck, formulas, profiles, report, store, workdirs
 from .checks import bdq, by_id
-from .snapshot import SourceSpec, build
+from .snapshot import SourceSpec, build, rows_progress
 from .sources.aliases import CANONICAL
 
 # Mapped columns whose values say the header was misread: (terms, SQL share test over the filled values, zh, en)
@@ -38,18 +38,19 @@ def _suspicious_tests(term: str, col: str) -> list[tuple[str, str, str]]:
     return tests
 
 
-def suspicious_mappings(con, occ: Path, mapped: dict[str, str]) -> list[dict]:
-    """Mapped columns whose values mostly do not fit the term (e.g. places under CommonName)."""
+def suspicious_mappings(con, occ: str, mapped: dict[str, str]) -> list[dict]:
+    """Mapped columns whose values mostly do not fit the term (e.g. places under CommonName);
+    `occ`: the records as a relation (store.records_sql)."""
     out = []
     for header, term in mapped.items():
         if term not in CANONICAL:   # identifiers enter SQL only from the canonical list
             continue
         col = duck.ident(term)
         for test, zh, en in _suspicious_tests(term, col):
-            n, bad = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE {test}) FROM read_parquet({duck.q(occ)})
+            n, bad = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE {test}) FROM {occ}
                                      WHERE {col} IS NOT NULL AND trim({col}) <> ''""").fetchone()
             if n and bad / n > SUSPICIOUS_MIN_SHARE:
-                ex = [r[0] for r in con.execute(f"""SELECT DISTINCT {col} FROM read_parquet({duck.q(occ)})
+                ex = [r[0] for r in con.execute(f"""SELECT DISTINCT {col} FROM {occ}
                                                    WHERE {test} ORDER BY 1 LIMIT 3""").fetchall()]
                 out.append({"column": header, "term": term, "share": round(bad / n, 4), "reason_zh": zh, "reason_en": en,
                             "examples": ex})
@@ -81,22 +82,9 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             cols = [c for c in cols if c not in ("row_cells", "overflow_cells")]   # no ragged row: no shape columns
         # every text cell (and header) of the file is neutralised: annotated.csv is opened in Excel
         sel = ", ".join(f"{formulas.sql('r.' + duck.ident(c) + '::VARCHAR')} AS {duck.ident(formulas.value(c))}" for c in cols)
-        occ = snap / "occurrence.parquet"
-        con.execute(f"""COPY (
-            SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
-                   round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
-                   o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
-                   o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions,
-                   b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
-                   {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
-            FROM r
-            LEFT JOIN read_parquet({duck.q(occ)}) o ON o.source_row = r.source_row
-            LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
-            UNION ALL BY NAME
-            SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
-                   '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
-            FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
-            ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
+        occ = store.records_sql(snap)     # the record file, whatever its layout
+        with rows_progress(con, "writing", manifest["rows_read"], progress):
+            _write_annotated(con, sel, occ, snap, out)
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
         prof = profiles.by_id()[src["profile"]]
@@ -104,7 +92,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
               count(*) FILTER (WHERE e.n_warnings > 0), avg({profiles.completeness_sql('e')}),
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})
-            FROM read_parquet({duck.q(occ)}) e""").fetchone()
+            FROM {occ} e""").fetchone()
         file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
@@ -135,7 +123,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "columns_suspicious": suspicious_mappings(con, occ, src["columns_mapped"]),
             "checks_judged": src["checks_record_level"],
             # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
-            "rows_absence": con.execute(f"SELECT count(*) FROM read_parquet({duck.q(snap / 'occurrence.parquet')}) WHERE is_absence").fetchone()[0],
+            "rows_absence": con.execute(f"SELECT count(*) FROM {occ} WHERE is_absence").fetchone()[0],
             "columns_plan": src.get("columns_plan", []),
             "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }
@@ -147,6 +135,26 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         return summary
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+
+def _write_annotated(con, sel: str, occ: str, snap: Path, out: Path) -> None:
+    """annotated.csv: every input row (the staged view `r`) with its results, rejected rows with their reason."""
+    con.execute(f"""COPY (
+        SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
+               round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
+               o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
+               o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions,
+               b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
+               {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
+        FROM r
+        LEFT JOIN {occ} o ON o.source_row = r.source_row
+        LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
+        UNION ALL BY NAME
+        SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
+               '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
+        FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
+        ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
 
 
 def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:

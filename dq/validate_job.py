@@ -139,8 +139,24 @@ def status(job: Job) -> tuple[str, str | None]:
     return ("done", None) if code == 0 and (job.out / "summary.json").exists() else ("failed", None)
 
 
-def wait(job: Job, on_phase=lambda key: None, poll: float = 0.3) -> str:
-    last = None
+# `<phase>: <done> / <total> rows` (dq/snapshot.py rows_progress): the rows a long pass has done
+ROWS_RX = re.compile(r"^(\w+): ([\d,]+) / ([\d,]+) rows$")
+
+
+def rows(job: Job) -> tuple[int, int] | None:
+    """(rows done, rows in all) of the pass running now, from the last progress line; None
+    when the last line is not a count (a phase without one is starting)."""
+    lines = [ln.strip() for ln in _log(job) if ln.strip()]
+    m = ROWS_RX.match(lines[-1]) if lines else None
+    if not m:
+        return None
+    return int(m.group(2).replace(",", "")), int(m.group(3).replace(",", ""))
+
+
+def wait(job: Job, on_phase=lambda key: None, poll: float = 0.3, on_rows=None) -> str:
+    """Until the job ends: `on_phase(key)` when the phase changes, `on_rows(key, done, total)`
+    when a pass reports how many rows it has done."""
+    last, last_rows = None, None
     while True:
         state, phase = status(job)
         if state != "running":
@@ -148,6 +164,10 @@ def wait(job: Job, on_phase=lambda key: None, poll: float = 0.3) -> str:
         if phase != last:
             on_phase(phase)
             last = phase
+        r = rows(job)
+        if on_rows and r and (phase, r) != last_rows:
+            on_rows(phase, *r)
+            last_rows = (phase, r)
         time.sleep(poll)
 
 

@@ -53,8 +53,11 @@ if st.session_state.get("validate_key") != key or job is None or not job.folder.
     st.session_state["validate_job"], st.session_state["validate_key"] = job, key
 state, phase = validate_job.status(job)
 if state == "running":      # a new job, or one still going after the user looked away
-    with st.status(L(phase), expanded=False) as box:
-        state = validate_job.wait(job, on_phase=lambda k: box.update(label=L(k)))
+    with st.status(L(phase), expanded=True) as box:
+        bar = st.progress(0.0)     # the phase and the rows its pass has done (dq/snapshot.py rows_progress)
+        state = validate_job.wait(job, on_phase=lambda k: box.update(label=L(k)),
+                                  on_rows=lambda k, done, total: bar.progress(
+                                      min(done / max(total, 1), 1.0), text=f"{L(k)} {L('rows_done').format(done=done, total=total)}"))
         if state == "done":
             validate_job.annotated_download(job)     # a large result is zipped once, here, under the progress box
         box.update(label=L("validated") if state == "done" else L("validate_failed"),

@@ -80,3 +80,101 @@ def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
         assert flagged.get(cid, 0) > 0, cid
     assert q(f"SELECT count(DISTINCT agency) FROM '{tmp_path}/snap/agg_dataset.parquet'")[0][0] == AGENCIES
     assert m["rows_ingested"] == 5000
+
+
+# ---- the same outputs as their per-record definitions, on real files and a 30k-row bench input ----
+from dq.paths import SHARED_DATA  # noqa: E402
+
+REAL = [SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv",
+        SHARED_DATA / "occurrence" / "amphibian_survey_2008_2016.csv"]
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    if not all(p.exists() for p in REAL):
+        pytest.skip("needs ../shared/data")
+    from dq.bench import make_input
+    work = tmp_path_factory.mktemp("real")
+    # the bench input: real BBS rows resampled over constructed agencies and datasets, faults injected;
+    # 30,000 rows so that the occurrenceID group is answered per record (more than 10,000 rows)
+    bench = make_input(30_000, work / "constructed_bench_30k.parquet", work)
+    specs = [SourceSpec(p) for p in REAL] + [SourceSpec(bench)]
+    m = build(specs, "2026-11-22", work / "snap", work, progress=lambda msg: None)
+    return work / "snap", m
+
+
+def _same(con, a: str, b: str) -> int:
+    """Rows in one query and not the other (as multisets); 0 when they are equal."""
+    return con.execute(f"SELECT count(*) FROM (({a} EXCEPT ALL {b}) UNION ALL ({b} EXCEPT ALL {a}))").fetchone()[0]
+
+
+def test_bdq_answers_equal_each_records_own_evaluation(real):
+    """bdq.parquet + its per-combination files give every record the answer its own columns give."""
+    from dq import duck
+    from dq.checks import bdq
+    d, m = real
+    con = duck.connect(spatial=False)
+    from dq import store
+    con.execute(f"CREATE VIEW occ AS SELECT * FROM {store.records_sql(d)}")
+    rel = bdq.derive(con, "occ")
+    cols = ["r.record_id"]
+    for t in bdq.TESTS:
+        cols.append(f'({bdq.status_sql(t, "r")}) AS "{t.label}"')
+        if t.kind in ("AMENDMENT", "MEASURE"):
+            cols.append(f'({bdq.result_sql(t, "r")}) AS "{t.label}:result"')
+    plain = f"SELECT {', '.join(cols)} FROM {rel} r"
+    written = bdq.records_sql(d)
+    assert con.execute(f"SELECT count(*) FROM ({written})").fetchone()[0] == m["rows_ingested"] > 30_000
+    assert len(list(d.glob("bdq_g*.parquet"))) >= 3
+    assert _same(con, plain, written) == 0
+    labels = ", ".join(f'"{t.label}"' for t in bdq.TESTS)
+    agg = f"""SELECT o.agency, o.dataset_id, u.test, u.status, count(*) AS n
+        FROM (UNPIVOT ({plain}) ON {labels} INTO NAME test VALUE status) u JOIN occ o USING (record_id) GROUP BY ALL"""
+    assert _same(con, agg, f"SELECT * FROM '{d}/agg_bdq.parquet'") == 0
+
+
+def test_validate_reports_phase_and_rows_done(tmp_path):
+    """`dq validate` says, while a pass runs, how many of its rows are done; the page reads the last such line."""
+    from dq import validate_job
+    from dq.validate import validate
+    lines = []
+    src = REAL[0]
+    if not src.exists():
+        pytest.skip("needs ../shared/data")
+    s = validate(src, tmp_path / "out", "2026-11-22", progress=lines.append)
+    counts = [(m.group(1), int(m.group(2).replace(",", "")), int(m.group(3).replace(",", "")))
+              for m in map(validate_job.ROWS_RX.match, lines) if m]
+    total = s["rows_checked"]
+    assert ("checking", total, total) in counts and ("checking_bdq", total, total) in counts
+    assert ("writing", s["rows_read"], s["rows_read"]) in counts
+    for phase in ("checking", "checking_bdq", "writing"):
+        done = [d for p, d, _ in counts if p == phase]
+        assert done == sorted(done) and all(0 <= d <= (total if phase == "checking" else s["rows_read"]) for d in done)
+    job = validate_job.Job(tmp_path, "x.csv", -1)
+    (tmp_path / "log.txt").write_text("reading x.csv …\nchecking: 1,200 / 21,387 rows\n", encoding="utf-8")
+    assert validate_job.rows(job) == (1200, 21387)
+    (tmp_path / "log.txt").write_text("checking: 1,200 / 21,387 rows\nwriting annotated.csv and the report …\n", encoding="utf-8")
+    assert validate_job.rows(job) is None
+
+
+def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
+    """Layout 2: a canonical column that no source of the snapshot has costs the writer as much as a
+    filled one, so it is left out of occurrence.parquet; store.records_sql gives it back as NULL, in place."""
+    from dq import store
+    from dq.snapshot import LAYOUT
+    d, m = real
+    assert m["layout"] == LAYOUT == 2
+    omitted = m["record_columns_omitted"]
+    assert "footprintWKT" in omitted and "scientificName" not in omitted and "county" not in omitted
+    written = [r[0] for r in q(f"DESCRIBE SELECT * FROM '{d}/occurrence.parquet'")]
+    assert not set(omitted) & set(written) and len(written) + len(omitted) == len(m["record_columns"])
+    read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
+    assert read.columns == m["record_columns"]
+    assert q(f"SELECT count(*) FROM {store.records_sql(d)} WHERE {' OR '.join(f'{chr(34)}{c}{chr(34)} IS NOT NULL' for c in omitted)}")[0][0] == 0
+    # a snapshot of layout 1 (every column in the file, no layout in its manifest) is read as it is
+    import json
+    old = d.parent / "layout1"
+    old.mkdir(exist_ok=True)
+    (old / "manifest.json").write_text(json.dumps({k: v for k, v in m.items() if not k.startswith(("layout", "record_columns"))}))
+    duckdb.sql(f"COPY (SELECT * FROM {store.records_sql(d)}) TO '{old}/occurrence.parquet' (FORMAT parquet)")
+    assert duckdb.sql(f"SELECT * FROM {store.records_sql(old)} LIMIT 1").columns == m["record_columns"]

@@ -89,6 +89,6 @@ def test_ingest_gives_every_row_a_result(tmp_path_factory, data):
     con = duckdb.connect()
     n_occ = con.execute(f"SELECT count(*) FROM read_parquet('{snap / 'occurrence.parquet'}')").fetchone()[0]
     n_bdq, n_null = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE "VALIDATION_EVENTDATE_STANDARD" IS NULL)
-                                   FROM read_parquet('{snap / 'bdq.parquet'}')""").fetchone()
+                                   FROM ({bdq.records_sql(snap)})""").fetchone()
     assert n_occ == m["rows_ingested"] == n_bdq
     assert n_null == 0

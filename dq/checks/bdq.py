@@ -676,31 +676,145 @@ FAMILY = Family("bdq", tuple(CHECKS), Derivation(derive=lambda con, ctx: _derive
                                                  joins=tuple(_J), columns=tuple(_C)))
 
 
-def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
-    """bdq.parquet: per record (record_id) every test's response status and, for amendments and
-    measures, its result; agg_bdq.parquet: per agency × dataset × test × status the records.
-    One scan of the records; dates parsed once per distinct text."""
-    from .. import duck
-    rel = derive(con, table)
-    inner = ", ".join(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in TESTS)
-    cols = []
+def groups() -> list[tuple[list[str], list[Test]]]:
+    """The tests grouped by the columns they read: two tests that share a column are in one group
+    (a test's answer depends only on its columns). write_outputs merges the groups of one column
+    each whose values are few (vocabularies, counts): one lookup per record beats twenty."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
     for t in TESTS:
-        cols.append(duck.ident(t.label))
-        if t.kind in ("AMENDMENT", "MEASURE"):
-            cols.append(f"({result_sql(t, 'r', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}")
-    con.execute(f"""COPY (SELECT r.record_id, {', '.join(cols)} FROM (SELECT r.*, {inner} FROM {rel} r) r)
+        cols = terms(t)
+        for c in cols[1:]:
+            parent[root(c)] = root(cols[0])
+        root(cols[0])
+    by_root: dict[str, list[Test]] = {}
+    for t in TESTS:
+        by_root.setdefault(root(terms(t)[0]), []).append(t)
+    return [(sorted({c for t in tests for c in terms(t)}), tests) for tests in by_root.values()]
+
+
+# a group whose distinct values are more than this share of the records (occurrenceID) is answered
+# per record: a per-distinct table as long as the records would only add a join
+INLINE_SHARE = 0.5
+
+
+def _uses_lookups(tests: list[Test]) -> bool:
+    text = " ".join(t.sql + " ".join(s for _, s in t.proposed) for t in tests)
+    return bool(re.search(r"@_\w|bdq_ev_(s|e|last|ok)\(@(eventDate|dateIdentified)\)", text))
+
+
+def _group_joins(cols: list[str], rec: str) -> tuple[list[str], list[str]]:
+    """The lookup joins (and their columns) whose column is one of `cols`."""
+    joins, sel = _joins(rec)
+    out_j, out_c = [], []
+    # the two date joins, then one join per lookup (see _joins)
+    for k, col in enumerate(("eventDate", "dateIdentified")):
+        if col in cols:
+            out_j.append(joins[k])
+            out_c += [c for c in sel if c.endswith(tuple(f"AS {DATE_PREFIX[col]}_{x}" for x in ("s", "e", "last", "ok")))]
+    for i, (name, (column, _)) in enumerate(LOOKUPS.items()):
+        if column in cols:
+            out_j.append(joins[2 + i])
+            out_c.append(sel[8 + i])
+    return out_j, out_c
+
+
+def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
+    """Every test's response for every record, and agg_bdq.parquet: per agency × dataset × test ×
+    status the records. `records_sql(folder)` reads the responses back as one row per record
+    (record_id, then each test's status and, for amendments and measures, its result).
+
+    A test's answer depends only on the columns it reads, so each group of tests (groups()) is
+    answered once per distinct combination of its columns: bdq_g<i>.parquet, one row per
+    combination (gid) with the answers of the group's tests. bdq.parquet holds per record only
+    record_id, the gid of each group (g<i>) and the answers of a group whose values are nearly
+    all distinct (occurrenceID: answered per record). A record finds its combination by the hash
+    of its columns (64 bits, as the engine's keys: a collision is below 1e-7 for a million
+    distinct values). The counts are grouped by those keys first, in one scan, and only the
+    groups are split into tests."""
+    from .. import duck
+    _derive_tables(con, table)
+    gs = groups()
+    key = lambda cols: f"hash({', '.join('r.' + duck.ident(c) for c in cols)})"   # noqa: E731
+    n, *nd = con.execute(f"SELECT count(*), {', '.join(f'approx_count_distinct({key(c)})' for c, _ in gs)} FROM {table} r").fetchone()
+    many = [nd[i] > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
+    # the groups of one column with few values are merged: one lookup per record instead of twenty
+    merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
+    kept = [(g, m) for g, m in zip(gs, many) if not (len(g[0]) == 1 and not m)]
+    if merged:
+        kept.append(((sorted(c for g in merged for c in g[0]), [t for g in merged for t in g[1]]), False))
+    inline: list[str] = []     # SQL of the per-record answers, in the record pass
+    joins, gids, agg, per = [], [], [], []
+    for i, ((cols, tests), m) in enumerate(kept):
+        labels = [duck.ident(t.label) for t in tests]
+        if m and not _uses_lookups(tests):
+            for t in tests:
+                inline.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
+                if t.kind in ("AMENDMENT", "MEASURE"):
+                    inline.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
+            agg.append((tests, f"""SELECT agency, dataset_id, {', '.join(labels)}, count(*) AS n FROM
+                (SELECT r.agency, r.dataset_id, {', '.join(f'({status_sql(t, "r")}) AS {duck.ident(t.label)}' for t in tests)}
+                 FROM {table} r) GROUP BY ALL"""))
+            continue
+        gj, gc = _group_joins(cols, "t")
+        st = ", ".join(f"({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
+        res = [f"({result_sql(t, 't', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}"
+               for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
+        dcols = ", ".join(duck.ident(c) for c in cols)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{i} AS SELECT k, (row_number() OVER ())::INTEGER AS gid,
+              {', '.join(labels + res)} FROM (
+            SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols).replace('r.', 't.')} AS k
+                                   FROM (SELECT DISTINCT {dcols} FROM {table}) t {' '.join(gj)}) t) t""")
+        con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
+        joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
+        gids.append(f"g{i}.gid AS g{i}")
+        per.append(i)
+        agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
+            FROM (SELECT agency, dataset_id, k{i} AS k, n FROM _bdq_c WHERE k{i} IS NOT NULL) c JOIN _bdq_g{i} g USING (k)"""))
+    con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
                     TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
-    unpivot = ", ".join(duck.ident(t.label) for t in TESTS)
-    n = con.execute(f"""COPY (SELECT o.agency, o.dataset_id, u.test, u.status, count(*) AS n
-        FROM (UNPIVOT (SELECT record_id, {unpivot} FROM read_parquet({duck.q(outdir / 'bdq.parquet')}))
-              ON {unpivot} INTO NAME test VALUE status) u
-        JOIN {table} o USING (record_id) GROUP BY ALL ORDER BY ALL) TO {duck.q(outdir / 'agg_bdq.parquet')} (FORMAT parquet)""").fetchone()[0]
+    # the records per agency × dataset × key of each group, in one scan (one grouping set per group)
+    if per:
+        sets = ", ".join(f"(agency, dataset_id, k{i})" for i in per)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT agency, dataset_id, {', '.join(f'k{i}' for i in per)}, count(*) AS n
+            FROM (SELECT r.agency, r.dataset_id, {', '.join(f'{key(kept[i][0][0])} AS k{i}' for i in per)} FROM {table} r)
+            GROUP BY GROUPING SETS ({sets})""")
+    parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
+                 INTO NAME test VALUE status)""" for tests, sql in agg]
+    n = con.execute(f"""COPY (SELECT agency, dataset_id, test, status, sum(n)::BIGINT AS n FROM ({' UNION ALL '.join(parts)})
+        GROUP BY ALL ORDER BY ALL) TO {duck.q(outdir / 'agg_bdq.parquet')} (FORMAT parquet)""").fetchone()[0]
     return {"agg_bdq": n}
 
 
+def records_sql(folder) -> str:
+    """SQL: one row per record with every test's answer (record_id, then per test its status and,
+    for amendments and measures, `<test>:result`), joined back from the per-combination files.
+    A snapshot written before those files existed holds the same columns in bdq.parquet itself."""
+    from pathlib import Path
+    from .. import duck
+    folder = Path(folder)
+    files = sorted(folder.glob("bdq_g*.parquet"), key=lambda p: int(p.stem[5:]))
+    cols = ["record_id"]
+    for t in TESTS:
+        cols.append(duck.ident(t.label))
+        if t.kind in ("AMENDMENT", "MEASURE"):
+            cols.append(duck.ident(t.label + ":result"))
+    if not files:
+        return f"SELECT {', '.join(cols)} FROM read_parquet({duck.q(folder / 'bdq.parquet')})"
+    gs = [p.stem[4:] for p in files]     # g0, g1 … : the column of bdq.parquet and the file's alias
+    joins = " ".join(f"LEFT JOIN read_parquet({duck.q(p)}) {g} ON {g}.gid = b.{g}" for g, p in zip(gs, files))
+    inner = f"SELECT b.* EXCLUDE ({', '.join(gs)}), {', '.join(f'{g}.* EXCLUDE (gid)' for g in gs)} FROM read_parquet({duck.q(folder / 'bdq.parquet')}) b {joins}"
+    return f"SELECT {', '.join(cols)} FROM ({inner})"
+
+
 def record_summary_sql(path) -> str:
-    """SQL over bdq.parquet: per record the tests NOT_COMPLIANT / POTENTIAL_ISSUE, those it cannot
-    judge, and the amendments proposed (test: values), for annotated files."""
+    """SQL over bdq.parquet (and its per-combination files): per record the tests NOT_COMPLIANT /
+    POTENTIAL_ISSUE, those it cannot judge, and the amendments proposed (test: values), for annotated files."""
+    from pathlib import Path
     from .. import duck
     def listed(tests, value):
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {duck.ident(t.label)} = '{value}' THEN '{t.label}' END" for t in tests) + "), '')"
@@ -711,7 +825,7 @@ def record_summary_sql(path) -> str:
         f"CASE WHEN {duck.ident(t.label)} IN ('AMENDED', 'FILLED_IN') THEN {duck.ident(t.label + ':result')} END" for t in a) + "), '')"
     return f"""SELECT record_id, concat_ws(';', {listed(v, 'NOT_COMPLIANT')}, {listed(i, 'POTENTIAL_ISSUE')}) AS bdq_not_compliant,
         {listed(v, 'INTERNAL_PREREQUISITES_NOT_MET')} AS bdq_cannot_judge, {am} AS bdq_amendments
-        FROM read_parquet({duck.q(path)})"""
+        FROM ({records_sql(Path(path).parent)})"""
 
 
 def build_reference() -> None:
