@@ -215,7 +215,11 @@ def scores(snap: Path, agency: str | None = None, dataset: str | None = None) ->
     of records with no record-level error in it; completeness graded (share of the profile's
     required fields filled, averaged over records); overall = no record-level error at all;
     TBIA tiers as shares. None where the snapshot cannot judge it."""
-    ds = _agg(snap, "agg_dataset", agency, dataset)
+    return _scores_of(_agg(snap, "agg_dataset", agency, dataset))
+
+
+def _scores_of(ds: pd.DataFrame) -> dict:
+    """scores() of some rows of agg_dataset."""
     n = int(ds["records"].sum())
     out = {"overall": ds["records_no_error"].sum() / n if n else None, "records": n}
     for d in OCC_DIMENSIONS:
@@ -780,12 +784,4 @@ def score_delta_like(snap: Path, agency: str) -> dict | None:
 def _scores_on(snap: Path, agency: str, dataset_ids: list[str]) -> dict:
     """scores() over some of the agency's datasets."""
     ds = _agg(snap, "agg_dataset", agency)
-    ds = ds[ds["dataset_id"].isin(dataset_ids)]
-    n = int(ds["records"].sum())
-    out = {"overall": ds["records_no_error"].sum() / n if n else None, "records": n}
-    for d in OCC_DIMENSIONS:
-        out[d] = ds[f"ok_{d}"].sum() / n if n else None
-    out["completeness"] = _share(ds, "completeness_sum", n)
-    for t in profiles.TIERS:
-        out[f"tier_{t}"] = _share(ds, f"tier_{t}", n)
-    return out
+    return _scores_of(ds[ds["dataset_id"].isin(dataset_ids)])
