@@ -50,19 +50,21 @@ def rows(draw):
     return [{c: pool[(r * 7 + j * 13 + r * j) % len(pool)] for j, c in enumerate(COLUMNS)} for r in range(n)]
 
 
-def _write(path, data):
+def _write(tmp_path_factory, data):
+    """The example as a CSV in a folder of its own; returns the file."""
+    path = tmp_path_factory.mktemp("prop") / "constructed_random.csv"
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, quoting=csv.QUOTE_ALL)
         w.writeheader()
         w.writerows(data)
+    return path
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), phases=NO_SHRINK)
 @given(data=rows())
 def test_validate_gives_every_row_a_result(tmp_path_factory, data):
-    d = tmp_path_factory.mktemp("prop")
-    src = d / "constructed_random.csv"
-    _write(src, data)
+    src = _write(tmp_path_factory, data)
+    d = src.parent
     s = validate(src, d / "out", "2026-12-03")
     assert s["rows_read"] == s["rows_checked"] + s["rows_rejected"]
     ann = pd.read_csv(d / "out" / "annotated.csv", dtype=str, keep_default_na=False)
@@ -80,9 +82,8 @@ def test_validate_gives_every_row_a_result(tmp_path_factory, data):
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), phases=NO_SHRINK)
 @given(data=rows())
 def test_ingest_gives_every_row_a_result(tmp_path_factory, data):
-    d = tmp_path_factory.mktemp("prop")
-    src = d / "constructed_random.csv"
-    _write(src, data)
+    src = _write(tmp_path_factory, data)
+    d = src.parent
     snap = ingest([SourceSpec(src)], "2026-12-03", d / "snapshots", progress=lambda m: None)
     m = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
     assert m["rows_read"] == m["rows_ingested"] + m["rows_rejected"]
