@@ -321,7 +321,7 @@ LABELS = {
     "vr_fix_first": ("請先修正以下問題再提交：", "Fix these first:"),
     "vr_todo_rejected": ("{n:,} 列無法解析（見 annotated.csv 的 ROW_REJECTED）", "{n:,} rows could not be parsed (ROW_REJECTED in annotated.csv)"),
     "vr_todo_column": ("補上欄位 {cols}（{title}）", "add the column {cols} ({title})"),
-    "vr_todo_records": ("{n:,} 筆紀錄：{title}", "{n:,} records: {title}"),
+    "vr_todo_records": ("{n:,} 筆紀錄：{title}", "{title} (records: {n:,})"),
     "vr_completeness": ("完整度（平均已填比例）", "Completeness (mean share filled)"),
     "vr_rows_with_errors_note": ("「有錯誤的列數」只計紀錄層級的錯誤；檔案整欄缺少的欄位另列於檔案層級問題。",
                                  "“Rows with errors” counts record-level errors only; columns absent from the whole file are listed as file-level findings."),

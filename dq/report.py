@@ -60,10 +60,12 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     occ = store.records_sql(snap)     # the record file, whatever its layout
     flags = duck.q(snap / "flags.parquet")
     n_checked = summary["rows_checked"] or 1
+    colon = ": " if en else "："
     parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
-             f"<h1>{L('vr_title')}：{_e(summary['file'])}</h1>",
+             f"<h1>{L('vr_title')}{colon}{_e(summary['file'])}</h1>",
              f"<p>{_e(L('vr_meta').format(table=_kind(summary['table'], lang), format=summary['format'], encoding=summary['encoding']))}</p>",
-             f"<p><b>{L('vr_profile')}</b>：{_e(summary['profile_name_en' if en else 'profile_name_zh'])}（{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}）</p>"]
+             f"<p><b>{L('vr_profile')}</b>{colon}{_e(summary['profile_name_en' if en else 'profile_name_zh'])}"
+             f"{' (' if en else '（'}{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}{')' if en else '）'}</p>"]
     # 1. verdict
     todo = []
     lost = summary["rows_rejected"] - summary.get("rows_rejected_blank", 0)
