@@ -11,12 +11,14 @@ errors/warnings are the fired checks), never from a join of records with flags.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from pathlib import Path
 
 from . import duck, geo, profiles, standard
 from .checks import Check, DeriveContext, catalogue, families, filled
+from .paths import DATE_RX
 
 # `k.<name>` in a family's joins and columns names one of its record_cols; in `e` those are computed
 # inline on the record (alias o): a join back on record_id would be the most expensive step of a build.
@@ -27,6 +29,77 @@ def _inline_keys(sql: str) -> str:
     return _K_ALIAS.sub("o.", sql)
 
 
+@dataclasses.dataclass(frozen=True)
+class RecordPlan:
+    """How the record view is put together from the families' declarations: the per-record keys
+    and values (`record_cols`, SQL over the record `o`), the derived columns (name, SQL) and the
+    lookups (table, alias, join SQL), with `k.` already pointing at the record."""
+    record_cols: dict[str, str]
+    columns: list[tuple[str, str]]
+    joins: list[tuple[str, str, str]]
+
+    @property
+    def derived(self) -> list[str]:
+        return [n for n, _ in self.columns]
+
+    @property
+    def stored_keys(self) -> list[str]:
+        """The record_cols a layout-3 record file keeps (all of them: keys into the lookups and
+        the values computed from the record alone, such as unc_m)."""
+        return list(self.record_cols)
+
+
+_AS = re.compile(r"\s+AS\s+(\w+)\s*$", re.I)
+_JOIN = re.compile(r"^LEFT JOIN (_\w+) (\w+) ON ", re.I)
+
+
+def _col_name(sql: str) -> str:
+    m = _AS.search(sql)
+    return m.group(1) if m else sql.rsplit(".", 1)[-1]
+
+
+def plan(params: geo.GeoParams = geo.DEFAULT) -> RecordPlan:
+    ders = [f.derivation for f in families()]
+    cols = []
+    for d in ders:
+        for c in d.columns:
+            sql = _inline_keys(c.format(h3=int(params.h3_resolution)))
+            cols.append((_col_name(sql), sql))
+    joins = []
+    for d in ders:
+        for j in d.joins:
+            m = _JOIN.match(j)
+            assert m, j      # a family's join is `LEFT JOIN _table alias ON …` (the lookup files rely on it)
+            joins.append((m.group(1), m.group(2), _inline_keys(j)))
+    return RecordPlan({k: v for d in ders for k, v in d.record_cols.items()}, cols, joins)
+
+
+def _aliases(sql: str) -> set[str]:
+    return set(re.findall(r"(?<![\w.\"])(\w+)\.", sql))
+
+
+def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: str,
+                need: set[str] | None = None) -> str:
+    """SQL: the records of `src` (a relation holding the record and its stored keys) with every
+    derived column looked up in the per-distinct tables (`tables`: table name → relation). With
+    `need`, only the derived columns named there and the lookups they read (a join no column
+    reads still costs a probe per record). The derived columns come last, after snapshot_date;
+    the stored keys are left out (the record view never had them)."""
+    cols = [(n, s) for n, s in p.columns if need is None or n in need]
+    used = set().union(*(_aliases(s) for _, s in cols)) if cols else set()
+    # a join may read an earlier join's alias (the repeat key reads the date and the point)
+    for _, alias, sql in reversed(p.joins):
+        if alias in used:
+            used |= _aliases(sql.split(" ON ", 1)[1])
+    joins = [sql.replace(f"JOIN {t} {a} ON", f"JOIN {tables[t]} {a} ON", 1) for t, a, sql in p.joins if a in used]
+    keys = ", ".join(duck.ident(k) for k in p.record_cols)
+    if not DATE_RX.match(snapshot_date):
+        raise ValueError(f"not a date: {snapshot_date!r}")
+    sel = "".join(f", {s}" for _, s in cols)
+    return f"""SELECT o.* EXCLUDE ({keys}), DATE '{snapshot_date}' AS snapshot_date{sel}
+      FROM {src} o {' '.join(joins)}"""
+
+
 def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progress=print) -> None:
     """`occ` (canonical records) → `e` (records plus every derived column the checks read)."""
     ctx = DeriveContext(snapshot_date=snapshot_date, params=params, progress=progress, t0=time.time())
@@ -34,24 +107,28 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     for d in ders:
         if d.derive:
             d.derive(con, ctx)
-    record_cols = {k: v for d in ders for k, v in d.record_cols.items()}
-    cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in record_cols.items())
+    p = plan(params)
+    cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
     # a view: the derive_keyed steps each stream over it (distinct pairs, group counts of keys)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _ek AS SELECT o.record_id{cols} FROM occ o")
     for d in ders:
         if d.derive_keyed:
             d.derive_keyed(con, ctx)
-    columns = ",\n        ".join(_inline_keys(c.format(h3=params.h3_resolution)) for d in ders for c in d.columns)
-    joins = "\n      ".join(_inline_keys(j) for d in ders for j in d.joins)
-    keys = ", ".join(duck.ident(n) for n in record_cols)
     # `e` is a view: the record, its keys computed on the fly, lookups in the small per-distinct
     # tables (hash joins whose build side is small, so the record stream is never held in memory).
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW e AS
-      SELECT o.*{f' EXCLUDE ({keys})' if keys else ''}, DATE '{snapshot_date}' AS snapshot_date,
-        {columns}
-      FROM (SELECT o.*{cols} FROM occ o) o
-      {joins}""")
+    # The keys that are no derived column of their own ride along at the end: a layout-3 record
+    # file stores them in place of the derived columns (write_outputs).
+    derived = set(p.derived)
+    extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
+    view = lookup_view(p, f"(SELECT o.*{cols} FROM occ o)", {t: t for t, _, _ in p.joins}, snapshot_date)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {_with_keys(view, extra)}")
     progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
+
+
+def _with_keys(view: str, extra: str) -> str:
+    """`view` (lookup_view's SQL) with the stored-only keys appended after its columns."""
+    head, tail = view.split("\n      FROM ", 1)
+    return f"{head}{extra}\n      FROM {tail}"
 
 
 DIMENSIONS = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates"]
@@ -197,16 +274,34 @@ PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL
 OCC_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)"
 
 
+def record_source(path: Path, omitted: list[str] = ()) -> str:
+    """A layout-3 record file as a relation, the canonical columns no source had (not written) as NULL."""
+    nulls = "".join(f", NULL::VARCHAR AS {duck.ident(c)}" for c in omitted)
+    return f"(SELECT *{nulls} FROM read_parquet({duck.q(path)}))"
+
+
+def lookup_file(table: str) -> str:
+    """The file a layout-3 snapshot keeps a per-distinct lookup table in (`_pt` → lookup_pt.parquet)."""
+    return f"lookup{table}.parquet"
+
+
 def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: dict | None = None,
-                  cpu: dict | None = None, cpu_clock=None, omit: list[str] = (), layout: dict | None = None) -> int:
-    """occurrence.parquet (record + derived columns + per-record results), flags.parquet, rejected.parquet.
+                  cpu: dict | None = None, cpu_clock=None, omit: list[str] = (), layout: dict | None = None,
+                  record_layout: int = 3, snapshot_date: str | None = None,
+                  params: geo.GeoParams = geo.DEFAULT) -> int:
+    """occurrence.parquet (record + per-record results), the lookup files, flags.parquet, rejected.parquet.
 
     The record file is the one pass over all records: read, keys, lookups, every predicate, the
     summary, written by one COPY. Flags are then the fired ids of that file's errors/warnings
     columns, one row per record and check, with the check's suggestion computed only there.
     `omit`: canonical columns no source has (all NULL): not written, read back as NULL by
-    store.record_select (each costs the writer as much as a filled one). `layout` gets the
+    store.records_sql (each costs the writer as much as a filled one). `layout` gets the
     record view's columns ("all", in order) and those left out of the file ("omitted").
+    `record_layout` 3: the derived columns are not written per record; the record keeps its keys
+    (point, place, name, date, quantity, duplicate keys) and each per-distinct table is written
+    once, as lookup_<table>.parquet; store.records_sql joins them back (the writer's cost is per
+    value written: ~65 derived columns per record were most of it). 2: every derived column in
+    the record file.
     Returns the number of records written.
     """
     if run is None:
@@ -216,12 +311,25 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     c = cpu_clock() if cpu_clock else 0.0
     target = outdir / "occurrence.parquet"
     from .store import record_select
+    p = plan(params)
     cols = [r[0] for r in con.execute("DESCRIBE SELECT * FROM rq").fetchall()]
+    derived = set(p.derived)
+    stored_only = [k for k in p.record_cols if k not in derived]
+    logical = [c for c in cols if c not in stored_only]     # the record view's columns, as every layout reads them
     omit = [c for c in omit if c in cols]
-    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in omit)}) FROM rq" if omit else "SELECT * FROM rq"
+    if record_layout >= 3:
+        if snapshot_date is None:
+            raise ValueError("record layout 3 needs the snapshot date")
+        drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
+    else:
+        drop = omit + stored_only
+    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM rq" if drop else "SELECT * FROM rq"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    if record_layout >= 3:
+        for tbl, _, _ in p.joins:
+            con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
-        layout.update({"all": cols, "omitted": omit})
+        layout.update({"all": logical, "omitted": omit})
     if timings is not None:
         timings["write_occurrence"] = round(time.time() - t, 2)
     if cpu is not None and cpu_clock:
@@ -229,7 +337,12 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         c = cpu_clock()
     t = time.time()
     # everything after reads the written file: its lookups ran once, and it holds every column e had
-    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, cols, omit)}")
+    if record_layout >= 3:
+        # the lookups are still in the database: joined from there, not read back from their files
+        view = lookup_view(p, record_source(target, omit), {tb: tb for tb, _, _ in p.joins}, snapshot_date)
+    else:
+        view = record_select(target, logical, omit)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view}")
     computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
     const = " ".join(f"WHEN {i} THEN {c.fix}::VARCHAR" for i, c in enumerate(run) if c.fix and CONST_RX.match(c.fix))
     comp = " ".join(f"WHEN {i} THEN {_fix_text(c)}" for i, c in computed)

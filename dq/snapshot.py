@@ -6,8 +6,11 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
   occurrence.parquet  canonical verbatim columns + record_id, agency, dataset_id, source_file,
                       source_row + derived (lat, lon, coord_source, county, town, h3_r7, taxon
                       match, event_date_parsed) + per-record error/warning summary
-                      (layout 2: the canonical columns no source has are left out; read the
-                      records with store.records_sql, which gives them back as NULL)
+                      (layout 2: the canonical columns no source has are left out; layout 3:
+                      besides, the derived columns are replaced by the record's keys into
+                      lookup_<table>.parquet, one row per distinct point, place, name, date,
+                      quantity …; read the records with store.records_sql, which joins them back)
+  lookup_*.parquet    layout 3: the derived columns, once per distinct key
   flags.parquet       record_id, check_id, suggestion
   rejected.parquet    source_file, source_row, raw, reason
   bdq.parquet, bdq_g<i>.parquet  TDWG BDQ answers: per record its combination ids, per combination
@@ -41,7 +44,7 @@ from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
-LAYOUT = 2     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
+LAYOUT = 3     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
 
 
 @dataclasses.dataclass
@@ -186,7 +189,8 @@ def rows_progress(con, phase: str, total: int, progress, every: float = 1.0):
 
 
 def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Path,
-          params: geo.GeoParams = geo.DEFAULT, progress=_progress, keep_staged: bool = False) -> dict:
+          params: geo.GeoParams = geo.DEFAULT, progress=_progress, keep_staged: bool = False,
+          record_layout: int = LAYOUT) -> dict:
     """Build a snapshot's files in `outdir` (not atomic by itself; `ingest` wraps it)."""
     t0 = time.time()
     con = duck.connect(str(workdir / "work.duckdb"))
@@ -256,7 +260,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     with rows_progress(con, "checking", n_in, progress):
         columns: dict = {}
         rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds,
-                                             omit=[c for c in CANONICAL if c in (absent or set())], layout=columns)
+                                             omit=[c for c in CANONICAL if c in (absent or set())], layout=columns,
+                                             record_layout=record_layout, snapshot_date=snapshot_date, params=params)
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
     # read back from the written record file (`e` is now a view over it), not another pass over the sources
@@ -298,8 +303,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                       "phases_cpu": cpu, "total_cpu": round(cpu_seconds() - c0, 2)},
         "peak_rss_mb_after_checks": round(rss_checks_mb),
         # the record file's layout (dq/store.py records_sql reads every layout): 2 = the columns in
-        # `record_columns_omitted` (no source has them) are not in occurrence.parquet, read as NULL
-        "layout": LAYOUT, "record_columns": columns["all"], "record_columns_omitted": columns["omitted"],
+        # `record_columns_omitted` (no source has them) are not in occurrence.parquet, read as NULL;
+        # 3 = besides, the derived columns are in the lookup_<table>.parquet files, joined on the record's keys
+        "layout": record_layout, "record_columns": columns["all"], "record_columns_omitted": columns["omitted"],
     }
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

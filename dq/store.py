@@ -61,9 +61,19 @@ def record_select(path: Path, columns: list[str] | None = None, omitted: list[st
 
 def records_sql(snap: Path) -> str:
     """A snapshot's records as a parenthesised relation to select from, whatever its layout
-    (manifest "layout"; 1 or none: every column is in occurrence.parquet)."""
+    (manifest "layout"; 1 or none: every column is in occurrence.parquet; 2: the columns no source
+    had are not; 3: the derived columns are in lookup files, joined back on the record's keys)."""
+    snap = Path(snap)
     m = manifest(snap)
-    return f"({record_select(Path(snap) / 'occurrence.parquet', m.get('record_columns'), m.get('record_columns_omitted') or [])})"
+    if (m.get("layout") or 1) >= 3:
+        import dataclasses
+        from . import engine, geo
+        omitted = m.get("record_columns_omitted") or []
+        p = engine.plan(dataclasses.replace(geo.DEFAULT, h3_resolution=int(m["params"]["h3_resolution"])))
+        tables = {t: f"read_parquet({duck.q(snap / engine.lookup_file(t))})" for t, _, _ in p.joins}
+        inner = engine.lookup_view(p, engine.record_source(snap / "occurrence.parquet", omitted), tables, m["snapshot"])
+        return f"(SELECT {', '.join(duck.ident(c) for c in m['record_columns'])} FROM ({inner}))"
+    return f"({record_select(snap / 'occurrence.parquet', m.get('record_columns'), m.get('record_columns_omitted') or [])})"
 
 
 def _query(sql: str, params: list | None = None, spatial: bool = False) -> pd.DataFrame:

@@ -49,9 +49,10 @@ def test_flags_are_the_fired_ids_of_each_record(snap):
 ])
 def test_per_check_aggregates_equal_flags_joined_with_records(snap, name, keys, where):
     """The aggregates are computed from grouped id lists; their definition is flags ⋈ records."""
+    from dq import store
     d, _ = snap
     plain = f"""SELECT {keys}, f.check_id, count(*) AS n FROM '{d}/flags.parquet' f
-                JOIN '{d}/occurrence.parquet' o USING (record_id) {where} GROUP BY ALL"""
+                JOIN {store.records_sql(d)} o USING (record_id) {where} GROUP BY ALL"""
     written = f"SELECT * FROM '{d}/{name}.parquet'"
     assert q(f"SELECT count(*) FROM ({plain})")[0][0] > 0
     assert q(f"SELECT count(*) FROM (({plain} EXCEPT ALL {written}) UNION ALL ({written} EXCEPT ALL {plain}))")[0][0] == 0
@@ -158,16 +159,23 @@ def test_validate_reports_phase_and_rows_done(tmp_path):
 
 
 def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
-    """Layout 2: a canonical column that no source of the snapshot has costs the writer as much as a
-    filled one, so it is left out of occurrence.parquet; store.records_sql gives it back as NULL, in place."""
-    from dq import store
+    """Layout 2 and 3: a canonical column that no source of the snapshot has costs the writer as much
+    as a filled one, so it is left out of occurrence.parquet; store.records_sql gives it back as NULL,
+    in place. Layout 3: the derived columns are not in the record file either, only the keys."""
+    from dq import engine, store
     from dq.snapshot import LAYOUT
     d, m = real
-    assert m["layout"] == LAYOUT == 2
+    assert m["layout"] == LAYOUT == 3
     omitted = m["record_columns_omitted"]
     assert "footprintWKT" in omitted and "scientificName" not in omitted and "county" not in omitted
     written = [r[0] for r in q(f"DESCRIBE SELECT * FROM '{d}/occurrence.parquet'")]
-    assert not set(omitted) & set(written) and len(written) + len(omitted) == len(m["record_columns"])
+    p = engine.plan()
+    assert not set(omitted) & set(written)
+    assert {"county", "accepted_name", "event_date_parsed", "lat", "c_swapped"}.isdisjoint(written)
+    assert {"pk", "nk", "dk", "qk", "errors", "warnings", "n_errors", "err_coordinates"} <= set(written)
+    assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} == set(m["record_columns"]) | set(p.record_cols)
+    for t, _, _ in p.joins:
+        assert (d / engine.lookup_file(t)).exists(), t
     read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
     assert read.columns == m["record_columns"]
     assert q(f"SELECT count(*) FROM {store.records_sql(d)} WHERE {' OR '.join(f'{chr(34)}{c}{chr(34)} IS NOT NULL' for c in omitted)}")[0][0] == 0
@@ -178,3 +186,40 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     (old / "manifest.json").write_text(json.dumps({k: v for k, v in m.items() if not k.startswith(("layout", "record_columns"))}))
     duckdb.sql(f"COPY (SELECT * FROM {store.records_sql(d)}) TO '{old}/occurrence.parquet' (FORMAT parquet)")
     assert duckdb.sql(f"SELECT * FROM {store.records_sql(old)} LIMIT 1").columns == m["record_columns"]
+
+
+@pytest.fixture(scope="module")
+def real_layout2(real, tmp_path_factory):
+    """The same sources built with record layout 2 (every derived column in the record file)."""
+    d, m = real
+    work = tmp_path_factory.mktemp("real2")
+    specs = [SourceSpec(s["file"]) for s in m["sources"]]
+    m2 = build(specs, "2026-11-22", work / "snap", work, progress=lambda msg: None, record_layout=2)
+    return work / "snap", m2
+
+
+def test_layout_3_reads_as_layout_2(real, real_layout2):
+    """Layout 3 (derived columns in lookup files) gives the records, flags, per-check aggregates,
+    every aggregate and the scores that layout 2 (everything per record) gives, on the frog CSV, the
+    amphibian survey and the 30k bench input."""
+    from dq import duck, store
+    (d3, m3), (d2, m2) = real, real_layout2
+    assert m2["layout"] == 2 and m3["layout"] == 3
+    assert m3["record_columns"] == m2["record_columns"]
+    assert m3["rows_ingested"] == m2["rows_ingested"] > 30_000 and m3["flags"] == m2["flags"] > 0
+    con = duck.connect(spatial=False)
+    cols = ", ".join(duck.ident(c) for c in m2["record_columns"])
+    r2, r3 = f"SELECT {cols} FROM {store.records_sql(d2)}", f"SELECT {cols} FROM {store.records_sql(d3)}"
+    assert con.execute(f"SELECT count(*) FROM ({r3}) WHERE county IS NOT NULL AND accepted_name IS NOT NULL").fetchone()[0] > 1000
+    assert _same(con, r2, r3) == 0
+    names = sorted(p.name for p in d2.glob("*.parquet") if p.name.startswith(("agg_", "flags", "rejected", "bdq")))
+    assert "agg_completeness.parquet" in names and "flags.parquet" in names
+    assert sorted(p.name for p in d3.glob("*.parquet") if not p.name.startswith(("lookup_", "occurrence"))) == names
+    for name in names:
+        if not name.startswith("bdq"):     # bdq.parquet and bdq_g<i>: combination ids are numbered as they come
+            assert _same(con, f"SELECT * FROM '{d2}/{name}'", f"SELECT * FROM '{d3}/{name}'") == 0, name
+    from dq.checks import bdq
+    assert _same(con, bdq.records_sql(d2), bdq.records_sql(d3)) == 0
+    for ag in store.agencies(d2):
+        assert store.scores(d2, ag) == store.scores(d3, ag)
+    assert store.kpis(d2) == store.kpis(d3)
