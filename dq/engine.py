@@ -213,7 +213,16 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     return run
 
 
-def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check] | None = None) -> dict[int, dict[str, int]]:
+def narrow(con, view, sql: str) -> None:
+    """Point `e` at the record view with only the derived columns `sql` may name (every word of it
+    that is one) and the lookups they read: each lookup join costs a hash probe per record, and
+    most aggregates read two or three of the nine. `view` (need → SQL) is None for layout 2."""
+    if view is not None:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view(set(re.findall(r'[A-Za-z_][A-Za-z_0-9]*', sql)))}")
+
+
+def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check] | None = None,
+                      view=None) -> dict[int, dict[str, int]]:
     """Per source index, how many of its records each file-level check would flag (one scan of `e`).
 
     A column absent from a whole file is one finding for the file, but only if the check would
@@ -223,6 +232,7 @@ def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check]
     if not pairs:
         return {}
     cols = ", ".join(f"count(*) FILTER (WHERE {SOURCE_OF} = {i} AND ({cat[cid].sql})) AS n{k}" for k, (i, cid) in enumerate(pairs))
+    narrow(con, view, cols)
     row = con.execute(f"SELECT {cols} FROM e WHERE {SOURCE_OF} IN ({', '.join(str(i) for i in file_level)})").fetchone()
     out: dict[int, dict[str, int]] = {i: {} for i in file_level}
     for (i, cid), n in zip(pairs, row):
@@ -339,14 +349,19 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     # everything after reads the written file: its lookups ran once, and it holds every column e had
     if record_layout >= 3:
         # the lookups are still in the database: joined from there, not read back from their files
-        view = lookup_view(p, record_source(target, omit), {tb: tb for tb, _, _ in p.joins}, snapshot_date)
+        src, tables = record_source(target, omit), {tb: tb for tb, _, _ in p.joins}
+        view = lambda need=None: lookup_view(p, src, tables, snapshot_date, need)   # noqa: E731
+        if layout is not None:
+            layout["view"] = view
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     else:
-        view = record_select(target, logical, omit)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view}")
+        view = None
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical, omit)}")
     computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
     const = " ".join(f"WHEN {i} THEN {c.fix}::VARCHAR" for i, c in enumerate(run) if c.fix and CONST_RX.match(c.fix))
     comp = " ".join(f"WHEN {i} THEN {_fix_text(c)}" for i, c in computed)
     suggestion = f"CASE r.i {comp} {const} ELSE NULL::VARCHAR END" if (comp or const) else "NULL::VARCHAR"
+    narrow(con, view, suggestion)
     con.execute(f"""COPY (SELECT e.record_id, r.check_id, {suggestion} AS suggestion
         FROM (SELECT *, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS _cid FROM e
               WHERE errors IS NOT NULL OR warnings IS NOT NULL) e
@@ -360,10 +375,11 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     return n
 
 
-def aggregates(con, outdir: Path, sources: list[dict] | None = None) -> dict[str, int]:
+def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) -> dict[str, int]:
     """Write the small tables the pages read (after write_outputs). Returns their row counts.
 
-    `sources` (the manifest's) give each source file's profile and the checks it was judged by."""
+    `sources` (the manifest's) give each source file's profile and the checks it was judged by.
+    `view` (layout 3, from write_outputs): each query reads the record view with only its lookups."""
     dims = DIMENSIONS
     ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT e.err_{d}) AS ok_{d}" for d in dims)
     # "content" = every dimension but completeness: a file can lack whole columns the standard
@@ -414,17 +430,23 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None) -> dict[str
     # The fired checks of a record are the ids in its errors and warnings (one bit each, the same
     # as flags.parquet). Records are grouped by area and those lists first, a few thousand
     # groups, and only the groups are split into checks: no join of millions of flags with records.
-    con.execute("""CREATE OR REPLACE TEMP TABLE _fc AS
+    fc = """CREATE OR REPLACE TEMP TABLE _fc AS
         WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, errors, warnings, count(*) AS n FROM e
                    WHERE errors IS NOT NULL OR warnings IS NOT NULL GROUP BY ALL)
         SELECT agency, dataset_id, county, town, h3_r7, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS check_id, n
-        FROM g""")
+        FROM g"""
+    narrow(con, view, fc)
+    con.execute(fc)
     counts = {}
     for name, sql in queries.items():
+        narrow(con, view, sql)
         # COPY answers with the number of rows it wrote
         counts[name] = con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)").fetchone()[0]
     if sources is not None:
+        narrow(con, view, "agency dataset_id record_id")
         counts["agg_profile"] = _profile_table(con, outdir, sources)
+    if view is not None:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     return counts
 
 

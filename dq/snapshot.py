@@ -265,11 +265,11 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
     # read back from the written record file (`e` is now a view over it), not another pass over the sources
-    found = engine.file_level_counts(con, {s["index"]: s["checks_file_level"] for s in sources}, checks)
+    found = engine.file_level_counts(con, {s["index"]: s["checks_file_level"] for s in sources}, checks, view=columns.get("view"))
     for s in sources:
         s["file_findings"] = found.get(s["index"], {})   # check id → rows it would have flagged
         s["checks_file_level"] = sorted(s["file_findings"])
-    agg_counts = engine.aggregates(con, outdir, sources)
+    agg_counts = engine.aggregates(con, outdir, sources, view=columns.get("view"))
     phases["aggregates"] = round(time.time() - t2, 2)
     cpu["aggregates"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
