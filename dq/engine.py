@@ -467,7 +467,7 @@ def _profile_table(con, outdir: Path, sources: list[dict]) -> int:
 def _completeness_sql() -> str:
     """Per agency × dataset × profile × table × field: records and how many have the field filled.
 
-    One scan of the canonical records; each profile's fields (every field of the 生態檢核 tables
+    One scan of the record file; each profile's fields (every field of the 生態檢核 tables
     with its M/C/O level for eco-check, the required fields for the others).
     Each field is tested once per record, whatever the tables it belongs to: the rows are grouped by
     profile and table kind, and the join with the field list keeps each profile's and kind's own fields.
@@ -482,7 +482,9 @@ def _completeness_sql() -> str:
                     cols[any_filled] = f"count(*) FILTER (WHERE {any_filled}) AS f_{len(cols)}"
                 alias = f"f_{list(cols).index(any_filled)}"
                 rows.append(f"('{prof.id}', '{kind}', '{term}', '{zh}', '{level}', '{alias}')")
-    present = "SELECT agency, dataset_id, profile, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM occ GROUP BY ALL"
+    # from the written record file (`e`, no lookup needed): its agency, dataset and canonical columns
+    # are computed already; the canonical view `occ` would compute them again from the source
+    present = "SELECT agency, dataset_id, profile, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM e GROUP BY ALL"
     return f"""WITH c AS ({present}),
         u AS (UNPIVOT c ON COLUMNS('^f_') INTO NAME alias VALUE filled),
         f(profile, kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})

@@ -59,21 +59,34 @@ def record_select(path: Path, columns: list[str] | None = None, omitted: list[st
     return f"SELECT {sel} FROM {src}"
 
 
-def records_sql(snap: Path) -> str:
+def records_sql(snap: Path, need: str | None = None) -> str:
     """A snapshot's records as a parenthesised relation to select from, whatever its layout
     (manifest "layout"; 1 or none: every column is in occurrence.parquet; 2: the columns no source
-    had are not; 3: the derived columns are in lookup files, joined back on the record's keys)."""
+    had are not; 3: the derived columns are in lookup files, joined back on the record's keys).
+    `need` (layout 3): the SQL that will read the relation; only the derived columns it names are
+    joined in (each lookup costs a probe per record), the record file's own columns are all there."""
     snap = Path(snap)
     m = manifest(snap)
     if (m.get("layout") or 1) >= 3:
         import dataclasses
+        import re
         from . import engine, geo
         omitted = m.get("record_columns_omitted") or []
         p = engine.plan(dataclasses.replace(geo.DEFAULT, h3_resolution=int(m["params"]["h3_resolution"])))
+        words = None if need is None else set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", need))
         tables = {t: f"read_parquet({duck.q(snap / engine.lookup_file(t))})" for t, _, _ in p.joins}
-        inner = engine.lookup_view(p, engine.record_source(snap / "occurrence.parquet", omitted), tables, m["snapshot"])
-        return f"(SELECT {', '.join(duck.ident(c) for c in m['record_columns'])} FROM ({inner}))"
+        inner = engine.lookup_view(p, engine.record_source(snap / "occurrence.parquet", omitted), tables, m["snapshot"], words)
+        derived = set(p.derived)
+        cols = [c for c in m["record_columns"] if words is None or c not in derived or c in words]
+        return f"(SELECT {', '.join(duck.ident(c) for c in cols)} FROM ({inner}))"
     return f"({record_select(snap / 'occurrence.parquet', m.get('record_columns'), m.get('record_columns_omitted') or [])})"
+
+
+REC = "__records__"   # where a drill-down's SQL reads the records: _rec fills in records_sql for what it names
+
+
+def _rec(snap: Path, sql: str) -> str:
+    return sql.replace(REC, records_sql(snap, sql))
 
 
 def _query(sql: str, params: list | None = None, spatial: bool = False) -> pd.DataFrame:
@@ -293,9 +306,9 @@ def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -
     """A few records behind one check (with the suggested fix)."""
     cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
     where, params = _filters("o", agency, None, [check_id])
-    return _query(f"""SELECT {cols}, f.suggestion FROM read_parquet({_pq(snap, 'flags')}) f
-        JOIN {records_sql(snap)} o USING (record_id) WHERE {' AND '.join(where)}
-        ORDER BY o.record_id LIMIT {int(n)}""", params)
+    return _query(_rec(snap, f"""SELECT {cols}, f.suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+        JOIN {REC} o USING (record_id) WHERE {' AND '.join(where)}
+        ORDER BY o.record_id LIMIT {int(n)}"""), params)
 
 
 # ---- fix list ------------------------------------------------------------------------------
@@ -335,10 +348,10 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
         load_messages(con, lang=lang)
         con.execute("CREATE OR REPLACE TEMP TABLE _titles (check_id VARCHAR, title VARCHAR)")
         con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in cat.values()])
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, f.suggestion, o.record_id, o.source_file, o.source_row,
+        con.execute(_rec(snap, f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, f.suggestion, o.record_id, o.source_file, o.source_row,
               o.dataset_id, {', '.join('o.' + duck.ident(x) for x in shown)}
-            FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id)
-            {'WHERE ' + ' AND '.join(where) if where else ''}""", params)
+            FROM read_parquet({_pq(snap, 'flags')}) f JOIN {REC} o USING (record_id)
+            {'WHERE ' + ' AND '.join(where) if where else ''}"""), params)
         # one small SELECT per check present: a single CASE over every check is very slow in DuckDB
         present = [r[0] for r in con.execute("SELECT DISTINCT check_id FROM _fl").fetchall()]
         vals = [f"SELECT o.record_id, o.check_id, {e} AS \"values\" FROM _fl o WHERE o.check_id = '{cid}'"
@@ -432,8 +445,8 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
         where.append("list_contains(?, profile)")
         params.append([p.id for p in judged_by])
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
-    return _query(f"SELECT {cols} FROM {records_sql(snap)} WHERE {' AND '.join(where)} "
-                  f"ORDER BY record_id LIMIT {int(n)}", params)
+    return _query(_rec(snap, f"SELECT {cols} FROM {REC} WHERE {' AND '.join(where)} "
+                  f"ORDER BY record_id LIMIT {int(n)}"), params)
 
 
 # ---- maps ----------------------------------------------------------------------------------
@@ -479,9 +492,9 @@ def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, 
     where, params = _filters("o", agency, dataset, check_ids)
     where.append("o.lat IS NOT NULL")
     w = " AND ".join(where)
-    base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id) WHERE {w}"
-    total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
-    df = _query(f"""SELECT f.check_id, round(o.lat, 6) AS lat, round(o.lon, 6) AS lon,
+    base = f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {REC} o USING (record_id) WHERE {w}"
+    total = int(_query(_rec(snap, f"SELECT count(*) AS n {base}"), params)["n"].iloc[0])
+    df = _query(_rec(snap, f"""SELECT f.check_id, round(o.lat, 6) AS lat, round(o.lon, 6) AS lon,
           CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
                THEN o.x_num END AS verbatim_lon,
           CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
@@ -490,7 +503,7 @@ def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, 
           arg_min(o.dataset_id, o.record_id) AS dataset_id, arg_min(o.scientificName, o.record_id) AS scientificName,
           arg_min(o.eventDate, o.record_id) AS eventDate, any_value(o.coord_source) AS coord_source,
           any_value(o.county) AS county, any_value(o.town) AS town, arg_min(f.suggestion, o.record_id) AS suggestion
-        {base} GROUP BY ALL ORDER BY n DESC, record_id LIMIT {int(limit)}""", params)
+        {base} GROUP BY ALL ORDER BY n DESC, record_id LIMIT {int(limit)}"""), params)
     return df, total
 
 
@@ -593,7 +606,7 @@ def compare(a: Path, b: Path) -> dict[str, pd.DataFrame]:
     con = duck.connect(spatial=False)
     try:
         for name, snap in (("a", a), ("b", b)):
-            con.execute(f"CREATE TEMP TABLE r{name} AS SELECT {k} AS k, record_id, agency FROM {records_sql(snap)}")
+            con.execute(_rec(snap, f"CREATE TEMP TABLE r{name} AS SELECT {k} AS k, record_id, agency FROM {REC}"))
             con.execute(f"""CREATE TEMP TABLE f{name} AS SELECT r.k, r.agency, f.check_id
                 FROM read_parquet({_pq(snap, 'flags')}) f JOIN r{name} r USING (record_id)""")
         records = con.execute("""SELECT coalesce(ra.agency, rb.agency) AS agency,
@@ -670,12 +683,12 @@ def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, 
     """Flagged records that have no point to draw (missing, out of range, unreadable), and how many."""
     where, params = _filters("o", agency, dataset, check_ids)
     where.append("o.lat IS NULL")
-    base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id) "
+    base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {REC} o USING (record_id) "
             f"WHERE {' AND '.join(where)}")
-    total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
-    df = _query(f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,
+    total = int(_query(_rec(snap, f"SELECT count(*) AS n {base}"), params)["n"].iloc[0])
+    df = _query(_rec(snap, f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,
           o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, f.suggestion
-        {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}""", params)
+        {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}"""), params)
     return df, total
 
 

@@ -10,9 +10,11 @@ from dq.checks import catalogue
 from dq.demo import BBS_AGENCY, DEMO_DATE, DEMO_EARLIER, DEMO_ROOT, FROG_AGENCY, OD_LATER
 from dq.opendata import OD_DEMO_ROOT
 from dq.paths import REFERENCE
+from dq.store import records_sql
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-OCC = f"'{DEMO_ROOT / DEMO_DATE}/occurrence.parquet'"
+# the records as every reader reads them (record layout 3 keeps derived columns in lookup files)
+OCC = records_sql(DEMO_ROOT / DEMO_DATE)
 FLAGS = f"'{DEMO_ROOT / DEMO_DATE}/flags.parquet'"
 
 
@@ -115,7 +117,7 @@ def test_coverage_checklist_numbers_follow_the_agency():
 def test_compare_page_added_records_match():
     at = page("compare", a=DEMO_EARLIER, b=DEMO_DATE)
     m = metrics(at)
-    old = f"'{DEMO_ROOT / DEMO_EARLIER}/occurrence.parquet'"
+    old = records_sql(DEMO_ROOT / DEMO_EARLIER)
     added = q(f"SELECT count(*) FROM {OCC} n WHERE NOT EXISTS (SELECT 1 FROM {old} o WHERE o.occurrenceID = n.occurrenceID "
               "AND o.agency = n.agency AND o.dataset_id = n.dataset_id)")
     assert m["新增紀錄"] == f"{added:,}"
@@ -424,7 +426,7 @@ def test_overview_share_changes_compare_like_with_like():
     """Three publishers joined between the demo snapshots: the shares' change is measured on the datasets
     present in both (here BBS's), the naive whole-population change (a drop) is not shown, and the caption
     names who was added."""
-    old_occ = f"'{DEMO_ROOT / DEMO_EARLIER}/occurrence.parquet'"
+    old_occ = records_sql(DEMO_ROOT / DEMO_EARLIER)
     both = f"(agency, dataset_id) IN (SELECT DISTINCT agency, dataset_id FROM {old_occ})"
     like = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC} WHERE {both}") - q(f"SELECT avg((n_errors = 0)::INT) FROM {old_occ}")
     naive = q(f"SELECT avg((n_errors = 0)::INT) FROM {OCC}") - q(f"SELECT avg((n_errors = 0)::INT) FROM {old_occ}")

@@ -217,7 +217,10 @@ def test_layout_3_reads_as_layout_2(real, real_layout2):
     assert sorted(p.name for p in d3.glob("*.parquet") if not p.name.startswith(("lookup_", "occurrence"))) == names
     for name in names:
         if not name.startswith("bdq"):     # bdq.parquet and bdq_g<i>: combination ids are numbered as they come
-            assert _same(con, f"SELECT * FROM '{d2}/{name}'", f"SELECT * FROM '{d3}/{name}'") == 0, name
+            # a sum of fractions (completeness_sum) differs in its last bits with the threads' order
+            cols = ", ".join(f"round({duck.ident(c)}, 9)" if t == "DOUBLE" else duck.ident(c)
+                             for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM '{d2}/{name}'").fetchall())
+            assert _same(con, f"SELECT {cols} FROM '{d2}/{name}'", f"SELECT {cols} FROM '{d3}/{name}'") == 0, name
     from dq.checks import bdq
     assert _same(con, bdq.records_sql(d2), bdq.records_sql(d3)) == 0
     for ag in store.agencies(d2):

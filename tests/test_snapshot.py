@@ -145,7 +145,7 @@ def test_species_per_area_over_all_agencies_are_distinct_counts():
     from dq import store
     from dq.demo import DEMO_DATE, DEMO_ROOT
     snap = DEMO_ROOT / DEMO_DATE
-    occ = f"'{snap}/occurrence.parquet'"
+    occ = store.records_sql(snap)     # derived columns (grid, county, names) are joined in from lookup files
     g = store.grid_coverage(snap)
     busiest = g.sort_values("records", ascending=False).iloc[0]
     assert busiest["species"] == duckdb.execute(f"SELECT count(DISTINCT accepted_name) FROM {occ} WHERE grid_id = ? AND NOT above_species",

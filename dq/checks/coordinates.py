@@ -224,9 +224,13 @@ def derive(con, ctx: DeriveContext) -> None:
         FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
     ctx.progress(f"  coordinates classified and located ({time.time() - ctx.t0:.1f}s)")
     # the county (or counties: a bare "Chiayi") the place text names, in Chinese or English (dq/geo.py)
+    # the distinct texts first, in a table of their own: in one statement the optimizer pushes the
+    # test on named_list below the DISTINCT (even a MATERIALIZED one) into the scan, and the county
+    # patterns ran on every record instead of once per distinct place text
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lkd AS SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, named_list, array_to_string(named_list, '／') AS named_county
-        FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list
-              FROM (SELECT DISTINCT {LOC_TXT.format(o='')} AS loc_txt FROM occ)) WHERE named_list IS NOT NULL""")
+        FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list FROM _lkd) WHERE named_list IS NOT NULL""")
+    con.execute("DROP TABLE _lkd")
 
 
 def derive_keyed(con, ctx: DeriveContext) -> None:
