@@ -337,7 +337,7 @@ LABELS = {
     "vr_none": ("沒有發現問題。", "None found."), "vr_record_level": ("紀錄層級問題", "Record-level findings"),
     "vr_records": ("筆", "records"), "vr_row": ("列號", "Row"),
     "vr_annotated": ("完整逐列結果見 annotated.csv（dq_errors、dq_warnings、dq_suggestions 欄）。",
-                     "Row-by-row results are in annotated.csv (columns dq_errors, dq_warnings, dq_suggestions)."),
+                     "Row-by-row results are in annotated.csv (columns dq_errors, dq_warnings, dq_suggestions_en)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     "fl_source_row": ("來源列號", "Source row"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
     "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),

@@ -140,7 +140,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     for cid, info in summary["checks"].items():
         c = cat[cid]
         cols = ["source_row"] + [x for x in dict.fromkeys(c.evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
-        rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce(f.suggestion, ?) FROM read_parquet({flags}) f
+        rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce({store.suggestion_col(snap, lang)}, ?) FROM read_parquet({flags}) f
                                JOIN {occ} o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
                            [c.todo(lang), cid]).fetchall()
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]
