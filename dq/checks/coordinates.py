@@ -319,7 +319,9 @@ CHECKS = [
     Check("COORD_SRS_UNKNOWN", "coordinates", "warning", "坐標參考系統缺漏或無法辨識", "SRS missing or unknown",
           "verbatimSRS 空白或不是可辨識的系統（WGS84、EPSG:4326、TWD97/121、TWD97/119、TWD67…）。",
           "verbatimSRS is empty or not a recognised system (WGS84, EPSG:4326, TWD97/121, TWD97/119, TWD67…).",
-          "e.c_srs_unknown", "'填寫 WGS84 或 TWD97/121（EPSG 代碼亦可）'", fix_en="'Enter WGS84 or TWD97/121 (an EPSG code will do)'", tables=T),
+          "e.c_srs_unknown", "'填寫 WGS84 或 TWD97/121（EPSG 代碼亦可）'", fix_en="'Enter WGS84 or TWD97/121 (an EPSG code will do)'", tables=T,
+          # a file with no SRS column at all (nor one implied by its headers) is one file-level finding
+          columns=("verbatimSRS", "geodeticDatum", "srs_from_header")),
     Check("COORD_SRS_MISMATCH", "coordinates", "warning", "坐標參考系統與數值不符", "SRS does not fit the values",
           "宣告為 TWD97/TWD67 公尺坐標，數值卻是經緯度（或相反）；已依數值判讀。",
           "Declared TWD97/TWD67 metres but the values are degrees (or the reverse); read by the values.",
