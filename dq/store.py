@@ -187,7 +187,7 @@ def file_findings(snap: Path, agency: str | None = None, dataset: str | None = N
         return pd.DataFrame(columns=cols)
     cat = by_id()
     df = df.groupby(["agency", "dataset_id", "source_file", "profile", "check_id"], as_index=False)["records"].sum()
-    df["columns"] = df["check_id"].map(lambda i: " / ".join(cat[i].columns))
+    df["columns"] = df["check_id"].map(lambda i: " / ".join(cat[i].named_columns))
     df = _check_meta(df, lang)
     df["_sev"] = df["severity"].map({"error": 0, "warning": 1, "info": 2})
     return df.sort_values(["_sev", "records", "check_id"], ascending=[True, False, True])[cols].reset_index(drop=True)

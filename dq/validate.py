@@ -93,7 +93,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})
             FROM {occ} e""").fetchone()
-        file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].columns),
+        file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].named_columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
         file_errors = [c for c, f in file_findings.items() if f["severity"] == "error"]

@@ -209,6 +209,7 @@ def test_amphibian_survey_names_from_chinese_and_absences(amphibians):
     assert all("Candidates: Buergeria choui, Buergeria otai" in x for x in jp["dq_suggestions_en"])
     # the file has no SRS column at all: one finding for the file, not a warning on each of its 18,084 rows
     assert "COORD_SRS_UNKNOWN" in s["file_findings"] and "COORD_SRS_UNKNOWN" not in s["checks"]
+    assert s["file_findings"]["COORD_SRS_UNKNOWN"]["columns"] == ["verbatimSRS", "geodeticDatum"]   # no internal column names
     assert not any("COORD_SRS_UNKNOWN" in g for g in got)
 
 

@@ -79,6 +79,12 @@ class Check:
         assert all(isinstance(p, Param) for p in self.params), self.id
 
     @property
+    def named_columns(self) -> tuple[str, ...]:
+        """The columns a person can add to a file (not the tool's own, such as an SRS implied by headers)."""
+        from ..sources.aliases import CANONICAL
+        return tuple(c for c in self.columns if c in CANONICAL)
+
+    @property
     def evidence(self) -> tuple[str, ...]:
         return self.shows or self.columns or SHOWS_BY_DIMENSION[self.dimension]
 
