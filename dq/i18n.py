@@ -335,7 +335,7 @@ LABELS = {
                            "Columns the whole file lacks: one finding each, not counted as errors on every row."),
     "vr_missing_col": ("缺少的欄位", "Missing column"), "vr_rows_affected": ("影響列數", "Rows affected"),
     "vr_none": ("沒有發現問題。", "None found."), "vr_record_level": ("紀錄層級問題", "Record-level findings"),
-    "vr_records": ("筆", "records"), "vr_row": ("列號", "Row"),
+    "vr_records": ("筆", "records"), "vr_record": ("筆", "record"), "vr_row": ("列號", "Row"),
     "vr_annotated": ("完整逐列結果見 annotated.csv（dq_errors、dq_warnings、dq_suggestions 欄）。",
                      "Row-by-row results are in annotated.csv (columns dq_errors, dq_warnings, dq_suggestions_en)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
