@@ -11,7 +11,7 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       lookup_<table>.parquet, one row per distinct point, place, name, date,
                       quantity …; read the records with store.records_sql, which joins them back)
   lookup_*.parquet    layout 3: the derived columns, once per distinct key
-  flags.parquet       record_id, check_id, suggestion
+  flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
   bdq.parquet, bdq_g<i>.parquet  TDWG BDQ answers: per record its combination ids, per combination
                       the answers (read with checks.bdq.records_sql)

@@ -206,6 +206,11 @@ def test_amphibian_survey_names_from_chinese_and_absences(amphibians):
     jp = ann[ann["蛙種"] == "日本樹蛙"]
     assert len(jp) == 815 and set(jp["dq_accepted_name"]) == {"Buergeria"} and set(jp["dq_match_type"]) == {"higherrank"}
     assert all("Buergeria choui" in x and "Buergeria otai" in x for x in jp["dq_suggestions"])
+    assert all("Candidates: Buergeria choui, Buergeria otai" in x for x in jp["dq_suggestions_en"])
+    # the file has no SRS column at all: one finding for the file, not a warning on each of its 18,084 rows
+    assert "COORD_SRS_UNKNOWN" in s["file_findings"] and "COORD_SRS_UNKNOWN" not in s["checks"]
+    assert s["file_findings"]["COORD_SRS_UNKNOWN"]["columns"] == ["verbatimSRS", "geodeticDatum"]   # no internal column names
+    assert not any("COORD_SRS_UNKNOWN" in g for g in got)
 
 
 def test_names_matched_at_a_higher_rank_never_count_as_species(tmp_path):
