@@ -420,10 +420,10 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
             FROM e WHERE e.accepted_name IS NOT NULL AND {SPECIES_LEVEL} GROUP BY ALL ORDER BY ALL""",
     }
-    # the same areas over all agencies: distinct species cannot be summed across agencies
-    for name in ("agg_town", "agg_h3", "agg_grid"):
-        queries[name + "_all"] = queries[name].replace("SELECT e.agency, ", "SELECT ", 1)
     queries["agg_completeness"] = _completeness_sql()
+    # the same areas over all agencies (<name>_all): distinct species cannot be summed across
+    # agencies, so they are counted again, in the same scan (a second grouping set)
+    paired = {"agg_town": "e.county, e.town", "agg_h3": "e.h3_r7", "agg_grid": "e.grid_id"}
     # The fired checks of a record are the ids in its errors and warnings (one bit each, the same
     # as flags.parquet). Records are grouped by area and those lists first, a few thousand
     # groups, and only the groups are split into checks: no join of millions of flags with records.
@@ -437,6 +437,14 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     counts = {}
     for name, sql in queries.items():
         narrow(con, view, sql)
+        if name in paired:
+            keys = paired[name]
+            both = sql.replace("SELECT e.agency, ", "SELECT grouping(e.agency) AS _all, e.agency, ", 1).replace(
+                "GROUP BY ALL ORDER BY ALL", f"GROUP BY GROUPING SETS ((e.agency, {keys}), ({keys}))")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _pair AS {both}")
+            counts[name + "_all"] = con.execute(f"""COPY (SELECT * EXCLUDE (_all, agency) FROM _pair WHERE _all = 1 ORDER BY ALL)
+                TO {duck.q(outdir / (name + '_all.parquet'))} (FORMAT parquet)""").fetchone()[0]
+            sql = "SELECT * EXCLUDE (_all) FROM _pair WHERE _all = 0 ORDER BY ALL"
         # COPY answers with the number of rows it wrote
         counts[name] = con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)").fetchone()[0]
     if sources is not None:
