@@ -226,3 +226,18 @@ def test_layout_3_reads_as_layout_2(real, real_layout2):
     for ag in store.agencies(d2):
         assert store.scores(d2, ag) == store.scores(d3, ag)
     assert store.kpis(d2) == store.kpis(d3)
+
+
+def test_blank_is_empty_or_only_whitespace():
+    """blank()'s cheap first-character test lets through every value that can be blank: the result
+    is the full whitespace test's (RE2's \\s, the no-break and the full-width space)."""
+    import re
+    from dq.checks import blank
+    # CONSTRUCTED TEST VALUES: first characters on both sides of each range the test compares with
+    vals = [None, "", " ", "\t", "\n\r", "\x0b", "\x01", "\x01 ", "!", " !", " a", "a", "\u00a0", "\u00a0x", "\u00a1", "\u009f",
+            "\u3000", "\u3000\u3000", "\u3000a", "\u2fff", "\u3001", "中文", "  \u00a0\u3000\t", "\u00a0 \u3000"]
+    con = duckdb.connect()
+    got = [r[0] for r in con.execute(f"SELECT {blank('v')} FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS t(v, i) ORDER BY i",
+                                     [vals]).fetchall()]
+    want = [v is None or re.fullmatch(r"[\t\n\f\r \u3000\u00a0]*", v) is not None for v in vals]
+    assert got == want

