@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
-from . import Check, Derivation, DeriveContext, Family, Param, filled
+from . import Check, Derivation, DeriveContext, Family, Param, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
@@ -28,18 +28,19 @@ def derive(con, ctx: DeriveContext) -> None:
         SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
-          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
+          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vern_txt, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、' ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_names,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
-          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vernacularName), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
+          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
-        FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+        FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
+              FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_names IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
