@@ -96,7 +96,8 @@ ECO_CONTENT = {"VOCAB_SELF_PRODUCED"}
 
 
 # how the file was read (a ragged row: dq/checks/shape.py) is judged whatever the yardstick
-ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA"}
+# and so is how it was written (R's <U+XXXX> escapes: dq/checks/vocabulary.py)
+ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "TEXT_ESCAPED_UNICODE"}
 
 
 def _occ(c: Check) -> bool:

@@ -146,3 +146,18 @@ def test_english_suggestions_follow_the_chinese_ones(constructed):
     assert "Decimal point misplaced? Latitude 24.471185" in by_note["lost decimal point (real BBS fault)"]["dq_suggestions_en"]
     assert "Did you mean Pycnonotus sinensis?" in by_note["misspelt name"]["dq_suggestions_en"]
     assert "Accepted name: Pinus taiwanensis" in by_note["plant synonym"]["dq_suggestions_en"]
+
+
+def test_r_escapes_are_read_back():
+    import duckdb
+    from dq.checks import unescape_r
+    got = duckdb.sql(f"""SELECT {unescape_r('v')} FROM (VALUES ('小<U+9E0A><U+9DC9>'), ('埃及聖<U+4D09>'), ('白頭翁'),
+                       ('<U+zz> kept'), (NULL)) t(v)""").fetchall()
+    assert [r[0] for r in got] == ["小鸊鷉", "埃及聖䴉", "白頭翁", "<U+zz> kept", None]
+
+
+def test_escaped_vernacular_is_one_finding_with_the_decoded_name(constructed):
+    ann, _, _ = constructed
+    row = ann[ann["vernacularName"] == "小<U+9E0A><U+9DC9>"].iloc[0]
+    assert "vernacularName=小鸊鷉" in row["dq_suggestions"] and "vernacularName=小鸊鷉" in row["dq_suggestions_en"]
+    assert "TAXON_VERNACULAR_MISMATCH" not in row["dq_warnings"]     # the same name once decoded

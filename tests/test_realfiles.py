@@ -239,6 +239,27 @@ def test_names_matched_at_a_higher_rank_never_count_as_species(tmp_path):
     assert species == [("Buergeria robusta",)]
 
 
+def test_names_outside_the_checklists_are_not_called_wrong(tmp_path):
+    """CONSTRUCTED TEST ROWS (real names at a real BBS point): the checklists held cover birds, mammals,
+    reptiles, amphibians and vascular plants. A reef fish (NTU/OCA file) or a butterfly cannot be judged;
+    a bird whose genus was renamed after the checklist (BBS's Megapomatorhinus) is still 'not in the
+    checklist', known by its vernacular name or its family."""
+    p = tmp_path / "constructed_outside_checklist.csv"
+    p.write_text("scientificName,vernacularName,family,eventDate,decimalLatitude,decimalLongitude,occurrenceRemarks\n"
+                 f"Neoglyphidodon nigroris,,Pomacentridae,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Troides aeacus,,,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Megapomatorhinus erythrocnemis,大彎嘴,,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Megapomatorhinus erythrocnemis,,Timaliidae,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Pycnonotus nosuchbird,,,2021-03-02,{LAT},{LON},{MARK}\n", encoding="utf-8")
+    validate(p, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    got = flagged(ann)
+    assert list(ann["dq_match_type"]) == ["not_covered", "not_covered", "none", "none", "none"]
+    assert ["TAXON_OUTSIDE_CHECKLIST" in g for g in got] == [True, True, False, False, False]
+    assert ["TAXON_UNMATCHED" in g for g in got] == [False, False, True, True, True]
+    assert "Erythrogenys erythrocnemis" in ann["dq_suggestions"][2]
+
+
 def test_frog_file_counts_are_not_errors(tmp_path):
     s = validate(SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", tmp_path, CHECK_DATE)
     assert "VOCAB_QUANTITY" not in s["checks"]

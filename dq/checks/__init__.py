@@ -38,6 +38,16 @@ def filled(col: str) -> str:
     return f"(NOT {blank(col)})"
 
 
+def unescape_r(col: str) -> str:
+    """SQL: the text with R's <U+XXXX> escapes turned back into characters ('小<U+9E0A><U+9DC9>' → '小鸊鷉').
+
+    R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) that way.
+    The split is only done on texts that hold an escape; a malformed one is left as it was."""
+    dec = ("array_to_string(list_transform(string_split({c}, '<U+'), (x, i) -> CASE WHEN i = 1 THEN x ELSE "
+           "coalesce(chr(TRY_CAST(('0x' || split_part(x, '>', 1)) AS INTEGER)) || substr(x, strpos(x, '>') + 1), '<U+' || x) END), '')")
+    return f"(CASE WHEN contains({col}, '<U+') THEN {dec.format(c=col)} ELSE {col} END)"
+
+
 @dataclasses.dataclass(frozen=True)
 class Param:
     """A typed threshold of a check: its value is the one the check's SQL was built with."""

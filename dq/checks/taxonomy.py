@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
-from . import Check, Derivation, DeriveContext, Family, Param, filled
+from . import Check, Derivation, DeriveContext, Family, Param, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
@@ -25,21 +25,25 @@ def derive(con, ctx: DeriveContext) -> None:
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
-        SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
+        SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
-          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
+          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vern_txt, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、' ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_names,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
-          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vernacularName), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
+          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
-          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names
-        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
+          lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
+        FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
+              FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
+        -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
+        (vern_names IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
         (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
         (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
         vern_names FROM pairs""")
@@ -48,12 +52,15 @@ def derive(con, ctx: DeriveContext) -> None:
 DERIVATION = Derivation(
     # a record without a scientific name is matched by what its vernacular name stands for
     record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
-                 "vk": "hash(o.scientificName, o.vernacularName)"},
+                 "vk": "hash(o.scientificName, o.vernacularName, o.family)"},
     derive=derive,
     joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
     columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
-             "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist", "t.match_type",
-             "t.fuzzy_suggestion", "CASE WHEN t.match_type = 'none' THEN v.vern_names END AS vern_names",
+             "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist",
+             # a genus the checklists lack is still their group when the record's vernacular name or family is
+             # in them (a renamed genus: Megapomatorhinus, TaiCOL 2022's Erythrogenys): then "not in the checklist"
+             "CASE WHEN t.match_type = 'not_covered' AND v.group_listed THEN 'none' ELSE t.match_type END AS match_type",
+             "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "t.name_source", "t.name_candidates"),

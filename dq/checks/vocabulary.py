@@ -4,7 +4,7 @@ presence without a count, a range or a limit, or nothing readable) and its numbe
 from __future__ import annotations
 
 from .. import standard
-from . import Check, Derivation, Family, blank, filled
+from . import ALL_TABLES, Check, Derivation, Family, blank, filled, unescape_r
 
 QTY = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
 ABSENT_STATUS = ("absent", "absence", "未發現", "無紀錄", "不存在")
@@ -98,5 +98,33 @@ CHECKS = [
           f"{filled('e.selfProduced')} AND lower(trim(e.selfProduced)) NOT IN ('true', 'false')",
           "'改為 True 或 False'", fix_en="'Write True or False'", shows=("selfProduced",)),
 ]
+
+# The text columns people write Chinese in: where R's <U+XXXX> escapes turn up (BBS Taiwan: 3,700
+# vernacular names such as 小<U+9E0A><U+9DC9>, 2,800 observer names and remarks).
+ESCAPE_COLS = ("scientificName", "vernacularName", "recordedBy", "rightsHolder", "verbatimLocality", "locality",
+               "municipality", "habitat", "occurrenceRemarks", "samplingProtocol", "datasetName")
+
+
+def _col(col: str) -> str:
+    return f'e."{col}"'
+
+
+def _escaped(col: str) -> str:
+    return f"contains({_col(col)}, '<U+')"
+
+
+def _unescaped_fix(sep: str, lead: str) -> str:
+    parts = ", ".join(f"CASE WHEN {_escaped(c)} THEN '{c}=' || {unescape_r(_col(c))} END" for c in ESCAPE_COLS)
+    return f"'{lead}' || concat_ws('{sep}', {parts})"
+
+
+CHECKS.append(
+    Check("TEXT_ESCAPED_UNICODE", "vocabulary", "warning", "文字含 <U+XXXX> 跳脫碼", "Text holds <U+XXXX> escape codes",
+          "文字欄含有 <U+9D34> 這類代碼：R 在 Windows（Big5 語系）存檔時，把 Big5 沒有的字（鴴、鸊、鷉、䴉…）寫成代碼，名稱因此失真、無法比對。",
+          "A text holds codes such as <U+9D34>: R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) "
+          "that way, so the name is garbled and matches nothing.",
+          " OR ".join(_escaped(c) for c in ESCAPE_COLS),
+          _unescaped_fix("；", "改為："), fix_en=_unescaped_fix("; ", "Should read: "), tables=ALL_TABLES,
+          shows=("vernacularName", "recordedBy", "verbatimLocality", "occurrenceRemarks")))
 
 FAMILY = Family("vocabulary", tuple(CHECKS), DERIVATION)
