@@ -49,13 +49,16 @@ class RecordPlan:
         return list(self.record_cols)
 
 
-_AS = re.compile(r"\s+AS\s+(\w+)\s*$", re.I)
+_AS = re.compile(r'\s+AS\s+(\w+|"(?:[^"]|"")+")\s*$', re.I)
 _JOIN = re.compile(r"^LEFT JOIN (_\w+) (\w+) ON ", re.I)
 
 
 def _col_name(sql: str) -> str:
     m = _AS.search(sql)
-    return m.group(1) if m else sql.rsplit(".", 1)[-1]
+    if not m:
+        return sql.rsplit(".", 1)[-1]
+    name = m.group(1)
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
 
 
 def plan(params: geo.GeoParams = geo.DEFAULT) -> RecordPlan:
@@ -96,7 +99,7 @@ def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: 
     if not DATE_RX.match(snapshot_date):
         raise ValueError(f"not a date: {snapshot_date!r}")
     sel = "".join(f", {s}" for _, s in cols)
-    return f"""SELECT o.* EXCLUDE ({keys}), DATE '{snapshot_date}' AS snapshot_date{sel}
+    return f"""SELECT o.*{f' EXCLUDE ({keys})' if keys else ''}, DATE '{snapshot_date}' AS snapshot_date{sel}
       FROM {src} o {' '.join(joins)}"""
 
 
@@ -122,6 +125,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
     view = lookup_view(p, f"(SELECT o.*{cols} FROM occ o)", {t: t for t, _, _ in p.joins}, snapshot_date)
     con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {_with_keys(view, extra)}")
+    con.execute("CREATE OR REPLACE TEMP TABLE _snapshot_date AS SELECT ?::VARCHAR AS d", [snapshot_date])
     progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
 
 
@@ -326,15 +330,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     logical = [c for c in cols if c not in stored_only]     # the record view's columns, as every layout reads them
     omit = [c for c in omit if c in cols]
     if record_layout >= 3:
-        if snapshot_date is None:
-            raise ValueError("record layout 3 needs the snapshot date")
+        if snapshot_date is None:     # the one enrich() was given
+            snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
         drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
     else:
         drop = omit + stored_only
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM rq" if drop else "SELECT * FROM rq"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
     if record_layout >= 3:
-        for tbl, _, _ in p.joins:
+        for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
         layout.update({"all": logical, "omitted": omit})
