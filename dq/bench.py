@@ -196,7 +196,7 @@ def _serve(port: int):
     from .paths import ROOT
     proc = subprocess.Popen([sys.executable, "-m", "dq", "serve", "--server.headless", "true", "--server.port", str(port),
                              "--server.address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(120):
+    for _ in range(600):
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
                 return proc
