@@ -210,7 +210,11 @@ class CompactDeck(pdk.Deck):
 
 
 def deck(layers: list[pdk.Layer], tooltip_html: str, view: pdk.ViewState | None = None) -> pdk.Deck:
-    return CompactDeck(layers=layers, initial_view_state=view or fit_view(), map_style=None, map_provider=None,
+    # map_style left at pydeck's default: Streamlit then draws no base map. With map_style=None it picks
+    # CARTO's positron style for the theme, so every map visit started a second (MapLibre) WebGL
+    # context and asked basemaps.cartocdn.com for a style offline installs cannot reach, to draw
+    # nothing under the county outlines these maps carry themselves
+    return CompactDeck(layers=layers, initial_view_state=view or fit_view(), map_provider=None,
                     views=[pdk.View(type="MapView", controller=CONTROLLER)],
                     tooltip={"html": tooltip_html, "style": {"fontSize": "12px"}})
 

@@ -328,6 +328,10 @@ def test_maps_show_kinmen_and_matsu_and_leave_the_wheel_to_the_page():
         assert _in_view(v, [p[0] for p in (kinmen, matsu, lanyu)], [p[1] for p in (kinmen, matsu, lanyu)], w, maps.MAP_HEIGHT)
     d = maps.deck([], "")
     assert '"scrollZoom":false' in d.to_json()
+    # no base map: Streamlit fills a missing or None map style with CARTO's (a second WebGL context per
+    # map and a request offline installs cannot answer); pydeck's own default means none
+    from pydeck.bindings.deck import _DEFAULT_MAP_STYLE_SENTINEL
+    assert __import__("json").loads(d.to_json()).get("mapStyle") == _DEFAULT_MAP_STYLE_SENTINEL
 
 
 def test_overview_lists_agencies_with_scores_linking_to_scorecards():
