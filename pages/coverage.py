@@ -1,4 +1,3 @@
-import plotly.express as px
 import streamlit as st
 
 from dq import charts, maps, store, ui
@@ -74,10 +73,8 @@ if unmatched:
 st.subheader(L("checklist_coverage"))
 st.caption(L("checklist_help"))
 cov = ui.call("checklist_coverage", snap_id, agency, usable)
-fig = px.bar(cov, x=gcol, y="coverage", text_auto=".1%", title=L("checklist_title"), range_y=[0, 1],
-             labels={"coverage": L("coverage_share"), gcol: L("taxon_group")}, color_discrete_sequence=["#21918c"])
-fig.update_layout(height=340, margin=dict(l=10, r=10, t=80, b=10), yaxis_tickformat=".0%")
-st.plotly_chart(charts.flat_y_title(fig, L("coverage_share")), width="stretch")
+# the coverage column is drawn as a bar in each row: a bar chart of the same five numbers above it
+# cost the page a second plotly chart to draw on every visit (#11, #14)
 no_endemism = cov.loc[cov["endemic_checklist"] == 0, gcol].tolist()   # the reference data has no endemism for these groups
 view = cov.rename(columns={gcol: "group"})[["group", "species_checklist", "species_recorded", "coverage", "endemic_checklist",
                                             "endemic_recorded", "threatened_checklist", "threatened_recorded"]]
