@@ -74,14 +74,15 @@ def _fired(i: int) -> str:
 CONST_RX = re.compile(r"^'[^']*'$")
 
 
-def _fix_text(c: Check) -> str:
-    """The suggestion a fired check writes: a plain text as is; a computed one as its text (NULL
-    when it has none for this record), the two separator characters blanked as they always were."""
-    if not c.fix:
+def _fix_text(c: Check, lang: str = "zh") -> str:
+    """The suggestion a fired check writes, in zh-TW or English: a plain text as is; a computed one
+    as its text (NULL when it has none for this record), the two separator characters blanked."""
+    fix = c.fix_en if lang == "en" else c.fix
+    if not fix:
         return "NULL::VARCHAR"
-    if CONST_RX.match(c.fix):
-        return f"{c.fix}::VARCHAR"
-    return f"replace(replace(({c.fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ')"
+    if CONST_RX.match(fix):
+        return f"{fix}::VARCHAR"
+    return f"replace(replace(({fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ')"
 
 
 # record_id = source index × 10^10 + source row (dq/snapshot.py canonical_select)
@@ -109,7 +110,7 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     """Define every predicate over `e` as one bit-mask view `_m` (nothing runs yet).
 
     Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word); `rq` renders
-    the masks as the per-record summary (counts, id lists, suggestions, per-dimension errors).
+    the masks as the per-record summary (counts, id lists, per-dimension errors).
     Counting and grouping bits is far cheaper than grouping millions of flag rows (most records
     fail several completeness checks). Both are evaluated inside the one pass that writes
     occurrence.parquet. Returns the checks that applied.
@@ -155,7 +156,8 @@ def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check]
 
 
 def _record_quality(con, run: list[Check], words: int) -> None:
-    """Per record: error/warning counts and lists, suggestions, and per dimension whether it has an error."""
+    """Per record: error/warning counts and lists, and per dimension whether it has an error.
+    The suggestions are in flags.parquet, one per record and check, in both languages."""
     def count(sel):
         bits = [i for i, c in enumerate(run) if sel(c)]
         return " + ".join(f"bit_count(_m{w} & {_mask_lit(bits, w)})" for w in range(words))
@@ -171,16 +173,12 @@ def _record_quality(con, run: list[Check], words: int) -> None:
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {_fired(i)} THEN '{cid}' END" for cid, i in order) + "), '')"
 
     err = lambda c: c.severity == "error"   # noqa: E731
-    # a computed fix is evaluated only on the records whose bit is set
-    fixes = [f"CASE WHEN {_fired(i)} THEN {_fix_text(c)} END" for i, c in enumerate(run) if c.fix]
-    sugg = f"nullif(concat_ws('；', {', '.join(fixes)}), '')" if fixes else "NULL::VARCHAR"
     dims = ", ".join(f"{any_of(lambda c, d=d: c.severity == 'error' and c.dimension == d)} AS err_{d}" for d in DIMENSIONS)
     masks = ", ".join(f"_m{w}" for w in range(words))
     # a view: the record, then its summary; the lists and texts are built only where written out
     con.execute(f"""CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}),
           {count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
-          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings,
-          {sugg} AS suggestions, {dims}
+          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings, {dims}
         FROM _m e""")
 
 
@@ -230,11 +228,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     t = time.time()
     # everything after reads the written file: its lookups ran once, and it holds every column e had
     con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, cols, omit)}")
-    computed = [(i, c) for i, c in enumerate(run) if c.fix and not CONST_RX.match(c.fix)]
-    const = " ".join(f"WHEN {i} THEN {c.fix}::VARCHAR" for i, c in enumerate(run) if c.fix and CONST_RX.match(c.fix))
-    comp = " ".join(f"WHEN {i} THEN {_fix_text(c)}" for i, c in computed)
-    suggestion = f"CASE r.i {comp} {const} ELSE NULL::VARCHAR END" if (comp or const) else "NULL::VARCHAR"
-    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {suggestion} AS suggestion
+    def suggestion(lang: str) -> str:
+        whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix)
+        return f"CASE r.i {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
+    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {suggestion('zh')} AS suggestion, {suggestion('en')} AS suggestion_en
         FROM (SELECT *, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS _cid FROM e
               WHERE errors IS NOT NULL OR warnings IS NOT NULL) e
         JOIN _run r ON r.check_id = e._cid) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")

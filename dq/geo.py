@@ -95,9 +95,18 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         FROM ST_Read({duck.q(b / 'counties.geojson')}) ORDER BY county_code) TO {duck.q(ref / 'counties.parquet')} (FORMAT parquet)""")
     con.execute(f"""COPY (SELECT ST_AsWKB(ST_Union_Agg(geom)) AS wkb FROM ST_Read({duck.q(b / 'nation.geojson')}))
         TO {duck.q(ref / 'land.parquet')} (FORMAT parquet)""")
-    con.execute(f"""COPY (SELECT id AS grid_id, landType AS land_type, nullif(replace(COUNTYNAME, '台', '臺'), '') AS county,
-        nullif(replace(TOWNNAME, '台', '臺'), '') AS town, center_x AS c_lon, center_y AS c_lat, ST_AsWKB(geom) AS wkb
-        FROM ST_Read({duck.q(b / 'grid5km_landtype.geojson')}) ORDER BY id) TO {duck.q(ref / 'grid.parquet')} (FORMAT parquet)""")
+    # The grid file's own COUNTYNAME/TOWNNAME say 臺東縣成功鎮 for every land and coastal cell (even
+    # cells in the South China Sea), so a cell is labelled by the town covering most of it instead;
+    # a cell touching no town (open sea) has no label.
+    con.execute(f"""COPY (
+        WITH g AS (SELECT id, landType, center_x, center_y, geom FROM ST_Read({duck.q(b / 'grid5km_landtype.geojson')})),
+        t AS (SELECT county, town, ST_GeomFromWKB(wkb) AS geom FROM read_parquet({duck.q(ref / 'towns.parquet')})),
+        best AS (SELECT g.id, arg_max(t.county, ST_Area(ST_Intersection(g.geom, t.geom))) AS county,
+                        arg_max(t.town, ST_Area(ST_Intersection(g.geom, t.geom))) AS town
+                 FROM g JOIN t ON ST_Intersects(g.geom, t.geom) GROUP BY g.id)
+        SELECT g.id AS grid_id, g.landType AS land_type, best.county, best.town, g.center_x AS c_lon, g.center_y AS c_lat,
+               ST_AsWKB(g.geom) AS wkb
+        FROM g LEFT JOIN best USING (id) ORDER BY g.id) TO {duck.q(ref / 'grid.parquet')} (FORMAT parquet)""")
     # Map outlines, simplified so a page sends a few hundred kB, not the survey-grade boundaries.
     con.execute(f"""COPY (SELECT county, county_eng, ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_GeomFromWKB(wkb), 0.003)) AS geojson
         FROM read_parquet({duck.q(ref / 'counties.parquet')})) TO {duck.q(ref / 'map_counties.parquet')} (FORMAT parquet)""")

@@ -19,6 +19,7 @@ from . import __version__, duck, formulas
 from .checks import catalogue, load_messages
 from .paths import REFERENCE
 from .snapshot import _ident, _lit, ingest, sha256
+from .store import suggestion_col
 from .sources.base import SourceError
 from .sources.catalog import COLUMNS, stage_catalog
 
@@ -287,8 +288,9 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
 
 
 def run_checks(con) -> None:
-    """The open_data checks of the catalogue over `ds` → `od_flags` (dataset_key, check_id, suggestion)."""
-    parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix or 'NULL'})::VARCHAR AS suggestion FROM ds e WHERE coalesce(({c.sql}), false)"
+    """The open_data checks of the catalogue over `ds` → `od_flags` (dataset_key, check_id, suggestion, suggestion_en)."""
+    parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix or 'NULL'})::VARCHAR AS suggestion, "
+             f"({c.fix_en or 'NULL'})::VARCHAR AS suggestion_en FROM ds e WHERE coalesce(({c.sql}), false)"
              for c in catalogue() if "opendata" in c.tables]
     con.execute("CREATE OR REPLACE TEMP TABLE od_flags AS " + " UNION ALL ".join(parts))
 
@@ -671,7 +673,7 @@ def portal_url(snap: Path, dataset_id) -> str | None:
     return DATAGOVTW_PAGE.format(id=int(dataset_id))
 
 
-def dataset_detail(snap: Path, dataset_key: str) -> dict | None:
+def dataset_detail(snap: Path, dataset_key: str, lang: str = "zh") -> dict | None:
     """One dataset of a snapshot: its row, its files (resources) and its findings with suggested fixes."""
     con = duck.connect(spatial=False)
     try:
@@ -684,7 +686,7 @@ def dataset_detail(snap: Path, dataset_key: str) -> dict | None:
             WHERE (? IS NOT NULL AND dataset_id = ?) OR (? IS NULL AND agency = ? AND dataset_name IS NOT DISTINCT FROM ?)
             ORDER BY source_file, source_row""", [row["dataset_id"], row["dataset_id"], row["dataset_id"], row["agency"], row["dataset_name"]]).df()
         load_messages(con, "opendata")
-        flags = con.execute(f"""SELECT f.check_id, m.severity, m.message_zh, f.suggestion
+        flags = con.execute(f"""SELECT f.check_id, m.severity, m.message_zh, {suggestion_col(snap, lang, name='od_flags')} AS suggestion
             FROM read_parquet({duck.q(Path(snap) / 'od_flags.parquet')}) f JOIN _meta m USING (check_id)
             WHERE f.dataset_key = ? ORDER BY f.check_id""", [dataset_key]).df()
     finally:
@@ -710,14 +712,14 @@ def dataset_history(dataset_id, dataset_name: str | None, agency: str | None) ->
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
-def fix_list(snap: Path, agency: str | None = None) -> pd.DataFrame:
-    """Per flagged dataset: check, zh-TW message, suggested fix (the open-data fix list to send back)."""
+def fix_list(snap: Path, agency: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Per flagged dataset: check, zh-TW message, suggested fix in `lang` (the open-data fix list to send back)."""
     con = duck.connect(spatial=False)
     try:
         load_messages(con, "opendata")
         where = "WHERE d.agency = ? OR d.parent = ?" if agency else ""
         return con.execute(f"""SELECT d.agency, d.dataset_key, d.dataset_id, d.dataset_name, d.source_file, d.source_row,
-              f.check_id, m.severity, m.message_zh, f.suggestion
+              f.check_id, m.severity, m.message_zh, {suggestion_col(snap, lang, name='od_flags')} AS suggestion
             FROM read_parquet({duck.q(Path(snap) / 'od_flags.parquet')}) f
             JOIN read_parquet({duck.q(Path(snap) / 'datasets.parquet')}) d USING (dataset_key) JOIN _meta m USING (check_id)
             {where} ORDER BY d.agency, d.dataset_name, f.check_id""", [agency, agency] if agency else []).df()

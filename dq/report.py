@@ -140,12 +140,12 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     for cid, info in summary["checks"].items():
         c = cat[cid]
         cols = ["source_row"] + [x for x in dict.fromkeys(c.evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
-        rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce(f.suggestion, ?) FROM read_parquet({flags}) f
+        rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce({store.suggestion_col(snap, lang)}, ?) FROM read_parquet({flags}) f
                                JOIN {occ} o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
                            [c.todo(lang), cid]).fetchall()
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]
         lp, sp, rp = ("（", "，", "）") if not en else (" (", ", ", ")")
-        parts.append(f"<h3 id='{cid}'>{_e(title(c))} <small>{lp}<span class='{c.severity}'>{sev(c.severity)}</span>{sp}{info['count']:,} {L('vr_records')}{rp}</small></h3>")
+        parts.append(f"<h3 id='{cid}'>{_e(title(c))} <small>{lp}<span class='{c.severity}'>{sev(c.severity)}</span>{sp}{info['count']:,} {L('vr_record') if en and info['count'] == 1 else L('vr_records')}{rp}</small></h3>")
         parts.append(f"<p>{_e(c.explain_en if en else c.explain_zh)}</p>")
         parts.append("<table><tr>" + "".join(f"<th>{L('vr_row') if cols[i] == 'source_row' else _e(_field(cols[i], lang))}</th>" for i in keep) +
                      f"<th>{L('suggestion')}</th></tr>")

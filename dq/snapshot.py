@@ -8,7 +8,7 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       match, event_date_parsed) + per-record error/warning summary
                       (layout 2: the canonical columns no source has are left out; read the
                       records with store.records_sql, which gives them back as NULL)
-  flags.parquet       record_id, check_id, suggestion
+  flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
   bdq.parquet, bdq_g<i>.parquet  TDWG BDQ answers: per record its combination ids, per combination
                       the answers (read with checks.bdq.records_sql)

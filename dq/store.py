@@ -6,6 +6,7 @@ missing a field) touch record-level Parquet, always filtered and limited, with b
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -186,7 +187,7 @@ def file_findings(snap: Path, agency: str | None = None, dataset: str | None = N
         return pd.DataFrame(columns=cols)
     cat = by_id()
     df = df.groupby(["agency", "dataset_id", "source_file", "profile", "check_id"], as_index=False)["records"].sum()
-    df["columns"] = df["check_id"].map(lambda i: " / ".join(cat[i].columns))
+    df["columns"] = df["check_id"].map(lambda i: " / ".join(cat[i].named_columns))
     df = _check_meta(df, lang)
     df["_sev"] = df["severity"].map({"error": 0, "warning": 1, "info": 2})
     return df.sort_values(["_sev", "records", "check_id"], ascending=[True, False, True])[cols].reset_index(drop=True)
@@ -279,11 +280,26 @@ EXAMPLE_COLS = ["record_id", "dataset_id", "source_row", "occurrenceID", "scient
                 "decimalLatitude", "decimalLongitude", "verbatimLocality"]
 
 
-def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3) -> pd.DataFrame:
+def suggestion_col(snap: Path, lang: str = "zh", alias: str = "f", name: str = "flags") -> str:
+    """SQL: the column of a flags file (flags.parquet, od_flags.parquet) holding the suggested fix in
+    `lang`. Snapshots built before the English suggestions (no suggestion_en) give the zh-TW one."""
+    flags = Path(snap) / f"{name}.parquet"
+    if lang == "en" and flags.exists() and "suggestion_en" in _parquet_columns(str(flags), flags.stat().st_mtime):
+        return f"{alias}.suggestion_en"
+    return f"{alias}.suggestion"
+
+
+@functools.lru_cache(maxsize=64)
+def _parquet_columns(path: str, mtime: float) -> tuple[str, ...]:
+    import pyarrow.parquet as pq
+    return tuple(pq.read_schema(path).names)
+
+
+def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3, lang: str = "zh") -> pd.DataFrame:
     """A few records behind one check (with the suggested fix)."""
     cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
     where, params = _filters("o", agency, None, [check_id])
-    return _query(f"""SELECT {cols}, f.suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+    return _query(f"""SELECT {cols}, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
         JOIN {records_sql(snap)} o USING (record_id) WHERE {' AND '.join(where)}
         ORDER BY o.record_id LIMIT {int(n)}""", params)
 
@@ -325,7 +341,7 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
         load_messages(con, lang=lang)
         con.execute("CREATE OR REPLACE TEMP TABLE _titles (check_id VARCHAR, title VARCHAR)")
         con.executemany("INSERT INTO _titles VALUES (?, ?)", [(c.id, c.title_en if en else c.title_zh) for c in cat.values()])
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, f.suggestion, o.record_id, o.source_file, o.source_row,
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _fl AS SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion, o.record_id, o.source_file, o.source_row,
               o.dataset_id, {', '.join('o.' + duck.ident(x) for x in shown)}
             FROM read_parquet({_pq(snap, 'flags')}) f JOIN {records_sql(snap)} o USING (record_id)
             {'WHERE ' + ' AND '.join(where) if where else ''}""", params)
@@ -459,7 +475,7 @@ def outlines(level: str = "county") -> pd.DataFrame:
 
 
 def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None,
-                   limit: int = 20_000) -> tuple[pd.DataFrame, int]:
+                   limit: int = 20_000, lang: str = "zh") -> tuple[pd.DataFrame, int]:
     """Flagged records grouped by check and place (a survey site flagged in 40 visits is one dot
     saying 40), with an example record and, where it differs, the verbatim degrees.
 
@@ -479,7 +495,7 @@ def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, 
           count(*) AS n, min(o.record_id) AS record_id, arg_min(o.source_row, o.record_id) AS source_row,
           arg_min(o.dataset_id, o.record_id) AS dataset_id, arg_min(o.scientificName, o.record_id) AS scientificName,
           arg_min(o.eventDate, o.record_id) AS eventDate, any_value(o.coord_source) AS coord_source,
-          any_value(o.county) AS county, any_value(o.town) AS town, arg_min(f.suggestion, o.record_id) AS suggestion
+          any_value(o.county) AS county, any_value(o.town) AS town, arg_min({suggestion_col(snap, lang)}, o.record_id) AS suggestion
         {base} GROUP BY ALL ORDER BY n DESC, record_id LIMIT {int(limit)}""", params)
     return df, total
 
@@ -648,7 +664,8 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     if rec.empty:
         return None, pd.DataFrame(columns=["check_id", "suggestion"])
     row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not (v is None or (isinstance(v, float) and v != v))}
-    fl = _query(f"SELECT check_id, suggestion FROM read_parquet({_pq(snap, 'flags')}) WHERE record_id = ? ORDER BY check_id",
+    fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+                    WHERE f.record_id = ? ORDER BY f.check_id""",
                 [int(record_id)])
     fl = _check_meta(fl, lang)
     fl["_sev"] = fl["severity"].map({"error": 0, "warning": 1, "info": 2})
@@ -656,7 +673,7 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
 
 
 def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None,
-                   limit: int = 500) -> tuple[pd.DataFrame, int]:
+                   limit: int = 500, lang: str = "zh") -> tuple[pd.DataFrame, int]:
     """Flagged records that have no point to draw (missing, out of range, unreadable), and how many."""
     where, params = _filters("o", agency, dataset, check_ids)
     where.append("o.lat IS NULL")
@@ -664,7 +681,7 @@ def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, 
             f"WHERE {' AND '.join(where)}")
     total = int(_query(f"SELECT count(*) AS n {base}", params)["n"].iloc[0])
     df = _query(f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,
-          o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, f.suggestion
+          o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, {suggestion_col(snap, lang)} AS suggestion
         {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}""", params)
     return df, total
 

@@ -210,10 +210,15 @@ def match_names(con, names_table: str, out_table: str) -> None:
                CASE WHEN m.match_type IS NOT NULL THEN m.match_type
                     WHEN n.name_raw IS NULL OR n.n0 = '' THEN NULL
                     WHEN n.above_species THEN 'above_species'
-                    WHEN f.suggestion IS NOT NULL THEN 'fuzzy' ELSE 'none' END AS match_type,
+                    WHEN f.suggestion IS NOT NULL THEN 'fuzzy'
+                    -- a name is "not in the checklist" only where the checklists held cover its genus;
+                    -- a reef fish or an insect is outside them, and nobody can say here whether it is right
+                    WHEN g.genus IS NOT NULL THEN 'none' ELSE 'not_covered' END AS match_type,
                f.suggestion AS fuzzy_suggestion, f.score AS fuzzy_score,
                coalesce(m.accepted_name, n.name_clean) AS binomial_key
-        FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)""")
+        FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)
+        LEFT JOIN (SELECT DISTINCT split_part(name, ' ', 1) AS genus FROM ref_checklist) g
+               ON g.genus = split_part(n.name_clean, ' ', 1)""")
 
 
 # How a record without a scientific name got one from its vernacular name (column name_source).

@@ -93,7 +93,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})
             FROM {occ} e""").fetchone()
-        file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].columns),
+        file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].named_columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
         file_errors = [c for c, f in file_findings.items() if f["severity"] == "error"]
@@ -144,15 +144,20 @@ def _write_annotated(con, sel: str, occ: str, snap: Path, out: Path) -> None:
         SELECT {sel}, r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
-               o.qty_kind AS dq_quantity_kind, {formulas.sql('o.suggestions')} AS dq_suggestions,
+               o.qty_kind AS dq_quantity_kind, {formulas.sql('s.suggestions')} AS dq_suggestions,
+               {formulas.sql('s.suggestions_en')} AS dq_suggestions_en,
                b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
                {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
         FROM r
         LEFT JOIN {occ} o ON o.source_row = r.source_row
+        LEFT JOIN (SELECT record_id, string_agg(suggestion, '；' ORDER BY check_id) AS suggestions,
+                          string_agg({store.suggestion_col(snap, 'en', alias='fl')}, '; ' ORDER BY check_id) AS suggestions_en
+                   FROM read_parquet({duck.q(snap / 'flags.parquet')}) fl GROUP BY record_id) s ON s.record_id = o.record_id
         LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
         UNION ALL BY NAME
         SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
-               '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions
+               '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions,
+               'Could not be read. Raw content: ' || left(raw, 2000) || ' (' || reason || ')' AS dq_suggestions_en
         FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
         ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
 

@@ -25,8 +25,8 @@ chosen = ui.qp_multiselect(L("checks"), counts["check_id"].tolist(), "coordcheck
 if not chosen:
     st.info(L("pick_checks"))
     st.stop()
-pts, mapped = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS + 1)
-loose, unmapped = ui.call("unmapped_flags", snap_id, chosen, agency, dataset, 500)
+pts, mapped = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS + 1, lang=ui.lang())
+loose, unmapped = ui.call("unmapped_flags", snap_id, chosen, agency, dataset, 500, lang=ui.lang())
 flags = sum(n_of[c] for c in chosen)
 st.write(L("coord_counts").format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
 shapes = ui.call_static("outlines", "county")

@@ -26,7 +26,7 @@ if not key:
     dsl = ui.od_call("datasets", od, ag)
     names = dict(zip(dsl["dataset_key"], dsl["dataset_name"].fillna("")))
     key = st.selectbox(L("dataset"), list(names), format_func=lambda k: names.get(k, k), key="od_ds_pick")
-d = ui.od_call("dataset_detail", od, key) if key else None
+d = ui.od_call("dataset_detail", od, key, ui.lang()) if key else None
 if d is None:
     st.warning(L("od13_ds_missing").format(snap=od))
     st.stop()

@@ -87,7 +87,7 @@ ui.table(worst, width="stretch", height=320)
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
 if check:
-    ex = ui.call("examples", snap_id, check, agency, 5)
+    ex = ui.call("examples", snap_id, check, agency, 5, lang=ui.lang())
     ev = ui.table(ex, width="stretch", on_select="rerun", selection_mode="single-row", key=f"examples_{ui.lang()}")
     if (rid := ui.selected_record(ev, ex)) is not None:
         ui.open_record(rid)

@@ -118,3 +118,46 @@ def test_catalogue_is_declared_once_with_texts():
         assert required in ids
     for term, _ in standard.mandatory(standard.OCCURRENCE):
         assert f"MISSING_{term}" in ids
+
+
+HAN = __import__("re").compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def test_every_fix_has_an_english_text_without_chinese():
+    """A check with a fix declares it in both languages; the English one adds no Chinese of its
+    own (data values such as a county or a vernacular name may still be Chinese at run time)."""
+    from dq.checks import catalogue
+    for c in catalogue():
+        assert (c.fix is None) == (c.fix_en is None), c.id
+        if c.fix_en:
+            assert not HAN.search(c.fix_en), f"{c.id}: {c.fix_en}"
+
+
+def test_english_suggestions_follow_the_chinese_ones(constructed):
+    """Every row with a zh-TW suggestion has one in English too, saying the same values in English words."""
+    ann, _, _ = constructed
+    by_note = {n.split(": ", 1)[1]: r for n, r in zip(ann["note"], ann.to_dict("records"))}
+    for zh, en in zip(ann["dq_suggestions"], ann["dq_suggestions_en"]):
+        assert pd.isna(zh) == pd.isna(en)
+    sw = by_note["lat and lon swapped"]["dq_suggestions_en"]
+    assert "Swap them: latitude 25.111267, longitude 121.816298" in sw and not HAN.search(sw)
+    assert "TWD97/121" in by_note["TWD97 metres labelled WGS84"]["dq_suggestions_en"]
+    assert "2015-04-12" in by_note["ROC year with slashes"]["dq_suggestions_en"]
+    assert "Decimal point misplaced? Latitude 24.471185" in by_note["lost decimal point (real BBS fault)"]["dq_suggestions_en"]
+    assert "Did you mean Pycnonotus sinensis?" in by_note["misspelt name"]["dq_suggestions_en"]
+    assert "Accepted name: Pinus taiwanensis" in by_note["plant synonym"]["dq_suggestions_en"]
+
+
+def test_r_escapes_are_read_back():
+    import duckdb
+    from dq.checks import unescape_r
+    got = duckdb.sql(f"""SELECT {unescape_r('v')} FROM (VALUES ('小<U+9E0A><U+9DC9>'), ('埃及聖<U+4D09>'), ('白頭翁'),
+                       ('<U+zz> kept'), (NULL)) t(v)""").fetchall()
+    assert [r[0] for r in got] == ["小鸊鷉", "埃及聖䴉", "白頭翁", "<U+zz> kept", None]
+
+
+def test_escaped_vernacular_is_one_finding_with_the_decoded_name(constructed):
+    ann, _, _ = constructed
+    row = ann[ann["vernacularName"] == "小<U+9E0A><U+9DC9>"].iloc[0]
+    assert "vernacularName=小鸊鷉" in row["dq_suggestions"] and "vernacularName=小鸊鷉" in row["dq_suggestions_en"]
+    assert "TAXON_VERNACULAR_MISMATCH" not in row["dq_warnings"]     # the same name once decoded

@@ -250,6 +250,11 @@ def test_fix_list_columns_values_and_suggestions(tmp_path):
         assert "individualCount=10~19" in by.loc["VOCAB_QUANTITY_APPROXIMATE", "values"]
         assert by.loc["DWC_BASIS_OF_RECORD_MISSING", "values"] == ("basisOfRecord=(blank)" if lang == "en" else "basisOfRecord=（空白）")
         assert "HumanObservation" in by.loc["DWC_BASIS_OF_RECORD_MISSING", "suggestion"]
+        # the suggestion speaks the list's language (these rows hold no Chinese data values)
+        han = fl["suggestion"].str.contains(r"[\u4e00-\u9fff]")
+        assert (~han).all() if lang == "en" else han.all()
+        if lang == "en":
+            assert by.loc["DATE_INVALID", "suggestion"] == "Write it as YYYY-MM-DD"
     zh = store.fix_list_headers(store.fix_list(snap, "測試"), "zh")
     assert list(zh.columns)[:3] == ["系統紀錄編號", "來源檔案", "來源列號"] and "建議修正或請確認" in zh.columns
     en = store.fix_list_headers(store.fix_list(snap, "測試", lang="en"), "en")

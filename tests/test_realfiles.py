@@ -206,6 +206,11 @@ def test_amphibian_survey_names_from_chinese_and_absences(amphibians):
     jp = ann[ann["蛙種"] == "日本樹蛙"]
     assert len(jp) == 815 and set(jp["dq_accepted_name"]) == {"Buergeria"} and set(jp["dq_match_type"]) == {"higherrank"}
     assert all("Buergeria choui" in x and "Buergeria otai" in x for x in jp["dq_suggestions"])
+    assert all("Candidates: Buergeria choui, Buergeria otai" in x for x in jp["dq_suggestions_en"])
+    # the file has no SRS column at all: one finding for the file, not a warning on each of its 18,084 rows
+    assert "COORD_SRS_UNKNOWN" in s["file_findings"] and "COORD_SRS_UNKNOWN" not in s["checks"]
+    assert s["file_findings"]["COORD_SRS_UNKNOWN"]["columns"] == ["verbatimSRS", "geodeticDatum"]   # no internal column names
+    assert not any("COORD_SRS_UNKNOWN" in g for g in got)
 
 
 def test_names_matched_at_a_higher_rank_never_count_as_species(tmp_path):
@@ -232,6 +237,27 @@ def test_names_matched_at_a_higher_rank_never_count_as_species(tmp_path):
     build([SourceSpec(p)], "2026-11-22", snap, tmp_path, progress=lambda msg: None)
     species = duckdb.sql(f"SELECT accepted_name FROM read_parquet('{snap / 'agg_species.parquet'}')").fetchall()
     assert species == [("Buergeria robusta",)]
+
+
+def test_names_outside_the_checklists_are_not_called_wrong(tmp_path):
+    """CONSTRUCTED TEST ROWS (real names at a real BBS point): the checklists held cover birds, mammals,
+    reptiles, amphibians and vascular plants. A reef fish (NTU/OCA file) or a butterfly cannot be judged;
+    a bird whose genus was renamed after the checklist (BBS's Megapomatorhinus) is still 'not in the
+    checklist', known by its vernacular name or its family."""
+    p = tmp_path / "constructed_outside_checklist.csv"
+    p.write_text("scientificName,vernacularName,family,eventDate,decimalLatitude,decimalLongitude,occurrenceRemarks\n"
+                 f"Neoglyphidodon nigroris,,Pomacentridae,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Troides aeacus,,,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Megapomatorhinus erythrocnemis,大彎嘴,,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Megapomatorhinus erythrocnemis,,Timaliidae,2021-03-02,{LAT},{LON},{MARK}\n"
+                 f"Pycnonotus nosuchbird,,,2021-03-02,{LAT},{LON},{MARK}\n", encoding="utf-8")
+    validate(p, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    got = flagged(ann)
+    assert list(ann["dq_match_type"]) == ["not_covered", "not_covered", "none", "none", "none"]
+    assert ["TAXON_OUTSIDE_CHECKLIST" in g for g in got] == [True, True, False, False, False]
+    assert ["TAXON_UNMATCHED" in g for g in got] == [False, False, True, True, True]
+    assert "Erythrogenys erythrocnemis" in ann["dq_suggestions"][2]
 
 
 def test_frog_file_counts_are_not_errors(tmp_path):

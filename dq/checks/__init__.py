@@ -34,6 +34,16 @@ def filled(col: str) -> str:
     return f"(NOT {blank(col)})"
 
 
+def unescape_r(col: str) -> str:
+    """SQL: the text with R's <U+XXXX> escapes turned back into characters ('小<U+9E0A><U+9DC9>' → '小鸊鷉').
+
+    R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) that way.
+    The split is only done on texts that hold an escape; a malformed one is left as it was."""
+    dec = ("array_to_string(list_transform(string_split({c}, '<U+'), (x, i) -> CASE WHEN i = 1 THEN x ELSE "
+           "coalesce(chr(TRY_CAST(('0x' || split_part(x, '>', 1)) AS INTEGER)) || substr(x, strpos(x, '>') + 1), '<U+' || x) END), '')")
+    return f"(CASE WHEN contains({col}, '<U+') THEN {dec.format(c=col)} ELSE {col} END)"
+
+
 @dataclasses.dataclass(frozen=True)
 class Param:
     """A typed threshold of a check: its value is the one the check's SQL was built with."""
@@ -58,7 +68,7 @@ class Check:
     explain_zh: str
     explain_en: str
     sql: str                       # predicate over `e`; TRUE = the record has this problem
-    fix: str | None = None         # SQL text expression: the suggested fix, shown to the user
+    fix: str | None = None         # SQL text expression: the suggested fix, shown to the user (zh-TW)
     tables: tuple[str, ...] = (standard.OCCURRENCE,)
     params: tuple[Param, ...] = ()  # the thresholds it uses, typed (shown on the Rules page)
     # The column(s) a "field is empty" check is about. When a file has none of them at all, the
@@ -69,11 +79,20 @@ class Check:
     # What a data manager should check when there is no concrete fix (default: by dimension).
     todo_zh: str = ""
     todo_en: str = ""
+    # the same fix in English (SQL text expression); a check with a fix has both
+    fix_en: str | None = None
 
     def __post_init__(self):
         assert self.dimension in DIMENSIONS, self.id
+        assert (self.fix is None) == (self.fix_en is None), f"{self.id}: fix and fix_en come together"
         assert self.severity in SEVERITIES, self.id
         assert all(isinstance(p, Param) for p in self.params), self.id
+
+    @property
+    def named_columns(self) -> tuple[str, ...]:
+        """The columns a person can add to a file (not the tool's own, such as an SRS implied by headers)."""
+        from ..sources.aliases import CANONICAL
+        return tuple(c for c in self.columns if c in CANONICAL)
 
     @property
     def evidence(self) -> tuple[str, ...]:

@@ -658,9 +658,11 @@ def derive(con, table: str) -> str:
 def _check(t: Test) -> Check:
     fires = {"VALIDATION": f"= {NC}", "ISSUE": f"= {PI}", "AMENDMENT": f"IN ({AM}, {FI})"}[t.kind]
     what = {"VALIDATION": ("BDQ 驗證", "BDQ validation"), "ISSUE": ("BDQ 提示", "BDQ issue"), "AMENDMENT": ("BDQ 修正建議", "BDQ amendment")}[t.kind]
+    # an amendment's fix is the amended terms themselves (dwc:term=value): the same in both languages
+    fix = result_sql(t, "e") if t.kind == "AMENDMENT" else None
     return Check(t.label, t.dimension, "warning" if t.kind == "VALIDATION" else "info", t.title_zh, t.title_en,
                  f"{what[0]} {t.label}（{t.guid}）。" + t.note_zh, f"{what[1]} {t.label} ({t.guid}). " + t.note_en,
-                 f"({status_sql(t, 'e')}) {fires}", result_sql(t, "e") if t.kind == "AMENDMENT" else None,
+                 f"({status_sql(t, 'e')}) {fires}", fix, fix_en=fix,
                  tables=(standard.OCCURRENCE,), params=tuple(Param(p, float(v), "m", p, p) for p, v in t.params if _NUMBER.fullmatch(v)))
 
 

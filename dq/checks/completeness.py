@@ -33,7 +33,7 @@ def _build() -> list[Check]:
             title_zh=f"缺少必要欄位：{zh}（{term}）", title_en=f"Mandatory field missing: {term}",
             explain_zh=f"生態檢核資料共享標準將「{zh}」（{term}）列為必要（M）欄位，此筆紀錄為空白{alt}。",
             explain_en=f"The 生態檢核 data-sharing standard marks {term} ({zh}) Mandatory; this record leaves it empty{alt_en}.",
-            sql=sql, fix=f"'請填寫 {term}（{zh}）'", tables=tuple(tables), columns=cols)
+            sql=sql, fix=f"'請填寫 {term}（{zh}）'", fix_en=f"'Fill in {term}'", tables=tuple(tables), columns=cols)
     return list(out.values())
 
 
@@ -41,11 +41,11 @@ DWC = [
     Check("DWC_OCCURRENCE_ID_MISSING", "completeness", "error", "缺少紀錄編號（occurrenceID）", "occurrenceID missing",
           "GBIF 要求每筆出現紀錄有在資料集中唯一且不變的 occurrenceID，更新資料時才能對應到同一筆。",
           "GBIF requires every occurrence a stable occurrenceID, unique in its dataset, so updates can find the same record.",
-          _blank("occurrenceID"), "'請給每筆紀錄唯一且固定的編號，例如 資料集代碼-流水號'", columns=("occurrenceID",)),
+          _blank("occurrenceID"), "'請給每筆紀錄唯一且固定的編號，例如 資料集代碼-流水號'", fix_en="'Give every record a unique, stable id, e.g. dataset code-serial number'", columns=("occurrenceID",)),
     Check("DWC_BASIS_OF_RECORD_MISSING", "completeness", "error", "缺少紀錄類型（basisOfRecord）", "basisOfRecord missing",
           "GBIF 要求每筆出現紀錄註明紀錄類型（HumanObservation、PreservedSpecimen…）。",
           "GBIF requires every occurrence to say what kind of record it is (HumanObservation, PreservedSpecimen…).",
-          _blank("basisOfRecord"), "'野外觀察請填 HumanObservation，標本請填 PreservedSpecimen'", columns=("basisOfRecord",)),
+          _blank("basisOfRecord"), "'野外觀察請填 HumanObservation，標本請填 PreservedSpecimen'", fix_en="'Field observations: HumanObservation; specimens: PreservedSpecimen'", columns=("basisOfRecord",)),
 ]
 
 CHECKS = _build() + DWC

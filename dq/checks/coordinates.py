@@ -78,6 +78,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     lon = np.full(n, np.nan)
     source = np.full(n, None, dtype=object)
     fix = np.full(n, None, dtype=object)
+    fix_en = np.full(n, None, dtype=object)
     flags = {k: np.zeros(n, bool) for k in ("zero", "out_of_range", "equal", "swapped", "negated",
                                            "projected", "srs_mismatch")}
     projected_srs = np.char.startswith(srs.astype(str), "TWD")
@@ -97,6 +98,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     lat[mm], lon[mm] = y[mm], x[mm]
     source[mm] = "WGS84 (declared SRS ignored)"
     fix[mm] = "數值為經緯度，請將坐標參考系統改為 WGS84"
+    fix_en[mm] = "The values are degrees: set the coordinate system to WGS84"
     # degree fields (WGS84, unknown or missing SRS)
     deg = num & ~(projected_srs & (metres | deg_in))
     ok = deg & deg_in & (x != 0) & (y != 0)
@@ -118,12 +120,15 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
         zone = np.where(use119, "TWD97/119", "TWD97/121")
         source[pm] = np.char.add(zone.astype(str), " converted (from degree fields)")
         fix[pm] = [f"換算自 {z}：緯度 {a:.6f}、經度 {o:.6f}；坐標參考系統請填 {z}" for z, a, o in zip(zone, lat[pm], lon[pm])]
+        fix_en[pm] = [f"Converted from {z}: latitude {a:.6f}, longitude {o:.6f}; enter {z} as the coordinate system"
+                      for z, a, o in zip(zone, lat[pm], lon[pm])]
     cand &= ~pm
     sw = cand & _in_tw(x, y)
     lat[sw], lon[sw] = x[sw], y[sw]
     flags["swapped"] = sw
     source[sw] = "WGS84 (lat/lon swapped)"
     fix[sw] = [f"經緯度對調：緯度 {a}、經度 {o}" for a, o in zip(lat[sw], lon[sw])]
+    fix_en[sw] = [f"Swap them: latitude {a}, longitude {o}" for a, o in zip(lat[sw], lon[sw])]
     cand &= ~sw
     for sy, sx in ((1, -1), (-1, 1), (-1, -1)):
         ng = cand & _in_tw(sy * y, sx * x)
@@ -131,6 +136,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
         flags["negated"] |= ng
         source[ng] = "WGS84 (sign corrected)"
         fix[ng] = [f"去掉負號：緯度 {a}、經度 {o}" for a, o in zip(lat[ng], lon[ng])]
+        fix_en[ng] = [f"Drop the minus sign: latitude {a}, longitude {o}" for a, o in zip(lat[ng], lon[ng])]
         cand &= ~ng
     oor = cand & ((np.abs(y) > 90) | (np.abs(x) > 180))
     flags["out_of_range"] = oor
@@ -140,6 +146,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
             for j in range(1, 8):
                 if TW_LAT[0] <= y[i] / 10 ** k <= TW_LAT[1] and 119 <= x[i] / 10 ** j <= 122.5 and 21.8 <= y[i] / 10 ** k <= 26.5:
                     fix[i] = f"小數點位置可能錯誤：緯度 {y[i] / 10 ** k:.6f}、經度 {x[i] / 10 ** j:.6f}？"
+                    fix_en[i] = f"Decimal point misplaced? Latitude {y[i] / 10 ** k:.6f}, longitude {x[i] / 10 ** j:.6f}"
                     break
             if fix[i]:
                 break
@@ -152,6 +159,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     out["lat"], out["lon"] = lat, lon
     out["coord_source"] = source
     out["c_fix"] = fix
+    out["c_fix_en"] = fix_en
     out["c_missing"] = missing
     out["c_not_numeric"] = not_num
     for k, v in flags.items():
@@ -258,7 +266,7 @@ def _derivation() -> Derivation:
         joins=("LEFT JOIN _pt c ON c.pk = k.pk", "LEFT JOIN _lk l ON l.lk = k.lk",
                "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk"),
         # {h3} is filled with the resolution by the engine
-        columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_missing",
+        columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_fix_en", "c.c_missing",
                  "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated",
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
@@ -277,12 +285,12 @@ CHECKS = [
     Check("COORD_MISSING", "coordinates", "error", "缺少坐標", "Coordinates missing",
           "經度或緯度（X/Y 坐標）至少一個是空白，無法定位。",
           "Longitude or latitude (X/Y) is empty, so the record cannot be mapped.",
-          "e.c_missing", "'補上 X/Y 坐標與坐標參考系統'", tables=T,
+          "e.c_missing", "'補上 X/Y 坐標與坐標參考系統'", fix_en="'Add the X/Y coordinates and their coordinate system'", tables=T,
           columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude")),
     Check("COORD_NOT_NUMERIC", "coordinates", "error", "坐標不是數字", "Coordinates not numeric",
           "坐標欄位有文字但無法解讀成數字（例如含度分秒符號、全形字或註記）。",
           "A coordinate holds text that is not a number (degree signs, full-width digits, notes).",
-          "e.c_not_numeric", "'改為十進位數字，例如 121.5432'", tables=T),
+          "e.c_not_numeric", "'改為十進位數字，例如 121.5432'", fix_en="'Write decimal numbers, e.g. 121.5432'", tables=T),
     Check("COORD_ZERO", "coordinates", "error", "坐標為 0", "Zero coordinates",
           "經度或緯度為 0，通常是缺值被填成 0。", "Latitude or longitude is 0, usually a blank written as 0.",
           "e.c_zero", tables=T, todo_zh="若不知道點位請留空白，不要填 0；知道的話請依野帳補上正確坐標。",
@@ -290,7 +298,7 @@ CHECKS = [
     Check("COORD_OUT_OF_RANGE", "coordinates", "error", "坐標超出範圍", "Coordinates out of range",
           "緯度超出 ±90 或經度超出 ±180，且不像 TWD97/TWD67 公尺值。",
           "Latitude beyond ±90 or longitude beyond ±180, and not TWD97/TWD67 metres either.",
-          "e.c_out_of_range", "e.c_fix", tables=T),
+          "e.c_out_of_range", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_EQUAL", "coordinates", "error", "經緯度相同", "Latitude equals longitude",
           "經度與緯度數值相同，多半是複製貼上錯誤。", "Latitude and longitude are the same number: a copy-paste slip.",
           "e.c_equal", tables=T, todo_zh="請對照原始紀錄，分別填入正確的經度與緯度。",
@@ -298,28 +306,30 @@ CHECKS = [
     Check("COORD_SWAPPED", "coordinates", "error", "經緯度對調", "Latitude and longitude swapped",
           "經緯度互換後落在臺灣，原值則不在；地圖已採用對調後的點。",
           "Swapping latitude and longitude puts the point in Taiwan, the original does not; maps use the swapped point.",
-          "e.c_swapped", "e.c_fix", tables=T),
+          "e.c_swapped", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_NEGATED", "coordinates", "error", "坐標正負號錯誤", "Coordinate sign negated",
           "去掉負號後落在臺灣；地圖已採用修正後的點。",
           "Without its minus sign the point falls in Taiwan; maps use the corrected point.",
-          "e.c_negated", "e.c_fix", tables=T),
+          "e.c_negated", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_PROJECTED_AS_DEGREES", "coordinates", "error", "經緯度欄位填了 TWD97/TWD67 公尺值",
           "Projected metres in degree fields",
           "經緯度欄位的數值像 TWD97/TWD67 二度分帶公尺坐標（X 100,000–400,000、Y 2,400,000–2,950,000）；已用 pyproj 換算，地圖採用換算後的點。",
           "Degree fields hold TWD97/TWD67 TM2 metres (X 100,000–400,000, Y 2,400,000–2,950,000); converted with pyproj, maps use the converted point.",
-          "e.c_projected", "e.c_fix", tables=T),
+          "e.c_projected", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_SRS_UNKNOWN", "coordinates", "warning", "坐標參考系統缺漏或無法辨識", "SRS missing or unknown",
           "verbatimSRS 空白或不是可辨識的系統（WGS84、EPSG:4326、TWD97/121、TWD97/119、TWD67…）。",
           "verbatimSRS is empty or not a recognised system (WGS84, EPSG:4326, TWD97/121, TWD97/119, TWD67…).",
-          "e.c_srs_unknown", "'填寫 WGS84 或 TWD97/121（EPSG 代碼亦可）'", tables=T),
+          "e.c_srs_unknown", "'填寫 WGS84 或 TWD97/121（EPSG 代碼亦可）'", fix_en="'Enter WGS84 or TWD97/121 (an EPSG code will do)'", tables=T,
+          # a file with no SRS column at all (nor one implied by its headers) is one file-level finding
+          columns=("verbatimSRS", "geodeticDatum", "srs_from_header")),
     Check("COORD_SRS_MISMATCH", "coordinates", "warning", "坐標參考系統與數值不符", "SRS does not fit the values",
           "宣告為 TWD97/TWD67 公尺坐標，數值卻是經緯度（或相反）；已依數值判讀。",
           "Declared TWD97/TWD67 metres but the values are degrees (or the reverse); read by the values.",
-          "e.c_srs_mismatch", "e.c_fix", tables=T),
+          "e.c_srs_mismatch", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_OUTSIDE_TAIWAN", "coordinates", "error", "坐標在臺灣陸域與海域之外", "Outside Taiwan's land and waters",
           "點位不在臺灣、澎湖、金門、馬祖、綠島、蘭嶼、東沙、太平島的陸域或周邊海域（TBIA 5 公里網格範圍）。",
           "The point is outside the land and waters of Taiwan, Penghu, Kinmen, Matsu, Green Island, Orchid Island, Pratas and Taiping (the TBIA 5 km grid).",
-          "e.c_has_point AND e.grid_id IS NULL", "e.c_fix", tables=T),
+          "e.c_has_point AND e.grid_id IS NULL", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_IN_SEA", "coordinates", "warning", "陸域物種的點位在海上", "Terrestrial record in the sea",
           f"點位在臺灣海域、距陸地超過 {G.coast_tolerance_m:.0f} 公尺，但物種或棲地不是海洋／海岸性（海鳥、海魚、鯨豚、棲地含海域/潮間帶者除外）。",
           f"The point is in Taiwan's waters more than {G.coast_tolerance_m:.0f} m from land, and neither the taxon nor the habitat is marine or coastal.",
@@ -342,7 +352,7 @@ CHECKS = [
     Check("COORD_INSTITUTION", "coordinates", "warning", "點位在研究機構或博物館", "On a known institution",
           f"點位距博物館、標本館或研究機構 {G.institution_radius_m:.0f} 公尺內，可能是標本存放地而非採集地（CoordinateCleaner cc_inst）。",
           f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst).",
-          f"e.d_inst_m <= {G.institution_radius_m}", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'",
+          f"e.d_inst_m <= {G.institution_radius_m}", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'", fix_en="round(e.d_inst_m)::INT || ' m from ' || e.inst_name || ': check where it was collected'",
           tables=T, params=(INSTITUTION,)),
     Check("COORD_LOW_PRECISION", "coordinates", "warning", "坐標精度過低", "Low coordinate precision",
           "經緯度小數不超過 2 位（約 1 公里），或公尺坐標取整到公里。",
@@ -352,7 +362,7 @@ CHECKS = [
     Check("COORD_UNCERTAINTY_MISSING", "coordinates", "warning", "缺少坐標誤差範圍", "Coordinate uncertainty missing",
           "有坐標但沒有誤差範圍（coordinateUncertaintyInMeters），無法判斷能否用於 1 公里尺度分析。",
           "Coordinates without coordinateUncertaintyInMeters: nobody can tell if the point is fit for 1 km analyses.",
-          "e.c_has_point AND e.unc_m IS NULL", "'填寫誤差範圍（公尺），GPS 點位一般為 30'", tables=(standard.OCCURRENCE,),
+          "e.c_has_point AND e.unc_m IS NULL", "'填寫誤差範圍（公尺），GPS 點位一般為 30'", fix_en="'Enter the uncertainty in metres (30 is usual for a GPS point)'", tables=(standard.OCCURRENCE,),
           columns=("coordinateUncertaintyInMeters",)),
     Check("COORD_UNCERTAINTY_LARGE", "coordinates", "warning", "坐標誤差範圍過大", "Coordinate uncertainty large",
           f"誤差範圍大於 {G.uncertainty_large_m:,.0f} 公尺。", f"Uncertainty above {G.uncertainty_large_m:,.0f} m.",
@@ -364,7 +374,7 @@ CHECKS = [
           f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台, pre-2010 county names and English names (Yilan County, Ilan, New Taipei, TW-TPE…) are compared as one.",
           "e.named_list IS NOT NULL AND e.county IS NOT NULL AND NOT list_contains(e.named_list, e.county) AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
-          "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", tables=T,
+          "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", fix_en="'The locality says ' || e.named_county || ', the point is in ' || e.county || ': check the point or the locality'", tables=T,
           params=(COUNTY_TOL,)),
 ]
 

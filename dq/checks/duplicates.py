@@ -50,11 +50,11 @@ CHECKS = [
     Check("DUP_OCCURRENCE_ID", "duplicates", "error", "紀錄編號重複", "occurrenceID repeated",
           "同一資料集中有多筆紀錄使用相同的 occurrenceID；每一筆都會被標記。",
           "Several records of one dataset share an occurrenceID; every one of them is flagged.",
-          "e.dup_occ_n > 1", "'occurrenceID 重複 ' || e.dup_occ_n || ' 次'"),
+          "e.dup_occ_n > 1", "'occurrenceID 重複 ' || e.dup_occ_n || ' 次'", fix_en="'occurrenceID used ' || e.dup_occ_n || ' times'"),
     Check("DUP_RECORD", "duplicates", "warning", "疑似重複紀錄", "Possible duplicate record",
           "同一資料集中，物種、日期、點位、數量、記錄者（有填時）與其他欄位都相同的紀錄（空白儲存格視為相同）；群組內每一筆都會被標記。",
           "Records of one dataset with the same taxon, date, point, count, recorder (when given) and other columns (empty cells compared as equal); every row of the group is flagged.",
-          "e.dup_rec_n > 1", "'同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複'"),
+          "e.dup_rec_n > 1", "'同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複'", fix_en="e.dup_rec_n || ' records alike: check whether they are one'"),
 ]
 
 FAMILY = Family("duplicates", tuple(CHECKS), DERIVATION)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
-from . import Check, Derivation, DeriveContext, Family, Param, filled
+from . import Check, Derivation, DeriveContext, Family, Param, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
@@ -25,35 +25,42 @@ def derive(con, ctx: DeriveContext) -> None:
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
-        SELECT hash(o.scientificName, o.vernacularName) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
+        SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
-          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vernacularName, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
+          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vern_txt, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
           (SELECT string_agg(DISTINCT v.binomial, '、' ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vernacularName, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_names,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
-          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vernacularName), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
+          (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
-          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names
-        FROM (SELECT DISTINCT scientificName, vernacularName FROM occ) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+          nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
+          lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
+        FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
+              FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
+        -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
+        (vern_names IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
         (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
         (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
-        CASE WHEN vern_names IS NOT NULL THEN '同俗名的名錄學名：' || vern_names END AS vern_suggestion FROM pairs""")
+        vern_names FROM pairs""")
 
 
 DERIVATION = Derivation(
     # a record without a scientific name is matched by what its vernacular name stands for
     record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
-                 "vk": "hash(o.scientificName, o.vernacularName)"},
+                 "vk": "hash(o.scientificName, o.vernacularName, o.family)"},
     derive=derive,
     joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
     columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
-             "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist", "t.match_type",
-             "t.fuzzy_suggestion", "CASE WHEN t.match_type = 'none' THEN v.vern_suggestion END AS vern_suggestion",
+             "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist",
+             # a genus the checklists lack is still their group when the record's vernacular name or family is
+             # in them (a renamed genus: Megapomatorhinus, TaiCOL 2022's Erythrogenys): then "not in the checklist"
+             "CASE WHEN t.match_type = 'not_covered' AND v.group_listed THEN 'none' ELSE t.match_type END AS match_type",
+             "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "t.name_source", "t.name_candidates"),
@@ -68,31 +75,38 @@ CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
           f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous', false)",
-          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' END", tables=T,
+          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' END", fix_en="CASE WHEN e.vernacularName IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: add the scientific name' END", tables=T,
           columns=("scientificName",)),
     Check("TAXON_NAME_FROM_VERNACULAR", "taxonomy", "info", "學名由俗名對照名錄取得", "Scientific name taken from the vernacular name",
           "學名欄空白，但俗名在臺灣物種名錄（TaiCOL）中只對應一個分類群，已採用其有效名（以中文俗名、舊俗名或英文俗名比對，記錄在逐列結果的 dq_name_source 欄）。",
           "No scientific name, but the vernacular name fits exactly one taxon of the Taiwan checklist (TaiCOL); its accepted name is used (matched by its Chinese, former or English name, recorded in the annotated file's dq_name_source column).",
           f"NOT {HAS_NAME} AND {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL",
-          "'依俗名「' || e.vernacularName || '」補上學名 ' || e.accepted_name", tables=T),
+          "'依俗名「' || e.vernacularName || '」補上學名 ' || e.accepted_name", fix_en="'Add the scientific name ' || e.accepted_name || ' (from the vernacular name \"' || e.vernacularName || '\")'", tables=T),
     Check("TAXON_VERNACULAR_AMBIGUOUS", "taxonomy", "warning", "俗名對應多個物種", "Vernacular name fits several taxa",
           "學名欄空白，而俗名在名錄中對應不只一個分類群（例如「日本樹蛙」在 2017、2020 年分為太田樹蛙與周氏樹蛙），無法判定是哪一種。"
           "若候選都屬同一屬（或同一科），紀錄先對到該屬（科）（如溪樹蛙屬 Buergeria），可計入該類群但不計為物種；請依候選名補上學名。",
           "No scientific name, and the vernacular name fits more than one taxon of the checklist (e.g. 日本樹蛙, split in 2017 and 2020 into Buergeria otai and B. choui). "
           "When the candidates share a genus (or family) the record is matched to it (here Buergeria), as GBIF matches at a higher rank: it counts for its group but never as a species. Fill in the scientific name from the candidates.",
           f"NOT {HAS_NAME} AND e.name_source = 'ambiguous'",
-          "'候選學名：' || e.name_candidates || coalesce('（暫以共同的 ' || e.accepted_name || ' 計）', '')", tables=T),
+          "'候選學名：' || e.name_candidates || coalesce('（暫以共同的 ' || e.accepted_name || ' 計）', '')", fix_en="'Candidates: ' || replace(e.name_candidates, chr(12289), ', ') || coalesce(' (counted as their shared ' || e.accepted_name || ' for now)', '')", tables=T),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
-          "學名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中找不到，也沒有相近拼法。",
-          "The name is not in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), nor close to one.",
-          "e.match_type = 'none'", "e.vern_suggestion", tables=T),
+          "學名的屬在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，但這個學名找不到，也沒有相近拼法。",
+          "The name's genus is in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), but the name is not, nor close to one.",
+          "e.match_type = 'none'", "CASE WHEN e.vern_names IS NOT NULL THEN '同俗名的名錄學名：' || e.vern_names END", fix_en="CASE WHEN e.vern_names IS NOT NULL THEN 'Checklist names with this vernacular name: ' || replace(e.vern_names, chr(12289), ', ') END", tables=T),
+    Check("TAXON_OUTSIDE_CHECKLIST", "taxonomy", "info", "名錄未涵蓋此類群", "Group not covered by the checklists held",
+          "學名的屬不在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，例如魚類或昆蟲：無法判斷學名是否正確，不算錯誤；這類紀錄不計入物種數與名錄涵蓋度。",
+          "The name's genus is in none of the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), e.g. a fish or an insect: "
+          "whether the name is right cannot be judged here, so it is no error; such records are left out of species counts and checklist coverage.",
+          "e.match_type = 'not_covered'", tables=T,
+          todo_zh="請自行對照 TaiCOL 臺灣物種名錄（taicol.tw）確認學名；本工具尚未收錄此類群的名錄。",
+          todo_en="Check the name against the TaiCOL checklist (taicol.tw) yourself; the tool holds no checklist for this group yet."),
     Check("TAXON_FUZZY", "taxonomy", "warning", "學名疑似拼錯", "Name looks misspelt",
           f"學名與名錄中的某名稱相近（rapidfuzz 相似度 ≥ {FUZZY_MIN_SCORE:.0f}），可能拼錯。",
           f"The name is close to a checklist name (rapidfuzz ratio ≥ {FUZZY_MIN_SCORE:.0f}): probably misspelt.",
-          "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", tables=T, params=(FUZZY,)),
+          "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", fix_en="'Did you mean ' || e.fuzzy_suggestion || '?'", tables=T, params=(FUZZY,)),
     Check("TAXON_SYNONYM", "taxonomy", "info", "學名為同物異名", "Name is a synonym",
           "學名是名錄中的同物異名，建議改用有效名。", "The name is a synonym in the checklist; use the accepted name.",
-          "e.match_type = 'synonym'", "'有效名：' || e.accepted_name", tables=T),
+          "e.match_type = 'synonym'", "'有效名：' || e.accepted_name", fix_en="'Accepted name: ' || e.accepted_name", tables=T),
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合，不能用於物種層級分析。",
           "The name is a genus, family or higher, or an 'A/B' aggregate: not usable for species-level analysis.",
@@ -100,18 +114,18 @@ CHECKS = [
     Check("TAXON_QUALIFIER_IN_NAME", "taxonomy", "warning", "學名含鑑定註記", "Qualifier in name",
           "學名含 sp.、spp.、cf.、aff. 或問號；標準要求學名欄不放鑑定資訊。",
           "The name holds sp., spp., cf., aff. or '?'; the standard keeps identification qualifiers out of scientificName.",
-          f"e.has_qualifier AND {HAS_NAME}", "'學名欄只填 ' || coalesce(nullif(e.name_clean, ''), '可確定的分類群') || '，註記移到 identificationQualifier'", tables=T),
+          f"e.has_qualifier AND {HAS_NAME}", "'學名欄只填 ' || coalesce(nullif(e.name_clean, ''), '可確定的分類群') || '，註記移到 identificationQualifier'", fix_en="'Put only ' || coalesce(nullif(e.name_clean, ''), 'the taxon you are sure of') || ' in the name; move the note to identificationQualifier'", tables=T),
     Check("TAXON_AUTHORSHIP_IN_NAME", "taxonomy", "info", "學名含命名者", "Authorship in name",
           "學名後面接著命名者或年代；標準要求最簡學名。", "The name carries its author or year; the standard asks for the bare name.",
-          f"e.has_authorship AND {HAS_NAME}", "'學名改為 ' || e.name_clean", tables=T),
+          f"e.has_authorship AND {HAS_NAME}", "'學名改為 ' || e.name_clean", fix_en="'Write the name as ' || e.name_clean || ' (authorship in scientificNameAuthorship)'", tables=T),
     Check("TAXON_VERNACULAR_MISMATCH", "taxonomy", "warning", "俗名與學名不符", "Vernacular name disagrees",
           "中文俗名不是名錄中這個學名的任何俗名（臺/台視為相同）。",
           "The Chinese name is none of the checklist's names for this taxon (臺/台 compared as one).",
-          "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", tables=T),
+          "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", fix_en="'Checklist vernacular name: ' || e.vern_expected", tables=T),
     Check("TAXON_VERNACULAR_EN_DIFFERS", "taxonomy", "info", "英文俗名與名錄英文名不同", "English name differs from the checklist's",
           "英文俗名不是名錄（臺灣鳥類名錄 2023）中這個學名的英文名；英文名各地用法不一，僅供參考，不算錯誤。名錄沒有英文名的類群不判定。",
           "The English name is not the one the checklist (Taiwan bird list 2023) gives this taxon; English names vary by source, so this is only a note, never a mismatch. Taxa without English names in the checklist are not judged.",
-          "e.vern_en_differs", "'名錄英文名：' || e.vern_en_expected", tables=T),
+          "e.vern_en_differs", "'名錄英文名：' || e.vern_en_expected", fix_en="'Checklist English name: ' || e.vern_en_expected", tables=T),
 ]
 
 FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)

@@ -61,7 +61,7 @@ CHECKS = [
     Check("DATE_INVALID", "time", "error", "日期無法解讀", "Date cannot be read",
           "日期不是可辨識的格式（YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、區間 A/B…），或區間起日晚於迄日。",
           "The date is not a recognised form (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an A/B interval…), or the interval starts after it ends.",
-          "e.date_status = 'invalid'", "'改為 YYYY-MM-DD'"),
+          "e.date_status = 'invalid'", "'改為 YYYY-MM-DD'", fix_en="'Write it as YYYY-MM-DD'"),
     Check("DATE_FUTURE", "time", "error", "日期在未來", "Date in the future",
           "日期晚於快照日期。", "The date is after the snapshot date.",
           "e.event_date_parsed > e.snapshot_date"),
@@ -71,7 +71,7 @@ CHECKS = [
     Check("DATE_ROC_YEAR", "time", "error", "民國年寫成西元格式", "ROC year written as a Gregorian year",
           "年份像民國年（例如 0112-05-01 或 112/05/01），已換算為西元日期使用。",
           "The year looks like an ROC (民國) year (e.g. 0112-05-01 or 112/05/01); the converted date is used.",
-          "e.date_status = 'roc'", "'改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d')"),
+          "e.date_status = 'roc'", "'改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d')", fix_en="'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)'"),
 ]
 
 FAMILY = Family("time", tuple(CHECKS), DERIVATION)

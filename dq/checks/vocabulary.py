@@ -4,7 +4,7 @@ presence without a count, a range or a limit, or nothing readable) and its numbe
 from __future__ import annotations
 
 from .. import standard
-from . import Check, Derivation, Family, blank, filled
+from . import ALL_TABLES, Check, Derivation, Family, blank, filled, unescape_r
 
 QTY = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
 ABSENT_STATUS = ("absent", "absence", "未發現", "無紀錄", "不存在")
@@ -71,32 +71,60 @@ CHECKS = [
           "basisOfRecord 不是 GBIF 建議清單中的值（HumanObservation、PreservedSpecimen…或其中文）。",
           "basisOfRecord is not one of GBIF's values (HumanObservation, PreservedSpecimen… or their Chinese labels).",
           f"e.basisOfRecord NOT IN ({BOR_EXACT}) AND {filled('e.basisOfRecord')} AND lower(trim(e.basisOfRecord)) NOT IN ({BOR})",
-          "'改為 HumanObservation 等控制詞彙'", shows=("basisOfRecord",)),
+          "'改為 HumanObservation 等控制詞彙'", fix_en="'Use the controlled vocabulary, e.g. HumanObservation'", shows=("basisOfRecord",)),
     Check("VOCAB_QUANTITY", "vocabulary", "error", "數量無法解讀", "Quantity cannot be read",
           "數量不是數字、區間（10~19）、下限（>50）或「出現未計數」（X、不計數）；負數亦同。0 或 occurrenceStatus=absent 是「未發現」紀錄，不算錯。",
           "organismQuantity is neither a number, a range (10~19), a limit (>50) nor 'present, not counted' (X, 不計數), or it is negative. 0 or occurrenceStatus absent is an absence record, not an error.",
-          "e.qty_kind = 'invalid'", "'填寫大於 0 的數字；未發現請填 0，出現但未計數請填 X'",
+          "e.qty_kind = 'invalid'", "'填寫大於 0 的數字；未發現請填 0，出現但未計數請填 X'", fix_en="'Enter a number above 0; 0 when searched and not found, X when present but not counted'",
           shows=("organismQuantity", "individualCount")),
     Check("VOCAB_QUANTITY_APPROXIMATE", "vocabulary", "info", "數量為區間或下限", "Quantity is a range or a limit",
           "數量寫成區間（10~19）或上下限（>50、20+），可讀但不是確切數字；統計時以範圍的上下限處理。",
           "The count is a range (10~19) or a limit (>50, 20+): readable, not exact; analyses use its bounds.",
           "e.qty_kind IN ('range', 'at_least', 'at_most')",
           "CASE WHEN e.qty_kind = 'range' THEN '可拆成 organismQuantity ' || e.qty_low::INT || '，範圍 ' || e.qty_txt || ' 寫入備註' "
-          "ELSE '可改為 ' || coalesce(e.qty_low, e.qty_high)::INT || ' 並於備註寫明 ' || e.qty_txt END",
+          "ELSE '可改為 ' || coalesce(e.qty_low, e.qty_high)::INT || ' 並於備註寫明 ' || e.qty_txt END", fix_en="CASE WHEN e.qty_kind = 'range' THEN 'Could be organismQuantity ' || e.qty_low::INT || ' with the range ' || e.qty_txt || ' in the remarks' ELSE 'Could be ' || coalesce(e.qty_low, e.qty_high)::INT || ' with ' || e.qty_txt || ' in the remarks' END",
           shows=("organismQuantity", "individualCount")),
     Check("VOCAB_QUANTITY_NOT_COUNTED", "vocabulary", "info", "出現但未計數", "Present, not counted",
           "數量寫「X」（eBird）或「不計數」：有出現、未計數量。是出現紀錄，不是錯誤；只是不能用於數量統計。",
           "The count says X (eBird) or 不計數: the taxon was present but not counted. A presence record, not an error, just not usable for abundance.",
-          "e.qty_kind = 'presence'", "'不必修正；若有實際數量，填入可供數量統計'", shows=("organismQuantity", "individualCount")),
+          "e.qty_kind = 'presence'", "'不必修正；若有實際數量，填入可供數量統計'", fix_en="'Nothing to fix; enter the actual count if known, for counts to use it'", shows=("organismQuantity", "individualCount")),
     Check("VOCAB_QUANTITY_TYPE_MISSING", "vocabulary", "warning", "有數量但沒有數量單位", "Quantity without a unit",
           "有 organismQuantity 卻沒有 organismQuantityType（原則為「隻」）。",
           "organismQuantity is given without organismQuantityType (normally 隻, individuals).",
-          f"{filled('e.organismQuantity')} AND {blank('e.organismQuantityType')}", "'填寫數量單位，例如「隻」'",
+          f"{filled('e.organismQuantity')} AND {blank('e.organismQuantityType')}", "'填寫數量單位，例如「隻」'", fix_en="'Enter the unit of the quantity, e.g. individuals'",
           columns=("organismQuantityType",), shows=("organismQuantity", "organismQuantityType")),
     Check("VOCAB_SELF_PRODUCED", "vocabulary", "error", "第一手資料不是布林值", "selfProduced not boolean",
           "selfProduced 只能是 True 或 False。", "selfProduced must be True or False.",
           f"{filled('e.selfProduced')} AND lower(trim(e.selfProduced)) NOT IN ('true', 'false')",
-          "'改為 True 或 False'", shows=("selfProduced",)),
+          "'改為 True 或 False'", fix_en="'Write True or False'", shows=("selfProduced",)),
 ]
+
+# The text columns people write Chinese in: where R's <U+XXXX> escapes turn up (BBS Taiwan: 3,700
+# vernacular names such as 小<U+9E0A><U+9DC9>, 2,800 observer names and remarks).
+ESCAPE_COLS = ("scientificName", "vernacularName", "recordedBy", "rightsHolder", "verbatimLocality", "locality",
+               "municipality", "habitat", "occurrenceRemarks", "samplingProtocol", "datasetName")
+
+
+def _col(col: str) -> str:
+    return f'e."{col}"'
+
+
+def _escaped(col: str) -> str:
+    return f"contains({_col(col)}, '<U+')"
+
+
+def _unescaped_fix(sep: str, lead: str) -> str:
+    parts = ", ".join(f"CASE WHEN {_escaped(c)} THEN '{c}=' || {unescape_r(_col(c))} END" for c in ESCAPE_COLS)
+    return f"'{lead}' || concat_ws('{sep}', {parts})"
+
+
+CHECKS.append(
+    Check("TEXT_ESCAPED_UNICODE", "vocabulary", "warning", "文字含 <U+XXXX> 跳脫碼", "Text holds <U+XXXX> escape codes",
+          "文字欄含有 <U+9D34> 這類代碼：R 在 Windows（Big5 語系）存檔時，把 Big5 沒有的字（鴴、鸊、鷉、䴉…）寫成代碼，名稱因此失真、無法比對。",
+          "A text holds codes such as <U+9D34>: R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) "
+          "that way, so the name is garbled and matches nothing.",
+          " OR ".join(_escaped(c) for c in ESCAPE_COLS),
+          _unescaped_fix("；", "改為："), fix_en=_unescaped_fix("; ", "Should read: "), tables=ALL_TABLES,
+          shows=("vernacularName", "recordedBy", "verbatimLocality", "occurrenceRemarks")))
 
 FAMILY = Family("vocabulary", tuple(CHECKS), DERIVATION)
