@@ -292,6 +292,37 @@ def test_ten_language_toggles_all_take_effect_and_keep_the_choices():
         assert all(w.proto.select_all == 0 for w in at.multiselect)   # no English "Select all"
 
 
+def _english_fixes_built() -> bool:
+    """The demo snapshots carry English suggestions (flags.parquet and od_flags.parquet have suggestion_en)."""
+    import pyarrow.parquet as pq
+    from dq import opendata
+    od = opendata.default_snapshot()
+    return all("suggestion_en" in pq.read_schema(f).names for f in (DEMO_ROOT / DEMO_DATE / "flags.parquet", od / "od_flags.parquet"))
+
+
+FIX_HEADINGS = {"Suggested fix", "Suggested fix or what to check"}
+
+
+@pytest.mark.parametrize("name,params", [("coordinates", {}), ("scorecard", {"fixchecks": "COORD_TOWN_CENTROID"}), ("record", {}),
+                                         ("opendata", {}), ("od_dataset", None)])
+def test_english_mode_shows_english_fixes(name, params):
+    """In English, every suggested fix a page shows (tables, map tooltips) is the English one: its first word is
+    not Chinese (place, institution and vernacular names inside it are data)."""
+    if not _english_fixes_built():
+        pytest.skip("the demo snapshots predate suggestion_en: rebuild them (python -m dq build-demo)")
+    import json as _json
+    at = page(name, "en", agency=FROG_AGENCY, record="10000000001", **(_od_params() if params is None else params))
+    fixes = [str(v) for d in at.dataframe for c in d.value.columns if _heading(d, c) in FIX_HEADINGS for v in d.value[c]]
+    for deck in at.get("deck_gl_json_chart"):
+        for layer in _json.loads(deck.proto.json).get("layers", []):
+            data = layer.get("data")
+            fixes += [str(r["suggestion_t"]) for r in data if "suggestion_t" in r] if isinstance(data, list) else []
+    fixes = [f for f in fixes if f != "—"]
+    assert fixes, f"{name}: no suggested fix shown to check"
+    chinese = [f for f in fixes if re.match(r"^[^A-Za-z\u4e00-\u9fff]*[\u4e00-\u9fff]", f)]
+    assert not chinese, (name, chinese[:3])
+
+
 def test_coordinate_page_defaults_and_counts_add_up():
     at = page("coordinates")
     chosen = set(at.multiselect[0].value)
