@@ -96,6 +96,8 @@ row = cov[cov["group_zh"] == group].iloc[0]
 st.write(L("unrecorded_n").format(n=len(un), endemic=int(un["is_endemic"].sum()), threatened=int(un["threatened"].sum()),
                                   nowhere=int(un["tbia_unrecorded"].sum())))
 shown = un.rename(columns={"species": "scientific"})
+if ui.lang() == "en":   # the checklist writes 極危（CR, Critically Endangered）: in English, Critically Endangered (CR)
+    shown["redlist"] = shown["redlist"].str.replace(r"^.*（(\w+), (.+)）$", r"\2 (\1)", regex=True)
 if row["endemic_checklist"] == 0:
     shown = shown.drop(columns="is_endemic")
 ui.table(shown, width="stretch", height=320,

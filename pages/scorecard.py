@@ -11,7 +11,12 @@ ui.ensure_app()
 snap_id, agency = ui.require_snapshot()
 st.title(L("scorecard"))
 if agency is None:
+    # not a dead end: the agencies, each a link to its scorecard (a handful of rows, not records)
     st.info(L("pick_agency"))
+    st.caption(L("sc_pick_below"))
+    for row in ui.call("agency_league", snap_id).itertuples(index=False):
+        st.page_link("pages/scorecard.py", label=f"{row.agency} · {row.records:,} · {ui.pct(row.score_overall)}",
+                     query_params=ui.link_params(agency=row.agency))
     st.stop()
 st.subheader(agency)
 

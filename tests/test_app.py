@@ -496,3 +496,20 @@ def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column
         for cid in s["checks"]:
             c = by_id()[cid]
             assert (c.title_zh if lang == "zh" else c.title_en) in html
+
+
+# ---- issue 11: the screenshot walk's findings ---------------------------------------------------
+
+def test_scorecard_without_an_agency_lists_every_agency_as_a_link():
+    at = page("scorecard")
+    links = [p.proto for p in at.get("page_link")]
+    league = store.agency_league(store.by_name(DEMO_DATE))
+    assert len(links) == len(league) and all(p.page == "scorecard" and "agency=" in p.query_string for p in links)
+    assert {p.label.split(" · ")[0] for p in links} == set(league["agency"])
+
+
+def test_coverage_red_list_is_english_in_english():
+    at = page("coverage", "en", agency=BBS_AGENCY)
+    red = [d.value for d in at.dataframe if "Red list" in d.value.columns][0]["Red list"].astype(str)   # ui.table names the columns
+    assert red.str.contains(r"\(CR\)|\(EN\)|\(VU\)|\(LC\)").any()
+    assert not red.str.contains(r"[\u4e00-\u9fff]").any()
