@@ -24,6 +24,7 @@ VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231,
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178), (213, 94, 0),
              (204, 121, 167), (0, 0, 0)]
 NO_DATA = (220, 220, 220)
+OUTLINE_GREY = [90, 90, 90]   # county and town borders
 # places (grouped records); above this, hexagons. Every run sends each point with its tooltip to the
 # browser: 20,000 places took 5 s a run on a 10M-record snapshot (#14), 5,000 keep a run under a second
 MAX_POINTS = 5_000
@@ -122,7 +123,7 @@ def _geometry(geojson: str) -> dict:
 def outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
     fc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": _geometry(g), "properties": {}} for g in outlines["geojson"]]}
-    return pdk.Layer("GeoJsonLayer", fc, stroked=True, filled=False, get_line_color=[90, 90, 90], line_width_min_pixels=1,
+    return pdk.Layer("GeoJsonLayer", fc, stroked=True, filled=False, get_line_color=OUTLINE_GREY, line_width_min_pixels=1,
                      pickable=False)
 
 
@@ -138,8 +139,10 @@ def _shown(v) -> str:
 
 
 def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], colour_by: str,
-                     props: list[str]) -> pdk.Layer:
-    """Polygons (GeoJSON text column `geojson`) coloured by `colour_by` in [0, 1]; `props` go to the tooltip."""
+                     props: list[str], outlined: bool = False) -> pdk.Layer:
+    """Polygons (GeoJSON text column `geojson`) coloured by `colour_by` in [0, 1]; `props` go to the tooltip.
+    `outlined`: the polygons are the county outlines themselves, drawn in their grey, so the map need not
+    send the same shapes a second time as an outline layer."""
     df = shapes.merge(values, on=on, how="left")
     feats = []
     for row in df.itertuples(index=False):
@@ -148,7 +151,8 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], 
         p["fill"] = viridis(r.get(colour_by))
         feats.append({"type": "Feature", "geometry": _geometry(r["geojson"]), "properties": p})
     return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": feats}, stroked=True, filled=True,
-                     get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=0.5,
+                     get_fill_color="properties.fill", get_line_color=OUTLINE_GREY if outlined else [255, 255, 255],
+                     line_width_min_pixels=1 if outlined else 0.5,
                      opacity=0.85, pickable=True)
 
 
