@@ -30,6 +30,29 @@ OUTLINE_GREY = [90, 90, 90]   # county and town borders
 MAX_POINTS = 5_000
 
 
+# H3 cells; above this, their parents. A resolution-7 cell is 2–3 px across on a map of Taiwan fitted to
+# 740 × 560 px: Taiwan's land fills about 50,000 px² of it, room for some 5,000 cells told apart; more
+# only grow what every visit sends (each cell with its tooltip) and draws
+MAX_CELLS = 5_000
+
+
+def fit_hexes(df: pd.DataFrame, sums: list[str], max_cells: int | None = None) -> tuple[pd.DataFrame, int]:
+    """H3 cells (column `h3`, resolution 7) → at most `max_cells` cells: the parents at the finest coarser
+    resolution that fits, with `sums` added up (other columns, e.g. distinct species, cannot be and are
+    dropped). Returns the cells and their resolution. Works on a map's aggregate rows, never on records."""
+    import h3
+    max_cells = MAX_CELLS if max_cells is None else max_cells
+    if len(df) <= max_cells or df.empty:
+        return df, h3.get_resolution(df["h3"].iloc[0]) if len(df) else 7
+    res = h3.get_resolution(df["h3"].iloc[0])
+    out = df
+    while len(out) > max_cells and res > 0:
+        res -= 1
+        parent = [h3.cell_to_parent(c, res) for c in df["h3"]]   # one per cell of the aggregate, not per record
+        out = df[sums].assign(h3=parent).groupby("h3", as_index=False)[sums].sum()
+    return out, res
+
+
 def viridis(x: float | None) -> list[int]:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return list(NO_DATA)

@@ -53,7 +53,10 @@ elif len(pts) <= maps.MAX_POINTS:
     lg.html(maps.category_legend_html(colours, {c: f"{titles[c]} ({n_of[c]:,})" for c in chosen}, L("checks")))
     lg.caption(L("moved_help"))
 else:
-    hexes = ui.call("flagged_hexes", snap_id, chosen, agency, dataset)
+    hexes, res = maps.fit_hexes(ui.call("flagged_hexes", snap_id, chosen, agency, dataset), ["n"])
+    hexes = hexes.copy()
+    if res < 7:
+        m.caption(L("hex_coarser").format(res=res, n=len(hexes)))
     hexes["scaled"] = maps.log_scale(hexes["n"])
     hexes = maps.tooltip_text(hexes, ["n"])
     m.write(L("hexes_shown").format(n=mapped, cells=len(hexes)))

@@ -48,13 +48,16 @@ elif level in ("county", "town"):
     lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
 else:
     h = ui.call("h3_coverage", snap_id, agency)
-    h = h[h[col] > 0].copy()
+    h, res = maps.fit_hexes(h[h[col] > 0], ["records", "records_no_error", "usable_1km"])   # species (distinct) go if summed
+    h = h.copy()
     h["scaled"] = maps.log_scale(h[col])
     h = maps.tooltip_text(h, ["records", "usable_1km", "species"])
-    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base],
-                             f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}<br/>{L('species')}: {{species_t}}"),
+    tip = f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}"
+    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base], tip + (f"<br/>{L('species')}: {{species_t}}" if "species" in h else "")),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(h[col].max() if len(h) else 1), None))
+    if res < 7:
+        m.caption(L("hex_coarser").format(res=res, n=len(h)))
 
 st.subheader(L("taxon_by_county"))
 ta = ui.call("taxon_area", snap_id, agency)

@@ -513,3 +513,19 @@ def test_coverage_red_list_is_english_in_english():
     red = [d.value for d in at.dataframe if "Red list" in d.value.columns][0]["Red list"].astype(str)   # ui.table names the columns
     assert red.str.contains(r"\(CR\)|\(EN\)|\(VU\)|\(LC\)").any()
     assert not red.str.contains(r"[\u4e00-\u9fff]").any()
+
+
+def test_maps_send_no_more_hexagons_than_the_screen_tells_apart():
+    h = store.h3_coverage(store.by_name(DEMO_DATE))
+    same, res = maps.fit_hexes(h, ["records", "usable_1km"])
+    assert res == 7 and same is h   # within the budget: every cell as it is, species kept
+    few, res = maps.fit_hexes(h, ["records", "usable_1km"], max_cells=len(h) // 4)
+    assert res < 7 and len(few) <= len(h) // 4 and "species" not in few
+    assert few["records"].sum() == h["records"].sum() and few["usable_1km"].sum() == h["usable_1km"].sum()
+    import h3
+    assert {h3.get_resolution(c) for c in few["h3"]} == {res}
+    # the page says so when it coarsens (a budget of 100 cells forces it on the demo)
+    import unittest.mock
+    with unittest.mock.patch.object(maps, "MAX_CELLS", 100):
+        at = page("coverage", "en", level="h3")
+    assert any("H3 resolution" in c.value for c in at.caption)
