@@ -45,7 +45,9 @@ def warm(pages=WARM_PAGES, langs=("zh", "en")) -> float:
         # AppTest leaves its stand-in runtime installed: the real server must create its own. The
         # caches it filled stay (Streamlit keeps them per function, whichever runtime made them).
         Runtime._instance = None
-        PagesManager.uses_pages_directory = None
+        # app.py's st.navigation has run: a deep link's first visit goes straight through it instead of
+        # Streamlit's pages-folder mode and dq.ui.ensure_app's rerun out of it (one script run less)
+        PagesManager.uses_pages_directory = False
         config._config_options = None   # parsed for AppTest: the server parses its own (with the command's flags)
     return time.time() - t0
 
@@ -59,5 +61,7 @@ def main(args: list[str]) -> None:
     if os.environ.get("DQ_SERVE_WARM", "1") != "0":
         print(f"dq serve: pages warmed in {warm():.1f} s", file=sys.stderr, flush=True)
     from streamlit.web import cli
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args]
+    # a served dashboard does not reload on edits: without watching the app's folder, a visitor's first
+    # run starts sooner (options given on the command line come after, and win)
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), "--server.fileWatcherType", "none", *args]
     cli.main()
