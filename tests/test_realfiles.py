@@ -260,6 +260,24 @@ def test_names_outside_the_checklists_are_not_called_wrong(tmp_path):
     assert "Erythrogenys erythrocnemis" in ann["dq_suggestions"][2]
 
 
+def test_bbs_rows_with_r_escapes(tmp_path):
+    """Real BBS Taiwan rows (no change): every row whose vernacular name R wrote as <U+XXXX> is one
+    TEXT_ESCAPED_UNICODE finding with the decoded name, and the decoded name is what is compared with
+    the checklist (小<U+9E0A><U+9DC9> is 小鸊鷉, the checklist's name for Tachybaptus ruficollis)."""
+    src = SHARED_DATA / "occurrence" / "bbs_occurrence.parquet"
+    sample = tmp_path / "bbs_escaped_sample.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM read_parquet('{src}') WHERE vernacularName LIKE '%<U+%'
+                         AND scientificName IN ('Tachybaptus ruficollis', 'Charadrius dubius') ORDER BY id LIMIT 200)
+                   TO '{sample}' (FORMAT parquet)""")
+    validate(sample, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert len(ann) == 200 and ann["vernacularName"].str.contains("<U+", regex=False).all()
+    assert ann["dq_warnings"].str.contains("TEXT_ESCAPED_UNICODE").all()
+    grebe = ann[ann["scientificName"] == "Tachybaptus ruficollis"]
+    assert len(grebe) and grebe["dq_suggestions"].str.contains("vernacularName=小鸊鷉").all()
+    assert not ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH").any()
+
+
 def test_frog_file_counts_are_not_errors(tmp_path):
     s = validate(SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", tmp_path, CHECK_DATE)
     assert "VOCAB_QUANTITY" not in s["checks"]
