@@ -93,6 +93,7 @@ ui.table(worst, width="stretch", height=320)
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
 if check:
     ex = ui.call("examples", snap_id, check, agency, 5, lang=ui.lang())
+    ex = ex[["record_id", "suggestion"] + [c for c in ex.columns if c not in ("record_id", "suggestion")]]   # the fix in view, not past 1440 px
     ev = ui.table(ex, width="stretch", on_select="rerun", selection_mode="single-row", key=f"examples_{ui.lang()}")
     if (rid := ui.selected_record(ev, ex)) is not None:
         ui.open_record(rid)
