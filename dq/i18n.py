@@ -373,6 +373,7 @@ LABELS = {
     "od_ds_click": ("點選一列即可開啟該資料集的頁面；「開啟」連結會在新分頁開啟。", "Select a row to open that dataset's page; the Open link opens it in a new tab."), "unit_m": (" 公尺", " m"), "unit_score": (" 分", " points"),
     "match_exact": ("完全相符", "Exact match"), "match_fuzzy": ("近似比對", "Fuzzy match"), "match_none": ("名錄中找不到", "Not in the checklist"),
     "match_not_covered": ("名錄未涵蓋此類群", "Group not covered by the checklists"),
+    "match_not_a_name": ("註記而非學名", "A note, not a name"),
     "match_synonym": ("同物異名", "Synonym"), "match_above_species": ("種以上階層", "Above species rank"),
     "match_species_of_listed_subspecies": ("名錄列有其亞種的種", "Species whose subspecies are listed"),
     "match_higherrank": ("對到較高階層（屬或科）", "Matched at a higher rank (genus or family)"),

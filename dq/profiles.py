@@ -119,7 +119,7 @@ USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m,
               "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc') AND NOT e.is_absence")
 FIT_1KM_CHECKS = {"COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_ZERO", "COORD_OUT_OF_RANGE", "COORD_EQUAL",
                   "COORD_OUTSIDE_TAIWAN", "COORD_UNCERTAINTY_MISSING", "COORD_UNCERTAINTY_LARGE", "TAXON_NAME_MISSING",
-                  "TAXON_UNMATCHED", "TAXON_OUTSIDE_CHECKLIST", "TAXON_RANK_ABOVE_SPECIES", "DATE_MISSING", "DATE_INVALID"}
+                  "TAXON_UNMATCHED", "TAXON_OUTSIDE_CHECKLIST", "TAXON_NOT_A_NAME", "TAXON_RANK_ABOVE_SPECIES", "DATE_MISSING", "DATE_INVALID"}
 
 PROFILES: list[Profile] = [
     Profile(ECO_CHECK, JUDGE, "生態檢核資料共享標準 v1.0", "生態檢核 data-sharing standard v1.0",

@@ -15,6 +15,9 @@ import pandas as pd
 from . import duck
 from .paths import REFERENCE, SHARED_DATA
 
+# Notes people write in the name column instead of a name (lower case, trimmed)
+NOT_NAMES = ("no survey", "not surveyed", "none", "unknown", "unidentified", "n/a", "na", "nil", "null", "no data",
+             "no record", "no records", "nothing", "無", "未知", "不明", "未鑑定", "無紀錄", "未調查", "未發現")
 FUZZY_MIN_SCORE = 90.0   # rapidfuzz ratio (0-100) for a TAXON_FUZZY suggestion
 
 QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov|ssp)\.?(\s|$)|\?"
@@ -209,6 +212,8 @@ def match_names(con, names_table: str, out_table: str) -> None:
                m.family AS checklist_family, m.is_endemic, m.redlist,
                CASE WHEN m.match_type IS NOT NULL THEN m.match_type
                     WHEN n.name_raw IS NULL OR n.n0 = '' THEN NULL
+                    -- a note where a name belongs (BBS's "No survey"): not a taxon of any group
+                    WHEN lower(trim(n.name_raw)) IN ({', '.join(repr(x) for x in NOT_NAMES)}) THEN 'not_a_name'
                     WHEN n.above_species THEN 'above_species'
                     WHEN f.suggestion IS NOT NULL THEN 'fuzzy'
                     -- a name is "not in the checklist" only where the checklists held cover its genus;

@@ -6,7 +6,7 @@ vernacularName) pair is compared once with the checklist's Chinese names, or its
 from __future__ import annotations
 
 from .. import standard, taxonomy
-from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE
+from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES
 from . import Check, Derivation, DeriveContext, Family, Param, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
@@ -93,6 +93,14 @@ CHECKS = [
           "學名的屬在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，但這個學名找不到，也沒有相近拼法。",
           "The name's genus is in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), but the name is not, nor close to one.",
           "e.match_type = 'none'", "CASE WHEN e.vern_names IS NOT NULL THEN '同俗名的名錄學名：' || e.vern_names END", fix_en="CASE WHEN e.vern_names IS NOT NULL THEN 'Checklist names with this vernacular name: ' || replace(e.vern_names, chr(12289), ', ') END", tables=T),
+    Check("TAXON_NOT_A_NAME", "taxonomy", "warning", "學名欄填的是註記", "A note in the name column",
+          f"學名欄填的不是學名而是註記（{'、'.join(NOT_NAMES[:4])}、未知、無紀錄…），例如 BBS 的「No survey」：這筆不是任何物種的紀錄。",
+          f"The name column holds a note, not a name ({', '.join(NOT_NAMES[:4])}, 未知, 無紀錄 …), e.g. BBS's 'No survey': "
+          "the row records no taxon at all.",
+          "e.match_type = 'not_a_name'",
+          "'學名欄留白，註記移到 occurrenceRemarks；未調查的樣點不是出現紀錄'",
+          fix_en="'Leave the name blank and move the note to occurrenceRemarks; a point not surveyed is no occurrence'",
+          tables=T),
     Check("TAXON_OUTSIDE_CHECKLIST", "taxonomy", "info", "名錄未涵蓋此類群", "Group not covered by the checklists held",
           "學名的屬不在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，例如魚類或昆蟲：無法判斷學名是否正確，不算錯誤；這類紀錄不計入物種數與名錄涵蓋度。",
           "The name's genus is in none of the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), e.g. a fish or an insect: "
@@ -110,7 +118,7 @@ CHECKS = [
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合，不能用於物種層級分析。",
           "The name is a genus, family or higher, or an 'A/B' aggregate: not usable for species-level analysis.",
-          f"e.above_species AND {HAS_NAME}", tables=T),
+          f"e.above_species AND {HAS_NAME} AND e.match_type IS DISTINCT FROM 'not_a_name'", tables=T),
     Check("TAXON_QUALIFIER_IN_NAME", "taxonomy", "warning", "學名含鑑定註記", "Qualifier in name",
           "學名含 sp.、spp.、cf.、aff. 或問號；標準要求學名欄不放鑑定資訊。",
           "The name holds sp., spp., cf., aff. or '?'; the standard keeps identification qualifiers out of scientificName.",
