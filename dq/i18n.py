@@ -379,6 +379,10 @@ LABELS = {
     "match_higherrank": ("對到較高階層（屬或科）", "Matched at a higher rank (genus or family)"),
     # issue #14 (speed): the Validate page's progress bar, rows done of the pass running now
     "rows_done": ("已處理 {done:,} / {total:,} 筆", "{done:,} of {total:,} rows done"),
+    # issue #11 (dash): the screenshot walk's fixes
+    "hex_coarser": ("格子太多、畫面分不出：改以 H3 第 {res} 級六角格彙整（{n:,} 格）；放大地圖不會增加細節。",
+                    "Too many cells for the screen to tell apart: summed into H3 resolution-{res} cells ({n:,}); zooming in adds no detail."),
+    "sc_pick_below": ("或點選下列機關（紀錄數 · 無錯誤紀錄比例）：", "or one of these (records · share without errors):"),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

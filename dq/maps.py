@@ -24,9 +24,33 @@ VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231,
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178), (213, 94, 0),
              (204, 121, 167), (0, 0, 0)]
 NO_DATA = (220, 220, 220)
+OUTLINE_GREY = [90, 90, 90]   # county and town borders
 # places (grouped records); above this, hexagons. Every run sends each point with its tooltip to the
 # browser: 20,000 places took 5 s a run on a 10M-record snapshot (#14), 5,000 keep a run under a second
 MAX_POINTS = 5_000
+
+
+# H3 cells; above this, their parents. A resolution-7 cell is 2–3 px across on a map of Taiwan fitted to
+# 740 × 560 px: Taiwan's land fills about 50,000 px² of it, room for some 5,000 cells told apart; more
+# only grow what every visit sends (each cell with its tooltip) and draws
+MAX_CELLS = 5_000
+
+
+def fit_hexes(df: pd.DataFrame, sums: list[str], max_cells: int | None = None) -> tuple[pd.DataFrame, int]:
+    """H3 cells (column `h3`, resolution 7) → at most `max_cells` cells: the parents at the finest coarser
+    resolution that fits, with `sums` added up (other columns, e.g. distinct species, cannot be and are
+    dropped). Returns the cells and their resolution. Works on a map's aggregate rows, never on records."""
+    import h3
+    max_cells = MAX_CELLS if max_cells is None else max_cells
+    if len(df) <= max_cells or df.empty:
+        return df, h3.get_resolution(df["h3"].iloc[0]) if len(df) else 7
+    res = h3.get_resolution(df["h3"].iloc[0])
+    out = df
+    while len(out) > max_cells and res > 0:
+        res -= 1
+        parent = [h3.cell_to_parent(c, res) for c in df["h3"]]   # one per cell of the aggregate, not per record
+        out = df[sums].assign(h3=parent).groupby("h3", as_index=False)[sums].sum()
+    return out, res
 
 
 def viridis(x: float | None) -> list[int]:
@@ -122,7 +146,7 @@ def _geometry(geojson: str) -> dict:
 def outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
     fc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": _geometry(g), "properties": {}} for g in outlines["geojson"]]}
-    return pdk.Layer("GeoJsonLayer", fc, stroked=True, filled=False, get_line_color=[90, 90, 90], line_width_min_pixels=1,
+    return pdk.Layer("GeoJsonLayer", fc, stroked=True, filled=False, get_line_color=OUTLINE_GREY, line_width_min_pixels=1,
                      pickable=False)
 
 
@@ -138,8 +162,10 @@ def _shown(v) -> str:
 
 
 def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], colour_by: str,
-                     props: list[str]) -> pdk.Layer:
-    """Polygons (GeoJSON text column `geojson`) coloured by `colour_by` in [0, 1]; `props` go to the tooltip."""
+                     props: list[str], outlined: bool = False) -> pdk.Layer:
+    """Polygons (GeoJSON text column `geojson`) coloured by `colour_by` in [0, 1]; `props` go to the tooltip.
+    `outlined`: the polygons are the county outlines themselves, drawn in their grey, so the map need not
+    send the same shapes a second time as an outline layer."""
     df = shapes.merge(values, on=on, how="left")
     feats = []
     for row in df.itertuples(index=False):
@@ -148,7 +174,8 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], 
         p["fill"] = viridis(r.get(colour_by))
         feats.append({"type": "Feature", "geometry": _geometry(r["geojson"]), "properties": p})
     return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": feats}, stroked=True, filled=True,
-                     get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=0.5,
+                     get_fill_color="properties.fill", get_line_color=OUTLINE_GREY if outlined else [255, 255, 255],
+                     line_width_min_pixels=1 if outlined else 0.5,
                      opacity=0.85, pickable=True)
 
 
@@ -210,7 +237,11 @@ class CompactDeck(pdk.Deck):
 
 
 def deck(layers: list[pdk.Layer], tooltip_html: str, view: pdk.ViewState | None = None) -> pdk.Deck:
-    return CompactDeck(layers=layers, initial_view_state=view or fit_view(), map_style=None, map_provider=None,
+    # map_style left at pydeck's default: Streamlit then draws no base map. With map_style=None it picks
+    # CARTO's positron style for the theme, so every map visit started a second (MapLibre) WebGL
+    # context and asked basemaps.cartocdn.com for a style offline installs cannot reach, to draw
+    # nothing under the county outlines these maps carry themselves
+    return CompactDeck(layers=layers, initial_view_state=view or fit_view(), map_provider=None,
                     views=[pdk.View(type="MapView", controller=CONTROLLER)],
                     tooltip={"html": tooltip_html, "style": {"fontSize": "12px"}})
 

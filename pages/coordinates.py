@@ -53,7 +53,10 @@ elif len(pts) <= maps.MAX_POINTS:
     lg.html(maps.category_legend_html(colours, {c: f"{titles[c]} ({n_of[c]:,})" for c in chosen}, L("checks")))
     lg.caption(L("moved_help"))
 else:
-    hexes = ui.call("flagged_hexes", snap_id, chosen, agency, dataset)
+    hexes, res = maps.fit_hexes(ui.call("flagged_hexes", snap_id, chosen, agency, dataset), ["n"])
+    hexes = hexes.copy()
+    if res < 7:
+        m.caption(L("hex_coarser").format(res=res, n=len(hexes)))
     hexes["scaled"] = maps.log_scale(hexes["n"])
     hexes = maps.tooltip_text(hexes, ["n"])
     m.write(L("hexes_shown").format(n=mapped, cells=len(hexes)))
@@ -63,8 +66,9 @@ else:
 st.subheader(L("flagged_records"))
 st.caption(L("click_row_for_record"))
 view = pts.head(500).assign(title=lambda d: d["check_id"].map(titles))
-cols = [c for c in ("title", "n", "record_id", "scientificName", "eventDate", "lat", "lon", "verbatim_lat", "verbatim_lon",
-                    "county", "town", "coord_source", "suggestion", "source_row", "dataset_id") if c in view.columns]
+# the fix next to the problem: at the far right it was cut off at 1440 px
+cols = [c for c in ("title", "n", "suggestion", "record_id", "scientificName", "eventDate", "lat", "lon", "verbatim_lat", "verbatim_lon",
+                    "county", "town", "coord_source", "source_row", "dataset_id") if c in view.columns]
 ev = ui.table(view[cols], width="stretch", on_select="rerun", selection_mode="single-row", key=f"coordtable_{ui.lang()}")
 rid = ui.selected_record(ev, view)
 if rid is not None:
@@ -74,8 +78,8 @@ st.subheader(L("coord_unmapped_title").format(n=unmapped))
 if unmapped:
     st.caption(L("coord_unmapped_help"))
     loose = loose.assign(title=loose["check_id"].map(titles))
-    cols = ["title", "record_id", "scientificName", "eventDate", "verbatimLatitude", "verbatimLongitude", "decimalLatitude",
-            "decimalLongitude", "verbatimLocality", "suggestion", "source_row", "dataset_id"]
+    cols = ["title", "suggestion", "record_id", "scientificName", "eventDate", "verbatimLatitude", "verbatimLongitude", "decimalLatitude",
+            "decimalLongitude", "verbatimLocality", "source_row", "dataset_id"]
     ev = ui.table(loose[cols], width="stretch", on_select="rerun", selection_mode="single-row", key=f"unmapped_{ui.lang()}")
     rid = ui.selected_record(ev, loose)
     if rid is not None:

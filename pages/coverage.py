@@ -1,4 +1,3 @@
-import plotly.express as px
 import streamlit as st
 
 from dq import charts, maps, store, ui
@@ -49,13 +48,16 @@ elif level in ("county", "town"):
     lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
 else:
     h = ui.call("h3_coverage", snap_id, agency)
-    h = h[h[col] > 0].copy()
+    h, res = maps.fit_hexes(h[h[col] > 0], ["records", "records_no_error", "usable_1km"])   # species (distinct) go if summed
+    h = h.copy()
     h["scaled"] = maps.log_scale(h[col])
     h = maps.tooltip_text(h, ["records", "usable_1km", "species"])
-    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base],
-                             f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}<br/>{L('species')}: {{species_t}}"),
+    tip = f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}"
+    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base], tip + (f"<br/>{L('species')}: {{species_t}}" if "species" in h else "")),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(h[col].max() if len(h) else 1), None))
+    if res < 7:
+        m.caption(L("hex_coarser").format(res=res, n=len(h)))
 
 st.subheader(L("taxon_by_county"))
 ta = ui.call("taxon_area", snap_id, agency)
@@ -74,10 +76,8 @@ if unmatched:
 st.subheader(L("checklist_coverage"))
 st.caption(L("checklist_help"))
 cov = ui.call("checklist_coverage", snap_id, agency, usable)
-fig = px.bar(cov, x=gcol, y="coverage", text_auto=".1%", title=L("checklist_title"), range_y=[0, 1],
-             labels={"coverage": L("coverage_share"), gcol: L("taxon_group")}, color_discrete_sequence=["#21918c"])
-fig.update_layout(height=340, margin=dict(l=10, r=10, t=80, b=10), yaxis_tickformat=".0%")
-st.plotly_chart(charts.flat_y_title(fig, L("coverage_share")), width="stretch")
+# the coverage column is drawn as a bar in each row: a bar chart of the same five numbers above it
+# cost the page a second plotly chart to draw on every visit (#11, #14)
 no_endemism = cov.loc[cov["endemic_checklist"] == 0, gcol].tolist()   # the reference data has no endemism for these groups
 view = cov.rename(columns={gcol: "group"})[["group", "species_checklist", "species_recorded", "coverage", "endemic_checklist",
                                             "endemic_recorded", "threatened_checklist", "threatened_recorded"]]
@@ -99,6 +99,8 @@ row = cov[cov["group_zh"] == group].iloc[0]
 st.write(L("unrecorded_n").format(n=len(un), endemic=int(un["is_endemic"].sum()), threatened=int(un["threatened"].sum()),
                                   nowhere=int(un["tbia_unrecorded"].sum())))
 shown = un.rename(columns={"species": "scientific"})
+if ui.lang() == "en":   # the checklist writes 極危（CR, Critically Endangered）: in English, Critically Endangered (CR)
+    shown["redlist"] = shown["redlist"].str.replace(r"^.*（(\w+), (.+)）$", r"\2 (\1)", regex=True)
 if row["endemic_checklist"] == 0:
     shown = shown.drop(columns="is_endemic")
 ui.table(shown, width="stretch", height=320,

@@ -92,16 +92,15 @@ for k in METRIC:
         prof[k] = pd.to_numeric(prof[k], errors="coerce").astype("float64")
 keys = [k for k in ["share_3star", "open_format_share", "platinum_share", "badge_share", "metadata_complete_share", "utf8_share", "overdue_share"]
         if prof[k].notna().any()]
-if keys:
-    long = prof.melt(id_vars="who", value_vars=keys).dropna()
-    long["variable"] = long["variable"].map(mname)
-    fig = px.bar(long, x="variable", y="value", color="who", barmode="group", title=L("od13_peers_title"),
-                 labels={"variable": L("od_metric"), "value": L("od13_share"), "who": ""},
-                 color_discrete_sequence=["#0072B2", "#E69F00", "#009E73"])
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=50, b=10), yaxis_tickformat=".0%")
-    st.plotly_chart(fig, width="stretch")
-st.dataframe(prof[["who", "datasets"] + keys].rename(columns={"who": L("agency"), **{k: mname(k) for k in ["datasets"] + keys}}).style.format(
-    {mname(k): "{:.1%}" for k in keys} | {mname("datasets"): "{:,.0f}"}, na_rep="—"), hide_index=True, placeholder="—", width="stretch")
+# one table, each share drawn as a bar in its cell: the comparison a grouped bar chart gave, without
+# loading plotly's 4.7 MB script on the page's first visit (#11: the cold visit missed 3 s by that much)
+st.caption(L("od13_peers_title"))
+peer = prof[["who", "datasets"] + keys].copy()
+peer[keys] = peer[keys] * 100
+st.dataframe(peer, hide_index=True, placeholder="—", width="stretch", column_config={
+    "who": st.column_config.TextColumn(L("agency")), "datasets": st.column_config.NumberColumn(mname("datasets"), format="localized"),
+    **{k: st.column_config.ProgressColumn(mname(k), format="%.1f%%", min_value=0, max_value=100,
+                                          help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in keys}})
 
 st.subheader(L("od13_benchmark"))
 st.caption(L("od13_benchmark_help"))

@@ -11,7 +11,12 @@ ui.ensure_app()
 snap_id, agency = ui.require_snapshot()
 st.title(L("scorecard"))
 if agency is None:
+    # not a dead end: the agencies, each a link to its scorecard (a handful of rows, not records)
     st.info(L("pick_agency"))
+    st.caption(L("sc_pick_below"))
+    for row in ui.call("agency_league", snap_id).itertuples(index=False):
+        st.page_link("pages/scorecard.py", label=f"{row.agency} · {row.records:,} · {ui.pct(row.score_overall)}",
+                     query_params=ui.link_params(agency=row.agency))
     st.stop()
 st.subheader(agency)
 
@@ -88,6 +93,7 @@ ui.table(worst, width="stretch", height=320)
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
 if check:
     ex = ui.call("examples", snap_id, check, agency, 5, lang=ui.lang())
+    ex = ex[["record_id", "suggestion"] + [c for c in ex.columns if c not in ("record_id", "suggestion")]]   # the fix in view, not past 1440 px
     ev = ui.table(ex, width="stretch", on_select="rerun", selection_mode="single-row", key=f"examples_{ui.lang()}")
     if (rid := ui.selected_record(ev, ex)) is not None:
         ui.open_record(rid)

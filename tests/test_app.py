@@ -294,6 +294,37 @@ def test_ten_language_toggles_all_take_effect_and_keep_the_choices():
         assert all(w.proto.select_all == 0 for w in at.multiselect)   # no English "Select all"
 
 
+def _english_fixes_built() -> bool:
+    """The demo snapshots carry English suggestions (flags.parquet and od_flags.parquet have suggestion_en)."""
+    import pyarrow.parquet as pq
+    from dq import opendata
+    od = opendata.default_snapshot()
+    return all("suggestion_en" in pq.read_schema(f).names for f in (DEMO_ROOT / DEMO_DATE / "flags.parquet", od / "od_flags.parquet"))
+
+
+FIX_HEADINGS = {"Suggested fix", "Suggested fix or what to check"}
+
+
+@pytest.mark.parametrize("name,params", [("coordinates", {}), ("scorecard", {"fixchecks": "COORD_TOWN_CENTROID"}), ("record", {}),
+                                         ("opendata", {}), ("od_dataset", None)])
+def test_english_mode_shows_english_fixes(name, params):
+    """In English, every suggested fix a page shows (tables, map tooltips) is the English one: its first word is
+    not Chinese (place, institution and vernacular names inside it are data)."""
+    if not _english_fixes_built():
+        pytest.skip("the demo snapshots predate suggestion_en: rebuild them (python -m dq build-demo)")
+    import json as _json
+    at = page(name, "en", agency=FROG_AGENCY, record="10000000001", **(_od_params() if params is None else params))
+    fixes = [str(v) for d in at.dataframe for c in d.value.columns if _heading(d, c) in FIX_HEADINGS for v in d.value[c]]
+    for deck in at.get("deck_gl_json_chart"):
+        for layer in _json.loads(deck.proto.json).get("layers", []):
+            data = layer.get("data")
+            fixes += [str(r["suggestion_t"]) for r in data if "suggestion_t" in r] if isinstance(data, list) else []
+    fixes = [f for f in fixes if f != "—"]
+    assert fixes, f"{name}: no suggested fix shown to check"
+    chinese = [f for f in fixes if re.match(r"^[^A-Za-z\u4e00-\u9fff]*[\u4e00-\u9fff]", f)]
+    assert not chinese, (name, chinese[:3])
+
+
 def test_coordinate_page_defaults_and_counts_add_up():
     at = page("coordinates")
     chosen = set(at.multiselect[0].value)
@@ -330,6 +361,10 @@ def test_maps_show_kinmen_and_matsu_and_leave_the_wheel_to_the_page():
         assert _in_view(v, [p[0] for p in (kinmen, matsu, lanyu)], [p[1] for p in (kinmen, matsu, lanyu)], w, maps.MAP_HEIGHT)
     d = maps.deck([], "")
     assert '"scrollZoom":false' in d.to_json()
+    # no base map: Streamlit fills a missing or None map style with CARTO's (a second WebGL context per
+    # map and a request offline installs cannot answer); pydeck's own default means none
+    from pydeck.bindings.deck import _DEFAULT_MAP_STYLE_SENTINEL
+    assert __import__("json").loads(d.to_json()).get("mapStyle") == _DEFAULT_MAP_STYLE_SENTINEL
 
 
 def test_overview_lists_agencies_with_scores_linking_to_scorecards():
@@ -463,3 +498,36 @@ def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column
         for cid in s["checks"]:
             c = by_id()[cid]
             assert (c.title_zh if lang == "zh" else c.title_en) in html
+
+
+# ---- issue 11: the screenshot walk's findings ---------------------------------------------------
+
+def test_scorecard_without_an_agency_lists_every_agency_as_a_link():
+    at = page("scorecard")
+    links = [p.proto for p in at.get("page_link")]
+    league = store.agency_league(store.by_name(DEMO_DATE))
+    assert len(links) == len(league) and all(p.page == "scorecard" and "agency=" in p.query_string for p in links)
+    assert {p.label.split(" · ")[0] for p in links} == set(league["agency"])
+
+
+def test_coverage_red_list_is_english_in_english():
+    at = page("coverage", "en", agency=BBS_AGENCY)
+    red = [d.value for d in at.dataframe if "Red list" in d.value.columns][0]["Red list"].astype(str)   # ui.table names the columns
+    assert red.str.contains(r"\(CR\)|\(EN\)|\(VU\)|\(LC\)").any()
+    assert not red.str.contains(r"[\u4e00-\u9fff]").any()
+
+
+def test_maps_send_no_more_hexagons_than_the_screen_tells_apart():
+    h = store.h3_coverage(store.by_name(DEMO_DATE))
+    same, res = maps.fit_hexes(h, ["records", "usable_1km"])
+    assert res == 7 and same is h   # within the budget: every cell as it is, species kept
+    few, res = maps.fit_hexes(h, ["records", "usable_1km"], max_cells=len(h) // 4)
+    assert res < 7 and len(few) <= len(h) // 4 and "species" not in few
+    assert few["records"].sum() == h["records"].sum() and few["usable_1km"].sum() == h["usable_1km"].sum()
+    import h3
+    assert {h3.get_resolution(c) for c in few["h3"]} == {res}
+    # the page says so when it coarsens (a budget of 100 cells forces it on the demo)
+    import unittest.mock
+    with unittest.mock.patch.object(maps, "MAX_CELLS", 100):
+        at = page("coverage", "en", level="h3")
+    assert any("H3 resolution" in c.value for c in at.caption)

@@ -66,6 +66,9 @@ def test_every_page_renders_in_chromium(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
+        # the dashboard works offline: nothing may be asked of another host (a base map's style once was, per map)
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
         for lang in ("zh", "en"):
             for name in PAGES:
                 page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心&record=10000000001&od={od}&ds={ds}")
@@ -79,6 +82,7 @@ def test_every_page_renders_in_chromium(server):
                     if page.query_selector(sel):
                         failures.append(f"{name or 'overview'} ({lang}): {page.inner_text(sel)[:300]}")
         browser.close()
+    assert not outside, f"requests to other hosts: {sorted(set(outside))[:5]}"
     assert not failures, "\n".join(failures)
 
 
