@@ -61,6 +61,11 @@ def _col_name(sql: str) -> str:
     return name[1:-1].replace('""', '"') if name.startswith('"') else name
 
 
+def plan_of(saved: dict) -> RecordPlan:
+    """The plan a layout-3 snapshot was written with (its manifest's "record_plan")."""
+    return RecordPlan(dict(saved["record_cols"]), [tuple(c) for c in saved["columns"]], [tuple(j) for j in saved["joins"]])
+
+
 def plan(params: geo.GeoParams = geo.DEFAULT) -> RecordPlan:
     ders = [f.derivation for f in families()]
     cols = []
@@ -342,6 +347,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
         layout.update({"all": logical, "omitted": omit})
+        if record_layout >= 3:
+            # the snapshot says how its records are put back together: a later version of the code,
+            # whose families derive other columns, still reads it as it was written
+            layout["plan"] = {"record_cols": p.record_cols, "columns": p.columns, "joins": p.joins}
     if timings is not None:
         timings["write_occurrence"] = round(time.time() - t, 2)
     if cpu is not None and cpu_clock:

@@ -307,6 +307,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         # 3 = besides, the derived columns are in the lookup_<table>.parquet files, joined on the record's keys
         "layout": record_layout, "record_columns": columns["all"], "record_columns_omitted": columns["omitted"],
     }
+    if columns.get("plan"):
+        manifest["record_plan"] = columns["plan"]
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 

@@ -241,3 +241,20 @@ def test_blank_is_empty_or_only_whitespace():
                                      [vals]).fetchall()]
     want = [v is None or re.fullmatch(r"[\t\n\f\r \u3000\u00a0]*", v) is not None for v in vals]
     assert got == want
+
+
+def test_layout_3_snapshot_reads_with_the_plan_it_was_written_with(real, monkeypatch):
+    """A snapshot is immutable: when a later version of the code derives another column (or drops
+    one), a layout-3 snapshot still reads as it was written, from the plan its manifest keeps."""
+    from dq import engine, store
+    d, m = real
+    assert m["record_plan"]["joins"] and m["record_plan"]["columns"]
+    before = duckdb.sql(f"SELECT count(*), count(county), count(accepted_name) FROM {store.records_sql(d)}").fetchall()
+    real_plan = engine.plan
+
+    def later_code(params=engine.geo.DEFAULT):
+        p = real_plan(params)
+        return engine.RecordPlan(p.record_cols, p.columns + [("c_new_column", "c.c_new_column")], p.joins)
+    monkeypatch.setattr(engine, "plan", later_code)
+    after = duckdb.sql(f"SELECT count(*), count(county), count(accepted_name) FROM {store.records_sql(d)}").fetchall()
+    assert after == before and before[0][1] > 0
