@@ -120,7 +120,7 @@ def _unescaped_fix(sep: str, lead: str) -> str:
 
 CHECKS.append(
     Check("TEXT_ESCAPED_UNICODE", "vocabulary", "warning", "文字含 R 的跳脫碼（字被寫成代碼）", "Text holds R escape codes (<U+XXXX>)",
-          "文字欄含有 <U+9D34> 這類代碼：R 在 Windows（Big5 語系）存檔時，把 Big5 沒有的字（鴴、鸊、鷉、䴉…）寫成代碼，名稱因此失真、無法比對。",
+          "文字欄含有「<U+」開頭的代碼：R 在 Windows（Big5 語系）存檔時，把 Big5 沒有的字（鴴、鸊、鷉、䴉…）寫成代碼，名稱因此失真、無法比對。",
           "A text holds codes such as <U+9D34>: R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) "
           "that way, so the name is garbled and matches nothing.",
           " OR ".join(_escaped(c) for c in ESCAPE_COLS),
