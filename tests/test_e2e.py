@@ -69,18 +69,20 @@ def test_every_page_renders_in_chromium(server):
         # the dashboard works offline: nothing may be asked of another host (a base map's style once was, per map)
         outside = []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
-        for lang in ("zh", "en"):
-            for name in PAGES:
-                page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心&record=10000000001&od={od}&ds={ds}")
-                # Streamlit keeps a websocket open: wait for the page's own title, the run's end and its maps and charts
-                _drawn(page, t({"": "app_title", "record": "record_page"}.get(name, name), lang))
-                page.screenshot(path=str(SHOTS / f"{name or 'overview'}_{lang}.png"), full_page=True)
-                nav = page.inner_text('[data-testid="stSidebarNav"]') if page.query_selector('[data-testid="stSidebarNav"]') else ""
-                if ("機關與資料" if lang == "zh" else "Agencies & data") not in nav:
-                    failures.append(f"{name or 'overview'} ({lang}): the sidebar lacks app.py's sections: {nav[:80]!r}")
-                for sel in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
-                    if page.query_selector(sel):
-                        failures.append(f"{name or 'overview'} ({lang}): {page.inner_text(sel)[:300]}")
+        # each page once, the languages alternating (keeps the suite under 10 minutes): the AppTest walker
+        # (test_app.py) reads every page's text in both languages; this test is about what Chromium draws
+        for i, name in enumerate(PAGES):
+            lang = ("zh", "en")[i % 2]
+            page.goto(f"{server}/{name}?lang={lang}&agency=特有生物研究保育中心&record=10000000001&od={od}&ds={ds}")
+            # Streamlit keeps a websocket open: wait for the page's own title, the run's end and its maps and charts
+            _drawn(page, t({"": "app_title", "record": "record_page"}.get(name, name), lang))
+            page.screenshot(path=str(SHOTS / f"{name or 'overview'}_{lang}.png"), full_page=True)
+            nav = page.inner_text('[data-testid="stSidebarNav"]') if page.query_selector('[data-testid="stSidebarNav"]') else ""
+            if ("機關與資料" if lang == "zh" else "Agencies & data") not in nav:
+                failures.append(f"{name or 'overview'} ({lang}): the sidebar lacks app.py's sections: {nav[:80]!r}")
+            for sel in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
+                if page.query_selector(sel):
+                    failures.append(f"{name or 'overview'} ({lang}): {page.inner_text(sel)[:300]}")
         browser.close()
     assert not outside, f"requests to other hosts: {sorted(set(outside))[:5]}"
     assert not failures, "\n".join(failures)
