@@ -163,7 +163,7 @@ CONST_RX = re.compile(r"^'[^']*'$")
 def _fix_text(c: Check, lang: str = "zh") -> str:
     """The suggestion a fired check writes, in zh-TW or English: a plain text as is; a computed one
     as its text (NULL when it has none for this record), the two separator characters blanked."""
-    fix = c.fix_en if lang == "en" else c.fix
+    fix = c.fix_for(lang)
     if not fix:
         return "NULL::VARCHAR"
     if CONST_RX.match(fix):
@@ -371,8 +371,9 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     def suggestion(lang: str) -> str:
         whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix)
         return f"CASE r.i {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
-    narrow(con, view, suggestion('zh') + suggestion('en'))
-    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {suggestion('zh')} AS suggestion, {suggestion('en')} AS suggestion_en
+    zh, en = suggestion("zh"), suggestion("en")
+    narrow(con, view, zh + en)
+    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {zh} AS suggestion, {en} AS suggestion_en
         FROM (SELECT *, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS _cid FROM e
               WHERE errors IS NOT NULL OR warnings IS NOT NULL) e
         JOIN _run r ON r.check_id = e._cid) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")

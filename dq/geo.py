@@ -101,10 +101,9 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     con.execute(f"""COPY (
         WITH g AS (SELECT id, landType, center_x, center_y, geom FROM ST_Read({duck.q(b / 'grid5km_landtype.geojson')})),
         t AS (SELECT county, town, ST_GeomFromWKB(wkb) AS geom FROM read_parquet({duck.q(ref / 'towns.parquet')})),
-        best AS (SELECT g.id, arg_max(t.county, ST_Area(ST_Intersection(g.geom, t.geom))) AS county,
-                        arg_max(t.town, ST_Area(ST_Intersection(g.geom, t.geom))) AS town
+        best AS (SELECT g.id, arg_max({{'county': t.county, 'town': t.town}}, ST_Area(ST_Intersection(g.geom, t.geom))) AS ct
                  FROM g JOIN t ON ST_Intersects(g.geom, t.geom) GROUP BY g.id)
-        SELECT g.id AS grid_id, g.landType AS land_type, best.county, best.town, g.center_x AS c_lon, g.center_y AS c_lat,
+        SELECT g.id AS grid_id, g.landType AS land_type, best.ct.county AS county, best.ct.town AS town, g.center_x AS c_lon, g.center_y AS c_lat,
                ST_AsWKB(g.geom) AS wkb
         FROM g LEFT JOIN best USING (id) ORDER BY g.id) TO {duck.q(ref / 'grid.parquet')} (FORMAT parquet)""")
     # Map outlines, simplified so a page sends a few hundred kB, not the survey-grade boundaries.

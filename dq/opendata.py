@@ -289,8 +289,8 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
 
 def run_checks(con) -> None:
     """The open_data checks of the catalogue over `ds` → `od_flags` (dataset_key, check_id, suggestion, suggestion_en)."""
-    parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix or 'NULL'})::VARCHAR AS suggestion, "
-             f"({c.fix_en or 'NULL'})::VARCHAR AS suggestion_en FROM ds e WHERE coalesce(({c.sql}), false)"
+    parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix_for('zh') or 'NULL'})::VARCHAR AS suggestion, "
+             f"({c.fix_for('en') or 'NULL'})::VARCHAR AS suggestion_en FROM ds e WHERE coalesce(({c.sql}), false)"
              for c in catalogue() if "opendata" in c.tables]
     con.execute("CREATE OR REPLACE TEMP TABLE od_flags AS " + " UNION ALL ".join(parts))
 

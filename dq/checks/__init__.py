@@ -92,6 +92,10 @@ class Check:
         assert self.severity in SEVERITIES, self.id
         assert all(isinstance(p, Param) for p in self.params), self.id
 
+    def fix_for(self, lang: str = "zh") -> str | None:
+        """The fix's SQL text expression in zh-TW or English (None: the check has no concrete fix)."""
+        return self.fix_en if lang == "en" else self.fix
+
     @property
     def named_columns(self) -> tuple[str, ...]:
         """The columns a person can add to a file (not the tool's own, such as an SRS implied by headers)."""
