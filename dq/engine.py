@@ -251,16 +251,13 @@ def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check]
     return out
 
 
-def _record_quality(con, run: list[Check], words: int) -> None:
-    """Per record: error/warning counts and lists, and per dimension whether it has an error.
-    The suggestions are in flags.parquet, one per record and check, in both languages."""
+def summary_sql(run: list[Check], words: int) -> str:
+    """The per-record summary as a select list over the mask columns `_m<w>`: error/warning counts
+    and lists, and per dimension whether the record has an error. The suggestions are in
+    flags.parquet, one per record and check, in both languages."""
     def count(sel):
         bits = [i for i, c in enumerate(run) if sel(c)]
         return " + ".join(f"bit_count(_m{w} & {_mask_lit(bits, w)})" for w in range(words))
-
-    def any_of(sel):
-        bits = [i for i, c in enumerate(run) if sel(c)]
-        return "(" + " OR ".join(f"(_m{w} & {_mask_lit(bits, w)}) <> 0" for w in range(words)) + ")"
 
     def ids(sel):
         order = sorted((c.id, i) for i, c in enumerate(run) if sel(c))
@@ -269,13 +266,29 @@ def _record_quality(con, run: list[Check], words: int) -> None:
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {_fired(i)} THEN '{cid}' END" for cid, i in order) + "), '')"
 
     err = lambda c: c.severity == "error"   # noqa: E731
-    dims = ", ".join(f"{any_of(lambda c, d=d: c.severity == 'error' and c.dimension == d)} AS err_{d}" for d in DIMENSIONS)
-    masks = ", ".join(f"_m{w}" for w in range(words))
-    # a view: the record, then its summary; the lists and texts are built only where written out
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}),
-          {count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
-          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings, {dims}
-        FROM _m e""")
+    dims = ", ".join(f"{any_error(run, words, d)} AS err_{d}" for d in DIMENSIONS)
+    return f"""{count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
+          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings, {dims}"""
+
+
+SUMMARY = ["n_errors", "n_warnings", "errors", "warnings"] + [f"err_{d}" for d in DIMENSIONS]
+
+
+def any_error(run: list[Check], words: int, dimension: str | None = None, alias: str = "") -> str:
+    """SQL over the masks: the record has an error (in `dimension`, or in any)."""
+    a = f"{alias}." if alias else ""
+    bits = [i for i, c in enumerate(run) if c.severity == "error" and (dimension is None or c.dimension == dimension)]
+    return "(" + " OR ".join(f"({a}_m{w} & {_mask_lit(bits, w)}) <> 0" for w in range(words)) + ")"
+
+
+def mask_cols(words: int) -> list[str]:
+    return [f"_m{w}" for w in range(words)]
+
+
+def _record_quality(con, run: list[Check], words: int) -> None:
+    """`rq`: the record, then its summary (summary_sql); the lists and texts are built only where written out."""
+    masks = ", ".join(mask_cols(words))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}), {summary_sql(run, words)} FROM _m e")
 
 
 # The fitness-for-use profile "distribution model, 1 km", declared in dq/profiles.py.
@@ -322,14 +335,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     Returns the number of records written.
     """
     if run is None:
-        cat = {c.id: c for c in catalogue()}
-        run = [cat[r[0]] for r in con.execute("SELECT check_id FROM _run ORDER BY i").fetchall()]
+        run = _applied(con)
     t = time.time()
     c = cpu_clock() if cpu_clock else 0.0
     target = outdir / "occurrence.parquet"
     from .store import record_select
     p = plan(params)
     cols = [r[0] for r in con.execute("DESCRIBE SELECT * FROM rq").fetchall()]
+    words = max(1, (len(run) + 63) // 64)
+    masks = mask_cols(words)
     derived = set(p.derived)
     stored_only = [k for k in p.record_cols if k not in derived]
     logical = [c for c in cols if c not in stored_only]     # the record view's columns, as every layout reads them
@@ -340,13 +354,27 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
     else:
         drop = omit + stored_only
-    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM rq" if drop else "SELECT * FROM rq"
+    # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
+    # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
+    # distinct mask (lookup_rsum) instead of per record
+    src = "_m" if record_layout >= 4 else f"(SELECT *, {summary_sql(run, words)} FROM _m)"
+    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    mlist = ", ".join(masks)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rsum AS SELECT {mlist}, {summary_sql(run, words)}
+        FROM (SELECT DISTINCT {mlist} FROM read_parquet({duck.q(target)}))""")
+    # per distinct mask, the checks it says fired: flags and per-check aggregates unnest these few rows
+    word_of = "CASE r.i // 64 " + " ".join(f"WHEN {w} THEN s._m{w}" for w in range(words)) + " END"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _mi AS SELECT {', '.join(f's.{m}' for m in masks)}, r.i, r.check_id
+        FROM _rsum s JOIN _run r ON (({word_of} >> (r.i % 64)::UBIGINT) & 1::UBIGINT) = 1""")
+    if record_layout >= 4:
+        p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY],
+                       p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks))])
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
-        layout.update({"all": logical, "omitted": omit})
+        layout.update({"all": logical, "omitted": omit, "masks": masks})
         if record_layout >= 3:
             # the snapshot says how its records are put back together: a later version of the code,
             # whose families derive other columns, still reads it as it was written
@@ -362,21 +390,21 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         # the lookups are still in the database: joined from there, not read back from their files
         src, tables = record_source(target, omit), {tb: tb for tb, _, _ in p.joins}
         view = lambda need=None: lookup_view(p, src, tables, snapshot_date, need)   # noqa: E731
-        if layout is not None:
-            layout["view"] = view
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     else:
         view = None
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical, omit)}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks, omit)}")
+    if layout is not None:
+        layout["view"] = view
+
     def suggestion(lang: str) -> str:
         whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix)
-        return f"CASE r.i {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
+        return f"CASE mi.i {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
     zh, en = suggestion("zh"), suggestion("en")
     narrow(con, view, zh + en)
-    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {zh} AS suggestion, {en} AS suggestion_en
-        FROM (SELECT *, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS _cid FROM e
-              WHERE errors IS NOT NULL OR warnings IS NOT NULL) e
-        JOIN _run r ON r.check_id = e._cid) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+    on = " AND ".join(f"mi.{m} = e.{m}" for m in masks)
+    con.execute(f"""COPY (SELECT e.record_id, mi.check_id, {zh} AS suggestion, {en} AS suggestion_en
+        FROM e JOIN _mi mi ON {on}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)
@@ -392,16 +420,20 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     `sources` (the manifest's) give each source file's profile and the checks it was judged by.
     `view` (layout 3, from write_outputs): each query reads the record view with only its lookups."""
     dims = DIMENSIONS
-    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT e.err_{d}) AS ok_{d}" for d in dims)
+    # whether a record has an error is a test on its check masks (no join with the summary lookup)
+    run = _applied(con)
+    words = max(1, (len(run) + 63) // 64)
+    no_error = f"NOT {any_error(run, words, alias='e')}"
+    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT {any_error(run, words, d, 'e')}) AS ok_{d}" for d in dims)
     # "content" = every dimension but completeness: a file can lack whole columns the standard
     # asks for (then no record is error-free) and still have points, names and dates worth mapping
-    content = " OR ".join(f"e.err_{d}" for d in dims if d != "completeness")
+    content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
     ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
     ok_cols += ", " + ok_content
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error, sum({profiles.completeness_sql('e')}) AS completeness_sum,
+              count(*) FILTER (WHERE {no_error}) AS records_no_error, sum({profiles.completeness_sql('e')}) AS completeness_sum,
               count(*) FILTER (WHERE {profiles.GOLD_SQL}) AS tier_gold,
               count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}) AS tier_silver,
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL}) AS tier_bronze,
@@ -414,13 +446,13 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
         "agg_town_check": """SELECT f.agency, f.dataset_id, f.county, f.town, f.check_id, sum(f.n)::BIGINT AS n
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
+              count(*) FILTER (WHERE {no_error}) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
+              count(*) FILTER (WHERE {no_error}) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
@@ -438,14 +470,15 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across
     # agencies, so they are counted again, in the same scan (a second grouping set)
     paired = {"agg_town": "e.county, e.town", "agg_h3": "e.h3_r7", "agg_grid": "e.grid_id"}
-    # The fired checks of a record are the ids in its errors and warnings (one bit each, the same
-    # as flags.parquet). Records are grouped by area and those lists first, a few thousand
-    # groups, and only the groups are split into checks: no join of millions of flags with records.
-    fc = """CREATE OR REPLACE TEMP TABLE _fc AS
-        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, errors, warnings, count(*) AS n FROM e
-                   WHERE errors IS NOT NULL OR warnings IS NOT NULL GROUP BY ALL)
-        SELECT agency, dataset_id, county, town, h3_r7, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS check_id, n
-        FROM g"""
+    # The fired checks of a record are the bits of its masks (the same as flags.parquet). Records
+    # are grouped by area and mask first, a few thousand groups, and only the groups are split into
+    # checks (_mi, per distinct mask): no join of millions of flags with records.
+    masks = mask_cols(words)
+    mg, on = ", ".join(masks), " AND ".join(f"mi.{m} = g.{m}" for m in masks)
+    fc = f"""CREATE OR REPLACE TEMP TABLE _fc AS
+        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, {mg}, count(*) AS n FROM e
+                   WHERE {' OR '.join(f'{m} <> 0' for m in masks)} GROUP BY ALL)
+        SELECT g.agency, g.dataset_id, g.county, g.town, g.h3_r7, mi.check_id, g.n FROM g JOIN _mi mi ON {on}"""
     narrow(con, view, fc)
     con.execute(fc)
     counts = {}
@@ -467,6 +500,12 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     if view is not None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     return counts
+
+
+def _applied(con) -> list[Check]:
+    """The checks run_checks applied, in mask-bit order."""
+    cat = {c.id: c for c in catalogue()}
+    return [cat[r[0]] for r in con.execute("SELECT check_id FROM _run ORDER BY i").fetchall()]
 
 
 def _profile_table(con, outdir: Path, sources: list[dict]) -> int:
