@@ -437,14 +437,31 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     if layout is not None:
         layout["view"] = view
 
-    def suggestion(lang: str) -> str:
-        whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix)
-        return f"CASE mi.i {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
-    zh, en = suggestion("zh"), suggestion("en")
-    narrow(con, view, zh + en)
-    on = " AND ".join(f"mi.{m} = e.{m}" for m in masks)
-    con.execute(f"""COPY (SELECT e.record_id, mi.check_id, {zh} AS suggestion, {en} AS suggestion_en
-        FROM e JOIN _mi mi ON {on}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+    # A flag's suggestion is a plain text for most checks: those flags need no more than the record
+    # file's ids and masks. Only the checks whose fix is computed from the record (a corrected point,
+    # the checklist's name, a group's size …) need its derived columns, and the records are joined
+    # with those checks first, so only their flags pay for the lookups.
+    computed = [i for i, c in enumerate(run) if c.fix and not all(CONST_RX.match(c.fix_for(g) or "''") for g in ("zh", "en"))]
+
+    def suggestion(lang: str, idx: str, which) -> str:
+        whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix and which(i))
+        return f"CASE {idx} {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
+    plain = lambda i: i not in computed   # noqa: E731
+    on = " AND ".join(f"mi.{m} = o.{m}" for m in masks)
+    rec = f"read_parquet({duck.q(target)})"
+    parts = [f"""SELECT o.record_id, mi.check_id, {suggestion('zh', 'mi.i', plain)} AS suggestion,
+        {suggestion('en', 'mi.i', plain)} AS suggestion_en FROM {rec} o JOIN _mi mi ON {on} WHERE mi.i NOT IN ({', '.join(map(str, computed)) or '-1'})"""]
+    if computed:
+        zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
+        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
+        if view is not None:
+            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
+            words_needed = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", zh + en))
+            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words_needed)
+        else:
+            rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
+        parts.append(f"SELECT e.record_id, e._fcid, {zh}, {en} FROM ({rel}) e")
+    con.execute(f"COPY ({' UNION ALL '.join(parts)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)
