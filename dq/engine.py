@@ -337,6 +337,14 @@ USABLE_1KM = profiles.by_id()[profiles.FIT_1KM].fit_sql
 SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL}) AS species"
 
+# What the area aggregates ask of every record, computed in the record pass (which has every lookup
+# joined already) and written beside the masks: each aggregate then reads the record file with the
+# point lookup alone, not the names, dates and quantities again (at 10M rows each of those joins
+# cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
+RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
+                "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
+                "_tier": f"CASE WHEN {profiles.GOLD_SQL} THEN 2 WHEN {profiles.SILVER_SQL} THEN 1 ELSE 0 END::UTINYINT"}
+
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
 # thread, which at DuckDB's default of 122,880 rows set most of a build's peak memory.
@@ -396,8 +404,9 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
     # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
     # distinct mask (lookup_rsum) instead of per record
-    src = f"(SELECT *, {filled_mask_sql(omit)} FROM _m)" if record_layout >= 4 else \
-        f"(SELECT *, {summary_sql(run, words)}, {filled_mask_sql(omit)} FROM _m)"
+    facts = ", ".join(f"({sql}) AS {name}" for name, sql in RECORD_FACTS.items())
+    src = f"(SELECT *, {filled_mask_sql(omit)}, {facts} FROM _m e)" if record_layout >= 4 else \
+        f"(SELECT *, {summary_sql(run, words)}, {filled_mask_sql(omit)}, {facts} FROM _m e)"
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
     mlist = ", ".join(masks)
@@ -434,7 +443,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     else:
         view = None
         fwords = [f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))]
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + fwords, omit)}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + fwords + list(RECORD_FACTS), omit)}")
     if layout is not None:
         layout["view"] = view
 
@@ -500,18 +509,18 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
     # filled fields are bits of the record's _f<w> words (filled_mask_sql, written by the record pass)
     has = has_filled("e")
-    silver, gold = profiles.tier_sql(has)
     ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
     ok_cols += ", " + ok_content
+    # the record facts (RECORD_FACTS) in place of the lookups they were computed from
+    species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
               count(*) FILTER (WHERE {no_error}) AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
-              count(*) FILTER (WHERE {gold}) AS tier_gold,
-              count(*) FILTER (WHERE {silver} AND NOT {gold}) AS tier_silver,
-              count(*) FILTER (WHERE NOT {silver}) AS tier_bronze,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
-              {PRESENT_SPECIES}, {ok_cols}
+              count(*) FILTER (WHERE e._tier = 2) AS tier_gold, count(*) FILTER (WHERE e._tier = 1) AS tier_silver,
+              count(*) FILTER (WHERE e._tier = 0) AS tier_bronze,
+              count(*) FILTER (WHERE e._fit) AS usable_1km, count(*) FILTER (WHERE e._abs) AS absences,
+              {species}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
         # per-check counts: f is one row per (group, fired check) with the records it covers in n
         "agg_dataset_check": """SELECT f.agency, f.dataset_id, f.check_id, sum(f.n)::BIGINT AS n
@@ -520,24 +529,24 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
+              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
+              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              {PRESENT_SPECIES} FROM e WHERE e.grid_id IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
+        "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
+              {species} FROM e WHERE e.grid_id IS NOT NULL AND NOT e._abs GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
-              e.county, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              {PRESENT_SPECIES}
-            FROM e WHERE NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
+              e.county, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
+              {species}
+            FROM e WHERE NOT e._abs GROUP BY ALL ORDER BY ALL""",
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
               bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL AND {SPECIES_LEVEL} GROUP BY ALL ORDER BY ALL""",
+              count(*) FILTER (WHERE e._fit) AS usable_1km
+            FROM e WHERE e.accepted_name IS NOT NULL AND e._sp GROUP BY ALL ORDER BY ALL""",
     }
     queries["agg_completeness"] = _completeness_sql()
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across

@@ -177,7 +177,7 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     # layout 4: the check masks in place of the summary, which lookup_rsum gives back per distinct mask;
     # the filled-field mask the completeness aggregates read
     assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) == \
-        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"}
+        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"} | set(engine.RECORD_FACTS)
     for t, _, _ in p.joins + [("_rsum", None, None)]:
         assert (d / engine.lookup_file(t)).exists(), t
     read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
