@@ -346,7 +346,7 @@ PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": f"CASE WHEN {profiles.GOLD_SQL} THEN 2 WHEN {profiles.SILVER_SQL} THEN 1 ELSE 0 END::UTINYINT"}
+                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT"}
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -410,11 +410,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
     # distinct mask (lookup_rsum) instead of per record
     # a fact whose columns the record view lacks (a run of one family alone) is NULL
-    facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= set(cols) else 'NULL'}) AS {name}"
-                      for name, sql in RECORD_FACTS.items())
+    # the tier's filled tests are bits of the filled-field mask, its month the date lookup's
+    silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")
+    known = set(cols) | {f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))}
+    facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
+                      for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
     unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
-    src = f"(SELECT *, {filled_mask_sql(unfilled)}, {facts} FROM _m e)" if record_layout >= 4 else \
-        f"(SELECT *, {summary_sql(run, words)}, {filled_mask_sql(unfilled)}, {facts} FROM _m e)"
+    src = f"(SELECT *, {facts} FROM (SELECT *, {filled_mask_sql(unfilled)} FROM _m) e)"
+    if record_layout < 4:
+        src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
     mlist = ", ".join(masks)
