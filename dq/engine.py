@@ -5,9 +5,9 @@ per-distinct-value tables read from the canonical records `occ`) and defines the
 each record with its per-record keys computed inline and the derived columns looked up in those
 small tables, so no record-wide table is ever materialised. `run_checks()` defines the mask view
 `_m` (every check's predicate evaluated into bit masks, in the same pass). `write_outputs()` runs
-that pipeline once, into occurrence.parquet (one COPY, DuckDB's parallel Parquet writer); flags
-and the per-check aggregates are then read from that file's narrow columns (the ids in
-errors/warnings are the fired checks), never from a join of records with flags.
+that pipeline once, into occurrence.parquet (one COPY, DuckDB's parallel Parquet writer), with
+each record's check masks, its filled-field mask and the facts the aggregates ask (RECORD_FACTS);
+flags and the per-check aggregates unnest the few distinct masks, never a join of records with flags.
 """
 from __future__ import annotations
 

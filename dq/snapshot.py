@@ -10,6 +10,8 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       besides, the derived columns are replaced by the record's keys into
                       lookup_<table>.parquet, one row per distinct point, place, name, date,
                       quantity …; read the records with store.records_sql, which joins them back)
+                      (layout 4: besides, the check masks replace the per-record summary, and
+                      what a source sets once is kept once: lookup_rsum, lookup_src)
   lookup_*.parquet    layout 3: the derived columns, once per distinct key
   flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
