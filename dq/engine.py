@@ -406,16 +406,16 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
             drop += [c for c in PER_SOURCE if c not in omit]
     else:
         drop = omit + stored_only
-    # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
-    # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
-    # distinct mask (lookup_rsum) instead of per record
-    # a fact whose columns the record view lacks (a run of one family alone) is NULL
-    # the tier's filled tests are bits of the filled-field mask, its month the date lookup's
+    # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
+    # whose columns the record view lacks (a run of one family alone) is NULL.
     silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")
     known = set(cols) | {f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))}
     facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
                       for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
     unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
+    # Every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
+    # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
+    # distinct mask (lookup_rsum) instead of per record.
     src = f"(SELECT *, {facts} FROM (SELECT *, {filled_mask_sql(unfilled)} FROM _m) e)"
     if record_layout < 4:
         src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"
