@@ -725,7 +725,7 @@ def _group_joins(cols: list[str], rec: str) -> tuple[list[str], list[str]]:
     return out_j, out_c
 
 
-def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
+def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int]:
     """Every test's response for every record, and agg_bdq.parquet: per agency × dataset × test ×
     status the records. `records_sql(folder)` reads the responses back as one row per record
     (record_id, then each test's status and, for amendments and measures, its result).
@@ -737,19 +737,30 @@ def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
     all distinct (occurrenceID: answered per record). A record finds its combination by the hash
     of its columns (64 bits, as the engine's keys: a collision is below 1e-7 for a million
     distinct values). The counts are grouped by those keys first, in one scan, and only the
-    groups are split into tests."""
+    groups are split into tests.
+
+    `constant`: columns NULL in every record (no source has them). They are left out of the
+    keys (a constant adds nothing to a combination; hashing it costs a pass per record), and a
+    group of only such columns is one combination, counted without a scan."""
     from .. import duck
     _derive_tables(con, table)
     gs = groups()
-    key = lambda cols: f"hash({', '.join('r.' + duck.ident(c) for c in cols)})"   # noqa: E731
-    n, *nd = con.execute(f"SELECT count(*), {', '.join(f'approx_count_distinct({key(c)})' for c, _ in gs)} FROM {table} r").fetchone()
-    many = [nd[i] > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
+    const = set(constant)
+
+    def key(cols):
+        live = [c for c in cols if c not in const]
+        return f"hash({', '.join('r.' + duck.ident(c) for c in live)})" if live else "0::UBIGINT"
+    live = [i for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT"]
+    row = con.execute(f"SELECT count(*){''.join(f', approx_count_distinct({key(gs[i][0])})' for i in live)} FROM {table} r").fetchone()
+    n, nd = row[0], dict(zip(live, row[1:]))
+    many = [nd.get(i, 1) > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
     # the groups of one column with few values are merged: one lookup per record instead of twenty
     merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
     kept = [(g, m) for g, m in zip(gs, many) if not (len(g[0]) == 1 and not m)]
     if merged:
         kept.append(((sorted(c for g in merged for c in g[0]), [t for g in merged for t in g[1]]), False))
     inline: list[str] = []     # SQL of the per-record answers, in the record pass
+    inline_tests: list[Test] = []
     joins, gids, agg, per = [], [], [], []
     for i, ((cols, tests), m) in enumerate(kept):
         labels = [duck.ident(t.label) for t in tests]
@@ -758,9 +769,7 @@ def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
                 inline.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
                 if t.kind in ("AMENDMENT", "MEASURE"):
                     inline.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
-            agg.append((tests, f"""SELECT agency, dataset_id, {', '.join(labels)}, count(*) AS n FROM
-                (SELECT r.agency, r.dataset_id, {', '.join(f'({status_sql(t, "r")}) AS {duck.ident(t.label)}' for t in tests)}
-                 FROM {table} r) GROUP BY ALL"""))
+            inline_tests += tests
             continue
         gj, gc = _group_joins(cols, "t")
         st = ", ".join(f"({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
@@ -776,15 +785,26 @@ def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
         gids.append(f"g{i}.gid AS g{i}")
         per.append(i)
         agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
-            FROM (SELECT agency, dataset_id, k{i} AS k, n FROM _bdq_c WHERE k{i} IS NOT NULL) c JOIN _bdq_g{i} g USING (k)"""))
+            FROM (SELECT agency, dataset_id, k{i} AS k, n FROM _bdq_c WHERE _set = {i}) c JOIN _bdq_g{i} g USING (k)"""))
     con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
                     TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
-    # the records per agency × dataset × key of each group, in one scan (one grouping set per group)
-    if per:
-        sets = ", ".join(f"(agency, dataset_id, k{i})" for i in per)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT agency, dataset_id, {', '.join(f'k{i}' for i in per)}, count(*) AS n
-            FROM (SELECT r.agency, r.dataset_id, {', '.join(f'{key(kept[i][0][0])} AS k{i}' for i in per)} FROM {table} r)
-            GROUP BY GROUPING SETS ({sets})""")
+    # The records per agency × dataset × key of each group and per agency × dataset × answers of
+    # the tests answered per record, in one scan (one grouping set each; `_set` says which).
+    sets = [f"(agency, dataset_id, k{i})" for i in per]
+    sel = [f"{key(kept[i][0][0])} AS k{i}" for i in per]
+    which = [f"WHEN grouping(k{i}) = 0 THEN {i}" for i in per]
+    if inline_tests:
+        ilabels = [duck.ident(t.label) for t in inline_tests]
+        sets.append(f"(agency, dataset_id, {', '.join(ilabels)})")
+        sel += [f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in inline_tests]
+        which.append("ELSE -1")
+        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = -1"))
+    if sets:
+        outs = [f"k{i}" for i in per] + ([duck.ident(t.label) for t in inline_tests])
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT CASE {' '.join(which)} END AS _set,
+                agency, dataset_id, {', '.join(outs)}, count(*) AS n
+            FROM (SELECT r.agency, r.dataset_id, {', '.join(sel)} FROM {table} r)
+            GROUP BY GROUPING SETS ({', '.join(sets)})""")
     parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
                  INTO NAME test VALUE status)""" for tests, sql in agg]
     n = con.execute(f"""COPY (SELECT agency, dataset_id, test, status, sum(n)::BIGINT AS n FROM ({' UNION ALL '.join(parts)})
