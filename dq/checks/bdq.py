@@ -747,9 +747,9 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     gs = groups()
     const = set(constant)
 
-    def key(cols):
+    def key(cols, a="r"):
         live = [c for c in cols if c not in const]
-        return f"hash({', '.join('r.' + duck.ident(c) for c in live)})" if live else "0::UBIGINT"
+        return f"hash({', '.join(f'{a}.' + duck.ident(c) for c in live)})" if live else "0::UBIGINT"
     live = [i for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT"]
     row = con.execute(f"SELECT count(*){''.join(f', approx_count_distinct({key(gs[i][0])})' for i in live)} FROM {table} r").fetchone()
     n, nd = row[0], dict(zip(live, row[1:]))
@@ -761,50 +761,67 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
         kept.append(((sorted(c for g in merged for c in g[0]), [t for g in merged for t in g[1]]), False))
     inline: list[str] = []     # SQL of the per-record answers, in the record pass
     inline_tests: list[Test] = []
-    joins, gids, agg, per = [], [], [], []
+    per = []                   # the groups answered per combination
     for i, ((cols, tests), m) in enumerate(kept):
-        labels = [duck.ident(t.label) for t in tests]
         if m and not _uses_lookups(tests):
             for t in tests:
                 inline.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
                 if t.kind in ("AMENDMENT", "MEASURE"):
                     inline.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
             inline_tests += tests
-            continue
-        gj, gc = _group_joins(cols, "t")
-        st = ", ".join(f"({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
-        res = [f"({result_sql(t, 't', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}"
-               for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
-        dcols = ", ".join(duck.ident(c) for c in cols)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{i} AS SELECT k, (row_number() OVER ())::INTEGER AS gid,
-              {', '.join(labels + res)} FROM (
-            SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols).replace('r.', 't.')} AS k
-                                   FROM (SELECT DISTINCT {dcols} FROM {table}) t {' '.join(gj)}) t) t""")
-        con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
-        joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
-        gids.append(f"g{i}.gid AS g{i}")
-        per.append(i)
-        agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
-            FROM (SELECT agency, dataset_id, k{i} AS k, n FROM _bdq_c WHERE _set = {i}) c JOIN _bdq_g{i} g USING (k)"""))
-    con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
-                    TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
-    # The records per agency × dataset × key of each group and per agency × dataset × answers of
-    # the tests answered per record, in one scan (one grouping set each; `_set` says which).
-    sets = [f"(agency, dataset_id, k{i})" for i in per]
-    sel = [f"{key(kept[i][0][0])} AS k{i}" for i in per]
-    which = [f"WHEN grouping(k{i}) = 0 THEN {i}" for i in per]
+        else:
+            per.append(i)
+    live_cols = {i: [c for c in kept[i][0][0] if c not in const] for i in per}
+    # One scan of the records: per agency × dataset, each group's distinct combinations (of its
+    # columns that are not constant) with their records, and the answers of the tests answered per
+    # record (one grouping set each; `_set` says which). The per-combination tables below are read
+    # from it, not from the records again.
+    sets, which, outs, sel = [], [], [], []
+    for i in per:
+        cs = [duck.ident(c) for c in live_cols[i]]
+        if cs:
+            sets.append(f"(agency, dataset_id, {', '.join(cs)})")
+            which.append(f"WHEN grouping({cs[0]}) = 0 THEN {i}")
+            outs += cs
+            sel += [f"r.{c}" for c in cs]
+        else:           # only constant columns: one combination, a set of its own
+            sets.append(f"(agency, dataset_id, _c{i})")
+            which.append(f"WHEN grouping(_c{i}) = 0 THEN {i}")
+            outs.append(f"_c{i}")
+            sel.append(f"0 AS _c{i}")
     if inline_tests:
         ilabels = [duck.ident(t.label) for t in inline_tests]
         sets.append(f"(agency, dataset_id, {', '.join(ilabels)})")
         sel += [f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in inline_tests]
         which.append("ELSE -1")
-        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = -1"))
+        outs += ilabels
     if sets:
-        outs = [f"k{i}" for i in per] + ([duck.ident(t.label) for t in inline_tests])
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT CASE {' '.join(which)} END AS _set,
                 agency, dataset_id, {', '.join(outs)}, count(*) AS n
             FROM (SELECT r.agency, r.dataset_id, {', '.join(sel)} FROM {table} r)
             GROUP BY GROUPING SETS ({', '.join(sets)})""")
+    joins, gids, agg = [], [], []
+    for i in per:
+        cols, tests = kept[i][0]
+        labels = [duck.ident(t.label) for t in tests]
+        gj, gc = _group_joins(cols, "t")
+        st = ", ".join(f"({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
+        res = [f"({result_sql(t, 't', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}"
+               for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
+        dcols = ", ".join(duck.ident(c) if c not in const else f"NULL::VARCHAR AS {duck.ident(c)}" for c in cols)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{i} AS SELECT k, (row_number() OVER ())::INTEGER AS gid,
+              {', '.join(labels + res)} FROM (
+            SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols, 't')} AS k
+                                   FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {i}) t {' '.join(gj)}) t) t""")
+        con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
+        joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
+        gids.append(f"g{i}.gid AS g{i}")
+        agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
+            FROM (SELECT agency, dataset_id, {key(cols, 'c')} AS k, n FROM _bdq_c c WHERE _set = {i}) c JOIN _bdq_g{i} g USING (k)"""))
+    if inline_tests:
+        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = -1"))
+    con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
+                    TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
     parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
                  INTO NAME test VALUE status)""" for tests, sql in agg]
     n = con.execute(f"""COPY (SELECT agency, dataset_id, test, status, sum(n)::BIGINT AS n FROM ({' UNION ALL '.join(parts)})
