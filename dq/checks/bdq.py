@@ -19,6 +19,7 @@ The whole family is the `bdq-core` profile; `CHECKS` are its rows in the check c
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from .. import standard
@@ -702,6 +703,8 @@ def groups() -> list[tuple[list[str], list[Test]]]:
 # a group whose distinct values are more than this share of the records (occurrenceID) is answered
 # per record: a per-distinct table as long as the records would only add a join
 INLINE_SHARE = 0.5
+# groups whose combinations multiply to at most this share one grouping set when they are counted
+BUNDLE_MAX = 4096
 
 
 def _uses_lookups(tests: list[Test]) -> bool:
@@ -757,8 +760,11 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     # the groups of one column with few values are merged: one lookup per record instead of twenty
     merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
     kept = [(g, m) for g, m in zip(gs, many) if not (len(g[0]) == 1 and not m)]
+    # the estimated combinations of each kept group (of a merged one: at most the product)
+    kept_nd = [nd.get(i, 1) for i, (g, m) in enumerate(zip(gs, many)) if not (len(g[0]) == 1 and not m)]
     if merged:
         kept.append(((sorted(c for g in merged for c in g[0]), [t for g in merged for t in g[1]]), False))
+        kept_nd.append(math.prod(nd.get(i, 1) for i, (g, m) in enumerate(zip(gs, many)) if len(g[0]) == 1 and not m))
     inline: list[str] = []     # SQL of the per-record answers, in the record pass
     inline_tests: list[Test] = []
     per = []                   # the groups answered per combination
@@ -771,32 +777,35 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
             inline_tests += tests
         else:
             per.append(i)
-    live_cols = {i: [c for c in kept[i][0][0] if c not in const] for i in per}
     # One scan of the records: per agency × dataset, each group's distinct combinations (of its
     # columns that are not constant) with their records, and the answers of the tests answered per
-    # record (one grouping set each; `_set` says which). The per-combination tables below are read
-    # from it, not from the records again.
-    sets, which, outs, sel = [], [], [], []
+    # record, in grouping sets. The per-combination tables below are read from it, not from the
+    # records again. Groups with few combinations share one grouping set (one hash lookup per
+    # record instead of one each) while the product of their combinations stays small.
+    members = []      # (group index, or -1 for the per-record answers; columns SQL; select SQL; combinations)
     for i in per:
-        cs = [duck.ident(c) for c in live_cols[i]]
+        cs = [duck.ident(c) for c in kept[i][0][0] if c not in const]
         if cs:
-            sets.append(f"(agency, dataset_id, {', '.join(cs)})")
-            which.append(f"WHEN grouping({cs[0]}) = 0 THEN {i}")
-            outs += cs
-            sel += [f"r.{c}" for c in cs]
-        else:           # only constant columns: one combination, a set of its own
-            sets.append(f"(agency, dataset_id, _c{i})")
-            which.append(f"WHEN grouping(_c{i}) = 0 THEN {i}")
-            outs.append(f"_c{i}")
-            sel.append(f"0 AS _c{i}")
+            members.append((i, cs, [f"r.{c}" for c in cs], kept_nd[i]))
+        else:           # only constant columns: one combination
+            members.append((i, [f"_c{i}"], [f"0 AS _c{i}"], 1))
     if inline_tests:
         ilabels = [duck.ident(t.label) for t in inline_tests]
-        sets.append(f"(agency, dataset_id, {', '.join(ilabels)})")
-        sel += [f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in inline_tests]
-        which.append("ELSE -1")
-        outs += ilabels
-    if sets:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT CASE {' '.join(which)} END AS _set,
+        members.append((-1, ilabels, [f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in inline_tests],
+                        3 ** len(inline_tests)))
+    bundles: list[list] = []
+    for mem in sorted(members, key=lambda x: x[3]):
+        if bundles and math.prod(x[3] for x in bundles[-1]) * mem[3] <= BUNDLE_MAX:
+            bundles[-1].append(mem)
+        else:
+            bundles.append([mem])
+    set_of = {mem[0]: b for b, bundle in enumerate(bundles) for mem in bundle}
+    if bundles:
+        sets = [f"(agency, dataset_id, {', '.join(c for mem in bundle for c in mem[1])})" for bundle in bundles]
+        which = " ".join(f"WHEN grouping({bundle[0][1][0]}) = 0 THEN {b}" for b, bundle in enumerate(bundles))
+        outs = [c for mem in members for c in mem[1]]
+        sel = [x for mem in members for x in mem[2]]
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT CASE {which} END AS _set,
                 agency, dataset_id, {', '.join(outs)}, count(*) AS n
             FROM (SELECT r.agency, r.dataset_id, {', '.join(sel)} FROM {table} r)
             GROUP BY GROUPING SETS ({', '.join(sets)})""")
@@ -812,14 +821,14 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{i} AS SELECT k, (row_number() OVER ())::INTEGER AS gid,
               {', '.join(labels + res)} FROM (
             SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols, 't')} AS k
-                                   FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {i}) t {' '.join(gj)}) t) t""")
+                                   FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {set_of[i]}) t {' '.join(gj)}) t) t""")
         con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
         joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
         gids.append(f"g{i}.gid AS g{i}")
         agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
-            FROM (SELECT agency, dataset_id, {key(cols, 'c')} AS k, n FROM _bdq_c c WHERE _set = {i}) c JOIN _bdq_g{i} g USING (k)"""))
+            FROM (SELECT agency, dataset_id, {key(cols, 'c')} AS k, n FROM _bdq_c c WHERE _set = {set_of[i]}) c JOIN _bdq_g{i} g USING (k)"""))
     if inline_tests:
-        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = -1"))
+        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = {set_of[-1]}"))
     con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
                     TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
     parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
