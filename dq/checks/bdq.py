@@ -823,8 +823,12 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
             SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols, 't')} AS k
                                    FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {set_of[i]}) t {' '.join(gj)}) t) t""")
         con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
-        joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
-        gids.append(f"g{i}.gid AS g{i}")
+        if key(cols) == "0::UBIGINT":
+            # only constant columns: every record has the one combination, gid 1 (no join per record)
+            gids.append(f"1::INTEGER AS g{i}")
+        else:
+            joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
+            gids.append(f"g{i}.gid AS g{i}")
         agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
             FROM (SELECT agency, dataset_id, {key(cols, 'c')} AS k, n FROM _bdq_c c WHERE _set = {set_of[i]}) c JOIN _bdq_g{i} g USING (k)"""))
     if inline_tests:
