@@ -753,9 +753,17 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     def key(cols, a="r"):
         live = [c for c in cols if c not in const]
         return f"hash({', '.join(f'{a}.' + duck.ident(c) for c in live)})" if live else "0::UBIGINT"
-    live = [i for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT"]
+    # the distinct combinations are estimated where they decide something: whether a group is
+    # answered per record (no lookups) or merged (one column), and the bundling of small groups
+    # below (a group of one non-constant column). A group of several columns that reads lookups is
+    # answered per combination whatever its count: not estimated (unknown: as many as the records).
+    def estimated(i):
+        cols, tests = gs[i]
+        return len(cols) == 1 or not _uses_lookups(tests) or len([c for c in cols if c not in const]) == 1
+    live = [i for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and estimated(i)]
     row = con.execute(f"SELECT count(*){''.join(f', approx_count_distinct({key(gs[i][0])})' for i in live)} FROM {table} r").fetchone()
     n, nd = row[0], dict(zip(live, row[1:]))
+    nd.update({i: n for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and not estimated(i)})
     many = [nd.get(i, 1) > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
     # the groups of one column with few values are merged: one lookup per record instead of twenty
     merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
