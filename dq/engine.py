@@ -212,6 +212,9 @@ def _fix_text(c: Check, lang: str = "zh") -> str:
 
 # record_id = source index × 10^10 + source row (dq/snapshot.py canonical_select)
 SOURCE_OF = "(e.record_id // 10000000000)"
+# what dq/snapshot.py canonical_select sets once per source file: layout 4 keeps it once per source
+# (lookup_src) instead of once per record (each text column costs the writer ~0.07 CPU s per 1M rows)
+PER_SOURCE = ["dataset_name", "source_file", "table_kind", "profile", "srs_from_header"]
 
 
 def _applies(checks: list[Check], kinds: list[str], scope: dict[int, set[str]] | None) -> list[tuple[Check, str | None]]:
@@ -343,7 +346,7 @@ PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": f"CASE WHEN {profiles.GOLD_SQL} THEN 2 WHEN {profiles.SILVER_SQL} THEN 1 ELSE 0 END::UTINYINT"}
+                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT"}
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -399,14 +402,23 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         if snapshot_date is None:     # the one enrich() was given
             snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
         drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
+        if record_layout >= 4:
+            drop += [c for c in PER_SOURCE if c not in omit]
     else:
         drop = omit + stored_only
     # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
     # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
     # distinct mask (lookup_rsum) instead of per record
-    facts = ", ".join(f"({sql}) AS {name}" for name, sql in RECORD_FACTS.items())
-    src = f"(SELECT *, {filled_mask_sql(omit)}, {facts} FROM _m e)" if record_layout >= 4 else \
-        f"(SELECT *, {summary_sql(run, words)}, {filled_mask_sql(omit)}, {facts} FROM _m e)"
+    # a fact whose columns the record view lacks (a run of one family alone) is NULL
+    # the tier's filled tests are bits of the filled-field mask, its month the date lookup's
+    silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")
+    known = set(cols) | {f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))}
+    facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
+                      for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
+    unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
+    src = f"(SELECT *, {facts} FROM (SELECT *, {filled_mask_sql(unfilled)} FROM _m) e)"
+    if record_layout < 4:
+        src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
     mlist = ", ".join(masks)
@@ -417,8 +429,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _mi AS SELECT {', '.join(f's.{m}' for m in masks)}, r.i, r.check_id
         FROM _rsum s JOIN _run r ON (({word_of} >> (r.i % 64)::UBIGINT) & 1::UBIGINT) = 1""")
     if record_layout >= 4:
-        p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY],
-                       p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks))])
+        srcs = [c for c in PER_SOURCE if c not in omit]
+        # dq/snapshot.py build() fills _src from what it set per source; a caller that did not, from the records
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_src' AND temporary").fetchone()[0]:
+            have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
+            con.execute(f"""CREATE TEMP TABLE _src AS SELECT DISTINCT {SOURCE_OF.replace('e.', '')} AS source_index,
+                {', '.join((duck.ident(c) if c in have else 'NULL::VARCHAR') + ' AS ' + duck.ident(c) for c in PER_SOURCE)} FROM occ""")
+        p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY] + [(c, f"sr.{c}") for c in srcs],
+                       p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks)),
+                                  ("_src", "sr", f"LEFT JOIN _src sr ON sr.source_index = {SOURCE_OF.replace('e.', 'o.')}")])
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
