@@ -285,7 +285,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     t3 = time.time()
     from .checks import bdq
     with rows_progress(con, "checking_bdq", n_in, progress):
-        agg_counts.update(bdq.write_outputs(con, outdir))
+        # the canonical columns no source has are NULL in every record: no key needs them
+        agg_counts.update(bdq.write_outputs(con, outdir, constant=absent or ()))
     phases["bdq"] = round(time.time() - t3, 2)
     cpu["bdq"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     t_write = time.time() - t1 - t_checks
