@@ -19,3 +19,82 @@ def constructed(tmp_path_factory):
 
 def flagged(ann: pd.DataFrame) -> list[set[str]]:
     return [set(x for x in (e + ";" + w).split(";") if x) for e, w in zip(ann["dq_errors"], ann["dq_warnings"])]
+
+
+# ---- the browser tests' shared server and Chromium --------------------------------------------
+# One `streamlit run app.py` and one headless Chromium for the whole session (tests/test_e2e.py,
+# test_realfiles.py, test_opendata.py): starting each again per test or module cost ~2 s a browser
+# and ~5 s a server, and proved nothing more. Each test still opens its own browser context (no
+# cookies or storage shared) and each server session is a fresh Streamlit session.
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """`streamlit run app.py` on a free port; its URL. Stopped (by its own pid) when the session ends."""
+    import tempfile
+    port = free_port()
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = tempfile.TemporaryFile()   # not a pipe: nobody reads it while the session runs, and a full pipe would stall the server
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        proc.wait(timeout=20)
+        log.seek(0)
+        pytest.fail("streamlit did not start: " + log.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium (never a downloaded browser), launched once."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (scripts/test.sh installs it)"
+    from playwright.sync_api import sync_playwright
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """new_page(**options): a page in a browser context of its own, closed (with its context) after the test."""
+    pages = []
+
+    def make(**options):
+        page = chromium.new_page(**options)
+        pages.append(page)
+        return page
+    yield make
+    for page in pages:
+        page.close()

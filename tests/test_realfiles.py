@@ -290,68 +290,25 @@ def test_frog_file_counts_are_not_errors(tmp_path):
     assert sugg == 0
 
 
-def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path):
+def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path, server, new_page):
     """In the browser: the 斑腿樹蛙 rows' CommonName is shown moved by its values; a user's
     mapping typed on the page is used and shown as the user's."""
-    from playwright.sync_api import sync_playwright
-    from test_e2e import ARGS, CHROMIUM
-    srv = _server()
-    try:
-        frog = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
-        head = tmp_path / "frog_rows.csv"
-        head.write_bytes(b"".join(open(frog, "rb").readlines()[:60]))
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{srv}/validate?lang=zh")
-            page.wait_for_selector("h1", timeout=60_000)
-            page.set_input_files("input[type=file]", str(head))
-            page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
-            page.wait_for_timeout(1000)
-            body = page.inner_text("body")
-            assert "依欄位值改對應" in body and "verbatimLocality" in body
-            page.fill("textarea", "CommonName=locality")
-            page.keyboard.press("Control+Enter")
-            page.wait_for_function("document.body.innerText.includes('使用者指定')", timeout=120_000)
-            assert not page.query_selector('[data-testid="stException"]')
-            browser.close()
-    finally:
-        srv.stop()
-
-
-class _server:
-    """streamlit run app.py on a free port (as tests/test_e2e.py does), stopped by its own pid."""
-    def __init__(self):
-        import os
-        import subprocess
-        import sys
-        import time
-        import urllib.request
-        from test_e2e import ROOT, _free_port
-        port = _free_port()
-        self.proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                      "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT,
-                                     env=dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false"),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        pytest.fail("streamlit did not start")
-
-    def __str__(self):
-        return self.url
-
-    def __format__(self, spec):
-        return self.url
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
+    # the server and Chromium are tests/conftest.py's (one each for the session)
+    frog = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
+    head = tmp_path / "frog_rows.csv"
+    head.write_bytes(b"".join(open(frog, "rb").readlines()[:60]))
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/validate?lang=zh")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.set_input_files("input[type=file]", str(head))
+    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+    page.wait_for_timeout(1000)
+    body = page.inner_text("body")
+    assert "依欄位值改對應" in body and "verbatimLocality" in body
+    page.fill("textarea", "CommonName=locality")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.body.innerText.includes('使用者指定')", timeout=120_000)
+    assert not page.query_selector('[data-testid="stException"]')
 
 
 def test_demo_declares_four_publishers(tmp_path):
@@ -366,24 +323,15 @@ def test_demo_declares_four_publishers(tmp_path):
     assert n == 14496 and dated == 8695      # every fish kept; 19 of 25 sites joined for date and point
 
 
-def test_overview_offers_every_publisher_of_the_snapshot():
+def test_overview_offers_every_publisher_of_the_snapshot(server, new_page):
     """In the browser: the overview's agency picker lists every publisher of the newest demo snapshot."""
-    from playwright.sync_api import sync_playwright
     from dq import store
-    from test_e2e import ARGS, CHROMIUM
     snap = store.snapshots()[-1]          # the one the app opens with
     agencies = store.agencies(snap)
-    srv = _server()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{srv}/?lang=zh")
-            page.wait_for_selector("h1", timeout=60_000)
-            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
-            page.wait_for_selector('[role="option"]', timeout=30_000)
-            options = page.inner_text('[role="listbox"]')
-            browser.close()
-    finally:
-        srv.stop()
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?lang=zh")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+    page.wait_for_selector('[role="option"]', timeout=30_000)
+    options = page.inner_text('[role="listbox"]')
     assert all(a in options for a in agencies), (agencies, options)
