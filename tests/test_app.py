@@ -247,7 +247,9 @@ def test_every_page_speaks_the_ui_language_and_shows_no_internals(name):
         data |= set(duckdb.execute(f"SELECT scientificName, vernacularName, source_file, county, town FROM {OCC} WHERE record_id = 10000000001").fetchone())
     for lang in ("zh", "en"):
         at = page(name, lang, agency=BBS_AGENCY, record="10000000001", **extra)
-        shown = {str(v) for d in at.dataframe for c in d.value.columns for v in d.value[c].astype(str) if d.value[c].dtype == object}
+        # d.value decodes the table's Arrow bytes on every access: once per table (per cell it was 40 s a page)
+        frames = [(d, d.value) for d in at.dataframe]
+        shown = {str(v) for _, df in frames for c in df.columns if df[c].dtype == object for v in df[c].astype(str)}
         texts = _ui_texts(at)
         for text in texts:
             t = _strip(text, data | (shown if name in ("opendata", "od_dataset") else set()))
@@ -259,8 +261,7 @@ def test_every_page_speaks_the_ui_language_and_shows_no_internals(name):
             assert not _ids_in(_strip(text, data)), (name, lang, text)
             # in prose only the coined ids (eco-check, fit-1km) give one away; "occurrence", "checklist" are words
             assert not set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", text)) & {p for p in PROFILE_IDS if "-" in p}, (name, lang, text)
-        for d in at.dataframe:
-            df = d.value
+        for d, df in frames:
             # a blank shows as "—": Streamlit draws a missing value as "None" unless told otherwise
             assert not df.isna().to_numpy().any() or d.proto.placeholder == "—", (name, lang, list(df.columns))
             heads = [_heading(d, c) for c in df.columns]
@@ -314,7 +315,7 @@ def test_english_mode_shows_english_fixes(name, params):
         pytest.skip("the demo snapshots predate suggestion_en: rebuild them (python -m dq build-demo)")
     import json as _json
     at = page(name, "en", agency=FROG_AGENCY, record="10000000001", **(_od_params() if params is None else params))
-    fixes = [str(v) for d in at.dataframe for c in d.value.columns if _heading(d, c) in FIX_HEADINGS for v in d.value[c]]
+    fixes = [str(v) for d, df in ((d, d.value) for d in at.dataframe) for c in df.columns if _heading(d, c) in FIX_HEADINGS for v in df[c]]
     for deck in at.get("deck_gl_json_chart"):
         for layer in _json.loads(deck.proto.json).get("layers", []):
             data = layer.get("data")

@@ -278,8 +278,8 @@ def test_bbs_rows_with_r_escapes(tmp_path):
     assert not ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH").any()
 
 
-def test_frog_file_counts_are_not_errors(tmp_path):
-    s = validate(SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", tmp_path, CHECK_DATE)
+def test_frog_file_counts_are_not_errors(frog_validated):
+    s, tmp_path, _ = frog_validated     # validated once for the session (tests/conftest.py)
     assert "VOCAB_QUANTITY" not in s["checks"]
     assert s["checks"]["VOCAB_QUANTITY_NOT_COUNTED"]["count"] == 1338
     assert s["checks"]["VOCAB_QUANTITY_APPROXIMATE"]["count"] == 400 + 87 + 21 + 8 + 7 + 1
