@@ -143,6 +143,44 @@ def _with_keys(view: str, extra: str) -> str:
 DIMENSIONS = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "duplicates"]
 
 
+def _filled_columns() -> list[str]:
+    """The columns the completeness figures and tiers test for being filled, in bit order."""
+    cols = dict.fromkeys(profiles.TIER_COLUMNS)
+    for prof in profiles.judging():
+        for kind in prof.tables:
+            for _, _, _, equiv in prof.heatmap_fields(kind):
+                cols.update(dict.fromkeys(equiv))
+            for _, equiv in prof.fields(kind):
+                cols.update(dict.fromkeys(equiv))
+    return list(cols)
+
+
+# Which of these a record has filled is one bit each in its `_f<w>` words, computed in the record
+# pass (which reads the columns anyway): agg_completeness and agg_dataset then group and test bits
+# instead of testing ~30 texts per record again.
+FILLED = _filled_columns()
+
+
+def filled_mask_sql(omit: list[str] = ()) -> str:
+    """The record's filled-field mask words, as a select list over the record; a column no source has is never filled."""
+    words = max(1, (len(FILLED) + 63) // 64)
+    terms: list[list[str]] = [[] for _ in range(words)]
+    for i, col in enumerate(FILLED):
+        if col not in omit:
+            w, b = _bit(i)
+            terms[w].append(f"CASE WHEN {filled(duck.ident(col))} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
+    return ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _f{w}" for w, t in enumerate(terms))
+
+
+def has_filled(alias: str = "e"):
+    """`has(columns)` for profiles.completeness_sql / tier_sql: a test on the filled-field mask."""
+    def has(cols: tuple[str, ...]) -> str:
+        bits = [FILLED.index(c) for c in cols]
+        words = sorted({_bit(i)[0] for i in bits})
+        return "(" + " OR ".join(f"({alias}._f{w} & {_mask_lit(bits, w)}) <> 0" for w in words) + ")"
+    return has
+
+
 def _bit(i: int) -> tuple[int, int]:
     return i // 64, i % 64
 
@@ -251,16 +289,13 @@ def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check]
     return out
 
 
-def _record_quality(con, run: list[Check], words: int) -> None:
-    """Per record: error/warning counts and lists, and per dimension whether it has an error.
-    The suggestions are in flags.parquet, one per record and check, in both languages."""
+def summary_sql(run: list[Check], words: int) -> str:
+    """The per-record summary as a select list over the mask columns `_m<w>`: error/warning counts
+    and lists, and per dimension whether the record has an error. The suggestions are in
+    flags.parquet, one per record and check, in both languages."""
     def count(sel):
         bits = [i for i, c in enumerate(run) if sel(c)]
         return " + ".join(f"bit_count(_m{w} & {_mask_lit(bits, w)})" for w in range(words))
-
-    def any_of(sel):
-        bits = [i for i, c in enumerate(run) if sel(c)]
-        return "(" + " OR ".join(f"(_m{w} & {_mask_lit(bits, w)}) <> 0" for w in range(words)) + ")"
 
     def ids(sel):
         order = sorted((c.id, i) for i, c in enumerate(run) if sel(c))
@@ -269,13 +304,29 @@ def _record_quality(con, run: list[Check], words: int) -> None:
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {_fired(i)} THEN '{cid}' END" for cid, i in order) + "), '')"
 
     err = lambda c: c.severity == "error"   # noqa: E731
-    dims = ", ".join(f"{any_of(lambda c, d=d: c.severity == 'error' and c.dimension == d)} AS err_{d}" for d in DIMENSIONS)
-    masks = ", ".join(f"_m{w}" for w in range(words))
-    # a view: the record, then its summary; the lists and texts are built only where written out
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}),
-          {count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
-          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings, {dims}
-        FROM _m e""")
+    dims = ", ".join(f"{any_error(run, words, d)} AS err_{d}" for d in DIMENSIONS)
+    return f"""{count(err)} AS n_errors, {count(lambda c: not err(c))} AS n_warnings,
+          {ids(err)} AS errors, {ids(lambda c: not err(c))} AS warnings, {dims}"""
+
+
+SUMMARY = ["n_errors", "n_warnings", "errors", "warnings"] + [f"err_{d}" for d in DIMENSIONS]
+
+
+def any_error(run: list[Check], words: int, dimension: str | None = None, alias: str = "") -> str:
+    """SQL over the masks: the record has an error (in `dimension`, or in any)."""
+    a = f"{alias}." if alias else ""
+    bits = [i for i, c in enumerate(run) if c.severity == "error" and (dimension is None or c.dimension == dimension)]
+    return "(" + " OR ".join(f"({a}_m{w} & {_mask_lit(bits, w)}) <> 0" for w in range(words)) + ")"
+
+
+def mask_cols(words: int) -> list[str]:
+    return [f"_m{w}" for w in range(words)]
+
+
+def _record_quality(con, run: list[Check], words: int) -> None:
+    """`rq`: the record, then its summary (summary_sql); the lists and texts are built only where written out."""
+    masks = ", ".join(mask_cols(words))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}), {summary_sql(run, words)} FROM _m e")
 
 
 # The fitness-for-use profile "distribution model, 1 km", declared in dq/profiles.py.
@@ -322,14 +373,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     Returns the number of records written.
     """
     if run is None:
-        cat = {c.id: c for c in catalogue()}
-        run = [cat[r[0]] for r in con.execute("SELECT check_id FROM _run ORDER BY i").fetchall()]
+        run = _applied(con)
     t = time.time()
     c = cpu_clock() if cpu_clock else 0.0
     target = outdir / "occurrence.parquet"
     from .store import record_select
     p = plan(params)
     cols = [r[0] for r in con.execute("DESCRIBE SELECT * FROM rq").fetchall()]
+    words = max(1, (len(run) + 63) // 64)
+    masks = mask_cols(words)
     derived = set(p.derived)
     stored_only = [k for k in p.record_cols if k not in derived]
     logical = [c for c in cols if c not in stored_only]     # the record view's columns, as every layout reads them
@@ -340,13 +392,28 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
     else:
         drop = omit + stored_only
-    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM rq" if drop else "SELECT * FROM rq"
+    # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
+    # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
+    # distinct mask (lookup_rsum) instead of per record
+    src = f"(SELECT *, {filled_mask_sql(omit)} FROM _m)" if record_layout >= 4 else \
+        f"(SELECT *, {summary_sql(run, words)}, {filled_mask_sql(omit)} FROM _m)"
+    sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    mlist = ", ".join(masks)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rsum AS SELECT {mlist}, {summary_sql(run, words)}
+        FROM (SELECT DISTINCT {mlist} FROM read_parquet({duck.q(target)}))""")
+    # per distinct mask, the checks it says fired: flags and per-check aggregates unnest these few rows
+    word_of = "CASE r.i // 64 " + " ".join(f"WHEN {w} THEN s._m{w}" for w in range(words)) + " END"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _mi AS SELECT {', '.join(f's.{m}' for m in masks)}, r.i, r.check_id
+        FROM _rsum s JOIN _run r ON (({word_of} >> (r.i % 64)::UBIGINT) & 1::UBIGINT) = 1""")
+    if record_layout >= 4:
+        p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY],
+                       p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks))])
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
-        layout.update({"all": logical, "omitted": omit})
+        layout.update({"all": logical, "omitted": omit, "masks": masks})
         if record_layout >= 3:
             # the snapshot says how its records are put back together: a later version of the code,
             # whose families derive other columns, still reads it as it was written
@@ -362,21 +429,39 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         # the lookups are still in the database: joined from there, not read back from their files
         src, tables = record_source(target, omit), {tb: tb for tb, _, _ in p.joins}
         view = lambda need=None: lookup_view(p, src, tables, snapshot_date, need)   # noqa: E731
-        if layout is not None:
-            layout["view"] = view
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     else:
         view = None
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical, omit)}")
-    def suggestion(lang: str) -> str:
-        whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix)
-        return f"CASE r.i {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
-    zh, en = suggestion("zh"), suggestion("en")
-    narrow(con, view, zh + en)
-    con.execute(f"""COPY (SELECT e.record_id, r.check_id, {zh} AS suggestion, {en} AS suggestion_en
-        FROM (SELECT *, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS _cid FROM e
-              WHERE errors IS NOT NULL OR warnings IS NOT NULL) e
-        JOIN _run r ON r.check_id = e._cid) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
+        fwords = [f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))]
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + fwords, omit)}")
+    if layout is not None:
+        layout["view"] = view
+
+    # A flag's suggestion is a plain text for most checks: those flags need no more than the record
+    # file's ids and masks. Only the checks whose fix is computed from the record (a corrected point,
+    # the checklist's name, a group's size …) need its derived columns, and the records are joined
+    # with those checks first, so only their flags pay for the lookups.
+    computed = [i for i, c in enumerate(run) if c.fix and not all(CONST_RX.match(c.fix_for(g) or "''") for g in ("zh", "en"))]
+
+    def suggestion(lang: str, idx: str, which) -> str:
+        whens = " ".join(f"WHEN {i} THEN {_fix_text(c, lang)}" for i, c in enumerate(run) if c.fix and which(i))
+        return f"CASE {idx} {whens} ELSE NULL::VARCHAR END" if whens else "NULL::VARCHAR"
+    plain = lambda i: i not in computed   # noqa: E731
+    on = " AND ".join(f"mi.{m} = o.{m}" for m in masks)
+    rec = f"read_parquet({duck.q(target)})"
+    parts = [f"""SELECT o.record_id, mi.check_id, {suggestion('zh', 'mi.i', plain)} AS suggestion,
+        {suggestion('en', 'mi.i', plain)} AS suggestion_en FROM {rec} o JOIN _mi mi ON {on} WHERE mi.i NOT IN ({', '.join(map(str, computed)) or '-1'})"""]
+    if computed:
+        zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
+        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
+        if view is not None:
+            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
+            words_needed = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", zh + en))
+            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words_needed)
+        else:
+            rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
+        parts.append(f"SELECT e.record_id, e._fcid, {zh}, {en} FROM ({rel}) e")
+    con.execute(f"COPY ({' UNION ALL '.join(parts)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)
@@ -392,19 +477,26 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     `sources` (the manifest's) give each source file's profile and the checks it was judged by.
     `view` (layout 3, from write_outputs): each query reads the record view with only its lookups."""
     dims = DIMENSIONS
-    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT e.err_{d}) AS ok_{d}" for d in dims)
+    # whether a record has an error is a test on its check masks (no join with the summary lookup)
+    run = _applied(con)
+    words = max(1, (len(run) + 63) // 64)
+    no_error = f"NOT {any_error(run, words, alias='e')}"
+    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT {any_error(run, words, d, 'e')}) AS ok_{d}" for d in dims)
     # "content" = every dimension but completeness: a file can lack whole columns the standard
     # asks for (then no record is error-free) and still have points, names and dates worth mapping
-    content = " OR ".join(f"e.err_{d}" for d in dims if d != "completeness")
+    content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
+    # filled fields are bits of the record's _f<w> words (filled_mask_sql, written by the record pass)
+    has = has_filled("e")
+    silver, gold = profiles.tier_sql(has)
     ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
     ok_cols += ", " + ok_content
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error, sum({profiles.completeness_sql('e')}) AS completeness_sum,
-              count(*) FILTER (WHERE {profiles.GOLD_SQL}) AS tier_gold,
-              count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}) AS tier_silver,
-              count(*) FILTER (WHERE NOT {profiles.SILVER_SQL}) AS tier_bronze,
+              count(*) FILTER (WHERE {no_error}) AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
+              count(*) FILTER (WHERE {gold}) AS tier_gold,
+              count(*) FILTER (WHERE {silver} AND NOT {gold}) AS tier_silver,
+              count(*) FILTER (WHERE NOT {silver}) AS tier_bronze,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
               {PRESENT_SPECIES}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
@@ -414,13 +506,13 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
         "agg_town_check": """SELECT f.agency, f.dataset_id, f.county, f.town, f.check_id, sum(f.n)::BIGINT AS n
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
+              count(*) FILTER (WHERE {no_error}) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
-              count(*) FILTER (WHERE e.n_errors = 0) AS records_no_error,
+              count(*) FILTER (WHERE {no_error}) AS records_no_error,
               count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
@@ -438,14 +530,15 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across
     # agencies, so they are counted again, in the same scan (a second grouping set)
     paired = {"agg_town": "e.county, e.town", "agg_h3": "e.h3_r7", "agg_grid": "e.grid_id"}
-    # The fired checks of a record are the ids in its errors and warnings (one bit each, the same
-    # as flags.parquet). Records are grouped by area and those lists first, a few thousand
-    # groups, and only the groups are split into checks: no join of millions of flags with records.
-    fc = """CREATE OR REPLACE TEMP TABLE _fc AS
-        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, errors, warnings, count(*) AS n FROM e
-                   WHERE errors IS NOT NULL OR warnings IS NOT NULL GROUP BY ALL)
-        SELECT agency, dataset_id, county, town, h3_r7, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS check_id, n
-        FROM g"""
+    # The fired checks of a record are the bits of its masks (the same as flags.parquet). Records
+    # are grouped by area and mask first, a few thousand groups, and only the groups are split into
+    # checks (_mi, per distinct mask): no join of millions of flags with records.
+    masks = mask_cols(words)
+    mg, on = ", ".join(masks), " AND ".join(f"mi.{m} = g.{m}" for m in masks)
+    fc = f"""CREATE OR REPLACE TEMP TABLE _fc AS
+        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, {mg}, count(*) AS n FROM e
+                   WHERE {' OR '.join(f'{m} <> 0' for m in masks)} GROUP BY ALL)
+        SELECT g.agency, g.dataset_id, g.county, g.town, g.h3_r7, mi.check_id, g.n FROM g JOIN _mi mi ON {on}"""
     narrow(con, view, fc)
     con.execute(fc)
     counts = {}
@@ -469,6 +562,12 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     return counts
 
 
+def _applied(con) -> list[Check]:
+    """The checks run_checks applied, in mask-bit order."""
+    cat = {c.id: c for c in catalogue()}
+    return [cat[r[0]] for r in con.execute("SELECT check_id FROM _run ORDER BY i").fetchall()]
+
+
 def _profile_table(con, outdir: Path, sources: list[dict]) -> int:
     """agg_profile: per agency × dataset × source file, the profile, why, the checks judged per
     record and the file-level findings (columns absent from the whole file). Pages read it for
@@ -486,26 +585,29 @@ def _profile_table(con, outdir: Path, sources: list[dict]) -> int:
 def _completeness_sql() -> str:
     """Per agency × dataset × profile × table × field: records and how many have the field filled.
 
-    One scan of the record file; each profile's fields (every field of the 生態檢核 tables
-    with its M/C/O level for eco-check, the required fields for the others).
-    Each field is tested once per record, whatever the tables it belongs to: the rows are grouped by
-    profile and table kind, and the join with the field list keeps each profile's and kind's own fields.
+    The records are grouped by their filled-field mask first (one scan of the record file's few
+    columns; a few hundred groups), then each profile's fields (every field of the 生態檢核 tables
+    with its M/C/O level for eco-check, the required fields for the others) are bit tests on the
+    groups. The join with the field list keeps each profile's and table kind's own fields.
     """
     rows, cols = [], {}
+    has = has_filled("c")
     for prof in profiles.judging():
         for kind in prof.tables:
             for term, zh, level, equiv in prof.heatmap_fields(kind):
                 # filled as the profile's checks judge it: the field or an accepted equivalent (individualCount …)
-                any_filled = " OR ".join(filled(duck.ident(c)) for c in equiv)
+                any_filled = has(tuple(equiv))
                 if any_filled not in cols:
-                    cols[any_filled] = f"count(*) FILTER (WHERE {any_filled}) AS f_{len(cols)}"
+                    cols[any_filled] = f"coalesce(sum(c.n) FILTER (WHERE {any_filled}), 0) AS f_{len(cols)}"
                 alias = f"f_{list(cols).index(any_filled)}"
                 rows.append(f"('{prof.id}', '{kind}', '{term}', '{zh}', '{level}', '{alias}')")
-    # from the written record file (`e`, no lookup needed): its agency, dataset and canonical columns
-    # are computed already; the canonical view `occ` would compute them again from the source
-    present = "SELECT agency, dataset_id, profile, table_kind, count(*) AS records, " + ", ".join(cols.values()) + " FROM e GROUP BY ALL"
+    fw = ", ".join(f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64)))
+    grouped = f"SELECT agency, dataset_id, profile, table_kind, {fw}, count(*) AS n FROM e GROUP BY ALL"
+    present = (f"SELECT c.agency, c.dataset_id, c.profile, c.table_kind, sum(c.n) AS records, "
+               f"{', '.join(cols.values())} "
+               f"FROM ({grouped}) c GROUP BY ALL")
     return f"""WITH c AS ({present}),
         u AS (UNPIVOT c ON COLUMNS('^f_') INTO NAME alias VALUE filled),
         f(profile, kind, field, field_zh, level, alias) AS (VALUES {', '.join(rows)})
-      SELECT u.agency, u.dataset_id, u.profile, u.table_kind, f.field, f.field_zh, f.level, u.records, u.filled
+      SELECT u.agency, u.dataset_id, u.profile, u.table_kind, f.field, f.field_zh, f.level, u.records::BIGINT AS records, u.filled::BIGINT AS filled
       FROM u JOIN f ON f.alias = u.alias AND f.kind = u.table_kind AND f.profile = u.profile ORDER BY ALL"""

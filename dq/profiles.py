@@ -221,29 +221,44 @@ def scope(profile: str, table: str, present: set[str]) -> tuple[list[str], list[
     return rec, file
 
 
-def completeness_sql(alias: str = "e") -> str:
-    """SQL: the record's graded completeness, share of its profile's required fields filled (0–1)."""
+def _any_filled(a: str) -> Callable[[tuple[str, ...]], str]:
+    return lambda cols: "(" + " OR ".join(filled(a + duck.ident(c)) for c in cols) + ")"
+
+
+def completeness_sql(alias: str = "e", has: Callable[[tuple[str, ...]], str] | None = None) -> str:
+    """SQL: the record's graded completeness, share of its profile's required fields filled (0–1).
+    `has(columns)`: SQL true when one of the columns is filled (default: the filled test on each;
+    the build passes a test on the record's filled-field mask, dq/engine.py FILLED)."""
     a = alias + "." if alias else ""
+    has = has or _any_filled(a)
     whens = []
     for p in judging():
         for table in p.tables:
             fields = p.fields(table)
             if not fields:
                 continue
-            terms = " + ".join("CASE WHEN " + " OR ".join(filled(a + duck.ident(c)) for c in cols) + " THEN 1 ELSE 0 END"
-                               for _, cols in fields)
+            terms = " + ".join(f"CASE WHEN {has(tuple(cols))} THEN 1 ELSE 0 END" for _, cols in fields)
             whens.append(f"WHEN {a}profile = '{p.id}' AND {a}table_kind = '{table}' THEN ({terms}) / {len(fields)}.0")
     return "CASE " + " ".join(whens) + " END"
 
 
-# TBIA's record tiers: gold = name + point + year + month + basisOfRecord + uncertainty or
-# precision; silver = name + point + year; bronze = the rest. "Point" is a point the engine could
-# place (after the unambiguous amendments), "year" a date it could read.
-_NAME = filled("e.scientificName")
-_MONTH = (f"({filled('e.month')} OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{{1,4}}[-/.]\\d{{1,2}}') "
-          "OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{8}'))")
-SILVER_SQL = f"({_NAME} AND e.lat IS NOT NULL AND e.event_date_parsed IS NOT NULL)"
-GOLD_SQL = (f"({SILVER_SQL} AND {_MONTH} AND {filled('e.basisOfRecord')} AND "
-            f"(e.unc_m IS NOT NULL OR {filled('e.coordinatePrecision')}))")
+# the columns the tiers and the completeness figures test for being filled (dq/engine.py FILLED)
+TIER_COLUMNS = ("scientificName", "month", "basisOfRecord", "coordinatePrecision")
+
+
+def tier_sql(has: Callable[[tuple[str, ...]], str] | None = None) -> tuple[str, str]:
+    """(silver, gold): SQL over `e`. TBIA's record tiers: gold = name + point + year + month +
+    basisOfRecord + uncertainty or precision; silver = name + point + year; bronze = the rest.
+    "Point" is a point the engine could place (after the unambiguous amendments), "year" a date it
+    could read. `has` as in completeness_sql."""
+    has = has or _any_filled("e.")
+    month = (f"({has(('month',))} OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{{1,4}}[-/.]\\d{{1,2}}') "
+             "OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{8}'))")
+    silver = f"({has(('scientificName',))} AND e.lat IS NOT NULL AND e.event_date_parsed IS NOT NULL)"
+    gold = f"({silver} AND {month} AND {has(('basisOfRecord',))} AND (e.unc_m IS NOT NULL OR {has(('coordinatePrecision',))}))"
+    return silver, gold
+
+
+SILVER_SQL, GOLD_SQL = tier_sql()
 TIER_SQL = f"CASE WHEN {GOLD_SQL} THEN 'gold' WHEN {SILVER_SQL} THEN 'silver' ELSE 'bronze' END"
 TIERS = ("gold", "silver", "bronze")

@@ -44,7 +44,7 @@ from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
-LAYOUT = 3     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
+LAYOUT = 4     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
 
 
 @dataclasses.dataclass

@@ -28,8 +28,9 @@ def q(sql):
 
 
 def test_flags_are_the_fired_ids_of_each_record(snap):
+    from dq import store
     d, m = snap
-    occ, flags = f"'{d}/occurrence.parquet'", f"'{d}/flags.parquet'"
+    occ, flags = store.records_sql(d), f"'{d}/flags.parquet'"
     assert q(f"SELECT count(*) FROM {flags}")[0][0] == q(f"SELECT sum(n_errors + n_warnings) FROM {occ}")[0][0] == m["flags"] > 0
     # per record, the set of flagged checks is exactly the ids listed in errors and warnings
     diff = q(f"""WITH a AS (SELECT record_id, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS c FROM {occ}
@@ -162,16 +163,19 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     from dq import engine, store
     from dq.snapshot import LAYOUT
     d, m = real
-    assert m["layout"] == LAYOUT == 3
+    assert m["layout"] == LAYOUT == 4
     omitted = m["record_columns_omitted"]
     assert "footprintWKT" in omitted and "scientificName" not in omitted and "county" not in omitted
     written = [r[0] for r in q(f"DESCRIBE SELECT * FROM '{d}/occurrence.parquet'")]
     p = engine.plan()
     assert not set(omitted) & set(written)
     assert {"county", "accepted_name", "event_date_parsed", "lat", "c_swapped"}.isdisjoint(written)
-    assert {"pk", "nk", "dk", "qk", "errors", "warnings", "n_errors", "err_coordinates"} <= set(written)
-    assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} == set(m["record_columns"]) | set(p.record_cols)
-    for t, _, _ in p.joins:
+    assert {"pk", "nk", "dk", "qk", "_m0"} <= set(written) and {"errors", "warnings", "n_errors", "err_coordinates"}.isdisjoint(written)
+    # layout 4: the check masks in place of the summary, which lookup_rsum gives back per distinct mask;
+    # the filled-field mask the completeness aggregates read
+    assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) == \
+        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"}
+    for t, _, _ in p.joins + [("_rsum", None, None)]:
         assert (d / engine.lookup_file(t)).exists(), t
     read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
     assert read.columns == m["record_columns"]
@@ -195,13 +199,13 @@ def real_layout2(real, tmp_path_factory):
     return work / "snap", m2
 
 
-def test_layout_3_reads_as_layout_2(real, real_layout2):
-    """Layout 3 (derived columns in lookup files) gives the records, flags, per-check aggregates,
+def test_layout_4_reads_as_layout_2(real, real_layout2):
+    """Layout 4 (derived columns in lookup files, the summary per distinct check mask) gives the records, flags, per-check aggregates,
     every aggregate and the scores that layout 2 (everything per record) gives, on the frog CSV, the
     amphibian survey and the 30k bench input."""
     from dq import duck, store
     (d3, m3), (d2, m2) = real, real_layout2
-    assert m2["layout"] == 2 and m3["layout"] == 3
+    assert m2["layout"] == 2 and m3["layout"] == 4
     assert m3["record_columns"] == m2["record_columns"]
     assert m3["rows_ingested"] == m2["rows_ingested"] > 30_000 and m3["flags"] == m2["flags"] > 0
     con = duck.connect(spatial=False)
