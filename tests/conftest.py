@@ -32,6 +32,18 @@ def frog_validated(tmp_path_factory):
     return summary, out, lines
 
 
+@pytest.fixture(scope="session")
+def damaged_cli(tmp_path_factory):
+    """tests/fixtures/frog_head_damaged.csv through a real `python -m dq validate` process, once for the
+    session (the CLI test and the report test read it): (the finished process, its output folder)."""
+    import subprocess
+    import sys
+    out = tmp_path_factory.mktemp("damaged_cli")
+    r = subprocess.run([sys.executable, "-m", "dq", "validate", str(FIX / "frog_head_damaged.csv"), "--out", str(out),
+                        "--date", CHECK_DATE], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    return r, out
+
+
 def flagged(ann: pd.DataFrame) -> list[set[str]]:
     return [set(x for x in (e + ";" + w).split(";") if x) for e, w in zip(ann["dq_errors"], ann["dq_warnings"])]
 

@@ -489,12 +489,14 @@ def test_overview_share_changes_compare_like_with_like():
     assert all(x.delta in (None, "", "無法比較") for x in sc.metric if x.value.endswith("%"))
 
 
-def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column(tmp_path):
+def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column(damaged_cli):
     """The report a submitter downloads (the Validate page's and `dq validate`'s): check titles and the table
     kind's name; the check id only in the last column of the findings tables, under a translated heading."""
+    import json as _json
     from dq.checks import by_id
-    from dq.validate import validate
-    s = validate(Path(__file__).parent / "fixtures" / "frog_head_damaged.csv", tmp_path, "2026-11-22")
+    r, tmp_path = damaged_cli    # `dq validate frog_head_damaged.csv`, run once for the session (tests/conftest.py)
+    assert r.returncode == 0, r.stderr
+    s = _json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert s["checks"] and s["file_findings"]
     for name, lang in (("report.html", "zh"), ("report_en.html", "en")):
         html = (tmp_path / name).read_text(encoding="utf-8")

@@ -45,9 +45,15 @@ def quiet(m):
 
 # ---- inference -------------------------------------------------------------------------------
 
-def test_inference_reads_the_files_own_columns(tmp_path):
-    dwc = write(tmp_path / "dwc.csv", [DWC])
-    s = validate(dwc, tmp_path / "o1", CHECK_DATE)
+@pytest.fixture(scope="module")
+def one_dwc_row(tmp_path_factory):
+    """One Darwin Core row holding every field the occurrence profile requires, validated once (two tests read it)."""
+    d = tmp_path_factory.mktemp("one_dwc_row")
+    return validate(write(d / "dwc.csv", [DWC]), d / "o", CHECK_DATE)
+
+
+def test_inference_reads_the_files_own_columns(tmp_path, one_dwc_row):
+    s = one_dwc_row
     assert (s["profile"], s["profile_how"]) == ("occurrence", "inferred")
     eco = write(tmp_path / "eco.csv", [DWC | {"selfProduced": "True"}])
     s = validate(eco, tmp_path / "o2", CHECK_DATE)
@@ -148,8 +154,8 @@ def test_suspicious_mapping_is_named(tmp_path):
     assert "對應可疑" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
 
 
-def test_clean_file_is_ready(tmp_path):
-    s = validate(write(tmp_path / "ok.csv", [DWC]), tmp_path / "o", CHECK_DATE)
+def test_clean_file_is_ready(one_dwc_row):
+    s = one_dwc_row
     assert s["verdict"] == "ready" and s["rows_with_errors"] == 0 and not s["file_findings"], s["checks"]
 
 
