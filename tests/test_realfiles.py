@@ -80,12 +80,25 @@ def _trimmed(path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def ebird_validated(tmp_path_factory):
+    """validate(make, name) once per export for the module: (source, summary, output folder); the
+    trimmed export is read by two tests."""
+    done = {}
+
+    def run(make, name):
+        if name not in done:
+            d = tmp_path_factory.mktemp("ebird")
+            make(d / name)
+            done[name] = (d / name, validate(d / name, d / "out", CHECK_DATE), d / "out")
+        return done[name]
+    return run
+
+
 @pytest.mark.parametrize("make,name", [(_ebd, "constructed_ebd.txt"), (_myebird, "constructed_myebird.csv"),
                                        (_trimmed, "constructed_ebird_trimmed.csv")])
-def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, name):
-    src = tmp_path / name
-    make(src)
-    s = validate(src, tmp_path / "out", CHECK_DATE)
+def test_ebird_exports_lose_nothing_and_read_dates_counts_names(ebird_validated, make, name):
+    src, s, out = ebird_validated(make, name)
     n = sum(1 for _ in open(src, encoding="utf-8")) - 1
     assert s["rows_read"] == n and s["rows_rejected"] == 0 and s["rows_checked"] == n
     terms = set(s["columns_mapped"].values())
@@ -94,7 +107,7 @@ def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, 
     for bad in ("DATE_INVALID", "DATE_MISSING", "VOCAB_QUANTITY", "TAXON_VERNACULAR_MISMATCH", "TAXON_UNMATCHED",
                 "COORD_MISSING", "TAXON_NAME_MISSING"):
         assert bad not in checks, (bad, checks.get(bad))
-    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     got = flagged(ann)
     counts = ann[[c for c in ann.columns if c.lower() in ("observation count", "count")][0]]
     # eBird's X: present, not counted; an older English name is a note, not a mismatch
@@ -103,11 +116,9 @@ def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, 
     assert all(("TAXON_VERNACULAR_EN_DIFFERS" in g) == (c == "Warbling White-eye") for c, g in zip(common, got))
 
 
-def test_trimmed_ebird_export_flags_every_repeat_and_english_county(tmp_path):
-    src = tmp_path / "constructed_ebird_trimmed.csv"
-    _trimmed(src)
-    validate(src, tmp_path / "out", CHECK_DATE)
-    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+def test_trimmed_ebird_export_flags_every_repeat_and_english_county(ebird_validated):
+    _, _, out = ebird_validated(_trimmed, "constructed_ebird_trimmed.csv")
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     got = flagged(ann)
     assert [("DUP_RECORD" in g) for g in got] == [True, True, True, False, False]
     # STATE_PROVINCE in English: New Taipei is where the point is; Yilan is not

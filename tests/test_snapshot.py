@@ -32,9 +32,14 @@ def test_read_equals_ingested_plus_rejected(tmp_path):
     assert all(r[0] for r in reasons)
 
 
-def test_interrupted_ingest_leaves_previous_snapshots_intact(tmp_path, monkeypatch):
+def test_snapshots_are_immutable_dates_checked_and_an_interrupted_ingest_leaves_them_intact(tmp_path, monkeypatch):
+    # (two tests once, each building the same snapshot first: one build serves both)
     first = ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
     before = {p.name: p.read_bytes() for p in first.iterdir()}
+    with pytest.raises(SourceError, match="immutable"):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
+    with pytest.raises(SourceError, match="YYYY-MM-DD"):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "22/11/2026", tmp_path, progress=lambda m: None)
 
     def boom(*a, **k):
         raise KeyboardInterrupt("interrupted mid-ingest")
@@ -43,14 +48,6 @@ def test_interrupted_ingest_leaves_previous_snapshots_intact(tmp_path, monkeypat
         ingest([SourceSpec(FIX / "frog_head.csv")], "2026-02-01", tmp_path, progress=lambda m: None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-01-01"]   # no half snapshot, no temp dir
     assert {p.name: p.read_bytes() for p in first.iterdir()} == before
-
-
-def test_snapshots_are_immutable_and_dates_checked(tmp_path):
-    ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
-    with pytest.raises(SourceError, match="immutable"):
-        ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
-    with pytest.raises(SourceError, match="YYYY-MM-DD"):
-        ingest([SourceSpec(FIX / "frog_head.csv")], "22/11/2026", tmp_path, progress=lambda m: None)
 
 
 def test_demo_snapshot_is_real_and_reconciles():
