@@ -1,3 +1,11 @@
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -36,8 +44,6 @@ def frog_validated(tmp_path_factory):
 def damaged_cli(tmp_path_factory):
     """tests/fixtures/frog_head_damaged.csv through a real `python -m dq validate` process, once for the
     session (the CLI test and the report test read it): (the finished process, its output folder)."""
-    import subprocess
-    import sys
     out = tmp_path_factory.mktemp("damaged_cli")
     r = subprocess.run([sys.executable, "-m", "dq", "validate", str(FIX / "frog_head_damaged.csv"), "--out", str(out),
                         "--date", CHECK_DATE], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
@@ -53,14 +59,6 @@ def flagged(ann: pd.DataFrame) -> list[set[str]]:
 # test_realfiles.py, test_opendata.py): starting each again per test or module cost ~2 s a browser
 # and ~5 s a server, and proved nothing more. Each test still opens its own browser context (no
 # cookies or storage shared) and each server session is a fresh Streamlit session.
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -75,8 +73,9 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server():
-    """`streamlit run app.py` on a free port; its URL. Stopped (by its own pid) when the session ends."""
-    import tempfile
+    """`streamlit run app.py` on a free port; its URL. Stopped (by its own pid) when the session ends.
+    Its first visitor in a full run is test_e2e.py's first test, whose first page is a deep link: the case
+    a freshly started server once got wrong (test_e2e sorts before the other modules that use it)."""
     port = free_port()
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     log = tempfile.TemporaryFile()   # not a pipe: nobody reads it while the session runs, and a full pipe would stall the server
