@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-pandas", action="store_true", help="skip the pandas + shapely yardstick")
     b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
     b.add_argument("--snapshot", type=Path, help="with --pages: time the pages on this snapshot folder (e.g. a 10M-record one)")
+    b.add_argument("--input", type=Path, help="measure on this input (a bench input kept from an earlier run) instead of building one")
     w = sub.add_parser("serve", help="the dashboard (streamlit run app.py) with its libraries loaded before the first visit")
     w.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit, e.g. --server.port 8501")
     a = ap.parse_args(argv)
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.pages:
                 pages(snapshot=a.snapshot)
             else:
-                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas)
+                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas, given=a.input)
     except SourceError as e:
         # one sentence in each language, nothing else: exit 2 means "the input, not the tool"
         print(f"error: {e.en} / {e.zh}", file=sys.stderr)

@@ -102,16 +102,25 @@ def _load() -> str:
 PANDAS_MAX_ROWS = 20_000_000   # beyond this the pandas script does not fit in the machine's memory
 
 
-def run(sizes: list[int], repeat: int = 1, pandas: bool = True) -> None:
+def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | None = None) -> None:
     """For each size: the input (not timed), then, timed in one run: the bare scan, the pandas +
-    shapely script and the whole build, each in its own process so peak RSS is its own."""
+    shapely script and the whole build, each in its own process so peak RSS is its own.
+    `given`: an input kept from an earlier run (a 100M one takes a quarter of an hour to make)."""
+    if given is not None:
+        con = duck.connect(spatial=False)
+        sizes = [con.execute(f"SELECT count(*) FROM read_parquet({duck.q(given)})").fetchone()[0]]
+        con.close()
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix="dq-bench-"))
         try:
             t = time.time()
-            src = make_input(n, work / f"bench_{n}.parquet", work)
-            print(f"{n:,} rows: input built in {time.time() - t:.0f} s ({src.stat().st_size / 1e6:,.0f} MB, "
-                  f"{AGENCIES} agencies, {DATASETS} datasets) | {_load()}", flush=True)
+            if given is not None:
+                src = Path(given)
+                print(f"{n:,} rows: input {src} ({src.stat().st_size / 1e6:,.0f} MB) | {_load()}", flush=True)
+            else:
+                src = make_input(n, work / f"bench_{n}.parquet", work)
+                print(f"{n:,} rows: input built in {time.time() - t:.0f} s ({src.stat().st_size / 1e6:,.0f} MB, "
+                      f"{AGENCIES} agencies, {DATASETS} datasets) | {_load()}", flush=True)
             for k in range(repeat):
                 con = duck.connect(spatial=False)
                 t0 = time.time()

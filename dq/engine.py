@@ -200,17 +200,21 @@ CONST_RX = re.compile(r"^'[^']*'$")
 
 def _fix_text(c: Check, lang: str = "zh") -> str:
     """The suggestion a fired check writes, in zh-TW or English: a plain text as is; a computed one
-    as its text (NULL when it has none for this record), the two separator characters blanked."""
+    as its text (NULL when it has none for this record). Each flag is a row of its own, so a text
+    needs no separator blanked (at 10M bench rows two replace() per flag cost a third of the flags)."""
     fix = c.fix_for(lang)
     if not fix:
         return "NULL::VARCHAR"
     if CONST_RX.match(fix):
         return f"{fix}::VARCHAR"
-    return f"replace(replace(({fix})::VARCHAR, '\x1f', ' '), '\x1e', ' ')"
+    return f"({fix})::VARCHAR"
 
 
 # record_id = source index × 10^10 + source row (dq/snapshot.py canonical_select)
 SOURCE_OF = "(e.record_id // 10000000000)"
+# what dq/snapshot.py canonical_select sets once per source file: layout 4 keeps it once per source
+# (lookup_src) instead of once per record (each text column costs the writer ~0.07 CPU s per 1M rows)
+PER_SOURCE = ["dataset_name", "source_file", "table_kind", "profile", "srs_from_header"]
 
 
 def _applies(checks: list[Check], kinds: list[str], scope: dict[int, set[str]] | None) -> list[tuple[Check, str | None]]:
@@ -336,6 +340,14 @@ USABLE_1KM = profiles.by_id()[profiles.FIT_1KM].fit_sql
 SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL}) AS species"
 
+# What the area aggregates ask of every record, computed in the record pass (which has every lookup
+# joined already) and written beside the masks: each aggregate then reads the record file with the
+# point lookup alone, not the names, dates and quantities again (at 10M rows each of those joins
+# cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
+RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
+                "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
+                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT"}
+
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
 # thread, which at DuckDB's default of 122,880 rows set most of a build's peak memory.
@@ -390,13 +402,23 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         if snapshot_date is None:     # the one enrich() was given
             snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
         drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
+        if record_layout >= 4:
+            drop += [c for c in PER_SOURCE if c not in omit]
     else:
         drop = omit + stored_only
     # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
     # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
     # distinct mask (lookup_rsum) instead of per record
-    src = f"(SELECT *, {filled_mask_sql(omit)} FROM _m)" if record_layout >= 4 else \
-        f"(SELECT *, {summary_sql(run, words)}, {filled_mask_sql(omit)} FROM _m)"
+    # a fact whose columns the record view lacks (a run of one family alone) is NULL
+    # the tier's filled tests are bits of the filled-field mask, its month the date lookup's
+    silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")
+    known = set(cols) | {f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))}
+    facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
+                      for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
+    unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
+    src = f"(SELECT *, {facts} FROM (SELECT *, {filled_mask_sql(unfilled)} FROM _m) e)"
+    if record_layout < 4:
+        src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
     mlist = ", ".join(masks)
@@ -407,8 +429,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _mi AS SELECT {', '.join(f's.{m}' for m in masks)}, r.i, r.check_id
         FROM _rsum s JOIN _run r ON (({word_of} >> (r.i % 64)::UBIGINT) & 1::UBIGINT) = 1""")
     if record_layout >= 4:
-        p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY],
-                       p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks))])
+        srcs = [c for c in PER_SOURCE if c not in omit]
+        # dq/snapshot.py build() fills _src from what it set per source; a caller that did not, from the records
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_src' AND temporary").fetchone()[0]:
+            have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
+            con.execute(f"""CREATE TEMP TABLE _src AS SELECT DISTINCT {SOURCE_OF.replace('e.', '')} AS source_index,
+                {', '.join((duck.ident(c) if c in have else 'NULL::VARCHAR') + ' AS ' + duck.ident(c) for c in PER_SOURCE)} FROM occ""")
+        p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY] + [(c, f"sr.{c}") for c in srcs],
+                       p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks)),
+                                  ("_src", "sr", f"LEFT JOIN _src sr ON sr.source_index = {SOURCE_OF.replace('e.', 'o.')}")])
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
@@ -433,10 +462,25 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     else:
         view = None
         fwords = [f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))]
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + fwords, omit)}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + fwords + list(RECORD_FACTS), omit)}")
     if layout is not None:
         layout["view"] = view
 
+    con.execute(f"COPY ({flags_sql(run, target, omit, p, view is not None, snapshot_date, masks)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
+    if timings is not None:
+        timings["write_flags"] = round(time.time() - t, 2)
+    if cpu is not None and cpu_clock:
+        cpu["write_flags"] = round(cpu_clock() - c, 2)
+    con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
+    return n
+
+
+def flags_sql(run: list[Check], target: Path, omit: list[str], p: RecordPlan, lookups: bool, snapshot_date: str,
+              masks: list[str]) -> str:
+    """SQL: one row per record and fired check (the bits of its masks, per distinct mask in `_mi`),
+    with the check's suggestion in zh-TW and English. `lookups`: the derived columns are in the
+    per-distinct tables (layout 3 and later), else in `e`."""
     # A flag's suggestion is a plain text for most checks: those flags need no more than the record
     # file's ids and masks. Only the checks whose fix is computed from the record (a corrected point,
     # the checklist's name, a group's size …) need its derived columns, and the records are joined
@@ -454,21 +498,18 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     if computed:
         zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
         pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
-        if view is not None:
+        if lookups:
             fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
             words_needed = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", zh + en))
             rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words_needed)
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
-        parts.append(f"SELECT e.record_id, e._fcid, {zh}, {en} FROM ({rel}) e")
-    con.execute(f"COPY ({' UNION ALL '.join(parts)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
-    if timings is not None:
-        timings["write_flags"] = round(time.time() - t, 2)
-    if cpu is not None and cpu_clock:
-        cpu["write_flags"] = round(cpu_clock() - c, 2)
-    con.execute(f"COPY (SELECT * FROM rej ORDER BY source_file, source_row) TO {duck.q(outdir / 'rejected.parquet')} (FORMAT parquet)")
-    return n
+        parts.append(f"SELECT e.record_id, e._fcid AS check_id, {zh} AS suggestion, {en} AS suggestion_en FROM ({rel}) e")
+    return " UNION ALL ".join(parts)
+
+
+# a column a fix text reads: `e.name` or `e."name"` (the checks' fixes read the record as `e`)
+_FIX_REF = re.compile(r'(?<![\w."])e\.("(?:[^"]|"")+"|\w+)')
 
 
 def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) -> dict[str, int]:
@@ -487,18 +528,18 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
     # filled fields are bits of the record's _f<w> words (filled_mask_sql, written by the record pass)
     has = has_filled("e")
-    silver, gold = profiles.tier_sql(has)
     ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
     ok_cols += ", " + ok_content
+    # the record facts (RECORD_FACTS) in place of the lookups they were computed from
+    species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
               count(*) FILTER (WHERE {no_error}) AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
-              count(*) FILTER (WHERE {gold}) AS tier_gold,
-              count(*) FILTER (WHERE {silver} AND NOT {gold}) AS tier_silver,
-              count(*) FILTER (WHERE NOT {silver}) AS tier_bronze,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, count(*) FILTER (WHERE e.is_absence) AS absences,
-              {PRESENT_SPECIES}, {ok_cols}
+              count(*) FILTER (WHERE e._tier = 2) AS tier_gold, count(*) FILTER (WHERE e._tier = 1) AS tier_silver,
+              count(*) FILTER (WHERE e._tier = 0) AS tier_bronze,
+              count(*) FILTER (WHERE e._fit) AS usable_1km, count(*) FILTER (WHERE e._abs) AS absences,
+              {species}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",
         # per-check counts: f is one row per (group, fired check) with the records it covers in n
         "agg_dataset_check": """SELECT f.agency, f.dataset_id, f.check_id, sum(f.n)::BIGINT AS n
@@ -507,24 +548,24 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
               count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
+              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
             FROM e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
         "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
               count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km, {PRESENT_SPECIES}, count(*) FILTER (WHERE e.is_absence) AS absences
+              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
             FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              {PRESENT_SPECIES} FROM e WHERE e.grid_id IS NOT NULL AND NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
+        "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
+              {species} FROM e WHERE e.grid_id IS NOT NULL AND NOT e._abs GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
-              e.county, count(*) AS records, count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km,
-              {PRESENT_SPECIES}
-            FROM e WHERE NOT e.is_absence GROUP BY ALL ORDER BY ALL""",
+              e.county, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
+              {species}
+            FROM e WHERE NOT e._abs GROUP BY ALL ORDER BY ALL""",
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
               bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
-              count(*) FILTER (WHERE {USABLE_1KM}) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL AND {SPECIES_LEVEL} GROUP BY ALL ORDER BY ALL""",
+              count(*) FILTER (WHERE e._fit) AS usable_1km
+            FROM e WHERE e.accepted_name IS NOT NULL AND e._sp GROUP BY ALL ORDER BY ALL""",
     }
     queries["agg_completeness"] = _completeness_sql()
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across

@@ -246,14 +246,15 @@ def completeness_sql(alias: str = "e", has: Callable[[tuple[str, ...]], str] | N
 TIER_COLUMNS = ("scientificName", "month", "basisOfRecord", "coordinatePrecision")
 
 
-def tier_sql(has: Callable[[tuple[str, ...]], str] | None = None) -> tuple[str, str]:
+def tier_sql(has: Callable[[tuple[str, ...]], str] | None = None, month_in_date: str | None = None) -> tuple[str, str]:
     """(silver, gold): SQL over `e`. TBIA's record tiers: gold = name + point + year + month +
     basisOfRecord + uncertainty or precision; silver = name + point + year; bronze = the rest.
     "Point" is a point the engine could place (after the unambiguous amendments), "year" a date it
-    could read. `has` as in completeness_sql."""
+    could read. `has` as in completeness_sql; `month_in_date`: SQL telling that eventDate gives a month
+    (default: the test on the text, dq/checks/time.py HAS_MONTH; the build reads it per distinct date)."""
+    from .checks.time import HAS_MONTH
     has = has or _any_filled("e.")
-    month = (f"({has(('month',))} OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{{1,4}}[-/.]\\d{{1,2}}') "
-             "OR regexp_matches(coalesce(e.eventDate, ''), '^\\s*\\d{8}'))")
+    month = f"({has(('month',))} OR {month_in_date or HAS_MONTH.replace('date_txt', 'e.eventDate')})"
     silver = f"({has(('scientificName',))} AND e.lat IS NOT NULL AND e.event_date_parsed IS NOT NULL)"
     gold = f"({silver} AND {month} AND {has(('basisOfRecord',))} AND (e.unc_m IS NOT NULL OR {has(('coordinatePrecision',))}))"
     return silver, gold

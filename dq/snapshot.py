@@ -139,7 +139,9 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
       FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
             "empty_where": empty, "profile": profile, "profile_reason": reason, "checks_record_level": judged,
-            "checks_file_level": file_level, "absent": absent}
+            "checks_file_level": file_level, "absent": absent,
+            # the values set once for the whole file (engine.PER_SOURCE), in that order
+            "per_source": [dsname, st.path.name, table, profile, srs_hdr or None]}
     return sql, info
 
 
@@ -204,6 +206,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     sources = []
     selects = []
     rej_selects = []
+    per_source: list[list] = []
     absent: set[str] | None = None    # canonical columns empty in every source: not written (LAYOUT)
     phases: dict[str, float] = {}
     c0 = cpu_seconds()
@@ -213,6 +216,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         progress(f"reading {p.name} …")
         st = stage(p, workdir, progress=progress)
         sql, info = canonical_select(st, spec, i)
+        per_source.append([i] + info["per_source"])
         # blank rows go to the ledger; counted once here so that the canonical view filters only
         # the sources that have any (the filter reads every column of every row it is applied to)
         n_blank = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}").fetchone()[0]
@@ -235,6 +239,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "profile_reason": info["profile_reason"], "checks_record_level": info["checks_record_level"],
                         "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
+    # what each source sets once for all its records, kept once (engine.PER_SOURCE)
+    con.execute("CREATE TEMP TABLE _src (source_index BIGINT, " + ", ".join(f"{_ident(c)} VARCHAR" for c in engine.PER_SOURCE) + ")")
+    con.executemany(f"INSERT INTO _src VALUES ({', '.join('?' * (len(engine.PER_SOURCE) + 1))})", per_source)
     # `occ` is a view over the staged files: every later pass streams from them, reading only its columns
     con.execute("CREATE TEMP VIEW occ AS " + " UNION ALL BY NAME ".join(selects))
     con.execute("CREATE TEMP TABLE rej (source_file VARCHAR, source_row BIGINT, raw VARCHAR, reason VARCHAR)")

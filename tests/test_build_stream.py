@@ -60,12 +60,13 @@ def test_per_check_aggregates_equal_flags_joined_with_records(snap, name, keys, 
 
 
 def test_blank_rows_reach_the_ledger_and_counts_reconcile(snap):
+    from dq import store
     d, m = snap
     rej = q(f"SELECT source_file, reason FROM '{d}/rejected.parquet'")
     assert sum(r[0] == "constructed_blank_rows.csv" and r[1].startswith("empty row") for r in rej) == 2
     for s in m["sources"]:
         assert s["rows_read"] == s["rows_ingested"] + s["rows_rejected"], s["name"]
-        assert q(f"SELECT count(*) FROM '{d}/occurrence.parquet' WHERE source_file = ?".replace("?", repr(s["name"])))[0][0] == s["rows_ingested"]
+        assert q(f"SELECT count(*) FROM {store.records_sql(d)} WHERE source_file = ?".replace("?", repr(s["name"])))[0][0] == s["rows_ingested"]
     assert set(m["timings_s"]["phases"]) >= {"read", "derive", "write_occurrence", "write_flags", "aggregates"}
 
 
@@ -173,9 +174,9 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     assert {"pk", "nk", "dk", "qk", "_m0"} <= set(written) and {"errors", "warnings", "n_errors", "err_coordinates"}.isdisjoint(written)
     # layout 4: the check masks in place of the summary, which lookup_rsum gives back per distinct mask;
     # the filled-field mask the completeness aggregates read
-    assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) == \
-        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"}
-    for t, _, _ in p.joins + [("_rsum", None, None)]:
+    assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) | set(engine.PER_SOURCE) == \
+        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"} | set(engine.RECORD_FACTS)
+    for t, _, _ in p.joins + [("_rsum", None, None), ("_src", None, None)]:
         assert (d / engine.lookup_file(t)).exists(), t
     read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
     assert read.columns == m["record_columns"]
@@ -259,3 +260,27 @@ def test_layout_3_snapshot_reads_with_the_plan_it_was_written_with(real, monkeyp
     monkeypatch.setattr(engine, "plan", later_code)
     after = duckdb.sql(f"SELECT count(*), count(county), count(accepted_name) FROM {store.records_sql(d)}").fetchall()
     assert after == before and before[0][1] > 0
+
+
+def test_dataset_figures_equal_their_definitions_over_the_records(real):
+    """agg_dataset and agg_town are computed from what the record pass wrote (check masks, filled-field
+    mask, record facts); their definitions are the profiles' SQL over the records as readers see them."""
+    from dq import duck, engine, profiles, store
+    d, _ = real
+    con = duck.connect(spatial=False)
+    recs = store.records_sql(d)
+    want = con.execute(f"""SELECT e.agency, e.dataset_id, count(*), count(*) FILTER (WHERE e.n_errors = 0),
+          round(sum({profiles.completeness_sql('e')}), 6),
+          count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
+          count(*) FILTER (WHERE NOT {profiles.SILVER_SQL}), count(*) FILTER (WHERE {engine.USABLE_1KM}),
+          count(*) FILTER (WHERE e.is_absence), count(DISTINCT e.accepted_name) FILTER (WHERE {engine.SPECIES_LEVEL}),
+          count(*) FILTER (WHERE NOT e.err_coordinates)
+        FROM {recs} e GROUP BY ALL ORDER BY ALL""").fetchall()
+    got = con.execute(f"""SELECT agency, dataset_id, records, records_no_error, round(completeness_sum, 6), tier_gold, tier_silver,
+          tier_bronze, usable_1km, absences, species, ok_coordinates FROM '{d}/agg_dataset.parquet' ORDER BY ALL""").fetchall()
+    assert got == want
+    assert sum(r[5] for r in got) > 0 and sum(r[8] for r in got) > 0 and sum(r[10] for r in got) > 0
+    town = con.execute(f"""SELECT e.agency, e.county, e.town, count(*), count(*) FILTER (WHERE {engine.USABLE_1KM}),
+          count(DISTINCT e.accepted_name) FILTER (WHERE {engine.SPECIES_LEVEL})
+        FROM {recs} e GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert con.execute(f"SELECT agency, county, town, records, usable_1km, species FROM '{d}/agg_town.parquet' ORDER BY ALL").fetchall() == town

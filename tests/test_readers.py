@@ -165,7 +165,8 @@ def test_darwin_core_archive_counts_belong_to_the_archive(tmp_path):
     snap = ingest([SourceSpec(tmp_path / "occ.zip")], "2026-01-01", tmp_path / "snaps", progress=lambda m: None)
     src = json.loads((snap / "manifest.json").read_text())["sources"][0]
     assert src["name"] == "occ.zip" and src["rows_ingested"] == len(oc) and src["rows_read"] == len(oc)
-    files = duckdb.sql(f"SELECT DISTINCT source_file FROM '{snap}/occurrence.parquet'").fetchall()
+    from dq import store
+    files = duckdb.sql(f"SELECT DISTINCT source_file FROM {store.records_sql(snap)}").fetchall()
     assert files == [("occ.zip",)]
 
 

@@ -16,6 +16,11 @@ YMD = ("try_strptime(lpad(CAST(try_cast({y} AS INT) AS VARCHAR), 4, '0') || '-' 
        "|| CAST(try_cast({d} AS INT) AS VARCHAR), '%Y-%m-%d')::DATE")
 
 
+# the date text gives a month: YYYY-MM…, YYYY/MM…, YYYY.MM… or YYYYMMDD (a month column is tested apart)
+HAS_MONTH = ("(regexp_matches(coalesce(date_txt, ''), '^\\s*\\d{1,4}[-/.]\\d{1,2}') "
+             "OR regexp_matches(coalesce(date_txt, ''), '^\\s*\\d{8}'))")
+
+
 def _ymd(y: str, m: str, d: str) -> str:
     return YMD.format(y=y, m=m, d=d)
 
@@ -43,15 +48,16 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN len(parts) = 2 THEN try_strptime(parts[1], {FMTS})::DATE
              ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed
       FROM q""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
-                   date_status, event_date_parsed FROM _dates""")
+    # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
+                   date_status, event_date_parsed, {HAS_MONTH} AS date_has_month FROM _dates""")
 
 
 DERIVATION = Derivation(
     record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day")'},
     derive=derive,
     joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
-    columns=("d.date_status", "d.event_date_parsed"),
+    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month"),
 )
 
 CHECKS = [
