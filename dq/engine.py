@@ -5,9 +5,9 @@ per-distinct-value tables read from the canonical records `occ`) and defines the
 each record with its per-record keys computed inline and the derived columns looked up in those
 small tables, so no record-wide table is ever materialised. `run_checks()` defines the mask view
 `_m` (every check's predicate evaluated into bit masks, in the same pass). `write_outputs()` runs
-that pipeline once, into occurrence.parquet (one COPY, DuckDB's parallel Parquet writer); flags
-and the per-check aggregates are then read from that file's narrow columns (the ids in
-errors/warnings are the fired checks), never from a join of records with flags.
+that pipeline once, into occurrence.parquet (one COPY, DuckDB's parallel Parquet writer), with
+each record's check masks, its filled-field mask and the facts the aggregates ask (RECORD_FACTS);
+flags and the per-check aggregates unnest the few distinct masks, never a join of records with flags.
 """
 from __future__ import annotations
 
@@ -406,16 +406,16 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
             drop += [c for c in PER_SOURCE if c not in omit]
     else:
         drop = omit + stored_only
-    # every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
-    # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
-    # distinct mask (lookup_rsum) instead of per record
-    # a fact whose columns the record view lacks (a run of one family alone) is NULL
-    # the tier's filled tests are bits of the filled-field mask, its month the date lookup's
+    # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
+    # whose columns the record view lacks (a run of one family alone) is NULL.
     silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")
     known = set(cols) | {f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))}
     facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
                       for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
     unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
+    # Every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
+    # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
+    # distinct mask (lookup_rsum) instead of per record.
     src = f"(SELECT *, {facts} FROM (SELECT *, {filled_mask_sql(unfilled)} FROM _m) e)"
     if record_layout < 4:
         src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"

@@ -10,6 +10,8 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       besides, the derived columns are replaced by the record's keys into
                       lookup_<table>.parquet, one row per distinct point, place, name, date,
                       quantity …; read the records with store.records_sql, which joins them back)
+                      (layout 4: besides, the check masks replace the per-record summary, and
+                      what a source sets once is kept once: lookup_rsum, lookup_src)
   lookup_*.parquet    layout 3: the derived columns, once per distinct key
   flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
@@ -283,7 +285,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     t3 = time.time()
     from .checks import bdq
     with rows_progress(con, "checking_bdq", n_in, progress):
-        agg_counts.update(bdq.write_outputs(con, outdir))
+        # the canonical columns no source has are NULL in every record: no key needs them
+        agg_counts.update(bdq.write_outputs(con, outdir, constant=absent or ()))
     phases["bdq"] = round(time.time() - t3, 2)
     cpu["bdq"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     t_write = time.time() - t1 - t_checks

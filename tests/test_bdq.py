@@ -153,3 +153,21 @@ def test_validate_flags_an_impossible_date_and_judges_every_other_row(tmp_path):
 
 def test_canonical_columns_are_unique():
     assert len(CANONICAL) == len(set(CANONICAL))
+
+
+def test_empty_needs_no_regex_on_ordinary_values_and_answers_as_the_regex_does():
+    """bdq_empty tests the first character before its regex (#14): the same answer as the plain
+    regex for every character alone, doubled, before a letter and around a space."""
+    from dq.checks import bdq_sql
+    con = duck.connect(spatial=False)
+    bdq_sql.install(con)
+    con.execute(f"CREATE MACRO plain_empty(x) AS x IS NULL OR regexp_full_match(x, '{bdq_sql._BLANK}*')")
+    n, differ, empty = con.execute("""WITH c AS (SELECT chr(i::INTEGER) AS ch FROM range(1, 200000) t(i) WHERE i NOT BETWEEN 55296 AND 57343),
+        s AS (SELECT ch AS x FROM c UNION ALL SELECT ch || ch FROM c UNION ALL SELECT ch || 'a' FROM c
+              UNION ALL SELECT ' ' || ch FROM c UNION ALL SELECT ch || ' ' FROM c
+              UNION ALL SELECT '' UNION ALL SELECT NULL UNION ALL SELECT chr(12288) || chr(160) || chr(65279))
+        SELECT count(*), count(*) FILTER (WHERE bdq_empty(x) IS DISTINCT FROM plain_empty(x)), count(*) FILTER (WHERE bdq_empty(x)) FROM s""").fetchone()
+    assert differ == 0
+    # blanks were among them: tab, no-break space, U+3000, U+FEFF, soft hyphen, alone and combined
+    assert empty > 100 and n > 900_000
+    assert con.execute("SELECT bdq_empty(' a'), bdq_empty(chr(12288) || '鳥'), bdq_empty(chr(173)), bdq_empty(chr(9) || chr(160))").fetchone() == (False, False, True, True)

@@ -19,19 +19,19 @@ DIMENSION_ZH = {"completeness": "完整度", "coordinates": "坐標", "taxonomy"
                 "vocabulary": "詞彙", "duplicates": "重複", "open_data": "開放資料"}
 SEVERITIES = ["error", "warning", "info"]
 ALL_TABLES = (standard.OCCURRENCE, standard.PROJECT, standard.SPECIES_LIST)
-# A value can only be blank if it is empty or starts with a control character or space (bytes
-# below '!'), a no-break space (U+00A0) or a full-width space (U+3000). Byte-wise comparisons with
-# the one-character ranges test that (UTF-8 keeps code-point order), a fifth cheaper than ascii()
-# (blank() runs on every field of every record in the completeness checks and aggregates).
-_WS_CANDIDATE = "({c} < '!' OR ({c} >= '\u00a0' AND {c} < '\u00a1') OR ({c} >= '\u3000' AND {c} < '\u3001'))"
+# A value can only be blank if it is empty or starts with a control character or space (code
+# points up to 32), a no-break space (U+00A0) or a full-width space (U+3000). blank() answers
+# "filled" from that first code point for the millions of ordinary values, inside a CASE, so the
+# whitespace regex runs only on the rare candidates: measured 2.7x cheaper than the same test as
+# OR/AND of byte-range comparisons (DuckDB evaluates both sides of those), and blank() runs on
+# every field of every record in the completeness checks and the filled-field mask.
+_WS = "'[\\s\\x{{3000}}\\x{{a0}}]*'"
 
 
 def blank(col: str) -> str:
-    """SQL: the cell is NULL, empty or only whitespace (incl. the full-width space 　).
-
-    The cheap first-character test keeps the regex off the millions of ordinary values.
-    """
-    return f"({col} IS NULL OR ({_WS_CANDIDATE.format(c=col)} AND regexp_full_match({col}, '[\\s\\x{{3000}}\\x{{a0}}]*')))"
+    """SQL: the cell is NULL, empty or only whitespace (incl. the full-width space 　)."""
+    return (f"({col} IS NULL OR CASE WHEN unicode({col}) > 32 AND unicode({col}) NOT IN (160, 12288) THEN false "
+            f"ELSE regexp_full_match({col}, {_WS.format()}) END)")
 
 
 def filled(col: str) -> str:

@@ -19,6 +19,7 @@ The whole family is the `bdq-core` profile; `CHECKS` are its rows in the check c
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from .. import standard
@@ -702,6 +703,8 @@ def groups() -> list[tuple[list[str], list[Test]]]:
 # a group whose distinct values are more than this share of the records (occurrenceID) is answered
 # per record: a per-distinct table as long as the records would only add a join
 INLINE_SHARE = 0.5
+# groups whose combinations multiply to at most this share one grouping set when they are counted
+BUNDLE_MAX = 4096
 
 
 def _uses_lookups(tests: list[Test]) -> bool:
@@ -725,7 +728,7 @@ def _group_joins(cols: list[str], rec: str) -> tuple[list[str], list[str]]:
     return out_j, out_c
 
 
-def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
+def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int]:
     """Every test's response for every record, and agg_bdq.parquet: per agency × dataset × test ×
     status the records. `records_sql(folder)` reads the responses back as one row per record
     (record_id, then each test's status and, for amendments and measures, its result).
@@ -737,54 +740,109 @@ def write_outputs(con, outdir, table: str = "occ") -> dict[str, int]:
     all distinct (occurrenceID: answered per record). A record finds its combination by the hash
     of its columns (64 bits, as the engine's keys: a collision is below 1e-7 for a million
     distinct values). The counts are grouped by those keys first, in one scan, and only the
-    groups are split into tests."""
+    groups are split into tests.
+
+    `constant`: columns NULL in every record (no source has them). They are left out of the
+    keys (a constant adds nothing to a combination; hashing it costs a pass per record), and a
+    group of only such columns is one combination, counted without a scan."""
     from .. import duck
     _derive_tables(con, table)
     gs = groups()
-    key = lambda cols: f"hash({', '.join('r.' + duck.ident(c) for c in cols)})"   # noqa: E731
-    n, *nd = con.execute(f"SELECT count(*), {', '.join(f'approx_count_distinct({key(c)})' for c, _ in gs)} FROM {table} r").fetchone()
-    many = [nd[i] > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
+    const = set(constant)
+
+    def key(cols, a="r"):
+        live = [c for c in cols if c not in const]
+        return f"hash({', '.join(f'{a}.' + duck.ident(c) for c in live)})" if live else "0::UBIGINT"
+    # the distinct combinations are estimated where they decide something: whether a group is
+    # answered per record (no lookups) or merged (one column), and the bundling of small groups
+    # below (a group of one non-constant column). A group of several columns that reads lookups is
+    # answered per combination whatever its count: not estimated (unknown: as many as the records).
+    def estimated(i):
+        cols, tests = gs[i]
+        return len(cols) == 1 or not _uses_lookups(tests) or len([c for c in cols if c not in const]) == 1
+    live = [i for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and estimated(i)]
+    row = con.execute(f"SELECT count(*){''.join(f', approx_count_distinct({key(gs[i][0])})' for i in live)} FROM {table} r").fetchone()
+    n, nd = row[0], dict(zip(live, row[1:]))
+    nd.update({i: n for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and not estimated(i)})
+    many = [nd.get(i, 1) > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
     # the groups of one column with few values are merged: one lookup per record instead of twenty
     merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
     kept = [(g, m) for g, m in zip(gs, many) if not (len(g[0]) == 1 and not m)]
+    # the estimated combinations of each kept group (of a merged one: at most the product)
+    kept_nd = [nd.get(i, 1) for i, (g, m) in enumerate(zip(gs, many)) if not (len(g[0]) == 1 and not m)]
     if merged:
         kept.append(((sorted(c for g in merged for c in g[0]), [t for g in merged for t in g[1]]), False))
+        kept_nd.append(math.prod(nd.get(i, 1) for i, (g, m) in enumerate(zip(gs, many)) if len(g[0]) == 1 and not m))
     inline: list[str] = []     # SQL of the per-record answers, in the record pass
-    joins, gids, agg, per = [], [], [], []
+    inline_tests: list[Test] = []
+    per = []                   # the groups answered per combination
     for i, ((cols, tests), m) in enumerate(kept):
-        labels = [duck.ident(t.label) for t in tests]
         if m and not _uses_lookups(tests):
             for t in tests:
                 inline.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
                 if t.kind in ("AMENDMENT", "MEASURE"):
                     inline.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
-            agg.append((tests, f"""SELECT agency, dataset_id, {', '.join(labels)}, count(*) AS n FROM
-                (SELECT r.agency, r.dataset_id, {', '.join(f'({status_sql(t, "r")}) AS {duck.ident(t.label)}' for t in tests)}
-                 FROM {table} r) GROUP BY ALL"""))
-            continue
+            inline_tests += tests
+        else:
+            per.append(i)
+    # One scan of the records: per agency × dataset, each group's distinct combinations (of its
+    # columns that are not constant) with their records, and the answers of the tests answered per
+    # record, in grouping sets. The per-combination tables below are read from it, not from the
+    # records again. Groups with few combinations share one grouping set (one hash lookup per
+    # record instead of one each) while the product of their combinations stays small.
+    members = []      # (group index, or -1 for the per-record answers; columns SQL; select SQL; combinations)
+    for i in per:
+        cs = [duck.ident(c) for c in kept[i][0][0] if c not in const]
+        if cs:
+            members.append((i, cs, [f"r.{c}" for c in cs], kept_nd[i]))
+        else:           # only constant columns: one combination
+            members.append((i, [f"_c{i}"], [f"0 AS _c{i}"], 1))
+    if inline_tests:
+        ilabels = [duck.ident(t.label) for t in inline_tests]
+        members.append((-1, ilabels, [f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in inline_tests],
+                        3 ** len(inline_tests)))
+    bundles: list[list] = []
+    for mem in sorted(members, key=lambda x: x[3]):
+        if bundles and math.prod(x[3] for x in bundles[-1]) * mem[3] <= BUNDLE_MAX:
+            bundles[-1].append(mem)
+        else:
+            bundles.append([mem])
+    set_of = {mem[0]: b for b, bundle in enumerate(bundles) for mem in bundle}
+    if bundles:
+        sets = [f"(agency, dataset_id, {', '.join(c for mem in bundle for c in mem[1])})" for bundle in bundles]
+        which = " ".join(f"WHEN grouping({bundle[0][1][0]}) = 0 THEN {b}" for b, bundle in enumerate(bundles))
+        outs = [c for mem in members for c in mem[1]]
+        sel = [x for mem in members for x in mem[2]]
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT CASE {which} END AS _set,
+                agency, dataset_id, {', '.join(outs)}, count(*) AS n
+            FROM (SELECT r.agency, r.dataset_id, {', '.join(sel)} FROM {table} r)
+            GROUP BY GROUPING SETS ({', '.join(sets)})""")
+    joins, gids, agg = [], [], []
+    for i in per:
+        cols, tests = kept[i][0]
+        labels = [duck.ident(t.label) for t in tests]
         gj, gc = _group_joins(cols, "t")
         st = ", ".join(f"({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
         res = [f"({result_sql(t, 't', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}"
                for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
-        dcols = ", ".join(duck.ident(c) for c in cols)
+        dcols = ", ".join(duck.ident(c) if c not in const else f"NULL::VARCHAR AS {duck.ident(c)}" for c in cols)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{i} AS SELECT k, (row_number() OVER ())::INTEGER AS gid,
               {', '.join(labels + res)} FROM (
-            SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols).replace('r.', 't.')} AS k
-                                   FROM (SELECT DISTINCT {dcols} FROM {table}) t {' '.join(gj)}) t) t""")
+            SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols, 't')} AS k
+                                   FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {set_of[i]}) t {' '.join(gj)}) t) t""")
         con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
-        joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
-        gids.append(f"g{i}.gid AS g{i}")
-        per.append(i)
+        if key(cols) == "0::UBIGINT":
+            # only constant columns: every record has the one combination, gid 1 (no join per record)
+            gids.append(f"1::INTEGER AS g{i}")
+        else:
+            joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
+            gids.append(f"g{i}.gid AS g{i}")
         agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
-            FROM (SELECT agency, dataset_id, k{i} AS k, n FROM _bdq_c WHERE k{i} IS NOT NULL) c JOIN _bdq_g{i} g USING (k)"""))
+            FROM (SELECT agency, dataset_id, {key(cols, 'c')} AS k, n FROM _bdq_c c WHERE _set = {set_of[i]}) c JOIN _bdq_g{i} g USING (k)"""))
+    if inline_tests:
+        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = {set_of[-1]}"))
     con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
                     TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
-    # the records per agency × dataset × key of each group, in one scan (one grouping set per group)
-    if per:
-        sets = ", ".join(f"(agency, dataset_id, k{i})" for i in per)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_c AS SELECT agency, dataset_id, {', '.join(f'k{i}' for i in per)}, count(*) AS n
-            FROM (SELECT r.agency, r.dataset_id, {', '.join(f'{key(kept[i][0][0])} AS k{i}' for i in per)} FROM {table} r)
-            GROUP BY GROUPING SETS ({sets})""")
     parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
                  INTO NAME test VALUE status)""" for tests, sql in agg]
     n = con.execute(f"""COPY (SELECT agency, dataset_id, test, status, sum(n)::BIGINT AS n FROM ({' UNION ALL '.join(parts)})

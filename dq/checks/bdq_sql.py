@@ -20,7 +20,11 @@ _NUM = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
 
 MACROS = {
     # -- emptiness and text shape
-    "bdq_empty(x)": f"x IS NULL OR regexp_full_match(x, '{_BLANK}*')",
+    # The regex only where the first character can be blank: below '!', U+007F–U+00AD (DEL, C1
+    # controls, no-break space, soft hyphen) or from U+0600 on (every other format character,
+    # U+3000, U+FEFF); UTF-8 compares in code-point order. Same answer on every character (tested),
+    # without a regex per record on the columns answered per record (occurrenceID).
+    "bdq_empty(x)": f"x IS NULL OR ((x < chr(33) OR (x >= chr(127) AND x < chr(174)) OR x >= chr(1536)) AND regexp_full_match(x, '{_BLANK}*'))",
     "bdq_ne(x)": "NOT bdq_empty(x)",
     # leading or trailing white space or non-printing characters: never standard
     "bdq_padded(x)": f"regexp_matches(x, '^{_BLANK}|{_BLANK}$')",
