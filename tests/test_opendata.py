@@ -408,26 +408,22 @@ def test_different_catalogues_are_never_compared():
     assert "未比較變化" in html and "進步" not in html and "退步" not in html
 
 
-def test_moenv_report_fits_a4_in_chromium(tmp_path):
+def test_moenv_report_fits_a4_in_chromium(tmp_path, request):
     """The 環境部 report in Debian's Chromium: nothing wider than an A4 page, and it prints as A4 pages."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    from conftest import CHROMIUM
+    if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
     from dq import meeting
     from dq.demo import OD_METADATA
     f = tmp_path / "moenv.html"
     f.write_text(meeting.report_html(None, OD_METADATA, ["環境部"]), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 794, "height": 1123}, locale="zh-TW")   # A4 at 96 dpi
-        page.goto(f.as_uri())
-        assert page.evaluate("document.documentElement.scrollWidth") <= 794
-        wide = page.evaluate("""[...document.querySelectorAll('table, svg, .kpis')].filter(e => e.getBoundingClientRect().right > 794 - 8).length""")
-        assert wide == 0
-        page.emulate_media(media="print")
-        pdf = page.pdf(format="A4", print_background=True)
-        browser.close()
+    page = request.getfixturevalue("new_page")(viewport={"width": 794, "height": 1123}, locale="zh-TW")   # A4 at 96 dpi
+    page.goto(f.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 794
+    wide = page.evaluate("""[...document.querySelectorAll('table, svg, .kpis')].filter(e => e.getBoundingClientRect().right > 794 - 8).length""")
+    assert wide == 0
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and 2 <= pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 8
 
 

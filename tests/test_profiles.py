@@ -21,7 +21,6 @@ from dq.validate import validate
 
 from conftest import CHECK_DATE
 
-SHARED_FROG = Path(__file__).resolve().parents[2] / "shared" / "data" / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
 # a Darwin Core row with every field the occurrence profile requires (GBIF + TBIA tiers)
 DWC = dict(occurrenceID="CONSTRUCTED-1", basisOfRecord="HumanObservation", scientificName="Pycnonotus sinensis",
            vernacularName="白頭翁", eventDate="2015-04-12", decimalLatitude="25.111267", decimalLongitude="121.816298",
@@ -46,9 +45,15 @@ def quiet(m):
 
 # ---- inference -------------------------------------------------------------------------------
 
-def test_inference_reads_the_files_own_columns(tmp_path):
-    dwc = write(tmp_path / "dwc.csv", [DWC])
-    s = validate(dwc, tmp_path / "o1", CHECK_DATE)
+@pytest.fixture(scope="module")
+def one_dwc_row(tmp_path_factory):
+    """One Darwin Core row holding every field the occurrence profile requires, validated once (two tests read it)."""
+    d = tmp_path_factory.mktemp("one_dwc_row")
+    return validate(write(d / "dwc.csv", [DWC]), d / "o", CHECK_DATE)
+
+
+def test_inference_reads_the_files_own_columns(tmp_path, one_dwc_row):
+    s = one_dwc_row
     assert (s["profile"], s["profile_how"]) == ("occurrence", "inferred")
     eco = write(tmp_path / "eco.csv", [DWC | {"selfProduced": "True"}])
     s = validate(eco, tmp_path / "o2", CHECK_DATE)
@@ -149,14 +154,13 @@ def test_suspicious_mapping_is_named(tmp_path):
     assert "對應可疑" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
 
 
-def test_clean_file_is_ready(tmp_path):
-    s = validate(write(tmp_path / "ok.csv", [DWC]), tmp_path / "o", CHECK_DATE)
+def test_clean_file_is_ready(one_dwc_row):
+    s = one_dwc_row
     assert s["verdict"] == "ready" and s["rows_with_errors"] == 0 and not s["file_findings"], s["checks"]
 
 
-@pytest.mark.skipif(not SHARED_FROG.exists(), reason="needs ../shared/data")
-def test_real_frog_file_absent_columns_once_and_record_level_errors_only(tmp_path):
-    s = validate(SHARED_FROG, tmp_path / "o", CHECK_DATE)
+def test_real_frog_file_absent_columns_once_and_record_level_errors_only(frog_validated):
+    s, out, _ = frog_validated     # ../shared/data's 斑腿樹蛙 file, validated once for the session (tests/conftest.py)
     assert s["profile"] == "occurrence"
     assert {"TAXON_NAME_MISSING", "DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING",
             "COORD_UNCERTAINTY_MISSING"} <= set(s["file_findings"])
@@ -165,17 +169,17 @@ def test_real_frog_file_absent_columns_once_and_record_level_errors_only(tmp_pat
     occ_errors = {c for c, v in s["checks"].items() if v["severity"] == "error"}
     assert "COORD_MISSING" in occ_errors and occ_errors <= {"VOCAB_QUANTITY", "COORD_MISSING"}
     # rows with errors: exactly the rows holding a record-level error
-    ann = pd.read_csv(tmp_path / "o" / "annotated.csv", dtype=str, keep_default_na=False)
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     assert s["rows_with_errors"] == int((ann["dq_errors"] != "").sum()) < s["rows_read"]
     assert s["rows_with_errors"] <= sum(s["checks"][c]["count"] for c in occ_errors)
     # the place names under CommonName: the reader's plan moved them by their values, nothing left suspicious
     plan = {r["header"]: r for r in s["columns_plan"]}
     assert (plan["CommonName"]["term"], plan["CommonName"]["how"]) == ("verbatimLocality", "values")
     assert not s["columns_suspicious"]
-    html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
     order = [html.index(x) for x in ("class='verdict", "<h2>欄位對應", "<h2>檔案層級問題", "<h2>紀錄層級問題")]
     assert order == sorted(order)
-    assert "<h2>Column mapping" in (tmp_path / "o" / "report_en.html").read_text(encoding="utf-8")
+    assert "<h2>Column mapping" in (out / "report_en.html").read_text(encoding="utf-8")
 
 
 # ---- graded completeness and tiers -----------------------------------------------------------

@@ -80,12 +80,25 @@ def _trimmed(path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def ebird_validated(tmp_path_factory):
+    """validate(make, name) once per export for the module: (source, summary, output folder); the
+    trimmed export is read by two tests."""
+    done = {}
+
+    def run(make, name):
+        if name not in done:
+            d = tmp_path_factory.mktemp("ebird")
+            make(d / name)
+            done[name] = (d / name, validate(d / name, d / "out", CHECK_DATE), d / "out")
+        return done[name]
+    return run
+
+
 @pytest.mark.parametrize("make,name", [(_ebd, "constructed_ebd.txt"), (_myebird, "constructed_myebird.csv"),
                                        (_trimmed, "constructed_ebird_trimmed.csv")])
-def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, name):
-    src = tmp_path / name
-    make(src)
-    s = validate(src, tmp_path / "out", CHECK_DATE)
+def test_ebird_exports_lose_nothing_and_read_dates_counts_names(ebird_validated, make, name):
+    src, s, out = ebird_validated(make, name)
     n = sum(1 for _ in open(src, encoding="utf-8")) - 1
     assert s["rows_read"] == n and s["rows_rejected"] == 0 and s["rows_checked"] == n
     terms = set(s["columns_mapped"].values())
@@ -94,7 +107,7 @@ def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, 
     for bad in ("DATE_INVALID", "DATE_MISSING", "VOCAB_QUANTITY", "TAXON_VERNACULAR_MISMATCH", "TAXON_UNMATCHED",
                 "COORD_MISSING", "TAXON_NAME_MISSING"):
         assert bad not in checks, (bad, checks.get(bad))
-    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     got = flagged(ann)
     counts = ann[[c for c in ann.columns if c.lower() in ("observation count", "count")][0]]
     # eBird's X: present, not counted; an older English name is a note, not a mismatch
@@ -103,11 +116,9 @@ def test_ebird_exports_lose_nothing_and_read_dates_counts_names(tmp_path, make, 
     assert all(("TAXON_VERNACULAR_EN_DIFFERS" in g) == (c == "Warbling White-eye") for c, g in zip(common, got))
 
 
-def test_trimmed_ebird_export_flags_every_repeat_and_english_county(tmp_path):
-    src = tmp_path / "constructed_ebird_trimmed.csv"
-    _trimmed(src)
-    validate(src, tmp_path / "out", CHECK_DATE)
-    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+def test_trimmed_ebird_export_flags_every_repeat_and_english_county(ebird_validated):
+    _, _, out = ebird_validated(_trimmed, "constructed_ebird_trimmed.csv")
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     got = flagged(ann)
     assert [("DUP_RECORD" in g) for g in got] == [True, True, True, False, False]
     # STATE_PROVINCE in English: New Taipei is where the point is; Yilan is not
@@ -278,8 +289,8 @@ def test_bbs_rows_with_r_escapes(tmp_path):
     assert not ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH").any()
 
 
-def test_frog_file_counts_are_not_errors(tmp_path):
-    s = validate(SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv", tmp_path, CHECK_DATE)
+def test_frog_file_counts_are_not_errors(frog_validated):
+    s, tmp_path, _ = frog_validated     # validated once for the session (tests/conftest.py)
     assert "VOCAB_QUANTITY" not in s["checks"]
     assert s["checks"]["VOCAB_QUANTITY_NOT_COUNTED"]["count"] == 1338
     assert s["checks"]["VOCAB_QUANTITY_APPROXIMATE"]["count"] == 400 + 87 + 21 + 8 + 7 + 1
@@ -290,68 +301,25 @@ def test_frog_file_counts_are_not_errors(tmp_path):
     assert sugg == 0
 
 
-def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path):
+def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path, server, new_page):
     """In the browser: the 斑腿樹蛙 rows' CommonName is shown moved by its values; a user's
     mapping typed on the page is used and shown as the user's."""
-    from playwright.sync_api import sync_playwright
-    from test_e2e import ARGS, CHROMIUM
-    srv = _server()
-    try:
-        frog = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
-        head = tmp_path / "frog_rows.csv"
-        head.write_bytes(b"".join(open(frog, "rb").readlines()[:60]))
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{srv}/validate?lang=zh")
-            page.wait_for_selector("h1", timeout=60_000)
-            page.set_input_files("input[type=file]", str(head))
-            page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
-            page.wait_for_timeout(1000)
-            body = page.inner_text("body")
-            assert "依欄位值改對應" in body and "verbatimLocality" in body
-            page.fill("textarea", "CommonName=locality")
-            page.keyboard.press("Control+Enter")
-            page.wait_for_function("document.body.innerText.includes('使用者指定')", timeout=120_000)
-            assert not page.query_selector('[data-testid="stException"]')
-            browser.close()
-    finally:
-        srv.stop()
-
-
-class _server:
-    """streamlit run app.py on a free port (as tests/test_e2e.py does), stopped by its own pid."""
-    def __init__(self):
-        import os
-        import subprocess
-        import sys
-        import time
-        import urllib.request
-        from test_e2e import ROOT, _free_port
-        port = _free_port()
-        self.proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                      "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT,
-                                     env=dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false"),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        pytest.fail("streamlit did not start")
-
-    def __str__(self):
-        return self.url
-
-    def __format__(self, spec):
-        return self.url
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
+    # the server and Chromium are tests/conftest.py's (one each for the session)
+    frog = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
+    head = tmp_path / "frog_rows.csv"
+    head.write_bytes(b"".join(open(frog, "rb").readlines()[:60]))
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/validate?lang=zh")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.set_input_files("input[type=file]", str(head))
+    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+    page.wait_for_timeout(1000)
+    body = page.inner_text("body")
+    assert "依欄位值改對應" in body and "verbatimLocality" in body
+    page.fill("textarea", "CommonName=locality")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.body.innerText.includes('使用者指定')", timeout=120_000)
+    assert not page.query_selector('[data-testid="stException"]')
 
 
 def test_demo_declares_four_publishers(tmp_path):
@@ -366,24 +334,15 @@ def test_demo_declares_four_publishers(tmp_path):
     assert n == 14496 and dated == 8695      # every fish kept; 19 of 25 sites joined for date and point
 
 
-def test_overview_offers_every_publisher_of_the_snapshot():
+def test_overview_offers_every_publisher_of_the_snapshot(server, new_page):
     """In the browser: the overview's agency picker lists every publisher of the newest demo snapshot."""
-    from playwright.sync_api import sync_playwright
     from dq import store
-    from test_e2e import ARGS, CHROMIUM
     snap = store.snapshots()[-1]          # the one the app opens with
     agencies = store.agencies(snap)
-    srv = _server()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{srv}/?lang=zh")
-            page.wait_for_selector("h1", timeout=60_000)
-            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
-            page.wait_for_selector('[role="option"]', timeout=30_000)
-            options = page.inner_text('[role="listbox"]')
-            browser.close()
-    finally:
-        srv.stop()
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?lang=zh")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+    page.wait_for_selector('[role="option"]', timeout=30_000)
+    options = page.inner_text('[role="listbox"]')
     assert all(a in options for a in agencies), (agencies, options)

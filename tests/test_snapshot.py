@@ -32,9 +32,14 @@ def test_read_equals_ingested_plus_rejected(tmp_path):
     assert all(r[0] for r in reasons)
 
 
-def test_interrupted_ingest_leaves_previous_snapshots_intact(tmp_path, monkeypatch):
+def test_snapshots_are_immutable_dates_checked_and_an_interrupted_ingest_leaves_them_intact(tmp_path, monkeypatch):
+    # (two tests once, each building the same snapshot first: one build serves both)
     first = ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
     before = {p.name: p.read_bytes() for p in first.iterdir()}
+    with pytest.raises(SourceError, match="immutable"):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
+    with pytest.raises(SourceError, match="YYYY-MM-DD"):
+        ingest([SourceSpec(FIX / "frog_head.csv")], "22/11/2026", tmp_path, progress=lambda m: None)
 
     def boom(*a, **k):
         raise KeyboardInterrupt("interrupted mid-ingest")
@@ -43,14 +48,6 @@ def test_interrupted_ingest_leaves_previous_snapshots_intact(tmp_path, monkeypat
         ingest([SourceSpec(FIX / "frog_head.csv")], "2026-02-01", tmp_path, progress=lambda m: None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-01-01"]   # no half snapshot, no temp dir
     assert {p.name: p.read_bytes() for p in first.iterdir()} == before
-
-
-def test_snapshots_are_immutable_and_dates_checked(tmp_path):
-    ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
-    with pytest.raises(SourceError, match="immutable"):
-        ingest([SourceSpec(FIX / "frog_head.csv")], "2026-01-01", tmp_path, progress=lambda m: None)
-    with pytest.raises(SourceError, match="YYYY-MM-DD"):
-        ingest([SourceSpec(FIX / "frog_head.csv")], "22/11/2026", tmp_path, progress=lambda m: None)
 
 
 def test_demo_snapshot_is_real_and_reconciles():
@@ -83,23 +80,22 @@ def test_false_positives_on_real_bbs_rows():
     assert "24.471185" in fix
 
 
-def test_validate_cli(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "dq", "validate", str(FIX / "frog_head_damaged.csv"), "--out", str(tmp_path),
-                        "--date", "2026-11-22"], capture_output=True, text=True)
+def test_validate_cli(tmp_path, damaged_cli):
+    r, out = damaged_cli     # `python -m dq validate frog_head_damaged.csv --date 2026-11-22`, run once (tests/conftest.py)
     assert r.returncode == 0, r.stderr
     import pandas as pd
-    ann = pd.read_csv(tmp_path / "annotated.csv", dtype=str, keep_default_na=False)
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     assert len(ann) == 299 and ann["dq_row"].astype(int).tolist() == list(range(1, 300))
     # ragged rows are kept and flagged (#10 item 1), not rejected
     shape = dict(zip(ann["dq_row"], ann["dq_warnings"]))
     assert "ROW_CELLS_MISSING" in shape["10"] and "ROW_CELLS_EXTRA" in shape["20"]
     assert {"WGS84Lati", "記錄方式", "dq_errors", "dq_warnings", "dq_lat", "dq_lon", "dq_county", "dq_town",
             "dq_suggestions"} <= set(ann.columns)
-    html = (tmp_path / "report.html").read_text()
+    html = (out / "report.html").read_text()
     # a Darwin Core file: the column it lacks is one file-level finding, not an error per row
     assert "資料檢核報告" in html and "DWC_BASIS_OF_RECORD_MISSING" in html and "MISSING_habitat" not in html
     assert html.index("<h2>欄位對應") < html.index("<h2>檔案層級問題") < html.index("<h2>紀錄層級問題")
-    s = json.loads((tmp_path / "summary.json").read_text())
+    s = json.loads((out / "summary.json").read_text())
     assert s["rows_read"] == 299 and s["rows_rejected"] == 0
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a workbook")

@@ -250,7 +250,8 @@ def derive(con, ctx: DeriveContext) -> None:
         cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_list FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
                  WHERE p.county IS NOT NULL AND NOT list_contains(l.named_list, p.county))
         SELECT cand.pk, cand.lk, min(ST_Distance(ST_Point(cand.lon, cand.lat), c.geom)) * {M_PER_DEG} AS d_named_county_m
-        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns GROUP BY county) c
+        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns
+                        WHERE county IN (SELECT unnest(named_list) FROM cand) GROUP BY county) c   -- only the counties named
           ON list_contains(cand.named_list, c.county) GROUP BY cand.pk, cand.lk""")
     con.execute("DROP TABLE _xyl")
 

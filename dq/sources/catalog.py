@@ -109,10 +109,10 @@ def stage_catalog(path: Path, workdir: Path, progress=None) -> tuple[StagedSourc
 _SAFE_KEY = re.compile(r'^[^"\\\x00-\x1f]{1,200}$')   # a key we can name in a JSON path and as a column
 
 
-def _value_sql(obj: str) -> str:
-    """One JSON value as text (the path is a bound parameter): arrays (SCHEMA, KEYWORDS) joined with 、."""
-    return (f"CASE WHEN json_type({obj}, ?) = 'ARRAY' THEN nullif(array_to_string(from_json(json_extract({obj}, ?), '[\"VARCHAR\"]'), '、'), '') "
-            f"ELSE nullif(trim(json_extract_string({obj}, ?)), '') END")
+def _value_sql(v: str) -> str:
+    """One extracted JSON value as text: arrays (SCHEMA, KEYWORDS) joined with 、."""
+    return (f"CASE WHEN json_type({v}) = 'ARRAY' THEN nullif(array_to_string(from_json({v}, '[\"VARCHAR\"]'), '、'), '') "
+            f"ELSE nullif(trim(json_extract_string({v}, '$')), '') END")
 
 
 def stage_json_catalog(path: Path, workdir: Path) -> tuple[StagedSource, dict[str, str], str]:
@@ -165,17 +165,20 @@ def stage_json_catalog(path: Path, workdir: Path) -> tuple[StagedSource, dict[st
         # a file's own format/URL/encoding/count/date wins; otherwise the dataset's key (its SCHEMA over the file's)
         rmap = {c: v for c, v in rmap.items() if v in RESOURCE_LEVEL or v not in dmap.values()}
         mapping = {h: v for h, v in dmap.items() if v not in rmap.values()} | rmap
+        # each object is parsed once: one json_extract with the list of paths (bound parameters), not
+        # three per key (the 2018 folder: 12 s -> under 1 s)
         cols, params, names = [], [], []
         for obj, ks in (("obj", {k: k for k in dkeys}), ("res", rcols)):
-            for k, col in ks.items():
-                cols.append(f"{_value_sql(obj)} AS {_ident(col)}")
-                params += [f'$."{k}"'] * 3
+            for i, (k, col) in enumerate(ks.items(), start=1):
+                cols.append(f"{_value_sql(f'_{obj}[{i}]')} AS {_ident(col)}")
                 names.append(col)
+            params.append([f'$."{k}"' for k in ks] or ["$"])
         if "source_file" in names:
             raise SourceError(f"{path.name}: a key is named source_file, which this reader uses itself")
         staged = workdir / f"{path.stem or path.name}.{abs(hash(str(path))) % 10**8}.json.staged.parquet"
         con.execute(f"""COPY (SELECT {', '.join(cols) + ',' if cols else ''} filename AS source_file, source_row::BIGINT AS source_row
-                            FROM rr ORDER BY filename, pos, source_row) TO {duck.q(staged)} (FORMAT parquet)""", params)
+                            FROM (SELECT *, json_extract(obj, ?::VARCHAR[]) AS _obj, json_extract(res, ?::VARCHAR[]) AS _res FROM rr)
+                            ORDER BY filename, pos, source_row) TO {duck.q(staged)} (FORMAT parquet)""", params)
         n_good = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(staged)})").fetchone()[0]
         n_rej = con.execute("SELECT count(*) FROM f WHERE CASE WHEN ok THEN json_type(content) NOT IN ('OBJECT', 'ARRAY') ELSE true END").fetchone()[0]
         rejects = None
