@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 # The end-to-end test drives Debian's Chromium (never a downloaded browser); without the CJK
 # fonts every Chinese label would screenshot as boxes.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+# grep without -q reads all of fc-list: with pipefail, -q would quit early and fc-list's SIGPIPE fail the test
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo -n"
   echo "installing chromium and fonts-noto-cjk for the end-to-end test …" >&2
   $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
