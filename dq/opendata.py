@@ -238,9 +238,9 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
     lic = f"regexp_matches(license, '{OPEN_LICENCE_RX}', 'i')"
     freq = _period_sql("d.update_frequency")
     missing = ", ".join(
-        f"CASE WHEN list_contains(any_value(present), '{f}') AND NOT {'bool_and' if f in RESOURCE_FIELDS else 'bool_or'}({f} IS NOT NULL) "
+        f"CASE WHEN list_contains(arg_min(present, (source_file, source_row)), '{f}') AND NOT {'bool_and' if f in RESOURCE_FIELDS else 'bool_or'}({f} IS NOT NULL) "
         f"THEN '{zh}' END" for f, zh in META_FIELDS.items())
-    judged = " + ".join(f"list_contains(any_value(present), '{f}')::INT" for f in META_FIELDS)
+    judged = " + ".join(f"list_contains(arg_min(present, (source_file, source_row)), '{f}')::INT" for f in META_FIELDS)
     _load_lists(con, lists)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ds AS
       WITH r AS (SELECT *,
@@ -255,28 +255,31 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
           {_date_sql('resource_updated')} AS r_updated, {_date_sql('metadata_updated')} AS m_updated,
           try_cast(regexp_extract(replace(volume, ',', ''), '(\\d+)', 1) AS BIGINT) AS r_volume
         FROM resa),
-      d AS (SELECT dataset_key, any_value(agency) AS agency, any_value(parent) AS parent, any_value(level) AS level,
-          any_value(dataset_id) AS dataset_id, any_value(dataset_name) AS dataset_name, any_value(portal) AS portal,
+      -- a dataset two catalogues list (a county portal lists the city's datasets too) takes its names and
+      -- portal from the first file and row that lists it, as source_file does (any_value() picked either)
+      d AS (SELECT dataset_key, arg_min(agency, (source_file, source_row)) AS agency, arg_min(parent, (source_file, source_row)) AS parent,
+          arg_min(level, (source_file, source_row)) AS level, arg_min(dataset_id, (source_file, source_row)) AS dataset_id,
+          arg_min(dataset_name, (source_file, source_row)) AS dataset_name, arg_min(portal, (source_file, source_row)) AS portal,
           min(source_file) AS source_file, min(source_row) AS source_row, sum(r_files)::BIGINT AS n_resources,
           bool_or(r_open_format) AS open_format,
-          CASE WHEN list_contains(any_value(present), 'license') THEN coalesce(bool_or({lic}), false) END AS license_open,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'license') THEN coalesce(bool_or({lic}), false) END AS license_open,
           max(r_stars) AS stars, arg_max(file_format, r_stars) AS best_format,
-          CASE WHEN NOT list_contains(any_value(present), 'quality_badge') THEN NULL
+          CASE WHEN NOT list_contains(arg_min(present, (source_file, source_row)), 'quality_badge') THEN NULL
                WHEN bool_or(contains(quality_badge, '白金')) THEN 'platinum'
                WHEN bool_or(contains(quality_badge, '金')) THEN 'gold' WHEN bool_or(contains(quality_badge, '銀')) THEN 'silver'
                WHEN bool_or(contains(quality_badge, '銅')) THEN 'bronze' ELSE 'none' END AS badge,
-          any_value(quality_badge) AS badge_raw, any_value(license) AS license, string_agg(DISTINCT file_format, ';') AS formats,
-          any_value(listed_date) AS listed_date, any_value(agency_raw) AS agency_raw,
-          any_value(update_frequency) AS update_frequency, max(greatest(r_updated, m_updated)) AS last_update,
+          arg_min(quality_badge, (source_file, source_row)) AS badge_raw, arg_min(license, (source_file, source_row)) AS license, string_agg(DISTINCT file_format, ';') AS formats,
+          arg_min(listed_date, (source_file, source_row)) AS listed_date, arg_min(agency_raw, (source_file, source_row)) AS agency_raw,
+          arg_min(update_frequency, (source_file, source_row)) AS update_frequency, max(greatest(r_updated, m_updated)) AS last_update,
           list_filter([{missing}], x -> x IS NOT NULL) AS meta_missing, {judged} AS meta_judged,
           -- a row may list several files' encodings ("UTF-8;BIG5"): count each one
-          CASE WHEN list_contains(any_value(present), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> trim(x) <> ''))), 0) END AS encoding_declared,
-          CASE WHEN list_contains(any_value(present), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> regexp_matches(x, 'utf-?8', 'i')))), 0) END AS utf8_resources,
-          CASE WHEN list_contains(any_value(present), 'download_url') THEN count(*) FILTER (WHERE download_url IS NULL) END AS url_missing,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> trim(x) <> ''))), 0) END AS encoding_declared,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> regexp_matches(x, 'utf-?8', 'i')))), 0) END AS utf8_resources,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'download_url') THEN count(*) FILTER (WHERE download_url IS NULL) END AS url_missing,
           max(r_volume) AS volume_num, max({_count_sql('views', '瀏覽')}) AS views, max({_count_sql('downloads', '下載')}) AS downloads,
           -- NULL (not judged) where the catalogue has no such flag column
-          CASE WHEN list_contains(any_value(present), 'high_value') THEN coalesce(bool_or(lower(trim(high_value)) IN {TRUTHY}), false) END AS hv_flag,
-          CASE WHEN list_contains(any_value(present), 'bilingual') THEN coalesce(bool_or(lower(trim(bilingual)) IN {TRUTHY}), false) END AS bi_flag
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'high_value') THEN coalesce(bool_or(lower(trim(high_value)) IN {TRUTHY}), false) END AS hv_flag,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'bilingual') THEN coalesce(bool_or(lower(trim(bilingual)) IN {TRUTHY}), false) END AS bi_flag
         FROM r GROUP BY dataset_key)
       SELECT d.* EXCLUDE (hv_flag, bi_flag), DATE '{snapshot_date}' AS snapshot_date, {freq} AS period_days,
         {_freq_bucket_sql('d.update_frequency')} AS freq_bucket,
