@@ -163,13 +163,18 @@ FILLED = _filled_columns()
 
 def filled_mask_sql(omit: list[str] = ()) -> str:
     """The record's filled-field mask words, as a select list over the record; a column no source has is never filled."""
-    words = max(1, (len(FILLED) + 63) // 64)
+    words = _words(len(FILLED))
     terms: list[list[str]] = [[] for _ in range(words)]
     for i, col in enumerate(FILLED):
         if col not in omit:
             w, b = _bit(i)
             terms[w].append(f"CASE WHEN {filled(duck.ident(col))} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
     return ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _f{w}" for w, t in enumerate(terms))
+
+
+def filled_cols() -> list[str]:
+    """The record file's filled-field mask columns (_f0 …)."""
+    return [f"_f{w}" for w in range(_words(len(FILLED)))]
 
 
 def has_filled(alias: str = "e"):
@@ -179,6 +184,11 @@ def has_filled(alias: str = "e"):
         words = sorted({_bit(i)[0] for i in bits})
         return "(" + " OR ".join(f"({alias}._f{w} & {_mask_lit(bits, w)}) <> 0" for w in words) + ")"
     return has
+
+
+def _words(n: int) -> int:
+    """How many 64-bit mask words hold n bits (at least one)."""
+    return max(1, (n + 63) // 64)
 
 
 def _bit(i: int) -> tuple[int, int]:
@@ -211,7 +221,11 @@ def _fix_text(c: Check, lang: str = "zh") -> str:
 
 
 # record_id = source index × 10^10 + source row (dq/snapshot.py canonical_select)
-SOURCE_OF = "(e.record_id // 10000000000)"
+def source_of(alias: str = "e") -> str:
+    return f"({alias}.record_id // 10000000000)"
+
+
+SOURCE_OF = source_of("e")
 # what dq/snapshot.py canonical_select sets once per source file: layout 4 keeps it once per source
 # (lookup_src) instead of once per record (each text column costs the writer ~0.07 CPU s per 1M rows)
 PER_SOURCE = ["dataset_name", "source_file", "table_kind", "profile", "srs_from_header"]
@@ -247,7 +261,7 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     kinds = [r[0] for r in con.execute("SELECT DISTINCT table_kind FROM occ").fetchall()]
     applies = _applies(checks, kinds, scope)
     run = [c for c, _ in applies]
-    words = max(1, (len(run) + 63) // 64)
+    words = _words(len(run))
     terms: list[list[str]] = [[] for _ in range(words)]
     for i, (c, where) in enumerate(applies):
         w, b = _bit(i)
@@ -265,12 +279,17 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     return run
 
 
+def sql_words(sql: str) -> set[str]:
+    """Every word of an SQL text: the derived columns it may name (lookup_view's `need`)."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", sql))
+
+
 def narrow(con, view, sql: str) -> None:
     """Point `e` at the record view with only the derived columns `sql` may name (every word of it
     that is one) and the lookups they read: each lookup join costs a hash probe per record, and
     most aggregates read two or three of the nine. `view` (need → SQL) is None for layout 2."""
     if view is not None:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view(set(re.findall(r'[A-Za-z_][A-Za-z_0-9]*', sql)))}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view(sql_words(sql))}")
 
 
 def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check] | None = None,
@@ -338,7 +357,6 @@ USABLE_1KM = profiles.by_id()[profiles.FIT_1KM].fit_sql
 # an absence record (searched, not found: dq/checks/vocabulary.py) counts as a record, never as a species present
 # a genus or family (a name matched at a higher rank) is no species in a count
 SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
-PRESENT_SPECIES = f"count(DISTINCT e.accepted_name) FILTER (WHERE {SPECIES_LEVEL}) AS species"
 
 # What the area aggregates ask of every record, computed in the record pass (which has every lookup
 # joined already) and written beside the masks: each aggregate then reads the record file with the
@@ -392,7 +410,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     from .store import record_select
     p = plan(params)
     cols = [r[0] for r in con.execute("DESCRIBE SELECT * FROM rq").fetchall()]
-    words = max(1, (len(run) + 63) // 64)
+    words = _words(len(run))
     masks = mask_cols(words)
     derived = set(p.derived)
     stored_only = [k for k in p.record_cols if k not in derived]
@@ -409,8 +427,8 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
     # whose columns the record view lacks (a run of one family alone) is NULL.
     silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")
-    known = set(cols) | {f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))}
-    facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _FIX_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
+    known = set(cols) | set(filled_cols())
+    facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _E_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
                       for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
     unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
     # Every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
@@ -433,16 +451,16 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         # dq/snapshot.py build() fills _src from what it set per source; a caller that did not, from the records
         if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_src' AND temporary").fetchone()[0]:
             have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
-            con.execute(f"""CREATE TEMP TABLE _src AS SELECT DISTINCT {SOURCE_OF.replace('e.', '')} AS source_index,
+            con.execute(f"""CREATE TEMP TABLE _src AS SELECT DISTINCT {source_of('occ')} AS source_index,
                 {', '.join((duck.ident(c) if c in have else 'NULL::VARCHAR') + ' AS ' + duck.ident(c) for c in PER_SOURCE)} FROM occ""")
         p = RecordPlan(p.record_cols, p.columns + [(c, f"rs.{c}") for c in SUMMARY] + [(c, f"sr.{c}") for c in srcs],
                        p.joins + [("_rsum", "rs", "LEFT JOIN _rsum rs ON " + " AND ".join(f"rs.{m} = o.{m}" for m in masks)),
-                                  ("_src", "sr", f"LEFT JOIN _src sr ON sr.source_index = {SOURCE_OF.replace('e.', 'o.')}")])
+                                  ("_src", "sr", f"LEFT JOIN _src sr ON sr.source_index = {source_of('o')}")])
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
-        layout.update({"all": logical, "omitted": omit, "masks": masks})
+        layout.update({"all": logical, "omitted": omit})
         if record_layout >= 3:
             # the snapshot says how its records are put back together: a later version of the code,
             # whose families derive other columns, still reads it as it was written
@@ -461,8 +479,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     else:
         view = None
-        fwords = [f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64))]
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + fwords + list(RECORD_FACTS), omit)}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {record_select(target, logical + masks + filled_cols() + list(RECORD_FACTS), omit)}")
     if layout is not None:
         layout["view"] = view
 
@@ -500,16 +517,15 @@ def flags_sql(run: list[Check], target: Path, omit: list[str], p: RecordPlan, lo
         pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
         if lookups:
             fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
-            words_needed = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", zh + en))
-            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words_needed)
+            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, sql_words(zh + en))
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
         parts.append(f"SELECT e.record_id, e._fcid AS check_id, {zh} AS suggestion, {en} AS suggestion_en FROM ({rel}) e")
     return " UNION ALL ".join(parts)
 
 
-# a column a fix text reads: `e.name` or `e."name"` (the checks' fixes read the record as `e`)
-_FIX_REF = re.compile(r'(?<![\w."])e\.("(?:[^"]|"")+"|\w+)')
+# a column an SQL text over the record `e` reads (a fix text, a record fact): `e.name` or `e."name"`
+_E_REF = re.compile(r'(?<![\w."])e\.("(?:[^"]|"")+"|\w+)')
 
 
 def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) -> dict[str, int]:
@@ -520,7 +536,7 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     dims = DIMENSIONS
     # whether a record has an error is a test on its check masks (no join with the summary lookup)
     run = _applied(con)
-    words = max(1, (len(run) + 63) // 64)
+    words = _words(len(run))
     no_error = f"NOT {any_error(run, words, alias='e')}"
     ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT {any_error(run, words, d, 'e')}) AS ok_{d}" for d in dims)
     # "content" = every dimension but completeness: a file can lack whole columns the standard
@@ -642,7 +658,7 @@ def _completeness_sql() -> str:
                     cols[any_filled] = f"coalesce(sum(c.n) FILTER (WHERE {any_filled}), 0) AS f_{len(cols)}"
                 alias = f"f_{list(cols).index(any_filled)}"
                 rows.append(f"('{prof.id}', '{kind}', '{term}', '{zh}', '{level}', '{alias}')")
-    fw = ", ".join(f"_f{w}" for w in range(max(1, (len(FILLED) + 63) // 64)))
+    fw = ", ".join(filled_cols())
     grouped = f"SELECT agency, dataset_id, profile, table_kind, {fw}, count(*) AS n FROM e GROUP BY ALL"
     present = (f"SELECT c.agency, c.dataset_id, c.profile, c.table_kind, sum(c.n) AS records, "
                f"{', '.join(cols.values())} "

@@ -70,13 +70,12 @@ def records_sql(snap: Path, need: str | None = None) -> str:
     m = manifest(snap)
     if (m.get("layout") or 1) >= 3:
         import dataclasses
-        import re
         from . import engine, geo
         omitted = m.get("record_columns_omitted") or []
         # the plan it was written with; snapshots from before the manifest kept it: today's code's
         p = engine.plan_of(m["record_plan"]) if m.get("record_plan") else \
             engine.plan(dataclasses.replace(geo.DEFAULT, h3_resolution=int(m["params"]["h3_resolution"])))
-        words = None if need is None else set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", need))
+        words = None if need is None else engine.sql_words(need)
         tables = {t: f"read_parquet({duck.q(snap / engine.lookup_file(t))})" for t, _, _ in p.joins}
         inner = engine.lookup_view(p, engine.record_source(snap / "occurrence.parquet", omitted), tables, m["snapshot"], words)
         derived = set(p.derived)
