@@ -18,6 +18,7 @@ from typing import Callable
 
 from . import duck, standard
 from .checks import Check, catalogue, filled
+from .checks.time import has_month
 
 JUDGE, FITNESS = "judge", "fitness"
 ECO_CHECK, OCCURRENCE, CHECKLIST, FIT_1KM = "eco-check", "occurrence", "checklist", "fit-1km"
@@ -251,10 +252,9 @@ def tier_sql(has: Callable[[tuple[str, ...]], str] | None = None, month_in_date:
     basisOfRecord + uncertainty or precision; silver = name + point + year; bronze = the rest.
     "Point" is a point the engine could place (after the unambiguous amendments), "year" a date it
     could read. `has` as in completeness_sql; `month_in_date`: SQL telling that eventDate gives a month
-    (default: the test on the text, dq/checks/time.py HAS_MONTH; the build reads it per distinct date)."""
-    from .checks.time import HAS_MONTH
+    (default: the test on the text, dq/checks/time.py has_month; the build reads it per distinct date)."""
     has = has or _any_filled("e.")
-    month = f"({has(('month',))} OR {month_in_date or HAS_MONTH.replace('date_txt', 'e.eventDate')})"
+    month = f"({has(('month',))} OR {month_in_date or has_month('e.eventDate')})"
     silver = f"({has(('scientificName',))} AND e.lat IS NOT NULL AND e.event_date_parsed IS NOT NULL)"
     gold = f"({silver} AND {month} AND {has(('basisOfRecord',))} AND (e.unc_m IS NOT NULL OR {has(('coordinatePrecision',))}))"
     return silver, gold

@@ -17,8 +17,9 @@ YMD = ("try_strptime(lpad(CAST(try_cast({y} AS INT) AS VARCHAR), 4, '0') || '-' 
 
 
 # the date text gives a month: YYYY-MM…, YYYY/MM…, YYYY.MM… or YYYYMMDD (a month column is tested apart)
-HAS_MONTH = ("(regexp_matches(coalesce(date_txt, ''), '^\\s*\\d{1,4}[-/.]\\d{1,2}') "
-             "OR regexp_matches(coalesce(date_txt, ''), '^\\s*\\d{8}'))")
+def has_month(col: str) -> str:
+    return (f"(regexp_matches(coalesce({col}, ''), '^\\s*\\d{{1,4}}[-/.]\\d{{1,2}}') "
+            f"OR regexp_matches(coalesce({col}, ''), '^\\s*\\d{{8}}'))")
 
 
 def _ymd(y: str, m: str, d: str) -> str:
@@ -50,7 +51,7 @@ def derive(con, ctx: DeriveContext) -> None:
       FROM q""")
     # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
-                   date_status, event_date_parsed, {HAS_MONTH} AS date_has_month FROM _dates""")
+                   date_status, event_date_parsed, {has_month('date_txt')} AS date_has_month FROM _dates""")
 
 
 DERIVATION = Derivation(
