@@ -79,6 +79,8 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         todo.append(L("vr_todo_records").format(n=info["count"], title=title(cat[cid])))
     if summary["verdict"] == "ready":
         parts.append(f"<div class='verdict ok'><b>{L('vr_ready')}</b></div>")
+    elif summary["verdict"] == "empty":
+        parts.append(f"<div class='verdict bad'><b>{L('vr_empty')}</b></div>")
     else:
         parts.append(f"<div class='verdict bad'><b>{L('vr_fix_first')}</b><ol>" + "".join(f"<li>{_e(x)}</li>" for x in todo) + "</ol></div>")
     kp = [("rows_read", summary["rows_read"]), ("rows_checked", summary["rows_checked"]),

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 from . import __version__, duck, engine, geo, profiles, standard, workdirs
-from .checks import catalogue
+from .checks import blank, catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage, table_from_terms
 from .sources.aliases import CANONICAL, srs_implied_by_headers
@@ -128,9 +128,9 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     if not all_cols:
         empty = "false"
     elif len(all_cols) <= 300:
-        empty = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in all_cols)
+        empty = " AND ".join(blank(c) for c in all_cols)
     else:
-        empty = f"len(list_filter([{', '.join(all_cols)}], x -> x IS NOT NULL AND trim(x) <> '')) = 0"
+        empty = f"len(list_filter([{', '.join(all_cols)}], x -> NOT {blank('x')})) = 0"
     # row shape (#10): how many cells a ragged row had, and the cells beyond the header
     shape = "row_cells::INTEGER AS row_cells, overflow_cells::VARCHAR AS overflow_cells" if st.has_shape else \
         "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"

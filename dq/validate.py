@@ -111,7 +111,9 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "completeness": None if compl is None else round(float(compl), 4),
             "tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
             "rows_rejected_blank": int(blank),
-            "verdict": "ready" if not (rows_err or file_errors or manifest["rows_rejected"] - blank) else "fix_first",
+            # a file without a single data row (a header alone, or blank rows only) has nothing to submit
+            "verdict": "fix_first" if rows_err or file_errors or manifest["rows_rejected"] - blank else
+                       "empty" if manifest["rows_ingested"] == 0 else "ready",
             "file_findings": file_findings,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},

@@ -82,6 +82,8 @@ if pick != summary["profile"]:
 
 if summary["verdict"] == "ready":
     st.success(L("verdict_ready"))
+elif summary["verdict"] == "empty":
+    st.warning(L("verdict_empty"))
 else:   # a warning, not an error box: the file was read, it needs fixing
     st.warning(L("verdict_fix_first"))
 k = st.columns(5)

@@ -366,3 +366,15 @@ def test_taicol_export_is_a_checklist(tmp_path):
     s = validate(FIX / "taicol_amphibia_20220605.csv", tmp_path / "out", CHECK_DATE, column_map={"name": "scientificName"})
     assert s["profile"] == profiles.CHECKLIST and s["columns_mapped"]["name_code"] == "taxonID"
     assert "TAXON_UNMATCHED" not in s["checks"] and s["verdict"] == "ready"
+
+
+@pytest.mark.parametrize("body", ["", ",,,\n  ,\t,,\n"])
+def test_a_file_without_data_rows_is_not_ready(tmp_path, body):
+    """A header alone (or blank rows only) has nothing to submit: the verdict says so instead of 'ready'."""
+    p = tmp_path / "constructed_no_rows.csv"
+    p.write_text("scientificName,eventDate,decimalLatitude,decimalLongitude\n" + body, encoding="utf-8")
+    s = validate(p, tmp_path / "out", CHECK_DATE)
+    assert s["rows_checked"] == 0 and s["rows_read"] == s["rows_rejected"] == s["rows_rejected_blank"]
+    assert s["verdict"] == "empty"
+    assert "沒有任何資料列" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "no data rows" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
