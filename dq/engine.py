@@ -19,6 +19,7 @@ from pathlib import Path
 from . import duck, geo, profiles, standard
 from .checks import Check, DeriveContext, catalogue, families, filled
 from .paths import DATE_RX
+from .sources.aliases import CANONICAL
 
 # `k.<name>` in a family's joins and columns names one of its record_cols; in `e` those are computed
 # inline on the record (alias o): a join back on record_id would be the most expensive step of a build.
@@ -378,6 +379,35 @@ def record_source(path: Path, omitted: list[str] = ()) -> str:
     return f"(SELECT *{nulls} FROM read_parquet({duck.q(path)}))"
 
 
+# What a layout-5 record file leaves to the snapshot's source files (source_<index>.parquet, the
+# staged files moved in): every verbatim text of the record. Written once at staging, read back by
+# verbatim_source; writing them again per record cost the record pass ~0.065 CPU s per column per 1M rows.
+VERBATIM = list(CANONICAL) + ["extra", "row_cells", "overflow_cells"]
+SOURCE_SPAN = 10_000_000_000     # record_id = source index × SOURCE_SPAN + source row
+
+
+def verbatim_source(path: Path, verbatim: list[tuple[int, str]], need: set[str] | None = None) -> str:
+    """A layout-5 record file as a relation; when `need` (the words a query uses; None: all) names a
+    verbatim column, with those columns joined back from each source's canonical SELECT (`verbatim`:
+    source index → snapshot.canonical_sql over its source file) on the source row.
+
+    One join per source, on its own rows of the record file (a range of record_id), so the join key
+    is the source file's plain `source_row` column: a query that keeps a few records has its
+    source_row range pushed into the source file's scan (its row groups are in row order) instead
+    of reading every row's texts."""
+    cols = [c for c in VERBATIM if need is None or c in need]
+    rec = f"read_parquet({duck.q(path)})"
+    if not cols:
+        return f"(SELECT * FROM {rec})"
+    sel = ", ".join(f"c.{duck.ident(c)}" for c in cols)
+    parts = []
+    for i, sql in verbatim:
+        lo = int(i) * SOURCE_SPAN
+        rows = "" if len(verbatim) == 1 else f" WHERE o.record_id >= {lo} AND o.record_id < {lo + SOURCE_SPAN}"
+        parts.append(f"SELECT o.*, {sel} FROM {rec} o JOIN ({sql}) c ON c.source_row = o.source_row{rows}")
+    return "(" + " UNION ALL ".join(parts) + ")"
+
+
 def lookup_file(table: str) -> str:
     """The file a layout-3 snapshot keeps a per-distinct lookup table in (`_pt` → lookup_pt.parquet)."""
     return f"lookup{table}.parquet"
@@ -386,7 +416,7 @@ def lookup_file(table: str) -> str:
 def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: dict | None = None,
                   cpu: dict | None = None, cpu_clock=None, omit: list[str] = (), layout: dict | None = None,
                   record_layout: int = 3, snapshot_date: str | None = None,
-                  params: geo.GeoParams = geo.DEFAULT) -> int:
+                  params: geo.GeoParams = geo.DEFAULT, verbatim: list[tuple[int, str]] | None = None) -> int:
     """occurrence.parquet (record + per-record results), the lookup files, flags.parquet, rejected.parquet.
 
     The record file is the one pass over all records: read, keys, lookups, every predicate, the
@@ -399,7 +429,8 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     (point, place, name, date, quantity, duplicate keys) and each per-distinct table is written
     once, as lookup_<table>.parquet; store.records_sql joins them back (the writer's cost is per
     value written: ~65 derived columns per record were most of it). 2: every derived column in
-    the record file.
+    the record file. 5: besides, no verbatim text (VERBATIM): `verbatim` (source index → its
+    canonical SELECT over the snapshot's source file) is where they are read back from.
     Returns the number of records written.
     """
     if run is None:
@@ -422,6 +453,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         drop = omit + ["snapshot_date"] + [d for d in p.derived if d not in p.record_cols]
         if record_layout >= 4:
             drop += [c for c in PER_SOURCE if c not in omit]
+        if record_layout >= 5:
+            if verbatim is None:
+                raise ValueError("record layout 5 needs the sources' canonical SELECTs (verbatim)")
+            drop += [c for c in VERBATIM if c in cols and c not in omit]
     else:
         drop = omit + stored_only
     # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
@@ -472,10 +507,15 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         c = cpu_clock()
     t = time.time()
     # everything after reads the written file: its lookups ran once, and it holds every column e had
+    # the record file as a relation, with what a query needs (layout 5: the verbatim texts only then)
+    if record_layout >= 5:
+        rsrc = lambda need=None: verbatim_source(target, verbatim, need)   # noqa: E731
+    else:
+        rsrc = lambda need=None: record_source(target, omit)   # noqa: E731
     if record_layout >= 3:
         # the lookups are still in the database: joined from there, not read back from their files
-        src, tables = record_source(target, omit), {tb: tb for tb, _, _ in p.joins}
-        view = lambda need=None: lookup_view(p, src, tables, snapshot_date, need)   # noqa: E731
+        tables = {tb: tb for tb, _, _ in p.joins}
+        view = lambda need=None: lookup_view(p, rsrc(need), tables, snapshot_date, need)   # noqa: E731
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
     else:
         view = None
@@ -483,7 +523,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     if layout is not None:
         layout["view"] = view
 
-    con.execute(f"COPY ({flags_sql(run, target, omit, p, view is not None, snapshot_date, masks)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)
@@ -493,11 +533,12 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     return n
 
 
-def flags_sql(run: list[Check], target: Path, omit: list[str], p: RecordPlan, lookups: bool, snapshot_date: str,
+def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool, snapshot_date: str,
               masks: list[str]) -> str:
     """SQL: one row per record and fired check (the bits of its masks, per distinct mask in `_mi`),
     with the check's suggestion in zh-TW and English. `lookups`: the derived columns are in the
-    per-distinct tables (layout 3 and later), else in `e`."""
+    per-distinct tables (layout 3 and later), else in `e`; `rsrc(need)`: the record file as a
+    relation with the columns the words `need` name (layout 5 joins the verbatim texts only then)."""
     # A flag's suggestion is a plain text for most checks: those flags need no more than the record
     # file's ids and masks. Only the checks whose fix is computed from the record (a corrected point,
     # the checklist's name, a group's size …) need its derived columns, and the records are joined
@@ -516,8 +557,9 @@ def flags_sql(run: list[Check], target: Path, omit: list[str], p: RecordPlan, lo
         zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
         pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
         if lookups:
-            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
-            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, sql_words(zh + en))
+            words = sql_words(zh + en)
+            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {rsrc(words)} o {pick})"
+            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words)
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
         parts.append(f"SELECT e.record_id, e._fcid AS check_id, {zh} AS suggestion, {en} AS suggestion_en FROM ({rel}) e")

@@ -57,7 +57,6 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     title = (lambda c: c.title_en) if en else (lambda c: c.title_zh)
     cat = by_id()
     con = duck.connect(spatial=False)
-    occ = store.records_sql(snap)     # the record file, whatever its layout
     flags = duck.q(snap / "flags.parquet")
     n_checked = summary["rows_checked"] or 1
     colon = ": " if en else "："
@@ -142,7 +141,10 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     for cid, info in summary["checks"].items():
         c = cat[cid]
         cols = ["source_row"] + [x for x in dict.fromkeys(c.evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
-        rows = con.execute(f"""SELECT {', '.join('o.' + duck.ident(x) for x in cols)}, coalesce({store.suggestion_col(snap, lang)}, ?) FROM read_parquet({flags}) f
+        sel = ", ".join("o." + duck.ident(x) for x in cols)
+        # the record file, whatever its layout, with only the columns named here joined in
+        occ = store.records_sql(snap, need=f"record_id {sel}")
+        rows = con.execute(f"""SELECT {sel}, coalesce({store.suggestion_col(snap, lang)}, ?) FROM read_parquet({flags}) f
                                JOIN {occ} o USING (record_id) WHERE f.check_id = ? ORDER BY o.source_row LIMIT {int(examples)}""",
                            [c.todo(lang), cid]).fetchall()
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]

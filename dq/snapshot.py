@@ -46,7 +46,7 @@ from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
-LAYOUT = 4     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
+LAYOUT = 5     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
 
 
 @dataclasses.dataclass
@@ -76,23 +76,19 @@ def _lit(v: str) -> str:
     return "'" + str(v).replace("'", "''") + "'"
 
 
-def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[str, dict]:
-    """SQL selecting a staged source as canonical records; unknown columns go to `extra` (JSON).
-
-    Blank rows are not filtered here: `info['empty_where']` says which rows are blank, and build()
-    adds NOT (…) only to a source that has any, so the usual scan reads only the columns it needs."""
+def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
+    """How a staged source becomes canonical records, as plain data (no SQL): which header is which
+    term, the --default values, the values a header implies, the --agency/--dataset options, the
+    table kind, profile and SRS. The manifest keeps it per source ("canonical"), so a reader of a
+    layout-5 snapshot builds the same canonical view (canonical_sql) from the same data.
+    Returns the mapping and what else the build and the manifest want to know."""
     for term in spec.column_map.values():
         if term not in CANONICAL:
             raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)",
                               f"--map 指定的「{term}」不是已知的欄位名稱（見 README 的標準欄位）。")
     plan = plan_columns(st.staged, st.columns, spec.column_map)
     mapping = plan.mapping
-    by_term = {t: h for h, t in mapping.items()}
     srs_hdr = srs_implied_by_headers(mapping)
-    agency_expr = _lit(spec.agency) if spec.agency else (
-        "coalesce(" + ", ".join([f"nullif(trim({_ident(by_term[t])}), '')" for t in ("organizer", "publisher", "rightsHolder") if t in by_term] + ["'（未標示機關）'"]) + ")")
-    dataset_expr = _lit(spec.dataset) if spec.dataset else (
-        f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(st.path.stem)})" if "datasetID" in by_term else _lit(st.path.stem))
     dsname = spec.dataset_name or spec.dataset or st.path.stem
     if not spec.table and spec.profile in (None, profiles.CHECKLIST):
         # names alone are a species list; a user's --profile checklist judges any file as one
@@ -107,44 +103,89 @@ def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[st
     present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
         | ({"srs_from_header"} if srs_hdr else set())
     judged, file_level = profiles.scope(profile, table, present)
-    cols, absent = [], []    # absent: the terms this source has no value for in any row
-    for term in CANONICAL:
-        src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
-        if term in spec.defaults:
-            src = f"coalesce(nullif(trim({src}), ''), {_lit(spec.defaults[term])})"
-        elif term in plan.constants:     # implied by a header, e.g. the unit of 數量(隻)
-            src = f"coalesce(nullif(trim({src}), ''), {_lit(plan.constants[term])})"
-        elif term == "datasetID" and spec.dataset:
-            src = f"coalesce(nullif(trim({src}), ''), {_lit(spec.dataset)})"
-        elif term == "datasetName":
-            src = f"coalesce(nullif(trim({src}), ''), {_lit(dsname)})"
-        cols.append(f"{src} AS {_ident(term)}")
-        if src == "NULL::VARCHAR":
-            absent.append(term)
+    c = {"columns": list(st.columns), "mapped": dict(mapping), "defaults": dict(spec.defaults),
+         "constants": dict(plan.constants), "agency": spec.agency, "dataset": spec.dataset, "dataset_name": dsname,
+         "file_name": st.path.name, "file_stem": st.path.stem, "table": table, "profile": profile,
+         "srs_from_header": srs_hdr or None, "has_shape": bool(st.has_shape)}
     extra = [h for h in st.columns if h not in mapping]
-    extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
-    all_cols = [_ident(h) for h in st.columns]
-    # a chain of ANDs (fast) for ordinary widths; past DuckDB's expression depth, one flat list test
-    if not all_cols:
-        empty = "false"
-    elif len(all_cols) <= 300:
-        empty = " AND ".join(blank(c) for c in all_cols)
-    else:
-        empty = f"len(list_filter([{', '.join(all_cols)}], x -> NOT {blank('x')})) = 0"
-    # row shape (#10): how many cells a ragged row had, and the cells beyond the header
-    shape = "row_cells::INTEGER AS row_cells, overflow_cells::VARCHAR AS overflow_cells" if st.has_shape else \
-        "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
-    sql = f"""SELECT ({index}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
-        {dataset_expr} AS dataset_id, {_lit(dsname)} AS dataset_name, {_lit(st.path.name)} AS source_file, source_row,
-        {_lit(table)} AS table_kind, {_lit(profile)} AS profile, {_lit(srs_hdr) if srs_hdr else 'NULL::VARCHAR'} AS srs_from_header,
-        {', '.join(cols)}, {extra_sql} AS extra, {shape}
-      FROM read_parquet({duck.q(st.staged)})"""
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
-            "empty_where": empty, "profile": profile, "profile_reason": reason, "checks_record_level": judged,
-            "checks_file_level": file_level, "absent": absent,
+            "empty_where": empty_sql(c), "profile": profile, "profile_reason": reason, "checks_record_level": judged,
+            "checks_file_level": file_level, "absent": absent_terms(c), "canonical": c,
             # the values set once for the whole file (engine.PER_SOURCE), in that order
             "per_source": [dsname, st.path.name, table, profile, srs_hdr or None]}
-    return sql, info
+    return c, info
+
+
+def _term_sources(c: dict) -> dict[str, str]:
+    """term → the SQL of its value (over the staged columns), for every canonical term."""
+    by_term = {t: h for h, t in c["mapped"].items()}
+    out = {}
+    for term in CANONICAL:
+        src = _ident(by_term[term]) if term in by_term else "NULL::VARCHAR"
+        if term in c["defaults"]:
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(c['defaults'][term])})"
+        elif term in c["constants"]:     # implied by a header, e.g. the unit of 數量(隻)
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(c['constants'][term])})"
+        elif term == "datasetID" and c["dataset"]:
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(c['dataset'])})"
+        elif term == "datasetName":
+            src = f"coalesce(nullif(trim({src}), ''), {_lit(c['dataset_name'])})"
+        out[term] = src
+    return out
+
+
+def absent_terms(c: dict) -> list[str]:
+    """The canonical terms a source has no value for in any row."""
+    return [t for t, src in _term_sources(c).items() if src == "NULL::VARCHAR"]
+
+
+def empty_sql(c: dict) -> str:
+    """SQL over the staged columns: the row is blank in every cell (such rows go to the ledger)."""
+    all_cols = [_ident(h) for h in c["columns"]]
+    # a chain of ANDs (fast) for ordinary widths; past DuckDB's expression depth, one flat list test
+    if not all_cols:
+        return "false"
+    if len(all_cols) <= 300:
+        return " AND ".join(blank(col) for col in all_cols)
+    return f"len(list_filter([{', '.join(all_cols)}], x -> NOT {blank('x')})) = 0"
+
+
+def canonical_sql(c: dict, path: Path, index: int) -> str:
+    """SQL selecting a staged source (at `path`) as canonical records, from its stored mapping `c`
+    (source_mapping); the file's own columns no term took go to `extra` (JSON). Headers reach the
+    SQL only through duck.ident, values only as quoted literals.
+
+    Blank rows are not filtered here: empty_sql(c) says which rows are blank, and build() adds
+    NOT (…) only to a source that has any, so the usual scan reads only the columns it needs."""
+    mapping = c["mapped"]
+    by_term = {t: h for h, t in mapping.items()}
+    agency_expr = _lit(c["agency"]) if c["agency"] else (
+        "coalesce(" + ", ".join([f"nullif(trim({_ident(by_term[t])}), '')" for t in ("organizer", "publisher", "rightsHolder") if t in by_term] + ["'（未標示機關）'"]) + ")")
+    dataset_expr = _lit(c["dataset"]) if c["dataset"] else (
+        f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(c['file_stem'])})" if "datasetID" in by_term else _lit(c["file_stem"]))
+    cols = ", ".join(f"{src} AS {_ident(term)}" for term, src in _term_sources(c).items())
+    extra = [h for h in c["columns"] if h not in mapping]
+    extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
+    # row shape (#10): how many cells a ragged row had, and the cells beyond the header
+    shape = "row_cells::INTEGER AS row_cells, overflow_cells::VARCHAR AS overflow_cells" if c["has_shape"] else \
+        "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
+    srs = c["srs_from_header"]
+    return f"""SELECT ({int(index)}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
+        {dataset_expr} AS dataset_id, {_lit(c['dataset_name'])} AS dataset_name, {_lit(c['file_name'])} AS source_file, source_row,
+        {_lit(c['table'])} AS table_kind, {_lit(c['profile'])} AS profile, {_lit(srs) if srs else 'NULL::VARCHAR'} AS srs_from_header,
+        {cols}, {extra_sql} AS extra, {shape}
+      FROM read_parquet({duck.q(path)})"""
+
+
+def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[str, dict]:
+    """SQL selecting a staged source as canonical records, and what build() wants to know of it."""
+    c, info = source_mapping(st, spec)
+    return canonical_sql(c, st.staged, index), info
+
+
+def source_file(index: int) -> str:
+    """The name a layout-5 snapshot keeps source `index`'s verbatim rows under (its staged file, moved in)."""
+    return f"source_{int(index)}.parquet"
 
 
 def cpu_seconds() -> float:
@@ -213,11 +254,23 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     phases: dict[str, float] = {}
     c0 = cpu_seconds()
     cpu: dict[str, float] = {}
+    outdir.mkdir(parents=True, exist_ok=True)
+    verbatim: list[tuple[int, str]] = []     # layout 5: (source index, its canonical SELECT over the snapshot's copy)
     for i, spec in enumerate(specs, start=1):
         p = Path(spec.path)
         progress(f"reading {p.name} …")
         st = stage(p, workdir, progress=progress)
-        sql, info = canonical_select(st, spec, i)
+        c, info = source_mapping(st, spec)
+        if record_layout >= 5:
+            # the verbatim rows are kept once: the staged file itself moves into the snapshot (the work
+            # folder and the snapshot's temp folder are on one filesystem: a rename, no copy), and
+            # every later pass reads it there; the record file holds no text of the source
+            kept = outdir / source_file(i)
+            _move(st.staged, kept)
+            st.staged = kept
+        sql = canonical_sql(c, st.staged, i)
+        if record_layout >= 5:
+            verbatim.append((i, sql))
         per_source.append([i] + info["per_source"])
         # blank rows go to the ledger; counted once here so that the canonical view filters only
         # the sources that have any (the filter reads every column of every row it is applied to)
@@ -238,6 +291,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "notes": st.notes, "rows_read": st.rows_read,
                         "rows_ingested": st.rows_staged - n_blank, "rows_rejected": st.rows_rejected + n_blank,
                         "index": i, "profile": info["profile"],
+                        **({"canonical": c | {"file": source_file(i)}} if record_layout >= 5 else {}),
                         "profile_reason": info["profile_reason"], "checks_record_level": info["checks_record_level"],
                         "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
@@ -263,14 +317,14 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     run = engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources})
     t_checks = time.time() - t1
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
-    outdir.mkdir(parents=True, exist_ok=True)
     # the record pass: read, derived columns, every check and the per-record summary, written once
     n_in = sum(s['rows_ingested'] for s in sources)
     with rows_progress(con, "checking", n_in, progress):
         columns: dict = {}
         rows_ingested = engine.write_outputs(con, outdir, run, timings=phases, cpu=cpu, cpu_clock=cpu_seconds,
                                              omit=[c for c in CANONICAL if c in (absent or set())], layout=columns,
-                                             record_layout=record_layout, snapshot_date=snapshot_date, params=params)
+                                             record_layout=record_layout, snapshot_date=snapshot_date, params=params,
+                                             verbatim=verbatim)
     progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
     t2 = time.time()
     # read back from the written record file (`e` is now a view over it), not another pass over the sources
@@ -321,6 +375,15 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         manifest["record_plan"] = columns["plan"]
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def _move(src: Path, dst: Path) -> None:
+    """Move a staged file into the snapshot: a rename on one filesystem; a copy where the work
+    folder is elsewhere (a caller's own workdir)."""
+    try:
+        os.rename(src, dst)
+    except OSError:
+        shutil.move(str(src), str(dst))
 
 
 def ingest(specs: list, snapshot_date: str, root: Path = SNAPSHOTS,

@@ -63,12 +63,15 @@ def record_select(path: Path, columns: list[str] | None = None, omitted: list[st
 def records_sql(snap: Path, need: str | None = None) -> str:
     """A snapshot's records as a parenthesised relation to select from, whatever its layout
     (manifest "layout"; 1 or none: every column is in occurrence.parquet; 2: the columns no source
-    had are not; 3: the derived columns are in lookup files, joined back on the record's keys).
-    `need` (layout 3): the SQL that will read the relation; only the derived columns it names are
-    joined in (each lookup costs a probe per record), the record file's own columns are all there."""
+    had are not; 3: the derived columns are in lookup files, joined back on the record's keys;
+    5: the verbatim texts are in the source files the snapshot keeps, joined back on the source row).
+    `need` (layout 3 and later): the SQL that will read the relation; only the derived (layout 5:
+    and verbatim) columns it names are joined in (each join costs a probe per record; the texts
+    a scan of the source file), the record file's own columns are all there."""
     snap = Path(snap)
     m = manifest(snap)
-    if (m.get("layout") or 1) >= 3:
+    layout = m.get("layout") or 1
+    if layout >= 3:
         import dataclasses
         from . import engine, geo
         omitted = m.get("record_columns_omitted") or []
@@ -77,11 +80,27 @@ def records_sql(snap: Path, need: str | None = None) -> str:
             engine.plan(dataclasses.replace(geo.DEFAULT, h3_resolution=int(m["params"]["h3_resolution"])))
         words = None if need is None else engine.sql_words(need)
         tables = {t: f"read_parquet({duck.q(snap / engine.lookup_file(t))})" for t, _, _ in p.joins}
-        inner = engine.lookup_view(p, engine.record_source(snap / "occurrence.parquet", omitted), tables, m["snapshot"], words)
-        derived = set(p.derived)
-        cols = [c for c in m["record_columns"] if words is None or c not in derived or c in words]
+        joined = set(p.derived)
+        if layout >= 5:
+            src = engine.verbatim_source(snap / "occurrence.parquet", verbatim_selects(snap, m), words)
+            joined |= set(engine.VERBATIM)
+        else:
+            src = engine.record_source(snap / "occurrence.parquet", omitted)
+        inner = engine.lookup_view(p, src, tables, m["snapshot"], words)
+        cols = [c for c in m["record_columns"] if words is None or c not in joined or c in words]
         return f"(SELECT {', '.join(duck.ident(c) for c in cols)} FROM ({inner}))"
     return f"({record_select(snap / 'occurrence.parquet', m.get('record_columns'), m.get('record_columns_omitted') or [])})"
+
+
+def verbatim_selects(snap: Path, m: dict | None = None) -> list[tuple[int, str]]:
+    """A layout-5 snapshot's sources as (index, canonical SELECT over the source file it keeps),
+    built from the mapping its manifest stores per source (snapshot.canonical_sql: no SQL is stored)."""
+    from .snapshot import canonical_sql, source_file
+    snap = Path(snap)
+    m = m or manifest(snap)
+    # the file name is derived from the index, never taken from the manifest's text
+    return [(int(s["index"]), canonical_sql(s["canonical"], snap / source_file(s["index"]), int(s["index"])))
+            for s in m["sources"]]
 
 
 REC = "__records__"   # where a drill-down's SQL reads the records: _rec fills in records_sql for what it names

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import duck, formulas, profiles, report, store, workdirs
 from .checks import bdq, by_id
-from .snapshot import SourceSpec, build, rows_progress
+from .snapshot import SourceSpec, build, rows_progress, source_file
 from .sources.aliases import CANONICAL
 
 # Mapped columns whose values say the header was misread: (terms, SQL share test over the filled values, zh, en)
@@ -38,19 +38,20 @@ def _suspicious_tests(term: str, col: str) -> list[tuple[str, str, str]]:
     return tests
 
 
-def suspicious_mappings(con, occ: str, mapped: dict[str, str]) -> list[dict]:
+def suspicious_mappings(con, occ, mapped: dict[str, str]) -> list[dict]:
     """Mapped columns whose values mostly do not fit the term (e.g. places under CommonName);
-    `occ`: the records as a relation (store.records_sql)."""
+    `occ(sql)`: the records as a relation with what `sql` names (store.records_sql), or a relation."""
     out = []
     for header, term in mapped.items():
         if term not in CANONICAL:   # identifiers enter SQL only from the canonical list
             continue
         col = duck.ident(term)
         for test, zh, en in _suspicious_tests(term, col):
-            n, bad = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE {test}) FROM {occ}
+            rel = occ(f"{col} {test}") if callable(occ) else occ
+            n, bad = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE {test}) FROM {rel}
                                      WHERE {col} IS NOT NULL AND trim({col}) <> ''""").fetchone()
             if n and bad / n > SUSPICIOUS_MIN_SHARE:
-                ex = [r[0] for r in con.execute(f"""SELECT DISTINCT {col} FROM {occ}
+                ex = [r[0] for r in con.execute(f"""SELECT DISTINCT {col} FROM {rel}
                                                    WHERE {test} ORDER BY 1 LIMIT 3""").fetchall()]
                 out.append({"column": header, "term": term, "share": round(bad / n, 4), "reason_zh": zh, "reason_en": en,
                             "examples": ex})
@@ -72,25 +73,26 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         progress("writing annotated.csv and the report …")
         con = duck.connect(spatial=False)
         duck.limit(con, work / "spill")
-        staged = sorted(work.glob("*.staged.parquet")) + sorted(work.glob("*/*.staged.parquet"))
-        staged = [p for p in staged if "joined" in p.name] or staged
-        raw = staged[0]
+        # the file's own rows as staged (all text, its headers): the snapshot keeps them (layout 5)
+        raw = snap / source_file(src["index"])
         con.execute(f"CREATE VIEW r AS SELECT * FROM read_parquet({duck.q(raw)})")
         cols = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE r)").fetchall() if c != "source_row"]
         ragged = "row_cells" in cols and con.execute("SELECT count(row_cells) FROM r").fetchone()[0] > 0
         if not ragged:
             cols = [c for c in cols if c not in ("row_cells", "overflow_cells")]   # no ragged row: no shape columns
-        occ = store.records_sql(snap)     # the record file, whatever its layout
+        # the records, whatever the layout, with the columns each query names (layout 5 joins the
+        # verbatim texts back only for a query that reads them)
+        occ = lambda sql: store.records_sql(snap, need=sql)   # noqa: E731
         with rows_progress(con, "writing", manifest["rows_read"], progress):
-            _write_annotated(con, _neutralised(cols), occ, snap, out)
+            _write_annotated(con, _neutralised(cols), occ(ANNOTATED_NEED), snap, out)
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
         prof = profiles.by_id()[src["profile"]]
-        rows_err, rows_warn, compl, gold, silver, bronze = con.execute(f"""SELECT count(*) FILTER (WHERE e.n_errors > 0),
+        figures = f"""SELECT count(*) FILTER (WHERE e.n_errors > 0),
               count(*) FILTER (WHERE e.n_warnings > 0), avg({profiles.completeness_sql('e')}),
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
-              count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})
-            FROM {occ} e""").fetchone()
+              count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})"""
+        rows_err, rows_warn, compl, gold, silver, bronze = con.execute(f"{figures} FROM {occ(figures)} e").fetchone()
         file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].named_columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
@@ -123,7 +125,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "columns_suspicious": suspicious_mappings(con, occ, src["columns_mapped"]),
             "checks_judged": src["checks_record_level"],
             # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
-            "rows_absence": con.execute(f"SELECT count(*) FROM {occ} WHERE is_absence").fetchone()[0],
+            "rows_absence": con.execute(f"SELECT count(*) FROM {occ('is_absence')} WHERE is_absence").fetchone()[0],
             "columns_plan": src.get("columns_plan", []),
             "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }
@@ -136,6 +138,10 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+
+
+# what the annotated file reads of each record (the verbatim cells come from the staged rows themselves)
+ANNOTATED_NEED = ("record_id source_row errors warnings lat lon county town accepted_name match_type name_source qty_kind")
 
 
 def _neutralised(cols: list[str]) -> tuple[str, str]:

@@ -164,7 +164,7 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     from dq import engine, store
     from dq.snapshot import LAYOUT
     d, m = real
-    assert m["layout"] == LAYOUT == 4
+    assert m["layout"] == LAYOUT == 5
     omitted = m["record_columns_omitted"]
     assert "footprintWKT" in omitted and "scientificName" not in omitted and "county" not in omitted
     written = [r[0] for r in q(f"DESCRIBE SELECT * FROM '{d}/occurrence.parquet'")]
@@ -173,9 +173,12 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     assert {"county", "accepted_name", "event_date_parsed", "lat", "c_swapped"}.isdisjoint(written)
     assert {"pk", "nk", "dk", "qk", "_m0"} <= set(written) and {"errors", "warnings", "n_errors", "err_coordinates"}.isdisjoint(written)
     # layout 4: the check masks in place of the summary, which lookup_rsum gives back per distinct mask;
-    # the filled-field mask the completeness aggregates read
-    assert set(written) | set(omitted) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) | set(engine.PER_SOURCE) == \
-        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"} | set(engine.RECORD_FACTS)
+    # the filled-field mask the completeness aggregates read; layout 5: no verbatim text
+    assert set(engine.VERBATIM).isdisjoint(written) and {"record_id", "source_row", "agency", "dataset_id"} <= set(written)
+    assert set(written) | set(engine.VERBATIM) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) | set(engine.PER_SOURCE) == \
+        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"} | set(engine.RECORD_FACTS) | set(engine.VERBATIM)
+    for s in m["sources"]:      # each source's verbatim rows, once, in the snapshot
+        assert (d / f"source_{s['index']}.parquet").exists() and s["canonical"]["file"] == f"source_{s['index']}.parquet"
     for t, _, _ in p.joins + [("_rsum", None, None), ("_src", None, None)]:
         assert (d / engine.lookup_file(t)).exists(), t
     read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
@@ -193,20 +196,28 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
 @pytest.fixture(scope="module")
 def real_layout2(real, tmp_path_factory):
     """The same sources built with record layout 2 (every derived column in the record file)."""
+    return _build_layout(real, tmp_path_factory, 2)
+
+
+@pytest.fixture(scope="module")
+def real_layout4(real, tmp_path_factory):
+    """The same sources built with record layout 4 (the verbatim texts in the record file)."""
+    return _build_layout(real, tmp_path_factory, 4)
+
+
+def _build_layout(real, tmp_path_factory, layout: int):
     d, m = real
-    work = tmp_path_factory.mktemp("real2")
+    work = tmp_path_factory.mktemp(f"real{layout}")
     specs = [SourceSpec(s["file"]) for s in m["sources"]]
-    m2 = build(specs, "2026-11-22", work / "snap", work, progress=lambda msg: None, record_layout=2)
+    m2 = build(specs, "2026-11-22", work / "snap", work, progress=lambda msg: None, record_layout=layout)
     return work / "snap", m2
 
 
-def test_layout_4_reads_as_layout_2(real, real_layout2):
-    """Layout 4 (derived columns in lookup files, the summary per distinct check mask) gives the records, flags, per-check aggregates,
-    every aggregate and the scores that layout 2 (everything per record) gives, on the frog CSV, the
-    amphibian survey and the 30k bench input."""
+def _assert_read_alike(old, new):
+    """Two builds of the same sources in two record layouts give the same records (through
+    records_sql), flags, every aggregate, the BDQ answers, scores and KPIs."""
     from dq import duck, store
-    (d3, m3), (d2, m2) = real, real_layout2
-    assert m2["layout"] == 2 and m3["layout"] == 4
+    (d2, m2), (d3, m3) = old, new
     assert m3["record_columns"] == m2["record_columns"]
     assert m3["rows_ingested"] == m2["rows_ingested"] > 30_000 and m3["flags"] == m2["flags"] > 0
     con = duck.connect(spatial=False)
@@ -216,7 +227,7 @@ def test_layout_4_reads_as_layout_2(real, real_layout2):
     assert _same(con, r2, r3) == 0
     names = sorted(p.name for p in d2.glob("*.parquet") if p.name.startswith(("agg_", "flags", "rejected", "bdq")))
     assert "agg_completeness.parquet" in names and "flags.parquet" in names
-    assert sorted(p.name for p in d3.glob("*.parquet") if not p.name.startswith(("lookup_", "occurrence"))) == names
+    assert sorted(p.name for p in d3.glob("*.parquet") if not p.name.startswith(("lookup_", "occurrence", "source_"))) == names
     for name in names:
         if not name.startswith("bdq"):     # bdq.parquet and bdq_g<i>: combination ids are numbered as they come
             # a sum of fractions (completeness_sum) differs in its last bits with the threads' order
@@ -228,6 +239,21 @@ def test_layout_4_reads_as_layout_2(real, real_layout2):
     for ag in store.agencies(d2):
         assert store.scores(d2, ag) == store.scores(d3, ag)
     assert store.kpis(d2) == store.kpis(d3)
+
+
+def test_layout_4_reads_as_layout_2(real_layout4, real_layout2):
+    """Layout 4 (derived columns in lookup files, the summary per distinct check mask) gives the records, flags, per-check aggregates,
+    every aggregate and the scores that layout 2 (everything per record) gives, on the frog CSV, the
+    amphibian survey and the 30k bench input."""
+    assert real_layout2[1]["layout"] == 2 and real_layout4[1]["layout"] == 4
+    _assert_read_alike(real_layout2, real_layout4)
+
+
+def test_layout_5_reads_as_layout_4(real_layout4, real):
+    """Layout 5 (the verbatim texts kept once, in the source files the snapshot keeps, joined back on
+    the source row) reads as layout 4 (the texts in the record file) on the same sources."""
+    assert real_layout4[1]["layout"] == 4 and real[1]["layout"] == 5
+    _assert_read_alike(real_layout4, real)
 
 
 def test_blank_is_empty_or_only_whitespace():
