@@ -12,6 +12,11 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       quantity …; read the records with store.records_sql, which joins them back)
                       (layout 4: besides, the check masks replace the per-record summary, and
                       what a source sets once is kept once: lookup_rsum, lookup_src)
+                      (layout 5: besides, no verbatim text: the canonical columns, `extra` and the
+                      row shape are read from source_<i>.parquet, joined on the source row)
+  source_<i>.parquet  layout 5: source i's rows as staged (every cell as text under the file's own
+                      cleaned headers, source_row), kept once; the manifest's per-source
+                      "canonical" mapping says how they become canonical columns (canonical_sql)
   lookup_*.parquet    layout 3: the derived columns, once per distinct key
   flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
