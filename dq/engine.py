@@ -579,21 +579,41 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     # whether a record has an error is a test on its check masks (no join with the summary lookup)
     run = _applied(con)
     words = _words(len(run))
-    no_error = f"NOT {any_error(run, words, alias='e')}"
-    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT {any_error(run, words, d, 'e')}) AS ok_{d}" for d in dims)
-    # "content" = every dimension but completeness: a file can lack whole columns the standard
-    # asks for (then no record is error-free) and still have points, names and dates worth mapping
-    content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
+    masks = mask_cols(words)
+    mg = ", ".join(masks)
+
+    def error_free(n):
+        """SQL: records without an error (in all, per dimension, in content): `n(cond)` counts where cond holds."""
+        no_error = n(f"NOT {any_error(run, words, alias='e')}")
+        # "content" = every dimension but completeness: a file can lack whole columns the standard
+        # asks for (then no record is error-free) and still have points, names and dates worth mapping
+        content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
+        ok_content = n(f"NOT ({content})") + " AS ok_content"
+        ok_dims = [n("NOT " + any_error(run, words, d, "e")) + f" AS ok_{d}" for d in dims]
+        return no_error, ok_content, ", ".join(ok_dims + [ok_content])
     # filled fields are bits of the record's _f<w> words (filled_mask_sql, written by the record pass)
     has = has_filled("e")
-    ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
-    ok_cols += ", " + ok_content
     # the record facts (RECORD_FACTS) in place of the lookups they were computed from
     species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
+    no_error, _, ok_cols = error_free(lambda cond: f"count(*) FILTER (WHERE {cond})")
+    # The area aggregates (town, H3 cell, grid cell; per agency and over all) and the per-check ones
+    # read `_ag`: the records grouped once by agency, dataset, the point's areas, masks and the two
+    # facts they count (a survey's fixed sites: ~8× fewer rows than records at 10M), and — a second
+    # grouping set of the same scan — the distinct accepted names of species-level records per
+    # dataset and areas, for the distinct species counts (is_name rows; their n is not counted).
+    areas = "agency, dataset_id, county, town, h3_r7, grid_id"
+    ag = f"""CREATE OR REPLACE TEMP TABLE _ag AS SELECT grouping(sp_an) = 0 AS is_name, {areas}, {mg}, _fit, _abs, sp_an AS _an, count(*) AS n
+        FROM (SELECT {areas}, {mg}, _fit, _abs, CASE WHEN _sp THEN _an END AS sp_an FROM e)
+        GROUP BY GROUPING SETS (({areas}, {mg}, _fit, _abs), ({areas}, sp_an))"""
+    narrow(con, view, ag)
+    con.execute(ag)
+    a_no_error, a_ok_content, a_ok_cols = error_free(lambda cond: f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT")
+    a_n = lambda cond="true": f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT"   # noqa: E731
+    a_species = "count(DISTINCT e._an) AS species"       # only the is_name rows have _an
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
-              count(*) FILTER (WHERE {no_error}) AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
+              {no_error} AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
               count(*) FILTER (WHERE e._tier = 2) AS tier_gold, count(*) FILTER (WHERE e._tier = 1) AS tier_silver,
               count(*) FILTER (WHERE e._tier = 0) AS tier_bronze,
               count(*) FILTER (WHERE e._fit) AS usable_1km, count(*) FILTER (WHERE e._abs) AS absences,
@@ -604,18 +624,18 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town_check": """SELECT f.agency, f.dataset_id, f.county, f.town, f.check_id, sum(f.n)::BIGINT AS n
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
-        "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
-              count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
-            FROM e GROUP BY ALL ORDER BY ALL""",
+        "agg_town": f"""SELECT e.agency, e.county, e.town, {a_n()} AS records, {a_ok_cols},
+              {a_no_error} AS records_no_error,
+              {a_n('e._fit')} AS usable_1km, {a_species}, {a_n('e._abs')} AS absences
+            FROM _ag e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
-              count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
-            FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
-              {species} FROM e WHERE e.grid_id IS NOT NULL AND NOT e._abs GROUP BY ALL ORDER BY ALL""",
+        "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, {a_n()} AS records, {a_ok_content},
+              {a_no_error} AS records_no_error,
+              {a_n('e._fit')} AS usable_1km, {a_species}, {a_n('e._abs')} AS absences
+            FROM _ag e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+        "agg_grid": f"""SELECT e.agency, e.grid_id, {a_n()} AS records, {a_n('e._fit')} AS usable_1km,
+              {a_species} FROM _ag e WHERE e.grid_id IS NOT NULL AND NOT coalesce(e._abs, false) GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
               e.county, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
               {species}
@@ -627,22 +647,18 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     }
     queries["agg_completeness"] = _completeness_sql()
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across
-    # agencies, so they are counted again, in the same scan (a second grouping set)
+    # agencies, so they are counted again, in the same pass (a second grouping set)
     paired = {"agg_town": "e.county, e.town", "agg_h3": "e.h3_r7", "agg_grid": "e.grid_id"}
-    # The fired checks of a record are the bits of its masks (the same as flags.parquet). Records
-    # are grouped by area and mask first, a few thousand groups, and only the groups are split into
-    # checks (_mi, per distinct mask): no join of millions of flags with records.
-    masks = mask_cols(words)
-    mg, on = ", ".join(masks), " AND ".join(f"mi.{m} = g.{m}" for m in masks)
-    fc = f"""CREATE OR REPLACE TEMP TABLE _fc AS
-        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, {mg}, count(*) AS n FROM e
-                   WHERE {' OR '.join(f'{m} <> 0' for m in masks)} GROUP BY ALL)
-        SELECT g.agency, g.dataset_id, g.county, g.town, g.h3_r7, mi.check_id, g.n FROM g JOIN _mi mi ON {on}"""
-    narrow(con, view, fc)
-    con.execute(fc)
+    # The fired checks of a record are the bits of its masks (the same as flags.parquet): the
+    # groups of _ag are split into checks (_mi, per distinct mask), no join of millions of flags.
+    on = " AND ".join(f"mi.{m} = g.{m}" for m in masks)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _fc AS
+        SELECT g.agency, g.dataset_id, g.county, g.town, g.h3_r7, mi.check_id, sum(g.n)::BIGINT AS n
+        FROM _ag g JOIN _mi mi ON {on} WHERE NOT g.is_name AND ({' OR '.join(f'g.{m} <> 0' for m in masks)}) GROUP BY ALL""")
     counts = {}
     for name, sql in queries.items():
-        narrow(con, view, sql)
+        if "FROM e " in sql:
+            narrow(con, view, sql)
         if name in paired:
             keys = paired[name]
             both = sql.replace("SELECT e.agency, ", "SELECT grouping(e.agency) AS _all, e.agency, ", 1).replace(
