@@ -280,9 +280,14 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     return run
 
 
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+
+
 def sql_words(sql: str) -> set[str]:
-    """Every word of an SQL text: the derived columns it may name (lookup_view's `need`)."""
-    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", sql))
+    """Every word of an SQL text outside its string literals: the columns it may name (lookup_view's
+    `need`). A word in a literal names nothing: the field list of agg_completeness or a fix text
+    saying 'occurrenceID used …' must not make a query join the lookups or the verbatim texts."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", _LITERAL.sub(" ", sql)))
 
 
 def narrow(con, view, sql: str) -> None:
@@ -373,10 +378,11 @@ RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL
 OCC_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)"
 
 
-def record_source(path: Path, omitted: list[str] = ()) -> str:
-    """A layout-3 record file as a relation, the canonical columns no source had (not written) as NULL."""
+def record_source(path: Path, omitted: list[str] = (), rec: str | None = None) -> str:
+    """A layout-3 record file as a relation, the canonical columns no source had (not written) as NULL.
+    `rec`: some of its records (a relation over it) instead of the whole file."""
     nulls = "".join(f", NULL::VARCHAR AS {duck.ident(c)}" for c in omitted)
-    return f"(SELECT *{nulls} FROM read_parquet({duck.q(path)}))"
+    return f"(SELECT *{nulls} FROM {rec or f'read_parquet({duck.q(path)})'})"
 
 
 # What a layout-5 record file leaves to the snapshot's source files (source_<index>.parquet, the
@@ -386,7 +392,8 @@ VERBATIM = list(CANONICAL) + ["extra", "row_cells", "overflow_cells"]
 SOURCE_SPAN = 10_000_000_000     # record_id = source index × SOURCE_SPAN + source row
 
 
-def verbatim_source(path: Path, verbatim: list[tuple[int, str]], need: set[str] | None = None) -> str:
+def verbatim_source(path: Path, verbatim: list[tuple[int, str]], need: set[str] | None = None,
+                    rec: str | None = None) -> str:
     """A layout-5 record file as a relation; when `need` (the words a query uses; None: all) names a
     verbatim column, with those columns joined back from each source's canonical SELECT (`verbatim`:
     source index → snapshot.canonical_sql over its source file) on the source row.
@@ -394,9 +401,10 @@ def verbatim_source(path: Path, verbatim: list[tuple[int, str]], need: set[str] 
     One join per source, on its own rows of the record file (a range of record_id), so the join key
     is the source file's plain `source_row` column: a query that keeps a few records has its
     source_row range pushed into the source file's scan (its row groups are in row order) instead
-    of reading every row's texts."""
+    of reading every row's texts. `rec`: some of its records (a relation over it, joined with the
+    texts after it has kept them) instead of the whole file."""
     cols = [c for c in VERBATIM if need is None or c in need]
-    rec = f"read_parquet({duck.q(path)})"
+    rec = rec or f"read_parquet({duck.q(path)})"
     if not cols:
         return f"(SELECT * FROM {rec})"
     sel = ", ".join(f"c.{duck.ident(c)}" for c in cols)
@@ -509,9 +517,9 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     # everything after reads the written file: its lookups ran once, and it holds every column e had
     # the record file as a relation, with what a query needs (layout 5: the verbatim texts only then)
     if record_layout >= 5:
-        rsrc = lambda need=None: verbatim_source(target, verbatim, need)   # noqa: E731
+        rsrc = lambda need=None, rec=None: verbatim_source(target, verbatim, need, rec)   # noqa: E731
     else:
-        rsrc = lambda need=None: record_source(target, omit)   # noqa: E731
+        rsrc = lambda need=None, rec=None: record_source(target, omit, rec)   # noqa: E731
     if record_layout >= 3:
         # the lookups are still in the database: joined from there, not read back from their files
         tables = {tb: tb for tb, _, _ in p.joins}
@@ -537,8 +545,9 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
               masks: list[str]) -> str:
     """SQL: one row per record and fired check (the bits of its masks, per distinct mask in `_mi`),
     with the check's suggestion in zh-TW and English. `lookups`: the derived columns are in the
-    per-distinct tables (layout 3 and later), else in `e`; `rsrc(need)`: the record file as a
-    relation with the columns the words `need` name (layout 5 joins the verbatim texts only then)."""
+    per-distinct tables (layout 3 and later), else in `e`; `rsrc(need, rec)`: the record file (or
+    the relation `rec` over it) with the columns the words `need` name (layout 5 joins the verbatim
+    texts only then)."""
     # A flag's suggestion is a plain text for most checks: those flags need no more than the record
     # file's ids and masks. Only the checks whose fix is computed from the record (a corrected point,
     # the checklist's name, a group's size …) need its derived columns, and the records are joined
@@ -558,7 +567,8 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
         pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
         if lookups:
             words = sql_words(zh + en)
-            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {rsrc(words)} o {pick})"
+            # the flagged records of these checks first, then their texts (layout 5) and lookups
+            fsrc = rsrc(words, f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o {pick})")
             rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words)
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
