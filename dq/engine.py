@@ -531,7 +531,8 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     if layout is not None:
         layout["view"] = view
 
-    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+    fired = {r[0] for r in con.execute("SELECT DISTINCT i FROM _mi").fetchall()}
+    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)
@@ -542,12 +543,12 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
 
 
 def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool, snapshot_date: str,
-              masks: list[str]) -> str:
+              masks: list[str], fired: set[int] | None = None) -> str:
     """SQL: one row per record and fired check (the bits of its masks, per distinct mask in `_mi`),
     with the check's suggestion in zh-TW and English. `lookups`: the derived columns are in the
     per-distinct tables (layout 3 and later), else in `e`; `rsrc(need, rec)`: the record file (or
     the relation `rec` over it) with the columns the words `need` name (layout 5 joins the verbatim
-    texts only then)."""
+    texts only then). `fired`: the checks (bit indexes) some record fails (None: any may)."""
     # A flag's suggestion is a plain text for most checks: those flags need no more than the record
     # file's ids and masks. Only the checks whose fix is computed from the record (a corrected point,
     # the checklist's name, a group's size …) need its derived columns, and the records are joined
@@ -562,9 +563,16 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
     rec = f"read_parquet({duck.q(target)})"
     parts = [f"""SELECT o.record_id, mi.check_id, {suggestion('zh', 'mi.i', plain)} AS suggestion,
         {suggestion('en', 'mi.i', plain)} AS suggestion_en FROM {rec} o JOIN _mi mi ON {on} WHERE mi.i NOT IN ({', '.join(map(str, computed)) or '-1'})"""]
-    if computed:
-        zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
-        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
+    # Those that fired, in two groups: the few whose text quotes a verbatim value (layout 5 joins the
+    # source texts to their flagged records) apart from the rest (a repeated record's or occurrenceID's
+    # count, millions of flags on a resampled input), which need no text.
+    live = [i for i in computed if fired is None or i in fired]
+    quotes = [i for i in live if lookups and sql_words(_fix_text(run[i], "zh") + _fix_text(run[i], "en")) & set(VERBATIM)]
+    for group in (quotes, [i for i in live if i not in quotes]):
+        if not group:
+            continue
+        zh, en = (suggestion(g, "e._fi", lambda i: i in group) for g in ("zh", "en"))
+        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, group))})"
         if lookups:
             words = sql_words(zh + en)
             # the flagged records of these checks first, then their texts (layout 5) and lookups

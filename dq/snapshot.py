@@ -182,12 +182,6 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
       FROM read_parquet({duck.q(path)})"""
 
 
-def canonical_select(st: StagedSource, spec: SourceSpec, index: int) -> tuple[str, dict]:
-    """SQL selecting a staged source as canonical records, and what build() wants to know of it."""
-    c, info = source_mapping(st, spec)
-    return canonical_sql(c, st.staged, index), info
-
-
 def source_file(index: int) -> str:
     """The name a layout-5 snapshot keeps source `index`'s verbatim rows under (its staged file, moved in)."""
     return f"source_{int(index)}.parquet"
