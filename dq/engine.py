@@ -308,14 +308,29 @@ def file_level_counts(con, file_level: dict[int, list[str]], checks: list[Check]
     pairs = [(i, cid) for i, ids in file_level.items() for cid in ids]
     if not pairs:
         return {}
-    cols = ", ".join(f"count(*) FILTER (WHERE {SOURCE_OF} = {i} AND ({cat[cid].sql})) AS n{k}" for k, (i, cid) in enumerate(pairs))
-    narrow(con, view, cols)
-    row = con.execute(f"SELECT {cols} FROM e WHERE {SOURCE_OF} IN ({', '.join(str(i) for i in file_level)})").fetchone()
+    # the checks that read only the canonical record (a quantity without its unit …) count over the
+    # canonical view of the sources `occ` (a layout-5 record file would join its texts back first),
+    # the others over the record view with the lookups they read
+    have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()} if _has_view(con, "occ") else set()
+    derived = {r[0] for r in con.execute("DESCRIBE e").fetchall()} - have
+    plain = [(i, cid) for i, cid in pairs if have and not sql_words(cat[cid].sql) & derived]
     out: dict[int, dict[str, int]] = {i: {} for i in file_level}
-    for (i, cid), n in zip(pairs, row):
-        if n:
-            out[i][cid] = int(n)
+    for rel, some in (("occ", plain), ("e", [x for x in pairs if x not in plain])):
+        if not some:
+            continue
+        cols = ", ".join(f"count(*) FILTER (WHERE {SOURCE_OF} = {i} AND ({cat[cid].sql})) AS n{k}" for k, (i, cid) in enumerate(some))
+        if rel == "e":
+            narrow(con, view, cols)
+        srcs = sorted({i for i, _ in some})
+        row = con.execute(f"SELECT {cols} FROM {rel} e WHERE {SOURCE_OF} IN ({', '.join(map(str, srcs))})").fetchone()
+        for (i, cid), n in zip(some, row):
+            if n:
+                out[i][cid] = int(n)
     return out
+
+
+def _has_view(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]).fetchone()[0])
 
 
 def summary_sql(run: list[Check], words: int) -> str:
