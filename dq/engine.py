@@ -86,6 +86,16 @@ def _aliases(sql: str) -> set[str]:
     return set(re.findall(r"(?<![\w.\"])(\w+)\.", sql))
 
 
+def lookups_used(p: RecordPlan, columns) -> set[str]:
+    """The aliases of the lookups the derived `columns` read, with the joins those joins read."""
+    used = set().union(*(_aliases(s) for n, s in p.columns if n in set(columns)))
+    # a join may read an earlier join's alias (the repeat key reads the date and the point)
+    for _, alias, sql in reversed(p.joins):
+        if alias in used:
+            used |= _aliases(sql.split(" ON ", 1)[1])
+    return used
+
+
 def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: str,
                 need: set[str] | None = None) -> str:
     """SQL: the records of `src` (a relation holding the record and its stored keys) with every
@@ -94,11 +104,7 @@ def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: 
     reads still costs a probe per record). The derived columns come last, after snapshot_date;
     the stored keys are left out (the record view never had them)."""
     cols = [(n, s) for n, s in p.columns if need is None or n in need]
-    used = set().union(*(_aliases(s) for _, s in cols)) if cols else set()
-    # a join may read an earlier join's alias (the repeat key reads the date and the point)
-    for _, alias, sql in reversed(p.joins):
-        if alias in used:
-            used |= _aliases(sql.split(" ON ", 1)[1])
+    used = lookups_used(p, [n for n, _ in cols])
     joins = [sql.replace(f"JOIN {t} {a} ON", f"JOIN {tables[t]} {a} ON", 1) for t, a, sql in p.joins if a in used]
     keys = ", ".join(duck.ident(k) for k in p.record_cols)
     if not DATE_RX.match(snapshot_date):
@@ -364,7 +370,12 @@ SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT"}
+                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT",
+                "_don": "e.dup_occ_n", "_drn": "e.dup_rec_n"}
+# The derived values a computed fix reads that are kept as record facts: the duplicate group sizes
+# (the repeat group's lookup is keyed by the record's date and point, three joins per flag; a
+# resampled or repeated survey has millions of DUP_RECORD flags).
+FACT_OF = {"dup_occ_n": "_don", "dup_rec_n": "_drn"}
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -512,12 +523,24 @@ def flags_sql(run: list[Check], target: Path, omit: list[str], p: RecordPlan, lo
     rec = f"read_parquet({duck.q(target)})"
     parts = [f"""SELECT o.record_id, mi.check_id, {suggestion('zh', 'mi.i', plain)} AS suggestion,
         {suggestion('en', 'mi.i', plain)} AS suggestion_en FROM {rec} o JOIN _mi mi ON {on} WHERE mi.i NOT IN ({', '.join(map(str, computed)) or '-1'})"""]
-    if computed:
-        zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
-        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
+    if not computed:
+        return parts[0]
+    if not lookups:
+        groups = {frozenset(): computed}
+    else:
+        # the computed fixes grouped by the lookups they read: a flag pays only for its own check's
+        # joins (5 M duplicate flags need none: the group size is a record fact)
+        groups: dict[frozenset, list[int]] = {}
+        for i in computed:
+            words = sql_words(_fix_text(run[i], "zh") + _fix_text(run[i], "en")) - set(FACT_OF)
+            groups.setdefault(frozenset(lookups_used(p, words)), []).append(i)
+    facts = "".join(f", o.{f} AS {d}" for d, f in FACT_OF.items())
+    for ids in groups.values():
+        zh, en = (suggestion(g, "e._fi", lambda i: i in ids) for g in ("zh", "en"))
+        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, ids))})"
         if lookups:
-            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
-            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, sql_words(zh + en))
+            fsrc = f"(SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
+            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, sql_words(zh + en) - set(FACT_OF))
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
         parts.append(f"SELECT e.record_id, e._fcid AS check_id, {zh} AS suggestion, {en} AS suggestion_en FROM ({rel}) e")
