@@ -87,6 +87,16 @@ def _aliases(sql: str) -> set[str]:
     return set(re.findall(r"(?<![\w.\"])(\w+)\.", sql))
 
 
+def lookups_used(p: RecordPlan, columns) -> set[str]:
+    """The aliases of the lookups the derived `columns` read, with the joins those joins read."""
+    used = set().union(*(_aliases(s) for n, s in p.columns if n in set(columns)))
+    # a join may read an earlier join's alias (the repeat key reads the date and the point)
+    for _, alias, sql in reversed(p.joins):
+        if alias in used:
+            used |= _aliases(sql.split(" ON ", 1)[1])
+    return used
+
+
 def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: str,
                 need: set[str] | None = None) -> str:
     """SQL: the records of `src` (a relation holding the record and its stored keys) with every
@@ -95,11 +105,7 @@ def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: 
     reads still costs a probe per record). The derived columns come last, after snapshot_date;
     the stored keys are left out (the record view never had them)."""
     cols = [(n, s) for n, s in p.columns if need is None or n in need]
-    used = set().union(*(_aliases(s) for _, s in cols)) if cols else set()
-    # a join may read an earlier join's alias (the repeat key reads the date and the point)
-    for _, alias, sql in reversed(p.joins):
-        if alias in used:
-            used |= _aliases(sql.split(" ON ", 1)[1])
+    used = lookups_used(p, [n for n, _ in cols])
     joins = [sql.replace(f"JOIN {t} {a} ON", f"JOIN {tables[t]} {a} ON", 1) for t, a, sql in p.joins if a in used]
     keys = ", ".join(duck.ident(k) for k in p.record_cols)
     if not DATE_RX.match(snapshot_date):
@@ -385,7 +391,12 @@ SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT"}
+                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT",
+                "_don": "e.dup_occ_n", "_drn": "e.dup_rec_n"}
+# The derived values a computed fix reads that are kept as record facts: the duplicate group sizes
+# (the repeat group's lookup is keyed by the record's date and point, three joins per flag; a
+# resampled or repeated survey has millions of DUP_RECORD flags).
+FACT_OF = {"dup_occ_n": "_don", "dup_rec_n": "_drn"}
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -578,20 +589,27 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
     rec = f"read_parquet({duck.q(target)})"
     parts = [f"""SELECT o.record_id, mi.check_id, {suggestion('zh', 'mi.i', plain)} AS suggestion,
         {suggestion('en', 'mi.i', plain)} AS suggestion_en FROM {rec} o JOIN _mi mi ON {on} WHERE mi.i NOT IN ({', '.join(map(str, computed)) or '-1'})"""]
-    # Those that fired, in two groups: the few whose text quotes a verbatim value (layout 5 joins the
-    # source texts to their flagged records) apart from the rest (a repeated record's or occurrenceID's
-    # count, millions of flags on a resampled input), which need no text.
-    live = [i for i in computed if fired is None or i in fired]
-    quotes = [i for i in live if lookups and sql_words(_fix_text(run[i], "zh") + _fix_text(run[i], "en")) & set(VERBATIM)]
-    for group in (quotes, [i for i in live if i not in quotes]):
-        if not group:
-            continue
-        zh, en = (suggestion(g, "e._fi", lambda i: i in group) for g in ("zh", "en"))
-        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, group))})"
+    live = [i for i in computed if fired is None or i in fired]    # a check no record fails writes no flag
+    if not live:
+        return parts[0]
+    if not lookups:
+        groups = {frozenset(): live}
+    else:
+        # the computed fixes grouped by the lookups (layout 5: and the verbatim texts) they read: a
+        # flag pays only for its own check's joins (5 M duplicate flags need none: the group size is
+        # a record fact; only the few fixes that quote a verbatim value join the source texts)
+        groups: dict[frozenset, list[int]] = {}
+        for i in live:
+            words = sql_words(_fix_text(run[i], "zh") + _fix_text(run[i], "en")) - set(FACT_OF)
+            groups.setdefault(frozenset(lookups_used(p, words) | (words & set(VERBATIM))), []).append(i)
+    facts = "".join(f", o.{f} AS {d}" for d, f in FACT_OF.items())
+    for ids in groups.values():
+        zh, en = (suggestion(g, "e._fi", lambda i: i in ids) for g in ("zh", "en"))
+        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, ids))})"
         if lookups:
-            words = sql_words(zh + en)
+            words = sql_words(zh + en) - set(FACT_OF)
             # the flagged records of these checks first, then their texts (layout 5) and lookups
-            fsrc = rsrc(words, f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o {pick})")
+            fsrc = rsrc(words, f"(SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o {pick})")
             rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, words)
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
