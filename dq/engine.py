@@ -438,7 +438,9 @@ def verbatim_source(path: Path, verbatim: list[tuple[int, str]], need: set[str] 
     for i, sql in verbatim:
         lo = int(i) * SOURCE_SPAN
         rows = "" if len(verbatim) == 1 else f" WHERE o.record_id >= {lo} AND o.record_id < {lo + SOURCE_SPAN}"
-        parts.append(f"SELECT o.*, {sel} FROM {rec} o JOIN ({sql}) c ON c.source_row = o.source_row{rows}")
+        # source_row is the source file's: a filter on it (a drill-down's rows, said as constants)
+        # reaches that file's scan (DuckDB carries an equality across the join, not an IN list)
+        parts.append(f"SELECT o.* EXCLUDE (source_row), c.source_row, {sel} FROM {rec} o JOIN ({sql}) c ON c.source_row = o.source_row{rows}")
     return "(" + " UNION ALL ".join(parts) + ")"
 
 

@@ -103,6 +103,7 @@ def verbatim_selects(snap: Path, m: dict | None = None) -> list[tuple[int, str]]
             for s in m["sources"]]
 
 
+SOURCE_SPAN = 10_000_000_000     # record_id = source index × SOURCE_SPAN + source row (engine.SOURCE_SPAN)
 REC = "__records__"   # where a drill-down's SQL reads the records: _rec fills in records_sql for what it names
 
 
@@ -340,11 +341,34 @@ def _parquet_columns(path: str, mtime: float) -> tuple[str, ...]:
 
 def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3, lang: str = "zh") -> pd.DataFrame:
     """A few records behind one check (with the suggested fix)."""
-    cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
     where, params = _filters("o", agency, None, [check_id])
-    return _query(_rec(snap, f"""SELECT {cols}, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+    picked = _query(_rec(snap, f"""SELECT o.record_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
         JOIN {REC} o USING (record_id) WHERE {' AND '.join(where)}
         ORDER BY o.record_id LIMIT {int(n)}"""), params)
+    return _with_columns(snap, picked, EXAMPLE_COLS)
+
+
+def _with_columns(snap: Path, picked: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """A few picked records (`picked`: record_id and what was computed for them) with the records'
+    columns `cols` in front, in the picked order. The records are read by their ids and source
+    rows as constants: a layout-5 snapshot then reads the verbatim texts of these rows only (joined
+    through flags, the optimizer would scan every row's texts)."""
+    ids = list(dict.fromkeys(int(i) for i in picked["record_id"]))
+    order = list(dict.fromkeys(cols + list(picked.columns)))
+    if not ids:
+        return pd.DataFrame(columns=order)
+    sel = ", ".join(duck.ident(c) for c in dict.fromkeys(["record_id"] + [c for c in cols if c not in picked.columns]))
+    rel = records_sql(snap, need=" ".join(cols))
+    if len(ids) <= MAX_IN_LIST:
+        marks = ", ".join("?" * len(ids))
+        recs = _query(f"SELECT {sel} FROM {rel} WHERE record_id IN ({marks}) AND source_row IN ({marks})",
+                      ids + [i % SOURCE_SPAN for i in ids])
+    else:     # a long list is a join DuckDB plans itself
+        recs = _query(f"SELECT {sel} FROM {rel} JOIN (SELECT unnest(?::BIGINT[]) AS record_id) p USING (record_id)", [ids])
+    return picked.merge(recs, on="record_id", how="left")[order]
+
+
+MAX_IN_LIST = 2000   # picked records read by constant lists up to this many
 
 
 # ---- fix list ------------------------------------------------------------------------------
@@ -536,11 +560,13 @@ def flagged_points(snap: Path, check_ids: list[str], agency: str | None = None, 
           CASE WHEN o.x_num BETWEEN -180 AND 180 AND o.y_num BETWEEN -90 AND 90 AND (o.x_num <> o.lon OR o.y_num <> o.lat)
                THEN o.y_num END AS verbatim_lat,
           count(*) AS n, min(o.record_id) AS record_id, arg_min(o.source_row, o.record_id) AS source_row,
-          arg_min(o.dataset_id, o.record_id) AS dataset_id, arg_min(o.scientificName, o.record_id) AS scientificName,
-          arg_min(o.eventDate, o.record_id) AS eventDate, any_value(o.coord_source) AS coord_source,
+          arg_min(o.dataset_id, o.record_id) AS dataset_id, any_value(o.coord_source) AS coord_source,
           any_value(o.county) AS county, any_value(o.town) AS town, arg_min({suggestion_col(snap, lang)}, o.record_id) AS suggestion
         {base} GROUP BY ALL ORDER BY n DESC, record_id LIMIT {int(limit)}"""), params)
-    return df, total
+    # the example record's name and date (its verbatim texts), read for the example records alone
+    out = _with_columns(snap, df, ["scientificName", "eventDate"])
+    return out[["check_id", "lat", "lon", "verbatim_lon", "verbatim_lat", "n", "record_id", "source_row", "dataset_id",
+                "scientificName", "eventDate", "coord_source", "county", "town", "suggestion"]], total
 
 
 def flagged_hexes(snap: Path, check_ids: list[str], agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
@@ -703,7 +729,10 @@ RECORD_SKIP = ("c_", "err_")   # the engine's working columns: its findings are 
 
 def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
     """One record (every column it has a value in) and all its findings with title, severity and suggested fix."""
-    rec = _query(f"SELECT * FROM {records_sql(snap)} WHERE record_id = ?", [int(record_id)])
+    # the source row is part of the id (record_id = source index × 10^10 + row): said outright, the
+    # filter reaches the source file's scan too (layout 5 joins the texts on it)
+    rec = _query(f"SELECT * FROM {records_sql(snap)} WHERE record_id = ? AND source_row = ?",
+                 [int(record_id), int(record_id) % SOURCE_SPAN])
     if rec.empty:
         return None, pd.DataFrame(columns=["check_id", "suggestion"])
     row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not (v is None or (isinstance(v, float) and v != v))}
@@ -723,10 +752,11 @@ def unmapped_flags(snap: Path, check_ids: list[str], agency: str | None = None, 
     base = (f"FROM read_parquet({_pq(snap, 'flags')}) f JOIN {REC} o USING (record_id) "
             f"WHERE {' AND '.join(where)}")
     total = int(_query(_rec(snap, f"SELECT count(*) AS n {base}"), params)["n"].iloc[0])
-    df = _query(_rec(snap, f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, o.scientificName, o.eventDate,
-          o.verbatimLatitude, o.verbatimLongitude, o.decimalLatitude, o.decimalLongitude, o.verbatimLocality, {suggestion_col(snap, lang)} AS suggestion
+    picked = _query(_rec(snap, f"""SELECT o.record_id, f.check_id, o.dataset_id, o.source_row, {suggestion_col(snap, lang)} AS suggestion
         {base} ORDER BY o.record_id, f.check_id LIMIT {int(limit)}"""), params)
-    return df, total
+    cols = ["record_id", "check_id", "dataset_id", "source_row", "scientificName", "eventDate", "verbatimLatitude",
+            "verbatimLongitude", "decimalLatitude", "decimalLongitude", "verbatimLocality", "suggestion"]
+    return _with_columns(snap, picked, cols), total
 
 
 def _snap_stamp(snap: Path) -> str:
