@@ -341,3 +341,34 @@ def test_area_figures_equal_their_definitions_over_the_records(real):
     flagged = con.execute(f"""SELECT e.agency, e.dataset_id, e.county, e.town, f.check_id, count(*)
         FROM {recs} e JOIN '{d}/flags.parquet' f USING (record_id) GROUP BY ALL ORDER BY ALL""").fetchall()
     assert con.execute(f"SELECT * FROM '{d}/agg_town_check.parquet' ORDER BY ALL").fetchall() == flagged and flagged
+
+
+def test_layout_5_snapshot_is_self_contained_and_reads_its_texts_per_source(snap, tmp_path):
+    """The verbatim texts are in the snapshot's own source_<i>.parquet (the staged files moved in),
+    never read from the input: a snapshot moved elsewhere reads the same records, blank rows stay
+    out of the records, and a drill-down by record id gets the row its source file holds."""
+    import shutil
+    from dq import store
+    d, m = snap
+    assert m["layout"] == 5 and len(m["sources"]) == 4
+    moved = tmp_path / "elsewhere" / d.name
+    shutil.copytree(d, moved)
+    cols = ", ".join(f'"{c}"' for c in m["record_columns"])
+    here, there = f"SELECT {cols} FROM {store.records_sql(d)}", f"SELECT {cols} FROM {store.records_sql(moved)}"
+    assert q(f"SELECT count(*) FROM ({here})")[0][0] == m["rows_ingested"]
+    assert q(f"SELECT count(*) FROM (({here} EXCEPT ALL {there}) UNION ALL ({there} EXCEPT ALL {here}))")[0][0] == 0
+    # each record's occurrenceID is its own source row's (a join on the wrong source would mix them)
+    for s in m["sources"]:
+        src = f"'{moved}/source_{s['index']}.parquet'"
+        staged = q(f"SELECT count(*) FROM {src}")[0][0]
+        blank = q(f"SELECT count(*) FROM '{moved}/rejected.parquet' WHERE source_file = '{s['name']}' AND reason LIKE 'empty row%'")[0][0]
+        assert staged == s["rows_ingested"] + blank and (blank == 2 or s["name"] != "constructed_blank_rows.csv")
+        occ_col = next((h for h, t in s["canonical"]["mapped"].items() if t == "occurrenceID"), None)
+        if occ_col:
+            bad = q(f"""SELECT count(*) FROM {store.records_sql(moved)} o JOIN {src} c
+                        ON o.record_id = {s['index']} * 10000000000 + c.source_row
+                        WHERE o.occurrenceID IS DISTINCT FROM c."{occ_col}" """)[0][0]
+            assert bad == 0, s["name"]
+    rid = q(f"SELECT max(record_id) FROM {store.records_sql(moved, 'record_id')}")[0][0]
+    rec, _ = store.record(moved, rid)
+    assert rec["record_id"] == rid and rec["source_row"] == rid % 10_000_000_000
