@@ -743,9 +743,10 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
 
     A test's answer depends only on the columns it reads, so each group of tests (groups()) is
     answered once per distinct combination of its columns: bdq_g<i>.parquet, one row per
-    combination (gid) with the answers of the group's tests. bdq.parquet holds per record only
-    record_id, the gid of each group (g<i>) and the answers of a group whose values are nearly
-    all distinct (occurrenceID: answered per record). A combination's gid is the hash of its
+    combination (gid) with the answers of the group's tests (groups counted in one grouping set
+    share a table). bdq.parquet holds per record only record_id and the gid of each table (g<i>);
+    a group whose values are nearly all distinct (occurrenceID) is answered per record and joins
+    a table by its answer (an amendment's would stay in bdq.parquet). A combination's gid is the hash of its
     columns (64 bits, as the engine's keys: a collision is below 1e-7 for a million distinct
     values), so bdq.parquet is written without a join (snapshots before #14's fifth round
     numbered the combinations 1, 2 …; records_sql reads both). The counts are grouped by
