@@ -138,6 +138,23 @@ def test_bdq_answers_equal_each_records_own_evaluation(real):
     assert _same(con, agg, f"SELECT * FROM '{d}/agg_bdq.parquet'") == 0
 
 
+def test_bdq_answers_do_not_depend_on_how_they_are_grouped(real, tmp_path, monkeypatch):
+    """The estimate of distinct combinations (from the first records only, #14) and the bundling
+    decide how the answers are computed, never what they are: with a 50-record estimate, no
+    bundling and no constant columns the same answers per record and the same agg_bdq."""
+    from dq import duck, store
+    from dq.checks import bdq
+    d, m = real
+    con = duck.connect(spatial=False)
+    con.execute(f"CREATE VIEW occ AS SELECT * FROM {store.records_sql(d)}")
+    monkeypatch.setattr(bdq, "ESTIMATE_ROWS", 50)
+    monkeypatch.setattr(bdq, "BUNDLE_MAX", 1)
+    bdq.write_outputs(con, tmp_path)
+    assert len(list(tmp_path.glob("bdq_g*.parquet"))) > len(list(d.glob("bdq_g*.parquet")))
+    assert _same(con, bdq.records_sql(d), bdq.records_sql(tmp_path)) == 0
+    assert _same(con, f"SELECT * FROM '{d}/agg_bdq.parquet'", f"SELECT * FROM '{tmp_path}/agg_bdq.parquet'") == 0
+
+
 def test_validate_reports_phase_and_rows_done(tmp_path, frog_validated):
     """`dq validate` says, while a pass runs, how many of its rows are done; the page reads the last such line."""
     from dq import validate_job

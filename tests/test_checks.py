@@ -161,3 +161,25 @@ def test_escaped_vernacular_is_one_finding_with_the_decoded_name(constructed):
     row = ann[ann["vernacularName"] == "小<U+9E0A><U+9DC9>"].iloc[0]
     assert "vernacularName=小鸊鷉" in row["dq_suggestions"] and "vernacularName=小鸊鷉" in row["dq_suggestions_en"]
     assert "TAXON_VERNACULAR_MISMATCH" not in row["dq_warnings"]     # the same name once decoded
+
+
+def test_occurrence_id_key_skips_trim_only_where_it_cannot_matter():
+    """The occurrenceID key (#14, fifth round) calls trim() only on texts whose first character is
+    no printable ASCII: the same keys as `trim(x) = ''` on every text, because every character
+    DuckDB's trim() removes (the Unicode space separators) is a space or lies above U+009F."""
+    import duckdb
+    from dq.checks import duplicates
+    okey = duplicates.DERIVATION.record_cols["okey"]
+    plain = "CASE WHEN NOT (o.occurrenceID IS NULL OR trim(o.occurrenceID) = '') THEN hash(o.dataset_id, o.occurrenceID) END"
+    con = duckdb.connect()
+    chars = "SELECT chr(i::INTEGER) AS ch, i FROM range(1, 1114112) t(i) WHERE i NOT BETWEEN 55296 AND 57343"
+    trimmed = [r[0] for r in con.execute(f"SELECT i FROM ({chars}) WHERE trim(ch) = '' ORDER BY i").fetchall()]
+    assert 32 in trimmed and 12288 in trimmed and not [i for i in trimmed if 33 <= i <= 159]
+    con.execute(f"""CREATE TABLE o AS SELECT 'd' AS dataset_id, x AS occurrenceID FROM (
+        SELECT ch FROM ({chars}) WHERE i < 70000 OR i IN ({', '.join(map(str, trimmed))})) c,
+        LATERAL (SELECT unnest([ch, ' ' || ch, ch || ' ', ch || ch, 'ID-' || ch, ch || chr(12288), '', '  ']) AS x)
+        UNION ALL SELECT 'd', NULL""")
+    n, differ, none = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE ({okey}) IS DISTINCT FROM ({plain})),
+        count(*) FILTER (WHERE ({okey}) IS NULL) FROM o""").fetchone()
+    assert differ == 0 and n > 500_000
+    assert none > 130_000     # '', spaces and NULL have no key

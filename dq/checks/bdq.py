@@ -618,17 +618,23 @@ _DATE_USE = re.compile(r"bdq_ev_(s|e|last|ok)\(@(eventDate|dateIdentified)\)")
 DATE_PREFIX = {"eventDate": "_ev", "dateIdentified": "_di"}
 
 
-def _derive_tables(con, table: str) -> None:
-    """The per-distinct tables: parsed dates (_bdq_dt) and one table per lookup (_bdq_l<i>)."""
+def _derive_tables(con, table: str, values=None) -> None:
+    """The per-distinct tables: parsed dates (_bdq_dt) and one table per lookup (_bdq_l<i>).
+
+    `values(column)`: SQL of the distinct non-NULL values of a column, as `x` (default: read from
+    `table`; write_outputs gives them from its combination counts instead of a scan per column)."""
     from .. import duck
     install(con)
+    if values is None:
+        def values(column):
+            return f"SELECT DISTINCT {duck.ident(column)} AS x FROM {table} WHERE {duck.ident(column)} IS NOT NULL"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_dt AS
-        WITH t AS (SELECT DISTINCT "eventDate" AS txt FROM {table} UNION SELECT DISTINCT "dateIdentified" FROM {table}),
-        p AS (SELECT txt, bdq_ev_s(txt) AS s, bdq_ev_e(txt) AS e FROM t WHERE txt IS NOT NULL)
+        WITH t AS ({values("eventDate")} UNION {values("dateIdentified")}),
+        p AS (SELECT x AS txt, bdq_ev_s(x) AS s, bdq_ev_e(x) AS e FROM t)
         SELECT txt, s, e, coalesce(s <= e, false) AS ok,
                CASE WHEN e > s THEN e - INTERVAL 1 MICROSECOND ELSE e END AS last FROM p""")
     for i, (name, (column, stages)) in enumerate(LOOKUPS.items()):
-        q = f"SELECT DISTINCT {duck.ident(column)} AS x FROM {table} WHERE {duck.ident(column)} IS NOT NULL"
+        q = values(column)
         for col, sql in stages:
             q = f"SELECT *, {sql} AS {col} FROM ({q})"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _bdq_l{i} AS SELECT x, v FROM ({q})")
@@ -705,6 +711,8 @@ def groups() -> list[tuple[list[str], list[Test]]]:
 INLINE_SHARE = 0.5
 # groups whose combinations multiply to at most this share one grouping set when they are counted
 BUNDLE_MAX = 4096
+# the records the distinct combinations are estimated from (the first ones: the same every run)
+ESTIMATE_ROWS = 200_000
 
 
 def _uses_lookups(tests: list[Test]) -> bool:
@@ -735,18 +743,20 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
 
     A test's answer depends only on the columns it reads, so each group of tests (groups()) is
     answered once per distinct combination of its columns: bdq_g<i>.parquet, one row per
-    combination (gid) with the answers of the group's tests. bdq.parquet holds per record only
-    record_id, the gid of each group (g<i>) and the answers of a group whose values are nearly
-    all distinct (occurrenceID: answered per record). A record finds its combination by the hash
-    of its columns (64 bits, as the engine's keys: a collision is below 1e-7 for a million
-    distinct values). The counts are grouped by those keys first, in one scan, and only the
-    groups are split into tests.
+    combination (gid) with the answers of the group's tests (groups counted in one grouping set
+    share a table). bdq.parquet holds per record only record_id and the gid of each table (g<i>);
+    a group whose values are nearly all distinct (occurrenceID) is answered per record and joins
+    a table by its answer (an amendment's would stay in bdq.parquet). A combination's gid is the hash of its
+    columns (64 bits, as the engine's keys: a collision is below 1e-7 for a million distinct
+    values), so bdq.parquet is written without a join (snapshots before #14's fifth round
+    numbered the combinations 1, 2 …; records_sql reads both). The counts are grouped by
+    agency, dataset and combination in one scan, and only the groups are split into tests.
 
     `constant`: columns NULL in every record (no source has them). They are left out of the
     keys (a constant adds nothing to a combination; hashing it costs a pass per record), and a
     group of only such columns is one combination, counted without a scan."""
     from .. import duck
-    _derive_tables(con, table)
+    install(con)
     gs = groups()
     const = set(constant)
 
@@ -757,14 +767,19 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     # answered per record (no lookups) or merged (one column), and the bundling of small groups
     # below (a group of one non-constant column). A group of several columns that reads lookups is
     # answered per combination whatever its count: not estimated (unknown: as many as the records).
+    # The estimate reads the first ESTIMATE_ROWS records only: it decides how the answers are
+    # computed, never what they are, and a scan of every record for it cost as much as a sixth of
+    # the family (2.2 of 14 CPU s at 10M records).
     def estimated(i):
         cols, tests = gs[i]
         return len(cols) == 1 or not _uses_lookups(tests) or len([c for c in cols if c not in const]) == 1
     live = [i for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and estimated(i)]
-    row = con.execute(f"SELECT count(*){''.join(f', approx_count_distinct({key(gs[i][0])})' for i in live)} FROM {table} r").fetchone()
-    n, nd = row[0], dict(zip(live, row[1:]))
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    row = con.execute(f"""SELECT count(*){''.join(f', approx_count_distinct({key(gs[i][0])})' for i in live)}
+        FROM (SELECT * FROM {table} LIMIT {ESTIMATE_ROWS}) r""").fetchone()
+    n_est, nd = row[0], dict(zip(live, row[1:]))
     nd.update({i: n for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and not estimated(i)})
-    many = [nd.get(i, 1) > INLINE_SHARE * n and n > 10_000 for i in range(len(gs))]
+    many = [i in live and nd[i] > INLINE_SHARE * n_est and n > 10_000 for i in range(len(gs))]
     # the groups of one column with few values are merged: one lookup per record instead of twenty
     merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
     kept = [(g, m) for g, m in zip(gs, many) if not (len(g[0]) == 1 and not m)]
@@ -817,31 +832,60 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
                 agency, dataset_id, {', '.join(outs)}, count(*) AS n
             FROM (SELECT r.agency, r.dataset_id, {', '.join(sel)} FROM {table} r)
             GROUP BY GROUPING SETS ({', '.join(sets)})""")
-    joins, gids, agg = [], [], []
-    for i in per:
-        cols, tests = kept[i][0]
+    # The dates and lookups are read per distinct value from the counts just made: every column a
+    # per-combination group reads is in its grouping set there (a constant one is NULL throughout).
+    set_of_col = {c: set_of[i] for i in per for c in kept[i][0][0] if c not in const}
+
+    def values(column):
+        c = duck.ident(column)
+        if column in set_of_col:
+            return f"SELECT DISTINCT {c} AS x FROM _bdq_c WHERE _set = {set_of_col[column]} AND {c} IS NOT NULL"
+        if column in const:
+            return "SELECT NULL::VARCHAR AS x WHERE false"
+        return f"SELECT DISTINCT {c} AS x FROM {table} WHERE {c} IS NOT NULL"    # read by no group answered per combination
+    _derive_tables(con, table, values)
+    # The groups counted in one grouping set are answered together too: one table per bundle
+    # (bdq_g<b>.parquet: a row per distinct combination of the bundle's columns, at most about
+    # BUNDLE_MAX) and one key per record and bundle in bdq.parquet, where the writer's cost is per
+    # value (at 1M records 8 key columns and a status text cost 0.35 CPU s, 4 keys 0.25). The tests
+    # answered per record join a bundle by their status (a validation or issue has no other result);
+    # an amendment or measure answered per record keeps its columns in bdq.parquet.
+    coded = bool(inline_tests) and all(t.kind in ("VALIDATION", "ISSUE") for t in inline_tests)
+    gids, agg = [], []
+    for b, bundle in enumerate(bundles):
+        groups_b = [mem[0] for mem in bundle if mem[0] >= 0]
+        with_inline = coded and any(mem[0] == -1 for mem in bundle)
+        if not groups_b and not with_inline:
+            continue
+        cols = [c for i in groups_b for c in kept[i][0][0]]
+        tests = [t for i in groups_b for t in kept[i][0][1]]
         labels = [duck.ident(t.label) for t in tests]
+        own = ilabels if with_inline else []
+
+        def bkey(a, cols=cols, own=own):
+            # the per-record answers are columns of the counts (t, c); on the record (r), their SQL
+            mine = [f"({status_sql(t, 'r')})" for t in inline_tests] if a == "r" and own else [f"{a}.{x}" for x in own]
+            live = [f"{a}.{duck.ident(c)}" for c in cols if c not in const] + mine
+            return f"hash({', '.join(live)})" if live else "0::UBIGINT"
         gj, gc = _group_joins(cols, "t")
-        st = ", ".join(f"({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
+        st = "".join(f", ({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
         res = [f"({result_sql(t, 't', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}"
                for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
-        dcols = ", ".join(duck.ident(c) if c not in const else f"NULL::VARCHAR AS {duck.ident(c)}" for c in cols)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{i} AS SELECT k, (row_number() OVER ())::INTEGER AS gid,
-              {', '.join(labels + res)} FROM (
-            SELECT t.*, {st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {key(cols, 't')} AS k
-                                   FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {set_of[i]}) t {' '.join(gj)}) t) t""")
-        con.execute(f"COPY (SELECT * EXCLUDE (k) FROM _bdq_g{i} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{i}.parquet')} (FORMAT parquet)")
-        if key(cols) == "0::UBIGINT":
-            # only constant columns: every record has the one combination, gid 1 (no join per record)
-            gids.append(f"1::INTEGER AS g{i}")
-        else:
-            joins.append(f"LEFT JOIN _bdq_g{i} g{i} ON g{i}.k = {key(cols)}")
-            gids.append(f"g{i}.gid AS g{i}")
-        agg.append((tests, f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels)}, c.n
-            FROM (SELECT agency, dataset_id, {key(cols, 'c')} AS k, n FROM _bdq_c c WHERE _set = {set_of[i]}) c JOIN _bdq_g{i} g USING (k)"""))
-    if inline_tests:
-        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, n FROM _bdq_c WHERE _set = {set_of[-1]}"))
-    con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + inline)} FROM {table} r {' '.join(joins)})
+        dcols = ", ".join([duck.ident(c) if c not in const else f"NULL::VARCHAR AS {duck.ident(c)}" for c in cols] + own)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{b} AS SELECT k, {', '.join(labels + own + res)} FROM (
+            SELECT t.*{st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {bkey('t')} AS k
+                                   FROM (SELECT DISTINCT {dcols} FROM _bdq_c WHERE _set = {b}) t {' '.join(gj)}) t) t""")
+        # a combination's id is the key itself: a record's id is the hash of its columns, computed
+        # where bdq.parquet is written, with no join per record and bundle to number it
+        con.execute(f"COPY (SELECT k AS gid, * EXCLUDE (k) FROM _bdq_g{b} ORDER BY gid) TO {duck.q(outdir / f'bdq_g{b}.parquet')} (FORMAT parquet)")
+        gids.append(f"{bkey('r')} AS g{b}")
+        # per agency × dataset the records of each combination of answers (few) before the unpivot
+        agg.append((tests + (inline_tests if with_inline else []), f"""SELECT c.agency, c.dataset_id, {', '.join('g.' + x for x in labels + own)}, sum(c.n) AS n
+            FROM (SELECT agency, dataset_id, {bkey('c')} AS k, n FROM _bdq_c c WHERE _set = {b}) c JOIN _bdq_g{b} g USING (k)
+            GROUP BY ALL"""))
+    if inline_tests and not coded:
+        agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, sum(n) AS n FROM _bdq_c WHERE _set = {set_of[-1]} GROUP BY ALL"))
+    con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + ([] if coded else inline))} FROM {table} r)
                     TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd)""")
     parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
                  INTO NAME test VALUE status)""" for tests, sql in agg]

@@ -9,6 +9,8 @@ distinct text for the county it names. The predicates below read those columns.
 """
 from __future__ import annotations
 
+import re
+
 import time
 
 import numpy as np
@@ -227,12 +229,17 @@ def derive(con, ctx: DeriveContext) -> None:
     # One scan of the records for the family: the distinct (point text, place text) pairs. The
     # distinct points, the distinct place texts and the pairs whose county is compared are all
     # read from it (three scans of the records before: at 10M records ~2 CPU s less).
+    # The raw columns are made distinct first and the texts computed from those: trim() and
+    # concat_ws() once per distinct combination, not per record (at 10M records 1.7 → ~0.9 CPU s).
+    raw = ", ".join(sorted({c for t in (X_TXT, Y_TXT, SRS_TXT, LOC_TXT) for c in re.findall(r"\{o\}(\w+)", t)}))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _xyl AS SELECT DISTINCT {X_TXT.format(o='')} AS x_txt, {Y_TXT.format(o='')} AS y_txt,
-        {SRS_TXT.format(o='')} AS srs_txt, {LOC_TXT.format(o='')} AS loc_txt FROM occ""")
+        {SRS_TXT.format(o='')} AS srs_txt, {LOC_TXT.format(o='')} AS loc_txt FROM (SELECT DISTINCT {raw} FROM occ)""")
     _coordinates(con, ctx.params)
+    # lat5/lon5: the point as the repeat key rounds it (duplicates.RKEY), once per distinct point
     con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT hash(c.x_txt, c.y_txt, c.srs_txt) AS pk,
           c.* EXCLUDE (x_txt, y_txt, srs_txt, h3, c_srs_unknown), c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown,
-          c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land
+          c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land,
+          round(c.lat, 5) AS lat5, round(c.lon, 5) AS lon5
         FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
     ctx.progress(f"  coordinates classified and located ({time.time() - ctx.t0:.1f}s)")
     # the county (or counties: a bare "Chiayi") the place text names, in Chinese or English (dq/geo.py)

@@ -3,6 +3,8 @@ the quantity text (organismQuantity, else individualCount), what it says (a coun
 presence without a count, a range or a limit, or nothing readable) and its number or bounds."""
 from __future__ import annotations
 
+import re
+
 from .. import standard
 from . import ALL_TABLES, Check, Derivation, Family, blank, filled, unescape_r
 
@@ -49,8 +51,10 @@ def quantity_cols(qty: str = "qty_txt", status: str = "status") -> dict[str, str
 def derive(con, ctx) -> None:
     # each distinct (count text, status) classified once: a handful of values, however many records
     cols = ", ".join(f"{sql} AS {name}" for name, sql in quantity_cols().items())
+    # the raw columns distinct first: the trims once per distinct triple, not per record
+    raw = ", ".join(sorted(set(re.findall(r"o\.(\w+)", QTY + STATUS))))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _qk AS SELECT hash(qty_txt, status) AS qk, {cols}
-        FROM (SELECT DISTINCT {QTY} AS qty_txt, {STATUS} AS status FROM occ o)""")
+        FROM (SELECT DISTINCT {QTY} AS qty_txt, {STATUS} AS status FROM (SELECT DISTINCT {raw} FROM occ) o)""")
 
 
 DERIVATION = Derivation(
