@@ -86,6 +86,16 @@ def _aliases(sql: str) -> set[str]:
     return set(re.findall(r"(?<![\w.\"])(\w+)\.", sql))
 
 
+def lookups_used(p: RecordPlan, columns) -> set[str]:
+    """The aliases of the lookups the derived `columns` read, with the joins those joins read."""
+    used = set().union(*(_aliases(s) for n, s in p.columns if n in set(columns)))
+    # a join may read an earlier join's alias (the repeat key reads the date and the point)
+    for _, alias, sql in reversed(p.joins):
+        if alias in used:
+            used |= _aliases(sql.split(" ON ", 1)[1])
+    return used
+
+
 def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: str,
                 need: set[str] | None = None) -> str:
     """SQL: the records of `src` (a relation holding the record and its stored keys) with every
@@ -94,11 +104,7 @@ def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: 
     reads still costs a probe per record). The derived columns come last, after snapshot_date;
     the stored keys are left out (the record view never had them)."""
     cols = [(n, s) for n, s in p.columns if need is None or n in need]
-    used = set().union(*(_aliases(s) for _, s in cols)) if cols else set()
-    # a join may read an earlier join's alias (the repeat key reads the date and the point)
-    for _, alias, sql in reversed(p.joins):
-        if alias in used:
-            used |= _aliases(sql.split(" ON ", 1)[1])
+    used = lookups_used(p, [n for n, _ in cols])
     joins = [sql.replace(f"JOIN {t} {a} ON", f"JOIN {tables[t]} {a} ON", 1) for t, a, sql in p.joins if a in used]
     keys = ", ".join(duck.ident(k) for k in p.record_cols)
     if not DATE_RX.match(snapshot_date):
@@ -364,7 +370,12 @@ SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT"}
+                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT",
+                "_don": "e.dup_occ_n", "_drn": "e.dup_rec_n"}
+# The derived values a computed fix reads that are kept as record facts: the duplicate group sizes
+# (the repeat group's lookup is keyed by the record's date and point, three joins per flag; a
+# resampled or repeated survey has millions of DUP_RECORD flags).
+FACT_OF = {"dup_occ_n": "_don", "dup_rec_n": "_drn"}
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
@@ -512,12 +523,24 @@ def flags_sql(run: list[Check], target: Path, omit: list[str], p: RecordPlan, lo
     rec = f"read_parquet({duck.q(target)})"
     parts = [f"""SELECT o.record_id, mi.check_id, {suggestion('zh', 'mi.i', plain)} AS suggestion,
         {suggestion('en', 'mi.i', plain)} AS suggestion_en FROM {rec} o JOIN _mi mi ON {on} WHERE mi.i NOT IN ({', '.join(map(str, computed)) or '-1'})"""]
-    if computed:
-        zh, en = (suggestion(g, "e._fi", lambda i: i in computed) for g in ("zh", "en"))
-        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, computed))})"
+    if not computed:
+        return parts[0]
+    if not lookups:
+        groups = {frozenset(): computed}
+    else:
+        # the computed fixes grouped by the lookups they read: a flag pays only for its own check's
+        # joins (5 M duplicate flags need none: the group size is a record fact)
+        groups: dict[frozenset, list[int]] = {}
+        for i in computed:
+            words = sql_words(_fix_text(run[i], "zh") + _fix_text(run[i], "en")) - set(FACT_OF)
+            groups.setdefault(frozenset(lookups_used(p, words)), []).append(i)
+    facts = "".join(f", o.{f} AS {d}" for d, f in FACT_OF.items())
+    for ids in groups.values():
+        zh, en = (suggestion(g, "e._fi", lambda i: i in ids) for g in ("zh", "en"))
+        pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, ids))})"
         if lookups:
-            fsrc = f"(SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
-            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, sql_words(zh + en))
+            fsrc = f"(SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {record_source(target, omit)} o {pick})"
+            rel = lookup_view(p, fsrc, {tb: tb for tb, _, _ in p.joins}, snapshot_date, sql_words(zh + en) - set(FACT_OF))
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
         parts.append(f"SELECT e.record_id, e._fcid AS check_id, {zh} AS suggestion, {en} AS suggestion_en FROM ({rel}) e")
@@ -537,21 +560,41 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     # whether a record has an error is a test on its check masks (no join with the summary lookup)
     run = _applied(con)
     words = _words(len(run))
-    no_error = f"NOT {any_error(run, words, alias='e')}"
-    ok_cols = ", ".join(f"count(*) FILTER (WHERE NOT {any_error(run, words, d, 'e')}) AS ok_{d}" for d in dims)
-    # "content" = every dimension but completeness: a file can lack whole columns the standard
-    # asks for (then no record is error-free) and still have points, names and dates worth mapping
-    content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
+    masks = mask_cols(words)
+    mg = ", ".join(masks)
+
+    def error_free(n):
+        """SQL: records without an error (in all, per dimension, in content): `n(cond)` counts where cond holds."""
+        no_error = n(f"NOT {any_error(run, words, alias='e')}")
+        # "content" = every dimension but completeness: a file can lack whole columns the standard
+        # asks for (then no record is error-free) and still have points, names and dates worth mapping
+        content = " OR ".join(any_error(run, words, d, "e") for d in dims if d != "completeness")
+        ok_content = n(f"NOT ({content})") + " AS ok_content"
+        ok_dims = [n("NOT " + any_error(run, words, d, "e")) + f" AS ok_{d}" for d in dims]
+        return no_error, ok_content, ", ".join(ok_dims + [ok_content])
     # filled fields are bits of the record's _f<w> words (filled_mask_sql, written by the record pass)
     has = has_filled("e")
-    ok_content = f"count(*) FILTER (WHERE NOT ({content})) AS ok_content"
-    ok_cols += ", " + ok_content
     # the record facts (RECORD_FACTS) in place of the lookups they were computed from
     species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
+    no_error, _, ok_cols = error_free(lambda cond: f"count(*) FILTER (WHERE {cond})")
+    # The area aggregates (town, H3 cell, grid cell; per agency and over all) and the per-check ones
+    # read `_ag`: the records grouped once by agency, dataset, the point's areas, masks and the two
+    # facts they count (a survey's fixed sites: ~8× fewer rows than records at 10M), and — a second
+    # grouping set of the same scan — the distinct accepted names of species-level records per
+    # dataset and areas, for the distinct species counts (is_name rows; their n is not counted).
+    areas = "agency, dataset_id, county, town, h3_r7, grid_id"
+    ag = f"""CREATE OR REPLACE TEMP TABLE _ag AS SELECT grouping(sp_an) = 0 AS is_name, {areas}, {mg}, _fit, _abs, sp_an AS _an, count(*) AS n
+        FROM (SELECT {areas}, {mg}, _fit, _abs, CASE WHEN _sp THEN _an END AS sp_an FROM e)
+        GROUP BY GROUPING SETS (({areas}, {mg}, _fit, _abs), ({areas}, sp_an))"""
+    narrow(con, view, ag)
+    con.execute(ag)
+    a_no_error, a_ok_content, a_ok_cols = error_free(lambda cond: f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT")
+    a_n = lambda cond="true": f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT"   # noqa: E731
+    a_species = "count(DISTINCT e._an) AS species"       # only the is_name rows have _an
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
-              count(*) FILTER (WHERE {no_error}) AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
+              {no_error} AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
               count(*) FILTER (WHERE e._tier = 2) AS tier_gold, count(*) FILTER (WHERE e._tier = 1) AS tier_silver,
               count(*) FILTER (WHERE e._tier = 0) AS tier_bronze,
               count(*) FILTER (WHERE e._fit) AS usable_1km, count(*) FILTER (WHERE e._abs) AS absences,
@@ -562,18 +605,18 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
         "agg_town_check": """SELECT f.agency, f.dataset_id, f.county, f.town, f.check_id, sum(f.n)::BIGINT AS n
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
-        "agg_town": f"""SELECT e.agency, e.county, e.town, count(*) AS records, {ok_cols},
-              count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
-            FROM e GROUP BY ALL ORDER BY ALL""",
+        "agg_town": f"""SELECT e.agency, e.county, e.town, {a_n()} AS records, {a_ok_cols},
+              {a_no_error} AS records_no_error,
+              {a_n('e._fit')} AS usable_1km, {a_species}, {a_n('e._abs')} AS absences
+            FROM _ag e GROUP BY ALL ORDER BY ALL""",
         "agg_h3_check": """SELECT f.agency, f.dataset_id, f.h3_r7 AS h3, f.check_id, sum(f.n)::BIGINT AS n FROM _fc f
             WHERE f.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, count(*) AS records, {ok_content},
-              count(*) FILTER (WHERE {no_error}) AS records_no_error,
-              count(*) FILTER (WHERE e._fit) AS usable_1km, {species}, count(*) FILTER (WHERE e._abs) AS absences
-            FROM e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-        "agg_grid": f"""SELECT e.agency, e.grid_id, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
-              {species} FROM e WHERE e.grid_id IS NOT NULL AND NOT e._abs GROUP BY ALL ORDER BY ALL""",
+        "agg_h3": f"""SELECT e.agency, e.h3_r7 AS h3, {a_n()} AS records, {a_ok_content},
+              {a_no_error} AS records_no_error,
+              {a_n('e._fit')} AS usable_1km, {a_species}, {a_n('e._abs')} AS absences
+            FROM _ag e WHERE e.h3_r7 IS NOT NULL GROUP BY ALL ORDER BY ALL""",
+        "agg_grid": f"""SELECT e.agency, e.grid_id, {a_n()} AS records, {a_n('e._fit')} AS usable_1km,
+              {a_species} FROM _ag e WHERE e.grid_id IS NOT NULL AND NOT coalesce(e._abs, false) GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
               e.county, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
               {species}
@@ -585,22 +628,18 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     }
     queries["agg_completeness"] = _completeness_sql()
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across
-    # agencies, so they are counted again, in the same scan (a second grouping set)
+    # agencies, so they are counted again, in the same pass (a second grouping set)
     paired = {"agg_town": "e.county, e.town", "agg_h3": "e.h3_r7", "agg_grid": "e.grid_id"}
-    # The fired checks of a record are the bits of its masks (the same as flags.parquet). Records
-    # are grouped by area and mask first, a few thousand groups, and only the groups are split into
-    # checks (_mi, per distinct mask): no join of millions of flags with records.
-    masks = mask_cols(words)
-    mg, on = ", ".join(masks), " AND ".join(f"mi.{m} = g.{m}" for m in masks)
-    fc = f"""CREATE OR REPLACE TEMP TABLE _fc AS
-        WITH g AS (SELECT agency, dataset_id, county, town, h3_r7, {mg}, count(*) AS n FROM e
-                   WHERE {' OR '.join(f'{m} <> 0' for m in masks)} GROUP BY ALL)
-        SELECT g.agency, g.dataset_id, g.county, g.town, g.h3_r7, mi.check_id, g.n FROM g JOIN _mi mi ON {on}"""
-    narrow(con, view, fc)
-    con.execute(fc)
+    # The fired checks of a record are the bits of its masks (the same as flags.parquet): the
+    # groups of _ag are split into checks (_mi, per distinct mask), no join of millions of flags.
+    on = " AND ".join(f"mi.{m} = g.{m}" for m in masks)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _fc AS
+        SELECT g.agency, g.dataset_id, g.county, g.town, g.h3_r7, mi.check_id, sum(g.n)::BIGINT AS n
+        FROM _ag g JOIN _mi mi ON {on} WHERE NOT g.is_name AND ({' OR '.join(f'g.{m} <> 0' for m in masks)}) GROUP BY ALL""")
     counts = {}
     for name, sql in queries.items():
-        narrow(con, view, sql)
+        if "FROM e " in sql:
+            narrow(con, view, sql)
         if name in paired:
             keys = paired[name]
             both = sql.replace("SELECT e.agency, ", "SELECT grouping(e.agency) AS _all, e.agency, ", 1).replace(

@@ -387,6 +387,17 @@ LABELS = {
     "hex_coarser": ("格子太多、畫面分不出：改以 H3 第 {res} 級六角格彙整（{n:,} 格）；放大地圖不會增加細節。",
                     "Too many cells for the screen to tell apart: summed into H3 resolution-{res} cells ({n:,}); zooming in adds no detail."),
     "sc_pick_below": ("或點選下列機關（紀錄數 · 無錯誤紀錄比例）：", "or one of these (records · share without errors):"),
+    # issue #14 follow-up (read as a manager): what keeps records from the next TBIA tier, in the validation report
+    "vr_tier_gap_silver": ("銅級的 {n:,} 筆未達銀級的原因：{items}。", "Why {n:,} records are bronze, not silver: {items}."),
+    "vr_tier_gap_gold": ("銀級的 {n:,} 筆未達金級的原因：{items}。", "Why {n:,} records are silver, not gold: {items}."),
+    "tier_req_n": ("缺{what} {n:,} 筆", "{what} ({n:,})"), "list_sep": ("、", ", "),
+    "tier_req_name": ("學名（scientificName）", "no scientificName"),
+    "tier_req_point": ("可定位的經緯度", "no point that can be placed"), "tier_req_year": ("可判讀的日期", "no readable date"),
+    "tier_req_month": ("月份", "no month"), "tier_req_basis": ("紀錄類型（basisOfRecord）", "no basisOfRecord"),
+    "tier_req_uncertainty": ("座標誤差範圍或精度", "neither coordinate uncertainty nor precision"),
+    "vr_tier_names_not_in_file": ("其中 {n:,} 筆的學名是本工具由俗名等欄位對到名錄而得，檔案本身沒有填 scientificName；TBIA 分級只看檔案填寫的學名，在檔案中補上學名欄即可升級。",
+                                  "{n:,} of them have a name this tool matched from the vernacular name or another column, but the file itself "
+                                  "gives no scientificName; TBIA's tiers count only the file's own scientific name: add that column to raise them."),
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)

@@ -253,11 +253,21 @@ def tier_sql(has: Callable[[tuple[str, ...]], str] | None = None, month_in_date:
     "Point" is a point the engine could place (after the unambiguous amendments), "year" a date it
     could read. `has` as in completeness_sql; `month_in_date`: SQL telling that eventDate gives a month
     (default: the test on the text, dq/checks/time.py has_month; the build reads it per distinct date)."""
-    has = has or _any_filled("e.")
-    month = f"({has(('month',))} OR {month_in_date or has_month('e.eventDate')})"
-    silver = f"({has(('scientificName',))} AND e.lat IS NOT NULL AND e.event_date_parsed IS NOT NULL)"
-    gold = f"({silver} AND {month} AND {has(('basisOfRecord',))} AND (e.unc_m IS NOT NULL OR {has(('coordinatePrecision',))}))"
+    req = tier_requirements(has, month_in_date)
+    silver = "(" + " AND ".join(req["silver"].values()) + ")"
+    gold = f"({silver} AND " + " AND ".join(req["gold"].values()) + ")"
     return silver, gold
+
+
+def tier_requirements(has: Callable[[tuple[str, ...]], str] | None = None,
+                      month_in_date: str | None = None) -> dict[str, dict[str, str]]:
+    """TBIA's tier requirements one by one, SQL over `e`: {"silver": {name: test}, "gold": {name: test}}
+    (gold asks its own on top of silver's). tier_sql joins them; the validation report counts, per
+    requirement, the records it keeps from the next tier (i18n keys tier_req_<name>)."""
+    has = has or _any_filled("e.")
+    return {"silver": {"name": has(("scientificName",)), "point": "e.lat IS NOT NULL", "year": "e.event_date_parsed IS NOT NULL"},
+            "gold": {"month": f"({has(('month',))} OR {month_in_date or has_month('e.eventDate')})",
+                     "basis": has(("basisOfRecord",)), "uncertainty": f"(e.unc_m IS NOT NULL OR {has(('coordinatePrecision',))})"}}
 
 
 SILVER_SQL, GOLD_SQL = tier_sql()

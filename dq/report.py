@@ -94,6 +94,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     if summary.get("table", "occurrence") == "occurrence":   # TBIA's tiers grade occurrence records only
         parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
                      f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
+    parts += _tier_gaps(summary, L)
     parts.append(f"<p class='note'>{L('vr_rows_with_errors_note')}</p>")
     # 2. column mapping: the plan the reader used (dq.sources.mapping: every mapping, every refusal and
     #    why), and mapped columns whose values still mostly do not fit their term
@@ -157,3 +158,19 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     parts.append(f"<p>{L('vr_annotated')}</p></body></html>")
     con.close()
     return "".join(parts)
+
+
+def _tier_gaps(summary: dict, L) -> list[str]:
+    """A sentence per tier: what keeps the records below it, requirement by requirement (largest first)."""
+    tiers, gaps = summary.get("tiers") or {}, summary.get("tier_gaps") or {}
+    if summary.get("table", "occurrence") != "occurrence":
+        return []
+    out = []
+    for tier, below in (("silver", "bronze"), ("gold", "silver")):
+        if gaps.get(tier):
+            items = L("list_sep").join(L("tier_req_n").format(what=L(f"tier_req_{k}"), n=n)
+                                       for k, n in sorted(gaps[tier].items(), key=lambda kv: -kv[1]))
+            out.append(f"<p class='note'>{_e(L(f'vr_tier_gap_{tier}').format(n=tiers.get(below, 0), items=items))}</p>")
+    if summary.get("tier_names_not_in_file"):
+        out.append(f"<p class='note'>{_e(L('vr_tier_names_not_in_file').format(n=summary['tier_names_not_in_file']))}</p>")
+    return out

@@ -91,6 +91,15 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})
             FROM {occ} e""").fetchone()
+        # what keeps records from the next TBIA tier, requirement by requirement (a file can lack one
+        # column and have every record bronze for it), and the names the file itself does not give
+        req = profiles.tier_requirements()
+        s_, g_ = profiles.SILVER_SQL, profiles.GOLD_SQL
+        gaps = [(t, k, f"count(*) FILTER (WHERE NOT {s_} AND NOT ({q}))" if t == "silver" else
+                 f"count(*) FILTER (WHERE {s_} AND NOT {g_} AND NOT ({q}))") for t in ("silver", "gold") for k, q in req[t].items()]
+        got = con.execute(f"""SELECT {', '.join(q for _, _, q in gaps)},
+              count(*) FILTER (WHERE NOT ({req['silver']['name']}) AND e.accepted_name IS NOT NULL) FROM {occ} e""").fetchone()
+        tier_gaps = {t: {k: int(n) for (t2, k, _), n in zip(gaps, got) if t2 == t and n} for t in ("silver", "gold")}
         file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].named_columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
@@ -110,6 +119,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_with_errors": int(rows_err), "rows_with_warnings": int(rows_warn),
             "completeness": None if compl is None else round(float(compl), 4),
             "tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
+            "tier_gaps": tier_gaps, "tier_names_not_in_file": int(got[-1]),
             "rows_rejected_blank": int(blank),
             # a file without a single data row (a header alone, or blank rows only) has nothing to submit
             "verdict": "fix_first" if rows_err or file_errors or manifest["rows_rejected"] - blank else

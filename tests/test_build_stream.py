@@ -284,3 +284,34 @@ def test_dataset_figures_equal_their_definitions_over_the_records(real):
           count(DISTINCT e.accepted_name) FILTER (WHERE {engine.SPECIES_LEVEL})
         FROM {recs} e GROUP BY ALL ORDER BY ALL""").fetchall()
     assert con.execute(f"SELECT agency, county, town, records, usable_1km, species FROM '{d}/agg_town.parquet' ORDER BY ALL").fetchall() == town
+
+
+def test_area_figures_equal_their_definitions_over_the_records(real):
+    """agg_town/h3/grid (per agency and over all) and the per-check area counts come from the records
+    grouped once by area, masks and facts (engine.aggregates' _ag): they must equal the plain
+    definitions over the records and the flags as readers see them."""
+    from dq import duck, engine, store
+    d, _ = real
+    con = duck.connect(spatial=False)
+    recs = store.records_sql(d)
+    sp = f"count(DISTINCT e.accepted_name) FILTER (WHERE {engine.SPECIES_LEVEL})"
+    fit = f"count(*) FILTER (WHERE {engine.USABLE_1KM})"
+    for name, keys, where, cols in [
+            ("agg_town", "e.agency, e.county, e.town", "true", "records, records_no_error, ok_coordinates, usable_1km, species, absences"),
+            ("agg_town_all", "e.county, e.town", "true", "records, records_no_error, ok_coordinates, usable_1km, species, absences"),
+            ("agg_h3", "e.agency, e.h3_r7", "e.h3_r7 IS NOT NULL", "records, records_no_error, ok_content, usable_1km, species, absences"),
+            ("agg_h3_all", "e.h3_r7", "e.h3_r7 IS NOT NULL", "records, records_no_error, ok_content, usable_1km, species, absences"),
+            ("agg_grid", "e.agency, e.grid_id", "e.grid_id IS NOT NULL AND NOT e.is_absence", "records, usable_1km, species"),
+            ("agg_grid_all", "e.grid_id", "e.grid_id IS NOT NULL AND NOT e.is_absence", "records, usable_1km, species")]:
+        defs = {"records": "count(*)", "records_no_error": "count(*) FILTER (WHERE e.n_errors = 0)",
+                "ok_coordinates": "count(*) FILTER (WHERE NOT e.err_coordinates)",
+                "ok_content": "count(*) FILTER (WHERE NOT (e.err_coordinates OR e.err_taxonomy OR e.err_time OR e.err_vocabulary OR e.err_duplicates))",
+                "usable_1km": fit, "species": sp, "absences": "count(*) FILTER (WHERE e.is_absence)"}
+        want = con.execute(f"SELECT {keys}, {', '.join(defs[c.strip()] for c in cols.split(','))} FROM {recs} e WHERE {where} GROUP BY ALL ORDER BY ALL").fetchall()
+        fkeys = keys.replace("e.h3_r7", "h3").replace("e.", "")
+        got = con.execute(f"SELECT {fkeys}, {cols} FROM '{d}/{name}.parquet' ORDER BY ALL").fetchall()
+        assert got == want, name
+        assert want and sum(r[-1] for r in want) > 0, name
+    flagged = con.execute(f"""SELECT e.agency, e.dataset_id, e.county, e.town, f.check_id, count(*)
+        FROM {recs} e JOIN '{d}/flags.parquet' f USING (record_id) GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert con.execute(f"SELECT * FROM '{d}/agg_town_check.parquet' ORDER BY ALL").fetchall() == flagged and flagged

@@ -346,3 +346,17 @@ def test_overview_offers_every_publisher_of_the_snapshot(server, new_page):
     page.wait_for_selector('[role="option"]', timeout=30_000)
     options = page.inner_text('[role="listbox"]')
     assert all(a in options for a in agencies), (agencies, options)
+
+
+def test_report_says_why_the_survey_is_all_bronze(amphibians):
+    """The amphibian survey names species only in Chinese (蛙種): every record carries a TaiCOL name the
+    tool matched, but TBIA's silver asks for the file's own scientificName. The report says so, with
+    the count, in both languages, instead of leaving 18,084 bronze records unexplained."""
+    s, out = amphibians
+    assert s["tiers"] == {"gold": 0, "silver": 0, "bronze": 18084}
+    assert s["tier_gaps"]["silver"] == {"name": 18084} and s["tier_names_not_in_file"] == 18084
+    zh = (out / "report.html").read_text(encoding="utf-8")
+    en = (out / "report_en.html").read_text(encoding="utf-8")
+    assert "銅級的 18,084 筆未達銀級的原因：缺學名（scientificName） 18,084 筆" in zh and "補上學名欄即可升級" in zh
+    assert "Why 18,084 records are bronze, not silver: no scientificName (18,084)" in en
+    assert "18,084 of them have a name this tool matched" in en and "銅級" not in en
