@@ -3,6 +3,7 @@ internet (no tile server); colours are viridis (sequential) and Okabe–Ito (cat
 stay distinguishable for colour-blind readers and in greyscale print."""
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -143,7 +144,8 @@ def _geometry(geojson: str) -> dict:
     return json.loads(_DIGITS.sub(r"\1", geojson))
 
 
-def _segments(geojson_texts) -> list[dict]:
+@functools.lru_cache(maxsize=4)
+def _segments(geojson_texts: tuple[str, ...]) -> list[dict]:
     """Every ring of the shapes as its segments ({"s": start, "t": end}, 4 decimals like _geometry), a
     border two shapes share sent once (a third fewer for the counties)."""
     out, seen = [], set()
@@ -164,7 +166,7 @@ def outline_layer(outlines: pd.DataFrame, colour: list[int] = OUTLINE_GREY) -> p
     GeoJsonLayer draws with): without a GPU the browser's software WebGL compiles each layer type's
     shaders on every visit to a map, and the PathLayer's took 0.7–1.2 s of the visit, the LineLayer's a
     fraction of it (#14); at one pixel the path joins it skips are not visible."""
-    return pdk.Layer("LineLayer", _segments(outlines["geojson"]), get_source_position="s", get_target_position="t",
+    return pdk.Layer("LineLayer", _segments(tuple(outlines["geojson"])), get_source_position="s", get_target_position="t",
                      get_color=colour, get_width=1, pickable=False)
 
 
