@@ -320,12 +320,15 @@ def _parquet_columns(path: str, mtime: float) -> tuple[str, ...]:
 
 
 def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3, lang: str = "zh") -> pd.DataFrame:
-    """A few records behind one check (with the suggested fix)."""
+    """A few records behind one check (with the suggested fix). The few ids are found first, the
+    example columns read for those alone: joining every flag with the wide records before the LIMIT
+    took 2.4 s on a 10M-record snapshot, this 0.5 s (#14)."""
     cols = ", ".join(f'o."{c}"' for c in EXAMPLE_COLS)
     where, params = _filters("o", agency, None, [check_id])
-    return _query(_rec(snap, f"""SELECT {cols}, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
-        JOIN {REC} o USING (record_id) WHERE {' AND '.join(where)}
-        ORDER BY o.record_id LIMIT {int(n)}"""), params)
+    return _query(_rec(snap, f"""WITH ids AS (SELECT f.record_id, {suggestion_col(snap, lang)} AS suggestion
+          FROM read_parquet({_pq(snap, 'flags')}) f JOIN {REC} o USING (record_id) WHERE {' AND '.join(where)}
+          ORDER BY f.record_id LIMIT {int(n)})
+        SELECT {cols}, ids.suggestion FROM ids JOIN {REC} o USING (record_id) ORDER BY o.record_id"""), params)
 
 
 # ---- fix list ------------------------------------------------------------------------------
