@@ -239,6 +239,20 @@ DRAWN = ("h => { const app = document.querySelector('[data-testid=\"stApp\"]'); 
 WARM_VISITS = 5
 
 
+def _drawn(page, h1: str) -> None:
+    """Wait for DRAWN; on a timeout, say what the page showed (title, run state, maps, charts)."""
+    try:
+        page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
+    except Exception:
+        print(f"  not drawn (waiting for {h1!r}): {page.evaluate(DEBUG_STATE)}", flush=True)
+        raise
+
+
+DEBUG_STATE = """() => [document.querySelector('h1') && document.querySelector('h1').innerText, document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
+  [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')].map(m => { const c = m.querySelector('canvas'); const gl = c && c.__dq_gl; return [!!c, !!gl, gl && gl.isContextLost(), c && c.width, c && c.height]; }),
+  [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(m => !!m.querySelector('.main-svg'))]"""
+
+
 def pages_browser(agency: str | None = None, langs: tuple[str, ...] = ("zh", "en"), only: list[str] | None = None) -> list[dict]:
     """Seconds until a page is drawn in headless Chromium (DRAWN), as a user sees it: 'cold' = the first
     visit on a just-started server, 'warm' = coming back to it through the sidebar, WARM_VISITS times in
@@ -278,20 +292,20 @@ def pages_browser(agency: str | None = None, langs: tuple[str, ...] = ("zh", "en
                     h1 = t(title.get(name, name), lang)
                     t0 = time.time()
                     page.goto(f"http://127.0.0.1:{port}/{'' if path == 'overview' else path}?{q}")
-                    page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
+                    _drawn(page, h1)
                     if cold is None:   # the server's first visitor; the other language's first visit is not timed
                         cold = time.time() - t0
                     warm[lang] = []
                     for _ in range(WARM_VISITS):   # leave for another page and come back, as a user does
                         other = "rules" if path != "rules" else "validate"
                         page.click(f'[data-testid="stSidebarNav"] a[href$="/{other}"]')
-                        page.wait_for_function(DRAWN, arg=t(other, lang), timeout=120_000, polling=50)
+                        _drawn(page, t(other, lang))
                         t1 = time.time()
                         if by_link:
                             page.go_back()
                         else:
                             page.click(f'[data-testid="stSidebarNav"] a[href$="/{"" if path == "overview" else path}"]')
-                        page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
+                        _drawn(page, h1)
                         warm[lang].append(time.time() - t1)
                     page.close()
             finally:
