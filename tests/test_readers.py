@@ -228,3 +228,32 @@ def test_header_names_never_reach_sql_unquoted(tmp_path):
     df = rows(st)
     assert df[evil].tolist() == ["1"] and df["file_source_row"].tolist() == ["2"] and df["source_row"].tolist() == [1]
     assert not (tmp_path / "pwned").exists()
+
+
+def test_rows_keep_their_line_numbers_through_the_parallel_reader(tmp_path):
+    """CONSTRUCTED FILE: 1.5 M rows whose first cell is their own row number, read by DuckDB's parallel
+    reader in several buffers. A CSV is staged in the reading pass itself, numbered by its order
+    (row_number() OVER ()): every row's source_row must be its row in the file, with and without a
+    header, and when lines are missing (blank, too many cells) the rows after them still are."""
+    p = tmp_path / "constructed_numbered.csv"
+    duckdb.sql(f"""COPY (SELECT i AS n, 'x' || (i % 977) AS a, repeat('y', (i % 50)::INT) AS b FROM range(1, 1500001) t(i))
+                   TO '{p}' (HEADER)""")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (1_500_000, 0)
+    assert duckdb.sql(f"SELECT count(*) FILTER (WHERE n::BIGINT <> source_row), min(source_row), max(source_row) "
+                      f"FROM read_parquet('{st.staged}')").fetchone() == (0, 1, 1_500_000)
+    lines = p.read_text(encoding="utf-8").splitlines()
+    q = tmp_path / "constructed_numbered_gaps.csv"
+    # no header; a white-space line after row 1,000 (staged: the snapshot sends it to the ledger); row
+    # 200,000 with more cells beyond the header than are kept (rejected); row 300,000 with 2 extra (kept)
+    body = lines[1:]
+    body[299_999] += ",e1,e2"
+    body[199_999] += ",x" * 1100
+    q.write_text("\n".join(body[:1000] + ["   "] + body[1000:]) + "\n", encoding="utf-8")
+    st = stage(q, tmp_path, header=False)
+    assert (st.rows_staged, st.rows_rejected) == (1_500_000, 1)
+    got = duckdb.sql(f"""SELECT count(*) FILTER (WHERE try_cast(column_1 AS BIGINT) + (try_cast(column_1 AS BIGINT) > 1000)::INT <> source_row),
+                         count(*) FILTER (WHERE try_cast(column_1 AS BIGINT) IS NULL AND source_row = 1001),
+                         max(overflow_cells) FILTER (WHERE source_row = 300_001) FROM read_parquet('{st.staged}')""").fetchone()
+    assert got == (0, 1, "e1,e2")
+    assert duckdb.sql(f"SELECT source_row FROM read_parquet('{st.rejects}')").fetchall() == [(200_001,)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import codecs
+import os
 import re
 import shutil
 from pathlib import Path
@@ -274,6 +275,22 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     staged = Path(f"{stem}.staged.parquet")
     rejects = Path(f"{stem}.rejects.parquet")
     good = Path(f"{stem}.good.parquet")
+    offset = 1 if header else 0
+    # The rows are written in their staged form in the reading pass itself: DuckDB's reader keeps the
+    # file's order and row_number() OVER () streams, so a row's number is its line (the header, when
+    # there is one, is row 1). That holds unless lines were rejected or set apart for re-reading (too
+    # many cells); then one more pass below shifts the numbers past those lines. (A second pass over
+    # every row cost a third of staging a CSV.)
+    # DuckDB pads a short row with NULL; an empty cell reads as '' (nullstr is a marker no file holds)
+    sel_good = ", ".join(f"nullif(c{i}, '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
+    # a flat list, not a chain of +: thousands of columns must not exceed DuckDB's expression depth
+    n_cells_good = "len(list_filter([" + ", ".join(f"c{i}" for i in range(1, width + 1)) + "], x -> x IS NOT NULL))"
+
+    def read_pass(src: Path, par: bool) -> str:
+        return f"""COPY (SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
+              CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells, (rn - {offset})::BIGINT AS source_row
+            FROM (SELECT *, row_number() OVER () AS rn FROM {_reader(src, delim, width, 'rd', par)}) WHERE rn > {offset})
+            TO {duck.q(good)} (FORMAT parquet)"""
 
     # Read; an unterminated quote swallows the rest of the file, so that one line is emptied in a
     # copy and the read repeated: the line is rejected with its reason and every other row kept.
@@ -283,14 +300,14 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     for attempt in range(MAX_PATCHES + 1):
         con.execute("DROP TABLE IF EXISTS rd_errors; DROP TABLE IF EXISTS rd_scans")
         try:
-            con.execute(f"COPY (SELECT * FROM {_reader(current, delim, width, 'rd', parallel)}) TO {duck.q(good)} (FORMAT parquet)")
+            con.execute(read_pass(current, parallel))
         except Exception as e:   # DuckDB's own error types; what is wrong is said below, not its text
             if parallel and "quoted new lines" in str(e):
                 # DuckDB's parallel reader cannot pad short rows when values hold line breaks
                 parallel = False
                 con.execute("DROP TABLE IF EXISTS rd_errors; DROP TABLE IF EXISTS rd_scans")
                 try:
-                    con.execute(f"COPY (SELECT * FROM {_reader(current, delim, width, 'rd', False)}) TO {duck.q(good)} (FORMAT parquet)")
+                    con.execute(read_pass(current, False))
                 except Exception as e2:
                     raise SourceError(f"{name}: cannot be read as delimited text ({type(e2).__name__})",
                                       f"{name}：無法以分隔文字格式讀取，請確認是 CSV/TSV 檔。") from e2
@@ -316,23 +333,27 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         if current not in (readable,):
             current.unlink(missing_ok=True)
         current = nxt
-    offset = 1 if header else 0
 
     # Rows with more cells than the header: read again, wide enough, and keep the extra cells.
     con.execute("""CREATE TABLE wide_lines AS SELECT line, ltrim(any_value(csv_line), chr(10) || chr(13)) AS csv_line
         FROM rd_errors WHERE error_type = 'TOO MANY COLUMNS' GROUP BY line""")
-    n_wide = con.execute("SELECT count(*) FROM wide_lines").fetchone()[0]
+    # A line with more cells than are kept is not re-read: one such line among them made the re-read
+    # drop it, shift the pairing of lines and rows, and so lose every wide row with it. A split on the
+    # delimiter counts a quoted delimiter too, never fewer cells than there are.
+    limit = width + MAX_EXTRA_CELLS
+    con.execute("CREATE TABLE reread AS SELECT line, csv_line FROM wide_lines WHERE len(string_split(csv_line, ?)) <= ?", [delim, limit])
+    n_wide = con.execute("SELECT count(*) FROM reread").fetchone()[0]
     con.execute("CREATE TABLE wide (line BIGINT, vals VARCHAR[])")
     if n_wide:
         wide_txt = workdir / f"{stem.name}.wide.txt"
-        con.execute(f"COPY (SELECT csv_line FROM wide_lines ORDER BY line) TO {duck.q(wide_txt)} "
+        con.execute(f"COPY (SELECT csv_line FROM reread ORDER BY line) TO {duck.q(wide_txt)} "
                     "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')")
-        m = con.execute("SELECT max(len(string_split(csv_line, ?))) FROM wide_lines", [delim]).fetchone()[0]
-        m = min(int(m), width + MAX_EXTRA_CELLS)
+        m = con.execute("SELECT max(len(string_split(csv_line, ?))) FROM reread", [delim]).fetchone()[0]
+        m = min(int(m), limit)
         cs = ", ".join(f"c{i}" for i in range(1, m + 1))
         con.execute(f"""INSERT INTO wide SELECT w.line, r.vals FROM
             (SELECT [{cs}] AS vals, row_number() OVER () AS n FROM {_reader(wide_txt, delim, m, 'wd')}) r
-            JOIN (SELECT line, row_number() OVER (ORDER BY line) AS n FROM wide_lines) w USING (n)""")
+            JOIN (SELECT line, row_number() OVER (ORDER BY line) AS n FROM reread) w USING (n)""")
         wide_txt.unlink(missing_ok=True)
         if con.execute("SELECT count(*) FROM wide").fetchone()[0] != n_wide:
             con.execute("DELETE FROM wide")     # a quoted line break among them: reject them, say why
@@ -355,30 +376,29 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     con.execute("""CREATE TABLE gap AS SELECT good_before, max(n_before) AS n_before FROM (
                    SELECT line - row_number() OVER (ORDER BY line) AS good_before, row_number() OVER (ORDER BY line) AS n_before
                    FROM (SELECT line FROM rej UNION ALL SELECT line FROM wide)) GROUP BY good_before""")
-    # DuckDB pads a short row with NULL; an empty cell reads as '' (nullstr is a marker no file holds)
-    sel_good = ", ".join(f"nullif(c{i}, '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
-    # a flat list, not a chain of +: thousands of columns must not exceed DuckDB's expression depth
-    n_cells_good = "len(list_filter([" + ", ".join(f"c{i}" for i in range(1, width + 1)) + "], x -> x IS NOT NULL))"
     sel_wide = ", ".join(f"nullif(vals[{i}], '') AS {duck.ident(c)}" for i, c in enumerate(cols, start=1))
     d = duck.q(delim)
     n_gap = con.execute("SELECT count(*) FROM gap").fetchone()[0]
-    good_rows = f"(SELECT *, file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true))"
-    # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
-    # downstream, and sorting millions of rows would dominate the read)
-    line = "g.k + 1 + coalesce(r.n_before, 0)" if n_gap else "g.k + 1"
-    join = f"{good_rows} g ASOF LEFT JOIN gap r ON g.k >= r.good_before" if n_gap else f"{good_rows} g"
-    wide_part = f"""UNION ALL
-          SELECT {sel_wide},
-                 array_to_string(list_transform(vals[{width + 1}:], x -> coalesce(x, '')), {d}) AS overflow_cells,
-                 len(list_filter(vals, x -> x IS NOT NULL))::INTEGER AS row_cells, line
-          FROM wide""" if con.execute("SELECT count(*) FROM wide").fetchone()[0] else ""
-    con.execute(f"""COPY (
-        SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
-          SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
-                 CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells, {line} AS line
-          FROM {join}
-          {wide_part})
-        WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
+    n_wide_kept = con.execute("SELECT count(*) FROM wide").fetchone()[0]
+    if not n_gap and not n_wide_kept:
+        os.replace(good, staged)       # every line read in its place: the reading pass wrote the staged file
+    else:
+        # good row k (0-based, the header included) sits on line k + 1 + (lines missing before it)
+        good_rows = f"(SELECT *, source_row + {offset} - 1 AS k FROM read_parquet({duck.q(good)}))"
+        # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
+        # downstream, and sorting millions of rows would dominate the read)
+        line = "g.k + 1 + coalesce(r.n_before, 0)" if n_gap else "g.k + 1"
+        join = f"{good_rows} g ASOF LEFT JOIN gap r ON g.k >= r.good_before" if n_gap else f"{good_rows} g"
+        wide_part = f"""UNION ALL
+              SELECT {sel_wide},
+                     array_to_string(list_transform(vals[{width + 1}:], x -> coalesce(x, '')), {d}) AS overflow_cells,
+                     len(list_filter(vals, x -> x IS NOT NULL))::INTEGER AS row_cells, line
+              FROM wide""" if n_wide_kept else ""
+        con.execute(f"""COPY (
+            SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
+              SELECT g.* EXCLUDE (source_row, k), {line} AS line FROM {join}
+              {wide_part})
+            WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
     n_good = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(staged)})").fetchone()[0]
     n_rej = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     if n_rej:
