@@ -215,67 +215,155 @@ def _serve(port: int):
     raise RuntimeError("streamlit did not start")
 
 
-# drawn = the page's title is up, Streamlit's script run is over (stApp's script state, not the status
-# widget: that one shows only after a delay, so a slow run looked finished), every map has its canvas
-# and every chart its SVG
+# The WebGL context every map canvas gets, kept on the canvas (a page init script: `page.add_init_script(GL_HOOK)`),
+# so DRAWN can read back what the map has drawn. A canvas element is there as soon as deck.gl mounts, long
+# before anything is on it: without a GPU, the shaders of each layer type are compiled on every visit
+# (0.3–1.2 s each in software WebGL), and a visit counted as drawn when its canvas appeared was
+# timed up to a second short.
+GL_HOOK = ("(() => { const g = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (k, a) {"
+           " const c = g.call(this, k, a); if (c && (k === 'webgl2' || k === 'webgl')) this.__dq_gl = c; return c; }; })()")
+# drawn = the page's title is up, Streamlit's run is over (stApp's script state, not the status
+# widget: that one shows only after a delay, so a slow run looked finished), every chart has its SVG and
+# every map its canvas with something drawn on it (read back from its WebGL context when GL_HOOK
+# recorded it: deck.gl asks for preserveDrawingBuffer, so the last frame stays readable; without the
+# hook, or on a map being taken down (its context lost), a canvas counts)
 DRAWN = ("h => { const app = document.querySelector('[data-testid=\"stApp\"]'); const e = document.querySelector('h1');"
          " return app && app.getAttribute('data-test-script-state') === 'notRunning' && e && e.innerText.trim() === h &&"
-         " [...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"]')].every(m => m.querySelector('canvas')) &&"
-         " [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(m => m.querySelector('.main-svg')); }")
+         " [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(m => m.querySelector('.main-svg')) &&"
+         " [...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"]')].every(m => { const c = m.querySelector('canvas');"
+         "  if (!c) return false; const gl = c.__dq_gl; if (!gl || gl.isContextLost()) return true;"
+         "  const w = gl.drawingBufferWidth, ht = gl.drawingBufferHeight, px = new Uint8Array(w * ht * 4);"
+         "  gl.readPixels(0, 0, w, ht, gl.RGBA, gl.UNSIGNED_BYTE, px);"
+         "  for (let i = 3; i < px.length; i += 4) if (px[i]) return true; return false; }); }")
+
+WARM_VISITS = 5
 
 
-def pages_browser(agency: str | None = None, lang: str = "zh") -> list[dict]:
+def _drawn(page, h1: str) -> None:
+    """Wait for DRAWN; on a timeout, say what the page showed (title, run state, maps, charts)."""
+    try:
+        page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
+    except Exception:
+        print(f"  not drawn (waiting for {h1!r}): {page.evaluate(DEBUG_STATE)}", flush=True)
+        raise
+
+
+DEBUG_STATE = """() => [document.querySelector('h1') && document.querySelector('h1').innerText, document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
+  [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')].map(m => { const c = m.querySelector('canvas'); const gl = c && c.__dq_gl; return [!!c, !!gl, gl && gl.isContextLost(), c && c.width, c && c.height]; }),
+  [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(m => !!m.querySelector('.main-svg'))]"""
+
+
+def pages_browser(agency: str | None = None, langs: tuple[str, ...] = ("zh", "en"), only: list[str] | None = None) -> list[dict]:
     """Seconds until a page is drawn in headless Chromium (DRAWN), as a user sees it: 'cold' = the first
-    visit on a just-started server, 'warm' = coming back to it through the sidebar (the median of three, the slowest
-    printed beside it; a page not in the sidebar is reloaded by its link instead)."""
+    visit on a just-started server, 'warm' = coming back to it through the sidebar, WARM_VISITS times in
+    each language (the median and the slowest; a page not in the sidebar is reached again by the
+    browser's back button, as from its link). "scorecard+agency" is the scorecard of the first agency of
+    the league table: its default fix list is the drill-down a user reaches first."""
     import shutil
     import socket
     import urllib.parse
     from playwright.sync_api import sync_playwright
+    from . import store
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     od, ds = _od_dataset_key()
-    q = urllib.parse.urlencode({"lang": lang, **({"agency": agency} if agency else {}), "record": "10000000001", "od": od, "ds": ds})
+    newest = store.snapshots()[-1]
+    first_agency = str(store.agency_league(newest)["agency"].iloc[0])
+    rid = store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(newest, 'flags')})")["r"][0]
     from .i18n import t
-    title = {"overview": "app_title", "record": "record_page"}
+    title = {"overview": "app_title", "record": "record_page", "scorecard+agency": "scorecard"}
     out = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu",
                                                                     "--disable-background-networking"])
-        for name in PAGES:
+        for name in only or PAGES + ["scorecard+agency"]:
+            path = name.split("+")[0]
+            by_link = name in HIDDEN or "+" in name   # reached again through history, not the sidebar
             with socket.socket() as s_:
                 s_.bind(("127.0.0.1", 0))
                 port = s_.getsockname()[1]
             proc = _serve(port)
             try:
-                page = browser.new_page(viewport={"width": 1440, "height": 900})
-                t0 = time.time()
-                page.goto(f"http://127.0.0.1:{port}/{'' if name == 'overview' else name}?{q}")
-                h1 = t(title.get(name, name), lang)
-                page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
-                cold = time.time() - t0
-                warm = []
-                for _ in range(3):   # leave for another page and come back through the sidebar, as a user does
-                    page.click('[data-testid="stSidebarNav"] a[href$="/rules"]' if name != "rules" else
-                               '[data-testid="stSidebarNav"] a[href$="/validate"]')
-                    page.wait_for_function(DRAWN, arg=t("validate" if name == "rules" else "rules", lang), timeout=120_000, polling=50)
-                    t1 = time.time()
-                    if name in HIDDEN:   # not in the sidebar: back to it as from a link, without reloading the app
-                        page.go_back()
-                    else:
-                        page.click(f'[data-testid="stSidebarNav"] a[href$="/{"" if name == "overview" else name}"]')
-                    page.wait_for_function(DRAWN, arg=h1, timeout=120_000, polling=50)
-                    warm.append(time.time() - t1)
-                page.close()
+                cold, warm = None, {}
+                for lang in langs:
+                    q = urllib.parse.urlencode({"lang": lang, **({"agency": agency or first_agency} if agency or "+" in name else {}),
+                                                "record": str(rid), "od": od, "ds": ds})
+                    page = browser.new_page(viewport={"width": 1440, "height": 900})
+                    page.add_init_script(GL_HOOK)
+                    h1 = t(title.get(name, name), lang)
+                    t0 = time.time()
+                    page.goto(f"http://127.0.0.1:{port}/{'' if path == 'overview' else path}?{q}")
+                    _drawn(page, h1)
+                    # a sidebar click right after a deep link's first run now and then reached the other page in
+                    # zh-TW (the session still settling): let it settle before leaving, as a reader would
+                    time.sleep(1)
+                    if cold is None:   # the server's first visitor; the other language's first visit is not timed
+                        cold = time.time() - t0
+                    warm[lang] = []
+                    for _ in range(WARM_VISITS):   # leave for another page and come back, as a user does
+                        other = "rules" if path != "rules" else "validate"
+                        page.click(f'[data-testid="stSidebarNav"] a[href$="/{other}"]')
+                        _drawn(page, t(other, lang))
+                        t1 = time.time()
+                        if by_link:
+                            page.go_back()
+                        else:
+                            page.click(f'[data-testid="stSidebarNav"] a[href$="/{"" if path == "overview" else path}"]')
+                        _drawn(page, h1)
+                        warm[lang].append(time.time() - t1)
+                    page.close()
             finally:
                 proc.terminate()
                 proc.wait(timeout=20)
-            # the median: software WebGL (no GPU here) now and then compiles a map's pipeline again on a
-            # revisit, a second or two under load that a GPU-backed browser never spends; the slowest is printed too
-            r = {"page": name, "cold": cold, "warm": sorted(warm)[1], "warm_max": max(warm)}
+            every = [x for v in warm.values() for x in v]
+            r = {"page": name, "cold": cold, "warm": sorted(every)[len(every) // 2], "warm_max": max(every),
+                 "over_1s": sum(x >= 1 for x in every), "visits": len(every), "by_lang": warm}
             out.append(r)
-            print(f"{name:14} browser cold {r['cold']:5.2f} s | warm {r['warm']:5.2f} s (slowest {r['warm_max']:.2f}) | {_load()}", flush=True)
+            per = " | ".join(f"{lang} median {sorted(v)[len(v) // 2]:.2f} slowest {max(v):.2f}" for lang, v in warm.items())
+            print(f"{name:16} browser cold {r['cold']:5.2f} s | warm: {per} | slowest of {len(every)}: {r['warm_max']:.2f} s"
+                  f"{' (' + str(r['over_1s']) + ' at 1 s or more)' if r['over_1s'] else ''} | {_load()}", flush=True)
         browser.close()
     return out
+
+
+def _drill_child(snap: str) -> None:
+    """The drill-downs' store calls on one snapshot in a fresh process, each the first time (what a
+    page's first visitor waits for; a page caches the result by snapshot id afterwards)."""
+    from . import store
+    s = Path(snap)
+    league = store.agency_league(s)
+    ag = str(league["agency"].iloc[0])
+    chg = store.check_change(s, ag, "zh")
+    errs = [c for c in chg[chg["severity"] == "error"]["check_id"] if not c.startswith("MISSING_")]
+    fl = store._query(f"SELECT min(record_id) AS r FROM read_parquet({store._pq(s, 'flags')})")
+    rid = int(fl["r"][0])
+    coord = [c for c in store.check_counts(s, "coordinates")["check_id"]
+             if c not in ("COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_UNCERTAINTY_MISSING", "COORD_LOW_PRECISION", "COORD_SRS_UNKNOWN")]
+    worst = chg.sort_values("n", ascending=False)["check_id"].iloc[0]
+    calls = [("record page: record", lambda: store.record(s, rid, "zh")),
+             ("scorecard: examples", lambda: store.examples(s, worst, ag, 5, "zh")),
+             ("scorecard: fix list (default)", lambda: store.fix_list(s, ag, errs, None, "zh")),
+             ("coordinates: flagged points", lambda: store.flagged_points(s, coord, None, None, 5001, "zh")),
+             ("coordinates: unmapped flags", lambda: store.unmapped_flags(s, coord, None, None, 500, "zh")),
+             ("completeness: missing rows", lambda: store.missing_rows(s, "eventDate", None, None, 200)),
+             ("overview: kpis", lambda: store.kpis(s, None))]
+    out = []
+    for label, fn in calls:
+        t0 = time.time()
+        res = fn()
+        n = len(res[1] if label.startswith("record") else res[0] if isinstance(res, tuple) else res)
+        out.append({"call": label, "s": time.time() - t0, "rows": n})
+    print(json.dumps(out))
+
+
+def drill_downs(snapshot: Path) -> list[dict]:
+    """Seconds per drill-down store call on the snapshot, cold (a fresh process), printed."""
+    r = _in_child(f"from dq.bench import _drill_child; _drill_child({str(snapshot)!r})")
+    if isinstance(r, str):
+        print("drill-downs failed:", r)
+        return []
+    for x in r:
+        print(f"{x['call']:32} {x['s']:5.2f} s ({x['rows']:,} rows) | {_load()}", flush=True)
+    return r
 
 
 def pages(agency: str | None = None, lang: str = "zh", snapshot: Path | None = None) -> list[dict]:
@@ -305,6 +393,8 @@ def pages(agency: str | None = None, lang: str = "zh", snapshot: Path | None = N
         out.append(res)
         status = "ok" if not res["error"] else f"EXCEPTION {res['error']}"
         print(f"{name:14} script cold {res['cold']:5.2f} s | warm {res['warm']:5.2f} s | {status}", flush=True)
+    from . import store
+    out += drill_downs(store.snapshots()[-1])
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
-        out += pages_browser(agency, lang)
+        out += pages_browser(agency)
     return out

@@ -3,6 +3,7 @@ internet (no tile server); colours are viridis (sequential) and Okabe–Ito (cat
 stay distinguishable for colour-blind readers and in greyscale print."""
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -143,11 +144,30 @@ def _geometry(geojson: str) -> dict:
     return json.loads(_DIGITS.sub(r"\1", geojson))
 
 
-def outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": _geometry(g), "properties": {}} for g in outlines["geojson"]]}
-    return pdk.Layer("GeoJsonLayer", fc, stroked=True, filled=False, get_line_color=OUTLINE_GREY, line_width_min_pixels=1,
-                     pickable=False)
+@functools.lru_cache(maxsize=4)
+def _segments(geojson_texts: tuple[str, ...]) -> list[dict]:
+    """Every ring of the shapes as its segments ({"s": start, "t": end}, 4 decimals like _geometry), a
+    border two shapes share sent once (a third fewer for the counties)."""
+    out, seen = [], set()
+    for g in geojson_texts:
+        geom = _geometry(g)
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"] if geom["type"] == "MultiPolygon" else []
+        for ring in (r for poly in polys for r in poly):
+            for a, b in zip(ring, ring[1:]):
+                key = (tuple(a), tuple(b)) if a <= b else (tuple(b), tuple(a))
+                if a != b and key not in seen:
+                    seen.add(key)
+                    out.append({"s": a, "t": b})
+    return out
+
+
+def outline_layer(outlines: pd.DataFrame, colour: list[int] = OUTLINE_GREY) -> pdk.Layer:
+    """The shapes' borders as 1 px line segments. A LineLayer, not deck.gl's PathLayer (what a stroked
+    GeoJsonLayer draws with): without a GPU the browser's software WebGL compiles each layer type's
+    shaders on every visit to a map, and the PathLayer's took 0.7–1.2 s of the visit, the LineLayer's a
+    fraction of it (#14); at one pixel the path joins it skips are not visible."""
+    return pdk.Layer("LineLayer", _segments(tuple(outlines["geojson"])), get_source_position="s", get_target_position="t",
+                     get_color=colour, get_width=1, pickable=False)
 
 
 def _shown(v) -> str:
@@ -162,10 +182,11 @@ def _shown(v) -> str:
 
 
 def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], colour_by: str,
-                     props: list[str], outlined: bool = False) -> pdk.Layer:
+                     props: list[str], stroked: bool = False) -> pdk.Layer:
     """Polygons (GeoJSON text column `geojson`) coloured by `colour_by` in [0, 1]; `props` go to the tooltip.
-    `outlined`: the polygons are the county outlines themselves, drawn in their grey, so the map need not
-    send the same shapes a second time as an outline layer."""
+    Borders are drawn by an outline_layer beside it (a line layer costs the browser far less than the
+    stroke sublayer, see outline_layer); `stroked`: thin white borders drawn by the layer itself, for
+    shapes too many to send twice (the towns)."""
     df = shapes.merge(values, on=on, how="left")
     feats = []
     for row in df.itertuples(index=False):
@@ -173,9 +194,8 @@ def choropleth_layer(shapes: pd.DataFrame, values: pd.DataFrame, on: list[str], 
         p = {k: _shown(r.get(k)) for k in props}
         p["fill"] = viridis(r.get(colour_by))
         feats.append({"type": "Feature", "geometry": _geometry(r["geojson"]), "properties": p})
-    return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": feats}, stroked=True, filled=True,
-                     get_fill_color="properties.fill", get_line_color=OUTLINE_GREY if outlined else [255, 255, 255],
-                     line_width_min_pixels=1 if outlined else 0.5,
+    return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": feats}, stroked=stroked, filled=True,
+                     get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=0.5,
                      opacity=0.85, pickable=True)
 
 

@@ -41,7 +41,8 @@ elif level in ("county", "town"):
     on = ["county"] if level == "county" else ["county", "town"]
     q["scaled"] = maps.log_scale(q[col])
     sh = shapes if level == "county" else ui.call_static("outlines", "town")
-    layer = maps.choropleth_layer(sh, q, on, "scaled", on + ["records", "usable_1km"])
+    # the county borders are the base outlines drawn over the fill; towns get thin white borders of their own
+    layer = maps.choropleth_layer(sh, q, on, "scaled", on + ["records", "usable_1km"], stroked=level == "town")
     name = "{county}" if level == "county" else "{county} {town}"
     m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
                    height=maps.MAP_HEIGHT)

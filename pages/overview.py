@@ -60,10 +60,9 @@ with left:
     # stretch the colours over the range present, which the legend states; shares near 100 % would otherwise look alike
     cq["scaled"] = (cq[measure] - lo) / (hi - lo) if hi > lo else 1.0
     cq["pct"] = (cq[measure] * 100).map(lambda v: f"{v:.2f} %")
-    # the county shapes once, filled and outlined (not again as a separate outline layer)
-    layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county", "records", "pct"], outlined=True)
+    layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county", "records", "pct"])
     m, lg = st.columns([4, 1])
-    m.pydeck_chart(maps.deck([layer],
+    m.pydeck_chart(maps.deck([layer, maps.outline_layer(shapes)],
                              f"<b>{{county}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{pct}}",
                              maps.fit_view(width=maps.NARROW_MAP_WIDTH)),
                    height=maps.MAP_HEIGHT)

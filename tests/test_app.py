@@ -542,3 +542,45 @@ def test_maps_send_no_more_hexagons_than_the_screen_tells_apart():
     with unittest.mock.patch.object(maps, "MAX_CELLS", 100):
         at = page("coverage", "en", level="h3")
     assert any("H3 resolution" in c.value for c in at.caption)
+
+
+def test_maps_draw_borders_as_line_segments_not_paths():
+    """Without a GPU the browser compiles every layer type's shaders on each visit to a map, and deck.gl's
+    PathLayer (what a stroked GeoJsonLayer or PolygonLayer draws borders with) took 0.7-1.2 s of it (#14):
+    the default views draw borders with a LineLayer; the towns (not a default view) keep their white strokes."""
+    import json as _json
+    seen = set()
+    for name, params in (("overview", {}), ("coordinates", {}), ("coverage", {}), ("coverage", {"level": "county"}),
+                         ("coverage", {"level": "h3"}), ("record", {"record": "10000000001"})):
+        at = page(name, **params)
+        decks = at.get("deck_gl_json_chart")
+        assert decks, name
+        for deck in decks:
+            for layer in _json.loads(deck.proto.json)["layers"]:
+                kind = layer["@@type"]
+                seen.add(kind)
+                assert kind != "PathLayer", (name, params)
+                if kind in ("GeoJsonLayer", "PolygonLayer"):
+                    assert not layer.get("stroked"), (name, params, kind)
+    assert "LineLayer" in seen
+
+
+def test_outline_segments_are_every_border_once():
+    """The county outlines as segments: every edge of every ring, a border two counties share once."""
+    import json as _json
+    shapes = store.outlines("county")
+    edges = set()
+    for g in shapes["geojson"]:
+        geom = maps._geometry(g)
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for ring in (r for p in polys for r in p):
+            edges |= {tuple(sorted((tuple(a), tuple(b)))) for a, b in zip(ring, ring[1:]) if a != b}
+    layer = maps.outline_layer(shapes)
+    got = [tuple(sorted((tuple(d["s"]), tuple(d["t"])))) for d in layer.data]
+    assert len(got) == len(set(got)) == len(edges) and set(got) == edges
+    assert len(got) < sum(len(r) - 1 for g in shapes["geojson"] for r in _rings(_json.loads(g)))   # shared borders: fewer than the rings' edges
+
+
+def _rings(geom: dict) -> list:
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    return [r for p in polys for r in p]

@@ -19,12 +19,13 @@ def _drawn(page, h1: str | None = None):
 
 
 def test_every_page_renders_in_chromium(server, new_page):
-    from dq.bench import _od_dataset_key
+    from dq.bench import GL_HOOK, _od_dataset_key
     from dq.i18n import t
     od, ds = _od_dataset_key()
     SHOTS.mkdir(exist_ok=True)
     failures = []
     page = new_page(viewport={"width": 1400, "height": 1000}, locale="zh-TW")
+    page.add_init_script(GL_HOOK)   # so the screenshot waits until every map has drawn, not only mounted its canvas
     # the dashboard works offline: nothing may be asked of another host (a base map's style once was, per map)
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
