@@ -227,13 +227,13 @@ def _fix_text(c: Check, lang: str = "zh") -> str:
     return f"({fix})::VARCHAR"
 
 
-# record_id = source index × 10^10 + source row (dq/snapshot.py canonical_select)
+# record_id = source index × 10^10 + source row (dq/snapshot.py canonical_sql)
 def source_of(alias: str = "e") -> str:
     return f"({alias}.record_id // 10000000000)"
 
 
 SOURCE_OF = source_of("e")
-# what dq/snapshot.py canonical_select sets once per source file: layout 4 keeps it once per source
+# what dq/snapshot.py canonical_sql sets once per source file: layout 4 keeps it once per source
 # (lookup_src) instead of once per record (each text column costs the writer ~0.07 CPU s per 1M rows)
 PER_SOURCE = ["dataset_name", "source_file", "table_kind", "profile", "srs_from_header"]
 

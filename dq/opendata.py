@@ -268,7 +268,7 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
                WHEN bool_or(contains(quality_badge, '白金')) THEN 'platinum'
                WHEN bool_or(contains(quality_badge, '金')) THEN 'gold' WHEN bool_or(contains(quality_badge, '銀')) THEN 'silver'
                WHEN bool_or(contains(quality_badge, '銅')) THEN 'bronze' ELSE 'none' END AS badge,
-          arg_min(quality_badge, (source_file, source_row)) AS badge_raw, arg_min(license, (source_file, source_row)) AS license, string_agg(DISTINCT file_format, ';') AS formats,
+          arg_min(quality_badge, (source_file, source_row)) AS badge_raw, arg_min(license, (source_file, source_row)) AS license, string_agg(DISTINCT file_format, ';' ORDER BY file_format) AS formats,
           arg_min(listed_date, (source_file, source_row)) AS listed_date, arg_min(agency_raw, (source_file, source_row)) AS agency_raw,
           arg_min(update_frequency, (source_file, source_row)) AS update_frequency, max(greatest(r_updated, m_updated)) AS last_update,
           list_filter([{missing}], x -> x IS NOT NULL) AS meta_missing, {judged} AS meta_judged,

@@ -355,11 +355,11 @@ def _with_columns(snap: Path, picked: pd.DataFrame, cols: list[str]) -> pd.DataF
     through flags, the optimizer would scan every row's texts)."""
     ids = list(dict.fromkeys(int(i) for i in picked["record_id"]))
     order = list(dict.fromkeys(cols + list(picked.columns)))
-    if not ids:
-        return pd.DataFrame(columns=order)
     sel = ", ".join(duck.ident(c) for c in dict.fromkeys(["record_id"] + [c for c in cols if c not in picked.columns]))
     rel = records_sql(snap, need=" ".join(cols))
-    if len(ids) <= MAX_IN_LIST:
+    if not ids:     # typed like a found record: an empty table reads the same as a full one
+        recs = _query(f"SELECT {sel} FROM {rel} LIMIT 0")
+    elif len(ids) <= MAX_IN_LIST:
         marks = ", ".join("?" * len(ids))
         recs = _query(f"SELECT {sel} FROM {rel} WHERE record_id IN ({marks}) AND source_row IN ({marks})",
                       ids + [i % SOURCE_SPAN for i in ids])

@@ -116,7 +116,7 @@ def test_engine_runs_the_family_for_the_bdq_core_profile(monkeypatch, tmp_path):
     from dq import engine, geo
     con = duck.connect(spatial=False)
     cols = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in CANONICAL)
-    # (srs_from_header: canonical_select gives every source this column; the record pass's filled-field mask reads it)
+    # (srs_from_header: canonical_sql gives every source this column; the record pass's filled-field mask reads it)
     con.execute(f"CREATE TABLE occ AS SELECT i::BIGINT AS record_id, 'occurrence' AS table_kind, NULL::VARCHAR AS srs_from_header, {cols} "
                 "FROM range(3) t(i)")
     con.execute("""UPDATE occ SET "year" = '1952', "month" = '2', "day" = CASE record_id WHEN 0 THEN '30' ELSE '28' END,
