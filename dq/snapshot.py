@@ -48,6 +48,7 @@ from .checks import blank, catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage, table_from_terms
 from .sources.aliases import CANONICAL, srs_implied_by_headers
+from .sources.base import staged_relation
 from .sources.mapping import plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
@@ -91,7 +92,7 @@ def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
         if term not in CANONICAL:
             raise SourceError(f"--map names '{term}', which is not a known term (see README: canonical columns)",
                               f"--map 指定的「{term}」不是已知的欄位名稱（見 README 的標準欄位）。")
-    plan = plan_columns(st.staged, st.columns, spec.column_map)
+    plan = plan_columns(st.relation, st.columns, spec.column_map)
     mapping = plan.mapping
     srs_hdr = srs_implied_by_headers(mapping)
     dsname = spec.dataset_name or spec.dataset or st.path.stem
@@ -111,7 +112,7 @@ def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
     c = {"columns": list(st.columns), "mapped": dict(mapping), "defaults": dict(spec.defaults),
          "constants": dict(plan.constants), "agency": spec.agency, "dataset": spec.dataset, "dataset_name": dsname,
          "file_name": st.path.name, "file_stem": st.path.stem, "table": table, "profile": profile,
-         "srs_from_header": srs_hdr or None, "has_shape": bool(st.has_shape)}
+         "srs_from_header": srs_hdr or None, "has_shape": bool(st.has_shape), "cast": st.cast}
     extra = [h for h in st.columns if h not in mapping]
     info = {"columns_mapped": mapping, "columns_extra": extra, "columns_plan": plan.rows, "srs_from_header": srs_hdr,
             "empty_where": empty_sql(c), "profile": profile, "profile_reason": reason, "checks_record_level": judged,
@@ -179,7 +180,7 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
         {dataset_expr} AS dataset_id, {_lit(c['dataset_name'])} AS dataset_name, {_lit(c['file_name'])} AS source_file, source_row,
         {_lit(c['table'])} AS table_kind, {_lit(c['profile'])} AS profile, {_lit(srs) if srs else 'NULL::VARCHAR'} AS srs_from_header,
         {cols}, {extra_sql} AS extra, {shape}
-      FROM read_parquet({duck.q(path)})"""
+      FROM {staged_relation(path, c.get('cast'), c['columns'])}"""
 
 
 def source_file(index: int) -> str:
@@ -258,7 +259,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     for i, spec in enumerate(specs, start=1):
         p = Path(spec.path)
         progress(f"reading {p.name} …")
-        st = stage(p, workdir, progress=progress)
+        st = stage(p, workdir, progress=progress, keep_parquet=record_layout >= 5)
         c, info = source_mapping(st, spec)
         if record_layout >= 5:
             # the verbatim rows are kept once: the staged file itself moves into the snapshot (the work
@@ -273,14 +274,14 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         per_source.append([i] + info["per_source"])
         # blank rows go to the ledger; counted once here so that the canonical view filters only
         # the sources that have any (the filter reads every column of every row it is applied to)
-        n_blank = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}").fetchone()[0]
+        n_blank = con.execute(f"SELECT count(*) FROM {st.relation} WHERE {info['empty_where']}").fetchone()[0]
         selects.append(f"{sql} WHERE NOT ({info['empty_where']})" if n_blank else sql)
         absent = set(info["absent"]) if absent is None else absent & set(info["absent"])
         if st.rejects:
             rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         if n_blank:
             rej_selects.append(f"""SELECT {_lit(p.name)} AS source_file, source_row, NULL::VARCHAR AS raw, 'empty row: every cell blank' AS reason
-                                    FROM read_parquet({duck.q(st.staged)}) WHERE {info['empty_where']}""")
+                                    FROM {st.relation} WHERE {info['empty_where']}""")
         sources.append({"file": str(p), "name": p.name, "sha256": sha256(p), "format": st.format, "table": spec.table or st.table,
                         "encoding": st.encoding, "delimiter": st.delimiter, "header": st.header,
                         "agency": spec.agency, "dataset": spec.dataset, "defaults": spec.defaults,

@@ -389,3 +389,40 @@ def test_layout_5_snapshot_is_self_contained_and_reads_its_texts_per_source(snap
     rid = q(f"SELECT max(record_id) FROM {store.records_sql(moved, 'record_id')}")[0][0]
     rec, _ = store.record(moved, rid)
     assert rec["record_id"] == rid and rec["source_row"] == rid % 10_000_000_000
+
+
+def test_a_parquet_input_of_text_columns_is_kept_as_it_is(tmp_path, monkeypatch):
+    """A Parquet input whose columns are all text is not rewritten (#14): the snapshot keeps the file's
+    own bytes as source_1.parquet and reads it through the stored casts, with the same records,
+    flags and ledger as a build that stages it; a file with a number column is still staged."""
+    from dq import snapshot, store
+    # the real frog fixture as a Parquet of text columns, plus a CONSTRUCTED row whose every cell is blank
+    src = tmp_path / "frog_text.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM read_csv('{FIX / 'frog_head.csv'}', all_varchar=true)
+                   UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL) TO '{src}' (FORMAT parquet)""")
+    for w in ("w1", "w2", "w3"):
+        (tmp_path / w).mkdir()
+    kept = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "kept", tmp_path / "w1", progress=lambda msg: None)
+    d1 = tmp_path / "kept"
+    assert (d1 / "source_1.parquet").read_bytes() == src.read_bytes()
+    assert kept["sources"][0]["canonical"]["cast"] is not None
+    real_stage = snapshot.stage
+    monkeypatch.setattr(snapshot, "stage", lambda p, w, progress=None, **o: real_stage(p, w, progress=progress))
+    staged = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "staged", tmp_path / "w2", progress=lambda msg: None)
+    d2 = tmp_path / "staged"
+    assert staged["sources"][0]["canonical"]["cast"] is None
+    assert kept["rows_ingested"] == staged["rows_ingested"] == 299 and kept["rows_rejected"] == staged["rows_rejected"] == 1
+    assert kept["record_columns"] == staged["record_columns"] and kept["flags"] == staged["flags"] > 0
+    cols = ", ".join(f'"{c}"' for c in kept["record_columns"])
+    for a, b in [(f"SELECT {cols} FROM {store.records_sql(d1)}", f"SELECT {cols} FROM {store.records_sql(d2)}"),
+                 (f"SELECT * FROM '{d1}/flags.parquet'", f"SELECT * FROM '{d2}/flags.parquet'"),
+                 (f"SELECT * FROM '{d1}/rejected.parquet'", f"SELECT * FROM '{d2}/rejected.parquet'")]:
+        assert _same(duckdb.connect(), a, b) == 0
+    # a drill-down by id reads the kept file's row (source row 42: the 42nd data row)
+    rid = 10000000000 + 42
+    rec, _ = store.record(d1, rid)
+    want = duckdb.sql(f"SELECT WGS84Lati, Date FROM '{src}' LIMIT 1 OFFSET 41").fetchone()
+    assert (rec["decimalLatitude"], rec["eventDate"]) == want
+    # a number column would be cast again in every pass: such a file is staged once
+    st = real_stage(FIX / "bbs_occurrence_slice.parquet", tmp_path / "w3", keep_parquet=True)
+    assert st.cast is None and st.staged.name.endswith(".pq.staged.parquet")

@@ -28,7 +28,7 @@ def stage(path, workdir: Path, progress=None, **opts) -> StagedSource:
         magic = f.read(4)
     suffix = path.suffix.lower()
     if magic == b"PAR1":
-        st = stage_parquet(path, workdir, progress)
+        st = stage_parquet(path, workdir, progress, keep_input=bool(opts.get("keep_parquet")))
     elif magic[:2] == b"PK":
         zf = archive.open_zip(path)          # refuses unsafe members and bombs before anything is read
         names = zf.namelist()

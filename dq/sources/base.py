@@ -88,7 +88,23 @@ class StagedSource:
     has_shape: bool = False         # staged file carries row_cells and overflow_cells (ragged rows, #10)
     # columns that hold constant values for every row (e.g. a DwC-A event core joined in)
     constants: dict[str, str] = dataclasses.field(default_factory=dict)
+    # a Parquet input kept as it is (sources/parquet.py): how to read it as the staged form; None: staged
+    cast: list | None = None
+
+    @property
+    def relation(self) -> str:
+        """SQL: the staged rows (columns as text, source_row), whichever way they are kept."""
+        return staged_relation(self.staged, self.cast, self.columns)
 
     @property
     def rows_read(self) -> int:
         return self.rows_staged + self.rows_rejected
+
+
+def staged_relation(path: Path, cast: list | None, columns: list[str]) -> str:
+    """SQL: a staged file, or a kept Parquet input read through its `cast` as one (parquet.relation)."""
+    from .. import duck
+    if cast is None:
+        return f"read_parquet({duck.q(path)})"
+    from .parquet import relation
+    return relation(path, cast, columns)

@@ -58,7 +58,7 @@ class ColumnPlan:
     rows: list[dict]                        # the mapping table: one row per source column
 
 
-def _profile(staged: Path, headers: list[str]) -> dict[str, dict]:
+def _profile(staged: Path | str, headers: list[str]) -> dict[str, dict]:
     """Share of filled values fitting each LOOKS pattern, per header, over a sample of rows."""
     if not headers:
         return {}
@@ -73,7 +73,7 @@ def _profile(staged: Path, headers: list[str]) -> dict[str, dict]:
                 FROM (SELECT trim({col}::VARCHAR) AS v FROM s) WHERE v IS NOT NULL AND v <> ''""")
         # only the profiled columns are read: a 10M-row file costs a scan of a few columns
         cols = ", ".join(duck.ident(h) for h in headers)
-        sql = (f"WITH s AS (SELECT {cols} FROM read_parquet({duck.q(staged)}) USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)) "
+        sql = (f"WITH s AS (SELECT {cols} FROM {staged if isinstance(staged, str) else f'read_parquet({duck.q(staged)})'} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)) "
                + " UNION ALL ".join(parts))
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]
@@ -99,9 +99,10 @@ def _failed(prof: dict, term: str) -> str | None:
     return None
 
 
-def plan_columns(staged: Path | None, headers: list[str], overrides: dict[str, str] | None = None) -> ColumnPlan:
+def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[str, str] | None = None) -> ColumnPlan:
     """Map headers to terms (aliases, units), check each name/date/coordinate mapping against the
-    values, move a refused column to the term its values fit when that term is free, and say why."""
+    values, move a refused column to the term its values fit when that term is free, and say why.
+    `staged`: the staged file, or SQL reading the staged rows (StagedSource.relation)."""
     overrides = overrides or {}
     by_header = map_headers(headers, overrides)
     to_check = [h for h, t in by_header.items() if t in NEEDS and h not in overrides]
