@@ -318,6 +318,7 @@ LABELS = {
     "file_level_n": ("檔案層級問題", "File-level findings"),
     "vr_title": ("資料檢核報告", "Validation report"),
     "vr_meta": ("資料表類型：{table}；格式 {format}，編碼 {encoding}。", "Table: {table}; format {format}, encoding {encoding}."),
+    "vr_meta_binary": ("資料表類型：{table}；格式 {format}。", "Table: {table}; format {format}."),
     "vr_profile": ("判定標準", "Judged by"),
     "vr_ready": ("可以提交：沒有檔案層級或紀錄層級的錯誤。", "Ready to submit: no file-level or record-level errors."),
     "vr_fix_first": ("請先修正以下問題再提交：", "Fix these first:"),

@@ -62,7 +62,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     colon = ": " if en else "："
     parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
              f"<h1>{L('vr_title')}{colon}{_e(summary['file'])}</h1>",
-             f"<p>{_e(L('vr_meta').format(table=_kind(summary['table'], lang), format=summary['format'], encoding=summary['encoding']))}</p>",
+             f"<p>{_e(_meta(summary, lang, L))}</p>",
              f"<p><b>{L('vr_profile')}</b>{colon}{_e(summary['profile_name_en' if en else 'profile_name_zh'])}"
              f"{' (' if en else '（'}{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}{')' if en else '）'}</p>"]
     # 1. verdict
@@ -176,3 +176,11 @@ def _tier_gaps(summary: dict, L) -> list[str]:
     if summary.get("tier_names_not_in_file"):
         out.append(f"<p class='note'>{_e(L('vr_tier_names_not_in_file').format(n=summary['tier_names_not_in_file']))}</p>")
     return out
+
+
+def _meta(summary: dict, lang: str, L) -> str:
+    """What kind of table and file it was; a file without a text encoding (Parquet, XLSX) says none."""
+    kind = _kind(summary["table"], lang)
+    if not summary.get("encoding"):
+        return L("vr_meta_binary").format(table=kind, format=summary["format"])
+    return L("vr_meta").format(table=kind, format=summary["format"], encoding=summary["encoding"])

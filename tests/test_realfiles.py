@@ -287,6 +287,10 @@ def test_bbs_rows_with_r_escapes(tmp_path):
     grebe = ann[ann["scientificName"] == "Tachybaptus ruficollis"]
     assert len(grebe) and grebe["dq_suggestions"].str.contains("vernacularName=小鸊鷉").all()
     assert not ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH").any()
+    # a Parquet file has no text encoding: the report says its format, never "None"
+    for name, says in (("report.html", "格式 parquet。"), ("report_en.html", "format parquet.")):
+        html = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert says in html and "None" not in html
 
 
 def test_frog_file_counts_are_not_errors(frog_validated):
