@@ -133,12 +133,18 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     # tables (hash joins whose build side is small, so the record stream is never held in memory).
     # The keys that are no derived column of their own ride along at the end: a layout-3 record
     # file stores them in place of the derived columns (write_outputs).
+    _record_view(con, p, snapshot_date)
+    con.execute("CREATE OR REPLACE TEMP TABLE _snapshot_date AS SELECT ?::VARCHAR AS d", [snapshot_date])
+    progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
+
+
+def _record_view(con, p: RecordPlan, snapshot_date: str) -> None:
+    """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up."""
+    cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
     derived = set(p.derived)
     extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
     view = lookup_view(p, f"(SELECT o.*{cols} FROM occ o)", {t: t for t, _, _ in p.joins}, snapshot_date)
     con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {_with_keys(view, extra)}")
-    con.execute("CREATE OR REPLACE TEMP TABLE _snapshot_date AS SELECT ?::VARCHAR AS d", [snapshot_date])
-    progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
 
 
 def _with_keys(view: str, extra: str) -> str:
@@ -255,7 +261,8 @@ def _applies(checks: list[Check], kinds: list[str], scope: dict[int, set[str]] |
     return out
 
 
-def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]] | None = None) -> list[Check]:
+def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]] | None = None,
+               params: geo.GeoParams = geo.DEFAULT) -> list[Check]:
     """Define every predicate over `e` as one bit-mask view `_m` (nothing runs yet).
 
     Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word); `rq` renders
@@ -270,20 +277,77 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     run = [c for c, _ in applies]
     words = _words(len(run))
     terms: list[list[str]] = [[] for _ in range(words)]
+    per_key = _per_key_masks(con, applies, params)
     for i, (c, where) in enumerate(applies):
+        if i in per_key:
+            continue
         w, b = _bit(i)
         # the source or table test only where the snapshot holds records this check does not apply to
         pred = f"({c.sql})" if where is None else f"{where} AND ({c.sql})"
         # CASE takes NULL as false, so no coalesce; bits are distinct, so + is |. Measured the fastest form.
         terms[w].append(f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
+    pm = sorted({col for col, _ in per_key.values()})
+    for col in pm:
+        terms[int(col.rsplit("_", 1)[1])].append(f"coalesce(e.{col}, 0::UBIGINT)")
     masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT e.*, {masks} FROM e")
+    keep = f"e.* EXCLUDE ({', '.join(pm)})" if pm else "e.*"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT {keep}, {masks} FROM e")
     # the applied checks, for write_outputs (flags) and aggregates
     con.execute("CREATE OR REPLACE TEMP TABLE _run (i INTEGER, check_id VARCHAR, severity VARCHAR, dimension VARCHAR)")
     if run:   # none applies when no record was read (a header-only file): then no flag either
         con.executemany("INSERT INTO _run VALUES (?, ?, ?, ?)", [(i, c.id, c.severity, c.dimension) for i, c in enumerate(run)])
     _record_quality(con, run, words)
     return run
+
+
+def _per_key_masks(con, applies: list[tuple[Check, str | None]], params: geo.GeoParams) -> dict[int, tuple[str, str]]:
+    """Evaluate the checks that read one lookup's derived columns and nothing of the record itself
+    (the coordinate checks read the point lookup alone, the date checks the date lookup …) once
+    per distinct key: each such lookup table gets a mask column `_pm<w>` of those checks' bits, and
+    `e` carries it as `_pm_<alias>_<w>` through the join it already makes. The record pass then adds
+    a few masks instead of evaluating ~25 predicates per record (same bits: a record's answer is its
+    key's). Checks limited to some sources (`where`) stay per record. Returns check index →
+    (the record view's mask column, the lookup alias)."""
+    p = plan(params)
+    have = {r[0] for r in con.execute("DESCRIBE e").fetchall()}
+    derived = dict(p.columns)
+    own = have - set(derived)      # the record's own columns: a check naming one is judged per record
+    single = {a: t for t, a, sql in p.joins if _aliases(sql.split(" ON ", 1)[1]) <= {a, "o"}}
+    picked: dict[str, list[tuple[int, Check]]] = {}
+    for i, (c, where) in enumerate(applies):
+        words = sql_words(c.sql)
+        cols = words & set(derived)
+        if where is not None or not cols or words & own:
+            continue
+        als = set().union(*(_aliases(derived[n]) for n in cols))
+        if len(als) == 1 and next(iter(als)) in single:
+            picked.setdefault(next(iter(als)), []).append((i, c))
+    out: dict[int, tuple[str, str]] = {}
+    extra_cols = []
+    for a, checks in picked.items():
+        table = single[a]
+        tcols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+        mine = {n: sql for n, sql in p.columns if _aliases(sql) == {a}}
+        # a derived column named like one of the table's must be that column (county = c.county)
+        if any(n in tcols and sql.strip() != f"{a}.{n}" for n, sql in mine.items()):
+            continue
+        inner = ", ".join(sql for n, sql in mine.items() if n not in tcols)     # each names itself (… AS name)
+        words: dict[int, list[str]] = {}
+        for i, c in checks:
+            w, b = _bit(i)
+            words.setdefault(w, []).append(f"CASE WHEN ({c.sql}) THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
+        sel = ", ".join(f"({' + '.join(t)}) AS _pm{w}" for w, t in words.items())
+        keep = ", ".join(f"e.{duck.ident(x)}" for x in tcols if not x.startswith("_pm"))
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT {keep}, {sel}
+            FROM (SELECT {a}.*{', ' + inner if inner else ''} FROM {table} {a}) e""")
+        for w in words:
+            extra_cols.append((f"_pm_{a}_{w}", f"{a}._pm{w} AS _pm_{a}_{w}"))
+        for i, _ in checks:
+            out[i] = (f"_pm_{a}_{_bit(i)[0]}", a)
+    if extra_cols:
+        snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
+        _record_view(con, RecordPlan(p.record_cols, p.columns + extra_cols, p.joins), snapshot_date)
+    return out
 
 
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
@@ -529,7 +593,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
                                   ("_src", "sr", f"LEFT JOIN _src sr ON sr.source_index = {source_of('o')}")])
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
-            con.execute(f"COPY (SELECT * FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
+            # without the checks' per-key masks (_per_key_masks): the record file holds the answers
+            pm = [r[0] for r in con.execute(f"DESCRIBE {tbl}").fetchall() if r[0].startswith("_pm")]
+            sel = f"* EXCLUDE ({', '.join(pm)})" if pm else "*"
+            con.execute(f"COPY (SELECT {sel} FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd)")
     if layout is not None:
         layout.update({"all": logical, "omitted": omit})
         if record_layout >= 3:

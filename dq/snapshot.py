@@ -314,7 +314,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     cpu["derive"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     # each source is judged only by its profile's checks, and a check about a column the file
     # lacks entirely is a file-level finding, not a flag per row
-    run = engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources})
+    run = engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources}, params=params)
     t_checks = time.time() - t1
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     # the record pass: read, derived columns, every check and the per-record summary, written once

@@ -426,3 +426,31 @@ def test_a_parquet_input_of_text_columns_is_kept_as_it_is(tmp_path, monkeypatch)
     # a number column would be cast again in every pass: such a file is staged once
     st = real_stage(FIX / "bbs_occurrence_slice.parquet", tmp_path / "w3", keep_parquet=True)
     assert st.cast is None and st.staged.name.endswith(".pq.staged.parquet")
+
+
+def test_checks_answered_once_per_key_give_each_record_its_own_answer(tmp_path, monkeypatch):
+    """The checks that read one lookup alone (coordinates: the point; dates: the date …) are
+    evaluated once per distinct key (engine._per_key_masks): every record's masks and flags are the
+    ones evaluating every check on every record gives."""
+    from dq import engine
+    specs = [SourceSpec(FIX / "frog_head_damaged.csv", agency="測試"), SourceSpec(FIX / "frog_head.csv", agency="測試")]
+    picked = {}
+    real = engine._per_key_masks
+
+    def spy(con, applies, params):
+        out = real(con, applies, params)
+        picked.update({applies[i][0].id: a for i, (_, a) in out.items()})
+        return out
+    monkeypatch.setattr(engine, "_per_key_masks", spy)
+    a = build(specs, "2026-11-22", tmp_path / "a", tmp_path, progress=lambda msg: None)
+    assert {"COORD_MISSING", "COORD_SWAPPED", "DATE_INVALID"} <= set(picked) and set(picked.values()) >= {"c", "d"}
+    assert not {"MISSING_scientificName", "DUP_RECORD"} & set(picked)      # these read the record itself
+    monkeypatch.setattr(engine, "_per_key_masks", lambda con, applies, params: {})
+    b = build(specs, "2026-11-22", tmp_path / "b", tmp_path, progress=lambda msg: None)
+    assert a["flags"] == b["flags"] > 0
+    con = duckdb.connect()
+    masks = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM '{tmp_path}/a/occurrence.parquet'").fetchall() if c[0].startswith("_m")]
+    for rel in (f"SELECT record_id, {', '.join(masks)} FROM '{{}}/occurrence.parquet'", "SELECT * FROM '{}/flags.parquet'"):
+        assert _same(con, rel.format(tmp_path / "a"), rel.format(tmp_path / "b")) == 0
+    # the lookup files keep no build-time mask column
+    assert not [c for c in con.execute(f"DESCRIBE SELECT * FROM '{tmp_path}/a/lookup_pt.parquet'").fetchall() if c[0].startswith("_pm")]
