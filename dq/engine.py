@@ -138,12 +138,22 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
 
 
-def _record_view(con, p: RecordPlan, snapshot_date: str) -> None:
-    """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up."""
+def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "") -> None:
+    """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up.
+    `own`: more columns computed from the record alone (a select list over `e`, the record before
+    the joins: run_checks' masks of the checks that read the record's own columns only)."""
     cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
     derived = set(p.derived)
     extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
-    view = lookup_view(p, f"(SELECT o.*{cols} FROM occ o)", {t: t for t, _, _ in p.joins}, snapshot_date)
+    # what reads the record's own texts alone (the filled-field mask, `own`) is computed before the
+    # lookups are joined: after the joins the texts are gathered through them first (at 10M records
+    # the filled-field mask cost 3.9 CPU s there, ~1 here)
+    have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
+    filled = filled_mask_sql([c for c in FILLED if c not in have])
+    rec = f"(SELECT o.*{cols}, {filled} FROM occ o)"
+    if own:
+        rec = f"(SELECT e.*, {own} FROM {rec} e)"
+    view = lookup_view(p, rec, {t: t for t, _, _ in p.joins}, snapshot_date)
     con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {_with_keys(view, extra)}")
 
 
@@ -277,7 +287,12 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     run = [c for c, _ in applies]
     words = _words(len(run))
     terms: list[list[str]] = [[] for _ in range(words)]
-    per_key = _per_key_masks(con, applies, params)
+    own_terms: list[list[str]] = [[] for _ in range(words)]
+    per_key, plan_cols = _per_key_masks(con, applies, params)
+    # the checks that read nothing but the record's own columns (completeness, vocabulary …) are
+    # evaluated before the lookups are joined (_record_view `own`), the rest after
+    have = {r[0] for r in con.execute("DESCRIBE e").fetchall()}
+    pre = {r[0] for r in con.execute("DESCRIBE occ").fetchall()} | set(plan(params).record_cols)
     for i, (c, where) in enumerate(applies):
         if i in per_key:
             continue
@@ -285,10 +300,16 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
         # the source or table test only where the snapshot holds records this check does not apply to
         pred = f"({c.sql})" if where is None else f"{where} AND ({c.sql})"
         # CASE takes NULL as false, so no coalesce; bits are distinct, so + is |. Measured the fastest form.
-        terms[w].append(f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
-    pm = sorted({col for col, _ in per_key.values()})
+        term = f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END"
+        (own_terms if sql_words(pred) & have <= pre else terms)[w].append(term)
+    own = ", ".join(f"({' + '.join(t)}) AS _mo_{w}" for w, t in enumerate(own_terms) if t)
+    pm = sorted({col for col, _ in per_key.values()}) + [f"_mo_{w}" for w, t in enumerate(own_terms) if t]
     for col in pm:
         terms[int(col.rsplit("_", 1)[1])].append(f"coalesce(e.{col}, 0::UBIGINT)")
+    if plan_cols or own:
+        snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
+        p = plan(params)
+        _record_view(con, RecordPlan(p.record_cols, p.columns + plan_cols, p.joins), snapshot_date, own)
     masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
     keep = f"e.* EXCLUDE ({', '.join(pm)})" if pm else "e.*"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT {keep}, {masks} FROM e")
@@ -300,14 +321,15 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     return run
 
 
-def _per_key_masks(con, applies: list[tuple[Check, str | None]], params: geo.GeoParams) -> dict[int, tuple[str, str]]:
+def _per_key_masks(con, applies: list[tuple[Check, str | None]],
+                   params: geo.GeoParams) -> tuple[dict[int, tuple[str, str]], list[tuple[str, str]]]:
     """Evaluate the checks that read one lookup's derived columns and nothing of the record itself
     (the coordinate checks read the point lookup alone, the date checks the date lookup …) once
     per distinct key: each such lookup table gets a mask column `_pm<w>` of those checks' bits, and
     `e` carries it as `_pm_<alias>_<w>` through the join it already makes. The record pass then adds
     a few masks instead of evaluating ~25 predicates per record (same bits: a record's answer is its
     key's). Checks limited to some sources (`where`) stay per record. Returns check index →
-    (the record view's mask column, the lookup alias)."""
+    (the record view's mask column, the lookup alias), and the plan columns carrying the masks."""
     p = plan(params)
     have = {r[0] for r in con.execute("DESCRIBE e").fetchall()}
     derived = dict(p.columns)
@@ -344,10 +366,7 @@ def _per_key_masks(con, applies: list[tuple[Check, str | None]], params: geo.Geo
             extra_cols.append((f"_pm_{a}_{w}", f"{a}._pm{w} AS _pm_{a}_{w}"))
         for i, _ in checks:
             out[i] = (f"_pm_{a}_{_bit(i)[0]}", a)
-    if extra_cols:
-        snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
-        _record_view(con, RecordPlan(p.record_cols, p.columns + extra_cols, p.joins), snapshot_date)
-    return out
+    return out, extra_cols
 
 
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
@@ -440,7 +459,8 @@ def mask_cols(words: int) -> list[str]:
 def _record_quality(con, run: list[Check], words: int) -> None:
     """`rq`: the record, then its summary (summary_sql); the lists and texts are built only where written out."""
     masks = ", ".join(mask_cols(words))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}), {summary_sql(run, words)} FROM _m e")
+    fl = ", ".join(filled_cols())
+    con.execute(f"CREATE OR REPLACE TEMP VIEW rq AS SELECT * EXCLUDE ({masks}, {fl}), {summary_sql(run, words)} FROM _m e")
 
 
 # The fitness-for-use profile "distribution model, 1 km", declared in dq/profiles.py.
@@ -565,11 +585,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     known = set(cols) | set(filled_cols())
     facts = ", ".join(f"({sql if {r.strip(chr(34)) for r in _E_REF.findall(sql)} <= known else 'NULL'}) AS {name}"
                       for name, sql in ((n, q.replace("{gold}", gold).replace("{silver}", silver)) for n, q in RECORD_FACTS.items()))
-    unfilled = list(omit) + [c for c in FILLED if c not in cols]     # never filled: not tested
     # Every layout keeps the check masks (what aggregates and flags read); layout 4 keeps only them:
     # the summary (counts, id lists, err_<dimension>) is a function of the masks, written once per
     # distinct mask (lookup_rsum) instead of per record.
-    src = f"(SELECT *, {facts} FROM (SELECT *, {filled_mask_sql(unfilled)} FROM _m) e)"
+    src = f"(SELECT *, {facts} FROM _m e)"      # _m carries the filled-field mask (_record_view)
     if record_layout < 4:
         src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"

@@ -438,14 +438,14 @@ def test_checks_answered_once_per_key_give_each_record_its_own_answer(tmp_path, 
     real = engine._per_key_masks
 
     def spy(con, applies, params):
-        out = real(con, applies, params)
+        out, cols = real(con, applies, params)
         picked.update({applies[i][0].id: a for i, (_, a) in out.items()})
-        return out
+        return out, cols
     monkeypatch.setattr(engine, "_per_key_masks", spy)
     a = build(specs, "2026-11-22", tmp_path / "a", tmp_path, progress=lambda msg: None)
     assert {"COORD_MISSING", "COORD_SWAPPED", "DATE_INVALID"} <= set(picked) and set(picked.values()) >= {"c", "d"}
     assert not {"MISSING_scientificName", "DUP_RECORD"} & set(picked)      # these read the record itself
-    monkeypatch.setattr(engine, "_per_key_masks", lambda con, applies, params: {})
+    monkeypatch.setattr(engine, "_per_key_masks", lambda con, applies, params: ({}, []))
     b = build(specs, "2026-11-22", tmp_path / "b", tmp_path, progress=lambda msg: None)
     assert a["flags"] == b["flags"] > 0
     con = duckdb.connect()
