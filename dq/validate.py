@@ -16,6 +16,7 @@ from . import duck, formulas, profiles, report, store, workdirs
 from .checks import bdq, by_id
 from .snapshot import SourceSpec, build, rows_progress, source_file
 from .sources.aliases import CANONICAL
+from .sources.base import staged_relation
 
 # Mapped columns whose values say the header was misread: (terms, SQL share test over the filled values, zh, en)
 NUMERIC_TERMS = ("decimalLatitude", "decimalLongitude", "coordinateUncertaintyInMeters", "individualCount", "year", "month", "day")
@@ -74,8 +75,9 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         con = duck.connect(spatial=False)
         duck.limit(con, work / "spill")
         # the file's own rows as staged (all text, its headers): the snapshot keeps them (layout 5)
+        # (a Parquet input of text columns is kept as it is: read through its stored casts)
         raw = snap / source_file(src["index"])
-        con.execute(f"CREATE VIEW r AS SELECT * FROM read_parquet({duck.q(raw)})")
+        con.execute(f"CREATE VIEW r AS SELECT * FROM {staged_relation(raw, src['canonical'].get('cast'), src['canonical']['columns'])}")
         cols = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE r)").fetchall() if c != "source_row"]
         ragged = "row_cells" in cols and con.execute("SELECT count(row_cells) FROM r").fetchone()[0] > 0
         if not ragged:
