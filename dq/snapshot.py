@@ -16,7 +16,9 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       row shape are read from source_<i>.parquet, joined on the source row)
   source_<i>.parquet  layout 5: source i's rows as staged (every cell as text under the file's own
                       cleaned headers, source_row), kept once; the manifest's per-source
-                      "canonical" mapping says how they become canonical columns (canonical_sql)
+                      "canonical" mapping says how they become canonical columns (canonical_sql).
+                      A Parquet input of text columns is this file byte for byte, read through the
+                      mapping's "cast" (sources/parquet.relation: cleaned names, source_row)
   lookup_*.parquet    layout 3: the derived columns, once per distinct key
   flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
