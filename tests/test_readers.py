@@ -183,6 +183,21 @@ def test_gbif_parquet_lower_case_and_arrays(tmp_path):
     assert m["scientificname"] == "scientificName" and m["occurrenceid"] == "occurrenceID"
 
 
+def test_parquet_with_its_own_file_row_number_column(tmp_path):
+    """DuckDB refuses its file_row_number beside a column of that name: such a file is staged with
+    its rows numbered in file order (CONSTRUCTED rows, 20 row groups), never kept, never refused."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    n = 200_000
+    pq.write_table(pa.table({"file_row_number": [str(i) for i in range(n)], "scientificName": ["Passer montanus"] * n}),
+                   tmp_path / "numbered.parquet", row_group_size=10_000)
+    for keep in (False, True):
+        st = stage(tmp_path / "numbered.parquet", tmp_path, keep_parquet=keep)
+        assert st.cast is None and st.columns == ["file_row_number", "scientificName"]
+        got = duckdb.sql(f"SELECT count(*), count(*) FILTER (WHERE file_row_number::INT + 1 <> source_row) FROM {st.relation}").fetchone()
+        assert got == (n, 0)
+
+
 def test_header_aliases_know_taiwanese_variants():
     m = map_headers(["學名", "中文名", "經度", "緯度", "X坐標", "Y坐標", "TWD97X", "調查日期", "數量", "地點", "備註欄X"])
     assert m["學名"] == "scientificName" and m["中文名"] == "vernacularName"

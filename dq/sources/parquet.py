@@ -39,7 +39,7 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     # A column that needs a cast (numbers, dates, lists, structs) would be cast again in every pass
     # that reads it: at 10M rows ~0.75 CPU s per DOUBLE column per pass, against ~0.55 CPU s per
     # column to stage the whole file once. A file of text columns only is kept as it is.
-    keep_input = keep_input and all(kind == "text" for _, _, kind in cast)
+    keep_input = keep_input and all(kind == "text" for _, _, kind in cast) and not _numbers_itself(cast)
     try:
         if keep_input:
             staged = workdir / f"{path.stem[:40]}.pq.kept.parquet"
@@ -76,8 +76,18 @@ def relation(path: Path, cast: list, names: list[str]) -> str:
             sel.append(f"{src} AS {col}")
         else:
             sel.append(f"{src}::VARCHAR AS {col}")
+    if _numbers_itself(cast):
+        # DuckDB refuses its file_row_number next to a column of that name: rows are numbered as
+        # they stream from the one file instead (such a file is always staged, numbered once)
+        return (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
+                f"(row_number() OVER ())::BIGINT AS source_row FROM read_parquet({duck.q(path)}))")
     return (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
             f"(file_row_number + 1)::BIGINT AS source_row FROM read_parquet({duck.q(path)}, file_row_number=true))")
+
+
+def _numbers_itself(cast: list) -> bool:
+    """The file has a column named like DuckDB's file_row_number."""
+    return any(orig is not None and orig.lower() == "file_row_number" for orig, _, _ in cast)
 
 
 def _safe(name: str) -> bool:
