@@ -377,8 +377,16 @@ def pages(agency: str | None = None, lang: str = "zh", snapshot: Path | None = N
         snapshot = Path(snapshot).resolve()
         if not (snapshot / "manifest.json").exists():
             raise SystemExit(f"{snapshot}: not a snapshot folder (no manifest.json)")
-        from .paths import DEMO_ROOT
+        from .paths import DATE_RX, DEMO_ROOT
+        if not DATE_RX.match(snapshot.name):   # the dashboard lists dated folders only: it would show the demo instead
+            raise SystemExit(f"{snapshot}: a snapshot folder is named by its date (YYYY-MM-DD), as `dq ingest --snapshot` names it")
         os.environ["DQ_SNAPSHOT_ROOTS"] = os.pathsep.join([str(DEMO_ROOT), str(snapshot.parent)])
+        from . import store
+        # the pages open the newest snapshot and find it by its name: another of the same date would stand in for it
+        others = [s for s in store.snapshots() if s.resolve() != snapshot and s.name >= snapshot.name]
+        if others:
+            raise SystemExit(f"{snapshot}: the pages open the newest snapshot, and {others[-1]} is as new or newer "
+                             f"(build the big one with a later --snapshot date)")
         m = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
         print(f"pages on {snapshot} ({m['rows_ingested']:,} records) | {_load()}", flush=True)
     out = []

@@ -85,6 +85,24 @@ def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
     assert m["rows_ingested"] == 5000
 
 
+def test_pages_bench_refuses_a_snapshot_the_dashboard_would_not_show(tmp_path, monkeypatch):
+    # a big snapshot in a folder not named by its date was left out of the dashboard's list, and the
+    # pages were timed on the demo snapshot under the big one's heading
+    import shutil
+    import pytest
+    from dq import bench
+    from dq.paths import DEMO_ROOT
+    demo = sorted(DEMO_ROOT.iterdir())[-1]
+    monkeypatch.setattr(bench, "_page_child", lambda *a: pytest.fail("the pages ran"))
+    monkeypatch.setattr(bench.subprocess, "run", lambda *a, **k: pytest.fail("the pages ran"))
+    for name in ("snap", demo.name, "2000-01-01"):     # not a date; the demo's own date; older than the demo
+        d = tmp_path / name / name
+        d.mkdir(parents=True)
+        shutil.copy(demo / "manifest.json", d / "manifest.json")
+        with pytest.raises(SystemExit, match="named by its date|as new or newer"):
+            bench.pages(snapshot=d)
+
+
 # ---- the same outputs as their per-record definitions, on real files and a 30k-row bench input ----
 from dq.paths import SHARED_DATA  # noqa: E402
 
