@@ -85,8 +85,13 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         # the records, whatever the layout, with the columns each query names (layout 5 joins the
         # verbatim texts back only for a query that reads them)
         occ = lambda sql: store.records_sql(snap, need=sql)   # noqa: E731
+        bdq_counts = {t: dict(v) for t, v in _bdq_counts(con, snap).items()}
+        # the BDQ tests whose answer is the file's (no record could be judged; every record fails for a
+        # column the file lacks): named once in the report, not on every row of the annotated file
+        # (on the bench input ~1,200 characters a row of the same test names: half the file)
+        nowhere, lacking = bdq.file_level(bdq_counts, src["columns_mapped"].values())
         with rows_progress(con, "writing", manifest["rows_read"], progress):
-            _write_annotated(con, _neutralised(cols), occ(ANNOTATED_NEED), snap, out)
+            _write_annotated(con, _neutralised(cols), occ(ANNOTATED_NEED), snap, out, nowhere + lacking)
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
         prof = profiles.by_id()[src["profile"]]
@@ -133,7 +138,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
-            "bdq": {t: dict(v) for t, v in _bdq_counts(con, snap).items()},
+            "bdq": bdq_counts,
+            "bdq_judged_nowhere": nowhere, "bdq_failed_for_missing_columns": lacking,
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
             "columns_suspicious": suspicious_mappings(con, occ, src["columns_mapped"]),
             "checks_judged": src["checks_record_level"],
@@ -169,7 +175,7 @@ def _neutralised(cols: list[str]) -> tuple[str, str]:
     return rel, "".join(f"r.cells[{i}] AS {duck.ident(formulas.value(c))}, " for i, c in enumerate(cols, start=1))
 
 
-def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, out: Path) -> None:
+def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, out: Path, file_level=()) -> None:
     """annotated.csv: every input row (the staged view `r`) with its results, rejected rows with their reason."""
     rel, sel = neutralised
     con.execute(f"""COPY (
@@ -185,7 +191,7 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
         LEFT JOIN (SELECT record_id, string_agg(suggestion, '；' ORDER BY check_id) AS suggestions,
                           string_agg({store.suggestion_col(snap, 'en', alias='fl')}, '; ' ORDER BY check_id) AS suggestions_en
                    FROM read_parquet({duck.q(snap / 'flags.parquet')}) fl GROUP BY record_id) s ON s.record_id = o.record_id
-        LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet')}) b ON b.record_id = o.record_id
+        LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet', file_level)}) b ON b.record_id = o.record_id
         UNION ALL BY NAME
         SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
                '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions,

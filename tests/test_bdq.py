@@ -151,6 +151,35 @@ def test_validate_flags_an_impossible_date_and_judges_every_other_row(tmp_path):
     assert '"dwc:eventDate":"1952-02-29"' in ann.loc["c2", "dq_bdq_amendments"]
 
 
+def test_annotated_file_names_the_files_own_bdq_answers_once_not_on_every_row(tmp_path):
+    # constructed rows (not real records): no depth column at all; a sex column filled on one row only
+    from dq.validate import validate
+    src = tmp_path / "constructed_cannot_judge.csv"
+    src.write_text("occurrenceID,scientificName,eventDate,sex,decimalLatitude,decimalLongitude\n"
+                   "c1,Passer montanus,2001-05-06,female,25.03,121.56\nc2,Passer montanus,2001-05-07,,25.03,121.56\n", encoding="utf-8")
+    s = validate(src, tmp_path / "out", "2026-12-03")
+    nowhere = set(s["bdq_judged_nowhere"])
+    assert "VALIDATION_MAXDEPTH_INRANGE" in nowhere and "VALIDATION_SEX_STANDARD" not in nowhere
+    assert all(set(s["bdq"][t]) == {"INTERNAL_PREREQUISITES_NOT_MET"} for t in nowhere)
+    # no kingdom column: NOT_COMPLIANT on every row is the file's finding; no row fails scientificName's
+    lacking = set(s["bdq_failed_for_missing_columns"])
+    assert "VALIDATION_KINGDOM_NOTEMPTY" in lacking and "VALIDATION_SCIENTIFICNAME_NOTEMPTY" not in lacking
+    assert all(set(s["bdq"][t]) <= {"NOT_COMPLIANT", "POTENTIAL_ISSUE"} for t in lacking)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    for row in ("c1", "c2"):
+        assert not nowhere & set(ann.loc[row, "dq_bdq_cannot_judge"].split(";")), row
+        assert not lacking & set(ann.loc[row, "dq_bdq_not_compliant"].split(";")), row
+    # judged on one row, so the other row's own "cannot judge" is a finding on that row
+    assert "VALIDATION_SEX_STANDARD" in ann.loc["c2", "dq_bdq_cannot_judge"].split(";")
+    assert "VALIDATION_SEX_STANDARD" not in ann.loc["c1", "dq_bdq_cannot_judge"].split(";")
+    # the report names them once, in both languages
+    depth, kingdom = bdq.BY_LABEL["VALIDATION_MAXDEPTH_INRANGE"], bdq.BY_LABEL["VALIDATION_KINGDOM_NOTEMPTY"]
+    for name, words, titles in (("report.html", ("任何一列都無法判斷", "每一列都不相容"), (depth.title_zh, kingdom.title_zh)),
+                                ("report_en.html", ("could not be judged on any row", "fail on every row"), (depth.title_en, kingdom.title_en))):
+        html = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert all(w in html for w in words + titles), name
+
+
 def test_canonical_columns_are_unique():
     assert len(CANONICAL) == len(set(CANONICAL))
 

@@ -545,6 +545,20 @@ _NOTES = {
         "The Taiwan checks read a year like 0112 as an ROC year and convert it; BDQ takes it as the year 112 (out of range)."),
 }
 TESTS = [dataclasses.replace(t, note_zh=_NOTES[t.label][0], note_en=_NOTES[t.label][1]) if t.label in _NOTES else t for t in TESTS]
+BY_LABEL = {t.label: t for t in TESTS}
+VALIDATIONS = {t.label for t in TESTS if t.kind == "VALIDATION"}
+
+
+def file_level(counts: dict[str, dict[str, int]], columns) -> tuple[list[str], list[str]]:
+    """Of a file's BDQ answers (`counts`: test → status → records), the tests whose answer is the
+    file's rather than any record's: (judged on no record: every record INTERNAL_PREREQUISITES_NOT_MET,
+    failed on every record while the file has none of the columns the test reads). `columns`: the
+    canonical columns the file has."""
+    have = set(columns)
+    judged = [t for t in TESTS if t.kind in ("VALIDATION", "ISSUE") and counts.get(t.label)]
+    nowhere = [t.label for t in judged if set(counts[t.label]) == {"INTERNAL_PREREQUISITES_NOT_MET"}]
+    lacking = [t.label for t in judged if set(counts[t.label]) <= {"NOT_COMPLIANT", "POTENTIAL_ISSUE"} and not have & set(terms(t))]
+    return sorted(nowhere), sorted(lacking)
 
 # needs a service or data this tool does not ship (GBIF backbone, Getty TGN, WoRMS, boundary polygons)
 EXTERNAL = ["VALIDATION_CLASSIFICATION_CONSISTENT", "VALIDATION_CLASS_FOUND", "VALIDATION_COORDINATESCOUNTRYCODE_CONSISTENT",
@@ -915,20 +929,26 @@ def records_sql(folder) -> str:
     return f"SELECT {', '.join(cols)} FROM ({inner})"
 
 
-def record_summary_sql(path) -> str:
+def record_summary_sql(path, file_level=()) -> str:
     """SQL over bdq.parquet (and its per-combination files): per record the tests NOT_COMPLIANT /
-    POTENTIAL_ISSUE, those it cannot judge, and the amendments proposed (test: values), for annotated files."""
+    POTENTIAL_ISSUE, those it cannot judge, and the amendments proposed (test: values), for annotated files.
+    `file_level`: tests whose answer is the file's, not the record's (no record could be judged, or
+    every record fails for a column the file lacks): left out of each record's lists, as the
+    report names them once for the whole file."""
     from pathlib import Path
     from .. import duck
     def listed(tests, value):
+        if not tests:
+            return "NULL::VARCHAR"
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {duck.ident(t.label)} = '{value}' THEN '{t.label}' END" for t in tests) + "), '')"
-    v = [t for t in TESTS if t.kind == "VALIDATION"]
-    i = [t for t in TESTS if t.kind == "ISSUE"]
+    v = [t for t in TESTS if t.kind == "VALIDATION" and t.label not in set(file_level)]
+    i = [t for t in TESTS if t.kind == "ISSUE" and t.label not in set(file_level)]
     a = [t for t in TESTS if t.kind == "AMENDMENT"]
     am = "nullif(concat_ws(' ', " + ", ".join(
         f"CASE WHEN {duck.ident(t.label)} IN ('AMENDED', 'FILLED_IN') THEN {duck.ident(t.label + ':result')} END" for t in a) + "), '')"
     summary = (f"concat_ws(';', {listed(v, 'NOT_COMPLIANT')}, {listed(i, 'POTENTIAL_ISSUE')}) AS bdq_not_compliant, "
-               f"{listed(v, 'INTERNAL_PREREQUISITES_NOT_MET')} AS bdq_cannot_judge, {am} AS bdq_amendments")
+               f"{listed(v, 'INTERNAL_PREREQUISITES_NOT_MET')} AS bdq_cannot_judge, "
+               f"{am} AS bdq_amendments")
     folder = Path(path).parent
     files = sorted(folder.glob("bdq_g*.parquet"), key=lambda p: int(p.stem[5:]))
     if not files:
