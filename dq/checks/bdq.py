@@ -546,7 +546,6 @@ _NOTES = {
 }
 TESTS = [dataclasses.replace(t, note_zh=_NOTES[t.label][0], note_en=_NOTES[t.label][1]) if t.label in _NOTES else t for t in TESTS]
 BY_LABEL = {t.label: t for t in TESTS}
-VALIDATIONS = {t.label for t in TESTS if t.kind == "VALIDATION"}
 
 
 def file_level(counts: dict[str, dict[str, int]], columns) -> tuple[list[str], list[str]]:
