@@ -226,9 +226,13 @@ GL_HOOK = ("(() => { const g = HTMLCanvasElement.prototype.getContext; HTMLCanva
 # widget: that one shows only after a delay, so a slow run looked finished), every chart has its SVG and
 # every map its canvas with something drawn on it (read back from its WebGL context when GL_HOOK
 # recorded it: deck.gl asks for preserveDrawingBuffer, so the last frame stays readable; without the
-# hook, or on a map being taken down (its context lost), a canvas counts)
+# hook, or on a map being taken down (its context lost), a canvas counts), and no element still a
+# skeleton: Streamlit loads the map and chart components lazily and shows a skeleton until they are
+# there, so without this test a page whose charts were still loading counted as drawn (a cold visit
+# on a loaded machine: "drawn" at 3.0 s, the map and heatmap there at 8.4 s)
 DRAWN = ("h => { const app = document.querySelector('[data-testid=\"stApp\"]'); const e = document.querySelector('h1');"
          " return app && app.getAttribute('data-test-script-state') === 'notRunning' && e && e.innerText.trim() === h &&"
+         " !document.querySelector('[data-testid=\"stSkeleton\"]') &&"
          " [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(m => m.querySelector('.main-svg')) &&"
          " [...document.querySelectorAll('[data-testid=\"stDeckGlJsonChart\"]')].every(m => { const c = m.querySelector('canvas');"
          "  if (!c) return false; const gl = c.__dq_gl; if (!gl || gl.isContextLost()) return true;"
@@ -249,6 +253,7 @@ def _drawn(page, h1: str) -> None:
 
 
 DEBUG_STATE = """() => [document.querySelector('h1') && document.querySelector('h1').innerText, document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
+  'skeletons: ' + document.querySelectorAll('[data-testid="stSkeleton"]').length,
   [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')].map(m => { const c = m.querySelector('canvas'); const gl = c && c.__dq_gl; return [!!c, !!gl, gl && gl.isContextLost(), c && c.width, c && c.height]; }),
   [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(m => !!m.querySelector('.main-svg'))]"""
 
