@@ -344,7 +344,7 @@ LABELS = {
     "vr_bdq": ("TDWG BDQ 核心測試", "TDWG BDQ core tests"),
     "vr_bdq_help": ("國際生物多樣性資料品質標準的單筆紀錄測試，每項只判斷自己讀的欄位；逐列結果見 annotated.csv 的 dq_bdq_* 欄。",
                     "The international single-record data-quality tests, each judging only the fields it reads; row by row in annotated.csv (the dq_bdq_* columns)."),
-    "vr_bdq_found": ("在部分列發現問題的測試", "Tests that found issues on some rows"),
+    "vr_bdq_found": ("發現問題的測試", "Tests that found issues"),
     "vr_bdq_nowhere": ("{n} 項測試在任何一列都無法判斷（檔案沒有它們讀的欄位，或整欄空白）：{tests}。這些測試不在每一列的 dq_bdq_cannot_judge 中重複列出。",
                        "{n} tests could not be judged on any row (the file lacks the fields they read, or leaves them blank): {tests}. They are not repeated in every row's dq_bdq_cannot_judge."),
     "vr_bdq_lacking": ("{n} 項測試因檔案沒有它們讀的欄位，每一列都不相容：{tests}。補上欄位即可；這些測試不在每一列的 dq_bdq_not_compliant 中重複列出。",

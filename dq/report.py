@@ -48,8 +48,8 @@ def _kind(kind: str, lang: str) -> str:
 
 
 def _bdq_section(summary: dict, n_checked: int, L, en: bool) -> list[str]:
-    """The BDQ tests in short: those that found issues (records per test) and, once for the file,
-    the validations it gave nothing to judge."""
+    """The BDQ tests in short: those that found issues on the file's records (records per test) and,
+    once for the file, those failed for columns it lacks and those it gave nothing to judge."""
     from .checks.bdq import BY_LABEL
     counts = summary.get("bdq") or {}
     if not counts:
@@ -66,7 +66,8 @@ def _bdq_section(summary: dict, n_checked: int, L, en: bool) -> list[str]:
         out += [f"<tr><td>{_e(title(lab))}</td><td>{n:,}</td><td>{n / n_checked * 100:.1f}</td><td class='note'>{lab}</td></tr>"
                 for lab, n in found]
         out.append("</table>")
-    join = (lambda labs: ", ".join(title(lab) for lab in labs)) if en else (lambda labs: "、".join(title(lab) for lab in labs))
+    sep = ", " if en else "、"
+    join = lambda labs: sep.join(title(lab) for lab in labs)   # noqa: E731
     if lacking:
         out.append(f"<p>{_e(L('vr_bdq_lacking').format(n=len(lacking), tests=join(lacking)))}</p>")
     nowhere = [lab for lab in summary.get("bdq_judged_nowhere", []) if lab in BY_LABEL]

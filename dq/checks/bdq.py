@@ -907,6 +907,17 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     return {"agg_bdq": n}
 
 
+def _combinations(folder, rec: str) -> tuple[list[str], str]:
+    """The per-combination files of a snapshot's BDQ answers: their aliases (g0, g1 …: the column of
+    bdq.parquet naming a record's combination, and the file's alias) and the LEFT JOINs that bring
+    each file's answers to the relation `rec` holding those columns. ([], "") before those files existed."""
+    from pathlib import Path
+    from .. import duck
+    files = sorted(Path(folder).glob("bdq_g*.parquet"), key=lambda p: int(p.stem[5:]))
+    gs = [p.stem[4:] for p in files]
+    return gs, " ".join(f"LEFT JOIN read_parquet({duck.q(p)}) {g} ON {g}.gid = {rec}.{g}" for g, p in zip(gs, files))
+
+
 def records_sql(folder) -> str:
     """SQL: one row per record with every test's answer (record_id, then per test its status and,
     for amendments and measures, `<test>:result`), joined back from the per-combination files.
@@ -914,16 +925,14 @@ def records_sql(folder) -> str:
     from pathlib import Path
     from .. import duck
     folder = Path(folder)
-    files = sorted(folder.glob("bdq_g*.parquet"), key=lambda p: int(p.stem[5:]))
+    gs, joins = _combinations(folder, "b")
     cols = ["record_id"]
     for t in TESTS:
         cols.append(duck.ident(t.label))
         if t.kind in ("AMENDMENT", "MEASURE"):
             cols.append(duck.ident(t.label + ":result"))
-    if not files:
+    if not gs:
         return f"SELECT {', '.join(cols)} FROM read_parquet({duck.q(folder / 'bdq.parquet')})"
-    gs = [p.stem[4:] for p in files]     # g0, g1 … : the column of bdq.parquet and the file's alias
-    joins = " ".join(f"LEFT JOIN read_parquet({duck.q(p)}) {g} ON {g}.gid = b.{g}" for g, p in zip(gs, files))
     inner = f"SELECT b.* EXCLUDE ({', '.join(gs)}), {', '.join(f'{g}.* EXCLUDE (gid)' for g in gs)} FROM read_parquet({duck.q(folder / 'bdq.parquet')}) b {joins}"
     return f"SELECT {', '.join(cols)} FROM ({inner})"
 
@@ -940,8 +949,9 @@ def record_summary_sql(path, file_level=()) -> str:
         if not tests:
             return "NULL::VARCHAR"
         return "nullif(concat_ws(';', " + ", ".join(f"CASE WHEN {duck.ident(t.label)} = '{value}' THEN '{t.label}' END" for t in tests) + "), '')"
-    v = [t for t in TESTS if t.kind == "VALIDATION" and t.label not in set(file_level)]
-    i = [t for t in TESTS if t.kind == "ISSUE" and t.label not in set(file_level)]
+    skip = set(file_level)
+    v = [t for t in TESTS if t.kind == "VALIDATION" and t.label not in skip]
+    i = [t for t in TESTS if t.kind == "ISSUE" and t.label not in skip]
     a = [t for t in TESTS if t.kind == "AMENDMENT"]
     am = "nullif(concat_ws(' ', " + ", ".join(
         f"CASE WHEN {duck.ident(t.label)} IN ('AMENDED', 'FILLED_IN') THEN {duck.ident(t.label + ':result')} END" for t in a) + "), '')"
@@ -949,14 +959,12 @@ def record_summary_sql(path, file_level=()) -> str:
                f"{listed(v, 'INTERNAL_PREREQUISITES_NOT_MET')} AS bdq_cannot_judge, "
                f"{am} AS bdq_amendments")
     folder = Path(path).parent
-    files = sorted(folder.glob("bdq_g*.parquet"), key=lambda p: int(p.stem[5:]))
-    if not files:
+    gs, joins = _combinations(folder, "d")
+    if not gs:
         return f"SELECT record_id, {summary} FROM ({records_sql(folder)})"
     # the summary is a function of the record's combination ids: written once per distinct set of
     # them (at 1M bench records ~16k), not per record (84 tests' texts per record cost validate 16 s)
-    gs = [p.stem[4:] for p in files]
     b = f"read_parquet({duck.q(folder / 'bdq.parquet')})"
-    joins = " ".join(f"LEFT JOIN read_parquet({duck.q(p)}) {g} ON {g}.gid = d.{g}" for g, p in zip(gs, files))
     answers = f"SELECT d.*, {', '.join(f'{g}.* EXCLUDE (gid)' for g in gs)} FROM (SELECT DISTINCT {', '.join(gs)} FROM {b}) d {joins}"
     on = " AND ".join(f"s.{g} IS NOT DISTINCT FROM r.{g}" for g in gs)
     return f"""SELECT r.record_id, s.bdq_not_compliant, s.bdq_cannot_judge, s.bdq_amendments FROM {b} r
