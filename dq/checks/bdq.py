@@ -254,8 +254,11 @@ def _dms(x, pos, neg, limit):
              AND {val} <= {limit} THEN round({sign} * {val}, 7) END"""
 
 
-_VLAT = _dms("@verbatimLatitude", "N", "S", 90)
-_VLON = _dms("@verbatimLongitude", "E", "W", 180)
+# The verbatim coordinates are parsed once per distinct text (lookups): written inline, the parse
+# expands to thousands of expression nodes, and DuckDB spent ~1.5 s setting them up in every
+# statement that answered this group, whatever its number of rows (most of a small file's build).
+_VLAT = lookup("v_lat", "verbatimLatitude", [("v", _dms("x", "N", "S", 90))])
+_VLON = lookup("v_lon", "verbatimLongitude", [("v", _dms("x", "E", "W", 180))])
 # verbatimCoordinates: words to symbols ("23 degrees 42.72 minutes south" → 23°42.72'S), then a
 # latitude part ending in N/S and a longitude part ending in E/W; or two bare decimals in either order
 _VC = "@verbatimCoordinates"
@@ -271,6 +274,8 @@ _VC_LAT = (f"coalesce({_dms(f'struct_extract({_VC_PARTS}, ' + repr('lat') + ')',
 _VC_LON = (f"coalesce({_dms(f'struct_extract({_VC_PARTS}, ' + repr('lon') + ')', 'E', 'W', 180)}, "
            f"CASE WHEN abs({_VC_A}) > 90 AND abs({_VC_A}) <= 180 AND abs({_VC_B}) <= 90 THEN {_VC_A} "
            f"WHEN abs({_VC_A}) <= 90 AND abs({_VC_B}) <= 180 THEN {_VC_B} END)")
+_VC_LAT = lookup("vc_lat", "verbatimCoordinates", [("v", _VC_LAT.replace("@verbatimCoordinates", "x"))])
+_VC_LON = lookup("vc_lon", "verbatimCoordinates", [("v", _VC_LON.replace("@verbatimCoordinates", "x"))])
 _FROM_VERBATIM_LAT = f"coalesce(CASE WHEN bdq_ne(@verbatimLatitude) AND bdq_ne(@verbatimLongitude) THEN {_VLAT} END, {_VC_LAT})"
 _FROM_VERBATIM_LON = f"coalesce(CASE WHEN bdq_ne(@verbatimLatitude) AND bdq_ne(@verbatimLongitude) THEN {_VLON} END, {_VC_LON})"
 _VSRS = "CASE WHEN bdq_ne(@verbatimSRS) THEN trim(@verbatimSRS) END"
