@@ -200,3 +200,26 @@ def test_empty_needs_no_regex_on_ordinary_values_and_answers_as_the_regex_does()
     # blanks were among them: tab, no-break space, U+3000, U+FEFF, soft hyphen, alone and combined
     assert empty > 100 and n > 900_000
     assert con.execute("SELECT bdq_empty(' a'), bdq_empty(chr(12288) || '鳥'), bdq_empty(chr(173)), bdq_empty(chr(9) || chr(160))").fetchone() == (False, False, True, True)
+
+
+def test_date_table_spans_equal_the_macros():
+    """_bdq_dt (the dates parsed once per distinct text) reads intervals and date ends step by step
+    (#14: the nested macros cost ~0.25 s per build to set up): the same start and end as
+    bdq_ev_s / bdq_ev_e on every date in the BDQ validation data and on constructed edge cases."""
+    import csv
+    vals = {"2020", "2020-02", "2020-02-30", "2020-060", "2019-366", "2020-366", "20200101", "2020-01-01T10:00Z",
+            "2020-01-01T25:00", "2020-01-01/02", "2020-01/2020-03", "1880-05-08/10", "2020/2019", "a/b/c", "/", " 2020",
+            "", "2020-01-01T10:00:00.5+08:00", "2020-02-29/03-01", "2020-12/01", "1999-12-31T23:59:59/2000-01-01"}
+    if conformance.VALIDATION_DATA.exists():
+        for f in conformance.VALIDATION_DATA.parent.rglob("*.csv"):
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                vals |= {v for r in csv.DictReader(fh) for k, v in r.items() if k and v and "date" in k.lower()}
+    con = duck.connect(spatial=False)
+    bdq.install(con)
+    con.execute("CREATE TABLE occ (" + ", ".join(f"{duck.ident(c)} VARCHAR" for c in CANONICAL) + ")")
+    con.executemany('INSERT INTO occ ("eventDate") VALUES (?)', [[v] for v in sorted(vals)])
+    bdq._derive_tables(con, "occ")
+    n, read, differ = con.execute("""SELECT count(*), count(s), count(*) FILTER (WHERE s IS DISTINCT FROM bdq_ev_s(txt)
+        OR e IS DISTINCT FROM bdq_ev_e(txt)) FROM _bdq_dt""").fetchone()
+    assert differ == 0
+    assert n == len(vals) and 0 < read < n     # readable and unreadable dates were among them
