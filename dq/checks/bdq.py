@@ -654,8 +654,8 @@ def _derive_tables(con, table: str, values=None) -> None:
                          CASE WHEN NOT contains(x, '/') THEN x WHEN regexp_full_match(x, '[^/]+/[^/]+')
                               THEN bdq_iv_b(split_part(x, '/', 1), split_part(x, '/', 2)) END AS b FROM t),
         st AS (SELECT x, b, bdq_dt_start(a) AS s, bdq_dt_start(b) AS bs FROM ab),
-        p AS (SELECT x AS txt, s, CASE WHEN regexp_full_match(b, '\d{{4}}') THEN bs + INTERVAL 1 YEAR
-                                       WHEN regexp_full_match(b, '\d{{4}}-\d{{2}}') THEN bs + INTERVAL 1 MONTH
+        p AS (SELECT x AS txt, s, CASE WHEN regexp_full_match(b, '\\d{{4}}') THEN bs + INTERVAL 1 YEAR
+                                       WHEN regexp_full_match(b, '\\d{{4}}-\\d{{2}}') THEN bs + INTERVAL 1 MONTH
                                        WHEN contains(b, 'T') THEN bs ELSE bs + INTERVAL 1 DAY END AS e FROM st)
         SELECT txt, s, e, coalesce(s <= e, false) AS ok,
                CASE WHEN e > s THEN e - INTERVAL 1 MICROSECOND ELSE e END AS last FROM p""")
