@@ -149,6 +149,9 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "") -> None:
     # lookups are joined: after the joins the texts are gathered through them first (at 10M records
     # the filled-field mask cost 3.9 CPU s there, ~1 here)
     have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
+    # a column no source has (snapshot.build's _absent) is no term of the mask: NULL in every record
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_absent' AND temporary").fetchone()[0]:
+        have -= {r[0] for r in con.execute("SELECT col FROM _absent").fetchall()}
     filled = filled_mask_sql([c for c in FILLED if c not in have])
     rec = f"(SELECT o.*{cols}, {filled} FROM occ o)"
     if own:
@@ -192,7 +195,7 @@ def filled_mask_sql(omit: list[str] = ()) -> str:
         if col not in omit:
             w, b = _bit(i)
             terms[w].append(f"CASE WHEN {filled(duck.ident(col))} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
-    return ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _f{w}" for w, t in enumerate(terms))
+    return ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _f{w}" for w, t in enumerate(terms))
 
 
 def filled_cols() -> list[str]:
@@ -299,10 +302,11 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
         w, b = _bit(i)
         # the source or table test only where the snapshot holds records this check does not apply to
         pred = f"({c.sql})" if where is None else f"{where} AND ({c.sql})"
-        # CASE takes NULL as false, so no coalesce; bits are distinct, so + is |. Measured the fastest form.
+        # CASE takes NULL as false, so no coalesce. The bits are distinct, so the terms are joined by |:
+        # + checks every UBIGINT sum for overflow (40 terms over 5M rows: + 2.1 CPU s, | 0.7)
         term = f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END"
         (own_terms if sql_words(pred) & have <= pre else terms)[w].append(term)
-    own = ", ".join(f"({' + '.join(t)}) AS _mo_{w}" for w, t in enumerate(own_terms) if t)
+    own = ", ".join(f"({' | '.join(t)}) AS _mo_{w}" for w, t in enumerate(own_terms) if t)
     pm = sorted({col for col, _ in per_key.values()}) + [f"_mo_{w}" for w, t in enumerate(own_terms) if t]
     for col in pm:
         terms[int(col.rsplit("_", 1)[1])].append(f"coalesce(e.{col}, 0::UBIGINT)")
@@ -310,7 +314,7 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
         snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
         p = plan(params)
         _record_view(con, RecordPlan(p.record_cols, p.columns + plan_cols, p.joins), snapshot_date, own)
-    masks = ", ".join(f"({' + '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
+    masks = ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
     keep = f"e.* EXCLUDE ({', '.join(pm)})" if pm else "e.*"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT {keep}, {masks} FROM e")
     # the applied checks, for write_outputs (flags) and aggregates
@@ -358,7 +362,7 @@ def _per_key_masks(con, applies: list[tuple[Check, str | None]],
         for i, c in checks:
             w, b = _bit(i)
             words.setdefault(w, []).append(f"CASE WHEN ({c.sql}) THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
-        sel = ", ".join(f"({' + '.join(t)}) AS _pm{w}" for w, t in words.items())
+        sel = ", ".join(f"({' | '.join(t)}) AS _pm{w}" for w, t in words.items())
         keep = ", ".join(f"e.{duck.ident(x)}" for x in tcols if not x.startswith("_pm"))
         con.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT {keep}, {sel}
             FROM (SELECT {a}.*{', ' + inner if inner else ''} FROM {table} {a}) e""")

@@ -298,6 +298,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
     # what each source sets once for all its records, kept once (engine.PER_SOURCE)
+    # the canonical columns no source has: NULL in every record, so never filled (engine._record_view)
+    con.execute("CREATE TEMP TABLE _absent AS SELECT unnest(?::VARCHAR[]) AS col", [sorted(absent or ())])
     con.execute("CREATE TEMP TABLE _src (source_index BIGINT, " + ", ".join(f"{_ident(c)} VARCHAR" for c in engine.PER_SOURCE) + ")")
     con.executemany(f"INSERT INTO _src VALUES ({', '.join('?' * (len(engine.PER_SOURCE) + 1))})", per_source)
     # `occ` is a view over the staged files: every later pass streams from them, reading only its columns
