@@ -115,8 +115,9 @@ def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: 
       FROM {src} o {' '.join(joins)}"""
 
 
-def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progress=print) -> None:
-    """`occ` (canonical records) → `e` (records plus every derived column the checks read)."""
+def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progress=print, absent=()) -> None:
+    """`occ` (canonical records) → `e` (records plus every derived column the checks read).
+    `absent`: canonical columns NULL in every record (no source has them), left out of the filled-field mask."""
     ctx = DeriveContext(snapshot_date=snapshot_date, params=params, progress=progress, t0=time.time())
     ders = [f.derivation for f in families()]
     for d in ders:
@@ -133,12 +134,12 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
     # tables (hash joins whose build side is small, so the record stream is never held in memory).
     # The keys that are no derived column of their own ride along at the end: a layout-3 record
     # file stores them in place of the derived columns (write_outputs).
-    _record_view(con, p, snapshot_date)
+    _record_view(con, p, snapshot_date, absent=absent)
     con.execute("CREATE OR REPLACE TEMP TABLE _snapshot_date AS SELECT ?::VARCHAR AS d", [snapshot_date])
     progress(f"  derivations done ({time.time() - ctx.t0:.1f}s)")
 
 
-def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "") -> None:
+def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "", absent=()) -> None:
     """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up.
     `own`: more columns computed from the record alone (a select list over `e`, the record before
     the joins: run_checks' masks of the checks that read the record's own columns only)."""
@@ -149,10 +150,8 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "") -> None:
     # lookups are joined: after the joins the texts are gathered through them first (at 10M records
     # the filled-field mask cost 3.9 CPU s there, ~1 here)
     have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
-    # a column no source has (snapshot.build's _absent) is no term of the mask: NULL in every record
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_absent' AND temporary").fetchone()[0]:
-        have -= {r[0] for r in con.execute("SELECT col FROM _absent").fetchall()}
-    filled = filled_mask_sql([c for c in FILLED if c not in have])
+    # a column no source has (`absent`) is no term of the mask: NULL in every record, never filled
+    filled = filled_mask_sql([c for c in FILLED if c not in have or c in set(absent)])
     rec = f"(SELECT o.*{cols}, {filled} FROM occ o)"
     if own:
         rec = f"(SELECT e.*, {own} FROM {rec} e)"
@@ -275,7 +274,7 @@ def _applies(checks: list[Check], kinds: list[str], scope: dict[int, set[str]] |
 
 
 def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]] | None = None,
-               params: geo.GeoParams = geo.DEFAULT) -> list[Check]:
+               params: geo.GeoParams = geo.DEFAULT, absent=()) -> list[Check]:
     """Define every predicate over `e` as one bit-mask view `_m` (nothing runs yet).
 
     Each record gets a bit mask of the checks it fails (64 checks per UBIGINT word); `rq` renders
@@ -313,7 +312,7 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     if plan_cols or own:
         snapshot_date = con.execute("SELECT d FROM _snapshot_date").fetchone()[0]
         p = plan(params)
-        _record_view(con, RecordPlan(p.record_cols, p.columns + plan_cols, p.joins), snapshot_date, own)
+        _record_view(con, RecordPlan(p.record_cols, p.columns + plan_cols, p.joins), snapshot_date, own, absent=absent)
     masks = ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _m{w}" for w, t in enumerate(terms))
     keep = f"e.* EXCLUDE ({', '.join(pm)})" if pm else "e.*"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT {keep}, {masks} FROM e")

@@ -298,8 +298,6 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
     # what each source sets once for all its records, kept once (engine.PER_SOURCE)
-    # the canonical columns no source has: NULL in every record, so never filled (engine._record_view)
-    con.execute("CREATE TEMP TABLE _absent AS SELECT unnest(?::VARCHAR[]) AS col", [sorted(absent or ())])
     con.execute("CREATE TEMP TABLE _src (source_index BIGINT, " + ", ".join(f"{_ident(c)} VARCHAR" for c in engine.PER_SOURCE) + ")")
     con.executemany(f"INSERT INTO _src VALUES ({', '.join('?' * (len(engine.PER_SOURCE) + 1))})", per_source)
     # `occ` is a view over the staged files: every later pass streams from them, reading only its columns
@@ -313,12 +311,14 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     progress(f"checking {sum(s['rows_ingested'] for s in sources):,} records …")
     t1 = time.time()
     checks = catalogue()
-    engine.enrich(con, snapshot_date, params, progress=progress)
+    # the canonical columns no source has are NULL in every record: no term of the filled-field mask
+    engine.enrich(con, snapshot_date, params, progress=progress, absent=absent or ())
     phases["derive"] = round(time.time() - t1, 2)
     cpu["derive"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     # each source is judged only by its profile's checks, and a check about a column the file
     # lacks entirely is a file-level finding, not a flag per row
-    run = engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources}, params=params)
+    run = engine.run_checks(con, checks, scope={s["index"]: set(s["checks_record_level"]) for s in sources}, params=params,
+                            absent=absent or ())
     t_checks = time.time() - t1
     rss_checks_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # peak so far (Linux: kB)
     # the record pass: read, derived columns, every check and the per-record summary, written once

@@ -269,13 +269,13 @@ _VC_PARTS = rf"regexp_extract({_VC}, '^\s*(.*?[NS])[,;\s]+(.*[EW])\s*$', ['lat',
 _VC_NUMS = r"regexp_extract(@verbatimCoordinates, '^\s*([+-]?\d+(?:\.\d+)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d+)?)\s*$', ['a', 'b'])"
 _VC_A = f"try_cast(nullif(struct_extract({_VC_NUMS}, 'a'), '') AS DOUBLE)"
 _VC_B = f"try_cast(nullif(struct_extract({_VC_NUMS}, 'b'), '') AS DOUBLE)"
-_VC_LAT = (f"coalesce({_dms(f'struct_extract({_VC_PARTS}, ' + repr('lat') + ')', 'N', 'S', 90)}, "
+_VC_LAT_SQL = (f"coalesce({_dms(f'struct_extract({_VC_PARTS}, ' + repr('lat') + ')', 'N', 'S', 90)}, "
            f"CASE WHEN abs({_VC_A}) > 90 AND abs({_VC_B}) <= 90 THEN {_VC_B} WHEN abs({_VC_A}) <= 90 AND abs({_VC_B}) <= 180 THEN {_VC_A} END)")
-_VC_LON = (f"coalesce({_dms(f'struct_extract({_VC_PARTS}, ' + repr('lon') + ')', 'E', 'W', 180)}, "
+_VC_LON_SQL = (f"coalesce({_dms(f'struct_extract({_VC_PARTS}, ' + repr('lon') + ')', 'E', 'W', 180)}, "
            f"CASE WHEN abs({_VC_A}) > 90 AND abs({_VC_A}) <= 180 AND abs({_VC_B}) <= 90 THEN {_VC_A} "
            f"WHEN abs({_VC_A}) <= 90 AND abs({_VC_B}) <= 180 THEN {_VC_B} END)")
-_VC_LAT = lookup("vc_lat", "verbatimCoordinates", [("v", _VC_LAT.replace("@verbatimCoordinates", "x"))])
-_VC_LON = lookup("vc_lon", "verbatimCoordinates", [("v", _VC_LON.replace("@verbatimCoordinates", "x"))])
+_VC_LAT = lookup("vc_lat", "verbatimCoordinates", [("v", _VC_LAT_SQL.replace("@verbatimCoordinates", "x"))])
+_VC_LON = lookup("vc_lon", "verbatimCoordinates", [("v", _VC_LON_SQL.replace("@verbatimCoordinates", "x"))])
 _FROM_VERBATIM_LAT = f"coalesce(CASE WHEN bdq_ne(@verbatimLatitude) AND bdq_ne(@verbatimLongitude) THEN {_VLAT} END, {_VC_LAT})"
 _FROM_VERBATIM_LON = f"coalesce(CASE WHEN bdq_ne(@verbatimLatitude) AND bdq_ne(@verbatimLongitude) THEN {_VLON} END, {_VC_LON})"
 _VSRS = "CASE WHEN bdq_ne(@verbatimSRS) THEN trim(@verbatimSRS) END"
