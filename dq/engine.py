@@ -149,9 +149,9 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "", absent=(
     # what reads the record's own texts alone (the filled-field mask, `own`) is computed before the
     # lookups are joined: after the joins the texts are gathered through them first (at 10M records
     # the filled-field mask cost 3.9 CPU s there, ~1 here)
-    have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
     # a column no source has (`absent`) is no term of the mask: NULL in every record, never filled
-    filled = filled_mask_sql([c for c in FILLED if c not in have or c in set(absent)])
+    have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()} - set(absent)
+    filled = filled_mask_sql([c for c in FILLED if c not in have])
     rec = f"(SELECT o.*{cols}, {filled} FROM occ o)"
     if own:
         rec = f"(SELECT e.*, {own} FROM {rec} e)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import pandas as pd
+
 from . import duck, store
 from .checks import DIMENSION_ZH, by_id
 from .i18n import LABELS, t
@@ -172,19 +174,14 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     for cid, info in summary["checks"].items():
         c = cat[cid]
         cols = ["source_row"] + [x for x in dict.fromkeys(c.evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
-        sel = ", ".join("o." + duck.ident(x) for x in cols)
-        # the record file, whatever its layout, with only the columns named here joined in
-        occ = store.records_sql(snap, need=f"record_id {sel}")
-        # the first rows' ids first (a record id orders as its source row within the file), then only those
-        # rows read: joined through every flag of the check, a layout-5 snapshot read every row's texts
-        # (the examples of both reports cost 7.5 of validate's 27 s on a 1M-row file)
-        ids = [r[0] for r in con.execute(f"SELECT record_id FROM read_parquet({flags}) WHERE check_id = ? ORDER BY record_id LIMIT {int(examples)}",
-                                         [cid]).fetchall()]
-        marks = ", ".join("?" * len(ids)) or "NULL"
-        rows = con.execute(f"""SELECT {sel}, coalesce({store.suggestion_col(snap, lang)}, ?) FROM read_parquet({flags}) f
-                               JOIN {occ} o USING (record_id) WHERE f.check_id = ? AND f.record_id IN ({marks})
-                               AND o.record_id IN ({marks}) AND o.source_row IN ({marks}) ORDER BY o.source_row""",
-                           [c.todo(lang), cid] + ids + ids + [i % store.SOURCE_SPAN for i in ids]).fetchall()
+        # the first rows' flags (a record id orders as its source row within the file), then only those
+        # records read, by constant ids (store._with_columns): joined through every flag of the check, a
+        # layout-5 snapshot read every row's texts (the examples of both reports cost 7.5 of validate's
+        # 27 s on a 1M-row file)
+        picked = con.execute(f"""SELECT f.record_id, coalesce({store.suggestion_col(snap, lang)}, ?) AS suggestion
+            FROM read_parquet({flags}) f WHERE f.check_id = ? ORDER BY f.record_id LIMIT {int(examples)}""", [c.todo(lang), cid]).df()
+        found = store._with_columns(snap, picked, cols)
+        rows = [tuple(None if pd.isna(v) else v for v in r) for r in found[cols + ["suggestion"]].itertuples(index=False)]
         keep = [i for i in range(len(cols)) if any(r[i] not in (None, "") for r in rows)]
         lp, sp, rp = ("（", "，", "）") if not en else (" (", ", ", ")")
         parts.append(f"<h3 id='{cid}'>{_e(title(c))} <small>{lp}<span class='{c.severity}'>{sev(c.severity)}</span>{sp}{info['count']:,} {L('vr_record') if en and info['count'] == 1 else L('vr_records')}{rp}</small></h3>")
