@@ -587,9 +587,12 @@ def terms(t: Test) -> list[str]:
     return sorted({c for c in found if not c.startswith("_")} | looked | dates)
 
 
-def render(sql: str, t: Test, alias: str = "", params: dict[str, str] | None = None) -> str:
+def render(sql: str, t: Test, alias: str = "", params: dict[str, str] | None = None,
+           const: dict[str, str] | None = None) -> str:
     """Fill in the placeholders: columns (optionally table-qualified) and parameters (SQL text,
-    default: the declared defaults; `params` maps a name to another SQL expression)."""
+    default: the declared defaults; `params` maps a name to another SQL expression). `const`: the
+    columns (and derived columns) known to be one constant in every record, as that constant's SQL
+    (constants())."""
     declared = dict(t.params)
     if t.authority:
         declared["sourceAuthority"] = "NULL::VARCHAR"
@@ -603,29 +606,32 @@ def render(sql: str, t: Test, alias: str = "", params: dict[str, str] | None = N
     out = _PARAM_RX.sub(par, sql)
     out = _DATE_USE.sub(lambda m: f"@{DATE_PREFIX[m.group(2)]}_{m.group(1)}", out)
     o = f"{alias}." if alias else ""
-    return _TERM_RX.sub(lambda m: f'{o}"{m.group(1)}"', out)
+    const = const or {}
+    return _TERM_RX.sub(lambda m: f"({const[m.group(1)]})" if m.group(1) in const else f'{o}"{m.group(1)}"', out)
 
 
-def status_sql(t: Test, alias: str = "", params: dict[str, str] | None = None) -> str:
+def status_sql(t: Test, alias: str = "", params: dict[str, str] | None = None,
+               const: dict[str, str] | None = None) -> str:
     """SQL: the test's response status for one record (a result for validations and issues)."""
-    body = render(t.sql, t, alias, params)
+    body = render(t.sql, t, alias, params, const)
     if t.authority:
         # any authority other than the shipped vocabulary cannot be reached from here
-        sa = render("@@sourceAuthority", t, alias, params)
+        sa = render("@@sourceAuthority", t, alias, params, const)
         body = f"CASE WHEN {sa} IS NOT NULL AND NOT bdq_empty({sa}) THEN {EP} ELSE ({body}) END"
     return body
 
 
-def result_sql(t: Test, alias: str = "", params: dict[str, str] | None = None, status: str | None = None) -> str:
+def result_sql(t: Test, alias: str = "", params: dict[str, str] | None = None, status: str | None = None,
+               const: dict[str, str] | None = None) -> str:
     """SQL: the proposed values of an amendment as one JSON text ({"dwc:term": "value", …}), the
     value of a measure; NULL when the status has no result. `status`: a column already holding
     the test's status (else its SQL is repeated here)."""
-    st_ = status or f"({status_sql(t, alias, params)})"
+    st_ = status or f"({status_sql(t, alias, params, const)})"
     if t.kind == "MEASURE":
-        return f"CASE WHEN {st_} = {RUN} THEN ({render(t.proposed[0][1], t, alias, params)}) END"
+        return f"CASE WHEN {st_} = {RUN} THEN ({render(t.proposed[0][1], t, alias, params, const)}) END"
     if t.kind != "AMENDMENT":
         return "NULL::VARCHAR"
-    entries = ", ".join(f"struct_pack(k := '{k}', v := CAST(({render(v, t, alias, params)}) AS VARCHAR))" for k, v in t.proposed)
+    entries = ", ".join(f"struct_pack(k := '{k}', v := CAST(({render(v, t, alias, params, const)}) AS VARCHAR))" for k, v in t.proposed)
     js = f"CAST(to_json(map_from_entries(list_filter([{entries}], x -> x.v IS NOT NULL))) AS VARCHAR)"
     return f"CASE WHEN {st_} IN ({AM}, {FI}) THEN {js} END"
 
@@ -746,20 +752,41 @@ def _uses_lookups(tests: list[Test]) -> bool:
     return bool(re.search(r"@_\w|bdq_ev_(s|e|last|ok)\(@(eventDate|dateIdentified)\)", text))
 
 
-def _group_joins(cols: list[str], rec: str) -> tuple[list[str], list[str]]:
-    """The lookup joins (and their columns) whose column is one of `cols`."""
+def _group_joins(cols: list[str], rec: str, skip=()) -> tuple[list[str], list[str]]:
+    """The lookup joins (and their columns) whose column is one of `cols` and not in `skip`."""
     joins, sel = _joins(rec)
     out_j, out_c = [], []
     # the two date joins, then one join per lookup (see _joins)
     for k, col in enumerate(("eventDate", "dateIdentified")):
-        if col in cols:
+        if col in cols and col not in skip:
             out_j.append(joins[k])
             out_c += [c for c in sel if c.endswith(tuple(f"AS {DATE_PREFIX[col]}_{x}" for x in ("s", "e", "last", "ok")))]
     for i, (name, (column, _)) in enumerate(LOOKUPS.items()):
-        if column in cols:
+        if column in cols and column not in skip:
             out_j.append(joins[2 + i])
             out_c.append(sel[8 + i])
     return out_j, out_c
+
+
+def constants(con, columns) -> dict[str, str]:
+    """What the tests read of `columns` (NULL in every record) as SQL constants, for render(): each
+    column NULL, what is parsed or looked up of it NULL of its type (a date's `ok` false, as _joins
+    has it). A test over constants is folded to its answer when DuckDB plans the statement; over
+    a column of NULLs every node of it was set up in every thread (a vector of 2,048 values each):
+    1.2 of the 3 s a header-only file's validation took. Reads the types of the per-distinct
+    tables (_derive_tables first)."""
+    columns = set(columns)
+    out = {c: "NULL::VARCHAR" for c in columns}
+    types = dict(con.execute("""SELECT table_name || '.' || column_name, data_type FROM duckdb_columns()
+        WHERE table_name = '_bdq_dt' OR table_name LIKE '\\_bdq\\_l%' ESCAPE '\\'""").fetchall())
+    for col, pre in DATE_PREFIX.items():
+        if col in columns:
+            out.update({f"{pre}_{k}": f"NULL::{types['_bdq_dt.' + k]}" for k in ("s", "e", "last")})
+            out[f"{pre}_ok"] = "false"
+    for i, (name, (column, _)) in enumerate(LOOKUPS.items()):
+        if column in columns:
+            out["_" + name] = f"NULL::{types[f'_bdq_l{i}.v']}"
+    return out
 
 
 def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int]:
@@ -814,15 +841,16 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     if merged:
         kept.append(((sorted(c for g in merged for c in g[0]), [t for g in merged for t in g[1]]), False))
         kept_nd.append(math.prod(nd.get(i, 1) for i, (g, m) in enumerate(zip(gs, many)) if len(g[0]) == 1 and not m))
+    raw = {c: "NULL::VARCHAR" for c in const}     # the answers per record read no lookups (constants() needs them)
     inline: list[str] = []     # SQL of the per-record answers, in the record pass
     inline_tests: list[Test] = []
     per = []                   # the groups answered per combination
     for i, ((cols, tests), m) in enumerate(kept):
         if m and not _uses_lookups(tests):
             for t in tests:
-                inline.append(f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}")
+                inline.append(f"({status_sql(t, 'r', const=raw)}) AS {duck.ident(t.label)}")
                 if t.kind in ("AMENDMENT", "MEASURE"):
-                    inline.append(f"({result_sql(t, 'r')}) AS {duck.ident(t.label + ':result')}")
+                    inline.append(f"({result_sql(t, 'r', const=raw)}) AS {duck.ident(t.label + ':result')}")
             inline_tests += tests
         else:
             per.append(i)
@@ -840,7 +868,7 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
             members.append((i, [f"_c{i}"], [f"0 AS _c{i}"], 1))
     if inline_tests:
         ilabels = [duck.ident(t.label) for t in inline_tests]
-        members.append((-1, ilabels, [f"({status_sql(t, 'r')}) AS {duck.ident(t.label)}" for t in inline_tests],
+        members.append((-1, ilabels, [f"({status_sql(t, 'r', const=raw)}) AS {duck.ident(t.label)}" for t in inline_tests],
                         3 ** len(inline_tests)))
     bundles: list[list] = []
     for mem in sorted(members, key=lambda x: x[3]):
@@ -870,6 +898,7 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
             return "SELECT NULL::VARCHAR AS x WHERE false"
         return f"SELECT DISTINCT {c} AS x FROM {table} WHERE {c} IS NOT NULL"    # read by no group answered per combination
     _derive_tables(con, table, values)
+    fixed = constants(con, const)
     # The groups counted in one grouping set are answered together too: one table per bundle
     # (bdq_g<b>.parquet: a row per distinct combination of the bundle's columns, at most about
     # BUNDLE_MAX) and one key per record and bundle in bdq.parquet, where the writer's cost is per
@@ -890,12 +919,12 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
 
         def bkey(a, cols=cols, own=own):
             # the per-record answers are columns of the counts (t, c); on the record (r), their SQL
-            mine = [f"({status_sql(t, 'r')})" for t in inline_tests] if a == "r" and own else [f"{a}.{x}" for x in own]
+            mine = [f"({status_sql(t, 'r', const=raw)})" for t in inline_tests] if a == "r" and own else [f"{a}.{x}" for x in own]
             live = [f"{a}.{duck.ident(c)}" for c in cols if c not in const] + mine
             return f"hash({', '.join(live)})" if live else "0::UBIGINT"
-        gj, gc = _group_joins(cols, "t")
-        st = "".join(f", ({status_sql(t, 't')}) AS {duck.ident(t.label)}" for t in tests)
-        res = [f"({result_sql(t, 't', status=duck.ident(t.label))}) AS {duck.ident(t.label + ':result')}"
+        gj, gc = _group_joins(cols, "t", skip=const)
+        st = "".join(f", ({status_sql(t, 't', const=fixed)}) AS {duck.ident(t.label)}" for t in tests)
+        res = [f"({result_sql(t, 't', status=duck.ident(t.label), const=fixed)}) AS {duck.ident(t.label + ':result')}"
                for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
         dcols = ", ".join([duck.ident(c) if c not in const else f"NULL::VARCHAR AS {duck.ident(c)}" for c in cols] + own)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{b} AS SELECT k, {', '.join(labels + own + res)} FROM (
