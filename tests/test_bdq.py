@@ -224,3 +224,44 @@ def test_date_table_spans_equal_the_macros():
         OR e IS DISTINCT FROM bdq_ev_e(txt)) FROM _bdq_dt""").fetchone()
     assert differ == 0
     assert n == len(vals) and 0 < read < n     # readable and unreadable dates were among them
+
+
+def test_columns_no_source_has_are_answered_as_constants(tmp_path, monkeypatch):
+    """write_outputs reads the columns NULL in every record as constants (#14: DuckDB folds those
+    tests when it plans, instead of setting up every node of them per thread) and, once their
+    lookups' types are known in the process, makes no lookup for them: the answers and counts are
+    those of the same columns read as ordinary NULL columns, the first time and after.
+    Constructed rows (not real records): a few columns with ordinary, odd and empty values."""
+    present = {"eventDate": ["2020-05-01", "2020-13-01", "2019/2020", "", None], "year": ["2020", "20x", None, "1700", "2021"],
+               "decimalLatitude": ["23.5", "91", "abc", None, "-23.1"], "decimalLongitude": ["120.9", "121", None, "200", "0"],
+               "scientificName": ["Hyla chinensis", "", None, "Rana", "Bufo bankorensis Barbour, 1908"],
+               "countryCode": ["TW", "tw", "XX", None, "Taiwan"], "occurrenceStatus": ["present", "Absent", "x", None, ""],
+               "basisOfRecord": ["HumanObservation", "human observation", None, "foo", "PreservedSpecimen"]}
+    absent = [c for c in CANONICAL if c not in present]
+    rows = [[i, "機關甲" if i % 2 else "機關乙", f"d{i % 3}"] + [present[c][i % 5] for c in present] for i in range(40)]
+
+    def answers(constant, types):
+        monkeypatch.setattr(bdq, "_V_TYPES", types)
+        con = duck.connect(spatial=False)
+        con.execute("CREATE TABLE occ (record_id BIGINT, agency VARCHAR, dataset_id VARCHAR, "
+                    + ", ".join(f"{duck.ident(c)} VARCHAR" for c in CANONICAL) + ")")
+        con.executemany(f"INSERT INTO occ (record_id, agency, dataset_id, {', '.join(duck.ident(c) for c in present)}) "
+                        f"VALUES ({', '.join('?' * (3 + len(present)))})", rows)
+        out = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+        out.mkdir()
+        bdq.write_outputs(con, out, constant=constant)
+        made = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_bdq_l%'").fetchall()}
+        got = (con.execute(f"SELECT * FROM ({bdq.records_sql(out)}) ORDER BY record_id").fetchall(),
+               con.execute(f"SELECT * FROM '{out}/agg_bdq.parquet' ORDER BY ALL").fetchall())
+        return got, made
+
+    plain, _ = answers((), {})
+    types: dict[str, str] = {}
+    first, made_first = answers(absent, types)
+    again, made_again = answers(absent, types)
+    assert plain == first == again
+    assert len(plain[0]) == 40 and len(plain[1]) > 100
+    # the lookups of verbatimDepth (absent) were made the first time only; countryCode's each time
+    depth = {f"_bdq_l{i}" for i, (c, _) in enumerate(bdq.LOOKUPS.values()) if c == "verbatimDepth"}
+    country = {f"_bdq_l{i}" for i, (c, _) in enumerate(bdq.LOOKUPS.values()) if c == "countryCode"}
+    assert depth and depth <= made_first and not depth & made_again and country <= made_again

@@ -642,11 +642,18 @@ _DATE_USE = re.compile(r"bdq_ev_(s|e|last|ok)\(@(eventDate|dateIdentified)\)")
 DATE_PREFIX = {"eventDate": "_ev", "dateIdentified": "_di"}
 
 
-def _derive_tables(con, table: str, values=None) -> None:
+# the type of each lookup's value (`v`), by lookup name: what constants() reads for a column no
+# source has, whose (empty) lookup table is then not made again in this process
+_V_TYPES: dict[str, str] = {}
+
+
+def _derive_tables(con, table: str, values=None, skip=()) -> None:
     """The per-distinct tables: parsed dates (_bdq_dt) and one table per lookup (_bdq_l<i>).
 
     `values(column)`: SQL of the distinct non-NULL values of a column, as `x` (default: read from
-    `table`; write_outputs gives them from its combination counts instead of a scan per column)."""
+    `table`; write_outputs gives them from its combination counts instead of a scan per column).
+    `skip`: columns NULL in every record; their lookups are not made once their type is known
+    (_V_TYPES; constants() stands in for them: 41 small statements were ~0.15 s of a build)."""
     from .. import duck
     install(con)
     if values is None:
@@ -665,11 +672,20 @@ def _derive_tables(con, table: str, values=None) -> None:
                                        WHEN contains(b, 'T') THEN bs ELSE bs + INTERVAL 1 DAY END AS e FROM st)
         SELECT txt, s, e, coalesce(s <= e, false) AS ok,
                CASE WHEN e > s THEN e - INTERVAL 1 MICROSECOND ELSE e END AS last FROM p""")
+    made = {}
     for i, (name, (column, stages)) in enumerate(LOOKUPS.items()):
+        if column in skip and name in _V_TYPES:
+            continue
         q = values(column)
         for col, sql in stages:
             q = f"SELECT *, {sql} AS {col} FROM ({q})"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _bdq_l{i} AS SELECT x, v FROM ({q})")
+        made[f"_bdq_l{i}"] = name
+    if any(n not in _V_TYPES for n in made.values()):
+        for tbl, typ in con.execute("""SELECT table_name, data_type FROM duckdb_columns()
+                                       WHERE database_name = 'temp' AND column_name = 'v' AND table_name IN (SELECT unnest(?))""",
+                                    [list(made)]).fetchall():
+            _V_TYPES[made[tbl]] = typ
 
 
 def _joins(rec: str) -> tuple[list[str], list[str]]:
@@ -774,18 +790,18 @@ def constants(con, columns) -> dict[str, str]:
     has it). A test over constants is folded to its answer when DuckDB plans the statement; over
     a column of NULLs every node of it was set up in every thread (a vector of 2,048 values each):
     1.2 of the 3 s a header-only file's validation took. Reads the types of the per-distinct
-    tables (_derive_tables first)."""
+    tables (_derive_tables first, which records the lookups' in _V_TYPES)."""
     columns = set(columns)
     out = {c: "NULL::VARCHAR" for c in columns}
-    types = dict(con.execute("""SELECT table_name || '.' || column_name, data_type FROM duckdb_columns()
-        WHERE table_name = '_bdq_dt' OR table_name LIKE '\\_bdq\\_l%' ESCAPE '\\'""").fetchall())
+    types = dict(con.execute("""SELECT column_name, data_type FROM duckdb_columns()
+                                WHERE database_name = 'temp' AND table_name = '_bdq_dt'""").fetchall())
     for col, pre in DATE_PREFIX.items():
         if col in columns:
-            out.update({f"{pre}_{k}": f"NULL::{types['_bdq_dt.' + k]}" for k in ("s", "e", "last")})
+            out.update({f"{pre}_{k}": f"NULL::{types[k]}" for k in ("s", "e", "last")})
             out[f"{pre}_ok"] = "false"
-    for i, (name, (column, _)) in enumerate(LOOKUPS.items()):
+    for name, (column, _) in LOOKUPS.items():
         if column in columns:
-            out["_" + name] = f"NULL::{types[f'_bdq_l{i}.v']}"
+            out["_" + name] = f"NULL::{_V_TYPES[name]}"
     return out
 
 
@@ -897,7 +913,7 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
         if column in const:
             return "SELECT NULL::VARCHAR AS x WHERE false"
         return f"SELECT DISTINCT {c} AS x FROM {table} WHERE {c} IS NOT NULL"    # read by no group answered per combination
-    _derive_tables(con, table, values)
+    _derive_tables(con, table, values, skip=const)
     fixed = constants(con, const)
     # The groups counted in one grouping set are answered together too: one table per bundle
     # (bdq_g<b>.parquet: a row per distinct combination of the bundle's columns, at most about
