@@ -30,6 +30,26 @@ def _inline_keys(sql: str) -> str:
     return _K_ALIAS.sub("o.", sql)
 
 
+# a reference to a record column (o.name, o."name"), or a string literal, passed over as it is
+_O_REF = re.compile(r"""'(?:[^']|'')*'|(?<![\w."])o\.(?:"((?:[^"]|"")+)"|(\w+))""")
+
+
+def fold_absent(sql: str, absent) -> str:
+    """`sql` (over the record, alias o) with each column no source has (`absent`) written as the
+    NULL it is in every record. DuckDB does not carry a view's constant into the expressions over
+    it: the keys computed per record with them folded cost 0.50 instead of 0.65-0.76 s at 1M records."""
+    if not absent:
+        return sql
+    absent = set(absent)
+
+    def one(m):
+        if m.group(0).startswith("'"):
+            return m.group(0)
+        name = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2)
+        return "NULL::VARCHAR" if name in absent else m.group(0)
+    return _O_REF.sub(one, sql)
+
+
 @dataclasses.dataclass(frozen=True)
 class RecordPlan:
     """How the record view is put together from the families' declarations: the per-record keys
@@ -124,7 +144,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
         if d.derive:
             d.derive(con, ctx)
     p = plan(params)
-    cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
+    cols = "".join(f", {fold_absent(sql, absent)} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
     # a view: the derive_keyed steps each stream over it (distinct pairs, group counts of keys)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _ek AS SELECT o.record_id{cols} FROM occ o")
     for d in ders:
@@ -143,7 +163,7 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "", absent=(
     """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up.
     `own`: more columns computed from the record alone (a select list over `e`, the record before
     the joins: run_checks' masks of the checks that read the record's own columns only)."""
-    cols = "".join(f", {sql} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
+    cols = "".join(f", {fold_absent(sql, absent)} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
     derived = set(p.derived)
     extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
     # what reads the record's own texts alone (the filled-field mask, `own`) is computed before the

@@ -472,3 +472,20 @@ def test_checks_answered_once_per_key_give_each_record_its_own_answer(tmp_path, 
         assert _same(con, rel.format(tmp_path / "a"), rel.format(tmp_path / "b")) == 0
     # the lookup files keep no build-time mask column
     assert not [c for c in con.execute(f"DESCRIBE SELECT * FROM '{tmp_path}/a/lookup_pt.parquet'").fetchall() if c[0].startswith("_pm")]
+
+
+def test_fold_absent_writes_only_the_absent_columns_of_the_record_as_null():
+    """The keys are computed with the columns no source has written as NULL (#14: DuckDB does not
+    fold a view's constant into the expressions over it). Only a reference to the record (o.) whose
+    column is absent is replaced, quoted names included; other aliases and look-alikes are not."""
+    from dq.engine import fold_absent, plan
+    sql = 'hash(o.a, o."year", o.b, po.a, "o".a, k.o.a, o."we""ird", o.ab) || \'o.a\''
+    assert fold_absent(sql, {"a", "year", 'we"ird'}) == \
+        'hash(NULL::VARCHAR, NULL::VARCHAR, o.b, po.a, "o".a, k.o.a, NULL::VARCHAR, o.ab) || \'o.a\''
+    assert fold_absent(sql, ()) == sql
+    # every column a key reads is one of the record's: what absent can name
+    from dq.sources.aliases import CANONICAL
+    import re
+    read = {n.replace('""', '"') if n else m for v in plan().record_cols.values()
+            for n, m in re.findall(r'(?<![\w."])o\.(?:"((?:[^"]|"")+)"|(\w+))', v)}
+    assert read - set(CANONICAL) <= {"dataset_id", "srs_from_header", "extra"}
