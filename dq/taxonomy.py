@@ -232,15 +232,16 @@ VERN_KEY = "CASE WHEN {o}scientificName IS NULL OR {o}scientificName = '' THEN {
 HAN_RX = "\\p{Han}"
 
 
-def _load_name_refs(con, ref: Path = REFERENCE) -> None:
-    """The checklist and its vernacular names as temp tables, once per connection: both the name
-    match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT * FROM read_parquet({duck.q(ref / 'checklist.parquet')})")
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(ref / 'vernacular.parquet')})")
+def _load_name_refs(con) -> None:
+    """The shipped checklist and its vernacular names as temp tables, once per connection: both the
+    name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')})")
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
 
 
-def _load_vernacular_refs(con, ref: Path = REFERENCE) -> None:
-    _load_name_refs(con, ref)
+def _load_vernacular_refs(con) -> None:
+    _load_name_refs(con)
+    ref = REFERENCE
     en = ref / "vernacular_en.parquet"
     con.execute(f"CREATE OR REPLACE TEMP TABLE ref_vernacular_en AS SELECT * FROM read_parquet({duck.q(en)})" if en.exists() else
                 "CREATE OR REPLACE TEMP TABLE ref_vernacular_en (binomial VARCHAR, vernacular VARCHAR, vernacular_norm VARCHAR)")

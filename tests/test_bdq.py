@@ -230,18 +230,39 @@ def test_columns_no_source_has_are_answered_as_constants(tmp_path, monkeypatch):
     """write_outputs reads the columns NULL in every record as constants (#14: DuckDB folds those
     tests when it plans, instead of setting up every node of them per thread) and, once their
     lookups' types are known in the process, makes no lookup for them: the answers and counts are
-    those of the same columns read as ordinary NULL columns, the first time and after.
-    Constructed rows (not real records): a few columns with ordinary, odd and empty values."""
-    present = {"eventDate": ["2020-05-01", "2020-13-01", "2019/2020", "", None], "year": ["2020", "20x", None, "1700", "2021"],
-               "decimalLatitude": ["23.5", "91", "abc", None, "-23.1"], "decimalLongitude": ["120.9", "121", None, "200", "0"],
+    those of the same columns read as ordinary NULL columns, the first time and after, answered
+    per combination and per record (the path a file of over 10,000 records takes).
+    Constructed rows (not real records): each column's values drawn independently, ordinary, odd
+    and empty (most names distinct, so that the name tests are answered per record when the
+    threshold allows); verbatim coordinates unreadable beside empty decimal ones, so that
+    AMENDMENT_COORDINATES_FROM_VERBATIM falls through to verbatimCoordinates (absent)."""
+    import random
+    present = {"occurrenceID": None, "eventDate": ["2020-05-01", "2020-13-01", "2019/2020", "", None, "2021-02"],
+               "year": ["2020", "20x", None, "1700", "2021"], "decimalLatitude": ["23.5", "91", "abc", None, None, ""],
+               "decimalLongitude": ["120.9", "121", None, None, "200", "0"],
+               "verbatimLatitude": ["95°N", "23°30'N", None, "", "abc", "23.5"], "verbatimLongitude": ["121°E", "200°E", None, "121.5"],
                "scientificName": ["Hyla chinensis", "", None, "Rana", "Bufo bankorensis Barbour, 1908"],
                "countryCode": ["TW", "tw", "XX", None, "Taiwan"], "occurrenceStatus": ["present", "Absent", "x", None, ""],
                "basisOfRecord": ["HumanObservation", "human observation", None, "foo", "PreservedSpecimen"]}
     absent = [c for c in CANONICAL if c not in present]
-    rows = [[i, "機關甲" if i % 2 else "機關乙", f"d{i % 3}"] + [present[c][i % 5] for c in present] for i in range(40)]
+    assert "verbatimCoordinates" in absent and "dateIdentified" in absent
+    rnd = random.Random(7)
+    rows = [[i, "機關甲" if i % 2 else "機關乙", f"d{i % 3}"]
+            + [f"occ-{i}" if c == "occurrenceID" else f"Rana sp. {i}" if c == "scientificName" and i % 3 else rnd.choice(v)
+               for c, v in present.items()] for i in range(300)]
+    rows.append([300, "機關甲", "d0", "occ-300", "2020-05-01", "2020", None, None, "95°N", "121°E", "Rana", "TW", "present", "foo"])
 
-    def answers(constant, types):
+    real_status, on_record = bdq.status_sql, set()
+
+    def status_sql(t, alias="", params=None, const=None):     # which tests were answered per record, with constants
+        if alias == "r" and const and set(bdq.terms(t)) & set(const):
+            on_record.add(t.label)
+        return real_status(t, alias, params, const)
+    monkeypatch.setattr(bdq, "status_sql", status_sql)
+
+    def answers(constant, types, per_record=False):
         monkeypatch.setattr(bdq, "_V_TYPES", types)
+        monkeypatch.setattr(bdq, "INLINE_MIN_RECORDS", 0 if per_record else 10_000)
         con = duck.connect(spatial=False)
         con.execute("CREATE TABLE occ (record_id BIGINT, agency VARCHAR, dataset_id VARCHAR, "
                     + ", ".join(f"{duck.ident(c)} VARCHAR" for c in CANONICAL) + ")")
@@ -259,8 +280,14 @@ def test_columns_no_source_has_are_answered_as_constants(tmp_path, monkeypatch):
     types: dict[str, str] = {}
     first, made_first = answers(absent, types)
     again, made_again = answers(absent, types)
-    assert plain == first == again
-    assert len(plain[0]) == 40 and len(plain[1]) > 100
+    assert not on_record
+    per_record, _ = answers(absent, types, per_record=True)
+    assert plain == first == again == per_record
+    assert len(on_record) >= 3      # tests reading an absent column were answered per record, with it as a constant
+    assert len(plain[0]) == 301 and len(plain[1]) > 100
+    # the record whose verbatim coordinates cannot be read: nothing to fill in from verbatimCoordinates either
+    labels = [x for t in bdq.TESTS for x in [t.label] + ([t.label + ":result"] if t.kind in ("AMENDMENT", "MEASURE") else [])]
+    assert dict(zip(["record_id"] + labels, plain[0][-1]))["AMENDMENT_COORDINATES_FROM_VERBATIM"] == "NOT_AMENDED"
     # the lookups of verbatimDepth (absent) were made the first time only; countryCode's each time
     depth = {f"_bdq_l{i}" for i, (c, _) in enumerate(bdq.LOOKUPS.values()) if c == "verbatimDepth"}
     country = {f"_bdq_l{i}" for i, (c, _) in enumerate(bdq.LOOKUPS.values()) if c == "countryCode"}

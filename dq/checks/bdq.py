@@ -757,6 +757,8 @@ def groups() -> list[tuple[list[str], list[Test]]]:
 # a group whose distinct values are more than this share of the records (occurrenceID) is answered
 # per record: a per-distinct table as long as the records would only add a join
 INLINE_SHARE = 0.5
+# ... in a file of more records than this (a small file's groups are small whatever their share)
+INLINE_MIN_RECORDS = 10_000
 # groups whose combinations multiply to at most this share one grouping set when they are counted
 BUNDLE_MAX = 4096
 # the records the distinct combinations are estimated from (the first ones: the same every run)
@@ -789,7 +791,7 @@ def constants(con, columns) -> dict[str, str]:
     column NULL, what is parsed or looked up of it NULL of its type (a date's `ok` false, as _joins
     has it). A test over constants is folded to its answer when DuckDB plans the statement; over
     a column of NULLs every node of it was set up in every thread (a vector of 2,048 values each):
-    1.2 of the 3 s a header-only file's validation took. Reads the types of the per-distinct
+    one statement took 1.6 of the 3 s a header-only file's validation took. Reads the types of the per-distinct
     tables (_derive_tables first, which records the lookups' in _V_TYPES)."""
     columns = set(columns)
     out = {c: "NULL::VARCHAR" for c in columns}
@@ -848,7 +850,7 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
         FROM (SELECT * FROM {table} LIMIT {ESTIMATE_ROWS}) r""").fetchone()
     n_est, nd = row[0], dict(zip(live, row[1:]))
     nd.update({i: n for i, (c, _) in enumerate(gs) if key(c) != "0::UBIGINT" and not estimated(i)})
-    many = [i in live and nd[i] > INLINE_SHARE * n_est and n > 10_000 for i in range(len(gs))]
+    many = [i in live and nd[i] > INLINE_SHARE * n_est and n > INLINE_MIN_RECORDS for i in range(len(gs))]
     # the groups of one column with few values are merged: one lookup per record instead of twenty
     merged = [g for g, m in zip(gs, many) if len(g[0]) == 1 and not m]
     kept = [(g, m) for g, m in zip(gs, many) if not (len(g[0]) == 1 and not m)]
