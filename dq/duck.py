@@ -36,6 +36,12 @@ def connect(database: str = ":memory:", *, spatial: bool = True, memory_limit: s
     return con
 
 
+# How a build writes its per-record files (records, flags, lookups, BDQ answers): zstd at level 1,
+# not the default 3 (at 1M records the record file's writer 0.80-0.85 -> 0.59-0.61 CPU s for a file
+# 0.8 % larger; snappy: 0.53 s, 32 % larger)
+PARQUET_FAST = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
+
+
 def q(path: os.PathLike | str) -> str:
     """Quote a file path as a SQL string literal (paths come from our code, not from users)."""
     return "'" + str(path).replace("'", "''") + "'"

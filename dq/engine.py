@@ -508,10 +508,8 @@ FACT_OF = {"dup_occ_n": "_don", "dup_rec_n": "_drn"}
 
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
-# thread, which at DuckDB's default of 122,880 rows set most of a build's peak memory. zstd at
-# level 1, as the flags, lookups and BDQ files: at 1M records the writer 0.80-0.85 -> 0.59-0.61 CPU s
-# against the default level 3, the file 23.56 -> 23.76 MB (snappy: 0.53 s, 31.2 MB).
-OCC_PARQUET = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 32768)"
+# thread, which at DuckDB's default of 122,880 rows set most of a build's peak memory.
+OCC_PARQUET = f"({duck.PARQUET_FAST}, ROW_GROUP_SIZE 32768)"
 
 
 def record_source(path: Path, omitted: list[str] = (), rec: str | None = None) -> str:
@@ -641,7 +639,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
             # without the checks' per-key masks (_per_key_masks): the record file holds the answers
             pm = [r[0] for r in con.execute(f"DESCRIBE {tbl}").fetchall() if r[0].startswith("_pm")]
             sel = f"* EXCLUDE ({', '.join(pm)})" if pm else "*"
-            con.execute(f"COPY (SELECT {sel} FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
+            con.execute(f"COPY (SELECT {sel} FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} ({duck.PARQUET_FAST})")
     if layout is not None:
         layout.update({"all": logical, "omitted": omit})
         if record_layout >= 3:
@@ -672,7 +670,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         layout["view"] = view
 
     fired = {r[0] for r in con.execute("SELECT DISTINCT i FROM _mi").fetchall()}
-    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired)}) TO {duck.q(outdir / 'flags.parquet')} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
+    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired)}) TO {duck.q(outdir / 'flags.parquet')} ({duck.PARQUET_FAST})")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)

@@ -959,7 +959,7 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
     if inline_tests and not coded:
         agg.append((inline_tests, f"SELECT agency, dataset_id, {', '.join(ilabels)}, sum(n) AS n FROM _bdq_c WHERE _set = {set_of[-1]} GROUP BY ALL"))
     con.execute(f"""COPY (SELECT r.record_id, {', '.join(gids + ([] if coded else inline))} FROM {table} r)
-                    TO {duck.q(outdir / 'bdq.parquet')} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)""")
+                    TO {duck.q(outdir / 'bdq.parquet')} ({duck.PARQUET_FAST})""")
     parts = [f"""SELECT agency, dataset_id, test, status, n FROM (UNPIVOT ({sql}) ON {', '.join(duck.ident(t.label) for t in tests)}
                  INTO NAME test VALUE status)""" for tests, sql in agg]
     n = con.execute(f"""COPY (SELECT agency, dataset_id, test, status, sum(n)::BIGINT AS n FROM ({' UNION ALL '.join(parts)})
