@@ -51,6 +51,13 @@ def fold_absent(sql: str, absent) -> str:
     return _O_REF.sub(one, sql)
 
 
+def key_select(p: "RecordPlan", absent=()) -> str:
+    """The per-record keys and values of plan `p` as a select list over the record `o` (", sql AS
+    name" each), the columns no source has (`absent`) folded. The one definition both `_ek` (which
+    the duplicate counts group) and `e` (which joins those counts by the same keys) select."""
+    return "".join(f", {fold_absent(sql, absent)} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
+
+
 @dataclasses.dataclass(frozen=True)
 class RecordPlan:
     """How the record view is put together from the families' declarations: the per-record keys
@@ -145,7 +152,7 @@ def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progres
         if d.derive:
             d.derive(con, ctx)
     p = plan(params)
-    cols = "".join(f", {fold_absent(sql, absent)} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
+    cols = key_select(p, absent)
     # a view: the derive_keyed steps each stream over it (distinct pairs, group counts of keys)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _ek AS SELECT o.record_id{cols} FROM occ o")
     for d in ders:
@@ -164,7 +171,7 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "", absent=(
     """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up.
     `own`: more columns computed from the record alone (a select list over `e`, the record before
     the joins: run_checks' masks of the checks that read the record's own columns only)."""
-    cols = "".join(f", {fold_absent(sql, absent)} AS {duck.ident(name)}" for name, sql in p.record_cols.items())
+    cols = key_select(p, absent)
     derived = set(p.derived)
     extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
     # what reads the record's own texts alone (the filled-field mask, `own`) is computed before the
