@@ -19,7 +19,11 @@ from .paths import REFERENCE, SHARED_DATA
 @dataclasses.dataclass(frozen=True)
 class GeoParams:
     """Every spatial threshold, named and documented (shown on the Rules page)."""
-    centroid_radius_m: float = 1000.0      # CoordinateCleaner cc_cen default buffer
+    centroid_radius_m: float = 1000.0      # CoordinateCleaner cc_cen default buffer: the largest radius
+    # ... and at most the radius a point placed at random in the area falls within this rarely: a
+    # fixed 1 km around a town's centroid covers 3 % of a median town and 28 % of 臺北市大安區, so
+    # on BBS Taiwan's 11,213 real sites it flagged 618, the number chance predicts (593)
+    centroid_chance: float = 0.001
     institution_radius_m: float = 100.0    # CoordinateCleaner cc_inst default buffer
     coast_tolerance_m: float = 1000.0      # a point this close to land is coastal, not 'in the sea'
     county_tolerance_m: float = 1000.0     # mismatch only when farther than this (or the uncertainty)
@@ -81,17 +85,22 @@ def load_reference(con, ref: Path = REFERENCE) -> None:
                     SELECT * FROM read_csv({duck.q(ref / 'institutions.csv')}, header=true)""")
 
 
+# a boundary's area: TWD97 TM2 (121°E) is within 0.2 % in area even for Kinmen and Matsu
+AREA_KM2 = "ST_Area(ST_Transform(geom, 'EPSG:4326', 'EPSG:3826', always_xy := true)) / 1e6"
+
+
 def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
-    """Copy the boundaries into compact Parquet with WKB geometry and precomputed centroids."""
+    """Copy the boundaries into compact Parquet with WKB geometry, precomputed centroids and areas
+    (km², in TWD97 TM2 metres: the centroid checks' radius scales with the area)."""
     ref.mkdir(parents=True, exist_ok=True)
     con = duck.connect()
     b = shared / "boundaries"
     con.execute(f"""COPY (SELECT replace(COUNTYNAME, '台', '臺') AS county, COUNTYENG AS county_eng,
         replace(TOWNNAME, '台', '臺') AS town, TOWNENG AS town_eng, TOWNCODE AS town_code,
-        ST_AsWKB(geom) AS wkb, ST_Y(ST_Centroid(geom)) AS c_lat, ST_X(ST_Centroid(geom)) AS c_lon
+        ST_AsWKB(geom) AS wkb, ST_Y(ST_Centroid(geom)) AS c_lat, ST_X(ST_Centroid(geom)) AS c_lon, {AREA_KM2} AS area_km2
         FROM ST_Read({duck.q(b / 'towns.geojson')}) ORDER BY town_code) TO {duck.q(ref / 'towns.parquet')} (FORMAT parquet)""")
     con.execute(f"""COPY (SELECT replace(COUNTYNAME, '台', '臺') AS county, COUNTYENG AS county_eng, COUNTYCODE AS county_code,
-        ST_AsWKB(geom) AS wkb, ST_Y(ST_Centroid(geom)) AS c_lat, ST_X(ST_Centroid(geom)) AS c_lon
+        ST_AsWKB(geom) AS wkb, ST_Y(ST_Centroid(geom)) AS c_lat, ST_X(ST_Centroid(geom)) AS c_lon, {AREA_KM2} AS area_km2
         FROM ST_Read({duck.q(b / 'counties.geojson')}) ORDER BY county_code) TO {duck.q(ref / 'counties.parquet')} (FORMAT parquet)""")
     con.execute(f"""COPY (SELECT ST_AsWKB(ST_Union_Agg(geom)) AS wkb FROM ST_Read({duck.q(b / 'nation.geojson')}))
         TO {duck.q(ref / 'land.parquet')} (FORMAT parquet)""")

@@ -60,7 +60,7 @@ def test_amendments_move_the_derived_point_not_the_verbatim(constructed):
 
 def test_county_names_are_normalised(constructed):
     ann, _, _ = constructed
-    assert set(ann["dq_county"]) - {""} <= {"新北市", "南投縣", "臺中市"}
+    assert set(ann["dq_county"]) - {""} <= {"新北市", "南投縣", "臺中市", "臺北市", "嘉義市"}
 
 
 def _write(path, header, rows):

@@ -364,3 +364,35 @@ def test_report_says_why_the_survey_is_all_bronze(amphibians):
     assert "銅級的 18,084 筆未達銀級的原因：缺學名（scientificName） 18,084 筆" in zh and "補上學名欄即可升級" in zh
     assert "Why 18,084 records are bronze, not silver: no scientificName (18,084)" in en
     assert "18,084 of them have a name this tool matched" in en and "銅級" not in en
+
+
+def test_centroid_flags_on_real_survey_sites_are_no_more_than_chance(tmp_path):
+    """BBS Taiwan's real sites (one row per distinct point of the event table, no change) are placed
+    by the survey's own grid, not at centroids: a fixed 1 km around every town's centroid flagged 618
+    of the 11,213 (5.5 %), what chance predicts for towns whose median area is 64 km². With the
+    radius scaled to the area (at most 1 in 1,000 of it), at most a few in 1,000 remain."""
+    src = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    sites = tmp_path / "bbs_sites.parquet"
+    duckdb.sql(f"""COPY (SELECT min(eventID) AS eventID, decimalLatitude, decimalLongitude, 'WGS84' AS geodeticDatum
+                         FROM read_parquet('{src}') WHERE decimalLatitude IS NOT NULL GROUP BY ALL ORDER BY eventID)
+                   TO '{sites}' (FORMAT parquet)""")
+    s = validate(sites, tmp_path / "out", CHECK_DATE)
+    n = s["rows_checked"]
+    assert n > 11000
+    for check in ("COORD_TOWN_CENTROID", "COORD_COUNTY_CENTROID"):
+        assert s["checks"].get(check, {}).get("count", 0) <= 0.005 * n, check
+
+
+def test_frog_points_a_few_metres_from_a_town_centroid_are_flagged(frog_validated):
+    """The real 斑腿樹蛙 file has records 8 m from the centroid of 雲林縣林內鄉 (52 km², radius 129 m):
+    each is flagged, and its suggestion says how far and what radius counted."""
+    _, out, _ = frog_validated
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
+    near = ann[(ann["dq_town"] == "林內鄉") & ann["dq_lat"].str.startswith("23.75594")]
+    assert len(near) >= 2 and near["dq_warnings"].str.contains("COORD_TOWN_CENTROID").all()
+    assert near["dq_suggestions"].str.contains("距林內鄉中心點 8 公尺（本鄉鎮 129 公尺內算中心點）", regex=False).all()
+    assert near["dq_suggestions_en"].str.contains("8 m from its town's centroid (within 129 m counts there)", regex=False).all()
+    # every flag (there are two more, 79 m from 新北市土城區's centroid, radius 98 m) is within its radius
+    said = ann.loc[ann["dq_warnings"].str.contains("COORD_TOWN_CENTROID"), "dq_suggestions_en"].str.extract(
+        r"(\d+) m from its town's centroid \(within (\d+) m").astype(int)
+    assert len(said) == len(near) + 2 and (said[0] <= said[1]).all()

@@ -26,8 +26,11 @@ def _p(name: str, zh: str, en: str) -> Param:
 
 
 COAST = _p("coast_tolerance_m", "離陸地此距離內算海岸，不算在海上", "a point this close to land is coastal, not in the sea")
-CENTROID = _p("centroid_radius_m", "距縣市／鄉鎮中心點此距離內視為中心點（CoordinateCleaner cc_cen 預設）",
-              "within this distance of a county/town centroid counts as the centroid (CoordinateCleaner cc_cen default)")
+CENTROID = _p("centroid_radius_m", "距縣市／鄉鎮中心點此距離內才可能視為中心點（CoordinateCleaner cc_cen 預設）",
+              "at most this distance from a county/town centroid counts as the centroid (CoordinateCleaner cc_cen default)")
+CENTROID_CHANCE = Param("centroid_chance", G.centroid_chance, "",
+                        "且只算隨機落在該縣市／鄉鎮的點有這麼小機率會這麼近的距離（半徑隨面積縮放）",
+                        "and only as close as a point placed at random in the county/town falls this rarely (the radius scales with its area)")
 INSTITUTION = _p("institution_radius_m", "距研究機構此距離內視為機構點位（cc_inst 預設）",
                  "within this distance of an institution counts as its location (cc_inst default)")
 UNC_LARGE = _p("uncertainty_large_m", "誤差範圍大於此值視為過大", "uncertainty above this is large")
@@ -40,14 +43,7 @@ TW_LAT = (10.0, 26.6)
 METRE_X = (100_000.0, 400_000.0)
 METRE_Y = (2_400_000.0, 2_950_000.0)
 
-
-
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
-X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
-Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
-SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
-
-
 X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
 Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
 SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
@@ -192,8 +188,12 @@ def _coordinates(con, params) -> None:
     # One spatial join per distinct derived point.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dp AS SELECT DISTINCT lat, lon, ST_Point(lon, lat) AS pt
                    FROM _cls WHERE c_has_point""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _dp_town AS SELECT d.lat, d.lon, t.county, t.town, t.c_lat AS t_lat, t.c_lon AS t_lon
-                   FROM _dp d JOIN ref_towns t ON ST_Intersects(t.geom, d.pt)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dp_town AS SELECT d.lat, d.lon, t.county, t.town, t.c_lat AS t_lat, t.c_lon AS t_lon,
+                   t.area_km2 AS t_area_km2 FROM _dp d JOIN ref_towns t ON ST_Intersects(t.geom, d.pt)""")
+    # the centroid radius of an area: cc_cen's buffer, but no more than the radius of a disc holding
+    # `centroid_chance` of the area (a 1 km disc is 28 % of 臺北市大安區: every point there was "near")
+    radius = lambda km2: (f"least({float(params.centroid_radius_m)}, "     # noqa: E731
+                          f"sqrt({float(params.centroid_chance)} * {km2} * 1e6 / pi()))")
     con.execute("""CREATE OR REPLACE TEMP TABLE _dp_grid AS SELECT d.lat, d.lon, any_value(g.grid_id) AS grid_id,
                    any_value(g.land_type) AS land_type
                    FROM _dp d JOIN ref_grid g ON ST_Intersects(g.geom, d.pt) GROUP BY d.lat, d.lon""")
@@ -204,6 +204,7 @@ def _coordinates(con, params) -> None:
             {M_PER_DEG} * sqrt(power(d.lat - t.t_lat, 2) + power((d.lon - t.t_lon) * cos(radians(d.lat)), 2)) END AS d_town_centroid_m,
           CASE WHEN t.county IS NOT NULL THEN
             {M_PER_DEG} * sqrt(power(d.lat - c.c_lat, 2) + power((d.lon - c.c_lon) * cos(radians(d.lat)), 2)) END AS d_county_centroid_m,
+          {radius('t.t_area_km2')} AS r_town_centroid_m, {radius('c.area_km2')} AS r_county_centroid_m,
           i.name_zh AS inst_name, i.d AS d_inst_m
         FROM _dp d
         LEFT JOIN (SELECT DISTINCT ON (lat, lon) * FROM _dp_town) t USING (lat, lon)
@@ -285,7 +286,8 @@ def _derivation() -> Derivation:
                  "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated",
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
-                 "c.d_town_centroid_m", "c.d_county_centroid_m", "c.inst_name", "c.d_inst_m",
+                 "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
+                 "c.inst_name", "c.d_inst_m",
                  "l.named_county", "l.named_list", "n.d_named_county_m", "k.unc_m",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
@@ -295,6 +297,9 @@ def _derivation() -> Derivation:
 DERIVATION = _derivation()
 
 T = (standard.OCCURRENCE, standard.PROJECT)
+# how rarely a random point falls within the centroid radius, as the texts say it
+_ONE_IN = f"{1 / G.centroid_chance:,.0f} 分之一"
+_ONE_IN_EN = f"one time in {1 / G.centroid_chance:,.0f} (a disc holding {G.centroid_chance} of its area"
 
 CHECKS = [
     Check("COORD_MISSING", "coordinates", "error", "缺少坐標", "Coordinates missing",
@@ -353,15 +358,25 @@ CHECKS = [
           todo_zh="請確認坐標是否抄錯（小數位、正負號）；若確為海上觀察（如船上），請在棲地欄註明。",
           todo_en="Check the point for a slip (decimals, sign); if it really was seen at sea (from a boat), say so in habitat."),
     Check("COORD_COUNTY_CENTROID", "coordinates", "warning", "點位在縣市中心點", "On a county centroid",
-          f"點位距所在縣市幾何中心 {G.centroid_radius_m:.0f} 公尺內，可能是只知道縣市時自動給的點（CoordinateCleaner cc_cen）。",
-          f"Within {G.centroid_radius_m:.0f} m of its county's centroid: likely a point given when only the county was known (CoordinateCleaner cc_cen).",
-          f"e.d_county_centroid_m <= {G.centroid_radius_m}", tables=T, params=(CENTROID,),
+          f"點位離所在縣市幾何中心很近：在 {G.centroid_radius_m:.0f} 公尺內，且近到隨機落在該縣市的點只有 {_ONE_IN}"
+          "會這麼近（小縣市的範圍因此較小），可能是只知道縣市時自動給的點（CoordinateCleaner cc_cen）。",
+          f"Closer to its county's centroid than {G.centroid_radius_m:.0f} m and than a random point in the county falls "
+          f"{_ONE_IN_EN}, smaller in a small county): likely a point given when only the county was known (CoordinateCleaner cc_cen).",
+          "e.d_county_centroid_m <= e.r_county_centroid_m",
+          "'距' || e.county || '中心點 ' || round(e.d_county_centroid_m)::INT || ' 公尺（本縣市 ' || round(e.r_county_centroid_m)::INT || ' 公尺內算中心點）'",
+          fix_en="round(e.d_county_centroid_m)::INT || ' m from its county''s centroid (within ' || round(e.r_county_centroid_m)::INT || ' m counts there)'",
+          tables=T, params=(CENTROID, CENTROID_CHANCE),
           todo_zh="請確認這是實際觀察地點還是縣市代表點；若只知道縣市，請把誤差範圍填成涵蓋該縣市的距離。",
           todo_en="Check whether this is where it was seen or a stand-in for the county; if only the county is known, give an uncertainty covering it."),
     Check("COORD_TOWN_CENTROID", "coordinates", "warning", "點位在鄉鎮市區中心點", "On a town centroid",
-          f"點位距所在鄉鎮市區幾何中心 {G.centroid_radius_m:.0f} 公尺內，可能是只知道鄉鎮時給的點。",
-          f"Within {G.centroid_radius_m:.0f} m of its town's centroid: likely a point given when only the town was known.",
-          f"e.d_town_centroid_m <= {G.centroid_radius_m}", tables=T, params=(CENTROID,),
+          f"點位離所在鄉鎮市區幾何中心很近：在 {G.centroid_radius_m:.0f} 公尺內，且近到隨機落在該鄉鎮的點只有 {_ONE_IN}"
+          "會這麼近（小鄉鎮的範圍因此較小），可能是只知道鄉鎮時給的點。",
+          f"Closer to its town's centroid than {G.centroid_radius_m:.0f} m and than a random point in the town falls "
+          f"{_ONE_IN_EN}, smaller in a small town): likely a point given when only the town was known.",
+          "e.d_town_centroid_m <= e.r_town_centroid_m",
+          "'距' || e.town || '中心點 ' || round(e.d_town_centroid_m)::INT || ' 公尺（本鄉鎮 ' || round(e.r_town_centroid_m)::INT || ' 公尺內算中心點）'",
+          fix_en="round(e.d_town_centroid_m)::INT || ' m from its town''s centroid (within ' || round(e.r_town_centroid_m)::INT || ' m counts there)'",
+          tables=T, params=(CENTROID, CENTROID_CHANCE),
           todo_zh="請確認這是實際觀察地點還是鄉鎮代表點；若只知道鄉鎮，請把誤差範圍填成涵蓋該鄉鎮的距離。",
           todo_en="Check whether this is where it was seen or a stand-in for the town; if only the town is known, give an uncertainty covering it."),
     Check("COORD_INSTITUTION", "coordinates", "warning", "點位在研究機構或博物館", "On a known institution",
