@@ -297,9 +297,28 @@ def _derivation() -> Derivation:
 DERIVATION = _derivation()
 
 T = (standard.OCCURRENCE, standard.PROJECT)
-# how rarely a random point falls within the centroid radius, as the texts say it
-_ONE_IN = f"{1 / G.centroid_chance:,.0f} 分之一"
-_ONE_IN_EN = f"one time in {1 / G.centroid_chance:,.0f} (a disc holding {G.centroid_chance} of its area"
+
+
+def _centroid(area: str, zh: str, title_zh: str, title_en: str) -> Check:
+    """COORD_<AREA>_CENTROID (area: county or town, the derived column naming it): within the
+    area's centroid radius (r_<area>_centroid_m: cc_cen's buffer, smaller in a small area)."""
+    d, r = f"e.d_{area}_centroid_m", f"e.r_{area}_centroid_m"
+    one_in = f"{1 / G.centroid_chance:,.0f}"
+    return Check(
+        f"COORD_{area.upper()}_CENTROID", "coordinates", "warning", title_zh, title_en,
+        f"點位離所在{zh}幾何中心很近：在 {G.centroid_radius_m:.0f} 公尺內，且近到隨機落在該{zh}的點只有 {one_in} 分之一"
+        f"會這麼近（小{zh}的範圍因此較小），可能是只知道{zh}時給的點（CoordinateCleaner cc_cen）。",
+        f"Closer to its {area}'s centroid than {G.centroid_radius_m:.0f} m and than a random point in the {area} falls one "
+        f"time in {one_in} (a disc holding {G.centroid_chance} of its area, smaller in a small {area}): likely a point "
+        f"given when only the {area} was known (CoordinateCleaner cc_cen).",
+        f"{d} <= {r}",
+        f"'距' || e.{area} || '中心點 ' || round({d})::INT || ' 公尺（本{zh} ' || round({r})::INT || ' 公尺內算中心點）'",
+        fix_en=f"round({d})::INT || ' m from its {area}''s centroid (within ' || round({r})::INT || ' m counts there)'",
+        tables=T, params=(CENTROID, CENTROID_CHANCE),
+        todo_zh=f"請確認這是實際觀察地點還是{zh}代表點；若只知道{zh}，請把誤差範圍填成涵蓋該{zh}的距離。",
+        todo_en=f"Check whether this is where it was seen or a stand-in for the {area}; if only the {area} is known, "
+                "give an uncertainty covering it.")
+
 
 CHECKS = [
     Check("COORD_MISSING", "coordinates", "error", "缺少坐標", "Coordinates missing",
@@ -357,28 +376,8 @@ CHECKS = [
           f"{G.coast_tolerance_m} AND NOT e.marine", tables=T, params=(COAST,),
           todo_zh="請確認坐標是否抄錯（小數位、正負號）；若確為海上觀察（如船上），請在棲地欄註明。",
           todo_en="Check the point for a slip (decimals, sign); if it really was seen at sea (from a boat), say so in habitat."),
-    Check("COORD_COUNTY_CENTROID", "coordinates", "warning", "點位在縣市中心點", "On a county centroid",
-          f"點位離所在縣市幾何中心很近：在 {G.centroid_radius_m:.0f} 公尺內，且近到隨機落在該縣市的點只有 {_ONE_IN}"
-          "會這麼近（小縣市的範圍因此較小），可能是只知道縣市時自動給的點（CoordinateCleaner cc_cen）。",
-          f"Closer to its county's centroid than {G.centroid_radius_m:.0f} m and than a random point in the county falls "
-          f"{_ONE_IN_EN}, smaller in a small county): likely a point given when only the county was known (CoordinateCleaner cc_cen).",
-          "e.d_county_centroid_m <= e.r_county_centroid_m",
-          "'距' || e.county || '中心點 ' || round(e.d_county_centroid_m)::INT || ' 公尺（本縣市 ' || round(e.r_county_centroid_m)::INT || ' 公尺內算中心點）'",
-          fix_en="round(e.d_county_centroid_m)::INT || ' m from its county''s centroid (within ' || round(e.r_county_centroid_m)::INT || ' m counts there)'",
-          tables=T, params=(CENTROID, CENTROID_CHANCE),
-          todo_zh="請確認這是實際觀察地點還是縣市代表點；若只知道縣市，請把誤差範圍填成涵蓋該縣市的距離。",
-          todo_en="Check whether this is where it was seen or a stand-in for the county; if only the county is known, give an uncertainty covering it."),
-    Check("COORD_TOWN_CENTROID", "coordinates", "warning", "點位在鄉鎮市區中心點", "On a town centroid",
-          f"點位離所在鄉鎮市區幾何中心很近：在 {G.centroid_radius_m:.0f} 公尺內，且近到隨機落在該鄉鎮的點只有 {_ONE_IN}"
-          "會這麼近（小鄉鎮的範圍因此較小），可能是只知道鄉鎮時給的點。",
-          f"Closer to its town's centroid than {G.centroid_radius_m:.0f} m and than a random point in the town falls "
-          f"{_ONE_IN_EN}, smaller in a small town): likely a point given when only the town was known.",
-          "e.d_town_centroid_m <= e.r_town_centroid_m",
-          "'距' || e.town || '中心點 ' || round(e.d_town_centroid_m)::INT || ' 公尺（本鄉鎮 ' || round(e.r_town_centroid_m)::INT || ' 公尺內算中心點）'",
-          fix_en="round(e.d_town_centroid_m)::INT || ' m from its town''s centroid (within ' || round(e.r_town_centroid_m)::INT || ' m counts there)'",
-          tables=T, params=(CENTROID, CENTROID_CHANCE),
-          todo_zh="請確認這是實際觀察地點還是鄉鎮代表點；若只知道鄉鎮，請把誤差範圍填成涵蓋該鄉鎮的距離。",
-          todo_en="Check whether this is where it was seen or a stand-in for the town; if only the town is known, give an uncertainty covering it."),
+    _centroid("county", "縣市", "點位在縣市中心點", "On a county centroid"),
+    _centroid("town", "鄉鎮", "點位在鄉鎮市區中心點", "On a town centroid"),
     Check("COORD_INSTITUTION", "coordinates", "warning", "點位在研究機構或博物館", "On a known institution",
           f"點位距博物館、標本館或研究機構 {G.institution_radius_m:.0f} 公尺內，可能是標本存放地而非採集地（CoordinateCleaner cc_inst）。",
           f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst).",
