@@ -21,7 +21,7 @@ from .checks import Check, catalogue, filled
 from .checks.time import has_month
 
 JUDGE, FITNESS = "judge", "fitness"
-ECO_CHECK, OCCURRENCE, CHECKLIST, FIT_1KM = "eco-check", "occurrence", "checklist", "fit-1km"
+ECO_CHECK, OCCURRENCE, CHECKLIST, EVENT, FIT_1KM = "eco-check", "occurrence", "checklist", "event", "fit-1km"
 
 # Darwin Core terms among the 生態檢核 fields; every other field of the standard exists only in
 # 生態檢核 files, so a file holding one of them is a 生態檢核 submission.
@@ -48,7 +48,16 @@ CONTENT = ("coordinates", "taxonomy", "time", "vocabulary", "duplicates")
 # A species checklist (a TaiCOL export, a survey's list) names taxa: the name fields of the
 # 生態檢核 species-list table without its project fields (工程編號, 本案關注物種 …).
 CHECKLIST_REQUIRED = ("scientificName", "vernacularName", "family")
-FIELD_ZH = {"occurrenceID": "紀錄編號", "basisOfRecord": "紀錄類型", "scientificName": "學名", "eventDate": "調查日期",
+# A Darwin Core event table (an Event core's events: BBS Taiwan's event file) says where, when and
+# how a survey was done; its species are in an occurrence file joined by eventID. Judged as an
+# occurrence dataset, every event "lacked" a name, an occurrenceID and a basisOfRecord.
+EVENT_REQUIRED = ("eventID", "eventDate", "decimalLatitude", "decimalLongitude", "coordinateUncertaintyInMeters",
+                  "samplingProtocol")
+# the terms only a record of a taxon has (table_from_terms reads the names too)
+TAXON_TERMS = {"scientificName", "vernacularName", "taxonID", "taxonRank", "kingdom", "phylum", "class", "order",
+               "family", "genus"}
+OBSERVED_TERMS = {"occurrenceID", "basisOfRecord", "organismQuantity", "individualCount", "occurrenceStatus"}
+FIELD_ZH = {"eventID": "事件編號", "samplingProtocol": "調查方法", "occurrenceID": "紀錄編號", "basisOfRecord": "紀錄類型", "scientificName": "學名", "eventDate": "調查日期",
             "decimalLatitude": "緯度", "decimalLongitude": "經度", "coordinateUncertaintyInMeters": "誤差範圍",
             "vernacularName": "中文名", "family": "科名"}
 
@@ -89,7 +98,7 @@ class Profile:
 
 
 def _eco(c: Check) -> bool:
-    return c.dimension != "open_data" and not c.id.startswith("DWC_")
+    return c.dimension != "open_data" and not c.id.startswith(("DWC_", "EVENT_"))
 
 
 # content checks that read only a 生態檢核 field: no yardstick for a Darwin Core dataset
@@ -107,6 +116,16 @@ def _occ(c: Check) -> bool:
     if c.dimension == "completeness":
         return c.id.startswith("DWC_")
     return c.dimension in CONTENT and standard.OCCURRENCE in c.tables and c.id not in ECO_CONTENT
+
+
+# an event names no taxon: "in the sea" is judged by the taxon or habitat of what was seen
+EVENT_SKIP = {"COORD_IN_SEA"}
+
+
+def _event(c: Check) -> bool:
+    if c.id in ROW_SHAPE or c.id.startswith("EVENT_"):
+        return True
+    return c.dimension in ("coordinates", "time") and standard.OCCURRENCE in c.tables and c.id not in EVENT_SKIP
 
 
 def _checklist(c: Check) -> bool:
@@ -141,6 +160,13 @@ PROFILES: list[Profile] = [
             "Chinese name and family are filled, and the taxonomy checks against the Taiwan checklist; no occurrence fields "
             "(points, dates) and no 生態檢核 project fields are judged.",
             (standard.SPECIES_LIST,), {standard.SPECIES_LIST: CHECKLIST_REQUIRED}, _checklist),
+    Profile(EVENT, JUDGE, "Darwin Core 調查事件（Event）", "Darwin Core sampling events (Event)",
+            "只有調查事件（地點、日期、方法）、沒有物種的事件表（如 BBS 的 event 檔；物種在另一個出現紀錄檔，以 eventID 相連）："
+            "事件編號、日期、坐標、誤差範圍與調查方法是否齊全，以及坐標與日期的內容檢核；不判學名、紀錄類型與 occurrenceID。",
+            "An event table: where, when and how a survey was done, no taxa (BBS Taiwan's event file; its species are in an "
+            "occurrence file joined by eventID): whether eventID, date, point, uncertainty and protocol are filled, and the "
+            "coordinate and date checks; no names, basisOfRecord or occurrenceID are asked of it.",
+            (standard.OCCURRENCE,), {standard.OCCURRENCE: EVENT_REQUIRED}, _event, equivalents=OCC_EQUIVALENTS),
     Profile(FIT_1KM, FITNESS, "可用於 1 公里分布模型", "Usable for a 1 km distribution model",
             "適用性篩選：臺灣陸海域內的有效點位、誤差範圍 ≤ 1000 公尺、名錄可比對的種級學名、可解讀的日期。",
             "Fitness for use: a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m, a species-rank name the "
@@ -170,6 +196,8 @@ def infer(terms: set[str], table: str) -> tuple[str, dict]:
         return ECO_CHECK, {"how": "table", "table": table, "fields": eco}
     if eco:
         return ECO_CHECK, {"how": "inferred", "fields": eco}
+    if "eventID" in terms and not (TAXON_TERMS | OBSERVED_TERMS) & terms:
+        return EVENT, {"how": "event", "fields": []}
     return OCCURRENCE, {"how": "inferred", "fields": []}
 
 
@@ -194,6 +222,9 @@ def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
     if how == "checklist":
         return ("names only, no place, date or 生態檢核 project column: judged as a species checklist" if en
                 else "只有物種名稱，沒有地點、日期或生態檢核工程欄位：以物種名錄判定")
+    if how == "event":
+        return ("eventID with no taxon, occurrenceID or count column: judged as a Darwin Core event table" if en
+                else "有 eventID 但沒有物種、occurrenceID 或數量欄位：以 Darwin Core 調查事件表判定")
     if how == "table":
         t = reason.get("table", "")
         return (f"the file is the 生態檢核 {standard.TABLE_NAMES[t][1].lower()} table" if en

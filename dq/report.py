@@ -121,7 +121,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     if summary.get("completeness") is not None:
         parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
     tiers = summary.get("tiers") or {}
-    if summary.get("table", "occurrence") == "occurrence":   # TBIA's tiers grade occurrence records only
+    if _graded(summary):
         parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
                      f"</b><small>{L('tier_gold')} / {L('tier_silver')} / {L('tier_bronze')}</small></div>")
     parts += _tier_gaps(summary, L)
@@ -196,10 +196,15 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     return "".join(parts)
 
 
+def _graded(summary: dict) -> bool:
+    """TBIA's tiers grade occurrence records only: not a species list, not an event table (no tiers)."""
+    return summary.get("table", "occurrence") == "occurrence" and summary.get("tiers") is not None
+
+
 def _tier_gaps(summary: dict, L) -> list[str]:
     """A sentence per tier: what keeps the records below it, requirement by requirement (largest first)."""
     tiers, gaps = summary.get("tiers") or {}, summary.get("tier_gaps") or {}
-    if summary.get("table", "occurrence") != "occurrence":
+    if not _graded(summary):
         return []
     out = []
     for tier, below in (("silver", "bronze"), ("gold", "silver")):

@@ -128,8 +128,10 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             # record-level errors only: a column the file lacks is one file-level finding, not N row errors
             "rows_with_errors": int(rows_err), "rows_with_warnings": int(rows_warn),
             "completeness": None if compl is None else round(float(compl), 4),
-            "tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
-            "tier_gaps": tier_gaps, "tier_names_not_in_file": int(got[-1]),
+            # TBIA's tiers grade records of a taxon: an event table has none (null, no gaps)
+            "tiers": None if prof.id == profiles.EVENT else {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
+            "tier_gaps": {} if prof.id == profiles.EVENT else tier_gaps,
+            "tier_names_not_in_file": 0 if prof.id == profiles.EVENT else int(got[-1]),
             "rows_rejected_blank": int(blank),
             # a file without a single data row (a header alone, or blank rows only) has nothing to submit
             "verdict": "fix_first" if rows_err or file_errors or manifest["rows_rejected"] - blank else

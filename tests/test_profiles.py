@@ -17,6 +17,7 @@ from dq import engine, profiles, standard, store
 from dq.checks import by_id, catalogue
 from dq.snapshot import SourceSpec, ingest
 from dq.sources import SourceError
+from dq.sources.aliases import CANONICAL
 from dq.validate import validate
 
 from conftest import CHECK_DATE
@@ -109,20 +110,27 @@ def test_each_profiles_check_set():
     for p in profiles.PROFILES:
         assert p.check_ids() <= ids and p.check_ids(), p.id
         for fields in p.required.values():
-            assert set(fields) <= set(standard.all_terms()) | set(profiles.OCC_REQUIRED), p.id
+            # every field a profile grades is a column the readers fill (a canonical term)
+            assert set(fields) <= set(CANONICAL), p.id
     fit = profiles.by_id()["fit-1km"]
     assert fit.kind == profiles.FITNESS and fit.fit_sql == engine.USABLE_1KM
-    assert [p.id for p in profiles.judging()] == ["eco-check", "occurrence", "checklist"]
+    assert [p.id for p in profiles.judging()] == ["eco-check", "occurrence", "checklist", "event"]
+    ev = profiles.by_id()["event"].check_ids()
+    # an event table is judged by its points, dates and eventID; nothing asks it for a taxon or a record id
+    assert {"EVENT_ID_MISSING", "COORD_MISSING", "COORD_TOWN_CENTROID", "DATE_MISSING", "DATE_INVALID"} <= ev
+    assert not {c for c in ev if c.startswith(("TAXON_", "DWC_", "DUP_", "MISSING_", "VOCAB_"))} and "COORD_IN_SEA" not in ev
+    assert "EVENT_ID_MISSING" not in eco | occ
 
 
 def test_rules_page_table_lists_profiles_with_their_checks():
     pf = store.profile_table("zh")
-    assert set(pf["id"]) == {"eco-check", "occurrence", "checklist", "fit-1km"}
+    assert set(pf["id"]) == {"eco-check", "occurrence", "checklist", "event", "fit-1km"}
     occ = pf.set_index("id").loc["occurrence"]
     assert "DWC_BASIS_OF_RECORD_MISSING" in occ["checks"] and "MISSING_" not in occ["checks"]
     r = store.rules("en").set_index("id")
     assert r.loc["MISSING_habitat", "profiles"] == "eco-check"
-    assert r.loc["COORD_ZERO", "profiles"] == "eco-check, occurrence"
+    assert r.loc["COORD_ZERO", "profiles"] == "eco-check, occurrence, event"
+    assert r.loc["TAXON_UNMATCHED", "profiles"] == "eco-check, occurrence, checklist"
 
 
 # ---- file-level vs record-level --------------------------------------------------------------
@@ -378,3 +386,34 @@ def test_a_file_without_data_rows_is_not_ready(tmp_path, body):
     assert s["verdict"] == "empty"
     assert "沒有任何資料列" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "no data rows" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+
+
+def test_an_event_table_is_judged_as_events(tmp_path):
+    """Real BBS Taiwan event rows (no change): the year and site events with no point or date, and
+    survey visits with both. An event table names no taxon: judged as events, not as occurrences
+    each "lacking" a name, an occurrenceID and a basisOfRecord; no TBIA tiers (they grade records of
+    a taxon). One CONSTRUCTED TEST ROW (named in its eventID column's neighbour, locality) lacks its eventID."""
+    from dq.paths import SHARED_DATA
+    src = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    part = tmp_path / "bbs_events_sample.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM (SELECT * FROM read_parquet('{src}') ORDER BY eventID LIMIT 300)
+                         UNION ALL SELECT * REPLACE (NULL AS eventID, NULL AS id, 'CONSTRUCTED TEST ROW: eventID left out' AS locality)
+                         FROM (SELECT * FROM read_parquet('{src}') WHERE decimalLatitude IS NOT NULL ORDER BY eventID LIMIT 1))
+                   TO '{part}' (FORMAT parquet)""")
+    s = validate(part, tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == profiles.EVENT and s["table"] == standard.OCCURRENCE
+    assert "eventID" in s["profile_reason_en"]
+    assert not s["file_findings"]                       # no "occurrenceID / basisOfRecord / name missing"
+    assert not {c for c in s["checks"] if c.startswith(("TAXON_", "DWC_", "DUP_", "VOCAB_"))}
+    assert s["checks"]["EVENT_ID_MISSING"]["count"] == 1
+    no_point = duckdb.sql(f"SELECT count(*) FROM (SELECT * FROM read_parquet('{src}') ORDER BY eventID LIMIT 300) "
+                          "WHERE decimalLatitude IS NULL").fetchone()[0]
+    assert no_point and s["checks"]["COORD_MISSING"]["count"] == no_point
+    assert s["tiers"] is None and s["tier_gaps"] == {}
+    for name in ("report.html", "report_en.html"):
+        html = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert "TBIA 紀錄分級" not in html and "TBIA record tiers" not in html
+    # the same rows with a taxon column are occurrences again; --profile event judges any file as events
+    assert profiles.infer({"eventID", "eventDate", "scientificName"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
+    assert profiles.infer({"eventID", "eventDate", "occurrenceID"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
+    assert profiles.infer({"eventDate", "decimalLatitude"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE

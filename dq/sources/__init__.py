@@ -83,7 +83,7 @@ def table_from_terms(terms: set[str], detected: str) -> str:
     place, date or count (a TaiCOL export, a survey's species list) is a species list, not
     occurrences every one of which lacks a point and a date."""
     from .. import standard
-    names = {"scientificName", "vernacularName", "taxonID", "taxonRank", "kingdom", "phylum", "class", "order", "family", "genus"}
-    if detected == standard.OCCURRENCE and names & terms and not OCCURRENCE_ONLY & terms:
+    from ..profiles import TAXON_TERMS
+    if detected == standard.OCCURRENCE and TAXON_TERMS & terms and not OCCURRENCE_ONLY & terms:
         return standard.SPECIES_LIST
     return detected
