@@ -396,3 +396,22 @@ def test_frog_points_a_few_metres_from_a_town_centroid_are_flagged(frog_validate
     said = ann.loc[ann["dq_warnings"].str.contains("COORD_TOWN_CENTROID"), "dq_suggestions_en"].str.extract(
         r"(\d+) m from its town's centroid \(within (\d+) m").astype(int)
     assert len(said) == len(near) + 2 and (said[0] <= said[1]).all()
+
+
+def test_a_vernacular_suggestion_never_offers_the_records_own_name(tmp_path):
+    """Real BBS Taiwan rows (no change) whose names TaiCOL 2022 lacks but another list held gives for
+    their Chinese name: the suggestion names the other binomials of that name (Prinia crinigera,
+    斑紋鷦鶯 → Prinia striata), never the record's own, and none when that is the only one
+    (Phoenicopterus roseus, 大紅鸛, a name of the 2023 bird list)."""
+    src = SHARED_DATA / "occurrence" / "bbs_occurrence.parquet"
+    sample = tmp_path / "bbs_names_sample.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM read_parquet('{src}') WHERE scientificName IN ('Prinia crinigera', 'Phoenicopterus roseus',
+                         'Glaucidium brodiei') QUALIFY row_number() OVER (PARTITION BY scientificName ORDER BY id) <= 3 ORDER BY id)
+                   TO '{sample}' (FORMAT parquet)""")
+    validate(sample, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert ann["dq_warnings"].str.contains("TAXON_UNMATCHED").all() and len(ann) == 7
+    by = {n: g["dq_suggestions_en"].tolist() for n, g in ann.groupby("scientificName")}
+    assert all(s == "Checklist names with this vernacular name: Prinia striata" for s in by["Prinia crinigera"])
+    assert all(s == "Checklist names with this vernacular name: Taenioptynx brodiei" for s in by["Glaucidium brodiei"])
+    assert by["Phoenicopterus roseus"] == [""]

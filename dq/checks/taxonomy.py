@@ -30,8 +30,8 @@ def derive(con, ctx: DeriveContext) -> None:
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vern_txt, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
              FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
-          (SELECT string_agg(DISTINCT v.binomial, '、' ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_names,
+          (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
@@ -43,10 +43,13 @@ def derive(con, ctx: DeriveContext) -> None:
               FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
-        (vern_names IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
+        (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
         (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
         (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
-        vern_names FROM pairs""")
+        -- the suggestion names the other binomials of that vernacular name: BBS's Phoenicopterus roseus
+        -- (大紅鸛, in the 2023 bird list, not in TaiCOL 2022) was told to use Phoenicopterus roseus
+        nullif(array_to_string(list_filter(vern_all, b -> b IS DISTINCT FROM
+          array_to_string(string_split(binomial_key, ' ')[1:2], ' ')), '、'), '') AS vern_names FROM pairs""")
 
 
 DERIVATION = Derivation(
