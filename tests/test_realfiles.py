@@ -415,3 +415,14 @@ def test_a_vernacular_suggestion_never_offers_the_records_own_name(tmp_path):
     assert all(s == "Checklist names with this vernacular name: Prinia striata" for s in by["Prinia crinigera"])
     assert all(s == "Checklist names with this vernacular name: Taenioptynx brodiei" for s in by["Glaucidium brodiei"])
     assert by["Phoenicopterus roseus"] == [""]
+
+
+def test_frog_records_off_matsu_are_in_the_sea(frog_validated):
+    """The real 斑腿樹蛙 file names its species in no column (the file is about one species): its 13
+    records 2-3 km off 莒光, Matsu are still 'a land species in the sea' (a rule that asked for a
+    named taxon first would have hidden them)."""
+    s, out, _ = frog_validated
+    assert s["checks"]["COORD_IN_SEA"]["count"] == 13
+    ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
+    sea = ann[ann["dq_warnings"].str.contains("COORD_IN_SEA")]
+    assert sea["dq_lat"].str.startswith("25.99").all() and sea["dq_lon"].str.startswith("119.9").all()
