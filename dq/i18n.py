@@ -336,6 +336,11 @@ LABELS = {
     "vr_suspicious_fix": ("。請改欄名，或以 --map 原欄名=正確欄位 指定。", ". Rename the column, or map it with --map SOURCE=term."),
     "vr_unknown_col": ("不認得的欄位，已原樣保留（可用 --map 指定對應）", "Unknown column, kept as is (map it with --map)"),
     "vr_file_level": ("檔案層級問題", "File-level findings"),
+    "event_file_hint": ("此檔有 eventID，但整個檔案沒有坐標與日期欄：若它們在另一個調查事件檔（Darwin Core Event），請把兩個檔案與 meta.xml "
+                        "打包成 Darwin Core Archive（zip）一起檢核，每筆紀錄會帶上其事件的日期與地點。",
+                        "This file has eventID but no point or date column: if they are in an event file (a Darwin Core Event "
+                        "table), check both together as a Darwin Core Archive (the two files and a meta.xml in a zip): each "
+                        "record then carries its event's date and place."),
     "vr_file_level_help": ("整個檔案都沒有的欄位：每個欄位算一個問題，不算進每一列的錯誤。",
                            "Columns the whole file lacks: one finding each, not counted as errors on every row."),
     "vr_missing_col": ("缺少的欄位", "Missing column"), "vr_rows_affected": ("影響列數", "Rows affected"),

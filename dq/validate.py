@@ -137,6 +137,10 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "verdict": "fix_first" if rows_err or file_errors or manifest["rows_rejected"] - blank else
                        "empty" if manifest["rows_ingested"] == 0 else "ready",
             "file_findings": file_findings,
+            # an occurrence file whose places and dates are in an event file (BBS Taiwan's occurrence
+            # table, validated alone): every row "lacks" both; the two belong together in a DwC-A
+            "event_file_hint": prof.id == profiles.OCCURRENCE and "eventID" in src["columns_mapped"].values()
+                               and {"COORD_MISSING", "DATE_MISSING"} <= set(file_findings),
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)

@@ -111,6 +111,8 @@ if summary["file_findings"]:
                         L("severity"): L("sev_" + f["severity"]), L("rows_affected"): f["rows"]}
                        for c, f in summary["file_findings"].items()])
     st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
+    if summary.get("event_file_hint"):
+        st.info(L("event_file_hint"))
 st.subheader(L("vr_record_level"))
 checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
                        for c, v in summary["checks"].items()], columns=["title", "n", "severity"])

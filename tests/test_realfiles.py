@@ -426,3 +426,19 @@ def test_frog_records_off_matsu_are_in_the_sea(frog_validated):
     ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     sea = ann[ann["dq_warnings"].str.contains("COORD_IN_SEA")]
     assert sea["dq_lat"].str.startswith("25.99").all() and sea["dq_lon"].str.startswith("119.9").all()
+
+
+def test_an_occurrence_table_without_its_events_is_pointed_to_a_dwca(tmp_path, frog_validated):
+    """Real BBS Taiwan occurrence rows (no change) validated without their event file: every row lacks a
+    point and a date (two file-level findings, as they are), and the report says where those are
+    likely to be (the event file, checked together as a Darwin Core Archive). The frog file, which has
+    its points and no eventID, gets no such hint."""
+    src = SHARED_DATA / "occurrence" / "bbs_occurrence.parquet"
+    sample = tmp_path / "bbs_occurrence_sample.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{src}') ORDER BY id LIMIT 50) TO '{sample}' (FORMAT parquet)")
+    s = validate(sample, tmp_path / "out", CHECK_DATE)
+    assert {"COORD_MISSING", "DATE_MISSING"} <= set(s["file_findings"]) and s["event_file_hint"] is True
+    assert "Darwin Core Archive" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+    assert "此檔有 eventID" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    frog, out, _ = frog_validated
+    assert frog["event_file_hint"] is False and "此檔有 eventID" not in (out / "report.html").read_text(encoding="utf-8")
