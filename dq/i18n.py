@@ -415,6 +415,7 @@ LABELS = {
 }
 for _kind, (_zh, _en) in standard.TABLE_NAMES.items():
     LABELS[f"table_{_kind}"] = (_zh, _en)
+LABELS["table_event"] = ("調查事件", "Sampling events")
 
 
 def t(key: str, lang: str = "zh") -> str:

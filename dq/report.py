@@ -221,7 +221,8 @@ def _tier_gaps(summary: dict, L) -> list[str]:
 
 def _meta(summary: dict, lang: str, L) -> str:
     """What kind of table and file it was; a file without a text encoding (Parquet, XLSX) says none."""
-    kind = _kind(summary["table"], lang)
+    # an event table is read as the occurrence kind (its columns are occurrence terms) but is none
+    kind = _kind("event" if summary.get("profile") == "event" else summary["table"], lang)
     if not summary.get("encoding"):
         return L("vr_meta_binary").format(table=kind, format=summary["format"])
     return L("vr_meta").format(table=kind, format=summary["format"], encoding=summary["encoding"])

@@ -413,6 +413,7 @@ def test_an_event_table_is_judged_as_events(tmp_path):
     for name in ("report.html", "report_en.html"):
         html = (tmp_path / "out" / name).read_text(encoding="utf-8")
         assert "TBIA 紀錄分級" not in html and "TBIA record tiers" not in html
+        assert ("資料表類型：調查事件" in html) if name == "report.html" else ("Sampling events" in html)
     # the same rows with a taxon column are occurrences again; --profile event judges any file as events
     assert profiles.infer({"eventID", "eventDate", "scientificName"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
     assert profiles.infer({"eventID", "eventDate", "occurrenceID"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
