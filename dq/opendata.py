@@ -304,8 +304,8 @@ def agency_metrics_sql(group: str = "agency") -> str:
     # an agency's parent and level as its first dataset (by file and row) gives them: the 2018 嘉義縣
     # portal lists 184 嘉義市政府 datasets under 嘉義縣政府, and any_value() put the city under the
     # county on some builds and not on others
-    return f"""SELECT {g} AS agency, arg_min(parent, (source_file, source_row)) AS parent,
-        arg_min(level, (source_file, source_row)) AS level,
+    return f"""SELECT {g} AS agency, arg_min(parent, (source_file, source_row, dataset_key)) AS parent,
+        arg_min(level, (source_file, source_row, dataset_key)) AS level,
         count(*) AS datasets, sum(n_resources)::BIGINT AS resources,
         count(stars) AS judged_stars, count(*) FILTER (WHERE stars >= 3) / nullif(count(stars), 0) AS share_3star,
         count(badge) AS judged_badge,

@@ -56,7 +56,11 @@ EVENT_REQUIRED = ("eventID", "eventDate", "decimalLatitude", "decimalLongitude",
 # the terms only a record of a taxon has (table_from_terms reads the names too)
 TAXON_TERMS = {"scientificName", "vernacularName", "taxonID", "taxonRank", "kingdom", "phylum", "class", "order",
                "family", "genus"}
-OBSERVED_TERMS = {"occurrenceID", "basisOfRecord", "organismQuantity", "individualCount", "occurrenceStatus"}
+# what else says a row is a record of an organism, not of a survey event (never an event profile then)
+OBSERVED_TERMS = {"occurrenceID", "basisOfRecord", "organismQuantity", "individualCount", "occurrenceStatus",
+                  "scientificNameID", "scientificNameAuthorship", "specificEpithet", "infraspecificEpithet", "genericName",
+                  "acceptedNameUsageID", "taxonConceptID", "subfamily", "subgenus", "tribe", "sex", "establishmentMeans",
+                  "degreeOfEstablishment", "typeStatus", "dateIdentified"}
 FIELD_ZH = {"eventID": "事件編號", "samplingProtocol": "調查方法", "occurrenceID": "紀錄編號", "basisOfRecord": "紀錄類型", "scientificName": "學名", "eventDate": "調查日期",
             "decimalLatitude": "緯度", "decimalLongitude": "經度", "coordinateUncertaintyInMeters": "誤差範圍",
             "vernacularName": "中文名", "family": "科名"}
@@ -187,8 +191,10 @@ def judging() -> list[Profile]:
     return [p for p in PROFILES if p.kind == JUDGE]
 
 
-def infer(terms: set[str], table: str) -> tuple[str, dict]:
-    """The profile of a file from its OWN columns (mapped terms, never ingest defaults) and why."""
+def infer(terms: set[str], table: str, defaults: set[str] = frozenset()) -> tuple[str, dict]:
+    """The profile of a file from its OWN columns (mapped terms, never ingest defaults) and why.
+    `defaults`: the terms `--default` gives every row; a file whose species is given that way (a
+    single-species survey) is a file of that species' records, never an event table."""
     eco = [t for t in ECO_ONLY if t in terms]
     if table == standard.SPECIES_LIST and not eco:
         return CHECKLIST, {"how": "checklist", "fields": []}
@@ -196,15 +202,15 @@ def infer(terms: set[str], table: str) -> tuple[str, dict]:
         return ECO_CHECK, {"how": "table", "table": table, "fields": eco}
     if eco:
         return ECO_CHECK, {"how": "inferred", "fields": eco}
-    if "eventID" in terms and not (TAXON_TERMS | OBSERVED_TERMS) & terms:
+    if "eventID" in terms and not (TAXON_TERMS | OBSERVED_TERMS) & (terms | set(defaults)):
         return EVENT, {"how": "event", "fields": []}
     return OCCURRENCE, {"how": "inferred", "fields": []}
 
 
-def choose(option: str | None, terms: set[str], table: str) -> tuple[str, dict]:
+def choose(option: str | None, terms: set[str], table: str, defaults: set[str] = frozenset()) -> tuple[str, dict]:
     """--profile when given (checked against the table kind), else inferred."""
     if not option:
-        return infer(terms, table)
+        return infer(terms, table, defaults)
     p = by_id().get(option)
     if p is None or p.kind != JUDGE:
         raise ValueError(f"--profile {option}: not a profile (choose from {', '.join(q.id for q in judging())})")

@@ -104,7 +104,7 @@ def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
     table = spec.table or st.table
     # the profile comes from the file's own columns (with --map), never from --default values
     try:
-        profile, reason = profiles.choose(spec.profile, set(mapping.values()), table)
+        profile, reason = profiles.choose(spec.profile, set(mapping.values()), table, set(spec.defaults))
     except ValueError as e:
         raise SourceError(f"{st.path.name}: {e}") from e
     # what a check can see: the file's columns, --default values, and what the tool fills in itself

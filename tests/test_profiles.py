@@ -241,6 +241,13 @@ def test_change_of_yardstick_is_not_comparable(tmp_path):
     assert store.comparable(a, b, "測試") and not store.comparable(b, c, "測試")
     d = _snapshot(tmp_path, rows, [k for k in DWC if k != "basisOfRecord"], date="2026-04-01")
     assert not store.comparable(a, d, "測試")     # a column absent: what can be judged changed
+    # a snapshot whose checks ran with other thresholds (built before centroid_chance existed) is another yardstick
+    old = tmp_path / "old_params" / "2025-12-01"
+    __import__("shutil").copytree(a, old)
+    m = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    m["params"].pop("centroid_chance")
+    (old / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    assert not store.comparable(old, b, "測試") and store.comparable(a, b, "測試")
 
 
 # ---- fix list ----------------------------------------------------------------------------------
@@ -418,3 +425,8 @@ def test_an_event_table_is_judged_as_events(tmp_path):
     assert profiles.infer({"eventID", "eventDate", "scientificName"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
     assert profiles.infer({"eventID", "eventDate", "occurrenceID"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
     assert profiles.infer({"eventDate", "decimalLatitude"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
+    # a single-species survey given its species by --default is that species' records, not an event table
+    ev_cols = {"eventID", "eventDate", "decimalLatitude", "decimalLongitude"}
+    assert profiles.infer(ev_cols, standard.OCCURRENCE)[0] == profiles.EVENT
+    assert profiles.infer(ev_cols, standard.OCCURRENCE, {"scientificName"})[0] == profiles.OCCURRENCE
+    assert profiles.infer(ev_cols | {"sex"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE

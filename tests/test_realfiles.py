@@ -380,7 +380,8 @@ def test_centroid_flags_on_real_survey_sites_are_no_more_than_chance(tmp_path):
     n = s["rows_checked"]
     assert n > 11000
     for check in ("COORD_TOWN_CENTROID", "COORD_COUNTY_CENTROID"):
-        assert s["checks"].get(check, {}).get("count", 0) <= 0.005 * n, check
+        # judged (one site each stays: 30 m from 大安區's centroid, 720 m from 臺中市's) and no more than chance
+        assert 1 <= s["checks"][check]["count"] <= 0.005 * n, check
 
 
 def test_frog_points_a_few_metres_from_a_town_centroid_are_flagged(frog_validated):

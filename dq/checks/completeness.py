@@ -51,8 +51,8 @@ DWC = [
 # the key an event table's occurrences are joined by (the `event` profile's own completeness check)
 EVENT = [
     Check("EVENT_ID_MISSING", "completeness", "error", "缺少事件編號（eventID）", "eventID missing",
-          "調查事件表的每一列要有唯一的 eventID：出現紀錄檔靠它連到事件的日期、地點與方法。",
-          "Every row of an event table needs an eventID: the occurrence file finds the event's date, place and method by it.",
+          "調查事件表的每一列要有 eventID（每個事件一個）：出現紀錄檔靠它連到事件的日期、地點與方法。",
+          "Every row of an event table needs its eventID (one per event): the occurrence file finds the event's date, place and method by it.",
           _blank("eventID"), "'請給每個調查事件唯一且固定的編號，例如 樣區代碼_年份_次數'",
           fix_en="'Give every sampling event a unique, stable id, e.g. site code_year_visit'", columns=("eventID",)),
 ]

@@ -312,8 +312,11 @@ def _centroid(area: str, zh: str, title_zh: str, title_en: str) -> Check:
         f"time in {one_in} (a disc holding {G.centroid_chance} of its area, smaller in a small {area}): likely a point "
         f"given when only the {area} was known (CoordinateCleaner cc_cen).",
         f"{d} <= {r}",
-        f"'距' || e.{area} || '中心點 ' || round({d})::INT || ' 公尺（本{zh} ' || round({r})::INT || ' 公尺內算中心點）'",
-        fix_en=f"round({d})::INT || ' m from its {area}''s centroid (within ' || round({r})::INT || ' m counts there)'",
+        # the distance and the radius, then what to do (a fix text replaces the todo in fix lists)
+        f"'距' || e.{area} || '中心點 ' || round({d})::INT || ' 公尺（本{zh} ' || round({r})::INT || ' 公尺內算中心點），"
+        f"請確認是否為實際觀察地點；若只知道{zh}，請把誤差範圍填成涵蓋該{zh}的距離'",
+        fix_en=f"round({d})::INT || ' m from its {area}''s centroid (within ' || round({r})::INT || ' m counts there): "
+               f"check this is where it was seen; if only the {area} is known, give an uncertainty covering it'",
         tables=T, params=(CENTROID, CENTROID_CHANCE),
         todo_zh=f"請確認這是實際觀察地點還是{zh}代表點；若只知道{zh}，請把誤差範圍填成涵蓋該{zh}的距離。",
         todo_en=f"Check whether this is where it was seen or a stand-in for the {area}; if only the {area} is known, "
