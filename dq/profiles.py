@@ -79,6 +79,7 @@ class Profile:
     select: Callable[[Check], bool]             # which checks of the catalogue belong to it
     equivalents: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     fit_sql: str | None = None                  # FITNESS: predicate over `e`, TRUE = the record is fit
+    tiers: bool = True                          # TBIA's record tiers apply (they grade records of a taxon)
 
     def checks(self) -> list[Check]:
         return [c for c in catalogue() if self.select(c)]
@@ -170,7 +171,7 @@ PROFILES: list[Profile] = [
             "An event table: where, when and how a survey was done, no taxa (BBS Taiwan's event file; its species are in an "
             "occurrence file joined by eventID): whether eventID, date, point, uncertainty and protocol are filled, and the "
             "coordinate and date checks; no names, basisOfRecord or occurrenceID are asked of it.",
-            (standard.OCCURRENCE,), {standard.OCCURRENCE: EVENT_REQUIRED}, _event, equivalents=OCC_EQUIVALENTS),
+            (standard.OCCURRENCE,), {standard.OCCURRENCE: EVENT_REQUIRED}, _event, equivalents=OCC_EQUIVALENTS, tiers=False),
     Profile(FIT_1KM, FITNESS, "可用於 1 公里分布模型", "Usable for a 1 km distribution model",
             "適用性篩選：臺灣陸海域內的有效點位、誤差範圍 ≤ 1000 公尺、名錄可比對的種級學名、可解讀的日期。",
             "Fitness for use: a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m, a species-rank name the "

@@ -102,14 +102,19 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         rows_err, rows_warn, compl, gold, silver, bronze = con.execute(f"{figures} FROM {occ(figures)} e").fetchone()
         # what keeps records from the next TBIA tier, requirement by requirement (a file can lack one
         # column and have every record bronze for it), and the names the file itself does not give
-        req = profiles.tier_requirements()
-        s_, g_ = profiles.SILVER_SQL, profiles.GOLD_SQL
-        gaps = [(t, k, f"count(*) FILTER (WHERE NOT {s_} AND NOT ({q}))" if t == "silver" else
-                 f"count(*) FILTER (WHERE {s_} AND NOT {g_} AND NOT ({q}))") for t in ("silver", "gold") for k, q in req[t].items()]
-        gap_sql = f"""SELECT {', '.join(q for _, _, q in gaps)},
-              count(*) FILTER (WHERE NOT ({req['silver']['name']}) AND e.accepted_name IS NOT NULL)"""
-        got = con.execute(f"{gap_sql} FROM {occ(gap_sql)} e").fetchone()
-        tier_gaps = {t: {k: int(n) for (t2, k, _), n in zip(gaps, got) if t2 == t and n} for t in ("silver", "gold")}
+        # (none for a profile TBIA's tiers do not grade: an event table names no taxon)
+        tiered = {"tiers": None, "tier_gaps": {}, "tier_names_not_in_file": 0}
+        if prof.tiers:
+            req = profiles.tier_requirements()
+            s_, g_ = profiles.SILVER_SQL, profiles.GOLD_SQL
+            gaps = [(t, k, f"count(*) FILTER (WHERE NOT {s_} AND NOT ({q}))" if t == "silver" else
+                     f"count(*) FILTER (WHERE {s_} AND NOT {g_} AND NOT ({q}))") for t in ("silver", "gold") for k, q in req[t].items()]
+            gap_sql = f"""SELECT {', '.join(q for _, _, q in gaps)},
+                  count(*) FILTER (WHERE NOT ({req['silver']['name']}) AND e.accepted_name IS NOT NULL)"""
+            got = con.execute(f"{gap_sql} FROM {occ(gap_sql)} e").fetchone()
+            tiered = {"tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
+                      "tier_gaps": {t: {k: int(n) for (t2, k, _), n in zip(gaps, got) if t2 == t and n} for t in ("silver", "gold")},
+                      "tier_names_not_in_file": int(got[-1])}
         file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].named_columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
@@ -128,10 +133,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             # record-level errors only: a column the file lacks is one file-level finding, not N row errors
             "rows_with_errors": int(rows_err), "rows_with_warnings": int(rows_warn),
             "completeness": None if compl is None else round(float(compl), 4),
-            # TBIA's tiers grade records of a taxon: an event table has none (null, no gaps)
-            "tiers": None if prof.id == profiles.EVENT else {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
-            "tier_gaps": {} if prof.id == profiles.EVENT else tier_gaps,
-            "tier_names_not_in_file": 0 if prof.id == profiles.EVENT else int(got[-1]),
+            **tiered,
             "rows_rejected_blank": int(blank),
             # a file without a single data row (a header alone, or blank rows only) has nothing to submit
             "verdict": "fix_first" if rows_err or file_errors or manifest["rows_rejected"] - blank else
