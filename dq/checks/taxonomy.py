@@ -25,22 +25,25 @@ def derive(con, ctx: DeriveContext) -> None:
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
-        SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial_key,
+        SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
-             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_expected,
+             WHERE v.binomial = t.binomial) AS vern_expected,
           (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vern_txt, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
-             FROM ref_vernacular v WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS vern_ok,
+             FROM ref_vernacular v WHERE v.binomial = t.binomial) AS vern_ok,
           (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
              WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
-             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_expected,
+             WHERE v.binomial = t.binomial) AS en_expected,
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
-             WHERE v.binomial = array_to_string(string_split(t.binomial_key, ' ')[1:2], ' ')) AS en_ok,
+             WHERE v.binomial = t.binomial) AS en_ok,
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
         FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
-              FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+              FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o
+          -- the record's binomial (the accepted name's first two words), once for the five uses above and below
+          LEFT JOIN (SELECT name_raw, array_to_string(string_split(binomial_key, ' ')[1:2], ' ') AS binomial FROM _tax) t
+            ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
@@ -49,7 +52,7 @@ def derive(con, ctx: DeriveContext) -> None:
         -- the suggestion names the other binomials of that vernacular name: BBS's Phoenicopterus roseus
         -- (大紅鸛, in the 2023 bird list, not in TaiCOL 2022) was told to use Phoenicopterus roseus
         nullif(array_to_string(list_filter(vern_all, b -> b IS DISTINCT FROM
-          array_to_string(string_split(binomial_key, ' ')[1:2], ' ')), '、'), '') AS vern_names FROM pairs""")
+          binomial), '、'), '') AS vern_names FROM pairs""")
 
 
 DERIVATION = Derivation(
