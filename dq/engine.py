@@ -506,7 +506,7 @@ SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": "CASE WHEN {gold} THEN 2 WHEN {silver} THEN 1 ELSE 0 END::UTINYINT",
+                "_tier": f"CASE WHEN NOT {profiles.tiered_sql()} THEN NULL WHEN {{gold}} THEN 2 WHEN {{silver}} THEN 1 ELSE 0 END::UTINYINT",
                 "_don": "e.dup_occ_n", "_drn": "e.dup_rec_n"}
 # The derived values a computed fix reads that are kept as record facts: the duplicate group sizes
 # (the repeat group's lookup is keyed by the record's date and point, three joins per flag; a
@@ -792,7 +792,7 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
               {no_error} AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
               count(*) FILTER (WHERE e._tier = 2) AS tier_gold, count(*) FILTER (WHERE e._tier = 1) AS tier_silver,
-              count(*) FILTER (WHERE e._tier = 0) AS tier_bronze,
+              count(*) FILTER (WHERE e._tier = 0) AS tier_bronze, count(e._tier) AS tier_records,
               count(*) FILTER (WHERE e._fit) AS usable_1km, count(*) FILTER (WHERE e._abs) AS absences,
               {species}, {ok_cols}
             FROM e GROUP BY ALL ORDER BY ALL""",

@@ -61,6 +61,21 @@ OBSERVED_TERMS = {"occurrenceID", "basisOfRecord", "organismQuantity", "individu
                   "scientificNameID", "scientificNameAuthorship", "specificEpithet", "infraspecificEpithet", "genericName",
                   "acceptedNameUsageID", "taxonConceptID", "subfamily", "subgenus", "tribe", "sex", "establishmentMeans",
                   "degreeOfEstablishment", "typeStatus", "dateIdentified"}
+# What a kind of table never records, for the TDWG BDQ tests (dq/checks/bdq.py not_applicable): a
+# test reading only such terms asks the table something it is not about. An event table names no
+# organism (its species are in the occurrence file); a species list has no place, date or observation.
+ORGANISM_TERMS = frozenset(TAXON_TERMS | OBSERVED_TERMS | {
+    "namePublishedInYear", "pathway", "higherClassification", "cultivarEpithet", "infragenericEpithet", "superfamily",
+    "subtribe", "originalNameUsageID", "parentNameUsageID", "organismQuantityType", "lifeStage", "identifiedBy"})
+WHERE_WHEN_TERMS = frozenset({
+    "eventID", "eventDate", "year", "month", "day", "startDayOfYear", "endDayOfYear", "verbatimEventDate",
+    "decimalLatitude", "decimalLongitude", "geodeticDatum", "coordinateUncertaintyInMeters", "coordinatePrecision",
+    "verbatimCoordinates", "verbatimLatitude", "verbatimLongitude", "verbatimSRS", "footprintWKT", "dataGeneralizations",
+    "countryCode", "country", "continent", "stateProvince", "dwc_county", "municipality", "locality", "verbatimLocality",
+    "locationID", "higherGeography", "higherGeographyID", "island", "islandGroup", "waterBody",
+    "minimumDepthInMeters", "maximumDepthInMeters", "minimumElevationInMeters", "maximumElevationInMeters"})
+OBSERVATION_TERMS = frozenset({"occurrenceID", "basisOfRecord", "occurrenceStatus", "individualCount", "organismQuantity",
+                               "organismQuantityType", "sex", "lifeStage", "typeStatus", "dateIdentified", "identifiedBy"})
 FIELD_ZH = {"eventID": "事件編號", "samplingProtocol": "調查方法", "occurrenceID": "紀錄編號", "basisOfRecord": "紀錄類型", "scientificName": "學名", "eventDate": "調查日期",
             "decimalLatitude": "緯度", "decimalLongitude": "經度", "coordinateUncertaintyInMeters": "誤差範圍",
             "vernacularName": "中文名", "family": "科名"}
@@ -80,6 +95,7 @@ class Profile:
     equivalents: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     fit_sql: str | None = None                  # FITNESS: predicate over `e`, TRUE = the record is fit
     tiers: bool = True                          # TBIA's record tiers apply (they grade records of a taxon)
+    not_about: frozenset[str] = frozenset()     # terms its tables never record: a BDQ test reading only these does not apply
 
     def checks(self) -> list[Check]:
         return [c for c in catalogue() if self.select(c)]
@@ -164,14 +180,16 @@ PROFILES: list[Profile] = [
             "A list of taxa without places or dates (a TaiCOL export, a survey's species list): whether scientific name, "
             "Chinese name and family are filled, and the taxonomy checks against the Taiwan checklist; no occurrence fields "
             "(points, dates) and no 生態檢核 project fields are judged.",
-            (standard.SPECIES_LIST,), {standard.SPECIES_LIST: CHECKLIST_REQUIRED}, _checklist),
+            (standard.SPECIES_LIST,), {standard.SPECIES_LIST: CHECKLIST_REQUIRED}, _checklist,
+            not_about=WHERE_WHEN_TERMS | OBSERVATION_TERMS),
     Profile(EVENT, JUDGE, "Darwin Core 調查事件（Event）", "Darwin Core sampling events (Event)",
             "只有調查事件（地點、日期、方法）、沒有物種的事件表（如 BBS 的 event 檔；物種在另一個出現紀錄檔，以 eventID 相連）："
             "事件編號、日期、坐標、誤差範圍與調查方法是否齊全，以及坐標與日期的內容檢核；不判學名、紀錄類型與 occurrenceID。",
             "An event table: where, when and how a survey was done, no taxa (BBS Taiwan's event file; its species are in an "
             "occurrence file joined by eventID): whether eventID, date, point, uncertainty and protocol are filled, and the "
             "coordinate and date checks; no names, basisOfRecord or occurrenceID are asked of it.",
-            (standard.OCCURRENCE,), {standard.OCCURRENCE: EVENT_REQUIRED}, _event, equivalents=OCC_EQUIVALENTS, tiers=False),
+            (standard.OCCURRENCE,), {standard.OCCURRENCE: EVENT_REQUIRED}, _event, equivalents=OCC_EQUIVALENTS, tiers=False,
+            not_about=ORGANISM_TERMS),
     Profile(FIT_1KM, FITNESS, "可用於 1 公里分布模型", "Usable for a 1 km distribution model",
             "適用性篩選：臺灣陸海域內的有效點位、誤差範圍 ≤ 1000 公尺、名錄可比對的種級學名、可解讀的日期。",
             "Fitness for use: a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m, a species-rank name the "
@@ -311,3 +329,11 @@ def tier_requirements(has: Callable[[tuple[str, ...]], str] | None = None,
 SILVER_SQL, GOLD_SQL = tier_sql()
 TIER_SQL = f"CASE WHEN {GOLD_SQL} THEN 'gold' WHEN {SILVER_SQL} THEN 'silver' ELSE 'bronze' END"
 TIERS = ("gold", "silver", "bronze")
+
+
+def tiered_sql(alias: str = "e.") -> str:
+    """SQL: TBIA's tiers grade this record: an occurrence record judged by a profile with tiers (not an
+    event table's rows, not a species list's); elsewhere a record has no tier (NULL), so it counts in
+    neither a tier nor the shares' denominator."""
+    ids = ", ".join(f"'{p.id}'" for p in PROFILES if p.kind == JUDGE and p.tiers)
+    return f"({alias}table_kind = '{standard.OCCURRENCE}' AND {alias}profile IN ({ids}))"

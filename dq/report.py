@@ -75,6 +75,11 @@ def _bdq_section(summary: dict, n_checked: int, L, en: bool) -> list[str]:
     nowhere = [lab for lab in summary.get("bdq_judged_nowhere", []) if lab in BY_LABEL]
     if nowhere:
         out.append(f"<p>{_e(L('vr_bdq_nowhere').format(n=len(nowhere), tests=join(nowhere)))}</p>")
+    off = [lab for lab in summary.get("bdq_not_applicable", []) if lab in BY_LABEL]
+    if off:
+        from .profiles import by_id
+        prof = by_id()[summary["profile"]].name("en" if en else "zh")
+        out.append(f"<p>{_e(L('vr_bdq_not_applicable').format(n=len(off), profile=prof, tests=join(off)))}</p>")
     return out
 
 

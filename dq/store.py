@@ -156,6 +156,24 @@ def _share(ds: pd.DataFrame, col: str, records: int) -> float | None:
     return float(ds[col].sum() / records) if col in ds and records else None
 
 
+def _tier_share(ds: pd.DataFrame, col: str) -> float | None:
+    """A tier's share of the records TBIA's tiers grade (tier_records: an event table's or a species
+    list's rows have no tier); a snapshot built before that column counted every record. None when
+    no record is graded."""
+    if col not in ds:
+        return None
+    n = ds["tier_records"].sum() if "tier_records" in ds else ds["records"].sum()
+    return float(ds[col].sum() / n) if n else None
+
+
+def _tier_shares(ds: pd.DataFrame, col: str) -> pd.Series:
+    """Per row of agg_dataset, _tier_share (NaN where none of its records is graded)."""
+    if col not in ds:
+        return pd.Series(float("nan"), index=ds.index)
+    n = ds["tier_records"] if "tier_records" in ds else ds["records"]
+    return ds[col] / n.where(n > 0)
+
+
 def kpis(snap: Path, agency: str | None = None) -> dict:
     """Overview cards. Shares are of records; 'species' counts distinct accepted names. Each
     dataset counts only its own profile's checks; completeness is graded."""
@@ -166,7 +184,7 @@ def kpis(snap: Path, agency: str | None = None) -> dict:
             "species": int(sp["accepted_name"].nunique()),
             # no records (an agency absent from a snapshot): no share at all, not 0 %
             "share_no_error": _share(ds, "records_no_error", records), "usable_1km": _share(ds, "usable_1km", records),
-            "completeness": _share(ds, "completeness_sum", records), "gold": _share(ds, "tier_gold", records)}
+            "completeness": _share(ds, "completeness_sum", records), "gold": _tier_share(ds, "tier_gold")}
 
 
 # KPIs whose meaning depends on what each dataset was judged by (the others are counts)
@@ -247,11 +265,11 @@ def tier_change(snap: Path, agency: str | None = None) -> pd.DataFrame:
     cols = ["tier_gold", "tier_silver", "tier_bronze"]
     out = now[["agency", "dataset_id", "dataset_name", "records"] + [c for c in cols if c in now]].copy()
     for c in cols:
-        out[c + "_share"] = out[c] / out["records"] if c in out else float("nan")
+        out[c + "_share"] = _tier_shares(now, c)
     prev = previous(snap)
     before = datasets(prev, agency) if prev is not None else pd.DataFrame(columns=["agency", "dataset_id"])
     for c in cols:
-        before[c + "_share_prev"] = before[c] / before["records"] if c in before else float("nan")
+        before[c + "_share_prev"] = _tier_shares(before, c)
     keep = ["agency", "dataset_id"] + [c + "_share_prev" for c in cols]
     out = out.merge(before[keep], on=["agency", "dataset_id"], how="left")
     for c in cols:
@@ -275,7 +293,9 @@ def _scores_of(ds: pd.DataFrame) -> dict:
         out[d] = ds[f"ok_{d}"].sum() / n if n else None
     out["completeness"] = _share(ds, "completeness_sum", n)
     for t in profiles.TIERS:
-        out[f"tier_{t}"] = _share(ds, f"tier_{t}", n)
+        out[f"tier_{t}"] = _tier_share(ds, f"tier_{t}")
+    # rows no tier grades (an event table's, a species list's); 0 for a snapshot built before tier_records
+    out["tier_ungraded"] = int(n - ds["tier_records"].sum()) if "tier_records" in ds else 0
     return out
 
 
@@ -286,7 +306,7 @@ def datasets(snap: Path, agency: str | None = None) -> pd.DataFrame:
         ds[f"score_{d}"] = ds[f"ok_{d}"] / ds["records"]
     ds["score_completeness"] = ds["completeness_sum"] / ds["records"] if "completeness_sum" in ds else float("nan")
     for t in profiles.TIERS:
-        ds[f"share_{t}"] = ds[f"tier_{t}"] / ds["records"] if f"tier_{t}" in ds else float("nan")
+        ds[f"share_{t}"] = _tier_shares(ds, f"tier_{t}")
     return ds
 
 
@@ -850,7 +870,7 @@ def kpi_delta_like(snap: Path, agency: str | None = None) -> dict | None:
     same = comparable(prev, snap, agency)
     out = {k: kb[k] - ka[k] for k in ("records", "agencies", "datasets", "species")}
     for k, col in SHARE_KPIS.items():
-        sa, sb = _share(ca, col, ra), _share(cb, col, rb)
+        sa, sb = (_tier_share(ca, col), _tier_share(cb, col)) if col.startswith("tier_") else (_share(ca, col, ra), _share(cb, col, rb))
         out[k] = None if sa is None or sb is None or (k in JUDGED_KPIS and not same) else sb - sa
     return out | {"previous": prev.name, "comparable": same, "common_datasets": len(common), "common_records": (ra, rb),
                   "agencies_added": sorted(set(db["agency"]) - set(da["agency"])),

@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from . import duck, formulas, profiles, report, store, workdirs
+from . import duck, formulas, profiles, report, standard, store, workdirs
 from .checks import bdq, by_id
 from .snapshot import SourceSpec, build, rows_progress, source_file
 from .sources.aliases import CANONICAL
@@ -85,16 +85,19 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         # the records, whatever the layout, with the columns each query names (layout 5 joins the
         # verbatim texts back only for a query that reads them)
         occ = lambda sql: store.records_sql(snap, need=sql)   # noqa: E731
-        bdq_counts = {t: dict(v) for t, v in _bdq_counts(con, snap).items()}
+        prof = profiles.by_id()[src["profile"]]
+        # the BDQ tests about what this kind of table never records (an event table's taxon, a species
+        # list's place and date): not applied to it, named once in the report
+        not_applicable = bdq.not_applicable(prof.not_about)
+        bdq_counts = {t: dict(v) for t, v in _bdq_counts(con, snap).items() if t not in not_applicable}
         # the BDQ tests whose answer is the file's (no record could be judged; every record fails for a
         # column the file lacks): named once in the report, not on every row of the annotated file
         # (on the bench input ~1,200 characters a row of the same test names: half the file)
         nowhere, lacking = bdq.file_level(bdq_counts, src["columns_mapped"].values())
         with rows_progress(con, "writing", manifest["rows_read"], progress):
-            _write_annotated(con, _neutralised(cols), occ(ANNOTATED_NEED), snap, out, nowhere + lacking)
+            _write_annotated(con, _neutralised(cols), occ(ANNOTATED_NEED), snap, out, nowhere + lacking + not_applicable)
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
-        prof = profiles.by_id()[src["profile"]]
         figures = f"""SELECT count(*) FILTER (WHERE e.n_errors > 0),
               count(*) FILTER (WHERE e.n_warnings > 0), avg({profiles.completeness_sql('e')}),
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
@@ -104,7 +107,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         # column and have every record bronze for it), and the names the file itself does not give
         # (none for a profile TBIA's tiers do not grade: an event table names no taxon)
         tiered = {"tiers": None, "tier_gaps": {}, "tier_names_not_in_file": 0}
-        if prof.tiers:
+        if prof.tiers and src.get("table", standard.OCCURRENCE) == standard.OCCURRENCE:     # profiles.tiered_sql, per file
             req = profiles.tier_requirements()
             s_, g_ = profiles.SILVER_SQL, profiles.GOLD_SQL
             gaps = [(t, k, f"count(*) FILTER (WHERE NOT {s_} AND NOT ({q}))" if t == "silver" else
@@ -147,7 +150,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
             "bdq": bdq_counts,
-            "bdq_judged_nowhere": nowhere, "bdq_failed_for_missing_columns": lacking,
+            "bdq_judged_nowhere": nowhere, "bdq_failed_for_missing_columns": lacking, "bdq_not_applicable": not_applicable,
             "columns_mapped": src["columns_mapped"], "columns_extra": src["columns_extra"],
             "columns_suspicious": suspicious_mappings(con, occ, src["columns_mapped"]),
             "checks_judged": src["checks_record_level"],

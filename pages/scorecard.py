@@ -67,6 +67,8 @@ tc = st.columns(3)
 for c, tier, color in zip(tc, ("gold", "silver", "bronze"), ("normal", "off", "inverse")):
     # tiers do not depend on the checks: comparable whenever both snapshots have them; more bronze is worse
     metric(c, L(f"tier_{tier}"), f"tier_{tier}", judged=False, color=color)
+if sc.get("tier_ungraded"):
+    st.caption(L("tier_ungraded").format(n=sc["tier_ungraded"]))
 
 ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 if len(ff):

@@ -93,6 +93,7 @@ def test_pages_bench_refuses_a_snapshot_the_dashboard_would_not_show(tmp_path, m
     from dq import bench
     from dq.paths import DEMO_ROOT
     demo = sorted(DEMO_ROOT.iterdir())[-1]
+    monkeypatch.setenv("DQ_SNAPSHOT_ROOTS", "")     # bench.pages sets it: undone after the test, never leaked into others
     monkeypatch.setattr(bench, "_page_child", lambda *a: pytest.fail("the pages ran"))
     monkeypatch.setattr(bench.subprocess, "run", lambda *a, **k: pytest.fail("the pages ran"))
     for name in ("snap", demo.name, "2000-01-01"):     # not a date; the demo's own date; older than the demo

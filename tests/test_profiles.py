@@ -381,6 +381,10 @@ def test_taicol_export_is_a_checklist(tmp_path):
     s = validate(FIX / "taicol_amphibia_20220605.csv", tmp_path / "out", CHECK_DATE, column_map={"name": "scientificName"})
     assert s["profile"] == profiles.CHECKLIST and s["columns_mapped"]["name_code"] == "taxonID"
     assert "TAXON_UNMATCHED" not in s["checks"] and s["verdict"] == "ready"
+    # a list of names has no place or date: those BDQ tests do not apply (before: 18 "failed for missing columns")
+    assert {"VALIDATION_EVENTDATE_NOTEMPTY", "VALIDATION_LOCATION_NOTEMPTY", "VALIDATION_OCCURRENCEID_NOTEMPTY"} <= set(s["bdq_not_applicable"])
+    assert "VALIDATION_SCIENTIFICNAMEID_NOTEMPTY" in s["bdq_failed_for_missing_columns"] and "VALIDATION_SCIENTIFICNAME_NOTEMPTY" in s["bdq"]
+    assert "do not apply to it" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("body", ["", ",,,\n  ,\t,,\n"])
@@ -393,6 +397,35 @@ def test_a_file_without_data_rows_is_not_ready(tmp_path, body):
     assert s["verdict"] == "empty"
     assert "沒有任何資料列" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "no data rows" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+
+
+def test_a_snapshot_grades_no_tier_for_event_rows(tmp_path, monkeypatch):
+    """A snapshot of an agency's event table beside its occurrence file: TBIA's tiers grade the
+    occurrences only. Real BBS Taiwan event rows (first 200 by eventID) and CONSTRUCTED TEST ROWS
+    (the DWC row: gold) as the occurrence file. Before, all 200 events counted as bronze and the
+    agency's gold share fell to 2/202."""
+    from dq.paths import SHARED_DATA
+    src = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    ev = tmp_path / "bbs_events_sample.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{src}') ORDER BY eventID LIMIT 200) TO '{ev}' (FORMAT parquet)")
+    occ = write(tmp_path / "constructed_occ.csv", [DWC, DWC])
+    quiet = lambda m: None   # noqa: E731
+    monkeypatch.setenv("DQ_SNAPSHOT_ROOTS", str(tmp_path / "snaps"))     # the previous snapshot is looked for there
+    snap = ingest([SourceSpec(ev, agency="測試", dataset="EVENTS"), SourceSpec(occ, agency="測試", dataset="OCC")],
+                  "2026-01-01", tmp_path / "snaps", progress=quiet)
+    ds = store.datasets(snap, "測試").set_index("dataset_id")
+    assert ds.loc["EVENTS", "profile"] == profiles.EVENT and ds.loc["EVENTS", "records"] == 200
+    assert ds.loc["EVENTS", ["tier_gold", "tier_silver", "tier_bronze", "tier_records"]].sum() == 0
+    assert pd.isna(ds.loc["EVENTS", "share_bronze"])
+    assert ds.loc["OCC", "tier_gold"] == ds.loc["OCC", "tier_records"] == 2 and ds.loc["OCC", "share_gold"] == 1.0
+    sc = store.scores(snap, "測試")
+    assert sc["tier_gold"] == 1.0 and sc["tier_bronze"] == 0.0 and sc["tier_ungraded"] == 200
+    assert store.kpis(snap)["gold"] == 1.0
+    tc = store.tier_change(snap, "測試").set_index("dataset_id")
+    assert pd.isna(tc.loc["EVENTS", "tier_bronze_share"]) and tc.loc["OCC", "tier_gold_share"] == 1.0
+    # an events-only snapshot has no tier share at all (shown as "—"), not 0 %
+    snap2 = ingest([SourceSpec(ev, agency="測試", dataset="EVENTS")], "2026-01-02", tmp_path / "snaps2", progress=quiet)
+    assert store.scores(snap2, "測試")["tier_gold"] is None and store.kpis(snap2)["gold"] is None
 
 
 def test_an_event_table_is_judged_as_events(tmp_path):
@@ -417,6 +450,11 @@ def test_an_event_table_is_judged_as_events(tmp_path):
                           "WHERE decimalLatitude IS NULL").fetchone()[0]
     assert no_point and s["checks"]["COORD_MISSING"]["count"] == no_point
     assert s["tiers"] is None and s["tier_gaps"] == {}
+    # the BDQ tests about the organism do not apply to an event table: not "failed for columns it lacks"
+    assert {"VALIDATION_SCIENTIFICNAME_NOTEMPTY", "VALIDATION_TAXON_NOTEMPTY", "VALIDATION_OCCURRENCEID_NOTEMPTY",
+            "VALIDATION_BASISOFRECORD_NOTEMPTY"} <= set(s["bdq_not_applicable"])
+    assert not set(s["bdq_not_applicable"]) & (set(s["bdq_failed_for_missing_columns"]) | set(s["bdq"]))
+    assert {"VALIDATION_EVENTDATE_NOTEMPTY", "VALIDATION_DECIMALLATITUDE_INRANGE", "VALIDATION_LICENSE_NOTEMPTY"} <= set(s["bdq"])
     for name in ("report.html", "report_en.html"):
         html = (tmp_path / "out" / name).read_text(encoding="utf-8")
         assert "TBIA 紀錄分級" not in html and "TBIA record tiers" not in html

@@ -564,6 +564,13 @@ def file_level(counts: dict[str, dict[str, int]], columns) -> tuple[list[str], l
     lacking = [t.label for t in judged if set(counts[t.label]) <= {"NOT_COMPLIANT", "POTENTIAL_ISSUE"} and not have & set(terms(t))]
     return sorted(nowhere), sorted(lacking)
 
+def not_applicable(not_about) -> list[str]:
+    """The validations and issues that read only terms a kind of table never records
+    (Profile.not_about: an event table's organism terms, a species list's places and dates): they
+    ask the file something it is not about, so they are left out of its results, not failed."""
+    out = set(not_about)
+    return sorted(t.label for t in TESTS if t.kind in ("VALIDATION", "ISSUE") and out and set(terms(t)) <= out)
+
 # needs a service or data this tool does not ship (GBIF backbone, Getty TGN, WoRMS, boundary polygons)
 EXTERNAL = ["VALIDATION_CLASSIFICATION_CONSISTENT", "VALIDATION_CLASS_FOUND", "VALIDATION_COORDINATESCOUNTRYCODE_CONSISTENT",
             "VALIDATION_COORDINATESSTATEPROVINCE_CONSISTENT", "VALIDATION_COORDINATESTERRESTRIALMARINE_CONSISTENT",
