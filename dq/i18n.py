@@ -158,6 +158,10 @@ LABELS = {
     "how_override": ("使用者指定", "set by the user"), "how_refused": ("拒絕對應", "refused"),
     "how_extra": ("保留為額外欄位", "kept as an extra column"),
     "rows_absence": ("未發現紀錄（數量 0）", "Absence records (count 0)"),
+    "rows_parent_events": ("上層調查事件", "Parent events"),
+    "rows_parent_events_line": ("上層調查事件：{n:,}（{why}）", "Parent events: {n:,} ({why})"),
+    "rows_parent_events_help": ("其他事件的 parentEventID 指向它們（如年度、樣區）；坐標與日期記在下層事件，不要求它們填寫",
+                                "named as parentEventID by other events (a year, a site): their points and dates are on the child events, so none is asked of them"),
     # ---- #15 security (helper sec): the Validate page's child process and limits ----
     "upload_limit": ("檔案上限 {mb} MB（超過會在上傳時被拒絕）；更大的檔案請用命令列 python -m dq validate FILE --out DIR。",
                      "Files up to {mb} MB (larger ones are refused at upload); for bigger files use python -m dq validate FILE --out DIR."),

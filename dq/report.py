@@ -123,6 +123,9 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     parts += [f"<div class='kpi'>{L(k)}<b>{v:,}</b></div>" for k, v in kp]
     if summary.get("rows_absence"):
         parts.append(f"<div class='kpi'>{L('rows_absence')}<b>{summary['rows_absence']:,}</b></div>")
+    if summary.get("rows_parent_events"):
+        parts.append(f"<div class='kpi'>{L('rows_parent_events')}<b>{summary['rows_parent_events']:,}</b>"
+                     f"<small>{L('rows_parent_events_help')}</small></div>")
     if summary.get("completeness") is not None:
         parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
     tiers = summary.get("tiers") or {}

@@ -156,6 +156,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "checks_judged": src["checks_record_level"],
             # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
             "rows_absence": con.execute(f"SELECT count(*) FROM {occ('is_absence')} WHERE is_absence").fetchone()[0],
+            # an event table's parent events (named as parentEventID by others): their points and dates are the children's
+            "rows_parent_events": con.execute(f"SELECT count(*) FROM {occ('is_parent_event')} WHERE is_parent_event").fetchone()[0],
             "columns_plan": src.get("columns_plan", []),
             "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }

@@ -98,6 +98,8 @@ if summary.get("notes"):
             st.markdown(f"- {n}")
 if summary.get("rows_absence"):
     st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
+if summary.get("rows_parent_events"):
+    st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
 # the order of the report: column mapping → file-level → record-level
 with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
     # a plain table: every mapping and every refusal readable (and searchable) at once

@@ -462,7 +462,9 @@ def test_checks_answered_once_per_key_give_each_record_its_own_answer(tmp_path, 
         return out, cols
     monkeypatch.setattr(engine, "_per_key_masks", spy)
     a = build(specs, "2026-11-22", tmp_path / "a", tmp_path, progress=lambda msg: None)
-    assert {"COORD_MISSING", "COORD_SWAPPED", "DATE_INVALID"} <= set(picked) and set(picked.values()) >= {"c", "d"}
+    assert {"COORD_OUT_OF_RANGE", "COORD_SWAPPED", "DATE_INVALID"} <= set(picked) and set(picked.values()) >= {"c", "d"}
+    # the point and date "missing" checks read the event hierarchy too (a parent event is not asked): per record
+    assert not {"COORD_MISSING", "DATE_MISSING"} & set(picked)
     assert not {"MISSING_scientificName", "DUP_RECORD"} & set(picked)      # these read the record itself
     monkeypatch.setattr(engine, "_per_key_masks", lambda con, applies, params: ({}, []))
     b = build(specs, "2026-11-22", tmp_path / "b", tmp_path, progress=lambda msg: None)
@@ -489,4 +491,4 @@ def test_fold_absent_writes_only_the_absent_columns_of_the_record_as_null():
     import re
     read = {n.replace('""', '"') if n else m for v in plan().record_cols.values()
             for n, m in re.findall(r'(?<![\w."])o\.(?:"((?:[^"]|"")+)"|(\w+))', v)}
-    assert read - set(CANONICAL) <= {"dataset_id", "srs_from_header", "extra"}
+    assert read - set(CANONICAL) <= {"dataset_id", "srs_from_header", "extra", "profile"}

@@ -428,6 +428,29 @@ def test_a_snapshot_grades_no_tier_for_event_rows(tmp_path, monkeypatch):
     assert store.scores(snap2, "測試")["tier_gold"] is None and store.kpis(snap2)["gold"] is None
 
 
+def test_parent_events_are_not_asked_for_a_point_or_date(tmp_path):
+    """Real BBS Taiwan events, one site's subtree of 2014 (no change): the year event TWBBS_2014 and
+    the site event TWBBS_2014_A34-21 have no point and no date, the visit TWBBS_2014_A34-21_03_02 a
+    point and no date: all three are parents (named as parentEventID), their points and dates are
+    their children's. The 03_02 visit's own child has no date either: a leaf, so still flagged.
+    Without the parentEventID column nothing says they are parents, and all are flagged."""
+    from dq.paths import SHARED_DATA
+    src = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    sub = "FROM read_parquet('{src}') WHERE eventID LIKE 'TWBBS_2014_A34-21%' OR eventID = 'TWBBS_2014'".format(src=src)
+    part, flat = tmp_path / "bbs_site_2014.parquet", tmp_path / "bbs_site_2014_no_parent_column.parquet"
+    duckdb.sql(f"COPY (SELECT * {sub}) TO '{part}' (FORMAT parquet)")
+    duckdb.sql(f"COPY (SELECT * EXCLUDE (parentEventID) {sub}) TO '{flat}' (FORMAT parquet)")
+    s = validate(part, tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == profiles.EVENT and s["rows_parent_events"] == 2 + 20     # the year, the site, its 20 point visits (parents of the counts)
+    assert "COORD_MISSING" not in s["checks"] and s["checks"]["DATE_MISSING"]["count"] == 1
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str)
+    assert ann.loc[ann["dq_errors"].fillna("").str.contains("DATE_MISSING"), "eventID"].tolist() == ["TWBBS_2014_A34-21_03_02:028112"]
+    assert "上層調查事件" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    s = validate(flat, tmp_path / "out2", CHECK_DATE)
+    assert s["rows_parent_events"] == 0
+    assert s["checks"]["COORD_MISSING"]["count"] == 2 and s["checks"]["DATE_MISSING"]["count"] == 4
+
+
 def test_an_event_table_is_judged_as_events(tmp_path):
     """Real BBS Taiwan event rows (no change): the year and site events with no point or date, and
     survey visits with both. An event table names no taxon: judged as events, not as occurrences
@@ -446,9 +469,12 @@ def test_an_event_table_is_judged_as_events(tmp_path):
     assert not s["file_findings"]                       # no "occurrenceID / basisOfRecord / name missing"
     assert not {c for c in s["checks"] if c.startswith(("TAXON_", "DWC_", "DUP_", "VOCAB_"))}
     assert s["checks"]["EVENT_ID_MISSING"]["count"] == 1
-    no_point = duckdb.sql(f"SELECT count(*) FROM (SELECT * FROM read_parquet('{src}') ORDER BY eventID LIMIT 300) "
-                          "WHERE decimalLatitude IS NULL").fetchone()[0]
-    assert no_point and s["checks"]["COORD_MISSING"]["count"] == no_point
+    # the events without a point that no other event of the sample names as its parent (the constructed
+    # row is one: its point was kept); the parents' points are their children's
+    no_point = duckdb.sql(f"""WITH x AS (SELECT * FROM read_parquet('{part}'))
+        SELECT count(*) FILTER (WHERE decimalLatitude IS NULL AND eventID NOT IN (SELECT parentEventID FROM x WHERE parentEventID IS NOT NULL)),
+               count(*) FILTER (WHERE decimalLatitude IS NULL) FROM x""").fetchone()
+    assert no_point[1] > no_point[0] and s["checks"].get("COORD_MISSING", {}).get("count", 0) == no_point[0]
     assert s["tiers"] is None and s["tier_gaps"] == {}
     # the BDQ tests about the organism do not apply to an event table: not "failed for columns it lacks"
     assert {"VALIDATION_SCIENTIFICNAME_NOTEMPTY", "VALIDATION_TAXON_NOTEMPTY", "VALIDATION_OCCURRENCEID_NOTEMPTY",

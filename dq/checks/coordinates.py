@@ -19,6 +19,7 @@ import pandas as pd
 from .. import standard
 from ..geo import DEFAULT as G
 from . import Check, Derivation, DeriveContext, Family, Param
+from .completeness import NOT_PARENT
 
 
 def _p(name: str, zh: str, en: str) -> Param:
@@ -327,7 +328,7 @@ CHECKS = [
     Check("COORD_MISSING", "coordinates", "error", "缺少坐標", "Coordinates missing",
           "經度或緯度（X/Y 坐標）至少一個是空白，無法定位。",
           "Longitude or latitude (X/Y) is empty, so the record cannot be mapped.",
-          "e.c_missing", "'補上 X/Y 坐標與坐標參考系統'", fix_en="'Add the X/Y coordinates and their coordinate system'", tables=T,
+          f"e.c_missing AND {NOT_PARENT}", "'補上 X/Y 坐標與坐標參考系統'", fix_en="'Add the X/Y coordinates and their coordinate system'", tables=T,
           columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude")),
     Check("COORD_NOT_NUMERIC", "coordinates", "error", "坐標不是數字", "Coordinates not numeric",
           "坐標欄位有文字但無法解讀成數字（例如含度分秒符號、全形字或註記）。",

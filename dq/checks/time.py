@@ -5,6 +5,7 @@ DATE_INVALID on its record, never an error that stops the run."""
 from __future__ import annotations
 
 from . import Check, Derivation, DeriveContext, Family, Param
+from .completeness import NOT_PARENT
 
 OLDEST = Param("MIN_YEAR", 1800, "year", "早於此年的日期視為過早", "dates before this year are implausibly old")
 MIN_YEAR = OLDEST.value
@@ -64,7 +65,7 @@ DERIVATION = Derivation(
 CHECKS = [
     Check("DATE_MISSING", "time", "error", "缺少日期", "Date missing",
           "eventDate 與 year 都是空白。", "Both eventDate and year are empty.",
-          "e.date_status = 'missing'", columns=("eventDate", "year")),
+          f"e.date_status = 'missing' AND {NOT_PARENT}", columns=("eventDate", "year")),
     Check("DATE_INVALID", "time", "error", "日期無法解讀", "Date cannot be read",
           "日期不是可辨識的格式（YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、區間 A/B…），或區間起日晚於迄日。",
           "The date is not a recognised form (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an A/B interval…), or the interval starts after it ends.",

@@ -22,6 +22,9 @@ CANONICAL = [
     "stateProvince", "dwc_county", "municipality", "countryCode", "habitat", "samplingProtocol",
     "organismQuantity", "organismQuantityType", "individualCount", "selfProduced",
     "occurrenceRemarks", "license", "issue", "occurrenceStatus", "verbatimEventDate",
+    # an event table's hierarchy (year → site → visit in BBS Taiwan): a parent event's point and
+    # date are on its child events (dq/checks/completeness.py)
+    "parentEventID",
 ]
 # The other Darwin Core terms the TDWG BDQ tests read (dq/checks/bdq.py, #12): kept verbatim too,
 # so a general Darwin Core file can be judged by the bdq-core profile. "type" is dc:type.
@@ -55,6 +58,7 @@ ALIASES: dict[str, list[str]] = {
                   "observation date", "observed_on", "date_time", "datetime", "拍攝日期", "拍攝時間", "日期時間", "event_date"],
     "verbatimEventDate": ["季節", "season", "observed_on_string"],
     "eventID": ["sampling event identifier", "submission id", "event_id"],
+    "parentEventID": ["parent_event_id", "parent event id"],
     "occurrenceStatus": ["occurrence_status", "出現狀態"],
     "year": ["年", "年份", "年度"], "month": ["月"], "day": ["日"],
     "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname", "sciname", "sci_name"],
