@@ -221,8 +221,15 @@ def infer(terms: set[str], table: str, defaults: set[str] = frozenset()) -> tupl
         return ECO_CHECK, {"how": "table", "table": table, "fields": eco}
     if eco:
         return ECO_CHECK, {"how": "inferred", "fields": eco}
-    if "eventID" in terms and not (TAXON_TERMS | OBSERVED_TERMS) & (terms | set(defaults)):
-        return EVENT, {"how": "event", "fields": []}
+    if not (TAXON_TERMS | OBSERVED_TERMS) & (terms | set(defaults)):
+        if "eventID" in terms:
+            return EVENT, {"how": "event", "fields": []}
+        # where and when, and nothing about an organism: a table of survey events or visits without an
+        # eventID column (NTU/OCA's reef survey sites: ID, Site, Depth, Date, latitude, longitude).
+        # Judged as occurrences, each row "lacked" a name, an occurrenceID and a basisOfRecord, and a
+        # reef site was a "terrestrial record in the sea"
+        if {"eventDate", "year"} & terms and {"decimalLatitude", "verbatimLatitude"} & terms:
+            return EVENT, {"how": "event_no_id", "fields": []}
     return OCCURRENCE, {"how": "inferred", "fields": []}
 
 
@@ -250,6 +257,12 @@ def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
     if how == "event":
         return ("eventID with no taxon, occurrenceID or count column: judged as a Darwin Core event table" if en
                 else "有 eventID 但沒有物種、occurrenceID 或數量欄位：以 Darwin Core 調查事件表判定")
+    if how == "event_no_id":
+        return ("dates and points but no taxon, occurrenceID, basisOfRecord or count column: judged as a table of "
+                "sampling events (where and when surveys were done); if its rows are observations of organisms, map "
+                "the column naming the species to scientificName" if en
+                else "有日期與坐標，但沒有物種、occurrenceID、紀錄類型或數量欄位：以調查事件表（何時何地做了調查）判定；"
+                     "若每列其實是生物的觀察紀錄，請把記載物種的欄位對應到 scientificName")
     if how == "table":
         t = reason.get("table", "")
         return (f"the file is the 生態檢核 {standard.TABLE_NAMES[t][1].lower()} table" if en

@@ -488,7 +488,12 @@ def test_an_event_table_is_judged_as_events(tmp_path):
     # the same rows with a taxon column are occurrences again; --profile event judges any file as events
     assert profiles.infer({"eventID", "eventDate", "scientificName"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
     assert profiles.infer({"eventID", "eventDate", "occurrenceID"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
-    assert profiles.infer({"eventDate", "decimalLatitude"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
+    # where and when and nothing about an organism: survey events without an eventID column
+    assert profiles.infer({"eventDate", "decimalLatitude"}, standard.OCCURRENCE) == (profiles.EVENT, {"how": "event_no_id", "fields": []})
+    assert profiles.infer({"eventDate", "decimalLatitude", "organismQuantity"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
+    assert profiles.infer({"eventDate", "decimalLatitude"}, standard.OCCURRENCE, {"scientificName"})[0] == profiles.OCCURRENCE
+    assert profiles.infer({"eventDate", "locality"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE    # no point
+    assert profiles.infer({"decimalLatitude", "decimalLongitude"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE   # no date
     # a single-species survey given its species by --default is that species' records, not an event table
     ev_cols = {"eventID", "eventDate", "decimalLatitude", "decimalLongitude"}
     assert profiles.infer(ev_cols, standard.OCCURRENCE)[0] == profiles.EVENT

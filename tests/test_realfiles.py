@@ -443,3 +443,19 @@ def test_an_occurrence_table_without_its_events_is_pointed_to_a_dwca(tmp_path, f
     assert "此檔有 eventID" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     frog, out, _ = frog_validated
     assert frog["event_file_hint"] is False and "此檔有 eventID" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_survey_site_table_without_eventid_is_judged_as_events(tmp_path):
+    """NTU/OCA's reef survey sites (../shared/data, no change): ID, Site, Depth, Date, latitude,
+    longitude and MPA columns, no taxon, count or occurrenceID. Judged as occurrences it had three
+    file-level errors (no name, occurrenceID, basisOfRecord) and 16 reef sites "terrestrial records in
+    the sea". As sampling events: no such finding; the missing eventID column is one file-level
+    finding (its ID column is one, and --map ID=eventID says so)."""
+    src = SHARED_DATA / "occurrence" / "reef_fish_ntu" / "survey_sites_location_level.csv"
+    s = validate(src, tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == "event" and s["rows_read"] == s["rows_checked"]
+    assert not {"TAXON_NAME_MISSING", "DWC_OCCURRENCE_ID_MISSING", "DWC_BASIS_OF_RECORD_MISSING"} & set(s["file_findings"])
+    assert "EVENT_ID_MISSING" in s["file_findings"] and "COORD_IN_SEA" not in s["checks"]
+    assert "map the column naming the species" in s["profile_reason_en"]
+    s = validate(src, tmp_path / "out2", CHECK_DATE, column_map={"ID": "eventID"})
+    assert s["profile"] == "event" and not {"EVENT_ID_MISSING"} & (set(s["file_findings"]) | set(s["checks"]))
