@@ -108,8 +108,8 @@ LABELS = {
     "cmp_fixed": ("已修正", "Fixed"), "cmp_new_on_kept": ("保留紀錄的新問題", "New on kept records"),
     "cmp_on_added": ("新紀錄的問題", "On added records"), "cmp_on_removed": ("移除紀錄的問題", "On removed records"),
     # validate
-    "validate_intro": ("上傳 CSV／XLSX／Darwin Core Archive（zip），以完整規則檢核，與 python -m dq validate 相同。上限 {mb} MB。",
-                       "Upload a CSV/XLSX/Darwin Core Archive (zip): the whole catalogue runs, as in python -m dq validate. Limit {mb} MB."),
+    "validate_intro": ("上傳 CSV／XLSX／Parquet／Darwin Core Archive（zip），以完整規則檢核，與 python -m dq validate 相同。上限 {mb} MB。",
+                       "Upload a CSV/XLSX/Parquet/Darwin Core Archive (zip): the whole catalogue runs, as in python -m dq validate. Limit {mb} MB."),
     "upload": ("選擇檔案", "Choose a file"),
     "too_big": ("檔案 {size:.0f} MB 超過上限 {mb} MB；大檔請用 python -m dq validate FILE --out DIR。",
                 "The file is {size:.0f} MB, over the {mb} MB limit; use python -m dq validate FILE --out DIR for large files."),
@@ -224,7 +224,7 @@ LABELS = {
     "bdq_differs": ("臺灣檢查與 BDQ 刻意不同之處", "Where the Taiwan checks and BDQ differ on purpose"),
     # issue 11 (dash): language switch, maps, coordinate page, record page, agency list
     "choose": ("請選擇", "Choose"), "upload_button": ("選擇檔案上傳", "Upload a file"), "record_page": ("單筆紀錄", "Record"),
-    "upload_box_limit": ("每個檔案上限 {mb} MB · CSV、TSV、TXT、XLSX、ZIP", "Up to {mb} MB per file · CSV, TSV, TXT, XLSX, ZIP"),
+    "upload_box_limit": ("每個檔案上限 {mb} MB · CSV、TSV、TXT、XLSX、ZIP、Parquet", "Up to {mb} MB per file · CSV, TSV, TXT, XLSX, ZIP, Parquet"),
     "sev_error": ("錯誤", "error"), "sev_warning": ("警告", "warning"), "sev_info": ("提示", "info"),
     "col_record_id": ("紀錄編號", "Record id"), "col_source_row": ("來源列號", "Source row"), "col_source_file": ("來源檔案", "Source file"),
     "col_dataset_id": ("資料集代碼", "Dataset id"), "col_dataset_name": ("資料集名稱", "Dataset name"),

@@ -17,7 +17,7 @@ MAX_MB = 100
 st.title(L("validate"))
 st.caption(L("validate_intro").format(mb=MAX_MB))
 st.caption(L("upload_limit").format(mb=MAX_MB))
-up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip"])
+up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip", "parquet"])
 if up is None:
     st.stop()
 if up.size > MAX_MB * 1024 * 1024:

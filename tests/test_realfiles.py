@@ -459,3 +459,22 @@ def test_a_survey_site_table_without_eventid_is_judged_as_events(tmp_path):
     assert "map the column naming the species" in s["profile_reason_en"]
     s = validate(src, tmp_path / "out2", CHECK_DATE, column_map={"ID": "eventID"})
     assert s["profile"] == "event" and not {"EVENT_ID_MISSING"} & (set(s["file_findings"]) | set(s["checks"]))
+
+
+def test_validate_page_takes_a_parquet_file(tmp_path, server, new_page):
+    """In the browser: real BBS Taiwan event rows (one site's 2014 subtree, no change) uploaded as the
+    Parquet file they are published in: judged as sampling events, its parent events counted."""
+    src = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    part = tmp_path / "bbs_site_2014.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{src}') WHERE eventID LIKE 'TWBBS_2014_A34-21%' "
+               f"OR eventID = 'TWBBS_2014') TO '{part}' (FORMAT parquet)")
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/validate?lang=en")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.set_input_files("input[type=file]", str(part))
+    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+    page.wait_for_timeout(1000)
+    body = page.inner_text("body")
+    assert "judged as a Darwin Core event table" in body and "Parent events: 22" in body
+    assert not page.query_selector('[data-testid="stException"]')
+    assert not page.query_selector('[data-testid="stAlertContentError"]')
