@@ -478,3 +478,17 @@ def test_validate_page_takes_a_parquet_file(tmp_path, server, new_page):
     assert "judged as a Darwin Core event table" in body and "Parent events: 22" in body
     assert not page.query_selector('[data-testid="stException"]')
     assert not page.query_selector('[data-testid="stAlertContentError"]')
+
+
+def test_reef_fish_counted_per_transect_are_occurrences_not_a_species_list(tmp_path):
+    """NTU/OCA's reef fish file (first 300 rows, no change): one row per fish seen on a transect, with
+    Region, Site, Transect, Family, Genus, Species and Length. Its Site names the survey site (樣區),
+    so the rows are observations at places, not a species list ("ready" as a checklist before); their
+    points and dates are in the site table, so both are file-level findings."""
+    src = SHARED_DATA / "occurrence" / "reef_fish_ntu" / "taiwan_fish_metric.csv"
+    part = tmp_path / "reef_fish_rows.csv"
+    part.write_bytes(b"".join(open(src, "rb").readlines()[:301]))
+    s = validate(part, tmp_path / "out", CHECK_DATE)
+    assert s["columns_mapped"]["Site"] == "verbatimLocality" and s["columns_mapped"]["Species"] == "scientificName"
+    assert s["profile"] == "occurrence" and s["table"] == "occurrence"
+    assert {"COORD_MISSING", "DATE_MISSING"} <= set(s["file_findings"]) and s["verdict"] == "fix_first"

@@ -80,7 +80,7 @@ ALIASES: dict[str, list[str]] = {
     "coordinateUncertaintyInMeters": ["誤差範圍", "坐標誤差", "座標誤差", "精度(m)", "誤差(m)", "uncertainty",
                                       "positional_accuracy", "public_positional_accuracy"],
     "verbatimLocality": ["地點", "基地地點", "地點名稱", "樣區", "樣點名稱", "place", "place_guess", "location", "樣點",
-                         "相機位置"],
+                         "相機位置", "site", "site name", "survey site"],   # a survey site's name (樣區), as NTU/OCA's reef files name it
     "locality": [],
     "stateProvince": ["state_province", "state", "state/province", "place_state_name"],
     "dwc_county": ["county", "縣市", "縣市名稱", "縣市別", "place_county_name"],
