@@ -121,6 +121,9 @@ def test_trimmed_ebird_export_flags_every_repeat_and_english_county(ebird_valida
     ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False)
     got = flagged(ann)
     assert [("DUP_RECORD" in g) for g in got] == [True, True, True, False, False]
+    # rows with a count: the plain "check whether they are one", not the one-row-per-animal advice
+    dup = ann[[("DUP_RECORD" in g) for g in got]]
+    assert dup["dq_suggestions_en"].str.contains("records alike").all() and not dup["dq_suggestions_en"].str.contains("individualCount").any()
     # STATE_PROVINCE in English: New Taipei is where the point is; Yilan is not
     assert [("COORD_COUNTY_MISMATCH" in g) for g in got] == [False, False, False, False, True]
 
@@ -492,3 +495,8 @@ def test_reef_fish_counted_per_transect_are_occurrences_not_a_species_list(tmp_p
     assert s["columns_mapped"]["Site"] == "verbatimLocality" and s["columns_mapped"]["Species"] == "scientificName"
     assert s["profile"] == "occurrence" and s["table"] == "occurrence"
     assert {"COORD_MISSING", "DATE_MISSING"} <= set(s["file_findings"]) and s["verdict"] == "fix_first"
+    # equal rows of one transect are often one fish each (no count column): the fix says how to tell
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    dup = ann[ann["dq_warnings"].str.contains("DUP_RECORD")]
+    assert len(dup) and dup["dq_suggestions_en"].str.contains("if each row is one individual, fill in individualCount").all()
+    assert dup["dq_suggestions"].str.contains("若每列是一隻個體").all()

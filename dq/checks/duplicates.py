@@ -67,7 +67,14 @@ CHECKS = [
     Check("DUP_RECORD", "duplicates", "warning", "疑似重複紀錄", "Possible duplicate record",
           "同一資料集中，物種、日期、點位、數量、記錄者（有填時）與其他欄位都相同的紀錄（空白儲存格視為相同）；群組內每一筆都會被標記。",
           "Records of one dataset with the same taxon, date, point, count, recorder (when given) and other columns (empty cells compared as equal); every row of the group is flagged.",
-          "e.dup_rec_n > 1", "'同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複'", fix_en="e.dup_rec_n || ' records alike: check whether they are one'"),
+          # a file of one row per animal without a count (NTU/OCA's reef fish: a school of 753 damselfish is
+          # 753 equal rows) repeats rows on purpose: the fix says how to tell a count from a copy
+          "e.dup_rec_n > 1",
+          "CASE WHEN e.qty_txt IS NULL THEN '同組共 ' || e.dup_rec_n || ' 筆完全相同且沒有數量：若每列是一隻個體，請填 individualCount（或併成一列並填數量）；若不是，請刪除重複列' "
+          "ELSE '同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複' END",
+          fix_en="CASE WHEN e.qty_txt IS NULL THEN e.dup_rec_n || ' identical records without a count: if each row is one individual, "
+                 "fill in individualCount (or make them one row with the count); if not, delete the copies' "
+                 "ELSE e.dup_rec_n || ' records alike: check whether they are one' END"),
 ]
 
 FAMILY = Family("duplicates", tuple(CHECKS), DERIVATION)
