@@ -23,6 +23,7 @@ from pathlib import Path
 from . import workdirs
 from .paths import ROOT
 
+UPLOAD_MAX_CELLS = 100_000_000     # a 100 MB CSV has at most ~50M cells ("a," per cell)
 AS_MB = int(os.environ.get("DQ_VALIDATE_AS_MB", "8192"))   # address space, not RSS: DuckDB reserves far more than it uses
 MAX_AGE_H = 6
 # progress lines of `dq validate` → the phase shown on the page (i18n keys)
@@ -102,7 +103,10 @@ def start(data, name: str, date: str | None = None, column_map: dict[str, str] |
         cmd += ["--map", f"{src_col}={term}"]
     if profile:
         cmd += ["--profile", profile]
-    env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1", DQ_ERROR_FILE=str(folder / "error.json"))
+    # an upload is at most MAX_MB; a Parquet file of that size can hold far more cells than any CSV of it
+    # (repeated values compress to nothing): capped at what a 100 MB CSV could hold at most
+    env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1", DQ_ERROR_FILE=str(folder / "error.json"),
+               DQ_MAX_PARQUET_CELLS=os.environ.get("DQ_MAX_PARQUET_CELLS", str(UPLOAD_MAX_CELLS)))
     env.pop("DQ_DEBUG", None)
     with open(folder / "log.txt", "wb") as log:
         p = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -272,3 +272,24 @@ def test_rows_keep_their_line_numbers_through_the_parallel_reader(tmp_path):
                          max(overflow_cells) FILTER (WHERE source_row = 300_001) FROM read_parquet('{st.staged}')""").fetchone()
     assert got == (0, 1, "e1,e2")
     assert duckdb.sql(f"SELECT source_row FROM read_parquet('{st.rejects}')").fetchall() == [(200_001,)]
+
+
+def test_a_parquet_bomb_is_refused_and_an_upload_is_capped(tmp_path, monkeypatch):
+    """A CONSTRUCTED Parquet file of 30M equal cells in ~50 KB (a 100 MB upload of such would be
+    billions of cells, each staged as text) is refused before staging, like a zip bomb; a real file
+    (BBS Taiwan events, ~1 cell per byte) is read; the validate page's child caps the cells an
+    upload may hold (DQ_MAX_PARQUET_CELLS), naming the command line instead."""
+    from dq.paths import SHARED_DATA
+    from dq.sources.parquet import stage_parquet
+    bomb = tmp_path / "constructed_bomb.parquet"
+    duckdb.sql(f"COPY (SELECT 'x' AS a FROM range(30000000)) TO '{bomb}' (FORMAT parquet)")
+    with pytest.raises(SourceError, match="decompression bomb"):
+        stage_parquet(bomb, tmp_path)
+    assert not list(tmp_path.glob("*.staged.parquet"))
+    real = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    part = tmp_path / "bbs_events_sample.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_parquet('{real}') LIMIT 5000) TO '{part}' (FORMAT parquet)")
+    assert stage_parquet(part, tmp_path).rows_staged == 5000
+    monkeypatch.setenv("DQ_MAX_PARQUET_CELLS", "10000")
+    with pytest.raises(SourceError, match="python -m dq validate"):
+        stage_parquet(part, tmp_path)

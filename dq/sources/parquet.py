@@ -5,6 +5,7 @@ text like in the other readers; lower-case names are matched by the case-blind a
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
         con.close()
         raise SourceError(f"{path.name}: not a readable Parquet file ({type(e).__name__})",
                           f"{path.name}：不是可讀取的 Parquet 檔。") from e
+    _refuse_bomb(con, path, len(desc))
     names, notes = clean_headers([d[0] for d in desc])
     # the file's names reach SQL only through duck.ident; positions keep them apart from ours
     cast = []
@@ -59,6 +61,28 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     if keep_input:
         st.cast = cast
     return st
+
+
+# Real Parquet files hold about one cell per byte (BBS Taiwan's event and occurrence files 1.2 and 0.8,
+# the bench input 0.9); a file of repeated values can hold a hundred or more (50M rows in 369 KB),
+# each of which the build stages as text. Refused like a zip bomb (sources/archive.py MAX_RATIO).
+MAX_CELLS_PER_BYTE = 64
+
+
+def _refuse_bomb(con, path: Path, n_cols: int) -> None:
+    rows = con.execute(f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({duck.q(path)})").fetchone()[0]
+    cells, size = int(rows) * max(n_cols, 1), max(path.stat().st_size, 1)
+    if cells > 1 << 24 and cells > MAX_CELLS_PER_BYTE * size:
+        raise SourceError(f"{path.name}: {rows:,} rows in {size / 2**20:,.1f} MB, {cells / size:,.0f} cells per byte "
+                          f"(limit {MAX_CELLS_PER_BYTE}); refused as a possible decompression bomb",
+                          f"{path.name}：{size / 2**20:,.1f} MB 的檔案有 {rows:,} 列，每位元組 {cells / size:,.0f} 格"
+                          f"（上限 {MAX_CELLS_PER_BYTE}），疑為解壓炸彈，拒絕處理。")
+    cap = os.environ.get("DQ_MAX_PARQUET_CELLS")
+    if cap and cap.isdigit() and cells > int(cap):
+        raise SourceError(f"{path.name}: {rows:,} rows × {n_cols} columns is more than an upload may hold "
+                          f"({int(cap):,} cells); validate it with python -m dq validate FILE --out DIR",
+                          f"{path.name}：{rows:,} 列 × {n_cols} 欄，超過上傳檔案的上限（{int(cap):,} 格）；"
+                          f"請改用命令列 python -m dq validate 檔案 --out 資料夾。")
 
 
 def relation(path: Path, cast: list, names: list[str]) -> str:
