@@ -210,7 +210,8 @@ def judging() -> list[Profile]:
     return [p for p in PROFILES if p.kind == JUDGE]
 
 
-def infer(terms: set[str], table: str, defaults: set[str] = frozenset()) -> tuple[str, dict]:
+def infer(terms: set[str], table: str, defaults: set[str] = frozenset(),
+          names_in=None) -> tuple[str, dict]:
     """The profile of a file from its OWN columns (mapped terms, never ingest defaults) and why.
     `defaults`: the terms `--default` gives every row; a file whose species is given that way (a
     single-species survey) is a file of that species' records, never an event table."""
@@ -228,15 +229,20 @@ def infer(terms: set[str], table: str, defaults: set[str] = frozenset()) -> tupl
         # eventID column (NTU/OCA's reef survey sites: ID, Site, Depth, Date, latitude, longitude).
         # Judged as occurrences, each row "lacked" a name, an occurrenceID and a basisOfRecord, and a
         # reef site was a "terrestrial record in the sea"
+        # `names_in()`: an unmapped column whose values look like taxon names (read only when asked)
         if {"eventDate", "year"} & terms and {"decimalLatitude", "verbatimLatitude"} & terms:
-            return EVENT, {"how": "event_no_id", "fields": []}
+            col = names_in() if names_in else None
+            if col is None:
+                return EVENT, {"how": "event_no_id", "fields": []}
+            return OCCURRENCE, {"how": "names_unmapped", "fields": [col]}
     return OCCURRENCE, {"how": "inferred", "fields": []}
 
 
-def choose(option: str | None, terms: set[str], table: str, defaults: set[str] = frozenset()) -> tuple[str, dict]:
+def choose(option: str | None, terms: set[str], table: str, defaults: set[str] = frozenset(),
+           names_in=None) -> tuple[str, dict]:
     """--profile when given (checked against the table kind), else inferred."""
     if not option:
-        return infer(terms, table, defaults)
+        return infer(terms, table, defaults, names_in)
     p = by_id().get(option)
     if p is None or p.kind != JUDGE:
         raise ValueError(f"--profile {option}: not a profile (choose from {', '.join(q.id for q in judging())})")
@@ -263,6 +269,12 @@ def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
                 "the column naming the species to scientificName" if en
                 else "有日期與坐標，但沒有物種、occurrenceID、紀錄類型或數量欄位：以調查事件表（何時何地做了調查）判定；"
                      "若每列其實是生物的觀察紀錄，請把記載物種的欄位對應到 scientificName")
+    if how == "names_unmapped":
+        col = (reason.get("fields") or ["?"])[0]
+        return (f"no species column is named as such, but the values of “{col}” look like taxon names: judged as a "
+                f"Darwin Core occurrence dataset; map it with --map \"{col}=scientificName\" (or vernacularName)" if en
+                else f"沒有可辨認的物種欄名，但「{col}」的值看來是物種名稱：以 Darwin Core 出現紀錄資料集判定；"
+                     f"請以 --map \"{col}=scientificName\"（或 vernacularName）指定")
     if how == "table":
         t = reason.get("table", "")
         return (f"the file is the 生態檢核 {standard.TABLE_NAMES[t][1].lower()} table" if en

@@ -51,7 +51,7 @@ from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snaps
 from .sources import SourceError, StagedSource, stage, table_from_terms
 from .sources.aliases import CANONICAL, srs_implied_by_headers
 from .sources.base import staged_relation
-from .sources.mapping import plan_columns
+from .sources.mapping import names_column, plan_columns
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
 LAYOUT = 5     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
@@ -104,7 +104,8 @@ def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
     table = spec.table or st.table
     # the profile comes from the file's own columns (with --map), never from --default values
     try:
-        profile, reason = profiles.choose(spec.profile, set(mapping.values()), table, set(spec.defaults))
+        profile, reason = profiles.choose(spec.profile, set(mapping.values()), table, set(spec.defaults),
+                                          names_in=lambda: names_column(st.relation, [h for h in st.columns if h not in mapping]))
     except ValueError as e:
         raise SourceError(f"{st.path.name}: {e}") from e
     # what a check can see: the file's columns, --default values, and what the tool fills in itself

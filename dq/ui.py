@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import runpy
 import hashlib
 import threading
@@ -235,6 +236,15 @@ def chrome() -> None:
 
 
 ID_COLUMNS = {"record_id", "source_row", "taxon_id", "id"}   # identifiers: no thousands separators
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$-])")
+
+
+def md_text(text: str) -> str:
+    """Text from a file (a header quoted in a sentence) shown through st.caption/markdown as itself:
+    every markdown character escaped, so a header can never become a link, an image or formatting."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def header(col: str) -> str:

@@ -75,7 +75,7 @@ names = {p.id: p.name(ui.lang()) for p in profiles.judging()}
 pick = st.selectbox(L("validate_profile"), ids, index=ids.index(summary["profile"]), format_func=names.get,
                     help=L("validate_profile_help"), key=f"validate_profile_box_{'/'.join(map(str, upload_id))}")
 st.caption(L("profile_chosen") if summary["profile_how"] == "option"
-           else L("profile_inferred").format(reason=summary["profile_reason_en" if en else "profile_reason_zh"]))
+           else L("profile_inferred").format(reason=ui.md_text(summary["profile_reason_en" if en else "profile_reason_zh"])))
 if pick != summary["profile"]:
     st.session_state["validate_profile"] = pick
     st.rerun()

@@ -399,6 +399,28 @@ def test_a_file_without_data_rows_is_not_ready(tmp_path, body):
     assert "no data rows" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("header,rows,profile", [
+    # CONSTRUCTED TEST ROWS (the real BBS point at 瑞芳 and real TaiCOL names): a species column whose header
+    # no alias knows still makes a file of observations; only where-and-when alone is a table of events
+    (["Date", "Latitude", "Longitude", "Bird"], [["2015-04-12", "25.111267", "121.816298", "Pycnonotus sinensis"],
+                                                 ["2015-04-12", "25.111267", "121.816298", "Zosterops simplex"]], "occurrence"),
+    (["調查日期", "WGS84緯度", "WGS84經度", "樹木"], [["2015/4/12", "25.111267", "121.816298", "茄苳"],
+                                                  ["2015/4/12", "25.111267", "121.816298", "樟樹"]], "occurrence"),
+    (["編號", "日期", "經度", "緯度", "動物名稱", "隻次"], [["1", "2015/4/12", "121.816298", "25.111267", "白鼻心", "1"]], "occurrence"),
+    (["ID", "Date", "Latitude", "Longitude", "Taxon"], [["CONSTRUCTED-1", "2015-04-12", "25.111267", "121.816298", "Rana sp."]], "occurrence"),
+    (["Site", "Date", "Latitude", "Longitude", "Region"], [["瑞芳", "2015-04-12", "25.111267", "121.816298", "North"],
+                                                         ["瑞芳", "2015-05-12", "25.111267", "121.816298", "North"]], "event"),
+])
+def test_a_species_column_under_an_unknown_header_keeps_a_file_of_observations(tmp_path, header, rows, profile):
+    f = tmp_path / "constructed.csv"
+    with open(f, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header] + rows)
+    s = validate(f, tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == profile, s["profile_reason_en"]
+    if header[-1] == "Bird":
+        assert s["profile_how"] == "names_unmapped" and "“Bird”" in s["profile_reason_en"] and "Bird=scientificName" in s["profile_reason_en"]
+
+
 def test_a_snapshot_grades_no_tier_for_event_rows(tmp_path, monkeypatch):
     """A snapshot of an agency's event table beside its occurrence file: TBIA's tiers grade the
     occurrences only. Real BBS Taiwan event rows (first 200 by eventID) and CONSTRUCTED TEST ROWS

@@ -28,6 +28,8 @@ LOOKS = {
     "place": f"regexp_matches(replace(v, '台', '臺'), '{_PLACES}') OR regexp_matches(v, '\\p{{Han}}{{1,4}}(區|鄉|鎮|村|里)(\\s|$)')",
     "latin": "regexp_matches(v, '^[A-Z][a-z]+(\\s+[a-z×\\-]+)*(\\s|$)')",
     "han": "regexp_matches(v, '\\p{Han}')",
+    # a Latin binomial or genus + epithet ("Pycnonotus sinensis", "Rana sp."): a name, not a word
+    "binomial": "regexp_matches(v, '^[A-Z][a-z]+\\s+[a-z×]{2,}\\.?(\\s|$)')",
     # words in Latin letters: an English common name ("Light-vented Bulbul", "Swinhoe's White-eye")
     "words": "regexp_matches(v, '^[A-Za-z][A-Za-z''’\\-]*(\\s+[A-Za-z][A-Za-z''’\\-]*)*$')",
     "date": "regexp_matches(v, '^\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
@@ -96,6 +98,18 @@ def _failed(prof: dict, term: str) -> str | None:
     for need in NEEDS.get(term, ()):
         if not _fits(prof, need):
             return "place" if need == "not place" else need
+    return None
+
+
+def names_column(staged: Path | str | None, headers: list[str]) -> str | None:
+    """The first of `headers` (columns no term took) whose values look like taxon names: mostly Latin
+    binomials, or mostly Chinese text that is not place names. A file whose species column has a
+    header no alias knows ("動物名稱", "Taxon") is still a file of observations, not of survey events."""
+    prof = _profile(staged, list(headers)) if staged and headers else {}
+    for h in headers:
+        p = prof.get(h)
+        if p and p["filled"] and (p["binomial"] >= MIN_SHARE or (p["han"] >= MIN_SHARE and p["place"] < MIN_SHARE)):
+            return h
     return None
 
 
