@@ -506,7 +506,7 @@ SPECIES_LEVEL = "NOT e.is_absence AND NOT coalesce(e.above_species, false)"
 # cost an aggregate ~2 CPU s). `_an` stands for the accepted name in distinct counts (64-bit hash).
 RECORD_FACTS = {"_fit": USABLE_1KM, "_abs": "e.is_absence", "_sp": SPECIES_LEVEL,
                 "_an": "CASE WHEN e.accepted_name IS NOT NULL THEN hash(e.accepted_name) END",
-                "_tier": f"CASE WHEN NOT {profiles.tiered_sql()} THEN NULL WHEN {{gold}} THEN 2 WHEN {{silver}} THEN 1 ELSE 0 END::UTINYINT",
+                "_tier": f"CASE WHEN NOT coalesce({profiles.tiered_sql()}, false) THEN NULL WHEN {{gold}} THEN 2 WHEN {{silver}} THEN 1 ELSE 0 END::UTINYINT",
                 "_don": "e.dup_occ_n", "_drn": "e.dup_rec_n"}
 # The derived values a computed fix reads that are kept as record facts: the duplicate group sizes
 # (the repeat group's lookup is keyed by the record's date and point, three joins per flag; a

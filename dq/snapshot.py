@@ -365,6 +365,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         "rows_read": int(rows_read), "rows_ingested": int(rows_ingested), "rows_rejected": int(rows_rejected),
         "flags": int(n_flags), "sources": sources, "aggregates": agg_counts,
         "checks": [c.id for c in checks], "params": dataclasses.asdict(params),
+        # what each check asks: store.comparable tells a changed check from a change in the data
+        "rules": rules_fingerprint(checks),
         "versions": {"dq": __version__, "duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__,
                      "python": platform.python_version()},
         "timings_s": {"ingest": round(t_ingest, 2), "checks": round(t_checks, 2), "write": round(t_write, 2),
@@ -380,6 +382,11 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         manifest["record_plan"] = columns["plan"]
     (outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def rules_fingerprint(checks) -> dict[str, str]:
+    """Per check id, a short hash of its predicate SQL (its texts and fixes may change freely)."""
+    return {c.id: hashlib.sha256(c.sql.encode("utf-8")).hexdigest()[:16] for c in checks}
 
 
 def _move(src: Path, dst: Path) -> None:

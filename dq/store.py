@@ -156,13 +156,28 @@ def _share(ds: pd.DataFrame, col: str, records: int) -> float | None:
     return float(ds[col].sum() / records) if col in ds and records else None
 
 
+def _graded(ds: pd.DataFrame) -> pd.DataFrame:
+    """agg_dataset with tier_records: the records TBIA's tiers grade (an event table's or a species
+    list's rows have no tier). A snapshot built before that column counted every record, those rows
+    as bronze: its datasets of a profile without tiers are taken as ungraded, so an old and a new
+    snapshot of the same data give the same shares."""
+    if "tier_records" in ds or "tier_gold" not in ds:
+        return ds
+    ds = ds.copy()
+    tiered = {p.id for p in profiles.PROFILES if p.kind == profiles.JUDGE and p.tiers}
+    on = ds["profile"].fillna("").map(lambda v: bool(set(v.split(",")) & tiered)) if "profile" in ds else True
+    ds["tier_records"] = ds["records"].where(on, 0)
+    for t in profiles.TIERS:
+        ds[f"tier_{t}"] = ds[f"tier_{t}"].where(on, 0)
+    return ds
+
+
 def _tier_share(ds: pd.DataFrame, col: str) -> float | None:
-    """A tier's share of the records TBIA's tiers grade (tier_records: an event table's or a species
-    list's rows have no tier); a snapshot built before that column counted every record. None when
-    no record is graded."""
+    """A tier's share of the records TBIA's tiers grade; None when no record is graded."""
     if col not in ds:
         return None
-    n = ds["tier_records"].sum() if "tier_records" in ds else ds["records"].sum()
+    ds = _graded(ds)
+    n = ds["tier_records"].sum()
     return float(ds[col].sum() / n) if n else None
 
 
@@ -170,7 +185,8 @@ def _tier_shares(ds: pd.DataFrame, col: str) -> pd.Series:
     """Per row of agg_dataset, _tier_share (NaN where none of its records is graded)."""
     if col not in ds:
         return pd.Series(float("nan"), index=ds.index)
-    n = ds["tier_records"] if "tier_records" in ds else ds["records"]
+    ds = _graded(ds)
+    n = ds["tier_records"]
     return ds[col] / n.where(n > 0)
 
 
@@ -231,9 +247,18 @@ def comparable(a: Path, b: Path, agency: str | None = None, dataset: str | None 
         return False
     # the checks' thresholds too: a snapshot built before centroid_chance flagged 19,538 demo records
     # "on a centroid" that one built after does not, a change of yardstick, not of the data
-    if manifest(a).get("params") != manifest(b).get("params"):
+    ma, mb = manifest(a), manifest(b)
+    if ma.get("params") != mb.get("params"):
         return False
-    return all(ja[k] == jb[k] for k in set(ja) & set(jb))
+    common = set(ja) & set(jb)
+    # what each check asks (its SQL's fingerprint, manifest "rules"): COORD_MISSING stopped asking a
+    # parent event for a point; a snapshot built before fingerprints cannot vouch for its checks
+    ra, rb = ma.get("rules"), mb.get("rules")
+    if ra != rb:
+        used = {c for k in common for c in ja[k][1] + ja[k][2]}
+        if ra is None or rb is None or any(ra.get(c) != rb.get(c) for c in used):
+            return False
+    return all(ja[k] == jb[k] for k in common)
 
 
 def judged_checks(snap: Path, agency: str | None = None) -> set[str] | None:
@@ -295,7 +320,7 @@ def _scores_of(ds: pd.DataFrame) -> dict:
     for t in profiles.TIERS:
         out[f"tier_{t}"] = _tier_share(ds, f"tier_{t}")
     # rows no tier grades (an event table's, a species list's); 0 for a snapshot built before tier_records
-    out["tier_ungraded"] = int(n - ds["tier_records"].sum()) if "tier_records" in ds else 0
+    out["tier_ungraded"] = int(n - _graded(ds)["tier_records"].sum()) if "tier_gold" in ds else 0
     return out
 
 

@@ -445,6 +445,28 @@ def test_a_snapshot_grades_no_tier_for_event_rows(tmp_path, monkeypatch):
     assert store.kpis(snap)["gold"] == 1.0
     tc = store.tier_change(snap, "測試").set_index("dataset_id")
     assert pd.isna(tc.loc["EVENTS", "tier_bronze_share"]) and tc.loc["OCC", "tier_gold_share"] == 1.0
+    # a snapshot built before tier_records counted the events as bronze: read as ungraded, the same shares
+    old = tmp_path / "snaps_old" / "2025-12-31"
+    import shutil
+    shutil.copytree(snap, old)
+    agg = pd.read_parquet(old / "agg_dataset.parquet").drop(columns=["tier_records"])
+    agg.loc[agg["dataset_id"] == "EVENTS", "tier_bronze"] = 200
+    agg.to_parquet(old / "agg_dataset.parquet")
+    assert store.scores(old, "測試")["tier_gold"] == 1.0 and store.scores(old, "測試")["tier_ungraded"] == 200
+    assert pd.isna(store.datasets(old, "測試").set_index("dataset_id").loc["EVENTS", "share_bronze"])
+    # the checks' predicates are fingerprinted: a changed check is "not comparable", an unused one is not
+    m = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    assert store.comparable(old, snap, "測試")
+    m["rules"]["COORD_MISSING"] = "changed"
+    (old / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    assert not store.comparable(old, snap, "測試")
+    m["rules"]["COORD_MISSING"] = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))["rules"]["COORD_MISSING"]
+    m["rules"]["MISSING_contractor"] = "changed"          # a 生態檢核 check neither dataset is judged by
+    (old / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    assert store.comparable(old, snap, "測試")
+    del m["rules"]
+    (old / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    assert not store.comparable(old, snap, "測試")
     # an events-only snapshot has no tier share at all (shown as "—"), not 0 %
     snap2 = ingest([SourceSpec(ev, agency="測試", dataset="EVENTS")], "2026-01-02", tmp_path / "snaps2", progress=quiet)
     assert store.scores(snap2, "測試")["tier_gold"] is None and store.kpis(snap2)["gold"] is None

@@ -66,12 +66,13 @@ CHECKS = _build() + DWC + EVENT
 # DATE_MISSING do not ask them for one. Only event tables (the `event` profile) are read for it.
 def derive_parents(con, ctx: DeriveContext) -> None:
     # the filter on the per-source constant `profile` is decided per source: an occurrence file is not scanned
-    con.execute("""CREATE OR REPLACE TEMP TABLE _pev AS SELECT DISTINCT hash(dataset_id, parentEventID) AS k FROM occ
+    # within one agency's dataset (two agencies may both call a dataset "BBS"), ids compared trimmed
+    con.execute("""CREATE OR REPLACE TEMP TABLE _pev AS SELECT DISTINCT hash(agency, dataset_id, trim(parentEventID)) AS k FROM occ
         WHERE profile = 'event' AND parentEventID IS NOT NULL AND trim(parentEventID) <> ''""")
 
 
 DERIVATION = Derivation(
-    record_cols={"pek": "CASE WHEN o.profile = 'event' AND o.eventID IS NOT NULL THEN hash(o.dataset_id, o.eventID) END"},
+    record_cols={"pek": "CASE WHEN o.profile = 'event' AND o.eventID IS NOT NULL THEN hash(o.agency, o.dataset_id, trim(o.eventID)) END"},
     derive=derive_parents,
     joins=("LEFT JOIN _pev pev ON pev.k = k.pek",),
     columns=("pev.k IS NOT NULL AS is_parent_event",),
