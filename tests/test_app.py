@@ -159,7 +159,7 @@ from dq import maps, store
 PAGES = ["overview", "scorecard", "completeness", "coordinates", "coverage", "compare", "opendata", "od_dataset", "validate", "rules",
          "record"]
 # words that stay as they are in a zh-TW UI: names of standards, formats, systems and units
-LATIN_OK = {"TBIA", "TaiCOL", "H3", "CSV", "XLSX", "HTML", "TSV", "TXT", "ZIP", "zip", "MB", "Darwin", "Core", "Archive", "DwC",
+LATIN_OK = {"TBIA", "TaiCOL", "H3", "CSV", "XLSX", "Parquet", "HTML", "TSV", "TXT", "ZIP", "zip", "MB", "Darwin", "Core", "Archive", "DwC",
             "python", "dq", "validate", "ingest", "build", "demo", "FILE", "DIR", "out", "pp", "log", "km", "CR", "EN", "VU",
             "TWD97", "TWD67", "WGS84", "EPSG", "pyproj", "TM2", "df_gapCount", "priority", "occurrenceID", "verbatimSRS", "UTF",
             "GBIF", "TDWG", "BDQ", "TG2", "GUID", "bdq", "conformance"}   # standards and CLI words (#9, #12); profiles go by their names
