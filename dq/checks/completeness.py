@@ -65,8 +65,8 @@ CHECKS = _build() + DWC + EVENT
 # (the visits): 2,204 of its 2,543 events without a point are such parents. COORD_MISSING and
 # DATE_MISSING do not ask them for one. Only event tables (the `event` profile) are read for it.
 def derive_parents(con, ctx: DeriveContext) -> None:
-    # the filter on the per-source constant `profile` is decided per source: an occurrence file is not scanned
-    # within one agency's dataset (two agencies may both call a dataset "BBS"), ids compared trimmed
+    # parents within one agency's dataset (two agencies may both call a dataset "BBS"), ids compared
+    # trimmed; `profile` is a constant of each source, so only event tables give any
     con.execute("""CREATE OR REPLACE TEMP TABLE _pev AS SELECT DISTINCT hash(agency, dataset_id, trim(parentEventID)) AS k FROM occ
         WHERE profile = 'event' AND parentEventID IS NOT NULL AND trim(parentEventID) <> ''""")
 
