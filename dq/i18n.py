@@ -347,6 +347,11 @@ LABELS = {
                         "This file has eventID but no point or date column: if they are in an event file (a Darwin Core Event "
                         "table), check both together as a Darwin Core Archive (the two files and a meta.xml in a zip): each "
                         "record then carries its event's date and place."),
+    "site_file_hint": ("此檔以「{col}」記載調查樣區，但整個檔案沒有坐標與日期欄：若樣區的坐標與日期在另一個樣區或調查事件檔，"
+                       "請依樣區把它們帶進每筆紀錄（合併兩檔，或以 Darwin Core Archive 的 Event 核心發布），再重新檢核。",
+                       "This file names its survey sites (column “{col}”) but has no point or date column: if a site or event "
+                       "table holds them, give each record its site's point and date (join the two by site, or publish them "
+                       "as a Darwin Core Archive with an Event core) and check again."),
     "vr_file_level_help": ("整個檔案都沒有的欄位：每個欄位算一個問題，不算進每一列的錯誤。",
                            "Columns the whole file lacks: one finding each, not counted as errors on every row."),
     "vr_missing_col": ("缺少的欄位", "Missing column"), "vr_rows_affected": ("影響列數", "Rows affected"),

@@ -168,6 +168,8 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         parts.append(f"<p>{L('vr_none')}</p>")
     if summary.get("event_file_hint"):
         parts.append(f"<p class='note'>{_e(L('event_file_hint'))}</p>")
+    if summary.get("site_file_hint"):
+        parts.append(f"<p class='note'>{_e(L('site_file_hint').format(col=summary['site_file_hint']))}</p>")
     # 4. record-level checks with counts and examples
     parts.append(f"<h2>{L('vr_record_level')}</h2>")
     if not summary["checks"]:

@@ -146,6 +146,11 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             # table, validated alone): every row "lacks" both; the two belong together in a DwC-A
             "event_file_hint": prof.id == profiles.OCCURRENCE and "eventID" in src["columns_mapped"].values()
                                and {"COORD_MISSING", "DATE_MISSING"} <= set(file_findings),
+            # the same without eventID but with a site column (NTU/OCA's reef fish: Site; the points and
+            # dates are in its site table): the column that names the sites, for the hint
+            "site_file_hint": next((h for h, t in src["columns_mapped"].items() if t in ("locationID", "verbatimLocality", "locality")), None)
+                              if prof.id == profiles.OCCURRENCE and "eventID" not in src["columns_mapped"].values()
+                              and {"COORD_MISSING", "DATE_MISSING"} <= set(file_findings) else None,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)

@@ -115,6 +115,8 @@ if summary["file_findings"]:
     st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
     if summary.get("event_file_hint"):
         st.info(L("event_file_hint"))
+    if summary.get("site_file_hint"):
+        st.info(L("site_file_hint").format(col=ui.md_text(summary["site_file_hint"])))
 st.subheader(L("vr_record_level"))
 checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
                        for c, v in summary["checks"].items()], columns=["title", "n", "severity"])

@@ -446,6 +446,7 @@ def test_an_occurrence_table_without_its_events_is_pointed_to_a_dwca(tmp_path, f
     assert "此檔有 eventID" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     frog, out, _ = frog_validated
     assert frog["event_file_hint"] is False and "此檔有 eventID" not in (out / "report.html").read_text(encoding="utf-8")
+    assert s["site_file_hint"] is None and frog["site_file_hint"] is None     # its point and date columns are there
 
 
 def test_a_survey_site_table_without_eventid_is_judged_as_events(tmp_path):
@@ -495,6 +496,10 @@ def test_reef_fish_counted_per_transect_are_occurrences_not_a_species_list(tmp_p
     assert s["columns_mapped"]["Site"] == "verbatimLocality" and s["columns_mapped"]["Species"] == "scientificName"
     assert s["profile"] == "occurrence" and s["table"] == "occurrence"
     assert {"COORD_MISSING", "DATE_MISSING"} <= set(s["file_findings"]) and s["verdict"] == "fix_first"
+    # where the points and dates probably are: the site table, joined by the column naming the sites
+    assert s["site_file_hint"] == "Site" and not s["event_file_hint"]
+    assert "names its survey sites (column “Site”)" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+    assert "以「Site」記載調查樣區" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     # equal rows of one transect are often one fish each (no count column): the fix says how to tell
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     dup = ann[ann["dq_warnings"].str.contains("DUP_RECORD")]
