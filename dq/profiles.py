@@ -356,9 +356,18 @@ TIER_SQL = f"CASE WHEN {GOLD_SQL} THEN 'gold' WHEN {SILVER_SQL} THEN 'silver' EL
 TIERS = ("gold", "silver", "bronze")
 
 
+# the profiles whose records TBIA's tiers grade (Profile.tiers)
+TIERED = frozenset(p.id for p in PROFILES if p.kind == JUDGE and p.tiers)
+
+
+def tiered(profile: str, table: str) -> bool:
+    """TBIA's tiers grade a file's records: occurrence records judged by a profile with tiers (not an
+    event table's rows, not a species list's)."""
+    return table == standard.OCCURRENCE and profile in TIERED
+
+
 def tiered_sql(alias: str = "e.") -> str:
-    """SQL: TBIA's tiers grade this record: an occurrence record judged by a profile with tiers (not an
-    event table's rows, not a species list's); elsewhere a record has no tier (NULL), so it counts in
-    neither a tier nor the shares' denominator."""
-    ids = ", ".join(f"'{p.id}'" for p in PROFILES if p.kind == JUDGE and p.tiers)
+    """tiered() as SQL over a record; elsewhere a record has no tier (NULL), so it counts in neither a
+    tier nor the shares' denominator."""
+    ids = ", ".join(f"'{p}'" for p in sorted(TIERED))
     return f"({alias}table_kind = '{standard.OCCURRENCE}' AND {alias}profile IN ({ids}))"

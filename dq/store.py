@@ -138,7 +138,8 @@ def _filters(alias: str = "", agency: str | None = None, dataset: str | None = N
 
 def _agg(snap: Path, name: str, agency: str | None = None, dataset: str | None = None) -> pd.DataFrame:
     where, params = _filters("", agency, dataset)
-    return _query(f"SELECT * FROM read_parquet({_pq(snap, name)})" + (" WHERE " + " AND ".join(where) if where else ""), params)
+    df = _query(f"SELECT * FROM read_parquet({_pq(snap, name)})" + (" WHERE " + " AND ".join(where) if where else ""), params)
+    return _with_tier_records(df) if name == "agg_dataset" else df
 
 
 def agencies(snap: Path) -> list[str]:
@@ -156,16 +157,14 @@ def _share(ds: pd.DataFrame, col: str, records: int) -> float | None:
     return float(ds[col].sum() / records) if col in ds and records else None
 
 
-def _graded(ds: pd.DataFrame) -> pd.DataFrame:
-    """agg_dataset with tier_records: the records TBIA's tiers grade (an event table's or a species
-    list's rows have no tier). A snapshot built before that column counted every record, those rows
-    as bronze: its datasets of a profile without tiers are taken as ungraded, so an old and a new
-    snapshot of the same data give the same shares."""
+def _with_tier_records(ds: pd.DataFrame) -> pd.DataFrame:
+    """agg_dataset as read (_agg) with tier_records: the records TBIA's tiers grade (an event table's
+    or a species list's rows have no tier). A snapshot built before that column counted every record,
+    those rows as bronze: its datasets of a profile without tiers are taken as ungraded, so an old and
+    a new snapshot of the same data give the same shares."""
     if "tier_records" in ds or "tier_gold" not in ds:
         return ds
-    ds = ds.copy()
-    tiered = {p.id for p in profiles.PROFILES if p.kind == profiles.JUDGE and p.tiers}
-    on = ds["profile"].fillna("").map(lambda v: bool(set(v.split(",")) & tiered)) if "profile" in ds else True
+    on = ds["profile"].fillna("").map(lambda v: bool(set(v.split(",")) & profiles.TIERED)) if "profile" in ds else True
     ds["tier_records"] = ds["records"].where(on, 0)
     for t in profiles.TIERS:
         ds[f"tier_{t}"] = ds[f"tier_{t}"].where(on, 0)
@@ -174,10 +173,7 @@ def _graded(ds: pd.DataFrame) -> pd.DataFrame:
 
 def _tier_share(ds: pd.DataFrame, col: str) -> float | None:
     """A tier's share of the records TBIA's tiers grade; None when no record is graded."""
-    if col not in ds:
-        return None
-    ds = _graded(ds)
-    n = ds["tier_records"].sum()
+    n = ds["tier_records"].sum() if col in ds else 0
     return float(ds[col].sum() / n) if n else None
 
 
@@ -185,9 +181,7 @@ def _tier_shares(ds: pd.DataFrame, col: str) -> pd.Series:
     """Per row of agg_dataset, _tier_share (NaN where none of its records is graded)."""
     if col not in ds:
         return pd.Series(float("nan"), index=ds.index)
-    ds = _graded(ds)
-    n = ds["tier_records"]
-    return ds[col] / n.where(n > 0)
+    return ds[col] / ds["tier_records"].where(ds["tier_records"] > 0)
 
 
 def kpis(snap: Path, agency: str | None = None) -> dict:
@@ -289,12 +283,14 @@ def tier_change(snap: Path, agency: str | None = None) -> pd.DataFrame:
     now = datasets(snap, agency)
     cols = ["tier_gold", "tier_silver", "tier_bronze"]
     out = now[["agency", "dataset_id", "dataset_name", "records"] + [c for c in cols if c in now]].copy()
+    # datasets() computed the shares already (share_<tier>)
     for c in cols:
-        out[c + "_share"] = _tier_shares(now, c)
+        out[c + "_share"] = now[c.replace("tier_", "share_")]
     prev = previous(snap)
     before = datasets(prev, agency) if prev is not None else pd.DataFrame(columns=["agency", "dataset_id"])
     for c in cols:
-        before[c + "_share_prev"] = _tier_shares(before, c)
+        s = c.replace("tier_", "share_")
+        before[c + "_share_prev"] = before[s] if s in before else float("nan")
     keep = ["agency", "dataset_id"] + [c + "_share_prev" for c in cols]
     out = out.merge(before[keep], on=["agency", "dataset_id"], how="left")
     for c in cols:
@@ -319,8 +315,8 @@ def _scores_of(ds: pd.DataFrame) -> dict:
     out["completeness"] = _share(ds, "completeness_sum", n)
     for t in profiles.TIERS:
         out[f"tier_{t}"] = _tier_share(ds, f"tier_{t}")
-    # rows no tier grades (an event table's, a species list's); 0 for a snapshot built before tier_records
-    out["tier_ungraded"] = int(n - _graded(ds)["tier_records"].sum()) if "tier_gold" in ds else 0
+    # rows no tier grades (an event table's, a species list's)
+    out["tier_ungraded"] = int(n - ds["tier_records"].sum()) if "tier_records" in ds else 0
     return out
 
 

@@ -107,7 +107,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         # column and have every record bronze for it), and the names the file itself does not give
         # (none for a profile TBIA's tiers do not grade: an event table names no taxon)
         tiered = {"tiers": None, "tier_gaps": {}, "tier_names_not_in_file": 0}
-        if prof.tiers and src.get("table", standard.OCCURRENCE) == standard.OCCURRENCE:     # profiles.tiered_sql, per file
+        if profiles.tiered(prof.id, src.get("table", standard.OCCURRENCE)):
             req = profiles.tier_requirements()
             s_, g_ = profiles.SILVER_SQL, profiles.GOLD_SQL
             gaps = [(t, k, f"count(*) FILTER (WHERE NOT {s_} AND NOT ({q}))" if t == "silver" else
@@ -118,6 +118,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             tiered = {"tiers": {"gold": int(gold), "silver": int(silver), "bronze": int(bronze)},
                       "tier_gaps": {t: {k: int(n) for (t2, k, _), n in zip(gaps, got) if t2 == t and n} for t in ("silver", "gold")},
                       "tier_names_not_in_file": int(got[-1])}
+        elsewhere = prof.id == profiles.OCCURRENCE and {"COORD_MISSING", "DATE_MISSING"} <= set(src["checks_file_level"])
+        has_event = "eventID" in src["columns_mapped"].values()
         file_findings = {cid: {"severity": cat[cid].severity, "dimension": cat[cid].dimension, "columns": list(cat[cid].named_columns),
                                "title_zh": cat[cid].title_zh, "title_en": cat[cid].title_en, "rows": src["file_findings"][cid]}
                          for cid in sorted(src["checks_file_level"], key=lambda c: (cat[c].severity != "error", c))}
@@ -142,15 +144,12 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "verdict": "fix_first" if rows_err or file_errors or manifest["rows_rejected"] - blank else
                        "empty" if manifest["rows_ingested"] == 0 else "ready",
             "file_findings": file_findings,
-            # an occurrence file whose places and dates are in an event file (BBS Taiwan's occurrence
-            # table, validated alone): every row "lacks" both; the two belong together in a DwC-A
-            "event_file_hint": prof.id == profiles.OCCURRENCE and "eventID" in src["columns_mapped"].values()
-                               and {"COORD_MISSING", "DATE_MISSING"} <= set(file_findings),
-            # the same without eventID but with a site column (NTU/OCA's reef fish: Site; the points and
-            # dates are in its site table): the column that names the sites, for the hint
+            # an occurrence file whose places and dates are elsewhere: with eventID, in an event file (BBS
+            # Taiwan's occurrence table, validated alone: the two belong together in a DwC-A); else in a
+            # site table, joined by the column that names the sites (NTU/OCA's reef fish: Site)
+            "event_file_hint": elsewhere and has_event,
             "site_file_hint": next((h for h, t in src["columns_mapped"].items() if t in ("locationID", "verbatimLocality", "locality")), None)
-                              if prof.id == profiles.OCCURRENCE and "eventID" not in src["columns_mapped"].values()
-                              and {"COORD_MISSING", "DATE_MISSING"} <= set(file_findings) else None,
+                              if elsewhere and not has_event else None,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en} for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
@@ -162,7 +161,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             # absence records (count 0, occurrenceStatus absent): kept and counted, never presences
             "rows_absence": con.execute(f"SELECT count(*) FROM {occ('is_absence')} WHERE is_absence").fetchone()[0],
             # an event table's parent events (named as parentEventID by others): their points and dates are the children's
-            "rows_parent_events": con.execute(f"SELECT count(*) FROM {occ('is_parent_event')} WHERE is_parent_event").fetchone()[0],
+            "rows_parent_events": con.execute(f"SELECT count(*) FROM {occ('is_parent_event')} WHERE is_parent_event").fetchone()[0]
+                                  if prof.id == profiles.EVENT else 0,
             "columns_plan": src.get("columns_plan", []),
             "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }

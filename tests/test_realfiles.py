@@ -308,6 +308,18 @@ def test_frog_file_counts_are_not_errors(frog_validated):
     assert sugg == 0
 
 
+def _uploaded(new_page, server, path, lang: str):
+    """The validate page in headless Chromium (tests/conftest.py's server and browser) with `path`
+    uploaded and checked: its downloads are offered."""
+    page = new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/validate?lang={lang}")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.set_input_files("input[type=file]", str(path))
+    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
+    page.wait_for_timeout(1000)
+    return page
+
+
 def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path, server, new_page):
     """In the browser: the 斑腿樹蛙 rows' CommonName is shown moved by its values; a user's
     mapping typed on the page is used and shown as the user's."""
@@ -315,12 +327,7 @@ def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path, server,
     frog = SHARED_DATA / "occurrence" / "invasive_frog_polypedates_megacephalus.csv"
     head = tmp_path / "frog_rows.csv"
     head.write_bytes(b"".join(open(frog, "rb").readlines()[:60]))
-    page = new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/validate?lang=zh")
-    page.wait_for_selector("h1", timeout=60_000)
-    page.set_input_files("input[type=file]", str(head))
-    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
-    page.wait_for_timeout(1000)
+    page = _uploaded(new_page, server, head, "zh")
     body = page.inner_text("body")
     assert "依欄位值改對應" in body and "verbatimLocality" in body
     page.fill("textarea", "CommonName=locality")
@@ -472,12 +479,7 @@ def test_validate_page_takes_a_parquet_file(tmp_path, server, new_page):
     part = tmp_path / "bbs_site_2014.parquet"
     duckdb.sql(f"COPY (SELECT * FROM read_parquet('{src}') WHERE eventID LIKE 'TWBBS_2014_A34-21%' "
                f"OR eventID = 'TWBBS_2014') TO '{part}' (FORMAT parquet)")
-    page = new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/validate?lang=en")
-    page.wait_for_selector("h1", timeout=60_000)
-    page.set_input_files("input[type=file]", str(part))
-    page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=120_000)
-    page.wait_for_timeout(1000)
+    page = _uploaded(new_page, server, part, "en")
     body = page.inner_text("body")
     assert "judged as a Darwin Core event table" in body and "Parent events: 22" in body
     assert not page.query_selector('[data-testid="stException"]')
