@@ -108,6 +108,9 @@ def plan(params: geo.GeoParams = geo.DEFAULT) -> RecordPlan:
             m = _JOIN.match(j)
             assert m, j      # a family's join is `LEFT JOIN _table alias ON …` (the lookup files rely on it)
             joins.append((m.group(1), m.group(2), _inline_keys(j)))
+    keys = [k for d in ders for k in d.record_cols]
+    # two families naming one key would silently read each other's values
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
     return RecordPlan({k: v for d in ders for k, v in d.record_cols.items()}, cols, joins)
 
 

@@ -150,7 +150,8 @@ def _event(c: Check) -> bool:
 
 
 def _checklist(c: Check) -> bool:
-    return c.id in ROW_SHAPE or (c.dimension == "taxonomy" and standard.SPECIES_LIST in c.tables)
+    # the taxonomy checks, and a species listed twice (the only duplicate check a list has)
+    return c.id in ROW_SHAPE or (c.dimension in ("taxonomy", "duplicates") and standard.SPECIES_LIST in c.tables)
 
 
 # "Usable for a 1 km model": a valid point in Taiwan's land and waters, uncertainty ≤ 1000 m,
@@ -176,9 +177,10 @@ PROFILES: list[Profile] = [
             "(occurrenceID, basisOfRecord) and the fields TBIA's record tiers need; none of the 生態檢核 project fields.",
             (standard.OCCURRENCE,), {standard.OCCURRENCE: OCC_REQUIRED}, _occ, equivalents=OCC_EQUIVALENTS),
     Profile(CHECKLIST, JUDGE, "物種名錄（分類群清單）", "Species checklist (taxon list)",
-            "只列物種、沒有地點與日期的名錄（如 TaiCOL 匯出檔、調查物種清單）：學名、中文名與科名是否齊全，以及學名比對臺灣物種名錄的分類檢核；不判坐標、日期等出現紀錄的欄位，也不判生態檢核的工程欄位。",
+            "只列物種、沒有地點與日期的名錄（如 TaiCOL 匯出檔、調查物種清單）：學名、中文名與科名是否齊全，學名比對臺灣物種名錄的分類檢核（含原生／外來狀態），以及同一物種是否重複列出；不判坐標、日期等出現紀錄的欄位，也不判生態檢核的工程欄位。",
             "A list of taxa without places or dates (a TaiCOL export, a survey's species list): whether scientific name, "
-            "Chinese name and family are filled, and the taxonomy checks against the Taiwan checklist; no occurrence fields "
+            "Chinese name and family are filled, the taxonomy checks against the Taiwan checklist (native or introduced status "
+            "included) and whether a species is listed twice; no occurrence fields "
             "(points, dates) and no 生態檢核 project fields are judged.",
             (standard.SPECIES_LIST,), {standard.SPECIES_LIST: CHECKLIST_REQUIRED}, _checklist,
             not_about=WHERE_WHEN_TERMS | OBSERVATION_TERMS),

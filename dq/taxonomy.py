@@ -153,17 +153,21 @@ def match_names(con, names_table: str, out_table: str) -> None:
         (rest <> '' AND regexp_matches(rest, '^[\\(A-Z]|\\d{4}') AND NOT contains(rest, '/')) AS has_authorship,
         (contains(n0, '/') OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
         FROM _nm3""")
+    # a synonym is endemic or alien as its accepted name is (the plant list's synonym rows carry 0 for both)
     con.execute("""CREATE OR REPLACE TEMP TABLE _exact AS
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
-               c.family, c.is_endemic, c.redlist,
-               CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
-        FROM _nm4 n JOIN ref_checklist c ON c.name = n.name_clean""")
+               c.family, coalesce(a.is_endemic, c.is_endemic) AS is_endemic, coalesce(a.is_alien, c.is_alien) AS is_alien,
+               c.redlist, CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
+        FROM _nm4 n JOIN ref_checklist c ON c.name = n.name_clean
+        LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
+                   WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name""")
     # Species-level names whose subspecies are listed (TaiCOL lists most birds by subspecies).
     con.execute("""CREATE OR REPLACE TEMP TABLE _sspp AS
         SELECT n.name_raw, NULL AS taxon_id, n.name_clean AS accepted_name, NULL AS accepted_id, 'accepted' AS status,
                'species' AS rank, any_value(c.group_zh) AS group_zh, any_value(c.group_en) AS group_en,
                any_value(c.family) AS family, bool_or(c.is_endemic) AS is_endemic, any_value(c.redlist) AS redlist,
-               'species_of_listed_subspecies' AS match_type
+               -- alien when every listed subspecies is
+               bool_and(c.is_alien) AS is_alien, 'species_of_listed_subspecies' AS match_type
         FROM _nm4 n JOIN ref_checklist c ON c.name LIKE n.name_clean || ' %' AND c.status = 'accepted'
         WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2
         GROUP BY n.name_raw, n.name_clean""")
@@ -179,7 +183,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
                      CASE WHEN count(DISTINCT group_en) = 1 THEN any_value(group_en) END AS group_en
               FROM h GROUP BY name HAVING count(DISTINCT rank) = 1 AND count(DISTINCT family) = 1)
         SELECT n.name_raw, NULL AS taxon_id, t.name AS accepted_name, NULL AS accepted_id, 'accepted' AS status, t.rank,
-               t.group_zh, t.group_en, t.family, NULL::BOOLEAN AS is_endemic, NULL AS redlist, 'higherrank' AS match_type
+               t.group_zh, t.group_en, t.family, NULL::BOOLEAN AS is_endemic, NULL::BOOLEAN AS is_alien, NULL AS redlist, 'higherrank' AS match_type
         FROM _nm4 n JOIN t ON t.name = n.name_clean
         WHERE n.above_species AND NOT contains(n.n0, '/') AND n.name_raw NOT IN (SELECT name_raw FROM _exact)""")
     left = con.execute("""SELECT name_raw, name_clean FROM _nm4
@@ -207,7 +211,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
         WITH m AS (SELECT * FROM _exact UNION ALL BY NAME SELECT * FROM _sspp UNION ALL BY NAME SELECT * FROM _higher)
         SELECT n.name_raw, n.name_clean, n.has_qualifier, n.has_authorship, n.above_species,
                m.taxon_id, m.accepted_name, m.accepted_id, m.status AS name_status, m.group_zh, m.group_en,
-               m.family AS checklist_family, m.is_endemic, m.redlist,
+               m.family AS checklist_family, m.is_endemic, m.is_alien, m.redlist,
                CASE WHEN m.match_type IS NOT NULL THEN m.match_type
                     WHEN n.name_raw IS NULL OR n.n0 = '' THEN NULL
                     -- a note where a name belongs (BBS's "No survey"): not a taxon of any group
@@ -222,6 +226,26 @@ def match_names(con, names_table: str, out_table: str) -> None:
         FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)
         LEFT JOIN (SELECT DISTINCT split_part(name, ' ', 1) AS genus FROM ref_checklist) g
                ON g.genus = split_part(n.name_clean, ' ', 1)""")
+
+
+# What a record or a list row says of a taxon's status in Taiwan (establishmentMeans, or a status
+# column of 原生/特有/外來種), as the checklist says it: endemic, native, introduced. Keys are the
+# value lower-cased, without spaces, '_' or '-', 台 written 臺. An endemic subspecies (特有亞種)
+# says its species is native; a vagrant or "uncertain" says nothing the checklist can contradict.
+ESTABLISHMENT = {
+    "endemic": ("特有", "特有種", "特有物種", "臺灣特有", "臺灣特有種", "endemic"),
+    "native": ("原生", "原生種", "原生物種", "本土", "本土種", "特有亞種", "native", "indigenous", "nativereintroduced"),
+    "introduced": ("外來", "外來種", "外來物種", "外來入侵種", "入侵", "入侵種", "引進", "引進種", "歸化", "歸化種", "栽培",
+                   "非原生", "introduced", "alien", "exotic", "invasive", "naturalised", "naturalized", "nonnative",
+                   "introducedassistedcolonisation", "cultivated"),
+}
+
+
+def establishment_sql(col: str) -> str:
+    """SQL: 'endemic', 'native' or 'introduced' for what `col` says (ESTABLISHMENT), else NULL."""
+    v = f"replace(replace(replace(replace(lower(trim({col})), ' ', ''), '_', ''), '-', ''), '台', '臺')"
+    whens = " ".join(f"WHEN {v} IN ({', '.join(repr(x) for x in xs)}) THEN '{k}'" for k, xs in ESTABLISHMENT.items())
+    return f"CASE {whens} END"
 
 
 # How a record without a scientific name got one from its vernacular name (column name_source).

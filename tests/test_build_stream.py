@@ -491,4 +491,4 @@ def test_fold_absent_writes_only_the_absent_columns_of_the_record_as_null():
     import re
     read = {n.replace('""', '"') if n else m for v in plan().record_cols.values()
             for n, m in re.findall(r'(?<![\w."])o\.(?:"((?:[^"]|"")+)"|(\w+))', v)}
-    assert read - set(CANONICAL) <= {"dataset_id", "srs_from_header", "extra", "profile", "agency"}
+    assert read - set(CANONICAL) <= {"dataset_id", "srs_from_header", "extra", "profile", "agency", "table_kind"}

@@ -17,6 +17,8 @@ from dq import engine, profiles, standard, store
 from dq.checks import by_id, catalogue
 from dq.snapshot import SourceSpec, ingest
 from dq.sources import SourceError
+
+HAN_RX = __import__("re").compile(r"[\u3400-\u9fff]")
 from dq.sources.aliases import CANONICAL
 from dq.validate import validate
 
@@ -363,6 +365,7 @@ def test_a_list_of_names_is_judged_as_a_species_checklist(tmp_path):
     assert s["table"] == standard.SPECIES_LIST and s["profile"] == profiles.CHECKLIST
     assert not {"COORD_MISSING", "DATE_MISSING", "DWC_OCCURRENCE_ID_MISSING"} & (set(s["file_findings"]) | set(s["checks"]))
     assert s["checks"]["TAXON_RANK_ABOVE_SPECIES"]["count"] == 1
+    assert s["checks"]["DUP_TAXON_LISTED"]["count"] == 2             # Rana sauteri on two rows
     assert s["completeness"] == pytest.approx(13 / 15, abs=1e-4)    # two Chinese names missing
     # the trailing blank line is in the ledger, but it lost no data: the list is ready
     assert s["rows_rejected"] == 1 and s["rows_rejected_blank"] == 1 and s["verdict"] == "ready"
@@ -385,6 +388,63 @@ def test_taicol_export_is_a_checklist(tmp_path):
     assert {"VALIDATION_EVENTDATE_NOTEMPTY", "VALIDATION_LOCATION_NOTEMPTY", "VALIDATION_OCCURRENCEID_NOTEMPTY"} <= set(s["bdq_not_applicable"])
     assert "VALIDATION_SCIENTIFICNAMEID_NOTEMPTY" in s["bdq_failed_for_missing_columns"] and "VALIDATION_SCIENTIFICNAME_NOTEMPTY" in s["bdq"]
     assert "do not apply to it" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+
+
+def test_a_native_exotic_list_is_checked_against_taicol(tmp_path):
+    """The real list of the amphibian survey's 39 frogs with their status (species, status: 特有/原生/外來種;
+    ../shared/data). Its "status" column is found by its values (establishmentMeans); TaiCOL 2022 lists
+    花狹口蛙 (Kaloula pulchra) as introduced and 王氏樹蛙, 碧眼樹蛙 as not endemic; three species are
+    listed twice under two names (花狹口蛙 = 亞洲錦蛙, 布氏樹蛙 = 白頷樹蛙, 古氏赤蛙 = 福建大頭蛙). A list
+    is not told to fill geodeticDatum or occurrenceStatus (the BDQ amendments about places and
+    observations do not apply to it)."""
+    from dq.paths import SHARED_DATA
+    s = validate(SHARED_DATA / "occurrence" / "amphibian_native_exotic.csv", tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == profiles.CHECKLIST and s["columns_mapped"]["status"] == "establishmentMeans"
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    fired = lambda cid: sorted(ann.loc[ann["dq_warnings"].str.contains(cid), "species"])   # noqa: E731
+    assert fired("TAXON_ESTABLISHMENT_DISAGREES") == ["王氏樹蛙", "碧眼樹蛙", "花狹口蛙"]
+    assert fired("DUP_TAXON_LISTED") == sorted(["花狹口蛙", "亞洲錦蛙", "布氏樹蛙", "白頷樹蛙", "古氏赤蛙", "福建大頭蛙"])
+    row = ann[ann["species"] == "花狹口蛙"].iloc[0]
+    assert "亞洲錦蛙" in row["dq_suggestions"] and "外來種" in row["dq_suggestions"]
+    assert "as introduced" in row["dq_suggestions_en"] and not HAN_RX.search(row["dq_suggestions_en"].replace("亞洲錦蛙", "").replace("花狹口蛙", ""))
+    assert not ann["dq_bdq_amendments"].str.contains("geodeticDatum|occurrenceStatus").any()
+    assert {"AMENDMENT_GEODETICDATUM_ASSUMEDDEFAULT", "AMENDMENT_OCCURRENCESTATUS_ASSUMEDDEFAULT"} <= set(s["bdq_not_applicable"])
+    # the same list with the status left out: nothing to contradict, still the three pairs
+    bare = tmp_path / "names_only.csv"
+    bare.write_text("\n".join(line.split(",")[0] for line in
+                              (SHARED_DATA / "occurrence" / "amphibian_native_exotic.csv").read_text(encoding="utf-8").splitlines()) + "\n",
+                    encoding="utf-8")
+    s2 = validate(bare, tmp_path / "out2", CHECK_DATE)
+    assert "TAXON_ESTABLISHMENT_DISAGREES" not in s2["checks"] and s2["checks"]["DUP_TAXON_LISTED"]["count"] == 6
+
+
+def test_a_synonym_beside_its_accepted_name_is_listed_twice_unless_linked(tmp_path):
+    """CONSTRUCTED TEST ROWS (real TaiCOL plant names): Pinus brevispica is a synonym of Pinus
+    taiwanensis. A list naming both names one species twice; a synonym table linking the synonym to
+    its accepted name (TaiCOL's synonym sheet: acceptedNamecode) lists it on purpose."""
+    p = tmp_path / "constructed_pines.csv"
+    p.write_text("scientificName,vernacularName,remarks\nPinus taiwanensis,臺灣二葉松,CONSTRUCTED TEST ROW\n"
+                 "Pinus brevispica,,CONSTRUCTED TEST ROW\nPinus morrisonicola,臺灣五葉松,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o1", CHECK_DATE)
+    assert s["profile"] == profiles.CHECKLIST and s["checks"]["DUP_TAXON_LISTED"]["count"] == 2
+    p.write_text("scientificName,acceptedNamecode,remarks\nPinus taiwanensis,,CONSTRUCTED TEST ROW\n"
+                 "Pinus brevispica,201245,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o2", CHECK_DATE)
+    assert s["columns_mapped"]["acceptedNamecode"] == "acceptedNameUsageID" and "DUP_TAXON_LISTED" not in s["checks"]
+
+
+def test_a_status_column_is_mapped_by_its_values_only(tmp_path):
+    """CONSTRUCTED TEST ROWS: a column headed "status" holding occurrence statuses or free text is not
+    taken as establishmentMeans; one holding 原生/外來 is."""
+    p = tmp_path / "constructed_status.csv"
+    p.write_text("scientificName,status,remarks\nRana sauteri,present,CONSTRUCTED TEST ROW\n"
+                 "Buergeria robusta,present,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o1", CHECK_DATE)
+    assert "status" not in s["columns_mapped"]
+    p.write_text("scientificName,status,remarks\nRana sauteri,原生,CONSTRUCTED TEST ROW\n"
+                 "Lithobates catesbeianus,外來,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o2", CHECK_DATE)
+    assert s["columns_mapped"]["status"] == "establishmentMeans" and "TAXON_ESTABLISHMENT_DISAGREES" not in s["checks"]
 
 
 @pytest.mark.parametrize("body", ["", ",,,\n  ,\t,,\n"])

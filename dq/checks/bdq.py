@@ -565,11 +565,13 @@ def file_level(counts: dict[str, dict[str, int]], columns) -> tuple[list[str], l
     return sorted(nowhere), sorted(lacking)
 
 def not_applicable(not_about) -> list[str]:
-    """The validations and issues that read only terms a kind of table never records
-    (Profile.not_about: an event table's organism terms, a species list's places and dates): they
-    ask the file something it is not about, so they are left out of its results, not failed."""
+    """The tests that read only terms a kind of table never records (Profile.not_about: an event
+    table's organism terms, a species list's places and dates): they ask the file something it is
+    not about, so they are left out of its results, not failed — and their amendments are not
+    proposed (a species list is not told to fill geodeticDatum with EPSG:4326, nor an event row
+    occurrenceStatus with "present")."""
     out = set(not_about)
-    return sorted(t.label for t in TESTS if t.kind in ("VALIDATION", "ISSUE") and out and set(terms(t)) <= out)
+    return sorted(t.label for t in TESTS if out and set(terms(t)) <= out)
 
 # needs a service or data this tool does not ship (GBIF backbone, Getty TGN, WoRMS, boundary polygons)
 EXTERNAL = ["VALIDATION_CLASSIFICATION_CONSISTENT", "VALIDATION_CLASS_FOUND", "VALIDATION_COORDINATESCOUNTRYCODE_CONSISTENT",
@@ -1019,7 +1021,7 @@ def record_summary_sql(path, file_level=()) -> str:
     skip = set(file_level)
     v = [t for t in TESTS if t.kind == "VALIDATION" and t.label not in skip]
     i = [t for t in TESTS if t.kind == "ISSUE" and t.label not in skip]
-    a = [t for t in TESTS if t.kind == "AMENDMENT"]
+    a = [t for t in TESTS if t.kind == "AMENDMENT" and t.label not in skip]
     am = "nullif(concat_ws(' ', " + ", ".join(
         f"CASE WHEN {duck.ident(t.label)} IN ('AMENDED', 'FILLED_IN') THEN {duck.ident(t.label + ':result')} END" for t in a) + "), '')"
     summary = (f"concat_ws(';', {listed(v, 'NOT_COMPLIANT')}, {listed(i, 'POTENTIAL_ISSUE')}) AS bdq_not_compliant, "

@@ -92,6 +92,14 @@ def install(con) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE bdq_vocab AS
         SELECT vocabulary, value, label, kind, lower(regexp_replace(label, '[^\\p{{L}}\\p{{N}}]', '', 'g')) AS norm
         FROM read_csv({duck.q(BDQ_REF / 'vocabularies.csv')}, all_varchar = true, header = true)""")
+    # Taiwan's words for establishmentMeans (原生, 特有, 外來種 …: dq.taxonomy.ESTABLISHMENT) as alternative
+    # labels, so that AMENDMENT_ESTABLISHMENTMEANS_STANDARDIZED proposes native / introduced for them.
+    # Endemic is native in Darwin Core; 栽培 (cultivated) is a degreeOfEstablishment, not amended here
+    # (the TDWG validation data expect "cultivated" NOT_AMENDED).
+    from ..taxonomy import ESTABLISHMENT
+    alts = [("native" if k == "endemic" else k, x) for k, xs in ESTABLISHMENT.items() for x in xs
+            if not x.isascii() and x != "栽培"]
+    con.executemany("INSERT INTO bdq_vocab VALUES ('establishmentMeans', ?, ?, 'alt', ?)", [(v, x, x) for v, x in alts])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE bdq_iso3166 AS SELECT alpha2, name,
         lower(regexp_replace(name, '[^\\p{{L}}\\p{{N}}]', '', 'g')) AS norm
         FROM read_csv({duck.q(BDQ_REF / 'iso3166.csv')}, all_varchar = true, header = true)""")

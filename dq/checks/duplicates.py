@@ -4,8 +4,14 @@ are counted once, over the keys seen more than once, with the derived date and p
 coordinate families). Exact repeats are flagged, every row of the group."""
 from __future__ import annotations
 
+from .. import standard
+from ..taxonomy import VERN_KEY
 from . import Check, Derivation, DeriveContext, Family
 from .vocabulary import QTY
+
+# a species list's row: its dataset and the name it is matched by (the taxonomy family's key nk)
+LIST_KEY = (f"CASE WHEN {{o}}table_kind = '{standard.SPECIES_LIST}' THEN "
+            f"hash({{o}}agency, {{o}}dataset_id, {{o}}scientificName, {VERN_KEY}) END")
 
 
 def repeat_key_sql(o: str, qty: str) -> str:
@@ -42,8 +48,30 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
     con.execute("DROP TABLE _dupc")
 
 
+def derive(con, ctx: DeriveContext) -> None:
+    # A species list naming one species on two rows (花狹口蛙 and 亞洲錦蛙 are both Kaloula pulchra;
+    # 布氏樹蛙 and 白頷樹蛙 both Polypedates braueri): per dataset, the rows whose names the taxonomy
+    # family matched to the same species (exactly, as a synonym or through its subspecies), with the
+    # other names of it. Read from the distinct names of species-list rows only (not a synonym table's).
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lt AS
+        WITH r AS (SELECT agency, dataset_id, scientificName AS sci, {VERN_KEY.format(o='')} AS vern_key,
+                          coalesce(nullif(trim(scientificName), ''), trim(vernacularName)) AS shown, count(*) AS n
+                   FROM occ WHERE table_kind = '{standard.SPECIES_LIST}'
+                     -- a table of synonyms, each row linked to its accepted name, lists them on purpose
+                     AND nullif(trim(acceptedNameUsageID), '') IS NULL GROUP BY ALL),
+        m AS (SELECT r.*, t.accepted_name FROM r JOIN _nk t ON t.nk = hash(r.sci, r.vern_key)
+              WHERE t.accepted_name IS NOT NULL AND t.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies')),
+        g AS (SELECT agency, dataset_id, accepted_name, sum(n) AS n, list(DISTINCT shown ORDER BY shown) AS names
+              FROM m GROUP BY ALL HAVING sum(n) > 1)
+        SELECT hash(m.agency, m.dataset_id, m.sci, m.vern_key) AS k, g.n,
+               array_to_string(list_filter(g.names, x -> x IS DISTINCT FROM m.shown), '、') AS others
+        FROM m JOIN g ON g.accepted_name = m.accepted_name AND g.agency IS NOT DISTINCT FROM m.agency
+                     AND g.dataset_id IS NOT DISTINCT FROM m.dataset_id""")
+
+
 DERIVATION = Derivation(
     record_cols={
+        "slk": LIST_KEY.format(o="o."),
         # trim() copies every long ID to test it: a text whose first character is printable ASCII
         # cannot be spaces alone (DuckDB's trim() removes the Unicode space separators, U+0020,
         # U+00A0 and up; tests/test_checks.py pins both)
@@ -51,10 +79,12 @@ DERIVATION = Derivation(
                  "ELSE trim(o.occurrenceID) = '' END) THEN hash(o.dataset_id, o.occurrenceID) END"),
         "rk0": repeat_key_sql("o", QTY),
     },
+    derive=derive,
     derive_keyed=derive_keyed,
-    joins=("LEFT JOIN _okc oc ON oc.k = k.okey", f"LEFT JOIN _rkc rc ON rc.k = {RKEY}"),
+    joins=("LEFT JOIN _okc oc ON oc.k = k.okey", f"LEFT JOIN _rkc rc ON rc.k = {RKEY}", "LEFT JOIN _lt lt ON lt.k = k.slk"),
     columns=("CASE WHEN k.okey IS NULL THEN 0 ELSE coalesce(oc.n, 1) END AS dup_occ_n",
-             "CASE WHEN k.rk0 IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n"),
+             "CASE WHEN k.rk0 IS NULL THEN 0 ELSE coalesce(rc.n, 1) END AS dup_rec_n",
+             "coalesce(lt.n, 0) AS listed_n", "lt.others AS listed_others"),
 )
 
 
@@ -76,5 +106,18 @@ CHECKS = [
                  "fill in individualCount (or make them one row with the count); if not, delete the copies' "
                  "ELSE e.dup_rec_n || ' records alike: check whether they are one' END"),
 ]
+
+CHECKS.append(
+    Check("DUP_TAXON_LISTED", "duplicates", "warning", "同一物種列了不只一次", "Taxon listed more than once",
+          "物種名錄中，同一個物種出現在不只一列：名稱重複，或以不同的俗名、學名或同物異名列出（例如「花狹口蛙」與「亞洲錦蛙」都是 Kaloula pulchra），"
+          "物種數因此多算，兩列的狀態也可能互相矛盾。每一列都會被標記。",
+          "A species list names one species on more than one row: the same name twice, or under two vernacular names, names or synonyms "
+          "(花狹口蛙 and 亞洲錦蛙 are both Kaloula pulchra), so the list counts it twice and its rows may disagree. Every such row is flagged.",
+          "e.listed_n > 1",
+          "CASE WHEN coalesce(e.listed_others, '') = '' THEN '同一名稱共 ' || e.listed_n || ' 列：請刪除重複列' "
+          "ELSE '與「' || e.listed_others || '」同為 ' || e.accepted_name || '（共 ' || e.listed_n || ' 列）：請併為一列' END",
+          fix_en="CASE WHEN coalesce(e.listed_others, '') = '' THEN 'The same name on ' || e.listed_n || ' rows: delete the copies' "
+                 "ELSE 'The same species (' || e.accepted_name || ') as ' || replace(e.listed_others, chr(12289), ', ') || ' (' || e.listed_n || ' rows): make them one row' END",
+          tables=(standard.SPECIES_LIST,), shows=("scientificName", "vernacularName")))
 
 FAMILY = Family("duplicates", tuple(CHECKS), DERIVATION)

@@ -58,7 +58,9 @@ def derive(con, ctx: DeriveContext) -> None:
 DERIVATION = Derivation(
     # a record without a scientific name is matched by what its vernacular name stands for
     record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
-                 "vk": "hash(o.scientificName, o.vernacularName, o.family)"},
+                 "vk": "hash(o.scientificName, o.vernacularName, o.family)",
+                 # what the row says of the taxon's status in Taiwan (establishmentMeans): endemic, native, introduced
+                 "est_claim": taxonomy.establishment_sql("o.establishmentMeans")},
     derive=derive,
     joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
     columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
@@ -69,7 +71,7 @@ DERIVATION = Derivation(
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
-             "t.name_source", "t.name_candidates"),
+             "t.name_source", "t.name_candidates", "t.is_alien", "k.est_claim"),
 )
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
@@ -141,5 +143,25 @@ CHECKS = [
           "The English name is not the one the checklist (Taiwan bird list 2023) gives this taxon; English names vary by source, so this is only a note, never a mismatch. Taxa without English names in the checklist are not judged.",
           "e.vern_en_differs", "'名錄英文名：' || e.vern_en_expected", fix_en="'Checklist English name: ' || e.vern_en_expected", tables=T),
 ]
+
+# only a name matched to one species of the checklist is judged (not a genus, nor a fuzzy guess)
+EST_JUDGED = "e.est_claim IS NOT NULL AND e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies')"
+CHECKS.append(
+    Check("TAXON_ESTABLISHMENT_DISAGREES", "taxonomy", "warning", "原生／外來與名錄不符", "Native or introduced status disagrees with the checklist",
+          "這一列寫的原生、特有或外來狀態（establishmentMeans，或值為原生／特有／外來種的狀態欄）與臺灣物種名錄（TaiCOL）不同："
+          "寫原生或特有，名錄列為外來種；寫外來，名錄列為原生；寫特有，名錄未列為臺灣特有種。名錄也可能較舊（例如新近描述的特有種），請查證後更正其中一方。",
+          "What the row says of the taxon's status in Taiwan (establishmentMeans, or a status column of 原生/特有/外來種) disagrees with the "
+          "Taiwan checklist (TaiCOL): native or endemic where the checklist lists it as introduced, introduced where it lists it as native, "
+          "endemic where it does not list it as endemic to Taiwan. The checklist may be the older of the two (a newly described endemic): check, then correct one of them.",
+          f"{EST_JUDGED} AND coalesce((e.est_claim IN ('native', 'endemic') AND e.is_alien) OR (e.est_claim = 'introduced' AND NOT e.is_alien)"
+          # a species matched through its listed subspecies is not endemic because one subspecies is
+          " OR (e.est_claim = 'endemic' AND NOT e.is_alien AND NOT e.is_endemic AND e.match_type <> 'species_of_listed_subspecies'), false)",
+          "CASE WHEN e.is_alien THEN '名錄（TaiCOL）列 ' || e.accepted_name || ' 為外來種' "
+          "WHEN e.est_claim = 'introduced' THEN '名錄（TaiCOL）列 ' || e.accepted_name || ' 為原生種' || CASE WHEN e.is_endemic THEN '（臺灣特有）' ELSE '' END "
+          "ELSE '名錄（TaiCOL）未列 ' || e.accepted_name || ' 為臺灣特有種' END",
+          fix_en="CASE WHEN e.is_alien THEN 'The checklist (TaiCOL) lists ' || e.accepted_name || ' as introduced' "
+                 "WHEN e.est_claim = 'introduced' THEN 'The checklist (TaiCOL) lists ' || e.accepted_name || ' as native' || CASE WHEN e.is_endemic THEN ' (endemic to Taiwan)' ELSE '' END "
+                 "ELSE 'The checklist (TaiCOL) does not list ' || e.accepted_name || ' as endemic to Taiwan' END",
+          tables=T, shows=("scientificName", "vernacularName", "establishmentMeans")))
 
 FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)

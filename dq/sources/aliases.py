@@ -60,6 +60,8 @@ ALIASES: dict[str, list[str]] = {
     "eventID": ["sampling event identifier", "submission id", "event_id"],
     "parentEventID": ["parent_event_id", "parent event id"],
     "occurrenceStatus": ["occurrence_status", "出現狀態"],
+    # a status column of other names ("status": 原生/特有/外來種) is found by its values (mapping.py)
+    "establishmentMeans": ["原生性", "原生/外來", "原生或外來", "原生外來", "establishment_means"],
     "year": ["年", "年份", "年度"], "month": ["月"], "day": ["日"],
     "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname", "sciname", "sci_name", "taxon",
                        "taxon name"],
@@ -69,6 +71,7 @@ ALIASES: dict[str, list[str]] = {
                        "動物名稱", "植物名稱", "樹種", "魚種"],
     "taxonRank": ["鑑定層級", "分類階層"],
     "taxonID": ["name_code", "taxon_id", "taicol_id"],   # TaiCOL exports: name_code
+    "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],   # TaiCOL's synonym sheets: acceptedNamecode
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
     "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
     "checkName": ["所屬分類", "類群"],

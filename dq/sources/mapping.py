@@ -113,6 +113,31 @@ def names_column(staged: Path | str | None, headers: list[str]) -> str | None:
     return None
 
 
+def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
+    """The first of `headers` (columns no term took) whose values say a taxon is native, endemic or
+    introduced (dq.taxonomy.ESTABLISHMENT: 原生, 特有, 外來種, introduced …) for at least MIN_SHARE of
+    its filled sample, with a few of them; a list's "status" column is its establishmentMeans."""
+    from ..taxonomy import establishment_sql
+    if not staged or not headers:
+        return None
+    rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+    cols = ", ".join(duck.ident(h) for h in headers)
+    parts = [f"""SELECT {i} AS i, avg(CASE WHEN {establishment_sql('v')} IS NOT NULL THEN 1.0 ELSE 0.0 END) AS share,
+                 list(DISTINCT v ORDER BY v)[1:3] AS examples
+             FROM (SELECT trim({duck.ident(h)}::VARCHAR) AS v FROM s) WHERE v IS NOT NULL AND v <> ''"""
+             for i, h in enumerate(headers)]
+    con = duck.connect(spatial=False)
+    try:
+        rows = con.execute(f"WITH s AS (SELECT {cols} FROM {rel} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)) "
+                           + " UNION ALL ".join(parts) + " ORDER BY i").fetchall()
+    finally:
+        con.close()
+    for i, share, examples in rows:
+        if share is not None and share >= MIN_SHARE:
+            return headers[i], [str(x) for x in examples]
+    return None
+
+
 def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[str, str] | None = None) -> ColumnPlan:
     """Map headers to terms (aliases, units), check each name/date/coordinate mapping against the
     values, move a refused column to the term its values fit when that term is free, and say why.
@@ -154,6 +179,16 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
         else:
             notes[h] = ("refused", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），未採用；欄位原樣保留",
                         f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); not used, the column is kept as is")
+    # no header says establishmentMeans: a column no term took whose values do (a list's "status")
+    if staged and "establishmentMeans" not in taken:
+        free = [h for h in headers if h not in mapping and h not in notes]
+        found = establishment_column(staged, free)
+        if found:
+            h, ex = found
+            mapping[h] = "establishmentMeans"
+            taken.add("establishmentMeans")
+            notes[h] = ("values", f"值為原生／特有／外來等狀態（例：{'、'.join(ex)}），對應到 establishmentMeans",
+                        f"the values say native, endemic or introduced (e.g. {', '.join(ex)}); mapped to establishmentMeans")
     constants: dict[str, str] = {}
     rows = []
     for h in headers:
