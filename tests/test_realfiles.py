@@ -507,3 +507,22 @@ def test_reef_fish_counted_per_transect_are_occurrences_not_a_species_list(tmp_p
     dup = ann[ann["dq_warnings"].str.contains("DUP_RECORD")]
     assert len(dup) and dup["dq_suggestions_en"].str.contains("if each row is one individual, fill in individualCount").all()
     assert dup["dq_suggestions"].str.contains("若每列是一隻個體").all()
+
+
+def test_bbs_detections_alike_but_for_their_ids_are_told_apart_from_copies(tmp_path):
+    """Real BBS Taiwan occurrence rows (tests/fixtures slice): a visit's detections of one species,
+    count 1 each, every one with its own occurrenceID (the distance band and minute that tell them
+    apart were not exported). They stay possible duplicates, every row of the group, but the fix says
+    what makes them so: only the ID differs (not "identical rows without a count", not the bare
+    "check whether they are one")."""
+    from conftest import FIX
+    src = FIX / "bbs_occurrence_slice.parquet"
+    s = validate(src, tmp_path / "out", CHECK_DATE)
+    in_groups = duckdb.sql(f"""SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM read_parquet('{src}')
+        GROUP BY eventID, scientificName, vernacularName, individualCount, recordedBy, occurrenceRemarks HAVING count(*) > 1)""").fetchone()[0]
+    assert in_groups > 0 and s["checks"]["DUP_RECORD"]["count"] == in_groups
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    dup = ann[ann["dq_warnings"].str.contains("DUP_RECORD")]
+    assert dup["dq_suggestions_en"].str.contains("differ only in their occurrenceID").all()
+    assert dup["dq_suggestions"].str.contains("只有紀錄編號不同").all()
+    assert not dup["dq_suggestions_en"].str.contains("without a count").any()
