@@ -22,6 +22,11 @@ FUZZY_MIN_SCORE = 90.0   # rapidfuzz ratio (0-100) for a TAXON_FUZZY suggestion
 
 QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov|ssp)\.?(\s|$)|\?"
 # Authorship: something after the name that starts with a capital, '(' or holds a year.
+# a hybrid formula: two names joined by × or a lone x after at least a genus and an epithet (BBS's
+# "Pycnonotus taivanus x sinensis", 雜頭翁). Not a nothospecies such as "Platanus × acerifolia",
+# whose sign follows the genus alone. Like an "A/B" aggregate it is no one species (GBIF's parser
+# calls it a HYBRID_FORMULA and matches no species to it).
+HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
 NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 
 GROUPS = {"Aves": ("鳥類", "Birds"), "Mammalia": ("哺乳類", "Mammals"), "Reptilia": ("爬蟲類", "Reptiles"),
@@ -149,16 +154,16 @@ def match_names(con, names_table: str, out_table: str) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm3 AS SELECT *,
         trim(regexp_extract(n1, '{NAME_RX}', 1)) AS name_clean,
         trim(regexp_extract(n1, '{NAME_RX}', 2)) AS rest FROM _nm2""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _nm4 AS SELECT *,
-        (rest <> '' AND regexp_matches(rest, '^[\\(A-Z]|\\d{4}') AND NOT contains(rest, '/')) AS has_authorship,
-        (contains(n0, '/') OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
-        FROM _nm3""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm4 AS SELECT *,
+        (rest <> '' AND regexp_matches(rest, '^[\\(A-Z]|\\d{{4}}') AND NOT contains(rest, '/') AND NOT hybrid) AS has_authorship,
+        (contains(n0, '/') OR hybrid OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
+        FROM (SELECT *, regexp_matches(n0, '{HYBRID_RX}') AS hybrid FROM _nm3)""")
     # a synonym is endemic or alien as its accepted name is (the plant list's synonym rows carry 0 for both)
     con.execute("""CREATE OR REPLACE TEMP TABLE _exact AS
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
                c.family, coalesce(a.is_endemic, c.is_endemic) AS is_endemic, coalesce(a.is_alien, c.is_alien) AS is_alien,
                c.redlist, CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
-        FROM _nm4 n JOIN ref_checklist c ON c.name = n.name_clean
+        FROM _nm4 n JOIN ref_checklist c ON c.name = n.name_clean AND NOT n.hybrid
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
                    WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name""")
     # Species-level names whose subspecies are listed (TaiCOL lists most birds by subspecies).
@@ -169,7 +174,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
                -- alien when every listed subspecies is
                bool_and(c.is_alien) AS is_alien, 'species_of_listed_subspecies' AS match_type
         FROM _nm4 n JOIN ref_checklist c ON c.name LIKE n.name_clean || ' %' AND c.status = 'accepted'
-        WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2
+        WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2 AND NOT n.hybrid
         GROUP BY n.name_raw, n.name_clean""")
     # A genus or family name (Buergeria, "Rana sp.", Ranidae) matches that taxon when the checklist
     # places accepted species in it (GBIF's HIGHERRANK). It stays above species: never a species in counts.

@@ -183,3 +183,16 @@ def test_occurrence_id_key_skips_trim_only_where_it_cannot_matter():
         count(*) FILTER (WHERE ({okey}) IS NULL) FROM o""").fetchone()
     assert differ == 0 and n > 500_000
     assert none > 130_000     # '', spaces and NULL have no key
+
+
+def test_hybrid_formulas_are_told_from_nothospecies_and_epithets():
+    """HYBRID_RX: two names joined by × or a lone x; not a nothospecies (the sign after the genus
+    alone) nor an epithet that starts with x."""
+    import duckdb
+    from dq.taxonomy import HYBRID_RX
+    cases = {"Pycnonotus taivanus x sinensis": True, "Pycnonotus taivanus × Pycnonotus sinensis": True,
+             "Pycnonotus taivanus X P. sinensis": True, "Pycnonotus taivanus ×sinensis": True,
+             "Platanus × acerifolia": False, "Mentha ×piperita": False, "Motacilla flava xanthophrys": False,
+             "Pycnonotus sinensis": False, "Zosterops simplex": False}
+    got = {n: duckdb.execute(f"SELECT regexp_matches(?, '{HYBRID_RX}')", [n]).fetchone()[0] for n in cases}
+    assert got == cases

@@ -42,7 +42,10 @@ def derive(con, ctx: DeriveContext) -> None:
         FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
               FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o
           -- the record's binomial (the accepted name's first two words), once for the five uses above and below
-          LEFT JOIN (SELECT name_raw, array_to_string(string_split(binomial_key, ' ')[1:2], ' ') AS binomial FROM _tax) t
+          -- an "A/B" aggregate or a hybrid formula is no one species: its vernacular name (台灣/大陸畫眉,
+          -- 雜頭翁) is not the first species' (BBS Taiwan: 569 such "mismatches")
+          LEFT JOIN (SELECT name_raw, array_to_string(string_split(binomial_key, ' ')[1:2], ' ') AS binomial FROM _tax
+                     WHERE NOT coalesce(above_species, false)) t
             ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
@@ -124,8 +127,8 @@ CHECKS = [
           "學名是名錄中的同物異名，建議改用有效名。", "The name is a synonym in the checklist; use the accepted name.",
           "e.match_type = 'synonym'", "'有效名：' || e.accepted_name", fix_en="'Accepted name: ' || e.accepted_name", tables=T),
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
-          "學名只到屬、科或更高階層，或是「A/B」聚合，不能用於物種層級分析。",
-          "The name is a genus, family or higher, or an 'A/B' aggregate: not usable for species-level analysis.",
+          "學名只到屬、科或更高階層，或是「A/B」聚合、雜交式（A × B），不能用於物種層級分析。",
+          "The name is a genus, family or higher, an 'A/B' aggregate or a hybrid formula (A × B): not usable for species-level analysis.",
           f"e.above_species AND {HAS_NAME} AND e.match_type IS DISTINCT FROM 'not_a_name'", tables=T),
     Check("TAXON_QUALIFIER_IN_NAME", "taxonomy", "warning", "學名含鑑定註記", "Qualifier in name",
           "學名含 sp.、spp.、cf.、aff. 或問號；標準要求學名欄不放鑑定資訊。",
