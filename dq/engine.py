@@ -680,7 +680,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         layout["view"] = view
 
     fired = {r[0] for r in con.execute("SELECT DISTINCT i FROM _mi").fetchall()}
-    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired)}) TO {duck.q(outdir / 'flags.parquet')} ({duck.PARQUET_FAST})")
+    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired)}) TO {duck.q(outdir / 'flags.parquet')} ({duck.PARQUET_FAST}, ROW_GROUP_SIZE 32768)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)

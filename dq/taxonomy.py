@@ -21,12 +21,12 @@ NOT_NAMES = ("no survey", "not surveyed", "none", "unknown", "unidentified", "n/
 FUZZY_MIN_SCORE = 90.0   # rapidfuzz ratio (0-100) for a TAXON_FUZZY suggestion
 
 QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov|ssp)\.?(\s|$)|\?"
-# Authorship: something after the name that starts with a capital, '(' or holds a year.
 # a hybrid formula: two names joined by × or a lone x after at least a genus and an epithet (BBS's
 # "Pycnonotus taivanus x sinensis", 雜頭翁). Not a nothospecies such as "Platanus × acerifolia",
 # whose sign follows the genus alone. Like an "A/B" aggregate it is no one species (GBIF's parser
 # calls it a HYBRID_FORMULA and matches no species to it).
 HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
+# Authorship: something after the name that starts with a capital, '(' or holds a year.
 NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 
 GROUPS = {"Aves": ("鳥類", "Birds"), "Mammalia": ("哺乳類", "Mammals"), "Reptilia": ("爬蟲類", "Reptiles"),

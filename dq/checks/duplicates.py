@@ -102,15 +102,15 @@ CHECKS = [
           "e.dup_rec_n > 1",
           # BBS Taiwan's export: a visit's detections of one species with count 1, each its own occurrenceID,
           # whose distance band and minute were not exported (102,511 of 385,131 rows): separate on purpose,
-          # indistinguishable to whoever uses the file
+          # indistinguishable to whoever uses the file. Kept short: it is written on every such flag (the 10M
+          # bench's 5.3M; a text of ~600 bytes raised the build's peak RSS by ~450 MB)
           "CASE WHEN e.qty_txt IS NULL THEN '同組共 ' || e.dup_rec_n || ' 筆完全相同且沒有數量：若每列是一隻個體，請填 individualCount（或併成一列並填數量）；若不是，請刪除重複列' "
-          "WHEN e.dup_occ_n = 1 THEN '同組共 ' || e.dup_rec_n || ' 筆只有紀錄編號不同：若是分開記下的個體或偵測（不同距離帶、時段或偵測方式），請匯出區分它們的欄位，或併成一列並加總數量；若是重複輸入，請刪除多餘的列' "
+          "WHEN e.dup_occ_n = 1 THEN '同組共 ' || e.dup_rec_n || ' 筆只有紀錄編號不同：若是分開的偵測，請匯出區分它們的欄位或加總成一列；若是重複，請刪除' "
           "ELSE '同組共 ' || e.dup_rec_n || ' 筆，請確認是否重複' END",
           fix_en="CASE WHEN e.qty_txt IS NULL THEN e.dup_rec_n || ' identical records without a count: if each row is one individual, "
                  "fill in individualCount (or make them one row with the count); if not, delete the copies' "
-                 "WHEN e.dup_occ_n = 1 THEN e.dup_rec_n || ' records that differ only in their occurrenceID: if they are separate individuals "
-                 "or detections (another distance band, time or way of detection), export the column that tells them apart, or make them "
-                 "one row with the summed count; if they were entered twice, delete the copies' "
+                 "WHEN e.dup_occ_n = 1 THEN e.dup_rec_n || ' records differ only in their occurrenceID: if separate detections, "
+                 "export what tells them apart or sum them into one row; if copies, delete them' "
                  "ELSE e.dup_rec_n || ' records alike: check whether they are one' END"),
 ]
 
