@@ -31,7 +31,9 @@ DWC_TERMS = {
     "organismQuantity", "organismQuantityType", "taxonRank", "basisOfRecord", "habitat",
     "coordinateUncertaintyInMeters", "family",
 }
-ECO_ONLY = [t for t in standard.all_terms() if t not in DWC_TERMS]
+# checkName (所屬分類, an optional field) is no such sign: a taxon group column (類群: 鳥類) is in
+# most Taiwanese lists and exports; TBN's bird checklist was judged as a 生態檢核 submission by it
+ECO_ONLY = [t for t in standard.all_terms() if t not in DWC_TERMS and t != "checkName"]
 
 # A Darwin Core record fills a required field through an equivalent term too (year for a date,
 # the verbatim coordinates for decimal ones, precision for uncertainty: TBIA's tiers accept either).

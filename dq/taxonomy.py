@@ -247,10 +247,13 @@ ESTABLISHMENT = {
 
 
 def establishment_sql(col: str) -> str:
-    """SQL: 'endemic', 'native' or 'introduced' for what `col` says (ESTABLISHMENT), else NULL."""
-    v = f"replace(replace(replace(replace(lower(trim({col})), ' ', ''), '_', ''), '-', ''), '台', '臺')"
-    whens = " ".join(f"WHEN {v} IN ({', '.join(repr(x) for x in xs)}) THEN '{k}'" for k, xs in ESTABLISHMENT.items())
-    return f"CASE {whens} END"
+    """SQL: 'endemic', 'native' or 'introduced' for what `col` says (ESTABLISHMENT), else NULL. A
+    value in two languages (TBN's "原生 Native", "外來 Non-native") is read by its first word."""
+    def norm(x):
+        return f"replace(replace(replace(replace(lower({x}), ' ', ''), '_', ''), '-', ''), '台', '臺')"
+    def case(v):
+        return "CASE " + " ".join(f"WHEN {v} IN ({', '.join(repr(x) for x in xs)}) THEN '{k}'" for k, xs in ESTABLISHMENT.items()) + " END"
+    return f"coalesce({case(norm(f'trim({col})'))}, {case(norm(f'split_part(trim({col}), chr(32), 1)'))})"
 
 
 # How a record without a scientific name got one from its vernacular name (column name_source).

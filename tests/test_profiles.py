@@ -418,6 +418,23 @@ def test_a_native_exotic_list_is_checked_against_taicol(tmp_path):
     assert "TAXON_ESTABLISHMENT_DISAGREES" not in s2["checks"] and s2["checks"]["DUP_TAXON_LISTED"]["count"] == 6
 
 
+def test_tbn_bird_checklist_is_a_checklist_compared_with_taicol(tmp_path):
+    """The real TBN bird checklist (../shared/data/checklists): its 類群 column (鳥類) made it a
+    生態檢核 submission lacking 工程編號 and six more project fields, and its names (分類群學名,
+    分類群俗名) were not read at all. Now a checklist whose names are matched; its bilingual 原生性
+    ("原生 Native", "外來 Non-native") is read, and where TBN and TaiCOL (both 2022-06-05) disagree it
+    says so, whichever is wrong: 大陸畫眉 and 鵲鴝 are introduced in Taiwan (TaiCOL's export says
+    native), 紅梅花雀 and 太陽鸚鵡 are escaped cage birds (TBN says native)."""
+    from dq.paths import SHARED_DATA
+    s = validate(SHARED_DATA / "checklists" / "tbn_aves_checklist_20220605.csv", tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == profiles.CHECKLIST and not s["file_findings"]
+    assert s["columns_mapped"]["分類群學名"] == "scientificName" and s["columns_mapped"]["原生性"] == "establishmentMeans"
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    bad = set(ann.loc[ann["dq_warnings"].str.contains("TAXON_ESTABLISHMENT_DISAGREES"), "分類群俗名"])
+    assert {"大陸畫眉", "鵲鴝", "紅梅花雀", "太陽鸚鵡"} <= bad and len(bad) < 20
+    assert s["checks"]["TAXON_UNMATCHED"]["count"] < 50        # 967 names, the rest matched
+
+
 def test_a_synonym_beside_its_accepted_name_is_listed_twice_unless_linked(tmp_path):
     """CONSTRUCTED TEST ROWS (real TaiCOL plant names): Pinus brevispica is a synonym of Pinus
     taiwanensis. A list naming both names one species twice; a synonym table linking the synonym to

@@ -64,13 +64,13 @@ ALIASES: dict[str, list[str]] = {
     "establishmentMeans": ["原生性", "原生/外來", "原生或外來", "原生外來", "establishment_means"],
     "year": ["年", "年份", "年度"], "month": ["月"], "day": ["日"],
     "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname", "sciname", "sci_name", "taxon",
-                       "taxon name"],
+                       "taxon name", "分類群學名", "簡學名"],   # TBN checklists: 分類群學名, 簡學名
     "scientificNameVersion": ["學名來源及版本"],
     "vernacularName": ["中文名", "俗名", "物種中文名", "中文俗名", "物種名稱", "commonname", "common_name", "物種",
                        "蛙種", "種名", "鳥種", "物種名", "中名", "english_name", "英文名",
-                       "動物名稱", "植物名稱", "樹種", "魚種"],
+                       "動物名稱", "植物名稱", "樹種", "魚種", "分類群俗名"],
     "taxonRank": ["鑑定層級", "分類階層"],
-    "taxonID": ["name_code", "taxon_id", "taicol_id"],   # TaiCOL exports: name_code
+    "taxonID": ["name_code", "taxon_id", "taicol_id", "物種uuid"],   # TaiCOL exports: name_code; TBN: 物種UUID
     "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],   # TaiCOL's synonym sheets: acceptedNamecode
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
     "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
