@@ -26,6 +26,9 @@ QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov|ssp)\.?(\s|$)|\?"
 # whose sign follows the genus alone. Like an "A/B" aggregate it is no one species (GBIF's parser
 # calls it a HYBRID_FORMULA and matches no species to it).
 HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
+# eBird's and BBS Taiwan's domestic and feral forms ("Cairina moschata (Domestic type)", "Columba
+# livia (Feral Pigeon)"): a note on the bird, not the name's author
+FORM_RX = r"(?i)^\([^)]*\b(domestic|feral|type|hybrid|form)\b[^)]*\)$"
 # Authorship: something after the name that starts with a capital, '(' or holds a year.
 NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 
@@ -84,7 +87,19 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     nl = pd.read_csv(c / "twnamelist.csv", sep="|", header=None, dtype=str, keep_default_na=False,
                      names=["id", "family", "family_zh", "zh", "name", "name_author", "c1", "c2", "red", "status"])
     plant_red = dict(zip(nl["name"], nl["red"]))
-    plant_alien = {n for n, s in zip(nl["name"], nl["status"]) if s in ("歸化", "栽培")}
+    # 原生 / 歸化 / 栽培: whether a plant is alien is known only where the name list gives a status (for the
+    # name or one of its synonyms); elsewhere it is unknown (None), never "native"
+    plant_status = {n: s for n, s in zip(nl["name"], nl["status"]) if s in ("原生", "歸化", "栽培")}
+    syn_status: dict[str, set[str]] = {}
+    for r in syn.itertuples(index=False):
+        if str(r.scientificName).strip() in plant_status:
+            syn_status.setdefault(str(r.acceptedNamecode), set()).add(plant_status[str(r.scientificName).strip()] != "原生")
+
+    def plant_alien(name: str, code: str):
+        if name in plant_status:
+            return plant_status[name] != "原生"
+        via = syn_status.get(code, set())
+        return next(iter(via)) if len(via) == 1 else None
     # the name list's 8th column flags Taiwan endemics (1): Abies kawakamii, Taiwania cryptomerioides … 1,238 names
     plant_endemic = {n for n, e in zip(nl["name"], nl["c2"]) if e == "1"}
     by_code = {}
@@ -95,7 +110,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         rows.append(dict(name=name, author=r.authors, rank=rank, status="accepted",
                          taxon_id=f"taicol:{r.namecode}", accepted_name=name, accepted_id=f"taicol:{r.namecode}",
                          family=r.family, genus=name.split()[0], class_="Plantae", group_zh="維管束植物",
-                         group_en="Vascular plants", is_endemic=name in plant_endemic, is_alien=name in plant_alien,
+                         group_en="Vascular plants", is_endemic=name in plant_endemic, is_alien=plant_alien(name, str(r.namecode)),
                          redlist=plant_red.get(name) or None, source="Plant-list-TaiCoL-20200722.xlsx"))
         for v in [r.vernacularName, r.otherVernacularNames]:
             for x in re.split(r"[;,、]", str(v) if isinstance(v, str) else ""):
@@ -110,7 +125,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
                          status="synonym", taxon_id=f"taicol:{r.namecode}", accepted_name=acc_name,
                          accepted_id=f"taicol:{r.acceptedNamecode}", family=r.family, genus=name.split()[0],
                          class_="Plantae", group_zh="維管束植物", group_en="Vascular plants", is_endemic=False,
-                         is_alien=False, redlist=None, source="Plant-list-TaiCoL-20200722.xlsx"))
+                         is_alien=None, redlist=None, source="Plant-list-TaiCoL-20200722.xlsx"))
     cl = pd.DataFrame(rows)
     cl.loc[cl["class_"] == "Aves", "redlist"] = cl.loc[cl["class_"] == "Aves", "name"].map(red)
     # An accepted name wins over a synonym with the same spelling.
@@ -155,7 +170,8 @@ def match_names(con, names_table: str, out_table: str) -> None:
         trim(regexp_extract(n1, '{NAME_RX}', 1)) AS name_clean,
         trim(regexp_extract(n1, '{NAME_RX}', 2)) AS rest FROM _nm2""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm4 AS SELECT *,
-        (rest <> '' AND regexp_matches(rest, '^[\\(A-Z]|\\d{{4}}') AND NOT contains(rest, '/') AND NOT hybrid) AS has_authorship,
+        (rest <> '' AND regexp_matches(rest, '^[\\(A-Z]|\\d{{4}}') AND NOT contains(rest, '/') AND NOT hybrid
+         AND NOT regexp_matches(rest, '{FORM_RX}')) AS has_authorship,
         (contains(n0, '/') OR hybrid OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
         FROM (SELECT *, regexp_matches(n0, '{HYBRID_RX}') AS hybrid FROM _nm3)""")
     # a synonym is endemic or alien as its accepted name is (the plant list's synonym rows carry 0 for both)
@@ -171,8 +187,10 @@ def match_names(con, names_table: str, out_table: str) -> None:
         SELECT n.name_raw, NULL AS taxon_id, n.name_clean AS accepted_name, NULL AS accepted_id, 'accepted' AS status,
                'species' AS rank, any_value(c.group_zh) AS group_zh, any_value(c.group_en) AS group_en,
                any_value(c.family) AS family, bool_or(c.is_endemic) AS is_endemic, any_value(c.redlist) AS redlist,
-               -- alien when every listed subspecies is
-               bool_and(c.is_alien) AS is_alien, 'species_of_listed_subspecies' AS match_type
+               -- alien when every listed subspecies is, native when none is; mixed (Phasianus colchicus:
+               -- karpowi introduced, formosanus native) is neither
+               CASE WHEN bool_and(c.is_alien) THEN true WHEN NOT bool_or(c.is_alien) THEN false END AS is_alien,
+               'species_of_listed_subspecies' AS match_type
         FROM _nm4 n JOIN ref_checklist c ON c.name LIKE n.name_clean || ' %' AND c.status = 'accepted'
         WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2 AND NOT n.hybrid
         GROUP BY n.name_raw, n.name_clean""")
@@ -239,10 +257,13 @@ def match_names(con, names_table: str, out_table: str) -> None:
 # says its species is native; a vagrant or "uncertain" says nothing the checklist can contradict.
 ESTABLISHMENT = {
     "endemic": ("特有", "特有種", "特有物種", "臺灣特有", "臺灣特有種", "endemic"),
-    "native": ("原生", "原生種", "原生物種", "本土", "本土種", "特有亞種", "native", "indigenous", "nativereintroduced"),
-    "introduced": ("外來", "外來種", "外來物種", "外來入侵種", "入侵", "入侵種", "引進", "引進種", "歸化", "歸化種", "栽培",
+    "native": ("原生", "原生種", "原生物種", "本土", "本土種", "特有亞種", "臺灣特有亞種", "native", "indigenous",
+               "nativereintroduced"),
+    # not 栽培 / cultivated: a planted street tree of a native species is cultivated, not introduced
+    # (Darwin Core's degreeOfEstablishment; a 來源 column of 栽培/野生 is no establishmentMeans)
+    "introduced": ("外來", "外來種", "外來物種", "外來入侵種", "入侵", "入侵種", "引進", "引進種", "歸化", "歸化種",
                    "非原生", "introduced", "alien", "exotic", "invasive", "naturalised", "naturalized", "nonnative",
-                   "introducedassistedcolonisation", "cultivated"),
+                   "introducedassistedcolonisation"),
 }
 
 
@@ -251,9 +272,10 @@ def establishment_sql(col: str) -> str:
     value in two languages (TBN's "原生 Native", "外來 Non-native") is read by its first word."""
     def norm(x):
         return f"replace(replace(replace(replace(lower({x}), ' ', ''), '_', ''), '-', ''), '台', '臺')"
-    def case(v):
-        return "CASE " + " ".join(f"WHEN {v} IN ({', '.join(repr(x) for x in xs)}) THEN '{k}'" for k, xs in ESTABLISHMENT.items()) + " END"
-    return f"coalesce({case(norm(f'trim({col})'))}, {case(norm(f'split_part(trim({col}), chr(32), 1)'))})"
+    # one map lookup per value (a chain of IN lists cost ~6x as much per record)
+    m = "MAP {" + ", ".join(f"'{x}': '{k}'" for k, xs in ESTABLISHMENT.items() for x in xs) + "}"
+    return (f"coalesce(map_extract_value({m}, {norm(f'trim({col})')}), "
+            f"map_extract_value({m}, {norm(f'split_part(trim({col}), chr(32), 1)')}))")
 
 
 # How a record without a scientific name got one from its vernacular name (column name_source).

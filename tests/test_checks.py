@@ -185,6 +185,18 @@ def test_occurrence_id_key_skips_trim_only_where_it_cannot_matter():
     assert none > 130_000     # '', spaces and NULL have no key
 
 
+def test_establishment_fix_names_what_the_checklist_says(constructed):
+    """The fix says what the checklist lists; a species matched through its subspecies is not
+    called endemic for one endemic subspecies (Pycnonotus sinensis formosae)."""
+    ann, _, _ = constructed
+    by_note = {n.split(": ", 1)[1]: r for n, r in zip(ann["note"], ann.to_dict("records"))}
+    bird = by_note["外來種 for a native bird"]
+    assert "lists Pycnonotus sinensis as native" in bird["dq_suggestions_en"] and "endemic" not in bird["dq_suggestions_en"]
+    assert "為原生種" in bird["dq_suggestions"] and "特有" not in bird["dq_suggestions"]
+    plant = by_note["原生 for a plant the name list gives as naturalised under a synonym (大花咸豐草)"]
+    assert "as introduced" in plant["dq_suggestions_en"]
+
+
 def test_hybrid_formulas_are_told_from_nothospecies_and_epithets():
     """HYBRID_RX: two names joined by × or a lone x; not a nothospecies (the sign after the genus
     alone) nor an epithet that starts with x."""

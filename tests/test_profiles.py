@@ -435,6 +435,23 @@ def test_tbn_bird_checklist_is_a_checklist_compared_with_taicol(tmp_path):
     assert s["checks"]["TAXON_UNMATCHED"]["count"] < 50        # 967 names, the rest matched
 
 
+def test_a_species_listed_per_park_or_with_row_numbers(tmp_path):
+    """CONSTRUCTED TEST ROWS: a list of species per national park names a species once per park (its
+    park column is the context); a column of row numbers tells no rows apart. A Darwin Core checklist's
+    accepted rows name themselves as acceptedNameUsageID: still judged."""
+    p = tmp_path / "constructed_parks.csv"
+    p.write_text("國家公園,學名,中文名\n太魯閣,Rana sauteri,梭德氏赤蛙\n雪霸,Rana sauteri,梭德氏赤蛙\n"
+                 "雪霸,Kaloula pulchra,花狹口蛙\n雪霸,Kaloula pulchra,亞洲錦蛙\n", encoding="utf-8")
+    validate(p, tmp_path / "o1", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "o1" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_warnings"].str.contains("DUP_TAXON_LISTED")) == [False, False, True, True]
+    p.write_text("序號,學名,中文名\n1,Kaloula pulchra,花狹口蛙\n2,Kaloula pulchra,亞洲錦蛙\n3,Rana sauteri,梭德氏赤蛙\n", encoding="utf-8")
+    assert validate(p, tmp_path / "o2", CHECK_DATE)["checks"]["DUP_TAXON_LISTED"]["count"] == 2
+    p.write_text("taxonID,acceptedNameUsageID,scientificName\nT1,T1,Pycnonotus sinensis\nT2,T2,Pycnonotus sinensis\n"
+                 "T3,T3,Rana sauteri\n", encoding="utf-8")
+    assert validate(p, tmp_path / "o3", CHECK_DATE)["checks"]["DUP_TAXON_LISTED"]["count"] == 2
+
+
 def test_a_synonym_beside_its_accepted_name_is_listed_twice_unless_linked(tmp_path):
     """CONSTRUCTED TEST ROWS (real TaiCOL plant names): Pinus brevispica is a synonym of Pinus
     taiwanensis. A list naming both names one species twice; a synonym table linking the synonym to
@@ -462,6 +479,17 @@ def test_a_status_column_is_mapped_by_its_values_only(tmp_path):
                  "Lithobates catesbeianus,外來,CONSTRUCTED TEST ROW\n", encoding="utf-8")
     s = validate(p, tmp_path / "o2", CHECK_DATE)
     assert s["columns_mapped"]["status"] == "establishmentMeans" and "TAXON_ESTABLISHMENT_DISAGREES" not in s["checks"]
+    # Taiwan's words are proposed as the Darwin Core value, 台 or 臺 alike
+    p.write_text("scientificName,status,remarks\nRana sauteri,台灣特有,CONSTRUCTED TEST ROW\n"
+                 "Lithobates catesbeianus,外來種,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    validate(p, tmp_path / "o3", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "o3" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_bdq_amendments"]) == ['{"dwc:establishmentMeans":"native"}', '{"dwc:establishmentMeans":"introduced"}']
+    # a street-tree list's 來源 (栽培 planted / 野生 wild) says nothing of native or introduced
+    p.write_text("scientificName,來源,remarks\nKoelreuteria henryi,栽培,CONSTRUCTED TEST ROW\n"
+                 "Cinnamomum camphora,野生,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o4", CHECK_DATE)
+    assert "來源" not in s["columns_mapped"] and "TAXON_ESTABLISHMENT_DISAGREES" not in s["checks"]
 
 
 @pytest.mark.parametrize("body", ["", ",,,\n  ,\t,,\n"])

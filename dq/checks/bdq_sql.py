@@ -94,12 +94,11 @@ def install(con) -> None:
         FROM read_csv({duck.q(BDQ_REF / 'vocabularies.csv')}, all_varchar = true, header = true)""")
     # Taiwan's words for establishmentMeans (原生, 特有, 外來種 …: dq.taxonomy.ESTABLISHMENT) as alternative
     # labels, so that AMENDMENT_ESTABLISHMENTMEANS_STANDARDIZED proposes native / introduced for them.
-    # Endemic is native in Darwin Core; 栽培 (cultivated) is a degreeOfEstablishment, not amended here
-    # (the TDWG validation data expect "cultivated" NOT_AMENDED).
+    # Endemic is native in Darwin Core.
     from ..taxonomy import ESTABLISHMENT
-    alts = [("native" if k == "endemic" else k, x) for k, xs in ESTABLISHMENT.items() for x in xs
-            if not x.isascii() and x != "栽培"]
-    con.executemany("INSERT INTO bdq_vocab VALUES ('establishmentMeans', ?, ?, 'alt', ?)", [(v, x, x) for v, x in alts])
+    alts = {("native" if k == "endemic" else k, y) for k, xs in ESTABLISHMENT.items() for x in xs if not x.isascii()
+            for y in (x, x.replace("臺", "台"))}      # 台灣特有 as 臺灣特有
+    con.executemany("INSERT INTO bdq_vocab VALUES ('establishmentMeans', ?, ?, 'alt', ?)", [(v, x, x) for v, x in sorted(alts)])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE bdq_iso3166 AS SELECT alpha2, name,
         lower(regexp_replace(name, '[^\\p{{L}}\\p{{N}}]', '', 'g')) AS norm
         FROM read_csv({duck.q(BDQ_REF / 'iso3166.csv')}, all_varchar = true, header = true)""")

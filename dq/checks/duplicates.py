@@ -52,21 +52,34 @@ def derive(con, ctx: DeriveContext) -> None:
     # A species list naming one species on two rows (花狹口蛙 and 亞洲錦蛙 are both Kaloula pulchra;
     # 布氏樹蛙 and 白頷樹蛙 both Polypedates braueri): per dataset, the rows whose names the taxonomy
     # family matched to the same species (exactly, as a synonym or through its subspecies), with the
-    # other names of it. Read from the distinct names of species-list rows only (not a synonym table's).
+    # other names of it. Read from the distinct names of species-list rows only (not a synonym table's, nor a crosswalk's).
+    # The file's other columns (no term took them) are the list's context: a list of species per
+    # national park (國家公園, 學名, 中文名) names a species once per park. Not when they differ on
+    # every row of the dataset (a row number, an ID column): then they tell nothing apart.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lt AS
-        WITH r AS (SELECT agency, dataset_id, scientificName AS sci, {VERN_KEY.format(o='')} AS vern_key,
+        WITH r AS (SELECT agency, dataset_id, extra, scientificName AS sci, {VERN_KEY.format(o='')} AS vern_key,
                           coalesce(nullif(trim(scientificName), ''), trim(vernacularName)) AS shown, count(*) AS n
                    FROM occ WHERE table_kind = '{standard.SPECIES_LIST}'
-                     -- a table of synonyms, each row linked to its accepted name, lists them on purpose
-                     AND nullif(trim(acceptedNameUsageID), '') IS NULL GROUP BY ALL),
-        m AS (SELECT r.*, t.accepted_name FROM r JOIN _nk t ON t.nk = hash(r.sci, r.vern_key)
-              WHERE t.accepted_name IS NOT NULL AND t.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies')),
-        g AS (SELECT agency, dataset_id, accepted_name, sum(n) AS n, list(DISTINCT shown ORDER BY shown) AS names
+                     -- a synonym's row linked to another taxon (its accepted name; a Darwin Core checklist's
+                     -- accepted rows name themselves), or a crosswalk of the names surveyors wrote (BBS
+                     -- Taiwan's species_ori: 9 ways of writing 雁鴨科) lists a species again on purpose
+                     AND (nullif(trim(acceptedNameUsageID), '') IS NULL OR trim(acceptedNameUsageID) = trim(taxonID))
+                     AND nullif(trim(verbatimIdentification), '') IS NULL
+                   GROUP BY ALL),
+        ids AS (SELECT agency, dataset_id FROM r GROUP BY ALL HAVING count(DISTINCT extra) = sum(n)),
+        -- one species (not an "A/B" aggregate matched by its first species, not a genus)
+        m AS (SELECT r.* EXCLUDE (extra), CASE WHEN i.dataset_id IS NULL THEN r.extra END AS ctx, t.accepted_name
+              FROM r JOIN _nk t ON t.nk = hash(r.sci, r.vern_key)
+              LEFT JOIN ids i ON i.agency IS NOT DISTINCT FROM r.agency AND i.dataset_id IS NOT DISTINCT FROM r.dataset_id
+              WHERE t.accepted_name IS NOT NULL AND t.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies')
+                AND NOT coalesce(t.above_species, false)),
+        g AS (SELECT agency, dataset_id, ctx, accepted_name, sum(n) AS n, list(DISTINCT shown ORDER BY shown) AS names
               FROM m GROUP BY ALL HAVING sum(n) > 1)
-        SELECT hash(m.agency, m.dataset_id, m.sci, m.vern_key) AS k, g.n,
-               array_to_string(list_filter(g.names, x -> x IS DISTINCT FROM m.shown), '、') AS others
+        SELECT hash(m.agency, m.dataset_id, m.sci, m.vern_key) AS k, max(g.n) AS n,
+               array_to_string(list_sort(list_distinct(list_filter(flatten(list(g.names)), x -> x IS DISTINCT FROM any_value(m.shown)))), '、') AS others
         FROM m JOIN g ON g.accepted_name = m.accepted_name AND g.agency IS NOT DISTINCT FROM m.agency
-                     AND g.dataset_id IS NOT DISTINCT FROM m.dataset_id""")
+                     AND g.dataset_id IS NOT DISTINCT FROM m.dataset_id AND g.ctx IS NOT DISTINCT FROM m.ctx
+        GROUP BY m.agency, m.dataset_id, m.sci, m.vern_key""")
 
 
 DERIVATION = Derivation(
@@ -121,9 +134,9 @@ CHECKS.append(
           "A species list names one species on more than one row: the same name twice, or under two vernacular names, names or synonyms "
           "(花狹口蛙 and 亞洲錦蛙 are both Kaloula pulchra), so the list counts it twice and its rows may disagree. Every such row is flagged.",
           "e.listed_n > 1",
-          "CASE WHEN coalesce(e.listed_others, '') = '' THEN '同一名稱共 ' || e.listed_n || ' 列：請刪除重複列' "
+          "CASE WHEN coalesce(e.listed_others, '') = '' THEN '同一名稱列了 ' || e.listed_n || ' 次：請只留一列（各列內容不同時，合併後保留一列）' "
           "ELSE '與「' || e.listed_others || '」同為 ' || e.accepted_name || '（共 ' || e.listed_n || ' 列）：請併為一列' END",
-          fix_en="CASE WHEN coalesce(e.listed_others, '') = '' THEN 'The same name on ' || e.listed_n || ' rows: delete the copies' "
+          fix_en="CASE WHEN coalesce(e.listed_others, '') = '' THEN 'The same name on ' || e.listed_n || ' rows: keep one (merge them if their other columns differ)' "
                  "ELSE 'The same species (' || e.accepted_name || ') as ' || replace(e.listed_others, chr(12289), ', ') || ' (' || e.listed_n || ' rows): make them one row' END",
           tables=(standard.SPECIES_LIST,), shows=("scientificName", "vernacularName")))
 

@@ -148,23 +148,30 @@ CHECKS = [
 ]
 
 # only a name matched to one species of the checklist is judged (not a genus, nor a fuzzy guess)
-EST_JUDGED = "e.est_claim IS NOT NULL AND e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies')"
+EST_JUDGED = ("e.est_claim IS NOT NULL AND e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies') "
+              "AND NOT e.above_species")    # an "A/B" aggregate matched by its first species is not that species
 CHECKS.append(
     Check("TAXON_ESTABLISHMENT_DISAGREES", "taxonomy", "warning", "原生／外來與名錄不符", "Native or introduced status disagrees with the checklist",
           "這一列寫的原生、特有或外來狀態（establishmentMeans，或值為原生／特有／外來種的狀態欄）與臺灣物種名錄（TaiCOL）不同："
-          "寫原生或特有，名錄列為外來種；寫外來，名錄列為原生；寫特有，名錄未列為臺灣特有種。名錄也可能較舊（例如新近描述的特有種），請查證後更正其中一方。",
+          "寫原生或特有，名錄列為外來種；寫外來，名錄列為原生；寫特有，名錄未列為臺灣特有種（維管束植物的原生、歸化與栽培取自 TaiBON 臺灣維管束植物名錄；名錄沒有狀態的物種不判定）。"
+          "名錄也可能較舊（例如新近描述的特有種），請查證後更正其中一方。",
           "What the row says of the taxon's status in Taiwan (establishmentMeans, or a status column of 原生/特有/外來種) disagrees with the "
           "Taiwan checklist (TaiCOL): native or endemic where the checklist lists it as introduced, introduced where it lists it as native, "
-          "endemic where it does not list it as endemic to Taiwan. The checklist may be the older of the two (a newly described endemic): check, then correct one of them.",
+          "endemic where it does not list it as endemic to Taiwan (for vascular plants, native, naturalised or cultivated is from TaiBON's "
+          "list of Taiwan's vascular plants; a taxon the checklists give no status is not judged). The checklist may be the older of the two "
+          "(a newly described endemic): check, then correct one of them.",
           f"{EST_JUDGED} AND coalesce((e.est_claim IN ('native', 'endemic') AND e.is_alien) OR (e.est_claim = 'introduced' AND NOT e.is_alien)"
           # a species matched through its listed subspecies is not endemic because one subspecies is
           " OR (e.est_claim = 'endemic' AND NOT e.is_alien AND NOT e.is_endemic AND e.match_type <> 'species_of_listed_subspecies'), false)",
-          "CASE WHEN e.is_alien THEN '名錄（TaiCOL）列 ' || e.accepted_name || ' 為外來種' "
-          "WHEN e.est_claim = 'introduced' THEN '名錄（TaiCOL）列 ' || e.accepted_name || ' 為原生種' || CASE WHEN e.is_endemic THEN '（臺灣特有）' ELSE '' END "
-          "ELSE '名錄（TaiCOL）未列 ' || e.accepted_name || ' 為臺灣特有種' END",
-          fix_en="CASE WHEN e.is_alien THEN 'The checklist (TaiCOL) lists ' || e.accepted_name || ' as introduced' "
-                 "WHEN e.est_claim = 'introduced' THEN 'The checklist (TaiCOL) lists ' || e.accepted_name || ' as native' || CASE WHEN e.is_endemic THEN ' (endemic to Taiwan)' ELSE '' END "
-                 "ELSE 'The checklist (TaiCOL) does not list ' || e.accepted_name || ' as endemic to Taiwan' END",
+          # a species matched through its subspecies is endemic only in part: no "(endemic)" said of it
+          "CASE WHEN e.is_alien THEN '名錄列 ' || e.accepted_name || ' 為外來種' "
+          "WHEN e.est_claim = 'introduced' THEN '名錄列 ' || e.accepted_name || ' 為原生種' || "
+          "CASE WHEN e.is_endemic AND e.match_type IN ('exact', 'synonym') THEN '（臺灣特有）' ELSE '' END "
+          "ELSE '名錄未列 ' || e.accepted_name || ' 為臺灣特有種' END",
+          fix_en="CASE WHEN e.is_alien THEN 'The checklist lists ' || e.accepted_name || ' as introduced' "
+                 "WHEN e.est_claim = 'introduced' THEN 'The checklist lists ' || e.accepted_name || ' as native' || "
+                 "CASE WHEN e.is_endemic AND e.match_type IN ('exact', 'synonym') THEN ' (endemic to Taiwan)' ELSE '' END "
+                 "ELSE 'The checklist does not list ' || e.accepted_name || ' as endemic to Taiwan' END",
           tables=T, shows=("scientificName", "vernacularName", "establishmentMeans")))
 
 FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)

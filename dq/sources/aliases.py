@@ -25,6 +25,8 @@ CANONICAL = [
     # an event table's hierarchy (year → site → visit in BBS Taiwan): a parent event's point and
     # date are on its child events (dq/checks/completeness.py)
     "parentEventID",
+    # the name as the surveyor wrote it (BBS Taiwan's species list: species_ori → its standard name)
+    "verbatimIdentification",
 ]
 # The other Darwin Core terms the TDWG BDQ tests read (dq/checks/bdq.py, #12): kept verbatim too,
 # so a general Darwin Core file can be judged by the bdq-core profile. "type" is dc:type.
@@ -71,7 +73,8 @@ ALIASES: dict[str, list[str]] = {
                        "動物名稱", "植物名稱", "樹種", "魚種", "分類群俗名"],
     "taxonRank": ["鑑定層級", "分類階層"],
     "taxonID": ["name_code", "taxon_id", "taicol_id", "物種uuid"],   # TaiCOL exports: name_code; TBN: 物種UUID
-    "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],   # TaiCOL's synonym sheets: acceptedNamecode
+    "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],
+    "verbatimIdentification": ["species_ori", "original name", "原始名稱", "原始物種名", "原名稱", "verbatim_identification"],   # TaiCOL's synonym sheets: acceptedNamecode
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
     "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
     "checkName": ["所屬分類", "類群"],

@@ -36,6 +36,10 @@ LOOKS = {
             "OR regexp_matches(v, '^\\d{4}$')",
     "digit": "regexp_matches(v, '\\d')",
     "integer": "regexp_matches(v, '^\\d{1,4}$')",
+    # a value of the DCMI type vocabulary (dc:type): a column merely headed "type" is often something else
+    # (BBS Taiwan's species list: key_in_error, species split)
+    "dcmitype": "lower(v) IN ('stillimage', 'movingimage', 'sound', 'physicalobject', 'event', 'text', 'dataset', "
+                "'collection', 'image', 'interactiveresource', 'service', 'software')",
 }
 # what the values of each term must look like
 NEEDS = {
@@ -45,12 +49,14 @@ NEEDS = {
     "decimalLatitude": ("digit",), "decimalLongitude": ("digit",),
     "verbatimLatitude": ("digit",), "verbatimLongitude": ("digit",),
     "year": ("integer",), "month": ("integer",), "day": ("integer",),
+    "type": ("dcmitype",),
 }
 WHY_ZH = {"place": "值多為地名", "latin": "值不是拉丁學名", "date": "值不像日期", "digit": "值不含數字",
-          "integer": "值不是整數", "han or words": "值不像名稱"}
+          "integer": "值不是整數", "han or words": "值不像名稱", "dcmitype": "值不是 Dublin Core 的類型詞彙"}
 WHY_EN = {"place": "the values are mostly place names", "latin": "the values are not Latin names",
           "date": "the values do not look like dates", "digit": "the values hold no digits",
-          "integer": "the values are not whole numbers", "han or words": "the values do not look like names"}
+          "integer": "the values are not whole numbers", "han or words": "the values do not look like names",
+          "dcmitype": "the values are not Dublin Core types"}
 
 
 @dataclasses.dataclass
@@ -122,8 +128,9 @@ def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple
         return None
     rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
     cols = ", ".join(duck.ident(h) for h in headers)
+    # the examples are values it read (a 來源 column's 野生 is none)
     parts = [f"""SELECT {i} AS i, avg(CASE WHEN {establishment_sql('v')} IS NOT NULL THEN 1.0 ELSE 0.0 END) AS share,
-                 list(DISTINCT v ORDER BY v)[1:3] AS examples
+                 (list(DISTINCT v ORDER BY v) FILTER (WHERE {establishment_sql('v')} IS NOT NULL))[1:3] AS examples
              FROM (SELECT trim({duck.ident(h)}::VARCHAR) AS v FROM s) WHERE v IS NOT NULL AND v <> ''"""
              for i, h in enumerate(headers)]
     con = duck.connect(spatial=False)
