@@ -526,3 +526,17 @@ def test_bbs_detections_alike_but_for_their_ids_are_told_apart_from_copies(tmp_p
     assert dup["dq_suggestions_en"].str.contains("differ only in their occurrenceID").all()
     assert dup["dq_suggestions"].str.contains("只有紀錄編號不同").all()
     assert not dup["dq_suggestions_en"].str.contains("without a count").any()
+
+
+def test_bbs_species_list_is_a_crosswalk_not_a_list_of_duplicates(tmp_path):
+    """BBS Taiwan's species list (../shared/data/checklists) maps the names surveyors wrote (species_ori:
+    水鴨, 鴨子, XX雁鴨 …) to standard ones, so a species is on many rows on purpose: 438 of its 1,296
+    rows were "listed more than once". Its "type" column (key_in_error, species split) is no dc:type,
+    and "(Domestic type)" after a name is no author."""
+    s = validate(SHARED_DATA / "checklists" / "bbs_species_list_v0.csv", tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == "checklist" and s["columns_mapped"]["species_ori"] == "verbatimIdentification"
+    assert "DUP_TAXON_LISTED" not in s["checks"] and "type" not in s["columns_mapped"]
+    assert s["bdq"].get("VALIDATION_DCTYPE_STANDARD", {}).get("NOT_COMPLIANT", 0) == 0
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    domestic = ann[ann["scientificName"].str.contains("(Domestic type)", regex=False)]
+    assert len(domestic) and not domestic["dq_warnings"].str.contains("TAXON_AUTHORSHIP_IN_NAME").any()
