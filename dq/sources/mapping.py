@@ -66,21 +66,25 @@ class ColumnPlan:
     rows: list[dict]                        # the mapping table: one row per source column
 
 
-def _profile(staged: Path | str, headers: list[str]) -> dict[str, dict]:
-    """Share of filled values fitting each LOOKS pattern, per header, over a sample of rows (a column
-    with no filled value is left out: it says nothing). One UNPIVOT, not a query per column: a
-    1,500-column file took a minute to plan that way."""
+def _profile(staged: Path | str, headers: list[str], looks: dict[str, str] | None = None, rows: int = SAMPLE_ROWS,
+             examples_of: str | None = None) -> dict[str, dict]:
+    """Share of filled values fitting each pattern of `looks` (default LOOKS), per header, over a
+    sample of `rows` rows (a column with no filled value is left out: it says nothing), with three
+    example values (`examples_of`: only values fitting that pattern). One UNPIVOT, not a query per
+    column: a 1,500-column file took a minute to plan that way."""
     if not headers:
         return {}
+    looks = LOOKS if looks is None else looks
     con = duck.connect(spatial=False)
     try:
         # only the profiled columns are read: a 10M-row file costs a scan of a few columns
         cols = ", ".join(f"{duck.ident(h)}::VARCHAR AS {duck.ident(h)}" for h in headers)
-        shares = ", ".join(f"avg(CASE WHEN {sql} THEN 1.0 ELSE 0.0 END) AS {k}" for k, sql in LOOKS.items())
+        shares = ", ".join(f"avg(CASE WHEN {sql} THEN 1.0 ELSE 0.0 END) AS {k}" for k, sql in looks.items())
+        pick = f" FILTER (WHERE {looks[examples_of]})" if examples_of else ""
         rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
-        cur = con.execute(f"""WITH s AS (SELECT {cols} FROM {rel} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)),
+        cur = con.execute(f"""WITH s AS (SELECT {cols} FROM {rel} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (7)),
             u AS (SELECT col, trim(v) AS v FROM (UNPIVOT s ON COLUMNS(*) INTO NAME col VALUE v) WHERE trim(v) <> '')
-            SELECT col, count(*) AS filled, {shares}, list(DISTINCT v ORDER BY v)[1:3] AS examples FROM u GROUP BY col""")
+            SELECT col, count(*) AS filled, {shares}, (list(DISTINCT v ORDER BY v){pick})[1:3] AS examples FROM u GROUP BY col""")
         names = [d[0] for d in cur.description]
         return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
     finally:
@@ -119,26 +123,15 @@ def names_column(staged: Path | str | None, headers: list[str]) -> str | None:
 def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
     """The first of `headers` (columns no term took) whose values say a taxon is native, endemic or
     introduced (dq.taxonomy.ESTABLISHMENT: 原生, 特有, 外來種, introduced …) for at least MIN_SHARE of
-    its filled sample, with a few of them; a list's "status" column is its establishmentMeans.
-    One UNPIVOT over a small sample: a query per column cost a 1,500-column file a minute of planning."""
+    its filled sample, with a few of them; a list's "status" column is its establishmentMeans. A
+    small sample and this one pattern: a status column has a handful of values."""
     from ..taxonomy import establishment_sql
     if not staged or not headers:
         return None
-    rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
-    cols = ", ".join(f"{duck.ident(h)}::VARCHAR AS {duck.ident(h)}" for h in headers)
-    con = duck.connect(spatial=False)
-    try:
-        # the examples are values it read (a 來源 column's 野生 is none)
-        rows = con.execute(f"""WITH s AS (SELECT {cols} FROM {rel} USING SAMPLE reservoir(2000 ROWS) REPEATABLE (7)),
-            u AS (SELECT col, trim(v) AS v FROM (UNPIVOT s ON COLUMNS(*) INTO NAME col VALUE v) WHERE trim(v) <> ''),
-            c AS (SELECT col, v, {establishment_sql('v')} AS claim FROM u)
-            SELECT col, avg(CASE WHEN claim IS NOT NULL THEN 1.0 ELSE 0.0 END) AS share,
-                   (list(DISTINCT v ORDER BY v) FILTER (WHERE claim IS NOT NULL))[1:3] AS examples
-            FROM c GROUP BY col""").fetchall()
-    finally:
-        con.close()
-    fit = {col: [str(x) for x in ex] for col, share, ex in rows if share is not None and share >= MIN_SHARE}
-    return next(((h, fit[h]) for h in headers if h in fit), None)
+    # the examples are values it read (a 來源 column's 野生 is none)
+    prof = _profile(staged, headers, {"status": f"{establishment_sql('v')} IS NOT NULL"}, rows=2000, examples_of="status")
+    return next(((h, [str(x) for x in prof[h]["examples"]]) for h in headers
+                 if h in prof and prof[h]["status"] >= MIN_SHARE), None)
 
 
 def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[str, str] | None = None) -> ColumnPlan:
