@@ -330,6 +330,7 @@ LABELS = {
     "vr_fix_first": ("請先修正以下問題再提交：", "Fix these first:"),
     "vr_empty": ("檔案沒有任何資料列，沒有可檢核的內容：請確認這是含資料的檔案。",
                  "The file holds no data rows, so there is nothing to judge: check that this is the file with the data."),
+    "vr_rejected_blank": ("其中 {n:,} 列是空白列，沒有資料遺失", "{n:,} of them blank lines: no data lost"),
     "vr_todo_rejected": ("{n:,} 列無法解析（見 annotated.csv 的 ROW_REJECTED）", "{n:,} rows could not be parsed (ROW_REJECTED in annotated.csv)"),
     "vr_todo_column": ("補上欄位 {cols}（{title}）", "add the column {cols} ({title})"),
     "vr_todo_records": ("{n:,} 筆紀錄：{title}", "{title} (records: {n:,})"),

@@ -160,6 +160,11 @@ def _staged_columns(path: Path) -> list[str]:
         con.close()
 
 
+# how the name of an office, a bureau or a school ends (a unit named in two to four characters
+# without one of these under a city is a person's name)
+UNIT_SUFFIX = "(局|處|會|所|署|部|院|館|府|室|科|股|組|隊|站|場|中心|校|團|課|廳|司|港|廠|園|台|臺|社|庫|宮|班|學|系|市|縣|鄉|鎮|區|村|里|段|業|稅|行)"
+
+
 def _agency_sql() -> str:
     """Canonical agency, parent and level for each resource row of `res` (register first, then rules)."""
     reg = duck.q(REFERENCE / "agency_register.csv")
@@ -174,6 +179,10 @@ def _agency_sql() -> str:
       SELECT r2.* EXCLUDE (a0, p0, a_reg, a_parent, a_level, p1),
         coalesce(a_reg,
           CASE WHEN a0 = '' THEN p1
+               -- a person in the unit column (高雄市's 2018 portal: 蘇信宏, 左育丞 … on 18 datasets) is a
+               -- contact, not a bureau: the dataset is the city's, never an agency "高雄市政府蘇信宏"
+               WHEN regexp_matches(p1, '(市|縣)政府$') AND regexp_matches(a0, '^\\p{{Han}}{{2,4}}$')
+                    AND NOT regexp_matches(a0, '{UNIT_SUFFIX}$') THEN p1
                -- a bureau named without its city ('地方稅務局' under 桃園市政府) is that city's bureau
                WHEN regexp_matches(p1, '(市|縣)政府$') AND NOT starts_with(a0, regexp_replace(p1, '政府$', ''))
                     AND NOT regexp_matches(a0, '^(..[市縣])') THEN p1 || a0

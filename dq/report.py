@@ -120,7 +120,10 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         parts.append(f"<div class='verdict bad'><b>{L('vr_fix_first')}</b><ol>" + "".join(f"<li>{_e(x)}</li>" for x in todo) + "</ol></div>")
     kp = [("rows_read", summary["rows_read"]), ("rows_checked", summary["rows_checked"]),
           ("rows_rejected", summary["rows_rejected"]), ("rows_with_errors", summary["rows_with_errors"])]
-    parts += [f"<div class='kpi'>{L(k)}<b>{v:,}</b></div>" for k, v in kp]
+    blank = summary.get("rows_rejected_blank", 0)
+    parts += [f"<div class='kpi'>{L(k)}<b>{v:,}</b>"
+              + (f"<small>{L('vr_rejected_blank').format(n=blank)}</small>" if k == "rows_rejected" and blank else "")
+              + "</div>" for k, v in kp]
     if summary.get("rows_absence"):
         parts.append(f"<div class='kpi'>{L('rows_absence')}<b>{summary['rows_absence']:,}</b></div>")
     if summary.get("rows_parent_events"):

@@ -124,6 +124,13 @@ def test_real_2018_city_catalogues_read_and_reconcile(tmp_path):
     res = pd.read_parquet(snap / "resources.parquet")
     ty = res[(res.parent == "桃園市政府") & (res.agency_raw == "地方稅務局")]
     assert len(ty) and (ty.agency == "桃園市政府地方稅務局").all()   # a bureau named without its city
+    # 高雄市's portal names a person in the unit column on 18 datasets: they are the city's, and no
+    # agency is named after a person; its bureaus (社會局, 新聞局 …) are still bureaus
+    people = ["蘇信宏", "廖英捷", "左育丞", "蔡志明", "賀燕君"]
+    kh = res[res.agency_raw.isin(people)]
+    assert len(kh) == 18 and (kh.agency == "高雄市政府").all()
+    assert not res.agency.str.contains("|".join(people)).any()
+    assert (res.loc[(res.agency_raw == "新聞局") & (res.parent == "高雄市政府"), "agency"] == "高雄市政府新聞局").all()
 
 
 def test_meeting_report_renders_every_chosen_agency(tmp_path):

@@ -379,11 +379,22 @@ def test_a_list_of_names_is_judged_as_a_species_checklist(tmp_path):
 
 
 def test_taicol_export_is_a_checklist(tmp_path):
-    """The real TaiCOL amphibian export (tests/fixtures): its name column taken with --map."""
+    """The real TaiCOL amphibian export (tests/fixtures): its "name" column holds the scientific names
+    (taken by its values: "name" alone is as often a place or a person), "species" only the epithet,
+    "author" the authorship, common_name_c several Chinese names (";"). Before, without --map, the
+    authority's own export was "scientific name missing" on every row (fix first)."""
     from conftest import FIX
-    s = validate(FIX / "taicol_amphibia_20220605.csv", tmp_path / "out", CHECK_DATE, column_map={"name": "scientificName"})
+    s = validate(FIX / "taicol_amphibia_20220605.csv", tmp_path / "out", CHECK_DATE)
     assert s["profile"] == profiles.CHECKLIST and s["columns_mapped"]["name_code"] == "taxonID"
-    assert "TAXON_UNMATCHED" not in s["checks"] and s["verdict"] == "ready"
+    assert {k: s["columns_mapped"].get(k) for k in ("name", "species", "infraspecies", "author", "common_name_c")} == {
+        "name": "scientificName", "species": "specificEpithet", "infraspecies": "infraspecificEpithet",
+        "author": "scientificNameAuthorship", "common_name_c": "vernacularName"}
+    assert not s["file_findings"] and not s["checks"] and s["verdict"] == "ready"
+    # its CR line endings leave a trailing blank line: in the ledger, said to have lost nothing
+    assert s["rows_rejected"] == s["rows_rejected_blank"] == 1
+    assert "1 of them blank lines: no data lost" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+    # the BDQ polynomial test now reads genus, specificEpithet and infraspecificEpithet beside the name
+    assert s["bdq"]["VALIDATION_POLYNOMIAL_CONSISTENT"] == {"COMPLIANT": s["rows_checked"]}
     # a list of names has no place or date: those BDQ tests do not apply (before: 18 "failed for missing columns")
     assert {"VALIDATION_EVENTDATE_NOTEMPTY", "VALIDATION_LOCATION_NOTEMPTY", "VALIDATION_OCCURRENCEID_NOTEMPTY"} <= set(s["bdq_not_applicable"])
     assert "VALIDATION_SCIENTIFICNAMEID_NOTEMPTY" in s["bdq_failed_for_missing_columns"] and "VALIDATION_SCIENTIFICNAME_NOTEMPTY" in s["bdq"]
@@ -492,6 +503,29 @@ def test_a_status_column_is_mapped_by_its_values_only(tmp_path):
     assert "來源" not in s["columns_mapped"] and "TAXON_ESTABLISHMENT_DISAGREES" not in s["checks"]
 
 
+def test_names_and_authors_are_mapped_by_their_values_only(tmp_path):
+    """CONSTRUCTED TEST ROWS: a column "name" of people or places is not the scientific name, an
+    "author" column of people's Chinese names is not the authorship, a "species" column of Chinese
+    names is the vernacular; Latin binomials under any header are the scientific names, the first
+    such column when no header claims the term. Several vernacular names in one cell agree when one
+    of them is the checklist's; a stray no-break space is no disagreement; a wrong name still is."""
+    p = tmp_path / "constructed_names.csv"
+    p.write_text("name,author,place,remarks\n王小明,王小明,新北市 五股區,CONSTRUCTED TEST ROW\n"
+                 "陳大華,陳大華,臺北市 士林區,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o1", CHECK_DATE)
+    assert "name" not in s["columns_mapped"] and "author" not in s["columns_mapped"]
+    p.write_text("id,name,accepted,vernacularName,remarks\n1,Rana sauteri,Rana sauteri,梭德氏赤蛙;梭德氏蛙,CONSTRUCTED TEST ROW\n"
+                 "2,Kaloula pulchra,Kaloula pulchra,{亞洲錦蛙,花狹口蛙},CONSTRUCTED TEST ROW\n"
+                 "3,Buergeria robusta,Buergeria robusta,褐樹蛙\u00a0,CONSTRUCTED TEST ROW\n"
+                 "4,Zhangixalus moltrechti,Zhangixalus moltrechti,褐樹蛙;白頷樹蛙,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o2", CHECK_DATE)
+    assert s["columns_mapped"]["name"] == "scientificName" and "accepted" not in s["columns_mapped"]
+    ann = pd.read_csv(tmp_path / "o2" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH")) == [False, False, False, True]
+    p.write_text("species,remarks\n梭德氏赤蛙,CONSTRUCTED TEST ROW\n褐樹蛙,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    assert validate(p, tmp_path / "o3", CHECK_DATE)["columns_mapped"]["species"] == "vernacularName"
+
+
 @pytest.mark.parametrize("body", ["", ",,,\n  ,\t,,\n"])
 def test_a_file_without_data_rows_is_not_ready(tmp_path, body):
     """A header alone (or blank rows only) has nothing to submit: the verdict says so instead of 'ready'."""
@@ -522,8 +556,10 @@ def test_a_species_column_under_an_unknown_header_keeps_a_file_of_observations(t
         csv.writer(fh).writerows([header] + rows)
     s = validate(f, tmp_path / "out", CHECK_DATE)
     assert s["profile"] == profile, s["profile_reason_en"]
-    if header[-1] == "Bird":
-        assert s["profile_how"] == "names_unmapped" and "“Bird”" in s["profile_reason_en"] and "Bird=scientificName" in s["profile_reason_en"]
+    if header[-1] in ("Bird", "Taxon"):     # Latin binomials: the column is the file's scientificName
+        assert s["columns_mapped"][header[-1]] == "scientificName" and s["profile_how"] == "inferred"
+    if header[-1] == "樹木":                # Chinese names are not taken unasked: the reason says how to map them
+        assert s["profile_how"] == "names_unmapped" and "“樹木”" in s["profile_reason_en"]
 
 
 def test_a_snapshot_grades_no_tier_for_event_rows(tmp_path, monkeypatch):

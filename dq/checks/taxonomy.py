@@ -28,10 +28,10 @@ def derive(con, ctx: DeriveContext) -> None:
         SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = t.binomial) AS vern_expected,
-          (SELECT bool_or(v.vernacular_norm = replace(regexp_replace(regexp_replace(o.vern_txt, '\\(.*?\\)|（.*?）', '', 'g'), '\\s', '', 'g'), '臺', '台'))
+          (SELECT bool_or(list_contains(o.vern_parts, v.vernacular_norm))
              FROM ref_vernacular v WHERE v.binomial = t.binomial) AS vern_ok,
           (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '\\s', '', 'g'), '臺', '台')) AS vern_all,
+             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = t.binomial) AS en_expected,
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
@@ -39,8 +39,13 @@ def derive(con, ctx: DeriveContext) -> None:
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
-        FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
-              FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ)) o
+        FROM (SELECT *,
+                -- a row may give several names ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a
+                -- database array): it agrees when one of them is the checklist's
+                list_transform(string_split_regex(trim(vern_txt, '{} '), '[;；、,，]'),
+                  x -> replace(regexp_replace(regexp_replace(x, '\\(.*?\\)|（.*?）', '', 'g'), '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_parts
+              FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
+                    FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
           -- the record's binomial (the accepted name's first two words), once for the five uses above and below
           -- an "A/B" aggregate or a hybrid formula is no one species: its vernacular name (台灣/大陸畫眉,
           -- 雜頭翁) is not the first species' (BBS Taiwan's occurrences: 659 of 715 "mismatches")

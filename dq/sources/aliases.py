@@ -70,7 +70,12 @@ ALIASES: dict[str, list[str]] = {
     "scientificNameVersion": ["學名來源及版本"],
     "vernacularName": ["中文名", "俗名", "物種中文名", "中文俗名", "物種名稱", "commonname", "common_name", "物種",
                        "蛙種", "種名", "鳥種", "物種名", "中名", "english_name", "英文名",
-                       "動物名稱", "植物名稱", "樹種", "魚種", "分類群俗名"],
+                       "動物名稱", "植物名稱", "樹種", "魚種", "分類群俗名",
+                       "common_name_c", "zh_name"],   # TaiCOL's export: common_name_c; TaiBON's plant red list: zh_name
+    # TaiCOL's export splits a name (genus, species, infraspecies) and gives its author apart; its
+    # "species" column holds the epithet alone and is moved to specificEpithet by its values (mapping.py)
+    "infraspecificEpithet": ["infraspecies", "infraspecific_epithet"],
+    "scientificNameAuthorship": ["author", "authorship", "命名者", "學名命名者", "scientific_name_authorship"],
     "taxonRank": ["鑑定層級", "分類階層"],
     "taxonID": ["name_code", "taxon_id", "taicol_id", "物種uuid"],   # TaiCOL exports: name_code; TBN: 物種UUID
     "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],

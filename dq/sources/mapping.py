@@ -30,10 +30,14 @@ LOOKS = {
     "han": "regexp_matches(v, '\\p{Han}')",
     # a Latin binomial or genus + epithet ("Pycnonotus sinensis", "Rana sp."): a name, not a word
     "binomial": "regexp_matches(v, '^[A-Z][a-z]+\\s+[a-z×]{2,}\\.?(\\s|$)')",
+    # an epithet alone ("albogularis", "sp."): TaiCOL's export splits the name into genus, species, infraspecies
+    "epithet": "regexp_matches(v, '^[a-z][a-z\\-]*\\.?$')",
     # words in Latin letters: an English common name ("Light-vented Bulbul", "Swinhoe's White-eye")
     "words": "regexp_matches(v, '^[A-Za-z][A-Za-z''’\\-]*(\\s+[A-Za-z][A-Za-z''’\\-]*)*$')",
     "date": "regexp_matches(v, '^\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
             "OR regexp_matches(v, '^\\d{4}$')",
+    # a name's author ("(Swinhoe, 1870)", "L.", "(L.) T.Anderson"): a header "author" may name a person
+    "authorship": "regexp_matches(v, '^\\(?\\p{Lu}')",
     "digit": "regexp_matches(v, '\\d')",
     "integer": "regexp_matches(v, '^\\d{1,4}$')",
     # a value of the DCMI type vocabulary (dc:type): a column merely headed "type" is often something else
@@ -50,12 +54,13 @@ NEEDS = {
     "verbatimLatitude": ("digit",), "verbatimLongitude": ("digit",),
     "year": ("integer",), "month": ("integer",), "day": ("integer",),
     "type": ("dcmitype",),
+    "scientificNameAuthorship": ("authorship",),
 }
 WHY_ZH = {"place": "值多為地名", "latin": "值不是拉丁學名", "date": "值不像日期", "digit": "值不含數字",
-          "integer": "值不是整數", "han or words": "值不像名稱", "dcmitype": "值不是 Dublin Core 的類型詞彙"}
+          "integer": "值不是整數", "authorship": "值不像命名者", "han or words": "值不像名稱", "dcmitype": "值不是 Dublin Core 的類型詞彙"}
 WHY_EN = {"place": "the values are mostly place names", "latin": "the values are not Latin names",
           "date": "the values do not look like dates", "digit": "the values hold no digits",
-          "integer": "the values are not whole numbers", "han or words": "the values do not look like names",
+          "integer": "the values are not whole numbers", "authorship": "the values do not look like a name's author", "han or words": "the values do not look like names",
           "dcmitype": "the values are not Dublin Core types"}
 
 
@@ -120,6 +125,17 @@ def names_column(staged: Path | str | None, headers: list[str]) -> str | None:
     return None
 
 
+def binomial_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
+    """The first of `headers` (columns no term took) whose filled sample is mostly Latin binomials
+    ("Abroscopus albogularis fulvifacies"), with a few of them: a file's scientific names under a
+    header no alias may claim ("name" is as often a place or a person)."""
+    if not staged or not headers:
+        return None
+    prof = _profile(staged, headers, {"binomial": LOOKS["binomial"]}, rows=2000, examples_of="binomial")
+    return next(((h, [str(x) for x in prof[h]["examples"]]) for h in headers
+                 if h in prof and prof[h]["binomial"] >= MIN_SHARE), None)
+
+
 def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
     """The first of `headers` (columns no term took) whose values say a taxon is native, endemic or
     introduced (dq.taxonomy.ESTABLISHMENT: 原生, 特有, 外來種, introduced …) for at least MIN_SHARE of
@@ -167,6 +183,8 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
             alt = "vernacularName"
         elif term == "vernacularName" and p.get("latin", 0) >= MIN_SHARE:
             alt = "scientificName"
+        elif term == "scientificName" and p.get("epithet", 0) >= MIN_SHARE:
+            alt = "specificEpithet"
         if alt and alt not in taken and not _failed(p, alt):
             mapping[h] = alt
             taken.add(alt)
@@ -175,6 +193,16 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
         else:
             notes[h] = ("refused", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），未採用；欄位原樣保留",
                         f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); not used, the column is kept as is")
+    # no header says scientificName: a column no term took whose values are Latin binomials (TaiCOL's
+    # export calls it "name", the plant red list too; without it both were "scientific name missing")
+    if staged and "scientificName" not in taken:
+        found = binomial_column(staged, [h for h in headers if h not in mapping and h not in notes])
+        if found:
+            h, ex = found
+            mapping[h] = "scientificName"
+            taken.add("scientificName")
+            notes[h] = ("values", f"值為拉丁學名（例：{'、'.join(ex)}），對應到 scientificName",
+                        f"the values are Latin names (e.g. {', '.join(ex)}); mapped to scientificName")
     # no header says establishmentMeans: a column no term took whose values do (a list's "status")
     if staged and "establishmentMeans" not in taken:
         free = [h for h in headers if h not in mapping and h not in notes]
