@@ -39,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--default", action="append", default=[], metavar="TERM=VALUE", help="value for a term the file leaves empty")
     p.add_argument("--root", type=Path, default=None, help="snapshot folder (default data/snapshots)")
     p.add_argument("--profile", help="the yardstick (eco-check, occurrence); default: inferred from each file's own columns")
+    p.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: its first)")
     v = sub.add_parser("validate", help="check one file and write annotated.csv, summary.json, report.html")
     v.add_argument("file", type=Path)
     v.add_argument("--out", type=Path, required=True)
     v.add_argument("--date", help="judge dates against this day (default today)")
     v.add_argument("--map", action="append", default=[], metavar="SRC=TERM", help="map a source column to a Darwin Core term")
     v.add_argument("--profile", help="the yardstick (eco-check, occurrence); default: inferred from the file's own columns")
+    v.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: its first)")
     o = sub.add_parser("opendata", help="open-data catalogues → a catalogue snapshot and DIR/agency_metrics.csv")
     o.add_argument("files", nargs="+", type=Path)
     o.add_argument("--snapshot", required=True, help="YYYY-MM-DD: the catalogue's date (overdue is judged against it)")
@@ -81,12 +83,12 @@ def main(argv: list[str] | None = None) -> int:
             from .snapshot import SourceSpec, ingest
             cmap, defaults = _pairs(a.map, "--map"), _pairs(a.default, "--default")
             specs = [SourceSpec(s, agency=a.agency, dataset=a.dataset, dataset_name=a.dataset_name,
-                                column_map=cmap, defaults=defaults, profile=a.profile) for s in a.sources]
+                                column_map=cmap, defaults=defaults, profile=a.profile, sheet=a.sheet) for s in a.sources]
             ingest(specs, a.snapshot, a.root or SNAPSHOTS)
         elif a.cmd == "validate":
             from .validate import validate
             s = validate(a.file, a.out, a.date, progress=lambda m: print(m, file=sys.stderr),
-                         column_map=_pairs(a.map, "--map"), profile=a.profile)
+                         column_map=_pairs(a.map, "--map"), profile=a.profile, sheet=a.sheet)
             print(f"profile {s['profile']} ({s['profile_reason_en']})\n"
                   f"{s['rows_read']:,} rows read, {s['rows_rejected']:,} rejected, {s['rows_with_errors']:,} with record-level errors, "
                   f"{len(s['file_findings']):,} file-level findings; verdict: {s['verdict']}; report: {a.out / 'report.html'}")

@@ -155,6 +155,7 @@ LABELS = {
     "col_override_bad": ("這行不是「原欄名=欄位」：{line}", "This line is not 'column=term': {line}"),
     "how_exact": ("標準欄名", "Darwin Core name"), "how_alias": ("常見欄名", "known header"),
     "how_unit": ("欄名含單位", "header with a unit"), "how_values": ("依欄位值改對應", "moved by its values"),
+    "how_found": ("依欄位值對應", "mapped by its values"),
     "how_override": ("使用者指定", "set by the user"), "how_refused": ("拒絕對應", "refused"),
     "how_extra": ("保留為額外欄位", "kept as an extra column"),
     "rows_absence": ("未發現紀錄（數量 0）", "Absence records (count 0)"),
@@ -169,6 +170,9 @@ LABELS = {
     "phase_writing": ("寫出標註檔與報告中…", "Writing the annotated file and report…"),
     "validated": ("檢核完成", "Checked"), "validate_failed": ("檢核失敗", "The check failed"),
     "read_notes": ("讀取說明", "How the file was read"),
+    "vr_sheet": ("讀取工作表「{read}」", "Sheet “{read}” read"),
+    "vr_sheets_not_read": ("；未讀取：{others}（另一個工作表請用 --sheet 指定，或另存成一個檔案上傳）",
+                           "; not read: {others} (choose another with --sheet, or save it as a file of its own)"),
     "download_annotated_zip": ("下載標註後的檔案（CSV，zip 壓縮）", "Download the annotated file (CSV, zipped)"),
     # ---- issue #13 + #11 items 1, 5, 9 (opendata): real catalogues, national benchmark, report, open-dataset page ----
     "od13_series": ("目錄系列", "Catalogue series"),

@@ -99,6 +99,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
              f"<h1>{L('vr_title')}{colon}{_e(summary['file'])}</h1>",
              f"<p>{_e(_meta(summary, lang, L))}</p>",
+             *([f"<p>{_e(_sheets(summary['sheets'], L, en))}</p>"] if summary.get("sheets") else []),
              f"<p><b>{L('vr_profile')}</b>{colon}{_e(summary['profile_name_en' if en else 'profile_name_zh'])}"
              f"{' (' if en else '（'}{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}{')' if en else '）'}</p>"]
     # 1. verdict
@@ -147,7 +148,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         + [{"header": k, "term": None, "how": "extra", "note_zh": L("vr_unknown_col"), "note_en": L("vr_unknown_col")}
            for k in summary.get("columns_extra", [])])
     for r in plan:
-        cls = " class='warning'" if r["how"] in ("refused", "values") else ""
+        cls = " class='warning'" if r["how"] in ("refused", "values", "found") else ""
         note = _e(r.get("note_en" if en else "note_zh") or "")
         if r["header"] in sus:
             s_ = sus[r["header"]]
@@ -230,6 +231,13 @@ def _tier_gaps(summary: dict, L) -> list[str]:
     if summary.get("tier_names_not_in_file"):
         out.append(f"<p class='note'>{_e(L('vr_tier_names_not_in_file').format(n=summary['tier_names_not_in_file']))}</p>")
     return out
+
+
+def _sheets(sheets: dict, L, en: bool) -> str:
+    """Which sheet of a workbook was read, and which were not (a list of synonyms on sheet 2 is no
+    part of what was checked)."""
+    others = ("、" if not en else ", ").join(f"“{s}”" if en else f"「{s}」" for s in sheets.get("not_read") or [])
+    return L("vr_sheet").format(read=sheets["read"]) + (L("vr_sheets_not_read").format(others=others) if others else "")
 
 
 def _meta(summary: dict, lang: str, L) -> str:

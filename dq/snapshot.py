@@ -49,9 +49,9 @@ from . import __version__, duck, engine, geo, profiles, standard, workdirs
 from .checks import blank, catalogue
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage, table_from_terms
-from .sources.aliases import CANONICAL, srs_implied_by_headers
+from .sources.aliases import CANONICAL, norm_header, srs_implied_by_headers
 from .sources.base import staged_relation
-from .sources.mapping import names_column, plan_columns
+from .sources.mapping import names_column, plan_columns, record_id_column
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
 LAYOUT = 5     # manifest "layout": how occurrence.parquet is laid out (see build's manifest)
@@ -67,6 +67,7 @@ class SourceSpec:
     defaults: dict[str, str] = dataclasses.field(default_factory=dict)     # --default TERM=VALUE
     table: str | None = None    # force a 生態檢核 table kind
     profile: str | None = None  # --profile: the yardstick (dq/profiles.py); inferred from the columns when None
+    sheet: str | None = None    # --sheet: a workbook's sheet to read (default: the first)
 
 
 def sha256(path: Path) -> str:
@@ -108,6 +109,8 @@ def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
                                           names_in=lambda: names_column(st.relation, [h for h in st.columns if h not in mapping]))
     except ValueError as e:
         raise SourceError(f"{st.path.name}: {e}") from e
+    if not spec.column_map or "id" not in {norm_header(h) for h in spec.column_map}:
+        record_id_column(plan, st.columns, profile)
     # what a check can see: the file's columns, --default values, and what the tool fills in itself
     present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
         | ({"srs_from_header"} if srs_hdr else set())
@@ -262,7 +265,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     for i, spec in enumerate(specs, start=1):
         p = Path(spec.path)
         progress(f"reading {p.name} …")
-        st = stage(p, workdir, progress=progress, keep_parquet=record_layout >= 5)
+        st = stage(p, workdir, progress=progress, keep_parquet=record_layout >= 5, sheet=spec.sheet)
         c, info = source_mapping(st, spec)
         if record_layout >= 5:
             # the verbatim rows are kept once: the staged file itself moves into the snapshot (the work
@@ -291,7 +294,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "column_map": spec.column_map, "columns_mapped": info["columns_mapped"],
                         "columns_extra": info["columns_extra"], "columns_plan": info["columns_plan"],
                         "srs_from_header": info["srs_from_header"],
-                        "notes": st.notes, "rows_read": st.rows_read,
+                        "notes": st.notes, "sheets": st.sheets, "rows_read": st.rows_read,
                         "rows_ingested": st.rows_staged - n_blank, "rows_rejected": st.rows_rejected + n_blank,
                         "index": i, "profile": info["profile"],
                         **({"canonical": c | {"file": source_file(i)}} if record_layout >= 5 else {}),

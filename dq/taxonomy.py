@@ -29,8 +29,9 @@ HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
 # eBird's and BBS Taiwan's domestic and feral forms ("Cairina moschata (Domestic type)", "Columba
 # livia (Feral Pigeon)"): a note on the bird, not the name's author
 FORM_RX = r"(?i)^\([^)]*\b(domestic|feral|type|hybrid|form)\b[^)]*\)$"
-# Authorship: something after the name that starts with a capital, '(' or holds a year.
-NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
+# Authorship: something after the name that starts with a capital, '(' or holds a year. A nothospecies'
+# sign stays in the name ("Begonia × taipeiensis", 臺北秋海棠: a species, not the genus Begonia).
+NAME_RX = r"^([A-Z][a-z\-]+(?: (?:× ?)?[a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 
 GROUPS = {"Aves": ("鳥類", "Birds"), "Mammalia": ("哺乳類", "Mammals"), "Reptilia": ("爬蟲類", "Reptiles"),
           "Amphibia": ("兩生類", "Amphibians"), "Plantae": ("維管束植物", "Vascular plants")}
@@ -50,6 +51,18 @@ def _read_taicol(path: Path) -> pd.DataFrame:
     return df
 
 
+def _sp(name) -> str:
+    # TaiCOL's plant list writes three names with two spaces ("Lespedeza bicolor var.  japonica"): a
+    # record's name, whose spaces are collapsed, was then "misspelt", its suggestion the same name
+    return " ".join(str(name).split())
+
+
+def _nfc(v: str) -> str:
+    # 32 of its Chinese names are in CJK compatibility ideographs (蘭 U+F91F for 蘭 U+862D: the same
+    # glyph, another character): shown and searched as the standard character
+    return unicodedata.normalize("NFC", v.strip())
+
+
 def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     c = shared / "checklists"
     rows = []
@@ -60,8 +73,8 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         for r in df.itertuples(index=False):
             rank = "subspecies" if r.infraspecies else "species"
             group = GROUPS.get(r._6 if False else r[5], ("其他", "Other"))
-            rows.append(dict(name=r.name.strip(), author=r.author, rank=rank, status="accepted",
-                             taxon_id=f"taicol:{r.name_code}", accepted_name=r.name.strip(),
+            rows.append(dict(name=_sp(r.name), author=r.author, rank=rank, status="accepted",
+                             taxon_id=f"taicol:{r.name_code}", accepted_name=_sp(r.name),
                              accepted_id=f"taicol:{r.name_code}", family=r.family, genus=r.genus,
                              class_=r[5], group_zh=group[0], group_en=group[1],
                              is_endemic=r.is_endemic == "1", is_alien=r.is_alien == "1", redlist=None,
@@ -70,30 +83,31 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
             for v in (r.common_name_c or "").split(";"):
                 v = re.sub(r"\(.*?\)|（.*?）", "", v)
                 if v.strip():
-                    vern.append((binom, v.strip()))
+                    vern.append((binom, _nfc(v)))
     # Bird red-list and names from the TBN checklist; 2023 bird list for current Chinese names.
     tbn = pd.read_csv(c / "tbn_aves_checklist_20220605.csv", dtype=str, keep_default_na=False)
     red = {r["簡學名"]: r["國內紅皮書評估類別"] for _, r in tbn.iterrows() if r["國內紅皮書評估類別"]}
     for _, r in tbn.iterrows():
         v = re.sub(r"\(.*?\)", "", r["分類群俗名"])
         if v.strip():
-            vern.append((" ".join(r["簡學名"].split()[:2]), v.strip()))
+            vern.append((" ".join(r["簡學名"].split()[:2]), _nfc(v)))
     bl = pd.read_csv(c / "taiwan_bird_list_2023.csv", dtype=str, keep_default_na=False)
     for _, r in bl.iterrows():
-        vern.append((r["學名"].strip(), r["中文名"].strip()))
+        vern.append((_sp(r["學名"]), _nfc(r["中文名"])))
     # Plants: TaiCOL 2020 accepted names + synonyms; red list and status from the TaiBON name list.
     acc = pd.read_excel(c / "Plant-list-TaiCoL-20200722.xlsx", sheet_name="accepted names", dtype=str)
     syn = pd.read_excel(c / "Plant-list-TaiCoL-20200722.xlsx", sheet_name="synonyms", dtype=str)
     nl = pd.read_csv(c / "twnamelist.csv", sep="|", header=None, dtype=str, keep_default_na=False,
                      names=["id", "family", "family_zh", "zh", "name", "name_author", "c1", "c2", "red", "status"])
+    nl["name"] = nl["name"].map(_sp)
     plant_red = dict(zip(nl["name"], nl["red"]))
     # 原生 / 歸化 / 栽培: whether a plant is alien is known only where the name list gives a status (for the
     # name or one of its synonyms); elsewhere it is unknown (None), never "native"
     plant_status = {n: s for n, s in zip(nl["name"], nl["status"]) if s in ("原生", "歸化", "栽培")}
     syn_status: dict[str, set[str]] = {}
     for r in syn.itertuples(index=False):
-        if str(r.scientificName).strip() in plant_status:
-            syn_status.setdefault(str(r.acceptedNamecode), set()).add(plant_status[str(r.scientificName).strip()] != "原生")
+        if _sp(r.scientificName) in plant_status:
+            syn_status.setdefault(str(r.acceptedNamecode), set()).add(plant_status[_sp(r.scientificName)] != "原生")
 
     def plant_alien(name: str, code: str):
         if name in plant_status:
@@ -104,7 +118,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     plant_endemic = {n for n, e in zip(nl["name"], nl["c2"]) if e == "1"}
     by_code = {}
     for r in acc.itertuples(index=False):
-        name = str(r.scientificName).strip()
+        name = _sp(r.scientificName)
         by_code[str(r.namecode)] = name
         rank = "infraspecies" if re.search(r" (subsp\.|var\.|f\.) ", name) else "species"
         rows.append(dict(name=name, author=r.authors, rank=rank, status="accepted",
@@ -115,9 +129,9 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         for v in [r.vernacularName, r.otherVernacularNames]:
             for x in re.split(r"[;,、]", str(v) if isinstance(v, str) else ""):
                 if x.strip():
-                    vern.append((" ".join(name.split()[:2]), x.strip()))
+                    vern.append((" ".join(name.split()[:2]), _nfc(x)))
     for r in syn.itertuples(index=False):
-        name = str(r.scientificName).strip()
+        name = _sp(r.scientificName)
         acc_name = by_code.get(str(r.acceptedNamecode))
         if not acc_name or name == acc_name:
             continue
@@ -179,9 +193,12 @@ def match_names(con, names_table: str, out_table: str) -> None:
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
                c.family, coalesce(a.is_endemic, c.is_endemic) AS is_endemic, coalesce(a.is_alien, c.is_alien) AS is_alien,
                c.redlist, CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
-        FROM _nm4 n JOIN ref_checklist c ON c.name = n.name_clean AND NOT n.hybrid
+        FROM _nm4 n JOIN ref_checklist c ON c.name IN (n.name_clean, n.n0) AND NOT n.hybrid
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
-                   WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name""")
+                   WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name
+        -- the name as written first: a cultivar or a name of two infraspecific ranks the checklist lists
+        -- ("Tradescantia flurnuensis cv. Variegata") was cut to its binomial and called misspelt
+        QUALIFY row_number() OVER (PARTITION BY n.name_raw ORDER BY c.name = n.n0 DESC) = 1""")
     # Species-level names whose subspecies are listed (TaiCOL lists most birds by subspecies).
     con.execute("""CREATE OR REPLACE TEMP TABLE _sspp AS
         SELECT n.name_raw, NULL AS taxon_id, n.name_clean AS accepted_name, NULL AS accepted_id, 'accepted' AS status,
@@ -320,8 +337,8 @@ def names_from_vernacular(con, src: str, out: str) -> None:
         {VERN_KEY.format(o='')} AS vern_key FROM {src}""")
     # candidates per distinct vernacular, each reduced to the accepted taxon it stands for
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vcand AS
-        WITH v AS (SELECT DISTINCT vern_key, replace(regexp_replace(regexp_replace(vern_key, '\\(.*?\\)|（.*?）', '', 'g'),
-                          '\\s', '', 'g'), '臺', '台') AS zh_norm,
+        WITH v AS (SELECT DISTINCT vern_key, replace(regexp_replace(regexp_replace(nfc_normalize(vern_key), '\\(.*?\\)|（.*?）', '', 'g'),
+                          '[\\s\\p{{Z}}]', '', 'g'), '臺', '台') AS zh_norm,
                           regexp_replace(lower(vern_key), '[\\s\\-''’.]+', '', 'g') AS en_norm,
                           regexp_matches(vern_key, '{HAN_RX}') AS is_han
                    FROM _vsrc WHERE vern_key IS NOT NULL),

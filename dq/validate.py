@@ -60,7 +60,7 @@ def suspicious_mappings(con, occ, mapped: dict[str, str]) -> list[dict]:
 
 
 def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=lambda m: None,
-             column_map: dict[str, str] | None = None, profile: str | None = None) -> dict:
+             column_map: dict[str, str] | None = None, profile: str | None = None, sheet: str | None = None) -> dict:
     path = Path(path)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -69,7 +69,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
     work = workdirs.new(workdirs.validation_area(), "validate")
     snap = work / "snap"
     try:
-        manifest = build([SourceSpec(path, column_map=column_map or {}, profile=profile)], date, snap, work, progress=progress)
+        manifest = build([SourceSpec(path, column_map=column_map or {}, profile=profile, sheet=sheet)], date, snap, work, progress=progress)
         src = manifest["sources"][0]
         progress("writing annotated.csv and the report …")
         con = duck.connect(spatial=False)
@@ -164,7 +164,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_parent_events": con.execute(f"SELECT count(*) FROM {occ('is_parent_event')} WHERE is_parent_event").fetchone()[0]
                                   if prof.id == profiles.EVENT else 0,
             "columns_plan": src.get("columns_plan", []),
-            "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
+            "notes": src.get("notes", []),
+            "sheets": src.get("sheets"),     # how the file was read: guessed encoding, ragged rows, renamed headers
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         con.close()

@@ -101,7 +101,7 @@ if summary.get("rows_absence"):
 if summary.get("rows_parent_events"):
     st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
 # the order of the report: column mapping → file-level → record-level
-with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values") for r in summary.get("columns_plan", []))):
+with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values", "found") for r in summary.get("columns_plan", []))):
     # a plain table: every mapping and every refusal readable (and searchable) at once
     st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): shown_term(r["term"]) or "—", L("col_how"): L("how_" + r["how"]),
                             L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])

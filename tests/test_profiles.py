@@ -684,3 +684,32 @@ def test_an_event_table_is_judged_as_events(tmp_path):
     assert profiles.infer(ev_cols, standard.OCCURRENCE)[0] == profiles.EVENT
     assert profiles.infer(ev_cols, standard.OCCURRENCE, {"scientificName"})[0] == profiles.OCCURRENCE
     assert profiles.infer(ev_cols | {"sex"}, standard.OCCURRENCE)[0] == profiles.OCCURRENCE
+
+
+def test_taicol_plant_workbook_reads_as_the_authority_wrote_it(tmp_path):
+    """TaiCOL's 2020 plant list (../shared/data, the workbook the reference itself is built from):
+    its 32 Chinese names in CJK compatibility ideographs (蘭 U+F91F) were 22 "vernacular name
+    disagrees" (the same glyph, another character) and are now said as what they are; its cultivars
+    and names of two infraspecific ranks ("Tradescantia flurnuensis cv. Variegata") were "misspelt",
+    suggesting their own binomial; its nothospecies (Begonia × taipeiensis, 臺北秋海棠) were "above
+    species"; three names with two spaces were "misspelt" as themselves. Its synonyms sheet (read
+    with --sheet, 29,514 rows, too slow for here) was 29,500 times "name is a synonym"."""
+    from dq.paths import SHARED_DATA
+    book = SHARED_DATA / "checklists" / "Plant-list-TaiCoL-20200722.xlsx"
+    s = validate(book, tmp_path / "acc", CHECK_DATE)
+    assert s["sheets"] == {"read": "accepted names", "not_read": ["synonyms"]} and s["profile"] == profiles.CHECKLIST
+    assert "not read: “synonyms”" in (tmp_path / "acc" / "report_en.html").read_text(encoding="utf-8")
+    assert not {"TAXON_VERNACULAR_MISMATCH", "TAXON_FUZZY"} & set(s["checks"])
+    assert s["checks"]["TAXON_VERNACULAR_COMPAT_CHARS"]["count"] >= 20
+    assert s["checks"]["TAXON_RANK_ABOVE_SPECIES"]["count"] == 2          # the two hybrid formulas (Rubus a × b)
+    ann = pd.read_csv(tmp_path / "acc" / "annotated.csv", dtype=str, keep_default_na=False)
+    row = ann[ann["scientificName"] == "Nervilia alishanensis"].iloc[0]
+    assert "\uf91f U+F91F → \u862d U+862D" in row["dq_suggestions_en"] and "\u862d" in row["dq_suggestions_en"].split(": ")[-1]
+    # a synonym table (CONSTRUCTED TEST ROWS, real TaiCOL plant names and codes, as its synonyms sheet): each
+    # row names its accepted taxon, so none is told it is a synonym; a list naming a synonym alone still is
+    p = tmp_path / "constructed_synonyms.csv"
+    p.write_text("namecode,scientificName,acceptedNamecode,remarks\n201245,Pinus brevispica,201244,CONSTRUCTED TEST ROW\n"
+                 "200001,Pinus taiwanensis,,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    assert "TAXON_SYNONYM" not in validate(p, tmp_path / "syn", CHECK_DATE)["checks"]
+    p.write_text("scientificName,remarks\nPinus brevispica,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    assert validate(p, tmp_path / "syn2", CHECK_DATE)["checks"]["TAXON_SYNONYM"]["count"] == 1

@@ -460,16 +460,36 @@ def test_a_survey_site_table_without_eventid_is_judged_as_events(tmp_path):
     """NTU/OCA's reef survey sites (../shared/data, no change): ID, Site, Depth, Date, latitude,
     longitude and MPA columns, no taxon, count or occurrenceID. Judged as occurrences it had three
     file-level errors (no name, occurrenceID, basisOfRecord) and 16 reef sites "terrestrial records in
-    the sea". As sampling events: no such finding; the missing eventID column is one file-level
-    finding (its ID column is one, and --map ID=eventID says so)."""
+    the sea". As sampling events: no such finding. Its ID column ("Taiwan#North#82.5#5m#20200622_Joyce",
+    a Darwin Core Archive's core id) is its eventID; it was "eventID missing" (fix first)."""
     src = SHARED_DATA / "occurrence" / "reef_fish_ntu" / "survey_sites_location_level.csv"
     s = validate(src, tmp_path / "out", CHECK_DATE)
     assert s["profile"] == "event" and s["rows_read"] == s["rows_checked"]
     assert not {"TAXON_NAME_MISSING", "DWC_OCCURRENCE_ID_MISSING", "DWC_BASIS_OF_RECORD_MISSING"} & set(s["file_findings"])
-    assert "EVENT_ID_MISSING" in s["file_findings"] and "COORD_IN_SEA" not in s["checks"]
-    assert "map the column naming the species" in s["profile_reason_en"]
-    s = validate(src, tmp_path / "out2", CHECK_DATE, column_map={"ID": "eventID"})
-    assert s["profile"] == "event" and not {"EVENT_ID_MISSING"} & (set(s["file_findings"]) | set(s["checks"]))
+    assert "COORD_IN_SEA" not in s["checks"] and "map the column naming the species" in s["profile_reason_en"]
+    assert s["columns_mapped"]["ID"] == "eventID" and "EVENT_ID_MISSING" not in s["file_findings"] and s["verdict"] == "ready"
+    assert "record identifier (id): this table&#x27;s eventID" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+    # a user's --map wins: ID kept as an extra column, the file then lacks its eventID
+    s = validate(src, tmp_path / "out2", CHECK_DATE, column_map={"Site_Depth_Date": "eventID"})
+    assert "ID" not in s["columns_mapped"] and "EVENT_ID_MISSING" not in s["file_findings"]
+
+
+def test_an_id_column_is_the_tables_own_identifier_only_when_none_is(tmp_path):
+    """CONSTRUCTED TEST ROWS (a real BBS point): "id" names the row's identifier in a Darwin Core
+    Archive; beside an occurrenceID column it stays an extra column, and 編號 (often a row number) is
+    never taken."""
+    p = tmp_path / "constructed_ids.csv"
+    rows = "{h},scientificName,eventDate,decimalLatitude,decimalLongitude,remarks\n" \
+           "{v}1,Pycnonotus sinensis,2015-04-12,25.111267,121.816298,CONSTRUCTED TEST ROW\n"
+    p.write_text(rows.format(h="id", v="X-"), encoding="utf-8")
+    assert validate(p, tmp_path / "o1", CHECK_DATE)["columns_mapped"]["id"] == "occurrenceID"
+    p.write_text(rows.format(h="編號", v=""), encoding="utf-8")
+    s = validate(p, tmp_path / "o2", CHECK_DATE)
+    assert "編號" not in s["columns_mapped"] and "DWC_OCCURRENCE_ID_MISSING" in s["file_findings"]
+    p.write_text("id,occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude\n"
+                 "1,X-1,Pycnonotus sinensis,2015-04-12,25.111267,121.816298\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o3", CHECK_DATE)
+    assert "id" not in s["columns_mapped"] and s["columns_mapped"]["occurrenceID"] == "occurrenceID"
 
 
 def test_validate_page_takes_a_parquet_file(tmp_path, server, new_page):

@@ -13,6 +13,11 @@ FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度�
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
 
 
+# CJK compatibility ideographs, the block and its supplement: Big5 conversions leave them (TaiCOL's 2020
+# plant list: 32 Chinese names; TaiBON's name lists; data.gov.tw titles)
+COMPAT_RX = "[\\x{F900}-\\x{FAFF}\\x{2F800}-\\x{2FA1F}]"
+
+
 def derive(con, ctx: DeriveContext) -> None:
     taxonomy.names_from_vernacular(con, "occ", "_vn")
     con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
@@ -31,18 +36,21 @@ def derive(con, ctx: DeriveContext) -> None:
           (SELECT bool_or(list_contains(o.vern_parts, v.vernacular_norm))
              FROM ref_vernacular v WHERE v.binomial = t.binomial) AS vern_ok,
           (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(o.vern_txt, '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_all,
+             WHERE v.vernacular_norm = replace(regexp_replace(nfc_normalize(o.vern_txt), '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = t.binomial) AS en_expected,
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
              WHERE v.binomial = t.binomial) AS en_ok,
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
+          -- CJK compatibility ideographs (蘭 U+F91F for 蘭 U+862D): one glyph, two characters; NFC maps them
+          list_distinct(list_filter(regexp_extract_all(o.vern_txt, '""" + COMPAT_RX + """'),
+            c -> nfc_normalize(c) <> c)) AS compat_chars,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
         FROM (SELECT *,
                 -- a row may give several names ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a
                 -- database array): it agrees when one of them is the checklist's
-                list_transform(string_split_regex(trim(vern_txt, '{} '), '[;；、,，]'),
+                list_transform(string_split_regex(trim(nfc_normalize(vern_txt), '{} '), '[;；、,，]'),
                   x -> replace(regexp_replace(regexp_replace(x, '\\(.*?\\)|（.*?）', '', 'g'), '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_parts
               FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
                     FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
@@ -53,6 +61,9 @@ def derive(con, ctx: DeriveContext) -> None:
                      WHERE NOT coalesce(above_species, false)) t
             ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
+        CASE WHEN len(compat_chars) > 0 THEN array_to_string(list_transform(list_sort(compat_chars),
+          c -> c || ' U+' || upper(hex(unicode(c))) || ' → ' || nfc_normalize(c) || ' U+' || upper(hex(unicode(nfc_normalize(c))))), '、') END AS compat_chars,
+        CASE WHEN len(compat_chars) > 0 THEN nfc_normalize(vern_raw) END AS vern_nfc,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
         (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
@@ -79,6 +90,7 @@ DERIVATION = Derivation(
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
+             "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
              "t.name_source", "t.name_candidates", "t.is_alien", "k.est_claim"),
 )
 
@@ -130,7 +142,11 @@ CHECKS = [
           "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", fix_en="'Did you mean ' || e.fuzzy_suggestion || '?'", tables=T, params=(FUZZY,)),
     Check("TAXON_SYNONYM", "taxonomy", "info", "學名為同物異名", "Name is a synonym",
           "學名是名錄中的同物異名，建議改用有效名。", "The name is a synonym in the checklist; use the accepted name.",
-          "e.match_type = 'synonym'", "'有效名：' || e.accepted_name", fix_en="'Accepted name: ' || e.accepted_name", tables=T),
+          # a row that names its accepted taxon (a synonym table: TaiCOL's synonyms sheet, 29,500 rows) says
+          # it is a synonym itself
+          "e.match_type = 'synonym' AND (nullif(trim(e.acceptedNameUsageID), '') IS NULL "
+          "OR trim(e.acceptedNameUsageID) = trim(coalesce(e.taxonID, '')))",
+          "'有效名：' || e.accepted_name", fix_en="'Accepted name: ' || e.accepted_name", tables=T),
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合、雜交式（A × B），不能用於物種層級分析。",
           "The name is a genus, family or higher, an 'A/B' aggregate or a hybrid formula (A × B): not usable for species-level analysis.",
@@ -146,6 +162,13 @@ CHECKS = [
           "中文俗名不是名錄中這個學名的任何俗名（臺/台視為相同）。",
           "The Chinese name is none of the checklist's names for this taxon (臺/台 compared as one).",
           "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", fix_en="'Checklist vernacular name: ' || e.vern_expected", tables=T),
+    Check("TAXON_VERNACULAR_COMPAT_CHARS", "taxonomy", "warning", "俗名用了相容表意字", "Vernacular name in compatibility characters",
+          "中文俗名含 CJK 相容表意字（如「蘭」U+F91F，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，搜尋、比對與統計都找不到它。",
+          "The Chinese name holds CJK compatibility ideographs (e.g. 蘭 U+F91F, mostly left by Big5 conversions): they look like the "
+          "standard characters but are other code points, so searches, matching and counts miss the name.",
+          "e.vern_compat_chars IS NOT NULL", "'改為標準字（' || e.vern_compat_chars || '）：' || e.vern_nfc",
+          fix_en="'Use the standard characters (' || replace(e.vern_compat_chars, chr(12289), ', ') || '): ' || e.vern_nfc", tables=T,
+          shows=("vernacularName",)),
     Check("TAXON_VERNACULAR_EN_DIFFERS", "taxonomy", "info", "英文俗名與名錄英文名不同", "English name differs from the checklist's",
           "英文俗名不是名錄（臺灣鳥類名錄 2023）中這個學名的英文名；英文名各地用法不一，僅供參考，不算錯誤。名錄沒有英文名的類群不判定。",
           "The English name is not the one the checklist (Taiwan bird list 2023) gives this taxon; English names vary by source, so this is only a note, never a mismatch. Taxa without English names in the checklist are not judged.",

@@ -90,6 +90,8 @@ class StagedSource:
     constants: dict[str, str] = dataclasses.field(default_factory=dict)
     # a Parquet input kept as it is (sources/parquet.py): how to read it as the staged form; None: staged
     cast: list | None = None
+    # a workbook: the sheet read and the sheets not read (sources/xlsx.py)
+    sheets: dict | None = None
 
     @property
     def relation(self) -> str:

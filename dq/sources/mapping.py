@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import duck
 from ..geo import COUNTIES_ZH, OLD_COUNTIES
-from .aliases import lookup, map_headers
+from .aliases import lookup, map_headers, norm_header
 
 SAMPLE_ROWS = 20_000   # rows profiled per file (reservoir sample, fixed seed: the same file maps the same way)
 MIN_SHARE = 0.5        # a column is taken as a term when at least this share of its filled values fit
@@ -150,6 +150,29 @@ def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple
                  if h in prof and prof[h]["status"] >= MIN_SHARE), None)
 
 
+# A Darwin Core Archive's core file names its records' identifier "id" (meta.xml <id>): the core's
+# occurrenceID, eventID or taxonID. A table exported from one (NTU/OCA's reef survey sites: ID =
+# "Taiwan#North#82.5#5m#20200622_Joyce") keeps the header; without this it "lacked" its eventID.
+OWN_ID = {"event": "eventID", "checklist": "taxonID"}     # any other profile: occurrenceID
+
+
+def record_id_column(plan: ColumnPlan, headers: list[str], profile: str) -> str | None:
+    """The header "id" (any case), unmapped, becomes the identifier of the table's rows when no other
+    column is; the mapping table says so. Returns the term it took, or None."""
+    term = OWN_ID.get(profile, "occurrenceID")
+    if term in plan.mapping.values():
+        return None
+    h = next((h for h in headers if h not in plan.mapping and norm_header(h) == "id"), None)
+    if h is None:
+        return None
+    plan.mapping[h] = term
+    for r in plan.rows:
+        if r["header"] == h:
+            r.update(term=term, how="alias", note_zh=f"Darwin Core Archive 的紀錄識別碼欄（id）：本表的 {term}",
+                     note_en=f"a Darwin Core Archive's record identifier (id): this table's {term}")
+    return term
+
+
 def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[str, str] | None = None) -> ColumnPlan:
     """Map headers to terms (aliases, units), check each name/date/coordinate mapping against the
     values, move a refused column to the term its values fit when that term is free, and say why.
@@ -201,7 +224,7 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
             h, ex = found
             mapping[h] = "scientificName"
             taken.add("scientificName")
-            notes[h] = ("values", f"值為拉丁學名（例：{'、'.join(ex)}），對應到 scientificName",
+            notes[h] = ("found", f"值為拉丁學名（例：{'、'.join(ex)}），對應到 scientificName",
                         f"the values are Latin names (e.g. {', '.join(ex)}); mapped to scientificName")
     # no header says establishmentMeans: a column no term took whose values do (a list's "status")
     if staged and "establishmentMeans" not in taken:
@@ -211,7 +234,7 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
             h, ex = found
             mapping[h] = "establishmentMeans"
             taken.add("establishmentMeans")
-            notes[h] = ("values", f"值為原生／特有／外來等狀態（例：{'、'.join(ex)}），對應到 establishmentMeans",
+            notes[h] = ("found", f"值為原生／特有／外來等狀態（例：{'、'.join(ex)}），對應到 establishmentMeans",
                         f"the values say native, endemic or introduced (e.g. {', '.join(ex)}); mapped to establishmentMeans")
     constants: dict[str, str] = {}
     rows = []

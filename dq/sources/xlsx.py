@@ -100,8 +100,12 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     if nums:
         writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
     writer.close()
-    notes.insert(0, f"sheet '{ws.title}'")
+    # a workbook's other sheets are not read: said, so a list of synonyms on sheet 2 is not taken as checked
+    others = [s for s in wb.sheetnames if s != ws.title]
+    notes.insert(0, f"sheet '{ws.title}'" + (f" (not read: {', '.join(repr(s) for s in others[:10])}"
+                                              f"{' …' if len(others) > 10 else ''}; choose one with --sheet)" if others else ""))
     if n_long:
         notes.append(f"{n_long:,} rows have cells right of the header: kept in overflow_cells")
     return StagedSource(path=path, staged=staged, rejects=None, rows_staged=n, rows_rejected=0,
-                        columns=header, format="xlsx", notes=notes, has_shape=True)
+                        columns=header, format="xlsx", notes=notes, has_shape=True,
+                        sheets={"read": ws.title, "not_read": others})
