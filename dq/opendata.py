@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, duck, formulas
-from .checks import catalogue, load_messages
+from .checks import catalogue, compat_chars_sql, load_messages
 from .paths import REFERENCE
 from .snapshot import _ident, _lit, ingest, sha256
 from .store import suggestion_col
@@ -291,6 +291,7 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
           CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'bilingual') THEN coalesce(bool_or(lower(trim(bilingual)) IN {TRUTHY}), false) END AS bi_flag
         FROM r GROUP BY dataset_key)
       SELECT d.* EXCLUDE (hv_flag, bi_flag), DATE '{snapshot_date}' AS snapshot_date, {freq} AS period_days,
+        {compat_chars_sql('d.dataset_name')} AS name_compat_chars,
         {_freq_bucket_sql('d.update_frequency')} AS freq_bucket,
         CASE WHEN {freq} IS NULL OR d.last_update IS NULL THEN NULL
              ELSE (DATE '{snapshot_date}' - d.last_update) > {OVERDUE_FACTOR} * {freq} END AS overdue,

@@ -54,7 +54,8 @@ def test_open_data_checks_fire_on_exactly_the_expected_datasets(snap):
     fl = pd.read_parquet(snap / "od_flags.parquet").merge(pd.read_parquet(snap / "datasets.parquet")[["dataset_key", "dataset_id"]])
     got = fl.groupby("dataset_id")["check_id"].apply(set).to_dict()
     assert got.get("1001", set()) == {"OD_ENCODING_NOT_UTF8"}
-    assert got["1002"] == {"OD_FORMAT_NOT_OPEN", "OD_UPDATE_OVERDUE", "OD_METADATA_INCOMPLETE", "OD_TINY_DATASET"}
+    # its title writes 車 (車輛) as the compatibility ideograph U+F902, as 高雄市's 2018 portal does
+    assert got["1002"] == {"OD_FORMAT_NOT_OPEN", "OD_UPDATE_OVERDUE", "OD_METADATA_INCOMPLETE", "OD_TINY_DATASET", "OD_NAME_COMPAT_CHARS"}
     assert got["1003"] == {"OD_LICENSE_NOT_OPEN", "OD_FORMAT_NOT_OPEN", "OD_METADATA_INCOMPLETE", "OD_ENCODING_NOT_UTF8",
                            "OD_DOWNLOAD_URL_MISSING", "OD_TINY_DATASET"}
     assert "1004" not in got
@@ -131,6 +132,16 @@ def test_real_2018_city_catalogues_read_and_reconcile(tmp_path):
     assert len(kh) == 18 and (kh.agency == "高雄市政府").all()
     assert not res.agency.str.contains("|".join(people)).any()
     assert (res.loc[(res.agency_raw == "新聞局") & (res.parent == "高雄市政府"), "agency"] == "高雄市政府新聞局").all()
+    # titles in CJK compatibility ideographs (花蓮 with 蓮 U+F999): flagged exactly where NFC changes the title
+    import unicodedata
+    ds = pd.read_parquet(snap / "datasets.parquet")
+    fl = pd.read_parquet(snap / "od_flags.parquet")
+    cc = fl[fl.check_id == "OD_NAME_COMPAT_CHARS"].merge(ds[["dataset_key", "dataset_name", "agency"]], on="dataset_key")
+    changed = set(ds.loc[ds.dataset_name.fillna("").map(lambda t: unicodedata.normalize("NFC", t) != t), "dataset_key"])
+    assert set(cc.dataset_key) == changed and len(changed) >= 15
+    hl = cc[cc.agency.str.startswith("花蓮縣")].iloc[0]
+    assert "\uf999" in hl.dataset_name and "U+F999 → \u84ee U+84EE" in hl.suggestion_en
+    assert hl.suggestion.endswith("：花\u84ee縣公立殯葬設施資訊")
 
 
 def test_meeting_report_renders_every_chosen_agency(tmp_path):

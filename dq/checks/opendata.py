@@ -51,6 +51,13 @@ CHECKS = [
     Check("OD_DOWNLOAD_URL_MISSING", "open_data", "error", "缺少下載網址", "Download URL missing",
           "有資源沒有資料下載網址，使用者拿不到資料。", "A resource has no download URL: users cannot get the data.",
           "e.url_missing > 0", "'補上資料下載網址'", fix_en="'Add the download URL'", tables=T),
+    Check("OD_NAME_COMPAT_CHARS", "open_data", "warning", "資料集名稱用了相容表意字", "Dataset title in compatibility characters",
+          "名稱含 CJK 相容表意字（如「車」U+F902，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，在平臺上搜尋標準字找不到這個資料集。",
+          "The title holds CJK compatibility ideographs (e.g. 車 U+F902, mostly left by Big5 conversions): they look like the standard "
+          "characters but are other code points, so a search for the title on the portal misses the dataset.",
+          "e.name_compat_chars IS NOT NULL", "'名稱改為標準字（' || e.name_compat_chars || '）：' || nfc_normalize(e.dataset_name)",
+          fix_en="'Write the title in standard characters (' || replace(e.name_compat_chars, chr(12289), ', ') || '): ' || nfc_normalize(e.dataset_name)",
+          tables=T),
     Check("OD_TINY_DATASET", "open_data", "info", "資料量 0 或 1 筆", "Dataset with 0 or 1 record",
           "資料量只有 0 或 1 筆：常是空檔或單一數值，請確認是否值得獨立成資料集。",
           "The volume is 0 or 1 record: often an empty file or a single value; consider merging it.",

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES
-from . import Check, Derivation, DeriveContext, Family, Param, filled, unescape_r
+from . import Check, Derivation, DeriveContext, Family, Param, compat_chars_sql, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
-
-
-# CJK compatibility ideographs, the block and its supplement: Big5 conversions leave them (TaiCOL's 2020
-# plant list: 32 Chinese names; TaiBON's name lists; data.gov.tw titles)
-COMPAT_RX = "[\\x{F900}-\\x{FAFF}\\x{2F800}-\\x{2FA1F}]"
 
 
 def derive(con, ctx: DeriveContext) -> None:
@@ -42,9 +37,8 @@ def derive(con, ctx: DeriveContext) -> None:
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
              WHERE v.binomial = t.binomial) AS en_ok,
           regexp_matches(coalesce(o.vernacularName, ''), '\\p{Han}') AS is_han,
-          -- CJK compatibility ideographs (蘭 U+F91F for 蘭 U+862D): one glyph, two characters; NFC maps them
-          list_distinct(list_filter(regexp_extract_all(o.vern_txt, '""" + COMPAT_RX + """'),
-            c -> nfc_normalize(c) <> c)) AS compat_chars,
+          -- CJK compatibility ideographs (蘭 U+F91F for 蘭 U+862D): one glyph, two characters
+          """ + compat_chars_sql("o.vern_txt") + """ AS compat_chars,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
         FROM (SELECT *,
@@ -61,9 +55,7 @@ def derive(con, ctx: DeriveContext) -> None:
                      WHERE NOT coalesce(above_species, false)) t
             ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
       SELECT vk, vern_expected, en_expected,
-        CASE WHEN len(compat_chars) > 0 THEN array_to_string(list_transform(list_sort(compat_chars),
-          c -> c || ' U+' || upper(hex(unicode(c))) || ' → ' || nfc_normalize(c) || ' U+' || upper(hex(unicode(nfc_normalize(c))))), '、') END AS compat_chars,
-        CASE WHEN len(compat_chars) > 0 THEN nfc_normalize(vern_raw) END AS vern_nfc,
+        compat_chars, CASE WHEN compat_chars IS NOT NULL THEN nfc_normalize(vern_raw) END AS vern_nfc,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
         (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
