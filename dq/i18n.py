@@ -170,6 +170,8 @@ LABELS = {
     "phase_writing": ("寫出標註檔與報告中…", "Writing the annotated file and report…"),
     "validated": ("檢核完成", "Checked"), "validate_failed": ("檢核失敗", "The check failed"),
     "read_notes": ("讀取說明", "How the file was read"),
+    "validate_sheet": ("檢核的工作表", "Sheet checked"),
+    "validate_sheet_help": ("活頁簿一次檢核一個工作表；選另一個工作表會重新檢核", "A workbook is checked one sheet at a time; picking another sheet checks it instead"),
     "vr_sheet": ("讀取工作表「{read}」", "Sheet “{read}” read"),
     "vr_sheets_not_read": ("；未讀取：{others}（另一個工作表請用 --sheet 指定，或另存成一個檔案上傳）",
                            "; not read: {others} (choose another with --sheet, or save it as a file of its own)"),

@@ -83,7 +83,7 @@ def _sweep_old(area: Path) -> None:
 
 
 def start(data, name: str, date: str | None = None, column_map: dict[str, str] | None = None,
-          profile: str | None = None) -> Job:
+          profile: str | None = None, sheet: str | None = None) -> Job:
     """Write the upload (bytes or a file object, copied in chunks) to a new job folder and start."""
     area = workdirs.validation_area()
     _sweep_old(area)
@@ -103,6 +103,8 @@ def start(data, name: str, date: str | None = None, column_map: dict[str, str] |
         cmd += ["--map", f"{src_col}={term}"]
     if profile:
         cmd += ["--profile", profile]
+    if sheet:
+        cmd += ["--sheet", sheet]
     # an upload is at most MAX_MB; a Parquet file of that size can hold far more cells than any CSV of it
     # (repeated values compress to nothing): capped at what a 100 MB CSV could hold at most
     env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1", DQ_ERROR_FILE=str(folder / "error.json"),

@@ -29,7 +29,9 @@ upload_id = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
 if st.session_state.get("validate_upload") != upload_id:
     st.session_state["validate_upload"] = upload_id
     st.session_state["validate_profile"] = None
+    st.session_state["validate_sheet"] = None
 chosen = st.session_state.get("validate_profile")
+sheet = st.session_state.get("validate_sheet")     # a workbook's sheet (default: its first)
 
 # --map on the page: the user's own column mapping, beating the header and value checks
 override_txt = st.text_area(L("col_override"), key="col_override", height=70)
@@ -44,12 +46,12 @@ for line in override_txt.splitlines():
 
 # The work runs in a child process (validate_job): its memory and crashes are not the server's.
 # Session state keeps only the job's folder, never the file or the results.
-key = upload_id + (chosen, tuple(sorted(column_map.items())))
+key = upload_id + (chosen, sheet, tuple(sorted(column_map.items())))
 job = st.session_state.get("validate_job")
 if st.session_state.get("validate_key") != key or job is None or not job.folder.exists():
     if job is not None:
         validate_job.remove(job)
-    job = validate_job.start(up, up.name, column_map=column_map, profile=chosen)
+    job = validate_job.start(up, up.name, column_map=column_map, profile=chosen, sheet=sheet)
     st.session_state["validate_job"], st.session_state["validate_key"] = job, key
 state, phase = validate_job.status(job)
 if state == "running":      # a new job, or one still going after the user looked away
@@ -79,6 +81,15 @@ st.caption(L("profile_chosen") if summary["profile_how"] == "option"
 if pick != summary["profile"]:
     st.session_state["validate_profile"] = pick
     st.rerun()
+sheets = summary.get("sheets") or {}
+if sheets.get("not_read"):
+    # a workbook's other sheets (TaiCOL's plant list: accepted names, synonyms) are checked one at a time
+    names_s = [sheets["read"]] + list(sheets["not_read"])
+    pick_s = st.selectbox(L("validate_sheet"), names_s, index=0, help=L("validate_sheet_help"),
+                          key=f"validate_sheet_box_{'/'.join(map(str, upload_id))}_{sheets['read']}")
+    if pick_s != sheets["read"]:
+        st.session_state["validate_sheet"] = pick_s
+        st.rerun()
 
 if summary["verdict"] == "ready":
     st.success(L("verdict_ready"))
