@@ -13,7 +13,8 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i "Not
   $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     chromium fonts-noto-cjk >/dev/null || echo "could not install chromium: the end-to-end test will fail" >&2
 fi
-.venv/bin/python -m pytest -q tests "$@"
+# two workers: a test waiting on the browser, a child process or the disk leaves a core idle otherwise
+.venv/bin/python -m pytest -q -n 2 --dist loadgroup tests "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "pytest collected no tests: failing on purpose" >&2

@@ -124,3 +124,12 @@ def new_page(chromium):
     yield make
     for page in pages:
         page.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (scripts/test.sh: -n 2 --dist loadgroup) every test that drives the browser runs
+    on one worker, in file order: one server and one Chromium, and the server's first visitor is still
+    test_e2e.py's deep link (the case a freshly started server once got wrong)."""
+    for item in items:
+        if {"server", "new_page", "chromium"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("browser"))
