@@ -560,3 +560,21 @@ def test_bbs_species_list_is_a_crosswalk_not_a_list_of_duplicates(tmp_path):
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     domestic = ann[ann["scientificName"].str.contains("(Domestic type)", regex=False)]
     assert len(domestic) and not domestic["dq_warnings"].str.contains("TAXON_AUTHORSHIP_IN_NAME").any()
+
+
+def test_a_visit_with_nothing_recorded_is_told_so(tmp_path):
+    """BBS Taiwan's occurrence export (../shared/data): 1,651 rows of a survey visit name no bird and
+    count none, 45 of them remarked 沒有鳥 ("no birds"). Still an error (an occurrence without a taxon),
+    but the fix says what they most likely are and where they belong, instead of "add the name"."""
+    src = SHARED_DATA / "occurrence" / "bbs_occurrence.parquet"
+    rows = tmp_path / "bbs_rows.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM read_parquet('{src}') WHERE occurrenceRemarks LIKE '%沒有鳥%'
+                   UNION ALL (SELECT * FROM read_parquet('{src}') WHERE scientificName IS NOT NULL ORDER BY occurrenceID LIMIT 5))
+                   TO '{rows}' (FORMAT parquet)""")
+    validate(rows, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    none = ann["scientificName"] == ""
+    assert none.sum() >= 40 and ann.loc[none, "dq_errors"].str.contains("TAXON_NAME_MISSING").all()
+    assert ann.loc[none, "dq_suggestions_en"].str.contains("surveyed, nothing recorded").all()
+    assert ann.loc[none, "dq_suggestions"].str.contains("調查了、沒有記錄到").all()
+    assert not ann.loc[~none, "dq_errors"].str.contains("TAXON_NAME_MISSING").any()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES
-from . import Check, Derivation, DeriveContext, Family, Param, compat_chars_sql, filled, unescape_r
+from . import Check, Derivation, DeriveContext, Family, Param, blank, compat_chars_sql, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
@@ -88,6 +88,10 @@ DERIVATION = Derivation(
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
 HAS_NAME = filled("e.scientificName")
+# a row of a survey visit that names no organism and counts none: BBS Taiwan's occurrence export has 1,651
+# (40 of them remarked 沒有鳥, "no birds"), a visit where nothing was recorded written as an occurrence
+NOTHING_SEEN = (f"{blank('e.vernacularName')} AND {blank('e.organismQuantity')} AND {blank('e.individualCount')} "
+                f"AND {filled('e.eventID')}")
 # the record has no scientific name but its vernacular name gave one (dq/taxonomy.py names_from_vernacular)
 NAME_FROM_VERN = "e.name_source IN (" + ", ".join(f"'{x}'" for x in FROM_VERNACULAR) + ")"
 
@@ -95,8 +99,13 @@ CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
           f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous', false)",
-          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' END", fix_en="CASE WHEN e.vernacularName IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: add the scientific name' END", tables=T,
-          columns=("scientificName",)),
+          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' "
+          f"WHEN {NOTHING_SEEN} THEN '這列屬於調查事件 ' || e.eventID || '，卻沒有物種、俗名或數量（多半是「調查了、沒有記錄到」）："
+          "調查本身留在事件表，或寫明調查的類群並填 occurrenceStatus=absent' END",
+          fix_en="CASE WHEN e.vernacularName IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: add the scientific name' "
+                 f"WHEN {NOTHING_SEEN} THEN 'Part of survey event ' || e.eventID || ' but names no taxon and gives no count (most likely "
+                 "\"surveyed, nothing recorded\"): keep the visit in the event table, or name the group surveyed with occurrenceStatus absent' END",
+          tables=T, columns=("scientificName",)),
     Check("TAXON_NAME_FROM_VERNACULAR", "taxonomy", "info", "學名由俗名對照名錄取得", "Scientific name taken from the vernacular name",
           "學名欄空白，但俗名在臺灣物種名錄（TaiCOL）中只對應一個分類群，已採用其有效名（以中文俗名、舊俗名或英文俗名比對，記錄在逐列結果的 dq_name_source 欄）。",
           "No scientific name, but the vernacular name fits exactly one taxon of the Taiwan checklist (TaiCOL); its accepted name is used (matched by its Chinese, former or English name, recorded in the annotated file's dq_name_source column).",
