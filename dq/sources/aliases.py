@@ -75,7 +75,7 @@ ALIASES: dict[str, list[str]] = {
     # TaiCOL's export splits a name (genus, species, infraspecies) and gives its author apart; its
     # "species" column holds the epithet alone and is moved to specificEpithet by its values (mapping.py)
     "infraspecificEpithet": ["infraspecies", "infraspecific_epithet"],
-    "scientificNameAuthorship": ["author", "authorship", "命名者", "學名命名者", "scientific_name_authorship"],
+    "scientificNameAuthorship": ["author", "authors", "authorship", "命名者", "學名命名者", "scientific_name_authorship"],
     "taxonRank": ["鑑定層級", "分類階層"],
     "taxonID": ["name_code", "taxon_id", "taicol_id", "物種uuid"],   # TaiCOL exports: name_code; TBN: 物種UUID
     "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],
