@@ -29,9 +29,25 @@ HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
 # eBird's and BBS Taiwan's domestic and feral forms ("Cairina moschata (Domestic type)", "Columba
 # livia (Feral Pigeon)"): a note on the bird, not the name's author
 FORM_RX = r"(?i)^\([^)]*\b(domestic|feral|type|hybrid|form)\b[^)]*\)$"
-# Authorship: something after the name that starts with a capital, '(' or holds a year. A nothospecies'
-# sign stays in the name ("Begonia × taipeiensis", 臺北秋海棠: a species, not the genus Begonia).
-NAME_RX = r"^([A-Z][a-z\-]+(?: (?:× ?)?[a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
+# Authorship: something after the name that starts with a capital, '(' or holds a year.
+NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
+# A nothospecies' sign after the genus ("Begonia × taipeiensis" in TaiCOL, "Begonia ×taipeiensis" in
+# TaiBON's lists, "Pinus ×hayatana" where TaiCOL writes "Pinus hayatana"): one species however written,
+# so names are compared without it (a hybrid formula, A × B, has the sign after an epithet: kept).
+NOTHO_RX = r"^([A-Z][a-z\-]+) ?× ?([a-z])"
+
+
+def notho_sql(col: str) -> str:
+    """SQL: the name without a nothospecies sign after its genus."""
+    return f"regexp_replace({col}, '{NOTHO_RX}', '\\1 \\2')"
+
+
+SPACES_COLLAPSED = "regexp_replace(trim(name_raw), '\\s+', ' ', 'g')"
+
+
+def _notho(name: str) -> str:
+    return re.sub(NOTHO_RX, r"\1 \2", name)
+
 
 GROUPS = {"Aves": ("鳥類", "Birds"), "Mammalia": ("哺乳類", "Mammals"), "Reptilia": ("爬蟲類", "Reptiles"),
           "Amphibia": ("兩生類", "Amphibians"), "Plantae": ("維管束植物", "Vascular plants")}
@@ -79,7 +95,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
                              class_=r[5], group_zh=group[0], group_en=group[1],
                              is_endemic=r.is_endemic == "1", is_alien=r.is_alien == "1", redlist=None,
                              source=f))
-            binom = " ".join(r.name.split()[:2])
+            binom = " ".join(_notho(_sp(r.name)).split()[:2])
             for v in (r.common_name_c or "").split(";"):
                 v = re.sub(r"\(.*?\)|（.*?）", "", v)
                 if v.strip():
@@ -129,7 +145,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         for v in [r.vernacularName, r.otherVernacularNames]:
             for x in re.split(r"[;,、]", str(v) if isinstance(v, str) else ""):
                 if x.strip():
-                    vern.append((" ".join(name.split()[:2]), _nfc(x)))
+                    vern.append((" ".join(_notho(name).split()[:2]), _nfc(x)))
     for r in syn.itertuples(index=False):
         name = _sp(r.scientificName)
         acc_name = by_code.get(str(r.acceptedNamecode))
@@ -176,7 +192,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
     """
     _load_name_refs(con)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm AS
-        SELECT name_raw, regexp_replace(trim(name_raw), '\\s+', ' ', 'g') AS n0 FROM (SELECT DISTINCT name_raw FROM {names_table})""")
+        SELECT name_raw, {notho_sql(SPACES_COLLAPSED)} AS n0 FROM (SELECT DISTINCT name_raw FROM {names_table})""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _nm2 AS SELECT name_raw, n0,
         regexp_matches(n0, '{QUALIFIER_RX}', 'i') AS has_qualifier,
         trim(regexp_replace(n0, '{QUALIFIER_RX}', ' ', 'gi')) AS n1 FROM _nm""")
@@ -193,12 +209,12 @@ def match_names(con, names_table: str, out_table: str) -> None:
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
                c.family, coalesce(a.is_endemic, c.is_endemic) AS is_endemic, coalesce(a.is_alien, c.is_alien) AS is_alien,
                c.redlist, CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
-        FROM _nm4 n JOIN ref_checklist c ON c.name IN (n.name_clean, n.n0) AND NOT n.hybrid
+        FROM _nm4 n JOIN ref_checklist c ON c.name_key IN (n.name_clean, n.n0) AND NOT n.hybrid
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
                    WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name
         -- the name as written first: a cultivar or a name of two infraspecific ranks the checklist lists
         -- ("Tradescantia flurnuensis cv. Variegata") was cut to its binomial and called misspelt
-        QUALIFY row_number() OVER (PARTITION BY n.name_raw ORDER BY c.name = n.n0 DESC) = 1""")
+        QUALIFY row_number() OVER (PARTITION BY n.name_raw ORDER BY c.name_key = n.n0 DESC) = 1""")
     # Species-level names whose subspecies are listed (TaiCOL lists most birds by subspecies).
     con.execute("""CREATE OR REPLACE TEMP TABLE _sspp AS
         SELECT n.name_raw, NULL AS taxon_id, n.name_clean AS accepted_name, NULL AS accepted_id, 'accepted' AS status,
@@ -208,7 +224,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
                -- karpowi introduced, formosanus native) is neither
                CASE WHEN bool_and(c.is_alien) THEN true WHEN NOT bool_or(c.is_alien) THEN false END AS is_alien,
                'species_of_listed_subspecies' AS match_type
-        FROM _nm4 n JOIN ref_checklist c ON c.name LIKE n.name_clean || ' %' AND c.status = 'accepted'
+        FROM _nm4 n JOIN ref_checklist c ON c.name_key LIKE n.name_clean || ' %' AND c.status = 'accepted'
         WHERE n.name_raw NOT IN (SELECT name_raw FROM _exact) AND len(string_split(n.name_clean, ' ')) = 2 AND NOT n.hybrid
         GROUP BY n.name_raw, n.name_clean""")
     # A genus or family name (Buergeria, "Rana sp.", Ranidae) matches that taxon when the checklist
@@ -234,8 +250,8 @@ def match_names(con, names_table: str, out_table: str) -> None:
         import numpy as np
         from rapidfuzz import fuzz, process
         # species binomials of listed subspecies are valid targets too; sorted, so ties resolve the same way every run
-        choices = [r[0] for r in con.execute("""SELECT name FROM ref_checklist UNION
-            SELECT array_to_string(string_split(name, ' ')[1:2], ' ') FROM ref_checklist WHERE status = 'accepted' ORDER BY 1""").fetchall()]
+        choices = [r[0] for r in con.execute("""SELECT name_key FROM ref_checklist UNION
+            SELECT array_to_string(string_split(name_key, ' ')[1:2], ' ') FROM ref_checklist WHERE status = 'accepted' ORDER BY 1""").fetchall()]
         # all leftovers against all choices on every core, in blocks so the score matrix stays small
         for i in range(0, len(left), 256):
             block = left[i:i + 256]
@@ -262,7 +278,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
                     -- a reef fish or an insect is outside them, and nobody can say here whether it is right
                     WHEN g.genus IS NOT NULL THEN 'none' ELSE 'not_covered' END AS match_type,
                f.suggestion AS fuzzy_suggestion, f.score AS fuzzy_score,
-               coalesce(m.accepted_name, n.name_clean) AS binomial_key
+               coalesce({notho_sql('m.accepted_name')}, n.name_clean) AS binomial_key
         FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)
         LEFT JOIN (SELECT DISTINCT split_part(name, ' ', 1) AS genus FROM ref_checklist) g
                ON g.genus = split_part(n.name_clean, ' ', 1)""")
@@ -306,7 +322,8 @@ HAN_RX = "\\p{Han}"
 def _load_name_refs(con) -> None:
     """The shipped checklist and its vernacular names as temp tables, once per connection: both the
     name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')})")
+    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT *, {notho_sql('name')} AS name_key
+        FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')})""")
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
 
 
@@ -348,7 +365,7 @@ def names_from_vernacular(con, src: str, out: str) -> None:
         best AS (SELECT * FROM c QUALIFY pri = min(pri) OVER (PARTITION BY vern_key))
         SELECT b.vern_key, b.binomial, b.src,
                coalesce(any_value(k.accepted_name), b.binomial) AS taxon
-        FROM best b LEFT JOIN ref_checklist k ON k.name = b.binomial GROUP BY b.vern_key, b.binomial, b.src""")
+        FROM best b LEFT JOIN ref_checklist k ON k.name_key = b.binomial GROUP BY b.vern_key, b.binomial, b.src""")
     # An ambiguous name still says something: all its candidates may share a genus or a family
     # (日本樹蛙 → Buergeria otai / B. choui → Buergeria). That shared taxon is taken, as GBIF's
     # backbone matches at a higher rank (HIGHERRANK), and the record stays flagged with its candidates.

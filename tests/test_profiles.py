@@ -741,3 +741,17 @@ def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
             assert ("TAXON_SYNONYM" in s["checks"]) == (sheet == "synonyms")
         finally:
             validate_job.remove(job)
+
+
+def test_a_nothospecies_is_one_species_however_its_sign_is_written(tmp_path):
+    """CONSTRUCTED TEST ROWS (real names of TaiBON's name list and TaiCOL's plant list): 臺北秋海棠 is
+    "Begonia × taipeiensis" in TaiCOL, "Begonia ×taipeiensis" in TaiBON; TaiCOL lists "Pinus hayatana"
+    (a synonym), TaiBON writes 早田氏松 "Pinus ×hayatana". Each was "misspelt" (suggesting the name itself) or "above
+    species"; a hybrid formula (two epithets) still is above species."""
+    p = tmp_path / "constructed_nothospecies.csv"
+    p.write_text("scientificName,remarks\nBegonia ×taipeiensis,CONSTRUCTED TEST ROW\nBegonia × taipeiensis,CONSTRUCTED TEST ROW\n"
+                 "Pinus ×hayatana,CONSTRUCTED TEST ROW\nRubus croceacanthus × corchorifolius,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    validate(p, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_match_type"]) == ["exact", "exact", "synonym", "above_species"], list(ann["dq_match_type"])
+    assert not ann["dq_warnings"].str.contains("TAXON_FUZZY").any()
