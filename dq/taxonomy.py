@@ -277,6 +277,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
                     -- a name is "not in the checklist" only where the checklists held cover its genus;
                     -- a reef fish or an insect is outside them, and nobody can say here whether it is right
                     WHEN g.genus IS NOT NULL THEN 'none' ELSE 'not_covered' END AS match_type,
+               g.genus IS NOT NULL AS genus_listed,
                f.suggestion AS fuzzy_suggestion, f.score AS fuzzy_score,
                coalesce({notho_sql('m.accepted_name')}, n.name_clean) AS binomial_key
         FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)

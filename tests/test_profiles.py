@@ -755,3 +755,16 @@ def test_a_nothospecies_is_one_species_however_its_sign_is_written(tmp_path):
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     assert list(ann["dq_match_type"]) == ["exact", "exact", "synonym", "above_species"], list(ann["dq_match_type"])
     assert not ann["dq_warnings"].str.contains("TAXON_FUZZY").any()
+
+
+def test_no_spelling_from_another_genus_for_a_group_the_checklists_lack(tmp_path):
+    """CONSTRUCTED TEST ROWS (real names): TaiBON's fern Pteris arisanensis (Pteridaceae; TaiCOL's 2020
+    plant list has no ferns) was "did you mean Paris arisanensis?"; with its family named it is a group
+    not covered. A misspelt bird of a family the checklists hold still gets its suggestion."""
+    p = tmp_path / "constructed_fern.csv"
+    p.write_text("scientificName,family,remarks\nPteris arisanensis,Pteridaceae,CONSTRUCTED TEST ROW\n"
+                 "Pycnonotus sinensiss,Pycnonotidae,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    validate(p, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_match_type"]) == ["not_covered", "fuzzy"]
+    assert "Pycnonotus sinensis" in ann.loc[1, "dq_suggestions_en"] and "Paris" not in ann.loc[0, "dq_suggestions_en"]

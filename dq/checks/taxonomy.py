@@ -40,7 +40,8 @@ def derive(con, ctx: DeriveContext) -> None:
           -- CJK compatibility ideographs (蘭 U+F91F for 蘭 U+862D): one glyph, two characters
           """ + compat_chars_sql("o.vern_txt") + """ AS compat_chars,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
-          lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed
+          lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed,
+          o.family AS family_raw
         FROM (SELECT *,
                 -- a row may give several names ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a
                 -- database array): it agrees when one of them is the checklist's
@@ -58,6 +59,8 @@ def derive(con, ctx: DeriveContext) -> None:
         compat_chars, CASE WHEN compat_chars IS NOT NULL THEN nfc_normalize(vern_raw) END AS vern_nfc,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
+        -- the record names a family the checklists do not hold (a fern: Pteridaceae)
+        (nullif(trim(family_raw), '') IS NOT NULL AND NOT coalesce(family_listed, false)) AS family_unlisted,
         (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
         (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
         -- the suggestion names the other binomials of that vernacular name: BBS's Phoenicopterus roseus
@@ -78,7 +81,11 @@ DERIVATION = Derivation(
              "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist",
              # a genus the checklists lack is still their group when the record's vernacular name or family is
              # in them (a renamed genus: Megapomatorhinus, TaiCOL 2022's Erythrogenys): then "not in the checklist"
-             "CASE WHEN t.match_type = 'not_covered' AND v.group_listed THEN 'none' ELSE t.match_type END AS match_type",
+             "CASE WHEN t.match_type = 'not_covered' AND v.group_listed THEN 'none' "
+             # a close name in another genus is no suggestion for a record whose genus and family the
+             # checklists lack (TaiBON's fern Pteris arisanensis was "did you mean Paris arisanensis?")
+             "WHEN t.match_type = 'fuzzy' AND NOT t.genus_listed AND v.family_unlisted THEN 'not_covered' "
+             "ELSE t.match_type END AS match_type",
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
