@@ -110,7 +110,7 @@ def source_mapping(st: StagedSource, spec: SourceSpec) -> tuple[dict, dict]:
     except ValueError as e:
         raise SourceError(f"{st.path.name}: {e}") from e
     if not spec.column_map or "id" not in {norm_header(h) for h in spec.column_map}:
-        record_id_column(plan, st.columns, profile)
+        record_id_column(plan, st.columns, profile, st.relation, st.format)
     # what a check can see: the file's columns, --default values, and what the tool fills in itself
     present = set(mapping.values()) | set(spec.defaults) | {"datasetName"} | ({"datasetID"} if spec.dataset else set()) \
         | ({"srs_from_header"} if srs_hdr else set())

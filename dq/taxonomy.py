@@ -209,12 +209,17 @@ def match_names(con, names_table: str, out_table: str) -> None:
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
                c.family, coalesce(a.is_endemic, c.is_endemic) AS is_endemic, coalesce(a.is_alien, c.is_alien) AS is_alien,
                c.redlist, CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
-        FROM _nm4 n JOIN ref_checklist c ON c.name_key IN (n.name_clean, n.n0) AND NOT n.hybrid
+        -- the name as written first: a cultivar or a name of two infraspecific ranks the checklist lists
+        -- ("Tradescantia flurnuensis cv. Variegata") was cut to its binomial and called misspelt. Two
+        -- equality joins, not one join ON ... IN (...): DuckDB ran that as a nested loop (39,354 names: 8.6 s)
+        FROM (SELECT n.name_raw, n.name_clean, n.n0, n.name_clean AS k, 1 AS pri FROM _nm4 n WHERE NOT n.hybrid
+              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, n.n0, 0 FROM _nm4 n WHERE NOT n.hybrid AND n.n0 <> n.name_clean) n
+        JOIN ref_checklist c ON c.name_key = n.k
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
                    WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name
-        -- the name as written first: a cultivar or a name of two infraspecific ranks the checklist lists
-        -- ("Tradescantia flurnuensis cv. Variegata") was cut to its binomial and called misspelt
-        QUALIFY row_number() OVER (PARTITION BY n.name_raw ORDER BY c.name_key = n.n0 DESC) = 1""")
+        -- a name_key two names share (Cosmos spectabilis, Cosmos × spectabilis): the one spelt as written,
+        -- then the accepted one, then by taxon id, so the same file matches the same way every run
+        QUALIFY row_number() OVER (PARTITION BY n.name_raw ORDER BY n.pri, c.name = n.n0 DESC, c.status = 'accepted' DESC, c.taxon_id) = 1""")
     # Species-level names whose subspecies are listed (TaiCOL lists most birds by subspecies).
     con.execute("""CREATE OR REPLACE TEMP TABLE _sspp AS
         SELECT n.name_raw, NULL AS taxon_id, n.name_clean AS accepted_name, NULL AS accepted_id, 'accepted' AS status,

@@ -133,3 +133,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if {"server", "new_page", "chromium"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def pytest_configure(config):
+    # known to pytest-xdist; declared here too, so a run without it (-p no:xdist) warns of nothing
+    config.addinivalue_line("markers", "xdist_group(name): tests that share one xdist worker")

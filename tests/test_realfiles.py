@@ -468,7 +468,7 @@ def test_a_survey_site_table_without_eventid_is_judged_as_events(tmp_path):
     assert not {"TAXON_NAME_MISSING", "DWC_OCCURRENCE_ID_MISSING", "DWC_BASIS_OF_RECORD_MISSING"} & set(s["file_findings"])
     assert "COORD_IN_SEA" not in s["checks"] and "map the column naming the species" in s["profile_reason_en"]
     assert s["columns_mapped"]["ID"] == "eventID" and "EVENT_ID_MISSING" not in s["file_findings"] and s["verdict"] == "ready"
-    assert "record identifier (id): this table&#x27;s eventID" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+    assert "no row number: this table&#x27;s eventID" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
     # a user's --map wins: ID kept as an extra column, the file then lacks its eventID
     s = validate(src, tmp_path / "out2", CHECK_DATE, column_map={"Site_Depth_Date": "eventID"})
     assert "ID" not in s["columns_mapped"] and "EVENT_ID_MISSING" not in s["file_findings"]
@@ -490,6 +490,15 @@ def test_an_id_column_is_the_tables_own_identifier_only_when_none_is(tmp_path):
                  "1,X-1,Pycnonotus sinensis,2015-04-12,25.111267,121.816298\n", encoding="utf-8")
     s = validate(p, tmp_path / "o3", CHECK_DATE)
     assert "id" not in s["columns_mapped"] and s["columns_mapped"]["occurrenceID"] == "occurrenceID"
+    # row numbers, and an extension file's id (its core's: repeated on each detection of a visit), are no identifier
+    body = "".join(f"{v},Pycnonotus sinensis,2015-04-12,25.111267,121.816298\n" for v in ("1", "2", "3"))
+    p.write_text("ID,scientificName,eventDate,decimalLatitude,decimalLongitude\n" + body, encoding="utf-8")
+    s = validate(p, tmp_path / "o4", CHECK_DATE)
+    assert "ID" not in s["columns_mapped"] and "DWC_OCCURRENCE_ID_MISSING" in s["file_findings"]
+    body = "".join(f"{v},Pycnonotus sinensis,2015-04-12,25.111267,121.816298\n" for v in ("TWBBS_2010_A04-06_08_01",) * 2)
+    p.write_text("id,scientificName,eventDate,decimalLatitude,decimalLongitude\n" + body, encoding="utf-8")
+    s = validate(p, tmp_path / "o5", CHECK_DATE)
+    assert "id" not in s["columns_mapped"] and "DUP_OCCURRENCE_ID" not in s["checks"]
 
 
 def test_validate_page_takes_a_parquet_file(tmp_path, server, new_page):

@@ -28,8 +28,7 @@ def derive(con, ctx: DeriveContext) -> None:
         SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = t.binomial) AS vern_expected,
-          (SELECT bool_or(list_contains(o.vern_parts, v.vernacular_norm))
-             FROM ref_vernacular v WHERE v.binomial = t.binomial) AS vern_ok,
+          o.vern_parts,
           (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
              WHERE v.vernacular_norm = replace(regexp_replace(nfc_normalize(o.vern_txt), '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
@@ -44,9 +43,9 @@ def derive(con, ctx: DeriveContext) -> None:
           o.family AS family_raw
         FROM (SELECT *,
                 -- a row may give several names ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a
-                -- database array): it agrees when one of them is the checklist's
-                list_transform(string_split_regex(trim(nfc_normalize(vern_txt), '{} '), '[;；、,，]'),
-                  x -> replace(regexp_replace(regexp_replace(x, '\\(.*?\\)|（.*?）', '', 'g'), '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_parts
+                -- database array), after what brackets say (白頭翁（亞成鳥、雌）) is set aside
+                list_filter(list_transform(string_split_regex(trim(regexp_replace(nfc_normalize(vern_txt), '\\(.*?\\)|（.*?）', '', 'g'), '{} '), '[;；、,，]'),
+                  x -> replace(regexp_replace(x, '[\\s\\p{Z}]', '', 'g'), '臺', '台')), x -> x <> '') AS vern_parts
               FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
                     FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
           -- the record's binomial (the accepted name's first two words), once for the five uses above and below
@@ -54,19 +53,27 @@ def derive(con, ctx: DeriveContext) -> None:
           -- 雜頭翁) is not the first species' (BBS Taiwan's occurrences: 659 of 715 "mismatches")
           LEFT JOIN (SELECT name_raw, array_to_string(string_split(binomial_key, ' ')[1:2], ' ') AS binomial FROM _tax
                      WHERE NOT coalesce(above_species, false)) t
-            ON t.name_raw IS NOT DISTINCT FROM o.scientificName)
+            ON t.name_raw IS NOT DISTINCT FROM o.scientificName),
+      -- each name of the cell: this taxon's, another taxon's (in the checklist for another binomial only), or
+      -- unknown. The cell agrees when one is this taxon's and none is another's (白頭翁;紅嘴黑鵯 does not)
+      parts AS (SELECT p.vk, p.part, bool_or(r.binomial = p.binomial) AS own, count(r.binomial) > 0 AS known
+                FROM (SELECT vk, binomial, unnest(vern_parts) AS part FROM pairs WHERE binomial IS NOT NULL) p
+                LEFT JOIN ref_vernacular r ON r.vernacular_norm = p.part GROUP BY p.vk, p.part),
+      agree AS (SELECT vk, bool_or(coalesce(own, false)) AS any_own, bool_or(known AND NOT coalesce(own, false)) AS any_other
+                FROM parts GROUP BY vk)
       SELECT vk, vern_expected, en_expected,
         compat_chars, CASE WHEN compat_chars IS NOT NULL THEN nfc_normalize(vern_raw) END AS vern_nfc,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
         -- the record names a family the checklists do not hold (a fern: Pteridaceae)
         (nullif(trim(family_raw), '') IS NOT NULL AND NOT coalesce(family_listed, false)) AS family_unlisted,
-        (both_names AND is_han AND vern_expected IS NOT NULL AND NOT coalesce(vern_ok, false)) AS vern_mismatch,
+        (both_names AND is_han AND vern_expected IS NOT NULL
+         AND (NOT coalesce(a.any_own, false) OR coalesce(a.any_other, false))) AS vern_mismatch,
         (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
         -- the suggestion names the other binomials of that vernacular name: BBS's Phoenicopterus roseus
         -- (大紅鸛, in the 2023 bird list, not in TaiCOL 2022) was told to use Phoenicopterus roseus
         nullif(array_to_string(list_filter(vern_all, b -> b IS DISTINCT FROM
-          binomial), '、'), '') AS vern_names FROM pairs""")
+          binomial), '、'), '') AS vern_names FROM pairs LEFT JOIN agree a USING (vk)""")
 
 
 DERIVATION = Derivation(

@@ -156,20 +156,37 @@ def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple
 OWN_ID = {"event": "eventID", "checklist": "taxonID"}     # any other profile: occurrenceID
 
 
-def record_id_column(plan: ColumnPlan, headers: list[str], profile: str) -> str | None:
+def record_id_column(plan: ColumnPlan, headers: list[str], profile: str, staged: Path | str | None,
+                     fmt: str | None = None) -> str | None:
     """The header "id" (any case), unmapped, becomes the identifier of the table's rows when no other
-    column is; the mapping table says so. Returns the term it took, or None."""
+    column is and its values can be one: filled and different on every row, and not row numbers (a
+    row number names a row of this file, not a record). An extension file's "id" is its core's
+    (BBS Taiwan's occurrences: the eventID, on every detection of a visit), so it repeats and is not
+    taken; in a Darwin Core Archive the core's id is carried into the joined rows and is never taken.
+    The mapping table says so. Returns the term it took, or None."""
     term = OWN_ID.get(profile, "occurrenceID")
-    if term in plan.mapping.values():
+    if term in plan.mapping.values() or fmt == "dwca" or staged is None:
         return None
     h = next((h for h in headers if h not in plan.mapping and norm_header(h) == "id"), None)
     if h is None:
         return None
+    rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+    con = duck.connect(spatial=False)
+    try:
+        # the whole column, not a sample: one repeat anywhere makes it no identifier
+        n, filled, distinct, numbers = con.execute(f"""SELECT count(*), count(v), count(DISTINCT v),
+            count(*) FILTER (WHERE regexp_matches(v, '^\\d+$'))
+            FROM (SELECT nullif(trim({duck.ident(h)}::VARCHAR), '') AS v FROM {rel})""").fetchone()
+    finally:
+        con.close()
+    if not n or filled < n or distinct < n or numbers == n:
+        return None
     plan.mapping[h] = term
     for r in plan.rows:
         if r["header"] == h:
-            r.update(term=term, how="alias", note_zh=f"Darwin Core Archive 的紀錄識別碼欄（id）：本表的 {term}",
-                     note_en=f"a Darwin Core Archive's record identifier (id): this table's {term}")
+            r.update(term=term, how="found",
+                     note_zh=f"欄名 id（Darwin Core Archive 的紀錄識別碼），每列各不相同、不是列號：本表的 {term}",
+                     note_en=f"headed id (a Darwin Core Archive's record identifier), different on every row and no row number: this table's {term}")
     return term
 
 
