@@ -768,3 +768,22 @@ def test_no_spelling_from_another_genus_for_a_group_the_checklists_lack(tmp_path
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     assert list(ann["dq_match_type"]) == ["not_covered", "fuzzy"]
     assert "Pycnonotus sinensis" in ann.loc[1, "dq_suggestions_en"] and "Paris" not in ann.loc[0, "dq_suggestions_en"]
+
+
+def test_value_mappings_refuse_look_alikes_and_a_cell_of_two_species_disagrees(tmp_path):
+    """CONSTRUCTED TEST ROWS (real frog and bird names; from a review): an English text column ("Broadleaf
+    forest") is two capitalised words but no Latin name, so the survey's Chinese names still give the
+    names; an "author" column of people ("John Smith") is no authorship. What a bracket says is no second
+    name (白頭翁（亞成鳥、雌）), but a cell naming another species as well disagrees (白頭翁;紅嘴黑鵯)."""
+    p = tmp_path / "constructed_lookalikes.csv"
+    p.write_text("蛙種,日期,經度,緯度,habitat_type,remarks\n小雨蛙,2010-04-09,121.594868,23.911414,Broadleaf forest,CONSTRUCTED TEST ROW\n"
+                 "貢德氏赤蛙,2010-04-09,121.594868,23.911414,Rice paddy,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o1", CHECK_DATE)
+    assert "habitat_type" not in s["columns_mapped"] and s["checks"]["TAXON_NAME_FROM_VERNACULAR"]["count"] == 2
+    p.write_text("scientificName,vernacularName,author,remarks\n"
+                 "Pycnonotus sinensis,白頭翁（亞成鳥、雌）,John Smith,CONSTRUCTED TEST ROW\n"
+                 "Pycnonotus sinensis,白頭翁;紅嘴黑鵯,Mary Chen,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o2", CHECK_DATE)
+    assert "author" not in s["columns_mapped"]
+    ann = pd.read_csv(tmp_path / "o2" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH")) == [False, True]

@@ -36,8 +36,9 @@ LOOKS = {
     "words": "regexp_matches(v, '^[A-Za-z][A-Za-z''’\\-]*(\\s+[A-Za-z][A-Za-z''’\\-]*)*$')",
     "date": "regexp_matches(v, '^\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
             "OR regexp_matches(v, '^\\d{4}$')",
-    # a name's author ("(Swinhoe, 1870)", "L.", "(L.) T.Anderson"): a header "author" may name a person
-    "authorship": "regexp_matches(v, '^\\(?\\p{Lu}')",
+    # a name's author ("(Swinhoe, 1870)", "L.", "(L.) T.Anderson", "Hayata & Kaneh."): a capital, then a
+    # year, an abbreviation, a bracket, '&' or 'ex'; a header "author" may name a person ("John Smith")
+    "authorship": "regexp_matches(v, '^\\(?\\p{Lu}') AND regexp_matches(v, '\\d{4}|\\.|\\(|&| ex ')",
     "digit": "regexp_matches(v, '\\d')",
     "integer": "regexp_matches(v, '^\\d{1,4}$')",
     # a value of the DCMI type vocabulary (dc:type): a column merely headed "type" is often something else
@@ -131,9 +132,14 @@ def binomial_column(staged: Path | str | None, headers: list[str]) -> tuple[str,
     header no alias may claim ("name" is as often a place or a person)."""
     if not staged or not headers:
         return None
-    prof = _profile(staged, headers, {"binomial": LOOKS["binomial"]}, rows=2000, examples_of="binomial")
+    from ..paths import REFERENCE
+    # and their genus is one the checklists hold: English words ("Broadleaf forest", "Partly cloudy") are
+    # two capitalised words too
+    genera = f"(SELECT DISTINCT genus FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))"
+    looks = {"binomial": LOOKS["binomial"], "genus": f"split_part(v, ' ', 1) IN {genera}"}
+    prof = _profile(staged, headers, looks, rows=2000, examples_of="binomial")
     return next(((h, [str(x) for x in prof[h]["examples"]]) for h in headers
-                 if h in prof and prof[h]["binomial"] >= MIN_SHARE), None)
+                 if h in prof and prof[h]["binomial"] >= MIN_SHARE and prof[h]["genus"] >= MIN_SHARE), None)
 
 
 def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
