@@ -173,8 +173,9 @@ LABELS = {
     "validate_sheet": ("檢核的工作表", "Sheet checked"),
     "validate_sheet_help": ("活頁簿一次檢核一個工作表；選另一個工作表會重新檢核", "A workbook is checked one sheet at a time; picking another sheet checks it instead"),
     "vr_sheet": ("讀取工作表「{read}」", "Sheet “{read}” read"),
-    "vr_sheets_not_read": ("；未讀取：{others}（另一個工作表請用 --sheet 指定，或另存成一個檔案上傳）",
-                           "; not read: {others} (choose another with --sheet, or save it as a file of its own)"),
+    "vr_sheets_not_read": ("；未讀取：{others}（在資料檢核頁選擇工作表，或用命令列的 --sheet）",
+                           "; not read: {others} (pick another on the Validate page, or with --sheet on the command line)"),
+    "validate_sheet_reset": ("改讀第一個有資料的工作表", "Read the first sheet with data instead"),
     "download_annotated_zip": ("下載標註後的檔案（CSV，zip 壓縮）", "Download the annotated file (CSV, zipped)"),
     # ---- issue #13 + #11 items 1, 5, 9 (opendata): real catalogues, national benchmark, report, open-dataset page ----
     "od13_series": ("目錄系列", "Catalogue series"),

@@ -163,6 +163,9 @@ def _staged_columns(path: Path) -> list[str]:
 # how the name of an office, a bureau or a school ends (a unit named in two to four characters
 # without one of these under a city is a person's name)
 UNIT_SUFFIX = "(局|處|會|所|署|部|院|館|府|室|科|股|組|隊|站|場|中心|校|團|課|廳|司|港|廠|園|台|臺|社|庫|宮|班|學|系|市|縣|鄉|鎮|區|村|里|段|業|稅|行)"
+# and starts with one of Taiwan's common surnames (a short unit without a suffix, 台電 or 中油, does not)
+SURNAMES = "".join(dict.fromkeys("陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾游彭詹施胡沈余盧梁趙顏柯翁魏孫戴范"
+                                 "方宋鄧杜傅侯曹薛丁卓阮馬董温唐藍石蔣古紀姚連馮歐程湯黎田康姜汪白鄒尤巫鐘涂龔嚴韓袁金童陸夏柳凃邵左賀"))
 
 
 def _agency_sql() -> str:
@@ -181,7 +184,7 @@ def _agency_sql() -> str:
           CASE WHEN a0 = '' THEN p1
                -- a person in the unit column (高雄市's 2018 portal: 蘇信宏, 左育丞 … on 18 datasets) is a
                -- contact, not a bureau: the dataset is the city's, never an agency "高雄市政府蘇信宏"
-               WHEN regexp_matches(p1, '(市|縣)政府$') AND regexp_matches(a0, '^\\p{{Han}}{{2,4}}$')
+               WHEN regexp_matches(p1, '(市|縣)政府$') AND regexp_matches(a0, '^[{SURNAMES}]\\p{{Han}}{{1,3}}$')
                     AND NOT regexp_matches(a0, '{UNIT_SUFFIX}$') THEN p1
                -- a bureau named without its city ('地方稅務局' under 桃園市政府) is that city's bureau
                WHEN regexp_matches(p1, '(市|縣)政府$') AND NOT starts_with(a0, regexp_replace(p1, '政府$', ''))

@@ -104,7 +104,7 @@ def start(data, name: str, date: str | None = None, column_map: dict[str, str] |
     if profile:
         cmd += ["--profile", profile]
     if sheet:
-        cmd += ["--sheet", sheet]
+        cmd += [f"--sheet={sheet}"]     # one argument: a sheet named "-x" is no option
     # an upload is at most MAX_MB; a Parquet file of that size can hold far more cells than any CSV of it
     # (repeated values compress to nothing): capped at what a 100 MB CSV could hold at most
     env = dict(os.environ, DQ_WORK_DIR=str(area), PYTHONUNBUFFERED="1", DQ_ERROR_FILE=str(folder / "error.json"),

@@ -67,6 +67,9 @@ if state == "running":      # a new job, or one still going after the user looke
 if state != "done":
     zh, en = validate_job.error(job)
     st.error(L("bad_file").format(msg=en if ui.lang() == "en" else zh))   # one sentence, never a traceback or path
+    if sheet and st.button(L("validate_sheet_reset")):     # a sheet picked here that cannot be read (an empty one)
+        st.session_state["validate_sheet"] = None
+        st.rerun()
     st.stop()
 
 summary = validate_job.summary(job)

@@ -717,28 +717,28 @@ def test_taicol_plant_workbook_reads_as_the_authority_wrote_it(tmp_path):
 
 def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
     """CONSTRUCTED TEST ROWS (real TaiCOL names) in a two-sheet workbook, through the validate page's
-    job (a child process running dq validate --sheet): the first sheet by default, the other sheet
-    named as not read; the sheet a user picks is the one checked."""
+    job (a child process running dq validate --sheet): the first sheet with data by default (an empty
+    cover sheet failed the file), the others named as not read; the sheet a user picks is the one checked."""
     from openpyxl import Workbook
     from dq import validate_job
     wb = Workbook()
-    ws = wb.active
-    ws.title = "accepted"
+    wb.active.title = "封面"          # an empty cover sheet first: the first sheet with data is read
+    ws = wb.create_sheet("accepted")
     ws.append(["scientificName", "vernacularName", "remarks"])
     ws.append(["Pinus taiwanensis", "臺灣二葉松", "CONSTRUCTED TEST ROW"])
-    syn = wb.create_sheet("synonyms")
+    syn = wb.create_sheet("-synonyms")  # a name like an option still reaches --sheet whole
     syn.append(["scientificName", "remarks"])
     syn.append(["Pinus brevispica", "CONSTRUCTED TEST ROW"])
     syn.append(["Pinus brevispica", "CONSTRUCTED TEST ROW"])
     book = tmp_path / "constructed_two_sheets.xlsx"
     wb.save(book)
-    for sheet, read, others, n in [(None, "accepted", ["synonyms"], 1), ("synonyms", "synonyms", ["accepted"], 2)]:
+    for sheet, read, others, n in [(None, "accepted", ["封面", "-synonyms"], 1), ("-synonyms", "-synonyms", ["封面", "accepted"], 2)]:
         job = validate_job.start(book.read_bytes(), book.name, date=CHECK_DATE, sheet=sheet)
         try:
             assert validate_job.wait(job) == "done", validate_job.error(job)
             s = validate_job.summary(job)
             assert s["sheets"] == {"read": read, "not_read": others} and s["rows_checked"] == n
-            assert ("TAXON_SYNONYM" in s["checks"]) == (sheet == "synonyms")
+            assert ("TAXON_SYNONYM" in s["checks"]) == (sheet == "-synonyms")
         finally:
             validate_job.remove(job)
 

@@ -52,10 +52,16 @@ def stage_xlsx(path: Path, workdir: Path, sheet: str | None = None, progress=Non
         wb.close()
 
 
+def _filled(ws) -> bool:
+    """The sheet has a cell with something in it (read until the first one)."""
+    return any(any(v is not None and str(v).strip() for v in r) for r in ws.iter_rows(values_only=True))
+
+
 def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress) -> StagedSource:
     if sheet and sheet not in wb.sheetnames:
         raise SourceError(f"{name}: no sheet named '{sheet[:60]}'", f"{name}：沒有名為「{sheet[:60]}」的工作表。")
-    ws = wb[sheet] if sheet else wb.worksheets[0]
+    # the first sheet with a filled cell: a workbook often opens with an empty or cover sheet
+    ws = wb[sheet] if sheet else next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
     rows = ws.iter_rows(values_only=True)
     raw = None
     for r in rows:
@@ -100,10 +106,9 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     if nums:
         writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
     writer.close()
-    # a workbook's other sheets are not read: said, so a list of synonyms on sheet 2 is not taken as checked
+    notes.insert(0, f"sheet '{ws.title}'")
+    # a workbook's other sheets are not read: said (report, page), so a list of synonyms on sheet 2 is not taken as checked
     others = [s for s in wb.sheetnames if s != ws.title]
-    notes.insert(0, f"sheet '{ws.title}'" + (f" (not read: {', '.join(repr(s) for s in others[:10])}"
-                                              f"{' …' if len(others) > 10 else ''}; choose one with --sheet)" if others else ""))
     if n_long:
         notes.append(f"{n_long:,} rows have cells right of the header: kept in overflow_cells")
     return StagedSource(path=path, staged=staged, rejects=None, rows_staged=n, rows_rejected=0,
