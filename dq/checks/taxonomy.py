@@ -157,10 +157,10 @@ CHECKS = [
           "e.match_type = 'fuzzy'", "'建議改為 ' || e.fuzzy_suggestion", fix_en="'Did you mean ' || e.fuzzy_suggestion || '?'", tables=T, params=(FUZZY,)),
     Check("TAXON_SYNONYM", "taxonomy", "info", "學名為同物異名", "Name is a synonym",
           "學名是名錄中的同物異名，建議改用有效名。", "The name is a synonym in the checklist; use the accepted name.",
-          # a row that names its accepted taxon (a synonym table: TaiCOL's synonyms sheet, 29,500 rows) says
-          # it is a synonym itself
-          "e.match_type = 'synonym' AND (nullif(trim(e.acceptedNameUsageID), '') IS NULL "
-          "OR trim(e.acceptedNameUsageID) = trim(coalesce(e.taxonID, '')))",
+          # a species list's row that names its accepted taxon (a synonym table: TaiCOL's synonyms sheet,
+          # 29,500 rows) says it is a synonym itself
+          f"e.match_type = 'synonym' AND (e.table_kind IS DISTINCT FROM '{standard.SPECIES_LIST}' "
+          "OR nullif(trim(e.acceptedNameUsageID), '') IS NULL OR trim(e.acceptedNameUsageID) = trim(coalesce(e.taxonID, '')))",
           "'有效名：' || e.accepted_name", fix_en="'Accepted name: ' || e.accepted_name", tables=T),
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合、雜交式（A × B），不能用於物種層級分析。",
