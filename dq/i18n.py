@@ -442,3 +442,38 @@ LABELS["table_event"] = ("調查事件", "Sampling events")
 def t(key: str, lang: str = "zh") -> str:
     zh, en = LABELS[key]
     return en if lang == "en" else zh
+
+
+# How a reader described the file (StagedSource.notes: English, as the manifest keeps them), in zh-TW.
+# One pattern per kind of note the readers write (dq/sources/*.py); a note no pattern knows is shown as it is.
+NOTE_ZH = [
+    (r"sheet '(?P<s>.*)'", "工作表「{s}」"),
+    (r"header (?P<i>\d+) is longer than (?P<n>\d+) characters: cut", "第 {i} 欄的欄名超過 {n} 個字元：已截斷"),
+    (r"header '(?P<s>.*)' is a name this tool uses itself: kept as '(?P<k>.*)'", "欄名「{s}」與本工具自用的名稱相同：改名為「{k}」保留"),
+    (r"header '(?P<s>.*)' repeats: column (?P<i>\d+) kept as '(?P<k>.*)'", "欄名「{s}」重複：第 {i} 欄改名為「{k}」保留"),
+    (r"(?P<n>[\d,]+) JSON files", "{n} 個 JSON 檔"),
+    (r"keys not read \(unsafe names\): (?P<k>.*)", "未讀取的鍵（名稱不安全）：{k}"),
+    (r"(?P<n>[\d,]+) event rows could not be read \(their occurrences lack the event's fields\)",
+     "{n} 列事件無法讀取（其出現紀錄因此缺少事件的欄位）"),
+    (r"(?P<n>[\d,]+) occurrences name an event the core does not hold", "{n} 筆出現紀錄指向核心表中沒有的事件"),
+    (r"core rowType (?P<t>.*); (?P<n>\d+) extension\(s\) not joined", "核心表類型 {t}；{n} 個延伸表未合併"),
+    (r"encoding guessed as (?P<e>\S+) \(not UTF-8 or Big5\); if names look garbled, save the file as UTF-8",
+     "編碼推測為 {e}（不是 UTF-8 或 Big5）；若名稱出現亂碼，請另存為 UTF-8"),
+    (r"(?P<n>[\d,]+) rows have fewer cells than the header \((?P<w>\d+)\): kept, missing cells empty",
+     "{n} 列的欄位數少於標題列（{w} 欄）：保留，缺少的欄位留空"),
+    (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, extra cells in overflow_cells",
+     "{n} 列的欄位數多於標題列（{w} 欄）：保留，多出的內容放在 overflow_cells"),
+    (r"(?P<n>[\d,]+) rows have cells right of the header: kept in overflow_cells", "{n} 列在標題列右側還有內容：保留在 overflow_cells"),
+]
+
+
+def note_text(note: str, lang: str = "zh") -> str:
+    """A reader's note in the UI language."""
+    import re
+    if lang != "zh":
+        return note
+    for rx, zh in NOTE_ZH:
+        m = re.fullmatch(rx, note)
+        if m:
+            return zh.format(**m.groupdict())
+    return note

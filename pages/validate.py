@@ -5,6 +5,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dq import profiles, ui, validate_job
+from dq.i18n import note_text
 from dq.ui import L
 from dq.sources.aliases import shown_term
 
@@ -110,7 +111,7 @@ k[4].metric(L("file_level_n"), f"{len(summary['file_findings']):,}", help=L("vr_
 if summary.get("notes"):
     with st.expander(L("read_notes")):
         for n in summary["notes"]:
-            st.markdown(f"- {n}")
+            st.markdown(f"- {ui.md_text(note_text(n, ui.lang()))}")
 if summary.get("rows_absence"):
     st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
 if summary.get("rows_parent_events"):

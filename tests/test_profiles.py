@@ -738,6 +738,8 @@ def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
             assert validate_job.wait(job) == "done", validate_job.error(job)
             s = validate_job.summary(job)
             assert s["sheets"] == {"read": read, "not_read": others} and s["rows_checked"] == n
+            from dq.i18n import note_text
+            assert note_text(s["notes"][0], "zh") == f"工作表「{read}」"
             assert ("TAXON_SYNONYM" in s["checks"]) == (sheet == "-synonyms")
         finally:
             validate_job.remove(job)

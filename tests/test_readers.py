@@ -293,3 +293,19 @@ def test_a_parquet_bomb_is_refused_and_an_upload_is_capped(tmp_path, monkeypatch
     monkeypatch.setenv("DQ_MAX_PARQUET_CELLS", "10000")
     with pytest.raises(SourceError, match="python -m dq validate"):
         stage_parquet(part, tmp_path)
+
+
+def test_reading_notes_are_said_in_zh_tw(tmp_path):
+    """CONSTRUCTED TEST ROWS: a repeated header, a header the tool uses itself, a short and a long row.
+    What the reader notes (English in the manifest) is shown on the zh-TW page in zh-TW, every kind."""
+    from dq.i18n import note_text
+    from dq.validate import validate
+    p = tmp_path / "constructed_notes.csv"
+    p.write_text("scientificName,scientificName,source_row,remarks\nRana sauteri,x,1,CONSTRUCTED TEST ROW\n"
+                 "Rana sauteri,x\nRana sauteri,x,1,CONSTRUCTED TEST ROW,extra\n", encoding="utf-8")
+    notes = validate(p, tmp_path / "out", "2026-01-01")["notes"]
+    assert len(notes) >= 4, notes
+    for n in notes:
+        zh = note_text(n, "zh")
+        assert zh != n and any("\u4e00" <= c <= "\u9fff" for c in zh), n
+        assert note_text(n, "en") == n
