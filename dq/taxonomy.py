@@ -53,10 +53,21 @@ GROUPS = {"Aves": ("鳥類", "Birds"), "Mammalia": ("哺乳類", "Mammals"), "Re
           "Amphibia": ("兩生類", "Amphibians"), "Plantae": ("維管束植物", "Vascular plants")}
 
 
+# Variant characters Taiwan's name lists use for one another (TaiBON's 雙黃花菫菜, TaiCOL's 雙黃花堇菜; 二葯藻 /
+# 二藥藻; 鈕釦 / 鈕扣; 榖精草 / 穀精草): a Chinese name is compared with each folded to one form, as 臺 / 台
+VARIANTS = ("臺菫葯榖釦峯羣裏綫鷄脚菓蔴舘衞", "台堇藥穀扣峰群裡線雞腳果麻館衛")
+_FOLD = str.maketrans(*VARIANTS)
+
+
+def fold_sql(col: str) -> str:
+    """SQL: the text with its variant characters folded (VARIANTS)."""
+    return f"translate({col}, '{VARIANTS[0]}', '{VARIANTS[1]}')"
+
+
 def norm_zh(s: str | None) -> str:
     if s is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(s)).replace("臺", "台")
+    s = unicodedata.normalize("NFKC", str(s)).translate(_FOLD)
     return re.sub(r"[\s\u3000]+", "", s)
 
 
@@ -340,8 +351,12 @@ def _load_vernacular_refs(con) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE ref_vernacular_en AS SELECT * FROM read_parquet({duck.q(en)})" if en.exists() else
                 "CREATE OR REPLACE TEMP TABLE ref_vernacular_en (binomial VARCHAR, vernacular VARCHAR, vernacular_norm VARCHAR)")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ref_vernacular_former AS SELECT vernacular,
-        replace(regexp_replace(vernacular, '\\s', '', 'g'), '臺', '台') AS vernacular_norm, binomial, note
+        {fold_sql("regexp_replace(vernacular, '[[:space:]]', '', 'g')")} AS vernacular_norm, binomial, note
         FROM read_csv({duck.q(ref / 'vernacular_former.csv')}, header=true, all_varchar=true)""")
+
+
+# a vernacular key without what brackets say, compatibility ideographs or spaces (before fold_sql)
+VERN_KEY_BARE = "regexp_replace(regexp_replace(nfc_normalize(vern_key), '\\(.*?\\)|（.*?）', '', 'g'), '[\\s\\p{Z}]', '', 'g')"
 
 
 def names_from_vernacular(con, src: str, out: str) -> None:
@@ -360,8 +375,7 @@ def names_from_vernacular(con, src: str, out: str) -> None:
         {VERN_KEY.format(o='')} AS vern_key FROM {src}""")
     # candidates per distinct vernacular, each reduced to the accepted taxon it stands for
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vcand AS
-        WITH v AS (SELECT DISTINCT vern_key, replace(regexp_replace(regexp_replace(nfc_normalize(vern_key), '\\(.*?\\)|（.*?）', '', 'g'),
-                          '[\\s\\p{{Z}}]', '', 'g'), '臺', '台') AS zh_norm,
+        WITH v AS (SELECT DISTINCT vern_key, {fold_sql(VERN_KEY_BARE)} AS zh_norm,
                           regexp_replace(lower(vern_key), '[\\s\\-''’.]+', '', 'g') AS en_norm,
                           regexp_matches(vern_key, '{HAN_RX}') AS is_han
                    FROM _vsrc WHERE vern_key IS NOT NULL),

@@ -789,3 +789,14 @@ def test_value_mappings_refuse_look_alikes_and_a_cell_of_two_species_disagrees(t
     assert "author" not in s["columns_mapped"]
     ann = pd.read_csv(tmp_path / "o2" / "annotated.csv", dtype=str, keep_default_na=False)
     assert list(ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH")) == [False, True]
+
+
+def test_variant_characters_are_one_name(tmp_path):
+    """CONSTRUCTED TEST ROWS (names of TaiBON's list against TaiCOL's): 雙黃花菫菜 / 雙黃花堇菜 and 線葉二葯藻 /
+    線葉二藥藻 are one name in variant characters, as 臺 / 台; a name that differs otherwise still disagrees."""
+    p = tmp_path / "constructed_variants.csv"
+    p.write_text("scientificName,vernacularName,remarks\nViola biflora,雙黃花菫菜,CONSTRUCTED TEST ROW\n"
+                 "Halodule pinifolia,線葉二葯藻,CONSTRUCTED TEST ROW\nViola biflora,雙黃花菜,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    validate(p, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH")) == [False, False, True]

@@ -6,7 +6,7 @@ vernacularName) pair is compared once with the checklist's Chinese names, or its
 from __future__ import annotations
 
 from .. import standard, taxonomy
-from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES
+from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES, fold_sql
 from . import Check, Derivation, DeriveContext, Family, Param, blank, compat_chars_sql, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
@@ -30,7 +30,7 @@ def derive(con, ctx: DeriveContext) -> None:
              WHERE v.binomial = t.binomial) AS vern_expected,
           o.vern_parts,
           (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = replace(regexp_replace(nfc_normalize(o.vern_txt), '[\\s\\p{Z}]', '', 'g'), '臺', '台')) AS vern_all,
+             WHERE v.vernacular_norm = """ + fold_sql("regexp_replace(nfc_normalize(o.vern_txt), '[\\s\\p{Z}]', '', 'g')") + """) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = t.binomial) AS en_expected,
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v
@@ -45,7 +45,7 @@ def derive(con, ctx: DeriveContext) -> None:
                 -- a row may give several names ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a
                 -- database array), after what brackets say (白頭翁（亞成鳥、雌）) is set aside
                 list_filter(list_transform(string_split_regex(trim(regexp_replace(nfc_normalize(vern_txt), '\\(.*?\\)|（.*?）', '', 'g'), '{} '), '[;；、,，]'),
-                  x -> replace(regexp_replace(x, '[\\s\\p{Z}]', '', 'g'), '臺', '台')), x -> x <> '') AS vern_parts
+                  x -> """ + fold_sql("regexp_replace(x, '[\\s\\p{Z}]', '', 'g')") + """), x -> x <> '') AS vern_parts
               FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
                     FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
           -- the record's binomial (the accepted name's first two words), once for the five uses above and below
