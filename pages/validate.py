@@ -137,7 +137,10 @@ st.subheader(L("vr_record_level"))
 checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
                        for c, v in summary["checks"].items()], columns=["title", "n", "severity"])
 checks = checks.rename(columns={"n": L("count"), "severity": L("severity"), "title": L("title")})
-st.dataframe(checks, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(checks))
+if len(checks):
+    st.dataframe(checks, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(checks))
+else:     # an empty table reads "empty" in Streamlit's English, whatever the language
+    st.caption(L("vr_none"))
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session

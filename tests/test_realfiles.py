@@ -320,6 +320,20 @@ def _uploaded(new_page, server, path, lang: str):
     return page
 
 
+def test_validate_page_says_in_zh_tw_how_a_clean_export_was_read(server, new_page):
+    """In the browser: TaiCOL's real amphibian export (tests/fixtures), ready with nothing found. Its
+    reading note (a short last row) is in zh-TW, its name column is shown mapped by its values, and an
+    empty findings table does not read Streamlit's English "empty"."""
+    from conftest import FIX
+    page = _uploaded(new_page, server, FIX / "taicol_amphibia_20220605.csv", "zh")
+    page.get_by_text("讀取說明").first.click()
+    page.wait_for_function("document.body.innerText.includes('列的欄位數少於標題列')", timeout=30_000)
+    body = page.inner_text("body")
+    assert "沒有發現問題" in body and "依欄位值對應" in body and "rows have fewer cells" not in body
+    assert "empty" not in body
+    assert not page.query_selector('[data-testid="stException"]')
+
+
 def test_validate_page_shows_the_mapping_and_takes_an_override(tmp_path, server, new_page):
     """In the browser: the 斑腿樹蛙 rows' CommonName is shown moved by its values; a user's
     mapping typed on the page is used and shown as the user's."""
