@@ -64,6 +64,16 @@ def fold_sql(col: str) -> str:
     return f"translate({col}, '{VARIANTS[0]}', '{VARIANTS[1]}')"
 
 
+def vern_parts_sql(col: str) -> str:
+    """SQL: the Chinese names a cell gives, each as the checklist's vernacular_norm is written. A row may
+    give several ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a database array), after what
+    brackets say (白頭翁（亞成鳥、雌）) is set aside."""
+    bare = "regexp_replace(nfc_normalize(" + col + "), '\\(.*?\\)|（.*?）', '', 'g')"
+    each = fold_sql("regexp_replace(x, '[\\s\\p{Z}]', '', 'g')")
+    return ("list_filter(list_transform(string_split_regex(trim(" + bare + ", '{} '), '[;；、,，]'), x -> " + each
+            + "), x -> x <> '')")
+
+
 def norm_zh(s: str | None) -> str:
     if s is None:
         return ""

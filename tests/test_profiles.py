@@ -776,7 +776,8 @@ def test_value_mappings_refuse_look_alikes_and_a_cell_of_two_species_disagrees(t
     """CONSTRUCTED TEST ROWS (real frog and bird names; from a review): an English text column ("Broadleaf
     forest") is two capitalised words but no Latin name, so the survey's Chinese names still give the
     names; an "author" column of people ("John Smith") is no authorship. What a bracket says is no second
-    name (白頭翁（亞成鳥、雌）), but a cell naming another species as well disagrees (白頭翁;紅嘴黑鵯)."""
+    name (白頭翁（亞成鳥、雌）), but a cell naming another species as well disagrees (白頭翁;紅嘴黑鵯). A column of
+    binomials that are not the taxa the file's Chinese names stand for (host plants) is not the scientificName."""
     p = tmp_path / "constructed_lookalikes.csv"
     p.write_text("蛙種,日期,經度,緯度,habitat_type,remarks\n小雨蛙,2010-04-09,121.594868,23.911414,Broadleaf forest,CONSTRUCTED TEST ROW\n"
                  "貢德氏赤蛙,2010-04-09,121.594868,23.911414,Rice paddy,CONSTRUCTED TEST ROW\n", encoding="utf-8")
@@ -789,6 +790,12 @@ def test_value_mappings_refuse_look_alikes_and_a_cell_of_two_species_disagrees(t
     assert "author" not in s["columns_mapped"]
     ann = pd.read_csv(tmp_path / "o2" / "annotated.csv", dtype=str, keep_default_na=False)
     assert list(ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH")) == [False, True]
+    # a butterfly survey's host plants are binomials of listed genera, but not the taxa its Chinese names are
+    host = [("青斑蝶", "Parsonsia laevigata"), ("大白斑蝶", "Parsonsia laevigata"), ("樺斑蝶", "Asclepias curassavica"),
+            ("琉球紫蛺蝶", "Sida rhombifolia"), ("黑鳳蝶", "Citrus reticulata"), ("紋白蝶", "Brassica oleracea"),
+            ("大鳳蝶", "Citrus reticulata")]
+    p.write_text("中文名,寄主植物,數量,remarks\n" + "".join(f"{v},{b},1,CONSTRUCTED TEST ROW\n" for v, b in host), encoding="utf-8")
+    assert "寄主植物" not in validate(p, tmp_path / "o3", CHECK_DATE)["columns_mapped"]
 
 
 def test_variant_characters_are_one_name(tmp_path):

@@ -6,7 +6,7 @@ vernacularName) pair is compared once with the checklist's Chinese names, or its
 from __future__ import annotations
 
 from .. import standard, taxonomy
-from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES, fold_sql
+from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES, fold_sql, vern_parts_sql
 from . import Check, Derivation, DeriveContext, Family, Param, blank, compat_chars_sql, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
@@ -41,11 +41,7 @@ def derive(con, ctx: DeriveContext) -> None:
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed,
           o.family AS family_raw
-        FROM (SELECT *,
-                -- a row may give several names ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a
-                -- database array), after what brackets say (白頭翁（亞成鳥、雌）) is set aside
-                list_filter(list_transform(string_split_regex(trim(regexp_replace(nfc_normalize(vern_txt), '\\(.*?\\)|（.*?）', '', 'g'), '{} '), '[;；、,，]'),
-                  x -> """ + fold_sql("regexp_replace(x, '[\\s\\p{Z}]', '', 'g')") + """), x -> x <> '') AS vern_parts
+        FROM (SELECT *, """ + vern_parts_sql("vern_txt") + """ AS vern_parts
               FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
                     FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
           -- the record's binomial (the accepted name's first two words), once for the five uses above and below

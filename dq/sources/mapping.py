@@ -126,10 +126,12 @@ def names_column(staged: Path | str | None, headers: list[str]) -> str | None:
     return None
 
 
-def binomial_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
+def binomial_column(staged: Path | str | None, headers: list[str], vern: str | None = None) -> tuple[str, list[str]] | None:
     """The first of `headers` (columns no term took) whose filled sample is mostly Latin binomials
     ("Abroscopus albogularis fulvifacies"), with a few of them: a file's scientific names under a
-    header no alias may claim ("name" is as often a place or a person)."""
+    header no alias may claim ("name" is as often a place or a person). With the file's vernacular
+    column `vern`, the names must be the same taxa as those: a butterfly survey's host plants are
+    binomials of listed genera too."""
     if not staged or not headers:
         return None
     from ..paths import REFERENCE
@@ -138,8 +140,34 @@ def binomial_column(staged: Path | str | None, headers: list[str]) -> tuple[str,
     genera = f"(SELECT DISTINCT genus FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))"
     looks = {"binomial": LOOKS["binomial"], "genus": f"split_part(v, ' ', 1) IN {genera}"}
     prof = _profile(staged, headers, looks, rows=2000, examples_of="binomial")
-    return next(((h, [str(x) for x in prof[h]["examples"]]) for h in headers
-                 if h in prof and prof[h]["binomial"] >= MIN_SHARE and prof[h]["genus"] >= MIN_SHARE), None)
+    for h in headers:
+        if h in prof and prof[h]["binomial"] >= MIN_SHARE and prof[h]["genus"] >= MIN_SHARE \
+                and (vern is None or _names_agree(staged, h, vern)):
+            return h, [str(x) for x in prof[h]["examples"]]
+    return None
+
+
+def _names_agree(staged: Path | str, names: str, vern: str, rows: int = 2000) -> bool:
+    """Whether the binomials of column `names` are the taxa the Chinese names of column `vern` stand for:
+    false when, of at least 5 sampled rows whose binomial has Chinese names in the checklist, fewer than a
+    fifth give one of them."""
+    from ..paths import REFERENCE
+    from ..taxonomy import notho_sql, vern_parts_sql
+    rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+    ref = f"read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})"
+    binom = "array_to_string(string_split(" + notho_sql("b") + ", ' ')[1:2], ' ')"
+    con = duck.connect(spatial=False)
+    try:
+        known, agree = con.execute(f"""WITH s AS (SELECT trim({duck.ident(names)}::VARCHAR) AS b, {duck.ident(vern)}::VARCHAR AS v
+                FROM {rel} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (7)),
+            f AS (SELECT {binom} AS bin, {vern_parts_sql("v")} AS parts FROM s WHERE b <> '' AND trim(v) <> ''),
+            r AS (SELECT binomial, vernacular_norm FROM {ref})
+            SELECT count(*) FILTER (WHERE bin IN (SELECT binomial FROM r) AND len(parts) > 0),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM r WHERE r.binomial = f.bin AND list_contains(f.parts, r.vernacular_norm)))
+            FROM f""").fetchone()
+    finally:
+        con.close()
+    return not (known >= 5 and agree < 0.2 * known)
 
 
 def establishment_column(staged: Path | str | None, headers: list[str]) -> tuple[str, list[str]] | None:
@@ -242,7 +270,8 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
     # no header says scientificName: a column no term took whose values are Latin binomials (TaiCOL's
     # export calls it "name", the plant red list too; without it both were "scientific name missing")
     if staged and "scientificName" not in taken:
-        found = binomial_column(staged, [h for h in headers if h not in mapping and h not in notes])
+        vern = next((h for h, t in mapping.items() if t == "vernacularName"), None)
+        found = binomial_column(staged, [h for h in headers if h not in mapping and h not in notes], vern)
         if found:
             h, ex = found
             mapping[h] = "scientificName"
