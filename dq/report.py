@@ -10,6 +10,7 @@ from . import duck, store
 from .checks import DIMENSION_ZH, by_id
 from .i18n import LABELS, t
 from .sources.aliases import CANONICAL, shown_term
+from .sources.mapping import BY_VALUES
 
 CANONICAL_SET = set(CANONICAL)
 
@@ -148,7 +149,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         + [{"header": k, "term": None, "how": "extra", "note_zh": L("vr_unknown_col"), "note_en": L("vr_unknown_col")}
            for k in summary.get("columns_extra", [])])
     for r in plan:
-        cls = " class='warning'" if r["how"] in ("refused", "values", "found") else ""
+        cls = " class='warning'" if r["how"] in BY_VALUES else ""
         note = _e(r.get("note_en" if en else "note_zh") or "")
         if r["header"] in sus:
             s_ = sus[r["header"]]

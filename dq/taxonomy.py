@@ -64,14 +64,23 @@ def fold_sql(col: str) -> str:
     return f"translate({col}, '{VARIANTS[0]}', '{VARIANTS[1]}')"
 
 
+def zh_norm_sql(col: str) -> str:
+    """SQL: a Chinese name as the checklist's vernacular_norm is written (norm_zh's twin: NFC, as DuckDB
+    has no NFKC; no spaces; variant characters folded)."""
+    return fold_sql("regexp_replace(nfc_normalize(" + col + "), '[\\s\\p{Z}]', '', 'g')")
+
+
+# what brackets say after a name (白頭翁（亞成鳥、雌）, 蒼鷹(日本亞種)): no part of it
+BRACKETS_RX = "\\(.*?\\)|（.*?）"
+
+
 def vern_parts_sql(col: str) -> str:
-    """SQL: the Chinese names a cell gives, each as the checklist's vernacular_norm is written. A row may
-    give several ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a database array), after what
-    brackets say (白頭翁（亞成鳥、雌）) is set aside."""
-    bare = "regexp_replace(nfc_normalize(" + col + "), '\\(.*?\\)|（.*?）', '', 'g')"
-    each = fold_sql("regexp_replace(x, '[\\s\\p{Z}]', '', 'g')")
-    return ("list_filter(list_transform(string_split_regex(trim(" + bare + ", '{} '), '[;；、,，]'), x -> " + each
-            + "), x -> x <> '')")
+    """SQL: the Chinese names a cell gives, each as zh_norm_sql writes it. A row may give several
+    ("棕面鶯;棕面鶲鶯", TaiCOL's export; "{明潭羊耳蒜,明潭羊耳蘭}", a database array), after what brackets say
+    is set aside."""
+    bare = "regexp_replace(nfc_normalize(" + col + "), '" + BRACKETS_RX + "', '', 'g')"
+    return ("list_filter(list_transform(string_split_regex(trim(" + bare + ", '{} '), '[;；、,，]'), x -> "
+            + zh_norm_sql("x") + "), x -> x <> '')")
 
 
 def norm_zh(s: str | None) -> str:
@@ -361,12 +370,12 @@ def _load_vernacular_refs(con) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE ref_vernacular_en AS SELECT * FROM read_parquet({duck.q(en)})" if en.exists() else
                 "CREATE OR REPLACE TEMP TABLE ref_vernacular_en (binomial VARCHAR, vernacular VARCHAR, vernacular_norm VARCHAR)")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ref_vernacular_former AS SELECT vernacular,
-        {fold_sql("regexp_replace(vernacular, '[[:space:]]', '', 'g')")} AS vernacular_norm, binomial, note
+        {zh_norm_sql("vernacular")} AS vernacular_norm, binomial, note
         FROM read_csv({duck.q(ref / 'vernacular_former.csv')}, header=true, all_varchar=true)""")
 
 
-# a vernacular key without what brackets say, compatibility ideographs or spaces (before fold_sql)
-VERN_KEY_BARE = "regexp_replace(regexp_replace(nfc_normalize(vern_key), '\\(.*?\\)|（.*?）', '', 'g'), '[\\s\\p{Z}]', '', 'g')"
+# a vernacular key without what brackets say
+VERN_KEY_BARE = "regexp_replace(vern_key, '" + BRACKETS_RX + "', '', 'g')"
 
 
 def names_from_vernacular(con, src: str, out: str) -> None:
@@ -385,7 +394,7 @@ def names_from_vernacular(con, src: str, out: str) -> None:
         {VERN_KEY.format(o='')} AS vern_key FROM {src}""")
     # candidates per distinct vernacular, each reduced to the accepted taxon it stands for
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vcand AS
-        WITH v AS (SELECT DISTINCT vern_key, {fold_sql(VERN_KEY_BARE)} AS zh_norm,
+        WITH v AS (SELECT DISTINCT vern_key, {zh_norm_sql(VERN_KEY_BARE)} AS zh_norm,
                           regexp_replace(lower(vern_key), '[\\s\\-''’.]+', '', 'g') AS en_norm,
                           regexp_matches(vern_key, '{HAN_RX}') AS is_han
                    FROM _vsrc WHERE vern_key IS NOT NULL),

@@ -164,8 +164,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_parent_events": con.execute(f"SELECT count(*) FROM {occ('is_parent_event')} WHERE is_parent_event").fetchone()[0]
                                   if prof.id == profiles.EVENT else 0,
             "columns_plan": src.get("columns_plan", []),
-            "notes": src.get("notes", []),
-            "sheets": src.get("sheets"),     # how the file was read: guessed encoding, ragged rows, renamed headers
+            "notes": src.get("notes", []),     # how the file was read: guessed encoding, ragged rows, renamed headers
+            "sheets": src.get("sheets"),       # a workbook's sheet read and those not read
         }
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         con.close()

@@ -8,6 +8,7 @@ from dq import profiles, ui, validate_job
 from dq.i18n import note_text
 from dq.ui import L
 from dq.sources.aliases import shown_term
+from dq.sources.mapping import BY_VALUES
 
 ui.ensure_app()
 
@@ -117,7 +118,7 @@ if summary.get("rows_absence"):
 if summary.get("rows_parent_events"):
     st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
 # the order of the report: column mapping → file-level → record-level
-with st.expander(L("col_mapping"), expanded=any(r["how"] in ("refused", "values", "found") for r in summary.get("columns_plan", []))):
+with st.expander(L("col_mapping"), expanded=any(r["how"] in BY_VALUES for r in summary.get("columns_plan", []))):
     # a plain table: every mapping and every refusal readable (and searchable) at once
     st.table(pd.DataFrame([{L("col_header"): r["header"], L("col_term"): shown_term(r["term"]) or "—", L("col_how"): L("how_" + r["how"]),
                             L("col_note"): r["note_en"] if en else r["note_zh"]} for r in summary.get("columns_plan", [])])

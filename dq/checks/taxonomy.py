@@ -6,7 +6,7 @@ vernacularName) pair is compared once with the checklist's Chinese names, or its
 from __future__ import annotations
 
 from .. import standard, taxonomy
-from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES, fold_sql, vern_parts_sql
+from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES, vern_parts_sql, zh_norm_sql
 from . import Check, Derivation, DeriveContext, Family, Param, blank, compat_chars_sql, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
@@ -30,7 +30,7 @@ def derive(con, ctx: DeriveContext) -> None:
              WHERE v.binomial = t.binomial) AS vern_expected,
           o.vern_parts,
           (SELECT list(DISTINCT v.binomial ORDER BY v.binomial) FROM ref_vernacular v
-             WHERE v.vernacular_norm = """ + fold_sql("regexp_replace(nfc_normalize(o.vern_txt), '[\\s\\p{Z}]', '', 'g')") + """) AS vern_all,
+             WHERE v.vernacular_norm = """ + zh_norm_sql("o.vern_txt") + """) AS vern_all,
           (SELECT string_agg(DISTINCT v.vernacular, '、' ORDER BY v.vernacular) FROM ref_vernacular_en v
              WHERE v.binomial = t.binomial) AS en_expected,
           (SELECT bool_or(v.vernacular_norm = regexp_replace(lower(o.vern_txt), '[\\s\\-''’.]+', '', 'g')) FROM ref_vernacular_en v

@@ -78,8 +78,8 @@ ALIASES: dict[str, list[str]] = {
     "scientificNameAuthorship": ["author", "authors", "authorship", "命名者", "學名命名者", "scientific_name_authorship"],
     "taxonRank": ["鑑定層級", "分類階層"],
     "taxonID": ["name_code", "taxon_id", "taicol_id", "物種uuid"],   # TaiCOL exports: name_code; TBN: 物種UUID
-    "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],
-    "verbatimIdentification": ["species_ori", "original name", "原始名稱", "原始物種名", "原名稱", "verbatim_identification"],   # TaiCOL's synonym sheets: acceptedNamecode
+    "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],   # TaiCOL's synonym sheets: acceptedNamecode
+    "verbatimIdentification": ["species_ori", "original name", "原始名稱", "原始物種名", "原名稱", "verbatim_identification"],
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
     "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
     "checkName": ["所屬分類", "類群"],

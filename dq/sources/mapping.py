@@ -65,6 +65,11 @@ WHY_EN = {"place": "the values are mostly place names", "latin": "the values are
           "dcmitype": "the values are not Dublin Core types"}
 
 
+# how a column was mapped when its values, not only its header, decided (or refused) it: the report
+# highlights these rows and the Validate page opens its mapping table for them
+BY_VALUES = ("refused", "values", "found")
+
+
 @dataclasses.dataclass
 class ColumnPlan:
     mapping: dict[str, str]                 # source header -> canonical term (what the reader uses)
@@ -267,27 +272,20 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
         else:
             notes[h] = ("refused", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），未採用；欄位原樣保留",
                         f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); not used, the column is kept as is")
-    # no header says scientificName: a column no term took whose values are Latin binomials (TaiCOL's
-    # export calls it "name", the plant red list too; without it both were "scientific name missing")
-    if staged and "scientificName" not in taken:
-        vern = next((h for h, t in mapping.items() if t == "vernacularName"), None)
-        found = binomial_column(staged, [h for h in headers if h not in mapping and h not in notes], vern)
+    # a term no header claims, taken by the values of a column no term took: Latin binomials (TaiCOL's
+    # export calls them "name", the plant red list too; without them both were "scientific name missing"),
+    # a list's "status" of 原生/特有/外來種
+    vern = next((h for h, t in mapping.items() if t == "vernacularName"), None)
+    by_values = [("scientificName", lambda free: binomial_column(staged, free, vern), "值為拉丁學名", "the values are Latin names"),
+                 ("establishmentMeans", lambda free: establishment_column(staged, free),
+                  "值為原生／特有／外來等狀態", "the values say native, endemic or introduced")]
+    for term, find, why_zh, why_en in by_values:
+        found = find([h for h in headers if h not in mapping and h not in notes]) if staged and term not in taken else None
         if found:
             h, ex = found
-            mapping[h] = "scientificName"
-            taken.add("scientificName")
-            notes[h] = ("found", f"值為拉丁學名（例：{'、'.join(ex)}），對應到 scientificName",
-                        f"the values are Latin names (e.g. {', '.join(ex)}); mapped to scientificName")
-    # no header says establishmentMeans: a column no term took whose values do (a list's "status")
-    if staged and "establishmentMeans" not in taken:
-        free = [h for h in headers if h not in mapping and h not in notes]
-        found = establishment_column(staged, free)
-        if found:
-            h, ex = found
-            mapping[h] = "establishmentMeans"
-            taken.add("establishmentMeans")
-            notes[h] = ("found", f"值為原生／特有／外來等狀態（例：{'、'.join(ex)}），對應到 establishmentMeans",
-                        f"the values say native, endemic or introduced (e.g. {', '.join(ex)}); mapped to establishmentMeans")
+            mapping[h] = term
+            taken.add(term)
+            notes[h] = ("found", f"{why_zh}（例：{'、'.join(ex)}），對應到 {term}", f"{why_en} (e.g. {', '.join(ex)}); mapped to {term}")
     constants: dict[str, str] = {}
     rows = []
     for h in headers:
