@@ -105,6 +105,44 @@ def test_unreadable_rows_are_rejected_alone_with_reason(tmp_path):
     assert df["source_row"].tolist() == [1, 3, 4] and df["b"].tolist() == ["2", "5", "8\n8"]
 
 
+def test_unclosed_quote_after_a_quoted_line_break_loses_only_its_line(tmp_path):
+    """The real amphibian survey (../shared/data) with two CONSTRUCTED edits: a locality holding a line
+    break (so the file is read serially, as notes typed in Excel are) and, mid-file, a copy of a real
+    row whose quote never closes. The serial reader swallowed every row after that quote and the whole
+    file was refused; now that one line is rejected with its reason and every other row is kept."""
+    from dq.paths import SHARED_DATA
+    src = SHARED_DATA / "occurrence" / "amphibian_survey_2008_2016.csv"
+    if not src.exists():
+        pytest.skip("needs ../shared/data")
+    df = pd.read_csv(src, dtype=str, keep_default_na=False)
+    assert df.loc[10, "地點"] == "193縣道24.5K"
+    df.loc[10, "地點"] = "193縣道\n24.5K"      # (this file, so broken, sends DuckDB to its serial reader: the path that lost the rows)
+    lines = df.to_csv(index=False).split("\n")
+    stray = lines[5001].split(",")
+    stray[2] = '"' + stray[2]
+    p = tmp_path / "stray.csv"
+    p.write_text("\n".join(lines[:5002] + [",".join(stray)] + lines[5002:]), encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (len(df), 1)
+    rej = duckdb.sql(f"SELECT * FROM read_parquet('{st.rejects}')").df()
+    assert rej["source_row"].tolist() == [5001] and "unterminated" in rej.loc[0, "reason"]
+    got = rows(st)
+    assert got["source_row"].tolist() == [r for r in range(1, len(df) + 2) if r != 5001]
+    assert got["蛙種"].tolist() == df["蛙種"].tolist() and got.loc[10, "地點"] == "193縣道\n24.5K"
+
+
+def test_unclosed_quote_is_found_as_the_csv_reader_reads_quotes(tmp_path):
+    """CONSTRUCTED TEST ROWS: "" inside a quoted value is one quote, a quote inside an unquoted cell is
+    text, a quoted value may span lines (its line breaks are no new record)."""
+    from dq.sources.text import _unclosed_quote
+    p = tmp_path / "q.csv"
+    p.write_text('a,b\n1,"say ""hi"""\n2,5" tall\n3,"two\nlines"\n4,"open\n5,6\n', encoding="utf-8")
+    rec, pos = _unclosed_quote(p, ",")
+    assert rec == 5 and p.read_bytes()[pos:pos + 5] == b'"open'
+    p.write_text('a,b\n1,"say ""hi"""\n2,5" tall\n', encoding="utf-8")
+    assert _unclosed_quote(p, ",") is None
+
+
 def test_xlsx(tmp_path):
     import openpyxl
     df = pd.read_csv(FIX / "frog_head.csv", dtype=str, encoding="utf-8-sig").head(50)

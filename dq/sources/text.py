@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import codecs
+import mmap
 import os
 import re
 import shutil
@@ -192,6 +193,39 @@ def _odd_quotes(path: Path) -> bool:
     return n % 2 == 1
 
 
+def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
+    """Where the quote that never closes opens, as (record number, 1-based with the header; byte
+    position), or None. Read as the CSV reader does: a quote opens a value only at the start of a
+    cell, "" inside a quoted value is one quote, and a quote inside an unquoted cell is text. Only
+    the quotes are visited (files with quoted values hold few of them next to their bytes)."""
+    starts = {ord("\n"), ord("\r")} | set(delim.encode("utf-8")[-1:])
+    with open(path, "rb") as f:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:      # an empty file
+            return None
+        with mm:
+            quoted_newlines = 0
+            opened = None
+            skip_to = -1
+            for m in re.finditer(rb'"', mm):
+                i = m.start()
+                if i < skip_to:
+                    continue
+                if opened is None:
+                    if i == 0 or mm[i - 1] in starts:
+                        opened = i
+                elif i + 1 < len(mm) and mm[i + 1] == 0x22:
+                    skip_to = i + 2          # an escaped quote inside the value
+                else:
+                    quoted_newlines += mm[opened:i].count(b"\n")
+                    opened = None
+            if opened is None:
+                return None
+            line_start = mm.rfind(b"\n", 0, opened) + 1
+            return mm[:line_start].count(b"\n") - quoted_newlines + 1, opened
+
+
 def _blank_line(src: Path, dst: Path, pos: int) -> bytes:
     """Copy src to dst with the line DuckDB reported at byte `pos` emptied (its newline kept).
     Returns the removed line (up to 64 kB) for the rejects ledger."""
@@ -316,12 +350,15 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
                                   f"{name}：無法以分隔文字格式讀取，請確認是 CSV/TSV 檔。") from e
         hit = con.execute("""SELECT line, line_byte_position FROM rd_errors
             WHERE error_type = 'UNQUOTED VALUE' AND error_message ILIKE '%unterminated%' ORDER BY line LIMIT 1""").fetchone()
-        if hit is None:
-            if not parallel and _odd_quotes(current):
-                # the serial reader drops a quote left open to the end of the file without a word
+        if hit is None and not parallel and _odd_quotes(current):
+            # the serial reader (values with line breaks) drops a quote left open to the end of the
+            # file without a word, and the rows after it with it: find that quote's line ourselves
+            hit = _unclosed_quote(current, delim)
+            if hit is None:
                 raise SourceError(f"{name}: a quote (\") opens a value that never closes, so the rest of the file cannot be read; "
                                   "close or remove that quote",
                                   f"{name}：有一個引號（\"）開啟後沒有關閉，之後的內容無法讀取；請關閉或刪除該引號後再上傳。")
+        if hit is None:
             break
         if attempt == MAX_PATCHES:
             raise SourceError(f"{name}: more than {MAX_PATCHES} rows have an unterminated quote (\"); is the quote character right?",
