@@ -451,6 +451,8 @@ NOTE_ZH = [
     (r"header (?P<i>\d+) is longer than (?P<n>\d+) characters: cut", "第 {i} 欄的欄名超過 {n} 個字元：已截斷"),
     (r"header '(?P<s>.*)' is a name this tool uses itself: kept as '(?P<k>.*)'", "欄名「{s}」與本工具自用的名稱相同：改名為「{k}」保留"),
     (r"header '(?P<s>.*)' repeats: column (?P<i>\d+) kept as '(?P<k>.*)'", "欄名「{s}」重複：第 {i} 欄改名為「{k}」保留"),
+    (r"header on row (?P<r>\d+); the row\(s\) above it read as a title, not data: (?P<t>.*)",
+     "欄名在第 {r} 列；上方的列視為標題，不是資料：{t}"),
     (r"(?P<n>[\d,]+) JSON files", "{n} 個 JSON 檔"),
     (r"keys not read \(unsafe names\): (?P<k>.*)", "未讀取的鍵（名稱不安全）：{k}"),
     (r"(?P<n>[\d,]+) event rows could not be read \(their occurrences lack the event's fields\)",

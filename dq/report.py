@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import duck, store
 from .checks import DIMENSION_ZH, by_id
-from .i18n import LABELS, t
+from .i18n import LABELS, note_text, t
 from .sources.aliases import CANONICAL, shown_term
 from .sources.mapping import BY_VALUES
 
@@ -97,10 +97,15 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     flags = duck.q(snap / "flags.parquet")
     n_checked = summary["rows_checked"] or 1
     colon = ": " if en else "："
+    notes = [n for n in summary.get("notes") or [] if not n.startswith("sheet '")]
     parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
              f"<h1>{L('vr_title')}{colon}{_e(summary['file'])}</h1>",
              f"<p>{_e(_meta(summary, lang, L))}</p>",
              *([f"<p>{_e(_sheets(summary['sheets'], L, en))}</p>"] if summary.get("sheets") else []),
+             # how the file was read (a title row above the header, ragged rows, a guessed encoding); the
+             # sheet is said just above
+             *([f"<p><b>{L('read_notes')}</b>{colon}</p><ul>" + "".join(f"<li>{_e(note_text(n, lang))}</li>" for n in notes)
+                + "</ul>"] if notes else []),
              f"<p><b>{L('vr_profile')}</b>{colon}{_e(summary['profile_name_en' if en else 'profile_name_zh'])}"
              f"{' (' if en else '（'}{_e(summary['profile_reason_en' if en else 'profile_reason_zh'])}{')' if en else '）'}</p>"]
     # 1. verdict

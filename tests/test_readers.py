@@ -157,6 +157,46 @@ def test_xlsx(tmp_path):
     assert rows(st)["WGS84Long"].tolist() == df["WGS84Long"].tolist()
 
 
+def test_title_rows_above_the_header_are_titles_not_the_header(tmp_path):
+    """frog_head.csv's real rows under a CONSTRUCTED title line, as CSV and as a workbook whose title is a
+    merged cell with a date line and a blank row under it: the header is found below the title, the rows
+    keep their numbers (a workbook's data row k is the sheet's row header + k, blank rows counted), and
+    the report says how the file was read."""
+    import openpyxl
+    from dq.sources.base import header_at
+    text = (FIX / "frog_head.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    hdr = lines[0].split(",")
+    title = "斑腿樹蛙調查資料（測試用標題）"
+    (tmp_path / "t.csv").write_text(title + "," * (len(hdr) - 1) + "\n" + text, encoding="utf-8")
+    st = stage(tmp_path / "t.csv", tmp_path)
+    assert st.columns == hdr and st.rows_staged == len(lines) - 1 and st.rows_rejected == 0
+    assert rows(st)["source_row"].tolist()[:3] == [1, 2, 3]
+    assert any(n.startswith("header on row 2;") and title in n for n in st.notes)
+
+    df = pd.read_csv(FIX / "frog_head.csv", dtype=str, encoding="utf-8-sig").head(20)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(hdr))
+    ws.append(["製表日期 2026-12-05"])
+    ws.append(list(df.columns))
+    for i, r in enumerate(df.itertuples(index=False)):
+        ws.append(list(r))
+        if i == 4:
+            ws.append([])
+    wb.save(tmp_path / "t.xlsx")
+    st = stage(tmp_path / "t.xlsx", tmp_path)
+    assert st.columns == list(df.columns) and st.rows_staged == 20
+    got = rows(st)
+    assert got["source_row"].tolist() == [1, 2, 3, 4, 5] + list(range(7, 22))
+    assert got["WGS84Long"].tolist() == df["WGS84Long"].tolist()
+    assert any(n.startswith("header on row 3;") for n in st.notes)
+    # a one- or two-column table keeps its first row; a row of three filled cells is a header
+    assert header_at([1, 1, 1]) == 0 and header_at([2, 2]) == 0 and header_at([1, 2]) == 0
+    assert header_at([1, 7, 7]) == 1 and header_at([3, 7, 7]) == 0
+
+
 def _bbs_text(tmp_path):
     ev = duckdb.sql(f"SELECT * FROM read_parquet('{FIX / 'bbs_event_slice.parquet'}')").df()
     oc = duckdb.sql(f"SELECT * FROM read_parquet('{FIX / 'bbs_occurrence_slice.parquet'}')").df()

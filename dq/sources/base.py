@@ -34,6 +34,26 @@ RESERVED_PREFIX = "dq_"
 MAX_HEADER = 200
 
 
+# A table's first filled rows are looked at to find its header: a title above it ("97-105年度兩棲類調查",
+# a date line; in a workbook often a merged cell) fills one or two cells where the header fills many.
+LOOK = 10
+
+
+def header_at(filled: list[int]) -> int:
+    """The index, among a table's first filled rows (their counts of filled cells), of its header row:
+    the first that fills at least half as many cells as the fullest, rows of at most two cells before it
+    being titles. A one- or two-column table keeps its first row."""
+    top = max(filled)
+    for i, c in enumerate(filled):
+        if c * 2 >= top or c > 2:
+            return i
+    return 0
+
+
+def title_note(row: int, titles: list[str]) -> str:
+    return f"header on row {row}; the row(s) above it read as a title, not data: " + " / ".join(x[:80] for x in titles if x)
+
+
 def clean_headers(raw: list) -> tuple[list[str], list[str]]:
     """File header cells → column names safe to quote (see duck.ident), unique and not ours.
 

@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 from .. import duck
-from .base import SourceError, StagedSource, clean_headers
+from .base import LOOK, SourceError, StagedSource, clean_headers, header_at, title_note
 
 SAMPLE = 1 << 20
 CANDIDATE_DELIMS = [",", "\t", "|", ";"]
@@ -156,19 +156,20 @@ def _reader(path: Path, delim: str, width: int, rejects: str, parallel: bool = T
             f"max_line_size={MAX_LINE}, parallel={'true' if parallel else 'false'})")
 
 
-def _first_record(con, path: Path, delim: str) -> list[str]:
-    # wide enough for the first record even when a quoted header cell holds a line break
+def _first_records(con, path: Path, delim: str, n: int) -> list[list[str]]:
+    # wide enough for the first records even when a quoted header cell holds a line break
     with open(path, "rb") as f:
-        head = [f.readline(MAX_LINE) for _ in range(5)]
+        head = [f.readline(MAX_LINE) for _ in range(n + 2)]
     width = min(max(ln.count(delim.encode()) for ln in head) + 1, 16384)
-    row = con.execute(f"SELECT * FROM {_reader(path, delim, width, 'hdr', parallel=False)} LIMIT 1").fetchone()
+    rows = con.execute(f"SELECT * FROM {_reader(path, delim, width, 'hdr', parallel=False)} LIMIT {int(n)}").fetchall()
     con.execute("DROP TABLE IF EXISTS hdr_errors; DROP TABLE IF EXISTS hdr_scans")
-    if row is None:
-        return []
-    cells = [None if v == NULLSTR else v for v in row]
-    while cells and cells[-1] is None:
-        cells.pop()
-    return [c or "" for c in cells]
+    out = []
+    for row in rows:
+        cells = [None if v == NULLSTR else v for v in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append([c or "" for c in cells])
+    return out
 
 
 def _line_start(src: Path, pos: int) -> int:
@@ -287,12 +288,19 @@ def stage_text(path: Path, workdir: Path, *, delimiter: str | None = None, heade
 
 def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt) -> StagedSource:
     delim = delimiter or sniff_delimiter(con, readable)
-    first = _first_record(con, readable, delim)
-    if not first or not any(c.strip() for c in first):
+    recs = _first_records(con, readable, delim, LOOK)
+    if not recs or not any(c.strip() for c in recs[0]):
         raise SourceError(f"{name}: the file holds no rows (its first line is blank or cannot be read)",
                           f"{name}：檔案沒有可讀的資料列（第一列空白或無法讀取）。")
+    # a title line above the header ("2008-2016 蛙類調查資料,,,,", a sheet saved as CSV) is no header
+    h = header_at([sum(bool(c.strip()) for c in r) for r in recs]) if header is None else 0
+    if h and _looks_like_data(recs[h]):
+        h = 0
+    first = recs[h]
     if header is None:
         header = not _looks_like_data(first)
+    if h:
+        notes.append(title_note(h + 1, [" ".join(c for c in r if c.strip()) for r in recs[:h]]))
     raw_names = first if header else (names or _headerless_names(first))
     if names and header:
         raw_names = names
@@ -309,7 +317,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     staged = Path(f"{stem}.staged.parquet")
     rejects = Path(f"{stem}.rejects.parquet")
     good = Path(f"{stem}.good.parquet")
-    offset = 1 if header else 0
+    offset = 1 + h if header else 0     # the lines before the first row: titles, the header
     # The rows are written in their staged form in the reading pass itself: DuckDB's reader keeps the
     # file's order and row_number() OVER () streams, so a row's number is its line (the header, when
     # there is one, is row 1). That holds unless lines were rejected or set apart for re-reading (too
@@ -405,7 +413,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
                     ELSE min(error_type || ': ' || error_message) END AS reason
         FROM rd_errors WHERE line NOT IN (SELECT line FROM wide) GROUP BY line
         UNION ALL SELECT line, raw, reason FROM patched""")
-    if header and con.execute("SELECT count(*) FROM rej WHERE line = 1").fetchone()[0]:
+    if header and con.execute("SELECT count(*) FROM rej WHERE line = ?", [offset]).fetchone()[0]:
         raise SourceError(f"{name}: the header row cannot be read (broken quote or bad bytes)",
                           f"{name}：標題列（第一列）無法解析（引號未關閉或含無效字元），請修正後再上傳。")
     # good row k sits on line k + 1 + (lines missing before it); consecutive missing lines share
@@ -437,6 +445,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
               {wide_part})
             WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
     n_good = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(staged)})").fetchone()[0]
+    con.execute("DELETE FROM rej WHERE line < ?", [offset])     # a title line that is no row: not data, not lost
     n_rej = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     if n_rej:
         con.execute(f"""COPY (SELECT (line - {offset})::BIGINT AS source_row, left(raw, 65536) AS raw, reason FROM rej ORDER BY line)

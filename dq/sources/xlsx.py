@@ -1,12 +1,13 @@
 """XLSX sheets, streamed row by row with openpyxl's read-only mode into Arrow batches."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .base import SourceError, StagedSource, clean_headers
+from .base import LOOK, SourceError, StagedSource, clean_headers, header_at, title_note
 
 BATCH = 50_000
 
@@ -52,6 +53,10 @@ def stage_xlsx(path: Path, workdir: Path, sheet: str | None = None, progress=Non
         wb.close()
 
 
+def _any(r) -> bool:
+    return any(v is not None and str(v).strip() for v in r)
+
+
 def _filled(ws) -> bool:
     """The sheet has a cell with something in it (read until the first one)."""
     return any(any(v is not None and str(v).strip() for v in r) for r in ws.iter_rows(values_only=True))
@@ -62,14 +67,20 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
         raise SourceError(f"{name}: no sheet named '{sheet[:60]}'", f"{name}：沒有名為「{sheet[:60]}」的工作表。")
     # the first sheet with a filled cell: a workbook often opens with an empty or cover sheet
     ws = wb[sheet] if sheet else next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
-    rows = ws.iter_rows(values_only=True)
-    raw = None
-    for r in rows:
-        if any(v is not None and str(v).strip() for v in r):
-            raw = [_cell(v) for v in r]
-            break
-    if raw is None:
+    rows = enumerate(ws.iter_rows(values_only=True), start=1)     # (the sheet's row number, its cells)
+    first: list[tuple[int, tuple]] = []
+    for i, r in rows:
+        if _any(r):
+            first.append((i, r))
+            if len(first) == LOOK:
+                break
+    if not first:
         raise SourceError(f"{name}: sheet '{ws.title}' is empty", f"{name}：工作表「{ws.title}」是空的。")
+    h = header_at([sum(_cell(v) is not None for v in r) for _, r in first])
+    titles = [" ".join(c for c in map(_cell, r) if c is not None) for _, r in first[:h]]
+    header_row = first[h][0]
+    raw = [_cell(v) for v in first[h][1]]
+    rows = itertools.chain(first[h + 1:], rows)
     while raw and raw[-1] is None:
         raw.pop()
     header, notes = clean_headers(raw)
@@ -83,9 +94,9 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     shape: list = []
     nums: list[int] = []
     n = n_long = 0
-    for r in rows:
-        if not any(v is not None and str(v).strip() for v in r):
-            continue  # blank spreadsheet rows are formatting, not data
+    for sheet_row, r in rows:
+        if not _any(r):
+            continue  # blank spreadsheet rows are formatting, not data (the row numbers still count them)
         n += 1
         vals = [_cell(v) for v in r]
         extra = vals[width:]
@@ -97,7 +108,7 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
         over.append("\t".join(v or "" for v in extra) if extra else None)
         shape.append(width + len(extra) if extra else None)
         n_long += bool(extra)
-        nums.append(n)
+        nums.append(sheet_row - header_row)      # data row k is the sheet's row (header's row + k), as in Excel
         if len(nums) >= BATCH:
             writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
             buf, over, shape, nums = [[] for _ in header], [], [], []
@@ -107,6 +118,8 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
         writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
     writer.close()
     notes.insert(0, f"sheet '{ws.title}'")
+    if titles:
+        notes.insert(1, title_note(header_row, titles))
     # a workbook's other sheets are not read: said (report, page), so a list of synonyms on sheet 2 is not taken as checked
     others = [s for s in wb.sheetnames if s != ws.title]
     if n_long:
