@@ -9,12 +9,14 @@ st.set_page_config(page_title="資料品質儀表板 DQ", layout="wide")
 qp = st.query_params
 # A key makes the switch one widget whatever its default: without it, the default recomputed
 # from the URL on every run made a new widget, and every second click snapped back.
-lang = st.sidebar.radio("語言 / Language", ["zh", "en"], index=1 if qp.get("lang") == "en" else 0, key="lang_switch",
+# The page menu drops the URL's parameters: the language of the run before goes on (a fresh server's
+# first visitor was switched back to Chinese by the first move)
+lang = qp.get("lang") or st.session_state.get("lang", "zh")
+lang = st.sidebar.radio("語言 / Language", ["zh", "en"], index=1 if lang == "en" else 0, key="lang_switch",
                         format_func=lambda x: "中文" if x == "zh" else "English", horizontal=True)
 st.session_state["lang"] = lang
 qp["lang"] = lang
 ui.chrome()
-ui.context()
 
 
 def page(path: str, key: str, default: bool = False, hidden: bool = False):
@@ -30,5 +32,7 @@ pages = {
     t("sec_opendata", lang): [page("pages/opendata.py", "opendata"), page("pages/od_dataset.py", "od_dataset")],
     t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules")],
 }
+nav = st.navigation(pages)
+ui.context(nav.url_path)
 with ui.app_run():
-    st.navigation(pages).run()
+    nav.run()

@@ -262,3 +262,25 @@ def _kpi_labels_are_not_cut(page, lang: str):
     cut = page.eval_on_selector_all('[data-testid="stMetricLabel"]', """els => els.flatMap(e =>
         [e, ...e.querySelectorAll('*')].filter(n => n.scrollWidth > n.clientWidth + 1).map(() => e.innerText))""")
     assert not cut, (lang, cut)
+
+
+def test_the_sidebar_menu_keeps_the_agency_chosen(server, new_page):
+    """Streamlit's page menu drops the URL's parameters: the next page showed every agency's figures
+    under the agency still named in the sidebar (a helper's browser walk). Five moves through the menu
+    keep it, and the language (a fresh server's first visitor was switched back to Chinese); once "all
+    agencies" is chosen, a move keeps that."""
+    from urllib.parse import quote
+    page = _open(new_page, f"{server}/?lang=en&agency={quote(FROG)}")
+    for i, h1 in ((1, "Agency scorecard"), (2, ""), (3, ""), (0, ""), (1, "Agency scorecard")):
+        page.locator('[data-testid="stSidebarNav"] a').nth(i).click()
+        _settle(page, h1)
+        page.wait_for_timeout(300)
+        assert f"agency={quote(FROG)}" in page.url and "lang=en" in page.url, (i, page.url)
+    assert FROG in page.inner_text("h3")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+    page.get_by_role("option", name="All agencies").click()
+    _settle(page)
+    page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
+    _settle(page)
+    page.wait_for_timeout(300)
+    assert "agency=" not in page.url
