@@ -761,10 +761,14 @@ def bdq_rules(lang: str = "zh") -> pd.DataFrame:
 def agency_league(snap: Path) -> pd.DataFrame:
     """Per agency: records and the scores of `scores()` (overall and per dimension), best first."""
     ds = _agg(snap, "agg_dataset")
-    g = ds.groupby("agency", as_index=False)[["records", "records_no_error"] + [f"ok_{d}" for d in OCC_DIMENSIONS]].sum()
+    graded = ["completeness_sum"] if "completeness_sum" in ds else []
+    g = ds.groupby("agency", as_index=False)[["records", "records_no_error"] + [f"ok_{d}" for d in OCC_DIMENSIONS] + graded].sum()
     g["score_overall"] = g["records_no_error"] / g["records"]
     for d in OCC_DIMENSIONS:
         g[f"score_{d}"] = g[f"ok_{d}"] / g["records"]
+    # completeness is graded, as scores() and the scorecard give it (the share of records without a
+    # completeness error read 100 % for an agency whose files fill 57 % of the fields)
+    g["score_completeness"] = g["completeness_sum"] / g["records"] if graded else float("nan")
     cols = ["agency", "records", "score_overall"] + [f"score_{d}" for d in OCC_DIMENSIONS]
     return g.sort_values(["score_overall", "records"], ascending=[False, False])[cols].reset_index(drop=True)
 

@@ -387,6 +387,16 @@ def test_overview_lists_agencies_with_scores_linking_to_scorecards():
     assert f"{bbs:,}" in [m.value for m in at.markdown]
 
 
+def test_the_agency_table_and_the_scorecard_give_one_completeness():
+    """The overview's agency table read 100 % completeness for agencies whose scorecard said 54-57 % (the
+    share of records without a completeness error against the graded share of fields filled)."""
+    snap = store.by_name(DEMO_DATE)
+    league = store.agency_league(snap).set_index("agency")
+    got = {a: store.scores(snap, a)["completeness"] for a in league.index}
+    assert league["score_completeness"].to_dict() == pytest.approx(got)
+    assert min(got.values()) < 0.9 < max(got.values())
+
+
 def test_record_page_lists_every_finding_and_handles_bad_links():
     rid = q(f"SELECT record_id FROM {FLAGS} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
     n = q(f"SELECT count(*) FROM {FLAGS} WHERE record_id = ?", rid)
