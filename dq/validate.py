@@ -197,7 +197,7 @@ def _neutralised(cols: list[str]) -> tuple[str, str]:
 def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, out: Path, file_level=()) -> None:
     """annotated.csv: every input row (the staged view `r`) with its results, rejected rows with their reason."""
     rel, sel = neutralised
-    con.execute(f"""COPY (
+    query = f"""
         SELECT {sel}r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
@@ -215,8 +215,13 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
         SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,
                '無法解析，原始內容：' || left(raw, 2000) || '（' || reason || '）' AS dq_suggestions,
                'Could not be read. Raw content: ' || left(raw, 2000) || ' (' || reason || ')' AS dq_suggestions_en
-        FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL
-        ORDER BY dq_row) TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
+        FROM read_parquet({duck.q(snap / 'rejected.parquet')}) WHERE raw IS NOT NULL"""
+    # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark (zh-TW Windows reads Big5
+    # otherwise and garbles every Chinese cell): the first header is written with one, as the fix lists are
+    first = con.execute(f"SELECT * FROM ({query}) LIMIT 0").description[0][0]
+    order = duck.ident(chr(0xFEFF) + first if first == "dq_row" else "dq_row")
+    con.execute(f"""COPY (SELECT * RENAME ({duck.ident(first)} AS {duck.ident(chr(0xFEFF) + first)}) FROM ({query}) ORDER BY {order})
+                    TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
 
 
 def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:
