@@ -387,9 +387,11 @@ def _parquet_columns(path: str, mtime: float) -> tuple[str, ...]:
 def examples(snap: Path, check_id: str, agency: str | None = None, n: int = 3, lang: str = "zh") -> pd.DataFrame:
     """A few records behind one check (with the suggested fix)."""
     where, params = _filters("o", agency, None, [check_id])
-    picked = _query(_rec(snap, f"""SELECT o.record_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+    # a check with no concrete fix for a record says what to do, as the fix list does
+    picked = _query(_rec(snap, f"""SELECT o.record_id, coalesce({suggestion_col(snap, lang)}, ?) AS suggestion
+        FROM read_parquet({_pq(snap, 'flags')}) f
         JOIN {REC} o USING (record_id) WHERE {' AND '.join(where)}
-        ORDER BY o.record_id LIMIT {int(n)}"""), params)
+        ORDER BY o.record_id LIMIT {int(n)}"""), [by_id()[check_id].todo(lang)] + params)
     return _with_columns(snap, picked, EXAMPLE_COLS)
 
 
@@ -776,6 +778,16 @@ def agency_league(snap: Path) -> pd.DataFrame:
 RECORD_SKIP = ("c_", "err_")   # the engine's working columns: its findings are listed as checks instead
 
 
+def _blank_value(v) -> bool:
+    """None, NaN or NaT (a missing date read back through pandas showed as "NaT" on the record page)."""
+    if v is None or isinstance(v, (list, tuple, dict)):
+        return v is None
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
 def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
     """One record (every column it has a value in) and all its findings with title, severity and suggested fix."""
     # the source row is part of the id (record_id = source index × 10^10 + row): said outright, the
@@ -784,11 +796,14 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
                  [int(record_id), int(record_id) % SOURCE_SPAN])
     if rec.empty:
         return None, pd.DataFrame(columns=["check_id", "suggestion"])
-    row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not (v is None or (isinstance(v, float) and v != v))}
+    row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not _blank_value(v)}
     fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
                     WHERE f.record_id = ? ORDER BY f.check_id""",
                 [int(record_id)])
     fl = _check_meta(fl, lang)
+    cat = by_id()
+    # a check with no concrete fix for this record says what to do, as the fix list does
+    fl["suggestion"] = [x if isinstance(x, str) and x.strip() else cat[c].todo(lang) for x, c in zip(fl["suggestion"], fl["check_id"])]
     fl["_sev"] = fl["severity"].map({"error": 0, "warning": 1, "info": 2})
     return row, fl.sort_values(["_sev", "check_id"]).drop(columns="_sev").reset_index(drop=True)
 

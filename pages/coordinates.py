@@ -19,7 +19,10 @@ if counts.empty:
     st.success(L("no_flags"))
     st.stop()
 n_of = dict(zip(counts["check_id"], counts["n"]))
-default = [c for c in counts["check_id"] if c not in NO_POINT + RECORD_WIDE]
+# an agency whose only coordinate findings are missing points (NTU/OCA's reef survey: 5,801) opens on
+# those, listed below the map, not on an empty picker
+ids = counts["check_id"].tolist()
+default = ([c for c in ids if c not in NO_POINT + RECORD_WIDE] or [c for c in ids if c in NO_POINT] or ids)
 chosen = ui.qp_multiselect(L("checks"), counts["check_id"].tolist(), "coordchecks", default=default,
                            format_func=lambda c: f"{ui.check_title(c)} ({n_of[c]:,})")
 if not chosen:

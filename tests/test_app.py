@@ -397,6 +397,36 @@ def test_the_agency_table_and_the_scorecard_give_one_completeness():
     assert min(got.values()) < 0.9 < max(got.values())
 
 
+def test_record_page_without_a_date_shows_no_nat_and_says_what_to_do():
+    """A record without a date showed "NaT" as its date used, and its DATE_MISSING finding a bare "—" where
+    the fix list says what to do (the check's own sentence)."""
+    rid = q(f"SELECT record_id FROM {FLAGS} WHERE check_id = 'DATE_MISSING' ORDER BY 1 LIMIT 1")
+    for lang in ("zh", "en"):
+        at = page("record", lang, record=str(rid))
+        frames = [d.value for d in at.dataframe]
+        text = " ".join(f.astype(str).to_string() for f in frames)
+        assert "NaT" not in text and "None" not in text
+        findings = frames[0]
+        sugg = findings[[c for c in findings.columns if c in ("Suggested fix", "建議修正")][0]]
+        assert sugg.str.strip().ne("—").all() and sugg.str.len().gt(3).all()
+
+
+def test_coordinates_page_opens_on_missing_points_when_that_is_all_an_agency_has():
+    """NTU/OCA's reef survey has 5,801 records without a point and no coordinate finding a map can show:
+    the page opened on an empty picker ("pick at least one check")."""
+    snap = store.by_name(DEMO_DATE)
+    for agency in store.agency_league(snap)["agency"]:
+        counts = store.check_counts(snap, "coordinates", agency)
+        if set(counts["check_id"]) and set(counts["check_id"]) <= {"COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_UNCERTAINTY_MISSING",
+                                                                  "COORD_LOW_PRECISION", "COORD_SRS_UNKNOWN"}:
+            break
+    else:
+        pytest.skip("no agency of the demo has only missing points")
+    at = page("coordinates", "en", agency=agency)
+    assert not [i for i in at.info if "at least one" in i.value]
+    assert at.multiselect[0].value and set(at.multiselect[0].value) <= {"COORD_MISSING", "COORD_NOT_NUMERIC"}
+
+
 def test_record_page_lists_every_finding_and_handles_bad_links():
     rid = q(f"SELECT record_id FROM {FLAGS} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
     n = q(f"SELECT count(*) FROM {FLAGS} WHERE record_id = ?", rid)
