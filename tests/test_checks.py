@@ -208,3 +208,20 @@ def test_hybrid_formulas_are_told_from_nothospecies_and_epithets():
              "Pycnonotus sinensis": False, "Zosterops simplex": False}
     got = {n: duckdb.execute(f"SELECT regexp_matches(?, '{HYBRID_RX}')", [n]).fetchone()[0] for n in cases}
     assert got == cases
+
+
+def test_roc_years_in_a_year_column(tmp_path):
+    """CONSTRUCTED TEST ROWS (the amphibian survey's layout: 年 with ROC years 97-105, no date column). They
+    were "implausibly old (before 1800)" on every row; now DATE_ROC_YEAR with the Gregorian year as the fix,
+    and a header 民國年 is the year column. A Gregorian year is not one."""
+    header = ["蛙種", "民國年", "月", "日", "經度", "緯度"]
+    rows = [["小雨蛙", "97", "4", "12", "121.594868", "23.911414"],
+            ["小雨蛙", "105", "", "", "121.594868", "23.911414"],
+            ["小雨蛙", "2008", "4", "12", "121.594868", "23.911414"]]
+    _write(tmp_path / "roc.csv", header, rows)
+    s = validate(tmp_path / "roc.csv", tmp_path / "out", CHECK_DATE)
+    assert s["checks"]["DATE_ROC_YEAR"]["count"] == 2 and "DATE_TOO_OLD" not in s["checks"]
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+    assert ["DATE_ROC_YEAR" in ann.loc[r, "dq_errors"] for r in ("1", "2", "3")] == [True, True, False]
+    assert "年欄改為西元 2008 年" in ann.loc["1", "dq_suggestions"] and "2016 年" in ann.loc["2", "dq_suggestions"]
+    assert "Write the year as 2016" in ann.loc["2", "dq_suggestions_en"]

@@ -31,6 +31,10 @@ def derive(con, ctx: DeriveContext) -> None:
     blank_date = "(date_txt IS NULL OR trim(date_txt) = '')"
     from_parts = _ymd("year_txt", "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
     roc = _ymd("try_cast(ymd.y AS INT) + 1911", "ymd.m", "ymd.dd")
+    # a year column of ROC years (97-105: a survey's 民國年), with its month and day columns
+    roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 1 AND 200"
+    from_roc_parts = _ymd("try_cast(trim(year_txt) AS INT) + 1911", "coalesce(nullif(trim(month_txt), ''), '1')",
+                          "coalesce(nullif(trim(day_txt), ''), '1')")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
       p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}.*$', '') AS d0 FROM d),
@@ -38,6 +42,7 @@ def derive(con, ctx: DeriveContext) -> None:
              regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd FROM p)
       SELECT date_txt, year_txt, month_txt, day_txt,
         CASE WHEN {blank_date} AND try_cast(year_txt AS INT) IS NULL THEN 'missing'
+             WHEN {blank_date} AND {roc_year} THEN CASE WHEN {from_roc_parts} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN {blank_date} THEN CASE WHEN {from_parts} IS NULL THEN 'invalid' ELSE 'ok' END
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN CASE WHEN {roc} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL
@@ -46,6 +51,7 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN try_strptime(d0, {PARTIAL}) IS NOT NULL THEN 'ok'
              ELSE 'invalid' END AS date_status,
         CASE WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
+             WHEN {blank_date} AND {roc_year} THEN {from_roc_parts}
              WHEN {blank_date} THEN {from_parts}
              WHEN len(parts) = 2 THEN try_strptime(parts[1], {FMTS})::DATE
              ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed
@@ -76,10 +82,16 @@ CHECKS = [
     Check("DATE_TOO_OLD", "time", "warning", "日期過早", "Implausibly old date",
           f"日期早於 {MIN_YEAR} 年。", f"The date is before {MIN_YEAR}.",
           f"year(e.event_date_parsed) < {MIN_YEAR}", params=(OLDEST,)),
-    Check("DATE_ROC_YEAR", "time", "error", "民國年寫成西元格式", "ROC year written as a Gregorian year",
-          "年份像民國年（例如 0112-05-01 或 112/05/01），已換算為西元日期使用。",
-          "The year looks like an ROC (民國) year (e.g. 0112-05-01 or 112/05/01); the converted date is used.",
-          "e.date_status = 'roc'", "'改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d')", fix_en="'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)'"),
+    Check("DATE_ROC_YEAR", "time", "error", "日期用民國年", "Date in ROC (民國) years",
+          "年份是民國年（例如 0112-05-01、112/05/01，或年欄寫 112）：Darwin Core 要西元年，已換算為西元日期使用。",
+          "The year is an ROC (民國) year (e.g. 0112-05-01, 112/05/01, or 112 in the year column): Darwin Core asks for the "
+          "Gregorian year; the converted date is used.",
+          "e.date_status = 'roc'",
+          # a year column alone gives no month or day: its fix is the year, not a date on 1 January
+          "CASE WHEN nullif(trim(e.eventDate), '') IS NULL THEN '年欄改為西元 ' || year(e.event_date_parsed) || ' 年' "
+          "ELSE '改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d') END",
+          fix_en="CASE WHEN nullif(trim(e.eventDate), '') IS NULL THEN 'Write the year as ' || year(e.event_date_parsed) || ' (Gregorian)' "
+                 "ELSE 'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)' END"),
 ]
 
 FAMILY = Family("time", tuple(CHECKS), DERIVATION)

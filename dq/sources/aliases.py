@@ -64,7 +64,7 @@ ALIASES: dict[str, list[str]] = {
     "occurrenceStatus": ["occurrence_status", "出現狀態"],
     # a status column of other names ("status": 原生/特有/外來種) is found by its values (mapping.py)
     "establishmentMeans": ["原生性", "原生/外來", "原生或外來", "原生外來", "establishment_means"],
-    "year": ["年", "年份", "年度"], "month": ["月"], "day": ["日"],
+    "year": ["年", "年份", "年度", "民國年", "民國年度", "調查年", "調查年度"], "month": ["月"], "day": ["日"],
     "scientificName": ["學名", "物種學名", "scientific_name", "species", "latinname", "sciname", "sci_name", "taxon",
                        "taxon name", "分類群學名", "簡學名"],   # TBN checklists: 分類群學名, 簡學名
     "scientificNameVersion": ["學名來源及版本"],
