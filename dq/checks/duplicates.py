@@ -18,13 +18,14 @@ def repeat_key_sql(o: str, qty: str) -> str:
     """SQL: the key of an observation for DUP_RECORD (NULL when the record names no taxon).
 
     Taxon (scientific name, else the vernacular name it was given by), recorder, count, remarks,
-    event and verbatim event date (a survey season), plus every column the file has beyond the
+    event, verbatim event date (a survey season) and the place's name (NTU/OCA's reef survey gives two
+    sites one point: Dabaisha and Guiwan are two places), plus every column the file has beyond the
     standard ones (`extra`). The engine adds the derived date and point. The readers give an empty
     cell as NULL, so a short row (its missing cells NULL) repeats the full row whose cells are empty.
     """
     taxon = f"coalesce(nullif({o}.scientificName, ''), nullif({o}.vernacularName, ''))"
     return (f"CASE WHEN {taxon} IS NOT NULL THEN hash({o}.dataset_id, {taxon}, {o}.recordedBy, {qty}, "
-            f"{o}.occurrenceRemarks, {o}.eventID, {o}.verbatimEventDate, {o}.extra) END")
+            f"{o}.occurrenceRemarks, {o}.eventID, {o}.verbatimEventDate, {o}.locality, {o}.verbatimLocality, {o}.extra) END")
 
 
 # the observation key adds the derived date and rounded point to the record key rk0; the point is
@@ -108,8 +109,8 @@ CHECKS = [
           "Several records of one dataset share an occurrenceID; every one of them is flagged.",
           "e.dup_occ_n > 1", "'occurrenceID 重複 ' || e.dup_occ_n || ' 次'", fix_en="'occurrenceID used ' || e.dup_occ_n || ' times'"),
     Check("DUP_RECORD", "duplicates", "warning", "疑似重複紀錄", "Possible duplicate record",
-          "同一資料集中，物種、日期、點位、數量、記錄者（有填時）與其他欄位都相同的紀錄（空白儲存格視為相同）；群組內每一筆都會被標記。",
-          "Records of one dataset with the same taxon, date, point, count, recorder (when given) and other columns (empty cells compared as equal); every row of the group is flagged.",
+          "同一資料集中，物種、日期、點位、地點名稱、數量、記錄者（有填時）與其他欄位都相同的紀錄（空白儲存格視為相同）；群組內每一筆都會被標記。",
+          "Records of one dataset with the same taxon, date, point, place name, count, recorder (when given) and other columns (empty cells compared as equal); every row of the group is flagged.",
           # a file of one row per animal without a count (NTU/OCA's reef fish: a school of 753 damselfish is
           # 753 equal rows) repeats rows on purpose: the fix says how to tell a count from a copy
           "e.dup_rec_n > 1",
