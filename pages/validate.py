@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dq import profiles, ui, validate_job
 from dq.i18n import note_text
@@ -153,4 +152,6 @@ report_path = job.report_en if en else job.report
 c2.download_button(L("download_report"), lambda: report_path.read_bytes(), f"{stem}_{'report' if en else '檢核報告'}.html",
                    "text/html", on_click="ignore")
 with st.expander(L("report"), expanded=True):
-    components.html(report_path.read_text(encoding="utf-8"), height=900, scrolling=True)
+    # the report is this tool's own HTML (every value from the file escaped by dq.report); st.iframe
+    # replaces st.components.v1.html, which Streamlit removes after 2026-06-01
+    st.iframe(report_path, height=900)
