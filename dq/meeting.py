@@ -383,16 +383,40 @@ def _agency_section(t: dict, ag: str, mb: pd.DataFrame, ch: pd.DataFrame, group:
     return p
 
 
+# The workbook's headings, in the meeting's language as the HTML report is (never snake_case); the
+# metrics by their own names (opendata.METRICS)
+XLSX_HEADERS = {"agency": "機關", "parent": "上級機關", "level": "層級", "metric": "指標代碼", "metric_zh": "指標",
+                "value": "數值", "rag": "燈號", "kept_old": "前次（兩次都有的資料集）", "kept_new": "本次（兩次都有的資料集）",
+                "verdict": "比較", "judged_stars": "可判定星等的資料集", "judged_badge": "有標章欄位的資料集",
+                "judged_update": "可判定更新的資料集", "meta_fields_judged": "判定的詮釋資料欄位數",
+                "dataset_key": "資料集鍵", "dataset_id": "資料集代碼", "dataset_name": "資料集名稱", "update_frequency": "更新頻率",
+                "last_update": "最近更新", "source_file": "來源檔", "source_row": "列號", "check_id": "規則代碼",
+                "severity": "嚴重度", "message_zh": "說明", "suggestion": "建議修正", "title": "問題",
+                "datasets_old": "前次資料集數", "datasets_new": "本次資料集數", "kept": "兩次都有", "added": "新增", "removed": "移除"} | \
+               {m.key: m.zh for m in METRICS}
+SEVERITY_ZH = {"error": "錯誤", "warning": "警告", "info": "提示"}
+RAG_ZH = {"green": "綠燈", "amber": "黃燈", "red": "紅燈"}
+
+
+def _sheet(df: pd.DataFrame) -> pd.DataFrame:
+    """A table of the report as the workbook gives it: headings and coded values in words."""
+    d = formulas.frame(df).copy()
+    for col, words in (("verdict", VERDICT_ZH), ("rag", RAG_ZH), ("severity", SEVERITY_ZH), ("level", {"central": "中央", "local": "地方"})):
+        if col in d.columns:
+            d[col] = d[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    return d.rename(columns={c: XLSX_HEADERS.get(c, c) for c in d.columns})
+
+
 def report_xlsx(old: str | None, new: str, agencies: list[str] | None, group: str = "agency") -> bytes:
     t = build_tables(old, new, agencies, group)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        formulas.frame(t["metrics"]).to_excel(xw, sheet_name="指標 metrics", index=False)
-        formulas.frame(t["metrics_new"]).to_excel(xw, sheet_name=f"機關 {new}"[:31], index=False)
+        _sheet(t["metrics"]).to_excel(xw, sheet_name="指標 metrics", index=False)
+        _sheet(t["metrics_new"]).to_excel(xw, sheet_name=f"機關 {new}"[:31], index=False)
         if t["compare"] is not None:
-            formulas.frame(t["compare"]["counts"]).to_excel(xw, sheet_name="變化 changes", index=False)
-        formulas.frame(t["overdue"]).to_excel(xw, sheet_name="逾期 overdue", index=False)
-        formulas.frame(t["fix_list"]).to_excel(xw, sheet_name="修正清單 fix list", index=False)
+            _sheet(t["compare"]["counts"]).to_excel(xw, sheet_name="變化 changes", index=False)
+        _sheet(t["overdue"]).to_excel(xw, sheet_name="逾期 overdue", index=False)
+        _sheet(t["fix_list"]).to_excel(xw, sheet_name="修正清單 fix list", index=False)
     return buf.getvalue()
 
 

@@ -275,6 +275,19 @@ def header(col: str) -> str:
     return col
 
 
+def for_download(df):
+    """A table as a reader gets it in a file: headings in the UI language (never snake_case), yes/no in
+    words, severities in words."""
+    import pandas as pd
+    d = df.copy()
+    if "severity" in d.columns:
+        d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
+    for c in d.columns:
+        if pd.api.types.is_bool_dtype(d[c]):
+            d[c] = d[c].map(lambda v: L("yes" if v else "no"))
+    return d.rename(columns={c: header(c) for c in d.columns})
+
+
 def table(df, column_config: dict | None = None, **kwargs):
     """st.dataframe with what a reader should see: translated headings, severities in words,
     "—" for blanks (never "None"), thousands separators on counts, none on identifiers."""

@@ -106,4 +106,5 @@ if row["endemic_checklist"] == 0:
     shown = shown.drop(columns="is_endemic")
 ui.table(shown, width="stretch", height=320,
          column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help"))})
-st.download_button(L("download_unrecorded"), store.fix_list_csv(un), f"unrecorded_{group}_{snap_id}.csv", "text/csv")
+st.download_button(L("download_unrecorded"), store.fix_list_csv(ui.for_download(shown)),
+                   f"unrecorded_{names[group]}_{snap_id}.csv".replace(" ", "_"), "text/csv")

@@ -158,6 +158,16 @@ def test_meeting_report_renders_every_chosen_agency(tmp_path):
     from openpyxl import load_workbook
     wb = load_workbook(xlsx, read_only=True)
     assert "變化 changes" in wb.sheetnames and "逾期 overdue" in wb.sheetnames
+    # headings and coded values in words, as the HTML report gives them (the workbook had agency, metric_zh,
+    # kept_old, verdict, check_id …; a browser walk's finding)
+    import re
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        heads = [h for h in rows[0] if h]
+        assert not [h for h in heads if re.fullmatch(r"[a-z0-9_]+", str(h))], (ws.title, heads)
+        coded = {"better", "worse", "same", "not_comparable", "green", "amber", "red", "error", "warning", "info"}
+        cols = [i for i, h in enumerate(rows[0]) if h in ("嚴重度", "比較", "燈號")]   # (a city lists a dataset named "error")
+        assert not coded & {r[i] for r in rows[1:] for i in cols}, ws.title
 
 
 def test_a_row_listing_several_files(tmp_path):
