@@ -752,8 +752,9 @@ def bdq_rules(lang: str = "zh") -> pd.DataFrame:
     """The TDWG BDQ tests (the bdq-core profile): label, GUID, kind, what it judges, and where a
     Taiwan check judges the same element differently on purpose."""
     from .checks import bdq
+    from .i18n import t as t_
     return pd.DataFrame([{
-        "id": t.label, "guid": t.guid, "kind": t.kind, "dimension": t.dimension if lang == "en" else DIMENSION_ZH[t.dimension],
+        "id": t.label, "guid": t.guid, "kind": t_(f"bdq_kind_{t.kind}", lang), "dimension": t.dimension if lang == "en" else DIMENSION_ZH[t.dimension],
         "title": t.title_en if lang == "en" else t.title_zh,
         "params": "；".join(f"{p} = {v}" for p, v in t.params) or "—",
         "taiwan": (t.note_en if lang == "en" else t.note_zh) or "—"} for t in bdq.TESTS])
