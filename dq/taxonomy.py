@@ -378,6 +378,36 @@ def _load_vernacular_refs(con) -> None:
 VERN_KEY_BARE = "regexp_replace(vern_key, '" + BRACKETS_RX + "', '', 'g')"
 
 
+def vernacular_spellings(con, vn: str, out: str) -> None:
+    """Per distinct Chinese vernacular name of a record without a scientific name that no list holds
+    (`vn`'s name_source 'none'): the listed name one edit away, when exactly one species has one (a typo:
+    黑框蟾蜍 for 黑眶蟾蜍, 拉都希式赤蛙 for 拉都希氏赤蛙). `out`: vern_key, vern_suggest, vern_suggest_name.
+    Levenshtein distance in rapidfuzz, on the few distinct unknown names only."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} (vern_key VARCHAR, vern_suggest VARCHAR, vern_suggest_name VARCHAR)")
+    left = con.execute(f"""SELECT DISTINCT vern_key, {zh_norm_sql(VERN_KEY_BARE)} AS norm FROM {vn}
+        WHERE name_source = 'none' AND regexp_matches(vern_key, '{HAN_RX}')""").fetchall()
+    left = [(k, n) for k, n in left if n and len(n) >= 3]
+    if not left:
+        return
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+    refs = con.execute("""SELECT vernacular_norm, any_value(vernacular ORDER BY vernacular), min(binomial), count(DISTINCT binomial)
+                          FROM ref_vernacular GROUP BY 1 ORDER BY 1""").fetchall()
+    choices = [r[0] for r in refs]
+    rows = []
+    for i in range(0, len(left), 256):
+        block = left[i:i + 256]
+        dist = process.cdist([n for _, n in block], choices, scorer=Levenshtein.distance, score_cutoff=1, workers=-1)
+        for (key, _), d in zip(block, dist):
+            near = [refs[j] for j in (d <= 1).nonzero()[0]]
+            species = {r[2] for r in near if r[3] == 1}
+            if len(species) == 1 and all(r[3] == 1 for r in near):
+                best = min(r for r in near if r[2] in species)
+                rows.append((key, best[1], best[2]))
+    if rows:
+        con.executemany(f"INSERT INTO {out} VALUES (?, ?, ?)", rows)
+
+
 def names_from_vernacular(con, src: str, out: str) -> None:
     """Per distinct (scientificName, vernacularName of a record without one): the name to match.
 

@@ -15,13 +15,15 @@ FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度�
 
 def derive(con, ctx: DeriveContext) -> None:
     taxonomy.names_from_vernacular(con, "occ", "_vn")
+    taxonomy.vernacular_spellings(con, "_vn", "_vfz")
     con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
     taxonomy.match_names(con, "_names", "_tax")
     # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
     con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
           CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
-          v.name_candidates
-        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM coalesce(v.vern_name, v.sci_raw)""")
+          v.name_candidates, f.vern_suggest, f.vern_suggest_name
+        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM coalesce(v.vern_name, v.sci_raw)
+        LEFT JOIN _vfz f ON f.vern_key = v.vern_key""")
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
@@ -93,7 +95,7 @@ DERIVATION = Derivation(
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
-             "t.name_source", "t.name_candidates", "t.is_alien", "k.est_claim"),
+             "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim"),
 )
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
@@ -108,7 +110,9 @@ NAME_FROM_VERN = "e.name_source IN (" + ", ".join(f"'{x}'" for x in FROM_VERNACU
 CHECKS = [
     Check("TAXON_NAME_MISSING", "taxonomy", "error", "缺少學名", "Scientific name missing",
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
-          f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous', false)",
+          # a vernacular name the lists do not hold is TAXON_VERNACULAR_UNKNOWN, judged on its row even in a file
+          # without a scientificName column (a survey naming species in Chinese only)
+          f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source IN ('ambiguous', 'none'), false)",
           "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' "
           f"WHEN {NOTHING_SEEN} THEN '這列屬於調查事件 ' || e.eventID || '，卻沒有物種、俗名或數量（多半是「調查了、沒有記錄到」）："
           "調查本身留在事件表，或寫明調查的類群並填 occurrenceStatus=absent' END",
@@ -116,6 +120,17 @@ CHECKS = [
                  f"WHEN {NOTHING_SEEN} THEN 'Part of survey event ' || e.eventID || ' but names no taxon and gives no count (most likely "
                  "\"surveyed, nothing recorded\"): keep the visit in the event table, or name the group surveyed with occurrenceStatus absent' END",
           tables=T, columns=("scientificName",)),
+    Check("TAXON_VERNACULAR_UNKNOWN", "taxonomy", "error", "俗名不在名錄中", "Vernacular name not in the checklist",
+          "學名空白，俗名也不是臺灣物種名錄（TaiCOL）的中文名、舊名或英文名：紀錄對不到物種。多半是錯字；名錄中有只差一個字的名稱時會建議。",
+          "No scientific name, and the vernacular name is none of the Taiwan checklist's Chinese, former or English names: the record "
+          "matches no taxon. Most often a typo; a listed name one character away is suggested.",
+          f"NOT {HAS_NAME} AND {filled('e.vernacularName')} AND e.name_source = 'none'",
+          "CASE WHEN e.vern_suggest IS NOT NULL THEN '俗名「' || e.vernacularName || '」可能是「' || e.vern_suggest || '」（' "
+          "|| e.vern_suggest_name || '）之誤：請更正，或補上學名' ELSE '俗名「' || e.vernacularName || '」不在名錄中：請檢查錯字，或補上學名' END",
+          fix_en="CASE WHEN e.vern_suggest IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" may be a slip for \"' "
+                 "|| e.vern_suggest || '\" (' || e.vern_suggest_name || '): correct it, or add the scientific name' "
+                 "ELSE 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: check its spelling, or add the scientific name' END",
+          tables=T, columns=("vernacularName",), shows=("vernacularName",)),
     Check("TAXON_NAME_FROM_VERNACULAR", "taxonomy", "info", "學名由俗名對照名錄取得", "Scientific name taken from the vernacular name",
           "學名欄空白，但俗名在臺灣物種名錄（TaiCOL）中只對應一個分類群，已採用其有效名（以中文俗名、舊俗名或英文俗名比對，記錄在逐列結果的 dq_name_source 欄）。",
           "No scientific name, but the vernacular name fits exactly one taxon of the Taiwan checklist (TaiCOL); its accepted name is used (matched by its Chinese, former or English name, recorded in the annotated file's dq_name_source column).",
