@@ -394,12 +394,14 @@ def vernacular_spellings(con, vn: str, out: str) -> None:
     refs = con.execute("""SELECT vernacular_norm, any_value(vernacular ORDER BY vernacular), min(binomial), count(DISTINCT binomial)
                           FROM ref_vernacular GROUP BY 1 ORDER BY 1""").fetchall()
     choices = [r[0] for r in refs]
+    norms = dict(left)
     rows = []
     for i in range(0, len(left), 256):
         block = left[i:i + 256]
         dist = process.cdist([n for _, n in block], choices, scorer=Levenshtein.distance, score_cutoff=1, workers=-1)
         for (key, _), d in zip(block, dist):
-            near = [refs[j] for j in (d <= 1).nonzero()[0]]
+            # a group written after a species' name (小雨蛙類, 紅嘴黑鵯鳥) is no slip for it
+            near = [refs[j] for j in (d <= 1).nonzero()[0] if refs[j][0] not in norms[key] and norms[key] not in refs[j][0]]
             species = {r[2] for r in near if r[3] == 1}
             if len(species) == 1 and all(r[3] == 1 for r in near):
                 best = min(r for r in near if r[2] in species)

@@ -219,9 +219,19 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
     # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark (zh-TW Windows reads Big5
     # otherwise and garbles every Chinese cell): the first header is written with one, as the fix lists are
     first = con.execute(f"SELECT * FROM ({query}) LIMIT 0").description[0][0]
+    target = out / "annotated.csv"
+    if any(ch in first for ch in ',"\r\n'):
+        # a heading the writer quotes would carry the mark inside its quote: the file is copied behind one
+        part = out / "annotated.csv.part"
+        con.execute(f"COPY ({query} ORDER BY dq_row) TO {duck.q(part)} (HEADER, DELIMITER ',')")
+        with open(part, "rb") as src, open(target, "wb") as dst:
+            dst.write(b"\xef\xbb\xbf")
+            shutil.copyfileobj(src, dst, 1 << 20)
+        part.unlink()
+        return
     order = duck.ident(chr(0xFEFF) + first if first == "dq_row" else "dq_row")
     con.execute(f"""COPY (SELECT * RENAME ({duck.ident(first)} AS {duck.ident(chr(0xFEFF) + first)}) FROM ({query}) ORDER BY {order})
-                    TO {duck.q(out / 'annotated.csv')} (HEADER, DELIMITER ',')""")
+                    TO {duck.q(target)} (HEADER, DELIMITER ',')""")
 
 
 def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:

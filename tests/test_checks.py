@@ -225,3 +225,26 @@ def test_roc_years_in_a_year_column(tmp_path):
     assert ["DATE_ROC_YEAR" in ann.loc[r, "dq_errors"] for r in ("1", "2", "3")] == [True, True, False]
     assert "年欄改為西元 2008 年" in ann.loc["1", "dq_suggestions"] and "2016 年" in ann.loc["2", "dq_suggestions"]
     assert "Write the year as 2016" in ann.loc["2", "dq_suggestions_en"]
+
+
+def test_annotated_csv_opens_in_excel_and_a_misspelt_vernacular_gets_its_spelling(tmp_path):
+    """CONSTRUCTED TEST ROWS in the amphibian survey's layout: annotated.csv starts with a UTF-8 byte-order
+    mark (Excel on zh-TW Windows reads Big5 otherwise), also when its first heading must be quoted; a
+    vernacular name one character from one species' is suggested (黑框蟾蜍 → 黑眶蟾蜍), a group written
+    after a name (小雨蛙類) is not, and a blank vernacular name is still "scientific name missing"."""
+    for first in ("蛙種", "備註, 其他"):
+        extra = [first] if first != "蛙種" else []
+        header = extra + ["蛙種", "經度", "緯度", "年"]
+        rows = [[x] + r for r in ([["黑框蟾蜍", "121.594868", "23.911414", "2010"], ["小雨蛙類", "121.594868", "23.911414", "2010"],
+                                   ["　", "121.594868", "23.911414", "2010"]]) for x in (["note"] if extra else [None])]
+        rows = [r if extra else r[1:] for r in rows]
+        _write(tmp_path / "v.csv", header, rows)
+        out = tmp_path / f"out{len(first)}"
+        s = validate(tmp_path / "v.csv", out, CHECK_DATE)
+        assert (out / "annotated.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+        ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+        assert ann.columns[0] == first
+        assert "「黑眶蟾蜍」（Duttaphrynus melanostictus）" in ann.loc["1", "dq_suggestions"]
+        assert "TAXON_VERNACULAR_UNKNOWN" in ann.loc["2", "dq_errors"] and "可能是" not in ann.loc["2", "dq_suggestions"]
+        assert s["checks"]["TAXON_VERNACULAR_UNKNOWN"]["count"] == 2
+        assert "TAXON_NAME_MISSING" in ann.loc["3", "dq_errors"] or "TAXON_NAME_MISSING" in s.get("file_findings", {})

@@ -131,6 +131,21 @@ def test_unclosed_quote_after_a_quoted_line_break_loses_only_its_line(tmp_path):
     assert got["蛙種"].tolist() == df["蛙種"].tolist() and got.loc[10, "地點"] == "193縣道\n24.5K"
 
 
+def test_a_title_wider_than_the_header_or_a_broken_header_loses_no_row(tmp_path):
+    """CONSTRUCTED TEST ROWS (a review's findings): a title line with more cells than the header is not
+    taken as a title (its row would shift the count and drop data row 1); an unclosed quote in the header
+    itself refuses the file with its reason, as before."""
+    p = tmp_path / "wide.csv"
+    p.write_text("My survey 2018,,,,,,,,by X\nA,B,C,D,E\n1,2,3,4,5\n6,7,8,9,10\n", encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (3, 0)
+    assert rows(st).iloc[:, 0].tolist() == ["A", "1", "6"]
+    q = tmp_path / "badhead.csv"
+    q.write_text('sp,"note,n\n' + "".join(f"S{i},ok,{i}\n" for i in range(1, 60)), encoding="utf-8")
+    with pytest.raises(SourceError):
+        stage(q, tmp_path)
+
+
 def test_unclosed_quote_is_found_as_the_csv_reader_reads_quotes(tmp_path):
     """CONSTRUCTED TEST ROWS: "" inside a quoted value is one quote, a quote inside an unquoted cell is
     text, a quoted value may span lines (its line breaks are no new record)."""
@@ -193,8 +208,12 @@ def test_title_rows_above_the_header_are_titles_not_the_header(tmp_path):
     assert got["WGS84Long"].tolist() == df["WGS84Long"].tolist()
     assert any(n.startswith("header on row 3;") for n in st.notes)
     # a one- or two-column table keeps its first row; a row of three filled cells is a header
-    assert header_at([1, 1, 1]) == 0 and header_at([2, 2]) == 0 and header_at([1, 2]) == 0
-    assert header_at([1, 7, 7]) == 1 and header_at([3, 7, 7]) == 0
+    def r(n, known=False):      # a row of n filled cells, the first a known header when asked
+        return (["學名"] if known else ["標題"]) + ["值"] * (n - 1) + [None] * 3
+    assert header_at([r(1), r(1), r(1)]) == 0 and header_at([r(2), r(2)]) == 0 and header_at([r(1), r(2)]) == 0
+    assert header_at([r(1), r(7), r(7)]) == 1 and header_at([r(3), r(7), r(7)]) == 0
+    # a header of two cells the tool knows (學名 | 中文名) above a row of notes is the header, not a title
+    assert header_at([r(2, known=True), r(7), r(2)]) == 0 and header_at([r(1), r(2, known=True), r(7)]) == 1
 
 
 def _bbs_text(tmp_path):

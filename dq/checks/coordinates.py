@@ -168,9 +168,10 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     dec_x = df["x_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
     dec_y = df["y_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
     is_m = out["coord_source"].fillna("").str.contains("converted").to_numpy()
-    # both short: one short beside a precise one is most often its trailing zeros dropped (BBS Taiwan's
-    # sites: 塔塔加鞍部 23.474798 / 120.9; 1,741 of 1,744 such flags on its events)
-    low_deg = num & ~is_m & out["c_has_point"].to_numpy() & (np.maximum(dec_x, dec_y) <= 2)
+    # one short beside one of 5 decimals or more is its trailing zeros dropped (BBS Taiwan's sites: 塔塔加鞍部
+    # 23.474798 / 120.9); beside 3-4 decimals it is not told apart from a rounded site (the frog survey's
+    # 25.0367 / 121.41) and stays flagged
+    low_deg = num & ~is_m & out["c_has_point"].to_numpy() & (np.minimum(dec_x, dec_y) <= 2) & (np.maximum(dec_x, dec_y) < 5)
     with np.errstate(invalid="ignore"):     # an infinite value has no remainder: not low precision, not a warning
         low_m = num & is_m & (np.mod(x, 1000) == 0) & (np.mod(y, 1000) == 0)
     out["c_low_precision"] = low_deg | low_m
@@ -301,9 +302,9 @@ DERIVATION = _derivation()
 
 T = (standard.OCCURRENCE, standard.PROJECT)
 # basisOfRecord values that say the organism was observed where it was (standard.BASIS_OF_RECORD's terms
-# and labels, as written and in lower case)
+# in lower case, and their labels), compared with the value trimmed and lower-cased
 OBSERVED = ", ".join(f"'{v}'" for k, zh in standard.BASIS_OF_RECORD.items() if k.endswith("Observation")
-                     for v in (k, k.lower(), zh))
+                     for v in (k.lower(), zh))
 
 
 def _centroid(area: str, zh: str, title_zh: str, title_en: str) -> Check:
@@ -394,12 +395,12 @@ CHECKS = [
           f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst). "
           "Not judged for observations (HumanObservation, MachineObservation): botanical gardens, zoos and campuses are real places to see wildlife.",
           # BBS Taiwan's counts at 植物園 and 成大校園, the frog survey's calls heard at the zoo: seen there
-          f"e.d_inst_m <= {G.institution_radius_m} AND coalesce(e.basisOfRecord NOT IN ({OBSERVED}), true)", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'", fix_en="round(e.d_inst_m)::INT || ' m from ' || e.inst_name || ': check where it was collected'",
+          f"e.d_inst_m <= {G.institution_radius_m} AND coalesce(lower(trim(e.basisOfRecord)) NOT IN ({OBSERVED}), true)", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'", fix_en="round(e.d_inst_m)::INT || ' m from ' || e.inst_name || ': check where it was collected'",
           tables=T, params=(INSTITUTION,)),
     Check("COORD_LOW_PRECISION", "coordinates", "warning", "坐標精度過低", "Low coordinate precision",
-          "經度與緯度的小數都不超過 2 位（約 1 公里），或公尺坐標取整到公里。只有一個短時不算（常是末尾的 0 被省略，如 23.474798 / 120.9）。",
-          "Longitude and latitude both with at most 2 decimals (about 1 km), or metres rounded to whole kilometres. One short beside a "
-          "precise one is not counted (most often its trailing zeros dropped: 23.474798 / 120.9).",
+          "經緯度有一個小數不超過 2 位（約 1 公里），或公尺坐標取整到公里。另一個有 5 位以上小數時不算（是末尾的 0 被省略，如 23.474798 / 120.9）。",
+          "A longitude or latitude with at most 2 decimals (about 1 km), or metres rounded to whole kilometres. Not when the other has "
+          "5 decimals or more (its trailing zeros were dropped: 23.474798 / 120.9).",
           "e.c_low_precision", tables=T, todo_zh="若原始紀錄有更精確的坐標請補上；否則請填寫相符的誤差範圍（2 位小數約 1 公里）。",
           todo_en="Give the more precise point if the original has one; otherwise an uncertainty to match (2 decimals ≈ 1 km)."),
     Check("COORD_UNCERTAINTY_MISSING", "coordinates", "warning", "缺少坐標誤差範圍", "Coordinate uncertainty missing",

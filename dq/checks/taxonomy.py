@@ -112,7 +112,8 @@ CHECKS = [
           "學名空白，無法比對物種名錄。", "No scientific name, so the record cannot be matched to the checklist.",
           # a vernacular name the lists do not hold is TAXON_VERNACULAR_UNKNOWN, judged on its row even in a file
           # without a scientificName column (a survey naming species in Chinese only)
-          f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source IN ('ambiguous', 'none'), false)",
+          f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous' "
+          f"OR (e.name_source = 'none' AND {filled('e.vernacularName')}), false)",
           "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' "
           f"WHEN {NOTHING_SEEN} THEN '這列屬於調查事件 ' || e.eventID || '，卻沒有物種、俗名或數量（多半是「調查了、沒有記錄到」）："
           "調查本身留在事件表，或寫明調查的類群並填 occurrenceStatus=absent' END",

@@ -31,8 +31,9 @@ def derive(con, ctx: DeriveContext) -> None:
     blank_date = "(date_txt IS NULL OR trim(date_txt) = '')"
     from_parts = _ymd("year_txt", "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
     roc = _ymd("try_cast(ymd.y AS INT) + 1911", "ymd.m", "ymd.dd")
-    # a year column of ROC years (97-105: a survey's 民國年), with its month and day columns
-    roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 1 AND 200"
+    # a year column of ROC years (97-105: a survey's 民國年), with its month and day columns: from ROC 40
+    # (1951) to this year's; below that a two-digit year is as likely Gregorian (18 for 2018) and is not read
+    roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 40 AND year(current_date) - 1911"
     from_roc_parts = _ymd("try_cast(trim(year_txt) AS INT) + 1911", "coalesce(nullif(trim(month_txt), ''), '1')",
                           "coalesce(nullif(trim(day_txt), ''), '1')")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS

@@ -39,19 +39,29 @@ MAX_HEADER = 200
 LOOK = 10
 
 
-def header_at(filled: list[int]) -> int:
-    """The index, among a table's first filled rows (their counts of filled cells), of its header row:
-    the first that fills at least half as many cells as the fullest, rows of at most two cells before it
-    being titles. A one- or two-column table keeps its first row."""
+def header_at(rows: list[list]) -> int:
+    """The index, among a table's first filled rows (their cells), of its header row: the first that
+    names a column this tool knows (學名, 經度 …), else the first that fills at least half as many cells
+    as the fullest, rows of at most two cells before it being titles. A one- or two-column table keeps
+    its first row."""
+    filled = [sum(c is not None and bool(str(c).strip()) for c in r) for r in rows]
     top = max(filled)
-    for i, c in enumerate(filled):
-        if c * 2 >= top or c > 2:
+    for i, (r, c) in enumerate(zip(rows, filled)):
+        if c and (c * 2 >= top or c > 2 or known_header(r)):
             return i
     return 0
 
 
+def known_header(cells) -> bool:
+    """A cell of the row is a header the alias table knows (a two-column sheet's 學名 | 中文名)."""
+    from .aliases import _LOOKUP, norm_header
+    return any(norm_header(str(c)) in _LOOKUP for c in cells if c is not None and str(c).strip())
+
+
 def title_note(row: int, titles: list[str]) -> str:
-    return f"header on row {row}; the row(s) above it read as a title, not data: " + " / ".join(x[:80] for x in titles if x)
+    # one line whatever the title held (a merged cell's Alt+Enter line break)
+    return (f"header on row {row}; the row(s) above it read as a title, not data: "
+            + " / ".join(" ".join(x.split())[:80] for x in titles if x and x.strip()))
 
 
 def clean_headers(raw: list) -> tuple[list[str], list[str]]:

@@ -199,7 +199,7 @@ def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
     position), or None. Read as the CSV reader does: a quote opens a value only at the start of a
     cell, "" inside a quoted value is one quote, and a quote inside an unquoted cell is text. Only
     the quotes are visited (files with quoted values hold few of them next to their bytes)."""
-    starts = {ord("\n"), ord("\r")} | set(delim.encode("utf-8")[-1:])
+    d = delim.encode("utf-8")
     with open(path, "rb") as f:
         try:
             mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
@@ -214,7 +214,7 @@ def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
                 if i < skip_to:
                     continue
                 if opened is None:
-                    if i == 0 or mm[i - 1] in starts:
+                    if i == 0 or mm[i - 1] in (0x0A, 0x0D) or mm[max(0, i - len(d)):i] == d:
                         opened = i
                 elif i + 1 < len(mm) and mm[i + 1] == 0x22:
                     skip_to = i + 2          # an escaped quote inside the value
@@ -292,9 +292,16 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     if not recs or not any(c.strip() for c in recs[0]):
         raise SourceError(f"{name}: the file holds no rows (its first line is blank or cannot be read)",
                           f"{name}：檔案沒有可讀的資料列（第一列空白或無法讀取）。")
+    # a quote left open in the header swallows the next line into its first record: a cell holding both a
+    # line break and the delimiter is that, never a header (Excel's headers may break a line, "數量\n(隻)")
+    if any("\n" in c and delim in c for c in recs[0]):
+        raise SourceError(f"{name}: the header row cannot be read (a quote in it never closes)",
+                          f"{name}：標題列無法解析（其中的引號沒有關閉），請修正後再上傳。")
     # a title line above the header ("2008-2016 蛙類調查資料,,,,", a sheet saved as CSV) is no header
-    h = header_at([sum(bool(c.strip()) for c in r) for r in recs]) if header is None else 0
-    if h and _looks_like_data(recs[h]):
+    h = header_at(recs) if header is None else 0
+    # a title wider than the header would be read as a row of too many cells, and shift the rows' count:
+    # then no title is taken (the file reads as before, nothing lost)
+    if h and (_looks_like_data(recs[h]) or any(len(r) > len(recs[h]) for r in recs[:h])):
         h = 0
     first = recs[h]
     if header is None:
@@ -362,6 +369,9 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             # the serial reader (values with line breaks) drops a quote left open to the end of the
             # file without a word, and the rows after it with it: find that quote's line ourselves
             hit = _unclosed_quote(current, delim)
+            if hit is not None and header and hit[0] <= offset:
+                raise SourceError(f"{name}: the header row cannot be read (broken quote or bad bytes)",
+                                  f"{name}：標題列無法解析（引號未關閉或含無效字元），請修正後再上傳。")
             if hit is None:
                 raise SourceError(f"{name}: a quote (\") opens a value that never closes, so the rest of the file cannot be read; "
                                   "close or remove that quote",
@@ -397,7 +407,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         m = min(int(m), limit)
         cs = ", ".join(f"c{i}" for i in range(1, m + 1))
         con.execute(f"""INSERT INTO wide SELECT w.line, r.vals FROM
-            (SELECT [{cs}] AS vals, row_number() OVER () AS n FROM {_reader(wide_txt, delim, m, 'wd')}) r
+            (SELECT [{cs}] AS vals, row_number() OVER () AS n FROM {_reader(wide_txt, delim, m, 'wd', parallel=False)}) r
             JOIN (SELECT line, row_number() OVER (ORDER BY line) AS n FROM reread) w USING (n)""")
         wide_txt.unlink(missing_ok=True)
         if con.execute("SELECT count(*) FROM wide").fetchone()[0] != n_wide:

@@ -76,7 +76,7 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
                 break
     if not first:
         raise SourceError(f"{name}: sheet '{ws.title}' is empty", f"{name}：工作表「{ws.title}」是空的。")
-    h = header_at([sum(_cell(v) is not None for v in r) for _, r in first])
+    h = header_at([[_cell(v) for v in r] for _, r in first])
     titles = [" ".join(c for c in map(_cell, r) if c is not None) for _, r in first[:h]]
     header_row = first[h][0]
     raw = [_cell(v) for v in first[h][1]]
