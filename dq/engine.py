@@ -409,8 +409,10 @@ _LITERAL = re.compile(r"'(?:[^']|'')*'")
 def sql_words(sql: str) -> set[str]:
     """Every word of an SQL text outside its string literals: the columns it may name (lookup_view's
     `need`). A word in a literal names nothing: the field list of agg_completeness or a fix text
-    saying 'occurrenceID used …' must not make a query join the lookups or the verbatim texts."""
-    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", _LITERAL.sub(" ", sql)))
+    saying 'occurrenceID used …' must not make a query join the lookups or the verbatim texts. Nor does
+    a function's name: year(e.event_date_parsed) in DATE_ROC_YEAR's fix made its flags join the source
+    texts for the column "year" (10M bench: the flags pass 3.5 → 13.4 s)."""
+    return set(re.findall(r"\b[A-Za-z_][A-Za-z_0-9]*\b(?!\s*\()", _LITERAL.sub(" ", sql)))
 
 
 def narrow(con, view, sql: str) -> None:

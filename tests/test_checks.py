@@ -223,7 +223,7 @@ def test_roc_years_in_a_year_column(tmp_path):
     assert s["checks"]["DATE_ROC_YEAR"]["count"] == 2 and "DATE_TOO_OLD" not in s["checks"]
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
     assert ["DATE_ROC_YEAR" in ann.loc[r, "dq_errors"] for r in ("1", "2", "3")] == [True, True, False]
-    assert "年欄改為西元 2008 年" in ann.loc["1", "dq_suggestions"] and "2016 年" in ann.loc["2", "dq_suggestions"]
+    assert "年份改為西元 2008 年" in ann.loc["1", "dq_suggestions"] and "2016 年" in ann.loc["2", "dq_suggestions"]
     assert "Write the year as 2016" in ann.loc["2", "dq_suggestions_en"]
 
 

@@ -88,10 +88,12 @@ CHECKS = [
           "The year is an ROC (民國) year (e.g. 0112-05-01, 112/05/01, or 112 in the year column): Darwin Core asks for the "
           "Gregorian year; the converted date is used.",
           "e.date_status = 'roc'",
-          # a year column alone gives no month or day: its fix is the year, not a date on 1 January
-          "CASE WHEN nullif(trim(e.eventDate), '') IS NULL THEN '年欄改為西元 ' || year(e.event_date_parsed) || ' 年' "
+          # a year alone (a year column, 0112) gives no month or day: its fix is the year, not a date on 1 January.
+          # Told by the derived date_has_month, and the year by strftime: a fix naming a verbatim column (eventDate,
+          # or "year", which DuckDB's year() reads as) makes its flags join the source texts (10M bench: 3.5 → 13.4 s)
+          "CASE WHEN NOT coalesce(e.date_has_month, false) THEN '年份改為西元 ' || strftime(e.event_date_parsed, '%Y') || ' 年' "
           "ELSE '改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d') END",
-          fix_en="CASE WHEN nullif(trim(e.eventDate), '') IS NULL THEN 'Write the year as ' || year(e.event_date_parsed) || ' (Gregorian)' "
+          fix_en="CASE WHEN NOT coalesce(e.date_has_month, false) THEN 'Write the year as ' || strftime(e.event_date_parsed, '%Y') || ' (Gregorian)' "
                  "ELSE 'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)' END"),
 ]
 
