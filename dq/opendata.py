@@ -732,17 +732,20 @@ def dataset_history(dataset_id, dataset_name: str | None, agency: str | None) ->
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
-def fix_list(snap: Path, agency: str | None = None, lang: str = "zh") -> pd.DataFrame:
-    """Per flagged dataset: check, zh-TW message, suggested fix in `lang` (the open-data fix list to send back)."""
+def fix_list(snap: Path, agency: str | None = None, lang: str = "zh", group: str | None = None) -> pd.DataFrame:
+    """Per flagged dataset: check, zh-TW message, suggested fix in `lang` (the open-data fix list to send back).
+    `group` 'agency' or 'parent': `agency` is read as the page's grouping reads it (the page's list for 高雄市政府
+    by agency had 32 datasets of its hospitals that the meeting report, counting by agency, left out); None: either."""
     con = duck.connect(spatial=False)
     try:
         load_messages(con, "opendata")
-        where = "WHERE d.agency = ? OR d.parent = ?" if agency else ""
+        where = ("WHERE d.agency = ?" if group == "agency" else "WHERE d.parent = ?" if group == "parent"
+                 else "WHERE d.agency = ? OR d.parent = ?") if agency else ""
         return con.execute(f"""SELECT d.agency, d.dataset_key, d.dataset_id, d.dataset_name, d.source_file, d.source_row,
               f.check_id, m.severity, m.message_zh, {suggestion_col(snap, lang, name='od_flags')} AS suggestion
             FROM read_parquet({duck.q(Path(snap) / 'od_flags.parquet')}) f
             JOIN read_parquet({duck.q(Path(snap) / 'datasets.parquet')}) d USING (dataset_key) JOIN _meta m USING (check_id)
-            {where} ORDER BY d.agency, d.dataset_name, f.check_id""", [agency, agency] if agency else []).df()
+            {where} ORDER BY d.agency, d.dataset_name, f.check_id""", ([agency] * where.count("?")) if agency else []).df()
     finally:
         con.close()
 

@@ -154,7 +154,7 @@ if ev is not None and ev.selection.rows:
     st.switch_page("pages/od_dataset.py", query_params=ui.link_params(od=od, ds=dsl["dataset_key"].iloc[ev.selection.rows[0]]))
 
 st.subheader(L("od_fix_list"))
-fx = ui.od_call("fix_list", od, ag, ui.lang(), stamp=stamp)
+fx = ui.od_call("fix_list", od, ag, ui.lang(), group, stamp=stamp)
 st.write(L("fix_rows").format(n=len(fx)))
 # what the reader sees and downloads: titles and severities in words, translated headings, the check id
 # only in its own last column

@@ -170,6 +170,19 @@ def test_meeting_report_renders_every_chosen_agency(tmp_path):
         assert not coded & {r[i] for r in rows[1:] for i in cols}, ws.title
 
 
+def test_the_page_fix_list_counts_an_agency_as_its_grouping_does():
+    """高雄市政府 by agency: the page's list had 2,339 rows where the meeting report had 2,275 (its hospitals' and
+    apps' datasets, whose parent it is, were added whatever the grouping)."""
+    from dq import meeting
+    from dq.demo import OD_LATER
+    snap = [x for x in opendata.snapshots() if x.name == OD_LATER][0]
+    by_agency = opendata.fix_list(snap, "高雄市政府", "zh", "agency")
+    by_parent = opendata.fix_list(snap, "高雄市政府", "zh", "parent")
+    assert set(by_agency["agency"]) == {"高雄市政府"} and len(by_parent) > len(by_agency)
+    t = meeting.build_tables(None, OD_LATER, ["高雄市政府"], "agency")
+    assert len(t["fix_list"][t["fix_list"]["agency"] == "高雄市政府"]) == len(by_agency)
+
+
 def test_a_row_listing_several_files(tmp_path):
     """data.gov.tw also writes one row per dataset with ';'-separated formats and encodings (CONSTRUCTED row)."""
     src = FIX / "constructed_datagovtw_export.csv"
