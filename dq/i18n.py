@@ -480,3 +480,27 @@ def note_text(note: str, lang: str = "zh") -> str:
         if m:
             return zh.format(**m.groupdict())
     return note
+
+
+# data.gov.tw's update frequencies as catalogues write them (每1年, 每年, 每3月, 不定期更新, 不更新, 即時), in English
+_FREQ_UNIT = {"年": ("year", "Yearly"), "半年": ("half-year", "Every six months"), "季": ("quarter", "Quarterly"),
+              "月": ("month", "Monthly"), "週": ("week", "Weekly"), "周": ("week", "Weekly"), "星期": ("week", "Weekly"), "日": ("day", "Daily"),
+              "天": ("day", "Daily"), "小時": ("hour", "Hourly"), "時": ("hour", "Hourly"), "分鐘": ("minute", "Every minute"),
+              "分": ("minute", "Every minute")}
+_FREQ_WORDS = {"不定期": "Irregular", "不定期更新": "Irregular", "不更新": "Not updated", "即時": "Real-time", "即時更新": "Real-time"}
+
+
+def frequency_text(value, lang: str = "zh"):
+    """A catalogue's update frequency in the UI language (the value as written in zh-TW; a form no rule knows
+    is shown as it is)."""
+    import re
+    if lang == "zh" or not isinstance(value, str):
+        return value
+    v = value.strip()
+    if v in _FREQ_WORDS:
+        return _FREQ_WORDS[v]
+    m = re.fullmatch(r"每\s*(\d*)\s*(半年|年|季|月|週|周|星期|日|天|小時|時|分鐘|分)(?:更新)?(?:一次)?", v)
+    if not m:
+        return value
+    n, (unit, every) = m.group(1), _FREQ_UNIT[m.group(2)]
+    return every if n in ("", "1") else f"Every {int(n)} {unit}s"

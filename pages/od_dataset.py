@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import opendata, ui
+from dq.i18n import frequency_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -54,7 +55,7 @@ c = st.columns(4)
 c[0].metric(L("od13_badge"), L("od13_badge_" + row["badge"]) if isinstance(row["badge"], str) else "—",
             help=None if isinstance(row["badge"], str) else L("od13_not_judged_field"))
 c[1].metric(L("od13_stars"), "—" if pd.isna(row["stars"]) else f"{int(row['stars'])} ★")
-c[2].metric(L("od13_frequency"), val(row["update_frequency"]))
+c[2].metric(L("od13_frequency"), val(frequency_text(row["update_frequency"], ui.lang())))
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],
@@ -91,7 +92,8 @@ if len(h):
                  badge=h["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
                  last_update=h["last_update"].map(lambda x: "—" if pd.isna(x) else str(x)[:10]),
                  views=h["views"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
-                 downloads=h["downloads"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}")).fillna("—")
+                 downloads=h["downloads"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
+                 update_frequency=h["update_frequency"].map(lambda x: frequency_text(x, ui.lang()))).fillna("—")
     st.dataframe(h[["snapshot", "series", "badge", "license", "formats", "update_frequency", "last_update", "views", "downloads"]].rename(columns={
         "snapshot": L("snapshot"), "series": L("od13_series"), "badge": L("od13_badge"), "license": L("od13_licence"),
         "formats": L("od13_formats"), "update_frequency": L("od13_frequency"), "last_update": L("od13_last_update"),

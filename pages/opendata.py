@@ -6,6 +6,7 @@ import streamlit as st
 
 from dq import opendata, store, ui
 from dq.opendata import METRIC, METRICS
+from dq.i18n import frequency_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -140,7 +141,8 @@ lang_q = "&lang=en" if not zh else ""
 links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k in dsl["dataset_key"]])
 show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
     badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
-    formats=lambda d: d["formats"].fillna("—"), update_frequency=lambda d: d["update_frequency"].fillna("—"))
+    formats=lambda d: d["formats"].fillna("—"),
+    update_frequency=lambda d: d["update_frequency"].map(lambda x: frequency_text(x, ui.lang())).fillna("—"))
 st.caption(L("od_ds_click"))
 # a click on a row opens that dataset's page in this tab (the link column opens it in a new one)
 ev = st.dataframe(show.head(500), hide_index=True, placeholder="—", width="stretch", height=min(400, 35 * (min(len(show), 500) + 1) + 3),

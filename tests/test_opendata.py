@@ -521,3 +521,19 @@ def test_trend_of_two_snapshots_is_a_line_within_one_series_only():
     assert line["data"][0]["x"] == [OD_EARLIER, OD_LATER] and "lines" in line["data"][0]["mode"]
     at2 = _page("opendata", od=OD_METADATA, odagency="環境部")
     assert any("只有一個快照" in i.value for i in at2.info)     # the metadata catalogue is not joined to the city portals
+
+
+def test_update_frequencies_read_in_english():
+    """data.gov.tw's frequencies (每1年, 不定期更新, 不更新 …, the real 2026 export's values) were Chinese on the English
+    pages; every form the catalogues use reads in English, and zh-TW keeps them as written."""
+    import re
+    from dq.i18n import frequency_text
+    vals = set()
+    for s in opendata.snapshots():
+        p = Path(s) / "datasets.parquet"
+        vals |= {v for (v,) in duckdb.execute(f"SELECT DISTINCT update_frequency FROM read_parquet('{p}') WHERE update_frequency IS NOT NULL").fetchall()}
+    assert {"每1年", "不定期更新"} <= vals
+    for v in vals:
+        assert not re.search(r"[\u4e00-\u9fff]", frequency_text(v, "en")), v
+        assert frequency_text(v, "zh") == v
+    assert frequency_text("每3月", "en") == "Every 3 months" and frequency_text("每年", "en") == "Yearly"
