@@ -58,6 +58,11 @@ META_FIELDS = {"dataset_name": "資料集名稱", "description": "資料集描�
                "agency_raw": "提供機關", "update_frequency": "更新頻率", "license": "授權方式",
                "file_format": "檔案格式", "download_url": "資料下載網址", "encoding": "編碼格式"}
 RESOURCE_FIELDS = {"file_format", "download_url", "encoding"}
+# the same fields named in English (OD_METADATA_INCOMPLETE's English fix read "Add: 提供機關")
+META_FIELDS_EN = {"dataset_name": "title", "description": "description", "main_fields": "field notes", "agency_raw": "agency",
+                  "update_frequency": "update frequency", "license": "licence", "file_format": "file format",
+                  "download_url": "download URL", "encoding": "encoding"}
+META_EN_SQL = "CASE x " + " ".join(f"WHEN '{META_FIELDS[k]}' THEN '{v}'" for k, v in META_FIELDS_EN.items()) + " ELSE x END"
 TRUTHY = "('y', 'yes', 'true', '1', 'v', '是', '有', '✓')"
 
 
@@ -283,7 +288,8 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
           arg_min(quality_badge, (source_file, source_row)) AS badge_raw, arg_min(license, (source_file, source_row)) AS license, string_agg(DISTINCT file_format, ';' ORDER BY file_format) AS formats,
           arg_min(listed_date, (source_file, source_row)) AS listed_date, arg_min(agency_raw, (source_file, source_row)) AS agency_raw,
           arg_min(update_frequency, (source_file, source_row)) AS update_frequency, max(greatest(r_updated, m_updated)) AS last_update,
-          list_filter([{missing}], x -> x IS NOT NULL) AS meta_missing, {judged} AS meta_judged,
+          list_filter([{missing}], x -> x IS NOT NULL) AS meta_missing,
+          list_transform(list_filter([{missing}], x -> x IS NOT NULL), x -> {META_EN_SQL}) AS meta_missing_en, {judged} AS meta_judged,
           -- a row may list several files' encodings ("UTF-8;BIG5"): count each one
           CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> trim(x) <> ''))), 0) END AS encoding_declared,
           CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> regexp_matches(x, 'utf-?8', 'i')))), 0) END AS utf8_resources,

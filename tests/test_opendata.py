@@ -541,8 +541,7 @@ def test_update_frequencies_read_in_english():
 
 def test_the_metadata_fix_names_its_fields_in_english():
     """OD_METADATA_INCOMPLETE's English fix read "Add: 提供機關"; every field dq.opendata judges has its English name."""
-    from dq.checks.opendata import META_EN
-    assert set(META_EN) == set(opendata.META_FIELDS.values())
+    assert set(opendata.META_FIELDS_EN) == set(opendata.META_FIELDS)
     snap = [x for x in opendata.snapshots() if x.name == "2018-12-31"][0]
     fx = opendata.fix_list(snap, "高雄市政府", "en", "agency")
     meta = fx[fx["check_id"] == "OD_METADATA_INCOMPLETE"]["suggestion"]

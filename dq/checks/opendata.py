@@ -8,12 +8,6 @@ from __future__ import annotations
 from . import Check, Family, Param
 
 T = ("opendata",)
-# the metadata fields (dq/opendata.py META_FIELDS' zh labels) named in English in the English fix: "Add: 提供機關" was
-# Chinese on the English pages
-META_EN = {"資料集名稱": "title", "資料集描述": "description", "主要欄位說明": "field notes", "提供機關": "agency",
-           "更新頻率": "update frequency", "授權方式": "licence", "檔案格式": "file format", "資料下載網址": "download URL",
-           "編碼格式": "encoding"}
-META_EN_SQL = "CASE x " + " ".join(f"WHEN '{zh}' THEN '{en}'" for zh, en in META_EN.items()) + " ELSE x END"
 OVERDUE = Param("OVERDUE_FACTOR", 1.5, "×", "超過宣告更新週期的幾倍才算逾期", "how many declared update periods make an update overdue")
 OVERDUE_FACTOR = OVERDUE.value
 # 更新頻率 as catalogues write it: 每日/每1日/每10日, 每週/每周, 每月/每1月/每3月, 每季, 每半年/每6月, 每年/每1年/每5年
@@ -49,7 +43,7 @@ CHECKS = [
     Check("OD_METADATA_INCOMPLETE", "open_data", "warning", "詮釋資料不完整", "Metadata incomplete",
           "資料集名稱、描述、主要欄位說明、提供機關、更新頻率、授權方式、檔案格式、下載網址、編碼格式中有空白（只判定目錄有提供的欄位）。",
           "One of name, description, field notes, agency, frequency, licence, format, download URL or encoding is blank (only fields the catalogue carries are judged).",
-          "len(e.meta_missing) > 0", "'補上：' || array_to_string(e.meta_missing, '、')", fix_en=f"'Add: ' || array_to_string(list_transform(e.meta_missing, x -> {META_EN_SQL}), ', ')", tables=T),
+          "len(e.meta_missing) > 0", "'補上：' || array_to_string(e.meta_missing, '、')", fix_en="'Add: ' || array_to_string(e.meta_missing_en, ', ')", tables=T),
     Check("OD_ENCODING_NOT_UTF8", "open_data", "warning", "編碼不是 UTF-8", "Encoding not UTF-8",
           "有資源宣告的編碼不是 UTF-8（如 Big5），跨平台使用容易亂碼。",
           "A resource declares an encoding other than UTF-8 (e.g. Big5), which garbles across platforms.",
