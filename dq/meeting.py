@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import formulas, opendata
+from .i18n import t as label
 from .opendata import METRIC, METRICS, rag
 from .sources.base import SourceError
 
@@ -394,14 +395,14 @@ XLSX_HEADERS = {"agency": "機關", "parent": "上級機關", "level": "層級",
                 "severity": "嚴重度", "message_zh": "說明", "suggestion": "建議修正", "title": "問題",
                 "datasets_old": "前次資料集數", "datasets_new": "本次資料集數", "kept": "兩次都有", "added": "新增", "removed": "移除"} | \
                {m.key: m.zh for m in METRICS}
-SEVERITY_ZH = {"error": "錯誤", "warning": "警告", "info": "提示"}
 RAG_ZH = {"green": "綠燈", "amber": "黃燈", "red": "紅燈"}
 
 
 def _sheet(df: pd.DataFrame) -> pd.DataFrame:
     """A table of the report as the workbook gives it: headings and coded values in words."""
     d = formulas.frame(df).copy()
-    for col, words in (("verdict", VERDICT_ZH), ("rag", RAG_ZH), ("severity", SEVERITY_ZH), ("level", {"central": "中央", "local": "地方"})):
+    severity = {k: label("sev_" + k) for k in ("error", "warning", "info")}
+    for col, words in (("verdict", VERDICT_ZH), ("rag", RAG_ZH), ("severity", severity), ("level", {"central": "中央", "local": "地方"})):
         if col in d.columns:
             d[col] = d[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
     return d.rename(columns={c: XLSX_HEADERS.get(c, c) for c in d.columns})

@@ -14,7 +14,6 @@ from .sources.mapping import BY_VALUES
 
 CANONICAL_SET = set(CANONICAL)
 
-SEV_ZH = {"error": "錯誤", "warning": "警告", "info": "提示"}
 CSS = """body{font-family:'Noto Sans CJK TC','Noto Sans TC','Microsoft JhengHei',sans-serif;max-width:60rem;margin:2rem auto;color:#222;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
 td,th{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}th{background:#f2f2f2}
@@ -89,7 +88,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     file-level findings → record-level checks with counts and examples."""
     en = lang == "en"
     L = lambda k: t(k, lang)   # noqa: E731
-    sev = (lambda s: s) if en else SEV_ZH.get
+    sev = lambda s: L("sev_" + s)   # noqa: E731
     dim = (lambda d: d.replace("_", " ").capitalize()) if en else DIMENSION_ZH.get
     title = (lambda c: c.title_en) if en else (lambda c: c.title_zh)
     cat = by_id()

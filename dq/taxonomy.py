@@ -213,6 +213,15 @@ def build_vernacular_en(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> No
     en.to_parquet(ref / "vernacular_en.parquet", index=False)
 
 
+def _score_rows(items: list[tuple], choices: list[str], scorer, cutoff):
+    """(item, its scores against every choice) for items (anything, their text last), all on every core,
+    in blocks so the score matrix stays small (rapidfuzz cdist)."""
+    from rapidfuzz import process
+    for i in range(0, len(items), 256):
+        block = items[i:i + 256]
+        yield from zip(block, process.cdist([b[-1] for b in block], choices, scorer=scorer, score_cutoff=cutoff, workers=-1))
+
+
 def match_names(con, names_table: str, out_table: str) -> None:
     """Match distinct names (column `name_raw`, `vern_raw`) of `names_table` into `out_table`.
 
@@ -282,19 +291,14 @@ def match_names(con, names_table: str, out_table: str) -> None:
           AND NOT above_species AND name_clean <> ''""").fetchall()
     fuzzy_rows = []
     if left:
-        import numpy as np
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz
         # species binomials of listed subspecies are valid targets too; sorted, so ties resolve the same way every run
         choices = [r[0] for r in con.execute("""SELECT name_key FROM ref_checklist UNION
             SELECT array_to_string(string_split(name_key, ' ')[1:2], ' ') FROM ref_checklist WHERE status = 'accepted' ORDER BY 1""").fetchall()]
-        # all leftovers against all choices on every core, in blocks so the score matrix stays small
-        for i in range(0, len(left), 256):
-            block = left[i:i + 256]
-            scores = process.cdist([c for _, c in block], choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, workers=-1)
-            best = scores.argmax(axis=1)
-            for (raw, _), j, row in zip(block, best, scores):
-                if row[j] >= FUZZY_MIN_SCORE:
-                    fuzzy_rows.append((raw, choices[j], float(row[j])))
+        for (raw, _), row in _score_rows(left, choices, fuzz.ratio, FUZZY_MIN_SCORE):
+            j = row.argmax()
+            if row[j] >= FUZZY_MIN_SCORE:
+                fuzzy_rows.append((raw, choices[j], float(row[j])))
     con.execute("CREATE OR REPLACE TEMP TABLE _fz (name_raw VARCHAR, suggestion VARCHAR, score DOUBLE)")
     if fuzzy_rows:
         con.executemany("INSERT INTO _fz VALUES (?, ?, ?)", fuzzy_rows)
@@ -389,23 +393,17 @@ def vernacular_spellings(con, vn: str, out: str) -> None:
     left = [(k, n) for k, n in left if n and len(n) >= 3]
     if not left:
         return
-    from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
     refs = con.execute("""SELECT vernacular_norm, any_value(vernacular ORDER BY vernacular), min(binomial), count(DISTINCT binomial)
                           FROM ref_vernacular GROUP BY 1 ORDER BY 1""").fetchall()
-    choices = [r[0] for r in refs]
-    norms = dict(left)
     rows = []
-    for i in range(0, len(left), 256):
-        block = left[i:i + 256]
-        dist = process.cdist([n for _, n in block], choices, scorer=Levenshtein.distance, score_cutoff=1, workers=-1)
-        for (key, _), d in zip(block, dist):
-            # a group written after a species' name (小雨蛙類, 紅嘴黑鵯鳥) is no slip for it
-            near = [refs[j] for j in (d <= 1).nonzero()[0] if refs[j][0] not in norms[key] and norms[key] not in refs[j][0]]
-            species = {r[2] for r in near if r[3] == 1}
-            if len(species) == 1 and all(r[3] == 1 for r in near):
-                best = min(r for r in near if r[2] in species)
-                rows.append((key, best[1], best[2]))
+    for (key, norm), d in _score_rows(left, [r[0] for r in refs], Levenshtein.distance, 1):
+        # a group written after a species' name (小雨蛙類, 紅嘴黑鵯鳥) is no slip for it
+        near = [refs[j] for j in (d <= 1).nonzero()[0] if refs[j][0] not in norm and norm not in refs[j][0]]
+        # every name one edit away stands for one species, and the same one
+        if near and all(r[3] == 1 for r in near) and len({r[2] for r in near}) == 1:
+            best = min(near)
+            rows.append((key, best[1], best[2]))
     if rows:
         con.executemany(f"INSERT INTO {out} VALUES (?, ?, ?)", rows)
 

@@ -275,13 +275,18 @@ def header(col: str) -> str:
     return col
 
 
+def severity_text(s):
+    """A check's severity in words in the UI language (anything else as it is)."""
+    return L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s
+
+
 def for_download(df):
     """A table as a reader gets it in a file: headings in the UI language (never snake_case), yes/no in
     words, severities in words."""
     import pandas as pd
     d = df.copy()
     if "severity" in d.columns:
-        d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
+        d["severity"] = d["severity"].map(severity_text)
     for c in d.columns:
         if pd.api.types.is_bool_dtype(d[c]):
             d[c] = d[c].map(lambda v: L("yes" if v else "no"))
@@ -295,7 +300,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     d = df.copy()
     ids = ID_COLUMNS | {L("fl_record_id"), L("fl_source_row")}   # a fix list comes with its headings translated
     if "severity" in d.columns:
-        d["severity"] = d["severity"].map(lambda s: L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s)
+        d["severity"] = d["severity"].map(severity_text)
     if "dimension" in d.columns and lang() == "en":   # store gives the English dimension as its id (open_data)
         d["dimension"] = d["dimension"].map(lambda x: x.replace("_", " ").capitalize() if isinstance(x, str) else x)
     for c in d.columns:

@@ -77,7 +77,7 @@ if len(ff):
     ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name)).rename(columns={
         "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
         "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
-    ff[L("severity")] = ff[L("severity")].map(lambda x: L("sev_" + x) if x in ("error", "warning", "info") else x)
+    ff[L("severity")] = ff[L("severity")].map(ui.severity_text)
     st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
 
 st.subheader(L("worst_checks"))

@@ -25,12 +25,11 @@ def _build() -> list[Check]:
     for term, tables in tables_of.items():
         cols = standard.EQUIVALENTS.get(term, (term,))
         sql = " AND ".join(_blank(c) for c in cols)
-        # srs_from_header is the tool's own (a system the column headers name): said in words, not by its name
-        named = [c for c in cols[1:] if c != "srs_from_header"]
-        by_header = "srs_from_header" in cols
-        alt = "" if len(cols) == 1 else ("（亦接受 " + "、".join(named + (["欄名標明的坐標系統（如 TWD97_X）"] if by_header else [])) + "）")
-        alt_en = "" if len(cols) == 1 else (" (also satisfied by " + ", ".join(named + (["a system the column headers name (e.g. TWD97_X)"]
-                                                                                        if by_header else [])) + ")")
+        # what else satisfies it; srs_from_header is the tool's own (a system the column headers name): said in words
+        said = {"srs_from_header": ("欄名標明的坐標系統（如 TWD97_X）", "a system the column headers name (e.g. TWD97_X)")}
+        also = [said.get(c, (c, c)) for c in cols[1:]]
+        alt = f"（亦接受 {'、'.join(zh for zh, _ in also)}）" if also else ""
+        alt_en = f" (also satisfied by {', '.join(en for _, en in also)})" if also else ""
         zh = zh_of[term]
         out[term] = Check(
             id=f"MISSING_{term}", dimension="completeness", severity="error",

@@ -29,13 +29,15 @@ def _ymd(y: str, m: str, d: str) -> str:
 
 def derive(con, ctx: DeriveContext) -> None:
     blank_date = "(date_txt IS NULL OR trim(date_txt) = '')"
-    from_parts = _ymd("year_txt", "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
+    # the year, month and day columns (a month or day left blank: the first)
+    def parts(year: str) -> str:
+        return _ymd(year, "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
+    from_parts = parts("year_txt")
     roc = _ymd("try_cast(ymd.y AS INT) + 1911", "ymd.m", "ymd.dd")
     # a year column of ROC years (97-105: a survey's 民國年), with its month and day columns: from ROC 40
     # (1951) to this year's; below that a two-digit year is as likely Gregorian (18 for 2018) and is not read
     roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 40 AND year(current_date) - 1911"
-    from_roc_parts = _ymd("try_cast(trim(year_txt) AS INT) + 1911", "coalesce(nullif(trim(month_txt), ''), '1')",
-                          "coalesce(nullif(trim(day_txt), ''), '1')")
+    from_roc_parts = parts("try_cast(trim(year_txt) AS INT) + 1911")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
       p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}.*$', '') AS d0 FROM d),

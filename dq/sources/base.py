@@ -58,10 +58,11 @@ def known_header(cells) -> bool:
     return any(norm_header(str(c)) in _LOOKUP for c in cells if c is not None and str(c).strip())
 
 
-def title_note(row: int, titles: list[str]) -> str:
-    # one line whatever the title held (a merged cell's Alt+Enter line break)
-    return (f"header on row {row}; the row(s) above it read as a title, not data: "
-            + " / ".join(" ".join(x.split())[:80] for x in titles if x and x.strip()))
+def title_note(row: int, titles: list[list]) -> str:
+    """The reading note for the title rows (their cells) above a header on `row`: each title on one
+    line whatever its cells held (a merged cell's Alt+Enter line break)."""
+    lines = (" ".join(" ".join(str(c).split()) for c in r if c is not None and str(c).strip()) for r in titles)
+    return f"header on row {row}; the row(s) above it read as a title, not data: " + " / ".join(x[:80] for x in lines if x)
 
 
 def clean_headers(raw: list) -> tuple[list[str], list[str]]:

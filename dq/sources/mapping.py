@@ -77,6 +77,11 @@ class ColumnPlan:
     rows: list[dict]                        # the mapping table: one row per source column
 
 
+def _relation(staged: Path | str) -> str:
+    """SQL: the rows to look at: a relation given as SQL (a kept Parquet input read through its casts), or a staged file."""
+    return staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+
+
 def _profile(staged: Path | str, headers: list[str], looks: dict[str, str] | None = None, rows: int = SAMPLE_ROWS,
              examples_of: str | None = None) -> dict[str, dict]:
     """Share of filled values fitting each pattern of `looks` (default LOOKS), per header, over a
@@ -92,7 +97,7 @@ def _profile(staged: Path | str, headers: list[str], looks: dict[str, str] | Non
         cols = ", ".join(f"{duck.ident(h)}::VARCHAR AS {duck.ident(h)}" for h in headers)
         shares = ", ".join(f"avg(CASE WHEN {sql} THEN 1.0 ELSE 0.0 END) AS {k}" for k, sql in looks.items())
         pick = f" FILTER (WHERE {looks[examples_of]})" if examples_of else ""
-        rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+        rel = _relation(staged)
         cur = con.execute(f"""WITH s AS (SELECT {cols} FROM {rel} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (7)),
             u AS (SELECT col, trim(v) AS v FROM (UNPIVOT s ON COLUMNS(*) INTO NAME col VALUE v) WHERE trim(v) <> '')
             SELECT col, count(*) AS filled, {shares}, (list(DISTINCT v ORDER BY v){pick})[1:3] AS examples FROM u GROUP BY col""")
@@ -158,7 +163,7 @@ def _names_agree(staged: Path | str, names: str, vern: str, rows: int = 2000) ->
     fifth give one of them."""
     from ..paths import REFERENCE
     from ..taxonomy import notho_sql, vern_parts_sql
-    rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+    rel = _relation(staged)
     ref = f"read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})"
     binom = "array_to_string(string_split(" + notho_sql("b") + ", ' ')[1:2], ' ')"
     con = duck.connect(spatial=False)
@@ -209,7 +214,7 @@ def record_id_column(plan: ColumnPlan, headers: list[str], profile: str, staged:
     h = next((h for h in headers if h not in plan.mapping and norm_header(h) == "id"), None)
     if h is None:
         return None
-    rel = staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
+    rel = _relation(staged)
     con = duck.connect(spatial=False)
     try:
         # the whole column, not a sample: one repeat anywhere makes it no identifier

@@ -286,6 +286,11 @@ def stage_text(path: Path, workdir: Path, *, delimiter: str | None = None, heade
             readable.unlink(missing_ok=True)
 
 
+def _header_unreadable(name: str, why: str = "broken quote or bad bytes", why_zh: str = "引號未關閉或含無效字元") -> SourceError:
+    """The file is refused: its header row (not necessarily its first line: a title may stand above it) cannot be read."""
+    return SourceError(f"{name}: the header row cannot be read ({why})", f"{name}：標題列無法解析（{why_zh}），請修正後再上傳。")
+
+
 def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt) -> StagedSource:
     delim = delimiter or sniff_delimiter(con, readable)
     recs = _first_records(con, readable, delim, LOOK)
@@ -295,8 +300,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     # a quote left open in the header swallows the next line into its first record: a cell holding both a
     # line break and the delimiter is that, never a header (Excel's headers may break a line, "數量\n(隻)")
     if any("\n" in c and delim in c for c in recs[0]):
-        raise SourceError(f"{name}: the header row cannot be read (a quote in it never closes)",
-                          f"{name}：標題列無法解析（其中的引號沒有關閉），請修正後再上傳。")
+        raise _header_unreadable(name, "a quote in it never closes", "其中的引號沒有關閉")
     # a title line above the header ("2008-2016 蛙類調查資料,,,,", a sheet saved as CSV) is no header
     h = header_at(recs) if header is None else 0
     # a title wider than the header would be read as a row of too many cells, and shift the rows' count:
@@ -307,7 +311,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     if header is None:
         header = not _looks_like_data(first)
     if h:
-        notes.append(title_note(h + 1, [" ".join(c for c in r if c.strip()) for r in recs[:h]]))
+        notes.append(title_note(h + 1, recs[:h]))
     raw_names = first if header else (names or _headerless_names(first))
     if names and header:
         raw_names = names
@@ -370,8 +374,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             # file without a word, and the rows after it with it: find that quote's line ourselves
             hit = _unclosed_quote(current, delim)
             if hit is not None and header and hit[0] <= offset:
-                raise SourceError(f"{name}: the header row cannot be read (broken quote or bad bytes)",
-                                  f"{name}：標題列無法解析（引號未關閉或含無效字元），請修正後再上傳。")
+                raise _header_unreadable(name)
             if hit is None:
                 raise SourceError(f"{name}: a quote (\") opens a value that never closes, so the rest of the file cannot be read; "
                                   "close or remove that quote",
@@ -424,8 +427,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         FROM rd_errors WHERE line NOT IN (SELECT line FROM wide) GROUP BY line
         UNION ALL SELECT line, raw, reason FROM patched""")
     if header and con.execute("SELECT count(*) FROM rej WHERE line = ?", [offset]).fetchone()[0]:
-        raise SourceError(f"{name}: the header row cannot be read (broken quote or bad bytes)",
-                          f"{name}：標題列（第一列）無法解析（引號未關閉或含無效字元），請修正後再上傳。")
+        raise _header_unreadable(name)
     # good row k sits on line k + 1 + (lines missing before it); consecutive missing lines share
     # one good_before, so the largest count wins
     con.execute("""CREATE TABLE gap AS SELECT good_before, max(n_before) AS n_before FROM (

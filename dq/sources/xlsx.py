@@ -59,7 +59,7 @@ def _any(r) -> bool:
 
 def _filled(ws) -> bool:
     """The sheet has a cell with something in it (read until the first one)."""
-    return any(any(v is not None and str(v).strip() for v in r) for r in ws.iter_rows(values_only=True))
+    return any(_any(r) for r in ws.iter_rows(values_only=True))
 
 
 def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress) -> StagedSource:
@@ -76,10 +76,9 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
                 break
     if not first:
         raise SourceError(f"{name}: sheet '{ws.title}' is empty", f"{name}：工作表「{ws.title}」是空的。")
-    h = header_at([[_cell(v) for v in r] for _, r in first])
-    titles = [" ".join(c for c in map(_cell, r) if c is not None) for _, r in first[:h]]
-    header_row = first[h][0]
-    raw = [_cell(v) for v in first[h][1]]
+    cells = [[_cell(v) for v in r] for _, r in first]
+    h = header_at(cells)
+    titles, raw, header_row = cells[:h], cells[h], first[h][0]
     rows = itertools.chain(first[h + 1:], rows)
     while raw and raw[-1] is None:
         raw.pop()
