@@ -160,7 +160,7 @@ def _checklist(c: Check) -> bool:
 # a species-rank name the checklist knows, a date that can be read; a presence, not an absence.
 USABLE_1KM = ("e.lat IS NOT NULL AND e.grid_id IS NOT NULL AND coalesce(e.unc_m, 1e9) <= 1000 AND "
               "e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies', 'fuzzy') AND NOT e.above_species "
-              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc') AND NOT e.is_absence")
+              "AND e.event_date_parsed IS NOT NULL AND e.date_status IN ('ok', 'roc', 'excel_serial') AND NOT e.is_absence")
 FIT_1KM_CHECKS = {"COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_ZERO", "COORD_OUT_OF_RANGE", "COORD_EQUAL",
                   "COORD_OUTSIDE_TAIWAN", "COORD_UNCERTAINTY_MISSING", "COORD_UNCERTAINTY_LARGE", "TAXON_NAME_MISSING",
                   "TAXON_VERNACULAR_UNKNOWN", "TAXON_UNMATCHED", "TAXON_OUTSIDE_CHECKLIST", "TAXON_NOT_A_NAME", "TAXON_RANK_ABOVE_SPECIES", "DATE_MISSING", "DATE_INVALID"}

@@ -248,3 +248,42 @@ def test_annotated_csv_opens_in_excel_and_a_misspelt_vernacular_gets_its_spellin
         assert "TAXON_VERNACULAR_UNKNOWN" in ann.loc["2", "dq_errors"] and "可能是" not in ann.loc["2", "dq_suggestions"]
         assert s["checks"]["TAXON_VERNACULAR_UNKNOWN"]["count"] == 2
         assert "TAXON_NAME_MISSING" in ann.loc["3", "dq_errors"] or "TAXON_NAME_MISSING" in s.get("file_findings", {})
+
+
+def test_date_parts_that_disagree_with_the_date(tmp_path):
+    """CONSTRUCTED TEST ROWS: eventDate against the year, month and day columns (GBIF's RECORDED_DATE_MISMATCH).
+    A column agrees when it names the date's year (or that year in ROC years), the month where the date
+    names one month, the day where it names one day; an interval spans its years."""
+    header = ["occurrenceID", "scientificName", "eventDate", "year", "month", "day", "decimalLatitude", "decimalLongitude"]
+    cases = {  # id: (eventDate, year, month, day, disagrees)
+        "year-off": ("2019-05-01", "2018", "5", "1", True), "all-agree": ("2019-05-01", "2019", "5", "1", False),
+        "month-off": ("2019-05-01", "2019", "6", "1", True), "day-off": ("2019-05-01", "2019", "5", "2", True),
+        "interval-two-months": ("2019-05-01/2019-06-30", "2019", "6", "", False),
+        "month-only-date": ("2019-05", "2019", "5", "17", False), "year-only-date": ("2019", "2019", "8", "3", False),
+        "roc-year-column": ("2023-05-01", "112", "5", "1", False), "interval-years": ("2019-05-01/2020-02-01", "2021", "", "", True),
+        "no-date": ("", "2019", "5", "1", False), "with-time": ("2019-05-01T10:00", "2019", "05", "01", False)}
+    rows = [[k, "Passer montanus", d, y, m, dd, "25.033", "121.565"] for k, (d, y, m, dd, _) in cases.items()]
+    _write(tmp_path / "dates.csv", header, rows)
+    validate(tmp_path / "dates.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    got = {k: "DATE_PARTS_DISAGREE" in ann.loc[k, "dq_warnings"] for k in cases}
+    assert got == {k: v[4] for k, v in cases.items()}
+
+
+def test_excel_date_serials_in_a_workbook_are_dates(tmp_path):
+    """CONSTRUCTED TEST ROWS: a workbook whose date column is formatted as a number holds Excel's day numbers
+    (43466 = 2019-01-01). The column was refused as eventDate ("values do not look like dates") and the file
+    judged as having no date at all; now it is the date column, each row DATE_EXCEL_SERIAL with its date."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"])
+    for i, n in enumerate([43466, 45000, 44000.5]):
+        ws.append([f"s{i}", "Passer montanus", n, 25.033, 121.565])
+    wb.save(tmp_path / "serial.xlsx")
+    s = validate(tmp_path / "serial.xlsx", tmp_path / "out", CHECK_DATE)
+    assert s["checks"]["DATE_EXCEL_SERIAL"]["count"] == 3 and "DATE_MISSING" not in s["checks"]
+    assert not any(c.startswith(("DATE_", "MISSING_eventDate")) for c in s["file_findings"])
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert "改為 2019-01-01" in ann.loc["s0", "dq_suggestions"] and "Write 2023-03-15" in ann.loc["s1", "dq_suggestions_en"]
+    assert "2020-06-18" in ann.loc["s2", "dq_suggestions"]

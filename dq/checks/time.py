@@ -27,6 +27,16 @@ def _ymd(y: str, m: str, d: str) -> str:
     return YMD.format(y=y, m=m, d=d)
 
 
+def excel_serial(col: str) -> str:
+    """SQL: the date an Excel date serial stands for (43466 → 2019-01-01), else NULL. A workbook's date
+    column formatted as General or Number, or saved from it as CSV, holds these day numbers (days since
+    1899-12-30, Excel's own count, which is right from 1 March 1900 on); a time of day is the fraction.
+    Only five digits are read so (10000 = 1927-05-18 up to today): no other date form has five digits."""
+    n = f"try_cast(regexp_extract({col}, '^(\\d{{5}})(\\.\\d+)?$', 1) AS INTEGER)"
+    return (f"(CASE WHEN {n} BETWEEN 10000 AND current_date - DATE '1899-12-30' "
+            f"THEN DATE '1899-12-30' + {n} END)")
+
+
 def derive(con, ctx: DeriveContext) -> None:
     blank_date = "(date_txt IS NULL OR trim(date_txt) = '')"
     # the year, month and day columns (a month or day left blank: the first)
@@ -38,13 +48,15 @@ def derive(con, ctx: DeriveContext) -> None:
     # (1951) to this year's; below that a two-digit year is as likely Gregorian (18 for 2018) and is not read
     roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 40 AND year(current_date) - 1911"
     from_roc_parts = parts("try_cast(trim(year_txt) AS INT) + 1911")
+    serial = excel_serial("d0")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
       p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}.*$', '') AS d0 FROM d),
       q AS (SELECT *, string_split(d0, '/') AS parts,
              regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd FROM p)
       SELECT date_txt, year_txt, month_txt, day_txt,
-        CASE WHEN {blank_date} AND try_cast(year_txt AS INT) IS NULL THEN 'missing'
+        CASE WHEN {serial} IS NOT NULL THEN 'excel_serial'
+             WHEN {blank_date} AND try_cast(year_txt AS INT) IS NULL THEN 'missing'
              WHEN {blank_date} AND {roc_year} THEN CASE WHEN {from_roc_parts} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN {blank_date} THEN CASE WHEN {from_parts} IS NULL THEN 'invalid' ELSE 'ok' END
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN CASE WHEN {roc} IS NULL THEN 'invalid' ELSE 'roc' END
@@ -53,22 +65,42 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN try_strptime(d0, {FMTS}) IS NOT NULL THEN 'ok'
              WHEN try_strptime(d0, {PARTIAL}) IS NOT NULL THEN 'ok'
              ELSE 'invalid' END AS date_status,
-        CASE WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
+        CASE WHEN {serial} IS NOT NULL THEN {serial}
+             WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
              WHEN {blank_date} AND {roc_year} THEN {from_roc_parts}
              WHEN {blank_date} THEN {from_parts}
              WHEN len(parts) = 2 THEN try_strptime(parts[1], {FMTS})::DATE
-             ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed
+             ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed,
+        -- what the date text says, for its agreement with the year/month/day columns: an interval's end, and
+        -- whether it names a day (a full date or an interval), a month (YYYY-MM) or the year alone
+        CASE WHEN len(parts) = 2 THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
+        CASE WHEN len(parts) = 2 OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
+             WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec
       FROM q""")
     # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
-                   date_status, event_date_parsed, {has_month('date_txt')} AS date_has_month FROM _dates""")
+                   date_status, event_date_parsed, {has_month('date_txt')} AS date_has_month,
+                   {PARTS_DISAGREE} AS date_parts_disagree FROM _dates""")
+
+
+# eventDate read, and a year, month or day column that says otherwise (GBIF's RECORDED_DATE_MISMATCH):
+# the year within the date's span (or that year in ROC years, 112 for 2023), the month where the date
+# names one month, the day where it names one day
+_S, _E = "event_date_parsed", "coalesce(date_end, event_date_parsed)"
+PARTS_DISAGREE = f"""(date_status = 'ok' AND NOT (date_txt IS NULL OR trim(date_txt) = '') AND (
+    (try_cast(trim(year_txt) AS INT) IS NOT NULL AND NOT (try_cast(trim(year_txt) AS INT) BETWEEN year({_S}) AND year({_E})
+        OR try_cast(trim(year_txt) AS INT) + 1911 BETWEEN year({_S}) AND year({_E})))
+    OR (try_cast(trim(month_txt) AS INT) IS NOT NULL AND date_prec <> 'year' AND date_trunc('month', {_S}) = date_trunc('month', {_E})
+        AND try_cast(trim(month_txt) AS INT) <> month({_S}))
+    OR (try_cast(trim(day_txt) AS INT) IS NOT NULL AND date_prec = 'day' AND {_S} = {_E}
+        AND try_cast(trim(day_txt) AS INT) <> day({_S}))))"""
 
 
 DERIVATION = Derivation(
     record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day")'},
     derive=derive,
     joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
-    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month"),
+    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree"),
 )
 
 CHECKS = [
@@ -97,6 +129,22 @@ CHECKS = [
           "ELSE '改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d') END",
           fix_en="CASE WHEN NOT coalesce(e.date_has_month, false) THEN 'Write the year as ' || strftime(e.event_date_parsed, '%Y') || ' (Gregorian)' "
                  "ELSE 'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)' END"),
+    Check("DATE_EXCEL_SERIAL", "time", "error", "日期是 Excel 日期序號", "Date is an Excel date serial",
+          "日期欄是 Excel 的日期序號（例如 43466 即 2019-01-01；工作表的日期欄格式被設成「通用」或「數值」，或由此另存成 CSV "
+          "時會這樣）：Darwin Core 要 YYYY-MM-DD，已換算為日期使用。",
+          "The date is an Excel date serial (e.g. 43466 for 2019-01-01: a workbook's date column formatted as General or "
+          "Number, or a CSV saved from it): Darwin Core asks for YYYY-MM-DD; the converted date is used.",
+          "e.date_status = 'excel_serial'",
+          "'改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d') || '（並把日期欄的儲存格格式設為文字或日期）'",
+          fix_en="'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (and format the date column as text or date)'"),
+    Check("DATE_PARTS_DISAGREE", "time", "warning", "日期與年／月／日欄不一致", "Date and year/month/day disagree",
+          "eventDate 讀得出日期，但 year、month 或 day 欄寫的是另一個年、月或日（例如 eventDate 2019-05-01、year 2018）："
+          "兩者至少有一個是錯的；儀表板採用 eventDate。",
+          "eventDate reads as a date, but the year, month or day column says another year, month or day (e.g. eventDate "
+          "2019-05-01 with year 2018): at least one of them is wrong; the dashboard uses eventDate.",
+          "e.date_parts_disagree", shows=("eventDate", "year", "month", "day"),
+          todo_zh="核對原始紀錄，改正 eventDate 或 year／month／day 中錯的一方",
+          todo_en="Check the original record and correct whichever of eventDate and year/month/day is wrong"),
 ]
 
 FAMILY = Family("time", tuple(CHECKS), DERIVATION)
