@@ -564,6 +564,17 @@ def verbatim_source(path: Path, verbatim: list[tuple[int, str]], need: set[str] 
     return "(" + " UNION ALL ".join(parts) + ")"
 
 
+def read_plan(p: RecordPlan) -> RecordPlan:
+    """The plan a written record file is read with: a derived column kept as a record fact (FACT_OF)
+    is read from the fact, and the lookups and keys that only such columns needed are left out (not
+    written: the duplicate counts' lookups hold a key per repeated record, their keys one per record)."""
+    cols = [(n, f"o.{FACT_OF[n]} AS {duck.ident(n)}" if n in FACT_OF else s) for n, s in p.columns]
+    used = lookups_used(RecordPlan(p.record_cols, cols, p.joins), [n for n, _ in cols])
+    joins = [j for j in p.joins if j[1] in used]
+    words = set().union(*(sql_words(s) for _, s in cols), *(sql_words(j) for _, _, j in joins))
+    return RecordPlan({k: v for k, v in p.record_cols.items() if k in words}, cols, joins)
+
+
 def lookup_file(table: str) -> str:
     """The file a layout-3 snapshot keeps a per-distinct lookup table in (`_pt` → lookup_pt.parquet)."""
     return f"lookup{table}.parquet"
@@ -613,6 +624,10 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
             if verbatim is None:
                 raise ValueError("record layout 5 needs the sources' canonical SELECTs (verbatim)")
             drop += [c for c in VERBATIM if c in cols and c not in omit]
+        # the keys only the facts' lookups read (the occurrenceID and repeat keys: two random 64-bit
+        # columns, 160 of the 10M bench's record file's ~330 MB) are not written: read_plan
+        kept = read_plan(p)
+        drop += [k for k in p.record_cols if k not in kept.record_cols and k in cols]
     else:
         drop = omit + stored_only
     # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
@@ -629,6 +644,8 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         src = f"(SELECT *, {summary_sql(run, words)} FROM {src})"
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
+    if record_layout >= 3:
+        p = read_plan(p)     # what the written file is read with, from here on and by the snapshot's readers
     mlist = ", ".join(masks)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rsum AS SELECT {mlist}, {summary_sql(run, words)}
         FROM (SELECT DISTINCT {mlist} FROM read_parquet({duck.q(target)}))""")

@@ -212,10 +212,17 @@ def test_columns_no_source_has_are_not_written_and_read_back_as_null(real):
     # the filled-field mask the completeness aggregates read; layout 5: no verbatim text
     assert set(engine.VERBATIM).isdisjoint(written) and {"record_id", "source_row", "agency", "dataset_id"} <= set(written)
     assert set(written) | set(engine.VERBATIM) | set(p.derived) | {"snapshot_date"} | set(engine.SUMMARY) | set(engine.PER_SOURCE) == \
-        set(m["record_columns"]) | set(p.record_cols) | {"_m0", "_f0"} | set(engine.RECORD_FACTS) | set(engine.VERBATIM)
+        set(m["record_columns"]) | set(engine.read_plan(p).record_cols) | {"_m0", "_f0"} | set(engine.RECORD_FACTS) | set(engine.VERBATIM)
+    # the duplicate counts are record facts: their keys (one random 64-bit value a record each) and lookups are not written,
+    # and the counts read back from the facts
+    assert {"okey", "rk0"}.isdisjoint(written) and not list(d.glob("lookup_okc*")) + list(d.glob("lookup_rkc*"))
+    dup = q(f"SELECT count(*) FILTER (WHERE dup_rec_n > 1), count(*) FILTER (WHERE dup_occ_n > 1) "
+            f"FROM {store.records_sql(d, 'dup_rec_n dup_occ_n')}")[0]
+    flagged = dict(q(f"SELECT check_id, count(*) FROM '{d}/flags.parquet' WHERE check_id LIKE 'DUP_%' GROUP BY 1"))
+    assert dup[0] > 0 and dup == (flagged.get("DUP_RECORD", 0), flagged.get("DUP_OCCURRENCE_ID", 0))
     for s in m["sources"]:      # each source's verbatim rows, once, in the snapshot
         assert (d / f"source_{s['index']}.parquet").exists() and s["canonical"]["file"] == f"source_{s['index']}.parquet"
-    for t, _, _ in p.joins + [("_rsum", None, None), ("_src", None, None)]:
+    for t, _, _ in engine.read_plan(p).joins + [("_rsum", None, None), ("_src", None, None)]:
         assert (d / engine.lookup_file(t)).exists(), t
     read = duckdb.sql(f"SELECT * FROM {store.records_sql(d)} LIMIT 1")
     assert read.columns == m["record_columns"]
