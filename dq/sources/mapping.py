@@ -18,7 +18,7 @@ from .. import duck
 from ..geo import COUNTIES_ZH, OLD_COUNTIES
 from .aliases import lookup, map_headers, norm_header
 
-SAMPLE_ROWS = 20_000   # rows profiled per file (reservoir sample, fixed seed: the same file maps the same way)
+SAMPLE_ROWS = 20_000   # rows profiled per file (about; picked by a hash of the row number: the same file maps the same way)
 MIN_SHARE = 0.5        # a column is taken as a term when at least this share of its filled values fit
 
 _PLACES = "|".join(sorted(set(COUNTIES_ZH) | set(OLD_COUNTIES)))
@@ -84,6 +84,15 @@ def _relation(staged: Path | str) -> str:
     return staged if isinstance(staged, str) else f"read_parquet({duck.q(staged)})"
 
 
+def _sample(con, rel: str, rows: int) -> str:
+    """SQL: a filter keeping about `rows` rows of `rel`, every step-th by a hash of its row number (the
+    same rows each time): a test of one integer column, so only the picked rows' texts are read (a
+    reservoir sample reads every row's: at 1M rows 0.27 against 0.06 s). A file of up to `rows` rows is read whole."""
+    n = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
+    step = -(-int(n) // max(int(rows), 1))
+    return "true" if step <= 1 else f"hash(source_row) % {step} = 0"
+
+
 def _profile(staged: Path | str, headers: list[str], looks: dict[str, str] | None = None, rows: int = SAMPLE_ROWS,
              examples_of: str | None = None) -> dict[str, dict]:
     """Share of filled values fitting each pattern of `looks` (default LOOKS), per header, over a
@@ -100,7 +109,7 @@ def _profile(staged: Path | str, headers: list[str], looks: dict[str, str] | Non
         shares = ", ".join(f"avg(CASE WHEN {sql} THEN 1.0 ELSE 0.0 END) AS {k}" for k, sql in looks.items())
         pick = f" FILTER (WHERE {looks[examples_of]})" if examples_of else ""
         rel = _relation(staged)
-        cur = con.execute(f"""WITH s AS (SELECT {cols} FROM {rel} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (7)),
+        cur = con.execute(f"""WITH s AS (SELECT {cols} FROM {rel} WHERE {_sample(con, rel, rows)}),
             u AS (SELECT col, trim(v) AS v FROM (UNPIVOT s ON COLUMNS(*) INTO NAME col VALUE v) WHERE trim(v) <> '')
             SELECT col, count(*) AS filled, {shares}, (list(DISTINCT v ORDER BY v){pick})[1:3] AS examples FROM u GROUP BY col""")
         names = [d[0] for d in cur.description]
@@ -171,7 +180,7 @@ def _names_agree(staged: Path | str, names: str, vern: str, rows: int = 2000) ->
     con = duck.connect(spatial=False)
     try:
         known, agree = con.execute(f"""WITH s AS (SELECT trim({duck.ident(names)}::VARCHAR) AS b, {duck.ident(vern)}::VARCHAR AS v
-                FROM {rel} USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (7)),
+                FROM {rel} WHERE {_sample(con, rel, rows)}),
             f AS (SELECT {binom} AS bin, {vern_parts_sql("v")} AS parts FROM s WHERE b <> '' AND trim(v) <> ''),
             r AS (SELECT binomial, vernacular_norm FROM {ref})
             SELECT count(*) FILTER (WHERE bin IN (SELECT binomial FROM r) AND len(parts) > 0),
