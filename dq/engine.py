@@ -534,7 +534,7 @@ def record_source(path: Path, omitted: list[str] = (), rec: str | None = None) -
 # What a layout-5 record file leaves to the snapshot's source files (source_<index>.parquet, the
 # staged files moved in): every verbatim text of the record. Written once at staging, read back by
 # verbatim_source; writing them again per record cost the record pass ~0.065 CPU s per column per 1M rows.
-VERBATIM = list(CANONICAL) + ["extra", "row_cells", "overflow_cells"]
+VERBATIM = list(CANONICAL) + ["extra", "row_cells", "overflow_cells", "row_kind"]
 SOURCE_SPAN = 10_000_000_000     # record_id = source index × SOURCE_SPAN + source row
 
 

@@ -183,10 +183,31 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
         "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
     srs = c["srs_from_header"]
     return f"""SELECT ({int(index)}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
+        {row_kind_sql(c["columns"])} AS row_kind,
         {dataset_expr} AS dataset_id, {_lit(c['dataset_name'])} AS dataset_name, {_lit(c['file_name'])} AS source_file, source_row,
         {_lit(c['table'])} AS table_kind, {_lit(c['profile'])} AS profile, {_lit(srs) if srs else 'NULL::VARCHAR'} AS srs_from_header,
         {cols}, {extra_sql} AS extra, {shape}
       FROM {staged_relation(path, c.get('cast'), c['columns'])}"""
+
+
+# what a totals row says in its first cells (a hand-kept sheet's 合計 line under the records)
+TOTAL_WORDS = ("合計", "總計", "小計", "共計", "總和", "total", "totals", "sum", "grand total")
+
+
+def row_kind_sql(columns: list[str]) -> str:
+    """SQL over the staged columns: 'header' for a row repeating the header (its first two columns'
+    cells are their own headings: two exports pasted into one file), 'total' for a totals row (合計,
+    Total … as one of its first three cells), else NULL. The row is kept and judged like any other;
+    ROW_REPEATED_HEADER and ROW_TOTALS say what it is. Headings reach the SQL only as quoted literals."""
+    cols = [h for h in columns if h not in ("source_row", "row_cells", "overflow_cells")]
+    if not cols:
+        return "NULL::VARCHAR"
+    header = " AND ".join(f"trim({_ident(h)}) = {_lit(h)}" for h in cols[:2]) if len(cols) >= 2 else "false"
+    words = ", ".join(_lit(w) for w in TOTAL_WORDS)
+    # the first cell of an ordinary row is longer than any of the words, or not one of them: lower() and
+    # trim() run only on the short ones
+    total = " OR ".join(f"(length({_ident(h)}) <= 14 AND lower(trim({_ident(h)})) IN ({words}))" for h in cols[:3])
+    return f"(CASE WHEN {header} THEN 'header' WHEN {total} THEN 'total' END)"
 
 
 def source_file(index: int) -> str:

@@ -94,6 +94,29 @@ def test_row_shape_checks(tmp_path):
     assert ann.loc[ann["dq_row"] == "3", "overflow_cells"].item() == "x,y"
 
 
+def test_repeated_header_and_totals_rows_are_kept_and_named(tmp_path):
+    """CONSTRUCTED rows: the frog file's header, two real rows, the header again (two exports pasted into one
+    file) and a totals line (合計 in the first cell). They were judged as records with a missing name and date;
+    now they are still in the snapshot (read = ingested), each named for what it is with its fix; a row with
+    "Total" beyond its first three cells is no totals row."""
+    from dq.validate import validate
+    head = (FIX / "frog_head.csv").read_text(encoding="utf-8-sig").splitlines()
+    n = len(head[0].split(","))
+    total = ",".join(["合計"] + [""] * (n - 1))
+    late = head[3].split(",")
+    late[4] = "Total"
+    text = "\n".join([head[0], head[1], head[0], head[2], total, ",".join(late)]) + "\n"
+    (tmp_path / "pasted.csv").write_text(text, encoding="utf-8")
+    s = validate(tmp_path / "pasted.csv", tmp_path / "out", "2026-11-22")
+    assert s["rows_read"] == s["rows_checked"] == 5
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    err = dict(zip(ann["dq_row"], ann["dq_errors"]))
+    assert [r for r in err if "ROW_REPEATED_HEADER" in err[r]] == ["2"]
+    assert [r for r in err if "ROW_TOTALS" in err[r]] == ["4"]
+    sug = dict(zip(ann["dq_row"], ann["dq_suggestions_en"]))
+    assert "Delete this row (a repeated header)" in sug["2"] and "Delete the totals row" in sug["4"]
+
+
 def test_unreadable_rows_are_rejected_alone_with_reason(tmp_path):
     p = tmp_path / "quote.csv"
     p.write_text('a,b,c\n1,2,3\n"x,y\n4,5,6\n7,"8\n8",9\n', encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Row shape (#10 item 1): rows with fewer or more cells than the header are kept and flagged.
+"""Row shape (#10 item 1): rows with fewer or more cells than the header are kept and flagged, and
+so are rows that are no record (a repeated header, a totals row: snapshot.row_kind_sql).
 
 The readers pad a short row with empty cells and keep a long row's extra cells in
 `overflow_cells`; `row_cells` holds the row's own cell count only when it differs from the
@@ -6,7 +7,7 @@ header's, so these predicates read one small integer column.
 """
 from __future__ import annotations
 
-from . import Check, Family
+from . import ALL_TABLES, Check, Family
 
 CHECKS = [
     Check("ROW_CELLS_MISSING", "completeness", "warning", "此列的欄數少於標題", "Row has fewer cells than the header",
@@ -21,6 +22,17 @@ CHECKS = [
           "A delimiter inside an unquoted value is the usual cause.",
           "e.overflow_cells IS NOT NULL",
           "'此列有 ' || e.row_cells || ' 欄，多出的內容：' || left(e.overflow_cells, 200) || '；值內含分隔符號時請加上引號'", fix_en="'This row has ' || e.row_cells || ' cells, the extra: ' || left(e.overflow_cells, 200) || '; quote values that contain the delimiter'"),
+    Check("ROW_REPEATED_HEADER", "completeness", "error", "此列是重複的標題列", "Row repeats the header",
+          "這一列的內容就是標題（例如把兩份匯出檔接在一起時留下的第二個標題列），不是一筆紀錄；它仍被讀入並照常檢核，所以也會有其他發現。",
+          "This row holds the headings themselves (e.g. the second header left when two exports were pasted into one file), "
+          "not a record; it is read and judged like the others, so it has other findings too.",
+          "e.row_kind = 'header'", "'刪除此列（重複的標題列）'", fix_en="'Delete this row (a repeated header)'", tables=ALL_TABLES),
+    Check("ROW_TOTALS", "completeness", "error", "此列是合計列", "Row is a totals row",
+          "這一列是合計（前幾欄寫著「合計」「總計」「Total」…），不是一筆紀錄：它的數量會被重複計算；它仍被讀入並照常檢核。",
+          "This row is a total (its first cells say 合計, 總計, Total …), not a record: its count would be counted twice; "
+          "it is read and judged like the others.",
+          "e.row_kind = 'total'", "'刪除合計列：合計由紀錄算出，不是一筆紀錄'",
+          fix_en="'Delete the totals row: totals are computed from the records, not a record'", tables=ALL_TABLES),
 ]
 
 # No derivation: the readers stage row_cells and overflow_cells, which reach `e` as record columns.
