@@ -210,6 +210,8 @@ LABELS = {
     "od13_listed": ("上架日期", "Listed"), "od13_stars": ("五星等級", "Open-data stars"),
     "od13_portal_link": ("在 data.gov.tw 開啟", "Open on data.gov.tw"), "od13_no_portal": ("這份目錄沒有 data.gov.tw 識別碼，無法連到平臺頁面。", "This catalogue has no data.gov.tw id: no portal link."),
     "od13_resources": ("檔案（資源）", "Files (resources)"), "od13_findings": ("待修正問題", "Findings"),
+    "od13_no_findings_partial": ("在這份目錄記下的欄位中沒有發現問題；目錄沒有的欄位無法判斷：{fields}。",
+                                 "No findings in what this catalogue records; what it does not record cannot be judged: {fields}."),
     "od13_no_findings": ("沒有待修正的問題。", "No findings."), "od13_history": ("各目錄快照中的紀錄", "What each catalogue snapshot says"),
     "od13_history_help": ("每列是一個目錄快照；不同目錄各自為一列，不是同一序列。", "One row per catalogue snapshot; different catalogues are separate rows, not one series."),
     "od13_not_judged_field": ("目錄無此欄位", "not in this catalogue"),
@@ -310,6 +312,9 @@ LABELS = {
                             "What can be judged differs from the previous snapshot ({prev}) (profile, checks or the file's columns changed), so the scores cannot be subtracted; this is not a regression."),
     "tiers": ("TBIA 紀錄分級", "TBIA record tiers"), "tier_gold": ("金", "Gold"), "tier_silver": ("銀", "Silver"),
     "tier_bronze": ("銅", "Bronze"),
+    "species_help": ("比對到臺灣物種名錄、且鑑定到種的不同物種數。名錄未涵蓋的類群（例如魚類）不計入，見分類檢核的「名錄未涵蓋此類群」。",
+                     "Distinct species matched to the Taiwan checklists at species rank. Groups the checklists held do not cover "
+                     "(fish, for one) are not counted: see the taxonomy finding 'Group not covered by the checklists held'."),
     "tier_help": ("金：學名＋經緯度＋年＋月＋紀錄類型＋誤差範圍或精度；銀：學名＋經緯度＋年；銅：其他。",
                   "Gold: name + lat/lon + year + month + basisOfRecord + uncertainty or precision; silver: name + lat/lon + year; bronze: the rest."),
     "tier_ungraded": ("分級只看出現紀錄：本機關有 {n:,} 列不是出現紀錄（如調查事件、物種名錄），不分級，不計入上列比例。",

@@ -71,8 +71,11 @@ def _remember(key: str, now) -> None:
     st.session_state[f"_qp_last_{key}"] = now
 
 
-def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0):
-    """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view."""
+def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0,
+              pin: bool = False):
+    """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view.
+    `pin`: the value stays in the URL even when it is the default (what another URL value belongs to:
+    an open dataset's key is one catalogue's)."""
     qp = st.query_params
     cur = qp.get(key)
     str_opts = [None if o is None else str(o) for o in options]
@@ -83,7 +86,7 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     _url_wins(key, wkey, cur)
     value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
     # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
-    if value is None or (options and value == options[min(default_index, len(options) - 1)]):
+    if value is None or (not pin and options and value == options[min(default_index, len(options) - 1)]):
         if key in qp:
             del qp[key]
     else:
@@ -308,8 +311,9 @@ def table(df, column_config: dict | None = None, **kwargs):
             d[c] = d[c].astype(object).where(d[c].notna(), "—")
         elif pd.api.types.is_integer_dtype(d[c]) and d[c].isna().any():   # nullable counts: "—" where unknown
             d[c] = ["—" if v is pd.NA else (f"{int(v)}" if c in ids else f"{int(v):,}") for v in d[c].astype(object)]
-        elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any():
-            # a blank number would show as "None": as text, with "—" for the blanks
+        elif pd.api.types.is_float_dtype(d[c]) and d[c].isna().any() and c not in (column_config or {}):
+            # a blank number as text, with "—" for the blanks; a column the caller formats (a percentage)
+            # stays a number, its blanks shown as the placeholder "—" (as text it lost its format: 0.953 for 95.3 %)
             d[c] = [("—" if v != v else f"{v:g}" if abs(v) < 1e6 else f"{v:,.2f}") for v in d[c]]
     conf = {}
     for c in d.columns:

@@ -66,6 +66,8 @@ gcol = "group_en" if ui.lang() == "en" else "group_zh"
 unmatched = int(ta.loc[ta["group_zh"] == UNMATCHED, col].sum())
 ta = ta[ta["group_zh"] != UNMATCHED]
 pv = ta.dropna(subset=["county"]).pivot_table(index=gcol, columns="county", values=col, aggfunc="sum", fill_value=0)
+if ui.lang() == "en":   # the counties' own English names (the shipped boundaries carry them)
+    pv = pv.rename(columns=dict(zip(shapes["county"], shapes["county_eng"])))
 if pv.empty:
     st.info(L("nothing_to_show"))
 else:

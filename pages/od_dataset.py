@@ -17,8 +17,9 @@ if not snaps:
 zh = ui.lang() == "zh"
 lang = "zh" if zh else "en"
 series_of = {s.name: opendata.series(s) for s in opendata.snapshots()}
-od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=len(snaps) - 1,
-                  format_func=lambda s: f"{s} · {opendata.series_label(series_of[s], lang)}")
+# the catalogue the open-data quality page opens on, so that both pages start from the same one
+od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=snaps.index(opendata.default_snapshot().name),
+                  format_func=lambda s: f"{s} · {opendata.series_label(series_of[s], lang)}", pin=True)
 key = st.query_params.get("ds")
 if not key:
     st.info(L("od13_ds_pick"))
@@ -74,7 +75,14 @@ if len(d["flags"]):
     st.dataframe(fl.rename(columns={"check_id": L("check"), "severity": L("severity"), "message_zh": L("explanation"),
                                     "suggestion": L("suggestion")}), hide_index=True, placeholder="—", width="stretch")
 else:
-    st.success(L("od13_no_findings"))
+    # no finding is a clean bill only where the catalogue gave what the checks judge
+    unjudged = [L(lab) for f, lab in (("badge", "od13_badge"), ("license", "od13_licence"), ("formats", "od13_formats"),
+                                      ("update_frequency", "od13_frequency"), ("last_update", "od13_last_update"))
+                if f in row and (row[f] is None or (isinstance(row[f], float) and row[f] != row[f]) or row[f] is pd.NaT)]
+    if unjudged:
+        st.info(L("od13_no_findings_partial").format(fields=("、" if zh else ", ").join(unjudged)))
+    else:
+        st.success(L("od13_no_findings"))
 
 st.subheader(L("od13_resources"))
 res = d["resources"][["file_format", "encoding", "download_url", "resource_updated", "volume"]].copy()

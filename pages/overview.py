@@ -27,11 +27,21 @@ def share_metric(col, label, key, help=None):
         col.metric(label, ui.pct(k[key]), f"{d[key] * 100:+.1f} pp", help=help)
 
 
+def count_metric(col, label, key, help=None):
+    """A count with its change since the previous snapshot; no change shows neither an arrow nor a colour."""
+    if not d:
+        col.metric(label, f"{k[key]:,}", None, help=help)
+    elif d[key] == 0:
+        col.metric(label, f"{k[key]:,}", "±0", delta_color="off", delta_arrow="off", help=help)
+    else:
+        col.metric(label, f"{k[key]:,}", f"{d[key]:+,}", help=help)
+
+
 cols = st.columns(4)
-cols[0].metric(L("records"), f"{k['records']:,}", f"{d['records']:+,}" if d else None)
-cols[1].metric(L("agencies"), f"{k['agencies']:,}", f"{d['agencies']:+,}" if d else None)
-cols[2].metric(L("datasets"), f"{k['datasets']:,}", f"{d['datasets']:+,}" if d else None)
-cols[3].metric(L("species"), f"{k['species']:,}", f"{d['species']:+,}" if d else None)
+count_metric(cols[0], L("records"), "records")
+count_metric(cols[1], L("agencies"), "agencies")
+count_metric(cols[2], L("datasets"), "datasets")
+count_metric(cols[3], L("species"), "species", L("species_help"))
 cols = st.columns(4)
 share_metric(cols[0], L("share_no_error"), "share_no_error", L("score_overall_help"))
 share_metric(cols[1], L("completeness_graded"), "completeness", L("score_completeness_help"))

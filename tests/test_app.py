@@ -626,3 +626,17 @@ def test_outline_segments_are_every_border_once():
 def _rings(geom: dict) -> list:
     polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
     return [r for p in polys for r in p]
+
+
+def test_counts_without_change_show_no_arrow_and_english_heatmaps_name_counties_in_english():
+    """A count that did not change since the previous snapshot reads '±0' without an arrow (it was a green
+    '↑ +0'); the coverage heatmap names counties in the UI language (their names on the shipped boundaries)."""
+    at = page("overview", agency="特有生物研究保育中心")    # BBS Taiwan's publisher: in both demo snapshots
+    deltas = {x.label: x.delta for x in at.metric}
+    assert deltas["機關數"] == "±0" and "+0" not in deltas.values(), deltas
+    assert [x for x in at.metric if x.label == "物種數"][0].help
+    import json as _json
+    x = {lang: _json.loads(page("coverage", agency=FROG_AGENCY, lang=lang).get("plotly_chart")[0].proto.spec)["data"][0]["x"]
+         for lang in ("zh", "en")}
+    assert x["zh"] and all(c.endswith(("市", "縣")) for c in x["zh"])
+    assert len(x["en"]) == len(x["zh"]) and all(c.endswith((" City", " County")) for c in x["en"]), x
