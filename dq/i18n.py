@@ -459,6 +459,7 @@ NOTE_ZH = [
     (r"header '(?P<s>.*)' repeats: column (?P<i>\d+) kept as '(?P<k>.*)'", "欄名「{s}」重複：第 {i} 欄改名為「{k}」保留"),
     (r"header on row (?P<r>\d+); the row\(s\) above it read as a title, not data: (?P<t>.*)",
      "欄名在第 {r} 列；上方的列視為標題，不是資料：{t}"),
+    (r"header on row (?P<r>\d+); the blank row\(s\) above it are skipped", "欄名在第 {r} 列；上方的空白列略過"),
     (r"(?P<n>[\d,]+) JSON files", "{n} 個 JSON 檔"),
     (r"keys not read \(unsafe names\): (?P<k>.*)", "未讀取的鍵（名稱不安全）：{k}"),
     (r"(?P<n>[\d,]+) event rows could not be read \(their occurrences lack the event's fields\)",

@@ -429,3 +429,16 @@ def test_reading_notes_are_said_in_zh_tw(tmp_path):
         zh = note_text(n, "zh")
         assert zh != n and any("\u4e00" <= c <= "\u9fff" for c in zh), n
         assert note_text(n, "en") == n
+
+
+def test_a_blank_first_line_of_empty_cells_is_skipped(tmp_path):
+    """CONSTRUCTED file: a sheet's blank top row saved as CSV (",,,,,,") above the header. The file was refused as
+    holding no rows; now the header is found on row 2, the blank row is said to be skipped, every data row is read."""
+    from dq.i18n import note_text
+    p = tmp_path / "blank_top.csv"
+    p.write_text(",,,,,,\n蛙種,年,月,日,數量,經度,緯度\n小雨蛙,2019,4,12,3,121.594868,23.911414\n澤蛙,2019,4,12,2,121.594868,23.911414\n",
+                 encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert st.columns[:2] == ["蛙種", "年"] and (st.rows_staged, st.rows_rejected) == (2, 0)
+    assert st.notes == ["header on row 2; the blank row(s) above it are skipped"]
+    assert note_text(st.notes[0]) == "欄名在第 2 列；上方的空白列略過"

@@ -61,8 +61,10 @@ def known_header(cells) -> bool:
 def title_note(row: int, titles: list[list]) -> str:
     """The reading note for the title rows (their cells) above a header on `row`: each title on one
     line whatever its cells held (a merged cell's Alt+Enter line break)."""
-    lines = (" ".join(" ".join(str(c).split()) for c in r if c is not None and str(c).strip()) for r in titles)
-    return f"header on row {row}; the row(s) above it read as a title, not data: " + " / ".join(x[:80] for x in lines if x)
+    lines = [x for x in (" ".join(" ".join(str(c).split()) for c in r if c is not None and str(c).strip()) for r in titles) if x]
+    if not lines:     # only empty cells above the header (",,,,": a blank top row)
+        return f"header on row {row}; the blank row(s) above it are skipped"
+    return f"header on row {row}; the row(s) above it read as a title, not data: " + " / ".join(x[:80] for x in lines)
 
 
 def clean_headers(raw: list) -> tuple[list[str], list[str]]:

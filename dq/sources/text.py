@@ -294,7 +294,8 @@ def _header_unreadable(name: str, why: str = "broken quote or bad bytes", why_zh
 def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt) -> StagedSource:
     delim = delimiter or sniff_delimiter(con, readable)
     recs = _first_records(con, readable, delim, LOOK)
-    if not recs or not any(c.strip() for c in recs[0]):
+    # a first line of empty cells (",,,,": a sheet's blank top row saved as CSV) is skipped like a title
+    if not recs or not any(c.strip() for r in recs for c in r):
         raise SourceError(f"{name}: the file holds no rows (its first line is blank or cannot be read)",
                           f"{name}：檔案沒有可讀的資料列（第一列空白或無法讀取）。")
     # a quote left open in the header swallows the next line into its first record: a cell holding both a
