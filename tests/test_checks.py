@@ -52,8 +52,11 @@ def test_amendments_move_the_derived_point_not_the_verbatim(constructed):
     assert "TWD97/121" in tw["dq_suggestions"]
     roc = by_note["ROC year with slashes"]
     assert "2015-04-12" in roc["dq_suggestions"]
+    # BBS's 244711.85 / 1214046.97 at 大礁溪 (宜蘭) reads as degrees-minutes-seconds run together (24°47'11.85",
+    # 121°40'46.97" is 大礁溪), offered first; the lost decimal point (24.471185, 121.404697: 大同鄉, in the mountains) second
     lost = by_note["lost decimal point (real BBS fault)"]
-    assert "24.471185" in lost["dq_suggestions"]
+    assert lost["dq_suggestions"].index("24.786625") < lost["dq_suggestions"].index("24.471185")
+    assert "121.679714" in lost["dq_suggestions"] and "Degrees, minutes and seconds run together" in lost["dq_suggestions_en"]
     assert "Pycnonotus sinensis" in by_note["misspelt name"]["dq_suggestions"]
     assert "Pinus taiwanensis" in by_note["plant synonym"]["dq_suggestions"]
     assert "Yungipicus canicapillus" in by_note["old genus (renamed bird)"]["dq_suggestions"]

@@ -50,6 +50,23 @@ Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
 SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
 
 
+def _packed_dms(v: float) -> list[float]:
+    """The degrees a number can be when its separators were lost: degrees, minutes and seconds run
+    together (DDDMMSS.ss: 244711.85 = 24°47'11.85") and degrees with decimal minutes (DDDMM.mmm:
+    2447.1975 = 24°47.1975'), each where its minutes and seconds are below 60."""
+    a, out = abs(float(v)), []
+    if a >= 10000:
+        d, rest = divmod(a, 10000)
+        m, sec = divmod(rest, 100)
+        if m < 60 and sec < 60:
+            out.append(float(np.copysign(d + m / 60 + sec / 3600, v)))
+    if a >= 1000:
+        d, m = divmod(a, 100)
+        if m < 60:
+            out.append(float(np.copysign(d + m / 60, v)))
+    return out
+
+
 def _in_tw(lat, lon):
     return (lat >= TW_LAT[0]) & (lat <= TW_LAT[1]) & (lon >= TW_LON[0]) & (lon <= TW_LON[1])
 
@@ -139,16 +156,24 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
         cand &= ~ng
     oor = cand & ((np.abs(y) > 90) | (np.abs(x) > 180))
     flags["out_of_range"] = oor
-    # a lost decimal point (BBS: 244711.85, 1214046.97): suggest, never amend
+    # digits without their separators (BBS: 244711.85, 1214046.97 at 大礁溪): degrees, minutes and seconds run
+    # together (24°47'11.85" = 24.786625, 121.679714: 礁溪鄉, as the place says) or a lost decimal point
+    # (24.471185, 121.404697: 大同鄉, in the mountains). Both readings are offered where both land in Taiwan,
+    # the packed one first; never amended.
     for i in np.flatnonzero(oor):
-        for k in range(1, 8):
-            for j in range(1, 8):
-                if TW_LAT[0] <= y[i] / 10 ** k <= TW_LAT[1] and 119 <= x[i] / 10 ** j <= 122.5 and 21.8 <= y[i] / 10 ** k <= 26.5:
-                    fix[i] = f"小數點位置可能錯誤：緯度 {y[i] / 10 ** k:.6f}、經度 {x[i] / 10 ** j:.6f}？"
-                    fix_en[i] = f"Decimal point misplaced? Latitude {y[i] / 10 ** k:.6f}, longitude {x[i] / 10 ** j:.6f}"
-                    break
-            if fix[i]:
-                break
+        zh, en = [], []
+        packed = next(((a, o) for a in _packed_dms(y[i]) for o in _packed_dms(x[i]) if _in_tw(a, o)), None)
+        if packed:
+            zh.append(f"度分秒未分隔？緯度 {packed[0]:.6f}、經度 {packed[1]:.6f}")
+            en.append(f"Degrees, minutes and seconds run together? Latitude {packed[0]:.6f}, longitude {packed[1]:.6f}")
+        shifted = next(((y[i] / 10 ** k, x[i] / 10 ** j) for k in range(1, 8) for j in range(1, 8)
+                        if TW_LAT[0] <= y[i] / 10 ** k <= TW_LAT[1] and 119 <= x[i] / 10 ** j <= 122.5
+                        and 21.8 <= y[i] / 10 ** k <= 26.5), None)
+        if shifted:
+            zh.append(f"小數點位置錯誤？緯度 {shifted[0]:.6f}、經度 {shifted[1]:.6f}")
+            en.append(f"Decimal point misplaced? Latitude {shifted[0]:.6f}, longitude {shifted[1]:.6f}")
+        if zh:
+            fix[i], fix_en[i] = "；或".join(zh), "; or ".join(en)
     # degrees that are valid but far away: keep them, the spatial join says outside Taiwan
     far = cand & ~oor
     lat[far], lon[far] = y[far], x[far]
