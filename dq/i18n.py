@@ -30,6 +30,9 @@ LABELS = {
     # overview
     "overview_intro": ("全部機關的資料品質：紀錄、物種、錯誤比例與最常見的問題。左側可選快照與機關，網址會記住選擇。",
                        "Data quality across agencies: records, species, error shares and the commonest problems. Pick a snapshot and agency on the left; the URL keeps the choice."),
+    "overview_intro_agency": ("{agency} 的資料品質：紀錄、物種、錯誤比例與最常見的問題（下方的機關列表仍列出全部機關，以便比較）。左側可改選快照與機關，網址會記住選擇。",
+                              "Data quality of {agency}: records, species, error shares and the commonest problems (the agency list below "
+                              "still lists every agency, for comparison). Pick another snapshot or agency on the left; the URL keeps the choice."),
     "delta_since": ("增減相對於前一個快照 {prev}", "Changes are against the previous snapshot {prev}"),
     "map_county_quality": ("各縣市資料品質", "Quality by county"),
     "m_ok_content": ("內容無錯誤比例（不計完整度）", "Share without content errors (completeness aside)"),
@@ -41,9 +44,11 @@ LABELS = {
     # scorecard
     "pick_agency": ("請在左側選擇機關，即可看到該機關的成績單。", "Pick an agency on the left to see its scorecard."),
     "score_overall": ("整體", "Overall"),
-    "score_help": ("分數＝該面向沒有錯誤等級旗標的紀錄比例；整體＝完全沒有錯誤的紀錄比例。",
-                   "Score = share of records with no error-severity flag in that dimension; overall = share with no error at all."),
-    "score_chart_title": ("各面向分數（無錯誤紀錄比例，%）", "Score per dimension (share of records without errors, %)"),
+    "score_help": ("分數＝該面向沒有錯誤等級旗標的紀錄比例；整體＝完全沒有錯誤的紀錄比例；完整度則是判定標準要求的欄位已填的平均比例（逐筆計分），所以可以低於整體。",
+                   "Score = share of records with no error-severity flag in that dimension; overall = share with no error at all; "
+                   "completeness is the average share of the profile's required fields filled (graded per record), so it can be below overall."),
+    "score_chart_title": ("各面向分數（無錯誤紀錄比例；完整度為欄位填寫比例，%）",
+                          "Score per dimension (share of records without errors; completeness: share of fields filled, %)"),
     "worst_checks": ("問題最多的規則與變化", "Worst checks and their change"),
     "no_previous": ("沒有更早的快照可比較。", "No earlier snapshot to compare with."),
     "examples_for": ("範例紀錄：規則", "Example records for check"),
@@ -83,8 +88,9 @@ LABELS = {
     "level_map_town": ("鄉鎮市區", "Town"), "level_map_h3": ("H3 六角格", "H3 hexagons"),
     "g_records": ("紀錄數", "Records"), "g_usable_1km": ("可用紀錄數", "Usable records"), "g_tbia_records": ("TBIA 全部紀錄數", "All TBIA records"),
     "g_gap": ("缺口：TBIA 有紀錄而本選擇沒有的網格", "Gap: cells with TBIA records but none here"),
-    "tbia_source": ("TBIA 網格筆數：生物多樣性資料庫共通查詢系統彙整（df_gapCount，2024）；priority 為 TBIA 的填補建議。",
-                    "TBIA cell counts: the TBIA portal's aggregate (df_gapCount, 2024); priority is TBIA's own gap label."),
+    "tbia_source": ("TBIA 網格筆數：生物多樣性資料庫共通查詢系統的網格彙整（2024 年）；滑鼠停在網格上時，括號內是 TBIA 自己標示的填補優先等級。",
+                    "TBIA cell counts: the TBIA portal's grid aggregate (2024); hovering a cell shows TBIA's own gap-priority label in brackets."),
+    "log_suffix": ("（對數尺度）", " (log scale)"),
     "taxon_by_county": ("類群 × 縣市", "Taxon group × county"), "taxon_by_county_title": ("各類群在各縣市的紀錄數", "Records per taxon group and county"),
     "checklist_coverage": ("名錄涵蓋率", "Checklist coverage"),
     "checklist_help": ("TaiCOL 名錄中（鳥類、哺乳類、爬蟲類、兩生類、維管束植物）至少有一筆紀錄的物種比例；亞種歸併至種。",
@@ -267,8 +273,9 @@ LABELS = {
     "col_added": ("新增紀錄", "Records added"), "col_removed": ("移除紀錄", "Records removed"),
     "kpi_usable": ("可用於 1 公里模型", "Fit for 1 km models"), "no_records": ("無紀錄", "no records"),
     "agency_list": ("各機關成績", "Agencies and their scores"),
-    "agency_list_help": ("點機關名稱開啟它的成績單。分數＝沒有錯誤等級旗標的紀錄比例（整體與各面向）。",
-                         "Click an agency to open its scorecard. Score = share of records with no error-severity flag (overall and per dimension)."),
+    "agency_list_help": ("點機關名稱開啟它的成績單。分數＝沒有錯誤等級旗標的紀錄比例（整體與各面向）；完整度是要求欄位已填的平均比例。",
+                         "Click an agency to open its scorecard. Score = share of records with no error-severity flag (overall and per "
+                         "dimension); completeness is the average share of required fields filled."),
     "record_id_input": ("紀錄編號", "Record id"), "record_pick": ("請輸入紀錄編號，或在地圖、修正清單點選一筆紀錄。",
                                                               "Type a record id, or click a record on a map or in a fix list."),
     "record_bad_id": ("「{rid}」不是紀錄編號（應為數字）。", "'{rid}' is not a record id (a number)."),

@@ -285,8 +285,8 @@ def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
                 else f"檔案是生態檢核的「{standard.TABLE_NAMES[t][0]}」資料表")
     if reason.get("fields"):
         f = ", ".join(reason["fields"])
-        return f"the file has 生態檢核-only columns: {f}" if en else f"檔案含生態檢核專屬欄位：{f}"
-    return ("no 生態檢核-only column in the file: judged as a Darwin Core occurrence dataset" if en
+        return f"the file has columns only the ecological-check (生態檢核) standard has: {f}" if en else f"檔案含生態檢核專屬欄位：{f}"
+    return ("no column only the ecological-check (生態檢核) standard has: judged as a Darwin Core occurrence dataset" if en
             else "檔案沒有生態檢核專屬欄位，以 Darwin Core 出現紀錄資料集判定")
 
 

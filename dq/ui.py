@@ -158,7 +158,14 @@ def require_snapshot() -> tuple[str, str | None]:
 
 
 def pct(x) -> str:
-    return "—" if x is None else f"{x:.1%}"
+    """A share as a percentage: one record in 21,387 with an error is not "100.0%" (nor one without, "0.0%")."""
+    if x is None or x != x:
+        return "—"
+    if 0.9995 <= x < 1:
+        return "> 99.9%"
+    if 0 < x < 0.0005:
+        return "< 0.1%"
+    return f"{x:.1%}"
 
 
 def check_label(check_id: str) -> str:

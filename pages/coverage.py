@@ -34,7 +34,7 @@ if level == "grid":
     tip = (f"{L('grid')} {{grid_id}} · {{county_t}} {{town_t}}<br/>{L('records')}: {{records_t}} · {L('usable_1km')}: {{usable_1km_t}}"
            f"<br/>{L('species')}: {{species_t}}<br/>TBIA: {{tbia_records_t}} ({{priority_t}})")
     m.pydeck_chart(maps.deck([maps.cell_layer(g, "scaled"), base], tip, maps.fit_view(g["c_lon"], g["c_lat"])), height=maps.MAP_HEIGHT)
-    lg.html(maps.legend_html(L("g_" + measure) + " (log)", maps.log_ticks(g[shown].max() if len(g) else 1), None))
+    lg.html(maps.legend_html(L("g_" + measure) + L("log_suffix"), maps.log_ticks(g[shown].max() if len(g) else 1), None))
     st.caption(L("tbia_source"))
 elif level in ("county", "town"):
     q = ui.call("county_quality" if level == "county" else "town_quality", snap_id, agency)
@@ -46,7 +46,7 @@ elif level in ("county", "town"):
     name = "{county}" if level == "county" else "{county} {town}"
     m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
                    height=maps.MAP_HEIGHT)
-    lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
+    lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
 else:
     h = ui.call("h3_coverage", snap_id, agency)
     h, res = maps.fit_hexes(h[h[col] > 0], ["records", "records_no_error", "usable_1km"])   # species (distinct) go if summed
@@ -56,7 +56,7 @@ else:
     tip = f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}"
     m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base], tip + (f"<br/>{L('species')}: {{species_t}}" if "species" in h else "")),
                    height=maps.MAP_HEIGHT)
-    lg.html(maps.legend_html(L("g_" + col) + " (log)", maps.log_ticks(h[col].max() if len(h) else 1), None))
+    lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(h[col].max() if len(h) else 1), None))
     if res < 7:
         m.caption(L("hex_coarser").format(res=res, n=len(h)))
 
@@ -71,7 +71,7 @@ if ui.lang() == "en":   # the counties' own English names (the shipped boundarie
 if pv.empty:
     st.info(L("nothing_to_show"))
 else:
-    st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + " (log)", log=True),
+    st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + L("log_suffix"), log=True),
                     width="stretch")
 if unmatched:
     st.caption(L("unmatched_note").format(n=unmatched))

@@ -7,7 +7,7 @@ ui.ensure_app()
 
 snap_id, agency = ui.require_snapshot()
 st.title(L("app_title"))
-st.caption(L("overview_intro"))
+st.caption(L("overview_intro_agency").format(agency=agency) if agency else L("overview_intro"))
 
 k = ui.call("kpis", snap_id, agency)
 # counts change with the population; shares are compared only on the datasets present in both snapshots

@@ -26,7 +26,8 @@ if rec is None:
     st.error(L("record_not_found").format(rid=rid, snap=snap_id))
     st.stop()
 
-st.subheader(f"{rec.get('scientificName', '—')} · {rec.get('vernacularName', '')}".rstrip(" ·"))
+# the names the record gives (a survey naming species in Chinese only has no scientific name to put first)
+st.subheader(" · ".join(n for n in (rec.get("scientificName"), rec.get("vernacularName")) if n) or "—")
 st.caption(L("record_where").format(agency=rec.get("agency", "—"), dataset=rec.get("dataset_name", rec.get("dataset_id", "—")),
                                     file=rec.get("source_file", "—"), row=rec.get("source_row", "—"), snap=snap_id))
 st.page_link("pages/scorecard.py", label=L("record_to_scorecard"), query_params=ui.link_params(agency=rec.get("agency")))
@@ -51,6 +52,12 @@ with left:
     fields.loc[fields["term"] == "profile", "kind"] = "derived"
     fields["value"] = [ui.record_value(t, v) for t, v in zip(fields["term"], fields["value"])]   # one record's ~50 fields
     fields["field"] = fields["term"].map(ui.header)
+    # the 生態檢核 standard's names for datasetID/datasetName are a works project's (工程編號): not for other profiles
+    if rec.get("profile") != "eco-check" and ui.lang() == "zh":
+        fields.loc[fields["term"] == "datasetID", "field"] = L("col_dataset_id")
+        fields.loc[fields["term"] == "datasetName", "field"] = L("col_dataset_name")
+    # a code is shown for the source's own fields (Darwin Core terms, its columns) only, never the engine's names
+    fields.loc[fields["kind"] != "verbatim", "term"] = ""
     fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
     # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
     cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]

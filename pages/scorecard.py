@@ -90,8 +90,11 @@ errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "inf
 if prev is not None:
     # a check judged in only one of the snapshots: its change is not comparable, not a regression
     errors_first["change"] = [f"{v:+,}" if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]
-worst = errors_first.drop(columns=["_s", "comparable"])[["title", "n", "n_previous", "change", "severity", "dimension"]]
-ui.table(worst, width="stretch", height=320)
+    # a check the previous snapshot did not judge has no previous count ("—"), not a count of 0
+    errors_first["n_previous"] = errors_first["n_previous"].astype("Int64").where(errors_first["comparable"].astype(bool), pd.NA)
+worst = errors_first.drop(columns=["_s", "comparable"], errors="ignore")[["title", "n", "n_previous", "change", "severity", "dimension"]]
+# as tall as its rows (a short list left empty rows under it), at most 320 px
+ui.table(worst, width="stretch", height=min(320, 38 + 35 * max(len(worst), 1)))
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
 if check:
@@ -115,9 +118,14 @@ if prev is not None:
     st.caption(L("tiers_change"))
     tch = ui.call("tier_change", snap_id, agency)
     tshow = ["dataset_id"] + [f"tier_{t}_{k}" for t in ("gold", "silver", "bronze") for k in ("share", "share_prev", "change")]
-    tch = tch[[c for c in tshow if c in tch]]
+    tch = tch[[c for c in tshow if c in tch]].copy()
+    # shares in per cent with one decimal as on the cards above, their change in percentage points
+    for c in tch.columns:
+        if c.startswith("tier_"):
+            tch[c] = tch[c] * 100
     ui.table(tch, width="stretch",
-             column_config={c: st.column_config.NumberColumn(ui.header(c), format="percent") for c in tch.columns if c.startswith("tier_")})
+             column_config={c: st.column_config.NumberColumn(ui.header(c), format="%+.1f pp" if c.endswith("_change") else "%.1f%%")
+                            for c in tch.columns if c.startswith("tier_")})
 
 st.subheader(L("fix_list"))
 st.caption(L("fix_list_help"))

@@ -113,7 +113,7 @@ if summary.get("notes"):
         for n in summary["notes"]:
             st.markdown(f"- {ui.md_text(note_text(n, ui.lang()))}")
 if summary.get("rows_absence"):
-    st.caption(f"{L('rows_absence')}：{summary['rows_absence']:,}")
+    st.caption(f"{L('rows_absence')}{'：' if ui.lang() == 'zh' else ': '}{summary['rows_absence']:,}")
 if summary.get("rows_parent_events"):
     st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
 # the order of the report: column mapping → file-level → record-level
