@@ -243,6 +243,8 @@ LABELS = {
     "upload_box_limit": ("每個檔案上限 {mb} MB · CSV、TSV、TXT、XLSX、ZIP、Parquet", "Up to {mb} MB per file · CSV, TSV, TXT, XLSX, ZIP, Parquet"),
     "sev_error": ("錯誤", "error"), "sev_warning": ("警告", "warning"), "sev_info": ("提示", "info"),
     "col_record_id": ("紀錄編號", "Record id"), "col_source_row": ("來源列號", "Source row"), "col_source_file": ("來源檔案", "Source file"),
+    # Darwin Core terms the 生態檢核 tables do not name: a Chinese name on the Chinese pages, the term itself in English
+    "col_year": ("年", "year"), "col_month": ("月", "month"), "col_day": ("日", "day"), "col_eventID": ("調查事件代碼", "eventID"),
     "col_dataset_id": ("資料集代碼", "Dataset id"), "col_dataset_name": ("資料集名稱", "Dataset name"),
     "col_check_id": ("規則代碼", "Check id"), "col_check": ("規則", "Check"), "col_severity": ("嚴重度", "Severity"),
     "col_dimension": ("面向", "Dimension"), "col_title": ("規則名稱", "Check"), "col_explanation": ("說明", "Explanation"),
@@ -284,6 +286,7 @@ LABELS = {
     "record_to_scorecard": ("開啟此機關的成績單", "Open this agency's scorecard"),
     "record_findings": ("檢核結果", "Findings"), "record_no_findings": ("這筆紀錄沒有任何旗標。", "No check flags this record."),
     "record_fields": ("欄位", "Fields"), "record_derived": ("推導", "derived"), "record_verbatim": ("原始", "verbatim"),
+    "record_default": ("匯入時指定（檔案沒有此欄）", "given at ingest (not in the file)"),
     "record_provenance": ("來源", "provenance"), "record_errors": ("錯誤", "Errors"), "record_warnings": ("警告", "Warnings"),
     "record_map": ("位置", "Location"), "record_no_point": ("這筆紀錄沒有可畫的點位。", "This record has no point to map."),
     "record_point": ("採用點位 {lat}, {lon}（{src}）· {county} {town}", "Point used {lat}, {lon} ({src}) · {county} {town}"),

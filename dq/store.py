@@ -798,6 +798,12 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     if rec.empty:
         return None, pd.DataFrame(columns=["check_id", "suggestion"])
     row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not _blank_value(v)}
+    # the terms its source file has no column for but were given a value for all its rows (dq ingest --default,
+    # a unit in a header): what the record page calls "default", not the source's own text
+    src = next((x for x in manifest(snap).get("sources", []) if int(x.get("index", -1)) == int(record_id) // SOURCE_SPAN), None)
+    canon = (src or {}).get("canonical") or {}
+    mapped = set((canon.get("mapped") or {}).values())
+    row["_defaults"] = sorted(t for t in {**(canon.get("constants") or {}), **(canon.get("defaults") or {})} if t not in mapped)
     fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
                     WHERE f.record_id = ? ORDER BY f.check_id""",
                 [int(record_id)])
@@ -867,6 +873,8 @@ def record_fields(rec: dict) -> pd.DataFrame:
         elif (k[:1].islower() and "_" not in k and k not in RECORD_PROVENANCE and k not in RECORD_DERIVED
               and k not in ("lat", "lon", "marine", "errors", "warnings", "suggestions")):
             rows.append((k, v, "verbatim"))   # Darwin Core terms are camelCase; the engine's columns have underscores
+    given = set(rec.get("_defaults") or ())
+    rows = [(k, v, "default" if kind == "verbatim" and k in given else kind) for k, v, kind in rows]
     rows += [(k, rec[k], "derived") for k in RECORD_DERIVED if k in rec]
     return pd.DataFrame([(k, str(v), kind) for k, v, kind in rows if str(v) != ""], columns=["term", "value", "kind"])
 

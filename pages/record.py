@@ -57,7 +57,10 @@ with left:
         fields.loc[fields["term"] == "datasetID", "field"] = L("col_dataset_id")
         fields.loc[fields["term"] == "datasetName", "field"] = L("col_dataset_name")
     # a code is shown for the source's own fields (Darwin Core terms, its columns) only, never the engine's names
-    fields.loc[fields["kind"] != "verbatim", "term"] = ""
+    # a date that names a year only (a survey's 年 column) is that year, not 1 January
+    if str(rec.get("date_has_month")) == "False":
+        fields.loc[fields["term"] == "event_date_parsed", "value"] = fields["value"].str[:4]
+    fields.loc[~fields["kind"].isin(["verbatim", "default"]), "term"] = ""
     fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
     # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
     cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]

@@ -648,3 +648,24 @@ def test_a_share_just_short_of_all_or_none_is_not_rounded_to_it():
     from dq import ui
     assert ui.pct(21386 / 21387) == "> 99.9%" and ui.pct(1.0) == "100.0%" and ui.pct(0.995) == "99.5%"
     assert ui.pct(1 / 21387) == "< 0.1%" and ui.pct(0.0) == "0.0%" and ui.pct(None) == "—" and ui.pct(float("nan")) == "—"
+
+
+def test_record_page_tells_values_given_at_ingest_from_the_files_own():
+    """The amphibian survey was ingested with --default organizer/basisOfRecord/geodeticDatum: on its records those
+    were labelled 'verbatim' although the file has no such columns (a reviewer's walk); now 'given at ingest'. Its
+    dates name a year only: the date used is that year, not 1 January; engine columns show no code."""
+    from dq import store
+    snap = store.snapshots()[-1]
+    src = next(s for s in store.manifest(snap)["sources"] if s["name"] == "amphibian_survey_2008_2016.csv")
+    rid = str(int(src["index"]) * 10_000_000_000 + 1)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"lang": "zh", "record": rid})
+    at.run()
+    at.switch_page("pages/record.py").run()
+    at.run()
+    assert not at.exception
+    f = at.dataframe[-1].value.set_index("欄位代碼", drop=False)
+    assert f.loc["basisOfRecord", "類別"] == "匯入時指定（檔案沒有此欄）" and f.loc["vernacularName", "類別"] == "原始"
+    assert not any("_" in c for c in f["欄位代碼"])
+    used = f[f["類別"] == "推導"]
+    assert not any(str(v).endswith("-01-01") for v in used["值"])
