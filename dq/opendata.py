@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -498,9 +499,16 @@ def trend(snap: Path, agency: str, metric: str, group: str = "agency") -> tuple[
     return tr[tr["value"].notna()].drop(columns="basis").reset_index(drop=True), dropped
 
 
-def sources_note(snap: Path) -> list[str]:
-    """Where the snapshot's catalogue comes from, as a reader should see it (the spec's note, else its series)."""
-    return list(dict.fromkeys(s.get("note") or series_label(SERIES.get(s.get("format"), "catalogue")) for s in manifest(snap)["sources"]))
+def sources_note(snap: Path, lang: str = "zh") -> list[str]:
+    """Where the snapshot's catalogue comes from, as a reader should see it: the spec's note (written in Chinese,
+    as the catalogues are), else its series; in English, the series by its English name."""
+    def en(s: dict) -> str:
+        label = series_label(SERIES.get(s.get("format"), "catalogue"), "en")
+        # the note's repository and licence (its ASCII part) say where the copy came from
+        got = re.findall(r"([\w\-]+/[\w.\-]+)[，,]\s*(MIT|CC[\w\- .]+)", s.get("note") or "")
+        return f"{label} ({'; '.join(f'{r}, {lic}' for r, lic in got)})" if got else label
+    return list(dict.fromkeys(((s.get("note") or series_label(SERIES.get(s.get("format"), "catalogue"))) if lang == "zh" else en(s))
+                              for s in manifest(snap)["sources"]))
 
 
 def data_dates(snap: Path) -> dict:

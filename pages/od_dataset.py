@@ -71,7 +71,7 @@ if len(d["flags"]):
     from dq.checks import by_id
     checks = by_id()
     fl = d["flags"].assign(message_zh=d["flags"]["check_id"].map(lambda c: checks[c].explain_zh if zh else checks[c].explain_en),
-                           check_id=d["flags"]["check_id"].map(ui.check_title), severity=d["flags"]["severity"].map(lambda x: L("od13_sev_" + x)))
+                           check_id=d["flags"]["check_id"].map(ui.check_title), severity=d["flags"]["severity"].map(ui.severity_text))
     st.dataframe(fl.rename(columns={"check_id": L("check"), "severity": L("severity"), "message_zh": L("explanation"),
                                     "suggestion": L("suggestion")}), hide_index=True, placeholder="—", width="stretch")
 else:

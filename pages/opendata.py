@@ -31,7 +31,7 @@ with c3:
     level = ui.qp_select(L("od_level"), ["all", "central", "local"], "odlevel", format_func=lambda g: L("od_level_" + g))
 stamp = ui.lists_stamp(od)
 dd = ui.od_call("data_dates", od)
-st.caption(L("od13_sources").format(src="；".join(ui.od_call("sources_note", od)), snap=od,
+st.caption(L("od13_sources").format(src=("；" if zh else "; ").join(ui.od_call("sources_note", od, ui.lang())), snap=od,
                                     lo=str(dd["oldest_update"])[:10] if dd["oldest_update"] is not None else "—",
                                     hi=str(dd["newest_update"])[:10] if dd["newest_update"] is not None else "—"))
 m = ui.od_call("agency_metrics", od, group, stamp=stamp)
