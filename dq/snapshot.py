@@ -183,7 +183,7 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
         "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
     srs = c["srs_from_header"]
     return f"""SELECT ({int(index)}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
-        {row_kind_sql(c["columns"])} AS row_kind,
+        {row_kind_sql(c["columns"], c["mapped"])} AS row_kind,
         {dataset_expr} AS dataset_id, {_lit(c['dataset_name'])} AS dataset_name, {_lit(c['file_name'])} AS source_file, source_row,
         {_lit(c['table'])} AS table_kind, {_lit(c['profile'])} AS profile, {_lit(srs) if srs else 'NULL::VARCHAR'} AS srs_from_header,
         {cols}, {extra_sql} AS extra, {shape}
@@ -191,10 +191,10 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
 
 
 # what a totals row says in its first cells (a hand-kept sheet's 合計 line under the records)
-TOTAL_WORDS = ("合計", "總計", "小計", "共計", "總和", "total", "totals", "sum", "grand total")
+TOTAL_WORDS = ("合計", "總計", "小計", "共計", "總和", "total", "totals", "grand total")
 
 
-def row_kind_sql(columns: list[str]) -> str:
+def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None) -> str:
     """SQL over the staged columns: 'header' for a row repeating the header (its first two columns'
     cells are their own headings: two exports pasted into one file), 'total' for a totals row (合計,
     Total … as one of its first three cells), else NULL. The row is kept and judged like any other;
@@ -207,7 +207,10 @@ def row_kind_sql(columns: list[str]) -> str:
     # the first cell of an ordinary row is longer than any of the words, or not one of them: lower() and
     # trim() run only on the short ones
     total = " OR ".join(f"(length({_ident(h)}) <= 14 AND lower(trim({_ident(h)})) IN ({words}))" for h in cols[:3])
-    return f"(CASE WHEN {header} THEN 'header' WHEN {total} THEN 'total' END)"
+    # and it names no taxon (or the word is its name cell): a recorder called "Total" is a record
+    names = [h for h, t in (mapped or {}).items() if t in ("scientificName", "vernacularName") and h in cols]
+    no_taxon = " AND ".join(f"({blank(_ident(h))} OR lower(trim({_ident(h)})) IN ({words}))" for h in names) or "true"
+    return f"(CASE WHEN {header} THEN 'header' WHEN ({total}) AND {no_taxon} THEN 'total' END)"
 
 
 def source_file(index: int) -> str:

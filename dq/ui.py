@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
 import streamlit as st
 
 from . import store
@@ -159,8 +160,11 @@ def require_snapshot() -> tuple[str, str | None]:
 
 def pct(x) -> str:
     """A share as a percentage: one record in 21,387 with an error is not "100.0%" (nor one without, "0.0%")."""
-    if x is None or x != x:
-        return "—"
+    try:
+        if x is None or pd.isna(x):
+            return "—"
+    except (TypeError, ValueError):
+        pass
     if 0.9995 <= x < 1:
         return "> 99.9%"
     if 0 < x < 0.0005:

@@ -291,3 +291,50 @@ def test_excel_date_serials_in_a_workbook_are_dates(tmp_path):
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
     assert "改為 2019-01-01" in ann.loc["s0", "dq_suggestions"] and "Write 2023-03-15" in ann.loc["s1", "dq_suggestions_en"]
     assert "2020-06-18" in ann.loc["s2", "dq_suggestions"]
+
+
+def test_reviewers_date_cases(tmp_path):
+    """CONSTRUCTED TEST ROWS from a review: an ROC year and month run together (10805) is no Excel day number
+    (1929-07-31) but an unreadable date; an interval with times is an interval (its end day is no disagreement);
+    a date from year/month/day columns names its month (TBIA's gold tier), and a ROC year column's fix is the year."""
+    header = ["occurrenceID", "scientificName", "eventDate", "year", "month", "day", "decimalLatitude", "decimalLongitude"]
+    rows = [["roc-ym", "Passer montanus", "10805", "", "", "", "25.033", "121.565"],
+            ["serial", "Passer montanus", "43466", "", "", "", "25.033", "121.565"],
+            ["timed-interval", "Passer montanus", "2019-05-01T10:00/2019-05-02T11:00", "2019", "5", "2", "25.033", "121.565"],
+            ["parts", "Passer montanus", "", "2019", "5", "3", "25.033", "121.565"],
+            ["roc-parts", "Passer montanus", "", "108", "5", "3", "25.033", "121.565"],
+            ["year-slash-month", "Passer montanus", "2019/05", "2019", "5", "", "25.033", "121.565"]]
+    _write(tmp_path / "d.csv", header, rows)
+    validate(tmp_path / "d.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert "DATE_INVALID" in ann.loc["roc-ym", "dq_errors"] and "DATE_EXCEL_SERIAL" not in ann.loc["roc-ym", "dq_errors"]
+    assert "DATE_EXCEL_SERIAL" in ann.loc["serial", "dq_errors"]
+    assert "DATE_PARTS_DISAGREE" not in ann.loc["timed-interval", "dq_warnings"]
+    assert "年份改為西元 2019 年" in ann.loc["roc-parts", "dq_suggestions"]
+    # the derived dates, from a snapshot of the same rows
+    import duckdb
+    from dq.snapshot import SourceSpec, build
+    from dq.store import records_sql
+    (tmp_path / "work").mkdir()
+    build([SourceSpec(tmp_path / "d.csv")], CHECK_DATE, tmp_path / "snap", tmp_path / "work", progress=lambda m: None)
+    got = {r[0]: r[1:] for r in duckdb.sql(f"""SELECT occurrenceID, date_has_month, event_date_parsed::VARCHAR
+        FROM {records_sql(tmp_path / 'snap', 'occurrenceID date_has_month event_date_parsed')}""").fetchall()}
+    assert got["parts"] == (True, "2019-05-03") and got["serial"] == (True, "2019-01-01")
+    # 2019/05 is that month (it was "ok" with no date at all)
+    assert got["year-slash-month"] == (True, "2019-05-01")
+    assert "DATE_" not in ann.loc["year-slash-month", "dq_errors"] + ann.loc["year-slash-month", "dq_warnings"]
+
+
+def test_a_recorder_named_total_is_a_record_and_one_packed_coordinate_gets_its_reading(tmp_path):
+    """CONSTRUCTED TEST ROWS from a review: "Total" (or Sum) as a recorder's name among the first cells of a row that
+    names a taxon is a record, not a totals row; 合計 in a row naming no taxon is one. A latitude right as it is beside a
+    longitude whose separators were lost (1214046.97) gets the degrees-minutes-seconds reading."""
+    header = ["occurrenceID", "recordedBy", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"]
+    rows = [["t1", "Total", "Passer montanus", "2019-05-01", "25.033", "121.565"],
+            ["合計", "", "", "", "", ""],
+            ["p1", "林哲安", "Passer montanus", "2019-05-01", "24.786625", "1214046.97"]]
+    _write(tmp_path / "t.csv", header, rows)
+    validate(tmp_path / "t.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert "ROW_TOTALS" not in ann.loc["t1", "dq_errors"] and "ROW_TOTALS" in ann.loc["合計", "dq_errors"]
+    assert "121.679714" in ann.loc["p1", "dq_suggestions"]

@@ -162,7 +162,10 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     # the packed one first; never amended.
     for i in np.flatnonzero(oor):
         zh, en = [], []
-        packed = next(((a, o) for a in _packed_dms(y[i]) for o in _packed_dms(x[i]) if _in_tw(a, o)), None)
+        # one of the two may be right as it is (24.7862 beside 1214046.97)
+        lats = ([float(y[i])] if abs(y[i]) <= 90 else []) + _packed_dms(y[i])
+        lons = ([float(x[i])] if abs(x[i]) <= 180 else []) + _packed_dms(x[i])
+        packed = next(((a, o) for a in lats for o in lons if _in_tw(a, o)), None)
         if packed:
             zh.append(f"度分秒未分隔？緯度 {packed[0]:.6f}、經度 {packed[1]:.6f}")
             en.append(f"Degrees, minutes and seconds run together? Latitude {packed[0]:.6f}, longitude {packed[1]:.6f}")

@@ -31,9 +31,10 @@ def excel_serial(col: str) -> str:
     """SQL: the date an Excel date serial stands for (43466 → 2019-01-01), else NULL. A workbook's date
     column formatted as General or Number, or saved from it as CSV, holds these day numbers (days since
     1899-12-30, Excel's own count, which is right from 1 March 1900 on); a time of day is the fraction.
-    Only five digits are read so (10000 = 1927-05-18 up to today): no other date form has five digits."""
+    Only five digits from 18264 (1950-01-01) up to today are read so: below it, five digits are as likely an
+    ROC year and month run together (10805 = 民國 108 年 5 月, not 1929-07-31), which stays DATE_INVALID."""
     n = f"try_cast(regexp_extract({col}, '^(\\d{{5}})(\\.\\d+)?$', 1) AS INTEGER)"
-    return (f"(CASE WHEN {n} BETWEEN 10000 AND current_date - DATE '1899-12-30' "
+    return (f"(CASE WHEN {n} BETWEEN 18264 AND current_date - DATE '1899-12-30' "
             f"THEN DATE '1899-12-30' + {n} END)")
 
 
@@ -51,7 +52,7 @@ def derive(con, ctx: DeriveContext) -> None:
     serial = excel_serial("d0")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
-      p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}.*$', '') AS d0 FROM d),
+      p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}[^/]*', '', 'g') AS d0 FROM d),
       q AS (SELECT *, string_split(d0, '/') AS parts,
              regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd FROM p)
       SELECT date_txt, year_txt, month_txt, day_txt,
@@ -69,17 +70,21 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
              WHEN {blank_date} AND {roc_year} THEN {from_roc_parts}
              WHEN {blank_date} THEN {from_parts}
-             WHEN len(parts) = 2 THEN try_strptime(parts[1], {FMTS})::DATE
+             WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL THEN try_strptime(parts[1], {FMTS})::DATE
              ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed,
         -- what the date text says, for its agreement with the year/month/day columns: an interval's end, and
         -- whether it names a day (a full date or an interval), a month (YYYY-MM) or the year alone
-        CASE WHEN len(parts) = 2 THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
-        CASE WHEN len(parts) = 2 OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
+        CASE WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
+        CASE WHEN (len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL) OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
              WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec
       FROM q""")
     # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
-                   date_status, event_date_parsed, {has_month('date_txt')} AS date_has_month,
+                   date_status, event_date_parsed,
+                   -- a month named by the date text, a month column beside a blank date, or an Excel day number
+                   ({has_month('date_txt')} OR date_status = 'excel_serial'
+                    OR ({blank_date} AND try_cast(trim(month_txt) AS INT) BETWEEN 1 AND 12)) AS date_has_month,
+                   {blank_date} AND date_status IN ('ok', 'roc', 'invalid') AS date_from_parts,
                    {PARTS_DISAGREE} AS date_parts_disagree FROM _dates""")
 
 
@@ -100,7 +105,7 @@ DERIVATION = Derivation(
     record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day")'},
     derive=derive,
     joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
-    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree"),
+    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree", "d.date_from_parts"),
 )
 
 CHECKS = [
@@ -125,9 +130,9 @@ CHECKS = [
           # a year alone (a year column, 0112) gives no month or day: its fix is the year, not a date on 1 January.
           # Told by the derived date_has_month, and the year by strftime: a fix naming a verbatim column (eventDate,
           # or "year", which DuckDB's year() reads as) makes its flags join the source texts (10M bench: 3.5 → 13.4 s)
-          "CASE WHEN NOT coalesce(e.date_has_month, false) THEN '年份改為西元 ' || strftime(e.event_date_parsed, '%Y') || ' 年' "
+          "CASE WHEN coalesce(e.date_from_parts, false) OR NOT coalesce(e.date_has_month, false) THEN '年份改為西元 ' || strftime(e.event_date_parsed, '%Y') || ' 年' "
           "ELSE '改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d') END",
-          fix_en="CASE WHEN NOT coalesce(e.date_has_month, false) THEN 'Write the year as ' || strftime(e.event_date_parsed, '%Y') || ' (Gregorian)' "
+          fix_en="CASE WHEN coalesce(e.date_from_parts, false) OR NOT coalesce(e.date_has_month, false) THEN 'Write the year as ' || strftime(e.event_date_parsed, '%Y') || ' (Gregorian)' "
                  "ELSE 'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)' END"),
     Check("DATE_EXCEL_SERIAL", "time", "error", "日期是 Excel 日期序號", "Date is an Excel date serial",
           "日期欄是 Excel 的日期序號（例如 43466 即 2019-01-01；工作表的日期欄格式被設成「通用」或「數值」，或由此另存成 CSV "
