@@ -322,6 +322,7 @@ def test_reviewers_date_cases(tmp_path):
     assert got["parts"] == (True, "2019-05-03") and got["serial"] == (True, "2019-01-01")
     # 2019/05 is that month (it was "ok" with no date at all)
     assert got["year-slash-month"] == (True, "2019-05-01")
+    assert got["roc-ym"][0] is False      # never NULL: a year alone names no month
     assert "DATE_" not in ann.loc["year-slash-month", "dq_errors"] + ann.loc["year-slash-month", "dq_warnings"]
 
 

@@ -83,7 +83,7 @@ def derive(con, ctx: DeriveContext) -> None:
                    date_status, event_date_parsed,
                    -- a month named by the date text, a month column beside a blank date, or an Excel day number
                    ({has_month('date_txt')} OR date_status = 'excel_serial'
-                    OR ({blank_date} AND try_cast(trim(month_txt) AS INT) BETWEEN 1 AND 12)) AS date_has_month,
+                    OR coalesce({blank_date} AND try_cast(trim(month_txt) AS INT) BETWEEN 1 AND 12, false)) AS date_has_month,
                    {blank_date} AND date_status IN ('ok', 'roc', 'invalid') AS date_from_parts,
                    {PARTS_DISAGREE} AS date_parts_disagree FROM _dates""")
 
