@@ -110,12 +110,17 @@ def log_ticks(top: float) -> list[tuple[float, str]]:
 
 def legend_html(title: str, ticks: list[tuple[float, str]], no_data: str | None = "—", height: int = 260) -> str:
     """A vertical colour bar with tick labels, to sit in a narrow column beside the map."""
+    nd = (f"<div style='margin-top:.8rem'><span style='display:inline-block;width:1rem;height:.8rem;background:rgb{NO_DATA};"
+          f"vertical-align:middle'></span> {no_data}</div>") if no_data else ""
+    if len(ticks) == 1:
+        # one value everywhere: one swatch of the colour drawn (the scale's top), not a bar of colours no area has
+        return (f"<div class='dq-legend' style='font-size:.8rem'><div style='font-weight:600;margin-bottom:.6rem'>{title}</div>"
+                f"<div><span style='display:inline-block;width:1rem;height:.8rem;background:rgb{tuple(VIRIDIS[-1])};"
+                f"vertical-align:middle'></span> {ticks[0][1]}</div>{nd}</div>")
     stops = ", ".join(f"rgb{c}" for c in reversed(VIRIDIS))
     labels = "".join(f"<div style='position:absolute;top:{(1 - p) * height - 8:.0f}px;left:1.6rem;white-space:nowrap'>"
                      f"<span style='display:inline-block;width:.35rem;border-top:1px solid #555;vertical-align:middle'></span> {lab}</div>"
                      for p, lab in ticks)
-    nd = (f"<div style='margin-top:.8rem'><span style='display:inline-block;width:1rem;height:.8rem;background:rgb{NO_DATA};"
-          f"vertical-align:middle'></span> {no_data}</div>") if no_data else ""
     return (f"<div class='dq-legend' style='font-size:.8rem'><div style='font-weight:600;margin-bottom:.6rem'>{title}</div>"
             f"<div style='position:relative;height:{height}px'><div style='width:1rem;height:{height}px;"
             f"background:linear-gradient(180deg,{stops})'></div>{labels}</div>{nd}</div>")

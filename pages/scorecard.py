@@ -54,8 +54,10 @@ if before is not None and not same:
 if like is not None and (like["datasets_added"] or like["datasets_removed"]):
     st.caption(L("sc_population_changed").format(common=like["common_datasets"], added=like["datasets_added"],
                                                  removed=like["datasets_removed"], prev=prev.name))
-chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [(sc[d] or 0) * 100 for d in dims]})
-fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text_auto=".1f",
+chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [(sc[d] or 0) * 100 for d in dims],
+                      # the bars' labels say what the cards above say ("> 99.9%", never a rounded 100.0)
+                      "label": [ui.pct(sc[d]).replace("%", "") for d in dims]})
+fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text="label",
              title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
              color_discrete_sequence=["#3b528b"])
 fig.update_layout(height=320, margin=dict(l=10, r=10, t=70, b=10))

@@ -669,3 +669,17 @@ def test_record_page_tells_values_given_at_ingest_from_the_files_own():
     assert not any("_" in c for c in f["欄位代碼"])
     used = f[f["類別"] == "推導"]
     assert not any(str(v).endswith("-01-01") for v in used["值"])
+
+
+def test_one_value_everywhere_gets_one_swatch_and_the_score_bars_say_what_the_cards_say():
+    """A map where every county has the same share drew a colour bar with one tick (a reviewer's walk): now one
+    swatch with the value. The scorecard's bars read '> 99.9' where the card reads '> 99.9%' (they said 100.0)."""
+    import json as _json
+    from dq import maps
+    one = maps.legend_html("share", maps.linear_ticks(1.0, 1.0, lambda v: f"{v:.1%}"), "none")
+    assert "linear-gradient" not in one and "100.0%" in one
+    assert "linear-gradient" in maps.legend_html("share", maps.linear_ticks(0.5, 1.0, lambda v: f"{v:.1%}"), "none")
+    at = page("scorecard", agency=FROG_AGENCY)       # TaiBON's frog file: one record of 21,387 without a point
+    cards = {x.label: x.value for x in at.metric}
+    bars = _json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["text"]
+    assert cards["坐標"] == "> 99.9%" and "> 99.9" in bars
