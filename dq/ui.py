@@ -280,6 +280,10 @@ def header(col: str) -> str:
     if f"col_{col}" in LABELS:
         return L(f"col_{col}")
     if lang() == "zh":
+        # the Darwin Core names the completeness heatmap uses (調查日期 for eventDate), then the 生態檢核 standard's
+        from .profiles import FIELD_ZH
+        if col in FIELD_ZH:
+            return FIELD_ZH[col]
         from .standard import FIELDS
         from .standard import OCCURRENCE
         for kind in [OCCURRENCE] + [k for k in FIELDS if k != OCCURRENCE]:   # the occurrence table's names first
