@@ -53,5 +53,9 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
                                hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>"))
     fig.update_layout(title=title, height=max(320, 140 + 40 * len(pv)), margin=dict(l=10, r=10, t=80, b=10))
     fig.update_xaxes(title_text=x_title, side="bottom")
+    if max((len(str(c)) for c in pv.columns), default=0) > 6:
+        # long labels (English county names) slanted to the left of their column: Plotly's own turn let the last
+        # one run right, under the colour bar ("Kaohsiung City")
+        fig.update_xaxes(tickangle=-45)
     fig.update_yaxes(autorange="reversed")
     return flat_y_title(fig, y_title)
