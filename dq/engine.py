@@ -626,8 +626,8 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
             drop += [c for c in VERBATIM if c in cols and c not in omit]
         # the keys only the facts' lookups read (the occurrenceID and repeat keys: two random 64-bit
         # columns, 160 of the 10M bench's record file's ~330 MB) are not written: read_plan
-        kept = read_plan(p)
-        drop += [k for k in p.record_cols if k not in kept.record_cols and k in cols]
+        read_p = read_plan(p)
+        drop += [k for k in p.record_cols if k not in read_p.record_cols and k in cols]
     else:
         drop = omit + stored_only
     # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
@@ -645,7 +645,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     sel = f"SELECT * EXCLUDE ({', '.join(duck.ident(c) for c in drop)}) FROM {src}" if drop else f"SELECT * FROM {src}"
     n = con.execute(f"COPY ({sel}) TO {duck.q(target)} {OCC_PARQUET}").fetchone()[0]
     if record_layout >= 3:
-        p = read_plan(p)     # what the written file is read with, from here on and by the snapshot's readers
+        p = read_p           # what the written file is read with, from here on and by the snapshot's readers
     mlist = ", ".join(masks)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _rsum AS SELECT {mlist}, {summary_sql(run, words)}
         FROM (SELECT DISTINCT {mlist} FROM read_parquet({duck.q(target)}))""")

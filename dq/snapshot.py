@@ -199,7 +199,7 @@ def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None) -> st
     cells are their own headings: two exports pasted into one file), 'total' for a totals row (合計,
     Total … as one of its first three cells), else NULL. The row is kept and judged like any other;
     ROW_REPEATED_HEADER and ROW_TOTALS say what it is. Headings reach the SQL only as quoted literals."""
-    cols = [h for h in columns if h not in ("source_row", "row_cells", "overflow_cells")]
+    cols = columns     # the file's own cleaned headers (clean_headers renames any of ours: source_row, row_cells …)
     if not cols:
         return "NULL::VARCHAR"
     header = " AND ".join(f"trim({_ident(h)}) = {_lit(h)}" for h in cols[:2]) if len(cols) >= 2 else "false"

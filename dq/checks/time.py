@@ -27,6 +27,9 @@ def _ymd(y: str, m: str, d: str) -> str:
     return YMD.format(y=y, m=m, d=d)
 
 
+BLANK_DATE = "(date_txt IS NULL OR trim(date_txt) = '')"
+
+
 def excel_serial(col: str) -> str:
     """SQL: the date an Excel date serial stands for (43466 → 2019-01-01), else NULL. A workbook's date
     column formatted as General or Number, or saved from it as CSV, holds these day numbers (days since
@@ -39,7 +42,9 @@ def excel_serial(col: str) -> str:
 
 
 def derive(con, ctx: DeriveContext) -> None:
-    blank_date = "(date_txt IS NULL OR trim(date_txt) = '')"
+    blank_date = BLANK_DATE
+    # an A/B interval of two full dates
+    interval = f"len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL"
     # the year, month and day columns (a month or day left blank: the first)
     def parts(year: str) -> str:
         return _ymd(year, "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
@@ -61,7 +66,7 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN {blank_date} AND {roc_year} THEN CASE WHEN {from_roc_parts} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN {blank_date} THEN CASE WHEN {from_parts} IS NULL THEN 'invalid' ELSE 'ok' END
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN CASE WHEN {roc} IS NULL THEN 'invalid' ELSE 'roc' END
-             WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL
+             WHEN {interval}
                   THEN CASE WHEN try_strptime(parts[1], {FMTS}) > try_strptime(parts[2], {FMTS}) THEN 'invalid' ELSE 'ok' END
              WHEN try_strptime(d0, {FMTS}) IS NOT NULL THEN 'ok'
              WHEN try_strptime(d0, {PARTIAL}) IS NOT NULL THEN 'ok'
@@ -70,12 +75,12 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
              WHEN {blank_date} AND {roc_year} THEN {from_roc_parts}
              WHEN {blank_date} THEN {from_parts}
-             WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL THEN try_strptime(parts[1], {FMTS})::DATE
+             WHEN {interval} THEN try_strptime(parts[1], {FMTS})::DATE
              ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed,
         -- what the date text says, for its agreement with the year/month/day columns: an interval's end, and
         -- whether it names a day (a full date or an interval), a month (YYYY-MM) or the year alone
-        CASE WHEN len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
-        CASE WHEN (len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL) OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
+        CASE WHEN {interval} THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
+        CASE WHEN ({interval}) OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
              WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec
       FROM q""")
     # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
@@ -92,7 +97,7 @@ def derive(con, ctx: DeriveContext) -> None:
 # the year within the date's span (or that year in ROC years, 112 for 2023), the month where the date
 # names one month, the day where it names one day
 _S, _E = "event_date_parsed", "coalesce(date_end, event_date_parsed)"
-PARTS_DISAGREE = f"""(date_status = 'ok' AND NOT (date_txt IS NULL OR trim(date_txt) = '') AND (
+PARTS_DISAGREE = f"""(date_status = 'ok' AND NOT {BLANK_DATE} AND (
     (try_cast(trim(year_txt) AS INT) IS NOT NULL AND NOT (try_cast(trim(year_txt) AS INT) BETWEEN year({_S}) AND year({_E})
         OR try_cast(trim(year_txt) AS INT) + 1911 BETWEEN year({_S}) AND year({_E})))
     OR (try_cast(trim(month_txt) AS INT) IS NOT NULL AND date_prec <> 'year' AND date_trunc('month', {_S}) = date_trunc('month', {_E})
