@@ -442,3 +442,34 @@ def test_a_blank_first_line_of_empty_cells_is_skipped(tmp_path):
     assert st.columns[:2] == ["蛙種", "年"] and (st.rows_staged, st.rows_rejected) == (2, 0)
     assert st.notes == ["header on row 2; the blank row(s) above it are skipped"]
     assert note_text(st.notes[0]) == "欄名在第 2 列；上方的空白列略過"
+
+
+def test_empty_lines_are_blank_rows_and_later_rows_keep_their_line(tmp_path):
+    """CONSTRUCTED TEST ROWS: DuckDB's reader skips an empty line without a word, so every row after one
+    was numbered a line short of the row a spreadsheet shows, and of the lines it reported rejected (an
+    agency's fix list named the wrong rows). Empty lines are now blank rows in the ledger (nothing lost);
+    empty lines above the header are no rows at all."""
+    p = tmp_path / "gaps.csv"
+    p.write_bytes(b"\r\n\r\nsp,n\r\nRana latouchii,1\r\n\r\nHyla chinensis,2\r\n\"Bufo,3\r\nMicrohyla fissipes,4\r\n\r\n")
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (3, 3)
+    assert rows(st)[["source_row", "sp"]].values.tolist() == [[1, "Rana latouchii"], [3, "Hyla chinensis"], [5, "Microhyla fissipes"]]
+    rej = duckdb.sql(f"SELECT source_row, reason FROM read_parquet('{st.rejects}') ORDER BY 1").fetchall()
+    assert [r[0] for r in rej] == [2, 4, 6]
+    assert rej[0][1].startswith("blank line") and "unterminated" in rej[1][1] and rej[2][1].startswith("blank line")
+    # a value holding an empty line spans lines: rows are not lines there, and are numbered as rows
+    q = tmp_path / "multi.csv"
+    q.write_text('sp,note\nRana latouchii,"by the\n\nstream"\nHyla chinensis,x\n', encoding="utf-8")
+    st = stage(q, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (2, 0)
+    assert rows(st)["source_row"].tolist() == [1, 2] and rows(st)["note"][0] == "by the\n\nstream"
+
+
+def test_empty_lines_found_across_chunk_edges(tmp_path):
+    from dq.sources.text import _empty_lines
+    p = tmp_path / "e.txt"
+    p.write_bytes(b"\na\n\r\n\nb\nc")
+    for chunk in (1, 2, 3, 1 << 20):
+        assert _empty_lines(p, chunk) == ([1, 3, 4], 6)
+    p.write_bytes(b"a\nb\n")
+    assert _empty_lines(p) == ([], 2)

@@ -227,6 +227,30 @@ def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
             return mm[:line_start].count(b"\n") - quoted_newlines + 1, opened
 
 
+def _empty_lines(path: Path, chunk: int = 16 * SAMPLE) -> tuple[list[int], int]:
+    """The numbers (from 1) of the file's empty lines, and how many lines it has. DuckDB's reader
+    skips an empty line without a word, so every row after one was numbered a line short of the
+    row a spreadsheet shows (and of the lines it reports rejected)."""
+    found: set[int] = set()
+    before, tail, last = 0, b"\n", b""   # a newline put before the file: an empty first line counts too
+    with open(path, "rb") as f:
+        while True:
+            buf = f.read(chunk)
+            if not buf:
+                break
+            data = tail + buf
+            if b"\n\n" in data or b"\n\r\n" in data:
+                seen, at = before, 0
+                for m in re.finditer(rb"\n(?=\r?\n)", data):
+                    seen += data.count(b"\n", at, m.start() + 1)
+                    at = m.start() + 1
+                    found.add(seen)       # the line that newline opens is empty
+            tail, last = data[-2:], buf[-1:]
+            before += data.count(b"\n") - tail.count(b"\n")
+    lines = before + tail.count(b"\n") - 1 + (1 if last not in (b"\n", b"") else 0)
+    return sorted(found), lines
+
+
 def _blank_line(src: Path, dst: Path, pos: int) -> bytes:
     """Copy src to dst with the line DuckDB reported at byte `pos` emptied (its newline kept).
     Returns the removed line (up to 64 kB) for the rejects ledger."""
@@ -393,6 +417,29 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             current.unlink(missing_ok=True)
         current = nxt
 
+    # Empty lines: DuckDB skips them, but a spreadsheet shows each as a row and DuckDB's own line
+    # numbers count them. They go to the ledger as blank lines (nothing lost), so the rows after one
+    # keep the number of the line they are on. Empty lines above the header are no rows: the lines
+    # are renumbered without them (`shift`).
+    empty, n_lines = _empty_lines(readable)
+    shift, top = 0, offset
+    for e in empty:
+        if e > top:
+            break
+        shift, top = shift + 1, top + 1
+    empty = [e - shift for e in empty[shift:]]
+    if empty:
+        n_good0 = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(good)})").fetchone()[0]
+        n_bad = con.execute("SELECT count(*) FROM (SELECT line FROM rd_errors UNION SELECT line FROM patched)").fetchone()[0]
+        # a value holding line breaks spans lines: then rows are not lines and the numbering stays the rows'
+        if n_lines - shift != offset + n_good0 + n_bad + len(empty):
+            empty = []
+    con.execute("CREATE TABLE empty_lines (line BIGINT)")
+    if empty:
+        con.executemany("INSERT INTO empty_lines VALUES (?)", [[e] for e in empty])
+    if shift:
+        con.execute("UPDATE rd_errors SET line = line - ?", [shift])
+        con.execute("UPDATE patched SET line = line - ?", [shift])
     # Rows with more cells than the header: read again, wide enough, and keep the extra cells.
     con.execute("""CREATE TABLE wide_lines AS SELECT line, ltrim(any_value(csv_line), chr(10) || chr(13)) AS csv_line
         FROM rd_errors WHERE error_type = 'TOO MANY COLUMNS' GROUP BY line""")
@@ -426,7 +473,8 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
                     WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'more than {MAX_EXTRA_CELLS} cells beyond the header'
                     ELSE min(error_type || ': ' || error_message) END AS reason
         FROM rd_errors WHERE line NOT IN (SELECT line FROM wide) GROUP BY line
-        UNION ALL SELECT line, raw, reason FROM patched""")
+        UNION ALL SELECT line, raw, reason FROM patched
+        UNION ALL SELECT line, '' AS raw, 'blank line (empty)' AS reason FROM empty_lines""")
     if header and con.execute("SELECT count(*) FROM rej WHERE line = ?", [offset]).fetchone()[0]:
         raise _header_unreadable(name)
     # good row k sits on line k + 1 + (lines missing before it); consecutive missing lines share
