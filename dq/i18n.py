@@ -88,6 +88,8 @@ LABELS = {
     "level_map_town": ("鄉鎮市區", "Town"), "level_map_h3": ("H3 六角格", "H3 hexagons"),
     "g_records": ("紀錄數", "Records"), "g_usable_1km": ("可用紀錄數", "Usable records"), "g_tbia_records": ("TBIA 全部紀錄數", "All TBIA records"),
     "g_gap": ("缺口：TBIA 有紀錄而本選擇沒有的網格", "Gap: cells with TBIA records but none here"),
+    "cells_far_out": ("另有 {n:,} 個網格在遠離本島的島嶼（例如東沙島、南沙太平島），不在預設視野內；縮小或拖曳地圖即可看到。",
+                      "{n:,} more cells lie on far islands (such as Dongsha and Taiping Island), outside the first view; zoom out or drag the map to see them."),
     "tbia_source": ("TBIA 網格筆數：生物多樣性資料庫共通查詢系統的網格彙整（2024 年）；滑鼠停在網格上時，括號內是 TBIA 自己標示的填補優先等級。",
                     "TBIA cell counts: the TBIA portal's grid aggregate (2024); hovering a cell shows TBIA's own gap-priority label in brackets."),
     "log_suffix": ("（對數尺度）", " (log scale)"),

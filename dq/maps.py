@@ -15,6 +15,9 @@ import pydeck as pdk
 
 # Taiwan with Penghu, Kinmen (118.2°E) and Matsu (26.4°N): every map shows at least this much
 TAIWAN_BOUNDS = (118.1, 21.8, 122.1, 26.45)
+# ... and the islets off its coasts. Dongsha (116.7°E) and Taiping Island (114.4°E, 10.4°N) lie far
+# outside: a map fitted to a cell there shows Taiwan as a speck, so maps fit to what lies in here
+NEAR_TAIWAN = (117.5, 21.3, 122.8, 26.8)
 MAP_HEIGHT = 560
 # map widths at a 1440 px wide window (a full-width map with its legend column; the overview's half-width one):
 # fitting assumes no more room than this, so nothing is cut at that size or wider
@@ -86,6 +89,11 @@ def fit_view(lons=(), lats=(), bounds=TAIWAN_BOUNDS, width: int = MAP_WIDTH, hei
     y_mid = (_merc_y(s) + _merc_y(n)) / 2
     lat_mid = math.degrees(2 * math.atan(math.exp((1 - 2 * y_mid / 512) * math.pi)) - math.pi / 2)
     return pdk.ViewState(latitude=lat_mid, longitude=(w + e) / 2, zoom=round(zoom, 2), min_zoom=0, max_zoom=16)
+
+
+def near_taiwan(lons: pd.Series, lats: pd.Series, box=NEAR_TAIWAN) -> pd.Series:
+    """Which points lie in `box` (Taiwan, Penghu, Kinmen, Matsu and the islets near them)."""
+    return lons.between(box[0], box[2]) & lats.between(box[1], box[3])
 
 
 def linear_ticks(lo: float, hi: float, fmt) -> list[tuple[float, str]]:

@@ -166,7 +166,7 @@ FIT_1KM_CHECKS = {"COORD_MISSING", "COORD_NOT_NUMERIC", "COORD_ZERO", "COORD_OUT
                   "TAXON_VERNACULAR_UNKNOWN", "TAXON_UNMATCHED", "TAXON_OUTSIDE_CHECKLIST", "TAXON_NOT_A_NAME", "TAXON_RANK_ABOVE_SPECIES", "DATE_MISSING", "DATE_INVALID"}
 
 PROFILES: list[Profile] = [
-    Profile(ECO_CHECK, JUDGE, "生態檢核資料共享標準 v1.0", "生態檢核 data-sharing standard v1.0",
+    Profile(ECO_CHECK, JUDGE, "生態檢核資料共享標準 v1.0", "Ecological-check data-sharing standard v1.0",
             "公共工程生態檢核的提交資料：三個資料表（工程基本資料、生物出現紀錄、生物名錄）的必要（M）欄位，加上坐標、分類、時間、詞彙與重複的內容檢核。",
             "A 生態檢核 (public-works ecological check) submission: the Mandatory (M) fields of its three tables "
             "(project, occurrence, species list) plus the content checks of coordinates, taxonomy, dates, vocabulary and duplicates.",

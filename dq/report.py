@@ -136,7 +136,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         parts.append(f"<div class='kpi'>{L('rows_parent_events')}<b>{summary['rows_parent_events']:,}</b>"
                      f"<small>{L('rows_parent_events_help')}</small></div>")
     if summary.get("completeness") is not None:
-        parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f} %</b></div>")
+        parts.append(f"<div class='kpi'>{L('vr_completeness')}<b>{summary['completeness'] * 100:.1f}%</b></div>")
     tiers = summary.get("tiers") or {}
     if _graded(summary):
         parts.append(f"<div class='kpi'>{L('tiers')}<b>" + " / ".join(f"{tiers.get(k, 0):,}" for k in ("gold", "silver", "bronze")) +
@@ -158,7 +158,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         if r["header"] in sus:
             s_ = sus[r["header"]]
             note += (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
-                     f"（{s_['share'] * 100:.0f} %；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
+                     f"（{s_['share'] * 100:.0f}%；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
         parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(shown_term(r['term']) or '—')}</td><td{cls}>{_e(L('how_' + r['how']))}</td>"
                      f"<td>{note}</td></tr>")
     parts.append("</table>")

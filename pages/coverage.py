@@ -33,8 +33,12 @@ if level == "grid":
     g = maps.tooltip_text(g, ["records", "usable_1km", "species", "tbia_records", "priority", "county", "town"])
     tip = (f"{L('grid')} {{grid_id}} · {{county_t}} {{town_t}}<br/>{L('records')}: {{records_t}} · {L('usable_1km')}: {{usable_1km_t}}"
            f"<br/>{L('species')}: {{species_t}}<br/>TBIA: {{tbia_records_t}} ({{priority_t}})")
-    m.pydeck_chart(maps.deck([maps.cell_layer(g, "scaled"), base], tip, maps.fit_view(g["c_lon"], g["c_lat"])), height=maps.MAP_HEIGHT)
+    near = maps.near_taiwan(g["c_lon"], g["c_lat"])
+    m.pydeck_chart(maps.deck([maps.cell_layer(g, "scaled"), base], tip, maps.fit_view(g.loc[near, "c_lon"], g.loc[near, "c_lat"])),
+                   height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("g_" + measure) + L("log_suffix"), maps.log_ticks(g[shown].max() if len(g) else 1), None))
+    if (~near).any():
+        st.caption(L("cells_far_out").format(n=int((~near).sum())))
     st.caption(L("tbia_source"))
 elif level in ("county", "town"):
     q = ui.call("county_quality" if level == "county" else "town_quality", snap_id, agency)

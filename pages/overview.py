@@ -69,7 +69,7 @@ with left:
     lo, hi = float(cq[measure].min()), float(cq[measure].max())
     # stretch the colours over the range present, which the legend states; shares near 100 % would otherwise look alike
     cq["scaled"] = (cq[measure] - lo) / (hi - lo) if hi > lo else 1.0
-    cq["pct"] = (cq[measure] * 100).map(lambda v: f"{v:.2f} %")
+    cq["pct"] = (cq[measure] * 100).map(lambda v: f"{v:.2f}%")
     layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county", "records", "pct"])
     m, lg = st.columns([4, 1])
     m.pydeck_chart(maps.deck([layer, maps.outline_layer(shapes)],

@@ -683,3 +683,17 @@ def test_one_value_everywhere_gets_one_swatch_and_the_score_bars_say_what_the_ca
     cards = {x.label: x.value for x in at.metric}
     bars = _json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["text"]
     assert cards["坐標"] == "> 99.9%" and "> 99.9" in bars
+
+
+def test_gap_map_fits_taiwan_and_names_the_far_island_cells():
+    """TBIA knows records on Dongsha and Taiping Island (10.4°N), where the demo holds none: the gap map
+    fitted to those cells showed Taiwan as a speck. It fits Taiwan and its near islands and says how many
+    cells lie outside the first view."""
+    import json as _json
+    at = page("coverage", level="grid", gmeasure="gap")
+    view = _json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+    assert 21.5 < view["latitude"] < 26.5 and 119 < view["longitude"] < 122 and view["zoom"] > 6
+    g = store.grid_coverage(store.by_name(DEMO_DATE))
+    far = g[(g["records"] == 0) & (g["tbia_records"] > 0) & ~maps.near_taiwan(g["c_lon"], g["c_lat"])]
+    assert len(far) == 4 and (far["c_lat"] < 21).all()
+    assert any(f"另有 {len(far)} 個網格" in c.value for c in at.caption)

@@ -303,6 +303,21 @@ def test_gbif_parquet_lower_case_and_arrays(tmp_path):
     assert m["scientificname"] == "scientificName" and m["occurrenceid"] == "occurrenceID"
 
 
+def test_parquet_numbers_read_as_a_person_writes_them(tmp_path):
+    """CONSTRUCTED TEST ROWS: a typed Parquet's DOUBLE columns (GBIF's coordinateprecision,
+    coordinateuncertaintyinmeters) reached the fix lists as DuckDB writes them, "2.0" and "1e-05"."""
+    duckdb.sql(f"""COPY (SELECT * FROM (VALUES ('Passer montanus', 2.0::DOUBLE, 1e-05::DOUBLE, 24.123456::DOUBLE, 30::DOUBLE),
+        ('Passer montanus', 1.5, 0.00012, -0.0, 1e16), ('Passer montanus', NULL, 0.25, 121.0, 3.5::FLOAT))
+        t(scientificName, individualCount, coordinatePrecision, decimalLatitude, coordinateUncertaintyInMeters))
+        TO '{tmp_path / 'typed.parquet'}'""")
+    st = stage(tmp_path / "typed.parquet", tmp_path)
+    df = rows(st)
+    assert df["individualCount"].tolist()[:2] == ["2", "1.5"] and df["individualCount"].isna().tolist()[2]
+    assert df["coordinatePrecision"].tolist() == ["0.00001", "0.00012", "0.25"]
+    assert df["decimalLatitude"].tolist() == ["24.123456", "0", "121"]
+    assert df["coordinateUncertaintyInMeters"].tolist() == ["30", "1e+16", "3.5"]
+
+
 def test_parquet_with_its_own_file_row_number_column(tmp_path):
     """DuckDB refuses its file_row_number beside a column of that name: such a file is staged with
     its rows numbered in file order (CONSTRUCTED rows, 20 row groups), never kept, never refused."""

@@ -35,7 +35,7 @@ def _build() -> list[Check]:
             id=f"MISSING_{term}", dimension="completeness", severity="error",
             title_zh=f"缺少必要欄位：{zh}（{term}）", title_en=f"Mandatory field missing: {term}",
             explain_zh=f"生態檢核資料共享標準將「{zh}」（{term}）列為必要（M）欄位，此筆紀錄為空白{alt}。",
-            explain_en=f"The 生態檢核 data-sharing standard marks {term} ({zh}) Mandatory; this record leaves it empty{alt_en}.",
+            explain_en=f"The ecological-check data-sharing standard marks {term} ({zh}) Mandatory; this record leaves it empty{alt_en}.",
             sql=sql, fix=f"'請填寫 {term}（{zh}）'", fix_en=f"'Fill in {term}'", tables=tuple(tables), columns=cols)
     return list(out.values())
 

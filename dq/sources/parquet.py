@@ -33,7 +33,7 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     cast = []
     for pos, ((orig, typ, *_), new) in enumerate(zip(desc, names), start=1):
         kind = "list" if typ.endswith("[]") else "json" if typ.startswith(("STRUCT", "MAP")) else \
-            "text" if typ == "VARCHAR" else "cast"
+            "text" if typ == "VARCHAR" else "float" if typ in ("DOUBLE", "FLOAT") else "cast"
         # a name duck.ident refuses (control characters) is taken by its position instead
         cast.append([orig if _safe(orig) else None, pos, kind])
     fmt = "gbif-parquet" if any(d[0] == "gbifid" for d in desc) or sum(1 for d in desc if d[0] == d[0].lower()) == len(desc) \
@@ -98,6 +98,12 @@ def relation(path: Path, cast: list, names: list[str]) -> str:
             sel.append(f"to_json({src})::VARCHAR AS {col}")
         elif kind == "text":
             sel.append(f"{src} AS {col}")
+        elif kind == "float":
+            # as a person writes the number: a count of 2.0 is "2", a precision of 1e-05 is "0.00001"
+            # (DuckDB's own text, "2.0" and "1e-05", reached the fix lists and the record page)
+            sel.append(f"CASE WHEN {src} = trunc({src}) AND abs({src}) < 1e15 THEN {src}::BIGINT::VARCHAR "
+                       f"WHEN abs({src}) BETWEEN 1e-12 AND 1e-4 THEN rtrim(printf('%.17f', {src}), '0') "
+                       f"ELSE {src}::VARCHAR END AS {col}")
         else:
             sel.append(f"{src}::VARCHAR AS {col}")
     if _numbers_itself(cast):
