@@ -289,6 +289,7 @@ LABELS = {
     "record_findings": ("檢核結果", "Findings"), "record_no_findings": ("這筆紀錄沒有任何旗標。", "No check flags this record."),
     "record_fields": ("欄位", "Fields"), "record_derived": ("推導", "derived"), "record_verbatim": ("原始", "verbatim"),
     "record_default": ("匯入時指定（檔案沒有此欄）", "given at ingest (not in the file)"),
+    "record_default_blank": ("匯入時指定（此格原為空白）", "given at ingest (the file's cell is blank)"),
     "record_provenance": ("來源", "provenance"), "record_errors": ("錯誤", "Errors"), "record_warnings": ("警告", "Warnings"),
     "record_map": ("位置", "Location"), "record_no_point": ("這筆紀錄沒有可畫的點位。", "This record has no point to map."),
     "record_point": ("採用點位 {lat}, {lon}（{src}）· {county} {town}", "Point used {lat}, {lon} ({src}) · {county} {town}"),

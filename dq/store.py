@@ -803,7 +803,9 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     src = next((x for x in manifest(snap).get("sources", []) if int(x.get("index", -1)) == int(record_id) // SOURCE_SPAN), None)
     canon = (src or {}).get("canonical") or {}
     mapped = set((canon.get("mapped") or {}).values())
-    row["_defaults"] = sorted(t for t in {**(canon.get("constants") or {}), **(canon.get("defaults") or {})} if t not in mapped)
+    given = {**(canon.get("constants") or {}), **(canon.get("defaults") or {})}
+    row["_defaults"] = sorted(t for t in given if t not in mapped)
+    row["_filled"] = _filled_at_ingest(snap, src, [t for t in given if t in mapped and t in row], int(record_id) % SOURCE_SPAN)
     fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
                     WHERE f.record_id = ? ORDER BY f.check_id""",
                 [int(record_id)])
@@ -860,6 +862,24 @@ RECORD_DERIVED = ["lat", "lon", "coord_source", "county", "town", "h3_r7", "grid
                   "taxon_id", "match_type", "group_zh", "group_en", "is_endemic", "redlist"]
 
 
+def _filled_at_ingest(snap: Path, src: dict | None, terms: list[str], source_row: int) -> list[str]:
+    """Of `terms` (the file has a column for each, and a value was given at ingest for its blank cells),
+    those whose cell is blank on this row: the value shown came from the ingest, not from the file."""
+    from .snapshot import source_file
+    from .sources.base import staged_relation
+    if not terms or src is None:
+        return []
+    canon = src["canonical"]
+    path = Path(snap) / source_file(int(src["index"]))
+    if not path.exists():
+        return []
+    by_term = {t: h for h, t in canon["mapped"].items()}
+    sel = ", ".join(f"nullif(trim({duck.ident(by_term[t])}::VARCHAR), '') IS NULL" for t in terms)
+    got = _query(f"SELECT {sel} FROM {staged_relation(path, canon.get('cast'), canon['columns'])} WHERE source_row = ?",
+                 [int(source_row)])
+    return [t for t, blank in zip(terms, got.iloc[0].tolist()) if blank] if len(got) else []
+
+
 def record_fields(rec: dict) -> pd.DataFrame:
     """One record's values as (term, value, kind) rows: provenance, the source's own fields (Darwin Core
     terms and the unmapped columns kept in `extra`), then the derived columns. Engine internals are left out."""
@@ -873,8 +893,9 @@ def record_fields(rec: dict) -> pd.DataFrame:
         elif (k[:1].islower() and "_" not in k and k not in RECORD_PROVENANCE and k not in RECORD_DERIVED
               and k not in ("lat", "lon", "marine", "errors", "warnings", "suggestions")):
             rows.append((k, v, "verbatim"))   # Darwin Core terms are camelCase; the engine's columns have underscores
-    given = set(rec.get("_defaults") or ())
-    rows = [(k, v, "default" if kind == "verbatim" and k in given else kind) for k, v, kind in rows]
+    given, filled = set(rec.get("_defaults") or ()), set(rec.get("_filled") or ())
+    rows = [(k, v, "default" if kind == "verbatim" and k in given else "default_blank" if kind == "verbatim" and k in filled else kind)
+            for k, v, kind in rows]
     rows += [(k, rec[k], "derived") for k in RECORD_DERIVED if k in rec]
     return pd.DataFrame([(k, str(v), kind) for k, v, kind in rows if str(v) != ""], columns=["term", "value", "kind"])
 

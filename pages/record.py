@@ -60,7 +60,7 @@ with left:
     # a date that names a year only (a survey's 年 column) is that year, not 1 January
     if str(rec.get("date_has_month")) == "False":
         fields.loc[fields["term"] == "event_date_parsed", "value"] = fields["value"].str[:4]
-    fields.loc[~fields["kind"].isin(["verbatim", "default"]), "term"] = ""
+    fields.loc[~fields["kind"].isin(["verbatim", "default", "default_blank"]), "term"] = ""
     fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
     # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
     cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]

@@ -80,6 +80,22 @@ def test_ingest_defaults_do_not_decide_the_profile(tmp_path):
     assert store.manifest(snap2)["sources"][0]["profile"] == "eco-check"
 
 
+def test_record_tells_a_blank_cell_filled_at_ingest_from_the_files_value(tmp_path):
+    """CONSTRUCTED TEST ROWS: --default fills the blank cells of a column the file has. The record whose
+    cell was blank shows the value as given at ingest; the record whose cell held it shows the file's own."""
+    f = write(tmp_path / "dwc.csv", [DWC, DWC | {"occurrenceID": "CONSTRUCTED-2", "basisOfRecord": " "}])
+    snap = ingest([SourceSpec(f, agency="測試", defaults={"basisOfRecord": "HumanObservation", "organizer": "測試機關"})],
+                  "2026-01-01", tmp_path / "snaps", progress=quiet)
+    base = int(store.manifest(snap)["sources"][0]["index"]) * store.SOURCE_SPAN
+    kinds = []
+    for row in (1, 2):
+        rec, _ = store.record(snap, base + row)
+        fields = store.record_fields(rec).set_index("term")
+        assert fields.loc["basisOfRecord", "value"] == "HumanObservation" and fields.loc["organizer", "kind"] == "default"
+        kinds.append(fields.loc["basisOfRecord", "kind"])
+    assert kinds == ["verbatim", "default_blank"]
+
+
 def test_profile_option_wins_and_is_checked(tmp_path):
     f = write(tmp_path / "dwc.csv", [DWC])
     s = validate(f, tmp_path / "o", CHECK_DATE, profile="eco-check")
