@@ -523,3 +523,22 @@ def frequency_text(value, lang: str = "zh"):
         return value
     n, (unit, every) = m.group(1), _FREQ_UNIT[m.group(2)]
     return every if n in ("", "1") else f"Every {int(n)} {unit}s"
+
+
+_ENCODING_WORDS = {"其他": "Other", "其它": "Other"}
+
+
+def encoding_text(value, lang: str = "zh"):
+    """A catalogue's encoding word in the UI language: data.gov.tw writes 其他 for any encoding not listed."""
+    if lang == "zh" or not isinstance(value, str):
+        return value
+    return _ENCODING_WORDS.get(value.strip(), value)
+
+
+def catalogue_time(value):
+    """A catalogue's timestamp written the same way everywhere on screen (ISO: 2018/03/09 12:35 is 2018-03-09 12:35)."""
+    import re
+    if not isinstance(value, str):
+        return value
+    m = re.fullmatch(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(.*)", value)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}{m.group(4).rstrip()}" if m else value

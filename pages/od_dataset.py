@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import opendata, ui
-from dq.i18n import frequency_text
+from dq.i18n import catalogue_time, encoding_text, frequency_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -60,7 +60,7 @@ c[2].metric(L("od13_frequency"), val(frequency_text(row["update_frequency"], ui.
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],
-                           L("od13_value"): [str(val(row["license"])), str(val(row["formats"])), str(val(row["listed_date"])),
+                           L("od13_value"): [str(val(row["license"])), str(val(row["formats"])), str(catalogue_time(val(row["listed_date"]))),
                                                 "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
                                                 "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
                                                 "、".join(row["meta_missing"]) if len(row["meta_missing"]) else "—"]}),
@@ -87,6 +87,8 @@ else:
 st.subheader(L("od13_resources"))
 res = d["resources"][["file_format", "encoding", "download_url", "resource_updated", "volume"]].copy()
 res["volume"] = [v if v is None or not str(v).isdigit() else f"{int(v):,}" for v in res["volume"]]
+res["encoding"] = res["encoding"].map(lambda v: encoding_text(v, ui.lang()))
+res["resource_updated"] = res["resource_updated"].map(catalogue_time)
 st.dataframe(res.fillna("—").rename(columns={
     "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
     "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, placeholder="—", width="stretch",

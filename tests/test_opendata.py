@@ -546,3 +546,12 @@ def test_the_metadata_fix_names_its_fields_in_english():
     fx = opendata.fix_list(snap, "高雄市政府", "en", "agency")
     meta = fx[fx["check_id"] == "OD_METADATA_INCOMPLETE"]["suggestion"]
     assert len(meta) and not meta.str.contains(r"[\u4e00-\u9fff]").any()
+
+
+def test_catalogue_words_and_times_are_shown_one_way():
+    """data.gov.tw's 2018 export writes resource times as 2018/03/09 12:35 and any other encoding as 其他: the
+    dataset page showed them so beside ISO dates, and 其他 in the English UI."""
+    from dq.i18n import catalogue_time, encoding_text
+    assert catalogue_time("2018/3/9 12:35") == "2018-03-09 12:35" and catalogue_time("2025-09-30 22:32:31") == "2025-09-30 22:32:31"
+    assert catalogue_time(None) is None and catalogue_time("每月") == "每月"
+    assert encoding_text("其他", "en") == "Other" and encoding_text("其他", "zh") == "其他" and encoding_text("BIG5", "en") == "BIG5"
