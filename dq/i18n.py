@@ -56,6 +56,10 @@ LABELS = {
     "fix_list_help": ("每列一個問題：來源檔列號、規則、原始值、建議修正（或請確認的事項）與說明。預設為錯誤等級且非缺欄位的規則；缺欄位通常整欄一起補。",
                       "One row per problem: source row, check, the offending values, a suggested fix (or what to check) and the explanation. Defaults to error checks other than missing fields (those are fixed column-wide)."),
     "fix_rows": ("共 {n:,} 列（下表顯示前 200 列）", "{n:,} rows (first 200 shown)"),
+    "n_records": ("{n:,} 筆紀錄", "{n:,} records"), "n_records_one": ("1 筆紀錄", "1 record"),
+    "fix_choose": ("請在上方選擇要列出的檢核規則。", "Choose the checks to list above."),
+    "fix_nothing": ("此機關的紀錄沒有任何檢核發現，沒有要修正的列。", "No check found anything in this agency's records: nothing to fix."),
+    "fix_rows_few": ("共 {n:,} 列", "{n:,} rows"), "fix_rows_one": ("共 1 列", "1 row"),
     "download_csv": ("下載 CSV", "Download CSV"), "download_xlsx": ("下載 XLSX", "Download XLSX"),
     "xlsx_cut": ("超過 Excel 工作表上限（1,048,575 列），XLSX 只含前段；完整清單請用 CSV。",
                  "More rows than an Excel sheet holds (1,048,575): the XLSX is cut; the CSV has them all."),
@@ -231,8 +235,9 @@ LABELS = {
     "od13_downloads": ("下載次數", "Downloads"), "od13_value": ("內容", "Value"),
     "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
     "od13_sources": ("目錄快照 {snap}，目錄所載更新日 {lo} 至 {hi}。資料來源：{src}", "Catalogue snapshot {snap}; update dates in the catalogue {lo} to {hi}. Source: {src}"),
+    "od13_sources_nodates": ("目錄快照 {snap}，此目錄沒有各資料集的更新日。資料來源：{src}", "Catalogue snapshot {snap}; this catalogue gives no update dates. Source: {src}"),
     # issue 12 (bdq): the TDWG BDQ family on the Rules page
-    "bdq_rules": ("TDWG BDQ 核心測試（國際生物多樣性資料品質標準）", "TDWG BDQ core tests (bdq-core profile)"),
+    "bdq_rules": ("TDWG BDQ 核心測試（國際生物多樣性資料品質標準）", "TDWG BDQ core tests (the international biodiversity data-quality standard)"),
     "bdq_rules_intro": ("每項測試依 BDQ 規格單獨判斷各欄位：相容、不相容或無法判斷；修正建議列出建議值。`python -m dq conformance bdq` 以 TG2 驗證資料比對結果。",
                         "Each test judges its elements on their own as the BDQ specification says: compliant, not compliant or cannot judge; amendments propose values. `python -m dq conformance bdq` checks them against the TG2 validation data."),
     "bdq_kind": ("類型", "Kind"), "bdq_kind_VALIDATION": ("驗證", "Validation"), "bdq_kind_AMENDMENT": ("修正建議", "Amendment"),
@@ -302,6 +307,8 @@ LABELS = {
     "coord_unmapped_help": ("坐標空白、無法解讀或超出範圍，地圖上畫不出來；最多列 500 筆。", "Coordinates blank, unreadable or out of range, so nothing can be drawn; up to 500 listed."),
     "unmatched_note": ("另有 {n:,} 筆紀錄的學名未能與名錄比對，不列入類群（見成績單的分類問題）。",
                        "{n:,} more records have a name that matched no checklist entry: not in any group (see the scorecard's taxonomy checks)."),
+    "no_redlist_note": ("參考名錄沒有 {groups} 的紅皮書等級：受威脅種數以「—」表示未知，不是 0。",
+                        "The reference checklist gives no red-list category for {groups}: their threatened counts are unknown (—), not 0."),
     "no_endemism_note": ("參考名錄沒有 {groups} 的特有性資料：特有種數以「—」表示未知，不是 0。",
                          "The reference checklist has no endemism for {groups}: endemic counts are shown as unknown (—), not 0."),
     "compare_which": ("「較早」＝{a}，「較新」＝{b}。", "'Older' = {a}, 'newer' = {b}."),
@@ -542,3 +549,26 @@ def catalogue_time(value):
         return value
     m = re.fullmatch(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(.*)", value)
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}{m.group(4).rstrip()}" if m else value
+
+
+# Chinese names of the Darwin Core terms neither the 生態檢核 standard nor the profiles name (the record
+# page listed geodeticDatum, municipality … under 欄位 in the zh UI); after TaiBIF's translations
+TERM_ZH = {
+    "publisher": "發布單位", "kingdom": "界", "phylum": "門", "class": "綱", "order": "目", "genus": "屬",
+    "geodeticDatum": "大地基準", "coordinatePrecision": "坐標精確度", "locality": "地點", "stateProvince": "一級行政區",
+    "dwc_county": "縣市", "municipality": "鄉鎮市區", "countryCode": "國家代碼", "individualCount": "個體數量",
+    "occurrenceRemarks": "紀錄備註", "license": "授權", "issue": "GBIF 問題標記", "occurrenceStatus": "出現狀態",
+    "verbatimEventDate": "原始日期", "parentEventID": "上層事件編號", "verbatimIdentification": "原始鑑定名稱",
+    "acceptedNameUsageID": "有效名編號", "continent": "洲", "country": "國家", "cultivarEpithet": "栽培品種名",
+    "dataGeneralizations": "資料模糊化說明", "dateIdentified": "鑑定日期", "degreeOfEstablishment": "立足程度",
+    "endDayOfYear": "結束日序", "establishmentMeans": "原生或外來", "footprintWKT": "範圍（WKT）", "genericName": "屬名",
+    "higherClassification": "高階分類", "higherGeography": "高階地理", "higherGeographyID": "高階地理編號",
+    "infragenericEpithet": "屬下名", "infraspecificEpithet": "種下小名", "island": "島嶼", "islandGroup": "群島",
+    "locationID": "地點編號", "maximumDepthInMeters": "最大深度（公尺）", "maximumElevationInMeters": "最高海拔（公尺）",
+    "minimumDepthInMeters": "最小深度（公尺）", "minimumElevationInMeters": "最低海拔（公尺）", "namePublishedInYear": "名稱發表年",
+    "originalNameUsageID": "原始名編號", "parentNameUsageID": "上階名編號", "pathway": "引入途徑",
+    "scientificNameAuthorship": "命名者", "scientificNameID": "學名編號", "sex": "性別", "specificEpithet": "種小名",
+    "startDayOfYear": "開始日序", "subfamily": "亞科", "subgenus": "亞屬", "subtribe": "亞族", "superfamily": "總科",
+    "taxonConceptID": "分類概念編號", "taxonID": "物種編號", "tribe": "族", "type": "資料類型", "typeStatus": "模式標本狀態",
+    "verbatimCoordinates": "原始坐標", "verbatimDepth": "原始深度", "verbatimElevation": "原始海拔", "waterBody": "水體",
+}

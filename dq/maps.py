@@ -285,5 +285,8 @@ def tooltip_text(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     d = df.copy()
     for c in cols:
         if c in d.columns:
-            d[c + "_t"] = [_shown(v) for v in d[c].astype(object)]
+            # an id is copied into the record box: never with thousands separators
+            ident = c == "record_id" or c.endswith("_id")
+            d[c + "_t"] = [_shown(v) if not ident or _shown(v) == "—" else str(int(v)) if isinstance(v, numbers.Real) else str(v)
+                           for v in d[c].astype(object)]
     return d

@@ -65,6 +65,18 @@ META_FIELDS_EN = {"dataset_name": "title", "description": "description", "main_f
                   "download_url": "download URL", "encoding": "encoding"}
 META_EN_SQL = "CASE x " + " ".join(f"WHEN '{META_FIELDS[k]}' THEN '{v}'" for k, v in META_FIELDS_EN.items()) + " ELSE x END"
 TRUTHY = "('y', 'yes', 'true', '1', 'v', '是', '有', '✓')"
+# formats whose files are documents, pictures or archives: a text encoding says nothing of them (the 2018 IoT
+# list declares 其他 for its PDFs) and their volume is a count of files, not of records
+DOCUMENT_FORMATS = r"^\s*(pdf|docx?|odt|pptx?|odp|jpe?g|png|gif|tiff?|bmp|svg|mp3|mp4|avi|mov|wmv|zip|rar|7z)\s*$"
+
+
+def _encodings_sql(test: str) -> str:
+    """SQL: how many of a row's ';'-joined encodings pass `test` (over {x}), leaving out those of document
+    formats when the row pairs each format with its encoding (as many of each)."""
+    enc = "string_split(encoding, ';')"
+    fmt = f"CASE WHEN len(string_split(coalesce(file_format, ''), ';')) = len({enc}) THEN string_split(file_format, ';') ELSE list_transform({enc}, x -> NULL) END"
+    return (f"len(list_filter(list_zip({fmt}, {enc}), p -> NOT coalesce(regexp_matches(struct_extract(p, 1), '{DOCUMENT_FORMATS}', 'i'), false) "
+            f"AND {test.format(x='struct_extract(p, 2)')}))")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -294,10 +306,11 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
           list_filter([{missing}], x -> x IS NOT NULL) AS meta_missing,
           list_transform(list_filter([{missing}], x -> x IS NOT NULL), x -> {META_EN_SQL}) AS meta_missing_en, {judged} AS meta_judged,
           -- a row may list several files' encodings ("UTF-8;BIG5"): count each one
-          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> trim(x) <> ''))), 0) END AS encoding_declared,
-          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum(len(list_filter(string_split(encoding, ';'), x -> regexp_matches(x, 'utf-?8', 'i')))), 0) END AS utf8_resources,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum({_encodings_sql("trim({x}) <> ''")}), 0) END AS encoding_declared,
+          CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'encoding') THEN coalesce(sum({_encodings_sql("regexp_matches({x}, 'utf-?8', 'i')")}), 0) END AS utf8_resources,
           CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'download_url') THEN count(*) FILTER (WHERE download_url IS NULL) END AS url_missing,
-          max(r_volume) AS volume_num, max({_count_sql('views', '瀏覽')}) AS views, max({_count_sql('downloads', '下載')}) AS downloads,
+          -- a volume counts records only where some format is not a document (a PDF form's volume is its 1 file)
+          CASE WHEN bool_or(NOT coalesce(regexp_matches(file_format, '{DOCUMENT_FORMATS}', 'i'), false)) THEN max(r_volume) END AS volume_num, max({_count_sql('views', '瀏覽')}) AS views, max({_count_sql('downloads', '下載')}) AS downloads,
           -- NULL (not judged) where the catalogue has no such flag column
           CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'high_value') THEN coalesce(bool_or(lower(trim(high_value)) IN {TRUTHY}), false) END AS hv_flag,
           CASE WHEN list_contains(arg_min(present, (source_file, source_row)), 'bilingual') THEN coalesce(bool_or(lower(trim(bilingual)) IN {TRUTHY}), false) END AS bi_flag

@@ -158,6 +158,16 @@ def require_snapshot() -> tuple[str, str | None]:
     return snap_id, agency
 
 
+def rows_text(n: int) -> str:
+    """How many rows a list has, in words: "1 row", "12 rows", "1,234 rows (first 200 shown)"."""
+    return L("fix_rows_one") if n == 1 else L("fix_rows_few").format(n=n) if n <= 200 else L("fix_rows").format(n=n)
+
+
+def md_safe(text: str) -> str:
+    """Text shown through markdown as it is: "> 99.9%" written raw became a quote block and lost its ">"."""
+    return re.sub(r"([\\`*_{}\[\]<>#+\-!|~])", r"\\\1", text)
+
+
 def pct(x) -> str:
     """A share as a percentage: one record in 21,387 with an error is not "100.0%" (nor one without, "0.0%")."""
     try:
@@ -290,6 +300,8 @@ def header(col: str) -> str:
             for term, zh, _ in FIELDS[kind]:
                 if term == col:
                     return zh
+        from .i18n import TERM_ZH
+        return TERM_ZH.get(col, col)
     return col
 
 

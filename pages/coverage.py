@@ -83,6 +83,8 @@ if unmatched:
 st.subheader(L("checklist_coverage"))
 st.caption(L("checklist_help"))
 cov = ui.call("checklist_coverage", snap_id, agency, usable)
+# the groups this selection has records of first (a fish agency's table opened on 0 of 5,115 vascular plants)
+cov = cov.sort_values(["species_recorded", "species_checklist"], ascending=False, kind="stable").reset_index(drop=True)
 # the coverage column is drawn as a bar in each row: a bar chart of the same five numbers above it
 # cost the page a second plotly chart to draw on every visit (#11, #14)
 no_endemism = cov.loc[cov["endemic_checklist"] == 0, gcol].tolist()   # the reference data has no endemism for these groups
@@ -91,10 +93,16 @@ view = cov.rename(columns={gcol: "group"})[["group", "species_checklist", "speci
 view["coverage"] = view["coverage"] * 100
 for c in ("endemic_checklist", "endemic_recorded"):
     view[c] = view[c].astype("Int64").where(cov["endemic_checklist"] > 0)   # unknown, not 0
+# likewise a group the reference data gives no red-list category for: "none threatened" would be wrong
+no_redlist = cov.loc[cov["threatened_checklist"] == 0, gcol].tolist()
+for c in ("threatened_checklist", "threatened_recorded"):
+    view[c] = view[c].astype("Int64").where(cov["threatened_checklist"] > 0)
 ui.table(view, width="stretch", column_config={"coverage": st.column_config.ProgressColumn(
     L("col_coverage"), format="%.1f%%", min_value=0, max_value=100)})
 if no_endemism:
     st.caption(L("no_endemism_note").format(groups=("、" if ui.lang() == "zh" else ", ").join(no_endemism)))
+if no_redlist:
+    st.caption(L("no_redlist_note").format(groups=("、" if ui.lang() == "zh" else ", ").join(no_redlist)))
 
 names = dict(zip(cov["group_zh"], cov[gcol]))
 # open on the group this selection has most records of, not on the biggest checklist

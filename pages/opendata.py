@@ -31,9 +31,13 @@ with c3:
     level = ui.qp_select(L("od_level"), ["all", "central", "local"], "odlevel", format_func=lambda g: L("od_level_" + g))
 stamp = ui.lists_stamp(od)
 dd = ui.od_call("data_dates", od)
-st.caption(L("od13_sources").format(src=("；" if zh else "; ").join(ui.od_call("sources_note", od, ui.lang())), snap=od,
-                                    lo=str(dd["oldest_update"])[:10] if dd["oldest_update"] is not None else "—",
-                                    hi=str(dd["newest_update"])[:10] if dd["newest_update"] is not None else "—"))
+src_text = ("；" if zh else "; ").join(ui.od_call("sources_note", od, ui.lang()))
+if dd["oldest_update"] is None and dd["newest_update"] is None:
+    st.caption(L("od13_sources_nodates").format(src=src_text, snap=od))
+else:
+    st.caption(L("od13_sources").format(src=src_text, snap=od,
+                                        lo=str(dd["oldest_update"])[:10] if dd["oldest_update"] is not None else "—",
+                                        hi=str(dd["newest_update"])[:10] if dd["newest_update"] is not None else "—"))
 m = ui.od_call("agency_metrics", od, group, stamp=stamp)
 if level != "all":
     m = m[m["level"] == level]
@@ -157,7 +161,7 @@ if ev is not None and ev.selection.rows:
 
 st.subheader(L("od_fix_list"))
 fx = ui.od_call("fix_list", od, ag, ui.lang(), group, stamp=stamp)
-st.write(L("fix_rows").format(n=len(fx)))
+st.write(ui.rows_text(len(fx)))
 # what the reader sees and downloads: titles and severities in words, translated headings, the check id
 # only in its own last column
 explain = (lambda c: ui._checks()[c].explain_zh) if zh else (lambda c: ui._checks()[c].explain_en)

@@ -95,6 +95,6 @@ for row in league.itertuples(index=False):   # one line per agency (a handful), 
     r = st.columns(widths)
     r[0].page_link("pages/scorecard.py", label=row.agency, query_params=ui.link_params(agency=row.agency))
     r[1].write(f"{row.records:,}")
-    r[2].write(ui.pct(row.score_overall))
+    r[2].markdown(ui.md_safe(ui.pct(row.score_overall)))
     for c, x in zip(r[3:], dims):
-        c.write(ui.pct(getattr(row, x)))
+        c.markdown(ui.md_safe(ui.pct(getattr(row, x))))

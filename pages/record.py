@@ -70,10 +70,10 @@ with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:
         st.subheader(L("record_map"))
         pt = pd.DataFrame([{"lat": float(rec["lat"]), "lon": float(rec["lon"]), "check_id": "record",
-                            "scientificName": rec.get("scientificName", "—")}])
+                            "scientificName": rec.get("scientificName") or rec.get("vernacularName") or rec.get("accepted_name") or "—"}])
         layers = [maps.outline_layer(ui.call_static("outlines", "county")),
                   maps.point_layers(pt, {"record": [213, 94, 0]})[0]]
-        st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .25, pt["lat"][0] - .2, pt["lon"][0] + .25, pt["lat"][0] + .2), height=420, width=520)), height=420)
+        st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5), height=420, width=520)), height=420)
         st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"),
                                             county=rec.get("county", "—"), town=rec.get("town", "—")))
     else:

@@ -133,15 +133,16 @@ st.subheader(L("fix_list"))
 st.caption(L("fix_list_help"))
 c1, c2 = st.columns(2)
 with c1:
-    err_checks = chg[chg["severity"] == "error"]["check_id"].tolist()
-    chosen = ui.qp_multiselect(L("checks"), chg["check_id"].tolist(), "fixchecks", default=[c for c in err_checks if not c.startswith("MISSING_")],
-                               format_func=ui.check_title)
+    # the errors first; an agency without record errors gets its warnings (an empty picker showed nothing)
+    default = [c for c in chg[chg["severity"] == "error"]["check_id"] if not c.startswith("MISSING_")] or \
+        [c for c in chg[chg["severity"] == "warning"]["check_id"] if not c.startswith("MISSING_")]
+    chosen = ui.qp_multiselect(L("checks"), chg["check_id"].tolist(), "fixchecks", default=default, format_func=ui.check_title)
 with c2:
     dataset = ui.qp_select(L("dataset"), [None] + ds["dataset_id"].tolist(), "dataset",
                            format_func=lambda x: L("all_datasets") if x is None else x)
 if chosen:
     fl = store.fix_list_headers(ui.call("fix_list", snap_id, agency, chosen, dataset, ui.lang()), ui.lang())
-    st.write(L("fix_rows").format(n=len(fl)))
+    st.write(ui.rows_text(len(fl)))
     st.caption(L("click_row_for_record"))
     # on screen the problem comes before the codes; the check id, for the files, goes last
     first = [c for c in (L("fl_record_id"), L("fl_title"), L("fl_severity"), L("fl_values"), L("fl_suggestion")) if c in fl.columns]
@@ -157,3 +158,5 @@ if chosen:
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     if len(fl) > store.EXCEL_MAX_ROWS:
         st.warning(L("xlsx_cut"))
+else:
+    st.info(L("fix_choose") if len(chg) else L("fix_nothing"))

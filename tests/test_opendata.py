@@ -37,7 +37,7 @@ def test_agency_metrics_hand_computed(snap):
     assert (moenv.overdue, moenv.judged_update) == (1, 2)   # 1002 yearly, last 2022-01-01
     assert moenv.overdue_share == pytest.approx(0.5)
     assert moenv.metadata_complete_share == pytest.approx(0.5)   # 1002 has no description
-    assert moenv.utf8_share == pytest.approx(2 / 3)         # CSV and XLSX UTF-8, the PDF Big5
+    assert moenv.utf8_share == pytest.approx(1.0)           # CSV and XLSX UTF-8; the PDF's Big5 is not judged (a document)
     assert moenv.tiny == 1
     assert moenv.level == "central" and moenv.parent == "行政院"
     tp = m.loc["臺北市政府環境保護局"]
@@ -53,7 +53,7 @@ def test_agency_metrics_hand_computed(snap):
 def test_open_data_checks_fire_on_exactly_the_expected_datasets(snap):
     fl = pd.read_parquet(snap / "od_flags.parquet").merge(pd.read_parquet(snap / "datasets.parquet")[["dataset_key", "dataset_id"]])
     got = fl.groupby("dataset_id")["check_id"].apply(set).to_dict()
-    assert got.get("1001", set()) == {"OD_ENCODING_NOT_UTF8"}
+    assert "1001" not in got       # its Big5 is declared for a PDF: a document has no text encoding to judge
     # its title writes 車 (車輛) as the compatibility ideograph U+F902, as 高雄市's 2018 portal does
     assert got["1002"] == {"OD_FORMAT_NOT_OPEN", "OD_UPDATE_OVERDUE", "OD_METADATA_INCOMPLETE", "OD_TINY_DATASET", "OD_NAME_COMPAT_CHARS"}
     assert got["1003"] == {"OD_LICENSE_NOT_OPEN", "OD_FORMAT_NOT_OPEN", "OD_METADATA_INCOMPLETE", "OD_ENCODING_NOT_UTF8",
@@ -70,7 +70,7 @@ def test_fix_list_and_reconciliation(snap):
     m = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
     assert m["rows_read"] == 5 == m["rows_ingested"] + m["rows_rejected"]
     fx = opendata.fix_list(snap, "環境部")
-    assert set(fx["dataset_id"]) == {"1001", "1002"} and fx["message_zh"].notna().all()
+    assert set(fx["dataset_id"]) == {"1002"} and fx["message_zh"].notna().all()   # 1001 (listed by the EPA, now 環境部) has none
 
 
 def test_rag_thresholds():
@@ -555,3 +555,24 @@ def test_catalogue_words_and_times_are_shown_one_way():
     assert catalogue_time("2018/3/9 12:35") == "2018-03-09 12:35" and catalogue_time("2025-09-30 22:32:31") == "2025-09-30 22:32:31"
     assert catalogue_time(None) is None and catalogue_time("每月") == "每月"
     assert encoding_text("其他", "en") == "Other" and encoding_text("其他", "zh") == "其他" and encoding_text("BIG5", "en") == "BIG5"
+
+
+def test_a_documents_encoding_and_file_count_are_not_judged(tmp_path):
+    """CONSTRUCTED rows after the 2018 IoT list: a PDF resource declared 其他 (other) as its encoding and was
+    told to be published in UTF-8; a yearly PDF form's volume of 1 (its file) was called a dataset of 0 or 1
+    record. A CSV beside the PDF in the same row is still judged."""
+    src = FIX / "constructed_datagovtw_export.csv"
+    header = src.read_text(encoding="utf-8-sig").splitlines()[0]
+    tail = (",2024-06-30,描述,欄位F,環境部,每月,政府資料開放授權條款-第1版,,免費,測試,02-0000004,2020-01-01,2024-06-30,"
+            "CONSTRUCTED test row (not real data),1")
+    rows = ["2101,測試表單甲,原始資料,環境,,PDF,https://example.invalid/a.pdf,其他" + tail,
+            "2102,測試資料集乙,原始資料,環境,,CSV;PDF,https://example.invalid/b.csv;https://example.invalid/b.pdf,BIG5;其他" + tail]
+    f = tmp_path / "constructed_documents.csv"
+    f.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
+    snap = ingest_catalogs([CatalogSpec(f)], DATE, tmp_path / "snaps", progress=lambda m: None)
+    fl = pd.read_parquet(snap / "od_flags.parquet").merge(pd.read_parquet(snap / "datasets.parquet")[["dataset_key", "dataset_id"]])
+    got = fl.groupby("dataset_id")["check_id"].apply(set).to_dict()
+    assert "OD_ENCODING_NOT_UTF8" not in got.get("2101", set()) and "OD_TINY_DATASET" not in got.get("2101", set())
+    assert {"OD_ENCODING_NOT_UTF8", "OD_TINY_DATASET"} <= got["2102"]
+    m = opendata.agency_metrics(snap).set_index("agency").loc["環境部"]
+    assert m.utf8_share == 0 and m.tiny == 1
