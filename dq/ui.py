@@ -459,3 +459,34 @@ def ids_to_titles(text: str) -> str:
     # in Chinese the quotes replace the spaces that set the id apart
     pat = r" ?\b([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+)\b ?" if zh else r"\b([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)+)\b"
     return re.sub(pat, lambda m: f"{q[0]}{check_title(m.group(1))}{q[1]}" if m.group(1) in _checks() else m.group(0), text)
+
+
+# TBIA's own words for a grid cell's priority (its 2024 gap aggregates)
+TBIA_PRIORITY_EN = {"建議優先填補": "fill first (TBIA's advice)", "建議填補": "worth filling (TBIA's advice)",
+                    "資料筆數高於平均值": "more records than average"}
+
+
+@st.cache_data(show_spinner=False)
+def _place_names() -> tuple[dict, dict]:
+    c = store.outlines("county")
+    t = store.outlines("town")
+    return dict(zip(c["county"], c["county_eng"])), dict(zip(zip(t["county"], t["town"]), t["town_eng"]))
+
+
+def places_in_language(df, county: str = "county", town: str | None = "town"):
+    """County and town names in the UI language (the shipped boundaries carry their English names)."""
+    if lang() != "en" or df is None or not len(df):
+        return df
+    counties, towns = _place_names()
+    d = df.copy()
+    if town and town in d.columns and county in d.columns:
+        d[town] = [towns.get((c, t), t) for c, t in zip(d[county], d[town])]
+    if county in d.columns:
+        d[county] = [counties.get(c, c) for c in d[county]]
+    return d
+
+
+def place_text(county, town=None) -> tuple:
+    """One record's county and town in the UI language."""
+    one = places_in_language(__import__("pandas").DataFrame({"county": [county], "town": [town]}))
+    return one["county"].iloc[0], one["town"].iloc[0]

@@ -41,7 +41,7 @@ if pts.empty:
     m.info(L("coord_none_mapped"))
 elif len(pts) <= maps.MAX_POINTS:
     pts = pts.assign(title=pts["check_id"].map(titles))
-    shown = maps.tooltip_text(pts, ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
+    shown = maps.tooltip_text(ui.places_in_language(pts), ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
                                     "source_row"])
     shown["n_t"] = [L("n_records_one") if n == 1 else L("n_records").format(n=int(n)) for n in pts["n"]]
     tip = (f"<b>{{title}}</b> · {{n_t}}<br/>{L('example')}: {{scientificName_t}} · {{eventDate_t}}<br/>"

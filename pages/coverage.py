@@ -30,6 +30,9 @@ if level == "grid":
     else:
         g = g[g[measure].fillna(0) > 0].copy()
     g["scaled"] = maps.log_scale(g[shown])
+    g = ui.places_in_language(g)
+    if ui.lang() == "en":
+        g["priority"] = g["priority"].map(lambda p: ui.TBIA_PRIORITY_EN.get(p, p))
     g = maps.tooltip_text(g, ["records", "usable_1km", "species", "tbia_records", "priority", "county", "town"])
     tip = (f"{L('grid')} {{grid_id}} · {{county_t}} {{town_t}}<br/>{L('records')}: {{records_t}} · {L('usable_1km')}: {{usable_1km_t}}"
            f"<br/>{L('species')}: {{species_t}}<br/>TBIA: {{tbia_records_t}} ({{priority_t}})")
@@ -46,8 +49,10 @@ elif level in ("county", "town"):
     q["scaled"] = maps.log_scale(q[col])
     sh = shapes if level == "county" else ui.call_static("outlines", "town")
     # the county borders are the base outlines drawn over the fill; towns get thin white borders of their own
-    layer = maps.choropleth_layer(sh, q, on, "scaled", on + ["records", "usable_1km"], stroked=level == "town")
-    name = "{county}" if level == "county" else "{county} {town}"
+    shown_names = ui.places_in_language(q[on])
+    q = q.assign(**{f"{c}_shown": shown_names[c] for c in on})
+    layer = maps.choropleth_layer(sh, q, on, "scaled", [f"{c}_shown" for c in on] + ["records", "usable_1km"], stroked=level == "town")
+    name = "{county_shown}" if level == "county" else "{county_shown} {town_shown}"
     m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
@@ -72,6 +77,7 @@ ta = ta[ta["group_zh"] != UNMATCHED]
 pv = ta.dropna(subset=["county"]).pivot_table(index=gcol, columns="county", values=col, aggfunc="sum", fill_value=0)
 if ui.lang() == "en":   # the counties' own English names (the shipped boundaries carry them)
     pv = pv.rename(columns=dict(zip(shapes["county"], shapes["county_eng"])))
+    pv = pv.reindex(sorted(pv.columns), axis=1)   # in the order an English reader looks them up
 if pv.empty:
     st.info(L("nothing_to_show"))
 else:

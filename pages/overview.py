@@ -70,10 +70,11 @@ with left:
     # stretch the colours over the range present, which the legend states; shares near 100 % would otherwise look alike
     cq["scaled"] = (cq[measure] - lo) / (hi - lo) if hi > lo else 1.0
     cq["pct"] = (cq[measure] * 100).map(lambda v: f"{v:.2f}%")
-    layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county", "records", "pct"])
+    cq["county_shown"] = ui.places_in_language(cq[["county"]], town=None)["county"]
+    layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county_shown", "records", "pct"])
     m, lg = st.columns([4, 1])
     m.pydeck_chart(maps.deck([layer, maps.outline_layer(shapes)],
-                             f"<b>{{county}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{pct}}",
+                             f"<b>{{county_shown}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{pct}}",
                              maps.fit_view(width=maps.NARROW_MAP_WIDTH)),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("m_" + measure), maps.linear_ticks(lo, hi, lambda v: f"{v:.1%}"), L("no_records")))

@@ -52,6 +52,11 @@ with left:
     fields.loc[fields["term"] == "profile", "kind"] = "derived"
     fields["value"] = [ui.record_value(t, v) for t, v in zip(fields["term"], fields["value"])]   # one record's ~50 fields
     fields["field"] = fields["term"].map(ui.header)
+    if ui.lang() == "en":   # the derived county and town by their English names (the file's own texts stay as written)
+        county, town = ui.place_text(rec.get("county"), rec.get("town"))
+        derived = fields["kind"] == "derived"
+        fields.loc[derived & (fields["term"] == "county"), "value"] = county
+        fields.loc[derived & (fields["term"] == "town"), "value"] = town
     # the 生態檢核 standard's names for datasetID/datasetName are a works project's (工程編號): not for other profiles
     if rec.get("profile") != "eco-check" and ui.lang() == "zh":
         fields.loc[fields["term"] == "datasetID", "field"] = L("col_dataset_id")
@@ -74,7 +79,7 @@ with right:
         layers = [maps.outline_layer(ui.call_static("outlines", "county")),
                   maps.point_layers(pt, {"record": [213, 94, 0]})[0]]
         st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5), height=420, width=520)), height=420)
-        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"),
-                                            county=rec.get("county", "—"), town=rec.get("town", "—")))
+        county, town = ui.place_text(rec.get("county", "—"), rec.get("town", "—"))
+        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"), county=county, town=town))
     else:
         st.info(L("record_no_point"))

@@ -697,3 +697,20 @@ def test_gap_map_fits_taiwan_and_names_the_far_island_cells():
     far = g[(g["records"] == 0) & (g["tbia_records"] > 0) & ~maps.near_taiwan(g["c_lon"], g["c_lat"])]
     assert len(far) == 4 and (far["c_lat"] < 21).all()
     assert any(f"另有 {len(far)} 個網格" in c.value for c in at.caption)
+
+
+def test_english_maps_name_places_and_tbia_priorities_in_english():
+    """The English coverage and coordinate maps said "雲林縣 口湖鄉" and TBIA's "建議優先填補" in their tooltips (a
+    reviewer's walk); the places are named by the boundaries' English names, TBIA's advice in English words."""
+    import json as _json
+    cjk = lambda v: any("\u4e00" <= ch <= "\u9fff" for ch in str(v))   # noqa: E731
+    at = page("coverage", "en", level="grid")
+    data = [r for layer in _json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"] for r in
+            (layer.get("data") if isinstance(layer.get("data"), list) else [])]
+    seen = [r for r in data if "county_t" in r]
+    assert seen and not any(cjk(r["county_t"]) or cjk(r["town_t"]) or cjk(r["priority_t"]) for r in seen)
+    assert any(r["county_t"] == "Hualien County" for r in seen)
+    zh = page("coverage", "zh", level="grid")
+    zdata = [r for layer in _json.loads(zh.get("deck_gl_json_chart")[0].proto.json)["layers"] for r in
+             (layer.get("data") if isinstance(layer.get("data"), list) else [])]
+    assert any(r.get("county_t") == "花蓮縣" for r in zdata)
