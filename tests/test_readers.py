@@ -465,12 +465,12 @@ def test_empty_lines_are_blank_rows_and_later_rows_keep_their_line(tmp_path):
     agency's fix list named the wrong rows). Empty lines are now blank rows in the ledger (nothing lost);
     empty lines above the header are no rows at all."""
     p = tmp_path / "gaps.csv"
-    p.write_bytes(b"\r\n\r\nsp,n\r\nRana latouchii,1\r\n\r\nHyla chinensis,2\r\n\"Bufo,3\r\nMicrohyla fissipes,4\r\n\r\n")
+    p.write_bytes(b"\r\n\r\nsp,n\r\nRana latouchii,1\r\n\r\nHyla chinensis,2\r\n\"Bufo,3\r\n\r\nMicrohyla fissipes,4\r\n\r\n\r\n")
     st = stage(p, tmp_path)
-    assert (st.rows_staged, st.rows_rejected) == (3, 3)
-    assert rows(st)[["source_row", "sp"]].values.tolist() == [[1, "Rana latouchii"], [3, "Hyla chinensis"], [5, "Microhyla fissipes"]]
+    assert (st.rows_staged, st.rows_rejected) == (3, 3)     # the two empty lines at the end number no row: left out
+    assert rows(st)[["source_row", "sp"]].values.tolist() == [[1, "Rana latouchii"], [3, "Hyla chinensis"], [6, "Microhyla fissipes"]]
     rej = duckdb.sql(f"SELECT source_row, reason FROM read_parquet('{st.rejects}') ORDER BY 1").fetchall()
-    assert [r[0] for r in rej] == [2, 4, 6]
+    assert [r[0] for r in rej] == [2, 4, 5]
     assert rej[0][1].startswith("blank line") and "unterminated" in rej[1][1] and rej[2][1].startswith("blank line")
     # a value holding an empty line spans lines: rows are not lines there, and are numbered as rows
     q = tmp_path / "multi.csv"

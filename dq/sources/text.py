@@ -420,8 +420,11 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     # Empty lines: DuckDB skips them, but a spreadsheet shows each as a row and DuckDB's own line
     # numbers count them. They go to the ledger as blank lines (nothing lost), so the rows after one
     # keep the number of the line they are on. Empty lines above the header are no rows: the lines
-    # are renumbered without them (`shift`).
+    # are renumbered without them (`shift`); those after the last row are left out as before.
     empty, n_lines = _empty_lines(readable)
+    while empty and empty[-1] == n_lines:     # the file's trailing empty lines: below every row, they number none
+        empty.pop()
+        n_lines -= 1
     shift, top = 0, offset
     for e in empty:
         if e > top:
