@@ -145,6 +145,12 @@ NOTES = {OD_EARLIER: "高雄市、臺南市、宜蘭縣開放資料平臺資料�
                       "2018 年 3 月擷取（OpenData-TW/DataPackage-DGTW，MIT；詮釋資料採政府資料開放授權條款第 1 版）",
          OD_NATIONAL: "政府資料開放平臺全國資料集清單（2018 年 7 月，628 個機關；DragonChen-TW/opendata-tw-list-crawler，MIT）",
          OD_EXPORT: "政府資料開放平臺 2026 年目錄匯出之隨機 24 筆（toydogcat/ai-opendata，MIT）"}
+NOTES_EN = {OD_EARLIER: "Kaohsiung City, Tainan City and Yilan County open-data portals' dataset lists (2018-03-20; OpenData-TW/DataPackage-DGTW, MIT)",
+            OD_LATER: "20 city and county open-data portals' catalogues (crawled in 2018; DragonChen-TW/opendata-tw-list-crawler, MIT)",
+            OD_METADATA: "data.gov.tw metadata of each dataset in the Civil IoT themes (disaster prevention, earthquakes, air quality, "
+                         "weather), taken in March 2018 (OpenData-TW/DataPackage-DGTW, MIT; metadata under the Open Government Data License v1.0)",
+            OD_NATIONAL: "data.gov.tw national dataset list (July 2018, 628 agencies; DragonChen-TW/opendata-tw-list-crawler, MIT)",
+            OD_EXPORT: "24 random datasets of data.gov.tw's 2026 catalogue export (toydogcat/ai-opendata, MIT)"}
 PORTAL_LISTS = {"kaohisung.2018.03.20.OD.csv": "高雄市政府", "tainan.2018.03.20.OD.csv": "臺南市政府",
                 "yilan.2018.03.20.OD.csv": "宜蘭縣政府"}
 
@@ -152,11 +158,11 @@ PORTAL_LISTS = {"kaohisung.2018.03.20.OD.csv": "高雄市政府", "tainan.2018.0
 def build_opendata_demo(shared: Path = SHARED_DATA) -> list[Path]:
     from .opendata import OD_DEMO_ROOT, CatalogSpec, ingest_catalogs
     od = shared / "opendata"
-    runs = {OD_EARLIER: [CatalogSpec(od / f, agency=a, portal=a, note=NOTES[OD_EARLIER]) for f, a in PORTAL_LISTS.items()],
-            OD_LATER: [CatalogSpec(p, portal=CITY_PORTALS[p.stem], note=NOTES[OD_LATER]) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))],
-            OD_METADATA: [CatalogSpec(od / "datagovtw_2018_iot_metadata", note=NOTES[OD_METADATA])],
-            OD_NATIONAL: [CatalogSpec(od / "datagovtw_2018_national_list.csv", note=NOTES[OD_NATIONAL])],
-            OD_EXPORT: [CatalogSpec(od / "datagovtw_2026_export_sample24.json", note=NOTES[OD_EXPORT])]}
+    runs = {OD_EARLIER: [CatalogSpec(od / f, agency=a, portal=a, note=NOTES[OD_EARLIER], note_en=NOTES_EN[OD_EARLIER]) for f, a in PORTAL_LISTS.items()],
+            OD_LATER: [CatalogSpec(p, portal=CITY_PORTALS[p.stem], note=NOTES[OD_LATER], note_en=NOTES_EN[OD_LATER]) for p in sorted((od / "city_catalogs_2018").glob("*.csv"))],
+            OD_METADATA: [CatalogSpec(od / "datagovtw_2018_iot_metadata", note=NOTES[OD_METADATA], note_en=NOTES_EN[OD_METADATA])],
+            OD_NATIONAL: [CatalogSpec(od / "datagovtw_2018_national_list.csv", note=NOTES[OD_NATIONAL], note_en=NOTES_EN[OD_NATIONAL])],
+            OD_EXPORT: [CatalogSpec(od / "datagovtw_2026_export_sample24.json", note=NOTES[OD_EXPORT], note_en=NOTES_EN[OD_EXPORT])]}
     out = []
     for date, specs in runs.items():
         if (OD_DEMO_ROOT / date).exists():

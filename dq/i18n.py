@@ -195,7 +195,7 @@ LABELS = {
     "od13_league_pick": ("點選一列即可看該機關的比較、資料集與報告。", "Click a row to see that agency's comparison, datasets and report."),
     "od13_benchmark": ("全國基準", "National benchmark"),
     "od13_benchmark_help": ("本機關的品質標章與更新頻率分布，對照 data.gov.tw 2026 年全部 52,960 個資料集；年份不同時僅供參照，不是同一序列。",
-                            "The agency's badge and update-frequency shares against all 52,960 datasets of data.gov.tw in 2026; of another year, for reference only, not one series."),
+                            "The agency's badge and update-frequency shares against all 52,960 datasets of data.gov.tw in 2026; when the years differ, for reference only, not one series."),
     "od13_kind": ("項目", "Item"), "od13_kind_badge": ("品質標章", "Badge"), "od13_kind_freq": ("更新頻率", "Update frequency"),
     "od13_category": ("類別", "Category"), "od13_agency_n": ("本機關資料集", "Agency datasets"),
     "od13_agency_share": ("本機關比例", "Agency share"), "od13_national_share": ("全國比例", "National share"),

@@ -155,6 +155,7 @@ class CatalogSpec:
     agency: str | None = None     # for rows whose catalogue names no agency (the 2018 portal lists)
     portal: str | None = None
     note: str | None = None       # where the catalogue comes from, as a reader of a report should see it
+    note_en: str | None = None    # the same in English
 
 
 def _canonical_select(st, mapping: dict[str, str], spec: CatalogSpec, fmt: str, index: int) -> str:
@@ -403,7 +404,7 @@ def build(specs: list[CatalogSpec], snapshot_date: str, outdir: Path, workdir: P
             rejects.append(f"SELECT {i} AS source_index, {rf} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         sources.append({"file": str(p), "name": p.name, "sha256": _sha256(p), "format": fmt, "encoding": st.encoding,
                         "columns_mapped": mapping, "columns_extra": [h for h in st.columns if h not in mapping],
-                        "agency_default": spec.agency, "rows_read": st.rows_read, "note": spec.note})
+                        "agency_default": spec.agency, "rows_read": st.rows_read, "note": spec.note, "note_en": spec.note_en})
     con.execute("CREATE TEMP TABLE res AS " + " UNION ALL BY NAME ".join(selects))
     con.execute("CREATE TEMP TABLE rej AS " + (" UNION ALL ".join(rejects) if rejects else
                 "SELECT NULL::INT AS source_index, NULL::VARCHAR AS source_file, NULL::BIGINT AS source_row, NULL::VARCHAR AS raw, NULL::VARCHAR AS reason WHERE false"))
@@ -518,6 +519,8 @@ def sources_note(snap: Path, lang: str = "zh") -> list[str]:
     """Where the snapshot's catalogue comes from, as a reader should see it: the spec's note (written in Chinese,
     as the catalogues are), else its series; in English, the series by its English name."""
     def en(s: dict) -> str:
+        if s.get("note_en"):
+            return s["note_en"]
         label = series_label(SERIES.get(s.get("format"), "catalogue"), "en")
         # the note's repository and licence (its ASCII part) say where the copy came from
         got = re.findall(r"([\w\-]+/[\w.\-]+)[，,]\s*(MIT|CC[\w\- .]+)", s.get("note") or "")
@@ -550,8 +553,13 @@ def national_benchmark() -> pd.DataFrame:
             SELECT 'freq', {_freq_bucket_sql('value')}, sum(n) FROM t WHERE t = '更新頻率' GROUP BY ALL""").df()
     finally:
         con.close()
-    # shares of the whole catalogue (the badge counts add up to it; the summary lists only the commoner frequencies)
-    return nat.assign(share=nat["datasets"] / nat.loc[nat["kind"] == "badge", "datasets"].sum())
+    # shares of the whole catalogue (the badge counts add up to it; the summary lists only the commoner
+    # frequencies: the rest is a row of its own, not left out so that the column seems to miss 1.7 %)
+    total = nat.loc[nat["kind"] == "badge", "datasets"].sum()
+    rest = total - nat.loc[nat["kind"] == "freq", "datasets"].sum()
+    if rest > 0:
+        nat = pd.concat([nat, pd.DataFrame([{"kind": "freq", "key": "unlisted", "datasets": rest}])], ignore_index=True)
+    return nat.assign(share=nat["datasets"] / total)
 
 
 def benchmark(snap: Path, agency: str, group: str = "agency") -> pd.DataFrame:
@@ -567,7 +575,8 @@ def benchmark(snap: Path, agency: str, group: str = "agency") -> pd.DataFrame:
     finally:
         con.close()
     nat = national_benchmark()
-    rows = [("badge", k, zh, en) for k, zh, en in BADGES] + [("freq", k, zh, en) for k, zh, en in FREQ_BUCKETS]
+    rows = [("badge", k, zh, en) for k, zh, en in BADGES] + [("freq", k, zh, en) for k, zh, en in FREQ_BUCKETS] + \
+        [("freq", "unlisted", "其他（全國統計未分列）", "Others (not itemised nationally)")]
     out = pd.DataFrame(rows, columns=["kind", "key", "zh", "en"])
     out = out.merge(own, how="left", on=["kind", "key"]).merge(nat.rename(columns={"datasets": "national_datasets", "share": "national_share"}),
                                                               how="left", on=["kind", "key"])
