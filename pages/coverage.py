@@ -83,6 +83,7 @@ if pv.empty:
 else:
     st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + L("log_suffix"), log=True),
                     width="stretch")
+st.caption(L("taxon_by_county_basis"))
 if unmatched:
     st.caption(L("unmatched_note").format(n=unmatched))
 

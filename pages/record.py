@@ -31,6 +31,8 @@ st.subheader(" · ".join(n for n in (rec.get("scientificName"), rec.get("vernacu
 st.caption(L("record_where").format(agency=rec.get("agency", "—"), dataset=rec.get("dataset_name", rec.get("dataset_id", "—")),
                                     file=rec.get("source_file", "—"), row=rec.get("source_row", "—"), snap=snap_id))
 st.page_link("pages/scorecard.py", label=L("record_to_scorecard"), query_params=ui.link_params(agency=rec.get("agency")))
+if bool(rec.get("is_absence", False)):   # a survey's "searched, not found": the name heads it, but nothing was seen
+    st.info(L("record_absence"))
 
 c = st.columns(3)
 c[0].metric(L("record_findings"), f"{len(findings):,}")

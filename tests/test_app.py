@@ -714,3 +714,17 @@ def test_english_maps_name_places_and_tbia_priorities_in_english():
     zdata = [r for layer in _json.loads(zh.get("deck_gl_json_chart")[0].proto.json)["layers"] for r in
              (layer.get("data") if isinstance(layer.get("data"), list) else [])]
     assert any(r.get("county_t") == "花蓮縣" for r in zdata)
+
+
+def test_a_non_detection_record_says_so():
+    """The amphibian survey's count-0 rows (10,835 of 18,084) are non-detections: the record page headed one
+    "日本樹蛙" like a sighting without a word (a reviewer's walk)."""
+    from dq import store
+    snap = store.snapshots()[-1]
+    src = next(s for s in store.manifest(snap)["sources"] if s["name"] == "amphibian_survey_2008_2016.csv")
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"lang": "zh", "record": str(int(src["index"]) * 10_000_000_000 + 1)})
+    at.run()
+    at.switch_page("pages/record.py").run()
+    at.run()
+    assert not at.exception and any("未發現" in i.value for i in at.info)
