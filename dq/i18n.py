@@ -263,7 +263,7 @@ LABELS = {
     "col_usable_1km": ("可用於 1 公里模型", "Fit for 1 km model"), "col_species": ("物種數", "Species"),
     "col_agency": ("機關", "Agency"), "col_county": ("縣市", "County"), "col_town": ("鄉鎮市區", "Town"),
     "col_lat": ("緯度（採用）", "Latitude (used)"), "col_lon": ("經度（採用）", "Longitude (used)"),
-    "col_verbatim_lat": ("原始緯度", "Verbatim latitude"), "col_verbatim_lon": ("原始經度", "Verbatim longitude"),
+    "col_verbatim_lat": ("填寫的緯度", "Latitude as given"), "col_verbatim_lon": ("填寫的經度", "Longitude as given"),
     "col_coord_source": ("坐標來源", "Coordinate source"), "col_decimalLatitude": ("緯度", "decimalLatitude"),
     "col_decimalLongitude": ("經度", "decimalLongitude"), "col_occurrenceID": ("紀錄編號", "occurrenceID"),
     "col_score_overall": ("整體", "Overall"), "col_score_completeness": ("完整度", "Completeness"),

@@ -73,10 +73,13 @@ view = pts.head(500).assign(title=lambda d: d["check_id"].map(titles))
 # the fix next to the problem: at the far right it was cut off at 1440 px
 cols = [c for c in ("title", "n", "suggestion", "record_id", "scientificName", "eventDate", "lat", "lon", "verbatim_lat", "verbatim_lon",
                     "county", "town", "coord_source", "source_row", "dataset_id") if c in view.columns]
-ev = ui.table(view[cols], width="stretch", on_select="rerun", selection_mode="single-row", key=f"coordtable_{ui.lang()}")
-rid = ui.selected_record(ev, view)
-if rid is not None:
-    ui.open_record(rid)
+if view.empty:   # Streamlit's own placeholder for an empty table says "empty", in English
+    st.info(L("nothing_to_show"))
+else:
+    ev = ui.table(view[cols], width="stretch", on_select="rerun", selection_mode="single-row", key=f"coordtable_{ui.lang()}")
+    rid = ui.selected_record(ev, view)
+    if rid is not None:
+        ui.open_record(rid)
 
 st.subheader(L("coord_unmapped_title").format(n=unmapped))
 if unmapped:

@@ -72,7 +72,9 @@ with left:
     # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
     cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
-             width="stretch", height=560)
+             width="stretch", height=560,
+             # the kind says where a value came from in a few words: cut to "匯入時指定" it lost the why
+             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width="medium")})
 with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:
         st.subheader(L("record_map"))
