@@ -874,7 +874,10 @@ def _filled_at_ingest(snap: Path, src: dict | None, terms: list[str], source_row
     if not path.exists():
         return []
     by_term = {t: h for h, t in canon["mapped"].items()}
-    sel = ", ".join(f"nullif(trim({duck.ident(by_term[t])}::VARCHAR), '') IS NULL" for t in terms)
+    try:
+        sel = ", ".join(f"nullif(trim({duck.ident(by_term[t])}::VARCHAR), '') IS NULL" for t in terms)
+    except ValueError:      # a header duck.ident refuses is not read here: the value keeps the file's label
+        return []
     got = _query(f"SELECT {sel} FROM {staged_relation(path, canon.get('cast'), canon['columns'])} WHERE source_row = ?",
                  [int(source_row)])
     return [t for t, blank in zip(terms, got.iloc[0].tolist()) if blank] if len(got) else []

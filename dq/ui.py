@@ -488,5 +488,5 @@ def places_in_language(df, county: str = "county", town: str | None = "town"):
 
 def place_text(county, town=None) -> tuple:
     """One record's county and town in the UI language."""
-    one = places_in_language(__import__("pandas").DataFrame({"county": [county], "town": [town]}))
+    one = places_in_language(pd.DataFrame({"county": [county], "town": [town]}))
     return one["county"].iloc[0], one["town"].iloc[0]
