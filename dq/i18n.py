@@ -66,6 +66,8 @@ LABELS = {
     # completeness
     "completeness_intro": ("各機關／資料集依其判定標準的欄位已填比例：生態檢核資料依標準欄位（M 必填、C 條件式、O 選填），Darwin Core 資料集依 GBIF／TBIA 要求的欄位。",
                            "Share of records with each field filled, per agency or dataset, by each dataset's profile: the ecological-check data-sharing standard's fields (M mandatory, C conditional, O optional), or the fields GBIF/TBIA require of a Darwin Core dataset."),
+    "completeness_equiv": ("一個欄位也可由同義的欄位填上：例如只有「年」欄時，調查日期算已填（日期只到年），所以下方原始的調查日期欄可能是空白。",
+                           "A field also counts as filled by a column that says the same: a year column alone fills the event date (to the year), so the file's own eventDate below may be blank."),
     "level_M": ("M 必填", "M mandatory"), "level_C": ("C 條件式", "C conditional"), "level_O": ("O 選填", "O optional"),
     "heatmap_title": ("欄位已填比例（%）", "Field filled (%)"),
     "drill_missing": ("缺少欄位的紀錄", "Records missing a field"),
@@ -120,8 +122,8 @@ LABELS = {
     "cmp_fixed": ("已修正", "Fixed"), "cmp_new_on_kept": ("保留紀錄的新問題", "New on kept records"),
     "cmp_on_added": ("新紀錄的問題", "On added records"), "cmp_on_removed": ("移除紀錄的問題", "On removed records"),
     # validate
-    "validate_intro": ("上傳 CSV／XLSX／Parquet／Darwin Core Archive（zip），以完整規則檢核，與 python -m dq validate 相同。上限 {mb} MB。",
-                       "Upload a CSV/XLSX/Parquet/Darwin Core Archive (zip): the whole catalogue runs, as in python -m dq validate. Limit {mb} MB."),
+    "validate_intro": ("上傳 CSV／XLSX／Parquet／Darwin Core Archive（zip），以全部檢核規則檢核，與 python -m dq validate 相同。",
+                       "Upload a CSV/XLSX/Parquet/Darwin Core Archive (zip): every check runs, as in python -m dq validate."),
     "upload": ("選擇檔案", "Choose a file"),
     "too_big": ("檔案 {size:.0f} MB 超過上限 {mb} MB；大檔請用 python -m dq validate FILE --out DIR。",
                 "The file is {size:.0f} MB, over the {mb} MB limit; use python -m dq validate FILE --out DIR for large files."),

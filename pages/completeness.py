@@ -27,6 +27,7 @@ fig.update_xaxes(tickangle=-50)
 # the slanted field names take room under the cells: the figure grows by their length so the rows keep their height
 fig.update_layout(height=fig.layout.height + int(6 * max((len(str(c)) for c in pivot.columns), default=0)))
 st.plotly_chart(fig, width="stretch")
+st.caption(L("completeness_equiv"))
 
 st.subheader(L("drill_missing"))
 c1, c2 = st.columns(2)
