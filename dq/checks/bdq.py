@@ -79,8 +79,9 @@ def _a(label, guid, dim, zh, en, sql, proposed, **kw):
     return Test(label, guid, "AMENDMENT", dim, zh, en, sql, tuple(proposed), **kw)
 
 
-def notempty(label, guid, term, dim="completeness", zh=None):
-    return _v(label, guid, dim, zh or f"{term} 未填", f"{term} is empty",
+def notempty(label, guid, term, dim="completeness", zh=None, shown=None):
+    """`shown`: the term as both languages name it where its bare name is ambiguous (dc:type)."""
+    return _v(label, guid, dim, zh or f"{shown or term} 未填", f"{shown or term} is empty",
               f"CASE WHEN bdq_ne(@{term}) THEN {C} ELSE {NC} END")
 
 
@@ -302,13 +303,13 @@ TESTS: list[Test] = [
     # ---- completeness: is the element there at all (NOT_COMPLIANT when empty)
     notempty("VALIDATION_BASISOFRECORD_NOTEMPTY", "ac2b7648-d5f9-48ca-9b07-8ad5879a2536", "basisOfRecord"),
     notempty("VALIDATION_COUNTRYCODE_NOTEMPTY", "853b79a2-b314-44a2-ae46-34a1e7ed85e4", "countryCode"),
-    notempty("VALIDATION_DCTYPE_NOTEMPTY", "374b091a-fc90-4791-91e5-c1557c649169", "type", zh="dc:type 未填"),
+    notempty("VALIDATION_DCTYPE_NOTEMPTY", "374b091a-fc90-4791-91e5-c1557c649169", "type", shown="dc:type"),
     notempty("VALIDATION_DECIMALLATITUDE_NOTEMPTY", "7d2485d5-1ba7-4f25-90cb-f4480ff1a275", "decimalLatitude"),
     notempty("VALIDATION_DECIMALLONGITUDE_NOTEMPTY", "9beb9442-d942-4f42-8b6a-fcea01ee086a", "decimalLongitude"),
     notempty("VALIDATION_EVENTDATE_NOTEMPTY", "f51e15a6-a67d-4729-9c28-3766299d2985", "eventDate"),
     notempty("VALIDATION_GEODETICDATUM_NOTEMPTY", "239ec40e-a729-4a8e-ba69-e0bf03ac1c44", "geodeticDatum"),
     notempty("VALIDATION_KINGDOM_NOTEMPTY", "36ed36c9-b1a7-40b2-b5e2-0d012e772098", "kingdom"),
-    notempty("VALIDATION_LICENSE_NOTEMPTY", "15f78619-811a-4c6f-997a-a4c7888ad849", "license", zh="dcterms:license 未填"),
+    notempty("VALIDATION_LICENSE_NOTEMPTY", "15f78619-811a-4c6f-997a-a4c7888ad849", "license", shown="dcterms:license"),
     notempty("VALIDATION_NAMEPUBLISHEDINYEAR_NOTEMPTY", "ff59f77d-71e9-4eb1-aac9-8bd05c50ff70", "namePublishedInYear"),
     notempty("VALIDATION_OCCURRENCEID_NOTEMPTY", "c486546c-e6e5-48a7-b286-eba7f5ca56c4", "occurrenceID"),
     notempty("VALIDATION_OCCURRENCESTATUS_NOTEMPTY", "eb4a17f6-6bea-4cdd-93dd-d5a7e9d1eccf", "occurrenceStatus"),
