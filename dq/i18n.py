@@ -53,8 +53,8 @@ LABELS = {
     "no_previous": ("沒有更早的快照可比較。", "No earlier snapshot to compare with."),
     "examples_for": ("範例紀錄：規則", "Example records for check"),
     "fix_list": ("修正清單下載", "Fix list download"),
-    "fix_list_help": ("每列一個問題：來源檔列號、規則、原始值、建議修正（或請確認的事項）與說明。預設為錯誤等級且非缺欄位的規則；缺欄位通常整欄一起補。",
-                      "One row per problem: source row, check, the offending values, a suggested fix (or what to check) and the explanation. Defaults to error checks other than missing fields (those are fixed column-wide)."),
+    "fix_list_help": ("每列一個問題：來源檔列號、規則、原始值、建議修正（或請確認的事項）與說明。預設為錯誤等級且非缺欄位的規則（沒有這類錯誤時改列警告）；缺欄位通常整欄一起補。",
+                      "One row per problem: source row, check, the offending values, a suggested fix (or what to check) and the explanation. Defaults to error checks other than missing fields (those are fixed column-wide), or to the warnings when there are none."),
     "fix_rows": ("共 {n:,} 列（下表顯示前 200 列）", "{n:,} rows (first 200 shown)"),
     "n_records": ("{n:,} 筆紀錄", "{n:,} records"), "n_records_one": ("1 筆紀錄", "1 record"),
     "fix_choose": ("請在上方選擇要列出的檢核規則。", "Choose the checks to list above."),
@@ -544,7 +544,7 @@ def encoding_text(value, lang: str = "zh"):
     """A catalogue's encoding word in the UI language: data.gov.tw writes 其他 for any encoding not listed."""
     if lang == "zh" or not isinstance(value, str):
         return value
-    return _ENCODING_WORDS.get(value.strip(), value)
+    return ";".join(_ENCODING_WORDS.get(v.strip(), v) for v in value.split(";"))   # a row may list several files
 
 
 def catalogue_time(value):
@@ -552,8 +552,11 @@ def catalogue_time(value):
     import re
     if not isinstance(value, str):
         return value
-    m = re.fullmatch(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(.*)", value)
-    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}{m.group(4).rstrip()}" if m else value
+
+    def one(v: str) -> str:
+        m = re.fullmatch(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(.*)", v)
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}{m.group(4).rstrip()}" if m else v
+    return ";".join(one(v) for v in value.split(";"))   # a row may list several files' times
 
 
 # Chinese names of the Darwin Core terms neither the 生態檢核 standard nor the profiles name (the record

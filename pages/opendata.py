@@ -115,8 +115,9 @@ if bm["datasets"].isna().all():
 nj = L("od13_not_judged_field")
 st.dataframe(pd.DataFrame({
     L("od13_kind"): bm["kind"].map(lambda k: L("od13_kind_" + k)), L("od13_category"): bm["zh" if zh else "en"].where(bm["key"] != "none", L("od_no_badge")),
-    L("od13_agency_n"): [nj if pd.isna(v) else f"{int(v):,}" for v in bm["datasets"]],
-    L("od13_agency_share"): [nj if pd.isna(v) else f"{v:.1%}" for v in bm["share"]],
+    # the national summary's unitemised rest has no agency counterpart: "—", not "not in this catalogue"
+    L("od13_agency_n"): ["—" if k == "unlisted" else nj if pd.isna(v) else f"{int(v):,}" for k, v in zip(bm["key"], bm["datasets"])],
+    L("od13_agency_share"): ["—" if k == "unlisted" else nj if pd.isna(v) else f"{v:.1%}" for k, v in zip(bm["key"], bm["share"])],
     L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, placeholder="—", width="stretch", height=35 * (len(bm) + 1) + 3)
 
 st.subheader(L("od_trend"))

@@ -555,6 +555,9 @@ def test_catalogue_words_and_times_are_shown_one_way():
     assert catalogue_time("2018/3/9 12:35") == "2018-03-09 12:35" and catalogue_time("2025-09-30 22:32:31") == "2025-09-30 22:32:31"
     assert catalogue_time(None) is None and catalogue_time("每月") == "每月"
     assert encoding_text("其他", "en") == "Other" and encoding_text("其他", "zh") == "其他" and encoding_text("BIG5", "en") == "BIG5"
+    # a row listing several files
+    assert encoding_text("BIG5;其他", "en") == "BIG5;Other"
+    assert catalogue_time("2018/03/09 12:35;2018/3/10 08:00") == "2018-03-09 12:35;2018-03-10 08:00"
 
 
 def test_a_documents_encoding_and_file_count_are_not_judged(tmp_path):
@@ -566,13 +569,15 @@ def test_a_documents_encoding_and_file_count_are_not_judged(tmp_path):
     tail = (",2024-06-30,描述,欄位F,環境部,每月,政府資料開放授權條款-第1版,,免費,測試,02-0000004,2020-01-01,2024-06-30,"
             "CONSTRUCTED test row (not real data),1")
     rows = ["2101,測試表單甲,原始資料,環境,,PDF,https://example.invalid/a.pdf,其他" + tail,
-            "2102,測試資料集乙,原始資料,環境,,CSV;PDF,https://example.invalid/b.csv;https://example.invalid/b.pdf,BIG5;其他" + tail]
+            "2102,測試資料集乙,原始資料,環境,,CSV;PDF,https://example.invalid/b.csv;https://example.invalid/b.pdf,BIG5;其他" + tail,
+            "2103,測試表單丙,原始資料,環境,,PDF;pdf ,https://example.invalid/c.pdf;https://example.invalid/c2.pdf,其他;其他" + tail]
     f = tmp_path / "constructed_documents.csv"
     f.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
     snap = ingest_catalogs([CatalogSpec(f)], DATE, tmp_path / "snaps", progress=lambda m: None)
     fl = pd.read_parquet(snap / "od_flags.parquet").merge(pd.read_parquet(snap / "datasets.parquet")[["dataset_key", "dataset_id"]])
     got = fl.groupby("dataset_id")["check_id"].apply(set).to_dict()
-    assert "OD_ENCODING_NOT_UTF8" not in got.get("2101", set()) and "OD_TINY_DATASET" not in got.get("2101", set())
+    for forms in ("2101", "2103"):
+        assert not {"OD_ENCODING_NOT_UTF8", "OD_TINY_DATASET"} & got.get(forms, set()), forms
     assert {"OD_ENCODING_NOT_UTF8", "OD_TINY_DATASET"} <= got["2102"]
     m = opendata.agency_metrics(snap).set_index("agency").loc["環境部"]
     assert m.utf8_share == 0 and m.tiny == 1
@@ -585,7 +590,8 @@ def test_national_frequency_shares_add_up_and_english_sources_say_what_zh_says()
     snaps = opendata.snapshots()
     b = opendata.benchmark(snaps[-1], "環境部")
     assert b.loc[b.kind == "freq", "national_share"].sum() == pytest.approx(1.0)
-    assert b.loc[(b.kind == "freq") & (b.key == "unlisted"), "national_share"].iloc[0] > 0.01
+    rest = b[(b.kind == "freq") & (b.key == "unlisted")].iloc[0]
+    assert rest["national_share"] > 0.01 and pd.isna(rest["share"]) and pd.isna(rest["datasets"])   # no agency bucket of its own
     en = {s.name: " ".join(opendata.sources_note(s, "en")) for s in snaps}
     assert "628 agencies" in en["2018-08-31"] and "Civil IoT" in en["2018-03-15"] and "Kaohsiung" in en["2018-03-20"]
     assert not any("\u4e00" <= ch <= "\u9fff" for v in en.values() for ch in v)

@@ -488,3 +488,22 @@ def test_empty_lines_found_across_chunk_edges(tmp_path):
         assert _empty_lines(p, chunk) == ([1, 3, 4], 6)
     p.write_bytes(b"a\nb\n")
     assert _empty_lines(p) == ([], 2)
+
+
+def test_many_empty_lines_and_doubled_line_ends(tmp_path):
+    """CONSTRUCTED rows (a review's findings): a double-spaced export's empty lines were inserted one by one
+    (~6 min per million); CR CR LF (a CRLF file converted again) is one line end, not an empty line after each
+    row; a headerless file's leading empty lines number no row."""
+    p = tmp_path / "double.csv"
+    p.write_bytes(b"sp,n\r\n" + b"".join(b"Passer montanus,%d\r\n\r\n" % i for i in range(1, 20001)))
+    st = stage(p, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (20000, 19999)
+    assert rows(st)["source_row"].tolist()[:3] == [1, 3, 5]
+    q = tmp_path / "crcrlf.csv"
+    q.write_bytes(b"sp,n\r\r\n" + b"".join(b"Passer montanus,%d\r\r\n" % i for i in range(1, 101)))
+    st = stage(q, tmp_path)
+    assert (st.rows_staged, st.rows_rejected) == (100, 0) and rows(st)["source_row"].tolist()[:3] == [1, 2, 3]
+    h = tmp_path / "headerless.txt"
+    h.write_text("\n\nPasser montanus|1|2\n\nPasser montanus|3|4\n", encoding="utf-8")
+    st = stage(h, tmp_path, header=False)
+    assert rows(st)["source_row"].tolist() == [1, 3]

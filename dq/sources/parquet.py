@@ -101,9 +101,13 @@ def relation(path: Path, cast: list, names: list[str]) -> str:
         elif kind == "float":
             # as a person writes the number: a count of 2.0 is "2", a precision of 1e-05 is "0.00001"
             # (DuckDB's own text, "2.0" and "1e-05", reached the fix lists and the record page)
+            # the small ones from DuckDB's own shortest text (exact, a FLOAT's too), its exponent written out
+            short = f"{src}::VARCHAR"
+            m = f"regexp_extract({short}, '^-?([0-9])(?:\\.([0-9]+))?e-([0-9]+)$', ['i', 'f', 'e'])"
             sel.append(f"CASE WHEN {src} = trunc({src}) AND abs({src}) < 1e15 THEN {src}::BIGINT::VARCHAR "
-                       f"WHEN abs({src}) BETWEEN 1e-12 AND 1e-4 THEN rtrim(printf('%.17f', {src}), '0') "
-                       f"ELSE {src}::VARCHAR END AS {col}")
+                       f"WHEN abs({src}) BETWEEN 1e-12 AND 1e-4 AND regexp_matches({short}, '^-?[0-9](\\.[0-9]+)?e-[0-9]+$') THEN "
+                       f"(CASE WHEN {src} < 0 THEN '-' ELSE '' END) || '0.' || repeat('0', {m}.e::INT - 1) || {m}.i || {m}.f "
+                       f"ELSE {short} END AS {col}")
         else:
             sel.append(f"{src}::VARCHAR AS {col}")
     if _numbers_itself(cast):
