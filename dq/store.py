@@ -683,7 +683,9 @@ def checklist_coverage(snap: Path, agency: str | None = None, usable_only: bool 
                count(*) FILTER (WHERE ck.is_endemic) AS endemic_checklist,
                count(rec.species) FILTER (WHERE ck.is_endemic) AS endemic_recorded,
                count(*) FILTER (WHERE ck.threatened) AS threatened_checklist,
-               count(rec.species) FILTER (WHERE ck.threatened) AS threatened_recorded
+               count(rec.species) FILTER (WHERE ck.threatened) AS threatened_recorded,
+               -- species with any red-list category (LC included): 0 means the group was not assessed here
+               count(*) FILTER (WHERE nullif(trim(ck.redlist), '') IS NOT NULL) AS redlist_checklist
         FROM ck LEFT JOIN rec USING (species) GROUP BY ALL ORDER BY species_checklist DESC""", params)
     df["coverage"] = df["species_recorded"] / df["species_checklist"]
     return df

@@ -101,9 +101,9 @@ view["coverage"] = view["coverage"] * 100
 for c in ("endemic_checklist", "endemic_recorded"):
     view[c] = view[c].astype("Int64").where(cov["endemic_checklist"] > 0)   # unknown, not 0
 # likewise a group the reference data gives no red-list category for: "none threatened" would be wrong
-no_redlist = cov.loc[cov["threatened_checklist"] == 0, gcol].tolist()
+no_redlist = cov.loc[cov["redlist_checklist"] == 0, gcol].tolist()
 for c in ("threatened_checklist", "threatened_recorded"):
-    view[c] = view[c].astype("Int64").where(cov["threatened_checklist"] > 0)
+    view[c] = view[c].astype("Int64").where(cov["redlist_checklist"] > 0)
 ui.table(view, width="stretch", column_config={"coverage": st.column_config.ProgressColumn(
     L("col_coverage"), format="%.1f%%", min_value=0, max_value=100)})
 if no_endemism:

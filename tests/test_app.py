@@ -728,3 +728,14 @@ def test_a_non_detection_record_says_so():
     at.switch_page("pages/record.py").run()
     at.run()
     assert not at.exception and any("未發現" in i.value for i in at.info)
+
+
+def test_groups_without_red_list_categories_are_unknown_not_zero_threatened():
+    """The reference checklist carries no red-list category (not even LC) for reptiles, mammals and amphibians:
+    their threatened counts read 0, as if none were threatened (a reviewer's walk); they are unknown now."""
+    from dq import store
+    cov = store.checklist_coverage(store.by_name(DEMO_DATE))
+    none = set(cov.loc[cov["redlist_checklist"] == 0, "group_zh"])
+    assert none and "鳥類" not in none and (cov.loc[cov["group_zh"].isin(none), "threatened_checklist"] == 0).all()
+    at = page("coverage")
+    assert any("紅皮書等級" in c.value and all(g in c.value for g in none) for c in at.caption)
