@@ -507,3 +507,12 @@ def test_many_empty_lines_and_doubled_line_ends(tmp_path):
     h.write_text("\n\nPasser montanus|1|2\n\nPasser montanus|3|4\n", encoding="utf-8")
     st = stage(h, tmp_path, header=False)
     assert rows(st)["source_row"].tolist() == [1, 3]
+
+
+def test_the_title_note_names_the_header_row_a_spreadsheet_shows(tmp_path):
+    """CONSTRUCTED file (a review's finding): a title, an empty line, then the header, which a spreadsheet shows
+    on row 3; the note said row 2."""
+    p = tmp_path / "titled.csv"
+    p.write_text("Frog survey 2008,,\n\nsp,n,y\nRana latouchii,1,2008\n", encoding="utf-8")
+    st = stage(p, tmp_path)
+    assert st.notes[0].startswith("header on row 3;") and rows(st)["source_row"].tolist() == [1]

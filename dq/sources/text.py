@@ -338,7 +338,13 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     if header is None:
         header = not _looks_like_data(first)
     if h:
-        notes.append(title_note(h + 1, recs[:h]))
+        # the row a spreadsheet shows: empty lines above the header count (DuckDB's records do not)
+        empty_above, row = _empty_lines(readable)[0], h + 1
+        for e in empty_above:
+            if e > row:
+                break
+            row += 1
+        notes.append(title_note(row, recs[:h]))
     raw_names = first if header else (names or _headerless_names(first))
     if names and header:
         raw_names = names
