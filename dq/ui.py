@@ -163,6 +163,12 @@ def rows_text(n: int) -> str:
     return L("fix_rows_one") if n == 1 else L("fix_rows_few").format(n=n) if n <= 200 else L("fix_rows").format(n=n)
 
 
+def bar_share(s):
+    """A share for a table's percent bar, which rounds to one decimal: just under 1 stays under it (0.9996
+    read "100.0%", a clean bill, beside a card saying "> 99.9%")."""
+    return s.where(~((s >= 0.999) & (s < 1)), 0.999)
+
+
 def md_safe(text: str) -> str:
     """Text shown through markdown as it is: "> 99.9%" written raw became a quote block and lost its ">"."""
     return re.sub(r"([\\`*_{}\[\]<>#+\-!|~])", r"\\\1", text)

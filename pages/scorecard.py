@@ -113,6 +113,7 @@ if "profile" in ds:
 show = (["dataset_id", "dataset_name", "profile", "records", "records_no_error", "usable_1km", "species", "score_overall"]
         + [f"score_{d}" for d in dims] + ["share_gold", "share_silver", "share_bronze"])
 show = [c for c in show if c in ds]
+ds = ds.assign(**{c: ui.bar_share(ds[c]) for c in show if c.startswith(("score_", "share_"))})
 ui.table(ds[show], width="stretch",
          column_config={c: st.column_config.ProgressColumn(ui.header(c), format="percent", min_value=0, max_value=1)
                         for c in show if c.startswith(("score_", "share_"))})

@@ -739,3 +739,12 @@ def test_groups_without_red_list_categories_are_unknown_not_zero_threatened():
     assert none and "鳥類" not in none and (cov.loc[cov["group_zh"].isin(none), "threatened_checklist"] == 0).all()
     at = page("coverage")
     assert any("紅皮書等級" in c.value and all(g in c.value for g in none) for c in at.caption)
+
+
+def test_a_share_just_under_one_is_not_drawn_as_a_clean_bill():
+    """The scorecard's per-dataset bars rounded 0.9996 to "100.0%" beside a card saying "> 99.9%" (a reviewer's walk)."""
+    import pandas as pd
+    from dq import ui
+    assert ui.bar_share(pd.Series([1.0, 0.9996, 0.5, 0.0])).tolist() == [1.0, 0.999, 0.5, 0.0]
+    at = page("scorecard", agency=BBS_AGENCY)
+    assert not at.exception
