@@ -10,6 +10,7 @@ bad bytes) go to the rejects with their reason, so read = staged + rejected.
 from __future__ import annotations
 
 import csv
+import bisect
 import codecs
 import mmap
 import os
@@ -196,12 +197,32 @@ def _odd_quotes(path: Path) -> bool:
     return n % 2 == 1
 
 
+def _quoted_values(mm, d: bytes):
+    """(start, end) byte positions of each quoted value, end None for one that never closes. Read as the
+    CSV reader does: a quote opens a value only at the start of a cell, "" inside a quoted value is one
+    quote, and a quote inside an unquoted cell is text. Only the quotes are visited (files with quoted
+    values hold few of them next to their bytes)."""
+    opened = None
+    skip_to = -1
+    for m in re.finditer(rb'"', mm):
+        i = m.start()
+        if i < skip_to:
+            continue
+        if opened is None:
+            if i == 0 or mm[i - 1] in (0x0A, 0x0D) or mm[max(0, i - len(d)):i] == d:
+                opened = i
+        elif i + 1 < len(mm) and mm[i + 1] == 0x22:
+            skip_to = i + 2          # an escaped quote inside the value
+        else:
+            yield opened, i
+            opened = None
+    if opened is not None:
+        yield opened, None
+
+
 def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
     """Where the quote that never closes opens, as (record number, 1-based with the header; byte
-    position), or None. Read as the CSV reader does: a quote opens a value only at the start of a
-    cell, "" inside a quoted value is one quote, and a quote inside an unquoted cell is text. Only
-    the quotes are visited (files with quoted values hold few of them next to their bytes)."""
-    d = delim.encode("utf-8")
+    position), or None."""
     with open(path, "rb") as f:
         try:
             mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
@@ -209,24 +230,45 @@ def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
             return None
         with mm:
             quoted_newlines = 0
-            opened = None
-            skip_to = -1
-            for m in re.finditer(rb'"', mm):
-                i = m.start()
-                if i < skip_to:
-                    continue
-                if opened is None:
-                    if i == 0 or mm[i - 1] in (0x0A, 0x0D) or mm[max(0, i - len(d)):i] == d:
-                        opened = i
-                elif i + 1 < len(mm) and mm[i + 1] == 0x22:
-                    skip_to = i + 2          # an escaped quote inside the value
-                else:
-                    quoted_newlines += mm[opened:i].count(b"\n")
-                    opened = None
-            if opened is None:
+            for start, end in _quoted_values(mm, delim.encode("utf-8")):
+                if end is None:
+                    line_start = mm.rfind(b"\n", 0, start) + 1
+                    return mm[:line_start].count(b"\n") - quoted_newlines + 1, start
+                quoted_newlines += mm[start:end].count(b"\n")
+            return None
+
+
+def _empty_lines_outside_values(path: Path, delim: str) -> tuple[list[int], int] | None:
+    """As _empty_lines, numbered as DuckDB numbers lines when values hold line breaks (a record is one
+    line however many it spans, an empty line is one): the empty lines outside quoted values, and how
+    many lines. None when a quote never closes (then nothing can be said)."""
+    with open(path, "rb") as f:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:
+            return [], 0
+        with mm:
+            spans = list(_quoted_values(mm, delim.encode("utf-8")))
+            if spans and spans[-1][1] is None:
                 return None
-            line_start = mm.rfind(b"\n", 0, opened) + 1
-            return mm[:line_start].count(b"\n") - quoted_newlines + 1, opened
+            starts = [a for a, _ in spans]
+            inside = [0]          # newlines inside the quoted values up to each one
+            for a, b in spans:
+                inside.append(inside[-1] + mm[a:b].count(b"\n"))
+            found, seen, at = [], 0, 0
+            if mm[:1] == b"\n" or mm[:2] == b"\r\n":
+                found.append(1)
+            for m in re.finditer(rb"\n(?=\r?\n)", mm):
+                p = m.start()
+                k = bisect.bisect_right(starts, p)     # the values that start before this newline
+                if k and spans[k - 1][1] > p:
+                    continue                            # a line break inside a value
+                seen += mm[at:p + 1].count(b"\n")
+                at = p + 1
+                found.append(seen + 1 - inside[k])
+            newlines = sum(mm[i:i + SAMPLE].count(b"\n") for i in range(0, len(mm), SAMPLE))
+            total = newlines - inside[-1] + (1 if len(mm) and mm[-1:] != b"\n" else 0)
+            return found, total
 
 
 def _empty_lines(path: Path, chunk: int = 16 * SAMPLE) -> tuple[list[int], int]:
@@ -429,22 +471,38 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     # numbers count them. They go to the ledger as blank lines (nothing lost), so the rows after one
     # keep the number of the line they are on. Empty lines above the header are no rows: the lines
     # are renumbered without them (`shift`); those after the last row are left out as before.
-    empty, n_lines = _empty_lines(readable)
-    while empty and empty[-1] == n_lines:     # the file's trailing empty lines: below every row, they number none
-        empty.pop()
-        n_lines -= 1
-    shift, top = 0, offset
-    for e in empty:     # above the header, or (a file without one) before its first line
-        if e > top and e != shift + 1:
-            break
-        shift, top = shift + 1, top + 1
-    empty = [e - shift for e in empty[shift:]]
+    def placed(empty: list[int], n_lines: int) -> tuple[list[int], int, int]:
+        empty = list(empty)
+        while empty and empty[-1] == n_lines:     # the file's trailing empty lines: below every row, they number none
+            empty.pop()
+            n_lines -= 1
+        shift, top = 0, offset
+        for e in empty:     # above the header, or (a file without one) before its first line
+            if e > top and e != shift + 1:
+                break
+            shift, top = shift + 1, top + 1
+        return [e - shift for e in empty[shift:]], shift, n_lines
+
+    found, n_all = _empty_lines(readable)
+    empty, shift, n_lines = placed(found, n_all)
     if empty:
         n_good0 = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(good)})").fetchone()[0]
         n_bad = con.execute("SELECT count(*) FROM (SELECT line FROM rd_errors UNION SELECT line FROM patched)").fetchone()[0]
-        # a value holding line breaks spans lines: then rows are not lines and the numbering stays the rows'
-        if n_lines - shift != offset + n_good0 + n_bad + len(empty):
-            empty = []
+        fits = lambda e, s_, n: n - s_ == offset + n_good0 + n_bad + len(e)   # noqa: E731
+        if not fits(empty, shift, n_lines):
+            # a value holding line breaks spans lines: DuckDB counts it as one line (and an empty line as
+            # one), so the empty lines are found again outside the values, in that numbering
+            again = _empty_lines_outside_values(readable, delim)
+            if again is None and current != readable:
+                # a quote never closes in the file: read the copy with that line emptied (it is in the
+                # ledger with its reason already, so it is no blank line)
+                again = _empty_lines_outside_values(current, delim)
+                if again is not None:
+                    gone = {r[0] for r in con.execute("SELECT line FROM patched").fetchall()}
+                    again = ([e for e in again[0] if e not in gone], again[1])
+            empty, shift, n_lines = placed(*again) if again else ([], shift, n_lines)
+            if not fits(empty, shift, n_lines):
+                empty = []
     con.execute("CREATE TABLE empty_lines (line BIGINT)")
     if empty:    # one statement (a row-by-row insert took ~6 min per million empty lines)
         con.execute("INSERT INTO empty_lines SELECT unnest(?::BIGINT[])", [empty])
