@@ -125,7 +125,7 @@ if prev is not None:
     # shares in per cent with one decimal as on the cards above, their change in percentage points
     for c in tch.columns:
         if c.startswith("tier_"):
-            tch[c] = tch[c] * 100
+            tch[c] = (tch[c] if c.endswith("_change") else ui.bar_share(tch[c])) * 100
     ui.table(tch, width="stretch",
              column_config={c: st.column_config.NumberColumn(ui.header(c), format="%+.1f pp" if c.endswith("_change") else "%.1f%%")
                             for c in tch.columns if c.startswith("tier_")})
