@@ -99,9 +99,9 @@ def relation(path: Path, cast: list, names: list[str]) -> str:
         elif kind == "text":
             sel.append(f"{src} AS {col}")
         elif kind == "float":
-            # as a person writes the number: a count of 2.0 is "2", a precision of 1e-05 is "0.00001"
-            # (DuckDB's own text, "2.0" and "1e-05", reached the fix lists and the record page)
-            # the small ones from DuckDB's own shortest text (exact, a FLOAT's too), its exponent written out
+            # as a person writes the number: a count of 2.0 is "2", a precision of 1e-05 is "0.00001" (DuckDB's
+            # own text reached the fix lists); a small one is DuckDB's exact shortest text (a FLOAT's too) with
+            # its exponent written out
             short = f"{src}::VARCHAR"
             m = f"regexp_extract({short}, '^-?([0-9])(?:\\.([0-9]+))?e-([0-9]+)$', ['i', 'f', 'e'])"
             sel.append(f"CASE WHEN {src} = trunc({src}) AND abs({src}) < 1e15 THEN {src}::BIGINT::VARCHAR "

@@ -238,17 +238,20 @@ def _unclosed_quote(path: Path, delim: str) -> tuple[int, int] | None:
             return None
 
 
-def _empty_lines_outside_values(path: Path, delim: str) -> tuple[list[int], int] | None:
-    """As _empty_lines, numbered as DuckDB numbers lines when values hold line breaks (a record is one
-    line however many it spans, an empty line is one): the empty lines outside quoted values, and how
-    many lines. None when a quote never closes (then nothing can be said)."""
+def _empty_lines(path: Path, chunk: int = 16 * SAMPLE, delim: str | None = None) -> tuple[list[int], int] | None:
+    """The numbers (from 1) of the file's empty lines, and how many lines it has. DuckDB's reader
+    skips an empty line without a word, so every row after one was numbered a line short of the
+    row a spreadsheet shows (and of the lines it reports rejected). With `delim`, numbered as DuckDB
+    numbers lines where values hold line breaks (a record is one line however many it spans, an empty
+    line is one): the empty lines outside quoted values; None when a quote never closes (then nothing
+    can be said). The lines are counted `chunk` bytes at a time."""
     with open(path, "rb") as f:
         try:
             mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:
+        except ValueError:      # an empty file
             return [], 0
         with mm:
-            spans = list(_quoted_values(mm, delim.encode("utf-8")))
+            spans = list(_quoted_values(mm, delim.encode("utf-8"))) if delim else []
             if spans and spans[-1][1] is None:
                 return None
             starts = [a for a, _ in spans]
@@ -258,41 +261,17 @@ def _empty_lines_outside_values(path: Path, delim: str) -> tuple[list[int], int]
             found, seen, at = [], 0, 0
             if mm[:1] == b"\n" or mm[:2] == b"\r\n":
                 found.append(1)
-            for m in re.finditer(rb"\n(?=\r?\n)", mm):
-                p = m.start()
-                k = bisect.bisect_right(starts, p)     # the values that start before this newline
-                if k and spans[k - 1][1] > p:
-                    continue                            # a line break inside a value
-                seen += mm[at:p + 1].count(b"\n")
-                at = p + 1
-                found.append(seen + 1 - inside[k])
-            newlines = sum(mm[i:i + SAMPLE].count(b"\n") for i in range(0, len(mm), SAMPLE))
-            total = newlines - inside[-1] + (1 if len(mm) and mm[-1:] != b"\n" else 0)
-            return found, total
-
-
-def _empty_lines(path: Path, chunk: int = 16 * SAMPLE) -> tuple[list[int], int]:
-    """The numbers (from 1) of the file's empty lines, and how many lines it has. DuckDB's reader
-    skips an empty line without a word, so every row after one was numbered a line short of the
-    row a spreadsheet shows (and of the lines it reports rejected)."""
-    found: set[int] = set()
-    before, tail, last = 0, b"\n", b""   # a newline put before the file: an empty first line counts too
-    with open(path, "rb") as f:
-        while True:
-            buf = f.read(chunk)
-            if not buf:
-                break
-            data = tail + buf
-            if b"\n\n" in data or b"\n\r\n" in data:
-                seen, at = before, 0
-                for m in re.finditer(rb"\n(?=\r?\n)", data):
-                    seen += data.count(b"\n", at, m.start() + 1)
-                    at = m.start() + 1
-                    found.add(seen)       # the line that newline opens is empty
-            tail, last = data[-2:], buf[-1:]
-            before += data.count(b"\n") - tail.count(b"\n")
-    lines = before + tail.count(b"\n") - 1 + (1 if last not in (b"\n", b"") else 0)
-    return sorted(found), lines
+            if mm.find(b"\n\n") >= 0 or mm.find(b"\n\r\n") >= 0:
+                for m in re.finditer(rb"\n(?=\r?\n)", mm):
+                    p = m.start()
+                    k = bisect.bisect_right(starts, p)     # the values that start before this newline
+                    if k and spans[k - 1][1] > p:
+                        continue                            # a line break inside a value
+                    seen += mm[at:p + 1].count(b"\n")
+                    at = p + 1
+                    found.append(seen + 1 - inside[k])      # the line this newline opens is empty
+            newlines = sum(mm[i:i + chunk].count(b"\n") for i in range(0, len(mm), chunk))
+            return found, newlines - inside[-1] + (1 if mm[-1:] != b"\n" else 0)
 
 
 def _blank_line(src: Path, dst: Path, pos: int) -> bytes:
@@ -362,6 +341,7 @@ def _header_unreadable(name: str, why: str = "broken quote or bad bytes", why_zh
 def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt) -> StagedSource:
     delim = delimiter or sniff_delimiter(con, readable)
     recs = _first_records(con, readable, delim, LOOK)
+    found, n_all = _empty_lines(readable)      # one scan: for the title note and the rows' numbers below
     # a first line of empty cells (",,,,": a sheet's blank top row saved as CSV) is skipped like a title
     if not recs or not any(c.strip() for r in recs for c in r):
         raise SourceError(f"{name}: the file holds no rows (its first line is blank or cannot be read)",
@@ -381,8 +361,8 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         header = not _looks_like_data(first)
     if h:
         # the row a spreadsheet shows: empty lines above the header count (DuckDB's records do not)
-        empty_above, row = _empty_lines(readable)[0], h + 1
-        for e in empty_above:
+        row = h + 1
+        for e in found:
             if e > row:
                 break
             row += 1
@@ -483,7 +463,6 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             shift, top = shift + 1, top + 1
         return [e - shift for e in empty[shift:]], shift, n_lines
 
-    found, n_all = _empty_lines(readable)
     empty, shift, n_lines = placed(found, n_all)
     if empty:
         n_good0 = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(good)})").fetchone()[0]
@@ -492,11 +471,11 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         if not fits(empty, shift, n_lines):
             # a value holding line breaks spans lines: DuckDB counts it as one line (and an empty line as
             # one), so the empty lines are found again outside the values, in that numbering
-            again = _empty_lines_outside_values(readable, delim)
+            again = _empty_lines(readable, delim=delim)
             if again is None and current != readable:
                 # a quote never closes in the file: read the copy with that line emptied (it is in the
                 # ledger with its reason already, so it is no blank line)
-                again = _empty_lines_outside_values(current, delim)
+                again = _empty_lines(current, delim=delim)
                 if again is not None:
                     gone = {r[0] for r in con.execute("SELECT line FROM patched").fetchall()}
                     again = ([e for e in again[0] if e not in gone], again[1])
