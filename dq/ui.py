@@ -165,8 +165,18 @@ def rows_text(n: int) -> str:
 
 def bar_share(s):
     """A share for a table's percent bar, which rounds to one decimal: just under 1 stays under it (0.9996
-    read "100.0%", a clean bill, beside a card saying "> 99.9%")."""
-    return s.where(~((s >= 0.999) & (s < 1)), 0.999)
+    read "100.0%", a clean bill, beside a card saying "> 99.9%"), and just over 0 stays over it (0.0002
+    read "0.0%", none at all, beside a card saying "< 0.1%")."""
+    s = s.where(~((s >= 0.999) & (s < 1)), 0.999)
+    return s.where(~((s > 0) & (s < 0.001)), 0.001)
+
+
+def pp_change(x) -> str:
+    """A share's change in percentage points as the cards and tables write it: no change (under 0.05
+    pp either way) is "±0.0 pp", never "+0.0 pp" or "-0.0 pp"."""
+    if round(x * 100, 1) == 0:
+        return "±0.0 pp"
+    return f"{x * 100:+.1f} pp"
 
 
 def md_safe(text: str) -> str:
@@ -477,6 +487,11 @@ def _place_names() -> tuple[dict, dict]:
     c = store.outlines("county")
     t = store.outlines("town")
     return dict(zip(c["county"], c["county_eng"])), dict(zip(zip(t["county"], t["town"]), t["town_eng"]))
+
+
+def county_english() -> dict:
+    """County → its English name (from the shipped boundaries)."""
+    return _place_names()[0]
 
 
 def places_in_language(df, county: str = "county", town: str | None = "town"):

@@ -69,7 +69,7 @@ else:
 
 st.subheader(L("flagged_records"))
 st.caption(L("click_row_for_record"))
-view = pts.head(500).assign(title=lambda d: d["check_id"].map(titles))
+view = ui.places_in_language(pts.head(500)).assign(title=lambda d: d["check_id"].map(titles))
 # the fix next to the problem: at the far right it was cut off at 1440 px
 cols = [c for c in ("title", "n", "suggestion", "record_id", "scientificName", "eventDate", "lat", "lon", "verbatim_lat", "verbatim_lon",
                     "county", "town", "coord_source", "source_row", "dataset_id") if c in view.columns]

@@ -76,7 +76,7 @@ unmatched = int(ta.loc[ta["group_zh"] == UNMATCHED, col].sum())
 ta = ta[ta["group_zh"] != UNMATCHED]
 pv = ta.dropna(subset=["county"]).pivot_table(index=gcol, columns="county", values=col, aggfunc="sum", fill_value=0)
 if ui.lang() == "en":   # the counties' own English names (the shipped boundaries carry them)
-    pv = pv.rename(columns=dict(zip(shapes["county"], shapes["county_eng"])))
+    pv = pv.rename(columns=ui.county_english())
     pv = pv.reindex(sorted(pv.columns), axis=1)   # in the order an English reader looks them up
 if pv.empty:
     st.info(L("nothing_to_show"))

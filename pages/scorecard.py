@@ -37,9 +37,9 @@ def metric(col, label, key, judged=True, help=None, color="normal"):
         if like.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
         elif round(like[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
-            d, color, arrow = "±0.0 pp", "off", "off"
+            d, color, arrow = ui.pp_change(0), "off", "off"
         else:
-            d = f"{like[key] * 100:+.1f} pp"
+            d = ui.pp_change(like[key])
     col.metric(label, ui.pct(sc[key]) if sc.get(key) is not None else "—", d, delta_color=color, delta_arrow=arrow, help=help)
 
 
@@ -123,11 +123,14 @@ if prev is not None:
     tshow = ["dataset_id"] + [f"tier_{t}_{k}" for t in ("gold", "silver", "bronze") for k in ("share", "share_prev", "change")]
     tch = tch[[c for c in tshow if c in tch]].copy()
     # shares in per cent with one decimal as on the cards above, their change in percentage points
+    # written as the cards write it (a printf format read no change as "+0.0 pp")
     for c in tch.columns:
         if c.startswith("tier_"):
-            tch[c] = (tch[c] if c.endswith("_change") else ui.bar_share(tch[c])) * 100
+            tch[c] = tch[c].map(lambda x: None if pd.isna(x) else ui.pp_change(x)) if c.endswith("_change") \
+                else ui.bar_share(tch[c]) * 100
     ui.table(tch, width="stretch",
-             column_config={c: st.column_config.NumberColumn(ui.header(c), format="%+.1f pp" if c.endswith("_change") else "%.1f%%")
+             column_config={c: (st.column_config.TextColumn(ui.header(c)) if c.endswith("_change")
+                                else st.column_config.NumberColumn(ui.header(c), format="%.1f%%"))
                             for c in tch.columns if c.startswith("tier_")})
 
 st.subheader(L("fix_list"))

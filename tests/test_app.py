@@ -94,6 +94,16 @@ def test_coordinate_page_counts_match_and_agency_filter():
     assert n2 != n and any(f"{n2:,}" in md.value for md in at2.markdown)
 
 
+def test_coordinate_table_names_places_in_english():
+    """The English page's flagged-records table named counties and towns in Chinese (its map's tooltips did not)."""
+    at = page("coordinates", "en", agency=FROG_AGENCY, coordchecks="COORD_TOWN_CENTROID")
+    with_county = [t.value for t in at.dataframe if "County" in t.value.columns]
+    assert with_county and all(len(t) for t in with_county)
+    for t in with_county:
+        assert not t["County"].str.contains(r"[\u4e00-\u9fff]").any(), t["County"].head().tolist()
+        assert t["County"].str.contains(r"County|City").any()
+
+
 @pytest.mark.parametrize("level", ["grid", "county", "town", "h3"])
 def test_coverage_page_every_map_level(level):
     page("coverage", level=level)
@@ -748,3 +758,17 @@ def test_a_share_just_under_one_is_not_drawn_as_a_clean_bill():
     assert ui.bar_share(pd.Series([1.0, 0.9996, 0.5, 0.0])).tolist() == [1.0, 0.999, 0.5, 0.0]
     at = page("scorecard", agency=BBS_AGENCY)
     assert not at.exception
+
+
+def test_a_share_just_over_zero_and_no_change_read_as_on_the_cards():
+    """A table bar read 0.0002 as "0.0%" beside a card's "< 0.1%", and the tier table's change read "+0.0 pp"
+    (a printf format) beside a card's "±0.0 pp"."""
+    import pandas as pd
+    from dq import ui
+    assert ui.bar_share(pd.Series([0.0002, 0.0, 0.0015])).tolist() == [0.001, 0.0, 0.0015]
+    assert [ui.pp_change(x) for x in (0.0, 0.0004, -0.0004, 0.0123, -0.05)] == \
+        ["±0.0 pp", "±0.0 pp", "±0.0 pp", "+1.2 pp", "-5.0 pp"]
+    at = page("scorecard", agency=BBS_AGENCY)
+    heads = {ui.header(f"tier_{t}_change") for t in ("gold", "silver", "bronze")}   # the table shows its headings
+    changes = [v for t in at.dataframe for c in t.value.columns if c in heads for v in t.value[c] if v != "—"]
+    assert changes and all(v.endswith(" pp") and not v.startswith(("+0.0", "-0.0")) for v in changes), changes
