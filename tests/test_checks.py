@@ -150,6 +150,16 @@ def test_english_suggestions_follow_the_chinese_ones(constructed):
     assert "Decimal point misplaced? Latitude 24.471185" in by_note["lost decimal point (real BBS fault)"]["dq_suggestions_en"]
     assert "Did you mean Pycnonotus sinensis?" in by_note["misspelt name"]["dq_suggestions_en"]
     assert "Accepted name: Pinus taiwanensis" in by_note["plant synonym"]["dq_suggestions_en"]
+    # the places and institutions the checks found are named in English (the page's County column was
+    # "Hsinchu City" beside a suggestion saying "the point is in 新竹市")
+    assert "The locality says Taichung City, the point is in New Taipei City" in by_note["locality names 臺中市"]["dq_suggestions_en"]
+    assert "The locality says Chiayi County / Chiayi City, the point is in New Taipei City" in \
+        by_note["bare Chiayi: county or city, neither here"]["dq_suggestions_en"]
+    museum = by_note["a specimen at the natural science museum"]
+    assert "m from National Museum of Natural Science: check where it was collected" in museum["dq_suggestions_en"]
+    assert "國立自然科學博物館" in museum["dq_suggestions"]
+    for n in ("locality names 臺中市", "bare Chiayi: county or city, neither here", "a specimen at the natural science museum"):
+        assert not HAN.search(by_note[n]["dq_suggestions_en"]), by_note[n]["dq_suggestions_en"]
 
 
 def test_r_escapes_are_read_back():

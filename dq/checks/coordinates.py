@@ -237,12 +237,15 @@ def _coordinates(con, params) -> None:
           CASE WHEN t.county IS NOT NULL THEN
             {M_PER_DEG} * sqrt(power(d.lat - c.c_lat, 2) + power((d.lon - c.c_lon) * cos(radians(d.lat)), 2)) END AS d_county_centroid_m,
           {radius('t.t_area_km2')} AS r_town_centroid_m, {radius('c.area_km2')} AS r_county_centroid_m,
-          i.name_zh AS inst_name, i.d AS d_inst_m
+          i.name_zh AS inst_name, i.d AS d_inst_m,
+          -- the English fix texts name the county and the institution in English (a suggestion read
+          -- "the point is in 新竹市" beside the table's "Hsinchu City")
+          c.county_eng AS county_en, i.name_en AS inst_name_en
         FROM _dp d
         LEFT JOIN (SELECT DISTINCT ON (lat, lon) * FROM _dp_town) t USING (lat, lon)
         LEFT JOIN ref_counties c ON c.county = t.county
         LEFT JOIN _dp_grid g USING (lat, lon)
-        LEFT JOIN (SELECT DISTINCT ON (d.lat, d.lon) d.lat, d.lon, i.name_zh,
+        LEFT JOIN (SELECT DISTINCT ON (d.lat, d.lon) d.lat, d.lon, i.name_zh, i.name_en,
                      {M_PER_DEG} * sqrt(power(d.lat - i.lat, 2) + power((d.lon - i.lon) * cos(radians(d.lat)), 2)) AS d
                    FROM _dp d, ref_institutions i ORDER BY d.lat, d.lon, d) i USING (lat, lon)""")
 
@@ -280,8 +283,13 @@ def derive(con, ctx: DeriveContext) -> None:
     # test on named_list below the DISTINCT (even a MATERIALIZED one) into the scan, and the county
     # patterns ran on every record instead of once per distinct place text
     con.execute("CREATE OR REPLACE TEMP TABLE _lkd AS SELECT DISTINCT loc_txt FROM _xyl")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS SELECT lk, named_list, array_to_string(named_list, '／') AS named_county
-        FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list FROM _lkd) WHERE named_list IS NOT NULL""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS
+        WITH b AS (SELECT * FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list FROM _lkd)
+                   WHERE named_list IS NOT NULL),
+        u AS (SELECT lk, unnest(named_list) AS county, generate_subscripts(named_list, 1) AS i FROM b)
+        SELECT b.lk, b.named_list, array_to_string(b.named_list, '／') AS named_county,
+               string_agg(coalesce(c.county_eng, u.county), ' / ' ORDER BY u.i) AS named_county_en
+        FROM b JOIN u USING (lk) LEFT JOIN ref_counties c ON c.county = u.county GROUP BY b.lk, b.named_list""")
     con.execute("DROP TABLE _lkd")
     # distance to the named county, only for the few (point, locality) pairs that disagree; the
     # keys are the ones the records compute (record_cols pk and lk below)
@@ -319,8 +327,8 @@ def _derivation() -> Derivation:
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
-                 "c.inst_name", "c.d_inst_m",
-                 "l.named_county", "l.named_list", "n.d_named_county_m", "k.unc_m",
+                 "c.inst_name", "c.d_inst_m", "c.county_en", "c.inst_name_en",
+                 "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m", "k.unc_m",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
     )
@@ -423,7 +431,7 @@ CHECKS = [
           f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst). "
           "Not judged for observations (HumanObservation, MachineObservation): botanical gardens, zoos and campuses are real places to see wildlife.",
           # BBS Taiwan's counts at 植物園 and 成大校園, the frog survey's calls heard at the zoo: seen there
-          f"e.d_inst_m <= {G.institution_radius_m} AND coalesce(lower(trim(e.basisOfRecord)) NOT IN ({OBSERVED}), true)", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'", fix_en="round(e.d_inst_m)::INT || ' m from ' || e.inst_name || ': check where it was collected'",
+          f"e.d_inst_m <= {G.institution_radius_m} AND coalesce(lower(trim(e.basisOfRecord)) NOT IN ({OBSERVED}), true)", "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺，請確認採集地'", fix_en="round(e.d_inst_m)::INT || ' m from ' || coalesce(e.inst_name_en, e.inst_name) || ': check where it was collected'",
           tables=T, params=(INSTITUTION,)),
     Check("COORD_LOW_PRECISION", "coordinates", "warning", "坐標精度過低", "Low coordinate precision",
           "經緯度有一個小數不超過 2 位（約 1 公里），或公尺坐標取整到公里。另一個有 5 位以上小數時不算（是末尾的 0 被省略，如 23.474798 / 120.9）。",
@@ -446,7 +454,7 @@ CHECKS = [
           f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台, pre-2010 county names and English names (Yilan County, Ilan, New Taipei, TW-TPE…) are compared as one.",
           "e.named_list IS NOT NULL AND e.county IS NOT NULL AND NOT list_contains(e.named_list, e.county) AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
-          "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", fix_en="'The locality says ' || e.named_county || ', the point is in ' || e.county || ': check the point or the locality'", tables=T,
+          "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", fix_en="'The locality says ' || e.named_county_en || ', the point is in ' || coalesce(e.county_en, e.county) || ': check the point or the locality'", tables=T,
           params=(COUNTY_TOL,)),
 ]
 
