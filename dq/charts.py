@@ -27,13 +27,25 @@ def _log_ticks(top: float) -> tuple[list[float], list[str]]:
     return [math.log10(x + 1) for x in vals], [f"{x:,}" for x in vals]
 
 
+def _pct_text(v: float) -> str:
+    """A cell's percentage with one decimal, as the cards write shares: 99.7 % filled is no "100" (a whole
+    number read as complete a field that 1,651 records lack), nor 0.02 % "0.0"."""
+    if v != v:
+        return "—"
+    if 99.95 <= v < 100:
+        return "> 99.9"
+    if 0 < v < 0.05:
+        return "< 0.1"
+    return f"{v:.1f}"
+
+
 def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_title: str, log: bool = False,
             pct: bool = False) -> go.Figure:
     """Rows × columns of counts (log colour scale when `log`) or percentages (0–100), every cell labelled
     with its value as written elsewhere on the page (thousands separators; no "48.89k")."""
     raw = pv.to_numpy(dtype=float)
     if pct:
-        z, text = raw, [[("—" if v != v else f"{v:.0f}") for v in row] for row in raw]
+        z, text = raw, [[_pct_text(v) for v in row] for row in raw]
         bar = dict(title=dict(text=colour_title, side="top"), tickvals=[0, 25, 50, 75, 100], ticksuffix=" %")
         zmin, zmax = 0, 100
     else:
@@ -48,7 +60,9 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
             bar = dict(title=dict(text=colour_title, side="top"), tickformat=",d")
             zmin, zmax = 0, top or 1
     bar.update(lenmode="pixels", len=200, thickness=14, y=1, yanchor="top")   # a fixed size: never collapses on a short chart
+    # the cells' numbers at a size one can read (plotly shrank them to fit: ~7 px on the coverage heatmap)
     fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pv.columns], y=[str(i) for i in pv.index], text=text, texttemplate="%{text}",
+                               textfont=dict(size=11),
                                colorscale=VIRIDIS, zmin=zmin, zmax=zmax, colorbar=bar, customdata=text,
                                hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>"))
     fig.update_layout(title=title, height=max(320, 140 + 40 * len(pv)), margin=dict(l=10, r=10, t=80, b=10))

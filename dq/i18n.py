@@ -414,7 +414,8 @@ LABELS = {
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),
     "fl_scientificName": ("學名", "Scientific name"), "fl_eventDate": ("日期", "Date"),
-    "fixlist_file": ("修正清單", "fixlist"), "fl_blank": ("（空白）", "(blank)"),
+    "fixlist_file": ("修正清單", "fixlist"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
+    "unrecorded_file": ("未記錄物種", "unrecorded"), "fl_blank": ("（空白）", "(blank)"),
     # headings of the Rules page's profile table (ui.table reads col_<name>)
     "col_profiles": ("適用判定標準", "Profiles"), "col_name": ("名稱", "Name"), "col_n_checks": ("規則數", "Number of checks"),
     "col_required": ("完整度計算的欄位", "Fields graded completeness counts"), "col_checks": ("包含的規則", "Checks"),
@@ -518,7 +519,7 @@ _FREQ_UNIT = {"年": ("year", "Yearly"), "半年": ("half-year", "Every six mont
               "月": ("month", "Monthly"), "週": ("week", "Weekly"), "周": ("week", "Weekly"), "星期": ("week", "Weekly"), "日": ("day", "Daily"),
               "天": ("day", "Daily"), "小時": ("hour", "Hourly"), "時": ("hour", "Hourly"), "分鐘": ("minute", "Every minute"),
               "分": ("minute", "Every minute")}
-_FREQ_WORDS = {"不定期": "Irregular", "不定期更新": "Irregular", "不更新": "Not updated", "即時": "Real-time", "即時更新": "Real-time"}
+_FREQ_WORDS = {"不定期": "Irregular", "不定期更新": "Irregular", "不更新": "Never updated", "即時": "Real-time", "即時更新": "Real-time"}
 
 
 def frequency_text(value, lang: str = "zh"):

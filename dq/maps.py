@@ -276,7 +276,9 @@ def deck(layers: list[pdk.Layer], tooltip_html: str, view: pdk.ViewState | None 
     # nothing under the county outlines these maps carry themselves
     return CompactDeck(layers=layers, initial_view_state=view or fit_view(), map_provider=None,
                     views=[pdk.View(type="MapView", controller=CONTROLLER)],
-                    tooltip={"html": tooltip_html, "style": {"fontSize": "12px"}})
+                    tooltip={"html": tooltip_html,
+                             # wrapped at a width a map holds: one long English line ran past the map's right edge, cut off
+                             "style": {"fontSize": "12px", "maxWidth": "300px", "whiteSpace": "normal", "overflowWrap": "break-word"}})
 
 
 def tooltip_text(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

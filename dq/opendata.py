@@ -586,10 +586,12 @@ def benchmark(snap: Path, agency: str, group: str = "agency") -> pd.DataFrame:
     tot = own.groupby("kind")["datasets"].sum()
     out["datasets"] = [(0 if pd.isna(n) else int(n)) if judged[k] else None for k, n in zip(out["kind"], out["datasets"])]
     out["share"] = [n / tot[k] if judged[k] and tot.get(k) else None for k, n in zip(out["kind"], out["datasets"])]
-    out["national_share"] = out["national_share"].fillna(0.0)
+    # a badge the national counts lack has none (they add up to the catalogue); a frequency they do not
+    # itemise is somewhere in their unitemised rest: not known, not 0.0 %
+    out.loc[out["kind"] == "badge", "national_share"] = out.loc[out["kind"] == "badge", "national_share"].fillna(0.0)
     # the national summary's unitemised rest has no counterpart among an agency's own buckets
     out.loc[out["key"] == "unlisted", ["datasets", "share"]] = None
-    return out[(out["national_share"] > 0) | (out["datasets"].fillna(0) > 0)].reset_index(drop=True)
+    return out[(out["national_share"].fillna(0) > 0) | (out["datasets"].fillna(0) > 0)].reset_index(drop=True)
 
 
 def register() -> pd.DataFrame:

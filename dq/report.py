@@ -22,6 +22,8 @@ td,th{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:
 .verdict{padding:.6rem 1rem;border-radius:4px;margin:1rem 0}.verdict.ok{background:#e6f4ea;border:1px solid #2e7d32}
 .verdict.bad{background:#fdecea;border:1px solid #b2182b}.note{color:#555;font-size:.85rem}h3{font-size:1rem;margin-top:1.5rem}
 @media print{body{margin:0}}"""
+# the English report in a Latin face first: in a CJK face its curly quotes are full-width ("“Rows with errors”   counts")
+CSS_EN = CSS.replace("font-family:'Noto Sans CJK TC',", "font-family:Arial,'Helvetica Neue','DejaVu Sans','Noto Sans CJK TC',", 1)
 
 EXAMPLE_COLS = ["source_row", "scientificName", "vernacularName", "eventDate", "decimalLatitude", "decimalLongitude",
                 "verbatimLatitude", "verbatimLongitude", "verbatimSRS", "verbatimLocality", "organismQuantity"]
@@ -97,7 +99,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     n_checked = summary["rows_checked"] or 1
     colon = ": " if en else "："
     notes = [n for n in summary.get("notes") or [] if not n.startswith("sheet '")]
-    parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS}</style></head><body>",
+    parts = [f"<!doctype html><html lang='{'en' if en else 'zh-Hant'}'><head><meta charset='utf-8'><title>{L('vr_title')} {_e(summary['file'])}</title><style>{CSS_EN if en else CSS}</style></head><body>",
              f"<h1>{L('vr_title')}{colon}{_e(summary['file'])}</h1>",
              f"<p>{_e(_meta(summary, lang, L))}</p>",
              *([f"<p>{_e(_sheets(summary['sheets'], L, en))}</p>"] if summary.get("sheets") else []),

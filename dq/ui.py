@@ -171,6 +171,11 @@ def bar_share(s):
     return s.where(~((s > 0) & (s < 0.001)), 0.001)
 
 
+def count_change(v) -> str:
+    """A count's change as the cards and tables write it: no change is "±0", never "+0"."""
+    return "±0" if v == 0 else f"{int(v):+,}"
+
+
 def pp_change(x) -> str:
     """A share's change in percentage points as the cards and tables write it: no change (under 0.05
     pp either way) is "±0.0 pp", never "+0.0 pp" or "-0.0 pp"."""

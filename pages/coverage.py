@@ -128,4 +128,4 @@ if row["endemic_checklist"] == 0:
 ui.table(shown, width="stretch", height=320,
          column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help"))})
 st.download_button(L("download_unrecorded"), store.fix_list_csv(ui.for_download(shown)),
-                   f"unrecorded_{names[group]}_{snap_id}.csv".replace(" ", "_"), "text/csv")
+                   f"{L('unrecorded_file')}_{names[group]}_{snap_id}.csv".replace(" ", "_"), "text/csv")

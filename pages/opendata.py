@@ -118,7 +118,7 @@ st.dataframe(pd.DataFrame({
     # the national summary's unitemised rest has no agency counterpart: "—", not "not in this catalogue"
     L("od13_agency_n"): ["—" if k == "unlisted" else nj if pd.isna(v) else f"{int(v):,}" for k, v in zip(bm["key"], bm["datasets"])],
     L("od13_agency_share"): ["—" if k == "unlisted" else nj if pd.isna(v) else f"{v:.1%}" for k, v in zip(bm["key"], bm["share"])],
-    L("od13_national_share"): [f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, placeholder="—", width="stretch", height=35 * (len(bm) + 1) + 3)
+    L("od13_national_share"): ["—" if pd.isna(v) else f"{v:.1%}" for v in bm["national_share"]]}), hide_index=True, placeholder="—", width="stretch", height=35 * (len(bm) + 1) + 3)
 
 st.subheader(L("od_trend"))
 metric = ui.qp_select(L("od_metric"), [x.key for x in METRICS], "odmetric", format_func=mname)
@@ -150,6 +150,8 @@ links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k 
 show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
     badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
     formats=lambda d: d["formats"].fillna("—"),
+    # a dataset whose frequency is not judged (irregular, never updated, real-time) is "—", not a blank box
+    overdue=lambda d: d["overdue"].map(lambda v: "—" if pd.isna(v) else L("yes") if v else L("no")),
     update_frequency=lambda d: d["update_frequency"].map(lambda x: frequency_text(x, ui.lang())).fillna("—"))
 st.caption(L("od_ds_click"))
 # a click on a row opens that dataset's page in this tab (the link column opens it in a new one)
@@ -159,7 +161,7 @@ ev = st.dataframe(show.head(500), hide_index=True, placeholder="—", width="str
     "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
     "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
     "update_frequency": st.column_config.TextColumn(L("od13_frequency")),
-    "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.CheckboxColumn(mname("overdue"))})
+    "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.TextColumn(mname("overdue"), help=METRIC["overdue"].define_zh if zh else METRIC["overdue"].define_en)})
 if ev is not None and ev.selection.rows:
     st.switch_page("pages/od_dataset.py", query_params=ui.link_params(od=od, ds=dsl["dataset_key"].iloc[ev.selection.rows[0]]))
 
@@ -174,7 +176,7 @@ fxv = pd.DataFrame({L("fl_dataset_id"): fx["dataset_id"], L("dataset"): fx["data
                     L("fl_suggestion"): fx["suggestion"], L("fl_source_file"): fx["source_file"], L("fl_check_id"): fx["check_id"]}).fillna("—")
 st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, placeholder="—", width="stretch")
 d1, d2 = st.columns(2)
-d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"od_fixlist_{ag}_{od}.csv", "text/csv", on_click="ignore")
+d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"{L('od_fixlist_file')}_{ag}_{od}.csv", "text/csv", on_click="ignore")
 d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv)[0], f"od_fixlist_{ag}_{od}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 

@@ -32,9 +32,9 @@ def count_metric(col, label, key, help=None):
     if not d:
         col.metric(label, f"{k[key]:,}", None, help=help)
     elif d[key] == 0:
-        col.metric(label, f"{k[key]:,}", "±0", delta_color="off", delta_arrow="off", help=help)
+        col.metric(label, f"{k[key]:,}", ui.count_change(0), delta_color="off", delta_arrow="off", help=help)
     else:
-        col.metric(label, f"{k[key]:,}", f"{d[key]:+,}", help=help)
+        col.metric(label, f"{k[key]:,}", ui.count_change(d[key]), help=help)
 
 
 cols = st.columns(4)

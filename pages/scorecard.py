@@ -91,7 +91,7 @@ else:
 errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "info": 2})).sort_values(["_s", "n"], ascending=[True, False])
 if prev is not None:
     # a check judged in only one of the snapshots: its change is not comparable, not a regression
-    errors_first["change"] = [f"{v:+,}" if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]
+    errors_first["change"] = [ui.count_change(v) if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]
     # a check the previous snapshot did not judge has no previous count ("—"), not a count of 0
     errors_first["n_previous"] = errors_first["n_previous"].astype("Int64").where(errors_first["comparable"].astype(bool), pd.NA)
 worst = errors_first.drop(columns=["_s", "comparable"], errors="ignore")[["title", "n", "n_previous", "change", "severity", "dimension"]]

@@ -760,6 +760,16 @@ def test_a_share_just_under_one_is_not_drawn_as_a_clean_bill():
     assert not at.exception
 
 
+def test_completeness_heatmap_does_not_round_an_incomplete_field_to_100():
+    """The heatmap wrote whole numbers: BBS Taiwan's scientificName, filled in 99.6 % (1,651 records lack it),
+    read "100" (a second walk)."""
+    import pandas as pd
+    from dq import charts
+    fig = charts.heatmap(pd.DataFrame({"a": [99.57, 100.0], "b": [99.97, 0.02], "c": [float("nan"), 12.345]}, index=["x", "y"]),
+                         "t", "x", "y", "%", pct=True)
+    assert [list(r) for r in fig.data[0].text] == [["99.6", "> 99.9", "—"], ["100.0", "< 0.1", "12.3"]]
+
+
 def test_a_share_just_over_zero_and_no_change_read_as_on_the_cards():
     """A table bar read 0.0002 as "0.0%" beside a card's "< 0.1%", and the tier table's change read "+0.0 pp"
     (a printf format) beside a card's "±0.0 pp"."""

@@ -1,5 +1,7 @@
 """Every check: constructed rows (real point, real names; one thing changed) that must trigger
 it, and rows that must not. The `expect` column of the fixture is the spec."""
+import re
+
 import pandas as pd
 import pytest
 
@@ -158,7 +160,11 @@ def test_english_suggestions_follow_the_chinese_ones(constructed):
     museum = by_note["a specimen at the natural science museum"]
     assert "m from National Museum of Natural Science: check where it was collected" in museum["dq_suggestions_en"]
     assert "國立自然科學博物館" in museum["dq_suggestions"]
-    for n in ("locality names 臺中市", "bare Chiayi: county or city, neither here", "a specimen at the natural science museum"):
+    # a point abroad says how far out it is (it had no suggestion at all)
+    tokyo = by_note["Tokyo"]
+    assert re.search(r"About \d{3,4} km from Taiwan's land: check the point", tokyo["dq_suggestions_en"]), tokyo["dq_suggestions_en"]
+    assert re.search(r"距臺灣陸地約 \d{3,4} 公里", tokyo["dq_suggestions"]), tokyo["dq_suggestions"]
+    for n in ("locality names 臺中市", "bare Chiayi: county or city, neither here", "a specimen at the natural science museum", "Tokyo"):
         assert not HAN.search(by_note[n]["dq_suggestions_en"]), by_note[n]["dq_suggestions_en"]
 
 

@@ -415,7 +415,12 @@ CHECKS = [
     Check("COORD_OUTSIDE_TAIWAN", "coordinates", "error", "坐標在臺灣陸域與海域之外", "Outside Taiwan's land and waters",
           "點位不在臺灣、澎湖、金門、馬祖、綠島、蘭嶼、東沙、太平島的陸域或周邊海域（TBIA 5 公里網格範圍）。",
           "The point is outside the land and waters of Taiwan, Penghu, Kinmen, Matsu, Green Island, Orchid Island, Pratas and Taiping (the TBIA 5 km grid).",
-          "e.c_has_point AND e.grid_id IS NULL", "e.c_fix", fix_en="e.c_fix_en", tables=T),
+          "e.c_has_point AND e.grid_id IS NULL",
+          # the corrected point when one is known; else how far out it is (a fix list row without a
+          # suggestion left the reader to work out what is wrong with it)
+          "coalesce(e.c_fix, '距臺灣陸地約 ' || round(e.dist_land_m / 1000)::BIGINT || ' 公里：請確認坐標是否抄錯（小數位、正負號、度分秒）')",
+          fix_en="coalesce(e.c_fix_en, 'About ' || round(e.dist_land_m / 1000)::BIGINT || ' km from Taiwan''s land: check the point for a slip (decimals, sign, degrees-minutes)')",
+          tables=T),
     Check("COORD_IN_SEA", "coordinates", "warning", "陸域物種的點位在海上", "Terrestrial record in the sea",
           f"點位在臺灣海域、距陸地超過 {G.coast_tolerance_m:.0f} 公尺，但物種或棲地不是海洋／海岸性（海鳥、海魚、鯨豚、棲地含海域/潮間帶者除外）。",
           f"The point is in Taiwan's waters more than {G.coast_tolerance_m:.0f} m from land, and neither the taxon nor the habitat is marine or coastal.",
