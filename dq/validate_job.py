@@ -197,17 +197,22 @@ def summary(job: Job) -> dict:
 ZIP_OVER_MB = 50
 
 
-def annotated_download(job: Job) -> tuple[str, str]:
-    """(file on disk, kind) to offer: the CSV itself, or above ZIP_OVER_MB a zip of it (written
+def annotated_download(job: Job, lang: str = "zh") -> tuple[str, str]:
+    """(file on disk, kind) to offer: the annotated file as a reader reads it in `lang` (headings and
+    check titles in words: validate.readable_annotated), or above ZIP_OVER_MB a zip of it (written
     once, streamed, ~10x smaller), since a download is held in the server's memory while offered."""
-    if job.annotated.stat().st_size <= ZIP_OVER_MB * 2**20:
-        return str(job.annotated), "csv"
-    z = job.out / "annotated.zip"
+    from .validate import readable_annotated
+    readable = job.out / f"annotated_{'en' if lang == 'en' else 'zh'}.csv"
+    if not readable.exists():
+        readable_annotated(job.annotated, readable, lang)
+    if readable.stat().st_size <= ZIP_OVER_MB * 2**20:
+        return str(readable), "csv"
+    z = readable.with_suffix(".zip")
     if not z.exists():
         import zipfile
         tmp = z.with_suffix(".part")
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            zf.write(job.annotated, f"{Path(job.name).stem}_annotated.csv")
+            zf.write(readable, f"{Path(job.name).stem}_{'annotated' if lang == 'en' else '檢核結果'}.csv")
         tmp.rename(z)
     return str(z), "zip"
 

@@ -62,7 +62,7 @@ if state == "running":      # a new job, or one still going after the user looke
                                   on_rows=lambda k, done, total: bar.progress(
                                       min(done / max(total, 1), 1.0), text=f"{L(k)} {L('rows_done').format(done=done, total=total)}"))
         if state == "done":
-            validate_job.annotated_download(job)     # a large result is zipped once, here, under the progress box
+            validate_job.annotated_download(job, ui.lang())     # a large result is zipped once, here, under the progress box
         box.update(label=L("validated") if state == "done" else L("validate_failed"),
                    state="complete" if state == "done" else "error")
 if state != "done":
@@ -144,9 +144,9 @@ else:     # an empty table reads "empty" in Streamlit's English, whatever the la
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session
-ann_path, ann_kind = validate_job.annotated_download(job)
+ann_path, ann_kind = validate_job.annotated_download(job, ui.lang())
 c1.download_button(L("download_annotated") if ann_kind == "csv" else L("download_annotated_zip"),
-                   lambda: Path(ann_path).read_bytes(), f"{stem}_annotated.{ann_kind}",
+                   lambda: Path(ann_path).read_bytes(), f"{stem}_{'annotated' if en else '檢核結果'}.{ann_kind}",
                    "text/csv" if ann_kind == "csv" else "application/zip", on_click="ignore")
 report_path = job.report_en if en else job.report
 c2.download_button(L("download_report"), lambda: report_path.read_bytes(), f"{stem}_{'report' if en else '檢核報告'}.html",

@@ -355,3 +355,30 @@ def test_a_recorder_named_total_is_a_record_and_one_packed_coordinate_gets_its_r
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
     assert "ROW_TOTALS" not in ann.loc["t1", "dq_errors"] and "ROW_TOTALS" in ann.loc["合計", "dq_errors"]
     assert "121.679714" in ann.loc["p1", "dq_suggestions"]
+
+
+def test_the_validate_pages_annotated_download_reads_in_words(constructed, tmp_path):
+    """The annotated file a submitter downloads had dq_errors, dq_match_type … headings and check ids for
+    values (a second walk): its reader's copy has headings, titles and places in the page's language and
+    that language's suggestions only; annotated.csv keeps its ids for scripts."""
+    from dq.validate import ANNOTATED_OURS, readable_annotated
+    ann, _, out = constructed
+    for lang in ("zh", "en"):
+        dst = tmp_path / f"a_{lang}.csv"
+        readable_annotated(out / "annotated.csv", dst, lang)
+        assert dst.read_bytes()[:3] == b"\xef\xbb\xbf" and dst.read_bytes()[3:6] != b"\xef\xbb\xbf"
+        got = pd.read_csv(dst, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        assert len(got) == len(ann) and list(got.columns[:len(ann.columns) - len(ANNOTATED_OURS)]) == list(ann.columns[:-len(ANNOTATED_OURS)])
+        assert not any(c.startswith("dq_") or "_" in c for c in got.columns[-len(ANNOTATED_OURS) + 1:]), list(got.columns)
+        errors, fixes = ("Errors", "Suggested fixes") if lang == "en" else ("錯誤", "建議修正")
+        by_note = {n.split(": ", 1)[1]: r for n, r in zip(got["note"], got.to_dict("records"))}
+        tokyo = by_note["Tokyo"]
+        assert tokyo[errors] == ("Outside Taiwan's land and waters" if lang == "en" else "坐標在臺灣陸域與海域之外"), tokyo[errors]
+        assert not any(re.fullmatch(r"[A-Z_]+", x) for v in got[errors] for x in re.split("[;；] ?", v) if x), "an id left"
+        if lang == "en":
+            assert "Swap them: latitude 25.111267" in by_note["lat and lon swapped"][fixes]
+            assert not HAN.search(by_note["lat and lon swapped"][fixes])
+            county = got["County (from the point)"]
+            assert (county == "New Taipei City").any() and not county.str.contains(r"[\u4e00-\u9fff]").any()
+        else:
+            assert (got["縣市（依點位）"] == "新北市").any() and "Swap them" not in " ".join(got[fixes])
