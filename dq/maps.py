@@ -134,8 +134,15 @@ def legend_html(title: str, ticks: list[tuple[float, str]], no_data: str | None 
             f"background:linear-gradient(180deg,{stops})'></div>{labels}</div>{nd}</div>")
 
 
-def category_colours(keys: list[str]) -> dict[str, list[int]]:
-    return {k: list(OKABE_ITO[i % len(OKABE_ITO)]) for i, k in enumerate(keys)}
+# past Okabe & Ito's eight, six of Paul Tol's (muted scheme): fourteen categories keep a colour each
+CATEGORY_PALETTE = OKABE_ITO + [(136, 34, 85), (68, 170, 153), (153, 153, 51), (136, 204, 238), (170, 68, 153), (102, 51, 0)]
+
+
+def category_colours(keys: list[str], order: list[str] | None = None) -> dict[str, list[int]]:
+    """A colour per key. With `order` (every key there may be), a key keeps its colour whatever else is
+    chosen: one check was light blue for all agencies and orange for one."""
+    pos = {k: i for i, k in enumerate(order)} if order else {k: i for i, k in enumerate(keys)}
+    return {k: list(CATEGORY_PALETTE[pos.get(k, i) % len(CATEGORY_PALETTE)]) for i, k in enumerate(keys)}
 
 
 def category_legend_html(colours: dict[str, list[int]], labels: dict[str, str] | None = None, title: str = "") -> str:

@@ -414,6 +414,11 @@ def check_title(check_id: str) -> str:
     return check_id if c is None else (c.title_en if lang() == "en" else c.title_zh)
 
 
+def check_ids(dimension: str) -> list[str]:
+    """The checks of one dimension in catalogue order (a stable order for colours)."""
+    return [i for i, c in _checks().items() if c.dimension == dimension]
+
+
 @functools.cache
 def _checks() -> dict:
     from .checks import by_id

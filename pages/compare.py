@@ -47,6 +47,7 @@ fig = px.bar(long, x="value", y="title", color="variable", orientation="h", titl
              labels={"value": L("flags"), "title": L("check"), "variable": ""},
              color_discrete_map={"fixed": "#009E73", "new_on_kept": "#D55E00", "on_added": "#E69F00", "on_removed": "#56B4E9"})
 fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name), hovertemplate="%{y}: %{x:,}<extra></extra>"))
-fig.update_layout(height=520, margin=dict(l=10, r=10, t=70, b=10), xaxis_tickformat=",d")
+# four bars a check: at a fixed 520 px, fifteen checks drew them as 4 px hairlines
+fig.update_layout(height=max(320, 140 + 56 * len(top)), margin=dict(l=10, r=10, t=70, b=10), xaxis_tickformat=",d", bargap=0.25)
 st.plotly_chart(charts.flat_y_title(fig, L("check")), width="stretch")
 ui.table(fl[["agency", "title", "flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]], width="stretch")

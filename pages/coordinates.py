@@ -34,7 +34,9 @@ flags = sum(n_of[c] for c in chosen)
 st.write(L("coord_counts").format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
-colours = maps.category_colours(chosen)
+# each check keeps its colour whatever else is chosen: the ones drawn as points first, the record-wide last
+order = [c for c in ui.check_ids("coordinates") if c not in NO_POINT + RECORD_WIDE] + list(RECORD_WIDE)
+colours = maps.category_colours(chosen, order)
 titles = {c: ui.check_title(c) for c in chosen}
 m, lg = st.columns([4, 1])
 if pts.empty:

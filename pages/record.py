@@ -44,7 +44,8 @@ if findings.empty:
 else:
     ui.table(findings[["title", "severity", "dimension", "suggestion"]], width="stretch")
 
-left, right = st.columns([3, 2])
+# the fields table gets two thirds: at three fifths its terms and value sources were cut ("basisOfRec…")
+left, right = st.columns([2, 1])
 with left:
     st.subheader(L("record_fields"))
     fields = ui.call_static("record_fields", rec)
@@ -74,7 +75,9 @@ with left:
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560,
              # the kind says where a value came from in a few words: cut to "匯入時指定" it lost the why
-             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width="medium")})
+             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width="medium"),
+                            "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium"),
+                            "rf_field": st.column_config.TextColumn(L("col_rf_field"), width="medium" if ui.lang() == "en" else None)})
 with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:
         st.subheader(L("record_map"))
@@ -82,7 +85,7 @@ with right:
                             "scientificName": rec.get("scientificName") or rec.get("vernacularName") or rec.get("accepted_name") or "—"}])
         layers = [maps.outline_layer(ui.call_static("outlines", "county")),
                   maps.point_layers(pt, {"record": [213, 94, 0]})[0]]
-        st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5), height=420, width=520)), height=420)
+        st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5), height=420, width=400)), height=420)
         county, town = ui.place_text(rec.get("county", "—"), rec.get("town", "—"))
         st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"), county=county, town=town))
     else:

@@ -782,3 +782,15 @@ def test_a_share_just_over_zero_and_no_change_read_as_on_the_cards():
     heads = {ui.header(f"tier_{t}_change") for t in ("gold", "silver", "bronze")}   # the table shows its headings
     changes = [v for t in at.dataframe for c in t.value.columns if c in heads for v in t.value[c] if v != "—"]
     assert changes and all(v.endswith(" pp") and not v.startswith(("+0.0", "-0.0")) for v in changes), changes
+
+
+def test_a_check_keeps_its_map_colour_whatever_else_is_chosen():
+    """The coordinates map coloured checks by their place in the selection: "Point not in the county named"
+    was light blue for all agencies and orange for one (a second walk)."""
+    from dq import maps, ui
+    order = ui.check_ids("coordinates")
+    a = maps.category_colours(["COORD_SWAPPED", "COORD_COUNTY_MISMATCH"], order)
+    b = maps.category_colours(["COORD_COUNTY_MISMATCH"], order)
+    assert a["COORD_COUNTY_MISMATCH"] == b["COORD_COUNTY_MISMATCH"] and a["COORD_SWAPPED"] != a["COORD_COUNTY_MISMATCH"]
+    everyone = maps.category_colours(order[2:16], order)    # the checks drawn as points: a colour each
+    assert len({tuple(c) for c in everyone.values()}) == 14
