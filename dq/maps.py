@@ -135,7 +135,7 @@ def legend_html(title: str, ticks: list[tuple[float, str]], no_data: str | None 
 
 
 # past Okabe & Ito's eight, six of Paul Tol's (muted scheme): fourteen categories keep a colour each
-CATEGORY_PALETTE = OKABE_ITO + [(136, 34, 85), (68, 170, 153), (153, 153, 51), (136, 204, 238), (170, 68, 153), (102, 51, 0)]
+CATEGORY_PALETTE = OKABE_ITO + [(136, 34, 85), (68, 170, 153), (153, 153, 51), (51, 34, 136), (170, 68, 153), (102, 51, 0)]
 
 
 def category_colours(keys: list[str], order: list[str] | None = None) -> dict[str, list[int]]:
