@@ -433,7 +433,9 @@ LABELS = {
     "qk_presence": ("出現但未計數", "Present, not counted"), "qk_range": ("範圍", "A range"), "qk_at_least": ("至少", "At least"),
     "qk_at_most": ("至多", "At most"), "qk_invalid": ("無法解讀", "Unreadable"),
     "fixlist_file": ("修正清單", "fixlist"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
-    "unrecorded_file": ("未記錄物種", "unrecorded"), "fl_blank": ("（空白）", "(blank)"),
+    "unrecorded_file": ("未記錄物種", "unrecorded"),
+    "od_overdue_one": ("最近一次更新距今超過宣告頻率的 1.5 倍；不定期、不更新、即時／每小時者不判定（—）",
+                       "Last updated longer ago than 1.5 × its declared frequency; irregular, never-updated and real-time or hourly datasets are not judged (—)"), "fl_blank": ("（空白）", "(blank)"),
     # headings of the Rules page's profile table (ui.table reads col_<name>)
     "col_profiles": ("適用判定標準", "Profiles"), "col_name": ("名稱", "Name"), "col_n_checks": ("規則數", "Number of checks"),
     "col_required": ("完整度計算的欄位", "Fields graded completeness counts"), "col_checks": ("包含的規則", "Checks"),

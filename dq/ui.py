@@ -184,6 +184,13 @@ def pp_change(x) -> str:
     return f"{x * 100:+.1f} pp"
 
 
+def pp_delta(x) -> dict:
+    """st.metric's delta for a share's change: no change shows neither an arrow nor a colour."""
+    if round(x * 100, 1) == 0:
+        return {"delta": pp_change(0), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": pp_change(x)}
+
+
 def md_safe(text: str) -> str:
     """Text shown through markdown as it is: "> 99.9%" written raw became a quote block and lost its ">"."""
     return re.sub(r"([\\`*_{}\[\]<>#+\-!|~])", r"\\\1", text)
@@ -412,11 +419,6 @@ def check_title(check_id: str) -> str:
     """A check's title in the UI language (what a reader sees instead of its id)."""
     c = _checks().get(check_id)
     return check_id if c is None else (c.title_en if lang() == "en" else c.title_zh)
-
-
-def check_ids(dimension: str) -> list[str]:
-    """The checks of one dimension in catalogue order (a stable order for colours)."""
-    return [i for i, c in _checks().items() if c.dimension == dimension]
 
 
 @functools.cache

@@ -250,66 +250,87 @@ ANNOTATED_OURS = ("dq_row", "dq_errors", "dq_warnings", "dq_lat", "dq_lon", "dq_
 
 def readable_annotated(src: Path, dst: Path, lang: str) -> None:
     """A copy of annotated.csv for a reader (the validate page's download): our columns headed in the
-    language (dq_errors → 錯誤 / Errors), check ids as their titles, match types, name sources and count
-    kinds in words, counties and towns in the language, and only that language's suggestions. The
-    file's own columns stay as they are; annotated.csv itself keeps its ids for scripts and the CLI."""
+    language (dq_errors → 錯誤 / Errors), check ids and TDWG BDQ test labels as their titles, match types,
+    name sources and count kinds in words, counties and towns in the language, and only that language's
+    suggestions. The file's own columns stay as they are, in the same order, every row; annotated.csv
+    itself keeps its ids for scripts and the CLI."""
+    import csv
+    import os
     from .checks import catalogue
     from .i18n import t
     from .paths import REFERENCE
-    con = duck.connect(spatial=False)
-    try:
-        rel = f"read_csv({duck.q(src)}, header=true, all_varchar=true, quote='\"', escape='\"', delim=',')"
-        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
-        if tuple(cols[-len(ANNOTATED_OURS):]) != ANNOTATED_OURS:
-            raise ValueError("not an annotated.csv of this version")
-        own = cols[:-len(ANNOTATED_OURS)]
-        checks = catalogue()
-        ids = [c.id for c in checks] + ["ROW_REJECTED"]
-        titles = [c.title_en if lang == "en" else c.title_zh for c in checks] + [t("ann_row_rejected", lang)]
-        sep = "; " if lang == "en" else "；"
+    # the headings read as Python's csv reads them: DuckDB's sniffer refused a first heading written
+    # quoted ("site, plot") behind the byte-order mark, and without options took a data row for them
+    with open(src, encoding="utf-8-sig", newline="") as f:
+        cols = next(csv.reader(f))
+    if tuple(cols[-len(ANNOTATED_OURS):]) != ANNOTATED_OURS:
+        raise ValueError("not an annotated.csv of this version")
+    own = cols[:-len(ANNOTATED_OURS)]
+    as_read = {f"c{i}": "VARCHAR" for i in range(len(cols))}
+    col = dict(zip(cols, as_read))      # a heading → the name it is read under (never pasted into SQL)
+    rel = (f"read_csv({duck.q(src)}, auto_detect=false, header=false, skip=1, delim=',', quote='\"', escape='\"', "
+           f"columns={{{', '.join(f'{duck.q(k)}: {duck.q(v)}' for k, v in as_read.items())}}})")
+    from .checks import bdq as bdq_tests
+    checks = catalogue()
+    ids = [c.id for c in checks] + [x.label for x in bdq_tests.TESTS] + ["ROW_REJECTED"]
+    titles = ([c.title_en if lang == "en" else c.title_zh for c in checks]
+              + [x.title_en if lang == "en" else x.title_zh for x in bdq_tests.TESTS] + [t("ann_row_rejected", lang)])
+    sep = "; " if lang == "en" else "；"
 
-        def labels(prefix: str, values: tuple[str, ...]) -> tuple[list[str], list[str]]:
-            return list(values), [t(f"{prefix}{v}", lang) for v in values]
-        match = labels("match_", ("exact", "fuzzy", "none", "not_covered", "not_a_name", "synonym", "above_species",
-                                  "species_of_listed_subspecies", "higherrank"))
-        source = labels("ns_", ("vernacular", "vernacular_former", "vernacular_en", "ambiguous", "none"))
-        kinds = labels("qk_", ("count", "absence", "presence", "range", "at_least", "at_most", "invalid"))
+    def labels(prefix: str, values: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        return list(values), [t(f"{prefix}{v}", lang) for v in values]
+    match = labels("match_", ("exact", "fuzzy", "none", "not_covered", "not_a_name", "synonym", "above_species",
+                              "species_of_listed_subspecies", "higherrank"))
+    source = labels("ns_", ("vernacular", "vernacular_former", "vernacular_en", "ambiguous", "none"))
+    kinds = labels("qk_", ("count", "absence", "presence", "range", "at_least", "at_most", "invalid"))
+    con = duck.connect(spatial=False)
+    # the page's server process: a large file spills beside it instead of growing the server
+    duck.limit(con, dst.parent / "spill")
+    try:
         towns = con.execute(f"SELECT county, county_eng, town, town_eng FROM read_parquet({duck.q(REFERENCE / 'towns.parquet')})").fetchall()
         counties = dict((r[0], r[1]) for r in towns)
         params = [ids, titles, *match, *source, *kinds, list(counties), list(counties.values()),
                   [f"{r[0]}|{r[2]}" for r in towns], [r[3] for r in towns]]
-        word = lambda col, m: f"coalesce(map_extract_value(m.{m}, r.{col}), r.{col})"     # noqa: E731
+        r = lambda name: f"r.{col[name]}"     # noqa: E731
+        word = lambda name, m: f"coalesce(map_extract_value(m.{m}, {r(name)}), {r(name)})"     # noqa: E731
+        titled = lambda name: (f"array_to_string(list_transform(string_split({r(name)}, ';'), "     # noqa: E731
+                               f"x -> coalesce(map_extract_value(m.ck, x), x)), '{sep}')")
         en = lang == "en"
         ours = [
-            ("dq_row", "r.dq_row"),
-            ("dq_errors", f"array_to_string(list_transform(string_split(r.dq_errors, ';'), x -> coalesce(map_extract_value(m.ck, x), x)), '{sep}')"),
-            ("dq_warnings", f"array_to_string(list_transform(string_split(r.dq_warnings, ';'), x -> coalesce(map_extract_value(m.ck, x), x)), '{sep}')"),
-            ("dq_lat", "r.dq_lat"), ("dq_lon", "r.dq_lon"),
-            ("dq_county", word("dq_county", "co") if en else "r.dq_county"),
-            ("dq_town", "coalesce(map_extract_value(m.tw, r.dq_county || '|' || r.dq_town), r.dq_town)" if en else "r.dq_town"),
-            ("dq_accepted_name", "r.dq_accepted_name"), ("dq_match_type", word("dq_match_type", "mt")),
+            ("dq_row", r("dq_row")), ("dq_errors", titled("dq_errors")), ("dq_warnings", titled("dq_warnings")),
+            ("dq_lat", r("dq_lat")), ("dq_lon", r("dq_lon")),
+            ("dq_county", word("dq_county", "co") if en else r("dq_county")),
+            ("dq_town", f"coalesce(map_extract_value(m.tw, {r('dq_county')} || '|' || {r('dq_town')}), {r('dq_town')})" if en else r("dq_town")),
+            ("dq_accepted_name", r("dq_accepted_name")), ("dq_match_type", word("dq_match_type", "mt")),
             ("dq_name_source", word("dq_name_source", "ns")), ("dq_quantity_kind", word("dq_quantity_kind", "qk")),
-            ("dq_suggestions", "r.dq_suggestions_en" if en else "r.dq_suggestions"),
-            ("dq_bdq_not_compliant", "r.dq_bdq_not_compliant"), ("dq_bdq_cannot_judge", "r.dq_bdq_cannot_judge"),
-            ("dq_bdq_amendments", "r.dq_bdq_amendments")]
-        heads = [t("ann_" + c[3:], lang) for c, _ in ours]
-        taken = {c.lstrip(chr(0xFEFF)) for c in own}
-        # a heading of ours the file already has is marked, not doubled (a column the reader cannot tell apart)
-        heads = [h if h not in taken else f"{h} (dq)" for h in heads]
-        # the first heading's byte-order mark, where the reader kept it, is the file's, not the column's name
-        sel = [f"r.{duck.ident(c)} AS {duck.ident(c.lstrip(chr(0xFEFF)))}" for c in own] + \
-            [f"{sql} AS {duck.ident(h)}" for (_, sql), h in zip(ours, heads)]
-        # Excel reads a CSV as UTF-8 only behind a byte-order mark (as annotated.csv is written)
+            ("dq_suggestions", r("dq_suggestions_en") if en else r("dq_suggestions")),
+            ("dq_bdq_not_compliant", titled("dq_bdq_not_compliant")), ("dq_bdq_cannot_judge", titled("dq_bdq_cannot_judge")),
+            ("dq_bdq_amendments", r("dq_bdq_amendments"))]
+        # a heading of ours the file already has (in any case: DuckDB would have renamed ours "Errors_1") is
+        # marked until it is one of its own
+        taken = {c.lower() for c in own}
+        heads = []
+        for c, _ in ours:
+            h = t("ann_" + c[3:], lang)
+            while h.lower() in taken:
+                h += " (dq)"
+            taken.add(h.lower())
+            heads.append(h)
+        sel = [f"{r(c)} AS {duck.ident(c)}" for c in own] + [f"{sql} AS {duck.ident(h)}" for (_, sql), h in zip(ours, heads)]
         part = dst.with_name(dst.name + ".part")
+        # in the file's own order (annotated.csv is written ordered by row; insertion order is kept)
         con.execute(f"""COPY (WITH m AS (SELECT map(?::VARCHAR[], ?::VARCHAR[]) AS ck, map(?::VARCHAR[], ?::VARCHAR[]) AS mt,
                                                 map(?::VARCHAR[], ?::VARCHAR[]) AS ns, map(?::VARCHAR[], ?::VARCHAR[]) AS qk,
                                                 map(?::VARCHAR[], ?::VARCHAR[]) AS co, map(?::VARCHAR[], ?::VARCHAR[]) AS tw)
-                              SELECT {', '.join(sel)} FROM {rel} r, m ORDER BY try_cast(r.dq_row AS BIGINT))
+                              SELECT {', '.join(sel)} FROM {rel} r, m)
                         TO {duck.q(part)} (HEADER, DELIMITER ',')""", params)
-        with open(part, "rb") as f_in, open(dst, "wb") as f_out:
-            head = f_in.read(3)
-            f_out.write(b"\xef\xbb\xbf" + (b"" if head == b"\xef\xbb\xbf" else head))
-            shutil.copyfileobj(f_in, f_out, 1 << 20)
-        part.unlink()
     finally:
         con.close()
+    # Excel reads a CSV as UTF-8 only behind a byte-order mark (as annotated.csv is written); the copy
+    # is put in place whole, never left half-written where the page would offer it
+    tmp = dst.with_name(dst.name + ".tmp")
+    with open(part, "rb") as f_in, open(tmp, "wb") as f_out:
+        f_out.write(b"\xef\xbb\xbf")
+        shutil.copyfileobj(f_in, f_out, 1 << 20)
+    part.unlink()
+    os.replace(tmp, dst)

@@ -1,13 +1,11 @@
 import streamlit as st
 
 from dq import maps, ui
+from dq.checks.coordinates import MAP_ORDER, NO_POINT, RECORD_WIDE
 from dq.ui import L
 
 ui.ensure_app()
 
-# no point can be drawn for these by definition; the three warnings concern nearly every record of a survey
-NO_POINT = ("COORD_MISSING", "COORD_NOT_NUMERIC")
-RECORD_WIDE = ("COORD_UNCERTAINTY_MISSING", "COORD_LOW_PRECISION", "COORD_SRS_UNKNOWN")
 
 snap_id, agency = ui.require_snapshot()
 st.title(L("coordinates"))
@@ -34,9 +32,7 @@ flags = sum(n_of[c] for c in chosen)
 st.write(L("coord_counts").format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
-# each check keeps its colour whatever else is chosen: the ones drawn as points first, the record-wide last
-order = [c for c in ui.check_ids("coordinates") if c not in NO_POINT + RECORD_WIDE] + list(RECORD_WIDE)
-colours = maps.category_colours(chosen, order)
+colours = maps.category_colours(chosen, MAP_ORDER)     # each check keeps its colour whatever else is chosen
 titles = {c: ui.check_title(c) for c in chosen}
 m, lg = st.columns([4, 1])
 if pts.empty:

@@ -161,7 +161,7 @@ ev = st.dataframe(show.head(500), hide_index=True, placeholder="—", width="str
     "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
     "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
     "update_frequency": st.column_config.TextColumn(L("od13_frequency")),
-    "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.TextColumn(mname("overdue"), help=METRIC["overdue"].define_zh if zh else METRIC["overdue"].define_en)})
+    "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.TextColumn(mname("overdue"), help=L("od_overdue_one"))})
 if ev is not None and ev.selection.rows:
     st.switch_page("pages/od_dataset.py", query_params=ui.link_params(od=od, ds=dsl["dataset_key"].iloc[ev.selection.rows[0]]))
 
@@ -177,7 +177,7 @@ fxv = pd.DataFrame({L("fl_dataset_id"): fx["dataset_id"], L("dataset"): fx["data
 st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, placeholder="—", width="stretch")
 d1, d2 = st.columns(2)
 d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"{L('od_fixlist_file')}_{ag}_{od}.csv", "text/csv", on_click="ignore")
-d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv)[0], f"od_fixlist_{ag}_{od}.xlsx",
+d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv)[0], f"{L('od_fixlist_file')}_{ag}_{od}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 st.subheader(L("od_lists"))

@@ -21,10 +21,8 @@ def share_metric(col, label, key, help=None):
     elif d[key] is None:
         col.metric(label, ui.pct(k[key]), L("not_comparable") if k[key] is not None else None, delta_color="off",
                    delta_arrow="off", help=help)
-    elif round(d[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
-        col.metric(label, ui.pct(k[key]), ui.pp_change(0), delta_color="off", delta_arrow="off", help=help)
     else:
-        col.metric(label, ui.pct(k[key]), ui.pp_change(d[key]), help=help)
+        col.metric(label, ui.pct(k[key]), **ui.pp_delta(d[key]), help=help)
 
 
 def count_metric(col, label, key, help=None):

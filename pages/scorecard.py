@@ -36,10 +36,9 @@ def metric(col, label, key, judged=True, help=None, color="normal"):
     if before is not None and sc.get(key) is not None:
         if like.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
-        elif round(like[key] * 100, 1) == 0:   # no change: neither an arrow up nor a colour
-            d, color, arrow = ui.pp_change(0), "off", "off"
         else:
-            d = ui.pp_change(like[key])
+            pd_ = ui.pp_delta(like[key])
+            d, color, arrow = pd_["delta"], pd_.get("delta_color", color), pd_.get("delta_arrow", arrow)
     col.metric(label, ui.pct(sc[key]) if sc.get(key) is not None else "—", d, delta_color=color, delta_arrow=arrow, help=help)
 
 

@@ -787,10 +787,12 @@ def test_a_share_just_over_zero_and_no_change_read_as_on_the_cards():
 def test_a_check_keeps_its_map_colour_whatever_else_is_chosen():
     """The coordinates map coloured checks by their place in the selection: "Point not in the county named"
     was light blue for all agencies and orange for one (a second walk)."""
-    from dq import maps, ui
-    order = ui.check_ids("coordinates")
-    a = maps.category_colours(["COORD_SWAPPED", "COORD_COUNTY_MISMATCH"], order)
-    b = maps.category_colours(["COORD_COUNTY_MISMATCH"], order)
+    from dq import maps
+    from dq.checks.coordinates import MAP_ORDER, NO_POINT
+    a = maps.category_colours(["COORD_SWAPPED", "COORD_COUNTY_MISMATCH"], MAP_ORDER)
+    b = maps.category_colours(["COORD_COUNTY_MISMATCH"], MAP_ORDER)
     assert a["COORD_COUNTY_MISMATCH"] == b["COORD_COUNTY_MISMATCH"] and a["COORD_SWAPPED"] != a["COORD_COUNTY_MISMATCH"]
-    everyone = maps.category_colours(order[2:16], order)    # the checks drawn as points: a colour each
-    assert len({tuple(c) for c in everyone.values()}) == 14
+    # every check the page can draw has a colour of its own, all of them chosen at once
+    assert not set(NO_POINT) & set(MAP_ORDER)
+    everyone = maps.category_colours(MAP_ORDER, MAP_ORDER)
+    assert len({tuple(c) for c in everyone.values()}) == len(MAP_ORDER) <= len(maps.CATEGORY_PALETTE)

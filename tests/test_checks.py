@@ -162,8 +162,8 @@ def test_english_suggestions_follow_the_chinese_ones(constructed):
     assert "國立自然科學博物館" in museum["dq_suggestions"]
     # a point abroad says how far out it is (it had no suggestion at all)
     tokyo = by_note["Tokyo"]
-    assert re.search(r"About \d{3,4} km from Taiwan's land: check the point", tokyo["dq_suggestions_en"]), tokyo["dq_suggestions_en"]
-    assert re.search(r"距臺灣陸地約 \d{3,4} 公里", tokyo["dq_suggestions"]), tokyo["dq_suggestions"]
+    assert re.search(r"About 2,0\d\d km from Taiwan's land: check the point", tokyo["dq_suggestions_en"]), tokyo["dq_suggestions_en"]
+    assert re.search(r"距臺灣陸地約 2,0\d\d 公里", tokyo["dq_suggestions"]), tokyo["dq_suggestions"]
     for n in ("locality names 臺中市", "bare Chiayi: county or city, neither here", "a specimen at the natural science museum", "Tokyo"):
         assert not HAN.search(by_note[n]["dq_suggestions_en"]), by_note[n]["dq_suggestions_en"]
 
@@ -382,3 +382,51 @@ def test_the_validate_pages_annotated_download_reads_in_words(constructed, tmp_p
             assert (county == "New Taipei City").any() and not county.str.contains(r"[\u4e00-\u9fff]").any()
         else:
             assert (got["縣市（依點位）"] == "新北市").any() and "Swap them" not in " ".join(got[fixes])
+
+
+def test_points_abroad_say_how_far_out_they_are_on_the_sphere(tmp_path):
+    """Constructed rows (real cities' coordinates): a file whose only coordinate fault is a point abroad
+    failed to validate at all once COORD_OUTSIDE_TAIWAN's fix read coalesce(c_fix, …) (no point had a
+    corrected fix, so the column was typed INTEGER), and the distance was planar (Honolulu 30,727 km)."""
+    from dq.validate import validate
+    f = tmp_path / "constructed_abroad.csv"
+    f.write_text("occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude\n"
+                 "CONSTRUCTED-1,Pycnonotus sinensis,2020-01-01,35.6895,139.6917\n"      # Tokyo
+                 "CONSTRUCTED-2,Pycnonotus sinensis,2020-01-01,51.5074,-0.1278\n"       # London
+                 "CONSTRUCTED-3,Pycnonotus sinensis,2020-01-01,21.3069,-157.8583\n",    # Honolulu
+                 encoding="utf-8")
+    s = validate(f, tmp_path / "out", CHECK_DATE)
+    assert s["checks"]["COORD_OUTSIDE_TAIWAN"]["count"] == 3
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    km = [int(re.search(r"About ([\d,]+) km from Taiwan's land", v).group(1).replace(",", "")) for v in ann["dq_suggestions_en"]]
+    assert 1900 < km[0] < 2300 and 9300 < km[1] < 10000 and 8000 < km[2] < 8800, km
+    assert all(re.search(r"距臺灣陸地約 [\d,]+ 公里", v) for v in ann["dq_suggestions"])
+
+
+def test_annotated_download_keeps_a_quoted_first_heading_and_a_column_named_like_ours(tmp_path):
+    """Constructed file: its first heading holds a comma (annotated.csv writes it quoted behind the
+    byte-order mark, which DuckDB's sniffer refused) and a column is named "errors" (ours would have been
+    renamed "Errors_1"). Every row and heading stays; ours are told apart."""
+    from dq.validate import readable_annotated, validate
+    f = tmp_path / "constructed_headings.csv"
+    f.write_text('"site, plot",errors,scientificName,eventDate,decimalLatitude,decimalLongitude\n'
+                 'A-1,none,Pycnonotus sinensis,2020-01-01,25.03,121.56\n'
+                 'A-2,"a, b",Pycnonotus sinensis,2020-13-45,25.03,121.56\n', encoding="utf-8")
+    validate(f, tmp_path / "out", CHECK_DATE)
+    readable_annotated(tmp_path / "out" / "annotated.csv", tmp_path / "en.csv", "en")
+    got = pd.read_csv(tmp_path / "en.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(got.columns[:2]) == ["site, plot", "errors"] and "Errors (dq)" in got.columns and "Warnings" in got.columns
+    assert got["site, plot"].tolist() == ["A-1", "A-2"] and got["errors"].tolist() == ["none", "a, b"]
+    assert got["Errors (dq)"].tolist()[0] == "" and "Date cannot be read" in got["Errors (dq)"].tolist()[1]
+    # the warnings and the TDWG BDQ columns name checks and tests by their titles too
+    for c in ("Warnings", "TDWG BDQ tests not compliant", "TDWG BDQ tests that could not judge"):
+        assert not any(re.fullmatch(r"[A-Z_]+", x) for v in got[c] for x in re.split("; ", v) if x), got[c].tolist()
+
+
+def test_a_fix_from_the_record_alone_needs_no_lookup():
+    """lookups_used counted the record's own alias: the duplicates' fix (it reads qty_txt) became a lookup
+    group, and the 10M bench's 5.3 M duplicate flags were materialised with every column first."""
+    from dq import engine
+    p = engine.plan()
+    assert engine.lookups_used(p, {"qty_txt"}) == set()
+    assert engine.lookups_used(p, {"county"}) == {"c"}

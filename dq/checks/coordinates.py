@@ -215,7 +215,9 @@ def _coordinates(con, params) -> None:
     cls["c_srs_unknown"] = (~cls["c_missing"]) & (cls["srs_code"].isna() | (cls["srs_code"] == "UNKNOWN")).to_numpy()
     cls["h3"] = geo.h3_cells(cls["lat"].to_numpy(), cls["lon"].to_numpy(), params.h3_resolution)
     con.register("_cls_df", cls)
-    con.execute("CREATE OR REPLACE TEMP TABLE _cls AS SELECT * FROM _cls_df")
+    # the fixes are text even when no point has one (an all-None column reached DuckDB as INTEGER, and a
+    # fix text taking coalesce(c_fix, '…') failed to bind on a file with a point abroad)
+    con.execute("CREATE OR REPLACE TEMP TABLE _cls AS SELECT * REPLACE (c_fix::VARCHAR AS c_fix, c_fix_en::VARCHAR AS c_fix_en) FROM _cls_df")
     con.unregister("_cls_df")
     # One spatial join per distinct derived point.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dp AS SELECT DISTINCT lat, lon, ST_Point(lon, lat) AS pt
@@ -240,7 +242,11 @@ def _coordinates(con, params) -> None:
           i.name_zh AS inst_name, i.d AS d_inst_m,
           -- the English fix texts name the county and the institution in English (a suggestion read
           -- "the point is in 新竹市" beside the table's "Hsinchu City")
-          c.county_eng AS county_en, i.name_en AS inst_name_en
+          c.county_eng AS county_en, i.name_en AS inst_name_en,
+          -- how far a point outside the grid is from land, as a reader is told it: on the sphere (the planar
+          -- dist_land_m, a threshold near Taiwan, put Honolulu 30,727 km away), to the nearest land point
+          CASE WHEN g.grid_id IS NULL THEN ST_Distance_Sphere(ST_FlipCoordinates(d.pt),
+               ST_FlipCoordinates(ST_ClosestPoint((SELECT geom FROM ref_land), d.pt))) / 1000 END AS far_km
         FROM _dp d
         LEFT JOIN (SELECT DISTINCT ON (lat, lon) * FROM _dp_town) t USING (lat, lon)
         LEFT JOIN ref_counties c ON c.county = t.county
@@ -327,7 +333,7 @@ def _derivation() -> Derivation:
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
-                 "c.inst_name", "c.d_inst_m", "c.county_en", "c.inst_name_en",
+                 "c.inst_name", "c.d_inst_m", "c.county_en", "c.inst_name_en", "c.far_km",
                  "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m", "k.unc_m",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
@@ -418,8 +424,8 @@ CHECKS = [
           "e.c_has_point AND e.grid_id IS NULL",
           # the corrected point when one is known; else how far out it is (a fix list row without a
           # suggestion left the reader to work out what is wrong with it)
-          "coalesce(e.c_fix, '距臺灣陸地約 ' || round(e.dist_land_m / 1000)::BIGINT || ' 公里：請確認坐標是否抄錯（小數位、正負號、度分秒）')",
-          fix_en="coalesce(e.c_fix_en, 'About ' || round(e.dist_land_m / 1000)::BIGINT || ' km from Taiwan''s land: check the point for a slip (decimals, sign, degrees-minutes)')",
+          "coalesce(e.c_fix, '距臺灣陸地約 ' || format('{:,}', round(e.far_km)::BIGINT) || ' 公里：請確認坐標是否抄錯（小數位、正負號、度分秒）')",
+          fix_en="coalesce(e.c_fix_en, 'About ' || format('{:,}', round(e.far_km)::BIGINT) || ' km from Taiwan''s land: check the point for a slip (decimals, sign, degrees-minutes)')",
           tables=T),
     Check("COORD_IN_SEA", "coordinates", "warning", "陸域物種的點位在海上", "Terrestrial record in the sea",
           f"點位在臺灣海域、距陸地超過 {G.coast_tolerance_m:.0f} 公尺，但物種或棲地不是海洋／海岸性（海鳥、海魚、鯨豚、棲地含海域/潮間帶者除外）。",
@@ -464,3 +470,10 @@ CHECKS = [
 ]
 
 FAMILY = Family("coordinates", tuple(CHECKS), DERIVATION)
+
+# The coordinates page: no point can be drawn for these by definition; the record-wide warnings concern
+# nearly every record of a survey (not opened by default)
+NO_POINT = ("COORD_MISSING", "COORD_NOT_NUMERIC")
+RECORD_WIDE = ("COORD_UNCERTAINTY_MISSING", "COORD_LOW_PRECISION", "COORD_SRS_UNKNOWN")
+# the order the map gives colours in (maps.category_colours): the checks drawn as points first
+MAP_ORDER = [c.id for c in CHECKS if c.id not in NO_POINT + RECORD_WIDE] + list(RECORD_WIDE)
