@@ -425,6 +425,7 @@ LABELS = {
     "ann_bdq_cannot_judge": ("無法判定的 TDWG BDQ 測試", "TDWG BDQ tests that could not judge"),
     "ann_bdq_amendments": ("TDWG BDQ 建議修改", "TDWG BDQ amendments"),
     "ann_row_rejected": ("無法解析的列", "Row that could not be read"),
+    "ann_preparing": ("正在準備檢核結果檔…", "Preparing the annotated file…"),
     "ns_vernacular": ("由中文俗名對得", "From its Chinese vernacular name"),
     "ns_vernacular_former": ("由舊中文俗名對得", "From a former Chinese vernacular name"),
     "ns_vernacular_en": ("由英文俗名對得", "From its English vernacular name"),

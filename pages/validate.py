@@ -144,7 +144,8 @@ else:     # an empty table reads "empty" in Streamlit's English, whatever the la
 stem = Path(job.name).stem
 c1, c2 = st.columns(2)
 # read from disk only when clicked: a large annotated file never sits in the session
-ann_path, ann_kind = validate_job.annotated_download(job, ui.lang())
+with st.spinner(L("ann_preparing")):    # the other language's copy is made on the first visit in it (a large file: seconds)
+    ann_path, ann_kind = validate_job.annotated_download(job, ui.lang())
 c1.download_button(L("download_annotated") if ann_kind == "csv" else L("download_annotated_zip"),
                    lambda: Path(ann_path).read_bytes(), f"{stem}_{'annotated' if en else '檢核結果'}.{ann_kind}",
                    "text/csv" if ann_kind == "csv" else "application/zip", on_click="ignore")
