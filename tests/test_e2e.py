@@ -1,6 +1,9 @@
 """End to end: `streamlit run app.py`, every page opened in headless Debian Chromium, a
 screenshot of each saved to screenshots/, and no Streamlit error box anywhere."""
+import re
 from pathlib import Path
+
+import pandas as pd
 
 from conftest import ROOT
 
@@ -53,7 +56,7 @@ def test_validate_page_upload_good_and_bad_files(server, tmp_path, new_page):
     good = Path(__file__).parent / "fixtures" / "frog_head_damaged.csv"   # real frog rows, with a damaged line
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"PK\x03\x04 this is not really a workbook" * 10)
-    page = new_page(viewport={"width": 1400, "height": 1000})
+    page = new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page.goto(f"{server}/validate?lang=zh")
     page.wait_for_selector("h1", timeout=60_000)
     page.set_input_files("input[type=file]", str(bad))
@@ -69,6 +72,16 @@ def test_validate_page_upload_good_and_bad_files(server, tmp_path, new_page):
     # the inferred profile is shown and the absent columns are file-level findings
     body = page.inner_text("body")
     assert "判定標準" in body and "自動判定" in body and "檔案層級問題" in body
+    # the annotated file as a reader downloads it: headed in Chinese, checks by their titles, every row
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_text("下載標註後的檔案（CSV）").click()
+    path = tmp_path / "annotated.csv"
+    dl.value.save_as(path)
+    name = dl.value.suggested_filename
+    got = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert name == "frog_head_damaged_檢核結果.csv"
+    assert {"列號", "錯誤", "警告", "建議修正"} <= set(got.columns) and not [c for c in got.columns if c.startswith("dq_")]
+    assert not any(re.fullmatch(r"[A-Z_]+", x) for v in got["錯誤"] for x in v.split("；") if x)
 
 
 def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path, new_page):
