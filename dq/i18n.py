@@ -81,8 +81,8 @@ LABELS = {
                      "{n:,} flagged records at {places:,} places on the map (one dot per place and check)"),
     "example": ("例", "e.g."),
     "hexes_shown": ("{n:,} 筆，超過點數上限，改以 {cells:,} 個 H3 六角格彙總", "{n:,} records, too many for points: {cells:,} H3 cells"),
-    "moved_help": ("白點＝原始填寫的位置（經緯度對調或正負號錯誤時），彩色點＝修正後的位置。",
-                   "White dots: the verbatim position (swapped or negated); coloured dots: the corrected point."),
+    "moved_help": ("白點＝原始填寫的位置（經緯度對調或正負號錯誤時），彩色點＝修正後的位置；點越大，該處被標記的紀錄越多。",
+                   "White dots: the verbatim position (swapped or negated); coloured dots: the corrected point; the bigger the dot, the more records flagged there."),
     "flagged_records": ("被標記的地點（前 500 個；完整紀錄請下載機關成績單的修正清單）", "Flagged places (first 500; the full records are in the scorecard's fix list)"),
     # coverage
     "coverage_intro": ("哪裡、哪些類群缺少可用紀錄：本快照的紀錄與 TBIA 全部資料（2,250 萬筆，2024）逐格比較，以及 TaiCOL 名錄的涵蓋率。",

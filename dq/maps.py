@@ -10,6 +10,7 @@ import math
 import numbers
 import re
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -251,8 +252,16 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
     keep += [c for c in df.columns if c.endswith("_t")]
     d = df[keep].copy()   # only what the tooltip shows: the browser gets every column sent
     d["colour"] = d["check_id"].map(lambda c: colours.get(c, [0, 0, 0]))
-    layers = [pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_fill_color="colour", get_radius=300,
-                        radius_min_pixels=3, radius_max_pixels=12, pickable=True, opacity=0.9)]
+    # a place's dot grows with its records (3 px for one, ~9 px for 300), and the bigger are drawn first: at
+    # one place several checks' dots were one size, and the last drawn hid the others (Taipei Zoo's 349
+    # institution flags under two centroid dots)
+    n = pd.to_numeric(d["n"], errors="coerce").fillna(1).clip(lower=1) if "n" in d else pd.Series(1.0, index=d.index)
+    d["r"] = (3 + 2.5 * np.log10(n)).round(1) if "n" in d else 6.0     # one record on its own page: a dot to see
+    d = d.assign(_n=n).sort_values("_n", ascending=False, kind="stable").drop(columns="_n")
+    layers = [pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_fill_color="colour", get_radius="r",
+                        # quoted: pydeck reads a bare string as an accessor expression ("@@=pixels", undefined)
+                        radius_units="'pixels'", stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=0.5,
+                        pickable=True, opacity=0.9)]
     moved = d.dropna(subset=["verbatim_lon", "verbatim_lat"]) if {"verbatim_lon", "verbatim_lat"} <= set(d.columns) else d.iloc[:0]
     if len(moved):
         layers.insert(0, pdk.Layer("LineLayer", moved, get_source_position=["verbatim_lon", "verbatim_lat"],

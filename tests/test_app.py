@@ -796,3 +796,19 @@ def test_a_check_keeps_its_map_colour_whatever_else_is_chosen():
     assert not set(NO_POINT) & set(MAP_ORDER)
     everyone = maps.category_colours(MAP_ORDER, MAP_ORDER)
     assert len({tuple(c) for c in everyone.values()}) == len(MAP_ORDER) <= len(maps.CATEGORY_PALETTE)
+
+
+def test_map_dots_grow_with_their_records_and_the_small_stay_on_top():
+    """At Taipei Zoo the institution dot (349 records) was hidden under two centroid dots of one size (a
+    second walk): a dot now grows with its records and the bigger are drawn first."""
+    import pandas as pd
+    from dq import maps
+    df = pd.DataFrame({"lat": [25.0] * 3, "lon": [121.58] * 3, "check_id": ["A", "B", "C"], "n": [20, 349, 1]})
+    layer = maps.point_layers(df, {"A": [1, 2, 3], "B": [4, 5, 6], "C": [7, 8, 9]})[0]
+    data = pd.DataFrame(layer.data)
+    assert data["n"].tolist() == [349, 20, 1] and data["r"].is_monotonic_decreasing
+    assert data["r"].iloc[-1] == 3.0 and 8 < data["r"].iloc[0] < 10
+    # in pixels: a bare "pixels" reached deck.gl as an accessor (undefined), and every dot filled the map
+    import json
+    sent = json.loads(maps.deck([layer], "x").to_json())["layers"][0]
+    assert sent["radiusUnits"] == "@@='pixels'" and sent["getRadius"] == "@@=r"
