@@ -259,7 +259,7 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
     d["r"] = (3 + 2.5 * np.log10(n)).round(1) if "n" in d else 6.0     # one record on its own page: a dot to see
     d = d.assign(_n=n).sort_values("_n", ascending=False, kind="stable").drop(columns="_n")
     layers = [pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_fill_color="colour", get_radius="r",
-                        # quoted: pydeck reads a bare string as an accessor expression ("@@=pixels", undefined)
+                        # quoted: pydeck reads a bare string as an accessor expression ("@@=pixels", undefined); quoted, it sends the text
                         radius_units="'pixels'", stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=0.5,
                         pickable=True, opacity=0.9)]
     moved = d.dropna(subset=["verbatim_lon", "verbatim_lat"]) if {"verbatim_lon", "verbatim_lat"} <= set(d.columns) else d.iloc[:0]

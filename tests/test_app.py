@@ -811,4 +811,4 @@ def test_map_dots_grow_with_their_records_and_the_small_stay_on_top():
     # in pixels: a bare "pixels" reached deck.gl as an accessor (undefined), and every dot filled the map
     import json
     sent = json.loads(maps.deck([layer], "x").to_json())["layers"][0]
-    assert sent["radiusUnits"] == "@@='pixels'" and sent["getRadius"] == "@@=r"
+    assert sent["radiusUnits"] == "pixels" and sent["getRadius"] == "@@=r"
