@@ -242,6 +242,9 @@ def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:
     return out
 
 
+# one "key":"value" pair of a JSON object whose values are strings (BDQ's proposed values)
+PAIR_RX = '"([^"]+)":"((?:[^"\\\\]|\\\\.)*)"'
+
 # annotated.csv's own columns (in its order) and their headings in a reader's copy (readable_annotated)
 ANNOTATED_OURS = ("dq_row", "dq_errors", "dq_warnings", "dq_lat", "dq_lon", "dq_county", "dq_town", "dq_accepted_name",
                   "dq_match_type", "dq_name_source", "dq_quantity_kind", "dq_suggestions", "dq_suggestions_en",
@@ -305,7 +308,11 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
             ("dq_name_source", word("dq_name_source", "ns")), ("dq_quantity_kind", word("dq_quantity_kind", "qk")),
             ("dq_suggestions", r("dq_suggestions_en") if en else r("dq_suggestions")),
             ("dq_bdq_not_compliant", titled("dq_bdq_not_compliant")), ("dq_bdq_cannot_judge", titled("dq_bdq_cannot_judge")),
-            ("dq_bdq_amendments", r("dq_bdq_amendments"))]
+            # TDWG's JSON objects of proposed values, one per amendment ({"dwc:geodeticDatum":"EPSG:4326"}
+            # {"dwc:year":"2020",…}), as "term → value" pairs
+            ("dq_bdq_amendments", f"""CASE WHEN contains({r('dq_bdq_amendments')}, '{{') THEN array_to_string(list_transform(list_zip(
+                regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 1), regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 2)),
+                p -> p[1] || ' → ' || replace(p[2], '\\"', '"')), '{sep}') ELSE {r('dq_bdq_amendments')} END""")]
         # a heading of ours the file already has (in any case: DuckDB would have renamed ours "Errors_1") is
         # marked until it is one of its own
         taken = {c.lower() for c in own}

@@ -421,6 +421,9 @@ def test_annotated_download_keeps_a_quoted_first_heading_and_a_column_named_like
     # the warnings and the TDWG BDQ columns name checks and tests by their titles too
     for c in ("Warnings", "TDWG BDQ tests not compliant", "TDWG BDQ tests that could not judge"):
         assert not any(re.fullmatch(r"[A-Z_]+", x) for v in got[c] for x in re.split("; ", v) if x), got[c].tolist()
+    # the BDQ amendments as "term → value", not TDWG's JSON
+    am = [v for v in got["TDWG BDQ amendments"] if v]
+    assert am and all(" → " in v and "{" not in v for v in am), am
 
 
 def test_a_fix_from_the_record_alone_needs_no_lookup():
