@@ -63,6 +63,9 @@ def test_open_data_checks_fire_on_exactly_the_expected_datasets(snap):
     assert od_checks == set(fl["check_id"])                   # every open-data check has a row that triggers it
     overdue = fl[(fl.check_id == "OD_UPDATE_OVERDUE")].suggestion.iloc[0]
     assert "2022-01-01" in overdue and "每年" in overdue
+    # in English the catalogue's word is quoted and said in English too ("每年" alone told a reader nothing)
+    overdue_en = fl[(fl.check_id == "OD_UPDATE_OVERDUE")].suggestion_en.iloc[0]
+    assert 'declared frequency "每年" (every 365 days)' in overdue_en, overdue_en
 
 
 def test_fix_list_and_reconciliation(snap):

@@ -38,7 +38,10 @@ CHECKS = [
     Check("OD_UPDATE_OVERDUE", "open_data", "warning", "逾期未更新", "Update overdue",
           f"距最近更新已超過宣告更新頻率的 {OVERDUE_FACTOR} 倍（每日、每週、每月、每季、每半年、每年、每 N 年；不定期、不更新、即時與每小時不判定）。",
           f"Older than {OVERDUE_FACTOR} × the declared update period (daily … every N years; irregular, never-updated, real-time and hourly are not judged).",
-          "e.overdue", "'最近更新 ' || strftime(e.last_update, '%Y-%m-%d') || '，更新頻率「' || e.update_frequency || '」：請更新或修正頻率'", fix_en="'Last updated ' || strftime(e.last_update, '%Y-%m-%d') || ', declared frequency \"' || e.update_frequency || '\": update it or correct the frequency'",
+          "e.overdue", "'最近更新 ' || strftime(e.last_update, '%Y-%m-%d') || '，更新頻率「' || e.update_frequency || '」：請更新或修正頻率'", fix_en="'Last updated ' || strftime(e.last_update, '%Y-%m-%d') || ', declared frequency \"' || e.update_frequency || '\"' || "
+          # the catalogue's own word, and what it means for a reader without Chinese
+          "CASE WHEN round(e.period_days) = 1 THEN ' (daily)' ELSE coalesce(' (every ' || round(e.period_days)::BIGINT || ' days)', '') END || "
+          "': update it or correct the frequency'",
           tables=T, params=(OVERDUE,)),
     Check("OD_METADATA_INCOMPLETE", "open_data", "warning", "詮釋資料不完整", "Metadata incomplete",
           "資料集名稱、描述、主要欄位說明、提供機關、更新頻率、授權方式、檔案格式、下載網址、編碼格式中有空白（只判定目錄有提供的欄位）。",
