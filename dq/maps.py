@@ -268,7 +268,7 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
                                    get_target_position=["lon", "lat"], get_color=[120, 120, 120], get_width=1))
         layers.append(pdk.Layer("ScatterplotLayer", moved, get_position=["verbatim_lon", "verbatim_lat"],
                                 get_fill_color=[255, 255, 255], get_line_color="colour", stroked=True, filled=True,
-                                get_radius=300, radius_min_pixels=3, line_width_min_pixels=1.5, pickable=True))
+                                get_radius="r", radius_units="'pixels'", line_width_min_pixels=1.5, pickable=True))
     return layers
 
 

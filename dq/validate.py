@@ -309,10 +309,13 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
             ("dq_suggestions", r("dq_suggestions_en") if en else r("dq_suggestions")),
             ("dq_bdq_not_compliant", titled("dq_bdq_not_compliant")), ("dq_bdq_cannot_judge", titled("dq_bdq_cannot_judge")),
             # TDWG's JSON objects of proposed values, one per amendment ({"dwc:geodeticDatum":"EPSG:4326"}
-            # {"dwc:year":"2020",…}), as "term → value" pairs
-            ("dq_bdq_amendments", f"""CASE WHEN contains({r('dq_bdq_amendments')}, '{{') THEN array_to_string(list_transform(list_zip(
-                regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 1), regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 2)),
-                p -> p[1] || ' → ' || replace(p[2], '\\"', '"')), '{sep}') ELSE {r('dq_bdq_amendments')} END""")]
+            # {"dwc:year":"2020",…}), as "term → value" pairs, each value decoded as the JSON string it is
+            # (a backslash, a quote or a line break in it came out escaped); no pair to show ("{}", every
+            # proposed value NULL) leaves the text as it was, "{}" as blank
+            ("dq_bdq_amendments", f"""CASE WHEN contains(a.am, '{{') AND len(a.pairs) > 0
+                THEN array_to_string(list_transform(a.pairs, p -> p[1] || ' → ' ||
+                     coalesce(try(json_extract_string('"' || p[2] || '"', '$')), p[2])), '{sep}')
+                ELSE nullif(trim(a.am), '{{}}') END""")]
         # a heading of ours the file already has (in any case: DuckDB would have renamed ours "Errors_1") is
         # marked until it is one of its own
         taken = {c.lower() for c in own}
@@ -329,7 +332,9 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
         con.execute(f"""COPY (WITH m AS (SELECT map(?::VARCHAR[], ?::VARCHAR[]) AS ck, map(?::VARCHAR[], ?::VARCHAR[]) AS mt,
                                                 map(?::VARCHAR[], ?::VARCHAR[]) AS ns, map(?::VARCHAR[], ?::VARCHAR[]) AS qk,
                                                 map(?::VARCHAR[], ?::VARCHAR[]) AS co, map(?::VARCHAR[], ?::VARCHAR[]) AS tw)
-                              SELECT {', '.join(sel)} FROM {rel} r, m)
+                              SELECT {', '.join(sel)} FROM {rel} r, m,
+                                     LATERAL (SELECT {r('dq_bdq_amendments')} AS am, list_zip(regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 1),
+                                              regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 2)) AS pairs) a)
                         TO {duck.q(part)} (HEADER, DELIMITER ',')""", params)
     finally:
         con.close()

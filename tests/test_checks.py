@@ -433,3 +433,21 @@ def test_a_fix_from_the_record_alone_needs_no_lookup():
     p = engine.plan()
     assert engine.lookups_used(p, {"qty_txt"}) == set()
     assert engine.lookups_used(p, {"county"}) == {"c"}
+
+
+def test_annotated_copy_reads_bdq_amendments_exactly(tmp_path):
+    """Constructed annotated.csv rows: the amendments' values are JSON strings; a backslash, a quote and a
+    line break in them came out escaped ("C:\\\\x"), and "{}" (every proposed value NULL) lost its row's text."""
+    import csv
+    from dq.validate import ANNOTATED_OURS, readable_annotated
+    src = tmp_path / "annotated.csv"
+    rows = [{"site": "A", "dq_row": "1", "dq_bdq_amendments": '{"dwc:x":"C:\\\\x","dwc:y":"a\\"b\\nc"} {"dwc:year":"2020"}'},
+            {"site": "B", "dq_row": "2", "dq_bdq_amendments": "{}"},
+            {"site": "C", "dq_row": "3", "dq_bdq_amendments": "not JSON"}]
+    with open(src, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, ["site", *ANNOTATED_OURS])
+        w.writeheader()
+        w.writerows(rows)
+    readable_annotated(src, tmp_path / "zh.csv", "zh")
+    got = pd.read_csv(tmp_path / "zh.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")["TDWG BDQ 建議修改"].tolist()
+    assert got == ['dwc:x → C:\\x；dwc:y → a"b\nc；dwc:year → 2020', "", "not JSON"], got
