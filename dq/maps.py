@@ -255,9 +255,11 @@ def point_layers(df: pd.DataFrame, colours: dict[str, list[int]]) -> list[pdk.La
     # a place's dot grows with its records (3 px for one, ~9 px for 300), and the bigger are drawn first: at
     # one place several checks' dots were one size, and the last drawn hid the others (Taipei Zoo's 349
     # institution flags under two centroid dots)
-    n = pd.to_numeric(d["n"], errors="coerce").fillna(1).clip(lower=1) if "n" in d else pd.Series(1.0, index=d.index)
-    d["r"] = (3 + 2.5 * np.log10(n)).round(1) if "n" in d else 6.0     # one record on its own page: a dot to see
-    d = d.assign(_n=n).sort_values("_n", ascending=False, kind="stable").drop(columns="_n")
+    if "n" in d:
+        n = pd.to_numeric(d["n"], errors="coerce").fillna(1).clip(lower=1)
+        d = d.assign(r=(3 + 2.5 * np.log10(n)).round(1), _n=n).sort_values("_n", ascending=False, kind="stable").drop(columns="_n")
+    else:
+        d["r"] = 6.0     # one record on its own page: a dot to see
     layers = [pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_fill_color="colour", get_radius="r",
                         # quoted: pydeck reads a bare string as an accessor expression ("@@=pixels", undefined); quoted, it sends the text
                         radius_units="'pixels'", stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=0.5,

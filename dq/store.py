@@ -582,6 +582,14 @@ def town_quality(snap: Path, agency: str | None = None) -> pd.DataFrame:
     return _area_quality(_area(snap, "agg_town", agency), ["county", "town"])
 
 
+@functools.cache
+def place_names() -> tuple[dict, dict]:
+    """The shipped boundaries' English names: county → county_eng, (county, town) → town_eng (the pages'
+    English places and the validate page's annotated copy read the same)."""
+    t = _query(f"SELECT county, county_eng, town, town_eng FROM read_parquet({duck.q(REFERENCE / 'towns.parquet')})")
+    return dict(zip(t["county"], t["county_eng"])), dict(zip(zip(t["county"], t["town"]), t["town_eng"]))
+
+
 def outlines(level: str = "county") -> pd.DataFrame:
     """Simplified county or town polygons as GeoJSON text (shipped in data/reference)."""
     name = "map_counties" if level == "county" else "map_towns"

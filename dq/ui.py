@@ -184,11 +184,18 @@ def pp_change(x) -> str:
     return f"{x * 100:+.1f} pp"
 
 
+_NO_CHANGE = {"delta_color": "off", "delta_arrow": "off"}
+
+
 def pp_delta(x) -> dict:
     """st.metric's delta for a share's change: no change shows neither an arrow nor a colour."""
-    if round(x * 100, 1) == 0:
-        return {"delta": pp_change(0), "delta_color": "off", "delta_arrow": "off"}
-    return {"delta": pp_change(x)}
+    text = pp_change(x)
+    return {"delta": text, **(_NO_CHANGE if text == pp_change(0) else {})}
+
+
+def count_delta(v) -> dict:
+    """st.metric's delta for a count's change: no change shows neither an arrow nor a colour."""
+    return {"delta": count_change(v), **(_NO_CHANGE if v == 0 else {})}
 
 
 def md_safe(text: str) -> str:
@@ -494,23 +501,16 @@ TBIA_PRIORITY_EN = {"建議優先填補": "fill first (TBIA's advice)", "建議�
                     "資料筆數高於平均值": "more records than average"}
 
 
-@st.cache_data(show_spinner=False)
-def _place_names() -> tuple[dict, dict]:
-    c = store.outlines("county")
-    t = store.outlines("town")
-    return dict(zip(c["county"], c["county_eng"])), dict(zip(zip(t["county"], t["town"]), t["town_eng"]))
-
-
 def county_english() -> dict:
     """County → its English name (from the shipped boundaries)."""
-    return _place_names()[0]
+    return store.place_names()[0]
 
 
 def places_in_language(df, county: str = "county", town: str | None = "town"):
     """County and town names in the UI language (the shipped boundaries carry their English names)."""
     if lang() != "en" or df is None or not len(df):
         return df
-    counties, towns = _place_names()
+    counties, towns = store.place_names()
     d = df.copy()
     if town and town in d.columns and county in d.columns:
         d[town] = [towns.get((c, t), t) for c, t in zip(d[county], d[town])]

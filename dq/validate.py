@@ -260,8 +260,7 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
     import csv
     import os
     from .checks import catalogue
-    from .i18n import t
-    from .paths import REFERENCE
+    from .i18n import LABELS, t
     # the headings read as Python's csv reads them: DuckDB's sniffer refused a first heading written
     # quoted ("site, plot") behind the byte-order mark, and without options took a data row for them
     with open(src, encoding="utf-8-sig", newline="") as f:
@@ -280,20 +279,18 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
               + [x.title_en if lang == "en" else x.title_zh for x in bdq_tests.TESTS] + [t("ann_row_rejected", lang)])
     sep = "; " if lang == "en" else "；"
 
-    def labels(prefix: str, values: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        return list(values), [t(f"{prefix}{v}", lang) for v in values]
-    match = labels("match_", ("exact", "fuzzy", "none", "not_covered", "not_a_name", "synonym", "above_species",
-                              "species_of_listed_subspecies", "higherrank"))
-    source = labels("ns_", ("vernacular", "vernacular_former", "vernacular_en", "ambiguous", "none"))
-    kinds = labels("qk_", ("count", "absence", "presence", "range", "at_least", "at_most", "invalid"))
+    def labels(prefix: str) -> tuple[list[str], list[str]]:
+        """The values the labels `prefix`<value> name (match_exact …) and their words in `lang`."""
+        keys = [k for k in LABELS if k.startswith(prefix)]
+        return [k[len(prefix):] for k in keys], [t(k, lang) for k in keys]
+    match, source, kinds = labels("match_"), labels("ns_"), labels("qk_")
     con = duck.connect(spatial=False)
     # the page's server process: a large file spills beside it instead of growing the server
     duck.limit(con, dst.parent / "spill")
     try:
-        towns = con.execute(f"SELECT county, county_eng, town, town_eng FROM read_parquet({duck.q(REFERENCE / 'towns.parquet')})").fetchall()
-        counties = dict((r[0], r[1]) for r in towns)
+        counties, towns = store.place_names()
         params = [ids, titles, *match, *source, *kinds, list(counties), list(counties.values()),
-                  [f"{r[0]}|{r[2]}" for r in towns], [r[3] for r in towns]]
+                  [f"{c}|{t_}" for c, t_ in towns], list(towns.values())]
         r = lambda name: f"r.{col[name]}"     # noqa: E731
         word = lambda name, m: f"coalesce(map_extract_value(m.{m}, {r(name)}), {r(name)})"     # noqa: E731
         titled = lambda name: (f"array_to_string(list_transform(string_split({r(name)}, ';'), "     # noqa: E731

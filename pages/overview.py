@@ -29,10 +29,8 @@ def count_metric(col, label, key, help=None):
     """A count with its change since the previous snapshot; no change shows neither an arrow nor a colour."""
     if not d:
         col.metric(label, f"{k[key]:,}", None, help=help)
-    elif d[key] == 0:
-        col.metric(label, f"{k[key]:,}", ui.count_change(0), delta_color="off", delta_arrow="off", help=help)
     else:
-        col.metric(label, f"{k[key]:,}", ui.count_change(d[key]), help=help)
+        col.metric(label, f"{k[key]:,}", **ui.count_delta(d[key]), help=help)
 
 
 cols = st.columns(4)
