@@ -27,6 +27,7 @@ if not chosen:
     st.info(L("pick_checks"))
     st.stop()
 pts, mapped = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.MAX_POINTS + 1, lang=ui.lang())
+pts = ui.places_in_language(pts)     # the map's tooltips and the table below name places in the UI language
 loose, unmapped = ui.call("unmapped_flags", snap_id, chosen, agency, dataset, 500, lang=ui.lang())
 flags = sum(n_of[c] for c in chosen)
 st.write(L("coord_counts").format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
@@ -39,7 +40,7 @@ if pts.empty:
     m.info(L("coord_none_mapped"))
 elif len(pts) <= maps.MAX_POINTS:
     pts = pts.assign(title=pts["check_id"].map(titles))
-    shown = maps.tooltip_text(ui.places_in_language(pts), ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
+    shown = maps.tooltip_text(pts, ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
                                     "source_row"])
     shown["n_t"] = [L("n_records_one") if n == 1 else L("n_records").format(n=int(n)) for n in pts["n"]]
     tip = (f"<b>{{title}}</b> · {{n_t}}<br/>{L('example')}: {{scientificName_t}} · {{eventDate_t}}<br/>"
@@ -67,7 +68,7 @@ else:
 
 st.subheader(L("flagged_records"))
 st.caption(L("click_row_for_record"))
-view = ui.places_in_language(pts.head(500)).assign(title=lambda d: d["check_id"].map(titles))
+view = pts.head(500).assign(title=lambda d: d["check_id"].map(titles))
 # the fix next to the problem: at the far right it was cut off at 1440 px
 cols = [c for c in ("title", "n", "suggestion", "record_id", "scientificName", "eventDate", "lat", "lon", "verbatim_lat", "verbatim_lon",
                     "county", "town", "coord_source", "source_row", "dataset_id") if c in view.columns]

@@ -44,6 +44,7 @@ if findings.empty:
 else:
     ui.table(findings[["title", "severity", "dimension", "suggestion"]], width="stretch")
 
+county, town = ui.place_text(rec.get("county"), rec.get("town"))    # the derived place, in the UI language
 # the fields table gets two thirds: at three fifths its terms and value sources were cut ("basisOfRec…")
 left, right = st.columns([2, 1])
 with left:
@@ -56,7 +57,6 @@ with left:
     fields["value"] = [ui.record_value(t, v) for t, v in zip(fields["term"], fields["value"])]   # one record's ~50 fields
     fields["field"] = fields["term"].map(ui.header)
     if ui.lang() == "en":   # the derived county and town by their English names (the file's own texts stay as written)
-        county, town = ui.place_text(rec.get("county"), rec.get("town"))
         derived = fields["kind"] == "derived"
         fields.loc[derived & (fields["term"] == "county"), "value"] = county
         fields.loc[derived & (fields["term"] == "town"), "value"] = town
@@ -86,7 +86,7 @@ with right:
         layers = [maps.outline_layer(ui.call_static("outlines", "county")),
                   maps.point_layers(pt, {"record": [213, 94, 0]})[0]]
         st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5), height=420, width=400)), height=420)
-        county, town = ui.place_text(rec.get("county", "—"), rec.get("town", "—"))
-        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"), county=county, town=town))
+        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"), county=county or "—",
+                                            town=town or "—"))
     else:
         st.info(L("record_no_point"))
