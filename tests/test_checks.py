@@ -451,3 +451,18 @@ def test_annotated_copy_reads_bdq_amendments_exactly(tmp_path):
     readable_annotated(src, tmp_path / "zh.csv", "zh")
     got = pd.read_csv(tmp_path / "zh.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")["TDWG BDQ 建議修改"].tolist()
     assert got == ['dwc:x → C:\\x；dwc:y → a"b\nc；dwc:year → 2020', "", "not JSON"], got
+
+
+def test_the_report_names_the_annotated_files_headings_as_the_download_has_them():
+    """The validate report pointed at dq_errors, dq_bdq_cannot_judge … while the page's download is headed in
+    words: it names the reader's headings, and the script columns beside them."""
+    from dq.checks import by_id
+    from dq.i18n import t
+    for lang in ("zh", "en"):
+        pairs = [("vr_todo_rejected", "ann_row_rejected"), ("vr_bdq_nowhere", "ann_bdq_cannot_judge"),
+                 ("vr_bdq_lacking", "ann_bdq_not_compliant"), ("vr_annotated", "ann_errors"), ("vr_annotated", "ann_warnings"),
+                 ("vr_annotated", "ann_suggestions")]
+        for text, heading in pairs:
+            assert t(heading, lang) in t(text, lang), (lang, text, heading)
+        c = by_id()["TAXON_NAME_FROM_VERNACULAR"]
+        assert t("ann_name_source", lang) in (c.explain_en if lang == "en" else c.explain_zh)
