@@ -428,6 +428,7 @@ LABELS = {
     "ann_bdq_cannot_judge": ("無法判定的 TDWG BDQ 測試", "TDWG BDQ tests that could not judge"),
     "ann_bdq_amendments": ("TDWG BDQ 建議修改", "TDWG BDQ amendments"),
     "ann_row_rejected": ("無法解析的列", "Row that could not be read"),
+    "ann_overflow_cells": ("標題列右側多出的儲存格", "Cells beyond the header"), "ann_row_cells": ("該列的儲存格數", "Cells in the row"),
     "ann_preparing": ("正在準備檢核結果檔…", "Preparing the annotated file…"),
     "ns_vernacular": ("由中文俗名對得", "From its Chinese vernacular name"),
     "ns_vernacular_former": ("由舊中文俗名對得", "From a former Chinese vernacular name"),

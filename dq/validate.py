@@ -296,7 +296,10 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
         titled = lambda name: (f"array_to_string(list_transform(string_split({r(name)}, ';'), "     # noqa: E731
                                f"x -> coalesce(map_extract_value(m.ck, x), x)), '{sep}')")
         en = lang == "en"
-        ours = [
+        # a file with short or long rows carries the readers' shape columns (written before ours): ours too
+        shape = [(c, r(c)) for c in own[-2:]] if own[-2:] == ["overflow_cells", "row_cells"] else []
+        own = own[:len(own) - len(shape)]
+        ours = shape + [
             ("dq_row", r("dq_row")), ("dq_errors", titled("dq_errors")), ("dq_warnings", titled("dq_warnings")),
             ("dq_lat", r("dq_lat")), ("dq_lon", r("dq_lon")),
             ("dq_county", word("dq_county", "co") if en else r("dq_county")),
@@ -318,7 +321,7 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
         taken = {c.lower() for c in own}
         heads = []
         for c, _ in ours:
-            h = t("ann_" + c[3:], lang)
+            h = t("ann_" + c.removeprefix("dq_"), lang)
             while h.lower() in taken:
                 h += " (dq)"
             taken.add(h.lower())

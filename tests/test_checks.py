@@ -426,6 +426,20 @@ def test_annotated_download_keeps_a_quoted_first_heading_and_a_column_named_like
     assert am and all(" → " in v and "{" not in v for v in am), am
 
 
+def test_annotated_download_heads_the_readers_shape_columns_in_words(tmp_path):
+    """Constructed file with a short and a long row: annotated.csv carries the readers' overflow_cells and
+    row_cells, which the reader's copy showed as snake_case headings."""
+    from dq.validate import readable_annotated, validate
+    f = tmp_path / "constructed_ragged.csv"
+    f.write_text("site,scientificName\n1,Pycnonotus sinensis\n2\n3,Pycnonotus sinensis,extra,more\n", encoding="utf-8")
+    validate(f, tmp_path / "out", CHECK_DATE)
+    for lang, over, cells in (("en", "Cells beyond the header", "Cells in the row"), ("zh", "標題列右側多出的儲存格", "該列的儲存格數")):
+        readable_annotated(tmp_path / "out" / "annotated.csv", tmp_path / f"{lang}.csv", lang)
+        got = pd.read_csv(tmp_path / f"{lang}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        assert list(got.columns[:4]) == ["site", "scientificName", over, cells], list(got.columns)
+        assert got[cells].tolist() == ["", "1", "4"] and "extra" in got[over].tolist()[2]
+
+
 def test_a_fix_from_the_record_alone_needs_no_lookup():
     """lookups_used counted the record's own alias: the duplicates' fix (it reads qty_txt) became a lookup
     group, and the 10M bench's 5.3 M duplicate flags were materialised with every column first."""
