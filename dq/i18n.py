@@ -547,6 +547,28 @@ _FREQ_UNIT = {"年": ("year", "Yearly"), "半年": ("half-year", "Every six mont
 _FREQ_WORDS = {"不定期": "Irregular", "不定期更新": "Irregular", "不更新": "Never updated", "即時": "Real-time", "即時更新": "Real-time"}
 
 
+# licences catalogues name in Chinese, by the English names their issuers give them (政府資料開放授權條款 is
+# published in English as the "Open Government Data License"); the catalogue's own words stay beside them
+_LICENCE_EN = [(r"政府資料開放授權條款\s*[-－–—]?\s*第\s*(\d+)\s*版", "Open Government Data License, version {0}.0"),
+               (r"政府資料開放授權條款", "Open Government Data License"),
+               (r"創用\s*CC\s*姓名標示\s*(\d(?:\.\d)?)\s*版?", "Creative Commons Attribution {0}"),
+               (r"公眾領域", "Public domain")]
+
+
+def licence_text(value, lang: str = "zh"):
+    """A catalogue's licence in the UI language: in English a licence known by an English name reads
+    'English name (as written)'; one no rule knows is shown as written."""
+    import re
+    if lang == "zh" or not isinstance(value, str):
+        return value
+    v = value.strip()
+    for rx, en in _LICENCE_EN:
+        m = re.fullmatch(rx, v)
+        if m:
+            return f"{en.format(*m.groups())} ({v})"
+    return value
+
+
 def frequency_text(value, lang: str = "zh"):
     """A catalogue's update frequency in the UI language (the value as written in zh-TW; a form no rule knows
     is shown as it is)."""

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import opendata, ui
-from dq.i18n import catalogue_time, encoding_text, frequency_text
+from dq.i18n import catalogue_time, encoding_text, frequency_text, licence_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -60,10 +60,10 @@ c[2].metric(L("od13_frequency"), val(frequency_text(row["update_frequency"], ui.
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],
-                           L("od13_value"): [str(val(row["license"])), str(val(row["formats"])), str(catalogue_time(val(row["listed_date"]))),
+                           L("od13_value"): [str(val(licence_text(row["license"], ui.lang()))), str(val(row["formats"])), str(catalogue_time(val(row["listed_date"]))),
                                                 "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
                                                 "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
-                                                "、".join(row["meta_missing"]) if len(row["meta_missing"]) else "—"]}),
+                                                ("、".join(row["meta_missing"]) if zh else ", ".join(row["meta_missing_en"])) if len(row["meta_missing"]) else "—"]}),
              hide_index=True, placeholder="—", width="stretch")
 
 st.subheader(L("od13_findings"))
@@ -103,7 +103,8 @@ if len(h):
                  last_update=h["last_update"].map(lambda x: "—" if pd.isna(x) else str(x)[:10]),
                  views=h["views"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
                  downloads=h["downloads"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
-                 update_frequency=h["update_frequency"].map(lambda x: frequency_text(x, ui.lang()))).fillna("—")
+                 update_frequency=h["update_frequency"].map(lambda x: frequency_text(x, ui.lang())),
+                 license=h["license"].map(lambda x: licence_text(x, ui.lang()))).fillna("—")
     st.dataframe(h[["snapshot", "series", "badge", "license", "formats", "update_frequency", "last_update", "views", "downloads"]].rename(columns={
         "snapshot": L("snapshot"), "series": L("od13_series"), "badge": L("od13_badge"), "license": L("od13_licence"),
         "formats": L("od13_formats"), "update_frequency": L("od13_frequency"), "last_update": L("od13_last_update"),

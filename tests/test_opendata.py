@@ -515,6 +515,19 @@ def test_open_dataset_page_deep_link_shows_badge_licence_history_and_portal_link
     assert any(by_id()["OD_UPDATE_OVERDUE"].title_zh in f.to_string() for f in frames)
 
 
+def test_open_dataset_page_in_english_names_the_licence_and_missing_fields_in_english():
+    """The English dataset page quoted 政府資料開放授權條款-第1版 and 更新頻率 as the catalogue writes them; the
+    licence now reads by its English name with the catalogue's words beside it, the missing fields in English."""
+    from dq.demo import OD_METADATA
+    from dq.i18n import licence_text
+    assert licence_text("政府資料開放授權條款-第1版", "en") == "Open Government Data License, version 1.0 (政府資料開放授權條款-第1版)"
+    assert licence_text("政府資料開放授權條款-第1版", "zh") == "政府資料開放授權條款-第1版"
+    assert licence_text("某機關自訂授權", "en") == "某機關自訂授權" and licence_text(None, "en") is None
+    at = _page("od_dataset", od=OD_METADATA, ds="10451", lang="en")
+    facts = at.dataframe[0].value.to_string()
+    assert "Open Government Data License, version 1.0" in facts and "update frequency" in facts and "更新頻率" not in facts
+
+
 def test_trend_of_two_snapshots_is_a_line_within_one_series_only():
     import json as _json
     from dq.demo import OD_EARLIER, OD_LATER, OD_METADATA
