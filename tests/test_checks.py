@@ -270,6 +270,41 @@ def test_annotated_csv_opens_in_excel_and_a_misspelt_vernacular_gets_its_spellin
         assert "TAXON_NAME_MISSING" in ann.loc["3", "dq_errors"] or "TAXON_NAME_MISSING" in s.get("file_findings", {})
 
 
+def test_blank_rows_are_counted_once_and_every_flag_has_a_suggestion(tmp_path):
+    """CONSTRUCTED TEST ROWS (a reading of real files): a workbook's blank row between records vanished (read 5,515
+    of TaiCOL's 5,519-row plant sheet, none rejected); a CSV line of spaces was "kept" as a short row in the notes
+    and rejected in the counts, and sat unmarked in annotated.csv; a flag whose check gives no suggestion of its
+    own (every low-precision point) left the suggestion column empty where the report and fix lists give the
+    check's to-do."""
+    import openpyxl
+    from dq.validate import validate
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["scientificName", "decimalLongitude", "decimalLatitude", "eventDate"])
+    ws.append(["Pycnonotus sinensis", "121.6", "23.9", "2020-01-05"])
+    ws.append([None, "  ", None, None])                 # blank between records: a row, to the ledger
+    ws.append(["Passer montanus", "121.594868", "23.911414", "2020-01-05"])
+    for r in (6, 7, 8):
+        ws.cell(row=r, column=1).value = "   "          # the sheet's formatted end: no rows
+    wb.save(tmp_path / "constructed_blank.xlsx")
+    s = validate(tmp_path / "constructed_blank.xlsx", tmp_path / "x", CHECK_DATE)
+    assert (s["rows_read"], s["rows_checked"], s["rows_rejected"], s["rows_rejected_blank"]) == (3, 2, 1, 1)
+    assert s["verdict"] != "empty"
+    (tmp_path / "c.csv").write_bytes(b"scientificName,decimalLongitude,decimalLatitude,eventDate\r"
+                                     b"Pycnonotus sinensis,121.6,23.9,2020-01-05\r      \r"
+                                     b"Passer montanus,121.594868,23.911414,2020-01-05\r\r\n\r\n")
+    s = validate(tmp_path / "c.csv", tmp_path / "c", CHECK_DATE)
+    assert (s["rows_read"], s["rows_checked"], s["rows_rejected"], s["rows_rejected_blank"]) == (3, 2, 1, 1)
+    assert not any("fewer cells" in n for n in s["notes"]), s["notes"]
+    for out in (tmp_path / "x", tmp_path / "c"):
+        ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("dq_row")
+        assert list(ann.index) == ["1", "2", "3"]
+        assert ann.loc["2", "dq_suggestions_en"] == "Blank row: no data, not checked" and ann.loc["2", "dq_errors"] == ""
+        flagged = ann[(ann["dq_errors"] != "") | (ann["dq_warnings"] != "")]
+        assert "COORD_LOW_PRECISION" in flagged.loc["1", "dq_warnings"] + flagged.loc["1", "dq_errors"]
+        assert (flagged["dq_suggestions"] != "").all() and (flagged["dq_suggestions_en"] != "").all()
+
+
 def test_date_parts_that_disagree_with_the_date(tmp_path):
     """CONSTRUCTED TEST ROWS: eventDate against the year, month and day columns (GBIF's RECORDED_DATE_MISMATCH).
     A column agrees when it names the date's year (or that year in ROC years), the month where the date

@@ -69,7 +69,9 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     ws = wb[sheet] if sheet else next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
     rows = enumerate(ws.iter_rows(values_only=True), start=1)     # (the sheet's row number, its cells)
     first: list[tuple[int, tuple]] = []
+    seen: list[tuple[int, tuple]] = []      # blank ones too: below the header they are rows
     for i, r in rows:
+        seen.append((i, r))
         if _any(r):
             first.append((i, r))
             if len(first) == LOOK:
@@ -79,7 +81,7 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     cells = [[_cell(v) for v in r] for _, r in first]
     h = header_at(cells)
     titles, raw, header_row = cells[:h], cells[h], first[h][0]
-    rows = itertools.chain(first[h + 1:], rows)
+    rows = itertools.chain([x for x in seen if x[0] > header_row], rows)
     while raw and raw[-1] is None:
         raw.pop()
     header, notes = clean_headers(raw)
@@ -93,9 +95,22 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     shape: list = []
     nums: list[int] = []
     n = n_long = 0
+    # a blank row between records is a row the reader sees: staged empty, it goes to the ledger as an empty
+    # row like a CSV's blank line (it had vanished: read 5,515 of a sheet's 5,519 rows, none rejected).
+    # Blank rows after the last record are the sheet's formatted end, no rows, as a CSV's trailing lines.
+    pending: list[int] = []
     for sheet_row, r in rows:
         if not _any(r):
-            continue  # blank spreadsheet rows are formatting, not data (the row numbers still count them)
+            pending.append(sheet_row)
+            continue
+        for b in pending:
+            for i in range(width):
+                buf[i].append(None)
+            over.append(None)
+            shape.append(None)
+            nums.append(b - header_row)
+        n += len(pending)
+        pending = []
         n += 1
         vals = [_cell(v) for v in r]
         extra = vals[width:]
