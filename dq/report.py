@@ -67,7 +67,11 @@ def _bdq_section(summary: dict, n_checked: int, L, en: bool) -> list[str]:
     if found:
         out.append(f"<p><b>{L('vr_bdq_found')}</b></p><table><tr><th>{L('title')}</th><th>{L('count')}</th><th>%</th>"
                    f"<th>{L('col_check_id')}</th></tr>")
-        out += [f"<tr><td>{_e(title(lab))}</td><td>{n:,}</td><td>{n / n_checked * 100:.1f}</td><td class='note'>{lab}</td></tr>"
+        # a test's note says where its answer reads otherwise than a reader expects (a date written 2015/7/26
+        # is "inconsistent" with the year column that agrees with it)
+        note = (lambda lab: BY_LABEL[lab].note_en) if en else (lambda lab: BY_LABEL[lab].note_zh)
+        out += [f"<tr><td>{_e(title(lab))}" + (f"<br/><small>{_e(note(lab))}</small>" if note(lab) else "") +
+                f"</td><td>{n:,}</td><td>{n / n_checked * 100:.1f}</td><td class='note'>{lab}</td></tr>"
                 for lab, n in found]
         out.append("</table>")
     sep = ", " if en else "、"

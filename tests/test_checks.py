@@ -158,7 +158,7 @@ def test_english_suggestions_follow_the_chinese_ones(constructed):
     assert "The locality says Chiayi County / Chiayi City, the point is in New Taipei City" in \
         by_note["bare Chiayi: county or city, neither here"]["dq_suggestions_en"]
     museum = by_note["a specimen at the natural science museum"]
-    assert "m from National Museum of Natural Science: check where it was collected" in museum["dq_suggestions_en"]
+    assert "m from National Museum of Natural Science: if it was seen or heard there, give basisOfRecord HumanObservation" in museum["dq_suggestions_en"]
     assert "國立自然科學博物館" in museum["dq_suggestions"]
     # a point abroad says how far out it is (it had no suggestion at all)
     tokyo = by_note["Tokyo"]

@@ -406,8 +406,8 @@ TESTS: list[Test] = [
        note_en="The Taiwan date checks read year/month/day only as one date when eventDate is empty; BDQ judges day on its own (1952-02-30 is NOT_COMPLIANT here, every other element is still judged)."),
     _doy_inrange("VALIDATION_STARTDAYOFYEAR_INRANGE", "85803c7e-2a5a-42e1-b8d3-299a44cafc46", "startDayOfYear", "start"),
     _doy_inrange("VALIDATION_ENDDAYOFYEAR_INRANGE", "9a39d88c-7eee-46df-b32a-c109f9f81fb8", "endDayOfYear", "end"),
-    _v("VALIDATION_EVENT_CONSISTENT", "5618f083-d55a-4ac2-92b5-b9fb227b832f", "time", "eventDate 與年月日欄不一致",
-       "eventDate disagrees with year, month, day or day of year",
+    _v("VALIDATION_EVENT_CONSISTENT", "5618f083-d55a-4ac2-92b5-b9fb227b832f", "time", "eventDate 與年月日欄不一致（或不是 ISO 8601 日期）",
+       "eventDate disagrees with year, month, day or day of year (or is not an ISO 8601 date)",
        f"""CASE WHEN bdq_empty({EV}) OR (bdq_empty(@year) AND bdq_empty(@month) AND bdq_empty(@day) AND bdq_empty(@startDayOfYear)
                 AND bdq_empty(@endDayOfYear)) THEN {IP}
            WHEN {EV_OK}
@@ -416,7 +416,10 @@ TESTS: list[Test] = [
             AND (bdq_empty(@day) OR ({_SINGLE_D} AND {_D} = day(bdq_ev_s({EV}))))
             AND (bdq_empty(@startDayOfYear) OR ({DAY_PREC} AND {_SD} = dayofyear(bdq_ev_s({EV}))))
             AND (bdq_empty(@endDayOfYear) OR ({DAY_PREC} AND {_ED} = dayofyear({_IS_LAST}))) THEN {C}
-           ELSE {NC} END"""),
+           ELSE {NC} END""",
+       # the TaiBON frog file's 2015/7/26 failed here on every row though its year column agrees: say why
+       note_zh="依 TDWG 定義，eventDate 須是 ISO 8601 日期才談得上一致：寫成 2015/7/26 的日期，年月日欄即使相符也不相容；BDQ 建議修正欄會給 ISO 寫法（2015-07-26）。",
+       note_en="By the TDWG definition only an ISO 8601 eventDate can be consistent: a date written 2015/7/26 fails here even when year, month and day agree; the BDQ amendments give its ISO form (2015-07-26)."),
     _v("VALIDATION_DATEIDENTIFIED_STANDARD", "66269bdd-9271-4e76-b25c-7ab81eebe1d8", "time", "dateIdentified 不是有效的 ISO 8601 日期",
        "dateIdentified is not a valid ISO 8601 date",
        f"CASE WHEN bdq_empty(@dateIdentified) THEN {IP} WHEN bdq_ev_ok(@dateIdentified) THEN {C} ELSE {NC} END"),
