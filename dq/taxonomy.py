@@ -30,6 +30,10 @@ HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
 # livia (Feral Pigeon)"): a note on the bird, not the name's author
 FORM_RX = r"(?i)^\([^)]*\b(domestic|feral|type|hybrid|form)\b[^)]*\)$"
 # Authorship: something after the name that starts with a capital, '(' or holds a year.
+# an infraspecific rank marker between epithets: TaiCOL's plant list writes most trinomials without one
+# (Carex breviculmis fibrillosa) and some with (Rhynchotechum discolor var. incisum), files either way; a
+# name differing by its marker alone was "misspelt" (Carex breviculmis var. fibrillosa → … fibrillosa?)
+RANK_MARKER_RX = r"\s(?:var|subsp|ssp|fo|f|forma|subvar|subf)\.?\s+([a-z])"
 NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 # A nothospecies' sign after the genus ("Begonia × taipeiensis" in TaiCOL, "Begonia ×taipeiensis" in
 # TaiBON's lists, "Pinus ×hayatana" where TaiCOL writes "Pinus hayatana"): one species however written,
@@ -244,7 +248,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
         (contains(n0, '/') OR hybrid OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
         FROM (SELECT *, regexp_matches(n0, '{HYBRID_RX}') AS hybrid FROM _nm3)""")
     # a synonym is endemic or alien as its accepted name is (the plant list's synonym rows carry 0 for both)
-    con.execute("""CREATE OR REPLACE TEMP TABLE _exact AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _exact AS
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
                c.family, coalesce(a.is_endemic, c.is_endemic) AS is_endemic, coalesce(a.is_alien, c.is_alien) AS is_alien,
                c.redlist, CASE WHEN c.status = 'synonym' THEN 'synonym' ELSE 'exact' END AS match_type
@@ -252,8 +256,13 @@ def match_names(con, names_table: str, out_table: str) -> None:
         -- ("Tradescantia flurnuensis cv. Variegata") was cut to its binomial and called misspelt. Two
         -- equality joins, not one join ON ... IN (...): DuckDB ran that as a nested loop (39,354 names: 8.6 s)
         FROM (SELECT n.name_raw, n.name_clean, n.n0, n.name_clean AS k, 1 AS pri FROM _nm4 n WHERE NOT n.hybrid
-              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, n.n0, 0 FROM _nm4 n WHERE NOT n.hybrid AND n.n0 <> n.name_clean) n
-        JOIN ref_checklist c ON c.name_key = n.k
+              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, n.n0, 0 FROM _nm4 n WHERE NOT n.hybrid AND n.n0 <> n.name_clean
+              -- last, the name without its rank marker against the checklist's names without theirs
+              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, regexp_replace(n.name_clean, '{RANK_MARKER_RX}', ' \\1', 'g'), 2
+              FROM _nm4 n WHERE NOT n.hybrid) n
+        JOIN (SELECT name_key AS k_, * FROM ref_checklist UNION ALL
+              SELECT name_key_nr, * FROM ref_checklist WHERE name_key_nr <> name_key) c
+          ON c.k_ = n.k AND (n.pri < 2 OR c.k_ = c.name_key_nr)
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
                    WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name
         -- a name_key two names share (Cosmos spectabilis, Cosmos × spectabilis): the one spelt as written,
@@ -362,7 +371,8 @@ HAN_RX = "\\p{Han}"
 def _load_name_refs(con) -> None:
     """The shipped checklist and its vernacular names as temp tables, once per connection: both the
     name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
-    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT *, {notho_sql('name')} AS name_key
+    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT *, {notho_sql('name')} AS name_key,
+        regexp_replace({notho_sql('name')}, '{RANK_MARKER_RX}', ' \\1', 'g') AS name_key_nr
         FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')})""")
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
 

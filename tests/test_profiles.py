@@ -731,6 +731,23 @@ def test_taicol_plant_workbook_reads_as_the_authority_wrote_it(tmp_path):
     assert validate(p, tmp_path / "syn2", CHECK_DATE)["checks"]["TAXON_SYNONYM"]["count"] == 1
 
 
+def test_a_name_differing_from_the_checklist_by_its_rank_marker_alone_is_that_name(tmp_path):
+    """Names of the plant name list in ../shared/data (twnamelist.csv), as CONSTRUCTED TEST ROWS: TaiCOL writes most
+    trinomials without a rank marker (Carex breviculmis fibrillosa) and some with one, so "Carex breviculmis var.
+    fibrillosa" was "misspelt → Carex breviculmis fibrillosa?" and "fo. incisum" was offered the damaged "fo. isum"
+    where the list has "var. incisum". A real misspelling still gets its suggestion."""
+    p = tmp_path / "constructed_rank_markers.csv"
+    p.write_text("scientificName,remarks\nCarex breviculmis var. fibrillosa,CONSTRUCTED TEST ROW\n"
+                 "Philodendron scandens subsp. oxycardium,CONSTRUCTED TEST ROW\nRhynchotechum discolor fo. incisum,CONSTRUCTED TEST ROW\n"
+                 "Carex breviculmis fibrilosa,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "out", CHECK_DATE)
+    assert s["checks"]["TAXON_FUZZY"]["count"] == 1
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+    assert ann["dq_match_type"].tolist() == ["synonym", "exact", "exact", "fuzzy"]
+    assert ann.loc["3", "dq_accepted_name"] == "Rhynchotechum discolor var. incisum"
+    assert "Carex breviculmis fibrillosa" in ann.loc["4", "dq_suggestions_en"]
+
+
 def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
     """CONSTRUCTED TEST ROWS (real TaiCOL names) in a two-sheet workbook, through the validate page's
     job (a child process running dq validate --sheet): the first sheet with data by default (an empty
