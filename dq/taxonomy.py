@@ -180,6 +180,21 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
             for x in re.split(r"[;,、]", str(v) if isinstance(v, str) else ""):
                 if x.strip():
                     vern.append((" ".join(_notho(name).split()[:2]), _nfc(x)))
+    # TaiCOL's 2020 workbook holds the seed plants only: the ferns and lycophytes (the name list's groups 2 and
+    # 1, 783 names, none in the workbook) come from TaiBON's name list, or every fern was "a group the checklists
+    # do not cover, e.g. a fish" under a group named vascular plants
+    held = {_sp(n) for n in acc["scientificName"]} | {_sp(n) for n in syn["scientificName"]}
+    for r in nl[nl["c1"].isin(["1", "2"])].itertuples(index=False):
+        if r.name in held or not r.name:
+            continue
+        rows.append(dict(name=r.name, author=None, rank="infraspecies" if re.search(r" (subsp\.|var\.|f\.|fo\.) ", r.name) else "species",
+                         status="accepted", taxon_id=f"twnamelist:{r.id}", accepted_name=r.name, accepted_id=f"twnamelist:{r.id}",
+                         family=r.family, genus=r.name.split()[0], class_="Plantae", group_zh="維管束植物", group_en="Vascular plants",
+                         is_endemic=r.c2 == "1", is_alien=(r.status != "原生") if r.status in ("原生", "歸化", "栽培") else None,
+                         redlist=r.red or None, source="twnamelist.csv"))
+        for x in re.split(r"[;,、]", r.zh):
+            if x.strip():
+                vern.append((" ".join(_notho(r.name).split()[:2]), _nfc(x)))
     for r in syn.itertuples(index=False):
         name = _sp(r.scientificName)
         acc_name = by_code.get(str(r.acceptedNamecode))

@@ -748,6 +748,19 @@ def test_a_name_differing_from_the_checklist_by_its_rank_marker_alone_is_that_na
     assert "Carex breviculmis fibrillosa" in ann.loc["4", "dq_suggestions_en"]
 
 
+def test_ferns_and_lycophytes_are_in_the_plant_checklist(tmp_path):
+    """TaiCOL's 2020 plant workbook holds the seed plants only: the plant name list's 777 ferns and lycophytes were
+    "a group the checklists do not cover, e.g. a fish or an insect" under a group called vascular plants.
+    Real names and Chinese names of twnamelist.csv as CONSTRUCTED TEST ROWS."""
+    p = tmp_path / "constructed_ferns.csv"
+    p.write_text("scientificName,vernacularName,remarks\nAsplenium antiquum,山蘇花,CONSTRUCTED TEST ROW\n"
+                 "Selaginella doederleinii,生根卷柏,CONSTRUCTED TEST ROW\nPalhinhaea cernua,過山龍,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "out", CHECK_DATE)
+    assert not {"TAXON_OUTSIDE_CHECKLIST", "TAXON_UNMATCHED", "TAXON_FUZZY", "TAXON_VERNACULAR_MISMATCH"} & set(s["checks"]), s["checks"].keys()
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert ann["dq_match_type"].tolist() == ["exact"] * 3
+
+
 def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
     """CONSTRUCTED TEST ROWS (real TaiCOL names) in a two-sheet workbook, through the validate page's
     job (a child process running dq validate --sheet): the first sheet with data by default (an empty
@@ -794,14 +807,14 @@ def test_a_nothospecies_is_one_species_however_its_sign_is_written(tmp_path):
 
 def test_no_spelling_from_another_genus_for_a_group_the_checklists_lack(tmp_path):
     """CONSTRUCTED TEST ROWS (real names): TaiBON's fern Pteris arisanensis (Pteridaceae; TaiCOL's 2020
-    plant list has no ferns) was "did you mean Paris arisanensis?"; with its family named it is a group
-    not covered. A misspelt bird of a family the checklists hold still gets its suggestion."""
+    plant list has no ferns) was "did you mean Paris arisanensis?"; the ferns now come from TaiBON's name
+    list, so it is that fern. A misspelt bird of a family the checklists hold still gets its suggestion."""
     p = tmp_path / "constructed_fern.csv"
     p.write_text("scientificName,family,remarks\nPteris arisanensis,Pteridaceae,CONSTRUCTED TEST ROW\n"
                  "Pycnonotus sinensiss,Pycnonotidae,CONSTRUCTED TEST ROW\n", encoding="utf-8")
     validate(p, tmp_path / "out", CHECK_DATE)
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
-    assert list(ann["dq_match_type"]) == ["not_covered", "fuzzy"]
+    assert list(ann["dq_match_type"]) == ["exact", "fuzzy"]
     assert "Pycnonotus sinensis" in ann.loc[1, "dq_suggestions_en"] and "Paris" not in ann.loc[0, "dq_suggestions_en"]
 
 
