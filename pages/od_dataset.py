@@ -40,8 +40,13 @@ def history(dataset_id, name, agency):
     return opendata.dataset_history(dataset_id, name, agency)
 
 
-def val(x):
-    return L("od13_not_judged_field") if x is None or (not isinstance(x, str) and pd.isna(x)) else x
+def val(x, field: str | None = None):
+    """A catalogue value, or why there is none: a field the catalogue has left blank for this dataset (it is
+    among the dataset's missing metadata) is "not given"; "not in this catalogue" only where it lacks the field."""
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        blank = field is not None and opendata.META_FIELDS.get(field) in list(row["meta_missing"])
+        return L("od13_blank_field") if blank else L("od13_not_judged_field")
+    return x
 
 
 st.header(row["dataset_name"] or row["dataset_key"])
@@ -56,11 +61,11 @@ c = st.columns(4)
 c[0].metric(L("od13_badge"), L("od13_badge_" + row["badge"]) if isinstance(row["badge"], str) else "—",
             help=None if isinstance(row["badge"], str) else L("od13_not_judged_field"))
 c[1].metric(L("od13_stars"), "—" if pd.isna(row["stars"]) else f"{int(row['stars'])} ★")
-c[2].metric(L("od13_frequency"), val(frequency_text(row["update_frequency"], ui.lang())))
+c[2].metric(L("od13_frequency"), val(frequency_text(row["update_frequency"], ui.lang()), "update_frequency"))
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],
-                           L("od13_value"): [str(val(licence_text(row["license"], ui.lang()))), str(val(row["formats"])), str(catalogue_time(val(row["listed_date"]))),
+                           L("od13_value"): [str(val(licence_text(row["license"], ui.lang()), "license")), str(val(row["formats"], "file_format")), str(catalogue_time(val(row["listed_date"]))),
                                                 "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
                                                 "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
                                                 ("、".join(row["meta_missing"]) if zh else ", ".join(row["meta_missing_en"])) if len(row["meta_missing"]) else "—"]}),

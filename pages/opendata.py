@@ -66,7 +66,8 @@ conf = {k: st.column_config.Column(mname(k) + (f"（{L('od13_vs_national').forma
 conf["agency"] = st.column_config.TextColumn(L("agency"))
 conf["level"] = st.column_config.TextColumn(L("od_level"))
 st.caption(L("od13_league_pick"))
-event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=420, column_config=conf,
+# as tall as its rows up to twelve (a catalogue of three agencies had nine empty rows under them)
+event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=min(420, 35 * (len(view) + 1) + 3), column_config=conf,
                      on_select="rerun", selection_mode="single-row", key=f"od_league_{od}_{group}_{level}")
 st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else ""))
 with st.expander(L("od_definitions")):

@@ -86,8 +86,12 @@ with right:
                             "scientificName": rec.get("scientificName") or rec.get("vernacularName") or rec.get("accepted_name") or "—"}])
         layers = [maps.outline_layer(ui.call_static("outlines", "county")),
                   maps.point_layers(pt, {"record": [213, 94, 0]})[0]]
-        st.pydeck_chart(maps.deck(layers, "{scientificName}", maps.fit_view(bounds=(pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5), height=420, width=400)), height=420)
-        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"), county=county or "—",
-                                            town=town or "—"))
+        box = (pt["lon"][0] - .6, pt["lat"][0] - .5, pt["lon"][0] + .6, pt["lat"][0] + .5)
+        # a point away from Taiwan (the one that most needs a look) was a lone dot on white: shown with Taiwan in view
+        far = not maps.near_taiwan(pt["lon"], pt["lat"]).iloc[0]
+        view = maps.fit_view(box[::2], box[1::2], height=420, width=400) if far else maps.fit_view(bounds=box, height=420, width=400)
+        st.pydeck_chart(maps.deck(layers, "{scientificName}", view), height=420)
+        place = " ".join(x for x in (county, town) if x) or L("record_no_place")
+        st.caption(L("record_point").format(lat=rec["lat"], lon=rec["lon"], src=rec.get("coord_source", "—"), place=place))
     else:
         st.info(L("record_no_point"))

@@ -456,6 +456,18 @@ def test_record_page_lists_every_finding_and_handles_bad_links():
         assert at.error and msg in at.error[0].value and not at.exception
 
 
+def test_record_page_shows_a_point_abroad_with_taiwan_in_view():
+    """A walk's finding: the record most in need of a look (a BBS point at 21.0°N, outside Taiwan's land and
+    waters) was one dot on a white map zoomed on itself, its caption ending "· — —"."""
+    import json as _json
+    rid = q(f"SELECT min(record_id) FROM {FLAGS} WHERE check_id = 'COORD_OUTSIDE_TAIWAN'")
+    for lang, nowhere in (("en", "in no county"), ("zh", "不在任何縣市內")):
+        at = page("record", lang, record=str(rid))
+        view = _json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+        assert view["zoom"] < 7 and 22 < view["latitude"] < 25.5 and 119 < view["longitude"] < 122
+        assert any(nowhere in str(c.value) for c in at.caption) and not any("— —" in str(c.value) for c in at.caption)
+
+
 def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
     at = page("coverage", agency=FROG_AGENCY)
     group = [w for w in at.selectbox if w.label == "類群"][0].value

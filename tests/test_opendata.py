@@ -526,6 +526,9 @@ def test_open_dataset_page_in_english_names_the_licence_and_missing_fields_in_en
     at = _page("od_dataset", od=OD_METADATA, ds="10451", lang="en")
     facts = at.dataframe[0].value.to_string()
     assert "Open Government Data License, version 1.0" in facts and "update frequency" in facts and "更新頻率" not in facts
+    # its frequency is blank in a catalogue that has the field: "not given", not "not in this catalogue"
+    freq = [m for m in at.metric if m.label == "Update frequency"]
+    assert freq and freq[0].value == "not given", [(m.label, m.value) for m in at.metric]
 
 
 def test_trend_of_two_snapshots_is_a_line_within_one_series_only():
