@@ -49,7 +49,8 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
         bar = dict(title=dict(text=colour_title, side="top"), tickvals=[0, 25, 50, 75, 100], ticksuffix=" %")
         zmin, zmax = 0, 100
     else:
-        z = [[math.log10(v + 1) if log and v == v else v for v in row] for row in raw]
+        # a zero is no colour of the scale (log10(0 + 1) drew it as dark as a one): blank, its "0" still written
+        z = [[None if v == 0 or v != v else (math.log10(v + 1) if log else v) for v in row] for row in raw]
         text = [[("—" if v != v else f"{int(v):,}") for v in row] for row in raw]
         top = float(pd.Series(raw.ravel()).max() or 0)
         if log:

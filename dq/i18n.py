@@ -17,7 +17,9 @@ LABELS = {
     "levels": ("欄位等級", "Field levels"), "county": ("縣市", "County"), "grid": ("網格", "Cell"),
     # numbers
     "records": ("紀錄數", "Records"), "agencies": ("機關數", "Agencies"), "datasets": ("資料集數", "Datasets"),
-    "species": ("物種數", "Species"), "share_no_error": ("無錯誤紀錄比例", "Records without errors"),
+    "species": ("物種數", "Species"),
+    # the headline count says in its label what it counts: a reef-fish agency's 176 species read "Species 0"
+    "species_kpi": ("物種數（名錄內）", "Species in the checklists"), "share_no_error": ("無錯誤紀錄比例", "Records without errors"),
     "usable_1km": ("可用於 1 公里分布模型", "Fit for a 1 km distribution model"),
     "count": ("筆數", "Count"), "count_previous": ("前次筆數", "Previous count"), "change": ("增減", "Change"),
     "flags": ("旗標數", "Flags"), "share_pct": ("比例（%）", "Share (%)"), "filled_pct": ("已填比例（%）", "Filled (%)"),

@@ -150,6 +150,13 @@ def dataset_ids(snap: Path, agency: str | None = None) -> list[str]:
     return sorted(_agg(snap, "agg_dataset", agency)["dataset_id"].unique().tolist())
 
 
+def dataset_names(snap: Path, agency: str | None = None) -> dict[str, str]:
+    """dataset id → the name a picker shows (the id where the dataset has no name): the pickers offered
+    "TWBBS" and "amphibian-survey-2008-2016"."""
+    d = _agg(snap, "agg_dataset", agency)
+    return {i: (n if isinstance(n, str) and n.strip() else i) for i, n in zip(d["dataset_id"], d["dataset_name"])}
+
+
 # ---- scores -------------------------------------------------------------------------------
 
 def _share(ds: pd.DataFrame, col: str, records: int) -> float | None:

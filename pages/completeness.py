@@ -36,7 +36,8 @@ with c1:
     field = ui.qp_select(L("field"), fields, "field", format_func=lambda f: field_name.get(f, f))
 with c2:
     dsets = [None] + ui.call("dataset_ids", snap_id, agency)
-    dataset = ui.qp_select(L("dataset"), dsets, "dataset", format_func=lambda x: L("all_datasets") if x is None else x)
+    ds_name = ui.call("dataset_names", snap_id, agency)
+    dataset = ui.qp_select(L("dataset"), dsets, "dataset", format_func=lambda x: L("all_datasets") if x is None else ds_name.get(x, x))
 row = d[d["field"] == field]
 st.write(L("missing_summary").format(field=field_name.get(field, field), missing=int((row["records"] - row["filled"]).sum()), records=int(row["records"].sum())))
 ui.table(ui.call("missing_rows", snap_id, field, agency, dataset, 200), width="stretch")

@@ -10,8 +10,9 @@ ui.ensure_app()
 snap_id, agency = ui.require_snapshot()
 st.title(L("coordinates"))
 st.caption(L("coordinates_intro"))
+ds_name = ui.call("dataset_names", snap_id, agency)
 dataset = ui.qp_select(L("dataset"), [None] + ui.call("dataset_ids", snap_id, agency), "dataset",
-                       format_func=lambda x: L("all_datasets") if x is None else x)
+                       format_func=lambda x: L("all_datasets") if x is None else ds_name.get(x, x))
 counts = ui.call("check_counts", snap_id, "coordinates", agency, dataset)
 if counts.empty:
     st.success(L("no_flags"))

@@ -75,6 +75,10 @@ gcol = "group_en" if ui.lang() == "en" else "group_zh"
 unmatched = int(ta.loc[ta["group_zh"] == UNMATCHED, col].sum())
 ta = ta[ta["group_zh"] != UNMATCHED]
 pv = ta.dropna(subset=["county"]).pivot_table(index=gcol, columns="county", values=col, aggfunc="sum", fill_value=0)
+if len(pv):
+    # every county a column: one without a record of any group is the gap this chart is for (澎湖縣 had
+    # vanished), its cells blank, as are a group's zeros elsewhere (on the log scale 0 and 1 were one colour)
+    pv = pv.reindex(columns=sorted(set(pv.columns) | set(ui.county_english())), fill_value=0)
 if ui.lang() == "en":   # the counties' own English names (the shipped boundaries carry them)
     pv = pv.rename(columns=ui.county_english())
     pv = pv.reindex(sorted(pv.columns), axis=1)   # in the order an English reader looks them up
@@ -126,6 +130,8 @@ if ui.lang() == "en":   # the checklist writes 極危（CR, Critically Endangere
 if row["endemic_checklist"] == 0:
     shown = shown.drop(columns="is_endemic")
 ui.table(shown, width="stretch", height=320,
-         column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help"))})
+         column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help")),
+                        # "Critically Endangered (CR)" whole (it was cut to "Critically End")
+                        "redlist": st.column_config.TextColumn(L("col_redlist"), width="medium")})
 st.download_button(L("download_unrecorded"), store.fix_list_csv(ui.for_download(shown)),
                    f"{L('unrecorded_file')}_{names[group]}_{snap_id}.csv".replace(" ", "_"), "text/csv")

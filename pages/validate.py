@@ -63,8 +63,9 @@ if state == "running":      # a new job, or one still going after the user looke
                                       min(done / max(total, 1), 1.0), text=f"{L(k)} {L('rows_done').format(done=done, total=total)}"))
         if state == "done":
             validate_job.annotated_download(job, ui.lang())     # a large result is zipped once, here, under the progress box
+            bar.empty()     # the last phase's "Writing the annotated file… N of N rows" stayed under "Checked"
         box.update(label=L("validated") if state == "done" else L("validate_failed"),
-                   state="complete" if state == "done" else "error")
+                   state="complete" if state == "done" else "error", expanded=state != "done")
 if state != "done":
     zh, en = validate_job.error(job)
     st.error(L("bad_file").format(msg=en if ui.lang() == "en" else zh))   # one sentence, never a traceback or path

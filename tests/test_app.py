@@ -53,7 +53,7 @@ def test_overview_numbers_match_and_agency_filter_changes_them():
     assert m2["紀錄數"] == f"{q(f'SELECT count(*) FROM {OCC} WHERE agency = ?', BBS_AGENCY):,}" != m["紀錄數"]
     # a genus or family (matched at a higher rank) is no species
     species = q(f"SELECT count(DISTINCT accepted_name) FROM {OCC} WHERE agency = ? AND NOT above_species", BBS_AGENCY)
-    assert m2["物種數"] == f"{species:,}"
+    assert m2["物種數（名錄內）"] == f"{species:,}"
 
 
 def test_scorecard_scores_match_and_follow_the_agency():
@@ -468,6 +468,14 @@ def test_record_page_shows_a_point_abroad_with_taiwan_in_view():
         assert any(nowhere in str(c.value) for c in at.caption) and not any("— —" in str(c.value) for c in at.caption)
 
 
+def test_dataset_pickers_offer_dataset_names_not_ids():
+    """The coordinates and completeness pages offered "TWBBS" and "amphibian-survey-2008-2016"."""
+    for name in ("coordinates", "completeness"):
+        at = page(name, "en")
+        pick = [w for w in at.selectbox if w.label == "Dataset"][0]
+        assert "臺灣繁殖鳥類大調查 2009–2016 (BBS Taiwan)" in pick.options and "TWBBS" not in pick.options, pick.options
+
+
 def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
     at = page("coverage", agency=FROG_AGENCY)
     group = [w for w in at.selectbox if w.label == "類群"][0].value
@@ -476,6 +484,11 @@ def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
     texts = [str(c.value) for c in at.caption]
     heat = [c for c in at.get("plotly_chart")]
     assert heat and "未比對" not in heat[0].proto.spec
+    # every county a column (one without records is the gap), a zero blank, not the colour of a one
+    import json as _json
+    hm = _json.loads(heat[0].proto.spec)["data"][0]
+    assert len(hm["x"]) == 22 and "澎湖縣" in hm["x"]
+    assert all((z is None) == (t == "0") for zr, tr in zip(hm["z"], hm["text"]) for z, t in zip(zr, tr))
     # plant endemism: counted where the reference knows it, otherwise unknown (—), never a false 0
     plants = cov.loc["維管束植物", "名錄特有種"]
     ref = q(f"SELECT count(*) FROM '{REFERENCE}/checklist.parquet' WHERE group_zh = '維管束植物' AND is_endemic")
@@ -657,7 +670,7 @@ def test_counts_without_change_show_no_arrow_and_english_heatmaps_name_counties_
     at = page("overview", agency="特有生物研究保育中心")    # BBS Taiwan's publisher: in both demo snapshots
     deltas = {x.label: x.delta for x in at.metric}
     assert deltas["機關數"] == "±0" and "+0" not in deltas.values(), deltas
-    assert [x for x in at.metric if x.label == "物種數"][0].help
+    assert [x for x in at.metric if x.label == "物種數（名錄內）"][0].help
     import json as _json
     x = {lang: _json.loads(page("coverage", agency=FROG_AGENCY, lang=lang).get("plotly_chart")[0].proto.spec)["data"][0]["x"]
          for lang in ("zh", "en")}
