@@ -632,3 +632,23 @@ TERM_ZH = {
     "taxonConceptID": "分類概念編號", "taxonID": "物種編號", "tribe": "族", "type": "資料類型", "typeStatus": "模式標本狀態",
     "verbatimCoordinates": "原始坐標", "verbatimDepth": "原始深度", "verbatimElevation": "原始海拔", "waterBody": "水體",
 }
+
+
+def column_heading(col: str, lang: str = "zh") -> str:
+    """A column's heading: the label table's col_<name>, else in zh-TW the Darwin Core names the pages use
+    (調查日期 for eventDate), then the 生態檢核 standard's field names, else the term itself. One source for
+    the pages and the validate report (whose zh-TW report had named a frog sighting's date 資料產生日期, the
+    works standard's "date the data were made", on every kind of file)."""
+    if f"col_{col}" in LABELS:
+        return t(f"col_{col}", lang)
+    if lang == "zh":
+        from .profiles import FIELD_ZH
+        if col in FIELD_ZH:
+            return FIELD_ZH[col]
+        from .standard import FIELDS, OCCURRENCE
+        for kind in [OCCURRENCE] + [k for k in FIELDS if k != OCCURRENCE]:   # the occurrence table's names first
+            for term, zh, _ in FIELDS[kind]:
+                if term == col:
+                    return zh
+        return TERM_ZH.get(col, col)
+    return col

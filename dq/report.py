@@ -34,16 +34,9 @@ def _e(v) -> str:
 
 
 def _field(term: str, lang: str) -> str:
-    """A column's heading in the report's language: the label table's, else the standard's Chinese name (zh)."""
-    if f"col_{term}" in LABELS:
-        return t(f"col_{term}", lang)
-    if lang == "zh":
-        from .standard import FIELDS
-        for fields in FIELDS.values():
-            for code, zh, _ in fields:
-                if code == term:
-                    return zh
-    return term
+    """A column's heading in the report's language, as the pages head it."""
+    from .i18n import column_heading
+    return column_heading(term, lang)
 
 
 def _kind(kind: str, lang: str) -> str:

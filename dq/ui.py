@@ -319,25 +319,9 @@ def md_text(text: str) -> str:
 
 
 def header(col: str) -> str:
-    """A column's heading in the UI language: the label table's col_<name>, else the standard's
-    Chinese field name (zh) or the Darwin Core term itself (en)."""
-    from .i18n import LABELS
-    if f"col_{col}" in LABELS:
-        return L(f"col_{col}")
-    if lang() == "zh":
-        # the Darwin Core names the completeness heatmap uses (調查日期 for eventDate), then the 生態檢核 standard's
-        from .profiles import FIELD_ZH
-        if col in FIELD_ZH:
-            return FIELD_ZH[col]
-        from .standard import FIELDS
-        from .standard import OCCURRENCE
-        for kind in [OCCURRENCE] + [k for k in FIELDS if k != OCCURRENCE]:   # the occurrence table's names first
-            for term, zh, _ in FIELDS[kind]:
-                if term == col:
-                    return zh
-        from .i18n import TERM_ZH
-        return TERM_ZH.get(col, col)
-    return col
+    """A column's heading in the UI language (i18n.column_heading)."""
+    from .i18n import column_heading
+    return column_heading(col, lang())
 
 
 def severity_text(s):

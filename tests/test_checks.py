@@ -305,6 +305,16 @@ def test_blank_rows_are_counted_once_and_every_flag_has_a_suggestion(tmp_path):
         assert (flagged["dq_suggestions"] != "").all() and (flagged["dq_suggestions_en"] != "").all()
 
 
+def test_report_heads_columns_as_the_pages_do():
+    """The zh-TW report named a frog sighting's eventDate 資料產生日期 and verbatimLocality 基地地點 (the 生態檢核
+    works standard's names) on every kind of file; it heads columns as the pages do, from one function."""
+    from dq.i18n import column_heading
+    from dq.report import _field
+    for term in ("eventDate", "verbatimLocality", "scientificName", "decimalLatitude", "source_row"):
+        assert _field(term, "zh") == column_heading(term, "zh") and _field(term, "en") == column_heading(term, "en")
+    assert _field("eventDate", "zh") == "調查日期" and _field("verbatimLocality", "zh") != "基地地點"
+
+
 def test_date_parts_that_disagree_with_the_date(tmp_path):
     """CONSTRUCTED TEST ROWS: eventDate against the year, month and day columns (GBIF's RECORDED_DATE_MISMATCH).
     A column agrees when it names the date's year (or that year in ROC years), the month where the date
