@@ -145,8 +145,12 @@ CHECKS = [
           f"NOT {HAS_NAME} AND e.name_source = 'ambiguous'",
           "'候選學名：' || e.name_candidates || coalesce('（暫以共同的 ' || e.accepted_name || ' 計）', '')", fix_en="'Candidates: ' || replace(e.name_candidates, chr(12289), ', ') || coalesce(' (counted as their shared ' || e.accepted_name || ' for now)', '')", tables=T),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
-          "學名的屬在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，但這個學名找不到，也沒有相近拼法。",
-          "The name's genus is in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular plants), but the name is not, nor close to one.",
+          # BBS Taiwan's Megapomatorhinus (a genus newer than the checklist) is here by its family and Chinese name
+          "學名的屬、科或中文名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，但這個學名找不到，也沒有相近拼法；"
+          "可能是較新或較舊的學名，建議欄列出同中文名的名錄學名。",
+          "The name's genus, family or Chinese name is in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular "
+          "plants), but the name is not, nor close to one: maybe a newer or older name; the suggestion gives the checklist's names for the "
+          "same Chinese name.",
           "e.match_type = 'none'", "CASE WHEN e.vern_names IS NOT NULL THEN '同俗名的名錄學名：' || e.vern_names END", fix_en="CASE WHEN e.vern_names IS NOT NULL THEN 'Checklist names with this vernacular name: ' || replace(e.vern_names, chr(12289), ', ') END", tables=T),
     Check("TAXON_NOT_A_NAME", "taxonomy", "warning", "學名欄填的是註記", "A note in the name column",
           f"學名欄填的不是學名而是註記（{'、'.join(NOT_NAMES[:4])}、未知、無紀錄…），例如 BBS 的「No survey」：這筆不是任何物種的紀錄。",
