@@ -46,11 +46,12 @@ LABELS = {
     # scorecard
     "pick_agency": ("請在左側選擇機關，即可看到該機關的成績單。", "Pick an agency on the left to see its scorecard."),
     "score_overall": ("整體", "Overall"),
+    "score_dim_help": ("沒有此面向「錯誤」等級旗標的紀錄比例。警告（例如「可能重複紀錄」）不扣分：見下方各檢核的筆數。",
+                       "Share of records with no error-severity flag of this dimension. Warnings (such as possible duplicates) "
+                       "do not lower it: see each check's count below."),
     "score_help": ("分數＝該面向沒有錯誤等級旗標的紀錄比例；整體＝完全沒有錯誤的紀錄比例；完整度則是判定標準要求的欄位已填的平均比例（逐筆計分），所以可以低於整體。",
                    "Score = share of records with no error-severity flag in that dimension; overall = share with no error at all; "
                    "completeness is the average share of the profile's required fields filled (graded per record), so it can be below overall."),
-    "score_chart_title": ("各面向分數（無錯誤紀錄比例；完整度為欄位填寫比例，%）",
-                          "Score per dimension (share of records without errors; completeness: share of fields filled, %)"),
     "worst_checks": ("問題最多的規則與變化", "Worst checks and their change"),
     "no_previous": ("沒有更早的快照可比較。", "No earlier snapshot to compare with."),
     "examples_for": ("範例紀錄：規則", "Example records for check"),

@@ -1,8 +1,7 @@
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from dq import charts, store, ui
+from dq import store, ui
 from dq.checks import DIMENSION_ZH
 from dq.ui import L
 
@@ -47,20 +46,15 @@ dim_label = (lambda d: L(f"col_score_{d}")) if ui.lang() == "en" else (lambda d:
 cols = st.columns(len(dims) + 1)
 metric(cols[0], L("score_overall"), "overall", help=L("score_overall_help"))
 for c, d in zip(cols[1:], dims):
-    metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else None)
+    # a dimension's score counts its errors only: Duplicates at 100.0% beside 102,369 possible duplicates (warnings)
+    metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else L("score_dim_help"))
 if before is not None and not same:
     st.caption(L("not_comparable_help").format(prev=prev.name))
 if like is not None and (like["datasets_added"] or like["datasets_removed"]):
     st.caption(L("sc_population_changed").format(common=like["common_datasets"], added=like["datasets_added"],
                                                  removed=like["datasets_removed"], prev=prev.name))
-chart = pd.DataFrame({"dim": [dim_label(d) for d in dims], "share": [(sc[d] or 0) * 100 for d in dims],
-                      # the bars' labels say what the cards above say ("> 99.9%", never a rounded 100.0)
-                      "label": [ui.pct(sc[d]).replace("%", "") for d in dims]})
-fig = px.bar(chart, x="share", y="dim", orientation="h", range_x=[0, 100], text="label",
-             title=L("score_chart_title"), labels={"share": L("share_pct"), "dim": L("dimension")},
-             color_discrete_sequence=["#3b528b"])
-fig.update_layout(height=320, margin=dict(l=10, r=10, t=70, b=10))
-st.plotly_chart(charts.flat_y_title(fig, L("dimension")), width="stretch")
+# no bar chart of these same seven numbers under them (a walk: it said again what the cards say, and
+# cost every visit a second chart to draw)
 
 st.subheader(L("tiers"))
 st.caption(L("tier_help"))

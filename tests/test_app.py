@@ -706,18 +706,20 @@ def test_record_page_tells_values_given_at_ingest_from_the_files_own():
     assert not any(str(v).endswith("-01-01") for v in used["值"])
 
 
-def test_one_value_everywhere_gets_one_swatch_and_the_score_bars_say_what_the_cards_say():
+def test_one_value_everywhere_gets_one_swatch_and_the_score_cards_say_what_they_count():
     """A map where every county has the same share drew a colour bar with one tick (a reviewer's walk): now one
-    swatch with the value. The scorecard's bars read '> 99.9' where the card reads '> 99.9%' (they said 100.0)."""
+    swatch with the value. The scorecard's cards read '> 99.9%' (a rounded 100.0 hid the one record); its bar
+    chart of the same numbers is gone, and a dimension's card says warnings do not lower it (Duplicates 100.0%
+    beside 102,369 possible duplicates)."""
     import json as _json
     from dq import maps
     one = maps.legend_html("share", maps.linear_ticks(1.0, 1.0, lambda v: f"{v:.1%}"), "none")
     assert "linear-gradient" not in one and "100.0%" in one
     assert "linear-gradient" in maps.legend_html("share", maps.linear_ticks(0.5, 1.0, lambda v: f"{v:.1%}"), "none")
     at = page("scorecard", agency=FROG_AGENCY)       # TaiBON's frog file: one record of 21,387 without a point
-    cards = {x.label: x.value for x in at.metric}
-    bars = _json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["text"]
-    assert cards["坐標"] == "> 99.9%" and "> 99.9" in bars
+    cards = {x.label: x for x in at.metric}
+    assert cards["坐標"].value == "> 99.9%" and not at.get("plotly_chart")
+    assert "警告" in cards["重複"].help and "不扣分" in cards["重複"].help
 
 
 def test_gap_map_fits_taiwan_and_names_the_far_island_cells():
