@@ -181,7 +181,11 @@ CHECKS = [
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合、雜交式（A × B），不能用於物種層級分析。",
           "The name is a genus, family or higher, an 'A/B' aggregate or a hybrid formula (A × B): not usable for species-level analysis.",
-          f"e.above_species AND {HAS_NAME} AND e.match_type IS DISTINCT FROM 'not_a_name'", tables=T),
+          f"e.above_species AND {HAS_NAME} AND e.match_type IS DISTINCT FROM 'not_a_name'", tables=T,
+          # an info, often meant (BBS's "Motacilla flava/tschutschensis", a reef survey's "Stegastes sp"): the
+          # dimension's "check the spelling against TaiCOL" read as a fault, and for a fish TaiCOL is not held here
+          todo_zh="若能鑑定到種請改填該種；刻意記錄到屬或「A/B」的紀錄保持原樣即可。",
+          todo_en="If it can be told to species, give the species; a record meant at genus level or as 'A/B' can stay as it is."),
     Check("TAXON_QUALIFIER_IN_NAME", "taxonomy", "warning", "學名含鑑定註記", "Qualifier in name",
           "學名含 sp.、spp.、cf.、aff. 或問號；標準要求學名欄不放鑑定資訊。",
           "The name holds sp., spp., cf., aff. or '?'; the standard keeps identification qualifiers out of scientificName.",

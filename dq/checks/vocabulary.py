@@ -86,7 +86,7 @@ CHECKS = [
           "The count is a range (10~19) or a limit (>50, 20+): readable, not exact; analyses use its bounds.",
           "e.qty_kind IN ('range', 'at_least', 'at_most')",
           "CASE WHEN e.qty_kind = 'range' THEN '可拆成 organismQuantity ' || e.qty_low::INT || '，範圍 ' || e.qty_txt || ' 寫入備註' "
-          "ELSE '可改為 ' || coalesce(e.qty_low, e.qty_high)::INT || ' 並於備註寫明 ' || e.qty_txt END", fix_en="CASE WHEN e.qty_kind = 'range' THEN 'Could be organismQuantity ' || e.qty_low::INT || ' with the range ' || e.qty_txt || ' in the remarks' ELSE 'Could be ' || coalesce(e.qty_low, e.qty_high)::INT || ' with ' || e.qty_txt || ' in the remarks' END",
+          "ELSE '可改為 organismQuantity ' || coalesce(e.qty_low, e.qty_high)::INT || '（界限值），並於備註寫明 ' || e.qty_txt END", fix_en="CASE WHEN e.qty_kind = 'range' THEN 'Could be organismQuantity ' || e.qty_low::INT || ' with the range ' || e.qty_txt || ' in the remarks' ELSE 'Could be organismQuantity ' || coalesce(e.qty_low, e.qty_high)::INT || ' (its bound) with ' || e.qty_txt || ' in the remarks' END",
           shows=("organismQuantity", "individualCount")),
     Check("VOCAB_QUANTITY_NOT_COUNTED", "vocabulary", "info", "出現但未計數", "Present, not counted",
           "數量寫「X」（eBird）或「不計數」：有出現、未計數量。是出現紀錄，不是錯誤；只是不能用於數量統計。",
