@@ -46,7 +46,7 @@ LABELS = {
     # scorecard
     "pick_agency": ("請在左側選擇機關，即可看到該機關的成績單。", "Pick an agency on the left to see its scorecard."),
     "score_overall": ("整體", "Overall"),
-    "score_dim_help": ("沒有此面向「錯誤」等級旗標的紀錄比例。警告（例如「可能重複紀錄」）不扣分：見下方各檢核的筆數。",
+    "score_dim_help": ("沒有此面向「錯誤」等級旗標的紀錄比例。警告（例如「疑似重複紀錄」）不扣分：見下方各檢核的筆數。",
                        "Share of records with no error-severity flag of this dimension. Warnings (such as possible duplicates) "
                        "do not lower it: see each check's count below."),
     "score_help": ("分數＝該面向沒有錯誤等級旗標的紀錄比例；整體＝完全沒有錯誤的紀錄比例；完整度則是判定標準要求的欄位已填的平均比例（逐筆計分），所以可以低於整體。",
@@ -257,7 +257,7 @@ LABELS = {
     "choose": ("請選擇", "Choose"), "upload_button": ("選擇檔案上傳", "Upload a file"), "record_page": ("單筆紀錄", "Record"),
     "upload_box_limit": ("每個檔案上限 {mb} MB · CSV、TSV、TXT、XLSX、ZIP、Parquet", "Up to {mb} MB per file · CSV, TSV, TXT, XLSX, ZIP, Parquet"),
     "sev_error": ("錯誤", "error"), "sev_warning": ("警告", "warning"), "sev_info": ("提示", "info"),
-    "col_record_id": ("系統紀錄編號", "Record id"), "col_source_row": ("來源列號（不含標題列）", "Source row (header not counted)"), "col_source_file": ("來源檔案", "Source file"),
+    "col_record_id": ("系統紀錄編號", "Record id"), "col_source_row": ("來源列號（標題列下一列為 1）", "Source row (1 = the row under the header)"), "col_source_file": ("來源檔案", "Source file"),
     # Darwin Core terms the 生態檢核 tables do not name: a Chinese name on the Chinese pages, the term itself in English
     "col_year": ("年", "year"), "col_month": ("月", "month"), "col_day": ("日", "day"), "col_eventID": ("調查事件代碼", "eventID"),
     "col_dataset_id": ("資料集代碼", "Dataset id"), "col_dataset_name": ("資料集名稱", "Dataset name"),
@@ -279,7 +279,7 @@ LABELS = {
     "col_species_recorded": ("有紀錄物種數", "Species recorded"), "col_endemic_checklist": ("名錄特有種", "Endemic in checklist"),
     "col_endemic_recorded": ("有紀錄特有種", "Endemic recorded"), "col_threatened_checklist": ("名錄受威脅種", "Threatened in checklist"),
     "col_threatened_recorded": ("有紀錄受威脅種", "Threatened recorded"), "col_coverage": ("涵蓋率", "Coverage"),
-    "col_taxon_id": ("TaiCOL 編號", "TaiCOL id"), "col_scientific": ("學名", "Scientific name"), "col_vernacular": ("中文名", "Vernacular name"),
+    "col_taxon_id": ("名錄編號", "Checklist id"), "col_scientific": ("學名", "Scientific name"), "col_vernacular": ("中文名", "Vernacular name"),
     "col_family": ("科名", "Family"), "col_is_endemic": ("特有種", "Endemic"), "col_threatened": ("受威脅（CR/EN/VU）", "Threatened (CR/EN/VU)"),
     "col_redlist": ("紅皮書等級", "Red list"), "col_tbia_unrecorded": ("TBIA 亦無紀錄", "None in TBIA"),
     "col_id": ("代碼", "Id"), "col_tables": ("適用資料表", "Tables"), "col_fix": ("提供建議修正", "Suggests a fix"),
@@ -418,7 +418,7 @@ LABELS = {
     "vr_annotated": ("完整逐列結果見標註檔的「錯誤」「警告」「建議修正」欄（annotated.csv 的 dq_errors、dq_warnings、dq_suggestions）。",
                      "Row-by-row results are in the annotated file's Errors, Warnings and Suggested fixes columns (dq_errors, dq_warnings, dq_suggestions_en in annotated.csv)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
-    "fl_source_row": ("來源列號（不含標題列）", "Source row (header not counted)"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
+    "fl_source_row": ("來源列號（標題列下一列為 1）", "Source row (1 = the row under the header)"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
     "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),

@@ -152,8 +152,9 @@ def absent_terms(c: dict) -> list[str]:
 
 
 def empty_sql(c: dict) -> str:
-    """SQL over the staged columns: the row is blank in every cell (such rows go to the ledger)."""
-    all_cols = [_ident(h) for h in c["columns"]]
+    """SQL over the staged columns: the row is blank in every cell (such rows go to the ledger). A reader that
+    keeps cells right of the header (`has_shape`) counts them too: a row with data only there is no blank row."""
+    all_cols = [_ident(h) for h in c["columns"]] + (["overflow_cells"] if c.get("has_shape") else [])
     # a chain of ANDs (fast) for ordinary widths; past DuckDB's expression depth, one flat list test
     if not all_cols:
         return "false"

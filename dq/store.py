@@ -153,8 +153,11 @@ def dataset_ids(snap: Path, agency: str | None = None) -> list[str]:
 def dataset_names(snap: Path, agency: str | None = None) -> dict[str, str]:
     """dataset id → the name a picker shows (the id where the dataset has no name): the pickers offered
     "TWBBS" and "amphibian-survey-2008-2016"."""
-    d = _agg(snap, "agg_dataset", agency)
-    return {i: (n if isinstance(n, str) and n.strip() else i) for i, n in zip(d["dataset_id"], d["dataset_name"])}
+    d = _agg(snap, "agg_dataset", agency)[["dataset_id", "dataset_name"]].drop_duplicates("dataset_id")
+    name = {i: (n.strip() if isinstance(n, str) and n.strip() else i) for i, n in zip(d["dataset_id"], d["dataset_name"])}
+    # two datasets of one name (two agencies' "鳥類調查") are told apart by their ids
+    twice = {n for n in name.values() if list(name.values()).count(n) > 1}
+    return {i: (f"{n} ({i})" if n in twice and n != i else n) for i, n in name.items()}
 
 
 # ---- scores -------------------------------------------------------------------------------

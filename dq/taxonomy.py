@@ -34,6 +34,14 @@ FORM_RX = r"(?i)^\([^)]*\b(domestic|feral|type|hybrid|form)\b[^)]*\)$"
 # (Carex breviculmis fibrillosa) and some with (Rhynchotechum discolor var. incisum), files either way; a
 # name differing by its marker alone was "misspelt" (Carex breviculmis var. fibrillosa → … fibrillosa?)
 RANK_MARKER_RX = r"\s(?:var|subsp|ssp|fo|f|forma|subvar|subf)\.?\s+([a-z])"
+# a marker's spellings of one rank (ssp. / subsp., f. / fo. / forma): compared as one, never across ranks —
+# TaiCOL lists Rhynchotechum discolor fo. incisum and var. incisum as two accepted taxa
+
+
+def marker_norm_sql(x: str) -> str:
+    """SQL: `x` with its rank markers written one way per rank."""
+    return (f"regexp_replace(regexp_replace({x}, '\\s(?:subsp|ssp)\\.?\\s+([a-z])', ' subsp. \\1', 'g'), "
+            f"'\\s(?:fo|f|forma)\\.?\\s+([a-z])', ' fo. \\1', 'g')")
 NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 # A nothospecies' sign after the genus ("Begonia × taipeiensis" in TaiCOL, "Begonia ×taipeiensis" in
 # TaiBON's lists, "Pinus ×hayatana" where TaiCOL writes "Pinus hayatana"): one species however written,
@@ -181,19 +189,27 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
                 if x.strip():
                     vern.append((" ".join(_notho(name).split()[:2]), _nfc(x)))
     # TaiCOL's 2020 workbook holds the seed plants only: the ferns and lycophytes (the name list's groups 2 and
-    # 1, 783 names, none in the workbook) come from TaiBON's name list, or every fern was "a group the checklists
-    # do not cover, e.g. a fish" under a group named vascular plants
+    # 1: 783 rows, 782 names, Arachniodes amabilis twice; none in the workbook) come from TaiBON's name list, or
+    # every fern was "a group the checklists do not cover, e.g. a fish" under a group named vascular plants.
+    # The list files eight fern genera under two families each (Dryopteris: Aspidiaceae and Dryopteridaceae): a
+    # genus takes the family most of its names have, so "Dryopteris sp." matches its genus like "Pteris sp."
+    ferns = nl[nl["c1"].isin(["1", "2"]) & (nl["name"] != "")].copy()
+    ferns["genus"] = ferns["name"].str.split().str[0]
+    fam = (ferns.groupby(["genus", "family"]).size().reset_index(name="n")
+           .sort_values(["genus", "n", "family"], ascending=[True, False, True]).drop_duplicates("genus"))
+    genus_family = dict(zip(fam["genus"], fam["family"]))
     held = {_sp(n) for n in acc["scientificName"]} | {_sp(n) for n in syn["scientificName"]}
-    for r in nl[nl["c1"].isin(["1", "2"])].itertuples(index=False):
-        if r.name in held or not r.name:
+    for r in ferns.drop_duplicates("name").itertuples(index=False):
+        if r.name in held:
             continue
         rows.append(dict(name=r.name, author=None, rank="infraspecies" if re.search(r" (subsp\.|var\.|f\.|fo\.) ", r.name) else "species",
                          status="accepted", taxon_id=f"twnamelist:{r.id}", accepted_name=r.name, accepted_id=f"twnamelist:{r.id}",
-                         family=r.family, genus=r.name.split()[0], class_="Plantae", group_zh="維管束植物", group_en="Vascular plants",
+                         family=genus_family[r.genus], genus=r.genus, class_="Plantae", group_zh="維管束植物", group_en="Vascular plants",
                          is_endemic=r.c2 == "1", is_alien=(r.status != "原生") if r.status in ("原生", "歸化", "栽培") else None,
                          redlist=r.red or None, source="twnamelist.csv"))
+    for r in ferns.itertuples(index=False):      # both rows' Chinese names of a name listed twice
         for x in re.split(r"[;,、]", r.zh):
-            if x.strip():
+            if x.strip() and r.name not in held:
                 vern.append((" ".join(_notho(r.name).split()[:2]), _nfc(x)))
     for r in syn.itertuples(index=False):
         name = _sp(r.scientificName)
@@ -272,12 +288,16 @@ def match_names(con, names_table: str, out_table: str) -> None:
         -- equality joins, not one join ON ... IN (...): DuckDB ran that as a nested loop (39,354 names: 8.6 s)
         FROM (SELECT n.name_raw, n.name_clean, n.n0, n.name_clean AS k, 1 AS pri FROM _nm4 n WHERE NOT n.hybrid
               UNION ALL SELECT n.name_raw, n.name_clean, n.n0, n.n0, 0 FROM _nm4 n WHERE NOT n.hybrid AND n.n0 <> n.name_clean
-              -- last, the name without its rank marker against the checklist's names without theirs
-              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, regexp_replace(n.name_clean, '{RANK_MARKER_RX}', ' \\1', 'g'), 2
+              -- then its rank markers written one way (ssp. = subsp., f. = fo.) against the checklist's so written,
+              -- last the name without its markers against a checklist name that has none (Carex breviculmis
+              -- fibrillosa for "… var. fibrillosa"); a checklist name with a marker of another rank never matches
+              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, {marker_norm_sql('n.name_clean')}, 2 FROM _nm4 n WHERE NOT n.hybrid
+              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, regexp_replace(n.name_clean, '{RANK_MARKER_RX}', ' \\1', 'g'), 3
               FROM _nm4 n WHERE NOT n.hybrid) n
         JOIN (SELECT name_key AS k_, * FROM ref_checklist UNION ALL
-              SELECT name_key_nr, * FROM ref_checklist WHERE name_key_nr <> name_key) c
-          ON c.k_ = n.k AND (n.pri < 2 OR c.k_ = c.name_key_nr)
+              SELECT name_key_nr, * FROM ref_checklist WHERE name_key_nr <> name_key UNION ALL
+              SELECT name_key_nm, * FROM ref_checklist WHERE name_key_nm <> name_key) c
+          ON c.k_ = n.k AND (n.pri < 3 OR c.name_key = c.name_key_nr)
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
                    WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name
         -- a name_key two names share (Cosmos spectabilis, Cosmos × spectabilis): the one spelt as written,
@@ -387,7 +407,7 @@ def _load_name_refs(con) -> None:
     """The shipped checklist and its vernacular names as temp tables, once per connection: both the
     name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
     con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT *, {notho_sql('name')} AS name_key,
-        regexp_replace({notho_sql('name')}, '{RANK_MARKER_RX}', ' \\1', 'g') AS name_key_nr
+        regexp_replace({notho_sql('name')}, '{RANK_MARKER_RX}', ' \\1', 'g') AS name_key_nr, {marker_norm_sql(notho_sql('name'))} AS name_key_nm
         FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')})""")
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
 

@@ -94,7 +94,7 @@ if unmatched:
 st.subheader(L("checklist_coverage"))
 st.caption(L("checklist_help"))
 cov = ui.call("checklist_coverage", snap_id, agency, usable)
-# the groups this selection has records of first (a fish agency's table opened on 0 of 5,115 vascular plants)
+# the groups this selection has records of first (a fish agency's table opened on 0 of the vascular plants)
 cov = cov.sort_values(["species_recorded", "species_checklist"], ascending=False, kind="stable").reset_index(drop=True)
 # the coverage column is drawn as a bar in each row: a bar chart of the same five numbers above it
 # cost the page a second plotly chart to draw on every visit (#11, #14)

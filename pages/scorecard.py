@@ -135,8 +135,9 @@ with c1:
         [c for c in chg[chg["severity"] == "warning"]["check_id"] if not c.startswith("MISSING_")]
     chosen = ui.qp_multiselect(L("checks"), chg["check_id"].tolist(), "fixchecks", default=default, format_func=ui.check_title)
 with c2:
+    ds_name = ui.call("dataset_names", snap_id, agency)
     dataset = ui.qp_select(L("dataset"), [None] + ds["dataset_id"].tolist(), "dataset",
-                           format_func=lambda x: L("all_datasets") if x is None else x)
+                           format_func=lambda x: L("all_datasets") if x is None else ds_name.get(x, x))
 if chosen:
     fl = store.fix_list_headers(ui.call("fix_list", snap_id, agency, chosen, dataset, ui.lang()), ui.lang())
     st.write(ui.rows_text(len(fl)))

@@ -296,6 +296,10 @@ def test_blank_rows_are_counted_once_and_every_flag_has_a_suggestion(tmp_path):
     s = validate(tmp_path / "c.csv", tmp_path / "c", CHECK_DATE)
     assert (s["rows_read"], s["rows_checked"], s["rows_rejected"], s["rows_rejected_blank"]) == (3, 2, 1, 1)
     assert not any("fewer cells" in n for n in s["notes"]), s["notes"]
+    # a row whose only cells lie right of the header is kept (a review: it was "every cell blank" in the ledger)
+    (tmp_path / "o.csv").write_text("scientificName,remarks\nPasser montanus,CONSTRUCTED TEST ROW\n,,Pycnonotus sinensis\n", encoding="utf-8")
+    o = validate(tmp_path / "o.csv", tmp_path / "o", CHECK_DATE)
+    assert (o["rows_read"], o["rows_checked"], o["rows_rejected"]) == (2, 2, 0)
     for out in (tmp_path / "x", tmp_path / "c"):
         ann = pd.read_csv(out / "annotated.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("dq_row")
         assert list(ann.index) == ["1", "2", "3"]

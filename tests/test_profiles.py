@@ -293,7 +293,7 @@ def test_fix_list_columns_values_and_suggestions(tmp_path):
         if lang == "en":
             assert by.loc["DATE_INVALID", "suggestion"] == "Write it as YYYY-MM-DD"
     zh = store.fix_list_headers(store.fix_list(snap, "測試"), "zh")
-    assert list(zh.columns)[:3] == ["系統紀錄編號", "來源檔案", "來源列號（不含標題列）"] and "建議修正或請確認" in zh.columns
+    assert list(zh.columns)[:3] == ["系統紀錄編號", "來源檔案", "來源列號（標題列下一列為 1）"] and "建議修正或請確認" in zh.columns
     en = store.fix_list_headers(store.fix_list(snap, "測試", lang="en"), "en")
     assert "Suggested fix or what to check" in en.columns and (en["Severity"] == "error").any()
     assert store.fix_list_name("測試", "2026-01-01", "zh").startswith("修正清單_")
@@ -733,32 +733,37 @@ def test_taicol_plant_workbook_reads_as_the_authority_wrote_it(tmp_path):
 
 def test_a_name_differing_from_the_checklist_by_its_rank_marker_alone_is_that_name(tmp_path):
     """Names of the plant name list in ../shared/data (twnamelist.csv), as CONSTRUCTED TEST ROWS: TaiCOL writes most
-    trinomials without a rank marker (Carex breviculmis fibrillosa) and some with one, so "Carex breviculmis var.
-    fibrillosa" was "misspelt → Carex breviculmis fibrillosa?" and "fo. incisum" was offered the damaged "fo. isum"
-    where the list has "var. incisum". A real misspelling still gets its suggestion."""
+    trinomials without a rank marker (Carex breviculmis fibrillosa), so "Carex breviculmis var. fibrillosa" was
+    "misspelt → Carex breviculmis fibrillosa?"; a marker spelt another way (f. for fo.) is the same rank. A marker of
+    another rank is another taxon (a review): TaiCOL lists Rhynchotechum discolor fo. incisum (spelt "fo. isum")
+    and var. incisum as two accepted names, so the forma is never matched to the variety. A real misspelling
+    still gets its suggestion."""
     p = tmp_path / "constructed_rank_markers.csv"
     p.write_text("scientificName,remarks\nCarex breviculmis var. fibrillosa,CONSTRUCTED TEST ROW\n"
-                 "Philodendron scandens subsp. oxycardium,CONSTRUCTED TEST ROW\nRhynchotechum discolor fo. incisum,CONSTRUCTED TEST ROW\n"
-                 "Carex breviculmis fibrilosa,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+                 "Philodendron scandens subsp. oxycardium,CONSTRUCTED TEST ROW\nBegonia formosana f. albomaculata,CONSTRUCTED TEST ROW\n"
+                 "Carex breviculmis fibrilosa,CONSTRUCTED TEST ROW\nRhynchotechum discolor fo. incisum,CONSTRUCTED TEST ROW\n", encoding="utf-8")
     s = validate(p, tmp_path / "out", CHECK_DATE)
-    assert s["checks"]["TAXON_FUZZY"]["count"] == 1
+    assert s["checks"]["TAXON_FUZZY"]["count"] == 2
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
-    assert ann["dq_match_type"].tolist() == ["synonym", "exact", "exact", "fuzzy"]
-    assert ann.loc["3", "dq_accepted_name"] == "Rhynchotechum discolor var. incisum"
+    assert ann["dq_match_type"].tolist() == ["synonym", "exact", "exact", "fuzzy", "fuzzy"]
+    assert ann.loc["3", "dq_accepted_name"] == "Begonia formosana fo. albomaculata"
     assert "Carex breviculmis fibrillosa" in ann.loc["4", "dq_suggestions_en"]
+    assert ann.loc["5", "dq_accepted_name"] == "" and "var. incisum" not in ann.loc["5", "dq_suggestions_en"]
 
 
 def test_ferns_and_lycophytes_are_in_the_plant_checklist(tmp_path):
-    """TaiCOL's 2020 plant workbook holds the seed plants only: the plant name list's 777 ferns and lycophytes were
-    "a group the checklists do not cover, e.g. a fish or an insect" under a group called vascular plants.
+    """TaiCOL's 2020 plant workbook holds the seed plants only: the plant name list's 782 ferns and lycophytes were
+    "a group the checklists do not cover, e.g. a fish or an insect" under a group called vascular plants. A fern
+    genus the list files under two families (Dryopteris) matches as a genus like any other (a review).
     Real names and Chinese names of twnamelist.csv as CONSTRUCTED TEST ROWS."""
     p = tmp_path / "constructed_ferns.csv"
     p.write_text("scientificName,vernacularName,remarks\nAsplenium antiquum,山蘇花,CONSTRUCTED TEST ROW\n"
-                 "Selaginella doederleinii,生根卷柏,CONSTRUCTED TEST ROW\nPalhinhaea cernua,過山龍,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+                 "Selaginella doederleinii,生根卷柏,CONSTRUCTED TEST ROW\nPalhinhaea cernua,過山龍,CONSTRUCTED TEST ROW\n"
+                 "Dryopteris sp.,,CONSTRUCTED TEST ROW\n", encoding="utf-8")
     s = validate(p, tmp_path / "out", CHECK_DATE)
     assert not {"TAXON_OUTSIDE_CHECKLIST", "TAXON_UNMATCHED", "TAXON_FUZZY", "TAXON_VERNACULAR_MISMATCH"} & set(s["checks"]), s["checks"].keys()
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
-    assert ann["dq_match_type"].tolist() == ["exact"] * 3
+    assert ann["dq_match_type"].tolist() == ["exact"] * 3 + ["higherrank"]
 
 
 def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
@@ -806,16 +811,18 @@ def test_a_nothospecies_is_one_species_however_its_sign_is_written(tmp_path):
 
 
 def test_no_spelling_from_another_genus_for_a_group_the_checklists_lack(tmp_path):
-    """CONSTRUCTED TEST ROWS (real names): TaiBON's fern Pteris arisanensis (Pteridaceae; TaiCOL's 2020
-    plant list has no ferns) was "did you mean Paris arisanensis?"; the ferns now come from TaiBON's name
-    list, so it is that fern. A misspelt bird of a family the checklists hold still gets its suggestion."""
+    """CONSTRUCTED TEST ROWS: TaiBON's fern Pteris arisanensis (Pteridaceae) was "did you mean Paris arisanensis?"
+    while the checklists lacked ferns; they hold them now, so the guard is tested with a misspelt reef fish
+    (Scarus rivularis for NTU's Scarus rivulatus, Labridae), one step from a sedge, Scirpus rivularis: with its
+    family named and unlisted it is a group not covered, no suggestion. A misspelt bird of a family the
+    checklists hold still gets its suggestion; the fern is now that fern."""
     p = tmp_path / "constructed_fern.csv"
-    p.write_text("scientificName,family,remarks\nPteris arisanensis,Pteridaceae,CONSTRUCTED TEST ROW\n"
-                 "Pycnonotus sinensiss,Pycnonotidae,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    p.write_text("scientificName,family,remarks\nScarus rivularis,Labridae,CONSTRUCTED TEST ROW (misspelt)\n"
+                 "Pycnonotus sinensiss,Pycnonotidae,CONSTRUCTED TEST ROW\nPteris arisanensis,Pteridaceae,CONSTRUCTED TEST ROW\n", encoding="utf-8")
     validate(p, tmp_path / "out", CHECK_DATE)
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
-    assert list(ann["dq_match_type"]) == ["exact", "fuzzy"]
-    assert "Pycnonotus sinensis" in ann.loc[1, "dq_suggestions_en"] and "Paris" not in ann.loc[0, "dq_suggestions_en"]
+    assert list(ann["dq_match_type"]) == ["not_covered", "fuzzy", "exact"]
+    assert "Pycnonotus sinensis" in ann.loc[1, "dq_suggestions_en"] and "Scirpus" not in ann.loc[0, "dq_suggestions_en"]
 
 
 def test_value_mappings_refuse_look_alikes_and_a_cell_of_two_species_disagrees(tmp_path):

@@ -63,7 +63,7 @@ def derive(con, ctx: DeriveContext) -> None:
         compat_chars, CASE WHEN compat_chars IS NOT NULL THEN nfc_normalize(vern_raw) END AS vern_nfc,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
-        -- the record names a family the checklists do not hold (a fern: Pteridaceae)
+        -- the record names a family the checklists do not hold (a reef fish: Labridae)
         (nullif(trim(family_raw), '') IS NOT NULL AND NOT coalesce(family_listed, false)) AS family_unlisted,
         (both_names AND is_han AND vern_expected IS NOT NULL
          AND (NOT coalesce(a.any_own, false) OR coalesce(a.any_other, false))) AS vern_mismatch,
@@ -88,7 +88,8 @@ DERIVATION = Derivation(
              # in them (a renamed genus: Megapomatorhinus, TaiCOL 2022's Erythrogenys): then "not in the checklist"
              "CASE WHEN t.match_type = 'not_covered' AND v.group_listed THEN 'none' "
              # a close name in another genus is no suggestion for a record whose genus and family the
-             # checklists lack (TaiBON's fern Pteris arisanensis was "did you mean Paris arisanensis?")
+             # checklists lack (TaiBON's fern Pteris arisanensis was "did you mean Paris arisanensis?" before the
+             # ferns were held; a misspelt parrotfish, Scarus rivularis, would be "Scirpus rivularis?", a sedge)
              "WHEN t.match_type = 'fuzzy' AND NOT t.genus_listed AND v.family_unlisted THEN 'not_covered' "
              "ELSE t.match_type END AS match_type",
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",

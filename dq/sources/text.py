@@ -562,8 +562,8 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     # a line of white space alone is one short cell too, but the build sends it to the ledger as a blank
     # row: counted here it was "kept" in the note and rejected in the counts
     from ..checks import blank
-    some = " OR ".join(f"NOT {blank(duck.ident(c))}" for c in cols) if len(cols) <= 300 else \
-        f"len(list_filter([{', '.join(duck.ident(c) for c in cols)}], x -> NOT {blank('x')})) > 0"
+    some = ("false" if not cols else " OR ".join(f"NOT {blank(duck.ident(c))}" for c in cols) if len(cols) <= 300 else
+            f"len(list_filter([{', '.join(duck.ident(c) for c in cols)}], x -> NOT {blank('x')})) > 0")
     n_short, n_long = con.execute(f"""SELECT count(*) FILTER (WHERE overflow_cells IS NULL AND row_cells IS NOT NULL AND ({some})),
         count(*) FILTER (WHERE overflow_cells IS NOT NULL) FROM read_parquet({duck.q(staged)})""").fetchone()
     if n_short:

@@ -1,6 +1,7 @@
 """XLSX sheets, streamed row by row with openpyxl's read-only mode into Arrow batches."""
 from __future__ import annotations
 
+import heapq
 import itertools
 from pathlib import Path
 
@@ -69,19 +70,21 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     ws = wb[sheet] if sheet else next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
     rows = enumerate(ws.iter_rows(values_only=True), start=1)     # (the sheet's row number, its cells)
     first: list[tuple[int, tuple]] = []
-    seen: list[tuple[int, tuple]] = []      # blank ones too: below the header they are rows
+    blank_seen: list[int] = []              # the blank rows' numbers: below the header they are rows
     for i, r in rows:
-        seen.append((i, r))
         if _any(r):
             first.append((i, r))
             if len(first) == LOOK:
                 break
+        else:
+            blank_seen.append(i)
     if not first:
         raise SourceError(f"{name}: sheet '{ws.title}' is empty", f"{name}：工作表「{ws.title}」是空的。")
     cells = [[_cell(v) for v in r] for _, r in first]
     h = header_at(cells)
     titles, raw, header_row = cells[:h], cells[h], first[h][0]
-    rows = itertools.chain([x for x in seen if x[0] > header_row], rows)
+    below = heapq.merge((x for x in first if x[0] > header_row), ((b, ()) for b in blank_seen if b > header_row), key=lambda x: x[0])
+    rows = itertools.chain(below, rows)
     while raw and raw[-1] is None:
         raw.pop()
     header, notes = clean_headers(raw)
@@ -109,6 +112,9 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
             over.append(None)
             shape.append(None)
             nums.append(b - header_row)
+            if len(nums) >= BATCH:       # a long run of blank rows is written as it goes, never held whole
+                writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
+                buf, over, shape, nums = [[] for _ in header], [], [], []
         n += len(pending)
         pending = []
         n += 1
