@@ -19,6 +19,8 @@ LABELS = {
     "records": ("紀錄數", "Records"), "agencies": ("機關數", "Agencies"), "datasets": ("資料集數", "Datasets"),
     "species": ("物種數", "Species"),
     # the headline count says in its label what it counts: a reef-fish agency's 176 species read "Species 0"
+    "map_not_shown": ("另有 {n:,} 筆紀錄（{p}）沒有落在縣市內的點位，不在此圖中，也不計入圖上的比例。",
+                      "{n:,} more records ({p}) have no point in a county: not on this map, nor in its shares."),
     "species_kpi": ("物種數（名錄內）", "Species in the checklists"), "share_no_error": ("無錯誤紀錄比例", "Records without errors"),
     "usable_1km": ("可用於 1 公里分布模型", "Fit for a 1 km distribution model"),
     "count": ("筆數", "Count"), "count_previous": ("前次筆數", "Previous count"), "change": ("增減", "Change"),

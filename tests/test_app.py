@@ -476,6 +476,17 @@ def test_dataset_pickers_offer_dataset_names_not_ids():
         assert "臺灣繁殖鳥類大調查 2009–2016 (BBS Taiwan)" in pick.options and "TWBBS" not in pick.options, pick.options
 
 
+def test_overview_map_says_how_many_records_it_cannot_place():
+    """A walk: the reef survey's counties read 100 % on the overview map beside an agency score of 60 %, with
+    nothing saying most of its records (points at sea or none) are not on the map; the count is stated."""
+    from dq.demo import REEF_AGENCY
+    s = store.by_name(DEMO_DATE)
+    n = store.kpis(s, REEF_AGENCY)["records"] - int(store.county_quality(s, REEF_AGENCY)["records"].sum())
+    assert n > 0
+    at = page("overview", "en", agency=REEF_AGENCY)
+    assert any(f"{n:,} more records" in str(c.value) for c in at.caption), [c.value for c in at.caption]
+
+
 def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
     at = page("coverage", agency=FROG_AGENCY)
     group = [w for w in at.selectbox if w.label == "類群"][0].value
