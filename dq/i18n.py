@@ -315,6 +315,8 @@ LABELS = {
     "click_for_record": ("點一下開啟這筆紀錄", "click to open the record"),
     "click_row_for_record": ("點選一列即可開啟該筆紀錄的完整檢核結果。", "Select a row to open that record with all its findings."),
     "coord_unmapped_title": ("沒有點位的紀錄（{n:,} 個旗標）", "Records without a point ({n:,} flags)"),
+    "coord_unmapped_not_chosen": ("未選入上方檢核、因此未列出：{checks}；在上方選入即可列出。",
+                                  "Not among the checks chosen above, so not listed: {checks}; choose them above to list them."),
     "coord_unmapped_help": ("坐標空白、無法解讀或超出範圍，地圖上畫不出來；最多列 500 筆。", "Coordinates blank, unreadable or out of range, so nothing can be drawn; up to 500 listed."),
     "unmatched_note": ("另有 {n:,} 筆紀錄的名稱未能與參考名錄比對（包括名錄未涵蓋的類群，例如魚類），不列入類群（見成績單的分類問題）。",
                        "{n:,} more records have a name that matched no reference checklist entry (groups the checklists do not cover, such as fish, included): not in any group (see the scorecard's taxonomy checks)."),

@@ -82,6 +82,12 @@ else:
         ui.open_record(rid)
 
 st.subheader(L("coord_unmapped_title").format(n=unmapped))
+# the points no check could read at all are not picked by default (they are a completeness gap, not a wrong
+# place): said here, or the list read "17 flags" beside 6,944 records whose coordinates are missing (a walk)
+left_out = [c for c in ids if c in NO_POINT and c not in chosen]
+if left_out:
+    sep = "、" if ui.lang() == "zh" else ", "
+    st.caption(L("coord_unmapped_not_chosen").format(checks=sep.join(f"{ui.check_title(c)} ({n_of[c]:,})" for c in left_out)))
 if unmapped:
     st.caption(L("coord_unmapped_help"))
     loose = loose.assign(title=loose["check_id"].map(titles))

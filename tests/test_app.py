@@ -487,6 +487,14 @@ def test_overview_map_says_how_many_records_it_cannot_place():
     assert any(f"{n:,} more records" in str(c.value) for c in at.caption), [c.value for c in at.caption]
 
 
+def test_coordinates_page_says_which_pointless_records_it_leaves_out():
+    """A walk: "Records without a point (17 flags)" beside 6,944 records whose coordinates are missing, a check not
+    chosen by default; the page names what it leaves out and how many."""
+    n = q(f"SELECT count(*) FROM {FLAGS} WHERE check_id = 'COORD_MISSING'")
+    at = page("coordinates", "en")
+    assert any(f"Coordinates missing ({n:,})" in str(c.value) for c in at.caption), [c.value for c in at.caption]
+
+
 def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
     at = page("coverage", agency=FROG_AGENCY)
     group = [w for w in at.selectbox if w.label == "類群"][0].value
