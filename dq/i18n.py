@@ -48,6 +48,8 @@ LABELS = {
     # scorecard
     "pick_agency": ("請在左側選擇機關，即可看到該機關的成績單。", "Pick an agency on the left to see its scorecard."),
     "score_overall": ("整體", "Overall"),
+    "sc_given_at_ingest": ("入庫時指定、檔案本身沒有的欄位（在此算已填）：{given}。單獨檢核原始檔時，這些欄位會判為缺少。",
+                           "Given at ingest, not in the file itself (counted as filled here): {given}. Validated alone, the file is judged without them."),
     "score_dim_help": ("沒有此面向「錯誤」等級旗標的紀錄比例。警告（例如「疑似重複紀錄」）不扣分：見下方各檢核的筆數。",
                        "Share of records with no error-severity flag of this dimension. Warnings (such as possible duplicates) "
                        "do not lower it: see each check's count below."),

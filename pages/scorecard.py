@@ -48,6 +48,11 @@ metric(cols[0], L("score_overall"), "overall", help=L("score_overall_help"))
 for c, d in zip(cols[1:], dims):
     # a dimension's score counts its errors only: Duplicates at 100.0% beside 102,369 possible duplicates (warnings)
     metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else L("score_dim_help"))
+given = ui.call("given_at_ingest", snap_id, agency)
+if given:
+    sep = "、" if ui.lang() == "zh" else ", "
+    st.caption(L("sc_given_at_ingest").format(given=("；" if ui.lang() == "zh" else "; ").join(
+        f"{f}{'：' if ui.lang() == 'zh' else ': '}{sep.join(ui.header(t) for t in terms)}" for f, terms in given.items())))
 if before is not None and not same:
     st.caption(L("not_comparable_help").format(prev=prev.name))
 if like is not None and (like["datasets_added"] or like["datasets_removed"]):
