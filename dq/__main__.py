@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             from .i18n import t
             print(f"profile: {s['profile_name_en']} ({s['profile_reason_en']})\n"
                   f"{s['rows_read']:,} rows read, {s['rows_rejected']:,} rejected, {s['rows_with_errors']:,} with record-level errors, "
-                  f"{len(s['file_findings']):,} file-level findings\n{t('verdict_' + s['verdict'], 'en')}\nreport: {a.out / 'report.html'}")
+                  f"{len(s['file_findings']):,} file-level findings\n{t('cli_verdict_fix_first' if s['verdict'] == 'fix_first' else 'verdict_' + s['verdict'], 'en')}\nreport: {a.out / 'report.html'}")
         elif a.cmd == "opendata":
             from .opendata import main_opendata
             return main_opendata([str(f) for f in a.files], a.snapshot, str(a.out), a.agency, a.root)

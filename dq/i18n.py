@@ -368,6 +368,7 @@ LABELS = {
     "validate_profile_help": ("預設依檔案欄位自動判定；可改選其他標準重新檢核。", "Inferred from the file's columns by default; pick another to re-check."),
     "profile_inferred": ("自動判定：{reason}", "Inferred: {reason}"), "profile_chosen": ("使用者指定", "Chosen by you"),
     "verdict_ready": ("可以提交：沒有檔案層級或紀錄層級的錯誤。", "Ready: no file-level or record-level errors."),
+    "cli_verdict_fix_first": ("請先修正問題再提交（見報告）。", "Fix these first (see the report)."),
     "verdict_fix_first": ("請先修正問題再提交（見下方報告）。", "Fix these first (see the report below)."),
     "verdict_empty": ("檔案沒有任何資料列，沒有可檢核的內容：請確認上傳的是含資料的檔案。",
                       "The file holds no data rows, so there is nothing to judge: check that this is the file with the data."),
