@@ -474,13 +474,32 @@ def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None 
         vals = [f"SELECT o.record_id, o.check_id, {e} AS \"values\" FROM _fl o WHERE o.check_id = '{cid}'"
                 for cid in present if cid in cat and (e := _values_expr(cat[cid], lang))]
         vsql = " UNION ALL ".join(vals) or "SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS check_id, NULL::VARCHAR AS \"values\" WHERE false"
-        return con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, o.check_id,
+        return _own_headers(snap, con.execute(f"""SELECT o.record_id, o.source_file, o.source_row, o.dataset_id, o.occurrenceID, o.check_id,
               {sev} AS severity, t.title, v."values", coalesce(nullif(trim(o.suggestion), ''), m.todo) AS suggestion, m.message
             FROM _fl o JOIN _meta m USING (check_id) JOIN _titles t USING (check_id)
             LEFT JOIN ({vsql}) v USING (record_id, check_id)
-            ORDER BY o.source_file, o.source_row, o.check_id""").df()
+            ORDER BY o.source_file, o.source_row, o.check_id""").df())
     finally:
         con.close()
+
+
+def _own_headers(snap: Path, fl: pd.DataFrame) -> pd.DataFrame:
+    """The fix list's values name each field as the record's own file heads it (蛙種=日本樹蛙, not
+    vernacularName=日本樹蛙: the list goes back to the people who wrote 蛙種). One vectorised replace per
+    (file, renamed column), never a loop over the rows."""
+    import re
+    if fl.empty or "values" not in fl:
+        return fl
+    for src in manifest(snap).get("sources", []):
+        mapped = (src.get("canonical") or {}).get("mapped") or src.get("columns_mapped") or {}
+        rows = fl["source_file"] == src.get("name")
+        if not rows.any():
+            continue
+        for header, term in mapped.items():
+            if header != term:
+                fl.loc[rows, "values"] = fl.loc[rows, "values"].str.replace(
+                    rf"(^|；){re.escape(term)}=", lambda m, h=header: f"{m.group(1)}{h}=", regex=True)
+    return fl
 
 
 def fix_list_headers(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

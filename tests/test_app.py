@@ -505,6 +505,17 @@ def test_scorecard_says_which_fields_were_given_at_ingest():
     assert not [c for c in page("scorecard", "en", agency=BBS_AGENCY).caption if c.value.startswith("Given at ingest")]
 
 
+def test_fix_list_values_name_the_files_own_columns():
+    """A walk: the amphibian survey's fix list read "vernacularName=日本樹蛙" where the agency's column is 蛙種; the
+    values name each field as the record's own file heads it (a Darwin Core file's stay as they are)."""
+    from dq.demo import AMPHIBIAN_AGENCY
+    s = store.by_name(DEMO_DATE)
+    fl = store.fix_list(s, AMPHIBIAN_AGENCY, ["TAXON_VERNACULAR_AMBIGUOUS"], None, "zh")
+    assert len(fl) and fl["values"].str.startswith("蛙種=").all() and not fl["values"].str.contains("vernacularName").any()
+    bbs = store.fix_list(s, BBS_AGENCY, ["COORD_OUT_OF_RANGE"], None, "en")
+    assert len(bbs) and bbs["values"].str.contains("decimalLatitude=").all()
+
+
 def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():
     at = page("coverage", agency=FROG_AGENCY)
     group = [w for w in at.selectbox if w.label == "類群"][0].value

@@ -101,7 +101,8 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path, new_page)
     assert rows[0][:7] == ("系統紀錄編號", "來源檔案", "來源列號（標題列下一列為 1）", "資料集", "紀錄編號", "規則代碼", "嚴重度")
     assert rows[0][7:10] == ("問題", "原始值", "建議修正或請確認")
     assert len(rows) > 1 and {r[5] for r in rows[1:]} == {"COORD_TOWN_CENTROID"}
-    assert all("點位在鄉鎮市區中心點" in r[7] and "decimalLatitude=" in r[8] and r[9] for r in rows[1:])
+    # the values name the file's own columns (the frog file heads its latitude WGS84Lati)
+    assert all("點位在鄉鎮市區中心點" in r[7] and "WGS84Lati=" in r[8] and r[9] for r in rows[1:])
     assert name.startswith("修正清單_")
 
 
