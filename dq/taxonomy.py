@@ -20,7 +20,9 @@ NOT_NAMES = ("no survey", "not surveyed", "none", "unknown", "unidentified", "n/
              "no record", "no records", "nothing", "無", "未知", "不明", "未鑑定", "無紀錄", "未調查", "未發現")
 FUZZY_MIN_SCORE = 90.0   # rapidfuzz ratio (0-100) for a TAXON_FUZZY suggestion
 
-QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov|ssp)\.?(\s|$)|\?"
+# "ssp." is a qualifier only where no epithet follows (a subspecies not named); before one it is the
+# subspecies marker (Pycnonotus sinensis ssp. formosae was "qualifier in the name", its marker removed)
+QUALIFIER_RX = r"(^|\s)(sp|spp|cf|aff|nr|sp\.\s*nov)\.?(\s|$)|(^|\s)ssp\.?\s*$|\?"
 # a hybrid formula: two names joined by × or a lone x after at least a genus and an epithet (BBS's
 # "Pycnonotus taivanus x sinensis", 雜頭翁). Not a nothospecies such as "Platanus × acerifolia",
 # whose sign follows the genus alone. Like an "A/B" aggregate it is no one species (GBIF's parser

@@ -751,6 +751,18 @@ def test_a_name_differing_from_the_checklist_by_its_rank_marker_alone_is_that_na
     assert ann.loc["5", "dq_accepted_name"] == "" and "var. incisum" not in ann.loc["5", "dq_suggestions_en"]
 
 
+def test_ssp_before_an_epithet_is_a_rank_marker_not_a_qualifier():
+    """A review: "ssp." was read as an identification qualifier wherever it stood, so a named subspecies (a real
+    TaiCOL bird, CONSTRUCTED spelling) was "qualifier in name"; alone at the end it still is one."""
+    from dq import duck, taxonomy
+    con = duck.connect(spatial=False)
+    con.execute("CREATE TEMP TABLE nn AS SELECT unnest(?::VARCHAR[]) AS name_raw", [["Pycnonotus sinensis ssp. formosae", "Pycnonotus sinensis ssp."]])
+    taxonomy.match_names(con, "nn", "out")
+    got = {r[0]: r[1:] for r in con.execute("SELECT name_raw, has_qualifier, match_type, accepted_name FROM out").fetchall()}
+    assert got["Pycnonotus sinensis ssp. formosae"] == (False, "exact", "Pycnonotus sinensis formosae")
+    assert got["Pycnonotus sinensis ssp."][0] is True
+
+
 def test_ferns_and_lycophytes_are_in_the_plant_checklist(tmp_path):
     """TaiCOL's 2020 plant workbook holds the seed plants only: the plant name list's 782 ferns and lycophytes were
     "a group the checklists do not cover, e.g. a fish or an insect" under a group called vascular plants. A fern
