@@ -21,6 +21,9 @@ LABELS = {
     # the headline count says in its label what it counts: a reef-fish agency's 176 species read "Species 0"
     "map_not_shown": ("另有 {n:,} 筆紀錄（{p}）沒有落在縣市內的點位，不在此圖中，也不計入圖上的比例。",
                       "{n:,} more records ({p}) have no point in a county: not on this map, nor in its shares."),
+    "flag_change_axis": ("旗標數（左：消失；右：新增）", "Flags (left: gone; right: came)"),
+    "flag_change_help": ("每條規則一條橫條：左側是消失的旗標（已修正，或隨紀錄移除而消失），右側是新出現的旗標（保留的紀錄上新增，或新紀錄帶來）。",
+                         "One bar a check: to the left the flags gone (fixed, or gone with removed records), to the right those that came (new on kept records, or with added records)."),
     "species_kpi": ("物種數（名錄內）", "Species in the checklists"), "share_no_error": ("無錯誤紀錄比例", "Records without errors"),
     "usable_1km": ("可用於 1 公里分布模型", "Fit for a 1 km distribution model"),
     "count": ("筆數", "Count"), "count_previous": ("前次筆數", "Previous count"), "change": ("增減", "Change"),

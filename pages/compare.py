@@ -41,11 +41,15 @@ by_check = fl.groupby(["check_id", "title"], as_index=False)[["flags_a", "flags_
 by_check["change"] = by_check["flags_b"] - by_check["flags_a"]
 top = by_check.reindex(by_check["change"].abs().sort_values(ascending=False).index).head(15)
 long = top.melt(id_vars="title", value_vars=["fixed", "new_on_kept", "on_added", "on_removed"])
-fig = px.bar(long, x="value", y="title", color="variable", orientation="h", title=L("flag_change_title"), barmode="group",
-             labels={"value": L("flags"), "title": L("check"), "variable": ""},
+# one diverging bar a check: the flags gone to the left, those that came to the right. Four grouped bars a
+# check left each one a sliver beside three empty slots (a walk: hairlines on a 900 px chart)
+long["shown"] = long["value"].where(~long["variable"].isin(["fixed", "on_removed"]), -long["value"])
+fig = px.bar(long, x="shown", y="title", color="variable", orientation="h", title=L("flag_change_title"), barmode="relative",
+             custom_data=["value"], labels={"shown": L("flag_change_axis"), "title": L("check"), "variable": ""},
              color_discrete_map={"fixed": "#009E73", "new_on_kept": "#D55E00", "on_added": "#E69F00", "on_removed": "#56B4E9"})
-fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name), hovertemplate="%{y}: %{x:,}<extra></extra>"))
-# four bars a check: at a fixed 520 px, fifteen checks drew them as 4 px hairlines
-fig.update_layout(height=max(320, 140 + 56 * len(top)), margin=dict(l=10, r=10, t=70, b=10), xaxis_tickformat=",d", bargap=0.25)
+fig.for_each_trace(lambda tr: tr.update(name=L("cmp_" + tr.name), hovertemplate="%{y}: %{customdata[0]:,}<extra></extra>"))
+fig.update_layout(height=max(320, 140 + 30 * len(top)), margin=dict(l=10, r=10, t=70, b=10), xaxis_tickformat=",d", bargap=0.3)
+fig.add_vline(x=0, line_width=1, line_color="#666")
 st.plotly_chart(charts.flat_y_title(fig, L("check")), width="stretch")
+st.caption(L("flag_change_help"))
 ui.table(fl[["agency", "title", "flags_a", "flags_b", "fixed", "new_on_kept", "on_added", "on_removed"]], width="stretch")

@@ -127,6 +127,10 @@ def test_coverage_checklist_numbers_follow_the_agency():
 
 def test_compare_page_added_records_match():
     at = page("compare", a=DEMO_EARLIER, b=DEMO_DATE)
+    # one diverging bar a check (four grouped bars a check were hairlines): gone to the left, came to the right
+    import json as _json
+    assert _json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["barmode"] == "relative"
+    assert any("左側是消失的旗標" in str(c.value) for c in at.caption)
     m = metrics(at)
     old = records_sql(DEMO_ROOT / DEMO_EARLIER)
     added = q(f"SELECT count(*) FROM {OCC} n WHERE NOT EXISTS (SELECT 1 FROM {old} o WHERE o.occurrenceID = n.occurrenceID "
