@@ -98,28 +98,11 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     shape: list = []
     nums: list[int] = []
     n = n_long = 0
-    # a blank row between records is a row the reader sees: staged empty, it goes to the ledger as an empty
-    # row like a CSV's blank line (it had vanished: read 5,515 of a sheet's 5,519 rows, none rejected).
-    # Blank rows after the last record are the sheet's formatted end, no rows, as a CSV's trailing lines.
-    pending: list[int] = []
-    for sheet_row, r in rows:
-        if not _any(r):
-            pending.append(sheet_row)
-            continue
-        for b in pending:
-            for i in range(width):
-                buf[i].append(None)
-            over.append(None)
-            shape.append(None)
-            nums.append(b - header_row)
-            if len(nums) >= BATCH:       # a long run of blank rows is written as it goes, never held whole
-                writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
-                buf, over, shape, nums = [[] for _ in header], [], [], []
-        n += len(pending)
-        pending = []
-        n += 1
-        vals = [_cell(v) for v in r]
-        extra = vals[width:]
+
+    def put(sheet_row: int, vals) -> bool:
+        """Stage one sheet row (a blank one with no values); write a batch when one is full. Says whether the
+        row has cells right of the header."""
+        extra = list(vals[width:])
         while extra and extra[-1] is None:
             extra.pop()
         for i in range(width):
@@ -127,13 +110,30 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
         # cells right of the header are kept (a row-shape finding), never dropped
         over.append("\t".join(v or "" for v in extra) if extra else None)
         shape.append(width + len(extra) if extra else None)
-        n_long += bool(extra)
         nums.append(sheet_row - header_row)      # data row k is the sheet's row (header's row + k), as in Excel
         if len(nums) >= BATCH:
             writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
-            buf, over, shape, nums = [[] for _ in header], [], [], []
+            for x in (*buf, over, shape, nums):
+                x.clear()
             if progress:
                 progress(f"{name}: {n:,} rows")
+        return bool(extra)
+
+    # a blank row between records is a row the reader sees: staged empty, it goes to the ledger as an empty
+    # row like a CSV's blank line (it had vanished: read 5,515 of a sheet's 5,519 rows, none rejected).
+    # Blank rows after the last record are the sheet's formatted end, no rows, as a CSV's trailing lines.
+    # A long run of blank rows is written batch by batch as it is put, never held whole.
+    pending: list[int] = []
+    for sheet_row, r in rows:
+        if not _any(r):
+            pending.append(sheet_row)
+            continue
+        for b in pending:
+            n += 1
+            put(b, ())
+        pending = []
+        n += 1
+        n_long += put(sheet_row, [_cell(v) for v in r])
     if nums:
         writer.write_batch(pa.record_batch(buf + [over, shape, nums], schema=schema))
     writer.close()
