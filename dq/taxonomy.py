@@ -31,7 +31,6 @@ HYBRID_RX = r"^\S+\s+\S+.*\s([xX]\s+\S|×\s*\S)"
 # eBird's and BBS Taiwan's domestic and feral forms ("Cairina moschata (Domestic type)", "Columba
 # livia (Feral Pigeon)"): a note on the bird, not the name's author
 FORM_RX = r"(?i)^\([^)]*\b(domestic|feral|type|hybrid|form)\b[^)]*\)$"
-# Authorship: something after the name that starts with a capital, '(' or holds a year.
 # an infraspecific rank marker between epithets: TaiCOL's plant list writes most trinomials without one
 # (Carex breviculmis fibrillosa) and some with (Rhynchotechum discolor var. incisum), files either way; a
 # name differing by its marker alone was "misspelt" (Carex breviculmis var. fibrillosa → … fibrillosa?)
@@ -44,6 +43,14 @@ def marker_norm_sql(x: str) -> str:
     """SQL: `x` with its rank markers written one way per rank."""
     return (f"regexp_replace(regexp_replace({x}, '\\s(?:subsp|ssp)\\.?\\s+([a-z])', ' subsp. \\1', 'g'), "
             f"'\\s(?:fo|f|forma)\\.?\\s+([a-z])', ' fo. \\1', 'g')")
+
+
+def marker_strip_sql(x: str) -> str:
+    """SQL: `x` without its rank markers."""
+    return f"regexp_replace({x}, '{RANK_MARKER_RX}', ' \\1', 'g')"
+
+
+# Authorship: something after the name that starts with a capital, '(' or holds a year.
 NAME_RX = r"^([A-Z][a-z\-]+(?: [a-z\-]+(?: (?:subsp\.|ssp\.|var\.|f\.|fo\.) ?[a-z\-]+| [a-z\-]+)?)?)(.*)$"
 # A nothospecies' sign after the genus ("Begonia × taipeiensis" in TaiCOL, "Begonia ×taipeiensis" in
 # TaiBON's lists, "Pinus ×hayatana" where TaiCOL writes "Pinus hayatana"): one species however written,
@@ -294,7 +301,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
               -- last the name without its markers against a checklist name that has none (Carex breviculmis
               -- fibrillosa for "… var. fibrillosa"); a checklist name with a marker of another rank never matches
               UNION ALL SELECT n.name_raw, n.name_clean, n.n0, {marker_norm_sql('n.name_clean')}, 2 FROM _nm4 n WHERE NOT n.hybrid
-              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, regexp_replace(n.name_clean, '{RANK_MARKER_RX}', ' \\1', 'g'), 3
+              UNION ALL SELECT n.name_raw, n.name_clean, n.n0, {marker_strip_sql('n.name_clean')}, 3
               FROM _nm4 n WHERE NOT n.hybrid) n
         JOIN (SELECT name_key AS k_, * FROM ref_checklist UNION ALL
               SELECT name_key_nr, * FROM ref_checklist WHERE name_key_nr <> name_key UNION ALL
@@ -408,9 +415,9 @@ HAN_RX = "\\p{Han}"
 def _load_name_refs(con) -> None:
     """The shipped checklist and its vernacular names as temp tables, once per connection: both the
     name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
-    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS SELECT *, {notho_sql('name')} AS name_key,
-        regexp_replace({notho_sql('name')}, '{RANK_MARKER_RX}', ' \\1', 'g') AS name_key_nr, {marker_norm_sql(notho_sql('name'))} AS name_key_nm
-        FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')})""")
+    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS
+        SELECT *, {marker_strip_sql('name_key')} AS name_key_nr, {marker_norm_sql('name_key')} AS name_key_nm
+        FROM (SELECT *, {notho_sql('name')} AS name_key FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))""")
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
 
 
