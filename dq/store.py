@@ -6,6 +6,7 @@ missing a field) touch record-level Parquet, always filtered and limited, with b
 """
 from __future__ import annotations
 
+import collections
 import functools
 import io
 import json
@@ -156,7 +157,7 @@ def dataset_names(snap: Path, agency: str | None = None) -> dict[str, str]:
     d = _agg(snap, "agg_dataset", agency)[["dataset_id", "dataset_name"]].drop_duplicates("dataset_id")
     name = {i: (n.strip() if isinstance(n, str) and n.strip() else i) for i, n in zip(d["dataset_id"], d["dataset_name"])}
     # two datasets of one name (two agencies' "鳥類調查") are told apart by their ids
-    twice = {n for n in name.values() if list(name.values()).count(n) > 1}
+    twice = {n for n, k in collections.Counter(name.values()).items() if k > 1}
     return {i: (f"{n} ({i})" if n in twice and n != i else n) for i, n in name.items()}
 
 
@@ -836,12 +837,17 @@ def given_at_ingest(snap: Path, agency: str | None = None) -> dict[str, list[str
     for src in manifest(snap).get("sources", []):
         if agency is not None and src.get("agency") != agency:
             continue
-        canon = src.get("canonical") or {}
-        mapped = set((canon.get("mapped") or {}).values())
-        given = sorted(t for t in {**(canon.get("constants") or {}), **(canon.get("defaults") or {})} if t not in mapped)
-        if given:
+        given, mapped = _given(src)
+        if given := sorted(t for t in given if t not in mapped):
             out[src.get("name") or Path(src.get("file", "")).name] = given
     return out
+
+
+def _given(src: dict | None) -> tuple[dict, set]:
+    """A source's values given for all its rows (constants and --default values) and the terms its own
+    columns map to (a given value for one of those fills only its blank cells)."""
+    canon = (src or {}).get("canonical") or {}
+    return {**(canon.get("constants") or {}), **(canon.get("defaults") or {})}, set((canon.get("mapped") or {}).values())
 
 
 def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
@@ -856,9 +862,7 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     # the terms its source file has no column for but were given a value for all its rows (dq ingest --default,
     # a unit in a header): what the record page calls "default", not the source's own text
     src = next((x for x in manifest(snap).get("sources", []) if int(x.get("index", -1)) == int(record_id) // SOURCE_SPAN), None)
-    canon = (src or {}).get("canonical") or {}
-    mapped = set((canon.get("mapped") or {}).values())
-    given = {**(canon.get("constants") or {}), **(canon.get("defaults") or {})}
+    given, mapped = _given(src)
     row["_defaults"] = sorted(t for t in given if t not in mapped)
     row["_filled"] = _filled_at_ingest(snap, src, [t for t in given if t in mapped and t in row], int(record_id) % SOURCE_SPAN)
     fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
