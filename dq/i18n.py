@@ -443,6 +443,7 @@ LABELS = {
     "ann_bdq_cannot_judge": ("無法判定的 TDWG BDQ 測試", "TDWG BDQ tests that could not judge"),
     "ann_bdq_amendments": ("TDWG BDQ 建議修改", "TDWG BDQ amendments"),
     "ann_row_rejected": ("無法解析的列", "Row that could not be read"),
+    "ann_blank_row": ("空白列：沒有資料，未檢核", "Blank row: no data, not checked"),
     "ann_overflow_cells": ("標題列右側多出的儲存格", "Cells beyond the header"), "ann_row_cells": ("該列的儲存格數", "Cells in the row"),
     "ann_preparing": ("正在準備檢核結果檔…", "Preparing the annotated file…"),
     "ns_vernacular": ("由中文俗名對得", "From its Chinese vernacular name"),

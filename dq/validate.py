@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 
 from . import duck, formulas, profiles, report, standard, store, workdirs
-from .checks import bdq, by_id
+from .checks import bdq, by_id, load_messages
+from .i18n import t
 from .snapshot import SourceSpec, build, rows_progress, source_file
 from .sources.aliases import CANONICAL
 from .sources.base import staged_relation
@@ -199,23 +200,25 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
     rel, sel = neutralised
     # a flag without a suggestion of its own gets its check's general to-do, as the report and the fix
     # lists give it: the column had been empty on rows the report showed a fix for (every low-precision point)
-    con.execute("CREATE OR REPLACE TEMP TABLE _todo (check_id VARCHAR, todo_zh VARCHAR, todo_en VARCHAR)")
-    con.executemany("INSERT INTO _todo VALUES (?, ?, ?)", [(c.id, c.todo("zh"), c.todo("en")) for c in by_id().values()])
+    load_messages(con, lang="zh", name="_meta_zh")
+    load_messages(con, lang="en", name="_meta_en")
+    blank_zh, blank_en = duck.q(t("ann_blank_row", "zh")), duck.q(t("ann_blank_row", "en"))
     query = f"""
         SELECT {sel}r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
                round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
                o.qty_kind AS dq_quantity_kind,
                -- a row of blank cells is in the ledger, not checked: said on its row, which had read as a clean one
-               {formulas.sql("CASE WHEN o.source_row IS NULL THEN '空白列：沒有資料，未檢核' ELSE s.suggestions END")} AS dq_suggestions,
-               {formulas.sql("CASE WHEN o.source_row IS NULL THEN 'Blank row: no data, not checked' ELSE s.suggestions_en END")} AS dq_suggestions_en,
+               {formulas.sql(f"CASE WHEN o.source_row IS NULL THEN {blank_zh} ELSE s.suggestions END")} AS dq_suggestions,
+               {formulas.sql(f"CASE WHEN o.source_row IS NULL THEN {blank_en} ELSE s.suggestions_en END")} AS dq_suggestions_en,
                b.bdq_not_compliant AS dq_bdq_not_compliant, b.bdq_cannot_judge AS dq_bdq_cannot_judge,
                {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
         FROM {rel}
         LEFT JOIN {occ} o ON o.source_row = r.source_row
-        LEFT JOIN (SELECT record_id, string_agg(coalesce(nullif(trim(suggestion), ''), td.todo_zh), '；' ORDER BY check_id) AS suggestions,
-                          string_agg(coalesce(nullif(trim({store.suggestion_col(snap, 'en', alias='fl')}), ''), td.todo_en), '; ' ORDER BY check_id) AS suggestions_en
-                   FROM read_parquet({duck.q(snap / 'flags.parquet')}) fl LEFT JOIN _todo td USING (check_id) GROUP BY record_id) s ON s.record_id = o.record_id
+        LEFT JOIN (SELECT record_id, string_agg(coalesce(nullif(trim(suggestion), ''), mz.todo), '；' ORDER BY check_id) AS suggestions,
+                          string_agg(coalesce(nullif(trim({store.suggestion_col(snap, 'en', alias='fl')}), ''), me.todo), '; ' ORDER BY check_id) AS suggestions_en
+                   FROM read_parquet({duck.q(snap / 'flags.parquet')}) fl LEFT JOIN _meta_zh mz USING (check_id)
+                   LEFT JOIN _meta_en me USING (check_id) GROUP BY record_id) s ON s.record_id = o.record_id
         LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet', file_level)}) b ON b.record_id = o.record_id
         UNION ALL BY NAME
         SELECT source_row::BIGINT AS dq_row, 'ROW_REJECTED' AS dq_errors,

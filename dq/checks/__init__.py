@@ -223,7 +223,8 @@ def messages(table: str | None = None, lang: str = "zh") -> list[tuple[str, str,
     return out
 
 
-def load_messages(con, table: str | None = None, lang: str = "zh") -> None:
-    """The same as a temp table `_meta` (check_id, severity, message_zh, message, todo) to join fix lists against."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _meta (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR, message VARCHAR, todo VARCHAR)")
-    con.executemany("INSERT INTO _meta VALUES (?, ?, ?, ?, ?)", messages(table, lang))
+def load_messages(con, table: str | None = None, lang: str = "zh", name: str = "_meta") -> None:
+    """The same as a temp table `name` (check_id, severity, message_zh, message, todo) to join fix lists against
+    (`name` is our own constant, never a user's text)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (check_id VARCHAR, severity VARCHAR, message_zh VARCHAR, message VARCHAR, todo VARCHAR)")
+    con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?, ?, ?)", messages(table, lang))
