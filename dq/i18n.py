@@ -264,7 +264,7 @@ LABELS = {
     "choose": ("請選擇", "Choose"), "upload_button": ("選擇檔案上傳", "Upload a file"), "record_page": ("單筆紀錄", "Record"),
     "upload_box_limit": ("每個檔案上限 {mb} MB · CSV、TSV、TXT、XLSX、ZIP、Parquet", "Up to {mb} MB per file · CSV, TSV, TXT, XLSX, ZIP, Parquet"),
     "sev_error": ("錯誤", "error"), "sev_warning": ("警告", "warning"), "sev_info": ("提示", "info"),
-    "col_record_id": ("系統紀錄編號", "Record id"), "col_source_row": ("來源列號（標題列下一列為 1）", "Source row (1 = the row under the header)"), "col_source_file": ("來源檔案", "Source file"),
+    "col_record_id": ("系統紀錄編號", "Record id"), "col_source_row": ("來源列號", "Source row"), "col_source_file": ("來源檔案", "Source file"),
     # Darwin Core terms the 生態檢核 tables do not name: a Chinese name on the Chinese pages, the term itself in English
     "col_year": ("年", "year"), "col_month": ("月", "month"), "col_day": ("日", "day"), "col_eventID": ("調查事件代碼", "eventID"),
     "col_dataset_id": ("資料集代碼", "Dataset id"), "col_dataset_name": ("資料集名稱", "Dataset name"),
@@ -428,7 +428,9 @@ LABELS = {
     "vr_annotated": ("完整逐列結果見標註檔的「錯誤」「警告」「建議修正」欄（annotated.csv 的 dq_errors、dq_warnings、dq_suggestions）。",
                      "Row-by-row results are in the annotated file's Errors, Warnings and Suggested fixes columns (dq_errors, dq_warnings, dq_suggestions_en in annotated.csv)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
-    "fl_source_row": ("來源列號（標題列下一列為 1）", "Source row (1 = the row under the header)"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
+    # the fix list is where a row number is looked up in the agency's own sheet: it says where counting starts
+    # (pages' tables and the record page, which say "row 2" beside the file, keep the short heading)
+    "fl_source_row": ("來源列號（標題列為 0）", "Source row (header = 0)"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
     "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),

@@ -293,7 +293,7 @@ def test_fix_list_columns_values_and_suggestions(tmp_path):
         if lang == "en":
             assert by.loc["DATE_INVALID", "suggestion"] == "Write it as YYYY-MM-DD"
     zh = store.fix_list_headers(store.fix_list(snap, "測試"), "zh")
-    assert list(zh.columns)[:3] == ["系統紀錄編號", "來源檔案", "來源列號（標題列下一列為 1）"] and "建議修正或請確認" in zh.columns
+    assert list(zh.columns)[:3] == ["系統紀錄編號", "來源檔案", "來源列號（標題列為 0）"] and "建議修正或請確認" in zh.columns
     en = store.fix_list_headers(store.fix_list(snap, "測試", lang="en"), "en")
     assert "Suggested fix or what to check" in en.columns and (en["Severity"] == "error").any()
     assert store.fix_list_name("測試", "2026-01-01", "zh").startswith("修正清單_")
