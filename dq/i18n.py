@@ -425,8 +425,8 @@ LABELS = {
                               "{n} tests read only terms a file of this kind ({profile}) does not record: they do not apply to it and are left out of the results: {tests}."),
     "vr_bdq_lacking": ("{n} 項測試因檔案沒有它們讀的欄位，每一列都不相容：{tests}。補上欄位即可；這些測試不在每一列的「未通過的 TDWG BDQ 測試」（dq_bdq_not_compliant）中重複列出。",
                        "{n} tests fail on every row because the file lacks the fields they read: {tests}. Adding the columns fixes them; they are not repeated in every row's \"TDWG BDQ tests not compliant\" (dq_bdq_not_compliant)."),
-    "vr_annotated": ("完整逐列結果見標註檔的「錯誤」「警告」「建議修正」欄（annotated.csv 的 dq_errors、dq_warnings、dq_suggestions）。",
-                     "Row-by-row results are in the annotated file's Errors, Warnings and Suggested fixes columns (dq_errors, dq_warnings, dq_suggestions_en in annotated.csv)."),
+    "vr_annotated": ("完整逐列結果見標註檔的「錯誤」「警告」「提示」「建議修正」欄（annotated.csv 的 dq_errors、dq_warnings、dq_notes、dq_suggestions）。",
+                     "Row-by-row results are in the annotated file's Errors, Warnings, Notes and Suggested fixes columns (dq_errors, dq_warnings, dq_notes, dq_suggestions_en in annotated.csv)."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     # the fix list is where a row number is looked up in the agency's own sheet: it says where counting starts
     # (pages' tables and the record page, which say "row 2" beside the file, keep the short heading)
@@ -436,7 +436,7 @@ LABELS = {
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),
     "fl_scientificName": ("學名", "Scientific name"), "fl_eventDate": ("日期", "Date"),
     # the validate page's annotated file, as a reader downloads it (dq.validate.readable_annotated)
-    "ann_row": ("列號", "Row"), "ann_errors": ("錯誤", "Errors"), "ann_warnings": ("警告", "Warnings"),
+    "ann_row": ("列號", "Row"), "ann_errors": ("錯誤", "Errors"), "ann_warnings": ("警告", "Warnings"), "ann_notes": ("提示", "Notes"),
     "ann_lat": ("緯度（判讀）", "Latitude (as read)"), "ann_lon": ("經度（判讀）", "Longitude (as read)"),
     "ann_county": ("縣市（依點位）", "County (from the point)"), "ann_town": ("鄉鎮市區（依點位）", "Town (from the point)"),
     "ann_accepted_name": ("名錄接受名", "Accepted name"), "ann_match_type": ("名錄比對方式", "Checklist match"),

@@ -953,7 +953,7 @@ def record_fields(rec: dict) -> pd.DataFrame:
             except ValueError:
                 rows.append((k, v, "verbatim"))
         elif (k[:1].islower() and "_" not in k and k not in RECORD_PROVENANCE and k not in RECORD_DERIVED
-              and k not in ("lat", "lon", "marine", "errors", "warnings", "suggestions")):
+              and k not in ("lat", "lon", "marine", "errors", "warnings", "notes", "suggestions")):
             rows.append((k, v, "verbatim"))   # Darwin Core terms are camelCase; the engine's columns have underscores
     given, filled = set(rec.get("_defaults") or ()), set(rec.get("_filled") or ())
     rows = [(k, v, "default" if kind == "verbatim" and k in given else "default_blank" if kind == "verbatim" and k in filled else kind)

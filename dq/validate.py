@@ -100,10 +100,10 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         cat = by_id()
         figures = f"""SELECT count(*) FILTER (WHERE e.n_errors > 0),
-              count(*) FILTER (WHERE e.n_warnings > 0), avg({profiles.completeness_sql('e')}),
+              count(*) FILTER (WHERE e.n_warnings > 0), count(*) FILTER (WHERE e.n_notes > 0), avg({profiles.completeness_sql('e')}),
               count(*) FILTER (WHERE {profiles.GOLD_SQL}), count(*) FILTER (WHERE {profiles.SILVER_SQL} AND NOT {profiles.GOLD_SQL}),
               count(*) FILTER (WHERE NOT {profiles.SILVER_SQL})"""
-        rows_err, rows_warn, compl, gold, silver, bronze = con.execute(f"{figures} FROM {occ(figures)} e").fetchone()
+        rows_err, rows_warn, rows_notes, compl, gold, silver, bronze = con.execute(f"{figures} FROM {occ(figures)} e").fetchone()
         # what keeps records from the next TBIA tier, requirement by requirement (a file can lack one
         # column and have every record bronze for it), and the names the file itself does not give
         # (none for a profile TBIA's tiers do not grade: an event table names no taxon)
@@ -138,6 +138,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "rows_rejected": manifest["rows_rejected"],
             # record-level errors only: a column the file lacks is one file-level finding, not N row errors
             "rows_with_errors": int(rows_err), "rows_with_warnings": int(rows_warn),
+            "rows_with_notes": int(rows_notes),
             "completeness": None if compl is None else round(float(compl), 4),
             **tiered,
             "rows_rejected_blank": int(blank),
@@ -180,7 +181,7 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
 
 
 # what the annotated file reads of each record (the verbatim cells come from the staged rows themselves)
-ANNOTATED_NEED = ("record_id source_row errors warnings lat lon county town accepted_name match_type name_source qty_kind")
+ANNOTATED_NEED = ("record_id source_row errors warnings notes lat lon county town accepted_name match_type name_source qty_kind")
 
 
 def _neutralised(cols: list[str]) -> tuple[str, str]:
@@ -204,7 +205,7 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
     load_messages(con, lang="en", name="_meta_en")
     blank_zh, blank_en = duck.q(t("ann_blank_row", "zh")), duck.q(t("ann_blank_row", "en"))
     query = f"""
-        SELECT {sel}r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings,
+        SELECT {sel}r.source_row::BIGINT AS dq_row, o.errors AS dq_errors, o.warnings AS dq_warnings, o.notes AS dq_notes,
                round(o.lat, 6) AS dq_lat, round(o.lon, 6) AS dq_lon, o.county AS dq_county, o.town AS dq_town,
                o.accepted_name AS dq_accepted_name, o.match_type AS dq_match_type, o.name_source AS dq_name_source,
                o.qty_kind AS dq_quantity_kind,
@@ -255,7 +256,7 @@ def _bdq_counts(con, snap: Path) -> dict[str, list[tuple[str, int]]]:
 PAIR_RX = '"([^"]+)":"((?:[^"\\\\]|\\\\.)*)"'
 
 # annotated.csv's own columns (in its order) and their headings in a reader's copy (readable_annotated)
-ANNOTATED_OURS = ("dq_row", "dq_errors", "dq_warnings", "dq_lat", "dq_lon", "dq_county", "dq_town", "dq_accepted_name",
+ANNOTATED_OURS = ("dq_row", "dq_errors", "dq_warnings", "dq_notes", "dq_lat", "dq_lon", "dq_county", "dq_town", "dq_accepted_name",
                   "dq_match_type", "dq_name_source", "dq_quantity_kind", "dq_suggestions", "dq_suggestions_en",
                   "dq_bdq_not_compliant", "dq_bdq_cannot_judge", "dq_bdq_amendments")
 
@@ -310,6 +311,7 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
         own = own[:len(own) - len(shape)]
         ours = shape + [
             ("dq_row", r("dq_row")), ("dq_errors", titled("dq_errors")), ("dq_warnings", titled("dq_warnings")),
+            ("dq_notes", titled("dq_notes")),
             ("dq_lat", r("dq_lat")), ("dq_lon", r("dq_lon")),
             ("dq_county", word("dq_county", "co") if en else r("dq_county")),
             ("dq_town", f"coalesce(map_extract_value(m.tw, {r('dq_county')} || '|' || {r('dq_town')}), {r('dq_town')})" if en else r("dq_town")),

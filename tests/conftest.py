@@ -51,7 +51,8 @@ def damaged_cli(tmp_path_factory):
 
 
 def flagged(ann: pd.DataFrame) -> list[set[str]]:
-    return [set(x for x in (e + ";" + w).split(";") if x) for e, w in zip(ann["dq_errors"], ann["dq_warnings"])]
+    """Per row, the checks that fired on it: its errors, warnings and notes."""
+    return [set(x for x in ";".join(v).split(";") if x) for v in zip(ann["dq_errors"], ann["dq_warnings"], ann["dq_notes"])]
 
 
 # ---- the browser tests' shared server and Chromium --------------------------------------------

@@ -31,10 +31,10 @@ def test_flags_are_the_fired_ids_of_each_record(snap):
     from dq import store
     d, m = snap
     occ, flags = store.records_sql(d), f"'{d}/flags.parquet'"
-    assert q(f"SELECT count(*) FROM {flags}")[0][0] == q(f"SELECT sum(n_errors + n_warnings) FROM {occ}")[0][0] == m["flags"] > 0
-    # per record, the set of flagged checks is exactly the ids listed in errors and warnings
-    diff = q(f"""WITH a AS (SELECT record_id, unnest(string_split(concat_ws(';', errors, warnings), ';')) AS c FROM {occ}
-                            WHERE errors IS NOT NULL OR warnings IS NOT NULL),
+    assert q(f"SELECT count(*) FROM {flags}")[0][0] == q(f"SELECT sum(n_errors + n_warnings + n_notes) FROM {occ}")[0][0] == m["flags"] > 0
+    # per record, the set of flagged checks is exactly the ids listed in errors, warnings and notes
+    diff = q(f"""WITH a AS (SELECT record_id, unnest(string_split(concat_ws(';', errors, warnings, notes), ';')) AS c FROM {occ}
+                            WHERE errors IS NOT NULL OR warnings IS NOT NULL OR notes IS NOT NULL),
                       b AS (SELECT record_id, check_id AS c FROM {flags})
                  SELECT count(*) FROM ((SELECT * FROM a EXCEPT ALL SELECT * FROM b) UNION ALL (SELECT * FROM b EXCEPT ALL SELECT * FROM a))""")
     assert diff[0][0] == 0

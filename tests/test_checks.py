@@ -523,7 +523,7 @@ def test_the_report_names_the_annotated_files_headings_as_the_download_has_them(
     from dq.i18n import t
     for lang in ("zh", "en"):
         pairs = [("vr_todo_rejected", "ann_row_rejected"), ("vr_bdq_nowhere", "ann_bdq_cannot_judge"),
-                 ("vr_bdq_lacking", "ann_bdq_not_compliant"), ("vr_annotated", "ann_errors"), ("vr_annotated", "ann_warnings"),
+                 ("vr_bdq_lacking", "ann_bdq_not_compliant"), ("vr_annotated", "ann_errors"), ("vr_annotated", "ann_warnings"), ("vr_annotated", "ann_notes"),
                  ("vr_annotated", "ann_suggestions")]
         for text, heading in pairs:
             assert t(heading, lang) in t(text, lang), (lang, text, heading)

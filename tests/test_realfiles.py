@@ -245,6 +245,11 @@ def test_names_matched_at_a_higher_rank_never_count_as_species(tmp_path):
     # 雨怪 is Hyla chinensis or Zhangixalus arvalis: no genus or family shared, so no name
     assert "TAXON_VERNACULAR_AMBIGUOUS" in got[1] and "TAXON_VERNACULAR_AMBIGUOUS" in got[2]
     assert "TAXON_NAME_FROM_VERNACULAR" in got[3] and "TAXON_NAME_FROM_VERNACULAR" not in got[1]
+    # a name taken from the vernacular name is a note (info), not a warning: the amphibian survey had every
+    # row "with warnings" for it alone
+    assert ann.loc[3, "dq_notes"] == "TAXON_NAME_FROM_VERNACULAR" and ann.loc[3, "dq_warnings"] == ""
+    assert s["rows_with_notes"] >= 1 and s["rows_with_warnings"] == int((ann["dq_warnings"] != "").sum())
+    assert s["rows_with_notes"] == int((ann["dq_notes"] != "").sum())
     # in a snapshot only the species counts as a species; the genus rows still count as records
     from dq.snapshot import SourceSpec, build
     snap = tmp_path / "snap"
