@@ -339,6 +339,47 @@ def test_date_parts_that_disagree_with_the_date(tmp_path):
     assert got == {k: v[4] for k, v in cases.items()}
 
 
+def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
+    """CONSTRUCTED TEST ROWS: two of the frog file's real Kinmen points (烈嶼鄉, 金寧鄉) in TWD97 TM2 metres of the
+    121° zone, as pyproj gives them (easting -31,422 and -18,399 m), declared as such. A negative easting was
+    outside the accepted metres: COORD_OUT_OF_RANGE, no point, no county. The 119° zone's metres of the same
+    points, declared TWD97/119, were read already."""
+    header = ["occurrenceID", "scientificName", "eventDate", "decimalLongitude", "decimalLatitude", "verbatimSRS"]
+    rows = [["k1", "Polypedates megacephalus", "2020-05-01", "-31422.3", "2704730.3", "EPSG:3826"],
+            ["k2", "Polypedates megacephalus", "2020-05-02", "-18399.2", "2705939.3", "TWD97/121"],
+            ["k3", "Polypedates megacephalus", "2020-05-01", "171461.0", "2702130.9", "TWD97/119"]]
+    _write(tmp_path / "kinmen.csv", header, rows)
+    validate(tmp_path / "kinmen.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert list(ann["dq_county"]) == ["金門縣"] * 3, ann[["dq_county", "dq_errors"]]
+    assert list(ann["dq_town"]) == ["烈嶼鄉", "金寧鄉", "烈嶼鄉"]
+    assert abs(float(ann.loc["k1", "dq_lon"]) - 118.225515) < 1e-5 and abs(float(ann.loc["k1", "dq_lat"]) - 24.42337) < 1e-5
+    assert not any("COORD_OUT_OF_RANGE" in e for e in ann["dq_errors"])
+
+
+def test_dates_as_taiwan_writes_them_are_read(tmp_path):
+    """CONSTRUCTED TEST ROWS (the frog file's columns and a real point of it; from a run on real-file variants):
+    Excel's zh-TW long date (2010年4月9日), ROC dates with 年月日 or a 民國 prefix, and seven ROC digits run
+    together (1061013) were DATE_INVALID, read as the year 1061, or the whole Date column refused as "not
+    dates" (民國99/4/9: every record kept its year alone)."""
+    cases = {  # Date: (errors, the suggestion)
+        "2010年4月9日": ("", ""), "99年6月12日": ("DATE_ROC_YEAR", "2010-06-12"), "民國99年06月12日": ("DATE_ROC_YEAR", "2010-06-12"),
+        "民國99/4/9": ("DATE_ROC_YEAR", "2010-04-09"), "1061013": ("DATE_ROC_YEAR", "2017-10-13"),
+        "0991231": ("DATE_ROC_YEAR", "2010-12-31"), "99年6月": ("DATE_ROC_YEAR", "2010-06 "),
+        "民國99年": ("DATE_ROC_YEAR", "as 2010 "), "2010年4月": ("", ""), "99年2月30日": ("DATE_INVALID", ""),
+        "1062013": ("DATE_INVALID", ""), "99年6月12日 10:30": ("DATE_ROC_YEAR", "2010-06-12")}
+    for name, dates in (("mixed", list(cases)), ("roc-prefix-only", ["民國99/4/9"] * 3)):
+        rows = [["25.1056", "121.433", "2010", "新北市 五股區", d, "1", "目視"] for d in dates]
+        _write(tmp_path / f"{name}.csv", ["WGS84Lati", "WGS84Long", "year", "CommonName", "Date", "數量(隻)", "記錄方式"], rows)
+        s = validate(tmp_path / f"{name}.csv", tmp_path / name, CHECK_DATE)
+        assert s["columns_mapped"]["Date"] == "eventDate", s["columns_mapped"]
+        ann = pd.read_csv(tmp_path / name / "annotated.csv", dtype=str, keep_default_na=False)
+        for d, errs, warns, fix in zip(ann["Date"], ann["dq_errors"], ann["dq_warnings"], ann["dq_suggestions_en"]):
+            want, text = cases[d]
+            assert [e for e in (errs + ";" + warns).split(";") if e.startswith("DATE_")] == ([want] if want else []), (d, errs, warns)
+            assert text in fix + " ", (d, fix)
+
+
 def test_excel_date_serials_in_a_workbook_are_dates(tmp_path):
     """CONSTRUCTED TEST ROWS: a workbook whose date column is formatted as a number holds Excel's day numbers
     (43466 = 2019-01-01). The column was refused as eventDate ("values do not look like dates") and the file

@@ -808,6 +808,31 @@ def test_a_workbook_is_checked_one_named_sheet_at_a_time(tmp_path):
             validate_job.remove(job)
 
 
+def test_a_workbook_opening_with_a_sheet_of_notes_is_read_on_its_records_sheet(tmp_path):
+    """The amphibian survey (../shared/data, its first 200 rows) as an agency sends it in a workbook: a 說明
+    sheet of notes first, the records on 資料. The notes were read as the file (1 row, every column missing);
+    a sheet name that is not there lists the ones that are."""
+    from openpyxl import Workbook
+    from dq.paths import SHARED_DATA
+    from dq.sources.base import SourceError
+    rows = pd.read_csv(SHARED_DATA / "occurrence" / "amphibian_survey_2008_2016.csv", dtype=str, nrows=200, keep_default_na=False)
+    wb = Workbook()
+    wb.active.title = "說明"
+    wb.active.append(["本檔為兩棲類調查資料，欄位說明如下。"])
+    wb.active.append(["資料來源：台灣兩棲類動物保育協會"])
+    ws = wb.create_sheet("資料")
+    ws.append(list(rows.columns))
+    for r in rows.itertuples(index=False):
+        ws.append(list(r))
+    book = tmp_path / "amphibian_with_notes_sheet.xlsx"
+    wb.save(book)
+    s = validate(book, tmp_path / "o", CHECK_DATE)
+    assert s["sheets"] == {"read": "資料", "not_read": ["說明"]} and s["rows_read"] == s["rows_checked"] == 200
+    assert {"vernacularName", "decimalLatitude", "decimalLongitude"} <= set(s["columns_mapped"].values())
+    with pytest.raises(SourceError, match="its sheets: '說明', '資料'"):
+        validate(book, tmp_path / "o2", CHECK_DATE, sheet="Sheet1")
+
+
 def test_a_nothospecies_is_one_species_however_its_sign_is_written(tmp_path):
     """CONSTRUCTED TEST ROWS (real names of TaiBON's name list and TaiCOL's plant list): 臺北秋海棠 is
     "Begonia × taipeiensis" in TaiCOL, "Begonia ×taipeiensis" in TaiBON; TaiCOL lists "Pinus hayatana"

@@ -43,6 +43,11 @@ TW_LON = (114.0, 124.7)   # bounding box of the TBIA grid: Taiwan's land and wat
 TW_LAT = (10.0, 26.6)
 METRE_X = (100_000.0, 400_000.0)
 METRE_Y = (2_400_000.0, 2_950_000.0)
+# metres under a declared TWD97/TWD67 system: the TBIA grid's box in either zone. Kinmen written in the
+# 121° zone has a negative easting (烈嶼 -31,422 m): under METRE_X's island range its 13 frog records
+# were "outside the valid range" and lost their point and county
+DECLARED_X = (-350_000.0, 650_000.0)
+DECLARED_Y = (1_100_000.0, 2_950_000.0)
 
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
 X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
@@ -102,6 +107,8 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     deg_in = num & _in_tw(y, x)
 
     # declared TWD97/TWD67 metres
+    declared = (x >= DECLARED_X[0]) & (x <= DECLARED_X[1]) & (y >= DECLARED_Y[0]) & (y <= DECLARED_Y[1])
+    metres = np.where(projected_srs, declared, metres)
     for code in geo.EPSG:
         m = num & (srs == code) & metres
         if m.any():

@@ -17,10 +17,29 @@ YMD = ("try_strptime(lpad(CAST(try_cast({y} AS INT) AS VARCHAR), 4, '0') || '-' 
        "|| CAST(try_cast({d} AS INT) AS VARCHAR), '%Y-%m-%d')::DATE")
 
 
-# the date text gives a month: YYYY-MM…, YYYY/MM…, YYYY.MM… or YYYYMMDD (a month column is tested apart)
+# the date text gives a month: YYYY-MM…, YYYY/MM…, YYYY.MM…, YYYY年M月…, 民國 99/6…, YYYYMMDD or an ROC
+# YYYMMDD (a month column is tested apart)
 def has_month(col: str) -> str:
-    return (f"(regexp_matches(coalesce({col}, ''), '^\\s*\\d{{1,4}}[-/.]\\d{{1,2}}') "
-            f"OR regexp_matches(coalesce({col}, ''), '^\\s*\\d{{8}}'))")
+    return (f"(regexp_matches(coalesce({col}, ''), '^\\s*(民國\\s*)?\\d{{1,4}}\\s*[-/.年]\\s*\\d{{1,2}}') "
+            f"OR regexp_matches(coalesce({col}, ''), '^\\s*\\d{{7,8}}'))")
+
+
+def normalised(col: str) -> str:
+    """SQL: a date text in the slash form the parse reads. A time of day is dropped; the forms Taiwan's
+    spreadsheets and forms write are rewritten: 2010年4月9日 (Excel's zh-TW long date), 99年6月12日,
+    民國99/4/9 and 民國99年 (the prefix goes; the year stays ROC: ROC_MARK), and the seven digits of an
+    ROC date run together (1061013 = 民國 106 年 10 月 13 日; a Gregorian date has eight)."""
+    x = f"regexp_replace(trim({col}), '[T ]\\d{{1,2}}:\\d{{2}}[^/]*', '', 'g')"
+    x = f"regexp_replace({x}, '^民國\\s*', '')"
+    x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年\\s*(\\d{{1,2}})\\s*月\\s*(\\d{{1,2}})\\s*日?$', '\\1/\\2/\\3')"
+    x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年\\s*(\\d{{1,2}})\\s*月$', '\\1/\\2')"
+    x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年$', '\\1')"
+    return f"regexp_replace({x}, '^([01]\\d{{2}})(\\d{{2}})(\\d{{2}})$', '\\1/\\2/\\3')"
+
+
+# the text says its year is an ROC year even without a day (民國 99, 99年6月): a year of 1-3 digits
+# with 年 is never Gregorian; without either mark, "99/6" or "112" is left as it reads
+ROC_MARK = "regexp_matches(trim(date_txt), '^民國|^\\d{1,3}\\s*年')"
 
 
 def _ymd(y: str, m: str, d: str) -> str:
@@ -50,6 +69,8 @@ def derive(con, ctx: DeriveContext) -> None:
         return _ymd(year, "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
     from_parts = parts("year_txt")
     roc = _ymd("try_cast(ymd.y AS INT) + 1911", "ymd.m", "ymd.dd")
+    # 民國99年6月 or 民國99年: the month's (or the year's) first day, as for a Gregorian YYYY-MM
+    roc_ym = _ymd("try_cast(rym.y AS INT) + 1911", "coalesce(nullif(rym.m, ''), '1')", "1")
     # a year column of ROC years (97-105: a survey's 民國年), with its month and day columns: from ROC 40
     # (1951) to this year's; below that a two-digit year is as likely Gregorian (18 for 2018) and is not read
     roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 40 AND year(current_date) - 1911"
@@ -57,15 +78,17 @@ def derive(con, ctx: DeriveContext) -> None:
     serial = excel_serial("d0")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
-      p AS (SELECT *, regexp_replace(trim(date_txt), '[T ]\\d{{1,2}}:\\d{{2}}[^/]*', '', 'g') AS d0 FROM d),
+      p AS (SELECT *, {normalised('date_txt')} AS d0, {ROC_MARK} AS roc_mark FROM d),
       q AS (SELECT *, string_split(d0, '/') AS parts,
-             regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd FROM p)
+             regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd,
+             regexp_extract(d0, '^(\\d{{1,3}})(?:[/.\\-](\\d{{1,2}}))?$', ['y', 'm']) AS rym FROM p)
       SELECT date_txt, year_txt, month_txt, day_txt,
         CASE WHEN {serial} IS NOT NULL THEN 'excel_serial'
              WHEN {blank_date} AND try_cast(year_txt AS INT) IS NULL THEN 'missing'
              WHEN {blank_date} AND {roc_year} THEN CASE WHEN {from_roc_parts} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN {blank_date} THEN CASE WHEN {from_parts} IS NULL THEN 'invalid' ELSE 'ok' END
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN CASE WHEN {roc} IS NULL THEN 'invalid' ELSE 'roc' END
+             WHEN roc_mark AND rym.y <> '' THEN CASE WHEN {roc_ym} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN {interval}
                   THEN CASE WHEN try_strptime(parts[1], {FMTS}) > try_strptime(parts[2], {FMTS}) THEN 'invalid' ELSE 'ok' END
              WHEN try_strptime(d0, {FMTS}) IS NOT NULL THEN 'ok'
@@ -73,6 +96,7 @@ def derive(con, ctx: DeriveContext) -> None:
              ELSE 'invalid' END AS date_status,
         CASE WHEN {serial} IS NOT NULL THEN {serial}
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN {roc}
+             WHEN roc_mark AND rym.y <> '' THEN {roc_ym}
              WHEN {blank_date} AND {roc_year} THEN {from_roc_parts}
              WHEN {blank_date} THEN {from_parts}
              WHEN {interval} THEN try_strptime(parts[1], {FMTS})::DATE
@@ -89,7 +113,7 @@ def derive(con, ctx: DeriveContext) -> None:
                    -- a month named by the date text, a month column beside a blank date, or an Excel day number
                    ({has_month('date_txt')} OR date_status = 'excel_serial'
                     OR coalesce({blank_date} AND try_cast(trim(month_txt) AS INT) BETWEEN 1 AND 12, false)) AS date_has_month,
-                   {blank_date} AND date_status IN ('ok', 'roc', 'invalid') AS date_from_parts,
+                   {blank_date} AND date_status IN ('ok', 'roc', 'invalid') AS date_from_parts, date_prec,
                    {PARTS_DISAGREE} AS date_parts_disagree FROM _dates""")
 
 
@@ -110,7 +134,7 @@ DERIVATION = Derivation(
     record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day")'},
     derive=derive,
     joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
-    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree", "d.date_from_parts"),
+    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree", "d.date_from_parts", "d.date_prec"),
 )
 
 CHECKS = [
@@ -128,16 +152,19 @@ CHECKS = [
           f"日期早於 {MIN_YEAR} 年。", f"The date is before {MIN_YEAR}.",
           f"year(e.event_date_parsed) < {MIN_YEAR}", params=(OLDEST,)),
     Check("DATE_ROC_YEAR", "time", "error", "日期用民國年", "Date in ROC (民國) years",
-          "年份是民國年（例如 0112-05-01、112/05/01，或年欄寫 112）：Darwin Core 要西元年，已換算為西元日期使用。",
-          "The year is an ROC (民國) year (e.g. 0112-05-01, 112/05/01, or 112 in the year column): Darwin Core asks for the "
+          "年份是民國年（例如 0112-05-01、112/05/01、112年5月1日、1120501，或年欄寫 112）：Darwin Core 要西元年，已換算為西元日期使用。",
+          "The year is an ROC (民國) year (e.g. 0112-05-01, 112/05/01, 112年5月1日, 1120501, or 112 in the year column): Darwin Core asks for the "
           "Gregorian year; the converted date is used.",
           "e.date_status = 'roc'",
           # a year alone (a year column, 0112) gives no month or day: its fix is the year, not a date on 1 January.
           # Told by the derived date_has_month, and the year by strftime: a fix naming a verbatim column (eventDate,
           # or "year", which DuckDB's year() reads as) makes its flags join the source texts (10M bench: 3.5 → 13.4 s)
           "CASE WHEN coalesce(e.date_from_parts, false) OR NOT coalesce(e.date_has_month, false) THEN '年份改為西元 ' || strftime(e.event_date_parsed, '%Y') || ' 年' "
+          # a month without a day (99年6月) is written as one: 2010-06, not the 1st of the month it was parsed to
+          "WHEN e.date_prec = 'month' THEN '改為 ' || strftime(e.event_date_parsed, '%Y-%m') "
           "ELSE '改為 ' || strftime(e.event_date_parsed, '%Y-%m-%d') END",
           fix_en="CASE WHEN coalesce(e.date_from_parts, false) OR NOT coalesce(e.date_has_month, false) THEN 'Write the year as ' || strftime(e.event_date_parsed, '%Y') || ' (Gregorian)' "
+                 "WHEN e.date_prec = 'month' THEN 'Write ' || strftime(e.event_date_parsed, '%Y-%m') || ' (Gregorian year)' "
                  "ELSE 'Write ' || strftime(e.event_date_parsed, '%Y-%m-%d') || ' (Gregorian year)' END"),
     Check("DATE_EXCEL_SERIAL", "time", "error", "日期是 Excel 日期序號", "Date is an Excel date serial",
           "日期欄是 Excel 的日期序號（例如 43466 即 2019-01-01；工作表的日期欄格式被設成「通用」或「數值」，或由此另存成 CSV "

@@ -63,11 +63,35 @@ def _filled(ws) -> bool:
     return any(_any(r) for r in ws.iter_rows(values_only=True))
 
 
+def _known_columns(ws) -> int:
+    """How many cells of the sheet's header row (header_at over its first filled rows) name a column this
+    tool knows (學名, 經度, eventDate …): 0 for an empty sheet or one of notes."""
+    from .aliases import _LOOKUP, norm_header
+    first = list(itertools.islice((r for r in ws.iter_rows(values_only=True) if _any(r)), LOOK))
+    if not first:
+        return 0
+    cells = [[_cell(v) for v in r] for r in first]
+    return sum(1 for c in cells[header_at(cells)] if c is not None and norm_header(str(c)) in _LOOKUP)
+
+
+def _pick(wb):
+    """The sheet a workbook's records are on: the one whose header names the most known columns (a workbook
+    of an agency's often opens with a 說明 sheet of notes: the survey's 18,084 rows on its second sheet were
+    judged as one row of notes), of two alike the longer (a sheet describing the columns under the same
+    header), then the first; without any, the first sheet with a filled cell (a cover sheet left empty is skipped)."""
+    known = [(_known_columns(w), w.max_row or 0, -i) for i, w in enumerate(wb.worksheets)]
+    best = max(range(len(known)), key=lambda i: known[i]) if known else 0
+    if known and known[best][0] > 0:
+        return wb.worksheets[best]
+    return next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
+
+
 def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress) -> StagedSource:
     if sheet and sheet not in wb.sheetnames:
-        raise SourceError(f"{name}: no sheet named '{sheet[:60]}'", f"{name}：沒有名為「{sheet[:60]}」的工作表。")
-    # the first sheet with a filled cell: a workbook often opens with an empty or cover sheet
-    ws = wb[sheet] if sheet else next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
+        have = "、".join(f"「{s[:40]}」" for s in wb.sheetnames[:20])
+        raise SourceError(f"{name}: no sheet named '{sheet[:60]}'; its sheets: " + ", ".join(f"'{s[:40]}'" for s in wb.sheetnames[:20]),
+                          f"{name}：沒有名為「{sheet[:60]}」的工作表；此檔的工作表：{have}。")
+    ws = wb[sheet] if sheet else _pick(wb)
     rows = enumerate(ws.iter_rows(values_only=True), start=1)     # (the sheet's row number, its cells)
     first: list[tuple[int, tuple]] = []
     blank_seen: list[int] = []              # the blank rows' numbers: below the header they are rows
