@@ -156,8 +156,11 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
         note = _e(r.get("note_en" if en else "note_zh") or "")
         if r["header"] in sus:
             s_ = sus[r["header"]]
-            note += (f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_en' if en else 'reason_zh'])}"
-                     f"（{s_['share'] * 100:.0f}%；{L('example')}：{_e('、'.join(map(str, s_['examples'])))}）{L('vr_suspicious_fix')}")
+            ex = _e(("; " if en else "、").join(map(str, s_['examples'])))
+            note += (f"<span class='warning'>{L('vr_suspicious')}</span>: {_e(s_['reason_en'])} ({s_['share'] * 100:.0f}%; "
+                     f"{L('example')}: {ex}) {L('vr_suspicious_fix')}" if en else
+                     f"<span class='warning'>{L('vr_suspicious')}</span>：{_e(s_['reason_zh'])}"
+                     f"（{s_['share'] * 100:.0f}%；{L('example')}：{ex}）{L('vr_suspicious_fix')}")
         parts.append(f"<tr><td>{_e(r['header'])}</td><td>{_e(shown_term(r['term']) or '—')}</td><td{cls}>{_e(L('how_' + r['how']))}</td>"
                      f"<td>{note}</td></tr>")
     parts.append("</table>")

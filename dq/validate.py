@@ -17,6 +17,7 @@ from .checks import bdq, by_id, load_messages
 from .i18n import t
 from .snapshot import SourceSpec, build, rows_progress, source_file
 from .sources.aliases import CANONICAL
+from .checks.coordinates import DMS_SQL
 from .sources.base import staged_relation
 
 # Mapped columns whose values say the header was misread: (terms, SQL share test over the filled values, zh, en)
@@ -29,7 +30,9 @@ SUSPICIOUS_MIN_SHARE = 0.5
 def _suspicious_tests(term: str, col: str) -> list[tuple[str, str, str]]:
     tests = []
     if term in NUMERIC_TERMS:
-        tests.append((f"try_cast(trim({col}) AS DOUBLE) IS NULL", "多數值不是數字", "most values are not numbers"))
+        # a coordinate in degrees, minutes and seconds is read as one (COORD_DMS): its column is the right one
+        dms = f" AND NOT {DMS_SQL.format(v=col)}" if term in ("decimalLatitude", "decimalLongitude") else ""
+        tests.append((f"try_cast(trim({col}) AS DOUBLE) IS NULL{dms}", "多數值不是數字", "most values are not numbers"))
     if term in ("vernacularName", "scientificName"):
         tests.append((f"regexp_matches({col}, '{PLACE_RX}')", "多數值像地名（縣市＋鄉鎮），不是物種名",
                       "most values look like place names (county + town), not taxon names"))

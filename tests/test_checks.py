@@ -339,6 +339,29 @@ def test_date_parts_that_disagree_with_the_date(tmp_path):
     assert got == {k: v[4] for k, v in cases.items()}
 
 
+def test_coordinates_in_degrees_minutes_and_seconds_are_read(tmp_path):
+    """CONSTRUCTED TEST ROWS: real points of the frog file (五股區 25.1056 / 121.433; 烈嶼鄉 24.42337 / 118.225515)
+    written as GPS units and forms write them. Every one was COORD_NOT_NUMERIC, unmapped (the file's county and
+    sea findings vanished) and the mapping note said to rename the columns; now each is COORD_DMS with its
+    decimal degrees, located, and a plain decimal point is not."""
+    header = ["WGS84Lati", "WGS84Long", "year", "CommonName", "Date"]
+    rows = [["25°06'20.2\"N", "121°25'58.8\"E", "2010", "新北市 五股區", "2010/4/9"],
+            ["北緯25度06分20.2秒", "東經121度25分58.8秒", "2010", "新北市 五股區", "2010/4/9"],
+            ["N24°25.4022'", "E118°13.5309'", "2020", "金門縣 烈嶼鄉", "2020/5/1"],
+            ["24 25 24.1 N", "118 13 31.9 E", "2020", "金門縣 烈嶼鄉", "2020/5/1"],
+            ["25.1056", "121.433", "2010", "新北市 五股區", "2010/4/9"]]
+    _write(tmp_path / "dms.csv", header, rows)
+    s = validate(tmp_path / "dms.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_county"]) == ["新北市", "新北市", "金門縣", "金門縣", "新北市"], ann[["dq_county", "dq_errors"]]
+    assert ["COORD_DMS" in e for e in ann["dq_errors"]] == [True] * 4 + [False]
+    assert not any("COORD_NOT_NUMERIC" in e for e in ann["dq_errors"])
+    assert not any("COORD_LOW_PRECISION" in w for w in ann["dq_warnings"][:4])
+    assert "latitude 25.105611, longitude 121.433000" in ann.loc[0, "dq_suggestions_en"]
+    assert abs(float(ann.loc[2, "dq_lat"]) - 24.42337) < 1e-5 and abs(float(ann.loc[2, "dq_lon"]) - 118.225515) < 1e-5
+    assert not s["columns_suspicious"], s["columns_suspicious"]
+
+
 def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
     """CONSTRUCTED TEST ROWS: two of the frog file's real Kinmen points (烈嶼鄉, 金寧鄉) in TWD97 TM2 metres of the
     121° zone, as pyproj gives them (easting -31,422 and -18,399 m), declared as such. A negative easting was

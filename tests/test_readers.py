@@ -34,6 +34,28 @@ def test_big5_crlf_gives_the_same_rows(tmp_path):
     assert a.equals(b)
 
 
+def test_characters_lost_to_a_big5_save_are_said_once_for_the_file(tmp_path):
+    """The 2023 Taiwan bird list's real names (../shared/data), saved as Excel saves a zh-TW "CSV": CP950, a
+    character it cannot hold written '?' (東方環頸鴴 → 東方環頸?). The names then read as wrong names, with
+    nothing about the file; now a reader's note counts the cells. The same rows in UTF-8 have no note."""
+    from dq.i18n import note_text
+    from dq.paths import SHARED_DATA
+    birds = pd.read_csv(SHARED_DATA / "checklists" / "taiwan_bird_list_2023.csv", dtype=str, usecols=["中文名", "學名"]).head(400)
+    lost = sum(1 for v in birds["中文名"] if v.encode("cp950", errors="replace").decode("cp950") != v)
+    assert lost > 0
+    big5 = tmp_path / "birds_cp950.csv"
+    big5.write_bytes(birds.to_csv(index=False, lineterminator="\r\n").encode("cp950", errors="replace"))
+    st = stage(big5, tmp_path)
+    assert st.encoding == "cp950"
+    note = [n for n in st.notes if "cannot hold" in n]
+    assert note == [f"{lost:,} cells have '?' beside Chinese characters: characters Big5 (CP950) cannot hold were lost "
+                    "when the file was saved; save it as UTF-8 (CSV UTF-8) and send it again"], st.notes
+    assert note_text(note[0], "zh").startswith(f"{lost:,} 格在中文字旁有「?」")
+    utf8 = tmp_path / "birds_utf8.csv"
+    birds.to_csv(utf8, index=False)
+    assert not [n for n in stage(utf8, tmp_path).notes if "cannot hold" in n]
+
+
 def test_pipe_delimited_without_header(tmp_path):
     st = stage(FIX / "twnamelist_head.csv", tmp_path)
     assert st.delimiter == "|" and st.header is False

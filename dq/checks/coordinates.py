@@ -76,6 +76,30 @@ def _in_tw(lat, lon):
     return (lat >= TW_LAT[0]) & (lat <= TW_LAT[1]) & (lon >= TW_LON[0]) & (lon <= TW_LON[1])
 
 
+# One coordinate in degrees, minutes and seconds as GPS units, Google Maps and field forms write it:
+# 23°54'41.1"N, N23°54′41.1″, 121 35 41.5 E, 北緯23度54分41.1秒, 23°54.685' (decimal minutes), 121.59°E.
+# A degree sign, 度, or minutes after a space is needed: a plain number is read as a number.
+DMS_RX = (r"^\s*(?P<h1>北緯|南緯|東經|西經|[NSEWnsew])?\s*(?P<d>\d{1,3}(?:\.\d+)?)\s*"
+          r"(?:(?:°|º|˚|度)\s*(?:(?P<m>\d{1,2}(?:\.\d+)?)\s*(?:'|′|’|分)?\s*)?|\s+(?P<m2>\d{1,2}(?:\.\d+)?)\s*(?:'|′|’|分)?\s*)"
+          r"(?:(?P<s>\d{1,2}(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒)?\s*)?(?P<h2>[NSEWnsew]|北|南|東|西)?\s*$")
+# the same in SQL (RE2): whether a text is such a coordinate (the mapping's "not numbers" note spares it)
+DMS_SQL = "regexp_matches({v}, '^\\s*(北緯|南緯|東經|西經|[NSEWnsew])?\\s*\\d{{1,3}}(\\.\\d+)?\\s*(°|º|˚|度)')"
+
+
+def dms_degrees(txt: pd.Series) -> np.ndarray:
+    """Decimal degrees of the texts written in degrees, minutes and seconds (DMS_RX), NaN for the rest
+    and for minutes or seconds of 60 or more; south and west (S, W, 南緯, 西經) are negative."""
+    p = txt.fillna("").astype(str).str.extract(DMS_RX)
+    d = pd.to_numeric(p["d"], errors="coerce")
+    m = pd.to_numeric(p["m"].fillna(p["m2"]), errors="coerce").fillna(0)
+    s_ = pd.to_numeric(p["s"], errors="coerce").fillna(0)
+    marked = p["m"].notna() | p["m2"].notna() | txt.fillna("").astype(str).str.contains("[°º˚度]", regex=True)
+    v = (d + m / 60 + s_ / 3600).where(marked & (m < 60) & (s_ < 60))
+    hemi = p["h1"].fillna("") + p["h2"].fillna("")
+    neg = hemi.str.contains("[SWsw南西]", regex=True)
+    return np.where(neg, -v, v).astype(float)
+
+
 def _metres(x, y):
     return (x >= METRE_X[0]) & (x <= METRE_X[1]) & (y >= METRE_Y[0]) & (y <= METRE_Y[1])
 
@@ -89,6 +113,11 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     x = pd.to_numeric(df["x_txt"].str.strip(), errors="coerce").to_numpy(float)
     y = pd.to_numeric(df["y_txt"].str.strip(), errors="coerce").to_numpy(float)
+    # degrees, minutes and seconds (23°54'41.1"N) are read as the degrees they are: every such point was
+    # "not numeric", unmapped, and its county, sea and institution checks were lost with it
+    dms_x, dms_y = dms_degrees(df["x_txt"]), dms_degrees(df["y_txt"])
+    dms = (np.isnan(x) & ~np.isnan(dms_x)) | (np.isnan(y) & ~np.isnan(dms_y))
+    x, y = np.where(np.isnan(x), dms_x, x), np.where(np.isnan(y), dms_y, y)
     srs = df["srs_code"].fillna("").to_numpy(str)
     x_blank = df["x_txt"].isna().to_numpy() | (df["x_txt"].fillna("").str.strip() == "").to_numpy()
     y_blank = df["y_txt"].isna().to_numpy() | (df["y_txt"].fillna("").str.strip() == "").to_numpy()
@@ -102,6 +131,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     fix_en = np.full(n, None, dtype=object)
     flags = {k: np.zeros(n, bool) for k in ("zero", "out_of_range", "equal", "swapped", "negated",
                                            "projected", "srs_mismatch")}
+    flags["dms"] = dms & ~missing & ~np.isnan(x) & ~np.isnan(y)
     projected_srs = np.char.startswith(srs.astype(str), "TWD")
     metres = num & _metres(x, y)
     deg_in = num & _in_tw(y, x)
@@ -188,6 +218,10 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     far = cand & ~oor
     lat[far], lon[far] = y[far], x[far]
     source[far] = "WGS84"
+    # the decimal degrees to write, where no other fix says more (a swap gives them in its own words)
+    dm = flags["dms"] & ~np.isnan(lat) & pd.isna(fix)
+    fix[dm] = [f"改為十進位度：緯度 {a:.6f}、經度 {o:.6f}" for a, o in zip(lat[dm], lon[dm])]
+    fix_en[dm] = [f"Write decimal degrees: latitude {a:.6f}, longitude {o:.6f}" for a, o in zip(lat[dm], lon[dm])]
     out = df.copy()
     out["x_num"], out["y_num"] = x, y
     out["lat"], out["lon"] = lat, lon
@@ -206,7 +240,9 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     # one short beside one of 5 decimals or more is its trailing zeros dropped (BBS Taiwan's sites: 塔塔加鞍部
     # 23.474798 / 120.9); beside 3-4 decimals it is not told apart from a rounded site (the frog survey's
     # 25.0367 / 121.41) and stays flagged
-    low_deg = num & ~is_m & out["c_has_point"].to_numpy() & (np.minimum(dec_x, dec_y) <= 2) & (np.maximum(dec_x, dec_y) < 5)
+    # (a DMS text's precision is its seconds, not its decimals: given to the second it is ~30 m)
+    low_deg = (num & ~is_m & ~flags["dms"] & out["c_has_point"].to_numpy() & (np.minimum(dec_x, dec_y) <= 2)
+               & (np.maximum(dec_x, dec_y) < 5))
     with np.errstate(invalid="ignore"):     # an infinite value has no remainder: not low precision, not a warning
         low_m = num & is_m & (np.mod(x, 1000) == 0) & (np.mod(y, 1000) == 0)
     out["c_low_precision"] = low_deg | low_m
@@ -336,7 +372,7 @@ def _derivation() -> Derivation:
                "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk"),
         # {h3} is filled with the resolution by the engine
         columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_fix_en", "c.c_missing",
-                 "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated",
+                 "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated", "c.c_dms",
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
@@ -390,6 +426,11 @@ CHECKS = [
           "坐標欄位有文字但無法解讀成數字（例如含度分秒符號、全形字或註記）。",
           "A coordinate holds text that is not a number (degree signs, full-width digits, notes).",
           "e.c_not_numeric", "'改為十進位數字，例如 121.5432'", fix_en="'Write decimal numbers, e.g. 121.5432'", tables=T),
+    Check("COORD_DMS", "coordinates", "error", "坐標寫成度分秒", "Coordinates in degrees, minutes and seconds",
+          "經緯度寫成度分秒（例如 23°54'41.1\"N、北緯23度54分41.1秒）：Darwin Core 的 decimalLatitude／decimalLongitude 要十進位度；已換算，地圖採用換算後的點。",
+          "The coordinates are written in degrees, minutes and seconds (e.g. 23°54'41.1\"N): Darwin Core's decimalLatitude and "
+          "decimalLongitude take decimal degrees; converted, maps use the converted point.",
+          "e.c_dms", "e.c_fix", fix_en="e.c_fix_en", tables=T),
     Check("COORD_ZERO", "coordinates", "error", "坐標為 0", "Zero coordinates",
           "經度或緯度為 0，通常是缺值被填成 0。", "Latitude or longitude is 0, usually a blank written as 0.",
           "e.c_zero", tables=T, todo_zh="若不知道點位請留空白，不要填 0；知道的話請依野帳補上正確坐標。",

@@ -566,6 +566,15 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             f"len(list_filter([{', '.join(duck.ident(c) for c in cols)}], x -> NOT {blank('x')})) > 0")
     n_short, n_long = con.execute(f"""SELECT count(*) FILTER (WHERE overflow_cells IS NULL AND row_cells IS NOT NULL AND ({some})),
         count(*) FILTER (WHERE overflow_cells IS NOT NULL) FROM read_parquet({duck.q(staged)})""").fetchone()
+    if enc in _BIG5 and cols:
+        # Excel's "CSV" on a zh-TW Windows is Big5 (CP950): a character it cannot hold (鴴, 鷉, 堃 …) is saved
+        # as '?' for good. Said once for the file: its names then read as another species' ("茶腹?")
+        lost = " + ".join(f"(regexp_matches(coalesce({duck.ident(c)}, ''), '\\p{{Han}}\\?|\\?\\p{{Han}}'))::INT"
+                          for c in cols[:300])
+        n_lost = con.execute(f"SELECT coalesce(sum({lost}), 0) FROM read_parquet({duck.q(staged)})").fetchone()[0]
+        if n_lost:
+            notes.append(f"{int(n_lost):,} cells have '?' beside Chinese characters: characters Big5 (CP950) cannot hold "
+                         f"were lost when the file was saved; save it as UTF-8 (CSV UTF-8) and send it again")
     if n_short:
         notes.append(f"{n_short:,} rows have fewer cells than the header ({width}): kept, missing cells empty")
     if n_long:
