@@ -414,7 +414,7 @@ LABELS = {
                            "Columns the whole file lacks: one finding each, not counted as errors on every row."),
     "vr_missing_col": ("缺少的欄位", "Missing column"), "vr_rows_affected": ("影響列數", "Rows affected"),
     "vr_none": ("沒有發現問題。", "None found."), "vr_record_level": ("紀錄層級問題", "Record-level findings"),
-    "vr_records": ("筆", "records"), "vr_record": ("筆", "record"), "vr_row": ("列號", "Row"),
+    "vr_records": ("筆", "records"), "vr_record": ("筆", "record"), "vr_row": ("列號（標題列為 0）", "Row (header = 0)"),
     "vr_bdq": ("TDWG BDQ 核心測試", "TDWG BDQ core tests"),
     "vr_bdq_help": ("國際生物多樣性資料品質標準的單筆紀錄測試，每項只判斷自己讀的欄位；逐列結果見標註檔的 TDWG BDQ 欄（annotated.csv 的 dq_bdq_* 欄）。",
                     "The international single-record data-quality tests, each judging only the fields it reads; row by row in the annotated file's TDWG BDQ columns (dq_bdq_* in annotated.csv)."),

@@ -360,6 +360,17 @@ def test_coordinates_in_degrees_minutes_and_seconds_are_read(tmp_path):
     assert "latitude 25.105611, longitude 121.433000" in ann.loc[0, "dq_suggestions_en"]
     assert abs(float(ann.loc[2, "dq_lat"]) - 24.42337) < 1e-5 and abs(float(ann.loc[2, "dq_lon"]) - 118.225515) < 1e-5
     assert not s["columns_suspicious"], s["columns_suspicious"]
+    # the same points in one verbatimCoordinates column (latitude first, as Darwin Core's examples): they were
+    # "coordinates missing" on every row and a file-level "add decimalLatitude"
+    _write(tmp_path / "vc.csv", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates"],
+           [["v1", "Polypedates megacephalus", "2010-04-09", "25°06'20.2\"N 121°25'58.8\"E"],
+            ["v2", "Polypedates megacephalus", "2020-05-01", "24.42337, 118.225515"],
+            ["v3", "Polypedates megacephalus", "2020-05-01", "N24°25.4022' E118°13.5309'"]])
+    s = validate(tmp_path / "vc.csv", tmp_path / "vc", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "vc" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_county"]) == ["新北市", "金門縣", "金門縣"], ann[["dq_county", "dq_errors"]]
+    assert ["COORD_DMS" in e for e in ann["dq_errors"]] == [True, False, True]
+    assert "COORD_MISSING" not in s["file_findings"] and "COORD_MISSING" not in s["checks"]
 
 
 def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):

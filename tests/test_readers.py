@@ -559,3 +559,14 @@ def test_empty_lines_beside_values_that_span_lines(tmp_path):
     assert rows(st)[["source_row", "sp"]].values.tolist() == [[1, "A"], [4, "C"]]
     rej = duckdb.sql(f"SELECT source_row, reason FROM read_parquet('{st.rejects}') ORDER BY 1").fetchall()
     assert [r[0] for r in rej] == [2, 3] and rej[0][1].startswith("blank line") and "unterminated" in rej[1][1]
+
+
+def test_a_darwin_core_term_the_tool_does_not_check_is_not_called_non_standard():
+    """BBS Taiwan's event table as a Darwin Core Archive (a reader's run): sampleSizeValue, sampleSizeUnit,
+    samplingEffort and eventTime, each named by its TDWG term in meta.xml, were "not a standard term"."""
+    from dq.sources.mapping import plan_columns
+    rows = {r["header"]: r for r in plan_columns(None, ["eventID", "sampleSizeValue", "sampleSizeUnit", "samplingEffort",
+                                                        "eventTime", "調查者備註"]).rows}
+    for h in ("sampleSizeValue", "sampleSizeUnit", "samplingEffort", "eventTime"):
+        assert rows[h]["term"] is None and rows[h]["note_en"] == "a Darwin Core term this tool does not check, kept as is", rows[h]
+    assert rows["調查者備註"]["note_en"] == "not a standard term, kept as is"

@@ -50,8 +50,20 @@ DECLARED_X = (-350_000.0, 650_000.0)
 DECLARED_Y = (1_100_000.0, 2_950_000.0)
 
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
-X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
-Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
+# verbatimCoordinates ("25°06'20.2\"N 121°26'00.0\"E", "25.1056, 121.433", "25.1056 121.433": latitude first,
+# as Darwin Core's examples write it) where no latitude and longitude columns are given: a file of that column
+# alone was "coordinates missing" on every row while its BDQ amendment read the point
+_VC_FORMS = (r"^\s*((?:北緯|南緯|[NSns])?\s*\d[^,;NSns北南]*[NSns北南]?)\s*[,;/]?\s*((?:東經|西經|[EWew])\s*\d[^,;]*|\d[^,;NSns北南]*[EWew東西])\s*$",
+             r"^\s*([^,;]+?)\s*[,;]\s*([^,;]+?)\s*$", r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*$")
+
+
+def _vc(part: int) -> str:
+    forms = ", ".join(f"nullif(regexp_extract({{o}}verbatimCoordinates, '{rx}', {part}), '')" for rx in _VC_FORMS)
+    return f"coalesce({forms})"
+
+
+X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude, " + _vc(2) + ")"
+Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude, " + _vc(1) + ")"
 SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
 
 
@@ -86,9 +98,10 @@ DMS_RX = (r"^\s*(?P<h1>北緯|南緯|東經|西經|[NSEWnsew])?\s*(?P<d>\d{1,3}(
 DMS_SQL = "regexp_matches({v}, '^\\s*(北緯|南緯|東經|西經|[NSEWnsew])?\\s*\\d{{1,3}}(\\.\\d+)?\\s*(°|º|˚|度)')"
 
 
-def dms_degrees(txt: pd.Series) -> np.ndarray:
+def dms_degrees(txt: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Decimal degrees of the texts written in degrees, minutes and seconds (DMS_RX), NaN for the rest
-    and for minutes or seconds of 60 or more; south and west (S, W, 南緯, 西經) are negative."""
+    and for minutes or seconds of 60 or more; south and west (S, W, 南緯, 西經) are negative. And whether
+    each is coarser than a second's tenth of a minute: whole minutes or degrees alone (25°06′: ~1.8 km)."""
     p = txt.fillna("").astype(str).str.extract(DMS_RX)
     d = pd.to_numeric(p["d"], errors="coerce")
     m = pd.to_numeric(p["m"].fillna(p["m2"]), errors="coerce").fillna(0)
@@ -97,7 +110,8 @@ def dms_degrees(txt: pd.Series) -> np.ndarray:
     v = (d + m / 60 + s_ / 3600).where(marked & (m < 60) & (s_ < 60))
     hemi = p["h1"].fillna("") + p["h2"].fillna("")
     neg = hemi.str.contains("[SWsw南西]", regex=True)
-    return np.where(neg, -v, v).astype(float)
+    coarse = p["s"].isna() & ~p["m"].fillna(p["m2"]).fillna("").str.contains(".", regex=False) & ~p["d"].fillna("").str.contains(".", regex=False)
+    return np.where(neg, -v, v).astype(float), (coarse & v.notna()).to_numpy()
 
 
 def _metres(x, y):
@@ -115,7 +129,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     y = pd.to_numeric(df["y_txt"].str.strip(), errors="coerce").to_numpy(float)
     # degrees, minutes and seconds (23°54'41.1"N) are read as the degrees they are: every such point was
     # "not numeric", unmapped, and its county, sea and institution checks were lost with it
-    dms_x, dms_y = dms_degrees(df["x_txt"]), dms_degrees(df["y_txt"])
+    (dms_x, coarse_x), (dms_y, coarse_y) = dms_degrees(df["x_txt"]), dms_degrees(df["y_txt"])
     dms = (np.isnan(x) & ~np.isnan(dms_x)) | (np.isnan(y) & ~np.isnan(dms_y))
     x, y = np.where(np.isnan(x), dms_x, x), np.where(np.isnan(y), dms_y, y)
     srs = df["srs_code"].fillna("").to_numpy(str)
@@ -240,9 +254,10 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     # one short beside one of 5 decimals or more is its trailing zeros dropped (BBS Taiwan's sites: 塔塔加鞍部
     # 23.474798 / 120.9); beside 3-4 decimals it is not told apart from a rounded site (the frog survey's
     # 25.0367 / 121.41) and stays flagged
-    # (a DMS text's precision is its seconds, not its decimals: given to the second it is ~30 m)
+    # (a DMS text's precision is its seconds, not its decimals: given to the second it is ~30 m, to the
+    # minute ~1.8 km)
     low_deg = (num & ~is_m & ~flags["dms"] & out["c_has_point"].to_numpy() & (np.minimum(dec_x, dec_y) <= 2)
-               & (np.maximum(dec_x, dec_y) < 5))
+               & (np.maximum(dec_x, dec_y) < 5)) | (flags["dms"] & out["c_has_point"].to_numpy() & (coarse_x | coarse_y))
     with np.errstate(invalid="ignore"):     # an infinite value has no remainder: not low precision, not a warning
         low_m = num & is_m & (np.mod(x, 1000) == 0) & (np.mod(y, 1000) == 0)
     out["c_low_precision"] = low_deg | low_m
@@ -421,7 +436,7 @@ CHECKS = [
           "經度或緯度（X/Y 坐標）至少一個是空白，無法定位。",
           "Longitude or latitude (X/Y) is empty, so the record cannot be mapped.",
           f"e.c_missing AND {NOT_PARENT}", "'補上 X/Y 坐標與坐標參考系統'", fix_en="'Add the X/Y coordinates and their coordinate system'", tables=T,
-          columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude")),
+          columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimCoordinates")),
     Check("COORD_NOT_NUMERIC", "coordinates", "error", "坐標不是數字", "Coordinates not numeric",
           "坐標欄位有文字但無法解讀成數字（例如含度分秒符號、全形字或註記）。",
           "A coordinate holds text that is not a number (degree signs, full-width digits, notes).",

@@ -118,6 +118,39 @@ ALIASES: dict[str, list[str]] = {
     "ecoFriendlyArea": ["友善措施範圍"],
 }
 
+# Every Darwin Core term (TDWG's simple Darwin Core list, dist/simple_dwc_vertical.csv in tdwg/dwc, and the
+# terms added since), as an archive's meta.xml names its fields: a column under one that this tool does not
+# read is a standard term it does not check, not "not a standard term" (a DwC-A's sampleSizeValue …)
+DWC_TERMS = frozenset("""
+type modified language license rightsHolder accessRights bibliographicCitation references institutionID collectionID
+datasetID institutionCode collectionCode datasetName ownerInstitutionCode basisOfRecord informationWithheld
+dataGeneralizations dynamicProperties occurrenceID catalogNumber recordNumber recordedBy recordedByID individualCount
+organismQuantity organismQuantityType sex lifeStage reproductiveCondition caste behavior vitality establishmentMeans
+degreeOfEstablishment pathway georeferenceVerificationStatus occurrenceStatus preparations disposition associatedMedia
+associatedReferences associatedSequences associatedTaxa otherCatalogNumbers occurrenceRemarks organismID organismName
+organismScope associatedOccurrences associatedOrganisms previousIdentifications organismRemarks materialEntityID
+materialSampleID verbatimLabel eventID parentEventID eventType fieldNumber eventDate eventTime startDayOfYear
+endDayOfYear year month day verbatimEventDate habitat samplingProtocol sampleSizeValue sampleSizeUnit samplingEffort
+fieldNotes eventRemarks locationID higherGeographyID higherGeography continent waterBody islandGroup island country
+countryCode stateProvince county municipality locality verbatimLocality minimumElevationInMeters
+maximumElevationInMeters verbatimElevation verticalDatum minimumDepthInMeters maximumDepthInMeters verbatimDepth
+minimumDistanceAboveSurfaceInMeters maximumDistanceAboveSurfaceInMeters locationAccordingTo locationRemarks
+decimalLatitude decimalLongitude geodeticDatum coordinateUncertaintyInMeters coordinatePrecision pointRadiusSpatialFit
+verbatimCoordinates verbatimLatitude verbatimLongitude verbatimCoordinateSystem verbatimSRS footprintWKT footprintSRS
+footprintSpatialFit georeferencedBy georeferencedDate georeferenceProtocol georeferenceSources georeferenceRemarks
+geologicalContextID earliestEonOrLowestEonothem latestEonOrHighestEonothem earliestEraOrLowestErathem
+latestEraOrHighestErathem earliestPeriodOrLowestSystem latestPeriodOrHighestSystem earliestEpochOrLowestSeries
+latestEpochOrHighestSeries earliestAgeOrLowestStage latestAgeOrHighestStage lowestBiostratigraphicZone
+highestBiostratigraphicZone lithostratigraphicTerms group formation member bed identificationID verbatimIdentification
+identificationQualifier typeStatus identifiedBy identifiedByID dateIdentified identificationReferences
+identificationVerificationStatus identificationRemarks taxonID scientificNameID acceptedNameUsageID parentNameUsageID
+originalNameUsageID nameAccordingToID namePublishedInID taxonConceptID scientificName acceptedNameUsage parentNameUsage
+originalNameUsage nameAccordingTo namePublishedIn namePublishedInYear higherClassification kingdom phylum class order
+superfamily family subfamily tribe subtribe genus genericName subgenus infragenericEpithet specificEpithet
+infraspecificEpithet cultivarEpithet taxonRank verbatimTaxonRank scientificNameAuthorship vernacularName
+nomenclaturalCode taxonomicStatus nomenclaturalStatus taxonRemarks
+""".split())
+
 # Headers that say which coordinate system their values are in.
 SRS_FROM_HEADER = [
     (re.compile(r"wgs ?84"), "WGS84"),

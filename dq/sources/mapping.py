@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import duck
 from ..geo import COUNTIES_ZH, OLD_COUNTIES
-from .aliases import lookup, map_headers, norm_header
+from .aliases import DWC_TERMS, lookup, map_headers, norm_header
 
 SAMPLE_ROWS = 20_000   # rows profiled per file (about; picked by a hash of the row number: the same file maps the same way)
 MIN_SHARE = 0.5        # a column is taken as a term when at least this share of its filled values fit
@@ -321,6 +321,8 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
             if how_h == "extra":
                 if unit:
                     zh, en = f"不是標準欄位，原樣保留（單位：{unit}）", f"not a standard term, kept as is (unit: {unit})"
+                elif h in DWC_TERMS:
+                    zh, en = "Darwin Core 標準欄位，原樣保留（本工具不檢核此欄）", "a Darwin Core term this tool does not check, kept as is"
                 else:
                     zh, en = "不是標準欄位，原樣保留", "not a standard term, kept as is"
             rows.append({"header": h, "term": None, "how": how_h, "note_zh": zh, "note_en": en})
