@@ -114,8 +114,12 @@ LABELS = {
     "checklist_help": ("TaiCOL 名錄中（鳥類、哺乳類、爬蟲類、兩生類、維管束植物）至少有一筆紀錄的物種比例；亞種歸併至種。",
                        "Share of TaiCOL species (birds, mammals, reptiles, amphibians, vascular plants) with at least one record; subspecies count as their species."),
     "checklist_title": ("各類群名錄涵蓋率", "Checklist coverage per group"), "coverage_share": ("涵蓋率", "Coverage"),
-    "unrecorded_n": ("{n:,} 種沒有紀錄，其中特有種 {endemic:,}、受威脅 {threatened:,}；{nowhere:,} 種在 TBIA 全部資料中也沒有紀錄",
-                     "{n:,} species without records: {endemic:,} endemic, {threatened:,} threatened; {nowhere:,} have no record anywhere in TBIA either"),
+    "unrecorded_n": ("{n:,} 種沒有紀錄，其中特有種 {endemic}、受威脅 {threatened}；{nowhere:,} 種在 TBIA 全部資料中也沒有紀錄",
+                     "{n:,} species without records: {endemic} endemic, {threatened} threatened; {nowhere:,} have no record anywhere in TBIA either"),
+    # a count the reference data cannot give (no red list for amphibians): said unknown, never 0
+    "unknown_count": ("—（未知）", "— (unknown)"),
+    # a species whose category is its varieties' or subspecies' (no category of its own): "LC; VU" read as a contradiction
+    "redlist_infra": ("（種下分類群）", " (infraspecific taxa)"),
     "tbia_unrecorded": ("TBIA 亦無紀錄", "None in TBIA"),
     "tbia_unrecorded_help": ("TBIA 全部資料（2024）中也沒有這個物種的紀錄：真正的知識缺口，而不是別處已有資料。",
                              "No record of this species anywhere in TBIA (2024): a real gap in knowledge, not data held elsewhere."),

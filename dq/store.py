@@ -701,7 +701,13 @@ def _checklist_species() -> str:
     return f"""SELECT {BINOMIAL.format(c='accepted_name')} AS species, any_value(group_zh) AS group_zh, any_value(group_en) AS group_en,
           any_value(family) AS family, bool_or(is_endemic AND rank = 'species') AS is_endemic,   -- an endemic subspecies does not make its species endemic
          
-          bool_or(coalesce(regexp_matches(redlist, '{THREATENED_RX}'), false)) AS threatened, string_agg(DISTINCT redlist, '; ') AS redlist,
+          -- the species' own category where it has one; else its varieties' or subspecies' (redlist_infra)
+          coalesce(bool_or(regexp_matches(redlist, '{THREATENED_RX}')) FILTER (WHERE rank = 'species' AND nullif(trim(redlist), '') IS NOT NULL),
+                   bool_or(coalesce(regexp_matches(redlist, '{THREATENED_RX}'), false))) AS threatened,
+          coalesce(any_value(redlist) FILTER (WHERE rank = 'species' AND nullif(trim(redlist), '') IS NOT NULL),
+                   string_agg(DISTINCT redlist, '; ' ORDER BY redlist)) AS redlist,
+          count(*) FILTER (WHERE rank = 'species' AND nullif(trim(redlist), '') IS NOT NULL) = 0
+            AND count(redlist) > 0 AS redlist_infra,
           min(taxon_id) AS taxon_id
         FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}) WHERE status = 'accepted' GROUP BY 1"""
 
@@ -734,7 +740,7 @@ def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usa
     rec, params = _recorded(snap, usable_only, agency)
     return _query(f"""WITH ck AS ({_checklist_species()}), rec AS ({rec}),
           v AS (SELECT binomial, string_agg(DISTINCT vernacular, '、') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')}) GROUP BY 1)
-        SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist,
+        SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist, ck.redlist_infra,
                u.species IS NOT NULL AS tbia_unrecorded
         FROM ck LEFT JOIN v ON v.binomial = ck.species
         LEFT JOIN (SELECT DISTINCT species FROM read_parquet({duck.q(REFERENCE / 'tbia_unrecorded.parquet')})) u ON u.species = ck.species

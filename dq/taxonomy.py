@@ -164,6 +164,10 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     # Plants: TaiCOL 2020 accepted names + synonyms; red list and status from the TaiBON name list.
     acc = pd.read_excel(c / "Plant-list-TaiCoL-20200722.xlsx", sheet_name="accepted names", dtype=str)
     syn = pd.read_excel(c / "Plant-list-TaiCoL-20200722.xlsx", sheet_name="synonyms", dtype=str)
+    # the accepted sheet ends with 15 rows of a namecode alone (a list pasted below the records): no name, no
+    # taxon ("taicol:nan" was counted among the vascular plants without records)
+    acc = acc[acc["scientificName"].fillna("").str.strip() != ""]
+    syn = syn[syn["scientificName"].fillna("").str.strip() != ""]
     nl = pd.read_csv(c / "twnamelist.csv", sep="|", header=None, dtype=str, keep_default_na=False,
                      names=["id", "family", "family_zh", "zh", "name", "name_author", "c1", "c2", "red", "status"])
     nl["name"] = nl["name"].map(_sp)

@@ -122,13 +122,21 @@ order = with_data + [g for g in cov["group_zh"] if g not in with_data]
 group = ui.qp_select(L("taxon_group"), order, "group", format_func=lambda g: f"{names[g]}")
 un = ui.call("unrecorded_species", snap_id, group, agency, usable)
 row = cov[cov["group_zh"] == group].iloc[0]
-st.write(L("unrecorded_n").format(n=len(un), endemic=int(un["is_endemic"].sum()), threatened=int(un["threatened"].sum()),
+# a group the reference data gives no endemism or red list for: its counts are unknown, not 0 (an analyst read
+# 臺灣山椒魚 as "not threatened")
+unknown = L("unknown_count")
+st.write(L("unrecorded_n").format(n=len(un), endemic=f"{int(un['is_endemic'].sum()):,}" if row["endemic_checklist"] else unknown,
+                                  threatened=f"{int(un['threatened'].sum()):,}" if row["redlist_checklist"] else unknown,
                                   nowhere=int(un["tbia_unrecorded"].sum())))
 shown = un.rename(columns={"species": "scientific"})
 if ui.lang() == "en":   # the checklist writes 極危（CR, Critically Endangered）: in English, Critically Endangered (CR)
     shown["redlist"] = shown["redlist"].str.replace(r"^.*（(\w+), (.+)）$", r"\2 (\1)", regex=True)
+shown["redlist"] = shown["redlist"].where(~shown["redlist_infra"].fillna(False), shown["redlist"] + L("redlist_infra"))
+shown = shown.drop(columns="redlist_infra")
 if row["endemic_checklist"] == 0:
     shown = shown.drop(columns="is_endemic")
+if row["redlist_checklist"] == 0:
+    shown = shown.drop(columns=["threatened", "redlist"])
 ui.table(shown, width="stretch", height=320,
          column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help")),
                         # "Critically Endangered (CR)" whole (it was cut to "Critically End")

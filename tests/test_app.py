@@ -650,6 +650,25 @@ def test_coverage_red_list_is_english_in_english():
     assert not red.str.contains(r"[\u4e00-\u9fff]").any()
 
 
+def test_unrecorded_species_never_call_an_unassessed_group_unthreatened():
+    """A browser walk: with 兩生類 chosen the summary read 「受威脅 0」 and every unrecorded amphibian (臺灣山椒魚
+    among them) had an unticked 受威脅 box and 否 in the download, right under the note that the reference has no
+    red list for the group. Plants: a species whose varieties differ read "LC; VU" as if it had two
+    categories; the accepted sheet's pasted namecodes were a species 'taicol:nan'."""
+    at = page("coverage", group="兩生類")
+    said = " ".join(str(m.value) for m in at.markdown)
+    assert "受威脅 —（未知）" in said and "受威脅 0" not in said
+    amph = [d.value for d in at.dataframe if "學名" in d.value.columns or "scientific" in d.value.columns][0]
+    assert not {"受威脅", "紅皮書等級"} & set(amph.columns), list(amph.columns)
+    plants = store.unrecorded_species(store.by_name(DEMO_DATE), "維管束植物").set_index("species")
+    assert not plants["taxon_id"].str.contains("nan").any()
+    # varieties DD and VU, none of its own: its varieties' categories, said to be theirs
+    assert plants.loc["Bulbophyllum electrinum", "redlist_infra"] and "VU" in plants.loc["Bulbophyllum electrinum", "redlist"]
+    # LC itself, a variety NT: the species' own category
+    own = store.unrecorded_species(store.by_name(DEMO_DATE), "維管束植物").query("species == 'Bambusa pachinensis'")
+    assert own.empty or (own.iloc[0]["redlist"] == "LC" and not own.iloc[0]["redlist_infra"] and not own.iloc[0]["threatened"])
+
+
 def test_maps_send_no_more_hexagons_than_the_screen_tells_apart():
     h = store.h3_coverage(store.by_name(DEMO_DATE))
     same, res = maps.fit_hexes(h, ["records", "usable_1km"])
