@@ -168,8 +168,8 @@ LABELS = {
     "od_save_lists": ("儲存清單", "Save the lists"), "od_saved": ("已儲存。", "Saved."),
     "od_save_failed": ("無法儲存清單：{msg}", "The lists could not be saved: {msg}"),
     "od_report": ("會議報告", "Meeting report"), "od_report_agencies": ("報告包含的機關", "Agencies in the report"),
-    "od_make_report": ("產生報告", "Make the report"), "od_download_html": ("下載報告（HTML，可列印 A4）", "Download the report (HTML, prints on A4)"),
-    "od_download_xlsx": ("下載表格（XLSX）", "Download the tables (XLSX)"),
+    "od_make_report": ("產生報告", "Make the report"), "od_download_html": ("下載報告（HTML，可列印 A4）", "Download the report (HTML in Chinese, as the meeting reads it; prints on A4)"),
+    "od_download_xlsx": ("下載表格（XLSX）", "Download the tables (XLSX, headed in Chinese)"),
     # rules
     "rules_intro": ("以下清單由程式中的檢核宣告自動產生，文件與程式不會不一致。",
                     "This list is generated from the check declarations in the code, so docs and code cannot disagree."),

@@ -399,8 +399,18 @@ RAG_ZH = {"green": "綠燈", "amber": "黃燈", "red": "紅燈"}
 
 
 def _sheet(df: pd.DataFrame) -> pd.DataFrame:
-    """A table of the report as the workbook gives it: headings and coded values in words."""
+    """A table of the report as the workbook gives it: headings and coded values in words; a metric by its
+    name alone (its code, share_3star …, was a column of its own) and a share as a percentage (0.2637362637362637
+    read as a fraction nobody asked for)."""
     d = formulas.frame(df).copy()
+    if {"metric", "metric_zh"} <= set(d.columns):
+        shares = {m.key for m in METRICS if m.share}
+        for col in ("value", "kept_old", "kept_new"):
+            if col in d.columns:
+                d[col] = [round(v * 100, 1) if k in shares and isinstance(v, (int, float)) and pd.notna(v) else v
+                          for k, v in zip(d["metric"], d[col])]
+        d["metric_zh"] = [f"{z}（%）" if k in shares else z for k, z in zip(d["metric"], d["metric_zh"])]
+        d = d.drop(columns="metric")
     severity = {k: label("sev_" + k) for k in ("error", "warning", "info")}
     for col, words in (("verdict", VERDICT_ZH), ("rag", RAG_ZH), ("severity", severity), ("level", {"central": "中央", "local": "地方"})):
         if col in d.columns:

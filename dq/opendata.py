@@ -56,14 +56,18 @@ OPEN_MR = ["CSV", "TSV", "JSON", "XML", "ODS", "GEOJSON", "KML", "KMZ", "SHP", "
 PROPRIETARY_MR = ["XLS", "XLSX", "DOC", "DOCX", "MDB", "ACCDB", "DBF", "PPT", "PPTX"]
 # field → zh label; dataset-level fields count when any resource has them, resource-level when all do
 META_FIELDS = {"dataset_name": "資料集名稱", "description": "資料集描述", "main_fields": "主要欄位說明",
-               "agency_raw": "提供機關", "update_frequency": "更新頻率", "license": "授權方式",
+               # the unit within the agency (a city portal's 資料來源(部會單位)): a fix "Add: agency" read as absurd beside the
+               # agency the page names (高雄市政府, from the portal's 第一層級)
+               "agency_raw": "提供機關（單位）", "update_frequency": "更新頻率", "license": "授權方式",
                "file_format": "檔案格式", "download_url": "資料下載網址", "encoding": "編碼格式"}
 RESOURCE_FIELDS = {"file_format", "download_url", "encoding"}
 # the same fields named in English (OD_METADATA_INCOMPLETE's English fix read "Add: 提供機關")
-META_FIELDS_EN = {"dataset_name": "title", "description": "description", "main_fields": "field notes", "agency_raw": "agency",
+META_FIELDS_EN = {"dataset_name": "title", "description": "description", "main_fields": "field notes", "agency_raw": "providing unit",
                   "update_frequency": "update frequency", "license": "licence", "file_format": "file format",
                   "download_url": "download URL", "encoding": "encoding"}
-META_EN_SQL = "CASE x " + " ".join(f"WHEN '{META_FIELDS[k]}' THEN '{v}'" for k, v in META_FIELDS_EN.items()) + " ELSE x END"
+# (a catalogue snapshot written before the unit was named so holds 提供機關)
+META_EN_SQL = ("CASE x " + " ".join(f"WHEN '{META_FIELDS[k]}' THEN '{v}'" for k, v in META_FIELDS_EN.items())
+               + " WHEN '提供機關' THEN 'providing unit' ELSE x END")
 TRUTHY = "('y', 'yes', 'true', '1', 'v', '是', '有', '✓')"
 # formats whose files are documents, pictures or archives: a text encoding says nothing of them (the 2018 IoT
 # list declares 其他 for its PDFs) and their volume is a count of files, not of records
@@ -125,7 +129,8 @@ METRICS = [
            "Share of datasets with all nine fields filled (name, description, field notes, agency, frequency, licence, format, URL, encoding); fields the catalogue lacks are not judged.",
            green=0.95, amber=0.8, share=True),
     Metric("utf8_share", "UTF-8 比例", "UTF-8 share", "宣告編碼為 UTF-8 的資源比例。", "Resources declared UTF-8.", green=0.95, amber=0.8, share=True),
-    Metric("tiny", "0／1 筆資料集", "0–1 record datasets", "資料量為 0 或 1 筆的資料集數。", "Datasets whose volume is 0 or 1.",
+    Metric("tiny", "0／1 筆資料集", "0–1 record datasets", "資料量為 0 或 1 筆的資料集數（「約 N 筆」的概估不計）。",
+           "Datasets whose volume is 0 or 1 (an estimate such as 約1筆, \"about 1\", is not counted).",
            higher_is_better=False),
     Metric("views", "瀏覽次數", "Views", "目錄記載的瀏覽次數合計。", "Views as the catalogue records them."),
     Metric("downloads", "下載次數", "Downloads", "目錄記載的下載次數合計。", "Downloads as the catalogue records them."),
@@ -287,7 +292,9 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
           -- the formats are counted, not the URLs, which may hold a ';' of their own
           greatest(1, len(string_split(coalesce(file_format, ''), ';'))) AS r_files,
           {_date_sql('resource_updated')} AS r_updated, {_date_sql('metadata_updated')} AS m_updated,
-          try_cast(regexp_extract(replace(volume, ',', ''), '(\\d+)', 1) AS BIGINT) AS r_volume
+          -- 約1筆 ("about one record") is what 471 resources of 2018-12-31 say (臺東縣's 431 statistics tables
+          -- datasets, by statistical area, all "0–1 record"): an estimate is no count, and not judged
+          CASE WHEN NOT contains(coalesce(volume, ''), '約') THEN try_cast(regexp_extract(replace(volume, ',', ''), '(\\d+)', 1) AS BIGINT) END AS r_volume
         FROM resa),
       -- a dataset two catalogues list (a county portal lists the city's datasets too) takes its names and
       -- portal from the first file and row that lists it, as source_file does (any_value() picked either)

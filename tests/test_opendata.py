@@ -168,6 +168,11 @@ def test_meeting_report_renders_every_chosen_agency(tmp_path):
         rows = list(ws.iter_rows(values_only=True))
         heads = [h for h in rows[0] if h]
         assert not [h for h in heads if re.fullmatch(r"[a-z0-9_]+", str(h))], (ws.title, heads)
+        assert "指標代碼" not in heads     # a metric by its name, not its code as well (share_3star …)
+        if "指標" in heads:                 # a share as a percentage (0.2637362637362637 was a fraction)
+            i, v = heads.index("指標"), heads.index("數值")
+            shares = [r[v] for r in rows[1:] if str(r[i]).endswith("（%）") and r[v] is not None]
+            assert shares and all(0 <= x <= 100 and round(x, 1) == x for x in shares)
         coded = {"better", "worse", "same", "not_comparable", "green", "amber", "red", "error", "warning", "info"}
         cols = [i for i, h in enumerate(rows[0]) if h in ("嚴重度", "比較", "燈號")]   # (a city lists a dataset named "error")
         assert not coded & {r[i] for r in rows[1:] for i in cols}, ws.title
