@@ -181,6 +181,15 @@ LABELS = {
     "col_override": ("修改欄位對應（每行一個：原欄名=Darwin Core 欄位，例如 CommonName=verbatimLocality）",
                      "Change the mapping (one per line: source column=Darwin Core term, e.g. CommonName=verbatimLocality)"),
     "col_override_bad": ("這行不是「原欄名=欄位」：{line}", "This line is not 'column=term': {line}"),
+    # a mapping to a term the tool does not know: said under the box, and the last result stays
+    "col_override_term": ("第 {n} 行：「{term}」不是本工具認得的 Darwin Core 欄位（例如 scientificName、vernacularName、eventDate、"
+                          "decimalLatitude、locality；大小寫須相同）。這行先不套用。",
+                          "Line {n}: '{term}' is not a Darwin Core term this tool knows (e.g. scientificName, vernacularName, eventDate, "
+                          "decimalLatitude, locality; spelt in the same case). The line is not applied."),
+    "col_override_nocol": ("「{col}」不是這個檔案的欄名，對應沒有作用（此檔的欄名見下方「欄位對應」）。",
+                           "'{col}' is not a column of this file, so its mapping does nothing (the file's columns are under Column mapping below)."),
+    # Streamlit's own "Press Ctrl+Enter to apply" under a text box, in the UI's language
+    "input_apply": ("按 Ctrl+Enter 套用", "Press Ctrl+Enter to apply"),
     "how_exact": ("標準欄名", "Darwin Core name"), "how_alias": ("常見欄名", "known header"),
     "how_unit": ("欄名含單位", "header with a unit"), "how_values": ("依欄位值改對應", "moved by its values"),
     "how_found": ("依欄位值對應", "mapped by its values"),

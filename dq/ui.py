@@ -303,6 +303,8 @@ def chrome() -> None:
     [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
     [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p {{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}}
     [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_box_limit").format(mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)};font-size:.85rem}}
+    [data-testid="InputInstructions"] {{font-size:0}}
+    [data-testid="InputInstructions"]::after {{content:{json.dumps(L("input_apply"), ensure_ascii=False)};font-size:.75rem}}
     </style>""")
 
 

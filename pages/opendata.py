@@ -183,15 +183,21 @@ d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv, L("fixli
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))
-ds = dsl[["dataset_key", "dataset_name", "high_value", "bilingual"]].astype({"high_value": "boolean", "bilingual": "boolean"}).fillna(False)
-edited = st.data_editor(ds, hide_index=True, placeholder="—", width="stretch", height=300, disabled=["dataset_key", "dataset_name"], key=f"lists_{od}_{ag}",
-                        column_config={"dataset_key": st.column_config.TextColumn(L("col_dataset_id")), "dataset_name": st.column_config.TextColumn(L("dataset")),
+# the catalogue's own dataset id (blank where it gives none); the key the lists are saved under stays hidden
+# (a city's "高雄市政府|100年報案情形統計表" was shown as the id)
+ds = dsl[["dataset_key", "dataset_id", "dataset_name", "high_value", "bilingual"]].copy()
+ds[["high_value", "bilingual"]] = ds[["high_value", "bilingual"]].astype("boolean").fillna(False)
+ds["dataset_id"] = ds["dataset_id"].astype("string")
+edited = st.data_editor(ds.set_index("dataset_key"), hide_index=True, placeholder="—", width="stretch", height=300,
+                        disabled=["dataset_id", "dataset_name"], key=f"lists_{od}_{ag}",
+                        column_config={"dataset_id": st.column_config.TextColumn(L("col_dataset_id")),
+                                       "dataset_name": st.column_config.TextColumn(L("dataset")),
                                        "high_value": st.column_config.CheckboxColumn(mname("high_value")),
                                        "bilingual": st.column_config.CheckboxColumn(mname("bilingual"))})
 if st.button(L("od_save_lists")):
     snap = [s for s in opendata.snapshots() if s.name == od][0]
     others = opendata.read_lists(snap.parent, od)
-    merged = pd.concat([others[~others["dataset_key"].isin(ds["dataset_key"])] if others is not None else None, edited])
+    merged = pd.concat([others[~others["dataset_key"].isin(ds["dataset_key"])] if others is not None else None, edited.rename_axis("dataset_key").reset_index()])
     try:
         opendata.save_lists(snap.parent, od, merged)
     except OSError as e:   # e.g. a read-only deployment: say so, keep the page

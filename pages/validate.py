@@ -6,7 +6,7 @@ import streamlit as st
 from dq import profiles, ui, validate_job
 from dq.i18n import note_text
 from dq.ui import L
-from dq.sources.aliases import shown_term
+from dq.sources.aliases import CANONICAL, shown_term
 from dq.sources.mapping import BY_VALUES
 
 ui.ensure_app()
@@ -37,13 +37,16 @@ sheet = st.session_state.get("validate_sheet")     # a workbook's sheet (default
 # --map on the page: the user's own column mapping, beating the header and value checks
 override_txt = st.text_area(L("col_override"), key="col_override", height=70)
 column_map = {}
-for line in override_txt.splitlines():
+for n, line in enumerate(override_txt.splitlines(), start=1):
     if line.strip():
         if "=" not in line:
             st.error(L("col_override_bad").format(line=line))
             st.stop()
-        src_col, term = line.split("=", 1)
-        column_map[src_col.strip()] = term.strip()
+        src_col, term = (x.strip() for x in line.split("=", 1))
+        if term not in CANONICAL:     # said here, not as "the file cannot be read" with the last result gone
+            st.error(L("col_override_term").format(n=n, term=term))
+            continue
+        column_map[src_col] = term
 
 # The work runs in a child process (validate_job): its memory and crashes are not the server's.
 # Session state keeps only the job's folder, never the file or the results.
@@ -117,6 +120,9 @@ if summary.get("rows_absence"):
     st.caption(f"{L('rows_absence')}{'：' if ui.lang() == 'zh' else ': '}{summary['rows_absence']:,}")
 if summary.get("rows_parent_events"):
     st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
+# a mapping of a column the file does not have does nothing: said, not silently ignored
+for col in [c for c in column_map if c not in {r["header"] for r in summary.get("columns_plan", [])}]:
+    st.warning(L("col_override_nocol").format(col=col))
 # the order of the report: column mapping → file-level → record-level
 with st.expander(L("col_mapping"), expanded=any(r["how"] in BY_VALUES for r in summary.get("columns_plan", []))):
     # a plain table: every mapping and every refusal readable (and searchable) at once

@@ -902,3 +902,13 @@ def test_map_dots_grow_with_their_records_and_the_small_stay_on_top():
     import json
     sent = json.loads(maps.deck([layer], "x").to_json())["layers"][0]
     assert sent["radiusUnits"] == "pixels" and sent["getRadius"] == "@@=r"
+
+
+def test_the_completeness_heatmap_of_one_agency_names_its_datasets():
+    """A browser walk: with 台灣兩棲類動物保育協會 chosen the heatmap's row read amphibian-survey-2008-2016 (its id)."""
+    import json as _json
+    from dq.demo import AMPHIBIAN_AGENCY
+    at = page("completeness", agency=AMPHIBIAN_AGENCY)
+    rows = _json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+    names = store.dataset_names(store.by_name(DEMO_DATE), AMPHIBIAN_AGENCY)
+    assert rows and set(rows) <= set(names.values()) and not set(rows) & (set(names) - set(names.values()))
