@@ -321,8 +321,9 @@ LABELS = {
     "record_to_scorecard": ("開啟此機關的成績單", "Open this agency's scorecard"),
     "record_findings": ("檢核結果", "Findings"), "record_no_findings": ("這筆紀錄沒有任何旗標。", "No check flags this record."),
     "record_fields": ("欄位", "Fields"), "record_derived": ("推導", "derived"), "record_verbatim": ("原始", "verbatim"),
-    "record_default": ("匯入時指定（檔案沒有此欄）", "given at ingest (not in the file)"),
-    "record_default_blank": ("匯入時指定（此格原為空白）", "given at ingest (the file's cell is blank)"),
+    # short enough for the column (the longer texts were cut to 匯入時指… / "given at ingest (not in the…")
+    "record_default": ("匯入指定（檔案無此欄）", "set at ingest (no column)"),
+    "record_default_blank": ("匯入指定（原格空白）", "set at ingest (cell blank)"),
     "record_provenance": ("來源", "provenance"), "record_errors": ("錯誤", "Errors"), "record_warnings": ("警告", "Warnings"),
     "record_map": ("位置", "Location"), "record_no_point": ("這筆紀錄沒有可畫的點位。", "This record has no point to map."),
     "record_point": ("採用點位 {lat}, {lon}（{src}）· {place}", "Point used {lat}, {lon} ({src}) · {place}"),

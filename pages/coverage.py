@@ -140,6 +140,6 @@ if row["redlist_checklist"] == 0:
 ui.table(shown, width="stretch", height=320,
          column_config={"tbia_unrecorded": st.column_config.CheckboxColumn(L("tbia_unrecorded"), help=L("tbia_unrecorded_help")),
                         # "Critically Endangered (CR)" whole (it was cut to "Critically End")
-                        "redlist": st.column_config.TextColumn(L("col_redlist"), width="medium")})
+                        "redlist": st.column_config.TextColumn(L("col_redlist"), width="large")})
 st.download_button(L("download_unrecorded"), store.fix_list_csv(ui.for_download(shown)),
                    f"{L('unrecorded_file')}_{names[group]}_{snap_id}.csv".replace(" ", "_"), "text/csv")

@@ -75,8 +75,8 @@ with left:
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560,
              # the kind says where a value came from in a few words: cut to "匯入時指定" it lost the why, and
-             # English's "given at ingest (the file's cell is blank)" needs more than a medium column
-             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=280 if ui.lang() == "en" else "medium"),
+             # English's "set at ingest (cell blank)" needs more than a medium column
+             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=220 if ui.lang() == "en" else "medium"),
                             "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium"),
                             "rf_field": st.column_config.TextColumn(L("col_rf_field"), width="medium" if ui.lang() == "en" else None)})
 with right:

@@ -763,7 +763,7 @@ def test_record_page_tells_values_given_at_ingest_from_the_files_own():
     at.run()
     assert not at.exception
     f = at.dataframe[-1].value.set_index("欄位代碼", drop=False)
-    assert f.loc["basisOfRecord", "類別"] == "匯入時指定（檔案沒有此欄）" and f.loc["vernacularName", "類別"] == "原始"
+    assert f.loc["basisOfRecord", "類別"] == "匯入指定（檔案無此欄）" and f.loc["vernacularName", "類別"] == "原始"
     assert not any("_" in c for c in f["欄位代碼"])
     used = f[f["類別"] == "推導"]
     assert not any(str(v).endswith("-01-01") for v in used["值"])
