@@ -389,6 +389,18 @@ def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
     assert list(ann["dq_town"]) == ["烈嶼鄉", "金寧鄉", "烈嶼鄉"]
     assert abs(float(ann.loc["k1", "dq_lon"]) - 118.225515) < 1e-5 and abs(float(ann.loc["k1", "dq_lat"]) - 24.42337) < 1e-5
     assert not any("COORD_OUT_OF_RANGE" in e for e in ann["dq_errors"])
+    # one label without its zone ("TWD97") over the main island (121°) and Kinmen (119°, as Kinmen maps itself):
+    # the Kinmen points were read in the 121° zone, in the Taiwan Strait; a point of Penghu in the 121° zone
+    # (104,019 m) lands on Penghu as it is and stays so
+    header = ["occurrenceID", "TWD97_X", "TWD97_Y", "坐標系統", "scientificName", "eventDate"]
+    rows = [["m1", "293670", "2777544", "TWD97", "Polypedates megacephalus", "2010-04-09"],
+            ["m2", "171461", "2702131", "TWD97", "Polypedates megacephalus", "2020-05-01"],
+            ["m3", "104019.8", "2608131.7", "TWD97", "Polypedates megacephalus", "2020-05-01"]]
+    _write(tmp_path / "zones.csv", header, rows)
+    validate(tmp_path / "zones.csv", tmp_path / "z", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "z" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert list(ann["dq_county"]) == ["新北市", "金門縣", "澎湖縣"], ann[["dq_lat", "dq_lon", "dq_county"]]
+    assert not any("COORD_IN_SEA" in w for w in ann["dq_errors"] + ann["dq_warnings"])
 
 
 def test_dates_as_taiwan_writes_them_are_read(tmp_path):

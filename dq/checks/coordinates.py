@@ -122,6 +122,34 @@ def _dms_where(txt: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return v, coarse
 
 
+# verbatimSRS texts (spaces dropped, upper case) that name TM2 metres but not their zone
+ZONELESS = {"TWD97", "TWD97TM2", "TWD97/TM2", "TWD67", "TWD67TM2"}
+ISLAND_COUNTIES = ("金門縣", "連江縣", "澎湖縣")
+
+
+def _zone_by_land(con, cls: pd.DataFrame) -> pd.DataFrame:
+    """The 119° zone for a zoneless TM2 point (classify_points' alt_lat/alt_lon) whose 121° reading is on no
+    land and whose 119° reading is on Kinmen, Matsu or Penghu; the alternative columns are then dropped."""
+    alt = cls["alt_lat"].notna().to_numpy()
+    if alt.any():
+        cand = pd.DataFrame({"i": np.flatnonzero(alt), "lat": cls["lat"].to_numpy()[alt], "lon": cls["lon"].to_numpy()[alt],
+                             "alat": cls["alt_lat"].to_numpy()[alt], "alon": cls["alt_lon"].to_numpy()[alt]})
+        con.register("_zone_df", cand)
+        try:
+            take = con.execute("""SELECT a.i FROM _zone_df a
+                WHERE NOT EXISTS (SELECT 1 FROM ref_towns t WHERE ST_Intersects(t.geom, ST_Point(a.lon, a.lat)))
+                  AND EXISTS (SELECT 1 FROM ref_towns t WHERE list_contains(?, t.county) AND ST_Intersects(t.geom, ST_Point(a.alon, a.alat)))""",
+                               [list(ISLAND_COUNTIES)]).fetchnumpy()["i"]
+        finally:
+            con.unregister("_zone_df")
+        if len(take):
+            cls = cls.copy()
+            idx = cls.index[take]
+            cls.loc[idx, "lat"], cls.loc[idx, "lon"] = cls.loc[idx, "alt_lat"], cls.loc[idx, "alt_lon"]
+            cls.loc[idx, "coord_source"] = cls.loc[idx, "coord_source"].str.replace("/121 converted", "/119 converted (zone by where it lands)", regex=False)
+    return cls.drop(columns=["alt_lat", "alt_lon"])
+
+
 def _metres(x, y):
     return (x >= METRE_X[0]) & (x <= METRE_X[1]) & (y >= METRE_Y[0]) & (y <= METRE_Y[1])
 
@@ -168,6 +196,16 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
             lo, la = geo.to_wgs84(code, x[m], y[m])
             lon[m], lat[m] = lo, la
             source[m] = f"{geo.SRS_LABEL[code]} converted"
+    # A label without its zone ("TWD97") is read in the 121° zone; Kinmen, Matsu and Penghu are mapped in the
+    # 119° zone, and a survey's file may hold both under one label. The 119° reading is offered here and taken
+    # where it lands on those islands and the 121° one on no land (_zone_by_land, after the points are known):
+    # 13 Kinmen frog records under "TWD97" were in the Taiwan Strait
+    alt_lat, alt_lon = np.full(n, np.nan), np.full(n, np.nan)
+    zoneless = df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper().isin(ZONELESS).to_numpy() if "srs_txt" in df else np.zeros(n, bool)
+    for code, other in (("TWD97_121", "TWD97_119"), ("TWD67_121", "TWD67_119")):
+        m = num & (srs == code) & metres & zoneless
+        if m.any():
+            alt_lon[m], alt_lat[m] = geo.to_wgs84(other, x[m], y[m])
     # declared metres but values are degrees
     mm = num & projected_srs & ~metres & deg_in
     flags["srs_mismatch"] |= mm
@@ -251,6 +289,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     out["coord_source"] = source
     out["c_fix"] = fix
     out["c_fix_en"] = fix_en
+    out["alt_lat"], out["alt_lon"] = alt_lat, alt_lon
     out["c_missing"] = missing
     out["c_not_numeric"] = not_num
     for k, v in flags.items():
@@ -278,7 +317,7 @@ def _coordinates(con, params) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _pts_in AS SELECT x_txt, y_txt, srs_txt,
         {geo.srs_sql_case('srs_txt')} AS srs_code FROM (SELECT DISTINCT x_txt, y_txt, srs_txt FROM _xyl)""")
     pts = con.execute("SELECT * FROM _pts_in").df()
-    cls = classify_points(pts)
+    cls = _zone_by_land(con, classify_points(pts))
     cls["c_srs_unknown"] = (~cls["c_missing"]) & (cls["srs_code"].isna() | (cls["srs_code"] == "UNKNOWN")).to_numpy()
     cls["h3"] = geo.h3_cells(cls["lat"].to_numpy(), cls["lon"].to_numpy(), params.h3_resolution)
     con.register("_cls_df", cls)
