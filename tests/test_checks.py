@@ -373,6 +373,39 @@ def test_coordinates_in_degrees_minutes_and_seconds_are_read(tmp_path):
     assert "COORD_MISSING" not in s["file_findings"] and "COORD_MISSING" not in s["checks"]
 
 
+def test_coordinate_texts_a_review_found_misread(tmp_path):
+    """CONSTRUCTED TEST ROWS (the frog file's real points; from a review of the DMS change): two plain numbers in
+    one cell ("25.1056 121.433", "24.5 30") were read as degrees and minutes, ~50 km off; verbatimCoordinates
+    written east first, with a full-width comma, a slash, hemisphere letters after decimals, or TM2 metres
+    were "coordinates missing"; a DMS point also swapped gave its fix twice; a file of DMS written with spaces
+    was told to rename its columns."""
+    _write(tmp_path / "plain.csv", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
+           [["p1", "Polypedates megacephalus", "2010-04-09", "25.1056 121.433", "121.433"],
+            ["p2", "Polypedates megacephalus", "2010-04-09", "24.5 30", "121.5 12"],
+            ["p3", "Polypedates megacephalus", "2010-04-09", "121°25'58.8\"", "25°06'20.2\""]])
+    validate(tmp_path / "plain.csv", tmp_path / "p", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "p" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    assert "COORD_NOT_NUMERIC" in ann.loc["p1", "dq_errors"] and "COORD_NOT_NUMERIC" in ann.loc["p2", "dq_errors"]
+    assert "COORD_DMS" in ann.loc["p3", "dq_errors"] and "COORD_SWAPPED" in ann.loc["p3", "dq_errors"]
+    assert ann.loc["p3", "dq_suggestions_en"].count("Swap them") == 1 and ann.loc["p3", "dq_county"] == "新北市"
+    vc = ["東經121度25分58.8秒 北緯25度06分20.2秒", "E121°25'58.8\" N25°06'20.2\"", "北緯25度06分20.2秒，東經121度25分58.8秒",
+          "25.1056 / 121.433", "25.1056N 121.433E", "121°25'58.8\"E 25°06'20.2\"N", "121.433, 25.1056"]
+    _write(tmp_path / "vc.csv", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates"],
+           [[f"v{i}", "Polypedates megacephalus", "2010-04-09", t] for i, t in enumerate(vc)])
+    validate(tmp_path / "vc.csv", tmp_path / "v", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "v" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann["dq_county"]) == ["新北市"] * len(vc), ann[["verbatimCoordinates", "dq_errors"]]
+    assert not any(("COORD_MISSING" in e or "COORD_SWAPPED" in e or "COORD_NOT_NUMERIC" in e) for e in ann["dq_errors"])
+    _write(tmp_path / "tm2.csv", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates", "verbatimSRS"],
+           [["t1", "Polypedates megacephalus", "2010-04-09", "293670, 2777544", "EPSG:3826"]])
+    validate(tmp_path / "tm2.csv", tmp_path / "t", CHECK_DATE)
+    assert pd.read_csv(tmp_path / "t" / "annotated.csv", dtype=str, keep_default_na=False)["dq_county"].tolist() == ["新北市"]
+    _write(tmp_path / "spaced.csv", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
+           [[f"s{i}", "Polypedates megacephalus", "2020-05-01", "24 25 24.1 N", "118 13 31.9 E"] for i in range(3)])
+    s = validate(tmp_path / "spaced.csv", tmp_path / "s", CHECK_DATE)
+    assert not s["columns_suspicious"] and s["checks"]["COORD_DMS"]["count"] == 3
+
+
 def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
     """CONSTRUCTED TEST ROWS: two of the frog file's real Kinmen points (烈嶼鄉, 金寧鄉) in TWD97 TM2 metres of the
     121° zone, as pyproj gives them (easting -31,422 and -18,399 m), declared as such. A negative easting was

@@ -43,28 +43,21 @@ TW_LON = (114.0, 124.7)   # bounding box of the TBIA grid: Taiwan's land and wat
 TW_LAT = (10.0, 26.6)
 METRE_X = (100_000.0, 400_000.0)
 METRE_Y = (2_400_000.0, 2_950_000.0)
-# metres under a declared TWD97/TWD67 system: the TBIA grid's box in either zone. Kinmen written in the
-# 121° zone has a negative easting (烈嶼 -31,422 m): under METRE_X's island range its 13 frog records
-# were "outside the valid range" and lost their point and county
+# metres under a declared TWD97/TWD67 system: Taiwan, Penghu, Kinmen and Matsu in either zone, wide
+# (Dongsha and Taiping Island lie outside it). Kinmen written in the 121° zone has a negative easting
+# (烈嶼 -31,422 m): under METRE_X's island range its 13 frog records were "outside the valid range" and
+# lost their point and county
 DECLARED_X = (-350_000.0, 650_000.0)
 DECLARED_Y = (1_100_000.0, 2_950_000.0)
 
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
-# verbatimCoordinates ("25°06'20.2\"N 121°26'00.0\"E", "25.1056, 121.433", "25.1056 121.433": latitude first,
-# as Darwin Core's examples write it) where no latitude and longitude columns are given: a file of that column
-# alone was "coordinates missing" on every row while its BDQ amendment read the point
-_VC_FORMS = (r"^\s*((?:北緯|南緯|[NSns])?\s*\d[^,;NSns北南]*[NSns北南]?)\s*[,;/]?\s*((?:東經|西經|[EWew])\s*\d[^,;]*|\d[^,;NSns北南]*[EWew東西])\s*$",
-             r"^\s*([^,;]+?)\s*[,;]\s*([^,;]+?)\s*$", r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*$")
-
-
-def _vc(part: int) -> str:
-    forms = ", ".join(f"nullif(regexp_extract({{o}}verbatimCoordinates, '{rx}', {part}), '')" for rx in _VC_FORMS)
-    return f"coalesce({forms})"
-
-
-X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude, " + _vc(2) + ")"
-Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude, " + _vc(1) + ")"
+X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
+Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
 SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
+# verbatimCoordinates, part of the point's key as written and split into its two coordinates once per
+# distinct point where no coordinate column gives one (classify_points, split_coordinates): a file of
+# that column alone was "coordinates missing" on every row while its BDQ amendment read the point
+VC_TXT = "nullif(trim({o}verbatimCoordinates), '')"
 
 
 def _packed_dms(v: float) -> list[float]:
@@ -89,13 +82,18 @@ def _in_tw(lat, lon):
 
 
 # One coordinate in degrees, minutes and seconds as GPS units, Google Maps and field forms write it:
-# 23°54'41.1"N, N23°54′41.1″, 121 35 41.5 E, 北緯23度54分41.1秒, 23°54.685' (decimal minutes), 121.59°E.
-# A degree sign, 度, or minutes after a space is needed: a plain number is read as a number.
-DMS_RX = (r"^\s*(?P<h1>北緯|南緯|東經|西經|[NSEWnsew])?\s*(?P<d>\d{1,3}(?:\.\d+)?)\s*"
-          r"(?:(?:°|º|˚|度)\s*(?:(?P<m>\d{1,2}(?:\.\d+)?)\s*(?:'|′|’|分)?\s*)?|\s+(?P<m2>\d{1,2}(?:\.\d+)?)\s*(?:'|′|’|分)?\s*)"
-          r"(?:(?P<s>\d{1,2}(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒)?\s*)?(?P<h2>[NSEWnsew]|北|南|東|西)?\s*$")
-# the same in SQL (RE2): whether a text is such a coordinate (the mapping's "not numbers" note spares it)
-DMS_SQL = "regexp_matches({v}, '^\\s*(北緯|南緯|東經|西經|[NSEWnsew])?\\s*\\d{{1,3}}(\\.\\d+)?\\s*(°|º|˚|度)')"
+# 23°54'41.1"N, N23°54′41.1″, 24 25 24.1 N, 北緯23度54分41.1秒, 23°54.685' (decimal minutes), 121.59°E,
+# 25.1056N. A number is a part only whole (no digit or point after it), each part after the first follows a
+# mark or a space, and only the last part has decimals (dms_degrees): "25.1056 121.433", two numbers, and
+# "24.5 30" are no coordinate of this kind.
+_N = r"\d{1,3}(?:\.\d+)?(?![\d.])"
+DMS_RX = (r"^\s*(?P<h1>北緯|南緯|東經|西經|[NSEWnsew])?\s*(?P<d>" + _N + r")\s*(?P<dm>°|º|˚|度)?"
+          r"(?:\s*(?P<m>" + _N + r")\s*(?:'|′|’|分)?)?(?:\s*(?P<s>" + _N + r")\s*(?:\"|″|”|''|′′|秒)?)?"
+          r"\s*(?P<h2>[NSEWnsew]|北|南|東|西)?\s*$")
+_HEMI = "[NSEWnsew北南東西]"
+# whether a text is such a coordinate, in SQL (RE2, coarser: the mapping's "not numbers" note spares it)
+DMS_SQL = ("(regexp_matches({v}, '^\\s*(北緯|南緯|東經|西經|[NSEWnsew])?\\s*\\d{{1,3}}(\\.\\d+)?\\s*(°|º|˚|度|\\s+\\d{{1,2}}(\\.\\d+)?\\s*(\\D|$))') "
+           "OR regexp_matches({v}, '^\\s*\\d{{1,3}}(\\.\\d+)?\\s*" + _HEMI + "\\s*$'))")
 
 
 def dms_degrees(txt: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -104,14 +102,59 @@ def dms_degrees(txt: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     each is coarser than a second's tenth of a minute: whole minutes or degrees alone (25°06′: ~1.8 km)."""
     p = txt.fillna("").astype(str).str.extract(DMS_RX)
     d = pd.to_numeric(p["d"], errors="coerce")
-    m = pd.to_numeric(p["m"].fillna(p["m2"]), errors="coerce").fillna(0)
+    m = pd.to_numeric(p["m"], errors="coerce").fillna(0)
     s_ = pd.to_numeric(p["s"], errors="coerce").fillna(0)
-    marked = p["m"].notna() | p["m2"].notna() | txt.fillna("").astype(str).str.contains("[°º˚度]", regex=True)
-    v = (d + m / 60 + s_ / 3600).where(marked & (m < 60) & (s_ < 60))
     hemi = p["h1"].fillna("") + p["h2"].fillna("")
+    dec = lambda c: p[c].fillna("").str.contains(".", regex=False)    # noqa: E731
+    # a degree sign, minutes or a hemisphere: a plain number is a number (to_numeric reads it)
+    marked = p["dm"].notna() | p["m"].notna() | (hemi != "")
+    whole = ~(dec("d") & (p["m"].notna() | p["s"].notna())) & ~(dec("m") & p["s"].notna())
+    v = (d + m / 60 + s_ / 3600).where(marked & whole & (m < 60) & (s_ < 60))
     neg = hemi.str.contains("[SWsw南西]", regex=True)
-    coarse = p["s"].isna() & ~p["m"].fillna(p["m2"]).fillna("").str.contains(".", regex=False) & ~p["d"].fillna("").str.contains(".", regex=False)
+    # the precision of the last part given: whole minutes (~1.8 km), or degrees of two decimals or fewer
+    ddec = p["d"].fillna("").str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+    coarse = p["s"].isna() & ((p["m"].notna() & ~dec("m")) | (p["m"].isna() & (ddec <= 2)))
     return np.where(neg, -v, v).astype(float), (coarse & v.notna()).to_numpy()
+
+
+# verbatimCoordinates' two parts: by their hemispheres (北緯…東經…, 25°06'20.2"N 121°26'E, E121° N25°: either
+# order), else a separator (, ; / ，；、) or a space between two numbers, the latitude first as Darwin Core's
+# examples write them unless the sizes say otherwise (121.4, 25.1; TM2 metres: the easting is the smaller)
+_MARK = re.compile(r"北緯|南緯|東經|西經|(?<![A-Za-z])[NSEWnsew](?![A-Za-z])")
+
+
+def _split_one(t: str) -> tuple[str | None, str | None]:
+    t = re.sub(r"\b(degrees?|deg)\b", "°", t, flags=re.I)
+    marks = list(_MARK.finditer(t))
+    if len(marks) == 2:
+        a, b = marks
+        lat_first = a.group().upper()[:1] in "NS北南" or a.group() in ("北緯", "南緯")
+        if lat_first == (b.group().upper()[:1] in "NS北南" or b.group() in ("北緯", "南緯")):
+            return None, None
+        cut = b.start() if not t[:a.start()].strip() else a.end()     # prefixed (N25 E121) or suffixed (25N 121E)
+        one, two = t[:cut].strip(" ,;/，；、"), t[cut:].strip(" ,;/，；、")
+        return (one, two) if lat_first else (two, one)
+    parts = [x for x in re.split(r"\s*[,;/，；、]\s*", t.strip()) if x]
+    if len(parts) != 2:
+        parts = t.split()
+    if len(parts) != 2:
+        return None, None
+    try:
+        a, b = abs(float(parts[0])), abs(float(parts[1]))
+    except ValueError:
+        return parts[0], parts[1]
+    if a > 1000 and b > 1000:
+        return (parts[1], parts[0]) if a < b else (parts[0], parts[1])
+    return (parts[1], parts[0]) if a > 90 >= b else (parts[0], parts[1])
+
+
+def split_coordinates(vc: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(latitude text, longitude text) of each verbatimCoordinates text (None where it cannot be split);
+    per distinct text."""
+    u = pd.Series(vc.dropna().unique())
+    got = dict(zip(u, (_split_one(str(t)) for t in u)))
+    pairs = vc.map(lambda t: got.get(t, (None, None)) if isinstance(t, str) else (None, None))
+    return pairs.str[0], pairs.str[1]
 
 
 def _dms_where(txt: pd.Series, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,17 +204,24 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     """
     from .. import geo
     n = len(df)
-    x = pd.to_numeric(df["x_txt"].str.strip(), errors="coerce").to_numpy(float)
-    y = pd.to_numeric(df["y_txt"].str.strip(), errors="coerce").to_numpy(float)
+    xt, yt = df["x_txt"], df["y_txt"]
+    # neither coordinate column given: the two parts of verbatimCoordinates
+    if "vc" in df and df["vc"].notna().any():
+        none = (xt.fillna("").str.strip() == "") & (yt.fillna("").str.strip() == "") & df["vc"].notna()
+        if none.any():
+            lat_t, lon_t = split_coordinates(df["vc"].where(none))
+            xt, yt = xt.where(~none, lon_t), yt.where(~none, lat_t)
+    x = pd.to_numeric(xt.str.strip(), errors="coerce").to_numpy(float)
+    y = pd.to_numeric(yt.str.strip(), errors="coerce").to_numpy(float)
     # degrees, minutes and seconds (23°54'41.1"N) are read as the degrees they are: every such point was
     # "not numeric", unmapped, and its county, sea and institution checks were lost with it
     # (parsed only where the text is no number: a point per distinct text, ~2M at 10M records)
-    (dms_x, coarse_x), (dms_y, coarse_y) = _dms_where(df["x_txt"], np.isnan(x)), _dms_where(df["y_txt"], np.isnan(y))
+    (dms_x, coarse_x), (dms_y, coarse_y) = _dms_where(xt, np.isnan(x)), _dms_where(yt, np.isnan(y))
     dms = (np.isnan(x) & ~np.isnan(dms_x)) | (np.isnan(y) & ~np.isnan(dms_y))
     x, y = np.where(np.isnan(x), dms_x, x), np.where(np.isnan(y), dms_y, y)
     srs = df["srs_code"].fillna("").to_numpy(str)
-    x_blank = df["x_txt"].isna().to_numpy() | (df["x_txt"].fillna("").str.strip() == "").to_numpy()
-    y_blank = df["y_txt"].isna().to_numpy() | (df["y_txt"].fillna("").str.strip() == "").to_numpy()
+    x_blank = xt.isna().to_numpy() | (xt.fillna("").str.strip() == "").to_numpy()
+    y_blank = yt.isna().to_numpy() | (yt.fillna("").str.strip() == "").to_numpy()
     missing = x_blank | y_blank
     not_num = ~missing & (np.isnan(x) | np.isnan(y))
     num = ~missing & ~not_num
@@ -279,10 +329,11 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     far = cand & ~oor
     lat[far], lon[far] = y[far], x[far]
     source[far] = "WGS84"
-    # the decimal degrees to write, where no other fix says more (a swap gives them in its own words)
-    dm = flags["dms"] & ~np.isnan(lat) & pd.isna(fix)
-    fix[dm] = [f"改為十進位度：緯度 {a:.6f}、經度 {o:.6f}" for a, o in zip(lat[dm], lon[dm])]
-    fix_en[dm] = [f"Write decimal degrees: latitude {a:.6f}, longitude {o:.6f}" for a, o in zip(lat[dm], lon[dm])]
+    # the decimal degrees to write, a fix of its own (c_fix is a swap's or a sign's: given twice on a row with both)
+    dm = flags["dms"] & ~np.isnan(lat)
+    dms_fix, dms_fix_en = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    dms_fix[dm] = [f"改為十進位度：緯度 {a:.6f}、經度 {o:.6f}" for a, o in zip(lat[dm], lon[dm])]
+    dms_fix_en[dm] = [f"Write decimal degrees: latitude {a:.6f}, longitude {o:.6f}" for a, o in zip(lat[dm], lon[dm])]
     out = df.copy()
     out["x_num"], out["y_num"] = x, y
     out["lat"], out["lon"] = lat, lon
@@ -290,14 +341,15 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     out["c_fix"] = fix
     out["c_fix_en"] = fix_en
     out["alt_lat"], out["alt_lon"] = alt_lat, alt_lon
+    out["c_dms_fix"], out["c_dms_fix_en"] = dms_fix, dms_fix_en
     out["c_missing"] = missing
     out["c_not_numeric"] = not_num
     for k, v in flags.items():
         out[f"c_{k}"] = v
     out["c_has_point"] = ~np.isnan(lat)
     # precision in the coordinate's own unit, from the verbatim text
-    dec_x = df["x_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
-    dec_y = df["y_txt"].fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
+    dec_x = xt.fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
+    dec_y = yt.fillna("").str.extract(r"\.(\d+)\s*$")[0].str.len().fillna(0).to_numpy()
     is_m = out["coord_source"].fillna("").str.contains("converted").to_numpy()
     # one short beside one of 5 decimals or more is its trailing zeros dropped (BBS Taiwan's sites: 塔塔加鞍部
     # 23.474798 / 120.9); beside 3-4 decimals it is not told apart from a rounded site (the frog survey's
@@ -314,8 +366,8 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
 
 def _coordinates(con, params) -> None:
     from .. import geo
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pts_in AS SELECT x_txt, y_txt, srs_txt,
-        {geo.srs_sql_case('srs_txt')} AS srs_code FROM (SELECT DISTINCT x_txt, y_txt, srs_txt FROM _xyl)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _pts_in AS SELECT x_txt, y_txt, srs_txt, vc,
+        {geo.srs_sql_case('srs_txt')} AS srs_code FROM (SELECT DISTINCT x_txt, y_txt, srs_txt, vc FROM _xyl)""")
     pts = con.execute("SELECT * FROM _pts_in").df()
     cls = _zone_by_land(con, classify_points(pts))
     cls["c_srs_unknown"] = (~cls["c_missing"]) & (cls["srs_code"].isna() | (cls["srs_code"] == "UNKNOWN")).to_numpy()
@@ -323,7 +375,8 @@ def _coordinates(con, params) -> None:
     con.register("_cls_df", cls)
     # the fixes are text even when no point has one (an all-None column reached DuckDB as INTEGER, and a
     # fix text taking coalesce(c_fix, '…') failed to bind on a file with a point abroad)
-    con.execute("CREATE OR REPLACE TEMP TABLE _cls AS SELECT * REPLACE (c_fix::VARCHAR AS c_fix, c_fix_en::VARCHAR AS c_fix_en) FROM _cls_df")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _cls AS SELECT * REPLACE (c_fix::VARCHAR AS c_fix, c_fix_en::VARCHAR AS c_fix_en,
+        c_dms_fix::VARCHAR AS c_dms_fix, c_dms_fix_en::VARCHAR AS c_dms_fix_en, vc::VARCHAR AS vc) FROM _cls_df""")
     con.unregister("_cls_df")
     # One spatial join per distinct derived point.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dp AS SELECT DISTINCT lat, lon, ST_Point(lon, lat) AS pt
@@ -379,13 +432,13 @@ def derive(con, ctx: DeriveContext) -> None:
     # read from it (three scans of the records before: at 10M records ~2 CPU s less).
     # The raw columns are made distinct first and the texts computed from those: trim() and
     # concat_ws() once per distinct combination, not per record (at 10M records 1.7 → ~0.9 CPU s).
-    raw = ", ".join(sorted({c for t in (X_TXT, Y_TXT, SRS_TXT, LOC_TXT) for c in re.findall(r"\{o\}(\w+)", t)}))
+    raw = ", ".join(sorted({c for t in (X_TXT, Y_TXT, SRS_TXT, VC_TXT, LOC_TXT) for c in re.findall(r"\{o\}(\w+)", t)}))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _xyl AS SELECT DISTINCT {X_TXT.format(o='')} AS x_txt, {Y_TXT.format(o='')} AS y_txt,
-        {SRS_TXT.format(o='')} AS srs_txt, {LOC_TXT.format(o='')} AS loc_txt FROM (SELECT DISTINCT {raw} FROM occ)""")
+        {SRS_TXT.format(o='')} AS srs_txt, {VC_TXT.format(o='')} AS vc, {LOC_TXT.format(o='')} AS loc_txt FROM (SELECT DISTINCT {raw} FROM occ)""")
     _coordinates(con, ctx.params)
     # lat5/lon5: the point as the repeat key rounds it (duplicates.RKEY), once per distinct point
-    con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT hash(c.x_txt, c.y_txt, c.srs_txt) AS pk,
-          c.* EXCLUDE (x_txt, y_txt, srs_txt, h3, c_srs_unknown), c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown,
+    con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT hash(c.x_txt, c.y_txt, c.srs_txt, c.vc) AS pk,
+          c.* EXCLUDE (x_txt, y_txt, srs_txt, vc, h3, c_srs_unknown), c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown,
           c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land,
           round(c.lat, 5) AS lat5, round(c.lon, 5) AS lon5
         FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
@@ -406,7 +459,7 @@ def derive(con, ctx: DeriveContext) -> None:
     # distance to the named county, only for the few (point, locality) pairs that disagree; the
     # keys are the ones the records compute (record_cols pk and lk below)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
-        WITH pl AS (SELECT DISTINCT hash(x_txt, y_txt, srs_txt) AS pk, hash(loc_txt) AS lk FROM _xyl),
+        WITH pl AS (SELECT DISTINCT hash(x_txt, y_txt, srs_txt, vc) AS pk, hash(loc_txt) AS lk FROM _xyl),
         cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_list FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
                  WHERE p.county IS NOT NULL AND NOT list_contains(l.named_list, p.county))
         SELECT cand.pk, cand.lk, min(ST_Distance(ST_Point(cand.lon, cand.lat), c.geom)) * {M_PER_DEG} AS d_named_county_m
@@ -424,7 +477,7 @@ def _derivation() -> Derivation:
             # 64-bit hashes let the record-level joins run on one integer instead of several nullable
             # texts; with n distinct values a collision has probability about n²/2^65 (< 1e-7 for a
             # million distinct points), which we accept.
-            "pk": f"hash({X_TXT.format(o=o)}, {Y_TXT.format(o=o)}, {SRS_TXT.format(o=o)})",
+            "pk": f"hash({X_TXT.format(o=o)}, {Y_TXT.format(o=o)}, {SRS_TXT.format(o=o)}, {VC_TXT.format(o=o)})",
             "lk": f"hash({LOC_TXT.format(o=o)})",
             "unc_m": "coalesce(try_cast(o.coordinateUncertaintyInMeters AS DOUBLE), "
                      "try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE))",
@@ -436,6 +489,7 @@ def _derivation() -> Derivation:
         # {h3} is filled with the resolution by the engine
         columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_fix_en", "c.c_missing",
                  "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated", "c.c_dms",
+                 "c.c_dms_fix", "c.c_dms_fix_en",
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
@@ -486,14 +540,14 @@ CHECKS = [
           f"e.c_missing AND {NOT_PARENT}", "'補上 X/Y 坐標與坐標參考系統'", fix_en="'Add the X/Y coordinates and their coordinate system'", tables=T,
           columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimCoordinates")),
     Check("COORD_NOT_NUMERIC", "coordinates", "error", "坐標不是數字", "Coordinates not numeric",
-          "坐標欄位有文字但無法解讀成數字（例如含度分秒符號、全形字或註記）。",
-          "A coordinate holds text that is not a number (degree signs, full-width digits, notes).",
+          "坐標欄位有文字但無法解讀成數字或度分秒（例如全形字、打錯的字母或註記）。",
+          "A coordinate holds text that reads as neither a number nor degrees, minutes and seconds (full-width digits, a typed letter, notes).",
           "e.c_not_numeric", "'改為十進位數字，例如 121.5432'", fix_en="'Write decimal numbers, e.g. 121.5432'", tables=T),
     Check("COORD_DMS", "coordinates", "error", "坐標寫成度分秒", "Coordinates in degrees, minutes and seconds",
           "經緯度寫成度分秒（例如 23°54'41.1\"N、北緯23度54分41.1秒）：Darwin Core 的 decimalLatitude／decimalLongitude 要十進位度；已換算，地圖採用換算後的點。",
           "The coordinates are written in degrees, minutes and seconds (e.g. 23°54'41.1\"N): Darwin Core's decimalLatitude and "
           "decimalLongitude take decimal degrees; converted, maps use the converted point.",
-          "e.c_dms", "e.c_fix", fix_en="e.c_fix_en", tables=T),
+          "e.c_dms", "e.c_dms_fix", fix_en="e.c_dms_fix_en", tables=T),
     Check("COORD_ZERO", "coordinates", "error", "坐標為 0", "Zero coordinates",
           "經度或緯度為 0，通常是缺值被填成 0。", "Latitude or longitude is 0, usually a blank written as 0.",
           "e.c_zero", tables=T, todo_zh="若不知道點位請留空白，不要填 0；知道的話請依野帳補上正確坐標。",
