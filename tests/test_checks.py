@@ -446,7 +446,10 @@ def test_dates_as_taiwan_writes_them_are_read(tmp_path):
         "民國99/4/9": ("DATE_ROC_YEAR", "2010-04-09"), "1061013": ("DATE_ROC_YEAR", "2017-10-13"),
         "0991231": ("DATE_ROC_YEAR", "2010-12-31"), "99年6月": ("DATE_ROC_YEAR", "2010-06 "),
         "民國99年": ("DATE_ROC_YEAR", "as 2010 "), "2010年4月": ("", ""), "99年2月30日": ("DATE_INVALID", ""),
-        "1062013": ("DATE_INVALID", ""), "99年6月12日 10:30": ("DATE_ROC_YEAR", "2010-06-12")}
+        "1062013": ("DATE_INVALID", ""), "99年6月12日 10:30": ("DATE_ROC_YEAR", "2010-06-12"),
+        # (a review's) the full prefix, Excel's zh-TW date-time, and seven digits past this year's ROC year
+        "中華民國99年6月12日": ("DATE_ROC_YEAR", "2010-06-12"), "2010/4/9 下午 03:15:00": ("", ""),
+        "2010年4月9日 上午 10:30": ("", ""), "1990612": ("DATE_INVALID", "")}
     for name, dates in (("mixed", list(cases)), ("roc-prefix-only", ["民國99/4/9"] * 3)):
         rows = [["25.1056", "121.433", "2010", "新北市 五股區", d, "1", "目視"] for d in dates]
         _write(tmp_path / f"{name}.csv", ["WGS84Lati", "WGS84Long", "year", "CommonName", "Date", "數量(隻)", "記錄方式"], rows)

@@ -20,7 +20,7 @@ YMD = ("try_strptime(lpad(CAST(try_cast({y} AS INT) AS VARCHAR), 4, '0') || '-' 
 # the date text gives a month: YYYY-MM…, YYYY/MM…, YYYY.MM…, YYYY年M月…, 民國 99/6…, YYYYMMDD or an ROC
 # YYYMMDD (a month column is tested apart)
 def has_month(col: str) -> str:
-    return (f"(regexp_matches(coalesce({col}, ''), '^\\s*(民國\\s*)?\\d{{1,4}}\\s*[-/.年]\\s*\\d{{1,2}}') "
+    return (f"(regexp_matches(coalesce({col}, ''), '^\\s*((中華)?民國\\s*)?\\d{{1,4}}\\s*[-/.年]\\s*\\d{{1,2}}') "
             f"OR regexp_matches(coalesce({col}, ''), '^\\s*\\d{{7,8}}'))")
 
 
@@ -29,17 +29,21 @@ def normalised(col: str) -> str:
     spreadsheets and forms write are rewritten: 2010年4月9日 (Excel's zh-TW long date), 99年6月12日,
     民國99/4/9 and 民國99年 (the prefix goes; the year stays ROC: ROC_MARK), and the seven digits of an
     ROC date run together (1061013 = 民國 106 年 10 月 13 日; a Gregorian date has eight)."""
-    x = f"regexp_replace(trim({col}), '[T ]\\d{{1,2}}:\\d{{2}}[^/]*', '', 'g')"
-    x = f"regexp_replace({x}, '^民國\\s*', '')"
+    # Excel's zh-TW date-time writes 上午/下午 before the time (2010/4/9 下午 03:15:00)
+    x = f"regexp_replace(trim({col}), '\\s*[上下]午\\s*(\\d{{1,2}}:)', ' \\1', 'g')"
+    x = f"regexp_replace({x}, '[T ]\\d{{1,2}}:\\d{{2}}[^/]*', '', 'g')"
+    x = f"regexp_replace({x}, '^(中華)?民國\\s*', '')"
     x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年\\s*(\\d{{1,2}})\\s*月\\s*(\\d{{1,2}})\\s*日?$', '\\1/\\2/\\3')"
     x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年\\s*(\\d{{1,2}})\\s*月$', '\\1/\\2')"
     x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年$', '\\1')"
-    return f"regexp_replace({x}, '^([01]\\d{{2}})(\\d{{2}})(\\d{{2}})$', '\\1/\\2/\\3')"
+    # seven digits only up to this year's ROC year (1990612 is no ROC date of 2110)
+    return (f"CASE WHEN regexp_matches({x}, '^[01]\\d{{6}}$') AND try_cast(left({x}, 3) AS INT) <= year(current_date) - 1911 "
+            f"THEN regexp_replace({x}, '^([01]\\d{{2}})(\\d{{2}})(\\d{{2}})$', '\\1/\\2/\\3') ELSE {x} END")
 
 
 # the text says its year is an ROC year even without a day (民國 99, 99年6月): a year of 1-3 digits
 # with 年 is never Gregorian; without either mark, "99/6" or "112" is left as it reads
-ROC_MARK = "regexp_matches(trim(date_txt), '^民國|^\\d{1,3}\\s*年')"
+ROC_MARK = "regexp_matches(trim(date_txt), '^(中華)?民國|^\\d{1,3}\\s*年')"
 
 
 def _ymd(y: str, m: str, d: str) -> str:

@@ -34,7 +34,7 @@ LOOKS = {
     "epithet": "regexp_matches(v, '^[a-z][a-z\\-]*\\.?$')",
     # words in Latin letters: an English common name ("Light-vented Bulbul", "Swinhoe's White-eye")
     "words": "regexp_matches(v, '^[A-Za-z][A-Za-z''’\\-]*(\\s+[A-Za-z][A-Za-z''’\\-]*)*$')",
-    "date": "regexp_matches(v, '^(民國\\s*)?\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
+    "date": "regexp_matches(v, '^((中華)?民國\\s*)?\\d{1,4}\\s*[-/.年]\\s*\\d{1,2}') OR regexp_matches(v, '^\\d{6,8}([T\\s]|$)') "
             "OR regexp_matches(v, '^\\d{4}$') "
             # an Excel date serial (43466 = 2019-01-01): a workbook's date column formatted as a number
             "OR regexp_matches(v, '^\\d{5}(\\.\\d+)?$')",
