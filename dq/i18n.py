@@ -551,9 +551,9 @@ NOTE_ZH = [
     (r"core rowType (?P<t>.*); (?P<n>\d+) extension\(s\) not joined", "核心表類型 {t}；{n} 個延伸表未合併"),
     (r"encoding guessed as (?P<e>\S+) \(not UTF-8 or Big5\); if names look garbled, save the file as UTF-8",
      "編碼推測為 {e}（不是 UTF-8 或 Big5）；若名稱出現亂碼，請另存為 UTF-8"),
-    (r"(?P<n>[\d,]+) cells have '\?' beside Chinese characters: characters Big5 \(CP950\) cannot hold were lost when "
+    (r"(?P<n>[\d,]+) cells have '\?' beside Chinese characters: most likely characters Big5 \(CP950\) cannot hold, lost when "
      r"the file was saved; save it as UTF-8 \(CSV UTF-8\) and send it again",
-     "{n} 格在中文字旁有「?」：存檔為 Big5（CP950）時，無法表示的字（例如 鴴、鷉、堃）已遺失；請另存為「CSV UTF-8」後重新提供"),
+     "{n} 格在中文字旁有「?」：多半是存成 Big5（CP950）時無法表示而遺失的字（例如 鴴、鷉、堃）；請另存為「CSV UTF-8」後重新提供"),
     (r"(?P<n>[\d,]+) rows have fewer cells than the header \((?P<w>\d+)\): kept, missing cells empty",
      "{n} 列的欄位數少於標題列（{w} 欄）：保留，缺少的欄位留空"),
     (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, extra cells in overflow_cells",

@@ -411,6 +411,11 @@ def _sheet(df: pd.DataFrame) -> pd.DataFrame:
                           for k, v in zip(d["metric"], d[col])]
         d["metric_zh"] = [f"{z}（%）" if k in shares else z for k, z in zip(d["metric"], d["metric_zh"])]
         d = d.drop(columns="metric")
+    # a table of agencies × metrics (the snapshot's sheet): its share columns alike
+    wide = [c for c in d.columns if c in {m.key for m in METRICS if m.share}]
+    for c in wide:
+        d[c] = (pd.to_numeric(d[c], errors="coerce") * 100).round(1)
+    d = d.rename(columns={c: f"{XLSX_HEADERS.get(c, c)}（%）" for c in wide})
     severity = {k: label("sev_" + k) for k in ("error", "warning", "info")}
     for col, words in (("verdict", VERDICT_ZH), ("rag", RAG_ZH), ("severity", severity), ("level", {"central": "中央", "local": "地方"})):
         if col in d.columns:

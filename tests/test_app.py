@@ -648,6 +648,11 @@ def test_coverage_red_list_is_english_in_english():
     red = [d.value for d in at.dataframe if "Red list" in d.value.columns][0]["Red list"].astype(str)   # ui.table names the columns
     assert red.str.contains(r"\(CR\)|\(EN\)|\(VU\)|\(LC\)").any()
     assert not red.str.contains(r"[\u4e00-\u9fff]").any()
+    # every category of a species that has two (八哥: LC, a subspecies EN), not the last alone (a review)
+    at = page("coverage", "en", agency=FROG_AGENCY, group="鳥類")
+    tab = [d.value for d in at.dataframe if "Red list" in d.value.columns][0].set_index("Scientific name")
+    two = tab.loc["Acridotheres cristatellus", "Red list"]
+    assert "(LC)" in two and "(EN)" in two, two
 
 
 def test_unrecorded_species_never_call_an_unassessed_group_unthreatened():

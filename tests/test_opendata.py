@@ -173,6 +173,11 @@ def test_meeting_report_renders_every_chosen_agency(tmp_path):
             i, v = heads.index("指標"), heads.index("數值")
             shares = [r[v] for r in rows[1:] if str(r[i]).endswith("（%）") and r[v] is not None]
             assert shares and all(0 <= x <= 100 and round(x, 1) == x for x in shares)
+        pct = [i for i, h in enumerate(rows[0]) if str(h).endswith("（%）")]       # the agencies × metrics sheet too
+        vals = [r[i] for r in rows[1:] for i in pct if r[i] is not None]
+        assert all(0 <= x <= 100 and round(x, 1) == x for x in vals), ws.title
+        if ws.title.startswith("機關"):
+            assert pct and vals and max(vals) > 1, heads
         coded = {"better", "worse", "same", "not_comparable", "green", "amber", "red", "error", "warning", "info"}
         cols = [i for i, h in enumerate(rows[0]) if h in ("嚴重度", "比較", "燈號")]   # (a city lists a dataset named "error")
         assert not coded & {r[i] for r in rows[1:] for i in cols}, ws.title

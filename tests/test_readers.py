@@ -48,8 +48,8 @@ def test_characters_lost_to_a_big5_save_are_said_once_for_the_file(tmp_path):
     st = stage(big5, tmp_path)
     assert st.encoding == "cp950"
     note = [n for n in st.notes if "cannot hold" in n]
-    assert note == [f"{lost:,} cells have '?' beside Chinese characters: characters Big5 (CP950) cannot hold were lost "
-                    "when the file was saved; save it as UTF-8 (CSV UTF-8) and send it again"], st.notes
+    assert note == [f"{lost:,} cells have '?' beside Chinese characters: most likely characters Big5 (CP950) cannot hold, "
+                    "lost when the file was saved; save it as UTF-8 (CSV UTF-8) and send it again"], st.notes
     assert note_text(note[0], "zh").startswith(f"{lost:,} 格在中文字旁有「?」")
     utf8 = tmp_path / "birds_utf8.csv"
     birds.to_csv(utf8, index=False)

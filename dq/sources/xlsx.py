@@ -66,12 +66,13 @@ def _filled(ws) -> bool:
 def _known_columns(ws) -> int:
     """How many cells of the sheet's header row (header_at over its first filled rows) name a column this
     tool knows (學名, 經度, eventDate …): 0 for an empty sheet or one of notes."""
-    from .aliases import _LOOKUP, norm_header
+    from .aliases import lookup
     first = list(itertools.islice((r for r in ws.iter_rows(values_only=True) if _any(r)), LOOK))
     if not first:
         return 0
     cells = [[_cell(v) for v in r] for r in first]
-    return sum(1 for c in cells[header_at(cells)] if c is not None and norm_header(str(c)) in _LOOKUP)
+    # as the mapping reads a header (a unit in it, 數量(隻), included)
+    return sum(1 for c in cells[header_at(cells)] if c is not None and str(c).strip() and lookup(str(c))[0])
 
 
 def _pick(wb):
