@@ -77,6 +77,14 @@ def _write(path, header, rows):
         w.writerows(rows)
 
 
+def _validated(tmp_path, name, header, rows, index=None):
+    """CONSTRUCTED TEST ROWS written as `name`.csv and validated: (summary, annotated.csv as text, indexed by `index`)."""
+    _write(tmp_path / f"{name}.csv", header, rows)
+    s = validate(tmp_path / f"{name}.csv", tmp_path / name, CHECK_DATE)
+    ann = pd.read_csv(tmp_path / name / "annotated.csv", dtype=str, keep_default_na=False)
+    return s, (ann.set_index(index) if index else ann)
+
+
 def test_project_table_mandatory_fields(tmp_path):
     """CONSTRUCTED TEST ROWS in the 工程基本資料 layout (Chinese headers)."""
     header = [zh for _, zh, _ in standard.FIELDS[standard.PROJECT]]
@@ -379,30 +387,24 @@ def test_coordinate_texts_a_review_found_misread(tmp_path):
     written east first, with a full-width comma, a slash, hemisphere letters after decimals, or TM2 metres
     were "coordinates missing"; a DMS point also swapped gave its fix twice; a file of DMS written with spaces
     was told to rename its columns."""
-    _write(tmp_path / "plain.csv", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
-           [["p1", "Polypedates megacephalus", "2010-04-09", "25.1056 121.433", "121.433"],
-            ["p2", "Polypedates megacephalus", "2010-04-09", "24.5 30", "121.5 12"],
-            ["p3", "Polypedates megacephalus", "2010-04-09", "121°25'58.8\"", "25°06'20.2\""]])
-    validate(tmp_path / "plain.csv", tmp_path / "p", CHECK_DATE)
-    ann = pd.read_csv(tmp_path / "p" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    _, ann = _validated(tmp_path, "plain", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
+                        [["p1", "Polypedates megacephalus", "2010-04-09", "25.1056 121.433", "121.433"],
+                         ["p2", "Polypedates megacephalus", "2010-04-09", "24.5 30", "121.5 12"],
+                         ["p3", "Polypedates megacephalus", "2010-04-09", "121°25'58.8\"", "25°06'20.2\""]], "occurrenceID")
     assert "COORD_NOT_NUMERIC" in ann.loc["p1", "dq_errors"] and "COORD_NOT_NUMERIC" in ann.loc["p2", "dq_errors"]
     assert "COORD_DMS" in ann.loc["p3", "dq_errors"] and "COORD_SWAPPED" in ann.loc["p3", "dq_errors"]
     assert ann.loc["p3", "dq_suggestions_en"].count("Swap them") == 1 and ann.loc["p3", "dq_county"] == "新北市"
     vc = ["東經121度25分58.8秒 北緯25度06分20.2秒", "E121°25'58.8\" N25°06'20.2\"", "北緯25度06分20.2秒，東經121度25分58.8秒",
           "25.1056 / 121.433", "25.1056N 121.433E", "121°25'58.8\"E 25°06'20.2\"N", "121.433, 25.1056"]
-    _write(tmp_path / "vc.csv", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates"],
-           [[f"v{i}", "Polypedates megacephalus", "2010-04-09", t] for i, t in enumerate(vc)])
-    validate(tmp_path / "vc.csv", tmp_path / "v", CHECK_DATE)
-    ann = pd.read_csv(tmp_path / "v" / "annotated.csv", dtype=str, keep_default_na=False)
+    _, ann = _validated(tmp_path, "vc", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates"],
+                        [[f"v{i}", "Polypedates megacephalus", "2010-04-09", t] for i, t in enumerate(vc)])
     assert list(ann["dq_county"]) == ["新北市"] * len(vc), ann[["verbatimCoordinates", "dq_errors"]]
     assert not any(("COORD_MISSING" in e or "COORD_SWAPPED" in e or "COORD_NOT_NUMERIC" in e) for e in ann["dq_errors"])
-    _write(tmp_path / "tm2.csv", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates", "verbatimSRS"],
-           [["t1", "Polypedates megacephalus", "2010-04-09", "293670, 2777544", "EPSG:3826"]])
-    validate(tmp_path / "tm2.csv", tmp_path / "t", CHECK_DATE)
-    assert pd.read_csv(tmp_path / "t" / "annotated.csv", dtype=str, keep_default_na=False)["dq_county"].tolist() == ["新北市"]
-    _write(tmp_path / "spaced.csv", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
-           [[f"s{i}", "Polypedates megacephalus", "2020-05-01", "24 25 24.1 N", "118 13 31.9 E"] for i in range(3)])
-    s = validate(tmp_path / "spaced.csv", tmp_path / "s", CHECK_DATE)
+    _, ann = _validated(tmp_path, "tm2", ["occurrenceID", "scientificName", "eventDate", "verbatimCoordinates", "verbatimSRS"],
+                        [["t1", "Polypedates megacephalus", "2010-04-09", "293670, 2777544", "EPSG:3826"]])
+    assert ann["dq_county"].tolist() == ["新北市"]
+    s, _ = _validated(tmp_path, "spaced", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
+                      [[f"s{i}", "Polypedates megacephalus", "2020-05-01", "24 25 24.1 N", "118 13 31.9 E"] for i in range(3)])
     assert not s["columns_suspicious"] and s["checks"]["COORD_DMS"]["count"] == 3
 
 
@@ -415,9 +417,7 @@ def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
     rows = [["k1", "Polypedates megacephalus", "2020-05-01", "-31422.3", "2704730.3", "EPSG:3826"],
             ["k2", "Polypedates megacephalus", "2020-05-02", "-18399.2", "2705939.3", "TWD97/121"],
             ["k3", "Polypedates megacephalus", "2020-05-01", "171461.0", "2702130.9", "TWD97/119"]]
-    _write(tmp_path / "kinmen.csv", header, rows)
-    validate(tmp_path / "kinmen.csv", tmp_path / "out", CHECK_DATE)
-    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    _, ann = _validated(tmp_path, "kinmen", header, rows, "occurrenceID")
     assert list(ann["dq_county"]) == ["金門縣"] * 3, ann[["dq_county", "dq_errors"]]
     assert list(ann["dq_town"]) == ["烈嶼鄉", "金寧鄉", "烈嶼鄉"]
     assert abs(float(ann.loc["k1", "dq_lon"]) - 118.225515) < 1e-5 and abs(float(ann.loc["k1", "dq_lat"]) - 24.42337) < 1e-5
@@ -429,9 +429,7 @@ def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
     rows = [["m1", "293670", "2777544", "TWD97", "Polypedates megacephalus", "2010-04-09"],
             ["m2", "171461", "2702131", "TWD97", "Polypedates megacephalus", "2020-05-01"],
             ["m3", "104019.8", "2608131.7", "TWD97", "Polypedates megacephalus", "2020-05-01"]]
-    _write(tmp_path / "zones.csv", header, rows)
-    validate(tmp_path / "zones.csv", tmp_path / "z", CHECK_DATE)
-    ann = pd.read_csv(tmp_path / "z" / "annotated.csv", dtype=str, keep_default_na=False).set_index("occurrenceID")
+    _, ann = _validated(tmp_path, "zones", header, rows, "occurrenceID")
     assert list(ann["dq_county"]) == ["新北市", "金門縣", "澎湖縣"], ann[["dq_lat", "dq_lon", "dq_county"]]
     assert not any("COORD_IN_SEA" in w for w in ann["dq_errors"] + ann["dq_warnings"])
 
