@@ -469,6 +469,7 @@ LABELS = {
     "qk_count": ("數量", "A count"), "qk_absence": ("未發現（0 或 absent）", "Absence (0 or absent)"),
     "qk_presence": ("出現但未計數", "Present, not counted"), "qk_range": ("範圍", "A range"), "qk_at_least": ("至少", "At least"),
     "qk_at_most": ("至多", "At most"), "qk_invalid": ("無法解讀", "Unreadable"),
+    "od_fix_nothing": ("此機關的資料集沒有待修正的項目。", "Nothing to fix in this agency's datasets."),
     "fixlist_file": ("修正清單", "fixlist"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
     "unrecorded_file": ("未記錄物種", "unrecorded"),
     "od_overdue_one": ("最近一次更新距今超過宣告頻率的 1.5 倍；不定期、不更新、即時／每小時者不判定（—）",

@@ -168,8 +168,10 @@ def _kpis(row: pd.Series | None, nat: pd.DataFrame) -> str:
     return "<div class='kpis'>" + "".join(cells) + "</div>"
 
 
-def _analysis(ag: str, row: pd.Series, peers: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The slide's 資料品質分析 / 後續應辦理事項: what stands out against the peers, and what to do."""
+def _analysis(ag: str, row: pd.Series, peers: pd.DataFrame, missing: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """The slide's 資料品質分析 / 後續應辦理事項: what stands out against the peers, and what to do. `missing`:
+    the metadata fields the agency's datasets leave blank, most often first (the to-do names them: it had
+    listed 描述、更新頻率、編碼 to 高雄市政府, whose catalogue has no frequency or encoding and lacks only the unit)."""
     notes, todo = [], []
     others = peers[peers["agency"] != ag]
     for k in ["share_3star", "open_format_share", "metadata_complete_share", "utf8_share", "overdue_share", "platinum_share"]:
@@ -186,7 +188,7 @@ def _analysis(ag: str, row: pd.Series, peers: pd.DataFrame) -> tuple[list[str], 
         notes.append(f"{METRIC[k].zh} {v:.1%}{('（' + colour + '）') if colour else ''}{comp}")
         if rag(k, v) == "red":
             todo.append({"overdue_share": "依宣告頻率更新逾期資料集，或修正更新頻率",
-                         "metadata_complete_share": "補齊詮釋資料（描述、主要欄位說明、更新頻率、編碼等）",
+                         "metadata_complete_share": f"補齊詮釋資料（{'、'.join(missing)}）" if missing else "補齊詮釋資料",
                          "utf8_share": "資源改以 UTF-8 編碼提供", "share_3star": "提供開放且機器可讀格式（CSV、JSON、XML）",
                          "open_format_share": "提供開放且機器可讀格式（CSV、JSON、XML）",
                          "platinum_share": "提升品質標章等級（白金）"}[k])
@@ -265,7 +267,8 @@ def _agency_section(t: dict, ag: str, mb: pd.DataFrame, ch: pd.DataFrame, group:
         p.append(f"<p class='muted'>這份目錄沒有判定下列指標所需的欄位，不判定（不是 0）：{_e('、'.join(unjudged))}。</p>")
     # 2 like-for-like peers, like the slide's 評獎結果 table (1st, 2nd, the agency)
     peers = opendata.peers(mb, ag)
-    notes, todo = _analysis(ag, row, peers)
+    gaps = mine["meta_missing"].explode().dropna().value_counts() if "meta_missing" in mine else pd.Series(dtype=int)
+    notes, todo = _analysis(ag, row, peers, [f"{f} {n:,} 個資料集" for f, n in gaps.items()])
     fx = t["fix_list"][t["fix_list"]["agency"].isin(mine["agency"])]
     if len(fx):
         from .checks import by_id
@@ -403,6 +406,8 @@ def _sheet(df: pd.DataFrame) -> pd.DataFrame:
     name alone (its code, share_3star …, was a column of its own) and a share as a percentage (0.2637362637362637
     read as a fraction nobody asked for)."""
     d = formulas.frame(df).copy()
+    if "dataset_key" in d.columns and "dataset_name" in d.columns:     # the key built from agency|title is ours, not the catalogue's
+        d = d.drop(columns="dataset_key")
     if {"metric", "metric_zh"} <= set(d.columns):
         shares = {m.key for m in METRICS if m.share}
         for col in ("value", "kept_old", "kept_new"):

@@ -61,7 +61,10 @@ c = st.columns(4)
 c[0].metric(L("od13_badge"), L("od13_badge_" + row["badge"]) if isinstance(row["badge"], str) else "—",
             help=None if isinstance(row["badge"], str) else L("od13_not_judged_field"))
 c[1].metric(L("od13_stars"), "—" if pd.isna(row["stars"]) else f"{int(row['stars'])} ★")
-c[2].metric(L("od13_frequency"), val(frequency_text(row["update_frequency"], ui.lang()), "update_frequency"))
+# a card's value in large type: why there is none goes under "?" (the English "not in this catalogue" was cut)
+freq = frequency_text(row["update_frequency"], ui.lang())
+c[2].metric(L("od13_frequency"), val(freq, "update_frequency") if isinstance(freq, str) else "—",
+            help=None if isinstance(freq, str) else val(freq, "update_frequency"))
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],

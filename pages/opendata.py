@@ -61,7 +61,8 @@ NAT_COL = {"platinum_share": nat[("badge", "platinum")], "badge_share": nat[("ba
 styled = view.style.apply(lambda col: [RAG.get(opendata.rag(col.name, v), "") if col.name in METRIC else "" for v in col], axis=0)
 # shown values: percentages with one decimal, counts with thousands separators, "—" where not judged
 styled = styled.format({k: ("{:.1%}" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
-conf = {k: st.column_config.Column(mname(k) + (f"（{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}）" if k in NAT_COL else ""),
+lpar, rpar = ("（", "）") if zh else (" (", ")")
+conf = {k: st.column_config.Column(mname(k) + (f"{lpar}{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}{rpar}" if k in NAT_COL else ""),
                                    help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in view.columns if k in METRIC}
 conf["agency"] = st.column_config.TextColumn(L("agency"))
 conf["level"] = st.column_config.TextColumn(L("od_level"))
@@ -175,11 +176,14 @@ explain = (lambda c: ui._checks()[c].explain_zh) if zh else (lambda c: ui._check
 fxv = pd.DataFrame({L("fl_dataset_id"): fx["dataset_id"], L("dataset"): fx["dataset_name"], L("fl_title"): fx["check_id"].map(ui.check_title),
                     L("fl_severity"): fx["severity"].map(lambda x: L("sev_" + x)), L("fl_message"): fx["check_id"].map(explain),
                     L("fl_suggestion"): fx["suggestion"], L("fl_source_file"): fx["source_file"], L("fl_check_id"): fx["check_id"]}).fillna("—")
-st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, placeholder="—", width="stretch")
-d1, d2 = st.columns(2)
-d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"{L('od_fixlist_file')}_{ag}_{od}.csv", "text/csv", on_click="ignore")
-d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv, L("fixlist_file"))[0], f"{L('od_fixlist_file')}_{ag}_{od}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+if fxv.empty:      # said in words (an empty table showed Streamlit's own "empty" on the Chinese page)
+    st.caption(L("od_fix_nothing"))
+else:
+    st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, placeholder="—", width="stretch")
+    d1, d2 = st.columns(2)
+    d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"{L('od_fixlist_file')}_{ag}_{od}.csv", "text/csv", on_click="ignore")
+    d2.download_button(L("download_xlsx"), lambda: store.fix_list_xlsx(fxv, L("fixlist_file"))[0], f"{L('od_fixlist_file')}_{ag}_{od}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 st.subheader(L("od_lists"))
 st.caption(L("od_lists_help"))

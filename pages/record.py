@@ -76,8 +76,10 @@ with left:
              width="stretch", height=560,
              # the kind says where a value came from in a few words: cut to "匯入時指定" it lost the why, and
              # English's "set at ingest (cell blank)" needs more than a medium column
-             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=220 if ui.lang() == "en" else "medium"),
-                            "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium"),
+             # in Chinese four columns share the half page: the term narrower (decimalLatitude fits 130 px), or the
+             # kind ran off the table's edge (匯入指…)
+             column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=220 if ui.lang() == "en" else 170),
+                            "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium" if ui.lang() == "en" else 130),
                             "rf_field": st.column_config.TextColumn(L("col_rf_field"), width="medium" if ui.lang() == "en" else None)})
 with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:

@@ -652,7 +652,7 @@ def test_coverage_red_list_is_english_in_english():
     at = page("coverage", "en", agency=FROG_AGENCY, group="鳥類")
     tab = [d.value for d in at.dataframe if "Red list" in d.value.columns][0].set_index("Scientific name")
     two = tab.loc["Acridotheres cristatellus", "Red list"]
-    assert "(LC)" in two and "(EN)" in two, two
+    assert "Least Concern (LC); Endangered (EN)" in two, two
 
 
 def test_unrecorded_species_never_call_an_unassessed_group_unthreatened():

@@ -536,9 +536,10 @@ def test_open_dataset_page_in_english_names_the_licence_and_missing_fields_in_en
     at = _page("od_dataset", od=OD_METADATA, ds="10451", lang="en")
     facts = at.dataframe[0].value.to_string()
     assert "Open Government Data License, version 1.0" in facts and "update frequency" in facts and "更新頻率" not in facts
-    # its frequency is blank in a catalogue that has the field: "not given", not "not in this catalogue"
+    # its frequency is blank in a catalogue that has the field: "not given", not "not in this catalogue" — said
+    # under the card's "?", its value a dash (the longer text was cut in the card's large type)
     freq = [m for m in at.metric if m.label == "Update frequency"]
-    assert freq and freq[0].value == "not given", [(m.label, m.value) for m in at.metric]
+    assert freq and freq[0].value == "—" and freq[0].help == "not given", [(m.label, m.value, m.help) for m in at.metric]
 
 
 def test_trend_of_two_snapshots_is_a_line_within_one_series_only():
@@ -633,3 +634,13 @@ def test_national_frequency_shares_add_up_and_english_sources_say_what_zh_says()
     en = {s.name: " ".join(opendata.sources_note(s, "en")) for s in snaps}
     assert "628 agencies" in en["2018-08-31"] and "Civil IoT" in en["2018-03-15"] and "Kaohsiung" in en["2018-03-20"]
     assert not any("\u4e00" <= ch <= "\u9fff" for v in en.values() for ch in v)
+
+
+def test_the_meeting_to_do_names_the_metadata_fields_actually_missing():
+    """A browser walk: 高雄市政府's report (2018-12-31) asked to fill 描述、主要欄位說明、更新頻率、編碼 — its catalogue has no
+    frequency or encoding field and leaves blank the providing unit on 1,489 datasets and field notes on 8."""
+    from dq import meeting
+    html = meeting.report_html(None, "2018-12-31", ["高雄市政府"], "agency")
+    todo = html[html.find("後續應辦理事項"):]
+    todo = todo[:todo.find("</ul>")]
+    assert "補齊詮釋資料（提供機關（單位） 1,489 個資料集" in todo and "更新頻率" not in todo and "編碼" not in todo
