@@ -269,7 +269,8 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
     taken = set(mapping.values())
     for h, term, why in refused:
         p = prof.get(h) or {}
-        ex = "、".join(str(x) for x in (p.get("examples") or []))
+        examples = [str(x) for x in (p.get("examples") or [])]
+        ex, ex_en = "、".join(examples), ", ".join(examples)     # each language's list separator
         # where do the values belong? the first free term they fit
         alt = None
         if why == "place":
@@ -284,10 +285,10 @@ def plan_columns(staged: Path | str | None, headers: list[str], overrides: dict[
             mapping[h] = alt
             taken.add(alt)
             notes[h] = ("values", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），改對應到 {alt}",
-                        f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); mapped to {alt} instead")
+                        f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex_en}); mapped to {alt} instead")
         else:
             notes[h] = ("refused", f"欄名像 {term}，但{WHY_ZH[why]}（例：{ex}），未採用；欄位原樣保留",
-                        f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex}); not used, the column is kept as is")
+                        f"the header suggests {term}, but {WHY_EN[why]} (e.g. {ex_en}); not used, the column is kept as is")
     # a term no header claims, taken by the values of a column no term took: Latin binomials (TaiCOL's
     # export calls them "name", the plant red list too; without them both were "scientific name missing"),
     # a list's "status" of 原生/特有/外來種
