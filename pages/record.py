@@ -78,9 +78,11 @@ with left:
              # English's "set at ingest (cell blank)" needs more than a medium column
              # in Chinese four columns share the half page: the term narrower (decimalLatitude fits 130 px), or the
              # kind ran off the table's edge (匯入指…)
+             # (widths that add up to the two-thirds column: the value column had grown to its longest text)
              column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=220 if ui.lang() == "en" else 170),
-                            "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium" if ui.lang() == "en" else 130),
-                            "rf_field": st.column_config.TextColumn(L("col_rf_field"), width="medium" if ui.lang() == "en" else None)})
+                            "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium" if ui.lang() == "en" else 125),
+                            "rf_value": st.column_config.TextColumn(L("col_rf_value"), width=None if ui.lang() == "en" else 235),
+                            "rf_field": st.column_config.TextColumn(L("col_rf_field"), width="medium" if ui.lang() == "en" else 100)})
 with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:
         st.subheader(L("record_map"))
