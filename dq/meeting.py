@@ -435,7 +435,9 @@ def report_xlsx(old: str | None, new: str, agencies: list[str] | None, group: st
         _sheet(t["metrics"]).to_excel(xw, sheet_name="指標 metrics", index=False)
         _sheet(t["metrics_new"]).to_excel(xw, sheet_name=f"機關 {new}"[:31], index=False)
         if t["compare"] is not None:
-            _sheet(t["compare"]["counts"]).to_excel(xw, sheet_name="變化 changes", index=False)
+            counts = t["compare"]["counts"]      # the chosen agencies' (a one-agency report listed all 563)
+            counts = counts[counts["agency"].isin(t["chosen"])] if "agency" in counts else counts
+            _sheet(counts).to_excel(xw, sheet_name="變化 changes", index=False)
         _sheet(t["overdue"]).to_excel(xw, sheet_name="逾期 overdue", index=False)
         _sheet(t["fix_list"]).to_excel(xw, sheet_name="修正清單 fix list", index=False)
     return buf.getvalue()

@@ -644,3 +644,14 @@ def test_the_meeting_to_do_names_the_metadata_fields_actually_missing():
     todo = html[html.find("後續應辦理事項"):]
     todo = todo[:todo.find("</ul>")]
     assert "補齊詮釋資料（提供機關（單位） 1,489 個資料集" in todo and "更新頻率" not in todo and "編碼" not in todo
+
+
+def test_a_one_agency_meeting_workbook_lists_that_agency_s_changes_only():
+    """A browser walk: the 變化 changes sheet of 高雄市政府's report listed all 563 agencies of the two snapshots."""
+    import io
+    from openpyxl import load_workbook
+    from dq import meeting
+    wb = load_workbook(io.BytesIO(meeting.report_xlsx("2018-03-20", "2018-12-31", ["高雄市政府"], "agency")), read_only=True)
+    rows = list(wb["變化 changes"].iter_rows(values_only=True))
+    col = rows[0].index("機關")
+    assert {r[col] for r in rows[1:]} == {"高雄市政府"}, len(rows)
