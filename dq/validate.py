@@ -306,8 +306,13 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
                   [f"{c}|{t_}" for c, t_ in towns], list(towns.values())]
         r = lambda name: f"r.{col[name]}"     # noqa: E731
         word = lambda name, m: f"coalesce(map_extract_value(m.{m}, {r(name)}), {r(name)})"     # noqa: E731
-        titled = lambda name: (f"array_to_string(list_transform(string_split({r(name)}, ';'), "     # noqa: E731
-                               f"x -> coalesce(map_extract_value(m.ck, x), x)), '{sep}')")
+        def titled(name: str, quoted: bool = False) -> str:
+            """A list of check ids or BDQ labels as their titles; `quoted`: each title in quotes, a test's name and not
+            a finding (a test that could not judge, "Both coordinates are zero", read as if the point were zero)."""
+            q0, q1 = ("“", "”") if en else ("「", "」")
+            title = f"coalesce(map_extract_value(m.ck, x), x)"
+            title = f"'{q0}' || {title} || '{q1}'" if quoted else title
+            return f"array_to_string(list_transform(string_split({r(name)}, ';'), x -> {title}), '{sep}')"
         en = lang == "en"
         # a file with short or long rows carries the readers' shape columns (written before ours): ours too
         shape = [(c, r(c)) for c in own[-2:]] if own[-2:] == ["overflow_cells", "row_cells"] else []
@@ -321,7 +326,7 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
             ("dq_accepted_name", r("dq_accepted_name")), ("dq_match_type", word("dq_match_type", "mt")),
             ("dq_name_source", word("dq_name_source", "ns")), ("dq_quantity_kind", word("dq_quantity_kind", "qk")),
             ("dq_suggestions", r("dq_suggestions_en") if en else r("dq_suggestions")),
-            ("dq_bdq_not_compliant", titled("dq_bdq_not_compliant")), ("dq_bdq_cannot_judge", titled("dq_bdq_cannot_judge")),
+            ("dq_bdq_not_compliant", titled("dq_bdq_not_compliant")), ("dq_bdq_cannot_judge", titled("dq_bdq_cannot_judge", quoted=True)),
             # TDWG's JSON objects of proposed values, one per amendment ({"dwc:geodeticDatum":"EPSG:4326"}
             # {"dwc:year":"2020",…}), as "term → value" pairs, each value decoded as the JSON string it is
             # (a backslash, a quote or a line break in it came out escaped); no pair to show ("{}", every

@@ -591,6 +591,9 @@ def test_annotated_download_keeps_a_quoted_first_heading_and_a_column_named_like
     # the warnings and the TDWG BDQ columns name checks and tests by their titles too
     for c in ("Warnings", "TDWG BDQ tests not compliant", "TDWG BDQ tests that could not judge"):
         assert not any(re.fullmatch(r"[A-Z_]+", x) for v in got[c] for x in re.split("; ", v) if x), got[c].tolist()
+    # a test that could not judge is named in quotes: "Both coordinates are zero" alone read as a finding (a walk)
+    nj = [x for v in got["TDWG BDQ tests that could not judge"] for x in v.split("; ") if x]
+    assert nj and all(x.startswith("“") and x.endswith("”") for x in nj), nj
     # the BDQ amendments as "term → value", not TDWG's JSON
     am = [v for v in got["TDWG BDQ amendments"] if v]
     assert am and all(" → " in v and "{" not in v for v in am), am
