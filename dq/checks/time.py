@@ -27,18 +27,23 @@ def has_month(col: str) -> str:
 def normalised(col: str) -> str:
     """SQL: a date text in the slash form the parse reads. A time of day is dropped; the forms Taiwan's
     spreadsheets and forms write are rewritten: 2010年4月9日 (Excel's zh-TW long date), 99年6月12日,
-    民國99/4/9 and 民國99年 (the prefix goes; the year stays ROC: ROC_MARK), and the seven digits of an
-    ROC date run together (1061013 = 民國 106 年 10 月 13 日; a Gregorian date has eight)."""
+    民國99/4/9 and 民國99年 (the prefix goes; the year stays ROC: ROC_MARK). The seven digits of an ROC date
+    run together are roc_digits' (over this text's column: its test reads the text three times)."""
     # Excel's zh-TW date-time writes 上午/下午 before the time (2010/4/9 下午 03:15:00)
     x = f"regexp_replace(trim({col}), '\\s*[上下]午\\s*(\\d{{1,2}}:)', ' \\1', 'g')"
     x = f"regexp_replace({x}, '[T ]\\d{{1,2}}:\\d{{2}}[^/]*', '', 'g')"
     x = f"regexp_replace({x}, '^(中華)?民國\\s*', '')"
     x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年\\s*(\\d{{1,2}})\\s*月\\s*(\\d{{1,2}})\\s*日?$', '\\1/\\2/\\3')"
     x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年\\s*(\\d{{1,2}})\\s*月$', '\\1/\\2')"
-    x = f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年$', '\\1')"
-    # seven digits only up to this year's ROC year (1990612 is no ROC date of 2110)
-    return (f"CASE WHEN regexp_matches({x}, '^[01]\\d{{6}}$') AND try_cast(left({x}, 3) AS INT) <= year(current_date) - 1911 "
-            f"THEN regexp_replace({x}, '^([01]\\d{{2}})(\\d{{2}})(\\d{{2}})$', '\\1/\\2/\\3') ELSE {x} END")
+    return f"regexp_replace({x}, '^(\\d{{1,4}})\\s*年$', '\\1')"
+
+
+def roc_digits(col: str) -> str:
+    """SQL: `col` (a normalised date text) with the seven digits of an ROC date run together in the slash form
+    (1061013 = 民國 106 年 10 月 13 日; a Gregorian date has eight), only up to this year's ROC year (1990612 is
+    no ROC date of 2110)."""
+    return (f"CASE WHEN regexp_matches({col}, '^[01]\\d{{6}}$') AND try_cast(left({col}, 3) AS INT) <= year(current_date) - 1911 "
+            f"THEN regexp_replace({col}, '^([01]\\d{{2}})(\\d{{2}})(\\d{{2}})$', '\\1/\\2/\\3') ELSE {col} END")
 
 
 # the text says its year is an ROC year even without a day (民國 99, 99年6月): a year of 1-3 digits
@@ -82,7 +87,8 @@ def derive(con, ctx: DeriveContext) -> None:
     serial = excel_serial("d0")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
-      p AS (SELECT *, {normalised('date_txt')} AS d0, {ROC_MARK} AS roc_mark FROM d),
+      p0 AS (SELECT *, {normalised('date_txt')} AS d_, {ROC_MARK} AS roc_mark FROM d),
+      p AS (SELECT * EXCLUDE (d_), {roc_digits('d_')} AS d0 FROM p0),
       q AS (SELECT *, string_split(d0, '/') AS parts,
              regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd,
              regexp_extract(d0, '^(\\d{{1,3}})(?:[/.\\-](\\d{{1,2}}))?$', ['y', 'm']) AS rym FROM p)
