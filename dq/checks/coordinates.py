@@ -128,8 +128,9 @@ def _split_one(t: str) -> tuple[str | None, str | None]:
     marks = list(_MARK.finditer(t))
     if len(marks) == 2:
         a, b = marks
-        lat_first = a.group().upper()[:1] in "NS北南" or a.group() in ("北緯", "南緯")
-        if lat_first == (b.group().upper()[:1] in "NS北南" or b.group() in ("北緯", "南緯")):
+        is_lat = lambda m: m.group().upper()[:1] in "NS北南"      # noqa: E731  (北緯/南緯 by their first character)
+        lat_first = is_lat(a)
+        if lat_first == is_lat(b):
             return None, None
         cut = b.start() if not t[:a.start()].strip() else a.end()     # prefixed (N25 E121) or suffixed (25N 121E)
         one, two = t[:cut].strip(" ,;/，；、"), t[cut:].strip(" ,;/，；、")
@@ -198,7 +199,7 @@ def _metres(x, y):
 
 
 def classify_points(df: pd.DataFrame) -> pd.DataFrame:
-    """Vectorised classification of distinct (x_txt, y_txt, srs_code) rows.
+    """Vectorised classification of distinct (x_txt, y_txt, srs_txt, vc) rows, with srs_code (_pts_in).
 
     Adds c_* flags, the derived lat/lon (amended where unambiguous), coord_source and c_fix.
     """
@@ -206,7 +207,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     xt, yt = df["x_txt"], df["y_txt"]
     # neither coordinate column given: the two parts of verbatimCoordinates
-    if "vc" in df and df["vc"].notna().any():
+    if df["vc"].notna().any():
         none = (xt.fillna("").str.strip() == "") & (yt.fillna("").str.strip() == "") & df["vc"].notna()
         if none.any():
             lat_t, lon_t = split_coordinates(df["vc"].where(none))
@@ -251,7 +252,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     # where it lands on those islands and the 121° one on no land (_zone_by_land, after the points are known):
     # 13 Kinmen frog records under "TWD97" were in the Taiwan Strait
     alt_lat, alt_lon = np.full(n, np.nan), np.full(n, np.nan)
-    zoneless = df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper().isin(ZONELESS).to_numpy() if "srs_txt" in df else np.zeros(n, bool)
+    zoneless = df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper().isin(ZONELESS).to_numpy()
     for code, other in (("TWD97_121", "TWD97_119"), ("TWD67_121", "TWD67_119")):
         m = num & (srs == code) & metres & zoneless
         if m.any():
