@@ -408,8 +408,8 @@ def _sheet(df: pd.DataFrame) -> pd.DataFrame:
     d = formulas.frame(df).copy()
     if "dataset_key" in d.columns and "dataset_name" in d.columns:     # the key built from agency|title is ours, not the catalogue's
         d = d.drop(columns="dataset_key")
+    shares = {m.key for m in METRICS if m.share}
     if {"metric", "metric_zh"} <= set(d.columns):
-        shares = {m.key for m in METRICS if m.share}
         for col in ("value", "kept_old", "kept_new"):
             if col in d.columns:
                 d[col] = [round(v * 100, 1) if k in shares and isinstance(v, (int, float)) and pd.notna(v) else v
@@ -417,7 +417,7 @@ def _sheet(df: pd.DataFrame) -> pd.DataFrame:
         d["metric_zh"] = [f"{z}（%）" if k in shares else z for k, z in zip(d["metric"], d["metric_zh"])]
         d = d.drop(columns="metric")
     # a table of agencies × metrics (the snapshot's sheet): its share columns alike
-    wide = [c for c in d.columns if c in {m.key for m in METRICS if m.share}]
+    wide = [c for c in d.columns if c in shares]
     for c in wide:
         d[c] = (pd.to_numeric(d[c], errors="coerce") * 100).round(1)
     d = d.rename(columns={c: f"{XLSX_HEADERS.get(c, c)}（%）" for c in wide})

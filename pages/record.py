@@ -74,11 +74,10 @@ with left:
     cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560,
-             # the kind says where a value came from in a few words: cut to "匯入時指定" it lost the why, and
-             # English's "set at ingest (cell blank)" needs more than a medium column
-             # in Chinese four columns share the half page: the term narrower (decimalLatitude fits 130 px), or the
-             # kind ran off the table's edge (匯入指…)
-             # (widths that add up to the two-thirds column: the value column had grown to its longest text)
+             # the kind says where a value came from in a few words, whole: English's "set at ingest (cell
+             # blank)" needs more than a medium column; in Chinese four columns share the two-thirds column and
+             # their widths add up to it (the value column had grown to its longest text and pushed the kind off
+             # the table's edge: 匯入指…)
              column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=220 if ui.lang() == "en" else 170),
                             "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium" if ui.lang() == "en" else 125),
                             "rf_value": st.column_config.TextColumn(L("col_rf_value"), width=None if ui.lang() == "en" else 235),

@@ -121,7 +121,8 @@ if summary.get("rows_absence"):
 if summary.get("rows_parent_events"):
     st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
 # a mapping of a column the file does not have does nothing: said, not silently ignored
-for col in [c for c in column_map if c not in {r["header"] for r in summary.get("columns_plan", [])}]:
+headers = {r["header"] for r in summary.get("columns_plan", [])}
+for col in [c for c in column_map if c not in headers]:
     st.warning(L("col_override_nocol").format(col=col))
 # the order of the report: column mapping → file-level → record-level
 with st.expander(L("col_mapping"), expanded=any(r["how"] in BY_VALUES for r in summary.get("columns_plan", []))):

@@ -80,10 +80,10 @@ def _pick(wb):
     of an agency's often opens with a 說明 sheet of notes: the survey's 18,084 rows on its second sheet were
     judged as one row of notes), of two alike the longer (a sheet describing the columns under the same
     header), then the first; without any, the first sheet with a filled cell (a cover sheet left empty is skipped)."""
-    known = [(_known_columns(w), w.max_row or 0, -i) for i, w in enumerate(wb.worksheets)]
-    best = max(range(len(known)), key=lambda i: known[i]) if known else 0
-    if known and known[best][0] > 0:
-        return wb.worksheets[best]
+    # (each score ends in the sheet's -position, so two never tie and the sheets themselves are never compared)
+    (known, _, _), best = max(((_known_columns(w), w.max_row or 0, -i), w) for i, w in enumerate(wb.worksheets))
+    if known:
+        return best
     return next((w for w in wb.worksheets if _filled(w)), wb.worksheets[0])
 
 
