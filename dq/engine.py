@@ -798,32 +798,54 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
         return no_error, ok_content, ", ".join(ok_dims + [ok_content])
     # filled fields are bits of the record's _f<w> words (filled_mask_sql, written by the record pass)
     has = has_filled("e")
-    # the record facts (RECORD_FACTS) in place of the lookups they were computed from
-    species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
-    no_error, _, ok_cols = error_free(lambda cond: f"count(*) FILTER (WHERE {cond})")
-    # The area aggregates (town, H3 cell, grid cell; per agency and over all) and the per-check ones
-    # read `_ag`: the records grouped once by agency, dataset, the point's areas, masks and the two
-    # facts they count (a survey's fixed sites: ~8× fewer rows than records at 10M), and — a second
-    # grouping set of the same scan — the distinct accepted names of species-level records per
-    # dataset and areas, for the distinct species counts (is_name rows; their n is not counted).
+    fw = ", ".join(filled_cols())
+    # Every aggregate reads `_agx`: the records grouped once, in one scan, by what each family of
+    # aggregates counts (grouping sets; `_set` says which):
+    #   0  agency, dataset, the point's areas, masks and the two facts they count (a survey's fixed
+    #      sites: ~8× fewer rows than records at 10M): the area and per-check aggregates (`_ag`);
+    #   1  agency, dataset, areas and the distinct accepted names of species-level records, for the
+    #      distinct species counts (`_ag`'s is_name rows; their n is not counted);
+    #   2  agency, dataset, source file, profile, table kind, masks, filled fields, tier and facts:
+    #      agg_dataset, agg_completeness and agg_profile;
+    #   3  agency, county and the matched name's columns: agg_taxon_area and agg_species.
+    # Five more scans of the records, each with its own lookups, cost the 10M build ~6 CPU s.
     areas = "agency, dataset_id, county, town, h3_r7, grid_id"
-    ag = f"""CREATE OR REPLACE TEMP TABLE _ag AS SELECT grouping(sp_an) = 0 AS is_name, {areas}, {mg}, _fit, _abs, sp_an AS _an, count(*) AS n
-        FROM (SELECT {areas}, {mg}, _fit, _abs, CASE WHEN _sp THEN _an END AS sp_an FROM e)
-        GROUP BY GROUPING SETS (({areas}, {mg}, _fit, _abs), ({areas}, sp_an))"""
+    taxon = "group_zh, group_en, accepted_name, taxon_id, is_endemic, redlist"
+    # (what a source sets once, its profile, table kind and dataset name, is joined to the groups after)
+    per_ds = f"agency, dataset_id, source_index, {mg}, {fw}, _tier, _fit, _abs"
+    ag = f"""CREATE OR REPLACE TEMP TABLE _agx AS SELECT
+          CASE WHEN grouping(sp_an) = 0 THEN 1 WHEN grouping(source_index) = 0 THEN 2 WHEN grouping(town) = 0 THEN 0 ELSE 3 END AS _set,
+          {areas}, {mg}, _fit, _abs, sp_an, source_index, {fw}, _tier, {taxon}, _sp, _an,
+          count(*) AS n
+        FROM (SELECT {areas}, {mg}, _fit, _abs, CASE WHEN _sp THEN _an END AS sp_an, {SOURCE_OF} AS source_index,
+                {fw}, _tier, {taxon}, _sp, _an FROM e)
+        GROUP BY GROUPING SETS (({areas}, {mg}, _fit, _abs), ({areas}, sp_an), ({per_ds}),
+                                (agency, county, {taxon}, _fit, _abs, _sp, _an))"""
     narrow(con, view, ag)
     con.execute(ag)
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _ag AS SELECT _set = 1 AS is_name, {areas}, {mg}, _fit, _abs, sp_an AS _an, n
+        FROM _agx WHERE _set IN (0, 1)""")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _agd AS SELECT g.{per_ds.replace(', ', ', g.')}, s.dataset_name, s.profile, s.table_kind, g.n
+        FROM _agx g JOIN _src s USING (source_index) WHERE g._set = 2""")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _agt AS SELECT agency, county, {taxon}, _fit, _abs, _sp, _an, n FROM _agx WHERE _set = 3")
+    # the record facts (RECORD_FACTS) in place of the lookups they were computed from
+    d_n = lambda cond="true": f"coalesce(sum(e.n) FILTER (WHERE {cond}), 0)::BIGINT"   # noqa: E731
+    no_error, _, ok_cols = error_free(d_n)
     a_no_error, a_ok_content, a_ok_cols = error_free(lambda cond: f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT")
     a_n = lambda cond="true": f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT"   # noqa: E731
     a_species = "count(DISTINCT e._an) AS species"       # only the is_name rows have _an
+    species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
     queries = {
-        "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, count(*) AS records,
+        "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, sum(e.n)::BIGINT AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
-              {no_error} AS records_no_error, sum({profiles.completeness_sql('e', has)}) AS completeness_sum,
-              count(*) FILTER (WHERE e._tier = 2) AS tier_gold, count(*) FILTER (WHERE e._tier = 1) AS tier_silver,
-              count(*) FILTER (WHERE e._tier = 0) AS tier_bronze, count(e._tier) AS tier_records,
-              count(*) FILTER (WHERE e._fit) AS usable_1km, count(*) FILTER (WHERE e._abs) AS absences,
-              {species}, {ok_cols}
-            FROM e GROUP BY ALL ORDER BY ALL""",
+              {no_error} AS records_no_error, sum(e.n * {profiles.completeness_sql('e', has)}) AS completeness_sum,
+              {d_n('e._tier = 2')} AS tier_gold, {d_n('e._tier = 1')} AS tier_silver,
+              {d_n('e._tier = 0')} AS tier_bronze, {d_n('e._tier IS NOT NULL')} AS tier_records,
+              {d_n('e._fit')} AS usable_1km, {d_n('e._abs')} AS absences,
+              coalesce(any_value(s.species), 0) AS species, {ok_cols}
+            FROM _agd e LEFT JOIN (SELECT agency, dataset_id, count(DISTINCT _an) AS species FROM _ag WHERE is_name GROUP BY ALL) s
+              USING (agency, dataset_id)
+            GROUP BY e.agency, e.dataset_id ORDER BY ALL""",
         # per-check counts: f is one row per (group, fired check) with the records it covers in n
         "agg_dataset_check": """SELECT f.agency, f.dataset_id, f.check_id, sum(f.n)::BIGINT AS n
             FROM _fc f GROUP BY ALL ORDER BY ALL""",
@@ -842,13 +864,13 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
         "agg_grid": f"""SELECT e.agency, e.grid_id, {a_n()} AS records, {a_n('e._fit')} AS usable_1km,
               {a_species} FROM _ag e WHERE e.grid_id IS NOT NULL AND NOT coalesce(e._abs, false) GROUP BY ALL ORDER BY ALL""",
         "agg_taxon_area": f"""SELECT e.agency, coalesce(e.group_zh, '未比對') AS group_zh, coalesce(e.group_en, 'Unmatched') AS group_en,
-              e.county, count(*) AS records, count(*) FILTER (WHERE e._fit) AS usable_1km,
+              e.county, sum(e.n)::BIGINT AS records, {d_n('e._fit')} AS usable_1km,
               {species}
-            FROM e WHERE NOT e._abs GROUP BY ALL ORDER BY ALL""",
+            FROM _agt e WHERE NOT e._abs GROUP BY ALL ORDER BY ALL""",
         "agg_species": f"""SELECT e.agency, e.accepted_name, any_value(e.group_zh) AS group_zh, any_value(e.taxon_id) AS taxon_id,
-              bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, count(*) AS records,
-              count(*) FILTER (WHERE e._fit) AS usable_1km
-            FROM e WHERE e.accepted_name IS NOT NULL AND e._sp GROUP BY ALL ORDER BY ALL""",
+              bool_or(e.is_endemic) AS is_endemic, any_value(e.redlist) AS redlist, sum(e.n)::BIGINT AS records,
+              {d_n('e._fit')} AS usable_1km
+            FROM _agt e WHERE e.accepted_name IS NOT NULL AND e._sp GROUP BY ALL ORDER BY ALL""",
     }
     queries["agg_completeness"] = _completeness_sql()
     # the same areas over all agencies (<name>_all): distinct species cannot be summed across
@@ -862,8 +884,6 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
         FROM _ag g JOIN _mi mi ON {on} WHERE NOT g.is_name AND ({' OR '.join(f'g.{m} <> 0' for m in masks)}) GROUP BY ALL""")
     counts = {}
     for name, sql in queries.items():
-        if "FROM e " in sql:
-            narrow(con, view, sql)
         if name in paired:
             keys = paired[name]
             both = sql.replace("SELECT e.agency, ", "SELECT grouping(e.agency) AS _all, e.agency, ", 1).replace(
@@ -875,7 +895,6 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
         # COPY answers with the number of rows it wrote
         counts[name] = con.execute(f"COPY ({sql}) TO {duck.q(outdir / (name + '.parquet'))} (FORMAT parquet)").fetchone()[0]
     if sources is not None:
-        narrow(con, view, "agency dataset_id record_id")
         counts["agg_profile"] = _profile_table(con, outdir, sources)
     if view is not None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
@@ -898,7 +917,7 @@ def _profile_table(con, outdir: Path, sources: list[dict]) -> int:
         (s["index"], s["name"], s["profile"], s["profile_reason"].get("how"), list(s["profile_reason"].get("fields", [])),
          s["table"], sorted(s["checks_record_level"]), sorted(s["checks_file_level"])) for s in sources])
     return con.execute(f"""COPY (SELECT r.agency, r.dataset_id, p.* EXCLUDE (source_index), r.records
-        FROM (SELECT agency, dataset_id, {SOURCE_OF} AS source_index, count(*) AS records FROM e GROUP BY ALL) r
+        FROM (SELECT agency, dataset_id, source_index, sum(n)::BIGINT AS records FROM _agd GROUP BY ALL) r
         JOIN _src_profile p USING (source_index) ORDER BY ALL) TO {duck.q(outdir / 'agg_profile.parquet')} (FORMAT parquet)""").fetchone()[0]
 
 
@@ -922,7 +941,7 @@ def _completeness_sql() -> str:
                 alias = f"f_{list(cols).index(any_filled)}"
                 rows.append(f"('{prof.id}', '{kind}', '{term}', '{zh}', '{level}', '{alias}')")
     fw = ", ".join(filled_cols())
-    grouped = f"SELECT agency, dataset_id, profile, table_kind, {fw}, count(*) AS n FROM e GROUP BY ALL"
+    grouped = f"SELECT agency, dataset_id, profile, table_kind, {fw}, sum(n) AS n FROM _agd GROUP BY ALL"
     present = (f"SELECT c.agency, c.dataset_id, c.profile, c.table_kind, sum(c.n) AS records, "
                f"{', '.join(cols.values())} "
                f"FROM ({grouped}) c GROUP BY ALL")
