@@ -386,6 +386,43 @@ def test_area_figures_equal_their_definitions_over_the_records(real):
     assert con.execute(f"SELECT * FROM '{d}/agg_town_check.parquet' ORDER BY ALL").fetchall() == flagged and flagged
 
 
+def test_taxon_profile_and_completeness_figures_equal_their_definitions_over_the_records(real):
+    """agg_taxon_area, agg_species, agg_profile and agg_completeness are read from the records grouped
+    once (engine.aggregates' _agx grouping sets, no scan of their own): each must equal its plain
+    definition over the records as readers see them."""
+    from dq import duck, engine, profiles, store
+    from dq.checks import filled
+    d, m = real
+    con = duck.connect(spatial=False)
+    recs = store.records_sql(d)
+    sp = f"count(DISTINCT e.accepted_name) FILTER (WHERE {engine.SPECIES_LEVEL})"
+    fit = f"count(*) FILTER (WHERE {engine.USABLE_1KM})"
+    want = con.execute(f"""SELECT e.agency, coalesce(e.group_zh, '未比對'), coalesce(e.group_en, 'Unmatched'), e.county, count(*), {fit}, {sp}
+        FROM {recs} e WHERE NOT e.is_absence GROUP BY ALL ORDER BY ALL""").fetchall()
+    got = con.execute(f"SELECT agency, group_zh, group_en, county, records, usable_1km, species FROM '{d}/agg_taxon_area.parquet' ORDER BY ALL").fetchall()
+    assert got == want and len(want) > 20 and sum(r[-1] for r in want) > 100
+    want = con.execute(f"""SELECT e.agency, e.accepted_name, count(*), {fit}, bool_or(e.is_endemic), count(DISTINCT e.group_zh)
+        FROM {recs} e WHERE e.accepted_name IS NOT NULL AND {engine.SPECIES_LEVEL} GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert all(r[-1] == 1 for r in want)     # one group per accepted name: any_value below is that one
+    want = [r[:-1] for r in want]
+    got = con.execute(f"SELECT agency, accepted_name, records, usable_1km, is_endemic FROM '{d}/agg_species.parquet' ORDER BY ALL").fetchall()
+    assert got == want and len(want) > 100
+    want = con.execute(f"""SELECT e.agency, e.dataset_id, e.source_file, count(*) FROM {recs} e GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert con.execute(f"SELECT agency, dataset_id, source_file, records FROM '{d}/agg_profile.parquet' ORDER BY ALL").fetchall() == want
+    assert len({r[2] for r in want}) == len(m["sources"])
+    # completeness: per dataset and field, the records and how many have it filled as the profile judges it
+    rows = []
+    for prof in profiles.judging():
+        for kind in prof.tables:
+            for term, _zh, _level, equiv in prof.heatmap_fields(kind):
+                any_filled = " OR ".join(filled("e." + duck.ident(c)) for c in equiv)
+                rows.append(f"""SELECT e.agency, e.dataset_id, '{term}' AS field, count(*) AS records, count(*) FILTER (WHERE {any_filled}) AS filled
+                    FROM {recs} e WHERE e.profile = '{prof.id}' AND e.table_kind = '{kind}' GROUP BY ALL""")
+    want = con.execute(" UNION ALL ".join(rows) + " ORDER BY ALL").fetchall()
+    got = con.execute(f"SELECT agency, dataset_id, field, records, filled FROM '{d}/agg_completeness.parquet' ORDER BY ALL").fetchall()
+    assert got == want and any(0 < r[4] < r[3] for r in want)
+
+
 def test_layout_5_snapshot_is_self_contained_and_reads_its_texts_per_source(snap, tmp_path):
     """The verbatim texts are in the snapshot's own source_<i>.parquet (the staged files moved in),
     never read from the input: a snapshot moved elsewhere reads the same records, blank rows stay
