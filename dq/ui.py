@@ -455,6 +455,24 @@ def record_value(term: str, value: str) -> str:
     return value
 
 
+def rule_detail(rules, check_id: str | None) -> None:
+    """One rule of the rules table (store.rules, with its lists already named) shown whole: a table
+    cell cuts its explanation. Without a rule, how to pick one."""
+    row = rules[rules["id"] == check_id] if check_id else rules.iloc[0:0]
+    if row.empty:
+        st.caption(L("rule_pick"))
+        return
+    r = row.iloc[0]
+    with st.container(border=True):
+        st.markdown(f"**{md_text(r['title'])}**")
+        st.caption(" · ".join([f"{header('dimension')}：{r['dimension']}", f"{header('severity')}：{severity_text(r['severity'])}",
+                               f"{header('check_id')}：{md_text(r['id'])}"]))
+        st.markdown(md_text(r["explanation"]))
+        for col in ("params", "tables", "profiles"):
+            st.markdown(f"**{header(col)}**：{md_text(r[col] or '—')}")
+        st.markdown(f"**{header('fix')}**：{L('rule_fix_yes') if r['fix'] else L('rule_fix_no')}")
+
+
 def params_text(check_id: str) -> str:
     """A check's thresholds as a reader sees them: what each means and its value, not its setting's name."""
     c = _checks().get(check_id)

@@ -13,8 +13,13 @@ df["tables"] = df["tables"].map(lambda ts: sep.join(ui.label_or(f"table_{x}", x)
 df["params"] = df["id"].map(ui.params_text)
 df["profiles"] = df["profiles"].map(lambda ps: sep.join(ui.profile_name(x) for x in ps.split(", ") if x) or "—")
 # the id is kept, last, under its own heading: it is what the fix lists, the annotated file and the CLI print
-ui.table(df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]].rename(columns={"id": "check_id"}),
-         width="stretch", height=700)
+shown = df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]].rename(columns={"id": "check_id"})
+ev = ui.table(shown, width="stretch", height=560, on_select="rerun", selection_mode="single-row", key=f"rules_{ui.lang()}")
+# a cell cuts a long explanation: the picked rule is shown whole below, and kept in the URL (?rule=ID)
+# so that a link can open a rule as it is read here
+if ev is not None and ev.selection.rows:
+    st.query_params["rule"] = str(df["id"].iloc[ev.selection.rows[0]])
+ui.rule_detail(df, st.query_params.get("rule"))
 
 # issue 12: the TDWG BDQ tests (bdq-core profile) and where the Taiwan checks differ on purpose
 st.subheader(L("bdq_rules"))

@@ -151,6 +151,23 @@ def test_rules_page_lists_every_check():
     assert len(at.dataframe[0].value) == len(catalogue())
 
 
+def test_rules_page_shows_a_picked_rule_whole():
+    """A table cell cuts a long explanation: the rule in the URL (?rule=ID, which picking a row sets) is shown
+    whole below the table, in the page's language; without one, the page says how to pick one."""
+    import re
+    c = next(c for c in catalogue() if c.id == "COORD_COUNTY_MISMATCH")
+    assert len(c.explain_zh) > 60 and len(c.explain_en) > 120     # longer than a cell shows
+    unescaped = lambda s: re.sub(r"\\(.)", r"\1", s)   # noqa: E731  (the page escapes markdown)
+    for lang, title, text in (("zh", c.title_zh, c.explain_zh), ("en", c.title_en, c.explain_en)):
+        at = page("rules", lang, rule=c.id)
+        shown = unescaped(" ".join(m.value for m in at.markdown))
+        assert title in shown and text in shown, shown[:300]
+        assert any(c.id in unescaped(cap.value) for cap in at.caption)
+    at = page("rules", "en")
+    assert any("Click a row" in cap.value for cap in at.caption)
+    assert not any(c.explain_en[:40] in m.value for m in at.markdown)
+
+
 def test_opendata_page_numbers_match_and_level_filter():
     at = page("opendata", odgroup="parent", od=OD_LATER)
     league = at.dataframe[0].value
