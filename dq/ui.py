@@ -463,14 +463,17 @@ def rule_detail(rules, check_id: str | None) -> None:
         st.caption(L("rule_pick"))
         return
     r = row.iloc[0]
+    colon = "：" if lang() == "zh" else ": "
+    # as the table above shows it (ui.table): English dimensions capitalised
+    dim = r["dimension"].replace("_", " ").capitalize() if lang() == "en" else r["dimension"]
     with st.container(border=True):
         st.markdown(f"**{md_text(r['title'])}**")
-        st.caption(" · ".join([f"{header('dimension')}：{r['dimension']}", f"{header('severity')}：{severity_text(r['severity'])}",
-                               f"{header('check_id')}：{md_text(r['id'])}"]))
+        st.caption(" · ".join([f"{header('dimension')}{colon}{dim}", f"{header('severity')}{colon}{severity_text(r['severity'])}",
+                               f"{header('check_id')}{colon}{md_text(r['id'])}"]))
         st.markdown(md_text(r["explanation"]))
         for col in ("params", "tables", "profiles"):
-            st.markdown(f"**{header(col)}**：{md_text(r[col] or '—')}")
-        st.markdown(f"**{header('fix')}**：{L('rule_fix_yes') if r['fix'] else L('rule_fix_no')}")
+            st.markdown(f"**{header(col)}**{colon}{md_text(r[col] or '—')}")
+        st.markdown(f"**{header('fix')}**{colon}{L('rule_fix_yes') if r['fix'] else L('rule_fix_no')}")
 
 
 def params_text(check_id: str) -> str:
