@@ -171,6 +171,7 @@ LABELS = {
     "od_make_report": ("產生報告", "Make the report"), "od_download_html": ("下載報告（HTML，可列印 A4）", "Download the report (HTML in Chinese, as the meeting reads it; prints on A4)"),
     "od_download_xlsx": ("下載表格（XLSX）", "Download the tables (XLSX, headed in Chinese)"),
     # rules
+    "rule_link": ("這項規則的完整說明 →", "What this check asks, in full →"),
     "rule_pick": ("點選上表任一列，即可在此閱讀該規則的完整說明。", "Click a row of the table to read that rule in full here."),
     "rule_fix_yes": ("有：修正清單與標註檔會逐筆列出建議的修正", "Yes: the fix lists and the annotated file give a suggested fix for each record"),
     "rule_fix_no": ("無：請依說明自行判斷如何修正", "No: the explanation says what to look at"),

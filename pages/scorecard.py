@@ -98,6 +98,8 @@ ui.table(worst, width="stretch", height=min(320, 38 + 35 * max(len(worst), 1)))
 
 check = ui.qp_select(L("examples_for"), errors_first["check_id"].tolist(), "check", format_func=ui.check_title)
 if check:
+    # what the check asks, whole (the rules page's detail): its title alone may not say enough to fix it
+    st.page_link("pages/rules.py", label=L("rule_link"), query_params=ui.link_params(rule=check))
     ex = ui.call("examples", snap_id, check, agency, 5, lang=ui.lang())
     ex = ex[["record_id", "suggestion"] + [c for c in ex.columns if c not in ("record_id", "suggestion")]]   # the fix in view, not past 1440 px
     ev = ui.table(ex, width="stretch", on_select="rerun", selection_mode="single-row", key=f"examples_{ui.lang()}")

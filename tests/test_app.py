@@ -163,6 +163,9 @@ def test_rules_page_shows_a_picked_rule_whole():
         shown = unescaped(" ".join(m.value for m in at.markdown))
         assert title in shown and text in shown, shown[:300]
         assert any(c.id in unescaped(cap.value) for cap in at.caption)
+    # the scorecard's example picker links its check to that detail
+    links = [x.proto for x in page("scorecard", "en", agency=BBS_AGENCY, check=c.id).get("page_link")]
+    assert any(x.page == "rules" and f"rule={c.id}" in x.query_string for x in links), links
     at = page("rules", "en")
     assert any("Click a row" in cap.value for cap in at.caption)
     assert not any(c.explain_en[:40] in m.value for m in at.markdown)
