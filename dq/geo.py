@@ -27,6 +27,7 @@ class GeoParams:
     institution_radius_m: float = 100.0    # CoordinateCleaner cc_inst default buffer
     coast_tolerance_m: float = 1000.0      # a point this close to land is coastal, not 'in the sea'
     county_tolerance_m: float = 1000.0     # mismatch only when farther than this (or the uncertainty)
+    town_tolerance_m: float = 1000.0       # the same for the town (鄉鎮市區) a place text names
     uncertainty_large_m: float = 10000.0   # COORD_UNCERTAINTY_LARGE above this
     h3_resolution: int = 7                 # ~5 km² hexagons for density maps
 

@@ -37,6 +37,8 @@ INSTITUTION = _p("institution_radius_m", "距研究機構此距離內視為機�
 UNC_LARGE = _p("uncertainty_large_m", "誤差範圍大於此值視為過大", "uncertainty above this is large")
 COUNTY_TOL = _p("county_tolerance_m", "點位距所寫縣市超過此距離（或誤差範圍）才算不符",
                 "a point farther than this (or its uncertainty) from the named county is a mismatch")
+TOWN_TOL = _p("town_tolerance_m", "點位距所寫鄉鎮市區超過此距離（或誤差範圍）才算不符",
+              "a point farther than this (or its uncertainty) from the named town is a mismatch")
 
 M_PER_DEG = 111_320.0
 TW_LON = (114.0, 124.7)   # bounding box of the TBIA grid: Taiwan's land and waters
@@ -50,7 +52,8 @@ METRE_Y = (2_400_000.0, 2_950_000.0)
 DECLARED_X = (-350_000.0, 650_000.0)
 DECLARED_Y = (1_100_000.0, 2_950_000.0)
 
-LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}verbatimLocality, {o}locality)"
+# the place text: every column that names where (the amphibian survey gives its town in 鄉鎮 = municipality alone)
+LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}municipality, {o}verbatimLocality, {o}locality)"
 X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
 Y_TXT = "coalesce(nullif(trim({o}decimalLatitude), ''), {o}verbatimLatitude)"
 SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDatum), ''), {o}srs_from_header)"
@@ -382,8 +385,8 @@ def _coordinates(con, params) -> None:
     # One spatial join per distinct derived point.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dp AS SELECT DISTINCT lat, lon, ST_Point(lon, lat) AS pt
                    FROM _cls WHERE c_has_point""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _dp_town AS SELECT d.lat, d.lon, t.county, t.town, t.c_lat AS t_lat, t.c_lon AS t_lon,
-                   t.area_km2 AS t_area_km2 FROM _dp d JOIN ref_towns t ON ST_Intersects(t.geom, d.pt)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dp_town AS SELECT d.lat, d.lon, t.county, t.town, t.town_eng AS town_en,
+                   t.c_lat AS t_lat, t.c_lon AS t_lon, t.area_km2 AS t_area_km2 FROM _dp d JOIN ref_towns t ON ST_Intersects(t.geom, d.pt)""")
     # the centroid radius of an area: cc_cen's buffer, but no more than the radius of a disc holding
     # `centroid_chance` of the area (a 1 km disc is 28 % of 臺北市大安區: every point there was "near")
     radius = lambda km2: (f"least({float(params.centroid_radius_m)}, "     # noqa: E731
@@ -402,7 +405,7 @@ def _coordinates(con, params) -> None:
           i.name_zh AS inst_name, i.d AS d_inst_m,
           -- the English fix texts name the county and the institution in English (a suggestion read
           -- "the point is in 新竹市" beside the table's "Hsinchu City")
-          c.county_eng AS county_en, i.name_en AS inst_name_en,
+          c.county_eng AS county_en, t.town_en, i.name_en AS inst_name_en,
           -- how far a point outside the grid is from land, as a reader is told it: on the sphere (the planar
           -- dist_land_m, a threshold near Taiwan, put Honolulu 30,727 km away), to the nearest land point
           CASE WHEN g.grid_id IS NULL THEN ST_Distance_Sphere(ST_FlipCoordinates(d.pt),
@@ -456,17 +459,38 @@ def derive(con, ctx: DeriveContext) -> None:
         SELECT b.lk, b.named_list, array_to_string(b.named_list, '／') AS named_county,
                string_agg(coalesce(c.county_eng, u.county), ' / ' ORDER BY u.i) AS named_county_en
         FROM b JOIN u USING (lk) LEFT JOIN ref_counties c ON c.county = u.county GROUP BY b.lk, b.named_list""")
+    # the town (鄉鎮市區) a place text names, within the one county it names: its name as written today,
+    # or before 2010 (板橋市 for 板橋區: the name without its last character, then 鄉/鎮/市/區; names of two
+    # characters, 東區, only as written). A text naming two towns of the county names none.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS
+        WITH t AS (SELECT l.lk, replace(d.loc_txt, '台', '臺') AS txt, l.named_list[1] AS county
+                   FROM _lkd d JOIN _lk l ON l.lk = hash(d.loc_txt) WHERE len(l.named_list) = 1),
+        m AS (SELECT t.lk, r.town, any_value(r.town_eng) AS town_en FROM t JOIN ref_towns r ON r.county = t.county
+              WHERE contains(t.txt, r.town) OR (length(r.town) >= 3 AND (contains(t.txt, left(r.town, -1) || '鄉')
+                    OR contains(t.txt, left(r.town, -1) || '鎮') OR contains(t.txt, left(r.town, -1) || '市')
+                    OR contains(t.txt, left(r.town, -1) || '區')))
+              GROUP BY t.lk, r.town),
+        one AS (SELECT lk, any_value(town) AS named_town, any_value(town_en) AS named_town_en FROM m GROUP BY lk HAVING count(*) = 1)
+        SELECT l.*, one.named_town, one.named_town_en FROM _lk l LEFT JOIN one USING (lk)""")
     con.execute("DROP TABLE _lkd")
-    # distance to the named county, only for the few (point, locality) pairs that disagree; the
-    # keys are the ones the records compute (record_cols pk and lk below)
+    # distance to the named county, only for the few (point, locality) pairs that disagree, and to the
+    # named town for the pairs in the named county but another town; the keys are the ones the records
+    # compute (record_cols pk and lk below)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
         WITH pl AS (SELECT DISTINCT hash(x_txt, y_txt, srs_txt, vc) AS pk, hash(loc_txt) AS lk FROM _xyl),
-        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, l.named_list FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
-                 WHERE p.county IS NOT NULL AND NOT list_contains(l.named_list, p.county))
-        SELECT cand.pk, cand.lk, min(ST_Distance(ST_Point(cand.lon, cand.lat), c.geom)) * {M_PER_DEG} AS d_named_county_m
-        FROM cand JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns
-                        WHERE county IN (SELECT unnest(named_list) FROM cand) GROUP BY county) c   -- only the counties named
-          ON list_contains(cand.named_list, c.county) GROUP BY cand.pk, cand.lk""")
+        cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, p.county, p.town, l.named_list, l.named_town
+                 FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
+                 WHERE p.county IS NOT NULL AND (NOT list_contains(l.named_list, p.county) OR p.town IS DISTINCT FROM l.named_town)),
+        cty AS (SELECT * FROM cand WHERE NOT list_contains(named_list, county)),
+        cd AS (SELECT cty.pk, cty.lk, min(ST_Distance(ST_Point(cty.lon, cty.lat), c.geom)) * {M_PER_DEG} AS d_named_county_m
+               FROM cty JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns
+                              WHERE county IN (SELECT unnest(named_list) FROM cty) GROUP BY county) c   -- only the counties named
+                 ON list_contains(cty.named_list, c.county) GROUP BY cty.pk, cty.lk),
+        td AS (SELECT cand.pk, cand.lk, ST_Distance(ST_Point(cand.lon, cand.lat), r.geom) * {M_PER_DEG} AS d_named_town_m
+               FROM cand JOIN ref_towns r ON r.county = cand.county AND r.town = cand.named_town
+               WHERE list_contains(cand.named_list, cand.county))
+        SELECT coalesce(cd.pk, td.pk) AS pk, coalesce(cd.lk, td.lk) AS lk, cd.d_named_county_m, td.d_named_town_m
+        FROM cd FULL OUTER JOIN td ON td.pk = cd.pk AND td.lk = cd.lk""")
     con.execute("DROP TABLE _xyl")
 
 
@@ -494,8 +518,9 @@ def _derivation() -> Derivation:
                  "c.c_projected", "c.c_srs_mismatch", "c.c_has_point", "c.c_low_precision", "c.c_srs_unknown",
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
-                 "c.inst_name", "c.d_inst_m", "c.county_en", "c.inst_name_en", "c.far_km",
-                 "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m", "k.unc_m",
+                 "c.inst_name", "c.d_inst_m", "c.county_en", "c.town_en", "c.inst_name_en", "c.far_km",
+                 "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m",
+                 "l.named_town", "l.named_town_en", "n.d_named_town_m", "k.unc_m",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
     )
@@ -636,6 +661,20 @@ CHECKS = [
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
           "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", fix_en="'The locality says ' || e.named_county_en || ', the point is in ' || coalesce(e.county_en, e.county) || ': check the point or the locality'", tables=T,
           params=(COUNTY_TOL,)),
+    # the town is compared only where the county agrees (else the county check says it): 1,000 m from the
+    # town named, as for the county
+    Check("COORD_TOWN_MISMATCH", "coordinates", "warning", "點位與地點描述的鄉鎮市區不符", "Point not in the town named",
+          f"地點文字寫的鄉鎮市區（在所寫的縣市內）與點位所在鄉鎮市區不同，且點位距該鄉鎮市區超過 {G.town_tolerance_m:.0f} 公尺（或誤差範圍）。"
+          "臺/台與 2010 年改制前的名稱（臺北縣板橋市→新北市板橋區）已統一比較；地點文字寫了兩個鄉鎮市區時不比較。",
+          f"The locality names a town (鄉鎮市區) of the county the point is in, but the point is in another town, more than "
+          f"{G.town_tolerance_m:.0f} m (or the uncertainty) from the one named. 臺/台 and the names before 2010 (板橋市 for 板橋區) "
+          "are compared as one; a locality naming two towns is not compared.",
+          "e.named_town IS NOT NULL AND e.town IS NOT NULL AND e.town <> e.named_town AND list_contains(e.named_list, e.county) AND "
+          f"e.d_named_town_m > greatest({G.town_tolerance_m}, coalesce(e.unc_m, 0))",
+          "'地點寫 ' || e.named_county || e.named_town || '，點位在 ' || e.county || e.town || '：請確認坐標或地點'",
+          fix_en="'The locality says ' || coalesce(e.named_town_en, 'another town') || ', the point is in ' || coalesce(e.town_en, 'another town') || "
+                 "' (' || coalesce(e.county_en, 'the same county') || '): check the point or the locality'", tables=T,
+          params=(TOWN_TOL,)),
 ]
 
 FAMILY = Family("coordinates", tuple(CHECKS), DERIVATION)
