@@ -137,7 +137,7 @@ def legend_html(title: str, ticks: list[tuple[float, str]], no_data: str | None 
 
 # past Okabe & Ito's eight, ten of Paul Tol's (muted scheme and greys): the coordinate checks keep a colour each
 CATEGORY_PALETTE = OKABE_ITO + [(136, 34, 85), (68, 170, 153), (153, 153, 51), (51, 34, 136), (170, 68, 153), (102, 51, 0),
-                                (221, 204, 119), (204, 102, 119), (119, 119, 119), (17, 119, 51)]
+                                (221, 204, 119), (204, 102, 119), (119, 119, 119), (17, 119, 51), (136, 204, 238), (68, 119, 170)]
 
 
 def category_colours(keys: list[str], order: list[str] | None = None) -> dict[str, list[int]]:

@@ -14,11 +14,17 @@ df["params"] = df["id"].map(ui.params_text)
 df["profiles"] = df["profiles"].map(lambda ps: sep.join(ui.profile_name(x) for x in ps.split(", ") if x) or "—")
 # the id is kept, last, under its own heading: it is what the fix lists, the annotated file and the CLI print
 shown = df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]].rename(columns={"id": "check_id"})
-ev = ui.table(shown, width="stretch", height=560, on_select="rerun", selection_mode="single-row", key=f"rules_{ui.lang()}")
-# a cell cuts a long explanation: the picked rule is shown whole below, and kept in the URL (?rule=ID)
-# so that a link can open a rule as it is read here
-if ev is not None and ev.selection.rows:
-    st.query_params["rule"] = str(df["id"].iloc[ev.selection.rows[0]])
+key = f"rules_{ui.lang()}"
+# A cell cuts a long explanation: the rule picked here is shown whole below and kept in the URL (?rule=ID), so
+# that a link opens a rule as it is read here; unpicking it takes it away. A visit (the table's selection not
+# yet in the session) starts with nothing picked: a link's ?rule stays until the reader picks another.
+if key not in st.session_state:
+    st.session_state.pop("rules_picked", None)
+ev = ui.table(shown, width="stretch", height=560, on_select="rerun", selection_mode="single-row", key=key)
+if ev.selection.rows:
+    st.query_params["rule"] = st.session_state["rules_picked"] = str(df["id"].iloc[ev.selection.rows[0]])
+elif st.session_state.pop("rules_picked", None) is not None:
+    st.query_params.pop("rule", None)
 ui.rule_detail(df, st.query_params.get("rule"))
 
 # issue 12: the TDWG BDQ tests (bdq-core profile) and where the Taiwan checks differ on purpose

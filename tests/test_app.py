@@ -163,6 +163,19 @@ def test_rules_page_shows_a_picked_rule_whole():
         shown = unescaped(" ".join(m.value for m in at.markdown))
         assert title in shown and text in shown, shown[:300]
         assert any(c.id in unescaped(cap.value) for cap in at.caption)
+    # picking a row sets ?rule and shows it; unpicking takes both away; a link's ?rule stays on the first run
+    at = page("rules", "en")
+    picked = at.dataframe[0].value.iloc[5]
+    at.session_state["rules_en"] = {"selection": {"rows": [5], "columns": [], "cells": []}}
+    at.run()
+    shown = unescaped(" ".join(m.value for m in at.markdown))
+    assert at.query_params["rule"] and picked.iloc[0] in shown, (dict(at.query_params), picked.iloc[0])
+    at.session_state["rules_en"] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    at.run()
+    assert "rule" not in at.query_params and any("Click a row" in cap.value for cap in at.caption)
+    at = page("rules", "en", rule=c.id)
+    at.run()
+    assert at.query_params["rule"] == [c.id] or at.query_params["rule"] == c.id
     # the scorecard's example picker links its check to that detail
     links = [x.proto for x in page("scorecard", "en", agency=BBS_AGENCY, check=c.id).get("page_link")]
     assert any(x.page == "rules" and f"rule={c.id}" in x.query_string for x in links), links
