@@ -551,6 +551,13 @@ def test_fix_list_values_name_the_files_own_columns():
     assert len(fl) and fl["values"].str.startswith("蛙種=").all() and not fl["values"].str.contains("vernacularName").any()
     bbs = store.fix_list(s, BBS_AGENCY, ["COORD_OUT_OF_RANGE"], None, "en")
     assert len(bbs) and bbs["values"].str.contains("decimalLatitude=").all()
+    # a county or town mismatch shows the place text it was read from (a browser walk: only the point was shown,
+    # never the 鄉鎮 column that named 新店區, nor BBS's locality naming 烏日區)
+    town = store.fix_list(s, AMPHIBIAN_AGENCY, ["COORD_TOWN_MISMATCH"], None, "zh")
+    assert len(town) and town["values"].str.contains("鄉鎮=新店區").all() and town["values"].str.contains("縣市=新北市").all()
+    for check in ("COORD_TOWN_MISMATCH", "COORD_COUNTY_MISMATCH"):
+        b = store.fix_list(s, BBS_AGENCY, [check], None, "en")
+        assert len(b) and b["values"].str.contains("locality=").all(), check
 
 
 def test_coverage_opens_on_a_group_with_data_and_hides_unmatched():

@@ -52,6 +52,9 @@ METRE_Y = (2_400_000.0, 2_950_000.0)
 DECLARED_X = (-350_000.0, 650_000.0)
 DECLARED_Y = (1_100_000.0, 2_950_000.0)
 
+# what a county or town mismatch shows as its offending values: the point and every place column it read
+PLACE_SHOWS = ("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "coordinateUncertaintyInMeters",
+               "dwc_county", "stateProvince", "municipality", "verbatimLocality", "locality")
 # the place text: every column that names where (the amphibian survey gives its town in 鄉鎮 = municipality alone)
 LOC_TXT = "concat_ws(' ', {o}dwc_county, {o}stateProvince, {o}municipality, {o}verbatimLocality, {o}locality)"
 X_TXT = "coalesce(nullif(trim({o}decimalLongitude), ''), {o}verbatimLongitude)"
@@ -660,7 +663,7 @@ CHECKS = [
           "e.named_list IS NOT NULL AND e.county IS NOT NULL AND NOT list_contains(e.named_list, e.county) AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
           "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", fix_en="'The locality says ' || e.named_county_en || ', the point is in ' || coalesce(e.county_en, e.county) || ': check the point or the locality'", tables=T,
-          params=(COUNTY_TOL,)),
+          params=(COUNTY_TOL,), shows=PLACE_SHOWS),
     # the town is compared only where the county agrees (else the county check says it): 1,000 m from the
     # town named, as for the county
     Check("COORD_TOWN_MISMATCH", "coordinates", "warning", "點位與地點描述的鄉鎮市區不符", "Point not in the town named",
@@ -674,7 +677,7 @@ CHECKS = [
           "'地點寫 ' || e.named_county || e.named_town || '，點位在 ' || e.county || e.town || '：請確認坐標或地點'",
           fix_en="'The locality says ' || coalesce(e.named_town_en, 'another town') || ', the point is in ' || coalesce(e.town_en, 'another town') || "
                  "' (' || coalesce(e.county_en, 'the same county') || '): check the point or the locality'", tables=T,
-          params=(TOWN_TOL,)),
+          params=(TOWN_TOL,), shows=PLACE_SHOWS),
 ]
 
 FAMILY = Family("coordinates", tuple(CHECKS), DERIVATION)
