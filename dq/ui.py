@@ -378,6 +378,21 @@ def table(df, column_config: dict | None = None, **kwargs):
     return st.dataframe(d, hide_index=True, column_config=conf, placeholder="—", **kwargs)
 
 
+def static_table(df):
+    """ui.table's texts (translated headings, severities in words, English dimensions capitalised, "—" for
+    blanks) in a static table whose cells wrap: a record's few findings read whole (the grid cut the English
+    suggestions at its edge: "…(New Taipei City): check the p")."""
+    import pandas as pd
+    d = df.copy()
+    if "severity" in d.columns:
+        d["severity"] = d["severity"].map(severity_text)
+    if "dimension" in d.columns and lang() == "en":
+        d["dimension"] = d["dimension"].map(lambda x: x.replace("_", " ").capitalize() if isinstance(x, str) else x)
+    d = d.astype(object).where(d.notna(), "—").map(lambda v: "—" if v is pd.NA else v)
+    d = d.rename(columns={c: header(c) for c in d.columns})
+    return st.table(d.style.hide(axis="index"))
+
+
 def link_params(**kw) -> dict:
     """Query parameters for a link to another page: the language and snapshot travel with it."""
     out = {"lang": lang()}

@@ -42,7 +42,7 @@ st.subheader(L("record_findings"))
 if findings.empty:
     st.success(L("record_no_findings"))
 else:
-    ui.table(findings[["title", "severity", "dimension", "suggestion"]], width="stretch")
+    ui.static_table(findings[["title", "severity", "dimension", "suggestion"]])
 
 county, town = ui.place_text(rec.get("county"), rec.get("town"))    # the derived place, in the UI language
 # the fields table gets two thirds: at three fifths its terms and value sources were cut ("basisOfRec…")

@@ -372,6 +372,7 @@ def test_english_mode_shows_english_fixes(name, params):
     import json as _json
     at = page(name, "en", agency=FROG_AGENCY, record="10000000001", **(_od_params() if params is None else params))
     fixes = [str(v) for d, df in ((d, d.value) for d in at.dataframe) for c in df.columns if _heading(d, c) in FIX_HEADINGS for v in df[c]]
+    fixes += [str(v) for df in (t.value for t in at.table) for c in df.columns if c in FIX_HEADINGS for v in df[c]]   # static tables
     for deck in at.get("deck_gl_json_chart"):
         for layer in _json.loads(deck.proto.json).get("layers", []):
             data = layer.get("data")
@@ -451,10 +452,10 @@ def test_record_page_without_a_date_shows_no_nat_and_says_what_to_do():
     rid = q(f"SELECT record_id FROM {FLAGS} WHERE check_id = 'DATE_MISSING' ORDER BY 1 LIMIT 1")
     for lang in ("zh", "en"):
         at = page("record", lang, record=str(rid))
-        frames = [d.value for d in at.dataframe]
+        frames = [d.value for d in at.table] + [d.value for d in at.dataframe]
         text = " ".join(f.astype(str).to_string() for f in frames)
         assert "NaT" not in text and "None" not in text
-        findings = frames[0]
+        findings = frames[0]   # the findings: a static table (its cells wrap)
         sugg = findings[[c for c in findings.columns if c in ("Suggested fix", "建議修正")][0]]
         assert sugg.str.strip().ne("—").all() and sugg.str.len().gt(3).all()
 
@@ -480,7 +481,7 @@ def test_record_page_lists_every_finding_and_handles_bad_links():
     n = q(f"SELECT count(*) FROM {FLAGS} WHERE record_id = ?", rid)
     at = page("record", "en", record=str(rid))
     assert metrics(at)["Findings"] == f"{n:,}"
-    findings = at.dataframe[0].value
+    findings = at.table[0].value
     from dq.checks import by_id
     assert len(findings) == n and set(findings["Check"]) == {by_id()[r[0]].title_en for r in duckdb.execute(
         f"SELECT check_id FROM {FLAGS} WHERE record_id = ?", [rid]).fetchall()}
