@@ -18,7 +18,9 @@ MAX_MB = 100
 st.title(L("validate"))
 st.caption(L("validate_intro").format(mb=MAX_MB))
 st.caption(L("upload_limit").format(mb=MAX_MB))
-up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip", "parquet"])
+# a key of its own: without one the uploader was a new widget in the other language, and the upload and
+# its results were gone at the language switch
+up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip", "parquet"], key="validate_file")
 if up is None:
     st.stop()
 if up.size > MAX_MB * 1024 * 1024:
@@ -83,7 +85,9 @@ en = ui.lang() == "en"
 ids = [p.id for p in profiles.judging()]
 names = {p.id: p.name(ui.lang()) for p in profiles.judging()}
 pick = st.selectbox(L("validate_profile"), ids, index=ids.index(summary["profile"]), format_func=names.get,
-                    help=L("validate_profile_help"), key=f"validate_profile_box_{'/'.join(map(str, upload_id))}")
+                    help=L("validate_profile_help"),
+                    # per language too: the same widget kept its options' names in the language it was first drawn in
+                    key=f"validate_profile_box_{ui.lang()}_{'/'.join(map(str, upload_id))}")
 st.caption(L("profile_chosen") if summary["profile_how"] == "option"
            else L("profile_inferred").format(reason=ui.md_text(summary["profile_reason_en" if en else "profile_reason_zh"])))
 if pick != summary["profile"]:
@@ -94,7 +98,7 @@ if sheets.get("not_read"):
     # a workbook's other sheets (TaiCOL's plant list: accepted names, synonyms) are checked one at a time
     names_s = [sheets["read"]] + list(sheets["not_read"])
     pick_s = st.selectbox(L("validate_sheet"), names_s, index=0, help=L("validate_sheet_help"),
-                          key=f"validate_sheet_box_{'/'.join(map(str, upload_id))}_{sheets['read']}")
+                          key=f"validate_sheet_box_{ui.lang()}_{'/'.join(map(str, upload_id))}_{sheets['read']}")
     if pick_s != sheets["read"]:
         st.session_state["validate_sheet"] = pick_s
         st.rerun()
