@@ -20,17 +20,28 @@ ui.chrome()
 
 
 def page(path: str, key: str, default: bool = False, hidden: bool = False):
-    return st.Page(path, title=t(key, lang), default=default, url_path=path.split("/")[-1].removesuffix(".py"),
-                   visibility="hidden" if hidden else "visible")
+    # the default page is served at the root: its own address is left to the alias below ("home" is never shown)
+    url = "home" if default else path.split("/")[-1].removesuffix(".py")
+    return st.Page(path, title=t(key, lang), default=default, url_path=url, visibility="hidden" if hidden else "visible")
+
+
+home = page("pages/overview.py", "overview", default=True)
+
+
+def _overview_address():
+    # the overview is served at the root; /overview (typed, or guessed from the other pages' addresses) said
+    # "Page not found" first. The root keeps the URL's language, snapshot and agency.
+    st.switch_page(home, query_params=dict(st.query_params))
 
 
 pages = {
-    t("sec_agencies", lang): [page("pages/overview.py", "overview", default=True), page("pages/scorecard.py", "scorecard"),
+    t("sec_agencies", lang): [home, page("pages/scorecard.py", "scorecard"),
                               page("pages/completeness.py", "completeness"), page("pages/coordinates.py", "coordinates"),
                               page("pages/record.py", "record_page", hidden=True)],
     t("sec_analysis", lang): [page("pages/coverage.py", "coverage"), page("pages/compare.py", "compare")],
     t("sec_opendata", lang): [page("pages/opendata.py", "opendata"), page("pages/od_dataset.py", "od_dataset")],
-    t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules")],
+    t("sec_tools", lang): [page("pages/validate.py", "validate"), page("pages/rules.py", "rules"),
+                           st.Page(_overview_address, title=t("overview", lang), url_path="overview", visibility="hidden")],
 }
 nav = st.navigation(pages)
 ui.context(nav.url_path)
