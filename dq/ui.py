@@ -331,6 +331,20 @@ def severity_text(s):
     return L(f"sev_{s}") if isinstance(s, str) and s in ("error", "warning", "info") else s
 
 
+def dimension_text(d):
+    """A dimension as a table shows it: store gives the English one as its id (open_data → Open data)."""
+    return d.replace("_", " ").capitalize() if lang() == "en" and isinstance(d, str) else d
+
+
+def _in_words(d):
+    """A table's severities and dimensions in words (ui.table and ui.static_table)."""
+    if "severity" in d.columns:
+        d["severity"] = d["severity"].map(severity_text)
+    if "dimension" in d.columns:
+        d["dimension"] = d["dimension"].map(dimension_text)
+    return d
+
+
 def for_download(df):
     """A table as a reader gets it in a file: headings in the UI language (never snake_case), yes/no in
     words, severities in words."""
@@ -350,10 +364,7 @@ def table(df, column_config: dict | None = None, **kwargs):
     import pandas as pd
     d = df.copy()
     ids = ID_COLUMNS | {L("fl_record_id"), L("fl_source_row")}   # a fix list comes with its headings translated
-    if "severity" in d.columns:
-        d["severity"] = d["severity"].map(severity_text)
-    if "dimension" in d.columns and lang() == "en":   # store gives the English dimension as its id (open_data)
-        d["dimension"] = d["dimension"].map(lambda x: x.replace("_", " ").capitalize() if isinstance(x, str) else x)
+    _in_words(d)
     for c in d.columns:
         if d[c].dtype == object or pd.api.types.is_string_dtype(d[c]):
             d[c] = d[c].astype(object).where(d[c].notna(), "—")
@@ -383,11 +394,7 @@ def static_table(df):
     blanks) in a static table whose cells wrap: a record's few findings read whole (the grid cut the English
     suggestions at its edge: "…(New Taipei City): check the p")."""
     import pandas as pd
-    d = df.copy()
-    if "severity" in d.columns:
-        d["severity"] = d["severity"].map(severity_text)
-    if "dimension" in d.columns and lang() == "en":
-        d["dimension"] = d["dimension"].map(lambda x: x.replace("_", " ").capitalize() if isinstance(x, str) else x)
+    d = _in_words(df.copy())
     d = d.astype(object).where(d.notna(), "—").map(lambda v: "—" if v is pd.NA else v)
     d = d.rename(columns={c: header(c) for c in d.columns})
     return st.table(d.style.hide(axis="index"))
@@ -479,11 +486,9 @@ def rule_detail(rules, check_id: str | None) -> None:
         return
     r = row.iloc[0]
     colon = "：" if lang() == "zh" else ": "
-    # as the table above shows it (ui.table): English dimensions capitalised
-    dim = r["dimension"].replace("_", " ").capitalize() if lang() == "en" else r["dimension"]
     with st.container(border=True):
         st.markdown(f"**{md_text(r['title'])}**")
-        st.caption(" · ".join([f"{header('dimension')}{colon}{dim}", f"{header('severity')}{colon}{severity_text(r['severity'])}",
+        st.caption(" · ".join([f"{header('dimension')}{colon}{dimension_text(r['dimension'])}", f"{header('severity')}{colon}{severity_text(r['severity'])}",
                                f"{header('check_id')}{colon}{md_text(r['id'])}"]))
         st.markdown(md_text(r["explanation"]))
         for col in ("params", "tables", "profiles"):
