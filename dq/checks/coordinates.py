@@ -455,26 +455,26 @@ def derive(con, ctx: DeriveContext) -> None:
     # test on named_list below the DISTINCT (even a MATERIALIZED one) into the scan, and the county
     # patterns ran on every record instead of once per distinct place text
     con.execute("CREATE OR REPLACE TEMP TABLE _lkd AS SELECT DISTINCT loc_txt FROM _xyl")
+    # With it, the town (鄉鎮市區) a place text names within the one county it names: its name as written
+    # today, or before 2010 (板橋市 for 板橋區: the name without its last character, then 鄉/鎮/市/區; names of
+    # two characters, 東區, only as written). A text naming two towns of the county names none.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS
-        WITH b AS (SELECT * FROM (SELECT hash(loc_txt) AS lk, {geo.named_county_sql('loc_txt')} AS named_list FROM _lkd)
+        WITH b AS (SELECT * FROM (SELECT hash(loc_txt) AS lk, loc_txt, {geo.named_county_sql('loc_txt')} AS named_list FROM _lkd)
                    WHERE named_list IS NOT NULL),
-        u AS (SELECT lk, unnest(named_list) AS county, generate_subscripts(named_list, 1) AS i FROM b)
-        SELECT b.lk, b.named_list, array_to_string(b.named_list, '／') AS named_county,
-               string_agg(coalesce(c.county_eng, u.county), ' / ' ORDER BY u.i) AS named_county_en
-        FROM b JOIN u USING (lk) LEFT JOIN ref_counties c ON c.county = u.county GROUP BY b.lk, b.named_list""")
-    # the town (鄉鎮市區) a place text names, within the one county it names: its name as written today,
-    # or before 2010 (板橋市 for 板橋區: the name without its last character, then 鄉/鎮/市/區; names of two
-    # characters, 東區, only as written). A text naming two towns of the county names none.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lk AS
-        WITH t AS (SELECT l.lk, replace(d.loc_txt, '台', '臺') AS txt, l.named_list[1] AS county
-                   FROM _lkd d JOIN _lk l ON l.lk = hash(d.loc_txt) WHERE len(l.named_list) = 1),
-        m AS (SELECT t.lk, r.town, any_value(r.town_eng) AS town_en FROM t JOIN ref_towns r ON r.county = t.county
-              WHERE contains(t.txt, r.town) OR (length(r.town) >= 3 AND (contains(t.txt, left(r.town, -1) || '鄉')
-                    OR contains(t.txt, left(r.town, -1) || '鎮') OR contains(t.txt, left(r.town, -1) || '市')
-                    OR contains(t.txt, left(r.town, -1) || '區')))
-              GROUP BY t.lk, r.town),
+        u AS (SELECT lk, unnest(named_list) AS county, generate_subscripts(named_list, 1) AS i FROM b),
+        m AS (SELECT b.lk, r.town, any_value(r.town_eng) AS town_en
+              FROM (SELECT lk, replace(loc_txt, '台', '臺') AS txt, named_list[1] AS county FROM b WHERE len(named_list) = 1) b
+              JOIN ref_towns r ON r.county = b.county
+              WHERE contains(b.txt, r.town) OR (length(r.town) >= 3 AND (contains(b.txt, left(r.town, -1) || '鄉')
+                    OR contains(b.txt, left(r.town, -1) || '鎮') OR contains(b.txt, left(r.town, -1) || '市')
+                    OR contains(b.txt, left(r.town, -1) || '區')))
+              GROUP BY b.lk, r.town),
         one AS (SELECT lk, any_value(town) AS named_town, any_value(town_en) AS named_town_en FROM m GROUP BY lk HAVING count(*) = 1)
-        SELECT l.*, one.named_town, one.named_town_en FROM _lk l LEFT JOIN one USING (lk)""")
+        SELECT b.lk, b.named_list, array_to_string(b.named_list, '／') AS named_county,
+               string_agg(coalesce(c.county_eng, u.county), ' / ' ORDER BY u.i) AS named_county_en,
+               any_value(one.named_town) AS named_town, any_value(one.named_town_en) AS named_town_en
+        FROM b JOIN u USING (lk) LEFT JOIN ref_counties c ON c.county = u.county LEFT JOIN one USING (lk)
+        GROUP BY b.lk, b.named_list""")
     con.execute("DROP TABLE _lkd")
     # distance to the named county, only for the few (point, locality) pairs that disagree, and to the
     # named town for the pairs in the named county but another town; the keys are the ones the records
@@ -483,7 +483,8 @@ def derive(con, ctx: DeriveContext) -> None:
         WITH pl AS (SELECT DISTINCT hash(x_txt, y_txt, srs_txt, vc) AS pk, hash(loc_txt) AS lk FROM _xyl),
         cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, p.county, p.town, l.named_list, l.named_town
                  FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
-                 WHERE p.county IS NOT NULL AND (NOT list_contains(l.named_list, p.county) OR p.town IS DISTINCT FROM l.named_town)),
+                 WHERE p.county IS NOT NULL AND (NOT list_contains(l.named_list, p.county)
+                                                OR (l.named_town IS NOT NULL AND p.town IS DISTINCT FROM l.named_town))),
         cty AS (SELECT * FROM cand WHERE NOT list_contains(named_list, county)),
         cd AS (SELECT cty.pk, cty.lk, min(ST_Distance(ST_Point(cty.lon, cty.lat), c.geom)) * {M_PER_DEG} AS d_named_county_m
                FROM cty JOIN (SELECT county, ST_Union_Agg(geom) AS geom FROM ref_towns
