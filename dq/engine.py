@@ -830,9 +830,9 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None) 
     con.execute(f"CREATE OR REPLACE TEMP VIEW _agt AS SELECT agency, county, {taxon}, _fit, _abs, _sp, _an, n FROM _agx WHERE _set = 3")
     # the record facts (RECORD_FACTS) in place of the lookups they were computed from
     d_n = lambda cond="true": f"coalesce(sum(e.n) FILTER (WHERE {cond}), 0)::BIGINT"   # noqa: E731
+    a_n = lambda cond="true": d_n(f"NOT e.is_name AND {cond}")   # noqa: E731  (_ag: the name rows count no records)
     no_error, _, ok_cols = error_free(d_n)
-    a_no_error, a_ok_content, a_ok_cols = error_free(lambda cond: f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT")
-    a_n = lambda cond="true": f"coalesce(sum(e.n) FILTER (WHERE NOT e.is_name AND {cond}), 0)::BIGINT"   # noqa: E731
+    a_no_error, a_ok_content, a_ok_cols = error_free(a_n)
     a_species = "count(DISTINCT e._an) AS species"       # only the is_name rows have _an
     species = "count(DISTINCT e._an) FILTER (WHERE e._sp) AS species"
     queries = {
