@@ -365,7 +365,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     for s in sources:
         s["file_findings"] = found.get(s["index"], {})   # check id → rows it would have flagged
         s["checks_file_level"] = sorted(s["file_findings"])
-    agg_counts = engine.aggregates(con, outdir, sources, view=columns.get("view"))
+    agg_counts = engine.aggregates(con, outdir, sources, view=columns.get("view"), params=params)
     phases["aggregates"] = round(time.time() - t2, 2)
     cpu["aggregates"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
     # the TDWG BDQ tests' own responses (three outcomes, amendments) for every record (#12)
