@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import duck, geo, profiles, standard
-from .checks import Check, DeriveContext, catalogue, families, filled
+from .checks import Check, DeriveContext, blank, catalogue, families, filled
 from .paths import DATE_RX
 from .sources.aliases import CANONICAL
 
@@ -231,6 +231,17 @@ def filled_mask_sql(omit: list[str] = ()) -> str:
     return ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _f{w}" for w, t in enumerate(terms))
 
 
+def _blank_as_bits(sql: str) -> str:
+    """`sql` (a check's predicate over the record `e`) with each blank test of a column of the
+    filled-field mask read from the mask's bit: the record pass computes that test once per column,
+    and the checks repeated it (scientificName's seven times per record, through every join)."""
+    for i, col in enumerate(FILLED):
+        w, b = _bit(i)
+        for ref in dict.fromkeys((f"e.{duck.ident(col)}", f"e.{col}")):
+            sql = sql.replace(blank(ref), f"((e._f{w} & {1 << b}::UBIGINT) = 0)")
+    return sql
+
+
 def filled_cols() -> list[str]:
     """The record file's filled-field mask columns (_f0 …)."""
     return [f"_f{w}" for w in range(_words(len(FILLED)))]
@@ -328,13 +339,13 @@ def run_checks(con, checks: list[Check] | None = None, scope: dict[int, set[str]
     # the checks that read nothing but the record's own columns (completeness, vocabulary …) are
     # evaluated before the lookups are joined (_record_view `own`), the rest after
     have = {r[0] for r in con.execute("DESCRIBE e").fetchall()}
-    pre = {r[0] for r in con.execute("DESCRIBE occ").fetchall()} | set(plan(params).record_cols)
+    pre = {r[0] for r in con.execute("DESCRIBE occ").fetchall()} | set(plan(params).record_cols) | set(filled_cols())
     for i, (c, where) in enumerate(applies):
         if i in per_key:
             continue
         w, b = _bit(i)
         # the source or table test only where the snapshot holds records this check does not apply to
-        pred = f"({c.sql})" if where is None else f"{where} AND ({c.sql})"
+        pred = f"({_blank_as_bits(c.sql)})" if where is None else f"{where} AND ({_blank_as_bits(c.sql)})"
         # CASE takes NULL as false, so no coalesce. The bits are distinct, so the terms are joined by |:
         # + checks every UBIGINT sum for overflow (40 terms over 5M rows: + 2.1 CPU s, | 0.7)
         term = f"CASE WHEN {pred} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END"

@@ -546,3 +546,25 @@ def test_a_function_name_is_no_column_a_query_must_join():
     assert "event_date_parsed" in words and "day" in words and "year" in words
     assert "year" not in sql_words("strftime(e.event_date_parsed, '%Y') || year (e.event_date_parsed)")
     assert "coalesce" not in words
+
+
+def test_a_blank_test_read_from_the_filled_mask_agrees_with_the_text():
+    """The record pass reads a check's blank test of a column of the filled-field mask from the mask's
+    bit (engine._blank_as_bits) instead of testing the text again. On CONSTRUCTED edge texts (empty,
+    spaces, a full-width space, a no-break space, a tab, texts that start with one) the bit and the text
+    agree for every column of the mask, written either way a check writes it (e."col" or e.col)."""
+    from dq import duck, engine
+    from dq.checks import blank, filled
+    vals = [None, "", " ", "\u3000", "\u00a0", "\t \u3000 ", " x", "\u3000名", "\u00a0x", "x", "0"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE occ AS SELECT " + ", ".join(f"v AS {duck.ident(c)}" for c in engine.FILLED)
+                + " FROM (SELECT unnest(?::VARCHAR[]) AS v)", [vals])
+    con.execute(f"CREATE VIEW e AS SELECT *, {engine.filled_mask_sql()} FROM occ")
+    for c in engine.FILLED:
+        for ref in (f"e.{duck.ident(c)}", f"e.{c}"):
+            for test in (blank(ref), filled(ref)):
+                bits = engine._blank_as_bits(test)
+                assert bits != test and "unicode(" not in bits, (c, bits)
+                differ = con.execute(f"SELECT count(*) FROM e WHERE ({test}) IS DISTINCT FROM ({bits})").fetchone()[0]
+                assert differ == 0, (c, ref)
+    assert con.execute(f"SELECT count(*) FILTER (WHERE {blank('e.scientificName')}) FROM e").fetchone()[0] == 6
