@@ -234,7 +234,8 @@ def filled_mask_sql(omit: list[str] = ()) -> str:
 def _blank_as_bits(sql: str) -> str:
     """`sql` (a check's predicate over the record `e`) with each blank test of a column of the
     filled-field mask read from the mask's bit: the record pass computes that test once per column,
-    and the checks repeated it (scientificName's seven times per record, through every join)."""
+    and the checks repeated it (scientificName's seven times per record, through every join). The
+    text replaced is blank()'s whole bracketed expression (no check writes it inside a literal)."""
     for i, col in enumerate(FILLED):
         w, b = _bit(i)
         for ref in dict.fromkeys((f"e.{duck.ident(col)}", f"e.{col}")):
@@ -683,7 +684,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     if record_layout >= 3:
         for tbl in dict.fromkeys(t for t, _, _ in p.joins):    # a table two joins read is written once
             # without the checks' per-key masks (_per_key_masks): the record file holds the answers
-            pm = [r[0] for r in con.execute(f"DESCRIBE {tbl}").fetchall() if r[0].startswith("_pm")]
+            pm = [r[0] for r in con.execute(f"DESCRIBE {tbl}").fetchall() if r[0].startswith("_pm") or r[0] in GROUP_IDS]
             sel = f"* EXCLUDE ({', '.join(pm)})" if pm else "*"
             con.execute(f"COPY (SELECT {sel} FROM {tbl}) TO {duck.q(outdir / lookup_file(tbl))} ({duck.PARQUET_FAST})")
     if layout is not None:
@@ -792,17 +793,18 @@ _E_REF = re.compile(r'(?<![\w."])e\.("(?:[^"]|"")+"|\w+)')
 # and the matched name's (the name lookup). Each combination has an id, a hash of its values computed
 # once per lookup row (a collision is accepted as for the record keys: ~n²/2^65 for n combinations);
 # the records are grouped by the ids, and the groups get the texts back from the lookups after.
-# Grouped by the ten texts in every grouping set, the 10M bench's grouping took 8.4 CPU s, by the
-# ids 4.2-5.1 (the same groups).
+# Grouped by the four area texts (grouping sets 0 and 1) and the six taxon texts (set 3), the 10M
+# bench's grouping took 8.4 CPU s, by the ids 4.2-5.1 (the same groups).
 GROUP_IDS = {"_aid": ("county", "town", "h3_r7", "grid_id"),
              "_tid": ("group_zh", "group_en", "accepted_name", "taxon_id", "is_endemic", "redlist")}
 
 
 def _group_ids(con, p: RecordPlan, in_lookups: bool) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """For each of GROUP_IDS: the record view's id column and the table `<id>_t` (id → the columns).
-    `in_lookups` (layout 3 on: the record view joins the lookups): the id becomes a column of its lookup
-    table, which the record view carries (returned: plan columns for `view(need, more)`); layout 2 (the
-    derived columns in the record file): the id is the same hash, computed per record (returned: name → SQL)."""
+    """For each of GROUP_IDS, creates the table `<id>_t` (id → its columns, from the lookup) and returns
+    how the record view gets the id: `in_lookups` (layout 3 on, the record view joins the lookups): the
+    id is added to its lookup table (after write_outputs wrote the lookup files), and the returned plan
+    columns (`more`) are for `view(need, more)`; layout 2 (the derived columns in the record file): the
+    same hash computed per record (`inline`: id → SQL over the record)."""
     derived = dict(p.columns)
     tables = {a: t for t, a, _ in p.joins}
     more, inline = [], {}
@@ -870,10 +872,8 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None,
                 {SOURCE_OF} AS source_index, {fw}, _tier, county, {inline.get('_tid', '_tid')} AS _tid, _sp, _an FROM e)
         GROUP BY GROUPING SETS ((agency, dataset_id, _aid, {mg}, _fit, _abs), (agency, dataset_id, _aid, sp_an), ({per_ds}),
                                 (agency, county, _tid, _fit, _abs, _sp, _an))"""
-    if view is not None:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view(sql_words(ag) | {g for g, _ in more}, more)}")
-    else:
-        narrow(con, view, ag)
+    if view is not None:     # (layout 2: `e` is the record file, every column in it)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view(sql_words(ag), more)}")
     con.execute(ag)
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _ag AS SELECT g._set = 1 AS is_name, g.agency, g.dataset_id,
           {', '.join('a.' + c for c in GROUP_IDS['_aid'])}, {', '.join('g.' + m for m in masks)}, g._fit, g._abs, g.sp_an AS _an, g.n
@@ -952,6 +952,11 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None,
         counts["agg_profile"] = _profile_table(con, outdir, sources)
     if view is not None:
         con.execute(f"CREATE OR REPLACE TEMP VIEW e AS {view()}")
+    # the groups are written: their views and tables are not kept through the BDQ pass
+    for v in ("_ag", "_agd", "_agt"):
+        con.execute(f"DROP VIEW IF EXISTS {v}")
+    for t in ("_agx", "_fc", "_pair", *(f"{g}_t" for g in GROUP_IDS)):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
     return counts
 
 
