@@ -789,6 +789,12 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
 _E_REF = re.compile(r'(?<![\w."])e\.("(?:[^"]|"")+"|\w+)')
 
 
+# The fractions summed exactly (a DECIMAL sum is an integer sum): a sum of DOUBLEs depends on the order
+# the threads hand the groups over, and two builds of the same files gave scores differing in their
+# last bits (0.4285641899839665 and 0.42856418998396656)
+COMPLETENESS_SUM = "sum((e.n * {c})::DECIMAL(38, 12))::DOUBLE"
+
+
 # What the aggregates group records by that is a lookup's columns: the point's areas (the point lookup)
 # and the matched name's (the name lookup). Each combination has an id, a hash of its values computed
 # once per lookup row (a collision is accepted as for the record keys: ~n²/2^65 for n combinations);
@@ -892,7 +898,7 @@ def aggregates(con, outdir: Path, sources: list[dict] | None = None, view=None,
     queries = {
         "agg_dataset": f"""SELECT e.agency, e.dataset_id, any_value(e.dataset_name) AS dataset_name, sum(e.n)::BIGINT AS records,
               string_agg(DISTINCT e.profile, ',' ORDER BY e.profile) AS profile,
-              {no_error} AS records_no_error, sum(e.n * {profiles.completeness_sql('e', has)}) AS completeness_sum,
+              {no_error} AS records_no_error, {COMPLETENESS_SUM.format(c=profiles.completeness_sql('e', has))} AS completeness_sum,
               {d_n('e._tier = 2')} AS tier_gold, {d_n('e._tier = 1')} AS tier_silver,
               {d_n('e._tier = 0')} AS tier_bronze, {d_n('e._tier IS NOT NULL')} AS tier_records,
               {d_n('e._fit')} AS usable_1km, {d_n('e._abs')} AS absences,
