@@ -393,9 +393,8 @@ def static_table(df):
     """ui.table's texts (translated headings, severities in words, English dimensions capitalised, "—" for
     blanks) in a static table whose cells wrap: a record's few findings read whole (the grid cut the English
     suggestions at its edge: "…(New Taipei City): check the p")."""
-    import pandas as pd
     d = _in_words(df.copy())
-    d = d.astype(object).where(d.notna(), "—").map(lambda v: "—" if v is pd.NA else v)
+    d = d.astype(object).where(d.notna(), "—")     # notna() is False for NaN, None and pd.NA alike
     d = d.rename(columns={c: header(c) for c in d.columns})
     return st.table(d.style.hide(axis="index"))
 
