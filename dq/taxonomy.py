@@ -411,8 +411,13 @@ def establishment_sql(col: str) -> str:
 # How a record without a scientific name got one from its vernacular name (column name_source).
 FROM_VERNACULAR = ("vernacular", "vernacular_former", "vernacular_en")
 # the vernacular name a record is matched by: only when it has no scientific name. One expression
-# for the record key and for the distinct values, so that they join.
-VERN_KEY = "CASE WHEN {o}scientificName IS NULL OR {o}scientificName = '' THEN {o}vernacularName END"
+# for the record key and for the distinct values, so that they join. A name of spaces is no name, as
+# the checks' blank() judges it: a scientificName of one full-width space (an Excel or Big5 export)
+# kept 虎皮蛙 from being matched, and a record was told "the vernacular name 虎皮蛙 is not in the
+# checklist"; a vernacular name of spaces was quoted back as a name. Tested by its first character
+# as the occurrenceID key is (duplicates.py): printable ASCII is never a space, so no trim() of every name.
+VERN_KEY = ("CASE WHEN ({o}scientificName IS NULL OR CASE WHEN unicode({o}scientificName) BETWEEN 33 AND 159 THEN false "
+            "ELSE trim({o}scientificName) = '' END) AND trim({o}vernacularName) <> '' THEN {o}vernacularName END")
 HAN_RX = "\\p{Han}"
 
 

@@ -653,3 +653,19 @@ def test_the_report_names_the_annotated_files_headings_as_the_download_has_them(
             assert t(heading, lang) in t(text, lang), (lang, text, heading)
         c = by_id()["TAXON_NAME_FROM_VERNACULAR"]
         assert t("ann_name_source", lang) in (c.explain_en if lang == "en" else c.explain_zh)
+
+
+def test_a_name_of_spaces_is_no_name(tmp_path):
+    """CONSTRUCTED TEST ROWS: a scientificName of one full-width space (an Excel or Big5 export) is no
+    name, so the vernacular name 虎皮蛙 is matched (it was not: "the vernacular name 虎皮蛙 is not in the
+    checklist"); a vernacular name of a no-break space is no name either, and is not quoted back as one."""
+    _write(tmp_path / "constructed_spaces.csv", ["scientificName", "vernacularName", "decimalLatitude", "decimalLongitude", "eventDate"],
+           [["\u3000", "虎皮蛙", "23.911414", "121.594868", "2020-01-05"],
+            ["\u00a0", "\u00a0", "23.911414", "121.594868", "2020-01-05"]])
+    s = validate(tmp_path / "constructed_spaces.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+    assert "TAXON_NAME_FROM_VERNACULAR" in ann.loc["1", "dq_notes"] and "TAXON_NAME_MISSING" not in ann.loc["1", "dq_errors"]
+    assert ann.loc["1", "dq_accepted_name"] == "Hoplobatrachus rugulosus"
+    assert "TAXON_NAME_MISSING" in ann.loc["2", "dq_errors"]
+    assert "俗名「" not in ann.loc["2", "dq_suggestions"] and "vernacular name" not in ann.loc["2", "dq_suggestions_en"]
+    assert s["rows_read"] == s["rows_checked"] == 2

@@ -115,10 +115,11 @@ CHECKS = [
           # without a scientificName column (a survey naming species in Chinese only)
           f"NOT {HAS_NAME} AND NOT coalesce({NAME_FROM_VERN} OR e.name_source = 'ambiguous' "
           f"OR (e.name_source = 'none' AND {filled('e.vernacularName')}), false)",
-          "CASE WHEN e.vernacularName IS NOT NULL THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' "
+          # a vernacular name of spaces is none: "the vernacular name ' ' is not in the checklist" said nothing
+          f"CASE WHEN {filled('e.vernacularName')} THEN '俗名「' || e.vernacularName || '」不在名錄中，請補上學名' "
           f"WHEN {NOTHING_SEEN} THEN '這列屬於調查事件 ' || e.eventID || '，卻沒有物種、俗名或數量（多半是「調查了、沒有記錄到」）："
           "調查本身留在事件表，或寫明調查的類群並填 occurrenceStatus=absent' END",
-          fix_en="CASE WHEN e.vernacularName IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: add the scientific name' "
+          fix_en=f"CASE WHEN {filled('e.vernacularName')} THEN 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: add the scientific name' "
                  f"WHEN {NOTHING_SEEN} THEN 'Part of survey event ' || e.eventID || ' but names no taxon and gives no count (most likely "
                  "\"surveyed, nothing recorded\"): keep the visit in the event table, or name the group surveyed with occurrenceStatus absent' END",
           tables=T, columns=("scientificName",)),
