@@ -625,6 +625,32 @@ def frequency_text(value, lang: str = "zh"):
     return every if n in ("", "1") else f"Every {int(n)} {unit}s"
 
 
+# IUCN red-list categories (as Taiwan's red lists use them): the plant list writes the code alone (VU), the bird
+# list the category in words with it (易危（VU, Vulnerable）); both read the same way on screen and in downloads
+_REDLIST = {"EX": ("滅絕", "Extinct"), "EW": ("野外滅絕", "Extinct in the Wild"), "RE": ("區域滅絕", "Regionally Extinct"),
+            "CR": ("極危", "Critically Endangered"), "EN": ("瀕危", "Endangered"), "VU": ("易危", "Vulnerable"),
+            "NT": ("接近受脅", "Near Threatened"), "LC": ("暫無危機", "Least Concern"), "DD": ("資料缺乏", "Data Deficient"),
+            "NA": ("不適用", "Not Applicable"), "NE": ("未評估", "Not Evaluated")}
+
+
+def redlist_text(value, lang: str = "zh"):
+    """A red-list category (or several, "; "-separated) in the UI language: 易危（VU） / Vulnerable (VU). A text
+    that is neither a known code nor "words（CODE, English）" is shown as written."""
+    import re
+    if not isinstance(value, str) or not value.strip():
+        return value
+    out = []
+    for part in re.split(r"\s*;\s*", value.strip()):
+        m = re.fullmatch(r"(?:[^（(]*[（(])?\s*([A-Z]{2})\s*(?:,[^）)]*)?[）)]?", part)
+        code = m.group(1) if m else None
+        if code not in _REDLIST:
+            out.append(part)
+            continue
+        zh, en = _REDLIST[code]
+        out.append(f"{zh}（{code}）" if lang == "zh" else f"{en} ({code})")
+    return "; ".join(out)
+
+
 _ENCODING_WORDS = {"其他": "Other", "其它": "Other"}
 
 

@@ -320,6 +320,12 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def redlist_text(value):
+    """A red-list category in the UI language (i18n.redlist_text)."""
+    from .i18n import redlist_text as words
+    return words(value, lang())
+
+
 def header(col: str) -> str:
     """A column's heading in the UI language (i18n.column_heading)."""
     from .i18n import column_heading
@@ -469,6 +475,8 @@ def record_value(term: str, value: str) -> str:
         return profile_name(value)
     if term == "match_type":
         return label_or(f"match_{value}", value)
+    if term == "redlist":
+        return redlist_text(value)
     if value in ("True", "False"):
         return L("yes" if value == "True" else "no")
     if len(value) == 19 and value.endswith(" 00:00:00") and value[:4].isdigit():

@@ -129,10 +129,8 @@ st.write(L("unrecorded_n").format(n=len(un), endemic=f"{int(un['is_endemic'].sum
                                   threatened=f"{int(un['threatened'].sum()):,}" if row["redlist_checklist"] else unknown,
                                   nowhere=int(un["tbia_unrecorded"].sum())))
 shown = un.rename(columns={"species": "scientific"})
-if ui.lang() == "en":   # the checklist writes 極危（CR, Critically Endangered）: in English, Critically Endangered (CR)
-    # each category of a list ("暫無危機（LC, Least Concern）; 瀕危（EN, Endangered）"): a greedy match kept the last alone
-    shown["redlist"] = (shown["redlist"].str.replace(r"[^;（]*（(\w+), ([^）]+)）", r"\2 (\1)", regex=True)
-                        .str.replace(r";(?=\S)", "; ", regex=True))
+# the bird list writes 極危（CR, Critically Endangered）, the plant list CR: both as 極危（CR） / Critically Endangered (CR)
+shown["redlist"] = shown["redlist"].map(ui.redlist_text)
 shown["redlist"] = shown["redlist"].where(~shown["redlist_infra"].fillna(False), shown["redlist"] + L("redlist_infra"))
 shown = shown.drop(columns="redlist_infra")
 if row["endemic_checklist"] == 0:

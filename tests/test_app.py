@@ -696,6 +696,21 @@ def test_coverage_red_list_is_english_in_english():
     assert "Least Concern (LC); Endangered (EN)" in two, two
 
 
+def test_plant_red_list_codes_read_as_words():
+    """The plant list writes a category as its code alone (VU, NA): the coverage table and its download
+    showed "VU" where the bird rows read 易危（VU, Vulnerable）."""
+    from dq.i18n import redlist_text
+    assert redlist_text("VU") == "易危（VU）" and redlist_text("VU", "en") == "Vulnerable (VU)"
+    assert redlist_text("暫無危機（LC, Least Concern）; NT", "en") == "Least Concern (LC); Near Threatened (NT)"
+    assert redlist_text("3b") == "3b" and redlist_text(None) is None     # not a category: as written
+    for lang, word in (("zh", "易危（VU）"), ("en", "Vulnerable (VU)")):
+        at = page("coverage", lang, group="維管束植物")
+        col = "紅皮書等級" if lang == "zh" else "Red list"
+        red = [d.value for d in at.dataframe if col in d.value.columns][0][col].astype(str)
+        assert red.str.contains(word, regex=False).any(), red.head()
+        assert not red.str.fullmatch(r"[A-Z]{2}").any(), red[red.str.fullmatch(r"[A-Z]{2}")].head()
+
+
 def test_unrecorded_species_never_call_an_unassessed_group_unthreatened():
     """A browser walk: with 兩生類 chosen the summary read 「受威脅 0」 and every unrecorded amphibian (臺灣山椒魚
     among them) had an unticked 受威脅 box and 否 in the download, right under the note that the reference has no
