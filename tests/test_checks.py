@@ -668,4 +668,7 @@ def test_a_name_of_spaces_is_no_name(tmp_path):
     assert ann.loc["1", "dq_accepted_name"] == "Hoplobatrachus rugulosus"
     assert "TAXON_NAME_MISSING" in ann.loc["2", "dq_errors"]
     assert "俗名「" not in ann.loc["2", "dq_suggestions"] and "vernacular name" not in ann.loc["2", "dq_suggestions_en"]
+    # a row naming nothing is told to add a name, not to check a spelling it does not have
+    assert "補上學名" in ann.loc["2", "dq_suggestions"] and "Add the scientific name" in ann.loc["2", "dq_suggestions_en"]
+    assert "拼寫" not in ann.loc["2", "dq_suggestions"]
     assert s["rows_read"] == s["rows_checked"] == 2

@@ -122,6 +122,9 @@ CHECKS = [
           fix_en=f"CASE WHEN {filled('e.vernacularName')} THEN 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: add the scientific name' "
                  f"WHEN {NOTHING_SEEN} THEN 'Part of survey event ' || e.eventID || ' but names no taxon and gives no count (most likely "
                  "\"surveyed, nothing recorded\"): keep the visit in the event table, or name the group surveyed with occurrenceStatus absent' END",
+          # a row naming nothing at all: the dimension's "check the spelling against TaiCOL" has no spelling to check
+          todo_zh="請依原始紀錄補上學名（或至少中文俗名），紀錄才能對到臺灣物種名錄。",
+          todo_en="Add the scientific name (or at least a common name) from the original record, so it can be matched to the Taiwan checklist.",
           tables=T, columns=("scientificName",)),
     Check("TAXON_VERNACULAR_UNKNOWN", "taxonomy", "error", "俗名不在名錄中", "Vernacular name not in the checklist",
           "學名空白，俗名也不是臺灣物種名錄（TaiCOL）的中文名、舊名或英文名：紀錄對不到物種。多半是錯字；名錄中有只差一個字的名稱時會建議。",
