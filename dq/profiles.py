@@ -129,8 +129,9 @@ ECO_CONTENT = {"VOCAB_SELF_PRODUCED"}
 
 
 # how the file was read (a ragged row: dq/checks/shape.py) is judged whatever the yardstick
-# and so is how it was written (R's <U+XXXX> escapes: dq/checks/vocabulary.py)
-ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "ROW_REPEATED_HEADER", "ROW_TOTALS", "TEXT_ESCAPED_UNICODE"}
+# and so is how it was written (R's <U+XXXX> escapes, HTML's &amp;: dq/checks/vocabulary.py)
+ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "ROW_REPEATED_HEADER", "ROW_TOTALS", "TEXT_ESCAPED_UNICODE",
+             "TEXT_HTML_ENTITY"}
 
 
 def _occ(c: Check) -> bool:

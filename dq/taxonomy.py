@@ -115,6 +115,9 @@ def _read_taicol(path: Path) -> pd.DataFrame:
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     import io
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    # the exports write authors HTML-escaped ("Matsui &amp; Tominaga, 2020": 85 of them; TEXT_HTML_ENTITY)
+    import html
+    df["author"] = df["author"].map(html.unescape)
     return df
 
 

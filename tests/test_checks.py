@@ -182,6 +182,43 @@ def test_r_escapes_are_read_back():
     got = duckdb.sql(f"""SELECT {unescape_r('v')} FROM (VALUES ('小<U+9E0A><U+9DC9>'), ('埃及聖<U+4D09>'), ('白頭翁'),
                        ('<U+zz> kept'), (NULL)) t(v)""").fetchall()
     assert [r[0] for r in got] == ["小鸊鷉", "埃及聖䴉", "白頭翁", "<U+zz> kept", None]
+    # an escape naming no character (a surrogate, beyond U+10FFFF, U+0000) is left as written: DuckDB's chr()
+    # raised on it, and one such cell stopped a whole file ("Invalid UTF8 Codepoint 55296")
+    got = duckdb.execute(f"SELECT {unescape_r('v')} FROM (SELECT unnest(?::VARCHAR[]) AS v)",
+                         [["虎皮<U+D800>蛙", "<U+110000>", "<U+0000>", "<U+FFFFFFFFF>"]]).fetchall()
+    assert [r[0] for r in got] == ["虎皮<U+D800>蛙", "<U+110000>", "<U+0000>", "<U+FFFFFFFFF>"]
+
+
+def test_html_escapes_are_read_back():
+    import duckdb
+    from dq.checks import HTML_ENTITY_RX, unescape_html
+    cases = {"Matsui &amp; Tominaga, 2020": ("Matsui & Tominaga, 2020", True), "O&#39;Shea": ("O'Shea", True),
+             "a &#x4E2D; b": ("a 中 b", True), "&amp;lt;b&amp;gt;": ("&lt;b&gt;", True),    # one level, as a browser
+             "&lt;i&gt;Rana&lt;/i&gt;": ("<i>Rana</i>", True), "x&nbsp;y": ("x\u00a0y", True),
+             "&#55296; &#x110000;": ("&#55296; &#x110000;", True),     # no character: left, never an error
+             "AT&T; Matsui & Tominaga": ("AT&T; Matsui & Tominaga", False), "&#;": ("&#;", False), "plain": ("plain", False)}
+    got = duckdb.execute(f"""SELECT v, {unescape_html('v')}, regexp_matches(v, '{HTML_ENTITY_RX}')
+                             FROM (SELECT unnest(?::VARCHAR[]) AS v)""", [list(cases)]).fetchall()
+    assert {v: (u, m) for v, u, m in got} == cases
+
+
+def test_escape_codes_in_a_file_are_one_finding_each_and_stop_nothing(tmp_path):
+    """CONSTRUCTED TEST ROWS: an HTML-escaped locality and recorder are one TEXT_HTML_ENTITY each with the
+    text as it should read; a plain "&" is none; an R escape of a surrogate (<U+D800>) is TEXT_ESCAPED_UNICODE
+    with the check's to-do (no 'should read' of the same text), and the file is judged, not stopped."""
+    _write(tmp_path / "constructed_escapes.csv", ["scientificName", "locality", "recordedBy", "vernacularName",
+                                                  "decimalLatitude", "decimalLongitude", "eventDate"],
+           [["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉 &amp; 鯉魚潭", "O&#39;Shea", "虎皮蛙", "23.911414", "121.594868", "2020-01-05"],
+            ["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉 & 鯉魚潭", "AT&T; Lin", "虎皮蛙", "23.911414", "121.594868", "2020-01-06"],
+            ["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉", "Lin", "虎皮<U+D800>蛙", "23.911414", "121.594868", "2020-01-07"]])
+    s = validate(tmp_path / "constructed_escapes.csv", tmp_path / "out", CHECK_DATE)
+    assert s["rows_read"] == s["rows_checked"] == 3
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+    assert "TEXT_HTML_ENTITY" in ann.loc["1", "dq_warnings"]
+    assert "locality=花蓮縣壽豐鄉 & 鯉魚潭" in ann.loc["1", "dq_suggestions_en"] and "recordedBy=O'Shea" in ann.loc["1", "dq_suggestions_en"]
+    assert "TEXT_HTML_ENTITY" not in ann.loc["2", "dq_warnings"] + ann.loc["3", "dq_warnings"]
+    assert "TEXT_ESCAPED_UNICODE" in ann.loc["3", "dq_warnings"]
+    assert "Should read" not in ann.loc["3", "dq_suggestions_en"] and "original data" in ann.loc["3", "dq_suggestions_en"]
 
 
 def test_escaped_vernacular_is_one_finding_with_the_decoded_name(constructed):

@@ -325,17 +325,24 @@ def _uploaded(new_page, server, path, lang: str):
     return page
 
 
-def test_validate_page_says_in_zh_tw_how_a_clean_export_was_read(server, new_page):
-    """In the browser: TaiCOL's real amphibian export (tests/fixtures), ready with nothing found. Its
-    last line is white space alone: a blank row in the ledger, no "short row kept" note beside that (the
-    note had said so while the counts rejected it); its name column is shown mapped by its values, and an
-    empty findings table does not read Streamlit's English "empty"."""
+def test_validate_page_says_in_zh_tw_how_a_clean_export_was_read(tmp_path, server, new_page):
+    """In the browser: TaiCOL's real amphibian export (tests/fixtures), ready to submit, its one finding
+    the HTML-escaped authors. Its last line is white space alone: a blank row in the ledger, no "short row
+    kept" note beside that (the note had said so while the counts rejected it); its name column is shown
+    mapped by its values. The same file with the authors unescaped (a CONSTRUCTED copy) has nothing found,
+    and its empty findings table does not read Streamlit's English "empty"."""
     from conftest import FIX
     page = _uploaded(new_page, server, FIX / "taicol_amphibia_20220605.csv", "zh")
     body = page.inner_text("body")
-    assert "沒有發現問題" in body and "依欄位值對應" in body and "rows have fewer cells" not in body
-    assert "列的欄位數少於標題列" not in body
-    assert "empty" not in body
+    assert "可以提交" in body and "依欄位值對應" in body
+    assert "文字含 HTML 跳脫碼" in page.content()     # the findings grid draws on a canvas: its cells are in the page's HTML
+    assert "rows have fewer cells" not in body and "列的欄位數少於標題列" not in body
+    assert not page.query_selector('[data-testid="stException"]')
+    clean = tmp_path / "constructed_taicol_amphibia_unescaped.csv"
+    clean.write_bytes((FIX / "taicol_amphibia_20220605.csv").read_bytes().replace(b"&amp;", b"&"))
+    page = _uploaded(new_page, server, clean, "zh")
+    body = page.inner_text("body")
+    assert "沒有發現問題" in body and "依欄位值對應" in body and "empty" not in body
     assert not page.query_selector('[data-testid="stException"]')
 
 
@@ -616,3 +623,18 @@ def test_a_visit_with_nothing_recorded_is_told_so(tmp_path):
     assert ann.loc[none, "dq_suggestions_en"].str.contains("surveyed, nothing recorded").all()
     assert ann.loc[none, "dq_suggestions"].str.contains("調查了、沒有記錄到").all()
     assert not ann.loc[~none, "dq_errors"].str.contains("TAXON_NAME_MISSING").any()
+
+
+def test_taicol_export_authors_html_escaped(tmp_path):
+    """TaiCOL's 2022 amphibian export (real, ../shared/data/checklists) writes 11 of its 43 authors
+    HTML-escaped ("Matsui &amp; Tominaga, 2020"): each is one TEXT_HTML_ENTITY warning whose fix is the
+    author as it should read; the rest, and the line of spaces closing the file (rejected as blank), are not."""
+    s = validate(SHARED_DATA / "checklists" / "taicol_amphibia_20220605.csv", tmp_path / "out", CHECK_DATE)
+    assert s["rows_read"] == 44 and s["rows_checked"] == 43 and s["rows_rejected_blank"] == 1
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    hit = ann[ann["dq_warnings"].str.contains("TEXT_HTML_ENTITY")]
+    assert len(hit) == 11 and hit["author"].str.contains("&amp;", regex=False).all()
+    assert not ann.loc[~ann.index.isin(hit.index), "author"].str.contains("&amp;", regex=False).any()
+    row = hit[hit["name"] == "Buergeria choui"].iloc[0]
+    assert row["dq_suggestions_en"] == "Should read: scientificNameAuthorship=Matsui & Tominaga, 2020"
+    assert row["dq_suggestions"] == "改為：scientificNameAuthorship=Matsui & Tominaga, 2020"

@@ -54,14 +54,44 @@ def compat_chars_sql(col: str) -> str:
             f"nullif(array_to_string(list_transform({chars}, {each}), '、'), '') END)")
 
 
+def codepoint_chr(n: str) -> str:
+    """SQL: the character of code point `n`, NULL for a number that names none. DuckDB's chr() raises on a
+    surrogate (U+D800-DFFF) or a number beyond U+10FFFF: one such escape in a cell stopped a whole file
+    ("Invalid UTF8 Codepoint 55296"). U+0000 is no character a text should hold either."""
+    return f"(CASE WHEN {n} BETWEEN 1 AND 1114111 AND {n} NOT BETWEEN 55296 AND 57343 THEN chr({n}) END)"
+
+
 def unescape_r(col: str) -> str:
     """SQL: the text with R's <U+XXXX> escapes turned back into characters ('小<U+9E0A><U+9DC9>' → '小鸊鷉').
 
     R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) that way.
-    The split is only done on texts that hold an escape; a malformed one is left as it was."""
+    The split is only done on texts that hold an escape; a malformed one (or one naming no character,
+    <U+D800>) is left as it was."""
+    code = codepoint_chr("TRY_CAST(('0x' || split_part(x, '>', 1)) AS INTEGER)")
     dec = ("array_to_string(list_transform(string_split({c}, '<U+'), (x, i) -> CASE WHEN i = 1 THEN x ELSE "
-           "coalesce(chr(TRY_CAST(('0x' || split_part(x, '>', 1)) AS INTEGER)) || substr(x, strpos(x, '>') + 1), '<U+' || x) END), '')")
+           f"coalesce({code} || substr(x, strpos(x, '>') + 1), '<U+' || x) END), '')")
     return f"(CASE WHEN contains({col}, '<U+') THEN {dec.format(c=col)} ELSE {col} END)"
+
+
+# the HTML escapes a web export leaves in a text (TaiCOL's 2022 exports write "Matsui &amp; Tominaga, 2020"):
+# the named ones of HTML's XML core and the numeric ones; a bare "&" (AT&T; "Matsui & Tominaga") is none
+HTML_ENTITY_RX = "&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
+
+
+def unescape_html(col: str) -> str:
+    """SQL: the text with its HTML escapes turned back into characters, one level, as a browser shows it
+    ('Matsui &amp; Tominaga' → 'Matsui & Tominaga', '&#39;' → "'", '&amp;lt;' → '&lt;'). Numeric escapes
+    are split out as unescape_r does; &amp; goes last so that it makes no new escape."""
+    dec = codepoint_chr("TRY_CAST(split_part(x, ';', 1) AS INTEGER)")
+    hexa = codepoint_chr("TRY_CAST(('0x' || substr(split_part(x, ';', 1), 2)) AS INTEGER)")
+    num = ("array_to_string(list_transform(string_split({c}, '&#'), (x, i) -> CASE WHEN i = 1 THEN x "
+           f"WHEN regexp_matches(x, '^[0-9]{{{{1,7}}}};') THEN coalesce({dec} || substr(x, strpos(x, ';') + 1), '&#' || x) "
+           f"WHEN regexp_matches(x, '^[xX][0-9a-fA-F]{{{{1,6}}}};') THEN coalesce({hexa} || substr(x, strpos(x, ';') + 1), '&#' || x) "
+           "ELSE '&#' || x END), '')")
+    named = ("replace(replace(replace(replace(replace({c}, '&lt;', '<'), '&gt;', '>'), '&quot;', '\"'), "
+             "'&apos;', ''''), '&nbsp;', chr(160))")
+    inner = named.format(c=f"(CASE WHEN contains({col}, '&#') THEN {num.format(c=col)} ELSE {col} END)")
+    return f"(CASE WHEN contains({col}, '&') THEN replace({inner}, '&amp;', '&') ELSE {col} END)"
 
 
 @dataclasses.dataclass(frozen=True)

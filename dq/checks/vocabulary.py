@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import standard
-from . import ALL_TABLES, Check, Derivation, Family, blank, filled, unescape_r
+from . import ALL_TABLES, HTML_ENTITY_RX, Check, Derivation, Family, blank, filled, unescape_html, unescape_r
 
 QTY = "nullif(trim(coalesce(nullif(trim(o.organismQuantity), ''), o.individualCount)), '')"
 ABSENT_STATUS = ("absent", "absence", "未發現", "無紀錄", "不存在")
@@ -117,9 +117,13 @@ def _escaped(col: str) -> str:
     return f"contains({_col(col)}, '<U+')"
 
 
-def _unescaped_fix(sep: str, lead: str) -> str:
-    parts = ", ".join(f"CASE WHEN {_escaped(c)} THEN '{c}=' || {unescape_r(_col(c))} END" for c in ESCAPE_COLS)
-    return f"'{lead}' || concat_ws('{sep}', {parts})"
+def _unescaped_fix(sep: str, lead: str, cols=ESCAPE_COLS, escaped=None, decode=unescape_r) -> str:
+    """'Should read: col=decoded; …' for the columns holding an escape; an escape that names no character
+    (<U+D800>) decodes to itself and is left out ("should read" the same text told nothing), and with
+    nothing left the check's to-do stands in."""
+    escaped = escaped or _escaped
+    parts = ", ".join(f"CASE WHEN {escaped(c)} AND {decode(_col(c))} <> {_col(c)} THEN '{c}=' || {decode(_col(c))} END" for c in cols)
+    return f"'{lead}' || nullif(concat_ws('{sep}', {parts}), '')"
 
 
 CHECKS.append(
@@ -129,6 +133,28 @@ CHECKS.append(
           "that way, so the name is garbled and matches nothing.",
           " OR ".join(_escaped(c) for c in ESCAPE_COLS),
           _unescaped_fix("；", "改為："), fix_en=_unescaped_fix("; ", "Should read: "), tables=ALL_TABLES,
+          todo_zh="請對照原始資料，把代碼換回原來的字。", todo_en="Put the characters the codes stand for back, from the original data.",
           shows=("vernacularName", "recordedBy", "verbatimLocality", "occurrenceRemarks")))
+
+# a web export's HTML escapes: the texts above, and the authorship a checklist export carries (TaiCOL's 2022
+# exports: 85 authors such as "Matsui &amp; Tominaga, 2020" in the four animal files)
+HTML_COLS = ESCAPE_COLS + ("scientificNameAuthorship",)
+
+
+def _html_escaped(col: str) -> str:
+    # contains() first: a regex on every text of every record would cost the record pass (#14)
+    return f"(contains({_col(col)}, '&') AND regexp_matches({_col(col)}, '{HTML_ENTITY_RX}'))"
+
+
+CHECKS.append(
+    Check("TEXT_HTML_ENTITY", "vocabulary", "warning", "文字含 HTML 跳脫碼（如 &amp;）", "Text holds HTML escape codes (such as &amp;)",
+          "文字欄含有 &amp;、&#39; 這類 HTML 跳脫碼：從網頁或系統匯出時沒有還原，畫面與比對看到的是代碼而不是字（& 寫成 &amp;）。",
+          "A text holds HTML escape codes such as &amp; or &#39;: a web page or system exported it without turning them back, so "
+          "what is shown and compared is the code, not the character (& written as &amp;).",
+          " OR ".join(_html_escaped(c) for c in HTML_COLS),
+          _unescaped_fix("；", "改為：", HTML_COLS, _html_escaped, unescape_html),
+          fix_en=_unescaped_fix("; ", "Should read: ", HTML_COLS, _html_escaped, unescape_html), tables=ALL_TABLES,
+          todo_zh="請把跳脫碼換回原來的字（&amp; 改為 &），再重新匯出。", todo_en="Turn the escape codes back into characters (&amp; into &) and export again.",
+          shows=("scientificNameAuthorship", "vernacularName", "recordedBy", "locality")))
 
 FAMILY = Family("vocabulary", tuple(CHECKS), DERIVATION)
