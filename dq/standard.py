@@ -69,6 +69,13 @@ BASIS_OF_RECORD = {
 }
 
 
+def bor_key_sql(col: str) -> str:
+    """SQL: a basisOfRecord as compared with BASIS_OF_RECORD's terms lower-cased (and its labels): case and
+    underscores aside, so that GBIF's interpreted form in every GBIF download (HUMAN_OBSERVATION,
+    PRESERVED_SPECIMEN) is the term it stands for, not a value outside the vocabulary."""
+    return f"lower(replace(trim({col}), '_', ''))"
+
+
 def mandatory(table: str) -> list[tuple[str, str]]:
     return [(term, zh) for term, zh, flag in FIELDS[table] if flag == "M"]
 

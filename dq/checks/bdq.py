@@ -544,8 +544,8 @@ TESTS: list[Test] = [
 # more places where a Taiwan check judges the same element differently on purpose
 _NOTES = {
     "VALIDATION_BASISOFRECORD_STANDARD": (
-        "臺灣檢查 VOCAB_BASIS_OF_RECORD 不分大小寫並接受中文標籤（人為觀測…）；BDQ 只接受 Darwin Core 類別名稱原樣。",
-        "The Taiwan check VOCAB_BASIS_OF_RECORD ignores case and accepts the Chinese labels (人為觀測 …); BDQ accepts the Darwin Core class names exactly."),
+        "臺灣檢查 VOCAB_BASIS_OF_RECORD 不分大小寫、接受中文標籤（人為觀測…）與 GBIF 下載檔的寫法（HUMAN_OBSERVATION）；BDQ 只接受 Darwin Core 類別名稱原樣。",
+        "The Taiwan check VOCAB_BASIS_OF_RECORD ignores case and accepts the Chinese labels (人為觀測 …) and a GBIF download's form (HUMAN_OBSERVATION); BDQ accepts the Darwin Core class names exactly."),
     "VALIDATION_COORDINATES_NOTZERO": (
         "臺灣檢查 COORD_ZERO 在經度或緯度任一為 0 時即提出；BDQ 只在兩者皆為 0 時不相容。",
         "The Taiwan check COORD_ZERO fires when either coordinate is 0; BDQ is NOT_COMPLIANT only when both are."),

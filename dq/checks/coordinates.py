@@ -534,7 +534,7 @@ DERIVATION = _derivation()
 
 T = (standard.OCCURRENCE, standard.PROJECT)
 # basisOfRecord values that say the organism was observed where it was (standard.BASIS_OF_RECORD's terms
-# in lower case, and their labels), compared with the value trimmed and lower-cased
+# in lower case, and their labels), compared with standard.bor_key_sql (GBIF's HUMAN_OBSERVATION is one)
 OBSERVED = ", ".join(f"'{v}'" for k, zh in standard.BASIS_OF_RECORD.items() if k.endswith("Observation")
                      for v in (k.lower(), zh))
 
@@ -637,7 +637,7 @@ CHECKS = [
           f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst). "
           "Not judged for observations (HumanObservation, MachineObservation): botanical gardens, zoos and campuses are real places to see wildlife.",
           # BBS Taiwan's counts at 植物園 and 成大校園, the frog survey's calls heard at the zoo: seen there
-          f"e.d_inst_m <= {G.institution_radius_m} AND coalesce(lower(trim(e.basisOfRecord)) NOT IN ({OBSERVED}), true)", # a file without basisOfRecord (the frog survey's calls heard at the zoo, BBS Taiwan's point counts on a
+          f"e.d_inst_m <= {G.institution_radius_m} AND coalesce({standard.bor_key_sql('e.basisOfRecord')} NOT IN ({OBSERVED}), true)", # a file without basisOfRecord (the frog survey's calls heard at the zoo, BBS Taiwan's point counts on a
           # campus) is flagged for want of it: the fix says both ways out, not only "where was it collected"
           "'距 ' || e.inst_name || ' ' || round(e.d_inst_m)::INT || ' 公尺：若是在此觀察到的，請將 basisOfRecord 填為 HumanObservation；若點位是機構所在地（如標本館），請改為採集地點'",
           fix_en="round(e.d_inst_m)::INT || ' m from ' || coalesce(e.inst_name_en, e.inst_name) || ': if it was seen or heard there, give basisOfRecord HumanObservation; if the point is the institution''s (where a specimen is kept), give where it was found'",
