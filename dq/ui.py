@@ -73,17 +73,20 @@ def _remember(key: str, now) -> None:
 
 
 def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0,
-              pin: bool = False):
+              pin: bool = False, generation: int = 0):
     """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view.
     `pin`: the value stays in the URL even when it is the default (what another URL value belongs to:
-    an open dataset's key is one catalogue's)."""
+    an open dataset's key is one catalogue's). `generation`: a page that sets the value itself (a click in
+    a table) counts up, so that the browser is given a new box: the old one, its state dropped, still
+    showed its old value, and sent it back on the next click (the open-data report was then made for the
+    agency picked before)."""
     qp = st.query_params
     cur = qp.get(key)
     str_opts = [None if o is None else str(o) for o in options]
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
     labels, fmt = _fixed(format_func, options)
-    wkey = _wkey(key, labels)
+    wkey = _wkey(key, labels) + (f"_g{int(generation)}" if generation else "")
     _url_wins(key, wkey, cur)
     value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
     # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices

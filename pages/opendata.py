@@ -83,11 +83,11 @@ rows = event.selection.rows if event is not None else []
 picked = view.iloc[rows[0]]["agency"] if rows else None
 if picked is not None and st.session_state.get("od_league_applied") != (od, group, level, picked):
     st.session_state["od_league_applied"] = (od, group, level, picked)
-    st.session_state.pop("qp_odagency", None)
+    st.session_state["od_league_clicks"] = st.session_state.get("od_league_clicks", 0) + 1
     st.query_params["odagency"] = picked
 
 agencies = m["agency"].tolist()
-ag = ui.qp_select(L("agency"), agencies, "odagency")
+ag = ui.qp_select(L("agency"), agencies, "odagency", generation=st.session_state.get("od_league_clicks", 0))
 full = ui.od_call("agency_metrics", od, group, stamp=stamp)
 
 st.subheader(L("od13_peers"))

@@ -261,6 +261,51 @@ def test_click_a_dataset_in_the_agency_list_opens_its_page_and_the_deep_link_wor
     assert not page.query_selector('[data-testid="stException"]')
 
 
+def test_a_league_click_moves_the_agency_picker_and_the_report_follows(server, new_page):
+    """A browser walk: a click in the open-data league table changed the URL and the tables below, but the
+    Agency box still showed the agency before, and the next click (產生報告) sent that one back: the report
+    was made for it. Two clicks, then the report: the box, the URL and the report name the last one clicked."""
+    from dq import opendata
+    snap = opendata.default_snapshot()
+    league = opendata.agency_metrics(snap, "agency")["agency"].tolist()
+    page = _open(new_page, f"{server}/opendata?lang=zh")
+    grid = page.get_by_text("點選一列即可看該機關的比較、資料集與報告").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    grid.locator("canvas").first.wait_for(timeout=60_000)
+
+    def box():
+        return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stSelectbox"]')]
+            .filter(e => e.innerText.trim().split('\\n').pop() === '機關').map(e => e.querySelector('input').value)[0]""")
+
+    import urllib.parse
+    picked = None
+    for row in (1, 3):
+        # the name clicked is read from the URL (the table's order is the page's to choose)
+        before = page.url
+        for _ in range(3):
+            grid.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            g = grid.bounding_box()
+            page.mouse.click(g["x"] + 15, g["y"] + 35 + 17 + 35 * row)
+            try:
+                page.wait_for_function("u => location.href !== u && location.search.includes('odagency=')", arg=before, timeout=20_000)
+                break
+            except Exception:
+                continue
+        _settle(page)
+        now = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["odagency"][0]
+        assert now != picked
+        picked = now
+        assert picked in league and picked != league[0]
+        page.wait_for_function("a => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stSelectbox\"] input')]"
+                               ".some(i => i.value === a)", arg=picked, timeout=20_000)
+        assert box() == picked, (box(), picked)
+    page.get_by_role("button", name="產生報告").click()
+    page.get_by_text(f"報告：{picked}").wait_for(timeout=60_000)
+    _settle(page)
+    assert box() == picked and f"odagency={urllib.parse.quote(picked)}" in page.url
+    assert not page.query_selector('[data-testid="stException"]')
+
+
 def test_overview_agency_links_open_the_scorecard(server, new_page):
     page = _open(new_page, f"{server}/?lang=en")
     _kpi_labels_are_not_cut(page, "en")
