@@ -652,6 +652,16 @@ def redlist_text(value, lang: str = "zh"):
 
 
 _ENCODING_WORDS = {"其他": "Other", "其它": "Other"}
+# the format words data.gov.tw writes in Chinese (2018: 壓縮檔 for a ZIP archive, 其他 for any format not listed)
+FORMAT_WORDS = {"壓縮檔": "Archive", "其他": "Other", "其它": "Other"}
+
+
+def format_text(value, lang: str = "zh"):
+    """A catalogue's file format(s) in the UI language: the formats are their names (CSV, JSON), but data.gov.tw
+    writes a few in Chinese words."""
+    if lang == "zh" or not isinstance(value, str):
+        return value
+    return ";".join(FORMAT_WORDS.get(v.strip(), v) for v in value.split(";"))
 
 
 def encoding_text(value, lang: str = "zh"):

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import opendata, ui
-from dq.i18n import catalogue_time, encoding_text, frequency_text, licence_text
+from dq.i18n import catalogue_time, encoding_text, format_text, frequency_text, licence_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -68,7 +68,7 @@ c[2].metric(L("od13_frequency"), val(freq, "update_frequency") if isinstance(fre
 c[3].metric(L("od13_last_update"), "—" if pd.isna(row["last_update"]) else str(row["last_update"])[:10])
 st.dataframe(pd.DataFrame({L("field"): [L("od13_licence"), L("od13_formats"), L("od13_listed"), L("od13_views"), L("od13_downloads"),
                                         L("od13_meta_missing")],
-                           L("od13_value"): [str(val(licence_text(row["license"], ui.lang()), "license")), str(val(row["formats"], "file_format")), str(catalogue_time(val(row["listed_date"]))),
+                           L("od13_value"): [str(val(licence_text(row["license"], ui.lang()), "license")), str(val(format_text(row["formats"], ui.lang()), "file_format")), str(catalogue_time(val(row["listed_date"]))),
                                                 "—" if pd.isna(row["views"]) else f"{int(row['views']):,}",
                                                 "—" if pd.isna(row["downloads"]) else f"{int(row['downloads']):,}",
                                                 ("、".join(row["meta_missing"]) if zh else ", ".join(row["meta_missing_en"])) if len(row["meta_missing"]) else "—"]}),
@@ -96,6 +96,7 @@ st.subheader(L("od13_resources"))
 res = d["resources"][["file_format", "encoding", "download_url", "resource_updated", "volume"]].copy()
 res["volume"] = [v if v is None or not str(v).isdigit() else f"{int(v):,}" for v in res["volume"]]
 res["encoding"] = res["encoding"].map(lambda v: encoding_text(v, ui.lang()))
+res["file_format"] = res["file_format"].map(lambda v: format_text(v, ui.lang()))
 res["resource_updated"] = res["resource_updated"].map(catalogue_time)
 st.dataframe(res.fillna("—").rename(columns={
     "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
@@ -112,7 +113,8 @@ if len(h):
                  views=h["views"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
                  downloads=h["downloads"].map(lambda x: "—" if pd.isna(x) else f"{int(x):,}"),
                  update_frequency=h["update_frequency"].map(lambda x: frequency_text(x, ui.lang())),
-                 license=h["license"].map(lambda x: licence_text(x, ui.lang()))).fillna("—")
+                 license=h["license"].map(lambda x: licence_text(x, ui.lang())),
+                 formats=h["formats"].map(lambda x: format_text(x, ui.lang()))).fillna("—")
     st.dataframe(h[["snapshot", "series", "badge", "license", "formats", "update_frequency", "last_update", "views", "downloads"]].rename(columns={
         "snapshot": L("snapshot"), "series": L("od13_series"), "badge": L("od13_badge"), "license": L("od13_licence"),
         "formats": L("od13_formats"), "update_frequency": L("od13_frequency"), "last_update": L("od13_last_update"),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dq import charts, opendata, store, ui
 from dq.opendata import METRIC, METRICS
-from dq.i18n import frequency_text
+from dq.i18n import format_text, frequency_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -151,7 +151,7 @@ lang_q = "&lang=en" if not zh else ""
 links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k in dsl["dataset_key"]])
 show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
     badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
-    formats=lambda d: d["formats"].fillna("—"),
+    formats=lambda d: d["formats"].map(lambda v: format_text(v, ui.lang())).fillna("—"),
     # a dataset whose frequency is not judged (irregular, never updated, real-time) is "—", not a blank box
     overdue=lambda d: d["overdue"].map(lambda v: "—" if pd.isna(v) else L("yes") if v else L("no")),
     update_frequency=lambda d: d["update_frequency"].map(lambda x: frequency_text(x, ui.lang())).fillna("—"))

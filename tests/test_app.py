@@ -711,6 +711,28 @@ def test_plant_red_list_codes_read_as_words():
         assert not red.str.fullmatch(r"[A-Z]{2}").any(), red[red.str.fullmatch(r"[A-Z]{2}")].head()
 
 
+def test_chinese_format_words_read_in_english():
+    """A browser walk: in English the open-data fix read "Also publish it as CSV or JSON (best format now: 壓縮檔)"
+    and the dataset list's formats 壓縮檔 and 其他 (data.gov.tw's 2018 words for a ZIP archive and any other format)."""
+    from dq.i18n import format_text
+    assert format_text("CSV;壓縮檔;其他", "en") == "CSV;Archive;Other" and format_text("壓縮檔", "zh") == "壓縮檔"
+    at = page("opendata", "en", od="2018-03-15", odagency="環境部")
+    han = re.compile(r"[\u4e00-\u9fff]")
+    seen = []
+    for d in at.dataframe:
+        df = d.value.data if hasattr(d.value, "data") else d.value
+        for col in [c for c in df.columns if str(c) in ("formats", "Formats", "File formats")]:
+            shown = df[col].astype(str)
+            seen.append(shown)
+            assert not shown.str.contains("壓縮檔|其他").any(), shown[shown.str.contains("壓縮檔|其他")].head()
+    assert any(s.str.contains("Archive").any() for s in seen)      # 環境部's 2018 list has four archives
+    import pandas as pd
+    fixes = pd.read_parquet(OD_DEMO_ROOT / "2018-03-15" / "od_flags.parquet")
+    best = fixes["suggestion_en"].dropna()
+    best = best[best.str.contains("best format now")]
+    assert len(best) and not best.str.contains(han).any() and best.str.contains(r"best format now: archive\)").any()
+
+
 def test_unrecorded_species_never_call_an_unassessed_group_unthreatened():
     """A browser walk: with 兩生類 chosen the summary read 「受威脅 0」 and every unrecorded amphibian (臺灣山椒魚
     among them) had an unticked 受威脅 box and 否 in the download, right under the note that the reference has no
