@@ -474,7 +474,7 @@ LABELS = {
     "qk_presence": ("出現但未計數", "Present, not counted"), "qk_range": ("範圍", "A range"), "qk_at_least": ("至少", "At least"),
     "qk_at_most": ("至多", "At most"), "qk_invalid": ("無法解讀", "Unreadable"),
     "od_fix_nothing": ("此機關的資料集沒有待修正的項目。", "Nothing to fix in this agency's datasets."),
-    "fixlist_file": ("修正清單", "fixlist"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
+    "fixlist_file": ("修正清單", "fixlist"), "fixlist_sheet": ("修正清單", "Fix list"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
     "unrecorded_file": ("未記錄物種", "unrecorded"),
     "od_overdue_one": ("最近一次更新距今超過宣告頻率的 1.5 倍；不定期、不更新、即時／每小時者不判定（—）",
                        "Last updated longer ago than 1.5 × its declared frequency; irregular, never-updated and real-time or hourly datasets are not judged (—)"), "fl_blank": ("（空白）", "(blank)"),
@@ -649,6 +649,21 @@ def redlist_text(value, lang: str = "zh"):
         zh, en = _REDLIST[code]
         out.append(f"{zh}（{code}）" if lang == "zh" else f"{en} ({code})")
     return "; ".join(out)
+
+
+# a text encoding as people name it, not Python's codec name ("utf-8-sig" is UTF-8 with a byte-order mark)
+_ENCODING_NAMES = {"utf-8": ("UTF-8", "UTF-8"), "utf-8-sig": ("UTF-8（含 BOM）", "UTF-8 (with a byte-order mark)"),
+                   "cp950": ("Big5（cp950）", "Big5 (cp950)"), "big5": ("Big5", "Big5"), "big5hkscs": ("Big5-HKSCS", "Big5-HKSCS"),
+                   "cp1252": ("Windows-1252", "Windows-1252"), "utf-16": ("UTF-16", "UTF-16"), "utf-16-le": ("UTF-16 LE", "UTF-16 LE"),
+                   "utf-16-be": ("UTF-16 BE", "UTF-16 BE"), "gb18030": ("GB18030", "GB18030"), "gbk": ("GBK", "GBK")}
+
+
+def encoding_name(codec, lang: str = "zh"):
+    """The encoding a file was read in, as its users name it (utf-8-sig → UTF-8 with a byte-order mark)."""
+    if not isinstance(codec, str):
+        return codec
+    zh, en = _ENCODING_NAMES.get(codec.lower().replace("_", "-"), (codec.upper(), codec.upper()))
+    return zh if lang == "zh" else en
 
 
 _ENCODING_WORDS = {"其他": "Other", "其它": "Other"}

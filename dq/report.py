@@ -253,4 +253,5 @@ def _meta(summary: dict, lang: str, L) -> str:
     kind = _kind("event" if summary.get("profile") == "event" else summary["table"], lang)
     if not summary.get("encoding"):
         return L("vr_meta_binary").format(table=kind, format=summary["format"])
-    return L("vr_meta").format(table=kind, format=summary["format"], encoding=summary["encoding"])
+    from .i18n import encoding_name
+    return L("vr_meta").format(table=kind, format=summary["format"], encoding=encoding_name(summary["encoding"], lang))

@@ -159,7 +159,7 @@ if chosen:
     d1, d2 = st.columns(2)
     # files are made when the button is clicked, not on every rerun of the page
     d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fl), f"{name}.csv", "text/csv", on_click="ignore")
-    d2.download_button(L("download_xlsx"), lambda sheet=L("fixlist_file"): store.fix_list_xlsx(fl, sheet)[0], f"{name}.xlsx",
+    d2.download_button(L("download_xlsx"), lambda sheet=L("fixlist_sheet"): store.fix_list_xlsx(fl, sheet)[0], f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     if len(fl) > store.EXCEL_MAX_ROWS:
         st.warning(L("xlsx_cut"))

@@ -638,6 +638,9 @@ def test_taicol_export_authors_html_escaped(tmp_path):
     row = hit[hit["name"] == "Buergeria choui"].iloc[0]
     assert row["dq_suggestions_en"] == "Should read: scientificNameAuthorship=Matsui & Tominaga, 2020"
     assert row["dq_suggestions"] == "改為：scientificNameAuthorship=Matsui & Tominaga, 2020"
+    # the encoding as people name it, not Python's codec name (the report said "encoding utf-8-sig")
+    assert "encoding UTF-8 (with a byte-order mark)" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
+    assert "編碼 UTF-8（含 BOM）" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
 
 
 # GBIF's SIMPLE_CSV download, its columns in order (tab-separated)

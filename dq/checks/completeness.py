@@ -41,11 +41,11 @@ def _build() -> list[Check]:
 
 
 DWC = [
-    Check("DWC_OCCURRENCE_ID_MISSING", "completeness", "error", "缺少紀錄編號（occurrenceID）", "occurrenceID missing",
+    Check("DWC_OCCURRENCE_ID_MISSING", "completeness", "error", "缺少紀錄編號（occurrenceID）", "Record ID (occurrenceID) missing",
           "GBIF 要求每筆出現紀錄有在資料集中唯一且不變的 occurrenceID，更新資料時才能對應到同一筆。",
           "GBIF requires every occurrence a stable occurrenceID, unique in its dataset, so updates can find the same record.",
           _blank("occurrenceID"), "'請給每筆紀錄唯一且固定的編號，例如 資料集代碼-流水號'", fix_en="'Give every record a unique, stable id, e.g. dataset code-serial number'", columns=("occurrenceID",)),
-    Check("DWC_BASIS_OF_RECORD_MISSING", "completeness", "error", "缺少紀錄類型（basisOfRecord）", "basisOfRecord missing",
+    Check("DWC_BASIS_OF_RECORD_MISSING", "completeness", "error", "缺少紀錄類型（basisOfRecord）", "Basis of record (basisOfRecord) missing",
           "GBIF 要求每筆出現紀錄註明紀錄類型（HumanObservation、PreservedSpecimen…）。",
           "GBIF requires every occurrence to say what kind of record it is (HumanObservation, PreservedSpecimen…).",
           _blank("basisOfRecord"), "'野外觀察請填 HumanObservation，標本請填 PreservedSpecimen'", fix_en="'Field observations: HumanObservation; specimens: PreservedSpecimen'", columns=("basisOfRecord",)),
@@ -53,7 +53,7 @@ DWC = [
 
 # the key an event table's occurrences are joined by (the `event` profile's own completeness check)
 EVENT = [
-    Check("EVENT_ID_MISSING", "completeness", "error", "缺少事件編號（eventID）", "eventID missing",
+    Check("EVENT_ID_MISSING", "completeness", "error", "缺少事件編號（eventID）", "Event ID (eventID) missing",
           "調查事件表的每一列要有 eventID（每個事件一個）：出現紀錄檔靠它連到事件的日期、地點與方法。",
           "Every row of an event table needs its eventID (one per event): the occurrence file finds the event's date, place and method by it.",
           _blank("eventID"), "'請給每個調查事件唯一且固定的編號，例如 樣區代碼_年份_次數'",
