@@ -448,7 +448,7 @@ LABELS = {
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     # the fix list is where a row number is looked up in the agency's own sheet: it says where counting starts
     # (pages' tables and the record page, which say "row 2" beside the file, keep the short heading)
-    "fl_source_row": ("來源列號（標題列為 0）", "Source row (header = 0)"), "fl_dataset_id": ("資料集", "Dataset"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
+    "fl_source_row": ("來源列號（標題列為 0）", "Source row (header = 0)"), "fl_dataset_id": ("資料集代碼", "Dataset id"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
     "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),

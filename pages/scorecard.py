@@ -74,7 +74,10 @@ ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 if len(ff):
     st.subheader(L("file_findings"))
     st.caption(L("file_findings_help"))
-    ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name)).rename(columns={
+    # the dataset by its name under a "Dataset" heading (its id there read as a name: ntu-reef-fish-transects)
+    ff_names = ui.call("dataset_names", snap_id, agency)
+    ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name),
+                                                        dataset_id=ff["dataset_id"].map(lambda x: ff_names.get(x, x))).rename(columns={
         "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
         "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
     ff[L("severity")] = ff[L("severity")].map(ui.severity_text)

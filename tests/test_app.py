@@ -676,6 +676,18 @@ def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column
 
 # ---- issue 11: the screenshot walk's findings ---------------------------------------------------
 
+def test_scorecard_file_findings_name_the_dataset():
+    """A browser walk: the file-level findings' Dataset column showed the id (ntu-reef-fish-transects) where
+    every other Dataset column shows the name."""
+    from dq import store
+    names = store.dataset_names(store.by_name(DEMO_DATE))
+    for lang, col in (("zh", "資料集"), ("en", "Dataset")):
+        at = page("scorecard", lang, agency="國立臺灣大學海洋研究所")
+        ff = [d.value for d in at.dataframe if col in d.value.columns and ("缺少的欄位" in d.value.columns or "Missing column" in d.value.columns)]
+        assert ff, [list(d.value.columns) for d in at.dataframe]
+        assert set(ff[0][col]) == {names["ntu-reef-fish-transects"]}
+
+
 def test_scorecard_without_an_agency_lists_every_agency_as_a_link():
     at = page("scorecard")
     links = [p.proto for p in at.get("page_link")]

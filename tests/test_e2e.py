@@ -98,7 +98,7 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path, new_page)
     ws = load_workbook(path, read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
     # headers in the UI language; every row names its offending values and a fix or what to check
-    assert rows[0][:7] == ("系統紀錄編號", "來源檔案", "來源列號（標題列為 0）", "資料集", "紀錄編號", "規則代碼", "嚴重度")
+    assert rows[0][:7] == ("系統紀錄編號", "來源檔案", "來源列號（標題列為 0）", "資料集代碼", "紀錄編號", "規則代碼", "嚴重度")
     assert rows[0][7:10] == ("問題", "原始值", "建議修正或請確認")
     assert len(rows) > 1 and {r[5] for r in rows[1:]} == {"COORD_TOWN_CENTROID"}
     # the values name the file's own columns (the frog file heads its latitude WGS84Lati)
