@@ -61,9 +61,13 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
             bar = dict(title=dict(text=colour_title, side="top"), tickformat=",d")
             zmin, zmax = 0, top or 1
     bar.update(lenmode="pixels", len=200, thickness=14, y=1, yanchor="top")   # a fixed size: never collapses on a short chart
-    # the cells' numbers at a size one can read (plotly shrank them to fit: ~7 px on the coverage heatmap)
+    # the cells' numbers at a size one can read (plotly shrank them to fit: ~7 px on the coverage heatmap), but
+    # no larger than the cells of a wide one hold (22 counties: "12,76248,94329,053" ran together): ~800 px of
+    # a page's width for the cells, a digit ~0.6 of the font size wide
+    longest = max((len(t) for row in text for t in row), default=1)
+    size = max(8, min(11, int((800 / max(1, pv.shape[1]) - 4) / (0.6 * longest))))
     fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pv.columns], y=[str(i) for i in pv.index], text=text, texttemplate="%{text}",
-                               textfont=dict(size=11),
+                               textfont=dict(size=size), xgap=1,
                                colorscale=VIRIDIS, zmin=zmin, zmax=zmax, colorbar=bar, customdata=text,
                                hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>"))
     fig.update_layout(title=title, height=max(320, 140 + 40 * len(pv)), margin=dict(l=10, r=10, t=80, b=10))
