@@ -57,8 +57,10 @@ def compat_chars_sql(col: str) -> str:
 def codepoint_chr(n: str) -> str:
     """SQL: the character of code point `n`, NULL for a number that names none. DuckDB's chr() raises on a
     surrogate (U+D800-DFFF) or a number beyond U+10FFFF: one such escape in a cell stopped a whole file
-    ("Invalid UTF8 Codepoint 55296"). U+0000 is no character a text should hold either."""
-    return f"(CASE WHEN {n} BETWEEN 1 AND 1114111 AND {n} NOT BETWEEN 55296 AND 57343 THEN chr({n}) END)"
+    ("Invalid UTF8 Codepoint 55296"). U+0000 is no character a text should hold either. try() rather than a
+    range test: `n` (a cast of a split text) is then computed once (the range test's four made the escape
+    check's fixes cost 2.4 times as much)."""
+    return f"nullif(try(chr({n})), chr(0))"
 
 
 def unescape_r(col: str) -> str:
