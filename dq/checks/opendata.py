@@ -6,7 +6,6 @@ format) is not judged: its predicate is NULL there, never a false alarm.
 from __future__ import annotations
 
 from . import Check, Family, Param
-from ..i18n import FORMAT_WORDS
 
 T = ("opendata",)
 OVERDUE = Param("OVERDUE_FACTOR", 1.5, "×", "超過宣告更新週期的幾倍才算逾期", "how many declared update periods make an update overdue")
@@ -27,9 +26,6 @@ def period_sql(col: str) -> str:
                 ELSE coalesce(try_cast(nullif(regexp_extract({col}, '每\\s*(\\d+)', 1), '') AS DOUBLE), 1) * ({unit}) END)"""
 
 
-# a format data.gov.tw writes in Chinese, in the English fix ("best format now: 壓縮檔" read as Chinese in English)
-_FORMAT_EN = "CASE e.best_format " + " ".join(f"WHEN '{zh}' THEN '{en.lower()}'" for zh, en in FORMAT_WORDS.items()) + " ELSE e.best_format END"
-
 CHECKS = [
     Check("OD_LICENSE_NOT_OPEN", "open_data", "error", "授權方式非開放授權", "Licence not open",
           "授權方式不是政府資料開放授權條款或 CC BY／CC0 等開放授權，他人無法自由再利用。",
@@ -38,7 +34,7 @@ CHECKS = [
     Check("OD_FORMAT_NOT_OPEN", "open_data", "warning", "沒有開放且機器可讀的格式", "No open machine-readable format",
           "沒有任何一個資源是開放的機器可讀格式（CSV、JSON、XML、ODS、GeoJSON、KML、SHP、API 等），五星開放資料低於 3 星。",
           "No resource is in an open machine-readable format (CSV, JSON, XML, ODS, GeoJSON, KML, SHP, API…): below 3 open-data stars.",
-          "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format, '無') || '）'", fix_en="'Also publish it as CSV or JSON (best format now: ' || coalesce(" + _FORMAT_EN + ", 'none') || ')'", tables=T),
+          "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format, '無') || '）'", fix_en="'Also publish it as CSV or JSON (best format now: ' || coalesce(e.best_format_en, 'none') || ')'", tables=T),
     Check("OD_UPDATE_OVERDUE", "open_data", "warning", "逾期未更新", "Update overdue",
           f"距最近更新已超過宣告更新頻率的 {OVERDUE_FACTOR} 倍（每日、每週、每月、每季、每半年、每年、每 N 年；不定期、不更新、即時與每小時不判定）。",
           f"Older than {OVERDUE_FACTOR} × the declared update period (daily … every N years; irregular, never-updated, real-time and hourly are not judged).",
