@@ -283,7 +283,7 @@ LABELS = {
     "sev_error": ("錯誤", "error"), "sev_warning": ("警告", "warning"), "sev_info": ("提示", "info"),
     "col_record_id": ("系統紀錄編號", "Record id"), "col_source_row": ("來源列號", "Source row"), "col_source_file": ("來源檔案", "Source file"),
     # Darwin Core terms the 生態檢核 tables do not name: a Chinese name on the Chinese pages, the term itself in English
-    "col_year": ("年", "year"), "col_month": ("月", "month"), "col_day": ("日", "day"), "col_eventID": ("調查事件代碼", "eventID"),
+    "col_year": ("年", "Year"), "col_month": ("月", "Month"), "col_day": ("日", "Day"), "col_eventID": ("調查事件代碼", "Event ID"),
     "col_dataset_id": ("資料集代碼", "Dataset id"), "col_dataset_name": ("資料集名稱", "Dataset name"),
     "col_check_id": ("規則代碼", "Check id"), "col_check": ("規則", "Check"), "col_severity": ("嚴重度", "Severity"),
     "col_dimension": ("面向", "Dimension"), "col_title": ("規則名稱", "Check"), "col_explanation": ("說明", "Explanation"),
@@ -294,8 +294,8 @@ LABELS = {
     "col_agency": ("機關", "Agency"), "col_county": ("縣市", "County"), "col_town": ("鄉鎮市區", "Town"),
     "col_lat": ("緯度（採用）", "Latitude (used)"), "col_lon": ("經度（採用）", "Longitude (used)"),
     "col_verbatim_lat": ("填寫的緯度", "Latitude as given"), "col_verbatim_lon": ("填寫的經度", "Longitude as given"),
-    "col_coord_source": ("坐標來源", "Coordinate source"), "col_decimalLatitude": ("緯度", "decimalLatitude"),
-    "col_decimalLongitude": ("經度", "decimalLongitude"), "col_occurrenceID": ("紀錄編號", "occurrenceID"),
+    "col_coord_source": ("坐標來源", "Coordinate source"), "col_decimalLatitude": ("緯度", "Decimal latitude"),
+    "col_decimalLongitude": ("經度", "Decimal longitude"), "col_occurrenceID": ("紀錄編號", "Occurrence ID"),
     "col_score_overall": ("整體", "Overall"), "col_score_completeness": ("完整度", "Completeness"),
     "col_score_coordinates": ("坐標", "Coordinates"), "col_score_taxonomy": ("分類", "Taxonomy"), "col_score_time": ("時間", "Time"),
     "col_score_vocabulary": ("詞彙", "Vocabulary"), "col_score_duplicates": ("重複", "Duplicates"),
@@ -448,7 +448,7 @@ LABELS = {
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     # the fix list is where a row number is looked up in the agency's own sheet: it says where counting starts
     # (pages' tables and the record page, which say "row 2" beside the file, keep the short heading)
-    "fl_source_row": ("來源列號（標題列為 0）", "Source row (header = 0)"), "fl_dataset_id": ("資料集代碼", "Dataset id"), "fl_occurrenceID": ("紀錄編號", "occurrenceID"),
+    "fl_source_row": ("來源列號（標題列為 0）", "Source row (header = 0)"), "fl_dataset_id": ("資料集代碼", "Dataset id"), "fl_occurrenceID": ("紀錄編號", "Occurrence ID"),
     "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),
@@ -738,4 +738,20 @@ def column_heading(col: str, lang: str = "zh") -> str:
                 if term == col:
                     return zh
         return TERM_ZH.get(col, col)
-    return col
+    return term_words(col)
+
+
+def term_words(col: str) -> str:
+    """A Darwin Core term as an English heading, as GBIF's pages write them (scientificName → Scientific name,
+    occurrenceID → Occurrence ID, coordinateUncertaintyInMeters → Coordinate uncertainty in meters); any other
+    name as it is. The Chinese UI names them in Chinese; the English one had shown the camelCase term beside
+    headings in words. Where the term itself is wanted (the record page, a missing column) it is shown as such."""
+    import re
+    from .sources.aliases import CANONICAL, DWC_TERMS
+    if col not in DWC_TERMS and col not in CANONICAL:
+        return col
+    toks = re.findall(r"[A-Z]{2,}(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+", col)
+    if not toks or "".join(toks) != col:
+        return col
+    text = " ".join(t if len(t) > 1 and t.isupper() else t.lower() for t in toks)
+    return text[0].upper() + text[1:]

@@ -70,7 +70,11 @@ with left:
         fields.loc[fields["term"] == "event_date_parsed", "value"] = fields["value"].str[:4]
     fields.loc[~fields["kind"].isin(["verbatim", "default", "default_blank"]), "term"] = ""
     fields["kind"] = fields["kind"].map(lambda k: L(f"record_{k}"))
-    # in English a Darwin Core term is its own heading; the engine's columns go by their labels, never snake_case
+    # in English the source's own fields go by their Darwin Core terms (one column: the two-thirds column has no
+    # room for a fourth), the engine's columns by their labels, never snake_case
+    if ui.lang() == "en":
+        own = fields["term"] != ""
+        fields.loc[own, "field"] = fields.loc[own, "term"]
     cols = ["field", "term", "value", "kind"] if ui.lang() == "zh" else ["field", "value", "kind"]
     ui.table(fields[cols].rename(columns={"field": "rf_field", "term": "rf_term", "value": "rf_value", "kind": "rf_kind"}),
              width="stretch", height=560,
@@ -80,8 +84,8 @@ with left:
              # the table's edge: 匯入指…)
              column_config={"rf_kind": st.column_config.TextColumn(L("col_rf_kind"), width=220 if ui.lang() == "en" else 170),
                             "rf_term": st.column_config.TextColumn(L("col_rf_term"), width="medium" if ui.lang() == "en" else 125),
-                            "rf_value": st.column_config.TextColumn(L("col_rf_value"), width=None if ui.lang() == "en" else 235),
-                            "rf_field": st.column_config.TextColumn(L("col_rf_field"), width="medium" if ui.lang() == "en" else 100)})
+                            "rf_value": st.column_config.TextColumn(L("col_rf_value"), width=250 if ui.lang() == "en" else 235),
+                            "rf_field": st.column_config.TextColumn(L("col_rf_field"), width=150 if ui.lang() == "en" else 100)})
 with right:
     if rec.get("lat") is not None and rec.get("lon") is not None:
         st.subheader(L("record_map"))

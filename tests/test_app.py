@@ -539,7 +539,7 @@ def test_scorecard_says_which_fields_were_given_at_ingest():
     from dq.demo import AMPHIBIAN_AGENCY
     at = page("scorecard", "en", agency=AMPHIBIAN_AGENCY)
     said = [str(c.value) for c in at.caption if c.value.startswith("Given at ingest")]
-    assert said and "basisOfRecord" in said[0] and "amphibian_survey_2008_2016.csv" in said[0]
+    assert said and "Basis of record" in said[0] and "amphibian_survey_2008_2016.csv" in said[0]
     assert not [c for c in page("scorecard", "en", agency=BBS_AGENCY).caption if c.value.startswith("Given at ingest")]
 
 
@@ -675,6 +675,17 @@ def test_validate_report_names_checks_by_title_and_keeps_ids_in_their_own_column
 
 
 # ---- issue 11: the screenshot walk's findings ---------------------------------------------------
+
+def test_english_headings_say_darwin_core_terms_in_words():
+    """A browser walk: in English the tables' headings were words (Record id, Check) beside camelCase terms
+    (scientificName, eventDate, decimalLatitude); the Chinese UI names them all in Chinese."""
+    from dq.i18n import term_words
+    assert [term_words(t) for t in ("scientificName", "occurrenceID", "coordinateUncertaintyInMeters", "verbatimSRS", "record_id")] == [
+        "Scientific name", "Occurrence ID", "Coordinate uncertainty in meters", "Verbatim SRS", "record_id"]
+    at = page("coordinates", "en")
+    heads = {str(c) for d in at.dataframe for c in (d.value.data if hasattr(d.value, "data") else d.value).columns}
+    assert "Scientific name" in heads and not {h for h in heads if re.fullmatch(r"[a-z]+[A-Z]\w*", h)}, heads
+
 
 def test_scorecard_file_findings_name_the_dataset():
     """A browser walk: the file-level findings' Dataset column showed the id (ntu-reef-fish-transects) where
