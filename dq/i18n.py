@@ -474,6 +474,8 @@ LABELS = {
     "qk_presence": ("出現但未計數", "Present, not counted"), "qk_range": ("範圍", "A range"), "qk_at_least": ("至少", "At least"),
     "qk_at_most": ("至多", "At most"), "qk_invalid": ("無法解讀", "Unreadable"),
     "od_fix_nothing": ("此機關的資料集沒有待修正的項目。", "Nothing to fix in this agency's datasets."),
+    "completeness_m_only": ("這些資料集的判定標準只有必填欄位（M）：條件必填（C）與選填（O）欄位只屬於生態檢核標準。",
+                            "These datasets' profiles have mandatory (M) fields only: conditional (C) and optional (O) fields belong to the ecological-check data-sharing standard."),
     "fixlist_file": ("修正清單", "fixlist"), "fixlist_sheet": ("修正清單", "Fix list"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
     "unrecorded_file": ("未記錄物種", "unrecorded"),
     "od_overdue_one": ("最近一次更新距今超過宣告頻率的 1.5 倍；不定期、不更新、即時／每小時者不判定（—）",

@@ -14,12 +14,16 @@ df = ui.call("completeness", snap_id, agency, by)
 kinds = sorted(df["table_kind"].unique())
 kind = ui.qp_select(L("table"), kinds, "table", format_func=lambda k: L("table_" + k)) if len(kinds) > 1 else kinds[0]
 d = df[(df["table_kind"] == kind) & (df["level"].isin(levels))].copy()
+# a Darwin Core dataset's profile has required fields only: picking C or O then changed nothing, unexplained
+if {"C", "O"} & set(levels) and not ({"C", "O"} & set(df.loc[df["table_kind"] == kind, "level"])):
+    st.caption(L("completeness_m_only"))
 if d.empty:
     st.info(L("nothing_to_show"))
     st.stop()
 zh = ui.lang() == "zh"
-d["label"] = (d["field_zh"] + "（" + d["level"] + "）") if zh else (d["field"] + " (" + d["level"] + ")")
-field_name = dict(zip(d["field"], d["field_zh"] if zh else d["field"]))
+words = d["field_zh"] if zh else d["field"].map(ui.header)
+d["label"] = (words + "（" + d["level"] + "）") if zh else (words + " (" + d["level"] + ")")
+field_name = dict(zip(d["field"], words))
 d["pct"] = (d["share"] * 100).round(1)
 pivot = d.pivot_table(index=by, columns="label", values="pct", aggfunc="first")
 if by == "dataset_id":     # a dataset by its name (amphibian-survey-2008-2016 was the row's label)

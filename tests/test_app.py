@@ -687,6 +687,17 @@ def test_english_headings_say_darwin_core_terms_in_words():
     assert "Scientific name" in heads and not {h for h in heads if re.fullmatch(r"[a-z]+[A-Z]\w*", h)}, heads
 
 
+def test_completeness_says_why_conditional_fields_change_nothing():
+    """A browser walk: adding C or O changed nothing on the demo (every dataset is judged as Darwin Core,
+    whose profile has required fields only) and nothing said why; in English the fields were camelCase terms."""
+    at = page("completeness", "en", levels=["M", "C", "O"])
+    assert any("mandatory (M) fields only" in str(c.value) for c in at.caption)
+    at = page("completeness", "en", levels=["M"])
+    assert not any("mandatory (M) fields only" in str(c.value) for c in at.caption)
+    said = " ".join(str(m.value) for m in at.markdown)
+    assert not re.search(r"\b[a-z]+[A-Z][A-Za-z]*:", said), said
+
+
 def test_scorecard_file_findings_name_the_dataset():
     """A browser walk: the file-level findings' Dataset column showed the id (ntu-reef-fish-transects) where
     every other Dataset column shows the name."""
