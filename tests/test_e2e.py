@@ -338,6 +338,9 @@ def test_the_sidebar_menu_keeps_the_agency_chosen(server, new_page):
     assert FROG in page.inner_text("h3")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
     page.get_by_role("option", name="All agencies").click()
+    # the choice's own run drops agency= from the URL: wait for that, not only for "no run" (under load the
+    # check came before the run had started, and the menu was clicked with the old URL)
+    page.wait_for_function("() => !location.search.includes('agency=')", timeout=30_000)
     _settle(page)
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
     _settle(page)
