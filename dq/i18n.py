@@ -642,7 +642,7 @@ def redlist_text(value, lang: str = "zh"):
     if not isinstance(value, str) or not value.strip():
         return value
     out = []
-    for part in re.split(r"\s*;\s*", value.strip()):
+    for part in [p for p in re.split(r"\s*;\s*", value.strip()) if p]:
         m = re.fullmatch(r"(?:[^（(]*[（(])?\s*([A-Z]{2})\s*(?:,[^）)]*)?[）)]?", part)
         code = m.group(1) if m else None
         if code not in _REDLIST:

@@ -550,8 +550,12 @@ def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, boo
     n = min(len(df), EXCEL_MAX_ROWS)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(df.columns)))}{n + 1}"
     ws.append(list(df.columns))
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    # a control character in a cell (a file's stray \x01) is no character a workbook may hold: openpyxl refused
+    # the whole sheet; shown as the replacement character
     for row in df.head(EXCEL_MAX_ROWS).itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+        ws.append([None if (isinstance(v, float) and v != v) else ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+                   for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), cut

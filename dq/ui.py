@@ -314,7 +314,7 @@ def chrome() -> None:
 ID_COLUMNS = {"record_id", "source_row", "taxon_id", "id"}   # identifiers: no thousands separators
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$-])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$&-])")   # & too: markdown reads "&amp;" as "&"
 
 
 def md_text(text: str) -> str:

@@ -187,6 +187,14 @@ def test_r_escapes_are_read_back():
     got = duckdb.execute(f"SELECT {unescape_r('v')} FROM (SELECT unnest(?::VARCHAR[]) AS v)",
                          [["虎皮<U+D800>蛙", "<U+110000>", "<U+0000>", "<U+FFFFFFFFF>"]]).fetchall()
     assert [r[0] for r in got] == ["虎皮<U+D800>蛙", "<U+110000>", "<U+0000>", "<U+FFFFFFFFF>"]
+    # the regex that says which escapes the fix decodes agrees with the decoding, R's 8-digit form included
+    from dq.checks.vocabulary import R_DECODABLE_RX
+    forms = ["林<U+00020B9F>明", "<U+0000>", "<U+41>", "<U+0000E9>", "<U+D800>", "<U+DFFF>", "<U+E000>", "<U+110000>",
+             "<U+10FFFF>", "<U+0001>", "<U+001F>", "<U+0020>", "小<U+9E0A><U+9DC9>", "<U+zz>"]
+    got = duckdb.execute(f"""SELECT v, {unescape_r('v')} <> v, regexp_matches(v, '{R_DECODABLE_RX}')
+                             FROM (SELECT unnest(?::VARCHAR[]) AS v)""", [forms]).fetchall()
+    assert all(changed == matched for _, changed, matched in got), [g for g in got if g[1] != g[2]]
+    assert dict((v, c) for v, c, _ in got)["林<U+00020B9F>明"] and not dict((v, c) for v, c, _ in got)["<U+0001>"]
 
 
 def test_html_escapes_are_read_back():
@@ -202,6 +210,24 @@ def test_html_escapes_are_read_back():
     assert {v: (u, m) for v, u, m in got} == cases
 
 
+def test_a_control_character_never_stops_the_fix_list_workbook():
+    """A review: a fix decoding &#1; (or a file's own stray control character) made openpyxl refuse the whole
+    workbook. The decoding gives none now, and the workbook shows a raw one as the replacement character."""
+    import io
+    import openpyxl
+    from dq import store
+    df = pd.DataFrame({"values": ["habitat=\x01", "ok"], "n": [1, 2]})
+    data, cut = store.fix_list_xlsx(df, "Fix list")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws.title == "Fix list" and ws["A2"].value == "habitat=\ufffd" and ws["A3"].value == "ok" and not cut
+
+
+def test_rule_texts_show_an_escape_as_written():
+    """A review: the rule detail of TEXT_HTML_ENTITY read "such as &" (markdown decodes &amp;)."""
+    from dq import ui
+    assert ui.md_text("such as &amp;") == "such as \\&amp;"
+
+
 def test_escape_codes_in_a_file_are_one_finding_each_and_stop_nothing(tmp_path):
     """CONSTRUCTED TEST ROWS: an HTML-escaped locality and recorder are one TEXT_HTML_ENTITY each with the
     text as it should read; a plain "&" is none; an R escape of a surrogate (<U+D800>) is TEXT_ESCAPED_UNICODE
@@ -210,15 +236,18 @@ def test_escape_codes_in_a_file_are_one_finding_each_and_stop_nothing(tmp_path):
                                                   "decimalLatitude", "decimalLongitude", "eventDate"],
            [["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉 &amp; 鯉魚潭", "O&#39;Shea", "虎皮蛙", "23.911414", "121.594868", "2020-01-05"],
             ["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉 & 鯉魚潭", "AT&T; Lin", "虎皮蛙", "23.911414", "121.594868", "2020-01-06"],
-            ["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉", "Lin", "虎皮<U+D800>蛙", "23.911414", "121.594868", "2020-01-07"]])
+            ["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉", "Lin", "虎皮<U+D800>蛙", "23.911414", "121.594868", "2020-01-07"],
+            ["Hoplobatrachus rugulosus", "花蓮縣壽豐鄉 &#55296;", "Lin &#1; Chen", "虎皮蛙", "23.911414", "121.594868", "2020-01-08"]])
     s = validate(tmp_path / "constructed_escapes.csv", tmp_path / "out", CHECK_DATE)
-    assert s["rows_read"] == s["rows_checked"] == 3
+    assert s["rows_read"] == s["rows_checked"] == 4
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
     assert "TEXT_HTML_ENTITY" in ann.loc["1", "dq_warnings"]
     assert "locality=花蓮縣壽豐鄉 & 鯉魚潭" in ann.loc["1", "dq_suggestions_en"] and "recordedBy=O'Shea" in ann.loc["1", "dq_suggestions_en"]
     assert "TEXT_HTML_ENTITY" not in ann.loc["2", "dq_warnings"] + ann.loc["3", "dq_warnings"]
     assert "TEXT_ESCAPED_UNICODE" in ann.loc["3", "dq_warnings"]
     assert "Should read" not in ann.loc["3", "dq_suggestions_en"] and "original data" in ann.loc["3", "dq_suggestions_en"]
+    # escapes naming no character a text may hold are flagged, and never "should read" the same text
+    assert "TEXT_HTML_ENTITY" in ann.loc["4", "dq_warnings"] and "Should read" not in ann.loc["4", "dq_suggestions_en"]
 
 
 def test_escaped_vernacular_is_one_finding_with_the_decoded_name(constructed):
