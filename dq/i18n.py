@@ -83,6 +83,8 @@ LABELS = {
     "drill_missing": ("缺少欄位的紀錄", "Records missing a field"),
     "missing_summary": ("{field}：{records:,} 筆中 {missing:,} 筆空白（下表最多 200 筆）", "{field}: {missing:,} of {records:,} records blank (up to 200 shown)"),
     "nothing_to_show": ("沒有可顯示的資料。", "Nothing to show."),
+    "od_level_none": ("這份目錄沒有層級為「{level}」的機關（它的 {n} 個機關都屬於另一層級）：請在「中央／地方」改選「全部」。",
+                      "This catalogue lists no agency at the level “{level}” (its {n} agencies are all of the other level): choose “All” under “Central / local”."),
     # coordinates
     "coordinates_intro": ("被坐標規則標記的紀錄；點少時畫點（灰線連到原始位置），點多時改畫 H3 六角格。",
                           "Records flagged by coordinate checks: points when few (a grey line leads from the verbatim place), H3 hexagons when many."),

@@ -40,7 +40,12 @@ else:
                                         hi=str(dd["newest_update"])[:10] if dd["newest_update"] is not None else "—"))
 m = ui.od_call("agency_metrics", od, group, stamp=stamp)
 if level != "all":
-    m = m[m["level"] == level]
+    kept = m[m["level"] == level]
+    if kept.empty and not m.empty:
+        # a city portal's catalogue lists its own (local) agencies only: "nothing to show" said not why
+        st.info(L("od_level_none").format(level=L("od_level_" + level), n=len(m)))
+        st.stop()
+    m = kept
 if m.empty:
     st.info(L("nothing_to_show"))
     st.stop()

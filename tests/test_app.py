@@ -698,6 +698,16 @@ def test_completeness_says_why_conditional_fields_change_nothing():
     assert not re.search(r"\b[a-z]+[A-Z][A-Za-z]*:", said), said
 
 
+def test_a_level_the_catalogue_lacks_is_said_so():
+    """A browser walk: the 2018-03-20 city portals' lists filtered to central agencies said only "Nothing to
+    show" (a city portal lists its own, local, agencies)."""
+    at = page("opendata", "en", od="2018-03-20", odlevel="central")
+    said = " ".join(str(i.value) for i in at.info)
+    assert "no agency at the level “Central”" in said and "Nothing to show" not in said
+    at = page("opendata", "zh", od="2018-03-20", odlevel="central")
+    assert any("沒有層級為「中央」的機關" in str(i.value) for i in at.info)
+
+
 def test_scorecard_file_findings_name_the_dataset():
     """A browser walk: the file-level findings' Dataset column showed the id (ntu-reef-fish-transects) where
     every other Dataset column shows the name."""
