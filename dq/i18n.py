@@ -675,19 +675,22 @@ _ENCODING_WORDS = {"其他": "Other", "其它": "Other"}
 FORMAT_WORDS = {"壓縮檔": "Archive", "其他": "Other", "其它": "Other"}
 
 
+def _catalogue_words(value, lang: str, words: dict[str, str]):
+    """A catalogue cell of ";"-separated values (a row may list several files) with its Chinese words in English."""
+    if lang == "zh" or not isinstance(value, str):
+        return value
+    return ";".join(words.get(v.strip(), v) for v in value.split(";"))
+
+
 def format_text(value, lang: str = "zh"):
     """A catalogue's file format(s) in the UI language: the formats are their names (CSV, JSON), but data.gov.tw
     writes a few in Chinese words."""
-    if lang == "zh" or not isinstance(value, str):
-        return value
-    return ";".join(FORMAT_WORDS.get(v.strip(), v) for v in value.split(";"))
+    return _catalogue_words(value, lang, FORMAT_WORDS)
 
 
 def encoding_text(value, lang: str = "zh"):
     """A catalogue's encoding word in the UI language: data.gov.tw writes 其他 for any encoding not listed."""
-    if lang == "zh" or not isinstance(value, str):
-        return value
-    return ";".join(_ENCODING_WORDS.get(v.strip(), v) for v in value.split(";"))   # a row may list several files
+    return _catalogue_words(value, lang, _ENCODING_WORDS)
 
 
 def catalogue_time(value):

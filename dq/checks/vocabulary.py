@@ -124,28 +124,37 @@ R_DECODABLE_RX = (r"<U\+0*(?:[2-9A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}|[1
                   r"|[Dd][0-7][0-9A-Fa-f]{2}|[1-9A-Fa-f][0-9A-Fa-f]{4}|10[0-9A-Fa-f]{4})>")
 
 
-def _unescaped_fix(sep: str, lead: str, cols=ESCAPE_COLS, escaped=None, decode=unescape_r, decodable=R_DECODABLE_RX) -> str:
+def _unescaped_fix(sep: str, lead: str, cols, escaped, decode, decodable) -> str:
     """'Should read: col=decoded; …' for the columns holding an escape `decode` turns into a character; none
     such (<U+D800> alone), no fix: "should read" the same text told nothing, and the check's to-do stands in.
     `decodable`: a regex of such an escape, or None to compare the decoded text with the cell. The regex for
     the R escapes, flagged on 20,633 rows of the 1M bench: a comparison (and nullif(), whose first argument
     DuckDB computes twice) doubled the flags pass's cost there."""
-    escaped = escaped or _escaped
     can = {c: (f"({escaped(c)} AND regexp_matches({_col(c)}, '{decodable}'))" if decodable
                else f"({escaped(c)} AND {decode(_col(c))} <> {_col(c)})") for c in cols}
     parts = ", ".join(f"CASE WHEN {can[c]} THEN '{c}=' || {decode(_col(c))} END" for c in cols)
     return f"CASE WHEN {' OR '.join(can.values())} THEN '{lead}' || concat_ws('{sep}', {parts}) END"
 
 
-CHECKS.append(
-    Check("TEXT_ESCAPED_UNICODE", "vocabulary", "warning", "文字含 R 的跳脫碼（字被寫成代碼）", "Text holds R escape codes (<U+XXXX>)",
-          "文字欄含有「<U+」開頭的代碼：R 在 Windows（Big5 語系）存檔時，把 Big5 沒有的字（鴴、鸊、鷉、䴉…）寫成代碼，名稱因此失真、無法比對。",
-          "A text holds codes such as <U+9D34>: R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) "
-          "that way, so the name is garbled and matches nothing.",
-          " OR ".join(_escaped(c) for c in ESCAPE_COLS),
-          _unescaped_fix("；", "改為："), fix_en=_unescaped_fix("; ", "Should read: "), tables=ALL_TABLES,
-          todo_zh="請對照原始資料，把代碼換回原來的字。", todo_en="Put the characters the codes stand for back, from the original data.",
-          shows=("vernacularName", "recordedBy", "verbatimLocality", "occurrenceRemarks")))
+def _escape_check(cid: str, title_zh: str, title_en: str, explain_zh: str, explain_en: str, cols, escaped, decode,
+                  decodable, todo_zh: str, todo_en: str, shows) -> Check:
+    """A check for escape codes a tool wrote into texts: flagged where `escaped` finds one in any of `cols`,
+    its fix each column as `decode` reads it (_unescaped_fix), judged whatever the yardstick (profiles.ROW_SHAPE)."""
+    return Check(cid, "vocabulary", "warning", title_zh, title_en, explain_zh, explain_en,
+                 " OR ".join(escaped(c) for c in cols),
+                 _unescaped_fix("；", "改為：", cols, escaped, decode, decodable),
+                 fix_en=_unescaped_fix("; ", "Should read: ", cols, escaped, decode, decodable), tables=ALL_TABLES,
+                 todo_zh=todo_zh, todo_en=todo_en, shows=shows)
+
+
+CHECKS.append(_escape_check(
+    "TEXT_ESCAPED_UNICODE", "文字含 R 的跳脫碼（字被寫成代碼）", "Text holds R escape codes (<U+XXXX>)",
+    "文字欄含有「<U+」開頭的代碼：R 在 Windows（Big5 語系）存檔時，把 Big5 沒有的字（鴴、鸊、鷉、䴉…）寫成代碼，名稱因此失真、無法比對。",
+    "A text holds codes such as <U+9D34>: R on Windows under a Big5 locale writes every character Big5 lacks (鴴, 鸊, 鷉, 䴉 …) "
+    "that way, so the name is garbled and matches nothing.",
+    ESCAPE_COLS, _escaped, unescape_r, R_DECODABLE_RX,
+    "請對照原始資料，把代碼換回原來的字。", "Put the characters the codes stand for back, from the original data.",
+    ("vernacularName", "recordedBy", "verbatimLocality", "occurrenceRemarks")))
 
 # a web export's HTML escapes: the texts above, and the authorship a checklist export carries (TaiCOL's 2022
 # exports: 85 authors such as "Matsui &amp; Tominaga, 2020" in the four animal files)
@@ -157,17 +166,15 @@ def _html_escaped(col: str) -> str:
     return f"(contains({_col(col)}, '&') AND regexp_matches({_col(col)}, '{HTML_ENTITY_RX}'))"
 
 
-CHECKS.append(
-    Check("TEXT_HTML_ENTITY", "vocabulary", "warning", "文字含 HTML 跳脫碼（如 &amp;）", "Text holds HTML escape codes (such as &amp;)",
-          "文字欄含有 &amp;、&#39; 這類 HTML 跳脫碼：從網頁或系統匯出時沒有還原，畫面與比對看到的是代碼而不是字（& 寫成 &amp;）。",
-          "A text holds HTML escape codes such as &amp; or &#39;: a web page or system exported it without turning them back, so "
-          "what is shown and compared is the code, not the character (& written as &amp;).",
-          " OR ".join(_html_escaped(c) for c in HTML_COLS),
-          # decodability by comparison: its rows are few (TaiCOL's amphibians: 11 of 43), a regex of the valid
-          # decimal code points would be long
-          _unescaped_fix("；", "改為：", HTML_COLS, _html_escaped, unescape_html, None),
-          fix_en=_unescaped_fix("; ", "Should read: ", HTML_COLS, _html_escaped, unescape_html, None), tables=ALL_TABLES,
-          todo_zh="請把跳脫碼換回原來的字（&amp; 改為 &），再重新匯出。", todo_en="Turn the escape codes back into characters (&amp; into &) and export again.",
-          shows=("scientificNameAuthorship", "vernacularName", "recordedBy", "locality", "verbatimLocality", "occurrenceRemarks")))
+CHECKS.append(_escape_check(
+    "TEXT_HTML_ENTITY", "文字含 HTML 跳脫碼（如 &amp;）", "Text holds HTML escape codes (such as &amp;)",
+    "文字欄含有 &amp;、&#39; 這類 HTML 跳脫碼：從網頁或系統匯出時沒有還原，畫面與比對看到的是代碼而不是字（& 寫成 &amp;）。",
+    "A text holds HTML escape codes such as &amp; or &#39;: a web page or system exported it without turning them back, so "
+    "what is shown and compared is the code, not the character (& written as &amp;).",
+    # decodability by comparison: its rows are few (TaiCOL's amphibians: 11 of 43), a regex of the valid
+    # decimal code points would be long
+    HTML_COLS, _html_escaped, unescape_html, None,
+    "請把跳脫碼換回原來的字（&amp; 改為 &），再重新匯出。", "Turn the escape codes back into characters (&amp; into &) and export again.",
+    ("scientificNameAuthorship", "vernacularName", "recordedBy", "locality", "verbatimLocality", "occurrenceRemarks")))
 
 FAMILY = Family("vocabulary", tuple(CHECKS), DERIVATION)
