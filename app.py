@@ -44,6 +44,9 @@ pages = {
                            st.Page(_overview_address, title=t("overview", lang), url_path="overview", visibility="hidden")],
 }
 nav = st.navigation(pages)
-ui.context(nav.url_path)
+# the open-data pages pick their own catalogue snapshot and agency, and the tools read no snapshot: the
+# biodiversity snapshot and agency pickers would sit there doing nothing beside the page's own (two
+# "Agency" boxes on the open-data page). Their choice is kept for the pages that read it.
+ui.context(nav.url_path, pickers=nav.url_path not in ("opendata", "od_dataset", "validate", "rules"))
 with ui.app_run():
     nav.run()

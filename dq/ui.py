@@ -128,8 +128,9 @@ def qp_toggle(label: str, key: str, default: bool = False) -> bool:
     return value
 
 
-def context(page: str | None = None) -> tuple[str | None, str | None]:
+def context(page: str | None = None, pickers: bool = True) -> tuple[str | None, str | None]:
     """Snapshot and agency pickers in the sidebar (kept in the URL). Returns (snapshot id, agency or None).
+    `pickers` False: a page that reads neither draws none; the choice made elsewhere goes on, unchanged.
 
     `page` is the page being shown: a move to another page through the sidebar's menu drops the URL's
     parameters, and the page then showed every agency's figures under the agency still named in the
@@ -137,11 +138,13 @@ def context(page: str | None = None) -> tuple[str | None, str | None]:
     qp = st.query_params
     last_page = st.session_state.get("_page")
     st.session_state["_page"] = page
-    if page is not None and last_page is not None and page != last_page:
+    if pickers and page is not None and last_page is not None and page != last_page:
         for key in ("snapshot", "agency"):
             kept = st.session_state.get(f"_qp_last_{key}", _UNSET)
             if key not in qp and kept not in (None, _UNSET):
                 qp[key] = kept
+    if not pickers:
+        return st.session_state.get("snap_id"), st.session_state.get("agency")
     snaps = [s.name for s in store.snapshots()]
     if not snaps:
         return None, None

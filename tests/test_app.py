@@ -1039,3 +1039,16 @@ def test_the_completeness_heatmap_of_one_agency_names_its_datasets():
     rows = _json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
     names = store.dataset_names(store.by_name(DEMO_DATE), AMPHIBIAN_AGENCY)
     assert rows and set(rows) <= set(names.values()) and not set(rows) & (set(names) - set(names.values()))
+
+
+def test_pages_that_read_no_occurrence_snapshot_draw_no_snapshot_or_agency_picker():
+    """The open-data pages have their own catalogue snapshot and agency; the tools read no snapshot. The
+    sidebar's biodiversity Snapshot and Agency boxes did nothing there (two "Agency" boxes on the open-data
+    page, a browser walk). The pages that read a snapshot still have both, and the agency chosen before."""
+    for name in ("opendata", "od_dataset", "validate", "rules"):
+        at = page(name, "en", agency=FROG_AGENCY)
+        labels = [s.label for s in at.sidebar.selectbox]
+        assert "Snapshot" not in labels and "Agency" not in labels, (name, labels)
+    at = page("scorecard", "en", agency=FROG_AGENCY)
+    boxes = {s.label: s.value for s in at.sidebar.selectbox}
+    assert boxes.get("Agency") == FROG_AGENCY and boxes.get("Snapshot"), boxes
