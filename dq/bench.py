@@ -53,7 +53,7 @@ def make_input(n: int, out: Path, work: Path) -> Path:
         'bench-ds-' || lpad(ds::VARCHAR, 2, '0') AS datasetID,
         'constructed bench dataset ' || ds || ' (real BBS Taiwan rows, resampled)' AS datasetName,
         CASE WHEN i % 1021 IN (1, 2) THEN 'bench-repeated-' || (i // 1021) ELSE occurrenceID || '#' || i END AS occurrenceID,
-        CASE WHEN i % 1031 = 0 THEN 'Observation' ELSE basisOfRecord END AS basisOfRecord, recordedBy,
+        CASE WHEN i % 1031 = 0 THEN 'Sighting' ELSE basisOfRecord END AS basisOfRecord, recordedBy,
         CASE WHEN i % 997 = 0 THEN '10~19' WHEN i % 1061 = 0 THEN '-1' ELSE individualCount::VARCHAR END AS individualCount,
         eventID, CASE WHEN i % 1013 = 0 THEN scientificName || 's' ELSE scientificName END AS scientificName,
         family, vernacularName, samplingProtocol, locality, geodeticDatum, coordinateUncertaintyInMeters,

@@ -66,6 +66,9 @@ BASIS_OF_RECORD = {
     "MaterialSample": "材料樣本", "LivingSpecimen": "活體標本", "FossilSpecimen": "化石標本",
     "MaterialCitation": "文獻紀錄", "MaterialEntity": "材料實體", "Taxon": "分類群",
     "Occurrence": "出現紀錄", "Event": "調查活動",
+    # GBIF's own generic value (OBSERVATION in its downloads: an observation not said to be by a person or a
+    # machine); the standard's list is GBIF's recommended one, and GBIF publishes it
+    "Observation": "觀測",
 }
 
 
