@@ -39,10 +39,39 @@ def _pct_text(v: float) -> str:
     return f"{v:.1f}"
 
 
+# the smallest size a cell's number is written at, and the width a heatmap's cells share (px)
+MIN_FONT, CELLS_WIDTH = 8, 800
+
+
+def _font_size(texts, columns: int) -> int:
+    """The size that fits the longest text in a cell: ~CELLS_WIDTH px shared by the columns, a digit ~0.6 of
+    the font size wide (an ideograph ~1), at most 11 px; below MIN_FONT it does not fit."""
+    longest = max((sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in t) for t in texts), default=0.6)
+    return min(11, int((CELLS_WIDTH / max(1, columns) - 4) / longest))
+
+
+def compact_count(v: float, lang: str = "zh") -> str:
+    """A count in at most ~5 characters, for a cell too narrow for it whole: 萬 in Chinese (12.8萬, 129萬),
+    k and M in English (12.8k, 1.29M); under 10,000 it stays whole."""
+    n = int(v)
+    if abs(n) < 10_000:
+        return f"{n:,}"
+    if lang == "zh":
+        w = n / 10_000
+        return f"{w:.1f}萬" if abs(w) < 10 else f"{w:,.0f}萬"
+    for div, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= div:
+            x = n / div
+            return f"{x:.2f}{unit}" if abs(x) < 10 else f"{x:.1f}{unit}" if abs(x) < 100 else f"{x:.0f}{unit}"
+    return f"{n:,}"
+
+
 def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_title: str, log: bool = False,
-            pct: bool = False) -> go.Figure:
+            pct: bool = False, lang: str = "zh") -> go.Figure:
     """Rows × columns of counts (log colour scale when `log`) or percentages (0–100), every cell labelled
-    with its value as written elsewhere on the page (thousands separators; no "48.89k")."""
+    with its value as written elsewhere on the page (thousands separators; no "48.89k") — unless the counts
+    are too long for the cells even at MIN_FONT (a 10M-record snapshot's 1,234,567 in 22 counties ran into
+    its neighbours): then they are written compactly (compact_count), the exact count on hover."""
     raw = pv.to_numpy(dtype=float)
     if pct:
         z, text = raw, [[_pct_text(v) for v in row] for row in raw]
@@ -62,13 +91,16 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
             zmin, zmax = 0, top or 1
     bar.update(lenmode="pixels", len=200, thickness=14, y=1, yanchor="top")   # a fixed size: never collapses on a short chart
     # the cells' numbers at a size one can read (plotly shrank them to fit: ~7 px on the coverage heatmap), but
-    # no larger than the cells of a wide one hold (22 counties: "12,76248,94329,053" ran together): ~800 px of
-    # a page's width for the cells, a digit ~0.6 of the font size wide
-    longest = max((len(t) for row in text for t in row), default=1)
-    size = max(8, min(11, int((800 / max(1, pv.shape[1]) - 4) / (0.6 * longest))))
+    # no larger than the cells of a wide one hold (22 counties: "12,76248,94329,053" ran together)
+    exact = text
+    size = _font_size((t for row in text for t in row), pv.shape[1])
+    if size < MIN_FONT and not pct:
+        text = [[("—" if v != v else compact_count(v, lang)) for v in row] for row in raw]
+        size = _font_size((t for row in text for t in row), pv.shape[1])
+    size = max(MIN_FONT, size)
     fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pv.columns], y=[str(i) for i in pv.index], text=text, texttemplate="%{text}",
                                textfont=dict(size=size), xgap=1,
-                               colorscale=VIRIDIS, zmin=zmin, zmax=zmax, colorbar=bar, customdata=text,
+                               colorscale=VIRIDIS, zmin=zmin, zmax=zmax, colorbar=bar, customdata=exact,
                                hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>"))
     fig.update_layout(title=title, height=max(320, 140 + 40 * len(pv)), margin=dict(l=10, r=10, t=80, b=10))
     fig.update_xaxes(title_text=x_title, side="bottom")

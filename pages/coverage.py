@@ -85,7 +85,7 @@ if ui.lang() == "en":   # the counties' own English names (the shipped boundarie
 if pv.empty:
     st.info(L("nothing_to_show"))
 else:
-    st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + L("log_suffix"), log=True),
+    st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + L("log_suffix"), log=True, lang=ui.lang()),
                     width="stretch")
 st.caption(L("taxon_by_county_basis"))
 if unmatched:

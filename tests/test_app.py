@@ -1052,3 +1052,23 @@ def test_pages_that_read_no_occurrence_snapshot_draw_no_snapshot_or_agency_picke
     at = page("scorecard", "en", agency=FROG_AGENCY)
     boxes = {s.label: s.value for s in at.sidebar.selectbox}
     assert boxes.get("Agency") == FROG_AGENCY and boxes.get("Snapshot"), boxes
+
+
+def test_heatmap_counts_too_long_for_their_cells_are_written_compactly_with_the_exact_count_on_hover():
+    """A 10M-record snapshot's taxon × county heatmap: 1,234,567 in each of 22 counties ran into its
+    neighbours even at the smallest font. Constructed counts (not records): compact in the UI language,
+    each fitting its cell at 8 px or more; the exact count on hover; short counts stay whole."""
+    import pandas as pd
+    from dq import charts
+    cols = [f"c{i:02d}" for i in range(22)]
+    pv = pd.DataFrame([[1_234_567 + i for i in range(22)], [48_890] * 21 + [7]], index=["鳥類", "兩棲類"], columns=cols)
+    for lang, big, mid in (("zh", "123萬", "4.9萬"), ("en", "1.23M", "48.9k")):
+        h = charts.heatmap(pv, "t", "x", "y", "c", log=True, lang=lang).to_plotly_json()["data"][0]
+        assert h["text"][0][0] == big and h["text"][1][0] == mid and h["text"][1][21] == "7", (lang, h["text"])
+        assert h["customdata"][0][0] == "1,234,567" and h["customdata"][1][0] == "48,890"
+        size = h["textfont"]["size"]
+        width = charts.CELLS_WIDTH / 22 - 4
+        assert size >= charts.MIN_FONT and all(
+            sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in t) * size <= width for row in h["text"] for t in row), (lang, size)
+    few = charts.heatmap(pv.iloc[:, :4], "t", "x", "y", "c", log=True, lang="en").to_plotly_json()["data"][0]
+    assert few["text"][0][0] == "1,234,567"      # four columns hold it whole
