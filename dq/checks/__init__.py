@@ -82,19 +82,19 @@ HTML_ENTITY_RX = "&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}
 
 def unescape_html(col: str) -> str:
     """SQL: the text with its HTML escapes turned back into characters, as a browser shows it ('Matsui &amp;
-    Tominaga' → 'Matsui & Tominaga', '&#39;' → "'", '&amp;lt;' → '&lt;'). Numeric escapes are split out as
-    unescape_r does, then the named ones, &amp; last so that it makes no new escape; a numeric escape of "&"
-    itself (&#38;lt;) is read with what follows it, one level more than a browser would."""
-    dec = codepoint_chr("TRY_CAST(split_part(x, ';', 1) AS INTEGER)")
-    hexa = codepoint_chr("TRY_CAST(('0x' || substr(split_part(x, ';', 1), 2)) AS INTEGER)")
-    num = ("array_to_string(list_transform(string_split({c}, '&#'), (x, i) -> CASE WHEN i = 1 THEN x "
-           f"WHEN regexp_matches(x, '^[0-9]{{{{1,7}}}};') THEN coalesce({dec} || substr(x, strpos(x, ';') + 1), '&#' || x) "
-           f"WHEN regexp_matches(x, '^[xX][0-9a-fA-F]{{{{1,6}}}};') THEN coalesce({hexa} || substr(x, strpos(x, ';') + 1), '&#' || x) "
-           "ELSE '&#' || x END), '')")
-    named = ("replace(replace(replace(replace(replace({c}, '&lt;', '<'), '&gt;', '>'), '&quot;', '\"'), "
-             "'&apos;', ''''), '&nbsp;', chr(160))")
-    inner = named.format(c=f"(CASE WHEN contains({col}, '&#') THEN {num.format(c=col)} ELSE {col} END)")
-    return f"(CASE WHEN contains({col}, '&') THEN replace({inner}, '&amp;', '&') ELSE {col} END)"
+    Tominaga' → 'Matsui & Tominaga', '&#39;' → "'", '&amp;lt;' → '&lt;'). The text is split at every "&" and
+    each piece's leading escape read once, so a decoded "&" (&amp;lt;, &#38;lt;) never starts another escape:
+    one level, as a browser (html.unescape) reads it. An escape naming no character stays as written."""
+    dec = codepoint_chr("TRY_CAST(substr(split_part(x, ';', 1), 2) AS INTEGER)")
+    hexa = codepoint_chr("TRY_CAST(('0x' || substr(split_part(x, ';', 1), 3)) AS INTEGER)")
+    rest = "substr(x, strpos(x, ';') + 1)"
+    named = " ".join(f"WHEN starts_with(x, '{name};') THEN {ch} || {rest}" for name, ch in
+                     (("amp", "'&'"), ("lt", "'<'"), ("gt", "'>'"), ("quot", "'\"'"), ("apos", "''''"), ("nbsp", "chr(160)")))
+    parts = (f"array_to_string(list_transform(string_split({col}, '&'), (x, i) -> CASE WHEN i = 1 THEN x {named} "
+             f"WHEN regexp_matches(x, '^#[0-9]{{1,7}};') THEN coalesce({dec} || {rest}, '&' || x) "
+             f"WHEN regexp_matches(x, '^#[xX][0-9a-fA-F]{{1,6}};') THEN coalesce({hexa} || {rest}, '&' || x) "
+             "ELSE '&' || x END), '')")
+    return f"(CASE WHEN contains({col}, '&') THEN {parts} ELSE {col} END)"
 
 
 @dataclasses.dataclass(frozen=True)
