@@ -506,6 +506,29 @@ def test_kinmen_in_the_121_zone_keeps_its_point(tmp_path):
     assert not any("COORD_IN_SEA" in w for w in ann["dq_errors"] + ann["dq_warnings"])
 
 
+def test_penghu_in_the_119_zone_under_a_zoneless_label_is_settled_by_the_locality(tmp_path):
+    """CONSTRUCTED TEST ROWS: a point of 澎湖縣西嶼鄉 (23.5960 N, 119.5080 E) in TWD97 TM2 metres of the 119° zone
+    (as pyproj gives them), labelled only "TWD97". Read in the 121° zone it lands on land, in 花蓮縣豐濱鄉, so the
+    coordinates alone cannot tell the zone (most of Penghu lands in the sea off Hualien and is read in the 119°
+    zone already). With a locality naming 澎湖縣 the mismatch says which zone agrees and what to declare; without
+    one nothing is claimed."""
+    header = ["occurrenceID", "scientificName", "eventDate", "decimalLongitude", "decimalLatitude", "verbatimSRS", "locality"]
+    rows = [["p1", "Polypedates megacephalus", "2020-05-01", "301845.26", "2610374.45", "TWD97", "澎湖縣西嶼鄉"],
+            ["p2", "Polypedates megacephalus", "2020-05-01", "301845.26", "2610374.45", "TWD97", ""],
+            ["p3", "Polypedates megacephalus", "2020-05-01", "301845.26", "2610374.45", "TWD97", "花蓮縣豐濱鄉"],
+            ["p4", "Polypedates megacephalus", "2020-05-01", "301845.26", "2610374.45", "TWD97/121", "澎湖縣西嶼鄉"]]
+    _, ann = _validated(tmp_path, "penghu", header, rows, "occurrenceID")
+    assert list(ann["dq_county"]) == ["花蓮縣"] * 4, ann[["dq_lat", "dq_lon", "dq_county"]]
+    fix = ann.loc["p1", "dq_suggestions"]
+    assert "COORD_COUNTY_MISMATCH" in ann.loc["p1", "dq_warnings"]
+    assert "以 119 分帶" in fix and "澎湖縣（緯度 23.596000、經度 119.508000）" in fix and "改為 TWD97/119" in fix, fix
+    en = ann.loc["p1", "dq_suggestions_en"]
+    assert "Penghu County (23.596000, 119.508000), as the locality says: set the coordinate system to TWD97/119" in en, en
+    assert not (ann.loc["p2", "dq_warnings"] + ann.loc["p3", "dq_warnings"]).count("COORD_COUNTY_MISMATCH")
+    # a label naming the 121° zone is taken at its word: the mismatch, with no zone to offer
+    assert "COORD_COUNTY_MISMATCH" in ann.loc["p4", "dq_warnings"] and "119" not in ann.loc["p4", "dq_suggestions"]
+
+
 def test_dates_as_taiwan_writes_them_are_read(tmp_path):
     """CONSTRUCTED TEST ROWS (the frog file's columns and a real point of it; from a run on real-file variants):
     Excel's zh-TW long date (2010年4月9日), ROC dates with 年月日 or a 民國 prefix, and seven ROC digits run

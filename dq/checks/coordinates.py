@@ -179,25 +179,37 @@ ISLAND_COUNTIES = ("金門縣", "連江縣", "澎湖縣")
 
 def _zone_by_land(con, cls: pd.DataFrame) -> pd.DataFrame:
     """The 119° zone for a zoneless TM2 point (classify_points' alt_lat/alt_lon) whose 121° reading is on no
-    land and whose 119° reading is on Kinmen, Matsu or Penghu; the alternative columns are then dropped."""
+    land and whose 119° reading is on Kinmen, Matsu or Penghu. Where the 121° reading is on land too (Penghu
+    read in the 121° zone lands in Hualien or Taitung), the coordinates alone cannot tell: the 119° reading
+    is kept beside the point (alt_county, alt_county_en, alt_lat, alt_lon), for a locality naming that county
+    to settle it (COORD_COUNTY_MISMATCH's fix); elsewhere those are empty."""
     alt = cls["alt_lat"].notna().to_numpy()
+    cls = cls.copy()
+    cls["alt_county"], cls["alt_county_en"] = None, None
     if alt.any():
         cand = pd.DataFrame({"i": np.flatnonzero(alt), "lat": cls["lat"].to_numpy()[alt], "lon": cls["lon"].to_numpy()[alt],
                              "alat": cls["alt_lat"].to_numpy()[alt], "alon": cls["alt_lon"].to_numpy()[alt]})
         con.register("_zone_df", cand)
         try:
-            take = con.execute("""SELECT a.i FROM _zone_df a
-                WHERE NOT EXISTS (SELECT 1 FROM ref_towns t WHERE ST_Intersects(t.geom, ST_Point(a.lon, a.lat)))
-                  AND EXISTS (SELECT 1 FROM ref_towns t WHERE list_contains(?, t.county) AND ST_Intersects(t.geom, ST_Point(a.alon, a.alat)))""",
-                               [list(ISLAND_COUNTIES)]).fetchnumpy()["i"]
+            isl = con.execute("""SELECT a.i, any_value(t.county) AS county, any_value(c.county_eng) AS county_en,
+                    NOT EXISTS (SELECT 1 FROM ref_towns u WHERE ST_Intersects(u.geom, ST_Point(a.lon, a.lat))) AS off_land
+                FROM _zone_df a JOIN ref_towns t ON list_contains(?, t.county) AND ST_Intersects(t.geom, ST_Point(a.alon, a.alat))
+                LEFT JOIN ref_counties c ON c.county = t.county GROUP BY a.i, a.lon, a.lat ORDER BY a.i""",
+                              [list(ISLAND_COUNTIES)]).df()
         finally:
             con.unregister("_zone_df")
+        take = isl[isl["off_land"]]
         if len(take):
-            cls = cls.copy()
-            idx = cls.index[take]
+            idx = cls.index[take["i"].to_numpy()]
             cls.loc[idx, "lat"], cls.loc[idx, "lon"] = cls.loc[idx, "alt_lat"], cls.loc[idx, "alt_lon"]
             cls.loc[idx, "coord_source"] = cls.loc[idx, "coord_source"].str.replace("/121 converted", "/119 converted (zone by where it lands)", regex=False)
-    return cls.drop(columns=["alt_lat", "alt_lon"])
+        both = isl[~isl["off_land"]]
+        if len(both):
+            idx = cls.index[both["i"].to_numpy()]
+            cls.loc[idx, "alt_county"], cls.loc[idx, "alt_county_en"] = both["county"].to_numpy(), both["county_en"].to_numpy()
+    keep = cls["alt_county"].notna().to_numpy()
+    cls.loc[~keep, ["alt_lat", "alt_lon"]] = np.nan
+    return cls
 
 
 def _metres(x, y):
@@ -383,7 +395,9 @@ def _coordinates(con, params) -> None:
     # the fixes are text even when no point has one (an all-None column reached DuckDB as INTEGER, and a
     # fix text taking coalesce(c_fix, '…') failed to bind on a file with a point abroad)
     con.execute("""CREATE OR REPLACE TEMP TABLE _cls AS SELECT * REPLACE (c_fix::VARCHAR AS c_fix, c_fix_en::VARCHAR AS c_fix_en,
-        c_dms_fix::VARCHAR AS c_dms_fix, c_dms_fix_en::VARCHAR AS c_dms_fix_en, vc::VARCHAR AS vc) FROM _cls_df""")
+        c_dms_fix::VARCHAR AS c_dms_fix, c_dms_fix_en::VARCHAR AS c_dms_fix_en, vc::VARCHAR AS vc, srs_code::VARCHAR AS srs_code,
+        alt_county::VARCHAR AS alt_county, alt_county_en::VARCHAR AS alt_county_en, alt_lat::DOUBLE AS alt_lat,
+        alt_lon::DOUBLE AS alt_lon) FROM _cls_df""")
     con.unregister("_cls_df")
     # One spatial join per distinct derived point.
     con.execute("""CREATE OR REPLACE TEMP TABLE _dp AS SELECT DISTINCT lat, lon, ST_Point(lon, lat) AS pt
@@ -523,6 +537,7 @@ def _derivation() -> Derivation:
                  "c.h3 AS h3_r{h3}", "c.county", "c.town", "c.grid_id", "c.land_type", "c.on_land", "c.dist_land_m",
                  "c.d_town_centroid_m", "c.d_county_centroid_m", "c.r_town_centroid_m", "c.r_county_centroid_m",
                  "c.inst_name", "c.d_inst_m", "c.county_en", "c.town_en", "c.inst_name_en", "c.far_km",
+                 "c.alt_county", "c.alt_county_en", "c.alt_lat", "c.alt_lon",
                  "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m",
                  "l.named_town", "l.named_town_en", "n.d_named_town_m", "k.unc_m",
                  # marine reads the taxonomy family's checklist family (alias t)
@@ -663,7 +678,16 @@ CHECKS = [
           f"The locality names a county the point is not in, by more than {G.county_tolerance_m:.0f} m (or the uncertainty). 臺/台, pre-2010 county names and English names (Yilan County, Ilan, New Taipei, TW-TPE…) are compared as one.",
           "e.named_list IS NOT NULL AND e.county IS NOT NULL AND NOT list_contains(e.named_list, e.county) AND "
           f"e.d_named_county_m > greatest({G.county_tolerance_m}, coalesce(e.unc_m, 0))",
-          "'地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點'", fix_en="'The locality says ' || e.named_county_en || ', the point is in ' || coalesce(e.county_en, e.county) || ': check the point or the locality'", tables=T,
+          # a zoneless TM2 point read in the 121° zone, whose 119° reading is in the island county the locality names
+          "CASE WHEN list_contains(e.named_list, e.alt_county) THEN '坐標參考系統未寫分帶，依 121 分帶換算在 ' || e.county || "
+          "'；以 119 分帶（澎湖、金門、馬祖所用）換算則在 ' || e.alt_county || '（緯度 ' || printf('%.6f', e.alt_lat) || '、經度 ' || "
+          "printf('%.6f', e.alt_lon) || '），與地點相符：請將坐標參考系統改為 ' || replace(e.srs_code, '_121', '/119') "
+          "ELSE '地點寫 ' || e.named_county || '，點位在 ' || e.county || '：請確認坐標或地點' END",
+          fix_en="CASE WHEN list_contains(e.named_list, e.alt_county) THEN 'The coordinate system gives no zone: read in the 121° zone "
+                 "the point is in ' || coalesce(e.county_en, e.county) || '; read in the 119° zone (used for Penghu, Kinmen and Matsu) "
+                 "it is in ' || coalesce(e.alt_county_en, e.alt_county) || ' (' || printf('%.6f', e.alt_lat) || ', ' || "
+                 "printf('%.6f', e.alt_lon) || '), as the locality says: set the coordinate system to ' || replace(e.srs_code, '_121', '/119') "
+                 "ELSE 'The locality says ' || e.named_county_en || ', the point is in ' || coalesce(e.county_en, e.county) || ': check the point or the locality' END", tables=T,
           params=(COUNTY_TOL,), shows=PLACE_SHOWS),
     # the town is compared only where the county agrees (else the county check says it): 1,000 m from the
     # town named, as for the county
