@@ -133,8 +133,8 @@ ECO_CONTENT = {"VOCAB_SELF_PRODUCED", "TAXON_AUTHORSHIP_IN_NAME"}
 
 # how the file was read (a ragged row: dq/checks/shape.py) is judged whatever the yardstick
 # and so is how it was written (R's <U+XXXX> escapes, HTML's &amp;: dq/checks/vocabulary.py)
-ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "ROW_REPEATED_HEADER", "ROW_TOTALS", "TEXT_ESCAPED_UNICODE",
-             "TEXT_HTML_ENTITY"}
+ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "ROW_REPEATED_HEADER", "ROW_TOTALS", "ROW_BELOW_TABLE",
+             "TEXT_ESCAPED_UNICODE", "TEXT_HTML_ENTITY"}
 
 
 def _occ(c: Check) -> bool:

@@ -184,7 +184,7 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
         "NULL::INTEGER AS row_cells, NULL::VARCHAR AS overflow_cells"
     srs = c["srs_from_header"]
     return f"""SELECT ({int(index)}::BIGINT * 10000000000 + source_row) AS record_id, {agency_expr} AS agency,
-        {row_kind_sql(c["columns"], c["mapped"])} AS row_kind,
+        {row_kind_sql(c["columns"], c["mapped"], c.get("below_from"))} AS row_kind,
         {dataset_expr} AS dataset_id, {_lit(c['dataset_name'])} AS dataset_name, {_lit(c['file_name'])} AS source_file, source_row,
         {_lit(c['table'])} AS table_kind, {_lit(c['profile'])} AS profile, {_lit(srs) if srs else 'NULL::VARCHAR'} AS srs_from_header,
         {cols}, {extra_sql} AS extra, {shape}
@@ -195,7 +195,7 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
 TOTAL_WORDS = ("合計", "總計", "小計", "共計", "總和", "total", "totals", "grand total")
 
 
-def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None) -> str:
+def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None, below_from: int | None = None) -> str:
     """SQL over the staged columns: 'header' for a row repeating the header (its first two columns'
     cells are their own headings: two exports pasted into one file), 'total' for a totals row (合計,
     Total … as one of its first three cells), else NULL. The row is kept and judged like any other;
@@ -211,7 +211,52 @@ def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None) -> st
     # and it names no taxon (or the word is its name cell): a recorder called "Total" is a record
     names = [h for h, t in (mapped or {}).items() if t in ("scientificName", "vernacularName") and h in cols]
     no_taxon = " AND ".join(f"({blank(_ident(h))} OR lower(trim({_ident(h)})) IN ({words}))" for h in names) or "true"
-    return f"(CASE WHEN {header} THEN 'header' WHEN ({total}) AND {no_taxon} THEN 'total' END)"
+    below = f" WHEN source_row >= {int(below_from)} THEN 'below'" if below_from is not None else ""
+    return f"(CASE WHEN {header} THEN 'header' WHEN ({total}) AND {no_taxon} THEN 'total'{below} END)"
+
+
+def filled_count_sql(columns: list[str]) -> str:
+    """SQL over the staged columns: how many of a row's cells are filled."""
+    cols = [_ident(h) for h in columns]
+    if not cols:
+        return "0"
+    if len(cols) <= 300:
+        return " + ".join(f"(NOT {blank(col)})::INT" for col in cols)
+    return f"len(list_filter([{', '.join(cols)}], x -> NOT {blank('x')}))"
+
+
+# A block of notes below a table: at most this many rows, each filling at most BELOW_MAX_CELLS cells
+BELOW_MAX_ROWS, BELOW_MAX_CELLS = 50, 2
+
+
+def below_table_start(con, relation: str, columns: list[str], empty_where: str, rows: int,
+                      blank_lines: str | None = None) -> int | None:
+    """The first row of a block left below the table after a blank row: notes (註：…, 資料來源：…), a total
+    written beside no heading, scratch work (a real TaiCOL plant list ends, after four blank rows, with 15
+    rows of name codes typed as an SQL list). Such rows are no records; they are kept and named
+    (ROW_BELOW_TABLE). Taken only when the rows after the file's last blank row are few (at most
+    BELOW_MAX_ROWS and a third of the file), each fills at most BELOW_MAX_CELLS cells, and the rows
+    just above the blank fill more than twice as many (their median): a table going on after a blank
+    row is no such block. `rows`: the file's non-blank rows; `blank_lines`: SQL giving the source_row of
+    the blank lines a reader left out (a CSV's empty lines are in the ledger, not staged). None when there
+    is no such block."""
+    last = con.execute(f"SELECT max(source_row) FROM {relation} WHERE {empty_where}").fetchone()[0]
+    if blank_lines:
+        other = con.execute(f"SELECT max(source_row) FROM ({blank_lines})").fetchone()[0]
+        last = other if last is None or (other is not None and other > last) else last
+    if last is None:
+        return None
+    fill = filled_count_sql(columns)
+    n, most, first = con.execute(f"SELECT count(*), max({fill}), min(source_row) FROM {relation} "
+                                 f"WHERE source_row > ? AND NOT ({empty_where})", [int(last)]).fetchone()
+    if not n or n > BELOW_MAX_ROWS or n * 3 > rows or most > BELOW_MAX_CELLS:
+        return None
+    # the rows above: the thousand non-blank rows before the blank (row groups are in row order: a range)
+    above, med = con.execute(f"SELECT count(*), median({fill}) FROM {relation} WHERE source_row < ? "
+                             f"AND source_row >= ? AND NOT ({empty_where})", [int(last), int(last) - 1000]).fetchone()
+    if above < 3 or med is None or most * 2 >= med:
+        return None
+    return int(first)
 
 
 def source_file(index: int) -> str:
@@ -299,13 +344,20 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
             kept = outdir / source_file(i)
             _move(st.staged, kept)
             st.staged = kept
+        # blank rows go to the ledger; counted once here so that the canonical view filters only
+        # the sources that have any (the filter reads every column of every row it is applied to)
+        n_blank = con.execute(f"SELECT count(*) FROM {st.relation} WHERE {info['empty_where']}").fetchone()[0]
+        # notes or scratch left below the table, after a blank row or line (kept in the mapping: a reader of
+        # the snapshot names the same rows)
+        blank_lines = (f"SELECT source_row FROM read_parquet({duck.q(st.rejects)}) WHERE starts_with(reason, 'blank line')"
+                       if st.rejects else None)
+        if n_blank or blank_lines:
+            c["below_from"] = below_table_start(con, st.relation, c["columns"], info["empty_where"], st.rows_staged - n_blank,
+                                                blank_lines)
         sql = canonical_sql(c, st.staged, i)
         if record_layout >= 5:
             verbatim.append((i, sql))
         per_source.append([i] + info["per_source"])
-        # blank rows go to the ledger; counted once here so that the canonical view filters only
-        # the sources that have any (the filter reads every column of every row it is applied to)
-        n_blank = con.execute(f"SELECT count(*) FROM {st.relation} WHERE {info['empty_where']}").fetchone()[0]
         selects.append(f"{sql} WHERE NOT ({info['empty_where']})" if n_blank else sql)
         absent = set(info["absent"]) if absent is None else absent & set(info["absent"])
         if st.rejects:

@@ -15,8 +15,8 @@ from conftest import CHECK_DATE, flagged
 # the occurrence profile's own checks are tested in test_profiles.py
 # Row-shape checks need rows of another width than the header, which the fixture's expect
 # column (the last cell) cannot describe: tests/test_readers.py::test_row_shape_checks has them.
-# A repeated header or a totals row is all headings or all blanks: tests/test_readers.py has those too.
-ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "ROW_REPEATED_HEADER", "ROW_TOTALS"}
+# A repeated header, a totals row or notes below the table: tests/test_readers.py has those too.
+ROW_SHAPE = {"ROW_CELLS_MISSING", "ROW_CELLS_EXTRA", "ROW_REPEATED_HEADER", "ROW_TOTALS", "ROW_BELOW_TABLE"}
 OCC_CHECKS = [c for c in profiles.by_id()[profiles.ECO_CHECK].checks() if standard.OCCURRENCE in c.tables and c.id not in ROW_SHAPE]
 
 

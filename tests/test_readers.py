@@ -570,3 +570,47 @@ def test_a_darwin_core_term_the_tool_does_not_check_is_not_called_non_standard()
     for h in ("sampleSizeValue", "sampleSizeUnit", "samplingEffort", "eventTime"):
         assert rows[h]["term"] is None and rows[h]["note_en"] == "a Darwin Core term this tool does not check, kept as is", rows[h]
     assert rows["調查者備註"]["note_en"] == "not a standard term, kept as is"
+
+
+def test_notes_below_the_table_are_kept_and_named(tmp_path):
+    """A real TaiCOL plant list (../shared/data) ends, after four blank rows, with 15 rows of name codes typed as an
+    SQL list: 15 "scientific name missing" errors on a clean list. CONSTRUCTED rows from the frog file: notes below
+    the table after a blank line (a CSV's empty line, in the ledger) and after a row of empty cells; a table that
+    goes on after a blank line, and a lone record after one, are no notes."""
+    from dq.validate import validate
+    head = (FIX / "frog_head.csv").read_text(encoding="utf-8-sig").splitlines()
+    n = len(head[0].split(","))
+    note = lambda text: ",".join([text] + [""] * (n - 1))      # noqa: E731
+    cases = {   # file lines after the header → the rows (dq_row) named ROW_BELOW_TABLE
+        "empty_line": (head[1:6] + ["", note("註：本表為志工調查資料"), note("資料來源：台灣兩棲類動物保育協會")], ["7", "8"]),
+        "empty_cells": (head[1:6] + [",".join([""] * n), note("註：本表為志工調查資料")], ["7"]),
+        "table_goes_on": (head[1:4] + [""] + head[4:8], []),
+        "few_rows_above": (head[1:3] + ["", note("註")], []),
+    }
+    for name, (lines, want) in cases.items():
+        (tmp_path / f"{name}.csv").write_text("\n".join([head[0]] + lines) + "\n", encoding="utf-8")
+        s = validate(tmp_path / f"{name}.csv", tmp_path / name, "2026-11-22")
+        assert s["rows_read"] == s["rows_checked"] + s["rows_rejected"]
+        ann = pd.read_csv(tmp_path / name / "annotated.csv", dtype=str, keep_default_na=False)
+        got = [r for r, w in zip(ann["dq_row"], ann["dq_warnings"]) if "ROW_BELOW_TABLE" in w]
+        assert got == want, (name, got, ann[["dq_row", "dq_warnings"]].to_dict("records"))
+        if want:
+            sug = dict(zip(ann["dq_row"], ann["dq_suggestions_en"]))
+            assert "delete this row below the table" in sug[want[0]]
+
+
+def test_the_real_plant_lists_scratch_rows_below_it_are_named():
+    """The real TaiCOL plant list (Plant-list-TaiCoL-20200722.xlsx): its 15 rows below the table, and no other."""
+    import tempfile
+    from pathlib import Path
+    from dq.paths import SHARED_DATA
+    from dq.validate import validate
+    src = SHARED_DATA / "checklists" / "Plant-list-TaiCoL-20200722.xlsx"
+    if not src.exists():
+        pytest.skip("../shared/data is not beside the project")
+    with tempfile.TemporaryDirectory() as d:
+        s = validate(src, Path(d), "2026-11-22")
+        ann = pd.read_csv(Path(d) / "annotated.csv", dtype=str, keep_default_na=False)
+    assert s["checks"]["ROW_BELOW_TABLE"]["count"] == 15 and s["rows_rejected"] == 4
+    below = ann[ann["dq_warnings"].str.contains("ROW_BELOW_TABLE")]
+    assert sorted(below["dq_row"].astype(int)) == list(range(5505, 5520))     # the rows under the header: sheet rows 5506-5520

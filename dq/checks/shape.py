@@ -1,5 +1,5 @@
 """Row shape (#10 item 1): rows with fewer or more cells than the header are kept and flagged, and
-so are rows that are no record (a repeated header, a totals row: snapshot.row_kind_sql).
+so are rows that are no record (a repeated header, a totals row, notes below the table: snapshot.row_kind_sql).
 
 The readers pad a short row with empty cells and keep a long row's extra cells in
 `overflow_cells`; `row_cells` holds the row's own cell count only when it differs from the
@@ -33,6 +33,14 @@ CHECKS = [
           "it is read and judged like the others.",
           "e.row_kind = 'total'", "'刪除合計列：合計由紀錄算出，不是一筆紀錄'",
           fix_en="'Delete the totals row: totals are computed from the records, not a record'", tables=ALL_TABLES),
+    Check("ROW_BELOW_TABLE", "completeness", "warning", "此列在表格下方，像是註記", "Row below the table, like a note",
+          "這一列在表格結束後（空白列之後），與其後幾列都只填了一兩欄，而表格的列填了許多欄：像是留在表格下方的註記、"
+          "資料來源或計算，不是一筆紀錄；它仍被讀入並照常檢核，所以也會有其他發現。",
+          "This row comes after the table (below a blank row) and, like the few rows with it, fills only one or two cells "
+          "where the table's rows fill many: a note, a source line or a calculation left below the table, not a record. "
+          "It is read and judged like the others, so it has other findings too.",
+          "e.row_kind = 'below'", "'若不是紀錄，請刪除表格下方的這一列（說明文字請寫在資料集的描述中）'",
+          fix_en="'If it is no record, delete this row below the table (put notes in the dataset description)'", tables=ALL_TABLES),
 ]
 
 # No derivation: the readers stage row_cells and overflow_cells, which reach `e` as record columns.
