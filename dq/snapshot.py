@@ -229,7 +229,7 @@ def filled_count_sql(columns: list[str]) -> str:
 BELOW_MAX_ROWS, BELOW_MAX_CELLS = 50, 2
 
 
-def below_table_start(con, relation: str, columns: list[str], empty_where: str, rows: int,
+def below_table_start(con, relation: str, columns: list[str], empty_where: str, rows: int, last: int | None,
                       blank_lines: str | None = None) -> int | None:
     """The first row of a block left below the table after a blank row: notes (註：…, 資料來源：…), a total
     written beside no heading, scratch work (a real TaiCOL plant list ends, after four blank rows, with 15
@@ -237,10 +237,9 @@ def below_table_start(con, relation: str, columns: list[str], empty_where: str, 
     (ROW_BELOW_TABLE). Taken only when the rows after the file's last blank row are few (at most
     BELOW_MAX_ROWS and a third of the file), each fills at most BELOW_MAX_CELLS cells, and the rows
     just above the blank fill more than twice as many (their median): a table going on after a blank
-    row is no such block. `rows`: the file's non-blank rows; `blank_lines`: SQL giving the source_row of
-    the blank lines a reader left out (a CSV's empty lines are in the ledger, not staged). None when there
-    is no such block."""
-    last = con.execute(f"SELECT max(source_row) FROM {relation} WHERE {empty_where}").fetchone()[0]
+    row is no such block. `rows`: the file's non-blank rows; `last`: its last blank row (None: none staged);
+    `blank_lines`: SQL giving the source_row of the blank lines a reader left out (a CSV's empty lines are
+    in the ledger, not staged). None when there is no such block."""
     if blank_lines:
         other = con.execute(f"SELECT max(source_row) FROM ({blank_lines})").fetchone()[0]
         last = other if last is None or (other is not None and other > last) else last
@@ -346,14 +345,14 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
             st.staged = kept
         # blank rows go to the ledger; counted once here so that the canonical view filters only
         # the sources that have any (the filter reads every column of every row it is applied to)
-        n_blank = con.execute(f"SELECT count(*) FROM {st.relation} WHERE {info['empty_where']}").fetchone()[0]
+        n_blank, last_blank = con.execute(f"SELECT count(*), max(source_row) FROM {st.relation} WHERE {info['empty_where']}").fetchone()
         # notes or scratch left below the table, after a blank row or line (kept in the mapping: a reader of
         # the snapshot names the same rows)
         blank_lines = (f"SELECT source_row FROM read_parquet({duck.q(st.rejects)}) WHERE starts_with(reason, 'blank line')"
                        if st.rejects else None)
         if n_blank or blank_lines:
             c["below_from"] = below_table_start(con, st.relation, c["columns"], info["empty_where"], st.rows_staged - n_blank,
-                                                blank_lines)
+                                                last_blank, blank_lines)
         sql = canonical_sql(c, st.staged, i)
         if record_layout >= 5:
             verbatim.append((i, sql))
