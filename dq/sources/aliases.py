@@ -99,6 +99,10 @@ ALIASES: dict[str, list[str]] = {
     "dwc_county": ["county", "縣市", "縣市名稱", "縣市別", "place_county_name"],
     "municipality": ["鄉鎮", "鄉鎮市區", "鄉鎮市", "鄉鎮區"],
     "countryCode": ["country_code"],
+    # a depth or an elevation as the file writes it ("5m", "10-15 m"): the verbatim terms, which the BDQ
+    # amendments read into metres (NTU/OCA's reef survey sites have Depth)
+    "verbatimDepth": ["depth", "深度", "水深"],
+    "verbatimElevation": ["elevation", "altitude", "海拔", "海拔高度"],
     "habitat": ["採集環境棲地描述", "棲地", "棲地類型", "環境", "環境型態", "棲地型態", "環境類型"],
     "samplingProtocol": ["調查方法", "記錄方式", "紀錄方式", "調查方式", "method", "protocol type", "protocol name", "protocol"],
     "organismQuantity": ["數量", "個體數", "隻數", "隻次", "數目", "count", "abundance", "observation count"],
