@@ -60,12 +60,22 @@ def _wkey(key: str, labels: dict) -> str:
 _UNSET = object()
 
 
-def _url_wins(key: str, wkey: str, now) -> None:
-    """When the URL changed under a widget (a link or st.switch_page opened this view), the widget
-    is dropped so it is made again from the URL; a value the user just picked is left alone."""
+def _url_wins(key: str, wkey: str, now) -> str:
+    """The widget key to draw with. When the URL changed under a widget (a link, st.switch_page, the
+    browser's Back), a new widget is made, seeded from the URL: the old one, its state merely dropped,
+    still showed its old value in the browser and sent it back with the next move (a link's agency on
+    the scorecard, the sidebar saying "All agencies"; after Back, the figures of one agency under the
+    name of another). A value the user just picked is left alone."""
     last = st.session_state.get(f"_qp_last_{key}", _UNSET)
-    if last is not _UNSET and last != now and wkey in st.session_state:
-        del st.session_state[wkey]
+    gen = st.session_state.get(f"_qp_gen_{key}", 0)
+    if last is not _UNSET and last != now and _gen_key(wkey, gen) in st.session_state:
+        gen += 1
+        st.session_state[f"_qp_gen_{key}"] = gen
+    return _gen_key(wkey, gen)
+
+
+def _gen_key(wkey: str, gen: int) -> str:
+    return f"{wkey}_u{gen}" if gen else wkey
 
 
 def _remember(key: str, now) -> None:
@@ -86,8 +96,7 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
     labels, fmt = _fixed(format_func, options)
-    wkey = _wkey(key, labels) + (f"_g{int(generation)}" if generation else "")
-    _url_wins(key, wkey, cur)
+    wkey = _url_wins(key, _wkey(key, labels) + (f"_g{int(generation)}" if generation else ""), cur)
     value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
     # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
     if value is None or (not pin and options and value == options[min(default_index, len(options) - 1)]):
@@ -104,8 +113,7 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     cur = qp.get_all(key)
     chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
     labels, fmt = _fixed(format_func, options)
-    wkey = _wkey(key, labels)
-    _url_wins(key, wkey, list(cur))
+    wkey = _url_wins(key, _wkey(key, labels), list(cur))
     # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language
     value = st.multiselect(label, options, default=chosen, format_func=fmt, key=wkey, select_all=False,
                            placeholder=L("choose"))
@@ -121,8 +129,8 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
 def qp_toggle(label: str, key: str, default: bool = False) -> bool:
     qp = st.query_params
     cur = qp.get(key)
-    _url_wins(key, f"qp_{key}", cur)
-    value = st.toggle(label, value=(cur == "1") if cur is not None else default, key=f"qp_{key}")
+    wkey = _url_wins(key, f"qp_{key}", cur)
+    value = st.toggle(label, value=(cur == "1") if cur is not None else default, key=wkey)
     qp[key] = "1" if value else "0"
     _remember(key, qp.get(key))
     return value

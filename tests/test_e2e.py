@@ -312,6 +312,36 @@ def test_overview_agency_links_open_the_scorecard(server, new_page):
     page.get_by_role("link", name=FROG).click()
     _settle(page, "Agency scorecard")
     assert "agency=" in page.url and FROG in page.inner_text("h3")
+    # the sidebar's box says the agency the link chose (it still said "All agencies", and sent that back
+    # with the next move: the menu's overview then showed every agency)
+    assert _sidebar_agency(page) == FROG
+    page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
+    _settle(page)
+    page.wait_for_timeout(300)
+    assert "agency=" in page.url and _sidebar_agency(page) == FROG, page.url
+
+
+def _sidebar_agency(page) -> str:
+    """What the sidebar's Agency box shows (its input's value)."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).locator("input").input_value()
+
+
+def test_the_back_button_moves_the_sidebar_agency_with_the_figures(server, new_page):
+    """A browser walk: two agencies picked in turn on the scorecard, then Back: the figures were the first
+    agency's and the sidebar still named the second."""
+    from urllib.parse import quote
+    page = _open(new_page, f"{server}/scorecard?lang=en&agency={quote(FROG)}")
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
+    box.click()
+    page.get_by_role("option", name=BBS).click()
+    page.wait_for_function("a => decodeURIComponent(location.search).includes(a)", arg=BBS, timeout=30_000)
+    _settle(page)
+    assert BBS in page.inner_text("h3") and _sidebar_agency(page) == BBS
+    page.go_back()
+    page.wait_for_function("a => decodeURIComponent(location.search).includes(a)", arg=FROG, timeout=30_000)
+    _settle(page)
+    page.wait_for_timeout(500)
+    assert FROG in page.inner_text("h3") and _sidebar_agency(page) == FROG, (page.inner_text("h3"), _sidebar_agency(page))
 
 
 def _kpi_labels_are_not_cut(page, lang: str):
