@@ -213,6 +213,9 @@ LABELS = {
                      "Files up to {mb} MB (larger ones are refused at upload); for bigger files use python -m dq validate FILE --out DIR."),
     "phase_reading": ("讀取檔案中…", "Reading the file…"), "phase_checking": ("執行檢核規則中…", "Running the checks…"),
     "phase_writing": ("寫出標註檔與報告中…", "Writing the annotated file and report…"),
+    "pp_unit": (" 個百分點", " pp"),
+    "validated_rows": ("讀入 {read:,} 列：檢核 {checked:,} 列，無法解析 {rejected:,} 列",
+                       "{read:,} rows read: {checked:,} checked, {rejected:,} rejected"),
     "validated": ("檢核完成", "Checked"), "validate_failed": ("檢核失敗", "The check failed"),
     "read_notes": ("讀取說明", "How the file was read"),
     "validate_sheet": ("檢核的工作表", "Sheet checked"),
@@ -330,7 +333,7 @@ LABELS = {
     # short enough for the column (the longer texts were cut to 匯入時指… / "given at ingest (not in the…")
     "record_default": ("匯入指定（檔案無此欄）", "set at ingest (no column)"),
     "record_default_blank": ("匯入指定（原格空白）", "set at ingest (cell blank)"),
-    "record_provenance": ("來源", "provenance"), "record_errors": ("錯誤", "Errors"), "record_warnings": ("警告", "Warnings"),
+    "record_provenance": ("來源", "provenance"), "record_errors": ("錯誤", "Errors"), "record_warnings": ("警告", "Warnings"), "record_notes": ("提示", "Notes"),
     "record_map": ("位置", "Location"), "record_no_point": ("這筆紀錄沒有可畫的點位。", "This record has no point to map."),
     "record_point": ("採用點位 {lat}, {lon}（{src}）· {place}", "Point used {lat}, {lon} ({src}) · {place}"),
     "record_no_place": ("不在任何縣市內", "in no county"),
@@ -565,9 +568,12 @@ NOTE_ZH = [
      "{n} 格在中文字旁有「?」：多半是存成 Big5（CP950）時無法表示而遺失的字（例如 鴴、鷉、堃）；請另存為「CSV UTF-8」後重新提供"),
     (r"(?P<n>[\d,]+) rows have fewer cells than the header \((?P<w>\d+)\): kept, missing cells empty",
      "{n} 列的欄位數少於標題列（{w} 欄）：保留，缺少的欄位留空"),
-    (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, extra cells in overflow_cells",
-     "{n} 列的欄位數多於標題列（{w} 欄）：保留，多出的內容放在 overflow_cells"),
-    (r"(?P<n>[\d,]+) rows have cells right of the header: kept in overflow_cells", "{n} 列在標題列右側還有內容：保留在 overflow_cells"),
+    # the column as the annotated download heads it (ann_overflow_cells), and as annotated.csv names it
+    (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, the extra cells in the column "
+     r"\"Cells beyond the header\" \(overflow_cells\)",
+     "{n} 列的欄位數多於標題列（{w} 欄）：保留，多出的內容放在「標題列右側多出的儲存格」欄（overflow_cells）"),
+    (r"(?P<n>[\d,]+) rows have cells right of the header: kept in the column \"Cells beyond the header\" \(overflow_cells\)",
+     "{n} 列在標題列右側還有內容：保留在「標題列右側多出的儲存格」欄（overflow_cells）"),
 ]
 
 

@@ -190,12 +190,14 @@ def count_change(v) -> str:
     return "±0" if v == 0 else f"{int(v):+,}"
 
 
-def pp_change(x) -> str:
+def pp_change(x, lang_: str | None = None) -> str:
     """A share's change in percentage points as the cards and tables write it: no change (under 0.05
-    pp either way) is "±0.0 pp", never "+0.0 pp" or "-0.0 pp"."""
+    pp either way) is "±0.0 pp", never "+0.0 pp" or "-0.0 pp"; in Chinese 個百分點 (a browser walk:
+    "pp" on every zh-TW card)."""
+    unit = t("pp_unit", lang_ or lang())
     if round(x * 100, 1) == 0:
-        return "±0.0 pp"
-    return f"{x * 100:+.1f} pp"
+        return f"±0.0{unit}"
+    return f"{x * 100:+.1f}{unit}"
 
 
 _NO_CHANGE = {"delta_color": "off", "delta_arrow": "off"}

@@ -34,10 +34,12 @@ st.page_link("pages/scorecard.py", label=L("record_to_scorecard"), query_params=
 if bool(rec.get("is_absence", False)):   # a survey's "searched, not found": the name heads it, but nothing was seen
     st.info(L("record_absence"))
 
-c = st.columns(3)
+# the three severities add up to the findings (a note had no card of its own: 3 findings, 1 error, 1 warning)
+c = st.columns(4)
 c[0].metric(L("record_findings"), f"{len(findings):,}")
 c[1].metric(L("record_errors"), f"{int((findings['severity'] == 'error').sum()):,}")
 c[2].metric(L("record_warnings"), f"{int((findings['severity'] == 'warning').sum()):,}")
+c[3].metric(L("record_notes"), f"{int((findings['severity'] == 'info').sum()):,}")
 st.subheader(L("record_findings"))
 if findings.empty:
     st.success(L("record_no_findings"))

@@ -79,7 +79,7 @@ if len(ff):
     ff = ff.drop(columns=["agency", "check_id"]).assign(profile=ff["profile"].map(ui.profile_name),
                                                         dataset_id=ff["dataset_id"].map(lambda x: ff_names.get(x, x))).rename(columns={
         "dataset_id": L("dataset"), "source_file": L("source_file"), "profile": L("profile"), "check_id": L("check"),
-        "columns": L("missing_column"), "severity": L("severity"), "title": L("title"), "records": L("rows_affected")})
+        "columns": L("missing_column"), "severity": L("severity"), "title": L("col_title"), "records": L("rows_affected")})
     ff[L("severity")] = ff[L("severity")].map(ui.severity_text)
     st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
 

@@ -69,6 +69,10 @@ if state == "running":      # a new job, or one still going after the user looke
         if state == "done":
             validate_job.annotated_download(job, ui.lang())     # a large result is zipped once, here, under the progress box
             bar.empty()     # the last phase's "Writing the annotated file… N of N rows" stayed under "Checked"
+            # what the box holds when opened (it opened on nothing)
+            done = validate_job.summary(job)
+            st.caption(L("validated_rows").format(read=done["rows_read"], checked=done["rows_checked"],
+                                                  rejected=done["rows_rejected"]))
         box.update(label=L("validated") if state == "done" else L("validate_failed"),
                    state="complete" if state == "done" else "error", expanded=state != "done")
 if state != "done":
@@ -137,7 +141,7 @@ with st.expander(L("col_mapping"), expanded=any(r["how"] in BY_VALUES for r in s
 if summary["file_findings"]:
     st.subheader(L("vr_file_level"))
     # titles, not check ids: the ids are in the annotated file's columns and the report's own id column
-    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("title"): f["title_en"] if en else f["title_zh"],
+    ff = pd.DataFrame([{L("missing_column"): " / ".join(f["columns"]), L("col_title"): f["title_en"] if en else f["title_zh"],
                         L("severity"): L("sev_" + f["severity"]), L("rows_affected"): f["rows"]}
                        for c, f in summary["file_findings"].items()])
     st.dataframe(ff, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(ff))
@@ -148,7 +152,7 @@ if summary["file_findings"]:
 st.subheader(L("vr_record_level"))
 checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
                        for c, v in summary["checks"].items()], columns=["title", "n", "severity"])
-checks = checks.rename(columns={"n": L("count"), "severity": L("severity"), "title": L("title")})
+checks = checks.rename(columns={"n": L("count"), "severity": L("severity"), "title": L("col_title")})
 if len(checks):
     st.dataframe(checks, hide_index=True, placeholder="—", width="stretch", column_config=ui.number_columns(checks))
 else:     # an empty table reads "empty" in Streamlit's English, whatever the language

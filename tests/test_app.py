@@ -638,7 +638,7 @@ def test_overview_share_changes_compare_like_with_like():
     assert f"{naive * 100:+.1f}" != f"{like * 100:+.1f}"   # the populations differ enough to tell the two apart
     at = page("overview")
     m = {x.label: x for x in at.metric}
-    assert m["無錯誤紀錄比例"].delta == f"{like * 100:+.1f} pp"
+    assert m["無錯誤紀錄比例"].delta == f"{like * 100:+.1f} 個百分點"
     added = [r[0] for r in duckdb.execute(f"SELECT DISTINCT agency FROM {OCC} EXCEPT SELECT DISTINCT agency FROM {old_occ}").fetchall()]
     assert len(added) == 3
     note = [c.value for c in at.caption if "不計入比例增減" in c.value]
@@ -993,12 +993,13 @@ def test_a_share_just_over_zero_and_no_change_read_as_on_the_cards():
     import pandas as pd
     from dq import ui
     assert ui.bar_share(pd.Series([0.0002, 0.0, 0.0015])).tolist() == [0.001, 0.0, 0.0015]
-    assert [ui.pp_change(x) for x in (0.0, 0.0004, -0.0004, 0.0123, -0.05)] == \
+    assert [ui.pp_change(x, "en") for x in (0.0, 0.0004, -0.0004, 0.0123, -0.05)] == \
         ["±0.0 pp", "±0.0 pp", "±0.0 pp", "+1.2 pp", "-5.0 pp"]
+    assert [ui.pp_change(x, "zh") for x in (0.0, -0.05)] == ["±0.0 個百分點", "-5.0 個百分點"]
     at = page("scorecard", agency=BBS_AGENCY)
     heads = {ui.header(f"tier_{t}_change") for t in ("gold", "silver", "bronze")}   # the table shows its headings
     changes = [v for t in at.dataframe for c in t.value.columns if c in heads for v in t.value[c] if v != "—"]
-    assert changes and all(v.endswith(" pp") and not v.startswith(("+0.0", "-0.0")) for v in changes), changes
+    assert changes and all(v.endswith(" 個百分點") and not v.startswith(("+0.0", "-0.0")) for v in changes), changes
 
 
 def test_a_check_keeps_its_map_colour_whatever_else_is_chosen():

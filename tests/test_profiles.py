@@ -359,7 +359,7 @@ def test_overview_and_scorecard_show_graded_scores_and_file_level_findings():
     assert m["completeness"] == f"{sc['completeness']:.1%}" and m["gold"] == f"{sc['tier_gold']:.1%}"
     files = next(df.value for df in at.dataframe if "Missing column" in df.value)
     from dq.checks import by_id   # the page names checks by title (issue 11: no raw ids on screen)
-    assert set(files["Title"]) == {by_id()[c].title_en for c in ("DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING",
+    assert set(files["Check"]) == {by_id()[c].title_en for c in ("DWC_BASIS_OF_RECORD_MISSING", "DWC_OCCURRENCE_ID_MISSING",
                                                                   "COORD_UNCERTAINTY_MISSING")}
     at.switch_page("pages/rules.py").run()
     at.run()

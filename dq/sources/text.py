@@ -580,7 +580,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     if n_short:
         notes.append(f"{n_short:,} rows have fewer cells than the header ({width}): kept, missing cells empty")
     if n_long:
-        notes.append(f"{n_long:,} rows have more cells than the header ({width}): kept, extra cells in overflow_cells")
+        notes.append(f"{n_long:,} rows have more cells than the header ({width}): kept, the extra cells in the column \"Cells beyond the header\" (overflow_cells)")
     good.unlink(missing_ok=True)
     if current != readable:
         current.unlink(missing_ok=True)
