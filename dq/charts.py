@@ -39,8 +39,10 @@ def _pct_text(v: float) -> str:
     return f"{v:.1f}"
 
 
-# the smallest size a cell's number is written at, and the width a heatmap's cells share (px)
-MIN_FONT, CELLS_WIDTH = 8, 800
+# the smallest size a cell's number is written at; below READABLE a count is written compactly when that
+# gives it a larger size (a browser walk: 48,943 at 8 px in 22 counties was hard to read); the width a
+# heatmap's cells share (px)
+MIN_FONT, READABLE, CELLS_WIDTH = 8, 9, 800
 
 
 def _font_size(texts, columns: int) -> int:
@@ -70,8 +72,9 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
             pct: bool = False, lang: str = "zh") -> go.Figure:
     """Rows × columns of counts (log colour scale when `log`) or percentages (0–100), every cell labelled
     with its value as written elsewhere on the page (thousands separators; no "48.89k") — unless the counts
-    are too long for the cells even at MIN_FONT (a 10M-record snapshot's 1,234,567 in 22 counties ran into
-    its neighbours): then they are written compactly (compact_count), the exact count on hover."""
+    are too long for the cells at READABLE (a 10M-record snapshot's 1,234,567 in 22 counties ran into its
+    neighbours; 48,943 was drawn at 8 px): then they are written compactly (compact_count: 4.9萬, 48.9k),
+    the exact count on hover."""
     raw = pv.to_numpy(dtype=float)
     if pct:
         z, text = raw, [[_pct_text(v) for v in row] for row in raw]
@@ -94,9 +97,10 @@ def heatmap(pv: pd.DataFrame, title: str, x_title: str, y_title: str, colour_tit
     # no larger than the cells of a wide one hold (22 counties: "12,76248,94329,053" ran together)
     exact = text
     size = _font_size((t for row in text for t in row), pv.shape[1])
-    if size < MIN_FONT and not pct:
-        text = [[("—" if v != v else compact_count(v, lang)) for v in row] for row in raw]
-        size = _font_size((t for row in text for t in row), pv.shape[1])
+    if size < READABLE and not pct:
+        short = [[("—" if v != v else compact_count(v, lang)) for v in row] for row in raw]
+        if (bigger := _font_size((t for row in short for t in row), pv.shape[1])) > size:
+            text, size = short, bigger
     size = max(MIN_FONT, size)
     fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pv.columns], y=[str(i) for i in pv.index], text=text, texttemplate="%{text}",
                                textfont=dict(size=size), xgap=1,

@@ -617,8 +617,11 @@ def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
     heat = _json.loads(at.get("plotly_chart")[0].proto.spec)
     h = heat["data"][0]
     cells = [c for row in h["text"] for c in row]
-    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*|—", c) for c in cells)     # 48,890, never "48.89k"
-    assert any("," in c for c in cells)
+    # 22 counties: 48,890 would be drawn at 8 px, so counts from 10,000 are written 4.9萬 (the exact count on
+    # hover); smaller ones whole (2,261), never "48.89k"
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})?|\d+(\.\d)?萬|—", c) for c in cells), cells
+    assert any("," in c for c in cells) and any("萬" in c for c in cells) and h["textfont"]["size"] >= 9
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*|—", c) for row in h["customdata"] for c in row)
     assert h["colorbar"]["lenmode"] == "pixels" and h["colorbar"]["ticktext"][:2] == ["1", "10"]   # log scale, real counts
     assert h["zmax"] < 10                                                  # log10 of the counts, not the counts
     assert not heat["layout"]["yaxis"].get("title", {}).get("text")        # no CJK title lying on its side …
