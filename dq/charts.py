@@ -53,18 +53,17 @@ def _font_size(texts, columns: int) -> int:
 
 
 def compact_count(v: float, lang: str = "zh") -> str:
-    """A count in at most ~5 characters, for a cell too narrow for it whole: 萬 in Chinese (12.8萬, 129萬),
-    k and M in English (12.8k, 1.29M); under 10,000 it stays whole."""
+    """A count in three significant digits, for a cell too narrow for it whole: 萬 and 億 in Chinese (4.89萬,
+    123萬, 1.23億), k, M and G in English (48.9k, 1.23M); under 10,000 it stays whole. The unit is picked
+    after rounding (99,999 is 100k, never 100.0k; 999,999 is 1M, never 1000k)."""
     n = int(v)
     if abs(n) < 10_000:
         return f"{n:,}"
-    if lang == "zh":
-        w = n / 10_000
-        return f"{w:.1f}萬" if abs(w) < 10 else f"{w:,.0f}萬"
-    for div, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= div:
-            x = n / div
-            return f"{x:.2f}{unit}" if abs(x) < 10 else f"{x:.1f}{unit}" if abs(x) < 100 else f"{x:.0f}{unit}"
+    units = ((1e4, "萬"), (1e8, "億"), (1e12, "兆")) if lang == "zh" else ((1e3, "k"), (1e6, "M"), (1e9, "G"), (1e12, "T"))
+    for div, unit in units:
+        text = f"{n / div:.3g}"
+        if "e" not in text and abs(float(text)) < (1e4 if lang == "zh" else 1e3):
+            return text + unit
     return f"{n:,}"
 
 

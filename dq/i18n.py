@@ -1,4 +1,6 @@
 """Every UI label, zh-TW first with English beside it: one table."""
+import re
+
 from . import standard
 
 LABELS = {
@@ -570,16 +572,16 @@ NOTE_ZH = [
      "{n} 列的欄位數少於標題列（{w} 欄）：保留，缺少的欄位留空"),
     # the column as the annotated download heads it (ann_overflow_cells), and as annotated.csv names it
     (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, the extra cells in the column "
-     r"\"Cells beyond the header\" \(overflow_cells\)",
-     "{n} 列的欄位數多於標題列（{w} 欄）：保留，多出的內容放在「標題列右側多出的儲存格」欄（overflow_cells）"),
-    (r"(?P<n>[\d,]+) rows have cells right of the header: kept in the column \"Cells beyond the header\" \(overflow_cells\)",
-     "{n} 列在標題列右側還有內容：保留在「標題列右側多出的儲存格」欄（overflow_cells）"),
+     + re.escape(f'"{LABELS["ann_overflow_cells"][1]}" (overflow_cells)'),
+     f"{{n}} 列的欄位數多於標題列（{{w}} 欄）：保留，多出的內容放在「{LABELS['ann_overflow_cells'][0]}」欄（overflow_cells）"),
+    (r"(?P<n>[\d,]+) rows have cells right of the header: kept in the column "
+     + re.escape(f'"{LABELS["ann_overflow_cells"][1]}" (overflow_cells)'),
+     f"{{n}} 列在標題列右側還有內容：保留在「{LABELS['ann_overflow_cells'][0]}」欄（overflow_cells）"),
 ]
 
 
 def note_text(note: str, lang: str = "zh") -> str:
     """A reader's note in the UI language."""
-    import re
     if lang != "zh":
         return note
     for rx, zh in NOTE_ZH:
@@ -608,7 +610,6 @@ _LICENCE_EN = [(r"政府資料開放授權條款\s*[-－–—]?\s*第\s*(\d+)\s
 def licence_text(value, lang: str = "zh"):
     """A catalogue's licence in the UI language: in English a licence known by an English name reads
     'English name (as written)'; one no rule knows is shown as written."""
-    import re
     if lang == "zh" or not isinstance(value, str):
         return value
     v = value.strip()
@@ -622,7 +623,6 @@ def licence_text(value, lang: str = "zh"):
 def frequency_text(value, lang: str = "zh"):
     """A catalogue's update frequency in the UI language (the value as written in zh-TW; a form no rule knows
     is shown as it is)."""
-    import re
     if lang == "zh" or not isinstance(value, str):
         return value
     v = value.strip()
@@ -646,7 +646,6 @@ _REDLIST = {"EX": ("滅絕", "Extinct"), "EW": ("野外滅絕", "Extinct in the 
 def redlist_text(value, lang: str = "zh"):
     """A red-list category (or several, "; "-separated) in the UI language: 易危（VU） / Vulnerable (VU). A text
     that is neither a known code nor "words（CODE, English）" is shown as written."""
-    import re
     if not isinstance(value, str) or not value.strip():
         return value
     out = []
@@ -701,7 +700,6 @@ def encoding_text(value, lang: str = "zh"):
 
 def catalogue_time(value):
     """A catalogue's timestamp written the same way everywhere on screen (ISO: 2018/03/09 12:35 is 2018-03-09 12:35)."""
-    import re
     if not isinstance(value, str):
         return value
 
@@ -759,7 +757,6 @@ def term_words(col: str) -> str:
     occurrenceID → Occurrence ID, coordinateUncertaintyInMeters → Coordinate uncertainty in meters); any other
     name as it is. The Chinese UI names them in Chinese; the English one had shown the camelCase term beside
     headings in words. Where the term itself is wanted (the record page, a missing column) it is shown as such."""
-    import re
     from .sources.aliases import CANONICAL, DWC_TERMS
     if col not in DWC_TERMS and col not in CANONICAL:
         return col

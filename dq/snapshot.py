@@ -198,8 +198,9 @@ TOTAL_WORDS = ("合計", "總計", "小計", "共計", "總和", "total", "total
 def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None, below_from: int | None = None) -> str:
     """SQL over the staged columns: 'header' for a row repeating the header (its first two columns'
     cells are their own headings: two exports pasted into one file), 'total' for a totals row (合計,
-    Total … as one of its first three cells), else NULL. The row is kept and judged like any other;
-    ROW_REPEATED_HEADER and ROW_TOTALS say what it is. Headings reach the SQL only as quoted literals."""
+    Total … as one of its first three cells), 'below' for a row from `below_from` on (notes below the table:
+    below_table_start), else NULL. The row is kept and judged like any other; ROW_REPEATED_HEADER,
+    ROW_TOTALS and ROW_BELOW_TABLE say what it is. Headings reach the SQL only as quoted literals."""
     cols = columns     # the file's own cleaned headers (clean_headers renames any of ours: source_row, row_cells …)
     if not cols:
         return "NULL::VARCHAR"
@@ -227,33 +228,58 @@ def filled_count_sql(columns: list[str]) -> str:
 
 # A block of notes below a table: at most this many rows, each filling at most BELOW_MAX_CELLS cells
 BELOW_MAX_ROWS, BELOW_MAX_CELLS = 50, 2
+# how far from the end the rows are looked at (doubled while only blank and sparse rows are seen), at most
+BELOW_WINDOW, BELOW_WINDOW_MAX = 256, 1 << 16
 
 
-def below_table_start(con, relation: str, columns: list[str], empty_where: str, rows: int, last: int | None,
+def below_table_start(con, relation: str, columns: list[str], empty_where: str, rows: int,
                       blank_lines: str | None = None) -> int | None:
-    """The first row of a block left below the table after a blank row: notes (註：…, 資料來源：…), a total
-    written beside no heading, scratch work (a real TaiCOL plant list ends, after four blank rows, with 15
-    rows of name codes typed as an SQL list). Such rows are no records; they are kept and named
-    (ROW_BELOW_TABLE). Taken only when the rows after the file's last blank row are few (at most
-    BELOW_MAX_ROWS and a third of the file), each fills at most BELOW_MAX_CELLS cells, and the rows
-    just above the blank fill more than twice as many (their median): a table going on after a blank
-    row is no such block. `rows`: the file's non-blank rows; `last`: its last blank row (None: none staged);
-    `blank_lines`: SQL giving the source_row of the blank lines a reader left out (a CSV's empty lines are
-    in the ledger, not staged). None when there is no such block."""
-    if blank_lines:
-        other = con.execute(f"SELECT max(source_row) FROM ({blank_lines})").fetchone()[0]
-        last = other if last is None or (other is not None and other > last) else last
-    if last is None:
+    """The first row of notes left below the table after a blank row: 註：…, 資料來源：…, scratch work (a
+    real TaiCOL plant list ends, after four blank rows, with 15 rows of name codes typed as an SQL list).
+    Such rows are no records; they are kept and named (ROW_BELOW_TABLE). From the file's end, over blank
+    rows (a row of empty cells, or a blank line a reader left out: `blank_lines`, SQL giving their
+    source_row) and blocks of rows filling at most BELOW_MAX_CELLS cells, up to the table: taken when the
+    blocks hold at most BELOW_MAX_ROWS rows and a third of the file's `rows` (non-blank), and the last
+    thousand non-blank rows above the blank fill more than twice as many cells (their median). Several
+    note blocks, blank rows after the notes, or a long gap above them are one such block. Only the file's
+    last rows are read (source_row ranges: its row groups are in row order). None when there is none."""
+    top = con.execute(f"SELECT max(source_row) FROM {relation}").fetchone()[0]
+    if top is None:
         return None
     fill = filled_count_sql(columns)
-    n, most, first = con.execute(f"SELECT count(*), max({fill}), min(source_row) FROM {relation} "
-                                 f"WHERE source_row > ? AND NOT ({empty_where})", [int(last)]).fetchone()
-    if not n or n > BELOW_MAX_ROWS or n * 3 > rows or most > BELOW_MAX_CELLS:
+    window = BELOW_WINDOW
+    while True:
+        lo = max(0, int(top) - window)
+        cells = dict(con.execute(f"SELECT source_row, CASE WHEN {empty_where} THEN 0 ELSE {fill} END FROM {relation} "
+                                 f"WHERE source_row > ?", [lo]).fetchall())
+        if blank_lines:
+            cells.update((r, 0) for (r,) in con.execute(f"SELECT source_row FROM ({blank_lines}) WHERE source_row > ?", [lo]).fetchall())
+        order = sorted(cells, reverse=True)
+        # from the end: blank rows and sparse rows until the first row that fills more (the table's)
+        seen, starts, stop = 0, [], None
+        for i, r in enumerate(order):
+            n = cells[r]
+            if n == 0:
+                if seen and (i == 0 or cells[order[i - 1]] > 0):
+                    starts.append(order[i - 1])      # the first row of the block below this blank
+                continue
+            if n > BELOW_MAX_CELLS:
+                stop = r
+                break
+            seen += 1
+            if seen > BELOW_MAX_ROWS:
+                return None
+        if stop is not None or lo == 0 or window >= BELOW_WINDOW_MAX:
+            break
+        window *= 2
+    if stop is None or not starts or seen * 3 > rows:
         return None
-    # the rows above: the thousand non-blank rows before the blank (row groups are in row order: a range)
-    above, med = con.execute(f"SELECT count(*), median({fill}) FROM {relation} WHERE source_row < ? "
-                             f"AND source_row >= ? AND NOT ({empty_where})", [int(last), int(last) - 1000]).fetchone()
-    if above < 3 or med is None or most * 2 >= med:
+    first = starts[-1]      # the topmost block: everything below it is notes too
+    most = max(cells[r] for r in order if r >= first)
+    above = [n for (n,) in con.execute(f"SELECT {fill} FROM {relation} WHERE source_row <= ? AND source_row > ? "
+                                       f"AND NOT ({empty_where}) ORDER BY source_row DESC LIMIT 1000",
+                                       [int(stop), int(stop) - 4000]).fetchall()]
+    if len(above) < 3 or most * 2 >= sorted(above)[len(above) // 2]:
         return None
     return int(first)
 
@@ -345,14 +371,14 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
             st.staged = kept
         # blank rows go to the ledger; counted once here so that the canonical view filters only
         # the sources that have any (the filter reads every column of every row it is applied to)
-        n_blank, last_blank = con.execute(f"SELECT count(*), max(source_row) FROM {st.relation} WHERE {info['empty_where']}").fetchone()
+        n_blank = con.execute(f"SELECT count(*) FROM {st.relation} WHERE {info['empty_where']}").fetchone()[0]
         # notes or scratch left below the table, after a blank row or line (kept in the mapping: a reader of
         # the snapshot names the same rows)
         blank_lines = (f"SELECT source_row FROM read_parquet({duck.q(st.rejects)}) WHERE starts_with(reason, 'blank line')"
                        if st.rejects else None)
         if n_blank or blank_lines:
             c["below_from"] = below_table_start(con, st.relation, c["columns"], info["empty_where"], st.rows_staged - n_blank,
-                                                last_blank, blank_lines)
+                                                blank_lines)
         sql = canonical_sql(c, st.staged, i)
         if record_layout >= 5:
             verbatim.append((i, sql))

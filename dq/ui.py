@@ -65,7 +65,8 @@ def _url_wins(key: str, wkey: str, now) -> str:
     browser's Back), a new widget is made, seeded from the URL: the old one, its state merely dropped,
     still showed its old value in the browser and sent it back with the next move (a link's agency on
     the scorecard, the sidebar saying "All agencies"; after Back, the figures of one agency under the
-    name of another). A value the user just picked is left alone."""
+    name of another; a click in the open-data league table, and the report then made for the agency picked
+    before). A value the user just picked is left alone."""
     last = st.session_state.get(f"_qp_last_{key}", _UNSET)
     gen = st.session_state.get(f"_qp_gen_{key}", 0)
     if last is not _UNSET and last != now and _gen_key(wkey, gen) in st.session_state:
@@ -83,20 +84,18 @@ def _remember(key: str, now) -> None:
 
 
 def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0,
-              pin: bool = False, generation: int = 0):
-    """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view.
+              pin: bool = False):
+    """A selectbox whose value lives in the URL (?key=value), so a copied link reopens the same view; a page
+    that sets the value itself (a click in a table) sets the URL's, and the box follows (_url_wins).
     `pin`: the value stays in the URL even when it is the default (what another URL value belongs to:
-    an open dataset's key is one catalogue's). `generation`: a page that sets the value itself (a click in
-    a table) counts up, so that the browser is given a new box: the old one, its state dropped, still
-    showed its old value, and sent it back on the next click (the open-data report was then made for the
-    agency picked before)."""
+    an open dataset's key is one catalogue's)."""
     qp = st.query_params
     cur = qp.get(key)
     str_opts = [None if o is None else str(o) for o in options]
     index = str_opts.index(cur) if cur in str_opts else min(default_index, len(options) - 1)
     box = st.sidebar.selectbox if sidebar else st.selectbox
     labels, fmt = _fixed(format_func, options)
-    wkey = _url_wins(key, _wkey(key, labels) + (f"_g{int(generation)}" if generation else ""), cur)
+    wkey = _url_wins(key, _wkey(key, labels), cur)
     value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
     # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
     if value is None or (not pin and options and value == options[min(default_index, len(options) - 1)]):

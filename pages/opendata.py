@@ -88,11 +88,10 @@ rows = event.selection.rows if event is not None else []
 picked = view.iloc[rows[0]]["agency"] if rows else None
 if picked is not None and st.session_state.get("od_league_applied") != (od, group, level, picked):
     st.session_state["od_league_applied"] = (od, group, level, picked)
-    st.session_state["od_league_clicks"] = st.session_state.get("od_league_clicks", 0) + 1
-    st.query_params["odagency"] = picked
+    st.query_params["odagency"] = picked      # the picker below is made anew from it (ui._url_wins)
 
 agencies = m["agency"].tolist()
-ag = ui.qp_select(L("agency"), agencies, "odagency", generation=st.session_state.get("od_league_clicks", 0))
+ag = ui.qp_select(L("agency"), agencies, "odagency")
 full = ui.od_call("agency_metrics", od, group, stamp=stamp)
 
 st.subheader(L("od13_peers"))

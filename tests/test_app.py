@@ -617,9 +617,9 @@ def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
     heat = _json.loads(at.get("plotly_chart")[0].proto.spec)
     h = heat["data"][0]
     cells = [c for row in h["text"] for c in row]
-    # 22 counties: 48,890 would be drawn at 8 px, so counts from 10,000 are written 4.9萬 (the exact count on
+    # 22 counties: 48,890 would be drawn at 8 px, so counts from 10,000 are written 4.89萬 (the exact count on
     # hover); smaller ones whole (2,261), never "48.89k"
-    assert all(re.fullmatch(r"\d{1,3}(,\d{3})?|\d+(\.\d)?萬|—", c) for c in cells), cells
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})?|\d+(\.\d+)?萬|—", c) for c in cells), cells
     assert any("," in c for c in cells) and any("萬" in c for c in cells) and h["textfont"]["size"] >= 9
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*|—", c) for row in h["customdata"] for c in row)
     assert h["colorbar"]["lenmode"] == "pixels" and h["colorbar"]["ticktext"][:2] == ["1", "10"]   # log scale, real counts
@@ -1066,7 +1066,7 @@ def test_heatmap_counts_too_long_for_their_cells_are_written_compactly_with_the_
     from dq import charts
     cols = [f"c{i:02d}" for i in range(22)]
     pv = pd.DataFrame([[1_234_567 + i for i in range(22)], [48_890] * 21 + [7]], index=["鳥類", "兩棲類"], columns=cols)
-    for lang, big, mid in (("zh", "123萬", "4.9萬"), ("en", "1.23M", "48.9k")):
+    for lang, big, mid in (("zh", "123萬", "4.89萬"), ("en", "1.23M", "48.9k")):
         h = charts.heatmap(pv, "t", "x", "y", "c", log=True, lang=lang).to_plotly_json()["data"][0]
         assert h["text"][0][0] == big and h["text"][1][0] == mid and h["text"][1][21] == "7", (lang, h["text"])
         assert h["customdata"][0][0] == "1,234,567" and h["customdata"][1][0] == "48,890"
@@ -1076,3 +1076,7 @@ def test_heatmap_counts_too_long_for_their_cells_are_written_compactly_with_the_
             sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in t) * size <= width for row in h["text"] for t in row), (lang, size)
     few = charts.heatmap(pv.iloc[:, :4], "t", "x", "y", "c", log=True, lang="en").to_plotly_json()["data"][0]
     assert few["text"][0][0] == "1,234,567"      # four columns hold it whole
+    # the unit picked after rounding (a review: 99,999 read "100.0k", 999,999 "1000k"); 億 past 9,999萬
+    assert [charts.compact_count(x, "en") for x in (9_999, 99_999, 999_999, 9_999_999, -48_890)] == \
+        ["9,999", "100k", "1M", "10M", "-48.9k"]
+    assert [charts.compact_count(x, "zh") for x in (99_999, 123_456_789, 999_999_999)] == ["10萬", "1.23億", "10億"]

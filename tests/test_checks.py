@@ -207,7 +207,9 @@ def test_html_escapes_are_read_back():
              "AT&T; Matsui & Tominaga": ("AT&T; Matsui & Tominaga", False), "&#;": ("&#;", False), "plain": ("plain", False),
              # a numeric escape of "&" starts no new escape either (it was read with what followed: "<b>")
              "&#38;lt;b&#x26;gt;": ("&lt;b&gt;", True), "&amp;amp;": ("&amp;", True), "&&amp;": ("&&", True),
-             "x &#39": ("x &#39", False), "a&": ("a&", False), "&": ("&", False)}
+             "x &#39": ("x &#39", False), "a&": ("a&", False), "&": ("&", False),
+             # Windows-era text: &#150; and &#146; are read as a browser reads them (Windows-1252), not as controls
+             "1998&#150;2001 O&#146;Brien": ("1998–2001 O’Brien", True)}
     got = duckdb.execute(f"""SELECT v, {unescape_html('v')}, regexp_matches(v, '{HTML_ENTITY_RX}')
                              FROM (SELECT unnest(?::VARCHAR[]) AS v)""", [list(cases)]).fetchall()
     assert {v: (u, m) for v, u, m in got} == cases

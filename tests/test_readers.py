@@ -586,6 +586,10 @@ def test_notes_below_the_table_are_kept_and_named(tmp_path):
         "empty_cells": (head[1:6] + [",".join([""] * n), note("註：本表為志工調查資料")], ["7"]),
         "table_goes_on": (head[1:4] + [""] + head[4:8], []),
         "few_rows_above": (head[1:3] + ["", note("註")], []),
+        # rows of empty cells after the notes (Excel's CSV), two note blocks, a long gap above the notes (a review)
+        "blank_after": (head[1:6] + ["", note("註：本表為志工調查資料"), ",".join([""] * n), ",".join([""] * n)], ["7"]),
+        "two_blocks": (head[1:6] + ["", note("註一"), "", note("註二")], ["7", "9"]),
+        "long_gap": (head[1:6] + [",".join([""] * n)] * 1200 + [note("註：本表為志工調查資料")], ["1206"]),
     }
     for name, (lines, want) in cases.items():
         (tmp_path / f"{name}.csv").write_text("\n".join([head[0]] + lines) + "\n", encoding="utf-8")

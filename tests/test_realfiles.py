@@ -504,8 +504,14 @@ def test_a_survey_site_table_without_eventid_is_judged_as_events(tmp_path):
     assert not {"TAXON_NAME_MISSING", "DWC_OCCURRENCE_ID_MISSING", "DWC_BASIS_OF_RECORD_MISSING"} & set(s["file_findings"])
     assert "COORD_IN_SEA" not in s["checks"] and "map the column naming the species" in s["profile_reason_en"]
     assert s["columns_mapped"]["ID"] == "eventID" and "EVENT_ID_MISSING" not in s["file_findings"] and s["verdict"] == "ready"
-    # its Depth ("5m") is a depth as written: BDQ reads it into metres
+    # its Depth ("5m") is a depth as written: BDQ reads it into metres; a bare number (GBIF's interpreted metres) is
+    # no verbatim depth (CONSTRUCTED rows: the first three sites with their Depth as GBIF writes it)
     assert s["columns_mapped"]["Depth"] == "verbatimDepth"
+    sites = pd.read_csv(src, dtype=str, keep_default_na=False).head(3)
+    sites["Depth"] = ["5.0", "10.0", "5.0"]
+    sites.to_csv(tmp_path / "constructed_sites_bare_depth.csv", index=False)
+    bare = validate(tmp_path / "constructed_sites_bare_depth.csv", tmp_path / "out3", CHECK_DATE)
+    assert "Depth" not in bare["columns_mapped"] and "Depth" in bare["columns_extra"]
     assert s["bdq"]["AMENDMENT_MINDEPTHMAXDEPTH_FROM_VERBATIM"].get("FILLED_IN", 0) > 0, s["bdq"]["AMENDMENT_MINDEPTHMAXDEPTH_FROM_VERBATIM"]
     assert "no row number: this table&#x27;s eventID" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
     # a user's --map wins: ID kept as an extra column, the file then lacks its eventID

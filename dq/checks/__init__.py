@@ -80,12 +80,25 @@ def unescape_r(col: str) -> str:
 HTML_ENTITY_RX = "&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
 
 
+def _cp1252_sql() -> str:
+    """SQL list of what a browser reads &#128; … &#159; as (Windows-1252: &#150; is '–', &#146; is '’'; HTML's
+    rule for those numbers), NULL where Windows-1252 has no character."""
+    def one(i: int) -> str:
+        try:
+            return "'" + bytes([i]).decode("cp1252").replace("'", "''") + "'"
+        except UnicodeDecodeError:
+            return "NULL"
+    return "[" + ", ".join(one(i) for i in range(128, 160)) + "]::VARCHAR[]"
+
+
 def unescape_html(col: str) -> str:
     """SQL: the text with its HTML escapes turned back into characters, as a browser shows it ('Matsui &amp;
     Tominaga' → 'Matsui & Tominaga', '&#39;' → "'", '&amp;lt;' → '&lt;'). The text is split at every "&" and
     each piece's leading escape read once, so a decoded "&" (&amp;lt;, &#38;lt;) never starts another escape:
     one level, as a browser (html.unescape) reads it. An escape naming no character stays as written."""
-    dec = codepoint_chr("TRY_CAST(substr(split_part(x, ';', 1), 2) AS INTEGER)")
+    n = "TRY_CAST(substr(split_part(x, ';', 1), 2) AS INTEGER)"
+    # a number of Windows-1252's range as a browser reads it (&#150; is '–', not the control character U+0096)
+    dec = f"(CASE WHEN {n} BETWEEN 128 AND 159 THEN ({_cp1252_sql()})[{n} - 127] ELSE {codepoint_chr(n)} END)"
     hexa = codepoint_chr("TRY_CAST(('0x' || substr(split_part(x, ';', 1), 3)) AS INTEGER)")
     rest = "substr(x, strpos(x, ';') + 1)"
     named = " ".join(f"WHEN starts_with(x, '{name};') THEN {ch} || {rest}" for name, ch in

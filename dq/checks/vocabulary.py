@@ -72,9 +72,9 @@ BOR_EXACT = ", ".join(f"'{k}'" for k in standard.BASIS_OF_RECORD) + ", " + \
 
 CHECKS = [
     Check("VOCAB_BASIS_OF_RECORD", "vocabulary", "error", "紀錄類型不在控制詞彙", "basisOfRecord not in vocabulary",
-          "basisOfRecord 不是 GBIF 建議清單中的值（HumanObservation、PreservedSpecimen…或其中文；不分大小寫，GBIF 下載檔的 HUMAN_OBSERVATION 寫法亦同）。",
+          "basisOfRecord 不是 GBIF 建議清單中的值（HumanObservation、PreservedSpecimen…或其中文；不分大小寫，GBIF 下載檔的 HUMAN_OBSERVATION 寫法亦同；GBIF 的通用值 Observation 亦可）。",
           "basisOfRecord is not one of GBIF's values (HumanObservation, PreservedSpecimen… or their Chinese labels; any case, "
-          "and as a GBIF download writes them, HUMAN_OBSERVATION).",
+          "and as a GBIF download writes them, HUMAN_OBSERVATION; GBIF's generic Observation too).",
           f"e.basisOfRecord NOT IN ({BOR_EXACT}) AND {filled('e.basisOfRecord')} AND {standard.bor_key_sql('e.basisOfRecord')} NOT IN ({BOR})",
           "'改為 HumanObservation 等控制詞彙'", fix_en="'Use the controlled vocabulary, e.g. HumanObservation'", shows=("basisOfRecord",)),
     Check("VOCAB_QUANTITY", "vocabulary", "error", "數量無法解讀", "Quantity cannot be read",

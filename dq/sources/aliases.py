@@ -100,7 +100,8 @@ ALIASES: dict[str, list[str]] = {
     "municipality": ["鄉鎮", "鄉鎮市區", "鄉鎮市", "鄉鎮區"],
     "countryCode": ["country_code"],
     # a depth or an elevation as the file writes it ("5m", "10-15 m"): the verbatim terms, which the BDQ
-    # amendments read into metres (NTU/OCA's reef survey sites have Depth)
+    # amendments read into metres (NTU/OCA's reef survey sites have Depth); taken only when the values carry
+    # their unit (mapping.py: GBIF's depth and elevation are bare metres)
     "verbatimDepth": ["depth", "深度", "水深"],
     "verbatimElevation": ["elevation", "altitude", "海拔", "海拔高度"],
     "habitat": ["採集環境棲地描述", "棲地", "棲地類型", "環境", "環境型態", "棲地型態", "環境類型"],

@@ -42,6 +42,9 @@ LOOKS = {
     # year, an abbreviation, a bracket, '&' or 'ex'; a header "author" may name a person ("John Smith")
     "authorship": "regexp_matches(v, '^\\(?\\p{Lu}') AND regexp_matches(v, '\\d{4}|\\.|\\(|&| ex ')",
     "digit": "regexp_matches(v, '\\d')",
+    # a length with its unit ("5m", "10-15 m", "約 300 公尺"): a verbatim depth or elevation; a bare number
+    # is GBIF's interpreted metres (its downloads' depth and elevation columns), which no verbatim term holds
+    "measure": "regexp_matches(lower(v), '\\d\\s*(m|km|ft|feet|meters?|metres?|公尺|公里|米|呎|英尺)')",
     "integer": "regexp_matches(v, '^\\d{1,4}$')",
     # a value of the DCMI type vocabulary (dc:type): a column merely headed "type" is often something else
     # (BBS Taiwan's species list: key_in_error, species split)
@@ -58,12 +61,14 @@ NEEDS = {
     "year": ("integer",), "month": ("integer",), "day": ("integer",),
     "type": ("dcmitype",),
     "scientificNameAuthorship": ("authorship",),
+    "verbatimDepth": ("measure",), "verbatimElevation": ("measure",),
 }
 WHY_ZH = {"place": "值多為地名", "latin": "值不是拉丁學名", "date": "值不像日期", "digit": "值不含數字",
-          "integer": "值不是整數", "authorship": "值不像命名者", "han or words": "值不像名稱", "dcmitype": "值不是 Dublin Core 的類型詞彙"}
+          "integer": "值不是整數", "authorship": "值不像命名者", "measure": "值是沒有單位的數字", "han or words": "值不像名稱", "dcmitype": "值不是 Dublin Core 的類型詞彙"}
 WHY_EN = {"place": "the values are mostly place names", "latin": "the values are not Latin names",
           "date": "the values do not look like dates", "digit": "the values hold no digits",
-          "integer": "the values are not whole numbers", "authorship": "the values do not look like a name's author", "han or words": "the values do not look like names",
+          "integer": "the values are not whole numbers", "authorship": "the values do not look like a name's author",
+          "measure": "the values are numbers without a unit", "han or words": "the values do not look like names",
           "dcmitype": "the values are not Dublin Core types"}
 
 

@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from .. import duck
+from ..i18n import t
 from .base import LOOK, SourceError, StagedSource, clean_headers, header_at, title_note
 
 SAMPLE = 1 << 20
@@ -580,7 +581,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     if n_short:
         notes.append(f"{n_short:,} rows have fewer cells than the header ({width}): kept, missing cells empty")
     if n_long:
-        notes.append(f"{n_long:,} rows have more cells than the header ({width}): kept, the extra cells in the column \"Cells beyond the header\" (overflow_cells)")
+        notes.append(f"{n_long:,} rows have more cells than the header ({width}): kept, the extra cells in the column \"{t('ann_overflow_cells', 'en')}\" (overflow_cells)")
     good.unlink(missing_ok=True)
     if current != readable:
         current.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..i18n import t
 from .base import LOOK, SourceError, StagedSource, clean_headers, header_at, title_note
 
 BATCH = 50_000
@@ -168,7 +169,7 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
     # a workbook's other sheets are not read: said (report, page), so a list of synonyms on sheet 2 is not taken as checked
     others = [s for s in wb.sheetnames if s != ws.title]
     if n_long:
-        notes.append(f"{n_long:,} rows have cells right of the header: kept in the column \"Cells beyond the header\" (overflow_cells)")
+        notes.append(f"{n_long:,} rows have cells right of the header: kept in the column \"{t('ann_overflow_cells', 'en')}\" (overflow_cells)")
     return StagedSource(path=path, staged=staged, rejects=None, rows_staged=n, rows_rejected=0,
                         columns=header, format="xlsx", notes=notes, has_shape=True,
                         sheets={"read": ws.title, "not_read": others})
