@@ -137,8 +137,7 @@ def qp_toggle(label: str, key: str, default: bool = False) -> bool:
 
 def context(page: str | None = None, pickers: bool = True) -> tuple[str | None, str | None]:
     """Snapshot and agency pickers in the sidebar (kept in the URL). Returns (snapshot id, agency or None).
-    `pickers` False: a page that reads neither draws none; the choice made elsewhere stays in its URL and
-    goes on, unchanged.
+    `pickers` False: a page that reads neither draws none; the choice made elsewhere goes on, unchanged.
 
     `page` is the page being shown: a move to another page through the sidebar's menu drops the URL's
     parameters, and the page then showed every agency's figures under the agency still named in the
@@ -146,10 +145,7 @@ def context(page: str | None = None, pickers: bool = True) -> tuple[str | None, 
     qp = st.query_params
     last_page = st.session_state.get("_page")
     st.session_state["_page"] = page
-    # kept in the URL on a page without the pickers too: Streamlit's history entry for the page left takes
-    # the new page's query string (README: two entries per move), and Back then showed the page left
-    # without its agency
-    if page is not None and last_page is not None and page != last_page:
+    if pickers and page is not None and last_page is not None and page != last_page:
         for key in ("snapshot", "agency"):
             kept = st.session_state.get(f"_qp_last_{key}", _UNSET)
             if key not in qp and kept not in (None, _UNSET):
