@@ -416,6 +416,8 @@ LABELS = {
                          "{n:,} rows could not be parsed (marked \"Row that could not be read\" in the annotated file; ROW_REJECTED in annotated.csv)"),
     "vr_todo_column": ("補上欄位 {cols}（{title}）", "add the column {cols} ({title})"),
     "vr_todo_records": ("{n:,} 筆紀錄：{title}", "{title} (records: {n:,})"),
+    "vr_todo_below": ("（其中 {n:,} 列在表格下方，像是註記：若不是紀錄，刪除這些列即可）",
+                      " — {n:,} of them are rows below the table, like notes: if they are no records, delete those rows"),
     "vr_completeness": ("完整度（平均已填比例）", "Completeness (mean share filled)"),
     "vr_rows_with_errors_note": ("「有錯誤的列數」只計紀錄層級的錯誤；檔案整欄缺少的欄位另列於檔案層級問題。",
                                  "“Rows with errors” counts record-level errors only; columns absent from the whole file are listed as file-level findings."),

@@ -116,7 +116,8 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
             todo.append(L("vr_todo_column").format(cols=" / ".join(f["columns"]), title=title(cat[cid])))
     errs = [(cid, i) for cid, i in summary["checks"].items() if i["severity"] == "error"]
     for cid, info in errs:
-        todo.append(L("vr_todo_records").format(n=info["count"], title=title(cat[cid])))
+        todo.append(L("vr_todo_records").format(n=info["count"], title=title(cat[cid]))
+                    + (L("vr_todo_below").format(n=info["below_table"]) if info.get("below_table") else ""))
     if summary["verdict"] == "ready":
         parts.append(f"<div class='verdict ok'><b>{L('vr_ready')}</b></div>")
     elif summary["verdict"] == "empty":

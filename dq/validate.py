@@ -101,6 +101,12 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
         with rows_progress(con, "writing", manifest["rows_read"], progress):
             _write_annotated(con, _neutralised(cols), occ(ANNOTATED_NEED), snap, out, nowhere + lacking + not_applicable)
         counts = dict(con.execute(f"SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')}) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+        # how many of each check's rows are notes below the table (ROW_BELOW_TABLE): the report's to-do says
+        # to delete those, not to fill in what they lack (a real plant list: 15 "name missing", all of them notes)
+        below = dict(con.execute(f"""SELECT check_id, count(*) FROM read_parquet({duck.q(snap / 'flags.parquet')})
+            WHERE check_id <> 'ROW_BELOW_TABLE' AND record_id IN (SELECT record_id FROM read_parquet({duck.q(snap / 'flags.parquet')})
+                                                                 WHERE check_id = 'ROW_BELOW_TABLE') GROUP BY 1""").fetchall()) \
+            if "ROW_BELOW_TABLE" in counts else {}
         cat = by_id()
         figures = f"""SELECT count(*) FILTER (WHERE e.n_errors > 0),
               count(*) FILTER (WHERE e.n_warnings > 0), count(*) FILTER (WHERE e.n_notes > 0), avg({profiles.completeness_sql('e')}),
@@ -156,7 +162,8 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
             "site_file_hint": next((h for h, t in src["columns_mapped"].items() if t in ("locationID", "verbatimLocality", "locality")), None)
                               if elsewhere and not has_event else None,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
-                           "title_en": cat[k].title_en} for k, v in counts.items()},
+                           "title_en": cat[k].title_en, **({"below_table": int(below[k])} if below.get(k) else {})}
+                       for k, v in counts.items()},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
             "bdq": bdq_counts,
             "bdq_judged_nowhere": nowhere, "bdq_failed_for_missing_columns": lacking, "bdq_not_applicable": not_applicable,

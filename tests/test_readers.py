@@ -615,6 +615,10 @@ def test_the_real_plant_lists_scratch_rows_below_it_are_named():
     with tempfile.TemporaryDirectory() as d:
         s = validate(src, Path(d), "2026-11-22")
         ann = pd.read_csv(Path(d) / "annotated.csv", dtype=str, keep_default_na=False)
+        report = (Path(d) / "report_en.html").read_text(encoding="utf-8")
     assert s["checks"]["ROW_BELOW_TABLE"]["count"] == 15 and s["rows_rejected"] == 4
+    # the report's to-do: the 15 "name missing" are those rows, to delete (not names to fill in)
+    assert s["checks"]["TAXON_NAME_MISSING"]["below_table"] == 15
+    assert "15 of them are rows below the table, like notes: if they are no records, delete those rows" in report
     below = ann[ann["dq_warnings"].str.contains("ROW_BELOW_TABLE")]
     assert sorted(below["dq_row"].astype(int)) == list(range(5505, 5520))     # the rows under the header: sheet rows 5506-5520
