@@ -452,8 +452,8 @@ LABELS = {
                               "{n} tests read only terms a file of this kind ({profile}) does not record: they do not apply to it and are left out of the results: {tests}."),
     "vr_bdq_lacking": ("{n} 項測試因檔案沒有它們讀的欄位，每一列都不相容：{tests}。補上欄位即可；這些測試不在每一列的「未通過的 TDWG BDQ 測試」（dq_bdq_not_compliant）中重複列出。",
                        "{n} tests fail on every row because the file lacks the fields they read: {tests}. Adding the columns fixes them; they are not repeated in every row's \"TDWG BDQ tests not compliant\" (dq_bdq_not_compliant)."),
-    "vr_annotated": ("完整逐列結果見標註檔的「錯誤」「警告」「提示」「建議修正」欄（annotated.csv 的 dq_errors、dq_warnings、dq_notes、dq_suggestions）。",
-                     "Row-by-row results are in the annotated file's Errors, Warnings, Notes and Suggested fixes columns (dq_errors, dq_warnings, dq_notes, dq_suggestions_en in annotated.csv)."),
+    "vr_annotated": ("完整逐列結果見標註檔（資料檢核頁下載的「…_檢核結果」檔）的「錯誤」「警告」「提示」「建議修正」欄；命令列輸出的 annotated.csv 供程式讀取，欄名為 dq_errors、dq_warnings、dq_notes、dq_suggestions。",
+                     "Row-by-row results are in the annotated file (the Validate page's download, \"…_annotated\") in its Errors, Warnings, Notes and Suggested fixes columns; the command line's annotated.csv, for scripts, names them dq_errors, dq_warnings, dq_notes, dq_suggestions_en."),
     "fl_record_id": ("系統紀錄編號", "Record id"), "fl_source_file": ("來源檔案", "Source file"),
     # the fix list is where a row number is looked up in the agency's own sheet: it says where counting starts
     # (pages' tables and the record page, which say "row 2" beside the file, keep the short heading)

@@ -58,7 +58,7 @@ def _bdq_section(summary: dict, n_checked: int, L, en: bool) -> list[str]:
     found = [(lab, n) for lab, n in found if n and lab not in lacking]
     out = [f"<h2>{L('vr_bdq')}</h2>", f"<p>{L('vr_bdq_help')}</p>"]
     if found:
-        out.append(f"<p><b>{L('vr_bdq_found')}</b></p><table><tr><th>{L('title')}</th><th>{L('count')}</th><th>%</th>"
+        out.append(f"<p><b>{L('vr_bdq_found')}</b></p><table><tr><th>{L('col_title')}</th><th>{L('count')}</th><th>%</th>"
                    f"<th>{L('col_check_id')}</th></tr>")
         # a test's note says where its answer reads otherwise than a reader expects (a date written 2015/7/26
         # is "inconsistent" with the year column that agrees with it)
@@ -169,7 +169,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     parts.append(f"<h2>{L('vr_file_level')}</h2><p class='note'>{L('vr_file_level_help')}</p>")
     if summary["file_findings"]:
         # titles for the reader; the check id only in its own last column, under a translated heading
-        parts.append(f"<table><tr><th>{L('vr_missing_col')}</th><th>{L('title')}</th><th>{L('severity')}</th><th>{L('vr_rows_affected')}</th>"
+        parts.append(f"<table><tr><th>{L('vr_missing_col')}</th><th>{L('col_title')}</th><th>{L('severity')}</th><th>{L('vr_rows_affected')}</th>"
                      f"<th>{L('col_check_id')}</th></tr>")
         for cid, f in summary["file_findings"].items():
             c = cat[cid]
@@ -187,7 +187,7 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     if not summary["checks"]:
         parts.append(f"<p>{L('vr_none')}</p>")
     else:
-        parts.append(f"<table><tr><th>{L('title')}</th><th>{L('severity')}</th><th>{L('dimension')}</th>"
+        parts.append(f"<table><tr><th>{L('col_title')}</th><th>{L('severity')}</th><th>{L('dimension')}</th>"
                      f"<th>{L('count')}</th><th>%</th><th>{L('col_check_id')}</th></tr>")
         for cid, info in summary["checks"].items():
             c = cat[cid]

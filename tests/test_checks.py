@@ -750,6 +750,9 @@ def test_the_report_names_the_annotated_files_headings_as_the_download_has_them(
             assert t(heading, lang) in t(text, lang), (lang, text, heading)
         c = by_id()["TAXON_NAME_FROM_VERNACULAR"]
         assert t("ann_name_source", lang) in (c.explain_en if lang == "en" else c.explain_zh)
+        # a long row's extra cells: the column as the download heads it (the report said "overflow_cells" alone)
+        c = by_id()["ROW_CELLS_EXTRA"]
+        assert t("ann_overflow_cells", lang) in (c.explain_en if lang == "en" else c.explain_zh)
 
 
 def test_a_name_of_spaces_is_no_name(tmp_path):

@@ -17,9 +17,10 @@ CHECKS = [
           "e.row_cells IS NOT NULL AND e.overflow_cells IS NULL",
           "'此列只有 ' || e.row_cells || ' 欄；請補齊其餘欄位'", fix_en="'This row has only ' || e.row_cells || ' cells: fill in the rest'"),
     Check("ROW_CELLS_EXTRA", "completeness", "warning", "此列的欄數多於標題", "Row has more cells than the header",
-          "這一列的欄位比標題多；多出的內容保留在 overflow_cells（未被丟棄）。常見原因是值裡含有未加引號的分隔符號。",
-          "This row has more cells than the header; the extra cells are kept in overflow_cells (nothing was dropped). "
-          "A delimiter inside an unquoted value is the usual cause.",
+          "這一列的欄位比標題多；多出的內容保留在標註檔的「標題列右側多出的儲存格」欄（annotated.csv 的 overflow_cells；未被丟棄）。"
+          "常見原因是值裡含有未加引號的分隔符號。",
+          "This row has more cells than the header; the extra cells are kept in the annotated file's column Cells beyond the "
+          "header (overflow_cells in annotated.csv; nothing was dropped). A delimiter inside an unquoted value is the usual cause.",
           "e.overflow_cells IS NOT NULL",
           "'此列有 ' || e.row_cells || ' 欄，多出的內容：' || left(e.overflow_cells, 200) || '；值內含分隔符號時請加上引號'", fix_en="'This row has ' || e.row_cells || ' cells, the extra: ' || left(e.overflow_cells, 200) || '; quote values that contain the delimiter'"),
     Check("ROW_REPEATED_HEADER", "completeness", "error", "此列是重複的標題列", "Row repeats the header",
