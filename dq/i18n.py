@@ -414,7 +414,7 @@ LABELS = {
     # and written by `dq validate` with dq_* columns: the report names both
     "vr_todo_rejected": ("{n:,} 列無法解析（標註檔中標為「無法解析的列」；annotated.csv 的 ROW_REJECTED）",
                          "{n:,} rows could not be parsed (marked \"Row that could not be read\" in the annotated file; ROW_REJECTED in annotated.csv)"),
-    "vr_todo_column": ("補上欄位 {cols}（{title}）", "add the column {cols} ({title})"),
+    "vr_todo_column": ("補上欄位 {cols}（{title}）", "Add the column {cols} ({title})"),
     "vr_todo_records": ("{n:,} 筆紀錄：{title}", "{title} (records: {n:,})"),
     "vr_todo_below": ("（其中 {n:,} 列在表格下方，像是註記：若不是紀錄，刪除這些列即可）",
                       " — {n:,} of them are rows below the table, like notes: if they are no records, delete those rows"),
