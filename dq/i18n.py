@@ -33,7 +33,7 @@ LABELS = {
     "added": ("新增紀錄", "Records added"), "removed": ("移除紀錄", "Records removed"),
     "record": ("紀錄", "record"), "row": ("列", "row"), "suggestion": ("建議修正", "Suggested fix"),
     "check": ("規則", "Check"), "dimension": ("面向", "Dimension"), "severity": ("嚴重度", "Severity"),
-    "title": ("標題", "Title"), "explanation": ("說明", "Explanation"),
+    "explanation": ("說明", "Explanation"),
     "endemic": ("特有種", "Endemic"), "threatened": ("受威脅（CR/EN/VU）", "Threatened (CR/EN/VU)"),
     "taxon_group": ("類群", "Taxon group"),
     # overview

@@ -145,13 +145,13 @@ def context(page: str | None = None, pickers: bool = True) -> tuple[str | None, 
     qp = st.query_params
     last_page = st.session_state.get("_page")
     st.session_state["_page"] = page
-    if pickers and page is not None and last_page is not None and page != last_page:
+    if not pickers:
+        return st.session_state.get("snap_id"), st.session_state.get("agency")
+    if page is not None and last_page is not None and page != last_page:
         for key in ("snapshot", "agency"):
             kept = st.session_state.get(f"_qp_last_{key}", _UNSET)
             if key not in qp and kept not in (None, _UNSET):
                 qp[key] = kept
-    if not pickers:
-        return st.session_state.get("snap_id"), st.session_state.get("agency")
     snaps = [s.name for s in store.snapshots()]
     if not snaps:
         return None, None
