@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--pages", action="store_true", help="instead: seconds per dashboard page on the demo snapshot")
     b.add_argument("--snapshot", type=Path, help="with --pages: time the pages on this snapshot folder (e.g. a 10M-record one)")
     b.add_argument("--input", type=Path, help="measure on this input (a bench input kept from an earlier run) instead of building one")
+    b.add_argument("--tsv", action="store_true", help="read the input as a tab-delimited text file, the way a GBIF download comes "
+                   "(written from the Parquet input before timing; the pandas script reads it too)")
     w = sub.add_parser("serve", help="the dashboard (streamlit run app.py) with its libraries loaded before the first visit")
     w.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit, e.g. --server.port 8501")
     a = ap.parse_args(argv)
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.pages:
                 pages(snapshot=a.snapshot)
             else:
-                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas, given=a.input)
+                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas, given=a.input, tsv=a.tsv)
     except SourceError as e:
         # one sentence in each language, nothing else: exit 2 means "the input, not the tool"
         print(f"error: {e.en} / {e.zh}", file=sys.stderr)

@@ -102,10 +102,20 @@ def _load() -> str:
 PANDAS_MAX_ROWS = 20_000_000   # beyond this the pandas script does not fit in the machine's memory
 
 
-def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | None = None) -> None:
+def to_tsv(src: Path, out: Path) -> Path:
+    """The Parquet input as a tab-delimited file with a header, as a GBIF download's occurrence file
+    comes (numbers written by DuckDB as text, blanks as empty cells)."""
+    con = duck.connect(spatial=False)
+    con.execute(f"COPY (SELECT * FROM read_parquet({duck.q(src)})) TO {duck.q(out)} (FORMAT csv, HEADER true, DELIMITER '\t')")
+    con.close()
+    return out
+
+
+def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | None = None, tsv: bool = False) -> None:
     """For each size: the input (not timed), then, timed in one run: the bare scan, the pandas +
     shapely script and the whole build, each in its own process so peak RSS is its own.
-    `given`: an input kept from an earlier run (a 100M one takes a quarter of an hour to make)."""
+    `given`: an input kept from an earlier run (a 100M one takes a quarter of an hour to make).
+    `tsv`: every reader reads the input as tab-delimited text (written from the Parquet, not timed)."""
     if given is not None:
         con = duck.connect(spatial=False)
         sizes = [con.execute(f"SELECT count(*) FROM read_parquet({duck.q(given)})").fetchone()[0]]
@@ -121,10 +131,16 @@ def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | No
                 src = make_input(n, work / f"bench_{n}.parquet", work)
                 print(f"{n:,} rows: input built in {time.time() - t:.0f} s ({src.stat().st_size / 1e6:,.0f} MB, "
                       f"{AGENCIES} agencies, {DATASETS} datasets) | {_load()}", flush=True)
+            if tsv:
+                t = time.time()
+                src = to_tsv(src, work / f"bench_{n}.tsv")
+                print(f"  as tab-delimited text: {src.stat().st_size / 1e6:,.0f} MB, written in {time.time() - t:.0f} s (not timed)", flush=True)
+            scan_of = (f"read_csv({duck.q(src)}, delim='\t', header=true, all_varchar=true)" if tsv
+                       else f"read_parquet({duck.q(src)})")
             for k in range(repeat):
                 con = duck.connect(spatial=False)
                 t0 = time.time()
-                con.execute(f"SELECT {', '.join(f'count({c})' for c in COLS)} FROM read_parquet({duck.q(src)})").fetchall()
+                con.execute(f"SELECT {', '.join(f'count({c})' for c in COLS)} FROM {scan_of}").fetchall()
                 scan = time.time() - t0
                 con.close()
                 print(f"  run {k + 1}: bare scan of the {len(COLS)} columns the checks read: {scan:.2f} s | {_load()}", flush=True)

@@ -35,7 +35,11 @@ def run(src: Path, out: Path, snapshot_date: str = "2026-11-22") -> dict:
     from .paths import REFERENCE
 
     t0 = time.time()
-    df = pd.read_parquet(src, columns=COLS)
+    if Path(src).suffix.lower() in (".tsv", ".txt", ".csv"):    # a GBIF download's occurrence file: every cell text
+        df = pd.read_csv(src, sep="\t" if Path(src).suffix.lower() != ".csv" else ",", usecols=COLS, dtype=str,
+                         keep_default_na=False, na_values=[""])
+    else:
+        df = pd.read_parquet(src, columns=COLS)
     n = len(df)
     checks: dict[str, np.ndarray] = {}
     lat_t, lon_t = df["decimalLatitude"].astype("string"), df["decimalLongitude"].astype("string")

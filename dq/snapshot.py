@@ -18,7 +18,9 @@ existing ones. Layout of `<root>/<YYYY-MM-DD>/`:
                       cleaned headers, source_row), kept once; the manifest's per-source
                       "canonical" mapping says how they become canonical columns (canonical_sql).
                       A Parquet input of text columns is this file byte for byte, read through the
-                      mapping's "cast" (sources/parquet.relation: cleaned names, source_row)
+                      mapping's "cast" (sources/parquet.relation: cleaned names, source_row); a
+                      delimited file's is its reading pass's file, title and header lines first,
+                      its rows numbered as read (cast {"skip": n}, sources/base.staged_relation)
   lookup_*.parquet    layout 3: the derived columns, once per distinct key
   flags.parquet       record_id, check_id, suggestion (zh-TW), suggestion_en
   rejected.parquet    source_file, source_row, raw, reason
@@ -360,7 +362,10 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     for i, spec in enumerate(specs, start=1):
         p = Path(spec.path)
         progress(f"reading {p.name} …")
-        st = stage(p, workdir, progress=progress, keep_parquet=record_layout >= 5, sheet=spec.sheet)
+        # layout 5 reads a source only through its mapping's cast (staged_relation): a kept Parquet
+        # input, a delimited file's rows numbered as read
+        st = stage(p, workdir, progress=progress, keep_parquet=record_layout >= 5, number_on_read=record_layout >= 5,
+                   sheet=spec.sheet)
         c, info = source_mapping(st, spec)
         if record_layout >= 5:
             # the verbatim rows are kept once: the staged file itself moves into the snapshot (the work

@@ -83,6 +83,15 @@ def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
         assert flagged.get(cid, 0) > 0, cid
     assert q(f"SELECT count(DISTINCT agency) FROM '{tmp_path}/snap/agg_dataset.parquet'")[0][0] == AGENCIES
     assert m["rows_ingested"] == 5000
+    # `dq bench --tsv`: the same rows as a GBIF download's tab-delimited file; the yardstick judges them alike
+    from dq import bench_pandas
+    from dq.bench import to_tsv
+    tsv = to_tsv(src, tmp_path / "in.tsv")
+    assert q(f"SELECT count(*) FROM read_csv('{tsv}', delim='\t', header=true, all_varchar=true)")[0][0] == 5000
+    for d in ("p1", "p2"):
+        (tmp_path / d).mkdir()
+    a, b = bench_pandas.run(src, tmp_path / "p1"), bench_pandas.run(tsv, tmp_path / "p2")
+    assert a["rows"] == b["rows"] == 5000 and a["flags"] == b["flags"] > 0
 
 
 def test_pages_bench_refuses_a_snapshot_the_dashboard_would_not_show(tmp_path, monkeypatch):
@@ -438,8 +447,10 @@ def test_layout_5_snapshot_is_self_contained_and_reads_its_texts_per_source(snap
     assert q(f"SELECT count(*) FROM ({here})")[0][0] == m["rows_ingested"]
     assert q(f"SELECT count(*) FROM (({here} EXCEPT ALL {there}) UNION ALL ({there} EXCEPT ALL {here}))")[0][0] == 0
     # each record's occurrenceID is its own source row's (a join on the wrong source would mix them)
+    from dq.sources.base import staged_relation
     for s in m["sources"]:
-        src = f"'{moved}/source_{s['index']}.parquet'"
+        # read as every reader of the snapshot reads it: through its mapping's cast (a CSV's rows numbered as read)
+        src = staged_relation(moved / f"source_{s['index']}.parquet", s["canonical"].get("cast"), s["canonical"]["columns"])
         staged = q(f"SELECT count(*) FROM {src}")[0][0]
         blank = q(f"SELECT count(*) FROM '{moved}/rejected.parquet' WHERE source_file = '{s['name']}' AND reason LIKE 'empty row%'")[0][0]
         assert staged == s["rows_ingested"] + blank and (blank == 2 or s["name"] != "constructed_blank_rows.csv")
@@ -489,6 +500,47 @@ def test_a_parquet_input_of_text_columns_is_kept_as_it_is(tmp_path, monkeypatch)
     # a number column would be cast again in every pass: such a file is staged once
     st = real_stage(FIX / "bbs_occurrence_slice.parquet", tmp_path / "w3", keep_parquet=True)
     assert st.cast is None and st.staged.name.endswith(".pq.staged.parquet")
+
+
+def test_a_delimited_file_is_numbered_as_read_with_the_same_records_flags_and_ledger(tmp_path, monkeypatch):
+    """A CSV's reading pass is its staged file (#14: numbering the rows in that pass ran it on one
+    thread): its title and header lines stay in it and its rows are numbered when read. The build
+    gives the same records, flags and ledger as one whose reading pass numbers them, and a
+    drill-down reads the row on its line. Files that need a second pass (the damaged file's short and
+    wide rows) or name a column file_row_number are staged as before."""
+    from dq import snapshot, store
+    text = (FIX / "frog_head.csv").read_text(encoding="utf-8-sig")
+    ncol = text.splitlines()[0].count(",") + 1
+    titled = tmp_path / "frog_titled.csv"     # real rows under a CONSTRUCTED title line
+    titled.write_text("斑腿樹蛙調查資料（測試用標題）" + "," * (ncol - 1) + "\n" + text, encoding="utf-8")
+    named = tmp_path / "constructed_file_row_number.csv"    # CONSTRUCTED TEST ROWS
+    named.write_text("file_row_number,scientificName,eventDate,decimalLatitude,decimalLongitude\n"
+                     "7,Polypedates megacephalus,2024-05-01,23.9,120.5\n8,Buergeria robusta,2024-05-02,24.1,120.7\n", encoding="utf-8")
+    srcs = [titled, FIX / "frog_head_damaged.csv", FIX / "frog_head_big5.csv", named]
+    for w in ("w1", "w2"):
+        (tmp_path / w).mkdir()
+    specs = [SourceSpec(p, agency="測試") for p in srcs]
+    fast = build(specs, "2026-11-22", tmp_path / "fast", tmp_path / "w1", progress=lambda msg: None)
+    real_stage = snapshot.stage
+    monkeypatch.setattr(snapshot, "stage", lambda p, w, progress=None, **o: real_stage(p, w, progress=progress, sheet=o.get("sheet")))
+    old = build(specs, "2026-11-22", tmp_path / "old", tmp_path / "w2", progress=lambda msg: None)
+    casts = [s["canonical"]["cast"] for s in fast["sources"]]
+    assert casts == [{"skip": 2}, None, {"skip": 1}, None], casts
+    assert all(s["canonical"]["cast"] is None for s in old["sources"])
+    assert fast["rows_read"] == old["rows_read"] and fast["rows_ingested"] == old["rows_ingested"] > 800
+    assert fast["rows_rejected"] == old["rows_rejected"] and fast["flags"] == old["flags"] > 0
+    d1, d2 = tmp_path / "fast", tmp_path / "old"
+    cols = ", ".join(f'"{c}"' for c in fast["record_columns"])
+    for a, b in [(f"SELECT {cols} FROM {store.records_sql(d1)}", f"SELECT {cols} FROM {store.records_sql(d2)}"),
+                 (f"SELECT * FROM '{d1}/flags.parquet'", f"SELECT * FROM '{d2}/flags.parquet'"),
+                 (f"SELECT * FROM '{d1}/rejected.parquet'", f"SELECT * FROM '{d2}/rejected.parquet'")]:
+        assert _same(duckdb.connect(), a, b) == 0
+    # the 42nd data row, on line 44 under the title and the header
+    rec, _ = store.record(d1, 10000000000 + 42)
+    line = text.splitlines()[42].split(",")
+    assert (rec["decimalLatitude"], rec["eventDate"]) == (line[0], line[4])
+    rec, _ = store.record(d1, 40000000000 + 2)
+    assert rec["scientificName"] == "Buergeria robusta"
 
 
 def test_checks_answered_once_per_key_give_each_record_its_own_answer(tmp_path, monkeypatch):

@@ -41,7 +41,8 @@ def stage(path, workdir: Path, progress=None, **opts) -> StagedSource:
             # a GBIF 'simple' download: one tab-delimited file inside a zip, streamed out under our own name
             member = files[0]
             f = archive.extract(zf, member, workdir / f"{path.stem[:40]}_zip", name)
-            st = stage_text(f, workdir, progress=progress, display_name=f"{name}:{member}")
+            st = stage_text(f, workdir, progress=progress, display_name=f"{name}:{member}",
+                            number_on_read=bool(opts.get("number_on_read")))
             f.unlink(missing_ok=True)
             st.path = path
         else:
@@ -52,7 +53,7 @@ def stage(path, workdir: Path, progress=None, **opts) -> StagedSource:
                           f"{name}：不支援舊版 .xls，請另存為 .xlsx 或 CSV。")
     else:
         st = stage_text(path, workdir, delimiter=opts.get("delimiter"), header=opts.get("header"),
-                        encoding=opts.get("encoding"), progress=progress)
+                        encoding=opts.get("encoding"), progress=progress, number_on_read=bool(opts.get("number_on_read")))
     st.table = detect_table(st.columns)
     return st
 

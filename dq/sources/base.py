@@ -121,8 +121,9 @@ class StagedSource:
     has_shape: bool = False         # staged file carries row_cells and overflow_cells (ragged rows, #10)
     # columns that hold constant values for every row (e.g. a DwC-A event core joined in)
     constants: dict[str, str] = dataclasses.field(default_factory=dict)
-    # a Parquet input kept as it is (sources/parquet.py): how to read it as the staged form; None: staged
-    cast: list | None = None
+    # how the staged file reads as staged rows: None, as it is; a list, a Parquet input kept as it is
+    # (sources/parquet.py); {"skip": n}, a delimited file's rows numbered when read (sources/text.py)
+    cast: list | dict | None = None
     # a workbook: the sheet read and the sheets not read (sources/xlsx.py)
     sheets: dict | None = None
 
@@ -136,10 +137,16 @@ class StagedSource:
         return self.rows_staged + self.rows_rejected
 
 
-def staged_relation(path: Path, cast: list | None, columns: list[str]) -> str:
-    """SQL: a staged file, or a kept Parquet input read through its `cast` as one (parquet.relation)."""
+def staged_relation(path: Path, cast: list | dict | None, columns: list[str]) -> str:
+    """SQL: a staged file, or a kept Parquet input read through its `cast` as one (parquet.relation),
+    or a delimited file's rows as read ({"skip": n}: its first n rows are its title and header lines,
+    a row's number is its place after them)."""
     from .. import duck
     if cast is None:
         return f"read_parquet({duck.q(path)})"
+    if isinstance(cast, dict):
+        skip = int(cast["skip"])
+        return (f"(SELECT * EXCLUDE (file_row_number), (file_row_number + {1 - skip})::BIGINT AS source_row "
+                f"FROM read_parquet({duck.q(path)}, file_row_number=true) WHERE file_row_number >= {skip})")
     from .parquet import relation
     return relation(path, cast, columns)
