@@ -586,8 +586,10 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     from ..checks import blank
     some = ("false" if not cols else " OR ".join(f"NOT {blank(duck.ident(c))}" for c in cols) if len(cols) <= 300 else
             f"len(list_filter([{', '.join(duck.ident(c) for c in cols)}], x -> NOT {blank('x')})) > 0")
-    n_short, n_long = con.execute(f"""SELECT count(*) FILTER (WHERE overflow_cells IS NULL AND row_cells IS NOT NULL AND ({some})),
-        count(*) FILTER (WHERE overflow_cells IS NOT NULL) FROM {rel}""").fetchone()
+    # only the short and the wide rows are looked at (a FILTER clause tests every cell of every row:
+    # 0.23 s at 1M rows); row_cells is set on them alone
+    n_short, n_long = con.execute(f"""SELECT count(*) FILTER (WHERE overflow_cells IS NULL AND ({some})),
+        count(*) FILTER (WHERE overflow_cells IS NOT NULL) FROM {rel} WHERE row_cells IS NOT NULL OR overflow_cells IS NOT NULL""").fetchone()
     if enc in _BIG5 and cols:
         # Excel's "CSV" on a zh-TW Windows is Big5 (CP950): a character it cannot hold (鴴, 鷉, 堃 …) is saved
         # as '?' for good. Said once for the file: its names then read as another species' ("茶腹?")
