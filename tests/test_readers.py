@@ -622,3 +622,27 @@ def test_the_real_plant_lists_scratch_rows_below_it_are_named():
     assert "15 of them are rows below the table, like notes: if they are no records, delete those rows" in report
     below = ann[ann["dq_warnings"].str.contains("ROW_BELOW_TABLE")]
     assert sorted(below["dq_row"].astype(int)) == list(range(5505, 5520))     # the rows under the header: sheet rows 5506-5520
+
+
+def test_empty_lines_read_in_blocks_agree_with_the_whole_file(tmp_path):
+    """The empty-line scan reads a file a block at a time (no memory map of the whole file): on CONSTRUCTED
+    byte strings of line ends, CRs and cells it finds the lines the whole-file search finds, whatever the
+    block size."""
+    import re
+    from hypothesis import given, settings, strategies as hs
+    from dq.sources.text import _empty_lines
+
+    def whole(b: bytes) -> tuple[list[int], int]:
+        found = [1] if b[:1] == b"\n" or b[:2] == b"\r\n" else []
+        found += [b.count(b"\n", 0, m.start() + 1) + 1 for m in re.finditer(rb"\n(?=\r?\n)", b)]
+        return found, b.count(b"\n") + (1 if b and b[-1:] != b"\n" else 0)
+
+    p = tmp_path / "e.txt"
+
+    @settings(max_examples=300, deadline=None)
+    @given(hs.lists(hs.sampled_from([b"\n", b"\r", b"\r\n", b"a", b"ab,c", b"\n\n"]), max_size=40), hs.integers(1, 7))
+    def check(parts, chunk):
+        b = b"".join(parts)
+        p.write_bytes(b)
+        assert _empty_lines(p, chunk) == whole(b)
+    check()
