@@ -311,6 +311,10 @@ def test_darwin_core_archive_counts_belong_to_the_archive(tmp_path):
     from dq import store
     files = duckdb.sql(f"SELECT DISTINCT source_file FROM {store.records_sql(snap)}").fetchall()
     assert files == [("occ.zip",)]
+    # a core read alone is numbered as read (#14): its 7th record is the file's 7th row
+    assert src["canonical"]["cast"] == {"skip": 1}
+    rec, _ = store.record(snap, 10000000000 + 7)
+    assert rec["occurrenceID"] == oc["occurrenceID"].iloc[6]
 
 
 def test_gbif_parquet_lower_case_and_arrays(tmp_path):

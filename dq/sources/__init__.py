@@ -34,7 +34,7 @@ def stage(path, workdir: Path, progress=None, **opts) -> StagedSource:
         names = zf.namelist()
         files = [n for n in names if not n.endswith("/")]
         if "meta.xml" in names:
-            st = stage_dwca(path, workdir, progress)
+            st = stage_dwca(path, workdir, progress, number_on_read=bool(opts.get("number_on_read")))
         elif any(n.startswith("xl/") for n in names):
             st = stage_xlsx(path, workdir, sheet=opts.get("sheet"), progress=progress)
         elif len(files) == 1:

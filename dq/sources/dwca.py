@@ -85,7 +85,9 @@ def _names(spec: dict, n_cols: int, idname: str) -> list[str]:
     return names
 
 
-def stage_dwca(path: Path, workdir: Path, progress=None) -> StagedSource:
+def stage_dwca(path: Path, workdir: Path, progress=None, number_on_read: bool = False) -> StagedSource:
+    """A Darwin Core Archive: its core staged, an event core joined to its occurrence extension.
+    `number_on_read` (stage_text): for a core read alone (the join reads the staged files as they are)."""
     path = Path(path)
     arc = path.name
     zf = archive.open_zip(path)
@@ -102,7 +104,9 @@ def stage_dwca(path: Path, workdir: Path, progress=None) -> StagedSource:
     out = workdir / f"{path.stem[:40]}_dwca"
     out.mkdir(exist_ok=True)
 
-    def stage(spec, idname):
+    event_join = core_spec["rowType"] == "Event" and any(s["rowType"] == "Occurrence" for s in ext_specs)
+
+    def stage(spec, idname, numbered=False):
         member = archive.member_name(zf, spec["location"], arc)
         f = archive.extract(zf, member, out, arc)
         # count columns from the first line so unnamed columns keep a name too
@@ -112,14 +116,14 @@ def stage_dwca(path: Path, workdir: Path, progress=None) -> StagedSource:
         key = names[spec["id_index"]] if spec["id_index"] is not None and spec["id_index"] < len(names) else None
         st = stage_text(f, out, delimiter=spec["delim"], header=spec["header"], names=names,
                         encoding="utf-8" if spec["encoding"].lower().replace("-", "") == "utf8" else None,
-                        fmt="dwca", progress=progress, display_name=f"{arc}:{member}")
+                        fmt="dwca", progress=progress, display_name=f"{arc}:{member}", number_on_read=numbered)
         f.unlink(missing_ok=True)
         if key is not None:
             key = st.columns[names.index(key)]     # as cleaned (e.g. a term named source_row)
         st.path = path                             # records and counts belong to the archive
         return key, st
 
-    core_key, core_st = stage(core_spec, "id")
+    core_key, core_st = stage(core_spec, "id", numbered=number_on_read and not event_join)
     occ_ext = [s for s in ext_specs if s["rowType"] == "Occurrence"]
     if core_spec["rowType"] == "Event" and occ_ext:
         ext_key, ext_st = stage(occ_ext[0], "coreid")
