@@ -516,7 +516,12 @@ def test_a_delimited_file_is_numbered_as_read_with_the_same_records_flags_and_le
     named = tmp_path / "constructed_file_row_number.csv"    # CONSTRUCTED TEST ROWS
     named.write_text("file_row_number,scientificName,eventDate,decimalLatitude,decimalLongitude\n"
                      "7,Polypedates megacephalus,2024-05-01,23.9,120.5\n8,Buergeria robusta,2024-05-02,24.1,120.7\n", encoding="utf-8")
-    srcs = [titled, FIX / "frog_head_damaged.csv", FIX / "frog_head_big5.csv", named]
+    # CONSTRUCTED (a review's finding): a line DuckDB rejects (a quote then more text) above a title and the
+    # header; the numbered second pass kept the header as a record
+    rejected_title = tmp_path / "constructed_rejected_title.csv"
+    rejected_title.write_text('"Frog" survey,,\nAgency X,,\nscientificName,individualCount,locality\n'
+                              'Polypedates megacephalus,1,x\nBuergeria robusta,2,y\n', encoding="utf-8")
+    srcs = [titled, FIX / "frog_head_damaged.csv", FIX / "frog_head_big5.csv", named, rejected_title]
     for w in ("w1", "w2"):
         (tmp_path / w).mkdir()
     specs = [SourceSpec(p, agency="測試") for p in srcs]
@@ -525,7 +530,7 @@ def test_a_delimited_file_is_numbered_as_read_with_the_same_records_flags_and_le
     monkeypatch.setattr(snapshot, "stage", lambda p, w, progress=None, **o: real_stage(p, w, progress=progress, sheet=o.get("sheet")))
     old = build(specs, "2026-11-22", tmp_path / "old", tmp_path / "w2", progress=lambda msg: None)
     casts = [s["canonical"]["cast"] for s in fast["sources"]]
-    assert casts == [{"skip": 2}, None, {"skip": 1}, None], casts
+    assert casts == [{"skip": 2}, None, {"skip": 1}, None, None], casts
     assert all(s["canonical"]["cast"] is None for s in old["sources"])
     assert fast["rows_read"] == old["rows_read"] and fast["rows_ingested"] == old["rows_ingested"] > 800
     assert fast["rows_rejected"] == old["rows_rejected"] and fast["flags"] == old["flags"] > 0

@@ -607,7 +607,10 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         cast = skip
     else:
         # good row k (0-based, the header included) sits on line k + 1 + (lines missing before it)
-        good_rows = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true))"
+        # (numbered: the leading lines are in the reading pass's file, and a rejected line above the header
+        # would move them past the offset below: left out here, as the other pass never wrote them)
+        good_rows = (f"""(SELECT * EXCLUDE (file_row_number), file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true)
+                         WHERE file_row_number >= {offset})"""
                      if numbered else f"(SELECT *, source_row + {offset} - 1 AS k FROM read_parquet({duck.q(good)}))")
         # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
         # downstream, and sorting millions of rows would dominate the read)
