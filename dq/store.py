@@ -624,6 +624,16 @@ def place_names() -> tuple[dict, dict]:
     return dict(zip(t["county"], t["county_eng"])), dict(zip(zip(t["county"], t["town"]), t["town_eng"]))
 
 
+@functools.lru_cache(maxsize=1)
+def county_order() -> tuple[str, ...]:
+    """The counties in the order government tables list them: by their official administrative-division
+    codes (內政部, in the shipped boundaries), the special municipalities (6x000) first, then Taiwan
+    Province's counties and cities (100xx), then Fujian's (09xxx: 連江縣, 金門縣)."""
+    t = _query(f"SELECT county, county_code FROM read_parquet({duck.q(REFERENCE / 'counties.parquet')})")
+    return tuple(c for c, _ in sorted(zip(t["county"], t["county_code"]),
+                                      key=lambda r: (not str(r[1]).startswith("6"), str(r[1]).startswith("09"), str(r[1]))))
+
+
 def outlines(level: str = "county") -> pd.DataFrame:
     """Simplified county or town polygons as GeoJSON text (shipped in data/reference)."""
     name = "map_counties" if level == "county" else "map_towns"

@@ -555,6 +555,13 @@ def county_english() -> dict:
     return store.place_names()[0]
 
 
+def counties_in_order(names) -> list[str]:
+    """County names (zh-TW, as the records hold them) in the order government tables list them
+    (store.county_order); a name the boundaries do not hold comes last."""
+    rank = {c: i for i, c in enumerate(store.county_order())}
+    return sorted(names, key=lambda c: (rank.get(c, len(rank)), str(c)))
+
+
 def places_in_language(df, county: str = "county", town: str | None = "town"):
     """County and town names in the UI language (the shipped boundaries carry their English names)."""
     if lang() != "en" or df is None or not len(df):

@@ -78,7 +78,8 @@ pv = ta.dropna(subset=["county"]).pivot_table(index=gcol, columns="county", valu
 if len(pv):
     # every county a column: one without a record of any group is the gap this chart is for (澎湖縣 had
     # vanished), its cells blank, as are a group's zeros elsewhere (on the log scale 0 and 1 were one colour)
-    pv = pv.reindex(columns=sorted(set(pv.columns) | set(ui.county_english())), fill_value=0)
+    # in Chinese in the order government tables list them (by code point, 南投縣 came first and 臺北市 near the end)
+    pv = pv.reindex(columns=ui.counties_in_order(set(pv.columns) | set(ui.county_english())), fill_value=0)
 if ui.lang() == "en":   # the counties' own English names (the shipped boundaries carry them)
     pv = pv.rename(columns=ui.county_english())
     pv = pv.reindex(sorted(pv.columns), axis=1)   # in the order an English reader looks them up

@@ -869,6 +869,9 @@ def test_counts_without_change_show_no_arrow_and_english_heatmaps_name_counties_
          for lang in ("zh", "en")}
     assert x["zh"] and all(c.endswith(("市", "縣")) for c in x["zh"])
     assert len(x["en"]) == len(x["zh"]) and all(c.endswith((" City", " County")) for c in x["en"]), x
+    # in Chinese in the order government tables list them (by the official codes), not by code point (南投縣 first)
+    assert x["zh"][:3] == ["臺北市", "高雄市", "新北市"] and x["zh"][-2:] == ["連江縣", "金門縣"], x["zh"]
+    assert x["en"] == sorted(x["en"])
 
 
 def test_a_share_just_short_of_all_or_none_is_not_rounded_to_it():
