@@ -48,7 +48,7 @@ import time
 from pathlib import Path
 
 from . import __version__, duck, engine, geo, profiles, standard, workdirs
-from .checks import blank, catalogue
+from .checks import blank, catalogue, cells_sql
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage, table_from_terms
 from .sources.aliases import CANONICAL, norm_header, srs_implied_by_headers
@@ -156,13 +156,7 @@ def absent_terms(c: dict) -> list[str]:
 def empty_sql(c: dict) -> str:
     """SQL over the staged columns: the row is blank in every cell (such rows go to the ledger). A reader that
     keeps cells right of the header (`has_shape`) counts them too: a row with data only there is no blank row."""
-    all_cols = [_ident(h) for h in c["columns"]] + (["overflow_cells"] if c.get("has_shape") else [])
-    # a chain of ANDs (fast) for ordinary widths; past DuckDB's expression depth, one flat list test
-    if not all_cols:
-        return "false"
-    if len(all_cols) <= 300:
-        return " AND ".join(blank(col) for col in all_cols)
-    return f"len(list_filter([{', '.join(all_cols)}], x -> NOT {blank('x')})) = 0"
+    return cells_sql([_ident(h) for h in c["columns"]] + (["overflow_cells"] if c.get("has_shape") else []), "all_blank")
 
 
 def canonical_sql(c: dict, path: Path, index: int) -> str:
@@ -218,16 +212,6 @@ def row_kind_sql(columns: list[str], mapped: dict[str, str] | None = None, below
     return f"(CASE WHEN {header} THEN 'header' WHEN ({total}) AND {no_taxon} THEN 'total'{below} END)"
 
 
-def filled_count_sql(columns: list[str]) -> str:
-    """SQL over the staged columns: how many of a row's cells are filled."""
-    cols = [_ident(h) for h in columns]
-    if not cols:
-        return "0"
-    if len(cols) <= 300:
-        return " + ".join(f"(NOT {blank(col)})::INT" for col in cols)
-    return f"len(list_filter([{', '.join(cols)}], x -> NOT {blank('x')}))"
-
-
 # A block of notes below a table: at most this many rows, each filling at most BELOW_MAX_CELLS cells
 BELOW_MAX_ROWS, BELOW_MAX_CELLS = 50, 2
 # how far from the end the rows are looked at (doubled while only blank and sparse rows are seen), at most
@@ -248,7 +232,7 @@ def below_table_start(con, relation: str, columns: list[str], empty_where: str, 
     top = con.execute(f"SELECT max(source_row) FROM {relation}").fetchone()[0]
     if top is None:
         return None
-    fill = filled_count_sql(columns)
+    fill = cells_sql([_ident(h) for h in columns], "filled")
     window = BELOW_WINDOW
     while True:
         lo = max(0, int(top) - window)

@@ -38,6 +38,26 @@ def filled(col: str) -> str:
     return f"(NOT {blank(col)})"
 
 
+# past this many terms a chain of AND / OR / + exceeds DuckDB's expression depth: one flat list test
+CHAIN_MAX = 300
+
+
+def cells_sql(cols: list[str], test: str) -> str:
+    """SQL over a row's cells (`cols`: quoted column expressions): 'all_blank' (every cell blank),
+    'any_filled' (some cell filled) or 'filled' (how many are). A chain of AND / OR (which stop early)
+    or + for ordinary widths; for thousands of columns one list test over them all."""
+    if not cols:
+        return "0" if test == "filled" else "false"
+    if len(cols) <= CHAIN_MAX:
+        if test == "all_blank":
+            return " AND ".join(blank(c) for c in cols)
+        if test == "any_filled":
+            return " OR ".join(f"NOT {blank(c)}" for c in cols)
+        return " + ".join(f"(NOT {blank(c)})::INT" for c in cols)
+    n = f"len(list_filter([{', '.join(cols)}], x -> NOT {blank('x')}))"
+    return {"all_blank": f"{n} = 0", "any_filled": f"{n} > 0", "filled": n}[test]
+
+
 # CJK compatibility ideographs, the block and its supplement: one glyph, another character (蘭 U+F91F
 # for 蘭 U+862D), so searches, matching and counts miss the text. Big5 conversions leave them: TaiCOL's
 # 2020 plant list (32 Chinese names), TaiBON's name lists, 137 titles of data.gov.tw's 2018 list.

@@ -456,14 +456,12 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     numbered = number_on_read and not any(c.lower() == "file_row_number" for c in cols)
 
     def read_pass(src: Path, par: bool) -> str:
+        cells = f"{sel_good}, NULL::VARCHAR AS overflow_cells, CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells"
+        rows = _reader(src, delim, width, 'rd', par)
         if numbered:
-            return f"""COPY (SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
-              CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells
-            FROM {_reader(src, delim, width, 'rd', par)}) TO {duck.q(good)} (FORMAT parquet)"""
-        return f"""COPY (SELECT {sel_good}, NULL::VARCHAR AS overflow_cells,
-              CASE WHEN c{width} IS NULL THEN {n_cells_good} END::INTEGER AS row_cells, (rn - {offset})::BIGINT AS source_row
-            FROM (SELECT *, row_number() OVER () AS rn FROM {_reader(src, delim, width, 'rd', par)}) WHERE rn > {offset})
-            TO {duck.q(good)} (FORMAT parquet)"""
+            return f"COPY (SELECT {cells} FROM {rows}) TO {duck.q(good)} (FORMAT parquet)"
+        return f"""COPY (SELECT {cells}, (rn - {offset})::BIGINT AS source_row
+            FROM (SELECT *, row_number() OVER () AS rn FROM {rows}) WHERE rn > {offset}) TO {duck.q(good)} (FORMAT parquet)"""
 
     # Read; an unterminated quote swallows the rest of the file, so that one line is emptied in a
     # copy and the read repeated: the line is rejected with its reason and every other row kept.
@@ -635,9 +633,8 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
                         TO {duck.q(rejects)} (FORMAT parquet)""")
     # a line of white space alone is one short cell too, but the build sends it to the ledger as a blank
     # row: counted here it was "kept" in the note and rejected in the counts
-    from ..checks import blank
-    some = ("false" if not cols else " OR ".join(f"NOT {blank(duck.ident(c))}" for c in cols) if len(cols) <= 300 else
-            f"len(list_filter([{', '.join(duck.ident(c) for c in cols)}], x -> NOT {blank('x')})) > 0")
+    from ..checks import cells_sql
+    some = cells_sql([duck.ident(c) for c in cols], "any_filled")
     # only the short and the wide rows are looked at (a FILTER clause tests every cell of every row:
     # 0.23 s at 1M rows); row_cells is set on them alone
     n_short, n_long = con.execute(f"""SELECT count(*) FILTER (WHERE overflow_cells IS NULL AND ({some})),
