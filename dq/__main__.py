@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--input", type=Path, help="measure on this input (a bench input kept from an earlier run) instead of building one")
     b.add_argument("--tsv", action="store_true", help="read the input as a tab-delimited text file, the way a GBIF download comes "
                    "(written from the Parquet input before timing; the pandas script reads it too)")
+    b.add_argument("--shuffled", action="store_true", help="draw the input's rows one by one instead of whole events (the worst "
+                   "case: no two neighbouring rows share a point or a date, unlike any real file)")
     w = sub.add_parser("serve", help="the dashboard (streamlit run app.py) with its libraries loaded before the first visit")
     w.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit, e.g. --server.port 8501")
     a = ap.parse_args(argv)
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.pages:
                 pages(snapshot=a.snapshot)
             else:
-                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas, given=a.input, tsv=a.tsv)
+                run(a.rows, repeat=a.repeat, pandas=not a.no_pandas, given=a.input, tsv=a.tsv, shuffled=a.shuffled)
     except SourceError as e:
         # one sentence in each language, nothing else: exit 2 means "the input, not the tool"
         print(f"error: {e.en} / {e.zh}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """`python -m dq bench`: figures, not a timed test.
 
-For each size it resamples the real BBS Taiwan rows (occurrence ⋈ event) to N rows spread over
-6 agencies and 42 datasets (constructed labels, named so), injects known faults into a fixed
+For each size it resamples the real BBS Taiwan rows (occurrence ⋈ event), whole events at a time,
+to N rows spread over 6 agencies and 42 datasets (constructed labels, named so), injects known faults into a fixed
 share, and prints in one run: a bare DuckDB scan of the columns the checks read (the floor), the
 pandas + shapely yardstick (dq/bench_pandas.py), and the whole build (read, derive, write) with
 each phase in wall and CPU seconds, peak RSS, rows/s and the ratio to the bare scan. Every line
@@ -33,22 +33,37 @@ AGENCIES = 6
 DATASETS = 42
 
 
-def make_input(n: int, out: Path, work: Path) -> Path:
-    """N real BBS rows (resampled with replacement) spread over AGENCIES × DATASETS, faults injected.
+def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
+    """N real BBS rows spread over AGENCIES × DATASETS, faults injected.
+
+    The rows come as a survey's file holds them: whole BBS events (a count at one point on one
+    day, ~11 rows), drawn with replacement, each event's rows together and in the BBS file's order.
+    Every real file here is ordered so (BBS: 10.7 rows per event; the amphibian survey: a point's
+    rows in runs of ~50, its dates ~15; the invasive-frog file: points ~3.6, dates ~7.9); rows
+    drawn one by one put every row next to a stranger, which no file does. Datasets are
+    contiguous runs of rows, as files from one survey are. The row order is part of the input:
+    the file is written in it. `shuffled`: rows drawn one by one instead (the worst case: no two
+    neighbours share a point or a date; the bench's input before 12-06 at 10M rows).
 
     Faults (each on a fixed share of rows, by row number): swapped, zeroed and negated
     coordinates, TWD97 metres in the degree fields (an approximate TM2 projection of the real
     point), ROC dates, ranges and negative counts, misspelt names, blank dates, a wrong basisOfRecord
-    and a repeated occurrenceID. Datasets are contiguous runs of rows, as files from one survey are.
+    and a repeated occurrenceID.
     """
     base = bbs_joined(work / "bbs.parquet")
     con = duck.connect(spatial=False)
-    nb = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(base)})").fetchone()[0]
+    unit = "pos" if shuffled else "eventID"     # what is drawn: a row, or a whole event
+    nb, ne = con.execute(f"""SELECT count(*), count(DISTINCT {unit})
+        FROM (SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)}))""").fetchone()
+    # enough draws for N rows whatever they pick (each has at least one row); the rows past N are cut
+    slots = int(1.25 * n * ne / nb) + 64
     con.execute(f"""COPY (
-      WITH b AS (SELECT *, row_number() OVER () - 1 AS k FROM read_parquet({duck.q(base)})),
-      r AS (SELECT range AS i, (hash(range) % {nb})::BIGINT AS k, (range * {DATASETS} // {max(int(n), 1)}) AS ds
-            FROM range({int(n)})),
-      s AS (SELECT r.i, r.ds, b.* EXCLUDE (k) FROM r JOIN b USING (k))
+      WITH b AS (SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)})),
+      u AS (SELECT {unit} AS unit, row_number() OVER (ORDER BY {unit}) - 1 AS e FROM (SELECT DISTINCT {unit} FROM b)),
+      draw AS (SELECT range AS j, (hash(range) % {ne})::BIGINT AS e FROM range({slots})),
+      r AS (SELECT row_number() OVER (ORDER BY d.j, b.pos) - 1 AS i, b.* EXCLUDE (pos)
+            FROM draw d JOIN u USING (e) JOIN b ON b.{unit} = u.unit),
+      s AS (SELECT *, (i * {DATASETS} // {max(int(n), 1)}) AS ds FROM r WHERE i < {int(n)})
       SELECT 'constructed bench agency ' || (ds % {AGENCIES} + 1) AS publisher,
         'bench-ds-' || lpad(ds::VARCHAR, 2, '0') AS datasetID,
         'constructed bench dataset ' || ds || ' (real BBS Taiwan rows, resampled)' AS datasetName,
@@ -65,7 +80,7 @@ def make_input(n: int, out: Path, work: Path) -> Path:
         CASE WHEN i % 1000 = 0 THEN decimalLatitude WHEN i % 1003 = 0 THEN -decimalLongitude
              WHEN i % 1049 = 0 THEN round(250000 + (decimalLongitude - 121) * 102900, 2)
              ELSE decimalLongitude END AS decimalLongitude
-      FROM s) TO {duck.q(out)} (FORMAT parquet)""")
+      FROM s ORDER BY i) TO {duck.q(out)} (FORMAT parquet)""")
     con.close()
     return out
 
@@ -111,11 +126,13 @@ def to_tsv(src: Path, out: Path) -> Path:
     return out
 
 
-def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | None = None, tsv: bool = False) -> None:
+def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | None = None, tsv: bool = False,
+        shuffled: bool = False) -> None:
     """For each size: the input (not timed), then, timed in one run: the bare scan, the pandas +
     shapely script and the whole build, each in its own process so peak RSS is its own.
     `given`: an input kept from an earlier run (a 100M one takes a quarter of an hour to make).
-    `tsv`: every reader reads the input as tab-delimited text (written from the Parquet, not timed)."""
+    `tsv`: every reader reads the input as tab-delimited text (written from the Parquet, not timed).
+    `shuffled`: the input's rows drawn one by one, not event by event (make_input)."""
     if given is not None:
         con = duck.connect(spatial=False)
         sizes = [con.execute(f"SELECT count(*) FROM read_parquet({duck.q(given)})").fetchone()[0]]
@@ -128,9 +145,10 @@ def run(sizes: list[int], repeat: int = 1, pandas: bool = True, given: Path | No
                 src = Path(given)
                 print(f"{n:,} rows: input {src} ({src.stat().st_size / 1e6:,.0f} MB) | {_load()}", flush=True)
             else:
-                src = make_input(n, work / f"bench_{n}.parquet", work)
+                src = make_input(n, work / f"bench_{n}.parquet", work, shuffled)
                 print(f"{n:,} rows: input built in {time.time() - t:.0f} s ({src.stat().st_size / 1e6:,.0f} MB, "
-                      f"{AGENCIES} agencies, {DATASETS} datasets) | {_load()}", flush=True)
+                      f"{AGENCIES} agencies, {DATASETS} datasets, {'rows drawn one by one' if shuffled else 'whole events drawn'})"
+                      f" | {_load()}", flush=True)
             if tsv:
                 t = time.time()
                 src = to_tsv(src, work / f"bench_{n}.tsv")

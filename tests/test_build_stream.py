@@ -76,6 +76,13 @@ def test_bench_input_is_spread_over_agencies_and_datasets(tmp_path):
     agencies, datasets, constructed = q(f"""SELECT count(DISTINCT publisher), count(DISTINCT datasetID),
         bool_and(publisher LIKE 'constructed%' AND datasetName LIKE 'constructed%') FROM '{src}'""")[0]
     assert (agencies, datasets, constructed) == (AGENCIES, DATASETS, True) and AGENCIES >= 6 and DATASETS >= 40
+    # the rows come as a survey's file holds them: whole events, each event's rows together (BBS: ~11 a
+    # count); --shuffled draws rows one by one, so neighbours rarely share an event
+    runs = f"""SELECT count(*) / count(*) FILTER (WHERE eventID IS DISTINCT FROM prev) FROM
+        (SELECT eventID, lag(eventID) OVER () AS prev FROM read_parquet('{{}}'))"""
+    assert q(runs.format(src))[0][0] > 5
+    shuffled = make_input(2000, tmp_path / "shuffled.parquet", tmp_path, shuffled=True)
+    assert q(runs.format(shuffled))[0][0] < 1.2 and q(f"SELECT count(*) FROM '{shuffled}'")[0][0] == 2000
     m = build([SourceSpec(src)], "2026-11-22", tmp_path / "snap", tmp_path, progress=lambda msg: None)
     flagged = dict(q(f"SELECT check_id, count(*) FROM '{tmp_path}/snap/flags.parquet' GROUP BY 1"))
     for cid in ("COORD_SWAPPED", "COORD_ZERO", "COORD_NEGATED", "COORD_PROJECTED_AS_DEGREES", "DATE_ROC_YEAR",
