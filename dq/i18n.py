@@ -270,7 +270,10 @@ LABELS = {
     "od13_badge_platinum": ("白金", "Platinum"), "od13_badge_gold": ("金", "Gold"), "od13_badge_silver": ("銀", "Silver"),
     "od13_badge_bronze": ("銅", "Bronze"), "od13_badge_none": ("無", "None"),
     "od13_file_format": ("格式", "Format"), "od13_encoding": ("編碼", "Encoding"), "od13_url": ("下載網址", "Download URL"),
-    "od13_volume": ("資料量", "Volume"), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
+    "od13_volume": ("資料量（筆）", "Volume (records)"),
+    "od13_volume_help": ("data.gov.tw 的「資料量」：資料筆數；PDF 等文件格式則是檔案數。0 多半是未填。",
+                         "data.gov.tw's volume: the number of records; for documents such as a PDF, the number of files. "
+                         "A 0 mostly means it was not filled in."), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
     "od13_downloads": ("下載次數", "Downloads"), "od13_value": ("內容", "Value"),
     "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
     "od13_sources": ("目錄快照 {snap}，目錄所載更新日 {lo} 至 {hi}。資料來源：{src}", "Catalogue snapshot {snap}; update dates in the catalogue {lo} to {hi}. Source: {src}"),
@@ -679,25 +682,27 @@ def encoding_name(codec, lang: str = "zh"):
 
 _ENCODING_WORDS = {"其他": "Other", "其它": "Other"}
 # the format words data.gov.tw writes in Chinese (2018: 壓縮檔 for a ZIP archive, 其他 for any format not listed)
-FORMAT_WORDS = {"壓縮檔": "Archive", "其他": "Other", "其它": "Other"}
+# data.gov.tw 2018 writes WEBSERVICES (and WEBSERVICE) for a dataset served by an API, not a file format
+FORMAT_WORDS = {"壓縮檔": "Archive", "其他": "Other", "其它": "Other", "WEBSERVICES": "Web service (API)", "WEBSERVICE": "Web service (API)"}
+FORMAT_WORDS_ZH = {"WEBSERVICES": "網路服務（API）", "WEBSERVICE": "網路服務（API）"}
 
 
 def _catalogue_words(value, lang: str, words: dict[str, str]):
     """A catalogue cell of ";"-separated values (a row may list several files) with its Chinese words in English."""
-    if lang == "zh" or not isinstance(value, str):
+    if not isinstance(value, str):
         return value
     return ";".join(words.get(v.strip(), v) for v in value.split(";"))
 
 
 def format_text(value, lang: str = "zh"):
     """A catalogue's file format(s) in the UI language: the formats are their names (CSV, JSON), but data.gov.tw
-    writes a few in Chinese words."""
-    return _catalogue_words(value, lang, FORMAT_WORDS)
+    writes a few in Chinese words, and an API as WEBSERVICES."""
+    return _catalogue_words(value, lang, FORMAT_WORDS_ZH if lang == "zh" else FORMAT_WORDS)
 
 
 def encoding_text(value, lang: str = "zh"):
     """A catalogue's encoding word in the UI language: data.gov.tw writes 其他 for any encoding not listed."""
-    return _catalogue_words(value, lang, _ENCODING_WORDS)
+    return value if lang == "zh" else _catalogue_words(value, lang, _ENCODING_WORDS)
 
 
 def catalogue_time(value):

@@ -338,8 +338,8 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
 def run_checks(con) -> None:
     """The open_data checks of the catalogue over `ds` → `od_flags` (dataset_key, check_id, suggestion, suggestion_en)."""
     from .i18n import FORMAT_WORDS
-    # the English fixes' words for what the catalogue writes in Chinese (data.gov.tw 2018: 壓縮檔, 其他)
-    fmt_en = "CASE best_format " + " ".join(f"WHEN '{zh}' THEN '{en.lower()}'" for zh, en in FORMAT_WORDS.items()) + " ELSE best_format END"
+    # the English fixes' words for what the catalogue writes in Chinese (data.gov.tw 2018: 壓縮檔, 其他) or as WEBSERVICES
+    fmt_en = "CASE best_format " + " ".join(f"WHEN '{zh}' THEN '{en[0].lower() + en[1:]}'" for zh, en in FORMAT_WORDS.items()) + " ELSE best_format END"
     parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix_for('zh') or 'NULL'})::VARCHAR AS suggestion, "
              f"({c.fix_for('en') or 'NULL'})::VARCHAR AS suggestion_en FROM (SELECT *, {fmt_en} AS best_format_en FROM ds) e "
              f"WHERE coalesce(({c.sql}), false)"

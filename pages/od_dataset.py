@@ -101,7 +101,8 @@ res["resource_updated"] = res["resource_updated"].map(catalogue_time)
 st.dataframe(res.fillna("—").rename(columns={
     "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
     "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, placeholder="—", width="stretch",
-    column_config={L("od13_url"): st.column_config.LinkColumn(L("od13_url"))})
+    column_config={L("od13_url"): st.column_config.LinkColumn(L("od13_url")),
+                   L("od13_volume"): st.column_config.TextColumn(L("od13_volume"), help=L("od13_volume_help"))})
 
 st.subheader(L("od13_history"))
 st.caption(L("od13_history_help"))

@@ -763,6 +763,8 @@ def test_chinese_format_words_read_in_english():
     and the dataset list's formats 壓縮檔 and 其他 (data.gov.tw's 2018 words for a ZIP archive and any other format)."""
     from dq.i18n import format_text
     assert format_text("CSV;壓縮檔;其他", "en") == "CSV;Archive;Other" and format_text("壓縮檔", "zh") == "壓縮檔"
+    # data.gov.tw 2018's WEBSERVICES is no file format but an API: said so in either language
+    assert format_text("XML;WEBSERVICES", "en") == "XML;Web service (API)" and format_text("WEBSERVICES", "zh") == "網路服務（API）"
     at = page("opendata", "en", od="2018-03-15", odagency="環境部")
     han = re.compile(r"[\u4e00-\u9fff]")
     seen = []
@@ -1083,3 +1085,15 @@ def test_heatmap_counts_too_long_for_their_cells_are_written_compactly_with_the_
     assert [charts.compact_count(x, "en") for x in (9_999, 99_999, 999_999, 9_999_999, -48_890)] == \
         ["9,999", "100k", "1M", "10M", "-48.9k"]
     assert [charts.compact_count(x, "zh") for x in (99_999, 123_456_789, 999_999_999)] == ["10萬", "1.23億", "10億"]
+
+
+def test_open_dataset_says_what_its_formats_and_volume_are():
+    """The dataset page once showed data.gov.tw's WEBSERVICES as a format and a bare "121" as its volume:
+    an API is said so, and the volume column says its unit (records; a document's files) in either language."""
+    for lang, api, vol in (("zh", "網路服務（API）", "資料量（筆）"), ("en", "Web service (API)", "Volume (records)")):
+        at = page("od_dataset", lang, od="2018-03-15", ds="10235")    # 中央氣象局公務出國報告: served as WEBSERVICES
+        res = [d.value for d in at.dataframe if vol in d.value.columns]
+        assert len(res) == 1, [list(d.value.columns) for d in at.dataframe]
+        fmt = res[0].iloc[:, 0].astype(str)
+        assert (fmt == api).all() and not fmt.str.contains("WEBSERVICE").any(), fmt
+        assert res[0][vol].astype(str).tolist() == ["121"]
