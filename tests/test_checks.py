@@ -190,11 +190,15 @@ def test_r_escapes_are_read_back():
     # the regex that says which escapes the fix decodes agrees with the decoding, R's 8-digit form included
     from dq.checks.vocabulary import R_DECODABLE_RX
     forms = ["林<U+00020B9F>明", "<U+0000>", "<U+41>", "<U+0000E9>", "<U+D800>", "<U+DFFF>", "<U+E000>", "<U+110000>",
-             "<U+10FFFF>", "<U+0001>", "<U+001F>", "<U+0020>", "小<U+9E0A><U+9DC9>", "<U+zz>"]
+             "<U+10FFFF>", "<U+0001>", "<U+001F>", "<U+0020>", "小<U+9E0A><U+9DC9>", "<U+zz>",
+             # DEL and the C1 controls name no character a text should hold (<U+0096>: mis-decoded Windows-1252)
+             "<U+007E>", "<U+007F>", "<U+0080>", "1998<U+0096>2001", "<U+9F>", "<U+00A0>", "<U+00FF>", "<U+0100>"]
     got = duckdb.execute(f"""SELECT v, {unescape_r('v')} <> v, regexp_matches(v, '{R_DECODABLE_RX}')
                              FROM (SELECT unnest(?::VARCHAR[]) AS v)""", [forms]).fetchall()
     assert all(changed == matched for _, changed, matched in got), [g for g in got if g[1] != g[2]]
-    assert dict((v, c) for v, c, _ in got)["林<U+00020B9F>明"] and not dict((v, c) for v, c, _ in got)["<U+0001>"]
+    changed = dict((v, c) for v, c, _ in got)
+    assert changed["林<U+00020B9F>明"] and changed["<U+007E>"] and changed["<U+00A0>"] and changed["<U+0100>"]
+    assert not any(changed[v] for v in ("<U+0001>", "<U+007F>", "<U+0080>", "1998<U+0096>2001", "<U+9F>"))
 
 
 def test_html_escapes_are_read_back():
@@ -209,7 +213,7 @@ def test_html_escapes_are_read_back():
              "&#38;lt;b&#x26;gt;": ("&lt;b&gt;", True), "&amp;amp;": ("&amp;", True), "&&amp;": ("&&", True),
              "x &#39": ("x &#39", False), "a&": ("a&", False), "&": ("&", False),
              # Windows-era text: &#150; and &#146; are read as a browser reads them (Windows-1252), not as controls
-             "1998&#150;2001 O&#146;Brien": ("1998–2001 O’Brien", True)}
+             "1998&#150;2001 O&#146;Brien": ("1998–2001 O’Brien", True), "1998&#x96;2001": ("1998–2001", True)}
     got = duckdb.execute(f"""SELECT v, {unescape_html('v')}, regexp_matches(v, '{HTML_ENTITY_RX}')
                              FROM (SELECT unnest(?::VARCHAR[]) AS v)""", [list(cases)]).fetchall()
     assert {v: (u, m) for v, u, m in got} == cases

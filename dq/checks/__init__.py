@@ -77,10 +77,11 @@ def compat_chars_sql(col: str) -> str:
 def codepoint_chr(n: str) -> str:
     """SQL: the character of code point `n`, NULL for a number that names none a text should hold. DuckDB's
     chr() raises on a surrogate (U+D800-DFFF) or a number beyond U+10FFFF: one such escape in a cell stopped a
-    whole file ("Invalid UTF8 Codepoint 55296"). Control characters (but tab and line ends) are none either:
-    decoded into a fix, openpyxl refused the fix list's workbook."""
-    return (f"(CASE WHEN ({n} BETWEEN 32 AND 1114111 AND {n} NOT BETWEEN 55296 AND 57343) OR {n} IN (9, 10, 13) "
-            f"THEN chr({n}) END)")
+    whole file ("Invalid UTF8 Codepoint 55296"). Control characters (but tab and line ends) are none either,
+    DEL and the C1 controls U+0080-009F included: decoded into a fix, openpyxl refused the fix list's workbook,
+    and an invisible control is no reading of the text (<U+0096> is what mis-decoded Windows-1252 leaves)."""
+    return (f"(CASE WHEN ({n} BETWEEN 32 AND 1114111 AND {n} NOT BETWEEN 127 AND 159 AND {n} NOT BETWEEN 55296 AND 57343) "
+            f"OR {n} IN (9, 10, 13) THEN chr({n}) END)")
 
 
 def unescape_r(col: str) -> str:
@@ -116,10 +117,11 @@ def unescape_html(col: str) -> str:
     Tominaga' → 'Matsui & Tominaga', '&#39;' → "'", '&amp;lt;' → '&lt;'). The text is split at every "&" and
     each piece's leading escape read once, so a decoded "&" (&amp;lt;, &#38;lt;) never starts another escape:
     one level, as a browser (html.unescape) reads it. An escape naming no character stays as written."""
-    n = "TRY_CAST(substr(split_part(x, ';', 1), 2) AS INTEGER)"
-    # a number of Windows-1252's range as a browser reads it (&#150; is '–', not the control character U+0096)
-    dec = f"(CASE WHEN {n} BETWEEN 128 AND 159 THEN ({_cp1252_sql()})[{n} - 127] ELSE {codepoint_chr(n)} END)"
-    hexa = codepoint_chr("TRY_CAST(('0x' || substr(split_part(x, ';', 1), 3)) AS INTEGER)")
+    # a number of Windows-1252's range as a browser reads it (&#150; and &#x96; are '–', not the control U+0096)
+    def number(n: str) -> str:
+        return f"(CASE WHEN {n} BETWEEN 128 AND 159 THEN ({_cp1252_sql()})[{n} - 127] ELSE {codepoint_chr(n)} END)"
+    dec = number("TRY_CAST(substr(split_part(x, ';', 1), 2) AS INTEGER)")
+    hexa = number("TRY_CAST(('0x' || substr(split_part(x, ';', 1), 3)) AS INTEGER)")
     rest = "substr(x, strpos(x, ';') + 1)"
     named = " ".join(f"WHEN starts_with(x, '{name};') THEN {ch} || {rest}" for name, ch in
                      (("amp", "'&'"), ("lt", "'<'"), ("gt", "'>'"), ("quot", "'\"'"), ("apos", "''''"), ("nbsp", "chr(160)")))
