@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             doctor(a.root or [SNAPSHOTS, SNAPSHOTS / "opendata"], clean=a.clean)
         elif a.cmd == "bench":
             from .bench import pages, run
+            if a.shuffled and (a.pages or a.input):
+                ap.error("--shuffled says how the bench input is made: not with --pages or --input (a kept input is as it was made)")
             if a.pages:
                 pages(snapshot=a.snapshot)
             else:

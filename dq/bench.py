@@ -42,8 +42,9 @@ def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
     rows in runs of ~50, its dates ~15; the invasive-frog file: points ~3.6, dates ~7.9); rows
     drawn one by one put every row next to a stranger, which no file does. Datasets are
     contiguous runs of rows, as files from one survey are. The row order is part of the input:
-    the file is written in it. `shuffled`: rows drawn one by one instead (the worst case: no two
-    neighbours share a point or a date; the bench's input before 12-06 at 10M rows).
+    the file is written in it (an event at a dataset's edge is split between the two). `shuffled`: rows
+    drawn one by one instead (the worst case: neighbours rarely share a point or a date; the bench's
+    input before 12-06 at 10M rows, the same rows in the same order).
 
     Faults (each on a fixed share of rows, by row number): swapped, zeroed and negated
     coordinates, TWD97 metres in the degree fields (an approximate TM2 projection of the real
@@ -52,17 +53,26 @@ def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
     """
     base = bbs_joined(work / "bbs.parquet")
     con = duck.connect(spatial=False)
+    # the wide rows are sorted into the input's order once, spilling beyond a build's own budget
+    # (unbounded, the sort held 7.4 GB at 10M rows; the joins' output comes in no fixed order)
+    duck.limit(con, work / "spill")
     unit = "pos" if shuffled else "eventID"     # what is drawn: a row, or a whole event
     nb, ne = con.execute(f"""SELECT count(*), count(DISTINCT {unit})
         FROM (SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)}))""").fetchone()
-    # enough draws for N rows whatever they pick (each has at least one row); the rows past N are cut
+    # a margin of draws, not a bound (a draw may be a one-row event): for the BBS rows' 10.7 per event
+    # every N up to 100M has 700 rows or more to spare; the count is checked below
     slots = int(1.25 * n * ne / nb) + 64
-    con.execute(f"""COPY (
-      WITH b AS (SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)})),
-      u AS (SELECT {unit} AS unit, row_number() OVER (ORDER BY {unit}) - 1 AS e FROM (SELECT DISTINCT {unit} FROM b)),
+    # which base row each output row is, numbered in draw order: two integers a row, sorted here, so
+    # the wide rows are joined to it once, in that order (numbering the wide rows took 11.5 GB at 10M)
+    con.execute(f"""CREATE TEMP TABLE b AS SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)})""")
+    con.execute(f"""CREATE TEMP TABLE k AS
+      WITH u AS (SELECT {unit} AS unit, row_number() OVER (ORDER BY {unit}) - 1 AS e FROM (SELECT DISTINCT {unit} FROM b)),
       draw AS (SELECT range AS j, (hash(range) % {ne})::BIGINT AS e FROM range({slots})),
-      r AS (SELECT row_number() OVER (ORDER BY d.j, b.pos) - 1 AS i, b.* EXCLUDE (pos)
-            FROM draw d JOIN u USING (e) JOIN b ON b.{unit} = u.unit),
+      r AS (SELECT row_number() OVER (ORDER BY d.j, b.pos) - 1 AS i, b.pos
+            FROM draw d JOIN u USING (e) JOIN (SELECT pos, {unit} FROM b) b ON b.{unit} = u.unit)
+      SELECT i, pos FROM r WHERE i < {int(n)} ORDER BY i""")
+    con.execute(f"""COPY (
+      WITH r AS (SELECT k.i, b.* EXCLUDE (pos) FROM k JOIN b USING (pos)),
       s AS (SELECT *, (i * {DATASETS} // {max(int(n), 1)}) AS ds FROM r WHERE i < {int(n)})
       SELECT 'constructed bench agency ' || (ds % {AGENCIES} + 1) AS publisher,
         'bench-ds-' || lpad(ds::VARCHAR, 2, '0') AS datasetID,
@@ -81,7 +91,10 @@ def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
              WHEN i % 1049 = 0 THEN round(250000 + (decimalLongitude - 121) * 102900, 2)
              ELSE decimalLongitude END AS decimalLongitude
       FROM s ORDER BY i) TO {duck.q(out)} (FORMAT parquet)""")
+    got = con.execute(f"SELECT count(*) FROM read_parquet({duck.q(out)})").fetchone()[0]
     con.close()
+    if got != n:
+        raise RuntimeError(f"bench input: {got:,} rows made, {n:,} asked (too few draws)")
     return out
 
 

@@ -270,10 +270,11 @@ LABELS = {
     "od13_badge_platinum": ("白金", "Platinum"), "od13_badge_gold": ("金", "Gold"), "od13_badge_silver": ("銀", "Silver"),
     "od13_badge_bronze": ("銅", "Bronze"), "od13_badge_none": ("無", "None"),
     "od13_file_format": ("格式", "Format"), "od13_encoding": ("編碼", "Encoding"), "od13_url": ("下載網址", "Download URL"),
-    "od13_volume": ("資料量（筆）", "Volume (records)"),
-    "od13_volume_help": ("data.gov.tw 的「資料量」：資料筆數；PDF 等文件格式則是檔案數。0 多半是未填。",
-                         "data.gov.tw's volume: the number of records; for documents such as a PDF, the number of files. "
-                         "A 0 mostly means it was not filled in."), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
+    "od13_volume": ("資料量", "Volume"),
+    "od13_volume_help": ("目錄填寫的資料量：data.gov.tw 寫資料筆數（PDF 等文件是檔案數）；縣市平臺多寫成文字，如「約10筆」「3個檔案」。",
+                         "The volume the catalogue gives: data.gov.tw gives a number of records (of files for documents such "
+                         "as a PDF); the city portals mostly write it out, e.g. 約10筆 (about 10 records), 3個檔案 (3 files)."),
+    "od13_volume_records": ("{n} 筆", "{n} records"), "od13_volume_files": ("{n} 個檔案", "{n} files"), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
     "od13_downloads": ("下載次數", "Downloads"), "od13_value": ("內容", "Value"),
     "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
     "od13_sources": ("目錄快照 {snap}，目錄所載更新日 {lo} 至 {hi}。資料來源：{src}", "Catalogue snapshot {snap}; update dates in the catalogue {lo} to {hi}. Source: {src}"),

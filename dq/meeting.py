@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import formulas, opendata
-from .i18n import t as label
+from .i18n import format_text, t as label
 from .opendata import METRIC, METRICS, rag
 from .sources.base import SourceError
 
@@ -326,7 +326,7 @@ def _agency_section(t: dict, ag: str, mb: pd.DataFrame, ch: pd.DataFrame, group:
     p.append("<h3>五、檔案格式與編碼</h3>")
     if len(fm) and not (len(fm) == 1 and fm["format"].iloc[0] == "（未填）"):
         p.append("<table><tr><th>格式</th><th>檔案數</th><th>資料集數</th><th>開放機器可讀</th></tr>" + "".join(
-            f"<tr><td>{_e(r.format)}</td><td class='n'>{r.files:,}</td><td class='n'>{r.datasets:,}</td>"
+            f"<tr><td>{_e(format_text(r.format, 'zh'))}</td><td class='n'>{r.files:,}</td><td class='n'>{r.datasets:,}</td>"
             f"<td>{'是' if r.format in opendata.OPEN_MR or r.format in opendata.RDF else '否'}</td></tr>" for r in fm.head(12).itertuples()) + "</table>")
     else:
         p.append("<p class='muted'>目錄沒有檔案格式欄位，不判定。</p>")

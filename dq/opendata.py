@@ -75,6 +75,12 @@ TRUTHY = "('y', 'yes', 'true', '1', 'v', '是', '有', '✓')"
 DOCUMENT_FORMATS = r"^\s*(pdf|docx?|odt|pptx?|odp|jpe?g|png|gif|tiff?|bmp|svg|mp3|mp4|avi|mov|wmv)\s*$"
 
 
+def is_document_format(fmt) -> bool:
+    """A resource's format is a document (its catalogue volume counts files, not records)."""
+    import re
+    return isinstance(fmt, str) and re.match(DOCUMENT_FORMATS, fmt, re.I) is not None
+
+
 def _encodings_sql(test: str) -> str:
     """SQL: how many of a row's ';'-joined encodings pass `test` (over {x}), leaving out those of document
     formats when the row pairs each format with its encoding (as many of each)."""
@@ -337,11 +343,12 @@ def dataset_table(con, snapshot_date: str, lists: pd.DataFrame | None = None) ->
 
 def run_checks(con) -> None:
     """The open_data checks of the catalogue over `ds` → `od_flags` (dataset_key, check_id, suggestion, suggestion_en)."""
-    from .i18n import FORMAT_WORDS
-    # the English fixes' words for what the catalogue writes in Chinese (data.gov.tw 2018: 壓縮檔, 其他) or as WEBSERVICES
+    from .i18n import FORMAT_WORDS, FORMAT_WORDS_ZH
+    # the fixes' words for what the catalogue writes in Chinese (data.gov.tw 2018: 壓縮檔, 其他) or as WEBSERVICES
     fmt_en = "CASE best_format " + " ".join(f"WHEN '{zh}' THEN '{en[0].lower() + en[1:]}'" for zh, en in FORMAT_WORDS.items()) + " ELSE best_format END"
+    fmt_zh = "CASE best_format " + " ".join(f"WHEN '{w}' THEN '{zh}'" for w, zh in FORMAT_WORDS_ZH.items()) + " ELSE best_format END"
     parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix_for('zh') or 'NULL'})::VARCHAR AS suggestion, "
-             f"({c.fix_for('en') or 'NULL'})::VARCHAR AS suggestion_en FROM (SELECT *, {fmt_en} AS best_format_en FROM ds) e "
+             f"({c.fix_for('en') or 'NULL'})::VARCHAR AS suggestion_en FROM (SELECT *, {fmt_en} AS best_format_en, {fmt_zh} AS best_format_zh FROM ds) e "
              f"WHERE coalesce(({c.sql}), false)"
              for c in catalogue() if "opendata" in c.tables]
     con.execute("CREATE OR REPLACE TEMP TABLE od_flags AS " + " UNION ALL ".join(parts))

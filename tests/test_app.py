@@ -1089,11 +1089,15 @@ def test_heatmap_counts_too_long_for_their_cells_are_written_compactly_with_the_
 
 def test_open_dataset_says_what_its_formats_and_volume_are():
     """The dataset page once showed data.gov.tw's WEBSERVICES as a format and a bare "121" as its volume:
-    an API is said so, and the volume column says its unit (records; a document's files) in either language."""
-    for lang, api, vol in (("zh", "網路服務（API）", "資料量（筆）"), ("en", "Web service (API)", "Volume (records)")):
+    an API is said so, and a number says its unit in either language; a city portal's own words
+    (222k, 約10筆) are shown as written."""
+    for lang, api, vol, n in (("zh", "網路服務（API）", "資料量", "121 筆"), ("en", "Web service (API)", "Volume", "121 records")):
         at = page("od_dataset", lang, od="2018-03-15", ds="10235")    # 中央氣象局公務出國報告: served as WEBSERVICES
         res = [d.value for d in at.dataframe if vol in d.value.columns]
         assert len(res) == 1, [list(d.value.columns) for d in at.dataframe]
         fmt = res[0].iloc[:, 0].astype(str)
         assert (fmt == api).all() and not fmt.str.contains("WEBSERVICE").any(), fmt
-        assert res[0][vol].astype(str).tolist() == ["121"]
+        assert res[0][vol].astype(str).tolist() == [n]
+        at = page("od_dataset", lang, od="2018-12-31", ds="臺北市商業處|臺北市核准公司設立變更解散清冊")
+        res = [d.value for d in at.dataframe if vol in d.value.columns]
+        assert len(res) == 1 and "222k" in res[0][vol].astype(str).tolist(), res

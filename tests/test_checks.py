@@ -192,13 +192,18 @@ def test_r_escapes_are_read_back():
     forms = ["林<U+00020B9F>明", "<U+0000>", "<U+41>", "<U+0000E9>", "<U+D800>", "<U+DFFF>", "<U+E000>", "<U+110000>",
              "<U+10FFFF>", "<U+0001>", "<U+001F>", "<U+0020>", "小<U+9E0A><U+9DC9>", "<U+zz>",
              # DEL and the C1 controls name no character a text should hold (<U+0096>: mis-decoded Windows-1252)
-             "<U+007E>", "<U+007F>", "<U+0080>", "1998<U+0096>2001", "<U+9F>", "<U+00A0>", "<U+00FF>", "<U+0100>"]
+             "<U+007E>", "<U+007F>", "<U+0080>", "1998<U+0096>2001", "<U+9F>", "<U+00A0>", "<U+00FF>", "<U+0100>",
+             # tab and line ends are decoded (a fix may hold them); an escape never closed is no escape
+             "x<U+0009>y", "<U+000a>", "<U+D>", "<U+000B>", "<U+41", "小<U+9E0A><U+9DC9"]
     got = duckdb.execute(f"""SELECT v, {unescape_r('v')} <> v, regexp_matches(v, '{R_DECODABLE_RX}')
                              FROM (SELECT unnest(?::VARCHAR[]) AS v)""", [forms]).fetchall()
     assert all(changed == matched for _, changed, matched in got), [g for g in got if g[1] != g[2]]
     changed = dict((v, c) for v, c, _ in got)
     assert changed["林<U+00020B9F>明"] and changed["<U+007E>"] and changed["<U+00A0>"] and changed["<U+0100>"]
-    assert not any(changed[v] for v in ("<U+0001>", "<U+007F>", "<U+0080>", "1998<U+0096>2001", "<U+9F>"))
+    assert not any(changed[v] for v in ("<U+0001>", "<U+007F>", "<U+0080>", "1998<U+0096>2001", "<U+9F>", "<U+000B>", "<U+41"))
+    assert changed["x<U+0009>y"] and changed["<U+000a>"] and changed["<U+D>"]
+    got = duckdb.execute(f"SELECT {unescape_r('v')} FROM (SELECT unnest(?::VARCHAR[]) AS v)", [["小<U+9E0A><U+9DC9", "<U+41"]]).fetchall()
+    assert [r[0] for r in got] == ["小鸊<U+9DC9", "<U+41"]
 
 
 def test_html_escapes_are_read_back():

@@ -77,9 +77,9 @@ def compat_chars_sql(col: str) -> str:
 def codepoint_chr(n: str) -> str:
     """SQL: the character of code point `n`, NULL for a number that names none a text should hold. DuckDB's
     chr() raises on a surrogate (U+D800-DFFF) or a number beyond U+10FFFF: one such escape in a cell stopped a
-    whole file ("Invalid UTF8 Codepoint 55296"). Control characters (but tab and line ends) are none either,
-    DEL and the C1 controls U+0080-009F included: decoded into a fix, openpyxl refused the fix list's workbook,
-    and an invisible control is no reading of the text (<U+0096> is what mis-decoded Windows-1252 leaves)."""
+    whole file ("Invalid UTF8 Codepoint 55296"). Control characters (but tab and line ends) are none either:
+    decoded into a fix, a C0 control made openpyxl refuse the fix list's workbook, and DEL or a C1 control
+    (U+0080-009F; <U+0096> is what mis-decoded Windows-1252 leaves) would be an invisible character in it."""
     return (f"(CASE WHEN ({n} BETWEEN 32 AND 1114111 AND {n} NOT BETWEEN 127 AND 159 AND {n} NOT BETWEEN 55296 AND 57343) "
             f"OR {n} IN (9, 10, 13) THEN chr({n}) END)")
 
@@ -91,7 +91,9 @@ def unescape_r(col: str) -> str:
     The split is only done on texts that hold an escape; a malformed one (or one naming no character,
     <U+D800>) is left as it was."""
     code = codepoint_chr("TRY_CAST(('0x' || split_part(x, '>', 1)) AS INTEGER)")
-    dec = ("array_to_string(list_transform(string_split({c}, '<U+'), (x, i) -> CASE WHEN i = 1 THEN x ELSE "
+    # an escape never closed ('<U+41' at a cell's end) names nothing: left as written, not read as 'A41'
+    dec = ("array_to_string(list_transform(string_split({c}, '<U+'), (x, i) -> CASE WHEN i = 1 THEN x "
+           "WHEN strpos(x, '>') = 0 THEN '<U+' || x ELSE "
            f"coalesce({code} || substr(x, strpos(x, '>') + 1), '<U+' || x) END), '')")
     return f"(CASE WHEN contains({col}, '<U+') THEN {dec.format(c=col)} ELSE {col} END)"
 

@@ -34,7 +34,7 @@ CHECKS = [
     Check("OD_FORMAT_NOT_OPEN", "open_data", "warning", "沒有開放且機器可讀的格式", "No open machine-readable format",
           "沒有任何一個資源是開放的機器可讀格式（CSV、JSON、XML、ODS、GeoJSON、KML、SHP、API 等），五星開放資料低於 3 星。",
           "No resource is in an open machine-readable format (CSV, JSON, XML, ODS, GeoJSON, KML, SHP, API…): below 3 open-data stars.",
-          "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format, '無') || '）'", fix_en="'Also publish it as CSV or JSON (best format now: ' || coalesce(e.best_format_en, 'none') || ')'", tables=T),
+          "e.stars < 3", "'另提供 CSV 或 JSON 版本（目前最佳格式：' || coalesce(e.best_format_zh, '無') || '）'", fix_en="'Also publish it as CSV or JSON (best format now: ' || coalesce(e.best_format_en, 'none') || ')'", tables=T),
     Check("OD_UPDATE_OVERDUE", "open_data", "warning", "逾期未更新", "Update overdue",
           f"距最近更新已超過宣告更新頻率的 {OVERDUE_FACTOR} 倍（每日、每週、每月、每季、每半年、每年、每 N 年；不定期、不更新、即時與每小時不判定）。",
           f"Older than {OVERDUE_FACTOR} × the declared update period (daily … every N years; irregular, never-updated, real-time and hourly are not judged).",

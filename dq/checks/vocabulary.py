@@ -119,8 +119,9 @@ def _escaped(col: str) -> str:
 
 
 # an R escape unescape_r turns into a character: 2 to 8 hex digits (R writes <U+XXXX>, beyond U+FFFF <U+XXXXXXXX>)
-# naming a code point codepoint_chr gives (not a control character — C0, DEL, C1 —, a surrogate or beyond U+10FFFF)
-R_DECODABLE_RX = (r"<U\+0*(?:[2-6][0-9A-Fa-f]|7[0-9A-Ea-e]|[A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}|[1-9A-Ca-cEeFf][0-9A-Fa-f]{3}"
+# naming a code point codepoint_chr gives (tab and line ends; no other control character — C0, DEL, C1 —,
+# no surrogate, nothing beyond U+10FFFF)
+R_DECODABLE_RX = (r"<U\+0*(?:[9AaDd]|[2-6][0-9A-Fa-f]|7[0-9A-Ea-e]|[A-Fa-f][0-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f]{2}|[1-9A-Ca-cEeFf][0-9A-Fa-f]{3}"
                   r"|[Dd][0-7][0-9A-Fa-f]{2}|[1-9A-Fa-f][0-9A-Fa-f]{4}|10[0-9A-Fa-f]{4})>")
 
 
