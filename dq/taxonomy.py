@@ -362,6 +362,22 @@ def match_names(con, names_table: str, out_table: str) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _fz (name_raw VARCHAR, suggestion VARCHAR, score DOUBLE)")
     if fuzzy_rows:
         con.executemany("INSERT INTO _fz VALUES (?, ?, ?)", fuzzy_rows)
+    # a binomial not in the checklist whose genus is held: the checklist's species of that genus's family with
+    # the same epithet in another genus (a genus split or moved since the name was written: Rana latouchii is
+    # TaiCOL's Hylarana latouchii, Rana swinhoana its Odorrana swinhoana), at most three, else no hint. Not
+    # the class: an epithet such as roseus names a minivet and a starling, no hint for a flamingo. A genus
+    # the checklists lack (Rhacophorus, now Zhangixalus) says nothing of its family: no hint (not_covered)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _epn AS
+        WITH ep AS (SELECT DISTINCT lower(split_part(name, ' ', 2)) AS ep, split_part(name, ' ', 1) AS genus, family,
+                           split_part(name, ' ', 1) || ' ' || split_part(name, ' ', 2) AS binomial
+                    FROM ref_checklist WHERE status = 'accepted' AND contains(name, ' ')),
+        gc AS (SELECT DISTINCT genus, family FROM ref_checklist WHERE genus IS NOT NULL AND genus <> '' AND family IS NOT NULL)
+        SELECT n.name_raw, string_agg(DISTINCT e.binomial, '、' ORDER BY e.binomial) AS names, count(DISTINCT e.binomial) AS k
+        FROM _nm4 n JOIN gc ON gc.genus = split_part(n.name_clean, ' ', 1)
+        JOIN ep e ON e.ep = lower(split_part(n.name_clean, ' ', 2)) AND e.family = gc.family
+                 AND e.genus <> split_part(n.name_clean, ' ', 1)
+        WHERE NOT n.above_species AND NOT n.hybrid AND split_part(n.name_clean, ' ', 2) <> ''
+        GROUP BY n.name_raw""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {out_table} AS
         WITH m AS (SELECT * FROM _exact UNION ALL BY NAME SELECT * FROM _sspp UNION ALL BY NAME SELECT * FROM _higher)
         SELECT n.name_raw, n.name_clean, n.has_qualifier, n.has_authorship, n.above_species,
@@ -378,8 +394,9 @@ def match_names(con, names_table: str, out_table: str) -> None:
                     WHEN g.genus IS NOT NULL THEN 'none' ELSE 'not_covered' END AS match_type,
                g.genus IS NOT NULL AS genus_listed,
                f.suggestion AS fuzzy_suggestion, f.score AS fuzzy_score,
-               coalesce({notho_sql('m.accepted_name')}, n.name_clean) AS binomial_key
-        FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw)
+               coalesce({notho_sql('m.accepted_name')}, n.name_clean) AS binomial_key,
+               CASE WHEN ep.k <= 3 THEN ep.names END AS epithet_names
+        FROM _nm4 n LEFT JOIN m USING (name_raw) LEFT JOIN _fz f USING (name_raw) LEFT JOIN _epn ep USING (name_raw)
         LEFT JOIN (SELECT DISTINCT split_part(name, ' ', 1) AS genus FROM ref_checklist) g
                ON g.genus = split_part(n.name_clean, ' ', 1)""")
 

@@ -703,3 +703,24 @@ def test_gbif_download_of_bbs_rows_is_judged_by_darwin_core(tmp_path):
     # BDQ judges by its own letter: GBIF's enumeration is not the Darwin Core term, amended to it
     assert ann["dq_bdq_not_compliant"].str.contains("VALIDATION_BASISOFRECORD_STANDARD").all()
     assert ann["dq_bdq_amendments"].str.contains('"dwc:basisOfRecord":"HumanObservation"', regex=False).all()
+
+
+def test_an_old_genus_is_offered_the_checklists_species_of_its_epithet(tmp_path):
+    """Constructed rows (real names, no real records): names written before a genus was split (Rana latouchii,
+    TaiCOL's Hylarana latouchii; Rana swinhoana, its Odorrana swinhoana) are not in the checklist, and the
+    suggestion names the checklist's species of the same family with that epithet; none where the epithet's
+    species are of another family (Hyla sauteri: Rana sauteri is a ranid, Hyla a hylid; roseus names birds of
+    other families than a flamingo's) or the genus is not held (Rhacophorus: its family is unknown here)."""
+    src = tmp_path / "constructed_old_genera.csv"
+    src.write_text("scientificName,decimalLatitude,decimalLongitude,eventDate\n"
+                   "Rana latouchii,24.1234,121.2345,2020-01-02\nRana swinhoana,24.1234,121.2345,2020-01-02\n"
+                   "Hyla sauteri,24.1234,121.2345,2020-01-02\nPhoenicopterus roseus,24.1234,121.2345,2020-01-02\n"
+                   "Rhacophorus prasinatus,24.1234,121.2345,2020-01-02\nRana sauteri,24.1234,121.2345,2020-01-02\n", encoding="utf-8")
+    validate(src, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("scientificName")
+    hint = ann["dq_suggestions_en"].str.extract(r"Checklist names with the same epithet: ([^;]+?) \(the genus may have changed\)")[0]
+    assert {k: v if isinstance(v, str) else None for k, v in hint.items()} == {"Rana latouchii": "Hylarana latouchii", "Rana swinhoana": "Odorrana swinhoana", "Hyla sauteri": None,
+                              "Phoenicopterus roseus": None, "Rhacophorus prasinatus": None, "Rana sauteri": None}, hint
+    assert ann.loc["Rana latouchii", "dq_warnings"].count("TAXON_UNMATCHED") == 1
+    assert "名錄中同種小名的學名：Hylarana latouchii（屬名可能已更動）" in ann.loc["Rana latouchii", "dq_suggestions"]
+    assert "TAXON_UNMATCHED" not in ann.loc["Rana sauteri", "dq_warnings"]

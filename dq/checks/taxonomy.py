@@ -93,6 +93,7 @@ DERIVATION = Derivation(
              "WHEN t.match_type = 'fuzzy' AND NOT t.genus_listed AND v.family_unlisted THEN 'not_covered' "
              "ELSE t.match_type END AS match_type",
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
+             "t.epithet_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
@@ -152,11 +153,16 @@ CHECKS = [
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
           # BBS Taiwan's Megapomatorhinus (a genus newer than the checklist) is here by its family and Chinese name
           "學名的屬、科或中文名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，但這個學名找不到，也沒有相近拼法；"
-          "可能是較新或較舊的學名，建議欄列出同中文名的名錄學名。",
+          "可能是較新或較舊的學名，建議欄列出同中文名的名錄學名，或同一科中同種小名、不同屬的名錄學名（屬名可能已更動）。",
           "The name's genus, family or Chinese name is in the Taiwan checklists held (TaiCOL birds, mammals, reptiles, amphibians, vascular "
           "plants), but the name is not, nor close to one: maybe a newer or older name; the suggestion gives the checklist's names for the "
-          "same Chinese name.",
-          "e.match_type = 'none'", "CASE WHEN e.vern_names IS NOT NULL THEN '同俗名的名錄學名：' || e.vern_names END", fix_en="CASE WHEN e.vern_names IS NOT NULL THEN 'Checklist names with this vernacular name: ' || replace(e.vern_names, chr(12289), ', ') END", tables=T),
+          "same Chinese name, or of the same family with the same epithet in another genus (the genus may have changed).",
+          "e.match_type = 'none'",
+          "CASE WHEN e.vern_names IS NOT NULL THEN '同俗名的名錄學名：' || e.vern_names "
+          "WHEN e.epithet_names IS NOT NULL THEN '名錄中同種小名的學名：' || e.epithet_names || '（屬名可能已更動）' END",
+          fix_en="CASE WHEN e.vern_names IS NOT NULL THEN 'Checklist names with this vernacular name: ' || replace(e.vern_names, chr(12289), ', ') "
+                 "WHEN e.epithet_names IS NOT NULL THEN 'Checklist names with the same epithet: ' || replace(e.epithet_names, chr(12289), ', ') "
+                 "|| ' (the genus may have changed)' END", tables=T),
     Check("TAXON_NOT_A_NAME", "taxonomy", "warning", "學名欄填的是註記", "A note in the name column",
           f"學名欄填的不是學名而是註記（{'、'.join(NOT_NAMES[:4])}、未知、無紀錄…），例如 BBS 的「No survey」：這筆不是任何物種的紀錄。",
           f"The name column holds a note, not a name ({', '.join(NOT_NAMES[:4])}, 未知, 無紀錄 …), e.g. BBS's 'No survey': "
