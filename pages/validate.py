@@ -60,6 +60,7 @@ if st.session_state.get("validate_key") != key or job is None or not job.folder.
     job = validate_job.start(up, up.name, column_map=column_map, profile=chosen, sheet=sheet)
     st.session_state["validate_job"], st.session_state["validate_key"] = job, key
 state, phase = validate_job.status(job)
+summary = None
 if state == "running":      # a new job, or one still going after the user looked away
     with st.status(L(phase), expanded=True) as box:
         bar = st.progress(0.0)     # the phase and the rows its pass has done (dq/snapshot.py rows_progress)
@@ -70,9 +71,9 @@ if state == "running":      # a new job, or one still going after the user looke
             validate_job.annotated_download(job, ui.lang())     # a large result is zipped once, here, under the progress box
             bar.empty()     # the last phase's "Writing the annotated file… N of N rows" stayed under "Checked"
             # what the box holds when opened (it opened on nothing)
-            done = validate_job.summary(job)
-            st.caption(L("validated_rows").format(read=done["rows_read"], checked=done["rows_checked"],
-                                                  rejected=done["rows_rejected"]))
+            summary = validate_job.summary(job)
+            st.caption(L("validated_rows").format(read=summary["rows_read"], checked=summary["rows_checked"],
+                                                  rejected=summary["rows_rejected"]))
         box.update(label=L("validated") if state == "done" else L("validate_failed"),
                    state="complete" if state == "done" else "error", expanded=state != "done")
 if state != "done":
@@ -83,7 +84,7 @@ if state != "done":
         st.rerun()
     st.stop()
 
-summary = validate_job.summary(job)
+summary = summary or validate_job.summary(job)     # read once: under the progress box on the run that finished
 en = ui.lang() == "en"
 
 ids = [p.id for p in profiles.judging()]
