@@ -189,6 +189,12 @@ def test_a_title_wider_than_the_header_or_a_broken_header_loses_no_row(tmp_path)
     q.write_text('sp,"note,n\n' + "".join(f"S{i},ok,{i}\n" for i in range(1, 60)), encoding="utf-8")
     with pytest.raises(SourceError):
         stage(q, tmp_path)
+    # a quote opened on the first line (a title) that never closes: the message says so, not "blank or cannot be read"
+    t = tmp_path / "badtitle.csv"
+    t.write_text('"2020 調查,\n外來種調查紀錄表\nscientificName,eventDate\nRana latouchii,2020-01-02\n', encoding="utf-8")
+    with pytest.raises(SourceError, match="first line opens a quote") as e:
+        stage(t, tmp_path)
+    assert "引號" in e.value.zh
 
 
 def test_unclosed_quote_is_found_as_the_csv_reader_reads_quotes(tmp_path):

@@ -399,6 +399,13 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     empty_scan = _BESIDE.submit(_empty_lines, readable)
     # a first line of empty cells (",,,,": a sheet's blank top row saved as CSV) is skipped like a title
     if not recs or not any(c.strip() for r in recs for c in r):
+        # a quote opened on the first line and never closed swallows the whole file into one value
+        with open(readable, "rb") as f:
+            first = f.readline(MAX_LINE)
+        if not recs and first.count(b'"') % 2:
+            raise SourceError(f"{name}: the first line opens a quote (\") that never closes, so the whole file reads as one "
+                              "value: close or remove that quote",
+                              f"{name}：第一列有一個引號（\"）沒有關閉，整個檔案因此被讀成同一個值：請補上或刪除這個引號。")
         raise SourceError(f"{name}: the file holds no rows (its first line is blank or cannot be read)",
                           f"{name}：檔案沒有可讀的資料列（第一列空白或無法讀取）。")
     # a quote left open in the header swallows the next line into its first record: a cell holding both a
