@@ -689,10 +689,11 @@ FORMAT_WORDS_ZH = {"WEBSERVICES": "網路服務（API）", "WEBSERVICE": "網路
 
 
 def _catalogue_words(value, lang: str, words: dict[str, str]):
-    """A catalogue cell of ";"-separated values (a row may list several files) with its Chinese words in English."""
+    """A catalogue cell of ";"-separated values (a row may list several files) with its words in the UI
+    language, listed as the language lists them (CSV、JSON in zh-TW; CSV, JSON in English)."""
     if not isinstance(value, str):
         return value
-    return ";".join(words.get(v.strip(), v) for v in value.split(";"))
+    return ("、" if lang == "zh" else ", ").join(words.get(v.strip(), v.strip()) for v in value.split(";"))
 
 
 def format_text(value, lang: str = "zh"):
@@ -703,18 +704,29 @@ def format_text(value, lang: str = "zh"):
 
 def encoding_text(value, lang: str = "zh"):
     """A catalogue's encoding word in the UI language: data.gov.tw writes 其他 for any encoding not listed."""
-    return value if lang == "zh" else _catalogue_words(value, lang, _ENCODING_WORDS)
+    return _catalogue_words(value, lang, {} if lang == "zh" else _ENCODING_WORDS)
 
 
 def catalogue_time(value):
-    """A catalogue's timestamp written the same way everywhere on screen (ISO: 2018/03/09 12:35 is 2018-03-09 12:35)."""
+    """A catalogue's timestamp written the same way everywhere on screen: ISO date, then hours and minutes
+    where the catalogue gives a time (2018/03/09 12:35, 2018-03-31T06:38:38.795910 and 2024-06-20 14:38:54
+    are 2018-03-09 12:35, 2018-03-31 06:38 and 2024-06-20 14:38); a midnight with no seconds past it is a
+    date written as a timestamp (上架日期 2016-08-31 00:00:00 is 2016-08-31)."""
+    if hasattr(value, "strftime") and not (isinstance(value, float) or value != value):
+        value = str(value)
     if not isinstance(value, str):
         return value
 
     def one(v: str) -> str:
-        m = re.fullmatch(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(.*)", v)
-        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}{m.group(4).rstrip()}" if m else v
-    return ";".join(one(v) for v in value.split(";"))   # a row may list several files' times
+        m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(.*)", v)
+        if not m:
+            return v.strip()
+        date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        hh, mm, ss, frac, rest = m.group(4), m.group(5), m.group(6), m.group(7), m.group(8).strip()
+        midnight = hh is not None and int(hh) == 0 and mm == "00" and (ss or "00") == "00" and not (frac or "").strip(".0")
+        time_ = f" {int(hh):02d}:{mm}" if hh is not None and not midnight else ""
+        return f"{date}{time_}{(' ' + rest) if rest else ''}"
+    return "; ".join(one(v) for v in value.split(";"))   # a row may list several files' times
 
 
 # Chinese names of the Darwin Core terms neither the 生態檢核 standard nor the profiles name (the record

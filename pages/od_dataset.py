@@ -102,7 +102,9 @@ res["volume"] = [v if v is None or not str(v).isdigit() else
 res["encoding"] = res["encoding"].map(lambda v: encoding_text(v, ui.lang()))
 res["file_format"] = res["file_format"].map(lambda v: format_text(v, ui.lang()))
 res["resource_updated"] = res["resource_updated"].map(catalogue_time)
-st.dataframe(res.fillna("—").rename(columns={
+# a file without a URL shows the table's placeholder, not a "—" drawn as a link
+res = res.assign(**{c: res[c].fillna("—") for c in res.columns if c != "download_url"})
+st.dataframe(res.rename(columns={
     "file_format": L("od13_file_format"), "encoding": L("od13_encoding"), "download_url": L("od13_url"),
     "resource_updated": L("od13_updated"), "volume": L("od13_volume")}), hide_index=True, placeholder="—", width="stretch",
     column_config={L("od13_url"): st.column_config.LinkColumn(L("od13_url")),

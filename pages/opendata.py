@@ -165,7 +165,7 @@ ev = st.dataframe(show.head(500), hide_index=True, placeholder="—", width="str
                   on_select="rerun", selection_mode="single-row", key=f"od_ds_{od}_{ag}_{ui.lang()}", column_config={
     "link": st.column_config.LinkColumn(L("od13_open"), display_text=L("od13_open"), width="small"),
     "dataset_name": st.column_config.TextColumn(L("dataset")), "agency": st.column_config.TextColumn(L("agency")),
-    "formats": st.column_config.TextColumn(L("od13_formats")), "badge": st.column_config.TextColumn(L("od13_badge")),
+    "formats": st.column_config.TextColumn(L("od13_formats"), width="medium"), "badge": st.column_config.TextColumn(L("od13_badge")),
     "update_frequency": st.column_config.TextColumn(L("od13_frequency")),
     "last_update": st.column_config.DateColumn(L("od13_last_update")), "overdue": st.column_config.TextColumn(mname("overdue"), help=L("od_overdue_one"))})
 if ev is not None and ev.selection.rows:

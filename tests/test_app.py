@@ -762,9 +762,10 @@ def test_chinese_format_words_read_in_english():
     """A browser walk: in English the open-data fix read "Also publish it as CSV or JSON (best format now: 壓縮檔)"
     and the dataset list's formats 壓縮檔 and 其他 (data.gov.tw's 2018 words for a ZIP archive and any other format)."""
     from dq.i18n import format_text
-    assert format_text("CSV;壓縮檔;其他", "en") == "CSV;Archive;Other" and format_text("壓縮檔", "zh") == "壓縮檔"
+    assert format_text("CSV;壓縮檔;其他", "en") == "CSV, Archive, Other" and format_text("壓縮檔", "zh") == "壓縮檔"
+    assert format_text("CSV;JSON", "zh") == "CSV、JSON"
     # data.gov.tw 2018's WEBSERVICES is no file format but an API: said so in either language
-    assert format_text("XML;WEBSERVICES", "en") == "XML;Web service (API)" and format_text("WEBSERVICES", "zh") == "網路服務（API）"
+    assert format_text("XML;WEBSERVICES", "en") == "XML, Web service (API)" and format_text("WEBSERVICES", "zh") == "網路服務（API）"
     at = page("opendata", "en", od="2018-03-15", odagency="環境部")
     han = re.compile(r"[\u4e00-\u9fff]")
     seen = []

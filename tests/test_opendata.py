@@ -582,12 +582,17 @@ def test_catalogue_words_and_times_are_shown_one_way():
     """data.gov.tw's 2018 export writes resource times as 2018/03/09 12:35 and any other encoding as 其他: the
     dataset page showed them so beside ISO dates, and 其他 in the English UI."""
     from dq.i18n import catalogue_time, encoding_text
-    assert catalogue_time("2018/3/9 12:35") == "2018-03-09 12:35" and catalogue_time("2025-09-30 22:32:31") == "2025-09-30 22:32:31"
+    assert catalogue_time("2018/3/9 12:35") == "2018-03-09 12:35" and catalogue_time("2025-09-30 22:32:31") == "2025-09-30 22:32"
     assert catalogue_time(None) is None and catalogue_time("每月") == "每月"
+    # a browser walk: the 2018-12-31 city catalogue's ISO times with microseconds, a listing date written as midnight
+    assert catalogue_time("2018-03-31T06:38:38.795910") == "2018-03-31 06:38" and catalogue_time("2016-08-31 00:00:00") == "2016-08-31"
+    assert catalogue_time("2016-08-31 00:00:07") == "2016-08-31 00:00" and catalogue_time("2016-08-31") == "2016-08-31"
+    import pandas as pd
+    assert catalogue_time(pd.Timestamp("2016-08-31")) == "2016-08-31" and catalogue_time(pd.NaT) is pd.NaT
     assert encoding_text("其他", "en") == "Other" and encoding_text("其他", "zh") == "其他" and encoding_text("BIG5", "en") == "BIG5"
-    # a row listing several files
-    assert encoding_text("BIG5;其他", "en") == "BIG5;Other"
-    assert catalogue_time("2018/03/09 12:35;2018/3/10 08:00") == "2018-03-09 12:35;2018-03-10 08:00"
+    # a row listing several files, listed as each language lists
+    assert encoding_text("BIG5;其他", "en") == "BIG5, Other" and encoding_text("BIG5;其他", "zh") == "BIG5、其他"
+    assert catalogue_time("2018/03/09 12:35;2018/3/10 08:00") == "2018-03-09 12:35; 2018-03-10 08:00"
 
 
 def test_a_documents_encoding_and_file_count_are_not_judged(tmp_path):
