@@ -62,15 +62,15 @@ def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
     # a margin of draws, not a bound (a draw may be a one-row event): for the BBS rows' 10.7 per event
     # every N up to 100M has 700 rows or more to spare; the count is checked below
     slots = int(1.25 * n * ne / nb) + 64
-    # which base row each output row is, numbered in draw order: two integers a row, sorted here, so
-    # the wide rows are joined to it once, in that order (numbering the wide rows took 11.5 GB at 10M)
+    # which base row each output row is, numbered in draw order: two integers a row (numbering the
+    # wide rows themselves took 11.5 GB at 10M); the wide rows are joined to them once, then sorted
     con.execute(f"""CREATE TEMP TABLE b AS SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)})""")
     con.execute(f"""CREATE TEMP TABLE k AS
       WITH u AS (SELECT {unit} AS unit, row_number() OVER (ORDER BY {unit}) - 1 AS e FROM (SELECT DISTINCT {unit} FROM b)),
       draw AS (SELECT range AS j, (hash(range) % {ne})::BIGINT AS e FROM range({slots})),
       r AS (SELECT row_number() OVER (ORDER BY d.j, b.pos) - 1 AS i, b.pos
             FROM draw d JOIN u USING (e) JOIN (SELECT pos, {unit} FROM b) b ON b.{unit} = u.unit)
-      SELECT i, pos FROM r WHERE i < {int(n)} ORDER BY i""")
+      SELECT i, pos FROM r WHERE i < {int(n)}""")
     con.execute(f"""COPY (
       WITH r AS (SELECT k.i, b.* EXCLUDE (pos) FROM k JOIN b USING (pos)),
       s AS (SELECT *, (i * {DATASETS} // {max(int(n), 1)}) AS ds FROM r WHERE i < {int(n)})
