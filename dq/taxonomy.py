@@ -367,7 +367,7 @@ def match_names(con, names_table: str, out_table: str) -> None:
     # TaiCOL's Hylarana latouchii, Rana swinhoana its Odorrana swinhoana), at most three, else no hint. Not
     # the class: an epithet such as roseus names a minivet and a starling, no hint for a flamingo. A genus
     # the checklists lack (Rhacophorus, now Zhangixalus) says nothing of its family: no hint (not_covered)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _epn AS
+    con.execute("""CREATE OR REPLACE TEMP TABLE _epn AS
         WITH ep AS (SELECT DISTINCT lower(split_part(name, ' ', 2)) AS ep, split_part(name, ' ', 1) AS genus, family,
                            split_part(name, ' ', 1) || ' ' || split_part(name, ' ', 2) AS binomial
                     FROM ref_checklist WHERE status = 'accepted' AND contains(name, ' ')),

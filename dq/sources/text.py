@@ -269,7 +269,7 @@ def _empty_lines(path: Path, chunk: int = 16 * SAMPLE, delim: str | None = None)
                 found.append(1)
             # one regular-expression search (0.14 s over a 318 MB TSV; two mmap.find calls took 0.53 s)
             if _EMPTY_LINE.search(mm):
-                for m in re.finditer(rb"\n(?=\r?\n)", mm):
+                for m in _EMPTY_LINE_AT.finditer(mm):
                     p = m.start()
                     k = bisect.bisect_right(starts, p)     # the values that start before this newline
                     if k and spans[k - 1][1] > p:
@@ -393,10 +393,6 @@ def _header_unreadable(name: str, why: str = "broken quote or bad bytes", why_zh
 def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt, number_on_read=False) -> StagedSource:
     delim = delimiter or sniff_delimiter(con, readable)
     recs = _first_records(con, readable, delim, LOOK)
-    # one scan of the bytes for the empty lines (the title note, the rows' numbers below), in a thread
-    # beside DuckDB's statements, which release the GIL; it reads a block at a time, so the statements
-    # never wait long for the GIL (10M-row TSV: 4.7 s of Python beside the reading pass)
-    empty_scan = _BESIDE.submit(_empty_lines, readable)
     # a first line of empty cells (",,,,": a sheet's blank top row saved as CSV) is skipped like a title
     if not recs or not any(c.strip() for r in recs for c in r):
         # a quote opened on the first line and never closed swallows the whole file into one value
@@ -412,6 +408,11 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     # line break and the delimiter is that, never a header (Excel's headers may break a line, "數量\n(隻)")
     if any("\n" in c and delim in c for c in recs[0]):
         raise _header_unreadable(name, "a quote in it never closes", "其中的引號沒有關閉")
+    # one scan of the bytes for the empty lines (the title note, the rows' numbers below), in a thread
+    # beside DuckDB's statements, which release the GIL; it reads a block at a time, so the statements
+    # never wait long for the GIL (10M-row TSV: 4.7 s of Python beside the reading pass). Not before the
+    # refusals above: a refused file's scan would run on for nothing.
+    empty_scan = _BESIDE.submit(_empty_lines, readable)
     # a title line above the header ("2008-2016 蛙類調查資料,,,,", a sheet saved as CSV) is no header
     h = header_at(recs) if header is None else 0
     # a title wider than the header would be read as a row of too many cells, and shift the rows' count:
@@ -614,9 +615,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         # good row k (0-based, the header included) sits on line k + 1 + (lines missing before it)
         # (numbered: the leading lines are in the reading pass's file, and a rejected line above the header
         # would move them past the offset below: left out here, as the other pass never wrote them)
-        good_rows = (f"""(SELECT * EXCLUDE (file_row_number), file_row_number AS k FROM read_parquet({duck.q(good)}, file_row_number=true)
-                         WHERE file_row_number >= {offset})"""
-                     if numbered else f"(SELECT *, source_row + {offset} - 1 AS k FROM read_parquet({duck.q(good)}))")
+        good_rows = f"(SELECT *, source_row + {offset} - 1 AS k FROM {good_read})"
         # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
         # downstream, and sorting millions of rows would dominate the read)
         line = "g.k + 1 + coalesce(r.n_before, 0)" if n_gap else "g.k + 1"
@@ -628,7 +627,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
               FROM wide""" if n_wide_kept else ""
         con.execute(f"""COPY (
             SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
-              SELECT g.* EXCLUDE ({'' if numbered else 'source_row, '}k), {line} AS line FROM {join}
+              SELECT g.* EXCLUDE (source_row, k), {line} AS line FROM {join}
               {wide_part})
             WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
     rel = staged_relation(staged, cast, cols)
