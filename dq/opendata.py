@@ -77,7 +77,6 @@ DOCUMENT_FORMATS = r"^\s*(pdf|docx?|odt|pptx?|odp|jpe?g|png|gif|tiff?|bmp|svg|mp
 
 def is_document_format(fmt) -> bool:
     """A resource's format is a document (its catalogue volume counts files, not records)."""
-    import re
     return isinstance(fmt, str) and re.match(DOCUMENT_FORMATS, fmt, re.I) is not None
 
 
@@ -345,8 +344,10 @@ def run_checks(con) -> None:
     """The open_data checks of the catalogue over `ds` → `od_flags` (dataset_key, check_id, suggestion, suggestion_en)."""
     from .i18n import FORMAT_WORDS, FORMAT_WORDS_ZH
     # the fixes' words for what the catalogue writes in Chinese (data.gov.tw 2018: 壓縮檔, 其他) or as WEBSERVICES
-    fmt_en = "CASE best_format " + " ".join(f"WHEN '{zh}' THEN '{en[0].lower() + en[1:]}'" for zh, en in FORMAT_WORDS.items()) + " ELSE best_format END"
-    fmt_zh = "CASE best_format " + " ".join(f"WHEN '{w}' THEN '{zh}'" for w, zh in FORMAT_WORDS_ZH.items()) + " ELSE best_format END"
+    def in_words(words: dict[str, str]) -> str:
+        return "CASE best_format " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in words.items()) + " ELSE best_format END"
+    fmt_en = in_words({k: v[0].lower() + v[1:] for k, v in FORMAT_WORDS.items()})    # inside a sentence: "archive"
+    fmt_zh = in_words(FORMAT_WORDS_ZH)
     parts = [f"SELECT dataset_key, '{c.id}' AS check_id, ({c.fix_for('zh') or 'NULL'})::VARCHAR AS suggestion, "
              f"({c.fix_for('en') or 'NULL'})::VARCHAR AS suggestion_en FROM (SELECT *, {fmt_en} AS best_format_en, {fmt_zh} AS best_format_zh FROM ds) e "
              f"WHERE coalesce(({c.sql}), false)"
