@@ -57,14 +57,13 @@ def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
     # (unbounded, the sort held 7.4 GB at 10M rows; the joins' output comes in no fixed order)
     duck.limit(con, work / "spill")
     unit = "pos" if shuffled else "eventID"     # what is drawn: a row, or a whole event
-    nb, ne = con.execute(f"""SELECT count(*), count(DISTINCT {unit})
-        FROM (SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)}))""").fetchone()
+    con.execute(f"""CREATE TEMP TABLE b AS SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)})""")
+    nb, ne = con.execute(f"SELECT count(*), count(DISTINCT {unit}) FROM b").fetchone()
     # a margin of draws, not a bound (a draw may be a one-row event): for the BBS rows' 10.7 per event
     # every N up to 100M has 700 rows or more to spare; the count is checked below
     slots = int(1.25 * n * ne / nb) + 64
     # which base row each output row is, numbered in draw order: two integers a row (numbering the
     # wide rows themselves took 11.5 GB at 10M); the wide rows are joined to them once, then sorted
-    con.execute(f"""CREATE TEMP TABLE b AS SELECT *, row_number() OVER () AS pos FROM read_parquet({duck.q(base)})""")
     con.execute(f"""CREATE TEMP TABLE k AS
       WITH u AS (SELECT {unit} AS unit, row_number() OVER (ORDER BY {unit}) - 1 AS e FROM (SELECT DISTINCT {unit} FROM b)),
       draw AS (SELECT range AS j, (hash(range) % {ne})::BIGINT AS e FROM range({slots})),
@@ -73,7 +72,7 @@ def make_input(n: int, out: Path, work: Path, shuffled: bool = False) -> Path:
       SELECT i, pos FROM r WHERE i < {int(n)}""")
     con.execute(f"""COPY (
       WITH r AS (SELECT k.i, b.* EXCLUDE (pos) FROM k JOIN b USING (pos)),
-      s AS (SELECT *, (i * {DATASETS} // {max(int(n), 1)}) AS ds FROM r WHERE i < {int(n)})
+      s AS (SELECT *, (i * {DATASETS} // {max(int(n), 1)}) AS ds FROM r)
       SELECT 'constructed bench agency ' || (ds % {AGENCIES} + 1) AS publisher,
         'bench-ds-' || lpad(ds::VARCHAR, 2, '0') AS datasetID,
         'constructed bench dataset ' || ds || ' (real BBS Taiwan rows, resampled)' AS datasetName,
