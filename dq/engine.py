@@ -725,7 +725,8 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         layout["view"] = view
 
     fired = {r[0] for r in con.execute("SELECT DISTINCT i FROM _mi").fetchall()}
-    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired)}) TO {duck.q(outdir / 'flags.parquet')} ({duck.PARQUET_FAST}, ROW_GROUP_SIZE 32768)")
+    rec_cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({duck.q(target)})").fetchall()}
+    con.execute(f"COPY ({flags_sql(run, target, rsrc, p, view is not None, snapshot_date, masks, fired, rec_cols)}) TO {duck.q(outdir / 'flags.parquet')} ({duck.PARQUET_FAST}, ROW_GROUP_SIZE 32768)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW flags AS SELECT * FROM read_parquet({duck.q(outdir / 'flags.parquet')})")
     if timings is not None:
         timings["write_flags"] = round(time.time() - t, 2)
@@ -736,7 +737,7 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
 
 
 def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool, snapshot_date: str,
-              masks: list[str], fired: set[int] | None = None) -> str:
+              masks: list[str], fired: set[int] | None = None, rec_cols: set[str] | None = None) -> str:
     """SQL: one row per record and fired check (the bits of its masks, per distinct mask in `_mi`),
     with the check's suggestion in zh-TW and English. `lookups`: the derived columns are in the
     per-distinct tables (layout 3 and later), else in `e`; `rsrc(need, rec)`: the record file (or
@@ -776,6 +777,7 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
     shared = [i for key, ids in groups.items() if key for i in ids] if lookups and len(groups) > 2 else []
     cte = (f"WITH _fx AS MATERIALIZED (SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o "
            f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, shared))})) ") if shared else ""
+    ctes = [cte[5:-1]] if cte else []     # without its WITH and the space after
     for ids in groups.values():
         zh, en = (suggestion(g, "e._fi", lambda i: i in ids) for g in ("zh", "en"))
         pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, ids))})"
@@ -785,10 +787,23 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
             flagged = f"(SELECT * FROM _fx WHERE _fi IN ({', '.join(map(str, ids))}))" if ids[0] in shared else \
                 f"(SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o {pick})"
             rel = lookup_view(p, rsrc(words, flagged), {tb: tb for tb, _, _ in p.joins}, snapshot_date, words)
+            # a fix that reads only the record's own texts (the escape checks decode eleven of them: at 10M
+            # records 205 k flags and 59 distinct fixes cost ~1.4 CPU s) is worked out once per distinct text
+            keyed = sorted(sql_words(zh + en) & (set(rec_cols or ()) | set(VERBATIM) | {n for n, _ in p.columns} | set(FACT_OF))
+                           - {"record_id", "source_row"})
+            if rec_cols is not None and words & set(VERBATIM) and not lookups_used(p, words):
+                name = f"_fxd{len(ctes)}"
+                cols = ", ".join(f"e.{duck.ident(c)}" for c in keyed)
+                ctes.append(f"{name} AS MATERIALIZED (SELECT e.record_id, e._fcid, e._fi, {cols} FROM ({rel}) e)")
+                same = " AND ".join(f"f.{duck.ident(c)} IS NOT DISTINCT FROM s.{duck.ident(c)}" for c in ["_fi"] + keyed)
+                parts.append(f"""SELECT f.record_id, f._fcid AS check_id, s.suggestion, s.suggestion_en FROM {name} f
+                    JOIN (SELECT e.*, {zh} AS suggestion, {en} AS suggestion_en FROM (SELECT DISTINCT ON (_fi, {', '.join(duck.ident(c) for c in keyed)})
+                          _fi, {', '.join(duck.ident(c) for c in keyed)} FROM {name}) e) s ON {same}""")
+                continue
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"
         parts.append(f"SELECT e.record_id, e._fcid AS check_id, {zh} AS suggestion, {en} AS suggestion_en FROM ({rel}) e")
-    return cte + " UNION ALL ".join(parts)
+    return ("WITH " + ", ".join(ctes) + " " if ctes else "") + " UNION ALL ".join(parts)
 
 
 # a column an SQL text over the record `e` reads (a fix text, a record fact): `e.name` or `e."name"`
