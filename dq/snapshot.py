@@ -356,9 +356,11 @@ class _BesideRun:
         return self._out
 
     def close(self) -> None:
-        if self._th.is_alive():
+        # an interrupt stops the statement running, if one is: between two of BDQ's many small
+        # statements it is lost, so it is repeated until the thread has stopped
+        while self._th.is_alive():
             self.con.interrupt()
-            self._th.join()
+            self._th.join(0.05)
         self.con.close()
 
 
@@ -449,10 +451,10 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     # canonical records only: they are answered on a second connection beside the other passes, whose
     # many small statements (and the Python steps between them) leave a core idle much of the time.
     bdq_run = _BesideRun(con, " UNION ALL BY NAME ".join(selects), outdir, absent or ())
-    progress(f"checking {sum(s['rows_ingested'] for s in sources):,} records …")
-    t1 = time.time()
-    checks = catalogue()
     try:
+        progress(f"checking {sum(s['rows_ingested'] for s in sources):,} records …")
+        t1 = time.time()
+        checks = catalogue()
         # the canonical columns no source has are NULL in every record: no term of the filled-field mask
         engine.enrich(con, snapshot_date, params, progress=progress, absent=absent or ())
         phases["derive"] = round(time.time() - t1, 2)

@@ -632,3 +632,41 @@ def test_a_blank_test_read_from_the_filled_mask_agrees_with_the_text():
                 differ = con.execute(f"SELECT count(*) FROM e WHERE ({test}) IS DISTINCT FROM ({bits})").fetchone()[0]
                 assert differ == 0, (c, ref)
     assert con.execute(f"SELECT count(*) FILTER (WHERE {blank('e.scientificName')}) FROM e").fetchone()[0] == 6
+
+
+def _bdq_threads():
+    import threading
+    return [t for t in threading.enumerate() if t.is_alive() and getattr(t, "_target", None) is not None
+            and getattr(t._target, "__name__", "") == "_run"]
+
+
+@pytest.mark.parametrize("where,delay", [("catalogue", 0.0), ("enrich", 0.0), ("enrich", 0.05)])
+def test_a_failed_build_stops_the_bdq_answers_beside_it(tmp_path, monkeypatch, where, delay):
+    """The BDQ answers run on a second connection beside the other passes: when the build fails (here
+    as it lists its checks, or in its derivations after `delay` s, while BDQ is between two of its many
+    small statements), the build raises its own error at once, the BDQ answers are stopped before they
+    are written (they take ~0.4 s on this file) and no thread or connection is left running."""
+    import time
+    from dq import engine, snapshot
+
+    def fail(*a, **k):
+        time.sleep(delay)
+        raise RuntimeError("constructed failure in the build")
+    monkeypatch.setattr(*((snapshot, "catalogue", fail) if where == "catalogue" else (engine, "enrich", fail)))
+    with pytest.raises(RuntimeError, match="constructed failure"):
+        build([SourceSpec(FIX / "frog_head.csv", agency="測試")], "2026-11-22", tmp_path / "snap", tmp_path,
+              progress=lambda msg: None)
+    assert not _bdq_threads()
+    assert not (tmp_path / "snap" / "bdq.parquet").exists()
+
+
+def test_a_failure_in_the_bdq_answers_fails_the_build(tmp_path, monkeypatch):
+    """An error in the BDQ thread is the build's error, not a snapshot without BDQ answers."""
+    from dq.checks import bdq
+    def fail(*a, **k):
+        raise ValueError("constructed failure in the BDQ answers")
+    monkeypatch.setattr(bdq, "write_outputs", fail)
+    with pytest.raises(ValueError, match="constructed failure in the BDQ"):
+        build([SourceSpec(FIX / "frog_head.csv", agency="測試")], "2026-11-22", tmp_path / "snap", tmp_path,
+              progress=lambda msg: None)
+    assert not _bdq_threads()
