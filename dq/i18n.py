@@ -563,6 +563,8 @@ NOTE_ZH = [
     (r"header on row (?P<r>\d+); the row\(s\) above it read as a title, not data: (?P<t>.*)",
      "欄名在第 {r} 列；上方的列視為標題，不是資料：{t}"),
     (r"header on row (?P<r>\d+); the blank row\(s\) above it are skipped", "欄名在第 {r} 列；上方的空白列略過"),
+    (r"line (?P<l>\d+), above the header, cannot be read \((?P<w>[^)]*)\) and is no row: (?P<t>.*)",
+     "欄名上方的第 {l} 列無法讀取（{w}），不是資料列：{t}"),
     (r"(?P<n>[\d,]+) JSON files", "{n} 個 JSON 檔"),
     (r"keys not read \(unsafe names\): (?P<k>.*)", "未讀取的鍵（名稱不安全）：{k}"),
     (r"(?P<n>[\d,]+) event rows could not be read \(their occurrences lack the event's fields\)",
@@ -586,6 +588,11 @@ NOTE_ZH = [
 ]
 
 
+# the fixed words inside a note (sources/text.py UNREAD_WHY), in zh-TW
+NOTE_WORDS_ZH = {"a quote out of place": "引號位置有誤", "bytes that are no text in its encoding": "含有無法以其編碼解讀的位元組",
+                 "longer than the line limit": "超過單列長度上限"}
+
+
 def note_text(note: str, lang: str = "zh") -> str:
     """A reader's note in the UI language."""
     if lang != "zh":
@@ -593,7 +600,7 @@ def note_text(note: str, lang: str = "zh") -> str:
     for rx, zh in NOTE_ZH:
         m = re.fullmatch(rx, note)
         if m:
-            return zh.format(**m.groupdict())
+            return zh.format(**{k: NOTE_WORDS_ZH.get(v, v) for k, v in m.groupdict().items()})
     return note
 
 

@@ -13,6 +13,7 @@ import csv
 import bisect
 import codecs
 import mmap
+import heapq
 import os
 import re
 import shutil
@@ -161,12 +162,16 @@ def _reader(path: Path, delim: str, width: int, rejects: str, parallel: bool = T
             f"max_line_size={MAX_LINE}, parallel={'true' if parallel else 'false'})")
 
 
-def _first_records(con, path: Path, delim: str, n: int) -> list[list[str]]:
+def _first_records(con, path: Path, delim: str, n: int, unread: list | None = None) -> list[list[str]]:
+    """The file's first `n` records (their cells); `unread` gets the lines among them DuckDB could not read
+    (line, its text, the reason), which are no records."""
     # wide enough for the first records even when a quoted header cell holds a line break
     with open(path, "rb") as f:
         head = [f.readline(MAX_LINE) for _ in range(n + 2)]
     width = min(max(ln.count(delim.encode()) for ln in head) + 1, 16384)
     rows = con.execute(f"SELECT * FROM {_reader(path, delim, width, 'hdr', parallel=False)} LIMIT {int(n)}").fetchall()
+    if unread is not None:
+        unread += con.execute("SELECT line, any_value(csv_line), min(error_type) FROM hdr_errors GROUP BY line ORDER BY line").fetchall()
     con.execute("DROP TABLE IF EXISTS hdr_errors; DROP TABLE IF EXISTS hdr_scans")
     out = []
     for row in rows:
@@ -175,6 +180,22 @@ def _first_records(con, path: Path, delim: str, n: int) -> list[list[str]]:
             cells.pop()
         out.append([c or "" for c in cells])
     return out
+
+
+# why DuckDB could not read a line, in words (dq/i18n.py NOTE_WORDS_ZH has them in zh-TW)
+UNREAD_WHY = {"UNQUOTED VALUE": "a quote out of place", "INVALID UNICODE": "bytes that are no text in its encoding",
+              "LINE SIZE OVER MAXIMUM": "longer than the line limit"}
+
+
+def _line_of(record: int, unread: list[int], empty: list[int]) -> int:
+    """The line (1-based, as a spreadsheet numbers its rows) of the file's `record`-th record (0-based):
+    lines DuckDB could not read and empty lines (both ascending) hold none."""
+    line = record + 1
+    for gone in heapq.merge(unread, empty):
+        if gone > line:
+            break
+        line += 1
+    return line
 
 
 def _line_start(src: Path, pos: int) -> int:
@@ -392,7 +413,8 @@ def _header_unreadable(name: str, why: str = "broken quote or bad bytes", why_zh
 
 def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, names, fmt, number_on_read=False) -> StagedSource:
     delim = delimiter or sniff_delimiter(con, readable)
-    recs = _first_records(con, readable, delim, LOOK)
+    unread: list = []     # lines among the first records DuckDB could not read
+    recs = _first_records(con, readable, delim, LOOK, unread)
     # a first line of empty cells (",,,,": a sheet's blank top row saved as CSV) is skipped like a title
     if not recs or not any(c.strip() for r in recs for c in r):
         # a quote opened on the first line and never closed swallows the whole file into one value
@@ -422,14 +444,15 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     first = recs[h]
     if header is None:
         header = not _looks_like_data(first)
+    # the row a spreadsheet shows the header on: empty lines and lines DuckDB could not read above it count
+    # (DuckDB's records do not)
+    head_line = _line_of(h, [u[0] for u in unread], empty_scan.result()[0]) if header else 0
+    above = [u for u in unread if u[0] < head_line]     # unreadable lines above the header: no rows, said here
     if h:
-        # the row a spreadsheet shows: empty lines above the header count (DuckDB's records do not)
-        row = h + 1
-        for e in empty_scan.result()[0]:
-            if e > row:
-                break
-            row += 1
-        notes.append(title_note(row, recs[:h]))
+        notes.append(title_note(head_line, recs[:h]))
+    for ln, raw, why in above:
+        notes.append(f"line {ln}, above the header, cannot be read ({UNREAD_WHY.get(why, why.lower())}) and is no row: "
+                     f"{' '.join(str(raw).split())[:80]}")
     raw_names = first if header else (names or _headerless_names(first))
     if names and header:
         raw_names = names
@@ -446,7 +469,10 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
     staged = Path(f"{stem}.staged.parquet")
     rejects = Path(f"{stem}.rejects.parquet")
     good = Path(f"{stem}.good.parquet")
-    offset = 1 + h if header else 0     # the lines before the first row: titles, the header
+    offset = 1 + h if header else 0     # the records before the first row: titles, the header
+    # the lines before it (DuckDB's line numbers, after the empty lines above the header are taken out):
+    # the unreadable lines above the header too (a row's number counted them, and the ledger dropped them unsaid)
+    top_lines = offset + len(above)
     # The rows are written in their staged form in the reading pass itself: DuckDB's reader keeps the
     # file's order and row_number() OVER () streams, so a row's number is its line (the header, when
     # there is one, is row 1). That holds unless lines were rejected or set apart for re-reading (too
@@ -499,7 +525,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             # the serial reader (values with line breaks) drops a quote left open to the end of the
             # file without a word, and the rows after it with it: find that quote's line ourselves
             hit = _unclosed_quote(current, delim)
-            if hit is not None and header and hit[0] <= offset:
+            if hit is not None and header and hit[0] <= top_lines:
                 raise _header_unreadable(name)
             if hit is None:
                 raise SourceError(f"{name}: a quote (\") opens a value that never closes, so the rest of the file cannot be read; "
@@ -527,7 +553,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         while empty and empty[-1] == n_lines:     # the file's trailing empty lines: below every row, they number none
             empty.pop()
             n_lines -= 1
-        shift, top = 0, offset
+        shift, top = 0, top_lines
         for e in empty:     # above the header, or (a file without one) before its first line
             if e > top and e != shift + 1:
                 break
@@ -596,7 +622,7 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         FROM rd_errors WHERE line NOT IN (SELECT line FROM wide) GROUP BY line
         UNION ALL SELECT line, raw, reason FROM patched
         UNION ALL SELECT line, '' AS raw, 'blank line (empty)' AS reason FROM empty_lines""")
-    if header and con.execute("SELECT count(*) FROM rej WHERE line = ?", [offset]).fetchone()[0]:
+    if header and con.execute("SELECT count(*) FROM rej WHERE line = ?", [top_lines]).fetchone()[0]:
         raise _header_unreadable(name)
     # good row k sits on line k + 1 + (lines missing before it); consecutive missing lines share
     # one good_before, so the largest count wins
@@ -626,16 +652,17 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
                      len(list_filter(vals, x -> x IS NOT NULL))::INTEGER AS row_cells, line
               FROM wide""" if n_wide_kept else ""
         con.execute(f"""COPY (
-            SELECT * EXCLUDE (line), (line - {offset})::BIGINT AS source_row FROM (
+            SELECT * EXCLUDE (line), (line - {top_lines})::BIGINT AS source_row FROM (
               SELECT g.* EXCLUDE (source_row, k), {line} AS line FROM {join}
               {wide_part})
-            WHERE line > {offset}) TO {duck.q(staged)} (FORMAT parquet)""")
+            WHERE line > {top_lines}) TO {duck.q(staged)} (FORMAT parquet)""")
     rel = staged_relation(staged, cast, cols)
     n_good = con.execute(f"SELECT count(*) FROM {rel}").fetchone()[0]
-    con.execute("DELETE FROM rej WHERE line < ?", [offset])     # a title line that is no row: not data, not lost
+    # a title line, or an unreadable line above the header (said in the notes), is no row: not data, not lost
+    con.execute("DELETE FROM rej WHERE line < ?", [top_lines])
     n_rej = con.execute("SELECT count(*) FROM rej").fetchone()[0]
     if n_rej:
-        con.execute(f"""COPY (SELECT (line - {offset})::BIGINT AS source_row, left(raw, 65536) AS raw, reason FROM rej ORDER BY line)
+        con.execute(f"""COPY (SELECT (line - {top_lines})::BIGINT AS source_row, left(raw, 65536) AS raw, reason FROM rej ORDER BY line)
                         TO {duck.q(rejects)} (FORMAT parquet)""")
     # a line of white space alone is one short cell too, but the build sends it to the ledger as a blank
     # row: counted here it was "kept" in the note and rejected in the counts
