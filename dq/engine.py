@@ -775,9 +775,8 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
     # file and kept (a few per cent of the records): each group then reads those, not the file again
     # (at 10M records eight groups had scanned it eight times, ~0.25 CPU s each)
     shared = [i for key, ids in groups.items() if key for i in ids] if lookups and len(groups) > 2 else []
-    cte = (f"WITH _fx AS MATERIALIZED (SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o "
-           f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, shared))})) ") if shared else ""
-    ctes = [cte[5:-1]] if cte else []     # without its WITH and the space after
+    ctes = [f"_fx AS MATERIALIZED (SELECT o.*{facts}, mi.i AS _fi, mi.check_id AS _fcid FROM {rec} o "
+            f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, shared))}))"] if shared else []
     for ids in groups.values():
         zh, en = (suggestion(g, "e._fi", lambda i: i in ids) for g in ("zh", "en"))
         pick = f"JOIN _mi mi ON {on} WHERE mi.i IN ({', '.join(map(str, ids))})"
@@ -789,16 +788,16 @@ def flags_sql(run: list[Check], target: Path, rsrc, p: RecordPlan, lookups: bool
             rel = lookup_view(p, rsrc(words, flagged), {tb: tb for tb, _, _ in p.joins}, snapshot_date, words)
             # a fix that reads only the record's own texts (the escape checks decode eleven of them: at 10M
             # records 205 k flags and 59 distinct fixes cost ~1.4 CPU s) is worked out once per distinct text
-            keyed = sorted(sql_words(zh + en) & (set(rec_cols or ()) | set(VERBATIM) | {n for n, _ in p.columns} | set(FACT_OF))
-                           - {"record_id", "source_row"})
             if rec_cols is not None and words & set(VERBATIM) and not lookups_used(p, words):
-                name = f"_fxd{len(ctes)}"
-                cols = ", ".join(f"e.{duck.ident(c)}" for c in keyed)
-                ctes.append(f"{name} AS MATERIALIZED (SELECT e.record_id, e._fcid, e._fi, {cols} FROM ({rel}) e)")
-                same = " AND ".join(f"f.{duck.ident(c)} IS NOT DISTINCT FROM s.{duck.ident(c)}" for c in ["_fi"] + keyed)
+                # the columns the fix reads (the facts too, which `words` leaves out), with the check's index
+                keyed = ["_fi"] + sorted(sql_words(zh + en) & (set(rec_cols) | set(VERBATIM) | {n for n, _ in p.columns} | set(FACT_OF))
+                                         - {"record_id", "source_row"})
+                name, cols = f"_fxd{len(ctes)}", ", ".join(duck.ident(c) for c in keyed)
+                ctes.append(f"{name} AS MATERIALIZED (SELECT e.record_id, e._fcid, {cols} FROM ({rel}) e)")
+                same = " AND ".join(f"f.{duck.ident(c)} IS NOT DISTINCT FROM s.{duck.ident(c)}" for c in keyed)
                 parts.append(f"""SELECT f.record_id, f._fcid AS check_id, s.suggestion, s.suggestion_en FROM {name} f
-                    JOIN (SELECT e.*, {zh} AS suggestion, {en} AS suggestion_en FROM (SELECT DISTINCT ON (_fi, {', '.join(duck.ident(c) for c in keyed)})
-                          _fi, {', '.join(duck.ident(c) for c in keyed)} FROM {name}) e) s ON {same}""")
+                    JOIN (SELECT e.*, {zh} AS suggestion, {en} AS suggestion_en FROM (SELECT DISTINCT ON ({cols}) {cols} FROM {name}) e) s
+                    ON {same}""")
                 continue
         else:
             rel = f"SELECT o.*, mi.i AS _fi, mi.check_id AS _fcid FROM e o {pick}"

@@ -332,9 +332,10 @@ class _BesideRun:
         self.con = con.cursor()
         self.wall = 0.0
         self._out, self._err = None, None
-        for stmt in ("SET preserve_insertion_order=false", "SET disabled_optimizers='in_clause'",
-                     "SET enable_progress_bar=true", "SET enable_progress_bar_print=false"):
-            self.con.execute(stmt)
+        # the build's other settings (memory, insertion order, optimizers) are the database's, set once;
+        # the progress tracking is a connection's own
+        self.con.execute("SET enable_progress_bar=true")
+        self.con.execute("SET enable_progress_bar_print=false")
         self.con.execute("CREATE TEMP VIEW occ AS " + occ_sql)
         self._th = threading.Thread(target=self._run, args=(outdir, tuple(constant)), daemon=True)
         self._th.start()

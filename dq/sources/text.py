@@ -638,9 +638,9 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
         os.replace(good, staged)       # every line read in its place: the reading pass wrote the staged file
         cast = skip
     else:
-        # good row k (0-based, the header included) sits on line k + 1 + (lines missing before it)
-        # (numbered: the leading lines are in the reading pass's file, and a rejected line above the header
-        # would move them past the offset below: left out here, as the other pass never wrote them)
+        # good row k (0-based, the header included) sits on line k + 1 + (lines missing before it); the
+        # leading lines (titles, the header) are no rows: the reading pass's rows (good_read) hold none of
+        # them, and `line > top_lines` below leaves out a wide line re-read among them
         good_rows = f"(SELECT *, source_row + {offset} - 1 AS k FROM {good_read})"
         # the ASOF join only when lines are missing; in file order, no sort (record order is not needed
         # downstream, and sorting millions of rows would dominate the read)
