@@ -47,6 +47,8 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
+
 from . import __version__, duck, engine, geo, profiles, standard, workdirs
 from .checks import blank, catalogue, cells_sql
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
@@ -329,6 +331,7 @@ class _BesideRun:
     connection's own). `result()` waits for them; `close()` stops them when the build failed."""
 
     def __init__(self, con, occ_sql: str, outdir: Path, constant):
+        self._main = con
         self.con = con.cursor()
         self.wall = 0.0
         self._out, self._err = None, None
@@ -346,9 +349,18 @@ class _BesideRun:
         try:
             # the canonical columns no source has are NULL in every record: no key needs them
             self._out = bdq.write_outputs(self.con, outdir, constant=constant)
-        except BaseException as e:     # handed to the build's thread by result()
+        except BaseException as e:     # handed to the build's thread by result() or failed()
             self._err = e
+            # the snapshot is not written without these answers: the build's own passes are stopped
+            # now (the statement running, if any; between two the build looks at failed()), not
+            # once they are done, minutes later on a big file
+            self._main.interrupt()
         self.wall = time.time() - t
+
+    def failed(self) -> None:
+        """Raises the BDQ answers' error if they have failed."""
+        if self._err is not None:
+            raise self._err
 
     def result(self) -> dict:
         self._th.join()
@@ -459,6 +471,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         # the canonical columns no source has are NULL in every record: no term of the filled-field mask
         engine.enrich(con, snapshot_date, params, progress=progress, absent=absent or ())
         phases["derive"] = round(time.time() - t1, 2)
+        bdq_run.failed()
         cpu["derive"] = round(cpu_seconds() - c0 - sum(cpu.values()), 2)
         # each source is judged only by its profile's checks, and a check about a column the file
         # lacks entirely is a file-level finding, not a flag per row
@@ -475,6 +488,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                                                  record_layout=record_layout, snapshot_date=snapshot_date, params=params,
                                                  verbatim=verbatim)
         progress(f"  {rows_ingested:,} records written ({time.time() - t0:.1f}s)")
+        bdq_run.failed()
         t2 = time.time()
         # read back from the written record file (`e` is now a view over it), not another pass over the sources
         found = engine.file_level_counts(con, {s["index"]: s["checks_file_level"] for s in sources}, checks, view=columns.get("view"))
@@ -487,6 +501,9 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         # what of the BDQ answers is left once the other passes are done, with its rows' progress
         with rows_progress(bdq_run.con, "checking_bdq", n_in, progress, configure=False):
             agg_counts.update(bdq_run.result())
+    except duckdb.InterruptException:
+        bdq_run.failed()      # the interrupt was the BDQ answers' own: their error is the build's
+        raise
     finally:
         bdq_run.close()
     phases["bdq"] = round(bdq_run.wall, 2)    # its own time, beside the phases above (their CPU seconds include its)
@@ -500,7 +517,6 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                            f"sources say {sum(s['rows_ingested'] for s in sources)} and {sum(s['rows_rejected'] for s in sources)}")
     if rows_read != rows_ingested + rows_rejected:
         raise RuntimeError(f"counts do not reconcile: read {rows_read} != ingested {rows_ingested} + rejected {rows_rejected}")
-    import duckdb
     import pyarrow
     manifest = {
         "snapshot": snapshot_date, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

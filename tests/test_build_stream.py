@@ -670,3 +670,34 @@ def test_a_failure_in_the_bdq_answers_fails_the_build(tmp_path, monkeypatch):
         build([SourceSpec(FIX / "frog_head.csv", agency="測試")], "2026-11-22", tmp_path / "snap", tmp_path,
               progress=lambda msg: None)
     assert not _bdq_threads()
+
+
+def test_a_failure_in_the_bdq_answers_stops_the_other_passes_at_once(tmp_path, monkeypatch):
+    """The build's other passes are of no use once the BDQ answers have failed: the statement running
+    is stopped then (here a constructed derivation that would run for ~30 s), not finished first."""
+    import threading
+    import time
+    import duckdb
+    from dq import engine
+    from dq.checks import bdq
+    started, seen = threading.Event(), {}
+
+    def bdq_fails(*a, **k):
+        started.wait(60)
+        time.sleep(0.5)       # the long statement below is running by now
+        raise ValueError("constructed failure in the BDQ answers")
+
+    def long_derivation(con, *a, **k):
+        started.set()
+        try:
+            con.execute("SELECT count(*) FROM range(6000000000) t(i) WHERE i % 7 = 3").fetchall()
+        except duckdb.InterruptException as e:
+            seen["interrupted"] = e
+            raise
+    monkeypatch.setattr(bdq, "write_outputs", bdq_fails)
+    monkeypatch.setattr(engine, "enrich", long_derivation)
+    with pytest.raises(ValueError, match="constructed failure in the BDQ"):
+        build([SourceSpec(FIX / "frog_head.csv", agency="測試")], "2026-11-22", tmp_path / "snap", tmp_path,
+              progress=lambda msg: None)
+    assert "interrupted" in seen
+    assert not _bdq_threads()
