@@ -29,6 +29,11 @@ class GeoParams:
     county_tolerance_m: float = 1000.0     # mismatch only when farther than this (or the uncertainty)
     town_tolerance_m: float = 1000.0       # the same for the town (鄉鎮市區) a place text names
     uncertainty_large_m: float = 10000.0   # COORD_UNCERTAINTY_LARGE above this
+    # COORD_LOCATION_FAR: a point this far from the median point of its locationID's records; BBS Taiwan's
+    # 4,160 point locations spread 0 m (median) to 15 m (99th percentile) about it, a slipped digit 10-100 km
+    location_far_m: float = 5000.0
+    location_far_spread: float = 5.0       # ... and this many times the location's own spread (a wide area)
+    location_min_records: int = 3          # a location judged once it has this many records with a point
     h3_resolution: int = 7                 # ~5 km² hexagons for density maps
 
 

@@ -781,3 +781,24 @@ def test_a_name_of_spaces_is_no_name(tmp_path):
     assert "補上學名" in ann.loc["2", "dq_suggestions"] and "Add the scientific name" in ann.loc["2", "dq_suggestions_en"]
     assert "拼寫" not in ann.loc["2", "dq_suggestions"]
     assert s["rows_read"] == s["rows_checked"] == 2
+
+
+def test_location_far_needs_a_location_with_enough_records_and_a_point_they_share(tmp_path):
+    """CONSTRUCTED TEST ROWS: L2's third record is 50 km from its two others (flagged); L1's two records are as far
+    apart, but two records give no point the location has (not judged); the same far point under another
+    dataset's L2 is that location's own; a location's spread of a few hundred metres is no fault."""
+    header = ["occurrenceID", "datasetID", "locationID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"]
+    sp = "Pycnonotus sinensis"
+    rows = [["a1", "D1", "L1", sp, "2020-05-01", "25.0", "121.5"],
+            ["a2", "D1", "L1", sp, "2020-05-02", "24.55", "121.5"],
+            ["b1", "D1", "L2", sp, "2020-05-01", "25.0", "121.5"],
+            ["b2", "D1", "L2", sp, "2020-05-02", "25.001", "121.502"],
+            ["b3", "D1", "L2", sp, "2020-05-03", "24.55", "121.5"],
+            ["c1", "D2", "L2", sp, "2020-05-01", "24.55", "121.5"],
+            ["c2", "D2", "L2", sp, "2020-05-02", "24.551", "121.5"],
+            ["c3", "D2", "L2", sp, "2020-05-03", "24.553", "121.501"]]
+    s, ann = _validated(tmp_path, "locations", header, rows, "occurrenceID")
+    far = ann["dq_warnings"].str.contains("COORD_LOCATION_FAR")
+    assert list(far[far].index) == ["b3"], ann[["dq_warnings"]]
+    assert "地點編號 L2 的 3 筆有坐標紀錄，中位點在 25.00000, 121.50000，這筆相距 50.0 公里" in ann.loc["b3", "dq_suggestions"]
+    assert s["checks"]["COORD_LOCATION_FAR"]["count"] == 1

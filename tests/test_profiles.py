@@ -138,6 +138,8 @@ def test_each_profiles_check_set():
     # an event table is judged by its points, dates and eventID; nothing asks it for a taxon or a record id
     assert {"EVENT_ID_MISSING", "COORD_MISSING", "COORD_TOWN_CENTROID", "DATE_MISSING", "DATE_INVALID"} <= ev
     assert not {c for c in ev if c.startswith(("TAXON_", "DWC_", "DUP_", "MISSING_", "VOCAB_"))} and "COORD_IN_SEA" not in ev
+    # nor for a basisOfRecord: an event is where a survey was done, not where a specimen is kept
+    assert "COORD_INSTITUTION" not in ev and "COORD_INSTITUTION" in occ and "COORD_LOCATION_FAR" in ev & occ
     assert "EVENT_ID_MISSING" not in eco | occ
 
 

@@ -724,3 +724,32 @@ def test_an_old_genus_is_offered_the_checklists_species_of_its_epithet(tmp_path)
     assert ann.loc["Rana latouchii", "dq_warnings"].count("TAXON_UNMATCHED") == 1
     assert "名錄中同種小名的學名：Hylarana latouchii（屬名可能已更動）" in ann.loc["Rana latouchii", "dq_suggestions"]
     assert "TAXON_UNMATCHED" not in ann.loc["Rana sauteri", "dq_warnings"]
+
+
+def test_a_point_far_from_its_locationids_other_events_is_flagged(tmp_path):
+    """BBS Taiwan's real events (rows unchanged) at four of its points: A27-28_01's longitude had its first
+    decimal slipped in 2015 (121.2325778 for 120.232578); A05-19_01 has 13 events at a point 230 km from its
+    29 others; A39-04_01 has no point half its events share (12, 12 and 1: none is flagged, none is right);
+    A27-01_05 has events without a point, told the point its other events give."""
+    src = SHARED_DATA / "occurrence" / "bbs_event.parquet"
+    part = tmp_path / "bbs_event_four_points.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM read_parquet('{src}') WHERE locationID IN ('A27-28_01', 'A05-19_01', 'A39-04_01', 'A27-01_05'))
+                   TO '{part}' (FORMAT parquet)""")
+    s = validate(part, tmp_path / "out", CHECK_DATE)
+    assert s["profile"] == "event"
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    far = ann["dq_warnings"].str.contains("COORD_LOCATION_FAR")
+    slipped = ann["decimalLongitude"].str.startswith("121.23")
+    at = lambda loc: ann["locationID"] == loc     # noqa: E731
+    assert far[at("A27-28_01") & slipped].all() and slipped[at("A27-28_01")].sum() == 21
+    assert not far[at("A27-28_01") & ann["decimalLongitude"].str.startswith("120.2325")].any()
+    fix = ann.loc[at("A27-28_01") & slipped, "dq_suggestions"].iloc[0]
+    assert "地點編號 A27-28_01" in fix and "中位點在 23.79083, 120.23258" in fix and "相距 101." in fix, fix
+    en = ann.loc[at("A27-28_01") & slipped, "dq_suggestions_en"].iloc[0]
+    assert "locationID A27-28_01 centre on 23.79083, 120.23258; this one is 101." in en, en
+    assert far[at("A05-19_01")].sum() == 13 and not far[at("A05-19_01") & ann["decimalLatitude"].str.startswith("24.82")].any()
+    assert not far[at("A39-04_01")].any()
+    missing = ann["dq_errors"].str.contains("COORD_MISSING") & at("A27-01_05")
+    assert missing.any()
+    assert ann.loc[missing, "dq_suggestions"].str.contains("地點編號 A27-01_05 的 ").all()
+    assert s["checks"]["COORD_LOCATION_FAR"]["count"] == int(far.sum())

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import standard
 from ..geo import DEFAULT as G
-from . import Check, Derivation, DeriveContext, Family, Param
+from . import Check, Derivation, DeriveContext, Family, Param, blank
 from .completeness import NOT_PARENT
 
 
@@ -37,6 +37,14 @@ INSTITUTION = _p("institution_radius_m", "距研究機構此距離內視為機�
 UNC_LARGE = _p("uncertainty_large_m", "誤差範圍大於此值視為過大", "uncertainty above this is large")
 COUNTY_TOL = _p("county_tolerance_m", "點位距所寫縣市超過此距離（或誤差範圍）才算不符",
                 "a point farther than this (or its uncertainty) from the named county is a mismatch")
+LOCATION_FAR = _p("location_far_m", "點位距同一地點編號（locationID）紀錄的中位點超過此距離才算過遠",
+                  "a point farther than this from the median point of its locationID's records is far")
+LOCATION_SPREAD = Param("location_far_spread", G.location_far_spread, "",
+                        "且超過該編號的紀錄與中位點距離（中位數）的此倍數：編號本身涵蓋大範圍時門檻隨之放寬",
+                        "and this many times the median distance of the locationID's records from that point: a locationID "
+                        "covering a wide area gets a wider margin")
+LOCATION_MIN = Param("location_min_records", G.location_min_records, "",
+                     "該編號至少有這麼多筆有坐標的紀錄才判斷", "a locationID is judged once it has this many records with a point")
 TOWN_TOL = _p("town_tolerance_m", "點位距所寫鄉鎮市區超過此距離（或誤差範圍）才算不符",
               "a point farther than this (or its uncertainty) from the named town is a mismatch")
 
@@ -512,6 +520,42 @@ def derive(con, ctx: DeriveContext) -> None:
     con.execute("DROP TABLE _xyl")
 
 
+def _haversine_m(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    return (f"(2 * 6371008.8 * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + cos(radians({lat1})) * "
+            f"cos(radians({lat2})) * power(sin(radians({lon2} - {lon1}) / 2), 2))))")
+
+
+def derive_keyed(con, ctx: DeriveContext) -> None:
+    # COORD_LOCATION_FAR: per locationID of a dataset, the median point of its records (latitude and
+    # longitude each, weighted by records: the first value the running count of records reaches half
+    # the location's at) and how widely they spread about it (the median distance, _lom); kept are the
+    # (location, point) pairs far from it (_loc). BBS Taiwan's event file: a point with its longitude's
+    # first decimal slipped (A27-28_01 at 121.23258 one year, 120.23258 every other), one in Tainan on a
+    # site in Gongliao. Read from the distinct (location, point) pairs with their record counts: one pass
+    # over the records that have a locationID (none where no source has the column: the key is NULL).
+    # A record without a point is told its location's median point (COORD_MISSING's fix).
+    P = ctx.params
+    w = "sum(n) OVER (PARTITION BY lok ORDER BY {v})"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lop AS
+        SELECT k.lok, k.pk, any_value(c.lat) AS lat, any_value(c.lon) AS lon, count(*) AS n
+        FROM _ek k JOIN _pt c ON c.pk = k.pk WHERE k.lok IS NOT NULL AND c.lat IS NOT NULL GROUP BY k.lok, k.pk""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lom AS
+        WITH t AS (SELECT lok, sum(n) AS n_all FROM _lop GROUP BY lok HAVING sum(n) >= {int(P.location_min_records)}),
+        m AS (SELECT lok, any_value(n_all) AS n_all, min(lat) FILTER (WHERE 2 * cum_lat >= n_all) AS mlat,
+                     min(lon) FILTER (WHERE 2 * cum_lon >= n_all) AS mlon
+              FROM (SELECT r.*, t.n_all, {w.format(v='lat')} AS cum_lat, {w.format(v='lon')} AS cum_lon FROM _lop r JOIN t USING (lok))
+              GROUP BY lok),
+        d AS (SELECT r.lok, r.n, m.n_all, {_haversine_m('r.lat', 'r.lon', 'm.mlat', 'm.mlon')} AS dm FROM _lop r JOIN m USING (lok))
+        SELECT m.lok, m.mlat AS loc_lat, m.mlon AS loc_lon, m.n_all AS loc_n, s.spread AS loc_spread_m
+        FROM m JOIN (SELECT lok, min(dm) FILTER (WHERE 2 * cum >= n_all) AS spread
+                     FROM (SELECT d.*, {w.format(v='dm')} AS cum FROM d) GROUP BY lok) s USING (lok)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS
+        SELECT * FROM (SELECT r.lok, r.pk, {_haversine_m('r.lat', 'r.lon', 'm.loc_lat', 'm.loc_lon')} AS loc_far_m, m.loc_spread_m
+                       FROM _lop r JOIN _lom m USING (lok))
+        WHERE loc_far_m > greatest({float(P.location_far_m)}, {float(P.location_far_spread)} * loc_spread_m)""")
+    con.execute("DROP TABLE _lop")
+
+
 def _derivation() -> Derivation:
     o = "o."
     marine_fams = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
@@ -525,10 +569,14 @@ def _derivation() -> Derivation:
             "unc_m": "coalesce(try_cast(o.coordinateUncertaintyInMeters AS DOUBLE), "
                      "try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE))",
             "marine_habitat": f"regexp_matches(coalesce(o.habitat, ''), '{MARINE_HABITAT_RX}', 'i')",
+            # the record's locationID within its dataset (COORD_LOCATION_FAR)
+            "lok": f"CASE WHEN NOT {blank('o.locationID')} THEN hash(o.agency, o.dataset_id, trim(o.locationID)) END",
         },
         derive=derive,
+        derive_keyed=derive_keyed,
         joins=("LEFT JOIN _pt c ON c.pk = k.pk", "LEFT JOIN _lk l ON l.lk = k.lk",
-               "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk"),
+               "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk", "LEFT JOIN _lom lm ON lm.lok = k.lok",
+               "LEFT JOIN _loc lc ON lc.lok = k.lok AND lc.pk = k.pk"),
         # {h3} is filled with the resolution by the engine
         columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_fix_en", "c.c_missing",
                  "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated", "c.c_dms",
@@ -540,6 +588,7 @@ def _derivation() -> Derivation:
                  "c.alt_county", "c.alt_county_en", "c.alt_lat", "c.alt_lon",
                  "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m",
                  "l.named_town", "l.named_town_en", "n.d_named_town_m", "k.unc_m",
+                 "lc.loc_far_m", "lm.loc_lat", "lm.loc_lon", "lm.loc_n",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
     )
@@ -582,7 +631,14 @@ CHECKS = [
     Check("COORD_MISSING", "coordinates", "error", "缺少坐標", "Coordinates missing",
           "經度或緯度（X/Y 坐標）至少一個是空白，無法定位。",
           "Longitude or latitude (X/Y) is empty, so the record cannot be mapped.",
-          f"e.c_missing AND {NOT_PARENT}", "'補上 X/Y 坐標與坐標參考系統'", fix_en="'Add the X/Y coordinates and their coordinate system'", tables=T,
+          # a record at a locationID whose other records have a point (BBS Taiwan's events: 229 of 339) is told it
+          f"e.c_missing AND {NOT_PARENT}",
+          "CASE WHEN e.loc_lat IS NOT NULL THEN '地點編號 ' || trim(e.locationID) || ' 的 ' || e.loc_n || ' 筆紀錄在 ' || "
+          "printf('%.5f', e.loc_lat) || ', ' || printf('%.5f', e.loc_lon) || '（中位點）：若是同一點位請填入，否則補上 X/Y 坐標與坐標參考系統' "
+          "ELSE '補上 X/Y 坐標與坐標參考系統' END",
+          fix_en="CASE WHEN e.loc_lat IS NOT NULL THEN 'The ' || e.loc_n || ' records at locationID ' || trim(e.locationID) || ' are at ' || "
+                 "printf('%.5f', e.loc_lat) || ', ' || printf('%.5f', e.loc_lon) || ' (their median point): if this is the same point, enter it; "
+                 "if not, add the X/Y coordinates and their coordinate system' ELSE 'Add the X/Y coordinates and their coordinate system' END", tables=T,
           columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimCoordinates")),
     Check("COORD_NOT_NUMERIC", "coordinates", "error", "坐標不是數字", "Coordinates not numeric",
           "坐標欄位有文字但無法解讀成數字或度分秒（例如全形字、打錯的字母或註記）。",
@@ -703,6 +759,26 @@ CHECKS = [
           fix_en="'The locality says ' || coalesce(e.named_town_en, 'another town') || ', the point is in ' || coalesce(e.town_en, 'another town') || "
                  "' (' || coalesce(e.county_en, 'the same county') || '): check the point or the locality'", tables=T,
           params=(TOWN_TOL,), shows=PLACE_SHOWS),
+    # a point count's or plot's locationID names one place, surveyed again and again: a point far from where
+    # its other records are is a slipped digit or the wrong ID (BBS Taiwan's event file: 3,081 such events at
+    # 386 of its 4,160 points, 1,305 of them over 50 km off; most in a county that matched, so no county or
+    # town check saw them)
+    Check("COORD_LOCATION_FAR", "coordinates", "warning", "點位遠離同一地點編號的其他紀錄", "Point far from its locationID's other records",
+          f"同一資料集中，同一地點編號（locationID）的紀錄應在同一處；這筆的點位距該編號紀錄的中位點超過 {G.location_far_m / 1000:.0f} 公里，"
+          f"也遠超過該編號紀錄平常的散布範圍（{G.location_far_spread:.0f} 倍），常是經緯度打錯一位數或填錯地點編號。"
+          f"該編號至少有 {G.location_min_records} 筆有坐標的紀錄才判斷。",
+          f"Records of one dataset that share a locationID should lie at one place; this point is more than {G.location_far_m:.0f} m "
+          f"from the median point of that locationID's records, and {G.location_far_spread:.0f} times farther than they usually spread: "
+          f"often a mistyped digit of a coordinate or the wrong locationID. Judged where the locationID has at least "
+          f"{G.location_min_records} records with a point.",
+          "e.loc_far_m IS NOT NULL",
+          "'地點編號 ' || trim(e.locationID) || ' 的 ' || e.loc_n || ' 筆有坐標紀錄，中位點在 ' || printf('%.5f', e.loc_lat) || ', ' || "
+          "printf('%.5f', e.loc_lon) || '，這筆相距 ' || printf('%.1f', e.loc_far_m / 1000) || ' 公里：請確認經緯度或地點編號'",
+          fix_en="'The ' || e.loc_n || ' records with a point at locationID ' || trim(e.locationID) || ' centre on ' || "
+                 "printf('%.5f', e.loc_lat) || ', ' || printf('%.5f', e.loc_lon) || '; this one is ' || printf('%.1f', e.loc_far_m / 1000) || "
+                 "' km away: check the coordinates or the locationID'",
+          params=(LOCATION_FAR, LOCATION_SPREAD, LOCATION_MIN),
+          shows=("locationID", "decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "locality")),
 ]
 
 FAMILY = Family("coordinates", tuple(CHECKS), DERIVATION)
