@@ -46,5 +46,8 @@ with c2:
     ds_name = ui.call("dataset_names", snap_id, agency)
     dataset = ui.qp_select(L("dataset"), dsets, "dataset", format_func=lambda x: L("all_datasets") if x is None else ds_name.get(x, x))
 row = d[d["field"] == field]
+if dataset is not None:     # the summary counts what the table lists: the dataset picked (it said every agency's total)
+    per = ui.call("completeness", snap_id, agency, "dataset_id")
+    row = per[(per["dataset_id"] == dataset) & (per["table_kind"] == kind) & (per["field"] == field) & per["level"].isin(levels)]
 st.write(L("missing_summary").format(field=field_name.get(field, field), missing=int((row["records"] - row["filled"]).sum()), records=int(row["records"].sum())))
 ui.table(ui.call("missing_rows", snap_id, field, agency, dataset, 200), width="stretch")

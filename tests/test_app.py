@@ -83,6 +83,20 @@ def test_completeness_counts_match():
     assert any(f"{missing:,}" in md.value and f"{records:,}" in md.value for md in at.markdown)
 
 
+def test_completeness_summary_counts_the_dataset_picked():
+    """With a dataset picked (and no agency), the summary above the missing rows said every agency's total
+    (439,098 records, 19,735 blank) beside a table of that one dataset's rows."""
+    from dq.demo import AMPHIBIAN_AGENCY
+    ds = q(f"SELECT dataset_id FROM {OCC} WHERE agency = ? LIMIT 1", AMPHIBIAN_AGENCY)
+    at = page("completeness", field="scientificName", dataset=ds)
+    missing = q(f"SELECT count(*) FROM {OCC} WHERE dataset_id = ? AND (scientificName IS NULL OR trim(scientificName) = '')", ds)
+    records = q(f"SELECT count(*) FROM {OCC} WHERE dataset_id = ?", ds)
+    total = q(f"SELECT count(*) FROM {OCC}")
+    assert records < total and missing > 0
+    assert any(f"{missing:,}" in md.value and f"{records:,}" in md.value for md in at.markdown), [md.value for md in at.markdown]
+    assert not any(f"{total:,}" in md.value for md in at.markdown)
+
+
 def test_coordinate_page_counts_match_and_agency_filter():
     at = page("coordinates", agency=FROG_AGENCY, coordchecks="COORD_TOWN_CENTROID")
     n = q(f"SELECT count(*) FROM {FLAGS} JOIN {OCC} USING (record_id) WHERE agency = ? AND check_id = 'COORD_TOWN_CENTROID' AND lat IS NOT NULL",
