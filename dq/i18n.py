@@ -46,7 +46,6 @@ LABELS = {
     "map_county_quality": ("各縣市資料品質", "Quality by county"),
     "m_ok_content": ("內容無錯誤比例（不計完整度）", "Share without content errors (completeness aside)"),
     "m_share_no_error": ("完全無錯誤比例", "Share without any error"),
-    "m_ok_coordinates": ("坐標無錯誤比例", "Share without coordinate errors"),
     "m_ok_taxonomy": ("分類無錯誤比例", "Share without taxonomy errors"), "m_ok_time": ("時間無錯誤比例", "Share without date errors"),
     "top_problems": ("最常見的問題", "Top problems"), "per_dataset": ("各資料集", "Per dataset"),
     "no_snapshot": ("找不到快照：請先執行 python -m dq ingest 或 build-demo", "No snapshot found: run python -m dq ingest or build-demo"),

@@ -537,6 +537,12 @@ def test_overview_map_says_how_many_records_it_cannot_place():
     assert n > 0
     at = page("overview", "en", agency=REEF_AGENCY)
     assert any(f"{n:,} more records" in str(c.value) for c in at.caption), [c.value for c in at.caption]
+    # and no measure the map cannot tell apart: a record with a coordinate error has no county, so "share
+    # without coordinate errors" was 100 % in every county by construction
+    from dq.i18n import LABELS
+    [measures] = [b.options for b in at.selectbox if b.label == LABELS["measure"][1]]
+    assert "Share without coordinate errors" not in measures and "Share without taxonomy errors" in measures, measures
+    assert set(store.county_quality(s)["ok_coordinates"]) == {1.0}
 
 
 def test_coordinates_page_says_which_pointless_records_it_leaves_out():
