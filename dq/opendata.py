@@ -795,6 +795,27 @@ def dataset_history(dataset_id, dataset_name: str | None, agency: str | None) ->
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
+def same_dataset(snap: Path, dataset_key: str, seen_in: str | None = None) -> str | None:
+    """The key in catalogue snapshot `snap` of the dataset whose key is `dataset_key` in another one: the one it
+    was seen in (`seen_in`, a snapshot name), else the first other catalogue holding that key; matched as
+    dataset_history matches (by id; by agency and title where a catalogue has no id). None: not in `snap`."""
+    snaps = {s.name: s for s in snapshots()}
+    order = ([seen_in] if seen_in in snaps and seen_in != Path(snap).name else []) + \
+        [n for n in snaps if n not in (seen_in, Path(snap).name)]
+    con = duck.connect(spatial=False)
+    try:
+        for name in order:
+            r = con.execute(f"SELECT dataset_id, dataset_name, agency FROM read_parquet({duck.q(snaps[name] / 'datasets.parquet')}) "
+                            "WHERE dataset_key = ? LIMIT 1", [dataset_key]).fetchone()
+            if r:
+                h = dataset_history(r[0], r[1], r[2])
+                hit = h[h["snapshot"] == Path(snap).name] if len(h) else h
+                return str(hit["dataset_key"].iloc[0]) if len(hit) else None
+    finally:
+        con.close()
+    return None
+
+
 def fix_list(snap: Path, agency: str | None = None, lang: str = "zh", group: str | None = None) -> pd.DataFrame:
     """Per flagged dataset: check, zh-TW message, suggested fix in `lang` (the open-data fix list to send back).
     `group` 'agency' or 'parent': `agency` is read as the page's grouping reads it (the page's list for 高雄市政府

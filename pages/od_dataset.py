@@ -21,17 +21,29 @@ series_of = {s.name: opendata.series(s) for s in opendata.snapshots()}
 od = ui.qp_select(L("od_snapshot"), snaps, "od", default_index=snaps.index(opendata.default_snapshot().name),
                   format_func=lambda s: f"{s} · {opendata.series_label(series_of[s], lang)}", pin=True)
 key = st.query_params.get("ds")
-if not key:
+d = ui.od_call("dataset_detail", od, key, ui.lang()) if key else None
+if key and d is None:
+    # another catalogue picked above: the same dataset in it, as the history table below matches it (its key
+    # there is another; the page said "no such dataset" of a dataset that table listed in that catalogue)
+    seen = st.session_state.get("od_ds_seen")
+    found = ui.od_call("same_dataset", od, key, seen[0] if seen and seen[1] == key else None)
+    if found is not None:
+        key = found
+        st.query_params["ds"] = key
+        d = ui.od_call("dataset_detail", od, key, ui.lang())
+    else:
+        st.warning(L("od13_ds_missing").format(snap=od))
+if d is None:
     st.info(L("od13_ds_pick"))
     m = ui.od_call("agency_metrics", od, "agency")
     ag = ui.qp_select(L("agency"), m["agency"].tolist(), "odagency")
     dsl = ui.od_call("datasets", od, ag)
     names = dict(zip(dsl["dataset_key"], dsl["dataset_name"].fillna("")))
     key = st.selectbox(L("dataset"), list(names), format_func=lambda k: names.get(k, k), key="od_ds_pick")
-d = ui.od_call("dataset_detail", od, key, ui.lang()) if key else None
-if d is None:
-    st.warning(L("od13_ds_missing").format(snap=od))
-    st.stop()
+    d = ui.od_call("dataset_detail", od, key, ui.lang()) if key else None
+    if d is None:
+        st.stop()
+st.session_state["od_ds_seen"] = (od, key)
 row = d["row"]
 
 

@@ -1122,3 +1122,19 @@ def test_open_dataset_says_what_its_formats_and_volume_are():
         at = page("od_dataset", lang, od="2018-12-31", ds="臺北市商業處|臺北市核准公司設立變更解散清冊")
         res = [d.value for d in at.dataframe if vol in d.value.columns]
         assert len(res) == 1 and "222k" in res[0][vol].astype(str).tolist(), res
+
+
+def test_open_dataset_follows_its_dataset_into_another_catalogue():
+    """A walk: the page's history table listed 10284 (100年度技術顧問提供施政意見表) in the 2018-08-31 catalogue, and
+    picking that catalogue said "no such dataset" (its key there is agency|title|date), with no picker to go on
+    from. The same dataset is shown under its key there; a key no catalogue holds offers the pickers."""
+    at = page("od_dataset", "zh", od="2018-03-15", ds="10284")
+    assert any("100年度技術顧問提供施政意見表" in h.value for h in at.header)
+    [snap_box] = [b for b in at.selectbox if "2018-03-15" in str(b.value)]
+    snap_box.select("2018-08-31").run()
+    assert not at.warning, [w.value for w in at.warning]
+    assert any("100年度技術顧問提供施政意見表" in h.value for h in at.header)
+    ds = at.query_params["ds"]
+    assert (ds if isinstance(ds, str) else ds[0]) == "交通部中央氣象署|100年度技術顧問提供施政意見表|2015/12/29"
+    at = page("od_dataset", "en", od="2018-08-31", ds="no-such-key")
+    assert at.warning and len(at.selectbox) >= 3      # the catalogue, then an agency and a dataset to pick
