@@ -249,6 +249,9 @@ LABELS = {
     "od13_no_compare": ("不比較", "No comparison"),
     "od13_report_stale": ("報告的機關或快照已改變：請重新產生。", "The agencies or snapshot changed since the report was made: make it again."),
     "od13_report_for": ("報告：{agencies}（快照 {snap}）", "Report: {agencies} (snapshot {snap})"),
+    "od_report_language": ("報告以繁體中文撰寫（諮詢小組會議的語言）。",
+                           "The report and its workbook are written in Traditional Chinese, the language of the open-data advisory meeting "
+                           "they are made for; the workbook's sheet names carry English."),
     "od_dataset": ("開放資料集", "Open dataset"),
     "od13_ds_intro": ("一個開放資料集：品質標章、授權、格式、更新紀錄與待修正問題；網址可直接分享。",
                       "One open dataset: badge, licence, formats, update history and findings; the URL can be shared."),

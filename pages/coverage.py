@@ -102,7 +102,7 @@ cov = cov.sort_values(["species_recorded", "species_checklist"], ascending=False
 no_endemism = cov.loc[cov["endemic_checklist"] == 0, gcol].tolist()   # the reference data has no endemism for these groups
 view = cov.rename(columns={gcol: "group"})[["group", "species_checklist", "species_recorded", "coverage", "endemic_checklist",
                                             "endemic_recorded", "threatened_checklist", "threatened_recorded"]]
-view["coverage"] = view["coverage"] * 100
+view["coverage"] = (view["coverage"] * 100).round(1)     # as shown: the table's own CSV download gave 40.62078272604588
 for c in ("endemic_checklist", "endemic_recorded"):
     view[c] = view[c].astype("Int64").where(cov["endemic_checklist"] > 0)   # unknown, not 0
 # likewise a group the reference data gives no red-list category for: "none threatened" would be wrong

@@ -63,14 +63,22 @@ unjudged = [k for k in cols[2:] if view[k].isna().all()]   # this catalogue lack
 view = view.drop(columns=unjudged)
 # the national benchmark beside every agency: in the badge columns' headers
 NAT_COL = {"platinum_share": nat[("badge", "platinum")], "badge_share": nat[("badge", "platinum")] + nat[("badge", "gold")]}
-styled = view.style.apply(lambda col: [RAG.get(opendata.rag(col.name, v), "") if col.name in METRIC else "" for v in col], axis=0)
-# shown values: percentages with one decimal, counts with thousands separators, "—" where not judged
-styled = styled.format({k: ("{:.1%}" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
 lpar, rpar = ("（", "）") if zh else (" (", ")")
-conf = {k: st.column_config.Column(mname(k) + (f"{lpar}{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}{rpar}" if k in NAT_COL else ""),
-                                   help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in view.columns if k in METRIC}
-conf["agency"] = st.column_config.TextColumn(L("agency"))
-conf["level"] = st.column_config.TextColumn(L("od_level"))
+# the table holds what it shows under the headings it shows: its own CSV download gave share_3star, tiny, views
+# and 0.26373626373626374 on the Chinese page (a walk); shares in per cent with one decimal, their RAG colours
+# from the shares as judged
+names = {k: mname(k) + (f"{lpar}{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}{rpar}" if k in NAT_COL else "")
+         + (" (%)" if METRIC[k].share else "") for k in view.columns if k in METRIC} | {"agency": L("agency"), "level": L("od_level")}
+shown = view.rename(columns=names)
+for k in view.columns:
+    if k in METRIC and METRIC[k].share:
+        shown[names[k]] = (view[k] * 100).round(1)
+colours = pd.DataFrame({names[k]: [RAG.get(opendata.rag(k, v), "") if k in METRIC else "" for v in view[k]] for k in view.columns},
+                       index=shown.index)
+styled = shown.style.apply(lambda _: colours, axis=None)
+# shown values: percentages with one decimal, counts with thousands separators, "—" where not judged
+styled = styled.format({names[k]: ("{:.1f}%" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
+conf = {names[k]: st.column_config.Column(help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in view.columns if k in METRIC}
 st.caption(L("od13_league_pick"))
 # as tall as its rows up to twelve (a catalogue of three agencies had nine empty rows under them)
 event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=min(420, 35 * (len(view) + 1) + 3), column_config=conf,
@@ -215,6 +223,8 @@ if st.button(L("od_save_lists")):
         st.rerun()
 
 st.subheader(L("od_report"))
+if not zh:      # the meeting's language: an English page handed out a Chinese report unsaid (a walk)
+    st.caption(L("od_report_language"))
 earlier = [s for s in same if s < od]
 old = ui.qp_select(L("od13_compare_with"), [None] + earlier, "odold", default_index=0,
                    format_func=lambda s: L("od13_no_compare") if s is None else s)

@@ -130,7 +130,7 @@ if prev is not None:
     for c in tch.columns:
         if c.startswith("tier_"):
             tch[c] = tch[c].map(lambda x: None if pd.isna(x) else ui.pp_change(x)) if c.endswith("_change") \
-                else ui.bar_share(tch[c]) * 100
+                else (ui.bar_share(tch[c]) * 100).round(1)     # as shown (the table's CSV download gave 99.24726911102975)
     ui.table(tch, width="stretch",
              column_config={c: (st.column_config.TextColumn(ui.header(c)) if c.endswith("_change")
                                 else st.column_config.NumberColumn(ui.header(c), format="%.1f%%"))

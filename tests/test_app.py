@@ -201,15 +201,20 @@ def test_rules_page_shows_a_picked_rule_whole():
 def test_opendata_page_numbers_match_and_level_filter():
     at = page("opendata", odgroup="parent", od=OD_LATER)
     league = at.dataframe[0].value
-    top = league.iloc[0]   # (the open-data page's own headers are helper opendata's)
+    top = league.iloc[0]   # the table holds what it shows, under the headings it shows (its own CSV download is it)
     ds = f"'{OD_DEMO_ROOT / OD_LATER}/datasets.parquet'"
-    assert top["datasets"] == q(f"SELECT count(*) FROM {ds} WHERE parent = ?", top["agency"])
+    assert top["資料集數"] == q(f"SELECT count(*) FROM {ds} WHERE parent = ?", top["機關"])
+    assert not [c for c in league.columns if re.fullmatch(r"[a-z0-9_]+", c)], list(league.columns)
+    shares = [c for c in league.columns if c.endswith("(%)")]
+    assert shares and all(((league[c].dropna() * 10).round(6) % 1 == 0).all() and league[c].max() <= 100 for c in shares)
     at2 = page("opendata", odgroup="agency", odlevel="local", od=OD_LATER)
     assert len(at2.dataframe[0].value) == q(f"SELECT count(DISTINCT agency) FROM {ds} WHERE level = 'local'")
     at3 = page("opendata", odgroup="agency", odlevel="central", od=OD_LATER)   # the city portals hold no central agency
     assert not at3.dataframe and at3.info
     at.button[-1].click().run()   # the meeting report
     assert not at.exception and len(at.get("download_button")) == 4
+    en = page("opendata", "en", od=OD_LATER)
+    assert any("written in Traditional Chinese" in c.value for c in en.caption)
 
 
 # ---- issue 11: what a user meets -------------------------------------------------------------
