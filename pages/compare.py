@@ -13,10 +13,14 @@ if len(names) < 2:
     st.info(L("need_two"))
     st.stop()
 c1, c2 = st.columns(2)
+# the snapshot picked in the sidebar and the one before it; the oldest picked, it and the one after (both
+# pickers opened on the oldest, and the page said only "pick two different snapshots": a walk)
+i = names.index(snap_id)
+older, newer = (i - 1, i) if i > 0 else (0, 1)
 with c1:
-    a = ui.qp_select(L("older"), names, "a", default_index=max(0, names.index(snap_id) - 1))
+    a = ui.qp_select(L("older"), names, "a", default_index=older)
 with c2:
-    b = ui.qp_select(L("newer"), names, "b", default_index=names.index(snap_id))
+    b = ui.qp_select(L("newer"), names, "b", default_index=newer)
 if a == b:
     st.warning(L("same_snapshot"))
     st.stop()

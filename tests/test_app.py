@@ -155,6 +155,15 @@ def test_compare_page_added_records_match():
     assert metrics(at2)["新增紀錄"] == f"{q(f'SELECT count(*) FROM {OCC} WHERE agency = ?', FROG_AGENCY):,}"
 
 
+def test_compare_page_opens_on_two_snapshots_when_the_oldest_is_picked():
+    """A walk: with the sidebar on the oldest snapshot both pickers opened on it, and the page said only "pick two
+    different snapshots"; it compares the oldest with the one after it."""
+    at = page("compare", snapshot=DEMO_EARLIER)
+    assert not at.warning, [w.value for w in at.warning]
+    m = metrics(at)
+    assert f"紀錄數 ({DEMO_EARLIER})" in m and f"紀錄數 ({DEMO_DATE})" in m, m
+
+
 def test_validate_page_renders():
     at = page("validate", "en")
     assert at.title[0].value == "Validate a file"
