@@ -63,7 +63,14 @@ def notho_sql(col: str) -> str:
     return f"regexp_replace({col}, '{NOTHO_RX}', '\\1 \\2')"
 
 
-SPACES_COLLAPSED = "regexp_replace(trim(name_raw), '\\s+', ' ', 'g')"
+def diaeresis_fold(col: str) -> str:
+    """SQL: the text with a diaeresis dropped (ICN Art. 60.6: a diaeresis shows a vowel is pronounced apart and
+    may be left out): Isoëtes is Isoetes. TaiCOL writes "Isoëtes taiwanensis var. taiwanensis", a red list
+    "Isoetes taiwanensis"; and a name's letters are read as [a-z] only (the ë made the first a name above species)."""
+    return f"translate({col}, 'äëïöüÄËÏÖÜ', 'aeiouAEIOU')"
+
+
+SPACES_COLLAPSED = f"regexp_replace({diaeresis_fold('trim(name_raw)')}, '\\s+', ' ', 'g')"
 
 
 def _notho(name: str) -> str:
@@ -446,7 +453,7 @@ def _load_name_refs(con) -> None:
     name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
     con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS
         SELECT *, {marker_strip_sql('name_key')} AS name_key_nr, {marker_norm_sql('name_key')} AS name_key_nm
-        FROM (SELECT *, {notho_sql('name')} AS name_key FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))""")
+        FROM (SELECT *, {notho_sql(diaeresis_fold('name'))} AS name_key FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))""")
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
 
 
@@ -517,7 +524,7 @@ def names_from_vernacular(con, src: str, out: str) -> None:
         best AS (SELECT * FROM c QUALIFY pri = min(pri) OVER (PARTITION BY vern_key))
         SELECT b.vern_key, b.binomial, b.src,
                coalesce(any_value(k.accepted_name), b.binomial) AS taxon
-        FROM best b LEFT JOIN ref_checklist k ON k.name_key = b.binomial GROUP BY b.vern_key, b.binomial, b.src""")
+        FROM best b LEFT JOIN ref_checklist k ON k.name_key = {diaeresis_fold('b.binomial')} GROUP BY b.vern_key, b.binomial, b.src""")
     # An ambiguous name still says something: all its candidates may share a genus or a family
     # (日本樹蛙 → Buergeria otai / B. choui → Buergeria). That shared taxon is taken, as GBIF's
     # backbone matches at a higher rank (HIGHERRANK), and the record stays flagged with its candidates.

@@ -802,3 +802,28 @@ def test_location_far_needs_a_location_with_enough_records_and_a_point_they_shar
     assert list(far[far].index) == ["b3"], ann[["dq_warnings"]]
     assert "地點編號 L2 的 3 筆有坐標紀錄，中位點在 25.00000, 121.50000，這筆相距 50.0 公里" in ann.loc["b3", "dq_suggestions"]
     assert s["checks"]["COORD_LOCATION_FAR"]["count"] == 1
+
+
+def test_a_name_with_a_diaeresis_is_the_name_without_it(tmp_path):
+    """CONSTRUCTED TEST ROWS, the names as TaiCOL writes them (Isoëtes, ICN Art. 60.6) and as a red list does
+    (Isoetes): the varieties were "above species", the species misspelt, and a list of two ë names beside their
+    Chinese names had its scientificName column refused ("not Latin names") and every row named from 金門水韭."""
+    header = ["scientificName", "vernacularName"]
+    rows = [["Isoëtes taiwanensis var. kinmenensis", "金門水韭"], ["Isoetes taiwanensis", "臺灣水韭"],
+            ["Isoëtes taiwanensis var. taiwanensis", "臺灣水韭"]]
+    s, ann = _validated(tmp_path, "isoetes", header, rows)
+    assert s["columns_mapped"].get("scientificName") == "scientificName", s["columns_plan"]
+    assert list(ann["dq_match_type"]) == ["exact", "species_of_listed_subspecies", "exact"], ann[["dq_match_type"]]
+    assert ann["dq_accepted_name"][0] == "Isoëtes taiwanensis var. kinmenensis"
+    assert not any(k in s["checks"] for k in ("TAXON_RANK_ABOVE_SPECIES", "TAXON_FUZZY", "TAXON_NAME_FROM_VERNACULAR")), s["checks"]
+
+
+def test_a_vernacular_mismatch_names_the_other_taxons_name_in_the_cell(tmp_path):
+    """CONSTRUCTED TEST ROWS as TaiBON's plant red list writes its Chinese names (a database array): the cell
+    {金蓮花,黃花莕菜} holds this taxon's name and 金蓮花, Tropaeolum majus's; the fix said only "checklist name:
+    黃花莕菜", the name the cell has. A cell of this taxon's names only is no mismatch."""
+    s, ann = _validated(tmp_path, "redlist", ["name", "zh_name"],
+                        [["Nymphoides aurantiaca", "{金蓮花,黃花莕菜}"], ["Nymphoides aurantiaca", "{黃花莕菜}"]])
+    assert ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH").tolist() == [True, False]
+    assert "名錄中「金蓮花（Tropaeolum majus）」是另一物種的俗名；名錄俗名：黃花莕菜" in ann["dq_suggestions"][0]
+    assert "In the checklist 金蓮花 (Tropaeolum majus) names another taxon; Checklist vernacular name: 黃花莕菜" in ann["dq_suggestions_en"][0]

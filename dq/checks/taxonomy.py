@@ -54,12 +54,16 @@ def derive(con, ctx: DeriveContext) -> None:
             ON t.name_raw IS NOT DISTINCT FROM o.scientificName),
       -- each name of the cell: this taxon's, another taxon's (in the checklist for another binomial only), or
       -- unknown. The cell agrees when one is this taxon's and none is another's (白頭翁;紅嘴黑鵯 does not)
-      parts AS (SELECT p.vk, p.part, bool_or(r.binomial = p.binomial) AS own, count(r.binomial) > 0 AS known
+      parts AS (SELECT p.vk, p.part, bool_or(r.binomial = p.binomial) AS own, count(r.binomial) > 0 AS known,
+                       string_agg(DISTINCT r.binomial, '、' ORDER BY r.binomial) FILTER (WHERE r.binomial <> p.binomial) AS other_of
                 FROM (SELECT vk, binomial, unnest(vern_parts) AS part FROM pairs WHERE binomial IS NOT NULL) p
                 LEFT JOIN ref_vernacular r ON r.vernacular_norm = p.part GROUP BY p.vk, p.part),
-      agree AS (SELECT vk, bool_or(coalesce(own, false)) AS any_own, bool_or(known AND NOT coalesce(own, false)) AS any_other
+      -- and which names of the cell are another's, with whose: {金蓮花,黃花莕菜} holds this taxon's name and
+      -- 金蓮花 (Tropaeolum majus); the fix only said "checklist name: 黃花莕菜", the name the cell has
+      agree AS (SELECT vk, bool_or(coalesce(own, false)) AS any_own, bool_or(known AND NOT coalesce(own, false)) AS any_other,
+                       string_agg(part || '（' || other_of || '）', '、' ORDER BY part) FILTER (WHERE known AND NOT coalesce(own, false)) AS others
                 FROM parts GROUP BY vk)
-      SELECT vk, vern_expected, en_expected,
+      SELECT vk, vern_expected, en_expected, a.others AS vern_others,
         compat_chars, CASE WHEN compat_chars IS NOT NULL THEN nfc_normalize(vern_raw) END AS vern_nfc,
         -- the record says it belongs to a group the checklists hold: its vernacular name or family is in them
         (vern_all IS NOT NULL OR coalesce(family_listed, false)) AS group_listed,
@@ -94,7 +98,7 @@ DERIVATION = Derivation(
              "ELSE t.match_type END AS match_type",
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "t.epithet_names",
-             "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected",
+             "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected", "v.vern_others",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
              "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim"),
@@ -207,7 +211,11 @@ CHECKS = [
     Check("TAXON_VERNACULAR_MISMATCH", "taxonomy", "warning", "俗名與學名不符", "Vernacular name disagrees",
           "中文俗名不是名錄中這個學名的任何俗名（臺/台、菫/堇等異體字視為相同；一格多個名稱時，須有一個是這個學名的、且沒有其他物種的）。",
           "The Chinese name is none of the checklist's names for this taxon (variant characters such as 臺/台 or 菫/堇 compared as one; a cell of several names agrees when one is this taxon's and none is another's).",
-          "e.vern_mismatch", "'名錄俗名：' || e.vern_expected", fix_en="'Checklist vernacular name: ' || e.vern_expected", tables=T),
+          "e.vern_mismatch",
+          "CASE WHEN e.vern_others IS NOT NULL THEN '名錄中「' || e.vern_others || '」是另一物種的俗名；' ELSE '' END || "
+          "'名錄俗名：' || e.vern_expected",
+          fix_en="CASE WHEN e.vern_others IS NOT NULL THEN 'In the checklist ' || replace(replace(replace(e.vern_others, chr(65288), ' ('), chr(65289), ')'), "
+                 "chr(12289), ', ') || ' names another taxon; ' ELSE '' END || 'Checklist vernacular name: ' || e.vern_expected", tables=T),
     Check("TAXON_VERNACULAR_COMPAT_CHARS", "taxonomy", "warning", "俗名用了相容表意字", "Vernacular name in compatibility characters",
           "中文俗名含 CJK 相容表意字（如「蘭」U+F91F，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，搜尋、比對與統計都找不到它。",
           "The Chinese name holds CJK compatibility ideographs (e.g. 蘭 U+F91F, mostly left by Big5 conversions): they look like the "

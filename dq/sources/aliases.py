@@ -81,7 +81,8 @@ ALIASES: dict[str, list[str]] = {
     "acceptedNameUsageID": ["acceptednamecode", "accepted_name_code"],   # TaiCOL's synonym sheets: acceptedNamecode
     "verbatimIdentification": ["species_ori", "original name", "原始名稱", "原始物種名", "原名稱", "verbatim_identification"],
     "kingdom": ["界"], "phylum": ["門"], "class": ["綱"], "order": ["目"],
-    "family": ["科名", "科", "family_name"], "genus": ["屬名", "屬"],
+    # TaiBON's plant red list names its family column family_apg3 (its ferns were "a group not covered")
+    "family": ["科名", "科", "family_name", "family_apg3", "family_apg4"], "genus": ["屬名", "屬"],
     "checkName": ["所屬分類", "類群"],
     "basisOfRecord": ["紀錄類型", "記錄類型", "basis_of_record"],
     "decimalLatitude": ["緯度", "lat", "latitude", "wgs84lati", "wgs84lat", "wgs84latitude", "wgs84緯度", "y_wgs84", "十進位緯度"],

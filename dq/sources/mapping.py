@@ -26,10 +26,12 @@ _PLACES = "|".join(sorted(set(COUNTIES_ZH) | set(OLD_COUNTIES)))
 LOOKS = {
     # a county (台/臺 either way) or a Chinese name ending like a town, district or village
     "place": f"regexp_matches(replace(v, '台', '臺'), '{_PLACES}') OR regexp_matches(v, '\\p{{Han}}{{1,4}}(區|鄉|鎮|村|里)(\\s|$)')",
-    "latin": "regexp_matches(v, '^[A-Z][a-z]+(\\s+[a-z×\\-]+)*(\\s|$)')",
+    # a diaeresis is a letter of a Latin name (ICN Art. 60.6): TaiCOL writes Isoëtes, and a list of its
+    # names was "not Latin names", the column refused
+    "latin": "regexp_matches(v, '^[A-Z][a-zäëïöü]+(\\s+[a-zäëïöü×\\-]+)*(\\s|$)')",
     "han": "regexp_matches(v, '\\p{Han}')",
     # a Latin binomial or genus + epithet ("Pycnonotus sinensis", "Rana sp."): a name, not a word
-    "binomial": "regexp_matches(v, '^[A-Z][a-z]+\\s+[a-z×]{2,}\\.?(\\s|$)')",
+    "binomial": "regexp_matches(v, '^[A-Z][a-zäëïöü]+\\s+[a-zäëïöü×]{2,}\\.?(\\s|$)')",
     # an epithet alone ("albogularis", "sp."): TaiCOL's export splits the name into genus, species, infraspecies
     "epithet": "regexp_matches(v, '^[a-z][a-z\\-]*\\.?$')",
     # words in Latin letters: an English common name ("Light-vented Bulbul", "Swinhoe's White-eye")
