@@ -184,7 +184,9 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     plant_red = dict(zip(nl["name"], nl["red"]))
     # 原生 / 歸化 / 栽培: whether a plant is alien is known only where the name list gives a status (for the
     # name or one of its synonyms); elsewhere it is unknown (None), never "native"
-    plant_status = {n: s for n, s in zip(nl["name"], nl["status"]) if s in ("原生", "歸化", "栽培")}
+    # A name the list marks both endemic (1) and 栽培 contradicts itself (13 names: Ixeridium calcicola, Iris japonica …):
+    # its status is unknown, or every record of a native plant said native was told "the checklist lists it as introduced"
+    plant_status = {n: s for n, s, e in zip(nl["name"], nl["status"], nl["c2"]) if s in ("原生", "歸化") or (s == "栽培" and e != "1")}
     syn_status: dict[str, set[str]] = {}
     for r in syn.itertuples(index=False):
         if _sp(r.scientificName) in plant_status:
@@ -228,7 +230,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         rows.append(dict(name=r.name, author=None, rank="infraspecies" if re.search(r" (subsp\.|var\.|f\.|fo\.) ", r.name) else "species",
                          status="accepted", taxon_id=f"twnamelist:{r.id}", accepted_name=r.name, accepted_id=f"twnamelist:{r.id}",
                          family=genus_family[r.genus], genus=r.genus, class_="Plantae", group_zh="維管束植物", group_en="Vascular plants",
-                         is_endemic=r.c2 == "1", is_alien=(r.status != "原生") if r.status in ("原生", "歸化", "栽培") else None,
+                         is_endemic=r.c2 == "1", is_alien=(r.status != "原生") if r.status in ("原生", "歸化") or (r.status == "栽培" and r.c2 != "1") else None,
                          redlist=r.red or None, source="twnamelist.csv"))
     for r in ferns.itertuples(index=False):      # both rows' Chinese names of a name listed twice
         for x in re.split(r"[;,、]", r.zh):
