@@ -827,3 +827,14 @@ def test_a_vernacular_mismatch_names_the_other_taxons_name_in_the_cell(tmp_path)
     assert ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH").tolist() == [True, False]
     assert "名錄中「金蓮花（Tropaeolum majus）」是另一物種的俗名；名錄俗名：黃花莕菜" in ann["dq_suggestions"][0]
     assert "In the checklist 金蓮花 (Tropaeolum majus) names another taxon; Checklist vernacular name: 黃花莕菜" in ann["dq_suggestions_en"][0]
+
+
+def test_an_absence_is_a_taxons(tmp_path):
+    """CONSTRUCTED TEST ROWS: a count of 0 is an absence of the taxon the row names (by its scientific or its
+    Chinese name); on a row naming none (BBS Taiwan's "No survey" rows of a visit cancelled for rain, an "NA",
+    a blank name) it is no absence record: the report counted 4 such rows as absences."""
+    header = ["scientificName", "vernacularName", "individualCount", "eventDate", "decimalLatitude", "decimalLongitude"]
+    rows = [[sci, vern, "0", "2016-05-01", "23.5", "120.9"] for sci, vern in
+            (("No survey", ""), ("", ""), ("Pycnonotus sinensis", ""), ("", "白頭翁"), ("NA", ""))]
+    s, _ = _validated(tmp_path, "absences", header, rows)
+    assert s["rows_absence"] == 2

@@ -61,7 +61,10 @@ DERIVATION = Derivation(
     record_cols={"qty_txt": QTY, "qk": f"hash({QTY}, {STATUS})"},
     derive=derive,
     joins=("LEFT JOIN _qk q ON q.qk = k.qk",),
-    columns=("k.qty_txt", "q.qty_num", "q.qty_kind", "q.qty_low", "q.qty_high", "coalesce(q.is_absence, false) AS is_absence"),
+    # an absence is a taxon's: a count of 0 on a row naming none (BBS Taiwan's "No survey" rows of a visit cancelled
+    # for rain, a blank name) was counted among the absence records (reads the taxonomy family's alias t)
+    columns=("k.qty_txt", "q.qty_num", "q.qty_kind", "q.qty_low", "q.qty_high",
+             "(coalesce(q.is_absence, false) AND coalesce(t.match_type <> 'not_a_name', false)) AS is_absence"),
 )
 
 BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
