@@ -749,14 +749,19 @@ def checklist_coverage(snap: Path, agency: str | None = None, usable_only: bool 
     return df
 
 
-def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usable_only: bool = False) -> pd.DataFrame:
-    """Checklist species of a group with no (usable) record in the snapshot: endemic and threatened first."""
+def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usable_only: bool = False,
+                       lang: str = "zh") -> pd.DataFrame:
+    """Checklist species of a group with no (usable) record in the snapshot: endemic and threatened first. In
+    English a species' English name where a checklist gives one (the Taiwan bird list 2023), else its Chinese."""
     rec, params = _recorded(snap, usable_only, agency)
+    en = lang == "en"
     return _query(f"""WITH ck AS ({_checklist_species()}), rec AS ({rec}),
-          v AS (SELECT binomial, string_agg(DISTINCT vernacular, '、') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')}) GROUP BY 1)
-        SELECT ck.taxon_id, ck.species, v.vernacular, ck.family, ck.is_endemic, ck.threatened, ck.redlist, ck.redlist_infra,
-               u.species IS NOT NULL AS tbia_unrecorded
-        FROM ck LEFT JOIN v ON v.binomial = ck.species
+          v AS (SELECT binomial, string_agg(DISTINCT vernacular, '、') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')}) GROUP BY 1),
+          ve AS (SELECT binomial, string_agg(DISTINCT vernacular, ', ') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular_en.parquet')})
+                 {'' if en else 'WHERE false'} GROUP BY 1)
+        SELECT ck.taxon_id, ck.species, coalesce(ve.vernacular, v.vernacular) AS vernacular, ck.family, ck.is_endemic, ck.threatened,
+               ck.redlist, ck.redlist_infra, u.species IS NOT NULL AS tbia_unrecorded
+        FROM ck LEFT JOIN v ON v.binomial = ck.species LEFT JOIN ve ON ve.binomial = ck.species
         LEFT JOIN (SELECT DISTINCT species FROM read_parquet({duck.q(REFERENCE / 'tbia_unrecorded.parquet')})) u ON u.species = ck.species
         WHERE ck.group_zh = ? AND ck.species NOT IN (SELECT species FROM rec)
         ORDER BY ck.is_endemic DESC, ck.threatened DESC, tbia_unrecorded DESC, ck.species""", params + [group_zh])   # placeholders in text order

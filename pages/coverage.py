@@ -121,7 +121,7 @@ names = dict(zip(cov["group_zh"], cov[gcol]))
 with_data = cov[cov["species_recorded"] > 0].sort_values("species_recorded", ascending=False)["group_zh"].tolist()
 order = with_data + [g for g in cov["group_zh"] if g not in with_data]
 group = ui.qp_select(L("taxon_group"), order, "group", format_func=lambda g: f"{names[g]}")
-un = ui.call("unrecorded_species", snap_id, group, agency, usable)
+un = ui.call("unrecorded_species", snap_id, group, agency, usable, ui.lang())
 row = cov[cov["group_zh"] == group].iloc[0]
 # a group the reference data gives no endemism or red list for: its counts are unknown, not 0 (an analyst read
 # 臺灣山椒魚 as "not threatened")

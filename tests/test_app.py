@@ -842,6 +842,23 @@ def test_unrecorded_species_never_call_an_unassessed_group_unthreatened():
     assert own.empty or (own.iloc[0]["redlist"] == "LC" and not own.iloc[0]["redlist_infra"] and not own.iloc[0]["threatened"])
 
 
+def test_unrecorded_birds_are_named_in_english_on_the_english_page():
+    """A walk: the English list of unrecorded birds showed 小翼鶇 though the bird list gives "Taiwan Shortwing". A species
+    the 2023 bird list does not hold (TaiCOL's 黃爪隼, Falco naumanni: 52 of 440) and a group without English names keep
+    their Chinese names."""
+    snap = store.by_name(DEMO_DATE)
+    zh = store.unrecorded_species(snap, "鳥類").set_index("species")
+    en = store.unrecorded_species(snap, "鳥類", lang="en").set_index("species")
+    han = en["vernacular"].fillna("").str.contains("[\u4e00-\u9fff]")
+    assert len(en) == len(zh) > 0 and han.mean() < 0.2, en.loc[han, "vernacular"].head()
+    assert en.loc["Brachypteryx goodfellowi", "vernacular"] == "Taiwan Shortwing" and zh.loc["Brachypteryx goodfellowi", "vernacular"] == "小翼鶇"
+    plants = store.unrecorded_species(snap, "維管束植物", lang="en")
+    assert plants["vernacular"].dropna().str.contains("[\u4e00-\u9fff]").all()
+    at = page("coverage", "en", group="鳥類")
+    [birds] = [d.value for d in at.dataframe if "Scientific name" in d.value.columns]
+    assert "Taiwan Shortwing" in set(birds.astype(str).stack())
+
+
 def test_maps_send_no_more_hexagons_than_the_screen_tells_apart():
     h = store.h3_coverage(store.by_name(DEMO_DATE))
     same, res = maps.fit_hexes(h, ["records", "usable_1km"])
