@@ -164,6 +164,19 @@ def test_compare_page_opens_on_two_snapshots_when_the_oldest_is_picked():
     assert f"紀錄數 ({DEMO_EARLIER})" in m and f"紀錄數 ({DEMO_DATE})" in m, m
 
 
+def test_validate_page_lists_errors_first(tmp_path, monkeypatch):
+    """A walk: the record-level table listed an info note (只鑑定到種以上, 7 rows) above the errors; errors come
+    first, then warnings, then notes, as the report lists them."""
+    monkeypatch.setenv("DQ_WORK_DIR", str(tmp_path / "work"))
+    at = page("validate", "en")
+    src = Path(__file__).parent / "fixtures" / "constructed_occurrence.csv"
+    at.file_uploader[0].set_value(("constructed_occurrence.csv", src.read_bytes(), "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    [tbl] = [d.value for d in at.dataframe if "Severity" in d.value.columns and "Count" in d.value.columns]
+    rank = tbl["Severity"].map({"error": 0, "warning": 1, "info": 2})
+    assert rank.notna().all() and rank.is_monotonic_increasing and rank.nunique() == 3, tbl
+
+
 def test_validate_page_renders():
     at = page("validate", "en")
     assert at.title[0].value == "Validate a file"
