@@ -28,11 +28,14 @@ same = prev is not None and ui.call("comparable", prev.name, store.by_name(snap_
 # a share's change is measured on the agency's datasets present in both snapshots: a dataset added
 # or removed changes who is counted, not how good the data are
 like = ui.call("score_delta_like", snap_id, agency) if prev is not None else None
+# an agency none of whose datasets the previous snapshot has is new: no change to show on any card (each
+# read 無法比較 under "added 1 … only the 0 datasets in both are compared": a walk)
+new_agency = like is not None and not like["common_datasets"]
 
 
 def metric(col, label, key, judged=True, help=None, color="normal"):
     d, arrow = None, "auto"
-    if before is not None and sc.get(key) is not None:
+    if before is not None and sc.get(key) is not None and not new_agency:
         if like.get(key) is None or (judged and not same):
             d, color, arrow = L("not_comparable"), "off", "off"
         else:
@@ -53,9 +56,11 @@ if given:
     sep = "、" if ui.lang() == "zh" else ", "
     st.caption(L("sc_given_at_ingest").format(given=("；" if ui.lang() == "zh" else "; ").join(
         f"{f}{'：' if ui.lang() == 'zh' else ': '}{sep.join(ui.header(t) for t in terms)}" for f, terms in given.items())))
-if before is not None and not same:
+if new_agency:
+    st.caption(L("sc_agency_new").format(prev=prev.name))
+elif before is not None and not same:
     st.caption(L("not_comparable_help").format(prev=prev.name))
-if like is not None and (like["datasets_added"] or like["datasets_removed"]):
+if like is not None and not new_agency and (like["datasets_added"] or like["datasets_removed"]):
     st.caption(L("sc_population_changed").format(common=like["common_datasets"], added=like["datasets_added"],
                                                  removed=like["datasets_removed"], prev=prev.name))
 # no bar chart of these same seven numbers under them (a walk: it said again what the cards say, and

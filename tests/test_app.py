@@ -177,6 +177,18 @@ def test_validate_page_lists_errors_first(tmp_path, monkeypatch):
     assert rank.notna().all() and rank.is_monotonic_increasing and rank.nunique() == 3, tbl
 
 
+def test_a_new_agencys_scorecard_says_it_is_new():
+    """A walk: the scorecard of an agency none of whose datasets the previous snapshot has put 無法比較 under every card
+    and "added 1 … only the 0 datasets in both are compared"; it says the agency is new, and the cards show no change."""
+    from dq.demo import AMPHIBIAN_AGENCY
+    at = page("scorecard", agency=AMPHIBIAN_AGENCY)
+    assert any("是新加入的機關" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert not any("兩邊都有的 0 個" in c.value for c in at.caption)
+    assert all(not m.delta for m in at.metric[:6]), [(m.label, m.delta) for m in at.metric]
+    at = page("scorecard", agency=BBS_AGENCY)     # an agency in both snapshots: its changes are shown
+    assert not any("是新加入的機關" in c.value for c in at.caption)
+
+
 def test_validate_page_renders():
     at = page("validate", "en")
     assert at.title[0].value == "Validate a file"
