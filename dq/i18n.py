@@ -512,6 +512,7 @@ LABELS = {
                               "({common}); datasets added ({added}) and removed ({removed}) are left out (agencies added: {agencies}; removed: {gone}), "
                               "so a change is never caused by who is counted."),
     "ov_population_new": ("這些資料集都不在前一個快照中：比例無法比較。", "None of these datasets is in the previous snapshot: shares cannot be compared."),
+    "record_unnamed": ("未寫物種名稱的紀錄（{id}）", "A record naming no taxon ({id})"),
     "sc_agency_new": ("此機關的資料集都不在前一個快照（{prev}）中，是新加入的機關：分數沒有前次可比較。",
                       "None of this agency's datasets is in the previous snapshot ({prev}): a new agency, with no earlier scores to compare."),
     "sc_population_changed": ("此機關與前一個快照（{prev}）相比，新增 {added} 個、移除 {removed} 個資料集；分數的增減只比較兩邊都有的 {common} 個資料集。",

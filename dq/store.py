@@ -970,7 +970,11 @@ def _filled_at_ingest(snap: Path, src: dict | None, terms: list[str], source_row
 def record_fields(rec: dict) -> pd.DataFrame:
     """One record's values as (term, value, kind) rows: provenance, the source's own fields (Darwin Core
     terms and the unmapped columns kept in `extra`), then the derived columns. Engine internals are left out."""
-    rows = [(k, rec[k], "provenance") for k in RECORD_PROVENANCE if k in rec]
+    # the dataset's code and name the file itself gives are shown once, as its own (they were listed twice:
+    # as where the record came from and as the file's fields; a walk)
+    same = {"dataset_id": "datasetID", "dataset_name": "datasetName"}
+    rows = [(k, rec[k], "provenance") for k in RECORD_PROVENANCE if k in rec
+            and not (k in same and str(rec.get(same[k]) or "") == str(rec[k]) and str(rec[k]) != "")]
     for k, v in rec.items():
         if k == "extra" and isinstance(v, str):
             try:

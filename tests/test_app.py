@@ -547,6 +547,20 @@ def test_record_page_lists_every_finding_and_handles_bad_links():
         assert at.error and msg in at.error[0].value and not at.exception
 
 
+def test_record_page_heads_an_unnamed_record_by_its_id_and_lists_the_dataset_once():
+    """A walk: a record without a name was headed "—", and its dataset code and name were listed twice (as where
+    it came from and as the file's own fields)."""
+    rid, oid = duckdb.execute(f"SELECT record_id, occurrenceID FROM {OCC} WHERE nullif(trim(scientificName), '') IS NULL "
+                              "AND nullif(trim(vernacularName), '') IS NULL AND occurrenceID IS NOT NULL ORDER BY 1 LIMIT 1").fetchone()
+    at = page("record", "zh", record=str(rid))
+    assert at.subheader[0].value == f"未寫物種名稱的紀錄（{oid}）"
+    named = q(f"SELECT record_id FROM {OCC} WHERE datasetID IS NOT NULL AND datasetName IS NOT NULL ORDER BY 1 LIMIT 1")
+    fields = [d.value for d in page("record", "zh", record=str(named)).dataframe if "欄位" in d.value.columns][0]
+    values = fields["值"].astype(str).tolist() if "值" in fields.columns else fields.iloc[:, 2].astype(str).tolist()
+    ds = q(f"SELECT datasetID FROM {OCC} WHERE record_id = ?", named)
+    assert values.count(ds) == 1, fields
+
+
 def test_record_page_shows_a_point_abroad_with_taiwan_in_view():
     """A walk's finding: the record most in need of a look (a BBS point at 21.0°N, outside Taiwan's land and
     waters) was one dot on a white map zoomed on itself, its caption ending "· — —"."""
