@@ -456,6 +456,11 @@ LABELS = {
                        "{n} tests could not be judged on any row (the file lacks the fields they read, or leaves them blank): {tests}. They are not repeated in every row's \"TDWG BDQ tests that could not judge\" (dq_bdq_cannot_judge)."),
     "vr_bdq_not_applicable": ("{n} 項測試只讀「{profile}」這類資料表本來就不記錄的欄位，不適用於這個檔案，未計入結果：{tests}。",
                               "{n} tests read only terms a file of this kind ({profile}) does not record: they do not apply to it and are left out of the results: {tests}."),
+    "vr_bdq_parents": ("標準測試逐列判定，也判定了 {n:,} 筆上層事件（其他事件以 parentEventID 指向它們；上方的檢核把它們交給下層事件判定），"
+                       "因此缺坐標、缺日期等的筆數會比上方的檢核多。",
+                       "The standard tests judge every row, the {n:,} parent events included (other events name them as their "
+                       "parentEventID; the checks above leave them to the events under them): their counts of empty coordinates "
+                       "or dates are higher than the checks' above for that reason."),
     "vr_bdq_lacking": ("{n} 項測試因檔案沒有它們讀的欄位，每一列都不相容：{tests}。補上欄位即可；這些測試不在每一列的「未通過的 TDWG BDQ 測試」（dq_bdq_not_compliant）中重複列出。",
                        "{n} tests fail on every row because the file lacks the fields they read: {tests}. Adding the columns fixes them; they are not repeated in every row's \"TDWG BDQ tests not compliant\" (dq_bdq_not_compliant)."),
     "vr_annotated": ("完整逐列結果見標註檔（資料檢核頁下載的「…_檢核結果」檔）的「錯誤」「警告」「提示」「建議修正」欄；命令列輸出的 annotated.csv 供程式讀取，欄名為 dq_errors、dq_warnings、dq_notes、dq_suggestions。",

@@ -651,8 +651,12 @@ def test_parent_events_are_not_asked_for_a_point_or_date(tmp_path):
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str)
     assert ann.loc[ann["dq_errors"].fillna("").str.contains("DATE_MISSING"), "eventID"].tolist() == ["TWBBS_2014_A34-21_03_02:028112"]
     assert "上層調查事件" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    # the standard tests judge the parents as rows: the report says why their counts exceed the checks'
+    assert "也判定了 22 筆上層事件" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "the 22 parent events included" in (tmp_path / "out" / "report_en.html").read_text(encoding="utf-8")
     s = validate(flat, tmp_path / "out2", CHECK_DATE)
     assert s["rows_parent_events"] == 0
+    assert "parent events included" not in (tmp_path / "out2" / "report_en.html").read_text(encoding="utf-8")
     assert s["checks"]["COORD_MISSING"]["count"] == 2 and s["checks"]["DATE_MISSING"]["count"] == 4
 
 
