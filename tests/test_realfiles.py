@@ -753,3 +753,23 @@ def test_a_point_far_from_its_locationids_other_events_is_flagged(tmp_path):
     assert missing.any()
     assert ann.loc[missing, "dq_suggestions"].str.contains("地點編號 A27-01_05 的 ").all()
     assert s["checks"]["COORD_LOCATION_FAR"]["count"] == int(far.sum())
+
+
+def test_a_synonym_the_list_names_as_another_taxon_is_not_merged_with_it(tmp_path):
+    """TaiBON's vascular plant name list, four real rows (unchanged): 田代氏澤蘭 Eupatorium clematideum, native, is a
+    synonym of the invasive 貓腥草 Praxelis clematidea in TaiCOL, but its Chinese name is another taxon's there, so the
+    list keeps a taxon apart: no "make them one row" beside 貓腥草 and no "listed as introduced" (a review: a native
+    plant merged with an invasive one). 擬馬偕花 Asystasiella chinensis, whose Chinese name TaiCOL gives its accepted
+    Asystasiella neesiana (尼氏擬馬偕花), is one species listed twice."""
+    lines = (SHARED_DATA / "checklists" / "twnamelist.csv").read_text(encoding="utf-8").splitlines()
+    keep = [ln for ln in lines if ln.split("|")[0] in ("3613", "3697", "3327", "3328")]
+    assert len(keep) == 4
+    src = tmp_path / "twnamelist_four_rows.csv"
+    src.write_text("\n".join(keep) + "\n", encoding="utf-8")
+    s = validate(src, tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False, header=0)
+    by = {r["dq_row"]: r for r in ann.to_dict("records")}
+    eup = next(r for r in by.values() if "Eupatorium clematideum" in " ".join(map(str, r.values())))
+    assert "DUP_TAXON_LISTED" not in eup["dq_warnings"] and "TAXON_ESTABLISHMENT_DISAGREES" not in eup["dq_warnings"]
+    assert "TAXON_VERNACULAR_MISMATCH" in eup["dq_warnings"] and "TAXON_SYNONYM" in eup["dq_notes"] + eup["dq_warnings"]
+    assert s["checks"]["DUP_TAXON_LISTED"]["count"] == 2      # the two Asystasiella rows

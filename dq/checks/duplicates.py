@@ -59,7 +59,8 @@ def derive(con, ctx: DeriveContext) -> None:
     # every row of the dataset (a row number, an ID column): then they tell nothing apart.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lt AS
         WITH r AS (SELECT agency, dataset_id, extra, scientificName AS sci, {VERN_KEY.format(o='')} AS vern_key,
-                          coalesce(nullif(trim(scientificName), ''), trim(vernacularName)) AS shown, count(*) AS n
+                          coalesce(nullif(trim(scientificName), ''), trim(vernacularName)) AS shown,
+                          hash(scientificName, vernacularName, family) AS vk, count(*) AS n
                    FROM occ WHERE table_kind = '{standard.SPECIES_LIST}'
                      -- a synonym's row linked to another taxon (its accepted name; a Darwin Core checklist's
                      -- accepted rows name themselves), or a crosswalk of the names surveyors wrote (BBS
@@ -69,11 +70,16 @@ def derive(con, ctx: DeriveContext) -> None:
                    GROUP BY ALL),
         ids AS (SELECT agency, dataset_id FROM r GROUP BY ALL HAVING count(DISTINCT extra) = sum(n)),
         -- one species (not an "A/B" aggregate matched by its first species, not a genus)
-        m AS (SELECT r.* EXCLUDE (extra), CASE WHEN i.dataset_id IS NULL THEN r.extra END AS ctx, t.accepted_name
+        -- a synonym whose row's own Chinese name is another taxon's is a taxon the list keeps apart (TaiBON's name
+        -- list: Eupatorium clematideum 田代氏澤蘭, native, is a synonym of the invasive Praxelis clematidea 貓腥草 in
+        -- TaiCOL): no "make them one row" (120 of twnamelist's 296), its synonym and Chinese-name findings say it
+        m AS (SELECT r.* EXCLUDE (extra, vk), CASE WHEN i.dataset_id IS NULL THEN r.extra END AS ctx, t.accepted_name
               FROM r JOIN _nk t ON t.nk = hash(r.sci, r.vern_key)
               LEFT JOIN ids i ON i.agency IS NOT DISTINCT FROM r.agency AND i.dataset_id IS NOT DISTINCT FROM r.dataset_id
+              LEFT JOIN _vern v ON v.vk = r.vk
               WHERE t.accepted_name IS NOT NULL AND t.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies')
-                AND NOT coalesce(t.above_species, false)),
+                AND NOT coalesce(t.above_species, false)
+                AND NOT (t.match_type = 'synonym' AND coalesce(v.vern_mismatch, false))),
         g AS (SELECT agency, dataset_id, ctx, accepted_name, sum(n) AS n, list(DISTINCT shown ORDER BY shown) AS names
               FROM m GROUP BY ALL HAVING sum(n) > 1)
         SELECT hash(m.agency, m.dataset_id, m.sci, m.vern_key) AS k, max(g.n) AS n,

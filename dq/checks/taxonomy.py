@@ -230,8 +230,10 @@ CHECKS = [
 ]
 
 # only a name matched to one species of the checklist is judged (not a genus, nor a fuzzy guess)
+# an "A/B" aggregate matched by its first species is not that species; nor is a synonym whose row's Chinese name is
+# another taxon's (田代氏澤蘭, native, written Eupatorium clematideum: a synonym of the invasive Praxelis clematidea)
 EST_JUDGED = ("e.est_claim IS NOT NULL AND e.match_type IN ('exact', 'synonym', 'species_of_listed_subspecies') "
-              "AND NOT e.above_species")    # an "A/B" aggregate matched by its first species is not that species
+              "AND NOT e.above_species AND NOT (e.match_type = 'synonym' AND e.vern_mismatch)")
 CHECKS.append(
     Check("TAXON_ESTABLISHMENT_DISAGREES", "taxonomy", "warning", "原生／外來與名錄不符", "Native or introduced status disagrees with the checklist",
           "這一列寫的原生、特有或外來狀態（establishmentMeans，或值為原生／特有／外來種的狀態欄）與臺灣物種名錄（TaiCOL）不同："
