@@ -335,6 +335,7 @@ class _BesideRun:
         self.con = con.cursor()
         self.wall = 0.0
         self._out, self._err = None, None
+        self._done, self._seen, self._closed = threading.Event(), threading.Event(), False
         # the build's other settings (memory, insertion order, optimizers) are the database's, set once;
         # the progress tracking is a connection's own
         self.con.execute("SET enable_progress_bar=true")
@@ -351,24 +352,34 @@ class _BesideRun:
             self._out = bdq.write_outputs(self.con, outdir, constant=constant)
         except BaseException as e:     # handed to the build's thread by result() or failed()
             self._err = e
-            # the snapshot is not written without these answers: the build's own passes are stopped
-            # now (the statement running, if any; between two the build looks at failed()), not
-            # once they are done, minutes later on a big file
-            self._main.interrupt()
         self.wall = time.time() - t
+        self._done.set()
+        # the snapshot is not written without these answers: the build's own passes are stopped now, not
+        # once they are done (minutes later on a big file). An interrupt reaching the build's connection
+        # between two statements is dropped when the next one starts (a review: a 12 s statement ran whole
+        # after one sent during a Python step), so it is repeated until the build has seen the failure
+        while self._err is not None:
+            self._main.interrupt()
+            if self._seen.wait(0.05):
+                break
 
     def failed(self) -> None:
         """Raises the BDQ answers' error if they have failed."""
         if self._err is not None:
+            self._seen.set()
             raise self._err
 
     def result(self) -> dict:
+        self._done.wait()
+        self.failed()
         self._th.join()
-        if self._err is not None:
-            raise self._err
         return self._out
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._seen.set()
         # an interrupt stops the statement running, if one is: between two of BDQ's many small
         # statements it is lost, so it is repeated until the thread has stopped
         while self._th.is_alive():
@@ -501,8 +512,12 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         # what of the BDQ answers is left once the other passes are done, with its rows' progress
         with rows_progress(bdq_run.con, "checking_bdq", n_in, progress, configure=False):
             agg_counts.update(bdq_run.result())
-    except duckdb.InterruptException:
-        bdq_run.failed()      # the interrupt was the BDQ answers' own: their error is the build's
+    except BaseException as e:
+        # the BDQ answers stopped before the connection they were made from is closed
+        bdq_run.close()
+        con.close()
+        if isinstance(e, duckdb.InterruptException):
+            bdq_run.failed()      # the interrupt was the BDQ answers' own: their error is the build's
         raise
     finally:
         bdq_run.close()
