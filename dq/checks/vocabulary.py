@@ -62,9 +62,12 @@ DERIVATION = Derivation(
     derive=derive,
     joins=("LEFT JOIN _qk q ON q.qk = k.qk",),
     # an absence is a taxon's: a count of 0 on a row naming none (BBS Taiwan's "No survey" rows of a visit cancelled
-    # for rain, a blank name) was counted among the absence records (reads the taxonomy family's alias t)
+    # for rain, a blank name) was counted among the absence records. A row names one when its name was read at all
+    # (a match type, 'none' for a name the checklist lacks) or its vernacular name was (a name source: a Chinese or
+    # English name no list holds has no match type); reads the taxonomy family's alias t
     columns=("k.qty_txt", "q.qty_num", "q.qty_kind", "q.qty_low", "q.qty_high",
-             "(coalesce(q.is_absence, false) AND coalesce(t.match_type <> 'not_a_name', false)) AS is_absence"),
+             "(coalesce(q.is_absence, false) AND t.match_type IS DISTINCT FROM 'not_a_name' "
+             "AND (t.match_type IS NOT NULL OR t.name_source IS NOT NULL)) AS is_absence"),
 )
 
 BOR = ", ".join(f"'{k.lower()}'" for k in standard.BASIS_OF_RECORD) + ", " + \
