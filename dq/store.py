@@ -18,6 +18,7 @@ import pandas as pd
 from . import duck, formulas, profiles, standard
 from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
 from .paths import DEMO_ROOT, REFERENCE, SNAPSHOTS, list_snapshots
+from .taxonomy import diaeresis_fold
 
 OCC_DIMENSIONS = [d for d in DIMENSIONS if d != "open_data"]
 EXCEL_MAX_ROWS = 1_048_575   # one row is the header
@@ -712,7 +713,8 @@ THREATENED_RX = "\\b(CR|EN|VU)\\b"
 
 def _checklist_species() -> str:
     """Accepted taxa of the checklist reduced to species (TaiCOL lists many birds only as subspecies)."""
-    return f"""SELECT {BINOMIAL.format(c='accepted_name')} AS species, any_value(group_zh) AS group_zh, any_value(group_en) AS group_en,
+    # names without a diaeresis, as a snapshot's records name them (Isoëtes is Isoetes: dq/taxonomy.py)
+    return f"""SELECT {BINOMIAL.format(c=diaeresis_fold('accepted_name'))} AS species, any_value(group_zh) AS group_zh, any_value(group_en) AS group_en,
           any_value(family) AS family, bool_or(is_endemic AND rank = 'species') AS is_endemic,   -- an endemic subspecies does not make its species endemic
          
           -- the species' own category where it has one; else its varieties' or subspecies' (redlist_infra)
@@ -729,7 +731,7 @@ def _checklist_species() -> str:
 def _recorded(snap: Path, usable_only: bool, agency: str | None) -> tuple[str, list]:
     col = "usable_1km" if usable_only else "records"
     where, params = ("AND agency = ?", [agency]) if agency else ("", [])
-    return (f"SELECT DISTINCT {BINOMIAL.format(c='accepted_name')} AS species FROM read_parquet({_pq(snap, 'agg_species')}) "
+    return (f"SELECT DISTINCT {BINOMIAL.format(c=diaeresis_fold('accepted_name'))} AS species FROM read_parquet({_pq(snap, 'agg_species')}) "
             f"WHERE {col} > 0 AND accepted_name IS NOT NULL {where}", params)
 
 

@@ -70,7 +70,8 @@ def diaeresis_fold(col: str) -> str:
     return f"translate({col}, 'äëïöüÄËÏÖÜ', 'aeiouAEIOU')"
 
 
-SPACES_COLLAPSED = f"regexp_replace({diaeresis_fold('trim(name_raw)')}, '\\s+', ' ', 'g')"
+# composed first: a diaeresis written as its own combining mark (e + U+0308) is ë too
+SPACES_COLLAPSED = f"regexp_replace({diaeresis_fold('nfc_normalize(trim(name_raw))')}, '\\s+', ' ', 'g')"
 
 
 def _notho(name: str) -> str:
@@ -453,10 +454,15 @@ HAN_RX = "\\p{Han}"
 def _load_name_refs(con) -> None:
     """The shipped checklist and its vernacular names as temp tables, once per connection: both the
     name match and the vernacular match read them (loaded twice, ~0.1 s of every build)."""
+    # the names as the records' are read, without a diaeresis (Isoëtes is Isoetes): every comparison of a record's
+    # name with the checklist's (names, genera, families, the vernacular names' binomials) is of folded texts
     con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_checklist AS
         SELECT *, {marker_strip_sql('name_key')} AS name_key_nr, {marker_norm_sql('name_key')} AS name_key_nm
-        FROM (SELECT *, {notho_sql(diaeresis_fold('name'))} AS name_key FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))""")
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})")
+        FROM (SELECT * REPLACE ({diaeresis_fold('name')} AS name, {diaeresis_fold('accepted_name')} AS accepted_name,
+                                {diaeresis_fold('genus')} AS genus, {diaeresis_fold('family')} AS family),
+                     {notho_sql(diaeresis_fold('name'))} AS name_key FROM read_parquet({duck.q(REFERENCE / 'checklist.parquet')}))""")
+    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS ref_vernacular AS SELECT * REPLACE ({diaeresis_fold('binomial')} AS binomial)
+        FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')})""")
 
 
 def _load_vernacular_refs(con) -> None:
