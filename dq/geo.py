@@ -34,6 +34,8 @@ class GeoParams:
     location_far_m: float = 5000.0
     location_far_spread: float = 5.0       # ... and this many times the location's own spread (a wide area)
     location_min_records: int = 3          # a location judged once it has this many records with a point
+    location_majority: float = 2 / 3       # ... and this share of its records within location_far_m of its median point
+    location_point_m: float = 100.0        # a location whose records lie this close to its median point is one point
     h3_resolution: int = 7                 # ~5 km² hexagons for density maps
 
 

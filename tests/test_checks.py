@@ -802,6 +802,22 @@ def test_location_far_needs_a_location_with_enough_records_and_a_point_they_shar
     assert list(far[far].index) == ["b3"], ann[["dq_warnings"]]
     assert "地點編號 L2 的 3 筆有坐標紀錄，中位點在 25.00000, 121.50000，這筆相距 50.0 公里" in ann.loc["b3", "dq_suggestions"]
     assert s["checks"]["COORD_LOCATION_FAR"]["count"] == 1
+    # a location split between two places (moved, or its ID reused) is not judged: no point two thirds of it share
+    rows = [[f"s{i}", "D1", "L9", sp, f"2020-05-{i + 1:02d}", lat, "121.5"] for i, lat in enumerate(["25.0"] * 3 + ["24.55"] * 2)]
+    s, ann = _validated(tmp_path, "split", header, rows, "occurrenceID")
+    assert "COORD_LOCATION_FAR" not in s["checks"]
+    # nor a point generalised on purpose (an uncertainty of 5 km or more)
+    rows = [[f"u{i}", "D1", "L8", sp, f"2020-05-{i + 1:02d}", lat, "121.5", unc] for i, (lat, unc) in
+            enumerate([("25.0", "30")] * 4 + [("24.55", "10000"), ("24.55", "30")])]
+    s, ann = _validated(tmp_path, "generalised", header + ["coordinateUncertaintyInMeters"], rows, "occurrenceID")
+    assert list(ann.index[ann["dq_warnings"].str.contains("COORD_LOCATION_FAR")]) == ["u5"], ann[["dq_warnings"]]
+    # a record without a point is offered its location's point only where the location's records are at one (a
+    # review: the median of three places 50-100 km apart, where no record is, was offered)
+    rows = [[f"w{i}", "D1", loc, sp, f"2020-05-{i + 1:02d}", lat, lon] for i, (loc, lat, lon) in enumerate(
+        [("L7", "25.0", "121.5")] * 2 + [("L7", "24.55", "121.5")] * 2 + [("L7", "24.1", "121.0"), ("L7", "", ""),
+         ("L6", "25.0", "121.5"), ("L6", "25.0", "121.5"), ("L6", "25.0001", "121.5"), ("L6", "", "")])]
+    s, ann = _validated(tmp_path, "missing", header, rows, "occurrenceID")
+    assert "地點編號" not in ann.loc["w5", "dq_suggestions"] and "地點編號 L6 的 3 筆紀錄在 25.00000, 121.50000" in ann.loc["w9", "dq_suggestions"]
 
 
 def test_a_name_with_a_diaeresis_is_the_name_without_it(tmp_path):

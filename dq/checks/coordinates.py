@@ -45,6 +45,12 @@ LOCATION_SPREAD = Param("location_far_spread", G.location_far_spread, "",
                         "covering a wide area gets a wider margin")
 LOCATION_MIN = Param("location_min_records", G.location_min_records, "",
                      "該編號至少有這麼多筆有坐標的紀錄才判斷", "a locationID is judged once it has this many records with a point")
+LOCATION_POINT = _p("location_point_m", "同一地點編號的紀錄與中位點的距離（中位數）在此之內，視為同一點位，可建議給缺坐標的紀錄",
+                    "a locationID whose records lie this close to their median point (as a median) is one point, offered to a record without one")
+LOCATION_MAJORITY = Param("location_majority", round(G.location_majority, 3), "",
+                          "且該編號至少這個比例的紀錄在中位點附近（上述距離內）：兩處各半的編號（換了地點或重用編號）不判斷",
+                          "and at least this share of the locationID's records lie near its median point (within that distance): "
+                          "a locationID split between two places (moved or reused) is not judged")
 TOWN_TOL = _p("town_tolerance_m", "點位距所寫鄉鎮市區超過此距離（或誤差範圍）才算不符",
               "a point farther than this (or its uncertainty) from the named town is a mismatch")
 
@@ -546,13 +552,15 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
               FROM (SELECT r.*, t.n_all, {w.format(v='lat')} AS cum_lat, {w.format(v='lon')} AS cum_lon FROM _lop r JOIN t USING (lok))
               GROUP BY lok),
         d AS (SELECT r.lok, r.n, m.n_all, {_haversine_m('r.lat', 'r.lon', 'm.mlat', 'm.mlon')} AS dm FROM _lop r JOIN m USING (lok))
-        SELECT m.lok, m.mlat AS loc_lat, m.mlon AS loc_lon, m.n_all AS loc_n, s.spread AS loc_spread_m
-        FROM m JOIN (SELECT lok, min(dm) FILTER (WHERE 2 * cum >= n_all) AS spread
+        SELECT m.lok, m.mlat AS loc_lat, m.mlon AS loc_lon, m.n_all::BIGINT AS loc_n, s.spread AS loc_spread_m, s.core AS loc_core
+        FROM m JOIN (SELECT lok, min(dm) FILTER (WHERE 2 * cum >= n_all) AS spread,
+                            sum(n) FILTER (WHERE dm <= {float(P.location_far_m)}) / any_value(n_all) AS core
                      FROM (SELECT d.*, {w.format(v='dm')} AS cum FROM d) GROUP BY lok) s USING (lok)""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS
-        SELECT * FROM (SELECT r.lok, r.pk, {_haversine_m('r.lat', 'r.lon', 'm.loc_lat', 'm.loc_lon')} AS loc_far_m, m.loc_spread_m
+        SELECT * FROM (SELECT r.lok, r.pk, {_haversine_m('r.lat', 'r.lon', 'm.loc_lat', 'm.loc_lon')} AS loc_far_m, m.loc_spread_m, m.loc_core
                        FROM _lop r JOIN _lom m USING (lok))
-        WHERE loc_far_m > greatest({float(P.location_far_m)}, {float(P.location_far_spread)} * loc_spread_m)""")
+        WHERE loc_far_m > greatest({float(P.location_far_m)}, {float(P.location_far_spread)} * loc_spread_m)
+          AND loc_core >= {float(P.location_majority)}""")
     con.execute("DROP TABLE _lop")
 
 
@@ -588,7 +596,7 @@ def _derivation() -> Derivation:
                  "c.alt_county", "c.alt_county_en", "c.alt_lat", "c.alt_lon",
                  "l.named_county", "l.named_county_en", "l.named_list", "n.d_named_county_m",
                  "l.named_town", "l.named_town_en", "n.d_named_town_m", "k.unc_m",
-                 "lc.loc_far_m", "lm.loc_lat", "lm.loc_lon", "lm.loc_n",
+                 "lc.loc_far_m", "lm.loc_lat", "lm.loc_lon", "lm.loc_n", "lm.loc_spread_m",
                  # marine reads the taxonomy family's checklist family (alias t)
                  f"(k.marine_habitat OR coalesce(o.family, t.checklist_family, '') IN ({marine_fams})) AS marine"),
     )
@@ -629,16 +637,18 @@ def _centroid(area: str, zh: str, title_zh: str, title_en: str) -> Check:
 
 CHECKS = [
     Check("COORD_MISSING", "coordinates", "error", "缺少坐標", "Coordinates missing",
-          "經度或緯度（X/Y 坐標）至少一個是空白，無法定位。",
-          "Longitude or latitude (X/Y) is empty, so the record cannot be mapped.",
-          # a record at a locationID whose other records have a point (BBS Taiwan's events: 229 of 339) is told it
+          f"經度或緯度（X/Y 坐標）至少一個是空白，無法定位。同一地點編號（locationID）的紀錄都在一點（中位點 {G.location_point_m:.0f} 公尺內）時，建議填入該點。",
+          f"Longitude or latitude (X/Y) is empty, so the record cannot be mapped. Where the records of its locationID lie at one point "
+          f"(within {G.location_point_m:.0f} m of their median point), that point is offered.",
+          # a record at a locationID whose other records have a point (BBS Taiwan's events: 204 of 339) is told it
           f"e.c_missing AND {NOT_PARENT}",
-          "CASE WHEN e.loc_lat IS NOT NULL THEN '地點編號 ' || trim(e.locationID) || ' 的 ' || e.loc_n || ' 筆紀錄在 ' || "
+          f"CASE WHEN e.loc_lat IS NOT NULL AND e.loc_spread_m <= {G.location_point_m} THEN '地點編號 ' || trim(e.locationID) || ' 的 ' || e.loc_n || ' 筆紀錄在 ' || "
           "printf('%.5f', e.loc_lat) || ', ' || printf('%.5f', e.loc_lon) || '（中位點）：若是同一點位請填入，否則補上 X/Y 坐標與坐標參考系統' "
           "ELSE '補上 X/Y 坐標與坐標參考系統' END",
-          fix_en="CASE WHEN e.loc_lat IS NOT NULL THEN 'The ' || e.loc_n || ' records at locationID ' || trim(e.locationID) || ' are at ' || "
+          fix_en=f"CASE WHEN e.loc_lat IS NOT NULL AND e.loc_spread_m <= {G.location_point_m} THEN 'The ' || e.loc_n || ' records at locationID ' || trim(e.locationID) || ' are at ' || "
                  "printf('%.5f', e.loc_lat) || ', ' || printf('%.5f', e.loc_lon) || ' (their median point): if this is the same point, enter it; "
                  "if not, add the X/Y coordinates and their coordinate system' ELSE 'Add the X/Y coordinates and their coordinate system' END", tables=T,
+          params=(LOCATION_POINT,),
           columns=("decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "verbatimCoordinates")),
     Check("COORD_NOT_NUMERIC", "coordinates", "error", "坐標不是數字", "Coordinates not numeric",
           "坐標欄位有文字但無法解讀成數字或度分秒（例如全形字、打錯的字母或註記）。",
@@ -760,24 +770,29 @@ CHECKS = [
                  "' (' || coalesce(e.county_en, 'the same county') || '): check the point or the locality'", tables=T,
           params=(TOWN_TOL,), shows=PLACE_SHOWS),
     # a point count's or plot's locationID names one place, surveyed again and again: a point far from where
-    # its other records are is a slipped digit or the wrong ID (BBS Taiwan's event file: 3,081 such events at
-    # 386 of its 4,160 points, 1,305 of them over 50 km off; most in a county that matched, so no county or
+    # its other records are is a slipped digit or the wrong ID (BBS Taiwan's event file: 2,484 such events at
+    # 356 of its 4,160 points, 1,060 of them over 50 km off; most in a county that matched, so no county or
     # town check saw them)
     Check("COORD_LOCATION_FAR", "coordinates", "warning", "點位遠離同一地點編號的其他紀錄", "Point far from its locationID's other records",
           f"同一資料集中，同一地點編號（locationID）的紀錄應在同一處；這筆的點位距該編號紀錄的中位點超過 {G.location_far_m / 1000:.0f} 公里，"
           f"也遠超過該編號紀錄平常的散布範圍（{G.location_far_spread:.0f} 倍），常是經緯度打錯一位數或填錯地點編號。"
-          f"該編號至少有 {G.location_min_records} 筆有坐標的紀錄才判斷。",
+          f"該編號至少有 {G.location_min_records} 筆有坐標的紀錄、且其中至少三分之二在中位點 {G.location_far_m / 1000:.0f} 公里內才判斷"
+          "（兩處各半的編號可能換了地點或重用編號，不判斷）；上層事件與誤差範圍達此距離的點位（刻意模糊化）不判斷。",
           f"Records of one dataset that share a locationID should lie at one place; this point is more than {G.location_far_m:.0f} m "
           f"from the median point of that locationID's records, and {G.location_far_spread:.0f} times farther than they usually spread: "
           f"often a mistyped digit of a coordinate or the wrong locationID. Judged where the locationID has at least "
-          f"{G.location_min_records} records with a point.",
-          "e.loc_far_m IS NOT NULL",
+          f"{G.location_min_records} records with a point and at least {G.location_majority:.3f} of them (two thirds) lie within "
+          f"{G.location_far_m:.0f} m of that point (a locationID split between two places, moved or reused, is not judged); not for "
+          "a parent event, nor a point whose uncertainty is that distance or more (generalised on purpose).",
+          # not a parent event (its point is its children's), nor a point generalised on purpose (an uncertainty of
+          # the distance or more: a sensitive species' point)
+          f"e.loc_far_m IS NOT NULL AND {NOT_PARENT} AND coalesce(e.unc_m, 0) < {G.location_far_m}",
           "'地點編號 ' || trim(e.locationID) || ' 的 ' || e.loc_n || ' 筆有坐標紀錄，中位點在 ' || printf('%.5f', e.loc_lat) || ', ' || "
           "printf('%.5f', e.loc_lon) || '，這筆相距 ' || printf('%.1f', e.loc_far_m / 1000) || ' 公里：請確認經緯度或地點編號'",
           fix_en="'The ' || e.loc_n || ' records with a point at locationID ' || trim(e.locationID) || ' centre on ' || "
                  "printf('%.5f', e.loc_lat) || ', ' || printf('%.5f', e.loc_lon) || '; this one is ' || printf('%.1f', e.loc_far_m / 1000) || "
                  "' km away: check the coordinates or the locationID'",
-          params=(LOCATION_FAR, LOCATION_SPREAD, LOCATION_MIN),
+          params=(LOCATION_FAR, LOCATION_SPREAD, LOCATION_MIN, LOCATION_MAJORITY),
           shows=("locationID", "decimalLatitude", "decimalLongitude", "verbatimLatitude", "verbatimLongitude", "locality")),
 ]
 
