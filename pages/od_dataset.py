@@ -33,6 +33,9 @@ if key and d is None:
         d = ui.od_call("dataset_detail", od, key, ui.lang())
     else:
         st.warning(L("od13_ds_missing").format(snap=od))
+        # the pickers below stand for the dataset now: a stale key left in the link reopened its dataset
+        # when another catalogue was picked (a review)
+        st.query_params.pop("ds", None)
 if d is None:
     st.info(L("od13_ds_pick"))
     m = ui.od_call("agency_metrics", od, "agency")

@@ -77,7 +77,7 @@ colours = pd.DataFrame({names[k]: [RAG.get(opendata.rag(k, v), "") if k in METRI
                        index=shown.index)
 styled = shown.style.apply(lambda _: colours, axis=None)
 # shown values: percentages with one decimal, counts with thousands separators, "—" where not judged
-styled = styled.format({names[k]: ("{:.1f}%" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
+styled = styled.format({names[k]: ("{:.1f}" if METRIC[k].share else "{:,.0f}") for k in view.columns if k in METRIC}, na_rep="—")
 conf = {names[k]: st.column_config.Column(help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in view.columns if k in METRIC}
 st.caption(L("od13_league_pick"))
 # as tall as its rows up to twelve (a catalogue of three agencies had nine empty rows under them)

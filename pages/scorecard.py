@@ -30,7 +30,7 @@ same = prev is not None and ui.call("comparable", prev.name, store.by_name(snap_
 like = ui.call("score_delta_like", snap_id, agency) if prev is not None else None
 # an agency none of whose datasets the previous snapshot has is new: no change to show on any card (each
 # read 無法比較 under "added 1 … only the 0 datasets in both are compared": a walk)
-new_agency = like is not None and not like["common_datasets"]
+new_agency = like is not None and not like["common_datasets"] and not like["datasets_removed"]
 
 
 def metric(col, label, key, judged=True, help=None, color="normal"):

@@ -215,7 +215,8 @@ CHECKS = [
           "CASE WHEN e.vern_others IS NOT NULL THEN '名錄中「' || e.vern_others || '」是另一物種的俗名；' ELSE '' END || "
           "'名錄俗名：' || e.vern_expected",
           fix_en="CASE WHEN e.vern_others IS NOT NULL THEN 'In the checklist ' || replace(replace(replace(e.vern_others, chr(65288), ' ('), chr(65289), ')'), "
-                 "chr(12289), ', ') || ' names another taxon; ' ELSE '' END || 'Checklist vernacular name: ' || e.vern_expected", tables=T),
+                 "chr(12289), ', ') || CASE WHEN contains(e.vern_others, chr(12289)) THEN ' name other taxa; ' ELSE ' names another taxon; ' END "
+                 "ELSE '' END || 'Checklist vernacular name: ' || e.vern_expected", tables=T),
     Check("TAXON_VERNACULAR_COMPAT_CHARS", "taxonomy", "warning", "俗名用了相容表意字", "Vernacular name in compatibility characters",
           "中文俗名含 CJK 相容表意字（如「蘭」U+F91F，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，搜尋、比對與統計都找不到它。",
           "The Chinese name holds CJK compatibility ideographs (e.g. 蘭 U+F91F, mostly left by Big5 conversions): they look like the "
