@@ -539,7 +539,8 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
     # first decimal slipped (A27-28_01 at 121.23258 one year, 120.23258 every other), one in Tainan on a
     # site in Gongliao. Read from the distinct (location, point) pairs with their record counts: one pass
     # over the records that have a locationID (none where no source has the column: the key is NULL).
-    # A record without a point is told its location's median point (COORD_MISSING's fix).
+    # A record without a point is told its location's median point where the location's records are at one
+    # (COORD_MISSING's fix).
     P = ctx.params
     w = "sum(n) OVER (PARTITION BY lok ORDER BY {v})"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lop AS
@@ -560,7 +561,7 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
         SELECT * FROM (SELECT r.lok, r.pk, {_haversine_m('r.lat', 'r.lon', 'm.loc_lat', 'm.loc_lon')} AS loc_far_m, m.loc_spread_m, m.loc_core
                        FROM _lop r JOIN _lom m USING (lok))
         WHERE loc_far_m > greatest({float(P.location_far_m)}, {float(P.location_far_spread)} * loc_spread_m)
-          AND loc_core >= {float(P.location_majority)}""")
+          AND loc_core >= {float(P.location_majority)} - 1e-9""")   # two of three records are two thirds, as a float too
     con.execute("DROP TABLE _lop")
 
 
