@@ -391,6 +391,9 @@ def match_names(con, names_table: str, out_table: str) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {out_table} AS
         WITH m AS (SELECT * FROM _exact UNION ALL BY NAME SELECT * FROM _sspp UNION ALL BY NAME SELECT * FROM _higher)
         SELECT n.name_raw, n.name_clean, n.has_qualifier, n.has_authorship, n.above_species,
+               -- the name without its qualifier as the qualifier fix names it: an "A/B" aggregate whole (BBS's
+               -- "Accipitriformes/Falconiformes sp." was told to keep Accipitriformes alone)
+               CASE WHEN contains(n.n1, '/') THEN n.n1 ELSE n.name_clean END AS name_unqualified,
                m.taxon_id, m.accepted_name, m.accepted_id, m.status AS name_status, m.group_zh, m.group_en,
                m.family AS checklist_family, m.is_endemic, m.is_alien, m.redlist,
                CASE WHEN m.match_type IS NOT NULL THEN m.match_type

@@ -614,6 +614,13 @@ def test_bbs_species_list_is_a_crosswalk_not_a_list_of_duplicates(tmp_path):
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     domestic = ann[ann["scientificName"].str.contains("(Domestic type)", regex=False)]
     assert len(domestic) and not domestic["dq_warnings"].str.contains("TAXON_AUTHORSHIP_IN_NAME").any()
+    # an "A/B sp." aggregate keeps both names when its qualifier goes, and "NA" (沒有鳥: surveyed, no bird seen) is not
+    # called a point not surveyed (a review of the real files)
+    agg = ann[ann["scientificName"] == "Accipitriformes/Falconiformes sp."].iloc[0]
+    assert "學名欄只填 Accipitriformes/Falconiformes，" in agg["dq_suggestions"], agg["dq_suggestions"]
+    assert "Put only Accipitriformes/Falconiformes in the name" in agg["dq_suggestions_en"]
+    na = ann[(ann["scientificName"] == "NA") & (ann["species_ori"] == "沒有鳥")].iloc[0]
+    assert "調查了但沒有發現" in na["dq_suggestions"] and "surveyed with nothing found" in na["dq_suggestions_en"]
 
 
 def test_a_visit_with_nothing_recorded_is_told_so(tmp_path):

@@ -86,7 +86,7 @@ DERIVATION = Derivation(
                  "est_claim": taxonomy.establishment_sql("o.establishmentMeans")},
     derive=derive,
     joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
-    columns=("t.name_clean", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
+    columns=("t.name_clean", "t.name_unqualified", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
              "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist",
              # a genus the checklists lack is still their group when the record's vernacular name or family is
              # in them (a renamed genus: Megapomatorhinus, TaiCOL 2022's Erythrogenys): then "not in the checklist"
@@ -172,8 +172,10 @@ CHECKS = [
           f"The name column holds a note, not a name ({', '.join(NOT_NAMES[:4])}, 未知, 無紀錄 …), e.g. BBS's 'No survey': "
           "the row records no taxon at all.",
           "e.match_type = 'not_a_name'",
-          "'學名欄留白，註記移到 occurrenceRemarks；未調查的樣點不是出現紀錄'",
-          fix_en="'Leave the name blank and move the note to occurrenceRemarks; a point not surveyed is no occurrence'",
+          # BBS's species list gives both "No survey" (無法調查) and "NA" (沒有鳥: surveyed, no bird seen)
+          "'學名欄留白，註記移到 occurrenceRemarks；沒有物種的列（未調查，或調查了但沒有發現）不是出現紀錄'",
+          fix_en="'Leave the name blank and move the note to occurrenceRemarks; a row naming no taxon (a point not surveyed, "
+                 "or surveyed with nothing found) is no occurrence'",
           tables=T),
     Check("TAXON_OUTSIDE_CHECKLIST", "taxonomy", "info", "名錄未涵蓋此類群", "Group not covered by the checklists held",
           "學名的屬不在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，例如魚類或昆蟲：無法判斷學名是否正確，不算錯誤；這類紀錄不計入物種數與名錄涵蓋度。",
@@ -204,7 +206,7 @@ CHECKS = [
     Check("TAXON_QUALIFIER_IN_NAME", "taxonomy", "warning", "學名含鑑定註記", "Qualifier in name",
           "學名含 sp.、spp.、cf.、aff. 或問號；標準要求學名欄不放鑑定資訊。",
           "The name holds sp., spp., cf., aff. or '?'; the standard keeps identification qualifiers out of scientificName.",
-          f"e.has_qualifier AND {HAS_NAME}", "'學名欄只填 ' || coalesce(nullif(e.name_clean, ''), '可確定的分類群') || '，註記移到 identificationQualifier'", fix_en="'Put only ' || coalesce(nullif(e.name_clean, ''), 'the taxon you are sure of') || ' in the name; move the note to identificationQualifier'", tables=T),
+          f"e.has_qualifier AND {HAS_NAME}", "'學名欄只填 ' || coalesce(nullif(e.name_unqualified, ''), '可確定的分類群') || '，註記移到 identificationQualifier'", fix_en="'Put only ' || coalesce(nullif(e.name_unqualified, ''), 'the taxon you are sure of') || ' in the name; move the note to identificationQualifier'", tables=T),
     Check("TAXON_AUTHORSHIP_IN_NAME", "taxonomy", "info", "學名含命名者", "Authorship in name",
           "學名後面接著命名者或年代；標準要求最簡學名。", "The name carries its author or year; the standard asks for the bare name.",
           f"e.has_authorship AND {HAS_NAME}", "'學名改為 ' || e.name_clean", fix_en="'Write the name as ' || e.name_clean || ' (authorship in scientificNameAuthorship)'", tables=T),
