@@ -335,7 +335,7 @@ class _BesideRun:
         self.con = con.cursor()
         self.wall = 0.0
         self._out, self._err = None, None
-        self._done, self._seen, self._closed = threading.Event(), threading.Event(), False
+        self._done, self._seen = threading.Event(), threading.Event()
         # the build's other settings (memory, insertion order, optimizers) are the database's, set once;
         # the progress tracking is a connection's own
         self.con.execute("SET enable_progress_bar=true")
@@ -376,9 +376,6 @@ class _BesideRun:
         return self._out
 
     def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
         self._seen.set()
         # an interrupt stops the statement running, if one is: between two of BDQ's many small
         # statements it is lost, so it is repeated until the thread has stopped
@@ -519,8 +516,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         if isinstance(e, duckdb.InterruptException):
             bdq_run.failed()      # the interrupt was the BDQ answers' own: their error is the build's
         raise
-    finally:
-        bdq_run.close()
+    bdq_run.close()
     phases["bdq"] = round(bdq_run.wall, 2)    # its own time, beside the phases above (their CPU seconds include its)
     t_write = time.time() - t1 - t_checks
     rows_rejected = con.execute("SELECT count(*) FROM rej").fetchone()[0]

@@ -187,7 +187,9 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
     # name or one of its synonyms); elsewhere it is unknown (None), never "native"
     # A name the list marks both endemic (1) and 栽培 contradicts itself (13 names: Ixeridium calcicola, Iris japonica …):
     # its status is unknown, or every record of a native plant said native was told "the checklist lists it as introduced"
-    plant_status = {n: s for n, s, e in zip(nl["name"], nl["status"], nl["c2"]) if s in ("原生", "歸化") or (s == "栽培" and e != "1")}
+    def status_known(status: str, endemic: str) -> bool:
+        return status in ("原生", "歸化") or (status == "栽培" and endemic != "1")
+    plant_status = {n: s for n, s, e in zip(nl["name"], nl["status"], nl["c2"]) if status_known(s, e)}
     syn_status: dict[str, set[str]] = {}
     for r in syn.itertuples(index=False):
         if _sp(r.scientificName) in plant_status:
@@ -231,7 +233,7 @@ def build_reference(shared: Path = SHARED_DATA, ref: Path = REFERENCE) -> None:
         rows.append(dict(name=r.name, author=None, rank="infraspecies" if re.search(r" (subsp\.|var\.|f\.|fo\.) ", r.name) else "species",
                          status="accepted", taxon_id=f"twnamelist:{r.id}", accepted_name=r.name, accepted_id=f"twnamelist:{r.id}",
                          family=genus_family[r.genus], genus=r.genus, class_="Plantae", group_zh="維管束植物", group_en="Vascular plants",
-                         is_endemic=r.c2 == "1", is_alien=(r.status != "原生") if r.status in ("原生", "歸化") or (r.status == "栽培" and r.c2 != "1") else None,
+                         is_endemic=r.c2 == "1", is_alien=(r.status != "原生") if status_known(r.status, r.c2) else None,
                          redlist=r.red or None, source="twnamelist.csv"))
     for r in ferns.itertuples(index=False):      # both rows' Chinese names of a name listed twice
         for x in re.split(r"[;,、]", r.zh):

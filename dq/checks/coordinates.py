@@ -526,9 +526,9 @@ def derive(con, ctx: DeriveContext) -> None:
     con.execute("DROP TABLE _xyl")
 
 
-def _haversine_m(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    return (f"(2 * 6371008.8 * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + cos(radians({lat1})) * "
-            f"cos(radians({lat2})) * power(sin(radians({lon2} - {lon1}) / 2), 2))))")
+def _sphere_m(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """SQL: metres between two points on the sphere (DuckDB spatial's, as far_km is measured; its points are lat, lon)."""
+    return f"ST_Distance_Sphere(ST_Point({lat1}, {lon1}), ST_Point({lat2}, {lon2}))"
 
 
 def derive_keyed(con, ctx: DeriveContext) -> None:
@@ -552,14 +552,15 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
                      min(lon) FILTER (WHERE 2 * cum_lon >= n_all) AS mlon
               FROM (SELECT r.*, t.n_all, {w.format(v='lat')} AS cum_lat, {w.format(v='lon')} AS cum_lon FROM _lop r JOIN t USING (lok))
               GROUP BY lok),
-        d AS (SELECT r.lok, r.n, m.n_all, {_haversine_m('r.lat', 'r.lon', 'm.mlat', 'm.mlon')} AS dm FROM _lop r JOIN m USING (lok))
+        d AS (SELECT r.lok, r.n, m.n_all, {_sphere_m('r.lat', 'r.lon', 'm.mlat', 'm.mlon')} AS dm FROM _lop r JOIN m USING (lok))
         SELECT m.lok, m.mlat AS loc_lat, m.mlon AS loc_lon, m.n_all::BIGINT AS loc_n, s.spread AS loc_spread_m, s.core AS loc_core
         FROM m JOIN (SELECT lok, min(dm) FILTER (WHERE 2 * cum >= n_all) AS spread,
                             sum(n) FILTER (WHERE dm <= {float(P.location_far_m)}) / any_value(n_all) AS core
                      FROM (SELECT d.*, {w.format(v='dm')} AS cum FROM d) GROUP BY lok) s USING (lok)""")
+    # the lookup keeps what the records read (loc_far_m); the location's spread and share decide which pairs
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _loc AS
-        SELECT * FROM (SELECT r.lok, r.pk, {_haversine_m('r.lat', 'r.lon', 'm.loc_lat', 'm.loc_lon')} AS loc_far_m, m.loc_spread_m, m.loc_core
-                       FROM _lop r JOIN _lom m USING (lok))
+        SELECT lok, pk, loc_far_m FROM (SELECT r.lok, r.pk, {_sphere_m('r.lat', 'r.lon', 'm.loc_lat', 'm.loc_lon')} AS loc_far_m,
+                                               m.loc_spread_m, m.loc_core FROM _lop r JOIN _lom m USING (lok))
         WHERE loc_far_m > greatest({float(P.location_far_m)}, {float(P.location_far_spread)} * loc_spread_m)
           AND loc_core >= {float(P.location_majority)} - 1e-9""")   # two of three records are two thirds, as a float too
     con.execute("DROP TABLE _lop")
