@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import duck, formulas, profiles, standard
-from .checks import DIMENSION_ZH, DIMENSIONS, by_id, catalogue, load_messages
+from .checks import DIMENSION_ZH, DIMENSIONS, SEVERITY_RANK, by_id, catalogue, load_messages
 from .paths import DEMO_ROOT, REFERENCE, SNAPSHOTS, list_snapshots
 from .taxonomy import diaeresis_fold
 
@@ -286,7 +286,7 @@ def file_findings(snap: Path, agency: str | None = None, dataset: str | None = N
     df = df.groupby(["agency", "dataset_id", "source_file", "profile", "check_id"], as_index=False)["records"].sum()
     df["columns"] = df["check_id"].map(lambda i: " / ".join(cat[i].named_columns))
     df = _check_meta(df, lang)
-    df["_sev"] = df["severity"].map({"error": 0, "warning": 1, "info": 2})
+    df["_sev"] = df["severity"].map(SEVERITY_RANK)
     return df.sort_values(["_sev", "records", "check_id"], ascending=[True, False, True])[cols].reset_index(drop=True)
 
 
@@ -355,7 +355,7 @@ def top_problems(snap: Path, agency: str | None = None, lang: str = "zh", n: int
     """Checks by number of records flagged, errors first."""
     df = _agg(snap, "agg_dataset_check", agency).groupby("check_id", as_index=False)["n"].sum()
     df = _check_meta(df, lang)
-    df["_sev"] = df["severity"].map({"error": 0, "warning": 1, "info": 2})
+    df["_sev"] = df["severity"].map(SEVERITY_RANK)
     return df.sort_values(["_sev", "n"], ascending=[True, False]).drop(columns="_sev").head(n).reset_index(drop=True)
 
 
@@ -899,7 +899,7 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     cat = by_id()
     # a check with no concrete fix for this record says what to do, as the fix list does
     fl["suggestion"] = [x if isinstance(x, str) and x.strip() else cat[c].todo(lang) for x, c in zip(fl["suggestion"], fl["check_id"])]
-    fl["_sev"] = fl["severity"].map({"error": 0, "warning": 1, "info": 2})
+    fl["_sev"] = fl["severity"].map(SEVERITY_RANK)
     return row, fl.sort_values(["_sev", "check_id"]).drop(columns="_sev").reset_index(drop=True)
 
 

@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import store, ui
-from dq.checks import DIMENSION_ZH
+from dq.checks import DIMENSION_ZH, SEVERITY_RANK
 from dq.ui import L
 
 ui.ensure_app()
@@ -94,7 +94,7 @@ if prev is None:
     st.caption(L("no_previous"))
 else:
     st.caption(L("delta_since").format(prev=prev.name))
-errors_first = chg.assign(_s=chg["severity"].map({"error": 0, "warning": 1, "info": 2})).sort_values(["_s", "n"], ascending=[True, False])
+errors_first = chg.assign(_s=chg["severity"].map(SEVERITY_RANK)).sort_values(["_s", "n"], ascending=[True, False])
 if prev is not None:
     # a check judged in only one of the snapshots: its change is not comparable, not a regression
     errors_first["change"] = [ui.count_change(v) if ok else L("not_comparable") for v, ok in zip(errors_first["change"], errors_first["comparable"])]

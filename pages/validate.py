@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import profiles, ui, validate_job
+from dq.checks import SEVERITY_RANK
 from dq.i18n import note_text
 from dq.ui import L
 from dq.sources.aliases import CANONICAL, shown_term
@@ -152,9 +153,8 @@ if summary["file_findings"]:
         st.info(L("site_file_hint").format(col=ui.md_text(summary["site_file_hint"])))
 st.subheader(L("vr_record_level"))
 # errors first, as the report lists them (an info note of 7 rows stood above the errors: a walk)
-rank = {"error": 0, "warning": 1, "info": 2}
 checks = pd.DataFrame([{"title": v["title_en"] if en else v["title_zh"], "n": v["count"], "severity": L("sev_" + v["severity"])}
-                       for c, v in sorted(summary["checks"].items(), key=lambda kv: (rank.get(kv[1]["severity"], 3), -kv[1]["count"]))],
+                       for c, v in sorted(summary["checks"].items(), key=lambda kv: (SEVERITY_RANK[kv[1]["severity"]], -kv[1]["count"]))],
                       columns=["title", "n", "severity"])
 checks = checks.rename(columns={"n": L("count"), "severity": L("severity"), "title": L("col_title")})
 if len(checks):

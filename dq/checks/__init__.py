@@ -18,6 +18,8 @@ DIMENSIONS = ["completeness", "coordinates", "taxonomy", "time", "vocabulary", "
 DIMENSION_ZH = {"completeness": "完整度", "coordinates": "坐標", "taxonomy": "分類", "time": "時間",
                 "vocabulary": "詞彙", "duplicates": "重複", "open_data": "開放資料"}
 SEVERITIES = ["error", "warning", "info"]
+# the order lists and fix lists give findings in: errors first
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 ALL_TABLES = (standard.OCCURRENCE, standard.PROJECT, standard.SPECIES_LIST)
 # A value can only be blank if it is empty or starts with a control character or space (code
 # points up to 32), a no-break space (U+00A0) or a full-width space (U+3000). blank() answers
