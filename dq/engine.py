@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import duck, geo, profiles, standard
-from .checks import Check, DeriveContext, blank, catalogue, families, filled
+from .checks import NUM_TERMS, Check, DeriveContext, blank, catalogue, families, filled, num_filled, num_part
 from .paths import DATE_RX
 from .sources.aliases import CANONICAL
 
@@ -38,17 +38,38 @@ def fold_absent(sql: str, absent) -> str:
     """`sql` (over the record, alias o) with each column no source has (`absent`) written as the
     NULL it is in every record. DuckDB does not carry a view's constant into the expressions over
     it: at 1M records the record pass's key projection took 0.73-0.78 s unfolded, 0.63 s folded
-    (DuckDB's profile; the keys alone, counted distinct: 0.65-0.76 -> 0.50 s)."""
+    (DuckDB's profile; the keys alone, counted distinct: 0.65-0.76 -> 0.50 s). `absent` as a dict
+    (num_fold): each column named there written as the SQL it gives."""
     if not absent:
         return sql
-    absent = set(absent)
+    subst = absent if isinstance(absent, dict) else {c: "NULL::VARCHAR" for c in absent}
 
     def one(m):
         if m.group(0).startswith("'"):
             return m.group(0)
         name = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2)
-        return "NULL::VARCHAR" if name in absent else m.group(0)
+        return subst.get(name, m.group(0))
     return _O_REF.sub(one, sql)
+
+
+NUM_PARTS = {num_part(t, p) for t in NUM_TERMS for p in "nt"}
+
+
+def num_fold(con, absent=()) -> dict[str, str]:
+    """What fold_absent writes for the record `o` of `occ`: each column no source has (`absent`) as
+    NULL, and the number parts of checks.NUM_TERMS (a number NULL, a text the term's own) where occ
+    has none (a records table made otherwise than by the build: tests, a snapshot's records)."""
+    have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()}
+    out = {c: ("NULL::DOUBLE" if c.startswith("_n_") else "NULL::VARCHAR") for c in absent}
+    for term in NUM_TERMS:
+        n, t = num_part(term, "n"), num_part(term, "t")
+        if term in absent:
+            out.update({n: "NULL::DOUBLE", t: "NULL::VARCHAR"})
+        if n not in have:
+            out[n] = "NULL::DOUBLE"
+        if t not in have:
+            out[t] = "NULL::VARCHAR" if term in absent or term not in have else f"o.{duck.ident(term)}"
+    return out
 
 
 def key_select(p: "RecordPlan", absent=()) -> str:
@@ -152,7 +173,8 @@ def lookup_view(p: RecordPlan, src: str, tables: dict[str, str], snapshot_date: 
 def enrich(con, snapshot_date: str, params: geo.GeoParams = geo.DEFAULT, progress=print, absent=()) -> None:
     """`occ` (canonical records) → `e` (records plus every derived column the checks read).
     `absent`: canonical columns NULL in every record (no source has them), left out of the filled-field mask."""
-    ctx = DeriveContext(snapshot_date=snapshot_date, params=params, progress=progress, t0=time.time())
+    absent = num_fold(con, absent)
+    ctx = DeriveContext(snapshot_date=snapshot_date, params=params, progress=progress, t0=time.time(), fold=absent)
     ders = [f.derivation for f in families()]
     for d in ders:
         if d.derive:
@@ -177,6 +199,8 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "", absent=(
     """`e`: the record, its keys computed on the fly, every derived column of plan `p` looked up.
     `own`: more columns computed from the record alone (a select list over `e`, the record before
     the joins: run_checks' masks of the checks that read the record's own columns only)."""
+    if not isinstance(absent, dict):
+        absent = num_fold(con, absent)
     cols = key_select(p, absent)
     derived = set(p.derived)
     extra = "".join(f", o.{duck.ident(k)}" for k in p.record_cols if k not in derived)
@@ -185,7 +209,7 @@ def _record_view(con, p: RecordPlan, snapshot_date: str, own: str = "", absent=(
     # the filled-field mask cost 3.9 CPU s there, ~1 here)
     # a column no source has (`absent`) is no term of the mask: NULL in every record, never filled
     have = {r[0] for r in con.execute("DESCRIBE occ").fetchall()} - set(absent)
-    filled = filled_mask_sql([c for c in FILLED if c not in have])
+    filled = filled_mask_sql([c for c in FILLED if c not in have], parts=absent)
     rec = f"(SELECT o.*{cols}, {filled} FROM occ o)"
     if own:
         rec = f"(SELECT e.*, {own} FROM {rec} e)"
@@ -220,14 +244,16 @@ def _filled_columns() -> list[str]:
 FILLED = _filled_columns()
 
 
-def filled_mask_sql(omit: list[str] = ()) -> str:
-    """The record's filled-field mask words, as a select list over the record; a column no source has is never filled."""
+def filled_mask_sql(omit: list[str] = (), parts: dict[str, str] | None = None) -> str:
+    """The record's filled-field mask words, as a select list over the record; a column no source has is never filled.
+    `parts` (num_fold): the record is `o` with the number parts of NUM_TERMS, which the terms' tests read."""
     words = _words(len(FILLED))
     terms: list[list[str]] = [[] for _ in range(words)]
     for i, col in enumerate(FILLED):
         if col not in omit:
             w, b = _bit(i)
-            terms[w].append(f"CASE WHEN {filled(duck.ident(col))} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
+            test = fold_absent(num_filled(col), parts) if parts is not None and col in NUM_TERMS else filled(duck.ident(col))
+            terms[w].append(f"CASE WHEN {test} THEN {1 << b}::UBIGINT ELSE 0::UBIGINT END")
     return ", ".join(f"({' | '.join(t) if t else '0::UBIGINT'}) AS _f{w}" for w, t in enumerate(terms))
 
 
@@ -636,7 +662,9 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
     masks = mask_cols(words)
     derived = set(p.derived)
     stored_only = [k for k in p.record_cols if k not in derived]
-    logical = [c for c in cols if c not in stored_only]     # the record view's columns, as every layout reads them
+    # the number parts are what the passes read of a record's numbers, never a column of its own
+    parts = [c for c in cols if c in NUM_PARTS]
+    logical = [c for c in cols if c not in stored_only and c not in NUM_PARTS]     # the record view's columns, as every layout reads them
     omit = [c for c in omit if c in cols]
     if record_layout >= 3:
         if snapshot_date is None:     # the one enrich() was given
@@ -651,9 +679,9 @@ def write_outputs(con, outdir: Path, run: list[Check] | None = None, timings: di
         # the keys only the facts' lookups read (the occurrenceID and repeat keys: two random 64-bit
         # columns, 160 of the 10M bench's record file's ~330 MB) are not written: read_plan
         read_p = read_plan(p)
-        drop += [k for k in p.record_cols if k not in read_p.record_cols and k in cols]
+        drop += [k for k in p.record_cols if k not in read_p.record_cols and k in cols] + parts
     else:
-        drop = omit + stored_only
+        drop = omit + stored_only + parts
     # The tier's filled tests are bits of the filled-field mask, its month the date lookup's; a fact
     # whose columns the record view lacks (a run of one family alone) is NULL.
     silver, gold = profiles.tier_sql(has_filled("e"), "coalesce(e.date_has_month, false)")

@@ -50,11 +50,12 @@ from pathlib import Path
 import duckdb
 
 from . import __version__, duck, engine, geo, profiles, standard, workdirs
-from .checks import blank, catalogue, cells_sql
+from .checks import NUM_TERMS, blank, catalogue, cells_sql, num_part
 from .paths import DATE_RX, SNAPSHOTS, list_snapshots  # noqa: F401  (list_snapshots re-exported)
 from .sources import SourceError, StagedSource, stage, table_from_terms
 from .sources.aliases import CANONICAL, norm_header, srs_implied_by_headers
 from .sources.base import staged_relation
+from .sources.parquet import raw_columns
 from .sources.mapping import names_column, plan_columns, record_id_column
 
 MEMORY_LIMIT = duck.DEFAULT_MEMORY_LIMIT
@@ -157,8 +158,20 @@ def absent_terms(c: dict) -> list[str]:
 
 def empty_sql(c: dict) -> str:
     """SQL over the staged columns: the row is blank in every cell (such rows go to the ledger). A reader that
-    keeps cells right of the header (`has_shape`) counts them too: a row with data only there is no blank row."""
-    return cells_sql([_ident(h) for h in c["columns"]] + (["overflow_cells"] if c.get("has_shape") else []), "all_blank")
+    keeps cells right of the header (`has_shape`) counts them too: a row with data only there is no blank row.
+    A kept input's DOUBLE column is tested as the number (no text of it made for the test)."""
+    nums = raw_columns(c.get("cast"), c["columns"])
+    texts = [_ident(h) for h in c["columns"] if h not in nums] + (["overflow_cells"] if c.get("has_shape") else [])
+    tests = ([f"({cells_sql(texts, 'all_blank')})"] if texts or not nums else []) + [f"{_ident(n)} IS NULL" for n in nums.values()]
+    return " AND ".join(tests) if nums else cells_sql(texts, "all_blank")
+
+
+def numbers_given(c: dict) -> set[str]:
+    """The NUM_TERMS a source gives as numbers: each read as it is from a kept input's DOUBLE column."""
+    nums = raw_columns(c.get("cast"), c["columns"])
+    by_term = {t: h for h, t in c["mapped"].items()}
+    sources = _term_sources(c)
+    return {t for t in NUM_TERMS if by_term.get(t) in nums and sources[t] == _ident(by_term[t])}
 
 
 def canonical_sql(c: dict, path: Path, index: int) -> str:
@@ -174,7 +187,16 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
         "coalesce(" + ", ".join([f"nullif(trim({_ident(by_term[t])}), '')" for t in ("organizer", "publisher", "rightsHolder") if t in by_term] + ["'（未標示機關）'"]) + ")")
     dataset_expr = _lit(c["dataset"]) if c["dataset"] else (
         f"coalesce(nullif(trim({_ident(by_term['datasetID'])}), ''), {_lit(c['file_stem'])})" if "datasetID" in by_term else _lit(c["file_stem"]))
-    cols = ", ".join(f"{src} AS {_ident(term)}" for term, src in _term_sources(c).items())
+    sources = _term_sources(c)
+    cols = ", ".join(f"{src} AS {_ident(term)}" for term, src in sources.items())
+    # each term a pass may read as a number, in two parts (checks.NUM_TERMS): a kept input's DOUBLE
+    # column the term is read from as it is, as the number; any other source of it as its text
+    nums, given = raw_columns(c.get("cast"), c["columns"]), numbers_given(c)
+    for term in NUM_TERMS:
+        if term in given:
+            cols += f", {_ident(nums[by_term[term]])} AS {_ident(num_part(term, 'n'))}, NULL::VARCHAR AS {_ident(num_part(term, 't'))}"
+        else:
+            cols += f", NULL::DOUBLE AS {_ident(num_part(term, 'n'))}, {sources[term]} AS {_ident(num_part(term, 't'))}"
     extra = [h for h in c["columns"] if h not in mapping]
     extra_sql = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in extra) + "))::VARCHAR") if extra else "NULL::VARCHAR"
     # row shape (#10): how many cells a ragged row had, and the cells beyond the header
@@ -403,6 +425,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     rej_selects = []
     per_source: list[list] = []
     absent: set[str] | None = None    # canonical columns empty in every source: not written (LAYOUT)
+    num_given: list[set[str]] = []    # per source, the NUM_TERMS it gives as numbers
     phases: dict[str, float] = {}
     c0 = cpu_seconds()
     cpu: dict[str, float] = {}
@@ -439,6 +462,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
         per_source.append([i] + info["per_source"])
         selects.append(f"{sql} WHERE NOT ({info['empty_where']})" if n_blank else sql)
         absent = set(info["absent"]) if absent is None else absent & set(info["absent"])
+        num_given.append(numbers_given(c))
         if st.rejects:
             rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         if n_blank:
@@ -457,6 +481,13 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
                         "profile_reason": info["profile_reason"], "checks_record_level": info["checks_record_level"],
                         "checks_file_level": info["checks_file_level"]})
         progress(f"  {st.rows_staged:,} rows staged, {st.rows_rejected:,} rejected ({time.time() - t0:.1f}s)")
+    # a number part no source gives is NULL in every record, as is a text part where every source gives the number
+    if absent is not None:
+        for term in NUM_TERMS:
+            if not any(term in g for g in num_given):
+                absent.add(num_part(term, "n"))
+            if all(term in g for g in num_given):
+                absent.add(num_part(term, "t"))
     # what each source sets once for all its records, kept once (engine.PER_SOURCE)
     con.execute("CREATE TEMP TABLE _src (source_index BIGINT, " + ", ".join(f"{_ident(c)} VARCHAR" for c in engine.PER_SOURCE) + ")")
     con.executemany(f"INSERT INTO _src VALUES ({', '.join('?' * (len(engine.PER_SOURCE) + 1))})", per_source)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import standard
 from ..geo import DEFAULT as G
-from . import Check, Derivation, DeriveContext, Family, Param, blank
+from . import NUM_TERMS, Check, Derivation, DeriveContext, Family, Param, blank, num_part, num_text
 from .completeness import NOT_PARENT
 
 
@@ -78,6 +78,13 @@ SRS_TXT = "coalesce(nullif(trim({o}verbatimSRS), ''), nullif(trim({o}geodeticDat
 # distinct point where no coordinate column gives one (classify_points, split_coordinates): a file of
 # that column alone was "coordinates missing" on every row while its BDQ amendment read the point
 VC_TXT = "nullif(trim({o}verbatimCoordinates), '')"
+# The point's key: a hash of the columns its texts are made of, as the record holds them (the two
+# coordinates by their number parts, NUM_TERMS): per record no text of a number is made nor trimmed;
+# the texts above are computed once per distinct key (_xyl), where two keys may share one point
+PT_RAW = tuple(c for t in ("decimalLongitude", "verbatimLongitude", "decimalLatitude", "verbatimLatitude")
+               for c in ((num_part(t, "n"), num_part(t, "t")) if t in NUM_TERMS else (t,))) + \
+    ("verbatimSRS", "geodeticDatum", "srs_from_header", "verbatimCoordinates")
+PT_KEY = "hash(" + ", ".join("{o}" + c for c in PT_RAW) + ")"
 
 
 def _packed_dms(v: float) -> list[float]:
@@ -467,16 +474,21 @@ def derive(con, ctx: DeriveContext) -> None:
     # read from it (three scans of the records before: at 10M records ~2 CPU s less).
     # The raw columns are made distinct first and the texts computed from those: trim() and
     # concat_ws() once per distinct combination, not per record (at 10M records 1.7 → ~0.9 CPU s).
-    raw = ", ".join(sorted({c for t in (X_TXT, Y_TXT, SRS_TXT, VC_TXT, LOC_TXT) for c in re.findall(r"\{o\}(\w+)", t)}))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _xyl AS SELECT DISTINCT {X_TXT.format(o='')} AS x_txt, {Y_TXT.format(o='')} AS y_txt,
-        {SRS_TXT.format(o='')} AS srs_txt, {VC_TXT.format(o='')} AS vc, {LOC_TXT.format(o='')} AS loc_txt FROM (SELECT DISTINCT {raw} FROM occ)""")
+    # the point's key (PT_KEY, as the records compute it) is kept with the texts made from its columns
+    raw = sorted(set(PT_RAW) | {c for t in (SRS_TXT, VC_TXT, LOC_TXT) for c in re.findall(r"\{o\}(\w+)", t)})
+    cols = ", ".join(f"{ctx.fold.get(c, 'o.' + c)} AS {c}" for c in raw)
+    texts = ", ".join(f"{num_text(t, '')} AS {t}" for t in ("decimalLongitude", "decimalLatitude"))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _xyl AS SELECT {PT_KEY.format(o='')} AS pk, {X_TXT.format(o='')} AS x_txt,
+        {Y_TXT.format(o='')} AS y_txt, {SRS_TXT.format(o='')} AS srs_txt, {VC_TXT.format(o='')} AS vc, {LOC_TXT.format(o='')} AS loc_txt
+        FROM (SELECT *, {texts} FROM (SELECT DISTINCT {cols} FROM occ o))""")
     _coordinates(con, ctx.params)
     # lat5/lon5: the point as the repeat key rounds it (duplicates.RKEY), once per distinct point
-    con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT hash(c.x_txt, c.y_txt, c.srs_txt, c.vc) AS pk,
+    con.execute("""CREATE OR REPLACE TEMP TABLE _pt AS SELECT x.pk,
           c.* EXCLUDE (x_txt, y_txt, srs_txt, vc, h3, c_srs_unknown), c.c_srs_unknown AND NOT (c.c_projected OR c.c_swapped) AS c_srs_unknown,
           c.h3, g.* EXCLUDE (lat, lon, on_land), coalesce(g.on_land, false) AS on_land,
           round(c.lat, 5) AS lat5, round(c.lon, 5) AS lon5
-        FROM _cls c LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
+        FROM (SELECT DISTINCT pk, hash(x_txt, y_txt, srs_txt, vc) AS tk FROM _xyl) x
+        JOIN _cls c ON hash(c.x_txt, c.y_txt, c.srs_txt, c.vc) = x.tk LEFT JOIN _geo g ON g.lat = c.lat AND g.lon = c.lon""")
     ctx.progress(f"  coordinates classified and located ({time.time() - ctx.t0:.1f}s)")
     # the county (or counties: a bare "Chiayi") the place text names, in Chinese or English (dq/geo.py)
     # the distinct texts first, in a table of their own: in one statement the optimizer pushes the
@@ -508,7 +520,7 @@ def derive(con, ctx: DeriveContext) -> None:
     # named town for the pairs in the named county but another town; the keys are the ones the records
     # compute (record_cols pk and lk below)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _ncd AS
-        WITH pl AS (SELECT DISTINCT hash(x_txt, y_txt, srs_txt, vc) AS pk, hash(loc_txt) AS lk FROM _xyl),
+        WITH pl AS (SELECT DISTINCT pk, hash(loc_txt) AS lk FROM _xyl),
         cand AS (SELECT pl.pk, pl.lk, p.lat, p.lon, p.county, p.town, l.named_list, l.named_town
                  FROM pl JOIN _lk l USING (lk) JOIN _pt p USING (pk)
                  WHERE p.county IS NOT NULL AND (NOT list_contains(l.named_list, p.county)
@@ -574,10 +586,11 @@ def _derivation() -> Derivation:
             # 64-bit hashes let the record-level joins run on one integer instead of several nullable
             # texts; with n distinct values a collision has probability about n²/2^65 (< 1e-7 for a
             # million distinct points), which we accept.
-            "pk": f"hash({X_TXT.format(o=o)}, {Y_TXT.format(o=o)}, {SRS_TXT.format(o=o)}, {VC_TXT.format(o=o)})",
+            "pk": PT_KEY.format(o=o),
             "lk": f"hash({LOC_TXT.format(o=o)})",
-            "unc_m": "coalesce(try_cast(o.coordinateUncertaintyInMeters AS DOUBLE), "
-                     "try_cast(regexp_replace(o.coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE))",
+            # the number as given, else read from the text
+            "unc_m": "coalesce(o._n_coordinateUncertaintyInMeters, try_cast(o._t_coordinateUncertaintyInMeters AS DOUBLE), "
+                     "try_cast(regexp_replace(o._t_coordinateUncertaintyInMeters, '[^0-9.]', '', 'g') AS DOUBLE))",
             "marine_habitat": f"regexp_matches(coalesce(o.habitat, ''), '{MARINE_HABITAT_RX}', 'i')",
             # the record's locationID within its dataset (COORD_LOCATION_FAR)
             "lok": f"CASE WHEN NOT {blank('o.locationID')} THEN hash(o.agency, o.dataset_id, trim(o.locationID)) END",

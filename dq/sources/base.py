@@ -149,4 +149,5 @@ def staged_relation(path: Path, cast: list | dict | None, columns: list[str]) ->
         return (f"(SELECT * EXCLUDE (file_row_number), (file_row_number + {1 - skip})::BIGINT AS source_row "
                 f"FROM read_parquet({duck.q(path)}, file_row_number=true) WHERE file_row_number >= {skip})")
     from .parquet import relation
-    return relation(path, cast, columns)
+    # with each DOUBLE column also as the number (the canonical view's number parts, the blank-row test)
+    return relation(path, cast, columns, raw=True)

@@ -33,15 +33,19 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     cast = []
     for pos, ((orig, typ, *_), new) in enumerate(zip(desc, names), start=1):
         kind = "list" if typ.endswith("[]") else "json" if typ.startswith(("STRUCT", "MAP")) else \
-            "text" if typ == "VARCHAR" else "float" if typ in ("DOUBLE", "FLOAT") else "cast"
+            "text" if typ == "VARCHAR" else "double" if typ == "DOUBLE" else "float" if typ == "FLOAT" else "cast"
         # a name duck.ident refuses (control characters) is taken by its position instead
         cast.append([orig if _safe(orig) else None, pos, kind])
     fmt = "gbif-parquet" if any(d[0] == "gbifid" for d in desc) or sum(1 for d in desc if d[0] == d[0].lower()) == len(desc) \
         else "parquet"
     # A column that needs a cast (numbers, dates, lists, structs) would be cast again in every pass
     # that reads it: at 10M rows ~0.75 CPU s per DOUBLE column per pass, against ~0.55 CPU s per
-    # column to stage the whole file once. A file of text columns only is kept as it is.
-    keep_input = keep_input and all(kind == "text" for _, _, kind in cast) and not _numbers_itself(cast)
+    # column to stage the whole file once. A file of text columns only is kept as it is, and so is
+    # one whose other columns are DOUBLEs: the passes that read a coordinate or an uncertainty per
+    # record read the number itself (relation() gives it beside its text, NUM_RAW), and its text is
+    # written once per distinct value (staging the 10M bench's three DOUBLE columns rewrote all 21
+    # columns: 16.7 of the build's ~70 CPU s)
+    keep_input = keep_input and all(kind in ("text", "double") for _, _, kind in cast) and not _numbers_itself(cast)
     try:
         if keep_input:
             staged = workdir / f"{path.stem[:40]}.pq.kept.parquet"
@@ -85,11 +89,39 @@ def _refuse_bomb(con, path: Path, n_cols: int) -> None:
                           f"請改用命令列 python -m dq validate 檔案 --out 資料夾。")
 
 
-def relation(path: Path, cast: list, names: list[str]) -> str:
+# a kept input's DOUBLE column as the number itself, beside its text (relation(raw=True)): by its position
+NUM_RAW = "_dq_num_{pos}"
+
+
+def float_text(src: str) -> str:
+    """SQL: a DOUBLE (or FLOAT) `src` as a person writes the number: a count of 2.0 is "2", a precision of
+    1e-05 is "0.00001" (DuckDB's own text reached the fix lists); a small one is DuckDB's exact shortest
+    text (a FLOAT's too) with its exponent written out."""
+    short = f"{src}::VARCHAR"
+    m = f"regexp_extract({short}, '^-?([0-9])(?:\\.([0-9]+))?e-([0-9]+)$', ['i', 'f', 'e'])"
+    return (f"CASE WHEN {src} = trunc({src}) AND abs({src}) < 1e15 THEN {src}::BIGINT::VARCHAR "
+            f"WHEN abs({src}) BETWEEN 1e-12 AND 1e-4 AND regexp_matches({short}, '^-?[0-9](\\.[0-9]+)?e-[0-9]+$') THEN "
+            f"(CASE WHEN {src} < 0 THEN '-' ELSE '' END) || '0.' || repeat('0', {m}.e::INT - 1) || {m}.i || {m}.f "
+            f"ELSE {short} END")
+
+
+def raw_columns(cast: list | None, names: list[str]) -> dict[str, str]:
+    """The kept input's columns given as numbers too (relation(raw=True)): cleaned name → the number's column."""
+    if not isinstance(cast, list):
+        return {}
+    taken = set(names)
+    return {new: NUM_RAW.format(pos=int(pos)) for (orig, pos, kind), new in zip(cast, names)
+            if kind == "double" and NUM_RAW.format(pos=int(pos)) not in taken}
+
+
+def relation(path: Path, cast: list, names: list[str], raw: bool = False) -> str:
     """SQL: a Parquet input (at `path`) as its staged form: every column as text under its cleaned
     name (`names`), arrays ';'-joined, structs as JSON, and source_row. `cast` (per column: its name
-    in the file or None, its position, its kind) is plain data a manifest can keep."""
+    in the file or None, its position, its kind) is plain data a manifest can keep. `raw`: each
+    DOUBLE column also as the number (raw_columns), which a pass reading it per record reads instead
+    of its text (no text of it is made where the pass does not read it)."""
     sel = []
+    nums = raw_columns(cast, names) if raw else {}
     for (orig, pos, kind), new in zip(cast, names):
         src, col = (duck.ident(orig) if orig is not None else f"#{int(pos)}"), duck.ident(new)
         if kind == "list":
@@ -98,16 +130,10 @@ def relation(path: Path, cast: list, names: list[str]) -> str:
             sel.append(f"to_json({src})::VARCHAR AS {col}")
         elif kind == "text":
             sel.append(f"{src} AS {col}")
-        elif kind == "float":
-            # as a person writes the number: a count of 2.0 is "2", a precision of 1e-05 is "0.00001" (DuckDB's
-            # own text reached the fix lists); a small one is DuckDB's exact shortest text (a FLOAT's too) with
-            # its exponent written out
-            short = f"{src}::VARCHAR"
-            m = f"regexp_extract({short}, '^-?([0-9])(?:\\.([0-9]+))?e-([0-9]+)$', ['i', 'f', 'e'])"
-            sel.append(f"CASE WHEN {src} = trunc({src}) AND abs({src}) < 1e15 THEN {src}::BIGINT::VARCHAR "
-                       f"WHEN abs({src}) BETWEEN 1e-12 AND 1e-4 AND regexp_matches({short}, '^-?[0-9](\\.[0-9]+)?e-[0-9]+$') THEN "
-                       f"(CASE WHEN {src} < 0 THEN '-' ELSE '' END) || '0.' || repeat('0', {m}.e::INT - 1) || {m}.i || {m}.f "
-                       f"ELSE {short} END AS {col}")
+        elif kind in ("float", "double"):
+            sel.append(f"{float_text(src)} AS {col}")
+            if new in nums:
+                sel.append(f"{src} AS {duck.ident(nums[new])}")
         else:
             sel.append(f"{src}::VARCHAR AS {col}")
     if _numbers_itself(cast):
