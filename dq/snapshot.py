@@ -208,7 +208,7 @@ def canonical_sql(c: dict, path: Path, index: int) -> str:
         {dataset_expr} AS dataset_id, {_lit(c['dataset_name'])} AS dataset_name, {_lit(c['file_name'])} AS source_file, source_row,
         {_lit(c['table'])} AS table_kind, {_lit(c['profile'])} AS profile, {_lit(srs) if srs else 'NULL::VARCHAR'} AS srs_from_header,
         {cols}, {extra_sql} AS extra, {shape}
-      FROM {staged_relation(path, c.get('cast'), c['columns'])}"""
+      FROM {staged_relation(path, c.get('cast'), c['columns'], raw=True)}"""
 
 
 # what a totals row says in its first cells (a hand-kept sheet's 合計 line under the records)
@@ -448,13 +448,15 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
             st.staged = kept
         # blank rows go to the ledger; counted once here so that the canonical view filters only
         # the sources that have any (the filter reads every column of every row it is applied to)
-        n_blank = con.execute(f"SELECT count(*) FROM {st.relation} WHERE {info['empty_where']}").fetchone()[0]
+        # the relation the blank-row test reads: with a kept input's DOUBLE columns as numbers (empty_sql)
+        rel = staged_relation(st.staged, st.cast, st.columns, raw=True)
+        n_blank = con.execute(f"SELECT count(*) FROM {rel} WHERE {info['empty_where']}").fetchone()[0]
         # notes or scratch left below the table, after a blank row or line (kept in the mapping: a reader of
         # the snapshot names the same rows)
         blank_lines = (f"SELECT source_row FROM read_parquet({duck.q(st.rejects)}) WHERE starts_with(reason, 'blank line')"
                        if st.rejects else None)
         if n_blank or blank_lines:
-            c["below_from"] = below_table_start(con, st.relation, c["columns"], info["empty_where"], st.rows_staged - n_blank,
+            c["below_from"] = below_table_start(con, rel, c["columns"], info["empty_where"], st.rows_staged - n_blank,
                                                 blank_lines)
         sql = canonical_sql(c, st.staged, i)
         if record_layout >= 5:
@@ -467,7 +469,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
             rej_selects.append(f"SELECT {_lit(p.name)} AS source_file, source_row, raw, reason FROM read_parquet({duck.q(st.rejects)})")
         if n_blank:
             rej_selects.append(f"""SELECT {_lit(p.name)} AS source_file, source_row, NULL::VARCHAR AS raw, 'empty row: every cell blank' AS reason
-                                    FROM {st.relation} WHERE {info['empty_where']}""")
+                                    FROM {rel} WHERE {info['empty_where']}""")
         sources.append({"file": str(p), "name": p.name, "sha256": sha256(p), "format": st.format, "table": spec.table or st.table,
                         "encoding": st.encoding, "delimiter": st.delimiter, "header": st.header,
                         "agency": spec.agency, "dataset": spec.dataset, "defaults": spec.defaults,

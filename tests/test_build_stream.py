@@ -557,6 +557,13 @@ def test_a_parquet_input_with_double_columns_is_kept_and_read_as_numbers_with_th
                         "WHERE source_row > 299 ORDER BY source_row").fetchall()
     assert texts == [("25", "121", "0.00001"), ("-25.1056", "121.433", "2"), ("nan", "121.5", "inf"),
                      ("2770000.5", "302000.25", "0.5"), (None, "121.433", None), ("25.00001", "121.00000001", "1e-13")]
+    # what a person is given back: the annotated file and the report show the file's own columns only
+    from dq.validate import validate
+    validate(src, tmp_path / "v_staged", "2026-11-22")
+    monkeypatch.undo()
+    validate(src, tmp_path / "v_kept", "2026-11-22")
+    for f in ("annotated.csv", "summary.json"):
+        assert (tmp_path / "v_kept" / f).read_bytes() == (tmp_path / "v_staged" / f).read_bytes(), f
 
 
 def test_a_delimited_file_is_numbered_as_read_with_the_same_records_flags_and_ledger(tmp_path, monkeypatch):

@@ -137,7 +137,7 @@ class StagedSource:
         return self.rows_staged + self.rows_rejected
 
 
-def staged_relation(path: Path, cast: list | dict | None, columns: list[str]) -> str:
+def staged_relation(path: Path, cast: list | dict | None, columns: list[str], raw: bool = False) -> str:
     """SQL: a staged file, or a kept Parquet input read through its `cast` as one (parquet.relation),
     or a delimited file's rows as read ({"skip": n}: its first n rows are its title and header lines,
     a row's number is its place after them)."""
@@ -149,5 +149,6 @@ def staged_relation(path: Path, cast: list | dict | None, columns: list[str]) ->
         return (f"(SELECT * EXCLUDE (file_row_number), (file_row_number + {1 - skip})::BIGINT AS source_row "
                 f"FROM read_parquet({duck.q(path)}, file_row_number=true) WHERE file_row_number >= {skip})")
     from .parquet import relation
-    # with each DOUBLE column also as the number (the canonical view's number parts, the blank-row test)
-    return relation(path, cast, columns, raw=True)
+    # `raw`: with each DOUBLE column also as the number (the canonical view's number parts, the blank-row
+    # test); never where the file's own columns are shown (an annotated file, a record's cells)
+    return relation(path, cast, columns, raw=raw)
