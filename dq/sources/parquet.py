@@ -41,11 +41,17 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     # A column that needs a cast (numbers, dates, lists, structs) would be cast again in every pass
     # that reads it: at 10M rows ~0.75 CPU s per DOUBLE column per pass, against ~0.55 CPU s per
     # column to stage the whole file once. A file of text columns only is kept as it is, and so is
-    # one whose other columns are DOUBLEs: the passes that read a coordinate or an uncertainty per
-    # record read the number itself (relation() gives it beside its text, NUM_RAW), and its text is
-    # written once per distinct value (staging the 10M bench's three DOUBLE columns rewrote all 21
-    # columns: 16.7 of the build's ~70 CPU s)
-    keep_input = keep_input and all(kind in ("text", "double") for _, _, kind in cast) and not _numbers_itself(cast)
+    # one whose other columns are DOUBLEs, integers, dates …: the passes that read a coordinate or an
+    # uncertainty per record read the number itself (relation() gives it beside its text, NUM_RAW), its
+    # text made once per distinct value (staging the 10M bench's three DOUBLE columns rewrote all 21
+    # columns: 16.7 of the build's ~82 CPU s), and an integer's or a date's text is cheap (~0.35 CPU s
+    # per column per pass at 10M: a GBIF download's year, month, day and taxon keys cost less than
+    # rewriting its ~50 columns). FLOATs, lists and structs (float_text, JSON) are staged once.
+    # Each pass over a kept file reads it a row group per thread: BBS Taiwan's files, written as one row
+    # group of ~400k rows, ran every pass on one core (its record pass 0.52 -> 1.16 s wall); such a file is
+    # staged (in DuckDB's row groups) unless it is small enough for one
+    keep_input = keep_input and all(kind in ("text", "double", "cast") for _, _, kind in cast) and not _numbers_itself(cast) \
+        and _parallel(con, path)
     try:
         if keep_input:
             staged = workdir / f"{path.stem[:40]}.pq.kept.parquet"
@@ -143,6 +149,18 @@ def relation(path: Path, cast: list, names: list[str], raw: bool = False) -> str
                 f"(row_number() OVER ())::BIGINT AS source_row FROM read_parquet({duck.q(path)}))")
     return (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
             f"(file_row_number + 1)::BIGINT AS source_row FROM read_parquet({duck.q(path)}, file_row_number=true))")
+
+
+# DuckDB's own row group size: a file of at most this many rows is read by one thread whatever its layout
+ONE_GROUP = 122_880
+
+
+def _parallel(con, path: Path) -> bool:
+    """The file's row groups let every thread read a share of it (or it is small enough not to matter)."""
+    rows, groups = con.execute(f"SELECT coalesce(sum(num_rows), 0), coalesce(sum(num_row_groups), 0) "
+                               f"FROM parquet_file_metadata({duck.q(path)})").fetchone()
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    return rows <= ONE_GROUP or groups >= 2 * threads
 
 
 def _numbers_itself(cast: list) -> bool:
