@@ -775,3 +775,25 @@ def test_a_failure_in_the_bdq_answers_stops_the_other_passes_at_once(tmp_path, m
               progress=lambda msg: None)
     assert "interrupted" in seen
     assert not _bdq_threads()
+
+
+def test_the_mapping_sample_of_a_kept_parquet_input_is_the_same_rows_tested_as_they_are_read(tmp_path):
+    """mapping._sample picks every step-th row by a hash of its number; on a kept Parquet input the test
+    runs as the rows are read (#14: DuckDB kept it above the columns' casts, made for every row of a
+    10M-row file), and picks exactly the rows the test over the relation picks."""
+    from dq.sources import mapping
+    from dq.sources.parquet import stage_parquet
+    # the real frog rows repeated (CONSTRUCTED volume) with their coordinates as DOUBLEs, in 16 row groups
+    src = tmp_path / "frog_rep.parquet"
+    duckdb.sql(f"""COPY (SELECT try_cast(WGS84Lati AS DOUBLE) AS WGS84Lati, r.* EXCLUDE (WGS84Lati)
+                   FROM read_csv('{FIX / 'frog_head.csv'}', all_varchar=true) r, range(300))
+                   TO '{src}' (FORMAT parquet, ROW_GROUP_SIZE 8192)""")
+    (tmp_path / "w").mkdir()
+    st = stage_parquet(src, tmp_path / "w", keep_input=True)
+    assert st.cast is not None
+    con = duckdb.connect()
+    got = con.execute(f"SELECT list(source_row ORDER BY source_row), list(WGS84Lati ORDER BY source_row) "
+                      f"FROM {mapping._sample(con, st.relation, 1000)}").fetchone()
+    want = con.execute(f"SELECT list(source_row ORDER BY source_row), list(WGS84Lati ORDER BY source_row) "
+                       f"FROM {st.relation} WHERE hash(source_row) % 90 = 0").fetchone()
+    assert 900 < len(got[0]) < 1100 and got == want

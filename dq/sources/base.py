@@ -137,6 +137,21 @@ class StagedSource:
         return self.rows_staged + self.rows_rejected
 
 
+class Relation(str):
+    """A kept Parquet input's relation SQL (a str), which can also give a sample of its rows tested as they are read."""
+
+    def __new__(cls, sql: str, path: Path, cast: list, columns: list[str], raw: bool):
+        r = super().__new__(cls, sql)
+        r._args = (path, cast, columns, raw)
+        return r
+
+    def sampled(self, step: int) -> str:
+        """SQL: the rows whose hash(source_row) % step is 0 (mapping._sample), tested before the casts."""
+        from .parquet import relation
+        path, cast, columns, raw = self._args
+        return relation(path, cast, columns, raw=raw, step=int(step))
+
+
 def staged_relation(path: Path, cast: list | dict | None, columns: list[str], raw: bool = False) -> str:
     """SQL: a staged file, or a kept Parquet input read through its `cast` as one (parquet.relation),
     or a delimited file's rows as read ({"skip": n}: its first n rows are its title and header lines,
@@ -151,4 +166,4 @@ def staged_relation(path: Path, cast: list | dict | None, columns: list[str], ra
     from .parquet import relation
     # `raw`: with each DOUBLE column also as the number (the canonical view's number parts, the blank-row
     # test); never where the file's own columns are shown (an annotated file, a record's cells)
-    return relation(path, cast, columns, raw=raw)
+    return Relation(relation(path, cast, columns, raw=raw), path, cast, columns, raw)

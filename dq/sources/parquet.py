@@ -120,7 +120,7 @@ def raw_columns(cast: list | None, names: list[str]) -> dict[str, str]:
             if kind == "double" and NUM_RAW.format(pos=int(pos)) not in taken}
 
 
-def relation(path: Path, cast: list, names: list[str], raw: bool = False) -> str:
+def relation(path: Path, cast: list, names: list[str], raw: bool = False, step: int | None = None) -> str:
     """SQL: a Parquet input (at `path`) as its staged form: every column as text under its cleaned
     name (`names`), arrays ';'-joined, structs as JSON, and source_row. `cast` (per column: its name
     in the file or None, its position, its kind) is plain data a manifest can keep. `raw`: each
@@ -145,10 +145,13 @@ def relation(path: Path, cast: list, names: list[str], raw: bool = False) -> str
     if _numbers_itself(cast):
         # DuckDB refuses its file_row_number next to a column of that name: rows are numbered as
         # they stream from the one file instead (such a file is always staged, numbered once)
-        return (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
-                f"(row_number() OVER ())::BIGINT AS source_row FROM read_parquet({duck.q(path)}))")
+        rel = (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
+               f"(row_number() OVER ())::BIGINT AS source_row FROM read_parquet({duck.q(path)}))")
+        return f"(SELECT * FROM {rel} WHERE hash(source_row) % {int(step)} = 0)" if step else rel
+    # `step`: only the rows whose hash(source_row) % step is 0 (a sample: mapping._sample)
+    rows = f" WHERE hash((file_row_number + 1)::BIGINT) % {int(step)} = 0" if step else ""
     return (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
-            f"(file_row_number + 1)::BIGINT AS source_row FROM read_parquet({duck.q(path)}, file_row_number=true))")
+            f"(file_row_number + 1)::BIGINT AS source_row FROM read_parquet({duck.q(path)}, file_row_number=true){rows})")
 
 
 # DuckDB's own row group size: a file of at most this many rows is read by one thread whatever its layout
