@@ -33,7 +33,8 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     cast = []
     for pos, ((orig, typ, *_), new) in enumerate(zip(desc, names), start=1):
         kind = "list" if typ.endswith("[]") else "json" if typ.startswith(("STRUCT", "MAP")) else \
-            "text" if typ == "VARCHAR" else "double" if typ == "DOUBLE" else "float" if typ == "FLOAT" else "cast"
+            "text" if typ == "VARCHAR" else "double" if typ == "DOUBLE" else "float" if typ == "FLOAT" else \
+            "zoned" if "TIME ZONE" in typ else "cast"
         # a name duck.ident refuses (control characters) is taken by its position instead
         cast.append([orig if _safe(orig) else None, pos, kind])
     fmt = "gbif-parquet" if any(d[0] == "gbifid" for d in desc) or sum(1 for d in desc if d[0] == d[0].lower()) == len(desc) \
@@ -46,7 +47,9 @@ def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = F
     # text made once per distinct value (staging the 10M bench's three DOUBLE columns rewrote all 21
     # columns: 16.7 of the build's ~82 CPU s), and an integer's or a date's text is cheap (~0.35 CPU s
     # per column per pass at 10M: a GBIF download's year, month, day and taxon keys cost less than
-    # rewriting its ~50 columns). FLOATs, lists and structs (float_text, JSON) are staged once.
+    # rewriting its ~50 columns). FLOATs, lists and structs (float_text, JSON) are staged once, and so is
+    # a time with its zone: its text follows the reading process's time zone (a review: 2020-12-31 20:00
+    # UTC read back under TZ=Asia/Taipei as 2021-01-01 04:00+08), so it is written once, when built.
     # Each pass over a kept file reads it a row group per thread: BBS Taiwan's files, written as one row
     # group of ~400k rows, ran every pass on one core (its record pass 0.52 -> 1.16 s wall); such a file is
     # staged (in DuckDB's row groups) unless it is small enough for one
@@ -115,9 +118,10 @@ def raw_columns(cast: list | None, names: list[str]) -> dict[str, str]:
     """The kept input's columns given as numbers too (relation(raw=True)): cleaned name → the number's column."""
     if not isinstance(cast, list):
         return {}
-    taken = set(names)
+    # DuckDB's names are case-blind: a column of the file named _DQ_NUM_2 takes the name (a review)
+    taken = {n.lower() for n in names}
     return {new: NUM_RAW.format(pos=int(pos)) for (orig, pos, kind), new in zip(cast, names)
-            if kind == "double" and NUM_RAW.format(pos=int(pos)) not in taken}
+            if kind == "double" and NUM_RAW.format(pos=int(pos)).lower() not in taken}
 
 
 def relation(path: Path, cast: list, names: list[str], raw: bool = False, step: int | None = None) -> str:
