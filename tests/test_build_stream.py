@@ -472,6 +472,22 @@ def test_layout_5_snapshot_is_self_contained_and_reads_its_texts_per_source(snap
     assert rec["record_id"] == rid and rec["source_row"] == rid % 10_000_000_000
 
 
+def _kept_and_staged(src, tmp_path, monkeypatch):
+    """A Parquet input built as the build keeps it (its snapshot's source file the input's bytes) and
+    built staged (snapshot.stage made to rewrite it, from then on in the test): both manifests and folders,
+    and the stage function itself."""
+    from dq import snapshot
+    for w in ("w1", "w2"):
+        (tmp_path / w).mkdir()
+    kept = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "kept", tmp_path / "w1", progress=lambda msg: None)
+    assert (tmp_path / "kept" / "source_1.parquet").read_bytes() == src.read_bytes()
+    real_stage = snapshot.stage
+    monkeypatch.setattr(snapshot, "stage", lambda p, w, progress=None, **o: real_stage(p, w, progress=progress))
+    staged = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "staged", tmp_path / "w2", progress=lambda msg: None)
+    assert staged["sources"][0]["canonical"]["cast"] is None
+    return kept, staged, tmp_path / "kept", tmp_path / "staged", real_stage
+
+
 def test_a_parquet_input_of_text_columns_is_kept_as_it_is(tmp_path, monkeypatch):
     """A Parquet input whose columns are all text is not rewritten (#14): the snapshot keeps the file's
     own bytes as source_1.parquet and reads it through the stored casts, with the same records,
@@ -481,17 +497,9 @@ def test_a_parquet_input_of_text_columns_is_kept_as_it_is(tmp_path, monkeypatch)
     src = tmp_path / "frog_text.parquet"
     duckdb.sql(f"""COPY (SELECT * FROM read_csv('{FIX / 'frog_head.csv'}', all_varchar=true)
                    UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL) TO '{src}' (FORMAT parquet)""")
-    for w in ("w1", "w2", "w3"):
-        (tmp_path / w).mkdir()
-    kept = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "kept", tmp_path / "w1", progress=lambda msg: None)
-    d1 = tmp_path / "kept"
-    assert (d1 / "source_1.parquet").read_bytes() == src.read_bytes()
+    (tmp_path / "w3").mkdir()
+    kept, staged, d1, d2, real_stage = _kept_and_staged(src, tmp_path, monkeypatch)
     assert kept["sources"][0]["canonical"]["cast"] is not None
-    real_stage = snapshot.stage
-    monkeypatch.setattr(snapshot, "stage", lambda p, w, progress=None, **o: real_stage(p, w, progress=progress))
-    staged = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "staged", tmp_path / "w2", progress=lambda msg: None)
-    d2 = tmp_path / "staged"
-    assert staged["sources"][0]["canonical"]["cast"] is None
     assert kept["rows_ingested"] == staged["rows_ingested"] == 299 and kept["rows_rejected"] == staged["rows_rejected"] == 1
     assert kept["record_columns"] == staged["record_columns"] and kept["flags"] == staged["flags"] > 0
     cols = ", ".join(f'"{c}"' for c in kept["record_columns"])
@@ -546,17 +554,8 @@ def test_a_parquet_input_with_double_columns_is_kept_and_read_as_numbers_with_th
                                                (2770000.5, 302000.25, 0.5), (NULL, 121.433, NULL), (25.00001, 121.00000001, 1e-13),
                                                (NULL, NULL, NULL))
             t(WGS84Lati, WGS84Long, coordinateUncertaintyInMeters)) TO '{src}' (FORMAT parquet)""")
-    for w in ("w1", "w2"):
-        (tmp_path / w).mkdir()
-    kept = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "kept", tmp_path / "w1", progress=lambda msg: None)
-    d1 = tmp_path / "kept"
-    assert (d1 / "source_1.parquet").read_bytes() == src.read_bytes()
+    kept, staged, d1, d2, _ = _kept_and_staged(src, tmp_path, monkeypatch)
     assert {k for _, _, k in kept["sources"][0]["canonical"]["cast"]} == {"text", "double"}
-    real_stage = snapshot.stage
-    monkeypatch.setattr(snapshot, "stage", lambda p, w, progress=None, **o: real_stage(p, w, progress=progress))
-    staged = build([SourceSpec(src, agency="測試")], "2026-11-22", tmp_path / "staged", tmp_path / "w2", progress=lambda msg: None)
-    d2 = tmp_path / "staged"
-    assert staged["sources"][0]["canonical"]["cast"] is None
     assert kept["rows_ingested"] == staged["rows_ingested"] == 305 and kept["rows_rejected"] == staged["rows_rejected"] == 1
     assert kept["record_columns"] == staged["record_columns"] and kept["flags"] == staged["flags"] > 0
     # the keys into the point lookup differ (made from the numbers); everything read through them is the same
