@@ -65,10 +65,11 @@ def num_fold(con, absent=()) -> dict[str, str]:
         n, t = num_part(term, "n"), num_part(term, "t")
         if term in absent:
             out.update({n: "NULL::DOUBLE", t: "NULL::VARCHAR"})
+            continue
         if n not in have:
             out[n] = "NULL::DOUBLE"
         if t not in have:
-            out[t] = "NULL::VARCHAR" if term in absent or term not in have else f"o.{duck.ident(term)}"
+            out[t] = f"o.{duck.ident(term)}" if term in have else "NULL::VARCHAR"
     return out
 
 

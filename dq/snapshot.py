@@ -162,8 +162,9 @@ def empty_sql(c: dict) -> str:
     A kept input's DOUBLE column is tested as the number (no text of it made for the test)."""
     nums = raw_columns(c.get("cast"), c["columns"])
     texts = [_ident(h) for h in c["columns"] if h not in nums] + (["overflow_cells"] if c.get("has_shape") else [])
-    tests = ([f"({cells_sql(texts, 'all_blank')})"] if texts or not nums else []) + [f"{_ident(n)} IS NULL" for n in nums.values()]
-    return " AND ".join(tests) if nums else cells_sql(texts, "all_blank")
+    if not nums:
+        return cells_sql(texts, "all_blank")
+    return " AND ".join(([f"({cells_sql(texts, 'all_blank')})"] if texts else []) + [f"{_ident(n)} IS NULL" for n in nums.values()])
 
 
 def numbers_given(c: dict) -> set[str]:

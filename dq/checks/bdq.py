@@ -979,8 +979,12 @@ def write_outputs(con, outdir, table: str = "occ", constant=()) -> dict[str, int
         st = "".join(f", ({status_sql(t, 't', const=fixed)}) AS {duck.ident(t.label)}" for t in tests)
         res = [f"({result_sql(t, 't', status=duck.ident(t.label), const=fixed)}) AS {duck.ident(t.label + ':result')}"
                for t in tests if t.kind in ("AMENDMENT", "MEASURE")]
-        dcols = ", ".join([duck.ident(c) if c not in const and c not in nums else f"NULL::VARCHAR AS {duck.ident(c)}" if c in const
-                           else f"{num_part(c, 'n')}, {num_part(c, 't')}" for c in cols] + own)
+        def dcol(c):
+            # a combination's columns as counted: a constant as its NULL, a number term by its two parts
+            if c in const:
+                return f"NULL::VARCHAR AS {duck.ident(c)}"
+            return ", ".join(x.split(".", 1)[1] for x in refs(c, "t"))
+        dcols = ", ".join([dcol(c) for c in cols] + own)
         texts = "".join(f", {num_text(c, '')} AS {duck.ident(c)}" for c in cols if c in nums and c not in const)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _bdq_g{b} AS SELECT k, {', '.join(labels + own + res)} FROM (
             SELECT t.*{st} FROM (SELECT t.*{''.join(', ' + c for c in gc)}, {bkey('t')} AS k

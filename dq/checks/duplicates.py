@@ -5,7 +5,7 @@ coordinate families). Exact repeats are flagged, every row of the group."""
 from __future__ import annotations
 
 from .. import standard
-from ..taxonomy import VERN_KEY
+from ..taxonomy import VERN_KEY, VERN_PAIR_KEY
 from . import Check, Derivation, DeriveContext, Family
 from .vocabulary import QTY
 
@@ -60,7 +60,7 @@ def derive(con, ctx: DeriveContext) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lt AS
         WITH r AS (SELECT agency, dataset_id, extra, scientificName AS sci, {VERN_KEY.format(o='')} AS vern_key,
                           coalesce(nullif(trim(scientificName), ''), trim(vernacularName)) AS shown,
-                          hash(scientificName, vernacularName, family) AS vk, count(*) AS n
+                          {VERN_PAIR_KEY.format(o='')} AS vk, count(*) AS n
                    FROM occ WHERE table_kind = '{standard.SPECIES_LIST}'
                      -- a synonym's row linked to another taxon (its accepted name; a Darwin Core checklist's
                      -- accepted rows name themselves), or a crosswalk of the names surveyors wrote (BBS

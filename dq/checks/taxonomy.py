@@ -27,7 +27,7 @@ def derive(con, ctx: DeriveContext) -> None:
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
     con.execute("""CREATE OR REPLACE TEMP TABLE _vern AS WITH pairs AS (
-        SELECT hash(o.scientificName, o.vernacularName, o.family) AS vk, o.vernacularName AS vern_raw, t.binomial,
+        SELECT """ + taxonomy.VERN_PAIR_KEY.format(o="o.") + """ AS vk, o.vernacularName AS vern_raw, t.binomial,
           (SELECT string_agg(DISTINCT vernacular, '、' ORDER BY vernacular) FROM ref_vernacular v
              WHERE v.binomial = t.binomial) AS vern_expected,
           o.vern_parts,
@@ -81,7 +81,7 @@ def derive(con, ctx: DeriveContext) -> None:
 DERIVATION = Derivation(
     # a record without a scientific name is matched by what its vernacular name stands for
     record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
-                 "vk": "hash(o.scientificName, o.vernacularName, o.family)",
+                 "vk": taxonomy.VERN_PAIR_KEY.format(o="o."),
                  # what the row says of the taxon's status in Taiwan (establishmentMeans): endemic, native, introduced
                  "est_claim": taxonomy.establishment_sql("o.establishmentMeans")},
     derive=derive,
