@@ -42,7 +42,9 @@ def derive(con, ctx: DeriveContext) -> None:
           """ + compat_chars_sql("o.vern_txt") + """ AS compat_chars,
           nullif(trim(o.scientificName), '') IS NOT NULL AND nullif(trim(o.vernacularName), '') IS NOT NULL AS both_names,
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed,
-          o.family AS family_raw
+          o.family AS family_raw,
+          -- the name's key (the record's nk): its checklist family, beside the family as given
+          hash(o.scientificName, """ + taxonomy.VERN_KEY.format(o="o.") + """) AS nk
         FROM (SELECT *, """ + vern_parts_sql("vern_txt") + """ AS vern_parts
               FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
                     FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
@@ -75,7 +77,10 @@ def derive(con, ctx: DeriveContext) -> None:
         -- the suggestion names the other binomials of that vernacular name: BBS's Phoenicopterus roseus
         -- (大紅鸛, in the 2023 bird list, not in TaiCOL 2022) was told to use Phoenicopterus roseus
         nullif(array_to_string(list_filter(vern_all, b -> b IS DISTINCT FROM
-          binomial), '、'), '') AS vern_names FROM pairs LEFT JOIN agree a USING (vk)""")
+          binomial), '、'), '') AS vern_names,
+        -- the family as given, else the checklist's for the name (what the coordinates family's `marine` reads)
+        coalesce(family_raw, n.checklist_family) AS pair_family
+        FROM pairs LEFT JOIN agree a USING (vk) LEFT JOIN _nk n ON n.nk = pairs.nk""")
 
 
 DERIVATION = Derivation(
