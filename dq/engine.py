@@ -570,7 +570,11 @@ FACT_OF = {"dup_occ_n": "_don", "dup_rec_n": "_drn"}
 
 # Parquet row groups of the record file: the writer buffers a whole row group of ~140 columns per
 # thread, which at DuckDB's default of 122,880 rows set most of a build's peak memory.
-OCC_PARQUET = f"({duck.PARQUET_FAST}, ROW_GROUP_SIZE 32768)"
+# The dictionary limit: a column with more distinct values in a row group than fit in it is written
+# plain. The point key (the 10M bench: ~10,000 distinct per row group) was a dictionary by default, whose
+# building cost the record pass ~1.2 of its ~23 CPU s; written plain, the file is the same size (81 MB)
+# and the other keys, masks and texts are still dictionaries (the file's metadata).
+OCC_PARQUET = f"({duck.PARQUET_FAST}, ROW_GROUP_SIZE 32768, DICTIONARY_SIZE_LIMIT 1000)"
 
 
 def record_source(path: Path, omitted: list[str] = (), rec: str | None = None) -> str:
