@@ -863,3 +863,20 @@ def test_an_absence_is_a_taxons(tmp_path):
              ("", "某種鳥"), ("", "Mystery Warbler"), ("Fooia barensis", ""))]
     s, _ = _validated(tmp_path, "absences", header, rows)
     assert s["rows_absence"] == 5
+
+
+def test_a_point_at_sea_is_no_finding_for_a_sea_or_shore_taxon_by_any_of_its_families(tmp_path):
+    """CONSTRUCTED TEST ROWS, one point in the Taiwan Strait (120.0, 24.2: tens of km from land). COORD_IN_SEA
+    reads `marine`, judged once per (name, vernacular name, family) pair (#14): a gull named without a family
+    is a shore bird by the checklist's family (Laridae), a name the checklist lacks by the family the row
+    gives, a land bird by the habitat the row gives; a land bird with neither is the finding."""
+    header = ["occurrenceID", "scientificName", "family", "habitat", "decimalLongitude", "decimalLatitude", "eventDate"]
+    at_sea = ["120.000000", "24.200000", "2020-05-01"]
+    rows = [["gull", "Larus crassirostris", "", ""] + at_sea,
+            ["named_family", "Laridae sp. constructed", "Laridae", ""] + at_sea,
+            ["habitat", "Pycnonotus sinensis", "", "海上浮標"] + at_sea,
+            ["land", "Pycnonotus sinensis", "", ""] + at_sea,
+            ["land_family", "Pycnonotus sinensis", "Pycnonotidae", ""] + at_sea]
+    _, ann = _validated(tmp_path, "sea", header, rows, "occurrenceID")
+    flagged = {i for i, r in ann.iterrows() if "COORD_IN_SEA" in r["dq_errors"] + r["dq_warnings"]}
+    assert flagged == {"land", "land_family"}, ann[["dq_errors", "dq_warnings"]]

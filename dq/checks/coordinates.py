@@ -618,7 +618,7 @@ def _derivation() -> Derivation:
                  "lc.loc_far_m", "lm.loc_lat", "lm.loc_lon", "lm.loc_n", "lm.loc_spread_m",
                  # marine reads the family of the record's (name, vernacular name, family) from the taxonomy
                  # family's per-pair lookup (alias v), judged once per pair in derive_keyed: as an IN list per
-                 # record it cost the 10M bench's record pass ~1.8 CPU s (29 comparisons per record). Every
+                 # record it cost the 10M bench's record pass ~1 CPU s (29 comparisons per record). Every
                  # record's pair is in _vern (its distinct pairs); the record's own family is the fallback.
                  f"(k.marine_habitat OR coalesce(v.marine_family, coalesce(o.family, t.checklist_family, '') IN ({marine_fams}))) AS marine"),
     )
