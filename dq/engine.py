@@ -125,11 +125,11 @@ def plan(params: geo.GeoParams = geo.DEFAULT) -> RecordPlan:
             sql = _inline_keys(c.format(h3=int(params.h3_resolution)))
             cols.append((_col_name(sql), sql))
     joins = []
-    for d in ders:
-        for j in d.joins:
-            m = _JOIN.match(j)
-            assert m, j      # a family's join is `LEFT JOIN _table alias ON …` (the lookup files rely on it)
-            joins.append((m.group(1), m.group(2), _inline_keys(j)))
+    # every family's joins, then every family's late ones (Derivation.late_joins)
+    for j in [j for d in ders for j in d.joins] + [j for d in ders for j in d.late_joins]:
+        m = _JOIN.match(j)
+        assert m, j      # a family's join is `LEFT JOIN _table alias ON …` (the lookup files rely on it)
+        joins.append((m.group(1), m.group(2), _inline_keys(j)))
     keys = [k for d in ders for k in d.record_cols]
     # two families naming one key would silently read each other's values
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

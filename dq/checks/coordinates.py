@@ -601,9 +601,10 @@ def _derivation() -> Derivation:
         },
         derive=derive,
         derive_keyed=derive_keyed,
-        joins=("LEFT JOIN _pt c ON c.pk = k.pk", "LEFT JOIN _lk l ON l.lk = k.lk",
-               "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk", "LEFT JOIN _lom lm ON lm.lok = k.lok",
+        joins=("LEFT JOIN _pt c ON c.pk = k.pk", "LEFT JOIN _lom lm ON lm.lok = k.lok",
                "LEFT JOIN _loc lc ON lc.lok = k.lok AND lc.pk = k.pk"),
+        # the place names a locality gives (named_list: a list) and their distances, after the other lookups
+        late_joins=("LEFT JOIN _lk l ON l.lk = k.lk", "LEFT JOIN _ncd n ON n.pk = k.pk AND n.lk = k.lk"),
         # {h3} is filled with the resolution by the engine
         columns=("c.x_num", "c.y_num", "c.srs_code", "c.lat", "c.lon", "c.coord_source", "c.c_fix", "c.c_fix_en", "c.c_missing",
                  "c.c_not_numeric", "c.c_zero", "c.c_out_of_range", "c.c_equal", "c.c_swapped", "c.c_negated", "c.c_dms",
