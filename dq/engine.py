@@ -126,14 +126,14 @@ def plan(params: geo.GeoParams = geo.DEFAULT) -> RecordPlan:
             cols.append((_col_name(sql), sql))
     joins = []
     # every family's joins, then every family's late ones (Derivation.late_joins)
-    for j in [j for d in ders for j in d.joins] + [j for d in ders for j in d.late_joins]:
+    early = [j for d in ders for j in d.joins]
+    for j in early + [j for d in ders for j in d.late_joins]:
         m = _JOIN.match(j)
         assert m, j      # a family's join is `LEFT JOIN _table alias ON …` (the lookup files rely on it)
         joins.append((m.group(1), m.group(2), _inline_keys(j)))
     # a join made before the late ones cannot read them
-    late = {_JOIN.match(j).group(2) for d in ders for j in d.late_joins}
-    early = [j for d in ders for j in d.joins]
-    assert not any(_aliases(j.split(" ON ", 1)[1]) & late for j in early), sorted(late)
+    late = {a for _, a, _ in joins[len(early):]}
+    assert not any(_aliases(sql.split(" ON ", 1)[1]) & late for _, _, sql in joins[:len(early)]), sorted(late)
     keys = [k for d in ders for k in d.record_cols]
     # two families naming one key would silently read each other's values
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

@@ -453,6 +453,9 @@ FROM_VERNACULAR = ("vernacular", "vernacular_former", "vernacular_en")
 # as the occurrenceID key is (duplicates.py): printable ASCII is never a space, so no trim() of every name.
 VERN_KEY = ("CASE WHEN ({o}scientificName IS NULL OR CASE WHEN unicode({o}scientificName) BETWEEN 33 AND 159 THEN false "
             "ELSE trim({o}scientificName) = '' END) AND trim({o}vernacularName) <> '' THEN {o}vernacularName END")
+# a record's name as the taxonomy family matches it (the scientific name, else the vernacular one): the key
+# of the name lookup (_nk), which the per-pair lookup (_vern) reads too
+NAME_KEY = "hash({o}scientificName, " + VERN_KEY + ")"
 # a record's (name, vernacular name, family): the key of the vernacular checks' per-pair lookup (_vern), which the
 # species-list duplicates read too
 VERN_PAIR_KEY = "hash({o}scientificName, {o}vernacularName, {o}family)"

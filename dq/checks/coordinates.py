@@ -462,6 +462,7 @@ MARINE_FAMILIES = ["Laridae", "Sternidae", "Sulidae", "Procellariidae", "Hydroba
                    "Physeteridae", "Ziphiidae", "Phocoenidae", "Cheloniidae", "Dermochelyidae", "Hydrophiidae",
                    "Scolopacidae", "Charadriidae", "Ardeidae", "Pomacentridae", "Labridae", "Serranidae",
                    "Chaetodontidae", "Acanthuridae", "Scaridae", "Lutjanidae"]
+MARINE_FAMILIES_SQL = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
 MARINE_HABITAT_RX = "海|潮間帶|潮間|河口|沙洲|礁|marine|sea|ocean|intertidal|coast|reef|estuar"
 
 
@@ -545,9 +546,8 @@ def _sphere_m(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
 
 def derive_keyed(con, ctx: DeriveContext) -> None:
     # whether the family of each (name, vernacular name, family) pair is a marine or coastal one (`marine`)
-    fams = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vern AS SELECT * EXCLUDE (pair_family),
-        coalesce(pair_family, '') IN ({fams}) AS marine_family FROM _vern""")
+        coalesce(pair_family, '') IN ({MARINE_FAMILIES_SQL}) AS marine_family FROM _vern""")
     # COORD_LOCATION_FAR: per locationID of a dataset, the median point of its records (latitude and
     # longitude each, weighted by records: the first value the running count of records reaches half
     # the location's at) and how widely they spread about it (the median distance, _lom); kept are the
@@ -584,7 +584,6 @@ def derive_keyed(con, ctx: DeriveContext) -> None:
 
 def _derivation() -> Derivation:
     o = "o."
-    marine_fams = ", ".join(f"'{f}'" for f in MARINE_FAMILIES)
     return Derivation(
         record_cols={
             # 64-bit hashes let the record-level joins run on one integer instead of several nullable
@@ -621,7 +620,7 @@ def _derivation() -> Derivation:
                  # family's per-pair lookup (alias v), judged once per pair in derive_keyed: as an IN list per
                  # record it cost the 10M bench's record pass ~1 CPU s (29 comparisons per record). Every
                  # record's pair is in _vern (its distinct pairs); the record's own family is the fallback.
-                 f"(k.marine_habitat OR coalesce(v.marine_family, coalesce(o.family, t.checklist_family, '') IN ({marine_fams}))) AS marine"),
+                 f"(k.marine_habitat OR coalesce(v.marine_family, coalesce(o.family, t.checklist_family, '') IN ({MARINE_FAMILIES_SQL}))) AS marine"),
     )
 
 

@@ -44,7 +44,7 @@ def derive(con, ctx: DeriveContext) -> None:
           lower(trim(o.family)) IN (SELECT lower(family) FROM ref_checklist WHERE family IS NOT NULL) AS family_listed,
           o.family AS family_raw,
           -- the name's key (the record's nk): its checklist family, beside the family as given
-          hash(o.scientificName, """ + taxonomy.VERN_KEY.format(o="o.") + """) AS nk
+          """ + taxonomy.NAME_KEY.format(o="o.") + """ AS nk
         FROM (SELECT *, """ + vern_parts_sql("vern_txt") + """ AS vern_parts
               FROM (SELECT *, """ + unescape_r("vernacularName") + """ AS vern_txt
                     FROM (SELECT DISTINCT scientificName, vernacularName, family FROM occ))) o
@@ -85,7 +85,7 @@ def derive(con, ctx: DeriveContext) -> None:
 
 DERIVATION = Derivation(
     # a record without a scientific name is matched by what its vernacular name stands for
-    record_cols={"nk": f"hash(o.scientificName, {taxonomy.VERN_KEY.format(o='o.')})",
+    record_cols={"nk": taxonomy.NAME_KEY.format(o="o."),
                  "vk": taxonomy.VERN_PAIR_KEY.format(o="o."),
                  # what the row says of the taxon's status in Taiwan (establishmentMeans): endemic, native, introduced
                  "est_claim": taxonomy.establishment_sql("o.establishmentMeans")},

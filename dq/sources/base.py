@@ -137,6 +137,12 @@ class StagedSource:
         return self.rows_staged + self.rows_rejected
 
 
+def sampled_rows(row: str, step: int) -> str:
+    """SQL: the rows of a sample every `step`-th by a hash of the row number `row` (mapping._sample; a kept
+    Parquet input tests it as its rows are read: parquet.relation)."""
+    return f"hash({row}) % {int(step)} = 0"
+
+
 class Relation(str):
     """A kept Parquet input's relation SQL (a str), which can also give a sample of its rows tested as they are read."""
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import duck
 from ..geo import COUNTIES_ZH, OLD_COUNTIES
 from .aliases import DWC_TERMS, lookup, map_headers, norm_header
+from .base import sampled_rows
 
 SAMPLE_ROWS = 20_000   # rows profiled per file (about; picked by a hash of the row number: the same file maps the same way)
 MIN_SHARE = 0.5        # a column is taken as a term when at least this share of its filled values fit
@@ -101,7 +102,7 @@ def _sample(con, rel: str, rows: int) -> str:
     step = -(-int(n) // max(int(rows), 1))
     if step <= 1:
         return rel
-    return rel.sampled(step) if hasattr(rel, "sampled") else f"(SELECT * FROM {rel} WHERE hash(source_row) % {step} = 0)"
+    return rel.sampled(step) if hasattr(rel, "sampled") else f"(SELECT * FROM {rel} WHERE {sampled_rows('source_row', step)})"
 
 
 def _profile(staged: Path | str, headers: list[str], looks: dict[str, str] | None = None, rows: int = SAMPLE_ROWS,

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from .. import duck
-from .base import SourceError, StagedSource, clean_headers
+from .base import SourceError, StagedSource, clean_headers, sampled_rows
 
 
 def stage_parquet(path: Path, workdir: Path, progress=None, keep_input: bool = False) -> StagedSource:
@@ -151,9 +151,9 @@ def relation(path: Path, cast: list, names: list[str], raw: bool = False, step: 
         # they stream from the one file instead (such a file is always staged, numbered once)
         rel = (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
                f"(row_number() OVER ())::BIGINT AS source_row FROM read_parquet({duck.q(path)}))")
-        return f"(SELECT * FROM {rel} WHERE hash(source_row) % {int(step)} = 0)" if step else rel
+        return f"(SELECT * FROM {rel} WHERE {sampled_rows('source_row', step)})" if step else rel
     # `step`: only the rows whose hash(source_row) % step is 0 (a sample: mapping._sample)
-    rows = f" WHERE hash((file_row_number + 1)::BIGINT) % {int(step)} = 0" if step else ""
+    rows = f" WHERE {sampled_rows('(file_row_number + 1)::BIGINT', step)}" if step else ""
     return (f"(SELECT {', '.join(sel)}{',' if sel else ''} NULL::VARCHAR AS overflow_cells, NULL::INTEGER AS row_cells, "
             f"(file_row_number + 1)::BIGINT AS source_row FROM read_parquet({duck.q(path)}, file_row_number=true){rows})")
 
