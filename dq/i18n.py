@@ -753,7 +753,7 @@ TERM_ZH = {
     "geodeticDatum": "大地基準", "coordinatePrecision": "坐標精確度", "locality": "地點", "stateProvince": "一級行政區",
     "dwc_county": "縣市", "municipality": "鄉鎮市區", "countryCode": "國家代碼", "individualCount": "個體數量",
     "occurrenceRemarks": "紀錄備註", "license": "授權", "issue": "GBIF 問題標記", "occurrenceStatus": "出現狀態",
-    "verbatimEventDate": "原始日期", "parentEventID": "上層事件編號", "verbatimIdentification": "原始鑑定名稱",
+    "verbatimEventDate": "原始日期", "eventTime": "調查時間", "parentEventID": "上層事件編號", "verbatimIdentification": "原始鑑定名稱",
     "acceptedNameUsageID": "有效名編號", "continent": "洲", "country": "國家", "cultivarEpithet": "栽培品種名",
     "dataGeneralizations": "資料模糊化說明", "dateIdentified": "鑑定日期", "degreeOfEstablishment": "立足程度",
     "endDayOfYear": "結束日序", "establishmentMeans": "原生或外來", "footprintWKT": "範圍（WKT）", "genericName": "屬名",

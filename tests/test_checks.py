@@ -880,3 +880,28 @@ def test_a_point_at_sea_is_no_finding_for_a_sea_or_shore_taxon_by_any_of_its_fam
     _, ann = _validated(tmp_path, "sea", header, rows, "occurrenceID")
     flagged = {i for i, r in ann.iterrows() if "COORD_IN_SEA" in r["dq_errors"] + r["dq_warnings"]}
     assert flagged == {"land", "land_family"}, ann[["dq_errors", "dq_warnings"]]
+
+
+def test_an_event_time_that_is_no_time_of_day_is_flagged_with_what_it_stands_for(tmp_path):
+    """CONSTRUCTED TEST ROWS with the times files write: ISO forms (no finding), BBS Taiwan's export of a visit
+    whose time was not noted ("NA:NA+0800", 801 of its events), and the loose forms of forms and spreadsheets,
+    whose fix is the hh:mm they stand for. Two rows alike but for their time are no repeat."""
+    header = ["occurrenceID", "scientificName", "eventDate", "eventTime", "decimalLatitude", "decimalLongitude", "individualCount"]
+    cases = {  # id: (eventTime, flagged, text of the English fix)
+        "iso": ("07:30+0800", False, ""), "seconds-zone": ("08:40:21Z", False, ""), "interval": ("13:00/15:30", False, ""),
+        "basic": ("0730", False, ""), "blank": ("", False, ""), "na": ("NA:NA+0800", True, "No time was recorded"),
+        "none": ("None", True, "No time was recorded"), "one-digit-hour": ("7:30", True, "Write 07:30"),
+        "afternoon": ("下午 3:15", True, "Write 15:15"), "pm": ("3:15 PM", True, "Write 15:15"),
+        "chinese": ("7時30分", True, "Write 07:30"), "hour-25": ("25:00", True, "Write hh:mm or hh:mm:ss"),
+        "word": ("morning", True, "Write hh:mm or hh:mm:ss")}
+    rows = [[k, "Passer montanus", "2019-05-01", t, "25.033", "121.565", str(i + 1)] for i, (k, (t, _, _)) in enumerate(cases.items())]
+    # two records alike but for their time of day: two sightings, not a copy
+    rows += [["same-07", "Passer montanus", "2019-05-02", "07:00", "25.033", "121.565", "2"],
+             ["same-08", "Passer montanus", "2019-05-02", "08:00", "25.033", "121.565", "2"]]
+    s, ann = _validated(tmp_path, "times", header, rows, "occurrenceID")
+    assert s["columns_mapped"]["eventTime"] == "eventTime"
+    for k, (t, flagged_, fix) in cases.items():
+        assert ("DATE_TIME_INVALID" in ann.loc[k, "dq_warnings"]) == flagged_, (k, t)
+        assert fix in ann.loc[k, "dq_suggestions_en"], (k, ann.loc[k, "dq_suggestions_en"])
+    assert "請留空" in ann.loc["na", "dq_suggestions"] and "改為 15:15" in ann.loc["afternoon", "dq_suggestions"]
+    assert "DUP_RECORD" not in ann.loc["same-07", "dq_warnings"] + ann.loc["same-08", "dq_warnings"]

@@ -18,14 +18,14 @@ def repeat_key_sql(o: str, qty: str) -> str:
     """SQL: the key of an observation for DUP_RECORD (NULL when the record names no taxon).
 
     Taxon (scientific name, else the vernacular name it was given by), recorder, count, remarks,
-    event, verbatim event date (a survey season) and the place's name (NTU/OCA's reef survey gives two
+    event, verbatim event date (a survey season), time of day and the place's name (NTU/OCA's reef survey gives two
     sites one point: Dabaisha and Guiwan are two places), plus every column the file has beyond the
     standard ones (`extra`). The engine adds the derived date and point. The readers give an empty
     cell as NULL, so a short row (its missing cells NULL) repeats the full row whose cells are empty.
     """
     taxon = f"coalesce(nullif({o}.scientificName, ''), nullif({o}.vernacularName, ''))"
     return (f"CASE WHEN {taxon} IS NOT NULL THEN hash({o}.dataset_id, {taxon}, {o}.recordedBy, {qty}, "
-            f"{o}.occurrenceRemarks, {o}.eventID, {o}.verbatimEventDate, {o}.locality, {o}.verbatimLocality, {o}.extra) END")
+            f"{o}.occurrenceRemarks, {o}.eventID, {o}.verbatimEventDate, {o}.eventTime, {o}.locality, {o}.verbatimLocality, {o}.extra) END")
 
 
 # the observation key adds the derived date and rounded point to the record key rk0; the point is

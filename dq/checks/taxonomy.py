@@ -13,6 +13,10 @@ FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度�
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
 
 
+# a vernacular name that stands in for an empty cell: None, NULL, NaN, NA, N/A, #N/A, dashes, question marks, 無
+VERN_PLACEHOLDER = ("coalesce(regexp_full_match(trim(vern_raw), '(?i)(none|null|nan|n/?a|#n/a|-+|\\?+|無)'), false)")
+
+
 def derive(con, ctx: DeriveContext) -> None:
     taxonomy.names_from_vernacular(con, "occ", "_vn")
     taxonomy.vernacular_spellings(con, "_vn", "_vfz")
@@ -73,14 +77,17 @@ def derive(con, ctx: DeriveContext) -> None:
         (nullif(trim(family_raw), '') IS NOT NULL AND NOT coalesce(family_listed, false)) AS family_unlisted,
         (both_names AND is_han AND vern_expected IS NOT NULL
          AND (NOT coalesce(a.any_own, false) OR coalesce(a.any_other, false))) AS vern_mismatch,
-        (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)) AS vern_en_differs,
+        -- a stand-in for an empty cell (TaiBON's plant name list: 15 Chinese names "None") is no English name either
+        (both_names AND NOT is_han AND en_expected IS NOT NULL AND NOT coalesce(en_ok, false)
+         AND NOT {placeholder}) AS vern_en_differs,
+        {placeholder} AS vern_placeholder,
         -- the suggestion names the other binomials of that vernacular name: BBS's Phoenicopterus roseus
         -- (大紅鸛, in the 2023 bird list, not in TaiCOL 2022) was told to use Phoenicopterus roseus
         nullif(array_to_string(list_filter(vern_all, b -> b IS DISTINCT FROM
           binomial), '、'), '') AS vern_names,
         -- the family as given, else the checklist's for the name (what the coordinates family's `marine` reads)
         coalesce(family_raw, n.checklist_family) AS pair_family
-        FROM pairs LEFT JOIN agree a USING (vk) LEFT JOIN _nk n ON n.nk = pairs.nk""")
+        FROM pairs LEFT JOIN agree a USING (vk) LEFT JOIN _nk n ON n.nk = pairs.nk""".replace("{placeholder}", VERN_PLACEHOLDER))
 
 
 DERIVATION = Derivation(
@@ -104,6 +111,7 @@ DERIVATION = Derivation(
              "t.fuzzy_suggestion", "CASE WHEN t.match_type IN ('none', 'not_covered') THEN v.vern_names END AS vern_names",
              "t.epithet_names",
              "coalesce(v.vern_mismatch, false) AS vern_mismatch", "v.vern_expected", "v.vern_others",
+             "coalesce(v.vern_placeholder, false) AS vern_placeholder",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
              "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim"),
@@ -224,6 +232,16 @@ CHECKS = [
           fix_en="CASE WHEN e.vern_others IS NOT NULL THEN 'In the checklist ' || replace(replace(replace(e.vern_others, chr(65288), ' ('), chr(65289), ')'), "
                  "chr(12289), ', ') || CASE WHEN contains(e.vern_others, chr(12289)) THEN ' name other taxa; ' ELSE ' names another taxon; ' END "
                  "ELSE '' END || 'Checklist vernacular name: ' || e.vern_expected", tables=T),
+    Check("TAXON_VERNACULAR_PLACEHOLDER", "taxonomy", "warning", "俗名寫成 None 之類的文字", "Vernacular name is a stand-in such as None",
+          "俗名欄寫的是 None、NULL、NA、無 之類代替空白的文字（TaiBON 的植物名錄有 15 個中文名寫成 None）：它不是名稱，"
+          "搜尋、比對與統計卻會把它當成一個俗名。",
+          "The vernacular name is a stand-in for an empty cell such as None, NULL, NA or 無 (TaiBON's plant name list gives 15 "
+          "Chinese names as None): it is no name, yet searches, matching and counts read it as one.",
+          "e.vern_placeholder",
+          "CASE WHEN e.vern_expected IS NOT NULL THEN '改為名錄俗名：' || e.vern_expected ELSE '請留空，或填入這個物種的中文俗名' END",
+          fix_en="CASE WHEN e.vern_expected IS NOT NULL THEN 'Write the checklist vernacular name: ' || e.vern_expected "
+                 "ELSE 'Leave it empty, or enter the taxon''s vernacular name' END",
+          tables=T, shows=("scientificName", "vernacularName")),
     Check("TAXON_VERNACULAR_COMPAT_CHARS", "taxonomy", "warning", "俗名用了相容表意字", "Vernacular name in compatibility characters",
           "中文俗名含 CJK 相容表意字（如「蘭」U+F91F，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，搜尋、比對與統計都找不到它。",
           "The Chinese name holds CJK compatibility ideographs (e.g. 蘭 U+F91F, mostly left by Big5 conversions): they look like the "

@@ -1,7 +1,8 @@
 """Date checks. Derivation: eventDate (or year/month/day) parsed once per distinct combination
 (ISO dates, slashes, YYYYMMDD, partial dates, intervals, ROC 民國 years) into date_status and
-event_date_parsed. Every parse is failure-tolerant: an impossible date (1952-02-30, month 13) is
-DATE_INVALID on its record, never an error that stops the run."""
+event_date_parsed, eventTime once per distinct time into time_status and time_fix. Every parse is
+failure-tolerant: an impossible date (1952-02-30, month 13) is DATE_INVALID on its record, never an
+error that stops the run."""
 from __future__ import annotations
 
 from . import Check, Derivation, DeriveContext, Family, Param
@@ -69,6 +70,41 @@ def excel_serial(col: str) -> str:
             f"THEN DATE '1899-12-30' + {n} END)")
 
 
+# eventTime: ISO 8601 as Darwin Core asks (14:07-0600, 08:40:21Z, 13:00:00Z/15:30:00Z): hh, hh:mm or
+# hh:mm:ss[.s] (or the basic hhmm[ss]), an optional T, and an optional zone (Z, ±hh, ±hh:mm, ±hhmm); an
+# interval is two of them
+_ISO_TIME = (r"T?(([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d([.,]\d+)?)?)?|([01]\d|2[0-3])[0-5]\d([0-5]\d([.,]\d+)?)?|24:00(:00)?)"
+             r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?")
+_T = "trim(time_txt)"
+# a time written with the placeholder of a missing value: BBS Taiwan's events export "NA:NA+0800" (R's NA
+# pasted into the hh:mm of a visit whose time was not noted: 801 of its 423,119 events)
+_T_PLACEHOLDER = rf"regexp_matches({_T}, '^(?i)(NA|N/A|NaN|None|null|-+|\?+)([:：/ ]+(NA|N/A|NaN|None|null|-+|\?+))*([+-]\d{{2}}:?\d{{2}}|Z)?$')"
+# what a form or spreadsheet writes instead (7:30, 07:30:5, 下午 3:15, 3:15 PM, 7時30分): the hour, minute, second and
+# 12-hour mark, read only when they are the whole text
+_T_LOOSE = (rf"regexp_extract({_T}, '^(?i)(上午|下午|AM|PM)?\s*(\d{{1,2}})\s*[:：時點]\s*(\d{{1,2}})\s*分?(?:\s*[:：]\s*(\d{{1,2}})\s*秒?)?\s*(上午|下午|AM|PM)?$', "
+            "['ap', 'h', 'm', 's', 'ap2'])")
+TIME_STATUS = (f"CASE WHEN time_txt IS NULL OR {_T} = '' THEN NULL "
+               f"WHEN regexp_full_match({_T}, '{_ISO_TIME}(/{_ISO_TIME})?') THEN 'ok' "
+               f"WHEN {_T_PLACEHOLDER} THEN 'placeholder' ELSE 'invalid' END")
+
+
+def _time_fix() -> str:
+    """SQL over time_txt: a loose time (7:30, 下午 3:15, 3:15 PM, 7時30分) as the hh:mm[:ss] it stands for, else NULL.
+    A 12-hour form (上午/下午, AM/PM) is read by its mark; an hour, minute or second out of range gives NULL."""
+    x = _T_LOOSE
+    ap = f"upper(coalesce(nullif({x}.ap, ''), {x}.ap2))"
+    h = f"try_cast({x}.h AS INT)"
+    hour = f"CASE WHEN {ap} IN ('下午', 'PM') AND {h} BETWEEN 1 AND 11 THEN {h} + 12 WHEN {ap} IN ('上午', 'AM') AND {h} = 12 THEN 0 ELSE {h} END"
+    m, sec = f"try_cast({x}.m AS INT)", f"try_cast(nullif({x}.s, '') AS INT)"
+    ok = (f"{x}.h <> '' AND {hour} BETWEEN 0 AND 23 AND {m} BETWEEN 0 AND 59 AND coalesce({sec}, 0) BETWEEN 0 AND 59 "
+          f"AND ({ap} = '' OR {h} BETWEEN 1 AND 12)")
+    return (f"CASE WHEN {ok} THEN lpad(({hour})::VARCHAR, 2, '0') || ':' || lpad({m}::VARCHAR, 2, '0') "
+            f"|| coalesce(':' || lpad({sec}::VARCHAR, 2, '0'), '') END")
+
+
+TIME_FIX = f"CASE WHEN {TIME_STATUS} = 'invalid' THEN {_time_fix()} END"
+
+
 def derive(con, ctx: DeriveContext) -> None:
     blank_date = BLANK_DATE
     # an A/B interval of two full dates
@@ -85,8 +121,14 @@ def derive(con, ctx: DeriveContext) -> None:
     roc_year = "try_cast(trim(year_txt) AS INT) BETWEEN 40 AND year(current_date) - 1911"
     from_roc_parts = parts("try_cast(trim(year_txt) AS INT) + 1911")
     serial = excel_serial("d0")
+    # one scan of the records: the distinct dates with their times of day (a survey's visits give a
+    # few hundred dates, each at a few dozen times); the dates are parsed once per date, the times once per time
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dt5 AS SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt,
+        "month" AS month_txt, "day" AS day_txt, eventTime AS time_txt FROM occ""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _times AS SELECT time_txt, {TIME_STATUS} AS time_status, {TIME_FIX} AS time_fix "
+                "FROM (SELECT DISTINCT time_txt FROM _dt5)")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
-      WITH d AS (SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt, "month" AS month_txt, "day" AS day_txt FROM occ),
+      WITH d AS (SELECT DISTINCT date_txt, year_txt, month_txt, day_txt FROM _dt5),
       p0 AS (SELECT *, {normalised('date_txt')} AS d_, {ROC_MARK} AS roc_mark FROM d),
       p AS (SELECT * EXCLUDE (d_), {roc_digits('d_')} AS d0 FROM p0),
       q AS (SELECT *, string_split(d0, '/') AS parts,
@@ -118,13 +160,16 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec
       FROM q""")
     # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS SELECT DISTINCT hash(date_txt, year_txt, month_txt, day_txt) AS dk,
-                   date_status, event_date_parsed,
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS
+        WITH d AS (SELECT hash(date_txt, year_txt, month_txt, day_txt) AS d4, date_status, event_date_parsed,
                    -- a month named by the date text, a month column beside a blank date, or an Excel day number
                    ({has_month('date_txt')} OR date_status = 'excel_serial'
                     OR coalesce({blank_date} AND try_cast(trim(month_txt) AS INT) BETWEEN 1 AND 12, false)) AS date_has_month,
                    {blank_date} AND date_status IN ('ok', 'roc', 'invalid') AS date_from_parts, date_prec,
-                   {PARTS_DISAGREE} AS date_parts_disagree FROM _dates""")
+                   {PARTS_DISAGREE} AS date_parts_disagree FROM _dates)
+        SELECT hash(x.date_txt, x.year_txt, x.month_txt, x.day_txt, x.time_txt) AS dk, d.* EXCLUDE (d4), t.time_status, t.time_fix
+        FROM _dt5 x JOIN d ON d.d4 = hash(x.date_txt, x.year_txt, x.month_txt, x.day_txt)
+        LEFT JOIN _times t ON t.time_txt IS NOT DISTINCT FROM x.time_txt""")
 
 
 # eventDate read, and a year, month or day column that says otherwise (GBIF's RECORDED_DATE_MISMATCH):
@@ -141,10 +186,11 @@ PARTS_DISAGREE = f"""(date_status = 'ok' AND NOT {BLANK_DATE} AND (
 
 
 DERIVATION = Derivation(
-    record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day")'},
+    record_cols={"dk": 'hash(o.eventDate, o."year", o."month", o."day", o.eventTime)'},
     derive=derive,
     joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
-    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree", "d.date_from_parts", "d.date_prec"),
+    columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree", "d.date_from_parts", "d.date_prec",
+             "d.time_status", "d.time_fix"),
 )
 
 CHECKS = [
@@ -192,6 +238,19 @@ CHECKS = [
           "e.date_parts_disagree", shows=("eventDate", "year", "month", "day"),
           todo_zh="核對原始紀錄，改正 eventDate 或 year／month／day 中錯的一方",
           todo_en="Check the original record and correct whichever of eventDate and year/month/day is wrong"),
+    Check("DATE_TIME_INVALID", "time", "warning", "時間無法解讀", "Time of day cannot be read",
+          "eventTime 不是 ISO 8601 的時間（hh:mm 或 hh:mm:ss，可加時區，例如 07:30、07:30+08:00、13:00/15:30），"
+          "或用 NA、None 等文字代替空白（BBS Taiwan 的樣區調查匯出 801 筆 NA:NA+0800）。",
+          "eventTime is not an ISO 8601 time of day (hh:mm or hh:mm:ss, with its zone if known: 07:30, 07:30+08:00, "
+          "13:00/15:30), or holds a stand-in for an empty value such as NA or None (BBS Taiwan's survey events export 801 as NA:NA+0800).",
+          "e.time_status IN ('invalid', 'placeholder')",
+          "CASE WHEN e.time_status = 'placeholder' THEN '沒有記錄時間（匯出時寫成 NA 之類的文字）：請留空' "
+          "WHEN e.time_fix IS NOT NULL THEN '改為 ' || e.time_fix "
+          "ELSE '改為 hh:mm 或 hh:mm:ss（例如 07:30、07:30+08:00）；不知道時請留空' END",
+          fix_en="CASE WHEN e.time_status = 'placeholder' THEN 'No time was recorded (exported as a text such as NA): leave it empty' "
+                 "WHEN e.time_fix IS NOT NULL THEN 'Write ' || e.time_fix "
+                 "ELSE 'Write hh:mm or hh:mm:ss (e.g. 07:30, 07:30+08:00); leave it empty if unknown' END",
+          shows=("eventTime",)),
 ]
 
 FAMILY = Family("time", tuple(CHECKS), DERIVATION)

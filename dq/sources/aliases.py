@@ -27,6 +27,9 @@ CANONICAL = [
     "parentEventID",
     # the name as the surveyor wrote it (BBS Taiwan's species list: species_ori → its standard name)
     "verbatimIdentification",
+    # the time of day of an event (BBS Taiwan's survey visits): read by DATE_TIME_INVALID, and two records
+    # of one day at two times are no repeat (dq/checks/duplicates.py)
+    "eventTime",
 ]
 # The other Darwin Core terms the TDWG BDQ tests read (dq/checks/bdq.py, #12): kept verbatim too,
 # so a general Darwin Core file can be judged by the bdq-core profile. "type" is dc:type.
