@@ -769,6 +769,57 @@ TERM_ZH = {
 }
 
 
+# The official English names of the agencies and publishers the demo and data.gov.tw's catalogues name
+# (their own English sites), for the English UI: a name not here is shown as published (the catalogues hold
+# ~600 agencies and their many offices, which have no English name in the data). A city or county
+# government is named from its county's English name (agency_en).
+AGENCY_EN = {
+    "行政院": "Executive Yuan", "司法院": "Judicial Yuan", "立法院": "Legislative Yuan", "考試院": "Examination Yuan",
+    "監察院": "Control Yuan", "總統府": "Office of the President",
+    "內政部": "Ministry of the Interior", "外交部": "Ministry of Foreign Affairs", "國防部": "Ministry of National Defense",
+    "財政部": "Ministry of Finance", "教育部": "Ministry of Education", "法務部": "Ministry of Justice",
+    "經濟部": "Ministry of Economic Affairs", "交通部": "Ministry of Transportation and Communications",
+    "勞動部": "Ministry of Labor", "農業部": "Ministry of Agriculture", "衛生福利部": "Ministry of Health and Welfare",
+    "環境部": "Ministry of Environment", "文化部": "Ministry of Culture", "數位發展部": "Ministry of Digital Affairs",
+    "國家發展委員會": "National Development Council", "國家科學及技術委員會": "National Science and Technology Council",
+    "大陸委員會": "Mainland Affairs Council", "金融監督管理委員會": "Financial Supervisory Commission",
+    "海洋委員會": "Ocean Affairs Council", "僑務委員會": "Overseas Community Affairs Council",
+    "國軍退除役官兵輔導委員會": "Veterans Affairs Council", "原住民族委員會": "Council of Indigenous Peoples",
+    "客家委員會": "Hakka Affairs Council", "行政院公共工程委員會": "Public Construction Commission",
+    "行政院主計總處": "Directorate-General of Budget, Accounting and Statistics",
+    "行政院人事行政總處": "Directorate-General of Personnel Administration", "中央銀行": "Central Bank of the Republic of China (Taiwan)",
+    "國立故宮博物院": "National Palace Museum", "中央選舉委員會": "Central Election Commission",
+    "公平交易委員會": "Fair Trade Commission", "國家通訊傳播委員會": "National Communications Commission",
+    "國家災害防救科技中心": "National Science and Technology Center for Disaster Reduction",
+    "交通部中央氣象署": "Central Weather Administration", "交通部中央氣象局": "Central Weather Bureau",
+    "經濟部水利署": "Water Resources Agency", "勞動部職業安全衛生署": "Occupational Safety and Health Administration",
+    "衛生福利部中央健康保險署": "National Health Insurance Administration",
+    "金融監督管理委員會證券期貨局": "Securities and Futures Bureau", "金融監督管理委員會銀行局": "Banking Bureau",
+    "內政部國家公園署": "National Park Service", "國家公園署": "National Park Service",
+    "農業部林業及自然保育署": "Forestry and Nature Conservation Agency", "林業及自然保育署": "Forestry and Nature Conservation Agency",
+    "農業部生物多樣性研究所": "Taiwan Biodiversity Research Institute", "生物多樣性研究所": "Taiwan Biodiversity Research Institute",
+    "特有生物研究保育中心": "Endemic Species Research Institute", "海洋委員會海洋保育署": "Ocean Conservation Administration",
+    "海洋保育署": "Ocean Conservation Administration", "行政院農業委員會": "Council of Agriculture",
+    "行政院農業委員會林務局": "Forestry Bureau", "行政院環境保護署": "Environmental Protection Administration",
+    "國立臺灣大學海洋研究所": "Institute of Oceanography, National Taiwan University",
+    "臺灣生物多樣性觀測網絡（TaiBON）": "Taiwan Biodiversity Observation Network (TaiBON)",
+    "國立臺灣科學教育館": "National Taiwan Science Education Center", "臺灣高等檢察署": "Taiwan High Prosecutors Office",
+}
+
+
+def agency_en(name, counties: dict | None = None):
+    """An agency's official English name (AGENCY_EN, 台 read as 臺), a city or county government's from its
+    county's English name (`counties`: 臺北市 → Taipei City gives Taipei City Government), else the name as given."""
+    if not isinstance(name, str):
+        return name
+    key = name.strip().replace("台", "臺")
+    if key in AGENCY_EN:
+        return AGENCY_EN[key]
+    if counties and key.endswith("政府") and key[:-2] in counties:
+        return f"{counties[key[:-2]]} Government"
+    return name
+
+
 def column_heading(col: str, lang: str = "zh") -> str:
     """A column's heading: the label table's col_<name>, else in zh-TW the Darwin Core names the pages use
     (調查日期 for eventDate), then the 生態檢核 standard's field names, else the term itself. One source for

@@ -18,7 +18,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from . import store
+from . import i18n, store
 from .i18n import t
 
 
@@ -158,7 +158,7 @@ def context(page: str | None = None, pickers: bool = True) -> tuple[str | None, 
     snap_id = qp_select(L("snapshot"), snaps, "snapshot", sidebar=True, default_index=len(snaps) - 1)
     ags = [None] + call("agencies", snap_id)
     agency = qp_select(L("agency"), ags, "agency", sidebar=True,
-                       format_func=lambda a: L("all_agencies") if a is None else a)
+                       format_func=lambda a: L("all_agencies") if a is None else agency_text(a))
     st.session_state["snap_id"], st.session_state["agency"] = snap_id, agency
     return snap_id, agency
 
@@ -357,8 +357,18 @@ def dimension_text(d):
     return d.replace("_", " ").capitalize() if lang() == "en" and isinstance(d, str) else d
 
 
+def agency_text(name):
+    """An agency's name in the UI language: in English its official English name where one is known
+    (i18n.AGENCY_EN, a city or county government from its county), else the name as published."""
+    if lang() != "en":
+        return name
+    return i18n.agency_en(name, county_english())
+
+
 def _in_words(d):
-    """A table's severities and dimensions in words (ui.table and ui.static_table)."""
+    """A table's severities and dimensions in words, its agencies in the UI language (ui.table and ui.static_table)."""
+    if "agency" in d.columns and lang() == "en":
+        d["agency"] = d["agency"].map(agency_text)
     if "severity" in d.columns:
         d["severity"] = d["severity"].map(severity_text)
     if "dimension" in d.columns:
@@ -373,6 +383,8 @@ def for_download(df):
     d = df.copy()
     if "severity" in d.columns:
         d["severity"] = d["severity"].map(severity_text)
+    if "agency" in d.columns and lang() == "en":
+        d["agency"] = d["agency"].map(agency_text)
     for c in d.columns:
         if pd.api.types.is_bool_dtype(d[c]):
             d[c] = d[c].map(lambda v: L("yes" if v else "no"))

@@ -29,6 +29,8 @@ pivot = d.pivot_table(index=by, columns="label", values="pct", aggfunc="first")
 if by == "dataset_id":     # a dataset by its name (amphibian-survey-2008-2016 was the row's label)
     names = ui.call("dataset_names", snap_id, agency)
     pivot.index = [names.get(i, i) for i in pivot.index]
+else:
+    pivot.index = [ui.agency_text(a) for a in pivot.index]
 fig = charts.heatmap(pivot, L("heatmap_title"), L("field"), L("agency") if by == "agency" else L("dataset"), L("filled_pct"), pct=True, lang=ui.lang())
 fig.update_xaxes(tickangle=-50)
 # the slanted field names take room under the cells: the figure grows by their length so the rows keep their height

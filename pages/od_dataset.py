@@ -39,7 +39,7 @@ if key and d is None:
 if d is None:
     st.info(L("od13_ds_pick"))
     m = ui.od_call("agency_metrics", od, "agency")
-    ag = ui.qp_select(L("agency"), m["agency"].tolist(), "odagency")
+    ag = ui.qp_select(L("agency"), m["agency"].tolist(), "odagency", format_func=ui.agency_text)
     dsl = ui.od_call("datasets", od, ag)
     names = dict(zip(dsl["dataset_key"], dsl["dataset_name"].fillna("")))
     key = st.selectbox(L("dataset"), list(names), format_func=lambda k: names.get(k, k), key="od_ds_pick")
@@ -67,7 +67,7 @@ def val(x, field: str | None = None):
 st.header(row["dataset_name"] or row["dataset_key"])
 colon, lp, rp = ("：", "（", "）") if zh else (": ", " (", ")")
 raw = row.get("agency_raw")
-st.write(f"**{L('agency')}**{colon}{row['agency']}" + (f"{lp}{raw}{rp}" if isinstance(raw, str) and raw != row["agency"] else ""))
+st.write(f"**{L('agency')}**{colon}{ui.agency_text(row['agency'])}" + (f"{lp}{raw}{rp}" if isinstance(raw, str) and raw != row["agency"] else ""))
 if d["url"]:
     st.link_button(L("od13_portal_link"), d["url"])
 else:

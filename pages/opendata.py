@@ -70,6 +70,7 @@ lpar, rpar = ("（", "）") if zh else (" (", ")")
 names = {k: mname(k) + (f"{lpar}{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}{rpar}" if k in NAT_COL else "")
          + (" (%)" if METRIC[k].share else "") for k in view.columns if k in METRIC} | {"agency": L("agency"), "level": L("od_level")}
 shown = view.rename(columns=names)
+shown[names["agency"]] = view["agency"].map(ui.agency_text)    # `view` keeps the names as published: a click picks by them
 for k in view.columns:
     if k in METRIC and METRIC[k].share:
         shown[names[k]] = (view[k] * 100).round(1)
@@ -99,13 +100,14 @@ if picked is not None and st.session_state.get("od_league_applied") != (od, grou
     st.query_params["odagency"] = picked      # the picker below is made anew from it (ui._url_wins)
 
 agencies = m["agency"].tolist()
-ag = ui.qp_select(L("agency"), agencies, "odagency")
+ag = ui.qp_select(L("agency"), agencies, "odagency", format_func=ui.agency_text)
 full = ui.od_call("agency_metrics", od, group, stamp=stamp)
 
 st.subheader(L("od13_peers"))
 prof = opendata.peers(full, ag)
 lp, rp = ("（", "）") if zh else (" (", ")")
-prof["who"] = [f"{a}{lp}{L('od_this')}{rp}" if a == ag else f"{a}{lp}×{r:.1f}{rp}" for a, r in zip(prof["agency"], prof["size_ratio"])]
+prof["who"] = [f"{ui.agency_text(a)}{lp}{L('od_this')}{rp}" if a == ag else f"{ui.agency_text(a)}{lp}×{r:.1f}{rp}"
+               for a, r in zip(prof["agency"], prof["size_ratio"])]
 for k in METRIC:
     if k in prof:
         prof[k] = pd.to_numeric(prof[k], errors="coerce").astype("float64")
@@ -144,9 +146,9 @@ else:
     if dropped:
         st.info(L("od13_trend_basis"))
     if len(tr) < 2:
-        st.info(L("od13_trend_missing").format(agency=ag, n=len(tr)))
+        st.info(L("od13_trend_missing").format(agency=ui.agency_text(ag), n=len(tr)))
     else:
-        fig = px.line(tr, x="snapshot", y="value", markers=True, title=f"{ag} · {mname(metric)}",
+        fig = px.line(tr, x="snapshot", y="value", markers=True, title=f"{ui.agency_text(ag)} · {mname(metric)}",
                       labels={"snapshot": L("snapshot"), "value": mname(metric)})
         fig.update_xaxes(type="category")   # two snapshots are a pair joined by a line, not a time axis of one dot
         fig.update_layout(height=300, margin=dict(l=10, r=10, t=50, b=10))
@@ -163,6 +165,7 @@ lang_q = "&lang=en" if not zh else ""
 links = dsl.assign(link=[f"od_dataset?od={od}&ds={quote(str(k))}{lang_q}" for k in dsl["dataset_key"]])
 show = links[["link", "dataset_name", "agency", "formats", "badge", "update_frequency", "last_update", "overdue"]].assign(
     badge=lambda d: d["badge"].map(lambda b: L("od13_badge_" + b) if isinstance(b, str) else "—"),
+    agency=lambda d: d["agency"].map(ui.agency_text),
     formats=lambda d: d["formats"].map(lambda v: format_text(v, ui.lang())).fillna("—"),
     # a dataset whose frequency is not judged (irregular, never updated, real-time) is "—", not a blank box
     overdue=lambda d: d["overdue"].map(lambda v: "—" if pd.isna(v) else L("yes") if v else L("no")),
@@ -230,7 +233,7 @@ old = ui.qp_select(L("od13_compare_with"), [None] + earlier, "odold", default_in
                    format_func=lambda s: L("od13_no_compare") if s is None else s)
 # the report is about the agency picked above unless the user picks others here (then the URL keeps them)
 qp_rep = [a for a in st.query_params.get_all("odrep") if a in agencies]
-chosen = st.multiselect(L("od_report_agencies"), agencies, default=qp_rep or [ag], key=f"odrep_{od}_{group}_{ag}")
+chosen = st.multiselect(L("od_report_agencies"), agencies, default=qp_rep or [ag], format_func=ui.agency_text, key=f"odrep_{od}_{group}_{ag}")
 if chosen == [ag] or not chosen:
     st.query_params.pop("odrep", None)
 else:

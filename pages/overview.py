@@ -7,7 +7,7 @@ ui.ensure_app()
 
 snap_id, agency = ui.require_snapshot()
 st.title(L("app_title"))
-st.caption(L("overview_intro_agency").format(agency=agency) if agency else L("overview_intro"))
+st.caption(L("overview_intro_agency").format(agency=ui.agency_text(agency)) if agency else L("overview_intro"))
 
 k = ui.call("kpis", snap_id, agency)
 # counts change with the population; shares are compared only on the datasets present in both snapshots
@@ -97,7 +97,7 @@ for c, key in zip(head, ["col_agency", "col_records", "col_score_overall"] + [f"
     c.html(f"<div style='font-weight:600;font-size:.8rem;overflow-wrap:normal;word-break:keep-all'>{L(key)}</div>")
 for row in league.itertuples(index=False):   # one line per agency (a handful), not per record
     r = st.columns(widths)
-    r[0].page_link("pages/scorecard.py", label=row.agency, query_params=ui.link_params(agency=row.agency))
+    r[0].page_link("pages/scorecard.py", label=ui.agency_text(row.agency), query_params=ui.link_params(agency=row.agency))
     r[1].write(f"{row.records:,}")
     r[2].markdown(ui.md_safe(ui.pct(row.score_overall)))
     for c, x in zip(r[3:], dims):

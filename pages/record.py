@@ -30,7 +30,7 @@ if rec is None:
 # a record naming no taxon is headed by its id ("—" read as a blank page)
 st.subheader(" · ".join(n for n in (rec.get("scientificName"), rec.get("vernacularName")) if n)
              or L("record_unnamed").format(id=rec.get("occurrenceID") or rec.get("eventID") or rid))
-st.caption(L("record_where").format(agency=rec.get("agency", "—"), dataset=rec.get("dataset_name", rec.get("dataset_id", "—")),
+st.caption(L("record_where").format(agency=ui.agency_text(rec.get("agency", "—")), dataset=rec.get("dataset_name", rec.get("dataset_id", "—")),
                                     file=rec.get("source_file", "—"), row=rec.get("source_row", "—"), snap=snap_id))
 st.page_link("pages/scorecard.py", label=L("record_to_scorecard"), query_params=ui.link_params(agency=rec.get("agency")))
 if bool(rec.get("is_absence", False)):   # a survey's "searched, not found": the name heads it, but nothing was seen

@@ -14,10 +14,10 @@ if agency is None:
     st.info(L("pick_agency"))
     st.caption(L("sc_pick_below"))
     for row in ui.call("agency_league", snap_id).itertuples(index=False):
-        st.page_link("pages/scorecard.py", label=f"{row.agency} · {row.records:,} · {ui.pct(row.score_overall)}",
+        st.page_link("pages/scorecard.py", label=f"{ui.agency_text(row.agency)} · {row.records:,} · {ui.pct(row.score_overall)}",
                      query_params=ui.link_params(agency=row.agency))
     st.stop()
-st.subheader(agency)
+st.subheader(ui.agency_text(agency))
 
 sc = ui.call("scores", snap_id, agency)
 prev = store.previous(store.by_name(snap_id))

@@ -1216,3 +1216,23 @@ def test_open_dataset_follows_its_dataset_into_another_catalogue():
     # the catalogue, then an agency and a dataset to pick; the stale key gone from the link (it reopened its dataset
     # when another catalogue was picked: a review)
     assert len(at.selectbox) >= 3 and "ds" not in at.query_params
+
+
+def test_agencies_are_named_in_english_on_english_pages():
+    """The English pages named every agency in Chinese (a review): an agency with an official English name is
+    shown by it (the sidebar, the overview's list, the scorecard's heading), the URL still holding the name as
+    published; one without (a society) stays as published, and the Chinese pages are unchanged."""
+    from dq import i18n
+    reef = "國立臺灣大學海洋研究所"
+    assert i18n.agency_en(reef) == "Institute of Oceanography, National Taiwan University"
+    assert i18n.agency_en("台灣兩棲類動物保育協會") == "台灣兩棲類動物保育協會"
+    assert i18n.agency_en("臺北市政府", {"臺北市": "Taipei City"}) == "Taipei City Government"
+    en = page("overview", "en")
+    links = {p.proto.label: p.proto.query_string for p in en.get("page_link") if p.proto.page == "scorecard"}
+    assert "Institute of Oceanography, National Taiwan University" in links and reef not in links
+    assert "agency=%E5%9C%8B" in links["Institute of Oceanography, National Taiwan University"]    # the published name
+    assert "Institute of Oceanography, National Taiwan University" in en.sidebar.selectbox[1].options
+    zh = page("overview", "zh")
+    assert reef in {p.proto.label for p in zh.get("page_link") if p.proto.page == "scorecard"}
+    sc = page("scorecard", "en", agency=reef)
+    assert "Institute of Oceanography, National Taiwan University" in [h.value for h in sc.subheader]
