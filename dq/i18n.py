@@ -804,6 +804,8 @@ AGENCY_EN = {
     "國立臺灣大學海洋研究所": "Institute of Oceanography, National Taiwan University",
     "臺灣生物多樣性觀測網絡（TaiBON）": "Taiwan Biodiversity Observation Network (TaiBON)",
     "國立臺灣科學教育館": "National Taiwan Science Education Center", "臺灣高等檢察署": "Taiwan High Prosecutors Office",
+    "財政部財政資訊中心": "Fiscal Information Agency", "法務部矯正署": "Agency of Corrections",
+    "經濟部商業發展署": "Administration of Commerce", "經濟部產業發展署": "Industrial Development Administration",
 }
 
 

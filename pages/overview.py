@@ -50,7 +50,7 @@ if d:
         sep = "、" if ui.lang() == "zh" else ", "
         st.caption(L("ov_population_changed").format(
             common=d["common_datasets"], added=d["datasets_added"], removed=d["datasets_removed"],
-            agencies=sep.join(d["agencies_added"]) or "—", gone=sep.join(d["agencies_removed"]) or "—")
+            agencies=sep.join(map(ui.agency_text, d["agencies_added"])) or "—", gone=sep.join(map(ui.agency_text, d["agencies_removed"])) or "—")
             if d["common_datasets"] else L("ov_population_new"))
     if not d["comparable"]:
         st.caption(L("not_comparable_help").format(prev=d["previous"]))
