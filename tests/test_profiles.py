@@ -905,3 +905,30 @@ def test_variant_characters_are_one_name(tmp_path):
     validate(p, tmp_path / "out", CHECK_DATE)
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     assert list(ann["dq_warnings"].str.contains("TAXON_VERNACULAR_MISMATCH")) == [False, False, True]
+
+
+def test_a_genus_a_species_list_places_in_two_families(tmp_path):
+    """CONSTRUCTED TEST ROWS after TaiBON's plant name list, which gives Dryopteris under Dryopteridaceae (63
+    rows) and Aspidiaceae (1), Fumaria under Fumariaceae and Papaveraceae (one row each): the rows of the less
+    used family are flagged, both on a tie, with the family the Taiwan checklist uses; a genus in one family, or
+    two lists each in its own family, are no finding."""
+    p = tmp_path / "constructed_families.csv"
+    p.write_text("scientificName,family\nDryopteris formosana,Dryopteridaceae\nDryopteris sparsa,Dryopteridaceae\n"
+                 "Dryopteris nidus,Aspidiaceae\nFumaria officinalis,Fumariaceae\nFumaria parviflora,Papaveraceae\n"
+                 "Pteris vittata,Pteridaceae\nPteris cretica,Pteridaceae\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o1", CHECK_DATE)
+    assert s["profile"] == profiles.CHECKLIST
+    ann = pd.read_csv(tmp_path / "o1" / "annotated.csv", dtype=str, keep_default_na=False).set_index("scientificName")
+    got = {n for n, w in ann["dq_warnings"].items() if "TAXON_GENUS_TWO_FAMILIES" in w}
+    assert got == {"Dryopteris nidus", "Fumaria officinalis", "Fumaria parviflora"}
+    assert "這份名錄把 Dryopteris 屬也列在 Dryopteridaceae（2 列）" in ann.loc["Dryopteris nidus", "dq_suggestions"]
+    assert "(the Taiwan checklist uses Dryopteridaceae)" in ann.loc["Dryopteris nidus", "dq_suggestions_en"]
+    # each list in its own family: two datasets of one snapshot are not one list
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("scientificName,family\nDryopteris formosana,Dryopteridaceae\nDryopteris sparsa,Dryopteridaceae\n", encoding="utf-8")
+    b.write_text("scientificName,family\nDryopteris nidus,Aspidiaceae\nDryopteris hirtipes,Aspidiaceae\n"
+                 "Dryopteris sordidipes,Dryopteridaceae\n", encoding="utf-8")
+    m = ingest([SourceSpec(a, agency="A", dataset="a"), SourceSpec(b, agency="A", dataset="b")], "2026-12-07", tmp_path / "snaps")
+    fl = duckdb.execute(f"""SELECT r.scientificName FROM ({store.records_sql(Path(m))}) r
+        JOIN read_parquet('{Path(m) / 'flags.parquet'}') f USING (record_id) WHERE f.check_id = 'TAXON_GENUS_TWO_FAMILIES'""").fetchall()
+    assert fl == [("Dryopteris sordidipes",)]      # b's own minority; a's two Dryopteridaceae rows are a's

@@ -17,11 +17,44 @@ FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度�
 VERN_PLACEHOLDER = ("coalesce(regexp_full_match(trim(vern_raw), '(?i)(none|null|nan|n/?a|#n/a|-+|\\?+|無)'), false)")
 
 
+# A species list's row: its dataset, the family it gives and its name's genus (the first word of the name as
+# written), for TAXON_GENUS_TWO_FAMILIES. One expression for the record key and the distinct values.
+GENUS_FAMILY_KEY = (f"CASE WHEN {{o}}table_kind = '{standard.SPECIES_LIST}' THEN hash({{o}}agency, {{o}}dataset_id, "
+                    "trim({o}family), split_part(trim({o}scientificName), ' ', 1)) END")
+
+
+def _genus_families(con) -> None:
+    """_gf: per species list, each genus its rows place in more than one family (TaiBON's plant name list puts
+    Dryopteris under Dryopteridaceae and Aspidiaceae, Tylophora under Apocynaceae and Asclepiadaceae: a list
+    mixing two classifications), one row per (genus, family) given, with the other families and their rows.
+    `gf_odd`: this family is not the one most of the genus's rows give (both, on a tie). Not the checklist's
+    family: the reference mixes classifications too (its Polystichum is Aspidiaceae, its Dryopteris
+    Dryopteridaceae), so it is only named beside the fix (`ck_family`, most of the genus's accepted names')."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _gf AS
+        WITH r AS (SELECT {GENUS_FAMILY_KEY.format(o='')} AS k, hash(agency, dataset_id, split_part(trim(scientificName), ' ', 1)) AS gk,
+                          split_part(trim(scientificName), ' ', 1) AS genus, trim(family) AS family, count(*) AS n
+                   FROM occ WHERE table_kind = '{standard.SPECIES_LIST}' AND nullif(trim(family), '') IS NOT NULL
+                     AND nullif(trim(scientificName), '') IS NOT NULL GROUP BY ALL),
+        two AS (SELECT gk FROM r GROUP BY gk HAVING count(*) > 1),
+        ck AS (SELECT genus, mode(family) AS ck_family FROM ref_checklist
+               WHERE genus IS NOT NULL AND family IS NOT NULL AND status = 'accepted' GROUP BY genus),
+        g AS (SELECT r.*, ck.ck_family, max(r.n) OVER (PARTITION BY r.gk) AS top_n,
+                     count(*) OVER (PARTITION BY r.gk, r.n) AS same_n
+              FROM r JOIN two USING (gk) LEFT JOIN ck ON lower(ck.genus) = lower(r.genus))
+        SELECT a.k, a.genus, a.family, a.n, a.ck_family, NOT (a.n = a.top_n AND a.same_n = 1) AS gf_odd,
+               (SELECT string_agg(b.family || '（' || b.n || ' 列）', '、' ORDER BY b.n DESC, b.family) FROM g b
+                 WHERE b.gk = a.gk AND b.family <> a.family) AS gf_others,
+               (SELECT string_agg(b.family || ' (' || b.n || CASE WHEN b.n = 1 THEN ' row)' ELSE ' rows)' END, ', ' ORDER BY b.n DESC, b.family)
+                  FROM g b WHERE b.gk = a.gk AND b.family <> a.family) AS gf_others_en
+        FROM g a""")
+
+
 def derive(con, ctx: DeriveContext) -> None:
     taxonomy.names_from_vernacular(con, "occ", "_vn")
     taxonomy.vernacular_spellings(con, "_vn", "_vfz")
     con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
     taxonomy.match_names(con, "_names", "_tax")
+    _genus_families(con)
     # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
     con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
           CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
@@ -95,9 +128,10 @@ DERIVATION = Derivation(
     record_cols={"nk": taxonomy.NAME_KEY.format(o="o."),
                  "vk": taxonomy.VERN_PAIR_KEY.format(o="o."),
                  # what the row says of the taxon's status in Taiwan (establishmentMeans): endemic, native, introduced
-                 "est_claim": taxonomy.establishment_sql("o.establishmentMeans")},
+                 "est_claim": taxonomy.establishment_sql("o.establishmentMeans"),
+                 "gfk": GENUS_FAMILY_KEY.format(o="o.")},
     derive=derive,
-    joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk"),
+    joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk", "LEFT JOIN _gf gf ON gf.k = k.gfk"),
     columns=("t.name_clean", "t.name_unqualified", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
              "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist",
              # a genus the checklists lack is still their group when the record's vernacular name or family is
@@ -114,7 +148,8 @@ DERIVATION = Derivation(
              "coalesce(v.vern_placeholder, false) AS vern_placeholder",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
-             "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim"),
+             "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim",
+             "coalesce(gf.gf_odd, false) AS gf_odd", "gf.genus AS gf_genus", "gf.ck_family AS gf_checklist", "gf.gf_others", "gf.gf_others_en"),
 )
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
@@ -242,6 +277,18 @@ CHECKS = [
           fix_en="CASE WHEN e.vern_expected IS NOT NULL THEN 'Write the checklist vernacular name: ' || e.vern_expected "
                  "ELSE 'Leave it empty, or enter the taxon''s vernacular name' END",
           tables=T, shows=("scientificName", "vernacularName")),
+    Check("TAXON_GENUS_TWO_FAMILIES", "taxonomy", "warning", "同一屬歸在兩個科", "Genus placed in two families",
+          "名錄中同一個屬的物種被歸在不同的科（TaiBON 植物名錄的 Dryopteris 有的列在 Dryopteridaceae、有的列在 Aspidiaceae）："
+          "名錄混用了兩套分類系統，依科統計的物種數因此不準。標出這個屬列數較少的科的列（列數相同時兩科都標），並附上臺灣物種名錄所用的科。",
+          "A species list places one genus's species in different families (TaiBON's plant list has Dryopteris under both "
+          "Dryopteridaceae and Aspidiaceae): the list mixes two classifications, so counts per family are off. The rows of the genus's "
+          "less used family are flagged (both, when as many rows give each), with the family the Taiwan checklist uses.",
+          "e.gf_odd",
+          "'這份名錄把 ' || e.gf_genus || ' 屬也列在 ' || e.gf_others || '：請統一科名' "
+          "|| CASE WHEN e.gf_checklist IS NOT NULL THEN '（臺灣物種名錄用 ' || e.gf_checklist || '）' ELSE '' END",
+          fix_en="'This list also places ' || e.gf_genus || ' in ' || e.gf_others_en || ': use one family throughout' "
+                 "|| CASE WHEN e.gf_checklist IS NOT NULL THEN ' (the Taiwan checklist uses ' || e.gf_checklist || ')' ELSE '' END",
+          tables=(standard.SPECIES_LIST,), shows=("scientificName", "family")),
     Check("TAXON_VERNACULAR_COMPAT_CHARS", "taxonomy", "warning", "俗名用了相容表意字", "Vernacular name in compatibility characters",
           "中文俗名含 CJK 相容表意字（如「蘭」U+F91F，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，搜尋、比對與統計都找不到它。",
           "The Chinese name holds CJK compatibility ideographs (e.g. 蘭 U+F91F, mostly left by Big5 conversions): they look like the "
