@@ -306,6 +306,15 @@ def match_names(con, names_table: str, out_table: str) -> None:
          AND NOT regexp_matches(rest, '{FORM_RX}')) AS has_authorship,
         (contains(n0, '/') OR hybrid OR len(string_split(coalesce(nullif(name_clean, ''), n1), ' ')) < 2) AS above_species
         FROM (SELECT *, regexp_matches(n0, '{HYBRID_RX}') AS hybrid FROM _nm3)""")
+    # A species the plant list gives as a synonym of one of its own varieties while it accepts two or more of
+    # them (Bidens pilosa → var. minor beside var. pilosa and var. radiata; Acer insulare → var. insulare beside
+    # var. caudatifolium: 112 such names) is no synonym: a record at species level names them all, so it is
+    # matched as the species of its listed infraspecific taxa (_sspp), not resolved to one. Where the list
+    # accepts one only (Acalypha indica → var. minima, the one in Taiwan), its mapping stands.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _ref_match AS SELECT * FROM ref_checklist c
+        WHERE NOT (c.status = 'synonym' AND c.accepted_name LIKE c.name || ' %' AND c.name_key IN (
+            SELECT sp FROM (SELECT array_to_string(string_split(name_key, ' ')[1:2], ' ') AS sp FROM ref_checklist
+                            WHERE status = 'accepted' AND len(string_split(name_key, ' ')) > 2) GROUP BY sp HAVING count(*) > 1))""")
     # a synonym is endemic or alien as its accepted name is (the plant list's synonym rows carry 0 for both)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _exact AS
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
@@ -322,9 +331,9 @@ def match_names(con, names_table: str, out_table: str) -> None:
               UNION ALL SELECT n.name_raw, n.name_clean, n.n0, {marker_norm_sql('n.name_clean')}, 2 FROM _nm4 n WHERE NOT n.hybrid
               UNION ALL SELECT n.name_raw, n.name_clean, n.n0, {marker_strip_sql('n.name_clean')}, 3
               FROM _nm4 n WHERE NOT n.hybrid) n
-        JOIN (SELECT name_key AS k_, * FROM ref_checklist UNION ALL
-              SELECT name_key_nr, * FROM ref_checklist WHERE name_key_nr <> name_key UNION ALL
-              SELECT name_key_nm, * FROM ref_checklist WHERE name_key_nm <> name_key) c
+        JOIN (SELECT name_key AS k_, * FROM _ref_match UNION ALL
+              SELECT name_key_nr, * FROM _ref_match WHERE name_key_nr <> name_key UNION ALL
+              SELECT name_key_nm, * FROM _ref_match WHERE name_key_nm <> name_key) c
           ON c.k_ = n.k AND (n.pri < 3 OR c.name_key = c.name_key_nr)
         LEFT JOIN (SELECT name, bool_or(is_endemic) AS is_endemic, bool_or(is_alien) AS is_alien FROM ref_checklist
                    WHERE status = 'accepted' GROUP BY name) a ON c.status = 'synonym' AND a.name = c.accepted_name

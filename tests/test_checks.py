@@ -905,3 +905,21 @@ def test_an_event_time_that_is_no_time_of_day_is_flagged_with_what_it_stands_for
         assert fix in ann.loc[k, "dq_suggestions_en"], (k, ann.loc[k, "dq_suggestions_en"])
     assert "請留空" in ann.loc["na", "dq_suggestions"] and "改為 15:15" in ann.loc["afternoon", "dq_suggestions"]
     assert "DUP_RECORD" not in ann.loc["same-07", "dq_warnings"] + ann.loc["same-08", "dq_warnings"]
+
+
+def test_a_species_is_not_resolved_to_one_of_its_varieties_the_checklist_accepts_beside_others(tmp_path):
+    """CONSTRUCTED TEST ROWS (a review): TaiCOL's 2020 plant list gives Bidens pilosa as a synonym of its var. minor
+    while it accepts var. pilosa and var. radiata too; a record of Bidens pilosa was told "synonym: use Bidens pilosa
+    var. minor", a variety its observer never named. A species with two or more accepted infraspecific taxa is
+    matched as the species; one whose only accepted variety the list maps it to (Ailanthus altissima → var.
+    tanakae, the one in Taiwan) keeps that mapping."""
+    header = ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude"]
+    rows = [[k, n, "2020-05-01", "25.033", "121.565"] for k, n in (
+        ("bidens", "Bidens pilosa"), ("radiata", "Bidens pilosa var. radiata"), ("acer", "Acer insulare"),
+        ("ailanthus", "Ailanthus altissima"))]
+    _, ann = _validated(tmp_path, "varieties", header, rows, "occurrenceID")
+    assert ann.loc["bidens", "dq_accepted_name"] == "Bidens pilosa" and "TAXON_SYNONYM" not in ann.loc["bidens", "dq_notes"]
+    assert ann.loc["acer", "dq_accepted_name"] == "Acer insulare"
+    assert ann.loc["radiata", "dq_accepted_name"] == "Bidens pilosa var. radiata"
+    assert ann.loc["ailanthus", "dq_accepted_name"] == "Ailanthus altissima var. tanakae"
+    assert "TAXON_SYNONYM" in ann.loc["ailanthus", "dq_notes"] + ann.loc["ailanthus", "dq_warnings"]
