@@ -441,15 +441,31 @@ ESTABLISHMENT = {
 }
 
 
+# The statuses a person can read that the checklist cannot contradict: cultivated, unknown or doubtful (TaiBON's
+# plant list: 栽培, 未知, 疑問), a vagrant, and Darwin Core's establishmentMeans and degreeOfEstablishment words.
+ESTABLISHMENT_OTHER = ("栽培", "栽培種", "逸出", "逸出種", "未知", "不明", "不詳", "疑問", "存疑", "待確認", "迷鳥", "cultivated",
+                       "captive", "managed", "released", "uncertain", "unknown", "vagrant", "casual", "failing",
+                       "reproducing", "established", "colonising", "colonizing", "widespreadinvasive")
+
+
+def _est_norm(x: str) -> str:
+    return f"replace(replace(replace(replace(lower({x}), ' ', ''), '_', ''), '-', ''), '台', '臺')"
+
+
 def establishment_sql(col: str) -> str:
     """SQL: 'endemic', 'native' or 'introduced' for what `col` says (ESTABLISHMENT), else NULL. A
     value in two languages (TBN's "原生 Native", "外來 Non-native") is read by its first word."""
-    def norm(x):
-        return f"replace(replace(replace(replace(lower({x}), ' ', ''), '_', ''), '-', ''), '台', '臺')"
     # one map lookup per value (a chain of IN lists cost ~6x as much per record)
     m = "MAP {" + ", ".join(f"'{x}': '{k}'" for k, xs in ESTABLISHMENT.items() for x in xs) + "}"
-    return (f"coalesce(map_extract_value({m}, {norm(f'trim({col})')}), "
-            f"map_extract_value({m}, {norm(f'split_part(trim({col}), chr(32), 1)')}))")
+    return (f"coalesce(map_extract_value({m}, {_est_norm(f'trim({col})')}), "
+            f"map_extract_value({m}, {_est_norm(f'split_part(trim({col}), chr(32), 1)')}))")
+
+
+def establishment_other_sql(col: str) -> str:
+    """SQL: `col` says a status of ESTABLISHMENT_OTHER (by the whole value or its first word, as establishment_sql reads)."""
+    words = "[" + ", ".join(f"'{x}'" for x in ESTABLISHMENT_OTHER) + "]"
+    return (f"(list_contains({words}, {_est_norm(f'trim({col})')}) "
+            f"OR list_contains({words}, {_est_norm(f'split_part(trim({col}), chr(32), 1)')}))")
 
 
 # How a record without a scientific name got one from its vernacular name (column name_source).

@@ -932,3 +932,17 @@ def test_a_genus_a_species_list_places_in_two_families(tmp_path):
     fl = duckdb.execute(f"""SELECT r.scientificName FROM ({store.records_sql(Path(m))}) r
         JOIN read_parquet('{Path(m) / 'flags.parquet'}') f USING (record_id) WHERE f.check_id = 'TAXON_GENUS_TWO_FAMILIES'""").fetchall()
     assert fl == [("Dryopteris sordidipes",)]      # b's own minority; a's two Dryopteridaceae rows are a's
+
+
+def test_a_status_no_reader_can_tell_is_flagged_and_the_readable_ones_are_not(tmp_path):
+    """CONSTRUCTED TEST ROWS with the statuses of TaiBON's plant lists (原生, 歸化, 栽培, 未知, 疑問 and one "i?";
+    twredlist2017.csv has three), TBN's bilingual ones and Darwin Core's words: only the unreadable one is flagged."""
+    p = tmp_path / "constructed_status.csv"
+    rows = [("Pteris vittata", "原生"), ("Pteris cretica", "歸化"), ("Pteris ensiformis", "栽培"), ("Pteris multifida", "未知"),
+            ("Pteris semipinnata", "疑問"), ("Ophioglossum parvum", "i?"), ("Pteris wallichiana", "原生 Native"),
+            ("Pteris dispar", "uncertain"), ("Pteris biaurita", "vagrant"), ("Pteris grevilleana", "")]
+    p.write_text("scientificName,establishmentMeans\n" + "".join(f"{n},{v}\n" for n, v in rows), encoding="utf-8")
+    s = validate(p, tmp_path / "o", CHECK_DATE)
+    assert s["profile"] == profiles.CHECKLIST
+    ann = pd.read_csv(tmp_path / "o" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert list(ann.loc[ann["dq_warnings"].str.contains("TAXON_ESTABLISHMENT_UNREADABLE"), "scientificName"]) == ["Ophioglossum parvum"]

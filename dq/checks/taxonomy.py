@@ -330,5 +330,16 @@ CHECKS.append(
                  "CASE WHEN e.is_endemic AND e.match_type IN ('exact', 'synonym') THEN ' (endemic to Taiwan)' ELSE '' END "
                  "ELSE 'The checklist does not list ' || e.accepted_name || ' as endemic to Taiwan' END",
           tables=T, shows=("scientificName", "vernacularName", "establishmentMeans")))
+CHECKS.append(
+    Check("TAXON_ESTABLISHMENT_UNREADABLE", "taxonomy", "warning", "原生／外來狀態無法辨識", "Native or introduced status unreadable",
+          "establishmentMeans（或值為原生／外來的狀態欄）寫的不是可辨識的狀態（TaiBON 植物名錄有一列寫「i?」）：看不出這個物種在臺灣是"
+          "原生、特有、歸化、栽培或不明，也就無法和名錄比對。",
+          "establishmentMeans (or a status column of native / introduced) holds no status a reader can tell (TaiBON's plant list has "
+          "one row of \"i?\"): whether the taxon is native, endemic, naturalised, cultivated or unknown in Taiwan cannot be read, nor "
+          "compared with the checklist.",
+          f"e.est_claim IS NULL AND {filled('e.establishmentMeans')} AND NOT {taxonomy.establishment_other_sql('e.establishmentMeans')}",
+          "'改為 原生、特有、歸化（外來）、栽培 或 未知 之一（Darwin Core：native、introduced、uncertain…）'",
+          fix_en="'Write one of native, endemic, introduced (naturalised), cultivated or uncertain'",
+          tables=T, shows=("scientificName", "establishmentMeans")))
 
 FAMILY = Family("taxonomy", tuple(CHECKS), DERIVATION)
