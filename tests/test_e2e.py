@@ -109,7 +109,10 @@ def test_scorecard_fix_list_downloads_in_the_browser(server, tmp_path, new_page)
 # ---- issue 11: what a user meets in the browser ----------------------------------------------
 
 BBS = "特有生物研究保育中心"
+BBS_EN = "Endemic Species Research Institute"
 FROG = "臺灣生物多樣性觀測網絡（TaiBON）"
+# the English pages name an agency by its official English name (i18n.AGENCY_EN); the URL keeps the name as published
+FROG_EN = "Taiwan Biodiversity Observation Network (TaiBON)"
 
 
 def _open(new_page, url, viewport=(1440, 900)):
@@ -157,7 +160,7 @@ def test_language_switch_holds_over_ten_toggles_and_relabels_everything(server, 
         page.wait_for_function("w => { const l = document.querySelector('[data-testid=\"stMultiSelect\"] label');"
                                " return l && l.innerText === w; }", arg=want, timeout=60_000)
         boxes = page.eval_on_selector_all('[data-testid="stSidebar"] input[role=combobox]', "els => els.map(e => e.value)")
-        assert FROG in boxes, (i, boxes)   # the agency picker keeps its value: never an empty "Choose an option"
+        assert (FROG_EN if en else FROG) in boxes, (i, boxes)   # the agency picker keeps its value: never an empty "Choose an option"
     assert page.inner_text("h1") == "坐標檢核"
     page.click('[data-testid="stMultiSelect"] input[role=combobox]')   # open the checks' dropdown
     page.wait_for_selector('[role=listbox]', timeout=10_000)
@@ -309,16 +312,16 @@ def test_a_league_click_moves_the_agency_picker_and_the_report_follows(server, n
 def test_overview_agency_links_open_the_scorecard(server, new_page):
     page = _open(new_page, f"{server}/?lang=en")
     _kpi_labels_are_not_cut(page, "en")
-    page.get_by_role("link", name=FROG).click()
+    page.get_by_role("link", name=FROG_EN).click()
     _settle(page, "Agency scorecard")
-    assert "agency=" in page.url and FROG in page.inner_text("h3")
+    assert "agency=" in page.url and FROG_EN in page.inner_text("h3")
     # the sidebar's box says the agency the link chose (it still said "All agencies", and sent that back
     # with the next move: the menu's overview then showed every agency)
-    assert _sidebar_agency(page) == FROG
+    assert _sidebar_agency(page) == FROG_EN
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
     _settle(page)
     page.wait_for_timeout(300)
-    assert "agency=" in page.url and _sidebar_agency(page) == FROG, page.url
+    assert "agency=" in page.url and _sidebar_agency(page) == FROG_EN, page.url
 
 
 def _sidebar_agency(page) -> str:
@@ -333,15 +336,15 @@ def test_the_back_button_moves_the_sidebar_agency_with_the_figures(server, new_p
     page = _open(new_page, f"{server}/scorecard?lang=en&agency={quote(FROG)}")
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
     box.click()
-    page.get_by_role("option", name=BBS).click()
+    page.get_by_role("option", name=BBS_EN).click()
     page.wait_for_function("a => decodeURIComponent(location.search).includes(a)", arg=BBS, timeout=30_000)
     _settle(page)
-    assert BBS in page.inner_text("h3") and _sidebar_agency(page) == BBS
+    assert BBS_EN in page.inner_text("h3") and _sidebar_agency(page) == BBS_EN
     page.go_back()
     page.wait_for_function("a => decodeURIComponent(location.search).includes(a)", arg=FROG, timeout=30_000)
     _settle(page)
     page.wait_for_timeout(500)
-    assert FROG in page.inner_text("h3") and _sidebar_agency(page) == FROG, (page.inner_text("h3"), _sidebar_agency(page))
+    assert FROG_EN in page.inner_text("h3") and _sidebar_agency(page) == FROG_EN, (page.inner_text("h3"), _sidebar_agency(page))
 
 
 def _kpi_labels_are_not_cut(page, lang: str):
@@ -367,7 +370,7 @@ def test_the_sidebar_menu_keeps_the_agency_chosen(server, new_page):
         page.wait_for_timeout(300)
         assert "lang=en" in page.url, (i, page.url)
         assert (f"agency={quote(FROG)}" in page.url) == (i != 6), (i, page.url)
-    assert FROG in page.inner_text("h3")
+    assert FROG_EN in page.inner_text("h3")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
     page.get_by_role("option", name="All agencies").click()
     # the choice's own run drops agency= from the URL: wait for that, not only for "no run" (under load the
