@@ -502,7 +502,10 @@ TESTS: list[Test] = [
     _date_standardized("AMENDMENT_DATEIDENTIFIED_STANDARDIZED", "39bb2280-1215-447b-9221-fd13bc990641", "dateIdentified", "time"),
     _a("AMENDMENT_EVENTDATE_FROM_VERBATIM", "6d0a0c10-5e4a-4759-b448-88932f399812", "time", "可由 verbatimEventDate 填入 eventDate",
        "eventDate can be filled in from verbatimEventDate",
-       f"CASE WHEN bdq_ne({EV}) OR bdq_empty(@verbatimEventDate) THEN {IP} WHEN ({_EV_FROM_VERBATIM}) IS NOT NULL THEN {FI} ELSE {NA} END",
+       # a verbatim value without a digit (TDWG's "X") is no date at all: the prerequisites are not met; one with
+       # digits that reads as no single date ("0377", "03/04/2020") is not amended (the validation data, rows 682 and 689)
+       f"CASE WHEN bdq_ne({EV}) OR bdq_empty(@verbatimEventDate) OR NOT regexp_matches(@verbatimEventDate, '\\d') THEN {IP} "
+       f"WHEN ({_EV_FROM_VERBATIM}) IS NOT NULL THEN {FI} ELSE {NA} END",
        [("dwc:eventDate", _EV_FROM_VERBATIM)]),
     _a("AMENDMENT_EVENTDATE_FROM_YEARMONTHDAY", "3892f432-ddd0-4a0a-b713-f2e2ecbd879d", "time", "可由 year/month/day 填入 eventDate",
        "eventDate can be filled in from year, month and day",
