@@ -311,10 +311,12 @@ def match_names(con, names_table: str, out_table: str) -> None:
     # var. caudatifolium: 112 such names) is no synonym: a record at species level names them all, so it is
     # matched as the species of its listed infraspecific taxa (_sspp), not resolved to one. Where the list
     # accepts one only (Acalypha indica → var. minima, the one in Taiwan), its mapping stands.
-    con.execute("""CREATE OR REPLACE TEMP TABLE _ref_match AS SELECT * FROM ref_checklist c
-        WHERE NOT (c.status = 'synonym' AND c.accepted_name LIKE c.name || ' %' AND c.name_key IN (
-            SELECT sp FROM (SELECT array_to_string(string_split(name_key, ' ')[1:2], ' ') AS sp FROM ref_checklist
-                            WHERE status = 'accepted' AND len(string_split(name_key, ' ')) > 2) GROUP BY sp HAVING count(*) > 1))""")
+    # (the species are a small table; the checklist is filtered as the join reads it, never copied)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _sp_multi AS SELECT sp FROM (
+        SELECT array_to_string(string_split(name_key, ' ')[1:2], ' ') AS sp FROM ref_checklist
+        WHERE status = 'accepted' AND len(string_split(name_key, ' ')) > 2) GROUP BY sp HAVING count(*) > 1""")
+    con.execute("""CREATE OR REPLACE TEMP VIEW _ref_match AS SELECT * FROM ref_checklist c
+        WHERE NOT (c.status = 'synonym' AND c.accepted_name LIKE c.name || ' %' AND c.name_key IN (SELECT sp FROM _sp_multi))""")
     # a synonym is endemic or alien as its accepted name is (the plant list's synonym rows carry 0 for both)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _exact AS
         SELECT n.name_raw, c.taxon_id, c.accepted_name, c.accepted_id, c.status, c.rank, c.group_zh, c.group_en,
