@@ -365,12 +365,18 @@ def agency_text(name):
     return i18n.agency_en(name, county_english())
 
 
-def _in_words(d):
-    """A table's severities and dimensions in words, its agencies in the UI language (ui.table and ui.static_table)."""
+def _severity_agency(d):
+    """A table's severities in words and its agencies in the UI language (every table and download)."""
     if "agency" in d.columns and lang() == "en":
         d["agency"] = d["agency"].map(agency_text)
     if "severity" in d.columns:
         d["severity"] = d["severity"].map(severity_text)
+    return d
+
+
+def _in_words(d):
+    """A table's severities and dimensions in words, its agencies in the UI language (ui.table and ui.static_table)."""
+    _severity_agency(d)
     if "dimension" in d.columns:
         d["dimension"] = d["dimension"].map(dimension_text)
     return d
@@ -380,11 +386,7 @@ def for_download(df):
     """A table as a reader gets it in a file: headings in the UI language (never snake_case), yes/no in
     words, severities in words."""
     import pandas as pd
-    d = df.copy()
-    if "severity" in d.columns:
-        d["severity"] = d["severity"].map(severity_text)
-    if "agency" in d.columns and lang() == "en":
-        d["agency"] = d["agency"].map(agency_text)
+    d = _severity_agency(df.copy())
     for c in d.columns:
         if pd.api.types.is_bool_dtype(d[c]):
             d[c] = d[c].map(lambda v: L("yes" if v else "no"))

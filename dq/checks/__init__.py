@@ -40,6 +40,12 @@ def filled(col: str) -> str:
     return f"(NOT {blank(col)})"
 
 
+# What an export writes for an empty cell (R's NA, pandas' NaN and None, SQL's NULL, N/A, dashes, question
+# marks): a regex alternation, read case-insensitively. A time made of them (BBS Taiwan's NA:NA+0800,
+# checks/time.py) and a vernacular name that is one (checks/taxonomy.py) are stand-ins, not values.
+STAND_IN_RX = r"na|n/a|nan|none|null|-+|\?+"
+
+
 # The canonical terms a pass may read per record as numbers: a kept Parquet input's DOUBLE column is
 # given as the number (`_n_<term>`, NULL otherwise) and any other source's text as `_t_<term>` (NULL where
 # the number is given), beside the term's text. A key or a blank test reads the two parts; the text of the

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from .. import standard, taxonomy
 from ..taxonomy import FROM_VERNACULAR, FUZZY_MIN_SCORE, NOT_NAMES, vern_parts_sql, zh_norm_sql
-from . import Check, Derivation, DeriveContext, Family, Param, blank, compat_chars_sql, filled, unescape_r
+from . import STAND_IN_RX, Check, Derivation, DeriveContext, Family, Param, blank, compat_chars_sql, filled, unescape_r
 
 FUZZY = Param("FUZZY_MIN_SCORE", FUZZY_MIN_SCORE, "score", "rapidfuzz 相似度（0–100）達此值才建議拼法",
               "rapidfuzz ratio (0-100) from which a spelling is suggested")
 
 
-# a vernacular name that stands in for an empty cell: None, NULL, NaN, NA, N/A, #N/A, dashes, question marks, 無
-VERN_PLACEHOLDER = ("coalesce(regexp_full_match(trim(vern_raw), '(?i)(none|null|nan|n/?a|#n/a|-+|\\?+|無)'), false)")
+# a vernacular name that stands in for an empty cell (STAND_IN_RX, Excel's #N/A, 無)
+VERN_PLACEHOLDER = f"coalesce(regexp_full_match(trim(vern_raw), '(?i)({STAND_IN_RX}|#n/a|無)'), false)"
 
 
 # A species list's row: its dataset, the family it gives and its name's genus (the first word of the name as
@@ -42,11 +42,10 @@ def _genus_families(con) -> None:
                      count(*) OVER (PARTITION BY r.gk, r.n) AS same_n
               FROM r JOIN two USING (gk) LEFT JOIN ck ON lower(ck.genus) = lower(r.genus))
         SELECT a.k, a.genus, a.family, a.n, a.ck_family, NOT (a.n = a.top_n AND a.same_n = 1) AS gf_odd,
-               (SELECT string_agg(b.family || '（' || b.n || ' 列）', '、' ORDER BY b.n DESC, b.family) FROM g b
-                 WHERE b.gk = a.gk AND b.family <> a.family) AS gf_others,
-               (SELECT string_agg(b.family || ' (' || b.n || CASE WHEN b.n = 1 THEN ' row)' ELSE ' rows)' END, ', ' ORDER BY b.n DESC, b.family)
-                  FROM g b WHERE b.gk = a.gk AND b.family <> a.family) AS gf_others_en
-        FROM g a""")
+               string_agg(b.family || '（' || b.n || ' 列）', '、' ORDER BY b.n DESC, b.family) AS gf_others,
+               string_agg(b.family || ' (' || b.n || CASE WHEN b.n = 1 THEN ' row)' ELSE ' rows)' END, ', ' ORDER BY b.n DESC, b.family) AS gf_others_en
+        FROM g a JOIN g b ON b.gk = a.gk AND b.family <> a.family
+        GROUP BY a.k, a.genus, a.family, a.n, a.ck_family, a.top_n, a.same_n""")
 
 
 def derive(con, ctx: DeriveContext) -> None:

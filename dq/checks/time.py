@@ -5,7 +5,7 @@ failure-tolerant: an impossible date (1952-02-30, month 13) is DATE_INVALID on i
 error that stops the run."""
 from __future__ import annotations
 
-from . import Check, Derivation, DeriveContext, Family, Param
+from . import STAND_IN_RX, Check, Derivation, DeriveContext, Family, Param
 from .completeness import NOT_PARENT
 
 OLDEST = Param("MIN_YEAR", 1800, "year", "早於此年的日期視為過早", "dates before this year are implausibly old")
@@ -78,7 +78,7 @@ _ISO_TIME = (r"T?(([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d([.,]\d+)?)?)?|([01]\d|2[0-3]
 _T = "trim(time_txt)"
 # a time written with the placeholder of a missing value: BBS Taiwan's events export "NA:NA+0800" (R's NA
 # pasted into the hh:mm of a visit whose time was not noted: 801 of its 423,119 events)
-_T_PLACEHOLDER = rf"regexp_matches({_T}, '^(?i)(NA|N/A|NaN|None|null|-+|\?+)([:：/ ]+(NA|N/A|NaN|None|null|-+|\?+))*([+-]\d{{2}}:?\d{{2}}|Z)?$')"
+_T_PLACEHOLDER = rf"regexp_matches({_T}, '^(?i)({STAND_IN_RX})([:：/ ]+({STAND_IN_RX}))*([+-]\d{{2}}:?\d{{2}}|Z)?$')"
 # what a form or spreadsheet writes instead (7:30, 07:30:5, 下午 3:15, 3:15 PM, 7時30分): the hour, minute, second and
 # 12-hour mark, read only when they are the whole text
 _T_LOOSE = (rf"regexp_extract({_T}, '^(?i)(上午|下午|AM|PM)?\s*(\d{{1,2}})\s*[:：時點]\s*(\d{{1,2}})\s*分?(?:\s*[:：]\s*(\d{{1,2}})\s*秒?)?\s*(上午|下午|AM|PM)?$', "
@@ -88,10 +88,10 @@ TIME_STATUS = (f"CASE WHEN time_txt IS NULL OR {_T} = '' THEN NULL "
                f"WHEN {_T_PLACEHOLDER} THEN 'placeholder' ELSE 'invalid' END")
 
 
-def _time_fix() -> str:
-    """SQL over time_txt: a loose time (7:30, 下午 3:15, 3:15 PM, 7時30分) as the hh:mm[:ss] it stands for, else NULL.
-    A 12-hour form (上午/下午, AM/PM) is read by its mark; an hour, minute or second out of range gives NULL."""
-    x = _T_LOOSE
+def _time_fix(x: str) -> str:
+    """SQL: a loose time (7:30, 下午 3:15, 3:15 PM, 7時30分), whose parts (_T_LOOSE) are the column `x`, as the
+    hh:mm[:ss] it stands for, else NULL. A 12-hour form (上午/下午, AM/PM) is read by its mark; an hour, minute or
+    second out of range gives NULL."""
     ap = f"upper(coalesce(nullif({x}.ap, ''), {x}.ap2))"
     h = f"try_cast({x}.h AS INT)"
     hour = f"CASE WHEN {ap} IN ('下午', 'PM') AND {h} BETWEEN 1 AND 11 THEN {h} + 12 WHEN {ap} IN ('上午', 'AM') AND {h} = 12 THEN 0 ELSE {h} END"
@@ -102,7 +102,9 @@ def _time_fix() -> str:
             f"|| coalesce(':' || lpad({sec}::VARCHAR, 2, '0'), '') END")
 
 
-TIME_FIX = f"CASE WHEN {TIME_STATUS} = 'invalid' THEN {_time_fix()} END"
+# per distinct time of `_dt5`: its status, and for an invalid one the fix (the loose parts read once)
+TIMES_SQL = (f"SELECT time_txt, time_status, CASE WHEN time_status = 'invalid' THEN {_time_fix('loose')} END AS time_fix "
+             f"FROM (SELECT time_txt, {TIME_STATUS} AS time_status, {_T_LOOSE} AS loose FROM (SELECT DISTINCT time_txt FROM _dt5))")
 
 
 def derive(con, ctx: DeriveContext) -> None:
@@ -125,8 +127,7 @@ def derive(con, ctx: DeriveContext) -> None:
     # few hundred dates, each at a few dozen times); the dates are parsed once per date, the times once per time
     con.execute("""CREATE OR REPLACE TEMP TABLE _dt5 AS SELECT DISTINCT eventDate AS date_txt, "year" AS year_txt,
         "month" AS month_txt, "day" AS day_txt, eventTime AS time_txt FROM occ""")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _times AS SELECT time_txt, {TIME_STATUS} AS time_status, {TIME_FIX} AS time_fix "
-                "FROM (SELECT DISTINCT time_txt FROM _dt5)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _times AS {TIMES_SQL}")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dates AS
       WITH d AS (SELECT DISTINCT date_txt, year_txt, month_txt, day_txt FROM _dt5),
       p0 AS (SELECT *, {normalised('date_txt')} AS d_, {ROC_MARK} AS roc_mark FROM d),
