@@ -684,7 +684,7 @@ def test_gbif_download_of_bbs_rows_is_judged_by_darwin_core(tmp_path):
     cols.update({"gbifID": "(1000000000 + row_number() OVER ())::VARCHAR", "datasetKey": "'constructed-test-dataset'",
                  "occurrenceID": "o.occurrenceID", "kingdom": "'Animalia'", "phylum": "'Chordata'", "class": "'Aves'",
                  "family": "o.family", "genus": "o.genus", "species": "o.scientificName", "taxonRank": "'SPECIES'",
-                 "scientificName": "trim(o.scientificName || ' ' || coalesce(c.author, ''))",
+                 "scientificName": "trim(o.scientificName || ' ' || coalesce(c1.author, c2.author, ''))",
                  "verbatimScientificName": "o.scientificName", "countryCode": "'TW'", "locality": "o.locality",
                  "occurrenceStatus": "'PRESENT'", "individualCount": "o.individualCount", "decimalLatitude": "o.decimalLatitude",
                  "decimalLongitude": "o.decimalLongitude", "coordinateUncertaintyInMeters": "o.coordinateUncertaintyInMeters",
@@ -693,11 +693,14 @@ def test_gbif_download_of_bbs_rows_is_judged_by_darwin_core(tmp_path):
                  "license": "'CC_BY_NC_4_0'", "recordedBy": "o.recordedBy", "lastInterpreted": "'2026-11-30T10:00:00.000Z'",
                  "issue": "'GEODETIC_DATUM_ASSUMED_WGS84;CONTINENT_DERIVED_FROM_COORDINATES'"})
     con = duckdb.connect()
+    # the species' own name or its nominate subspecies' (two equality joins: an IN list as the join
+    # condition is a nested loop over the checklist, 17 of this test's 19 s)
+    con.execute(f"""CREATE TABLE a AS SELECT name, any_value(author) AS author FROM read_parquet('{REFERENCE / "checklist.parquet"}') GROUP BY 1""")
     con.execute(f"""COPY (SELECT {', '.join(f'{v} AS "{k}"' for k, v in cols.items())}
-        FROM read_parquet('{src}') o LEFT JOIN (SELECT name, any_value(author) AS author
-              FROM read_parquet('{REFERENCE / "checklist.parquet"}') GROUP BY 1) c
-          ON c.name IN (o.scientificName, o.scientificName || ' ' || split_part(o.scientificName, ' ', 2))
-        WHERE o.decimalLatitude IS NOT NULL USING SAMPLE 300 ROWS (reservoir, 7)) TO '{out}' (HEADER, DELIMITER '\t')""")
+        FROM (SELECT * FROM read_parquet('{src}') WHERE decimalLatitude IS NOT NULL USING SAMPLE 300 ROWS (reservoir, 7)) o
+          LEFT JOIN (SELECT name, author FROM a) c1 ON c1.name = o.scientificName
+          LEFT JOIN (SELECT name, author FROM a) c2 ON c2.name = o.scientificName || ' ' || split_part(o.scientificName, ' ', 2)
+        ) TO '{out}' (HEADER, DELIMITER '\t')""")
     s = validate(out, tmp_path / "out", CHECK_DATE)
     assert s["profile"] == "occurrence" and s["rows_read"] == s["rows_checked"] == 300
     ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
