@@ -592,6 +592,10 @@ NOTE_ZH = [
     (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, the extra cells in the column "
      + re.escape(f'"{LABELS["ann_overflow_cells"][1]}" (overflow_cells)'),
      f"{{n}} 列的欄位數多於標題列（{{w}} 欄）：保留，多出的內容放在「{LABELS['ann_overflow_cells'][0]}」欄（overflow_cells）"),
+    (r"the taxon IDs of sheet\(s\) “(?P<s>[^”]*)” \((?P<n>[\d,]+)\) are read to resolve the accepted name IDs "
+     r"\(acceptedNameUsageID\) of this sheet's rows", "已讀取工作表「{s}」的物種編號（{n} 個），用來核對本工作表各列的有效名編號（acceptedNameUsageID）"),
+    (r"the taxon IDs of sheet\(s\) (?P<s>.*) \((?P<n>[\d,]+)\) are read to resolve the accepted name IDs "
+     r"\(acceptedNameUsageID\) of this sheet's rows", "已讀取工作表 {s} 的物種編號（{n} 個），用來核對本工作表各列的有效名編號（acceptedNameUsageID）"),
     (r"(?P<n>[\d,]+) rows have cells right of the header: kept in the column "
      + re.escape(f'"{LABELS["ann_overflow_cells"][1]}" (overflow_cells)'),
      f"{{n}} 列在標題列右側還有內容：保留在「{LABELS['ann_overflow_cells'][0]}」欄（overflow_cells）"),

@@ -432,6 +432,7 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     cpu: dict[str, float] = {}
     outdir.mkdir(parents=True, exist_ok=True)
     verbatim: list[tuple[int, str]] = []     # layout 5: (source index, its canonical SELECT over the snapshot's copy)
+    sibling_ids: list[tuple[int, Path]] = []  # (source index, the taxon IDs its workbook's other sheets give)
     for i, spec in enumerate(specs, start=1):
         p = Path(spec.path)
         progress(f"reading {p.name} …")
@@ -460,6 +461,8 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
             c["below_from"] = below_table_start(con, rel, c["columns"], info["empty_where"], st.rows_staged - n_blank,
                                                 blank_lines)
         sql = canonical_sql(c, st.staged, i)
+        if st.sibling_ids is not None:
+            sibling_ids.append((i, st.sibling_ids))
         if record_layout >= 5:
             verbatim.append((i, sql))
         per_source.append([i] + info["per_source"])
@@ -499,6 +502,10 @@ def build(specs: list[SourceSpec], snapshot_date: str, outdir: Path, workdir: Pa
     con.execute("CREATE TEMP TABLE rej (source_file VARCHAR, source_row BIGINT, raw VARCHAR, reason VARCHAR)")
     if rej_selects:
         con.execute("INSERT INTO rej " + " UNION ALL ".join(rej_selects))
+    # the IDs a workbook's other sheets give, where its synonyms' accepted IDs are resolved (checks/taxonomy.py)
+    con.execute("CREATE TEMP TABLE _sib_ids (source_index BIGINT, id VARCHAR)")
+    for i, f in sibling_ids:
+        con.execute(f"INSERT INTO _sib_ids SELECT {int(i)}, id FROM read_parquet({duck.q(f)})")
     t_ingest = time.time() - t0
     phases["read"] = round(t_ingest, 2)
     cpu["read"] = round(cpu_seconds() - c0, 2)

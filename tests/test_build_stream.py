@@ -682,7 +682,7 @@ def test_fold_absent_writes_only_the_absent_columns_of_the_record_as_null():
     read = {n.replace('""', '"') if n else m for v in plan().record_cols.values()
             for n, m in re.findall(r'(?<![\w."])o\.(?:"((?:[^"]|"")+)"|(\w+))', v)}
     from dq.engine import NUM_PARTS
-    assert read - set(CANONICAL) <= {"dataset_id", "srs_from_header", "extra", "profile", "agency", "table_kind"} | NUM_PARTS
+    assert read - set(CANONICAL) <= {"record_id", "dataset_id", "srs_from_header", "extra", "profile", "agency", "table_kind"} | NUM_PARTS
 
 
 def test_a_function_name_is_no_column_a_query_must_join():

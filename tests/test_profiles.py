@@ -934,6 +934,51 @@ def test_a_genus_a_species_list_places_in_two_families(tmp_path):
     assert fl == [("Dryopteris sordidipes",)]      # b's own minority; a's two Dryopteridaceae rows are a's
 
 
+def test_an_accepted_id_that_leads_to_no_accepted_name_is_flagged(tmp_path):
+    """CONSTRUCTED TEST ROWS with TaiCOL's plant codes and names, after its 2020 workbook, whose synonyms sheet names
+    10 acceptedNamecodes no sheet has and 3 that are synonyms' own codes: a synonym pointing to an ID no row has,
+    or to another synonym (the fix names that synonym's accepted ID), is flagged; one pointing to its accepted name
+    is not, nor an accepted row naming itself. A synonym table sent alone (its accepted names elsewhere) is not
+    judged. In a workbook, the IDs of its other sheets count (the sheet read says so in its notes)."""
+    p = tmp_path / "constructed_synonym_ids.csv"
+    p.write_text("taxonID,scientificName,acceptedNameUsageID,remarks\n"
+                 "201244,Pinus taiwanensis,,CONSTRUCTED TEST ROW\n201245,Pinus morrisonicola,201245,CONSTRUCTED TEST ROW\n"
+                 "420001,Pinus brevispica,201244,CONSTRUCTED TEST ROW\n420002,Pinus formosana,999999,CONSTRUCTED TEST ROW\n"
+                 "420003,Pinus parviflora var. morrisonicola,420001,CONSTRUCTED TEST ROW\n", encoding="utf-8")
+    s = validate(p, tmp_path / "o1", CHECK_DATE)
+    assert s["profile"] == profiles.CHECKLIST and s["checks"]["TAXON_ACCEPTED_ID_UNKNOWN"]["count"] == 2
+    ann = pd.read_csv(tmp_path / "o1" / "annotated.csv", dtype=str, keep_default_na=False).set_index("taxonID")
+    got = {i for i, w in ann["dq_warnings"].items() if "TAXON_ACCEPTED_ID_UNKNOWN" in w}
+    assert got == {"420002", "420003"}
+    assert "有效名編號 999999 不是這份名錄中任何一列的編號" in ann.loc["420002", "dq_suggestions"]
+    assert "is that of the synonym Pinus brevispica, whose accepted name ID is 201244" in ann.loc["420003", "dq_suggestions_en"]
+    # a synonym table alone: every accepted ID is in another file
+    alone = tmp_path / "constructed_synonyms_alone.csv"
+    alone.write_text("taxonID,scientificName,acceptedNameUsageID\n420001,Pinus brevispica,201244\n"
+                     "420002,Pinus formosana,201244\n", encoding="utf-8")
+    assert "TAXON_ACCEPTED_ID_UNKNOWN" not in validate(alone, tmp_path / "o2", CHECK_DATE)["checks"]
+    # a workbook: its accepted names on another sheet, read to resolve the synonyms sheet's codes
+    import openpyxl
+    book = tmp_path / "constructed_plant_workbook.xlsx"
+    wb = openpyxl.Workbook()
+    acc = wb.active
+    acc.title = "accepted names"
+    for r in [("namecode", "family", "scientificName"), (201244, "Pinaceae", "Pinus taiwanensis"), (201245, "Pinaceae", "Pinus morrisonicola")]:
+        acc.append(r)
+    syn = wb.create_sheet("synonyms")
+    for r in [("namecode", "family", "scientificName", "acceptedNamecode"), (420001, "Pinaceae", "Pinus brevispica", 201244),
+              (420002, "Pinaceae", "Pinus formosana", 205570)]:
+        syn.append(r)
+    wb.save(book)
+    s = validate(book, tmp_path / "o3", CHECK_DATE, sheet="synonyms")
+    assert s["checks"]["TAXON_ACCEPTED_ID_UNKNOWN"]["count"] == 1
+    ann = pd.read_csv(tmp_path / "o3" / "annotated.csv", dtype=str, keep_default_na=False).set_index("namecode")
+    assert "TAXON_ACCEPTED_ID_UNKNOWN" not in ann.loc["420001", "dq_warnings"]
+    assert "is the ID of no row of any sheet of this workbook" in ann.loc["420002", "dq_suggestions_en"]
+    report = (tmp_path / "o3" / "report.html").read_text(encoding="utf-8")
+    assert "已讀取工作表「accepted names」的物種編號（2 個）" in report
+
+
 def test_a_status_no_reader_can_tell_is_flagged_and_the_readable_ones_are_not(tmp_path):
     """CONSTRUCTED TEST ROWS with the statuses of TaiBON's plant lists (原生, 歸化, 栽培, 未知, 疑問 and one "i?";
     twredlist2017.csv has three), TBN's bilingual ones and Darwin Core's words: only the unreadable one is flagged."""

@@ -48,12 +48,51 @@ def _genus_families(con) -> None:
         GROUP BY a.k, a.genus, a.family, a.n, a.ck_family, a.top_n, a.same_n""")
 
 
+# A species list's row naming its accepted taxon by ID (a synonym table: TaiCOL's acceptedNamecode), for
+# TAXON_ACCEPTED_ID_UNKNOWN: its dataset, its source (record_id // 10^10, snapshot.canonical_sql: a workbook's
+# other sheets resolve the IDs of its own source only) and the ID as written.
+ACCEPTED_ID_KEY = (f"CASE WHEN {{o}}table_kind = '{standard.SPECIES_LIST}' AND nullif(trim({{o}}acceptedNameUsageID), '') IS NOT NULL "
+                   "THEN hash({o}agency, {o}dataset_id, {o}record_id // 10000000000, trim({o}acceptedNameUsageID)) END")
+
+
+def _accepted_ids(con) -> None:
+    """_acc: per species list, the accepted name IDs (acceptedNameUsageID, other than a row's own taxonID) that
+    lead to no accepted name: the taxonID of none of its rows (any source of the dataset) nor of the other sheets
+    of the row's workbook (snapshot.build's _sib_ids: TaiCOL's 2020 plant workbook, whose synonyms sheet names 10
+    acceptedNamecodes no sheet has), or only of rows that are synonyms themselves (3 more there: Desmotrichum
+    fargesii → 202022, the synonym Epigeneium fargesii), then with that row's own accepted ID and name. A list is
+    judged only where some of its accepted IDs do lead to an accepted name: a synonym table sent alone has its
+    accepted names in another file, and all of its rows would be flagged. (The IDs of a workbook's other sheets
+    are taken as accepted names: those sheets name no accepted ID of their own.)"""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    sib = "SELECT source_index, id FROM _sib_ids" if "_sib_ids" in have else "SELECT NULL::BIGINT AS source_index, NULL::VARCHAR AS id WHERE false"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _acc AS
+        WITH l AS (SELECT hash(agency, dataset_id) AS ds, agency, dataset_id, record_id // 10000000000 AS src,
+                          nullif(trim(taxonID), '') AS tid, nullif(trim(acceptedNameUsageID), '') AS acc,
+                          nullif(trim(scientificName), '') AS name
+                   FROM occ WHERE table_kind = '{standard.SPECIES_LIST}'
+                     AND coalesce(nullif(trim(acceptedNameUsageID), ''), nullif(trim(taxonID), '')) IS NOT NULL),
+        refs AS (SELECT DISTINCT ds, agency, dataset_id, src, acc FROM l WHERE acc IS NOT NULL AND acc IS DISTINCT FROM tid),
+        -- each ID of the list: whether a row of it is an accepted name (names no other accepted ID), else where its rows lead
+        ids AS (SELECT ds, tid AS id, bool_or(acc IS NULL OR acc = tid) AS accepted,
+                       min(acc) FILTER (WHERE acc <> tid) AS next_acc, min(name) FILTER (WHERE acc <> tid) AS next_name
+                FROM l WHERE tid IS NOT NULL GROUP BY ds, tid),
+        sib AS (SELECT DISTINCT source_index AS src, trim(id) AS id FROM ({sib}) WHERE nullif(trim(id), '') IS NOT NULL),
+        r AS (SELECT refs.*, coalesce(i.accepted, false) OR s.id IS NOT NULL AS to_accepted,
+                     i.id IS NOT NULL OR s.id IS NOT NULL AS to_row, i.next_acc, i.next_name
+              FROM refs LEFT JOIN ids i ON i.ds = refs.ds AND i.id = refs.acc LEFT JOIN sib s ON s.src = refs.src AND s.id = refs.acc)
+        SELECT hash(agency, dataset_id, src, acc) AS k, acc AS acc_id, src IN (SELECT src FROM sib) AS acc_sheets,
+               CASE WHEN to_row THEN next_acc END AS acc_next, CASE WHEN to_row THEN next_name END AS acc_next_name
+        FROM r WHERE NOT to_accepted AND ds IN (SELECT ds FROM r GROUP BY ds HAVING bool_or(to_accepted))""")
+
+
 def derive(con, ctx: DeriveContext) -> None:
     taxonomy.names_from_vernacular(con, "occ", "_vn")
     taxonomy.vernacular_spellings(con, "_vn", "_vfz")
     con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
     taxonomy.match_names(con, "_names", "_tax")
     _genus_families(con)
+    _accepted_ids(con)
     # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
     con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
           CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
@@ -128,9 +167,11 @@ DERIVATION = Derivation(
                  "vk": taxonomy.VERN_PAIR_KEY.format(o="o."),
                  # what the row says of the taxon's status in Taiwan (establishmentMeans): endemic, native, introduced
                  "est_claim": taxonomy.establishment_sql("o.establishmentMeans"),
-                 "gfk": GENUS_FAMILY_KEY.format(o="o.")},
+                 "gfk": GENUS_FAMILY_KEY.format(o="o."),
+                 "ack": ACCEPTED_ID_KEY.format(o="o.")},
     derive=derive,
-    joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk", "LEFT JOIN _gf gf ON gf.k = k.gfk"),
+    joins=("LEFT JOIN _nk t ON t.nk = k.nk", "LEFT JOIN _vern v ON v.vk = k.vk", "LEFT JOIN _gf gf ON gf.k = k.gfk",
+           "LEFT JOIN _acc ac ON ac.k = k.ack"),
     columns=("t.name_clean", "t.name_unqualified", "t.has_qualifier", "t.has_authorship", "t.above_species", "t.taxon_id", "t.accepted_name",
              "t.name_status", "t.group_zh", "t.group_en", "t.checklist_family", "t.is_endemic", "t.redlist",
              # a genus the checklists lack is still their group when the record's vernacular name or family is
@@ -148,7 +189,8 @@ DERIVATION = Derivation(
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
              "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim",
-             "coalesce(gf.gf_odd, false) AS gf_odd", "gf.genus AS gf_genus", "gf.ck_family AS gf_checklist", "gf.gf_others", "gf.gf_others_en"),
+             "coalesce(gf.gf_odd, false) AS gf_odd", "gf.genus AS gf_genus", "gf.ck_family AS gf_checklist", "gf.gf_others", "gf.gf_others_en",
+             "ac.k IS NOT NULL AS acc_unknown", "ac.acc_id", "ac.acc_sheets", "ac.acc_next", "ac.acc_next_name"),
 )
 
 T = (standard.OCCURRENCE, standard.SPECIES_LIST)
@@ -288,6 +330,25 @@ CHECKS = [
           fix_en="'This list also places ' || e.gf_genus || ' in ' || e.gf_others_en || ': use one family throughout' "
                  "|| CASE WHEN e.gf_checklist IS NOT NULL THEN ' (the Taiwan checklist uses ' || e.gf_checklist || ')' ELSE '' END",
           tables=(standard.SPECIES_LIST,), shows=("scientificName", "family")),
+    Check("TAXON_ACCEPTED_ID_UNKNOWN", "taxonomy", "warning", "有效名編號沒有指向有效名", "Accepted name ID leads to no accepted name",
+          "同物異名列的有效名編號（acceptedNameUsageID，TaiCOL 的 acceptedNamecode）不是這份名錄任何一列的編號（taxonID，TaiCOL 的 "
+          "namecode；活頁簿的其他工作表也算），或只是另一個異名的編號：這個異名找不到它的有效名。TaiCOL 2020 年植物名錄的異名工作表"
+          "有 10 列指向不存在的編號、3 列指向另一個異名。名錄中要有部分有效名編號對得到有效名才判定：單獨送出的異名表，有效名在另一個檔案，不判定。",
+          "A synonym row's accepted name ID (acceptedNameUsageID, TaiCOL's acceptedNamecode) is the ID (taxonID, TaiCOL's namecode) "
+          "of no row of the list (a workbook's other sheets included), or only of another synonym: the synonym leads to no accepted "
+          "name. The synonyms sheet of TaiCOL's 2020 plant list has 10 rows pointing to IDs no sheet has and 3 pointing to another "
+          "synonym. Judged only where some of the list's accepted IDs do lead to an accepted name: a synonym table sent alone has "
+          "its accepted names in another file.",
+          "e.acc_unknown",
+          "CASE WHEN e.acc_next IS NOT NULL THEN '有效名編號 ' || e.acc_id || ' 是異名 ' || coalesce(e.acc_next_name, '') "
+          "|| ' 的編號，它的有效名編號是 ' || e.acc_next || '：請直接指向有效名' "
+          "ELSE '有效名編號 ' || e.acc_id || ' 不是' || CASE WHEN e.acc_sheets THEN '這個活頁簿任一工作表' ELSE '這份名錄' END "
+          "|| '中任何一列的編號：請更正為有效名那一列的編號，或補上該有效名' END",
+          fix_en="CASE WHEN e.acc_next IS NOT NULL THEN 'The accepted name ID ' || e.acc_id || ' is that of the synonym ' "
+                 "|| coalesce(e.acc_next_name, '') || ', whose accepted name ID is ' || e.acc_next || ': point to the accepted name itself' "
+                 "ELSE 'The accepted name ID ' || e.acc_id || ' is the ID of no row of ' || CASE WHEN e.acc_sheets THEN 'any sheet of this "
+                 "workbook' ELSE 'this list' END || ': correct it to the ID of the accepted name''s row, or add that accepted name' END",
+          tables=(standard.SPECIES_LIST,), shows=("scientificName", "acceptedNameUsageID")),
     Check("TAXON_VERNACULAR_COMPAT_CHARS", "taxonomy", "warning", "俗名用了相容表意字", "Vernacular name in compatibility characters",
           "中文俗名含 CJK 相容表意字（如「蘭」U+F91F，多為 Big5 轉碼留下）：字形與標準字相同，卻是另一個字碼，搜尋、比對與統計都找不到它。",
           "The Chinese name holds CJK compatibility ideographs (e.g. 蘭 U+F91F, mostly left by Big5 conversions): they look like the "

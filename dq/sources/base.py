@@ -126,6 +126,9 @@ class StagedSource:
     cast: list | dict | None = None
     # a workbook: the sheet read and the sheets not read (sources/xlsx.py)
     sheets: dict | None = None
+    # a workbook sheet whose rows name their accepted taxon by ID (TaiCOL's synonyms sheet: acceptedNamecode):
+    # Parquet of the IDs (taxonID) the workbook's other sheets give, column `id` (TAXON_ACCEPTED_ID_UNKNOWN)
+    sibling_ids: Path | None = None
 
     @property
     def relation(self) -> str:

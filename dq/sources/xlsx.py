@@ -168,8 +168,52 @@ def _stage(wb, path: Path, name: str, workdir: Path, sheet: str | None, progress
         notes.insert(1, title_note(header_row, titles))
     # a workbook's other sheets are not read: said (report, page), so a list of synonyms on sheet 2 is not taken as checked
     others = [s for s in wb.sheetnames if s != ws.title]
+    sibling = _sibling_ids(wb, ws, raw, workdir / f"{path.stem[:40]}.xlsx.ids.parquet") if others else None
+    if sibling is not None:
+        notes.append(f"the taxon IDs of sheet(s) {', '.join(f'“{x}”' for x in sibling[1])} ({sibling[2]:,}) are read "
+                     "to resolve the accepted name IDs (acceptedNameUsageID) of this sheet's rows")
     if n_long:
         notes.append(f"{n_long:,} rows have cells right of the header: kept in the column \"{t('ann_overflow_cells', 'en')}\" (overflow_cells)")
     return StagedSource(path=path, staged=staged, rejects=None, rows_staged=n, rows_rejected=0,
                         columns=header, format="xlsx", notes=notes, has_shape=True,
-                        sheets={"read": ws.title, "not_read": others})
+                        sheets={"read": ws.title, "not_read": others}, sibling_ids=sibling[0] if sibling else None)
+
+
+def _mapped(cells, term: str) -> list[int]:
+    """The positions of a header row's cells that the alias table maps to Darwin Core `term`."""
+    from .aliases import lookup
+    return [i for i, c in enumerate(cells) if c is not None and str(c).strip() and lookup(str(c))[0] == term]
+
+
+def _sibling_ids(wb, ws, header: list, target: Path):
+    """When the sheet read names each row's accepted taxon by ID (a column mapped to acceptedNameUsageID:
+    TaiCOL's synonyms sheet, acceptedNamecode), the taxon IDs (a column mapped to taxonID: namecode) of the
+    workbook's other sheets, where the accepted names are (its 'accepted names' sheet), written to `target`
+    (Parquet, column id). Returns (target, the sheets read for them, how many IDs), or None when the sheet
+    names no accepted ID or no other sheet gives IDs. Only that one column of each other sheet is kept."""
+    if not _mapped(header, "acceptedNameUsageID"):
+        return None
+    ids: list[str] = []
+    used: list[str] = []
+    for other in wb.worksheets:
+        if other.title == ws.title:
+            continue
+        rows = other.iter_rows(values_only=True)
+        first = list(itertools.islice((r for r in rows if _any(r)), LOOK))
+        if not first:
+            continue
+        cells = [[_cell(v) for v in r] for r in first]
+        h = header_at(cells)
+        cols = _mapped(cells[h], "taxonID")
+        if not cols:
+            continue
+        c = cols[0]
+        used.append(other.title)
+        for r in itertools.chain(first[h + 1:], rows):
+            v = _cell(r[c]) if c < len(r) else None
+            if v is not None:
+                ids.append(v.strip())
+    if not used:
+        return None
+    pq.write_table(pa.table({"id": pa.array(ids, pa.string())}), target)
+    return target, used, len(ids)
