@@ -464,6 +464,22 @@ def test_coordinates_in_degrees_minutes_and_seconds_are_read(tmp_path):
     assert "COORD_MISSING" not in s["file_findings"] and "COORD_MISSING" not in s["checks"]
 
 
+def test_twd97_as_the_datum_of_degrees_is_no_mismatch(tmp_path):
+    """CONSTRUCTED TEST ROWS (a browser walk's upload; the frog file's real point): geodeticDatum "TWD97" with decimal
+    degrees names the datum, as Darwin Core asks (TWD97's geographic system, within a metre of WGS84), and was
+    "SRS does not fit the values: set it to WGS84". A TM2 label (TWD97/121) with degrees still is a mismatch, and
+    "TWD97" with metres is still TM2, converted."""
+    _, ann = _validated(tmp_path, "datum", ["occurrenceID", "scientificName", "eventDate", "decimalLatitude", "decimalLongitude",
+                                            "geodeticDatum"],
+                        [["d1", "Polypedates megacephalus", "2010-04-09", "25.105600", "121.433000", "TWD97"],
+                         ["d2", "Polypedates megacephalus", "2010-04-09", "25.105600", "121.433000", "TWD97/121"],
+                         ["d3", "Polypedates megacephalus", "2010-04-09", "2777544", "293670", "TWD97"]], "occurrenceID")
+    assert "COORD_SRS_MISMATCH" not in ann.loc["d1", "dq_warnings"] + ann.loc["d1", "dq_errors"]
+    assert (ann.loc["d1", "dq_lat"], ann.loc["d1", "dq_lon"]) == ("25.1056", "121.433") and ann.loc["d1", "dq_county"] == "新北市"
+    assert "COORD_SRS_MISMATCH" in ann.loc["d2", "dq_warnings"] + ann.loc["d2", "dq_errors"]
+    assert "COORD_SRS_MISMATCH" not in ann.loc["d3", "dq_warnings"] + ann.loc["d3", "dq_errors"] and ann.loc["d3", "dq_county"] == "新北市"
+
+
 def test_coordinate_texts_a_review_found_misread(tmp_path):
     """CONSTRUCTED TEST ROWS (the frog file's real points; from a review of the DMS change): two plain numbers in
     one cell ("25.1056 121.433", "24.5 30") were read as degrees and minutes, ~50 km off; verbatimCoordinates

@@ -276,6 +276,12 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     projected_srs = np.char.startswith(srs.astype(str), "TWD")
     metres = num & _metres(x, y)
     deg_in = num & _in_tw(y, x)
+    # "TWD97" alone names the datum, as Darwin Core's geodeticDatum asks (the datum of decimalLatitude and
+    # decimalLongitude, which are degrees): with degrees it is TWD97's geographic system (EPSG:3824, within a
+    # metre of WGS84), not its TM2 metres; BDQ's amendment reads it so. Those points were "SRS does not fit
+    # the values: set it to WGS84". (TWD67 is another datum, ~800 m off WGS84: still said, as before.)
+    datum97 = (df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper() == "TWD97").to_numpy() & ~metres & deg_in
+    projected_srs &= ~datum97
 
     # declared TWD97/TWD67 metres
     declared = (x >= DECLARED_X[0]) & (x <= DECLARED_X[1]) & (y >= DECLARED_Y[0]) & (y <= DECLARED_Y[1])
@@ -307,7 +313,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     deg = num & ~(projected_srs & (metres | deg_in))
     ok = deg & deg_in & (x != 0) & (y != 0)
     lat[ok], lon[ok] = y[ok], x[ok]
-    source[ok] = "WGS84"
+    source[ok] = np.where(datum97[ok], "TWD97 (degrees)", "WGS84")
     rest = deg & ~ok
     flags["zero"] = rest & ((x == 0) | (y == 0))
     flags["equal"] = rest & ~flags["zero"] & (x == y)
