@@ -36,16 +36,26 @@ if key and d is None:
         # the pickers below stand for the dataset now: a stale key left in the link reopened its dataset
         # when another catalogue was picked (a review)
         st.query_params.pop("ds", None)
+# The agency and dataset pickers are always there and live in the URL (ds, odagency): a dataset picked in them
+# went into no link, so a shared link opened another (a browser walk). A link naming a dataset alone gets its
+# agency; an agency picked that is not the dataset's stands for a new choice of dataset.
+m = ui.od_call("agency_metrics", od, "agency")
+agencies = m["agency"].tolist()
+if d is not None and d["row"]["agency"] in agencies:
+    if "odagency" not in st.query_params:
+        st.query_params["odagency"] = d["row"]["agency"]
+    elif st.query_params["odagency"] != d["row"]["agency"]:
+        d, key = None, None
+        st.query_params.pop("ds", None)
 if d is None:
     st.info(L("od13_ds_pick"))
-    m = ui.od_call("agency_metrics", od, "agency")
-    ag = ui.qp_select(L("agency"), m["agency"].tolist(), "odagency", format_func=ui.agency_text)
-    dsl = ui.od_call("datasets", od, ag)
-    names = dict(zip(dsl["dataset_key"], dsl["dataset_name"].fillna("")))
-    key = st.selectbox(L("dataset"), list(names), format_func=lambda k: names.get(k, k), key="od_ds_pick")
-    d = ui.od_call("dataset_detail", od, key, ui.lang()) if key else None
-    if d is None:
-        st.stop()
+ag = ui.qp_select(L("agency"), agencies, "odagency", format_func=ui.agency_text)
+dsl = ui.od_call("datasets", od, ag)
+names = dict(zip(dsl["dataset_key"].astype(str), dsl["dataset_name"].fillna("")))
+key = ui.qp_select(L("dataset"), list(names), "ds", format_func=lambda k: names.get(k, k), pin=True)
+d = ui.od_call("dataset_detail", od, key, ui.lang()) if key else None
+if d is None:
+    st.stop()
 st.session_state["od_ds_seen"] = (od, key)
 row = d["row"]
 

@@ -1214,8 +1214,27 @@ def test_open_dataset_follows_its_dataset_into_another_catalogue():
     assert (ds if isinstance(ds, str) else ds[0]) == "交通部中央氣象署|100年度技術顧問提供施政意見表|2015/12/29"
     at = page("od_dataset", "en", od="2018-08-31", ds="no-such-key")
     # the catalogue, then an agency and a dataset to pick; the stale key gone from the link (it reopened its dataset
-    # when another catalogue was picked: a review)
-    assert len(at.selectbox) >= 3 and "ds" not in at.query_params
+    # when another catalogue was picked: a review), the link naming the dataset shown instead
+    assert len(at.selectbox) >= 3
+    ds = at.query_params["ds"]
+    ds = ds if isinstance(ds, str) else ds[0]
+    assert ds != "no-such-key" and at.selectbox[2].value == ds and at.header
+
+
+def test_a_dataset_picked_on_the_open_dataset_page_is_in_its_link():
+    """A browser walk: a dataset picked in the page's own picker went into no link (the caption says the link can be
+    shared), so the link opened another dataset. The picked dataset and its agency are in the URL, and a link
+    naming a dataset alone opens it with its agency picked."""
+    at = page("od_dataset", "zh", od="2018-03-15", odagency="環境部")
+    first = str(at.selectbox[2].value)
+    at.selectbox[2].select_index(1).run()
+    ds = at.query_params["ds"]
+    ds = ds if isinstance(ds, str) else ds[0]
+    again = page("od_dataset", "zh", od="2018-03-15", ds=ds)
+    assert ds == str(again.selectbox[2].value) and [h.value for h in again.header] == [h.value for h in at.header]
+    assert ds != first
+    ag = again.query_params["odagency"]
+    assert (ag if isinstance(ag, str) else ag[0]) == "環境部"
 
 
 def test_agencies_are_named_in_english_on_english_pages():
