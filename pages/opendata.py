@@ -146,7 +146,9 @@ else:
     if dropped:
         st.info(L("od13_trend_basis"))
     if len(tr) < 2:
-        st.info(L("od13_trend_missing").format(agency=ui.agency_text(ag), n=len(tr)))
+        # fewer snapshots judged alike than the agency appears in: the note above says why, not "appears in one"
+        if not dropped:
+            st.info(L("od13_trend_missing").format(agency=ui.agency_text(ag), n=len(tr)))
     else:
         fig = px.line(tr, x="snapshot", y="value", markers=True, title=f"{ui.agency_text(ag)} · {mname(metric)}",
                       labels={"snapshot": L("snapshot"), "value": mname(metric)})

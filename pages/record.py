@@ -64,6 +64,9 @@ with left:
         derived = fields["kind"] == "derived"
         fields.loc[derived & (fields["term"] == "county"), "value"] = county
         fields.loc[derived & (fields["term"] == "town"), "value"] = town
+        # the agency as the page's subtitle names it (a browser walk: "Endemic Species Research Institute" above,
+        # 特有生物研究保育中心 in the table); a publisher column of the file keeps its own text
+        fields.loc[fields["term"] == "agency", "value"] = ui.agency_text(rec.get("agency"))
     # the 生態檢核 standard's names for datasetID/datasetName are a works project's (工程編號): not for other profiles
     if rec.get("profile") != "eco-check" and ui.lang() == "zh":
         fields.loc[fields["term"] == "datasetID", "field"] = L("col_dataset_id")

@@ -539,6 +539,11 @@ def test_record_page_lists_every_finding_and_handles_bad_links():
     assert len(findings) == n and set(findings["Check"]) == {by_id()[r[0]].title_en for r in duckdb.execute(
         f"SELECT check_id FROM {FLAGS} WHERE record_id = ?", [rid]).fetchall()}
     assert "None" not in findings.astype(str).to_numpy().ravel().tolist()
+    # the fields table names the agency as the subtitle does, in English (a browser walk found it in Chinese)
+    from dq import i18n
+    agency = q(f"SELECT agency FROM {store.records_sql(DEMO_ROOT / DEMO_DATE)} WHERE record_id = ?", rid)
+    shown = [d.value for d in at.dataframe if "Value" in d.value.columns][0]
+    assert i18n.agency_en(agency) in shown["Value"].tolist()
     for bad, msg in (("abc", "not a record id"), ("1", "holds no record")):
         at = AppTest.from_file(str(APP), default_timeout=120)
         at.query_params.update({"lang": "en", "record": bad})
