@@ -197,6 +197,8 @@ LABELS = {
                            "'{col}' is not a column of this file, so its mapping does nothing (the file's columns are under Column mapping below)."),
     # Streamlit's own "Press Ctrl+Enter to apply" under a text box, in the UI's language
     "input_apply": ("按 Ctrl+Enter 套用", "Press Ctrl+Enter to apply"),
+    # a one-line box applies on Enter (the record page's id): it said Ctrl+Enter as the text areas do
+    "input_apply_enter": ("按 Enter 套用", "Press Enter to apply"),
     "how_exact": ("標準欄名", "Darwin Core name"), "how_alias": ("常見欄名", "known header"),
     "how_unit": ("欄名含單位", "header with a unit"), "how_values": ("依欄位值改對應", "moved by its values"),
     "how_found": ("依欄位值對應", "mapped by its values"),
@@ -276,7 +278,8 @@ LABELS = {
     "od13_volume_help": ("目錄填寫的資料量：data.gov.tw 寫資料筆數（PDF 等文件是檔案數）；縣市平臺多寫成文字，如「約10筆」「3個檔案」。",
                          "The volume the catalogue gives: data.gov.tw gives a number of records (of files for documents such "
                          "as a PDF); the city portals mostly write it out, e.g. 約10筆 (about 10 records), 3個檔案 (3 files)."),
-    "od13_volume_records": ("{n} 筆", "{n} records"), "od13_volume_files": ("{n} 個檔案", "{n} files"), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
+    "od13_volume_records": ("{n} 筆", "{n} records"), "od13_volume_files": ("{n} 個檔案", "{n} files"),
+    "od13_volume_records_one": ("{n} 筆", "{n} record"), "od13_volume_files_one": ("{n} 個檔案", "{n} file"), "od13_updated": ("更新時間", "Updated"), "od13_views": ("瀏覽次數", "Views"),
     "od13_downloads": ("下載次數", "Downloads"), "od13_value": ("內容", "Value"),
     "od13_sev_error": ("錯誤", "Error"), "od13_sev_warning": ("警告", "Warning"), "od13_sev_info": ("提示", "Info"),
     "od13_sources": ("目錄快照 {snap}，目錄所載更新日 {lo} 至 {hi}。資料來源：{src}", "Catalogue snapshot {snap}; update dates in the catalogue {lo} to {hi}. Source: {src}"),
@@ -544,6 +547,9 @@ LABELS = {
     # issue #14 follow-up (read as a manager): what keeps records from the next TBIA tier, in the validation report
     "vr_tier_gap_silver": ("銅級的 {n:,} 筆未達銀級的原因：{items}。", "Why {n:,} records are bronze, not silver: {items}."),
     "vr_tier_gap_gold": ("銀級的 {n:,} 筆未達金級的原因：{items}。", "Why {n:,} records are silver, not gold: {items}."),
+    # one record (a browser walk: "Why 1 records are silver"): English says it in the singular
+    "vr_tier_gap_silver_one": ("銅級的 {n:,} 筆未達銀級的原因：{items}。", "Why {n:,} record is bronze, not silver: {items}."),
+    "vr_tier_gap_gold_one": ("銀級的 {n:,} 筆未達金級的原因：{items}。", "Why {n:,} record is silver, not gold: {items}."),
     "tier_req_n": ("缺{what} {n:,} 筆", "{what} ({n:,})"), "list_sep": ("、", ", "),
     "tier_req_name": ("學名（scientificName）", "no scientificName"),
     "tier_req_point": ("可定位的經緯度", "no point that can be placed"), "tier_req_year": ("可判讀的日期", "no readable date"),

@@ -320,6 +320,7 @@ def chrome() -> None:
     [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{json.dumps(L("upload_box_limit").format(mb=st.get_option("server.maxUploadSize")), ensure_ascii=False)};font-size:.85rem}}
     [data-testid="InputInstructions"] {{font-size:0}}
     [data-testid="InputInstructions"]::after {{content:{json.dumps(L("input_apply"), ensure_ascii=False)};font-size:.75rem}}
+    [data-testid="stTextInput"] [data-testid="InputInstructions"]::after, [data-testid="stNumberInput"] [data-testid="InputInstructions"]::after {{content:{json.dumps(L("input_apply_enter"), ensure_ascii=False)}}}
     </style>""")
 
 

@@ -85,7 +85,11 @@ with right:
     st.subheader(L("top_problems"))
     top = ui.call("top_problems", snap_id, agency, ui.lang(), 12)
     # three columns fit the half-width column whole at 1440 px (the scorecard lists dimensions)
-    ui.table(top[["title", "n", "severity"]], width="stretch", height=35 * (len(top) + 1) + 3)
+    # the count and severity are short: the check's title gets the rest ("Point far from its locationID's other
+    # records" was cut at "recor" in English)
+    ui.table(top[["title", "n", "severity"]], width="stretch", height=35 * (len(top) + 1) + 3,
+             column_config={"n": st.column_config.NumberColumn(ui.header("n"), format="localized", width=70),
+                            "severity": st.column_config.TextColumn(ui.header("severity"), width=78)})
 
 st.subheader(L("agency_list"))
 st.caption(L("agency_list_help"))

@@ -801,7 +801,7 @@ CHECKS = [
     # its other records are is a slipped digit or the wrong ID (BBS Taiwan's event file: 2,484 such events at
     # 356 of its 4,160 points, 1,060 of them over 50 km off; most in a county that matched, so no county or
     # town check saw them)
-    Check("COORD_LOCATION_FAR", "coordinates", "warning", "點位遠離同一地點編號的其他紀錄", "Point far from its locationID's other records",
+    Check("COORD_LOCATION_FAR", "coordinates", "warning", "點位遠離同一地點編號的其他紀錄", "Far from its locationID's other records",
           f"同一資料集中，同一地點編號（locationID）的紀錄應在同一處；這筆的點位距該編號紀錄的中位點超過 {G.location_far_m / 1000:.0f} 公里，"
           f"也遠超過該編號紀錄平常的散布範圍（{G.location_far_spread:.0f} 倍），常是經緯度打錯一位數或填錯地點編號。"
           f"該編號至少有 {G.location_min_records} 筆有坐標的紀錄、且其中至少三分之二在中位點 {G.location_far_m / 1000:.0f} 公里內才判斷"
