@@ -199,6 +199,7 @@ LABELS = {
     "input_apply": ("按 Ctrl+Enter 套用", "Press Ctrl+Enter to apply"),
     # a one-line box applies on Enter (the record page's id): it said Ctrl+Enter as the text areas do
     "input_apply_enter": ("按 Enter 套用", "Press Enter to apply"),
+    "legend_not_drawn": ("{n:,}，沒有點位：列於地圖下方", "{n:,}, no point: listed below the map"),
     "how_exact": ("標準欄名", "Darwin Core name"), "how_alias": ("常見欄名", "known header"),
     "how_unit": ("欄名含單位", "header with a unit"), "how_values": ("依欄位值改對應", "moved by its values"),
     "how_found": ("依欄位值對應", "mapped by its values"),

@@ -54,7 +54,10 @@ elif len(pts) <= maps.MAX_POINTS:
     rid = ui.selected_record(ev, pts)
     if rid is not None:
         ui.open_record(rid)
-    lg.html(maps.category_legend_html(colours, {c: f"{titles[c]} ({n_of[c]:,})" for c in chosen}, L("checks")))
+    # a check whose records have no point (coordinates out of range) has no dot: its entry says so (a browser walk)
+    drawn = pts.groupby("check_id")["n"].sum().to_dict()
+    lg.html(maps.category_legend_html(colours, {c: f"{titles[c]} ({n_of[c]:,})" if drawn.get(c, 0) else
+                                                f"{titles[c]} ({L('legend_not_drawn').format(n=n_of[c])})" for c in chosen}, L("checks")))
     lg.caption(L("moved_help"))
 else:
     hexes, res = maps.fit_hexes(ui.call("flagged_hexes", snap_id, chosen, agency, dataset), ["n"])
