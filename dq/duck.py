@@ -29,6 +29,8 @@ def connect(database: str = ":memory:", *, spatial: bool = True, memory_limit: s
         con.execute(f"LOAD '{path}'")
     if memory_limit:
         con.execute(f"SET memory_limit='{memory_limit}'")
+    # DQ_THREADS: the test run's workers (two on two cores) each keep to one thread (tests/conftest.py)
+    threads = threads or (int(os.environ["DQ_THREADS"]) if os.environ.get("DQ_THREADS", "").isdigit() else None)
     if threads:
         con.execute(f"SET threads={int(threads)}")
     con.execute("SET preserve_insertion_order=true")

@@ -11,6 +11,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+# Two workers on two cores: each build keeps to one DuckDB thread (dq/duck.py), the suite ~10 % faster than
+# four threads contending for two cores. A test about DuckDB's parallel reading unsets it (multithreaded).
+os.environ.setdefault("DQ_THREADS", "1")
+
+
+@pytest.fixture
+def multithreaded(monkeypatch):
+    """DuckDB's own thread count for this test (the suite's DQ_THREADS=1 would leave a parallel reader untested)."""
+    monkeypatch.delenv("DQ_THREADS", raising=False)
+
 FIX = Path(__file__).parent / "fixtures"
 CHECK_DATE = "2026-11-22"
 

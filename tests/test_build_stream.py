@@ -591,7 +591,7 @@ def test_a_parquet_input_with_double_columns_is_kept_and_read_as_numbers_with_th
         [("25.1", "121.5", 25.1, 121.5, '{"_DQ_NUM_2":"x"}')]
 
 
-def test_a_delimited_file_is_numbered_as_read_with_the_same_records_flags_and_ledger(tmp_path, monkeypatch):
+def test_a_delimited_file_is_numbered_as_read_with_the_same_records_flags_and_ledger(tmp_path, monkeypatch, multithreaded):
     """A CSV's reading pass is its staged file (#14: numbering the rows in that pass ran it on one
     thread): its title and header lines stay in it and its rows are numbered when read. The build
     gives the same records, flags and ledger as one whose reading pass numbers them, and a

@@ -413,7 +413,7 @@ def test_header_names_never_reach_sql_unquoted(tmp_path):
     assert not (tmp_path / "pwned").exists()
 
 
-def test_rows_keep_their_line_numbers_through_the_parallel_reader(tmp_path):
+def test_rows_keep_their_line_numbers_through_the_parallel_reader(tmp_path, multithreaded):
     """CONSTRUCTED FILE: 1.5 M rows whose first cell is their own row number, read by DuckDB's parallel
     reader in several buffers. A CSV is staged in the reading pass itself, numbered by its order
     (row_number() OVER ()): every row's source_row must be its row in the file, with and without a
