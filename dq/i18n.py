@@ -570,6 +570,12 @@ def t(key: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+def counted(key: str, n) -> str:
+    """The label for a count of `n`: its "_one" form for exactly one, where the table has one (English says
+    "1 record", not "1 records")."""
+    return f"{key}_one" if n == 1 and f"{key}_one" in LABELS else key
+
+
 # How a reader described the file (StagedSource.notes: English, as the manifest keeps them), in zh-TW.
 # One pattern per kind of note the readers write (dq/sources/*.py); a note no pattern knows is shown as it is.
 NOTE_ZH = [

@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import duck, store
 from .checks import DIMENSION_ZH, by_id
-from .i18n import LABELS, note_text, t
+from .i18n import LABELS, counted, note_text, t
 from .sources.aliases import CANONICAL, shown_term
 from .sources.mapping import BY_VALUES
 
@@ -245,7 +245,7 @@ def _tier_gaps(summary: dict, L) -> list[str]:
         if gaps.get(tier):
             items = L("list_sep").join(L("tier_req_n").format(what=L(f"tier_req_{k}"), n=n)
                                        for k, n in sorted(gaps[tier].items(), key=lambda kv: -kv[1]))
-            out.append(f"<p class='note'>{_e(L(f'vr_tier_gap_{tier}' + ('_one' if tiers.get(below, 0) == 1 else '')).format(n=tiers.get(below, 0), items=items))}</p>")
+            out.append(f"<p class='note'>{_e(L(counted(f'vr_tier_gap_{tier}', tiers.get(below, 0))).format(n=tiers.get(below, 0), items=items))}</p>")
     if summary.get("tier_names_not_in_file"):
         out.append(f"<p class='note'>{_e(L('vr_tier_names_not_in_file').format(n=summary['tier_names_not_in_file']))}</p>")
     return out

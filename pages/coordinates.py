@@ -2,6 +2,7 @@ import streamlit as st
 
 from dq import maps, ui
 from dq.checks.coordinates import MAP_ORDER, NO_POINT, RECORD_WIDE
+from dq.i18n import counted
 from dq.ui import L
 
 ui.ensure_app()
@@ -43,7 +44,7 @@ elif len(pts) <= maps.MAX_POINTS:
     pts = pts.assign(title=pts["check_id"].map(titles))
     shown = maps.tooltip_text(pts, ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
                                     "source_row"])
-    shown["n_t"] = [L("n_records_one") if n == 1 else L("n_records").format(n=int(n)) for n in pts["n"]]
+    shown["n_t"] = [L(counted("n_records", int(n))).format(n=int(n)) for n in pts["n"]]
     tip = (f"<b>{{title}}</b> · {{n_t}}<br/>{L('example')}: {{scientificName_t}} · {{eventDate_t}}<br/>"
            f"{L('record')} {{record_id_t}} · {L('row')} {{source_row_t}}"
            f"<br/>{{lat}}, {{lon}} ({{coord_source_t}})<br/>{{county_t}} {{town_t}}<br/>{L('suggestion')}: {{suggestion_t}}"

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dq import opendata, ui
-from dq.i18n import catalogue_time, encoding_text, format_text, frequency_text, licence_text
+from dq.i18n import catalogue_time, counted, encoding_text, format_text, frequency_text, licence_text
 from dq.ui import L
 
 ui.ensure_app()
@@ -122,7 +122,7 @@ res = d["resources"][["file_format", "encoding", "download_url", "resource_updat
 # a bare number says its unit (records; a document's files, as the catalogue counts them); a city portal's
 # free text (約10筆, 222k) is shown as written
 res["volume"] = [v if v is None or not str(v).isdigit() else
-                 L(("od13_volume_files" if opendata.is_document_format(f) else "od13_volume_records") + ("_one" if int(v) == 1 else "")).format(n=f"{int(v):,}")
+                 L(counted("od13_volume_files" if opendata.is_document_format(f) else "od13_volume_records", int(v))).format(n=f"{int(v):,}")
                  for v, f in zip(res["volume"], res["file_format"])]
 res["encoding"] = res["encoding"].map(lambda v: encoding_text(v, ui.lang()))
 res["file_format"] = res["file_format"].map(lambda v: format_text(v, ui.lang()))

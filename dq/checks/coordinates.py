@@ -280,7 +280,8 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     # decimalLongitude, which are degrees): with degrees it is TWD97's geographic system (EPSG:3824, within a
     # metre of WGS84), not its TM2 metres; BDQ's amendment reads it so. Those points were "SRS does not fit
     # the values: set it to WGS84". (TWD67 is another datum, ~800 m off WGS84: still said, as before.)
-    datum97 = (df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper() == "TWD97").to_numpy() & ~metres & deg_in
+    label = df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper().to_numpy(str)   # the label as written
+    datum97 = (label == "TWD97") & ~metres & deg_in
     projected_srs &= ~datum97
 
     # declared TWD97/TWD67 metres
@@ -297,7 +298,7 @@ def classify_points(df: pd.DataFrame) -> pd.DataFrame:
     # where it lands on those islands and the 121° one on no land (_zone_by_land, after the points are known):
     # 13 Kinmen frog records under "TWD97" were in the Taiwan Strait
     alt_lat, alt_lon = np.full(n, np.nan), np.full(n, np.nan)
-    zoneless = df["srs_txt"].fillna("").str.replace(r"\s", "", regex=True).str.upper().isin(ZONELESS).to_numpy()
+    zoneless = np.isin(label, list(ZONELESS))
     for code, other in (("TWD97_121", "TWD97_119"), ("TWD67_121", "TWD67_119")):
         m = num & (srs == code) & metres & zoneless
         if m.any():

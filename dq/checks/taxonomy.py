@@ -64,8 +64,8 @@ def _accepted_ids(con) -> None:
     judged only where some of its accepted IDs do lead to an accepted name: a synonym table sent alone has its
     accepted names in another file, and all of its rows would be flagged. (The IDs of a workbook's other sheets
     are taken as accepted names: those sheets name no accepted ID of their own.)"""
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
-    sib = "SELECT source_index, id FROM _sib_ids" if "_sib_ids" in have else "SELECT NULL::BIGINT AS source_index, NULL::VARCHAR AS id WHERE false"
+    # (empty where no build filled it: enrich() over a records table of its own)
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _sib_ids (source_index BIGINT, id VARCHAR)")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _acc AS
         WITH l AS (SELECT hash(agency, dataset_id) AS ds, agency, dataset_id, record_id // 10000000000 AS src,
                           nullif(trim(taxonID), '') AS tid, nullif(trim(acceptedNameUsageID), '') AS acc,
@@ -77,7 +77,7 @@ def _accepted_ids(con) -> None:
         ids AS (SELECT ds, tid AS id, bool_or(acc IS NULL OR acc = tid) AS accepted,
                        min(acc) FILTER (WHERE acc <> tid) AS next_acc, min(name) FILTER (WHERE acc <> tid) AS next_name
                 FROM l WHERE tid IS NOT NULL GROUP BY ds, tid),
-        sib AS (SELECT DISTINCT source_index AS src, trim(id) AS id FROM ({sib}) WHERE nullif(trim(id), '') IS NOT NULL),
+        sib AS (SELECT DISTINCT source_index AS src, trim(id) AS id FROM _sib_ids WHERE nullif(trim(id), '') IS NOT NULL),
         r AS (SELECT refs.*, coalesce(i.accepted, false) OR s.id IS NOT NULL AS to_accepted,
                      i.id IS NOT NULL OR s.id IS NOT NULL AS to_row, i.next_acc, i.next_name
               FROM refs LEFT JOIN ids i ON i.ds = refs.ds AND i.id = refs.acc LEFT JOIN sib s ON s.src = refs.src AND s.id = refs.acc)

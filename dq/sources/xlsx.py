@@ -64,16 +64,23 @@ def _filled(ws) -> bool:
     return any(_any(r) for r in ws.iter_rows(values_only=True))
 
 
+def _head(rows) -> tuple[list, list, int]:
+    """The first filled rows (up to LOOK) of an iterator of a sheet's rows, their cells as text, and the index of
+    the header row among them (header_at; 0 when there are none). The iterator goes on after them."""
+    first = list(itertools.islice((r for r in rows if _any(r)), LOOK))
+    cells = [[_cell(v) for v in r] for r in first]
+    return first, cells, header_at(cells) if cells else 0
+
+
 def _known_columns(ws) -> int:
     """How many cells of the sheet's header row (header_at over its first filled rows) name a column this
     tool knows (學名, 經度, eventDate …): 0 for an empty sheet or one of notes."""
     from .aliases import lookup
-    first = list(itertools.islice((r for r in ws.iter_rows(values_only=True) if _any(r)), LOOK))
+    first, cells, h = _head(ws.iter_rows(values_only=True))
     if not first:
         return 0
-    cells = [[_cell(v) for v in r] for r in first]
     # as the mapping reads a header (a unit in it, 數量(隻), included)
-    return sum(1 for c in cells[header_at(cells)] if c is not None and str(c).strip() and lookup(str(c))[0])
+    return sum(1 for c in cells[h] if c is not None and str(c).strip() and lookup(str(c))[0])
 
 
 def _pick(wb):
@@ -199,11 +206,9 @@ def _sibling_ids(wb, ws, header: list, target: Path):
         if other.title == ws.title:
             continue
         rows = other.iter_rows(values_only=True)
-        first = list(itertools.islice((r for r in rows if _any(r)), LOOK))
+        first, cells, h = _head(rows)
         if not first:
             continue
-        cells = [[_cell(v) for v in r] for r in first]
-        h = header_at(cells)
         cols = _mapped(cells[h], "taxonID")
         if not cols:
             continue
