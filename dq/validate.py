@@ -354,13 +354,15 @@ def readable_annotated(src: Path, dst: Path, lang: str) -> None:
             heads.append(h)
         sel = [f"{r(c)} AS {duck.ident(c)}" for c in own] + [f"{sql} AS {duck.ident(h)}" for (_, sql), h in zip(ours, heads)]
         part = dst.with_name(dst.name + ".part")
-        # in the file's own order (annotated.csv is written ordered by row; insertion order is kept)
+        # in the file's own order: annotated.csv is written ordered by row, but DuckDB's parallel CSV reader
+        # hands a file of several chunks over in any order (a walk's reef-fish copy began at row 10,359)
         con.execute(f"""COPY (WITH m AS (SELECT map(?::VARCHAR[], ?::VARCHAR[]) AS ck, map(?::VARCHAR[], ?::VARCHAR[]) AS mt,
                                                 map(?::VARCHAR[], ?::VARCHAR[]) AS ns, map(?::VARCHAR[], ?::VARCHAR[]) AS qk,
                                                 map(?::VARCHAR[], ?::VARCHAR[]) AS co, map(?::VARCHAR[], ?::VARCHAR[]) AS tw)
                               SELECT {', '.join(sel)} FROM {rel} r, m,
                                      LATERAL (SELECT {r('dq_bdq_amendments')} AS am, list_zip(regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 1),
-                                              regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 2)) AS pairs) a)
+                                              regexp_extract_all({r('dq_bdq_amendments')}, '{PAIR_RX}', 2)) AS pairs) a
+                              ORDER BY try_cast({r('dq_row')} AS BIGINT))
                         TO {duck.q(part)} (HEADER, DELIMITER ',')""", params)
     finally:
         con.close()
