@@ -478,8 +478,15 @@ FROM_VERNACULAR = ("vernacular", "vernacular_former", "vernacular_en")
 # kept 虎皮蛙 from being matched, and a record was told "the vernacular name 虎皮蛙 is not in the
 # checklist"; a vernacular name of spaces was quoted back as a name. Tested by its first character
 # as the occurrenceID key is (duplicates.py): printable ASCII is never a space, so no trim() of every name.
-VERN_KEY = ("CASE WHEN ({o}scientificName IS NULL OR CASE WHEN unicode({o}scientificName) BETWEEN 33 AND 159 THEN false "
-            "ELSE trim({o}scientificName) = '' END) AND trim({o}vernacularName) <> '' THEN {o}vernacularName END")
+#
+# A scientificName in Chinese only (斑腿樹蛙, no Latin letter) is a vernacular name in the wrong column: it is
+# matched as one, by the same key (a walk's file: it read as a uninomial, "identified above species: give the
+# species", while the same name in the vernacular column gave Polypedates megacephalus). TAXON_NAME_IN_CHINESE says it.
+SCI_HAN = "(regexp_matches({o}scientificName, '\\p{{Han}}') AND NOT regexp_matches({o}scientificName, '[A-Za-z]'))"
+VERN_KEY = ("CASE WHEN unicode({o}scientificName) BETWEEN 33 AND 159 THEN NULL "
+            "WHEN {o}scientificName IS NULL OR trim({o}scientificName) = '' THEN "
+            "CASE WHEN trim({o}vernacularName) <> '' THEN {o}vernacularName END "
+            "WHEN " + SCI_HAN + " THEN trim({o}scientificName) END")
 # a record's name as the taxonomy family matches it (the scientific name, else the vernacular one): the key
 # of the name lookup (_nk), which the per-pair lookup (_vern) reads too
 NAME_KEY = "hash({o}scientificName, " + VERN_KEY + ")"
@@ -556,8 +563,8 @@ def names_from_vernacular(con, src: str, out: str) -> None:
     unless one taxon fits or the candidates share a genus or family.
     """
     _load_vernacular_refs(con)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _vsrc AS SELECT DISTINCT scientificName AS sci_raw,
-        {VERN_KEY.format(o='')} AS vern_key FROM {src}""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _vsrc AS SELECT *, coalesce({SCI_HAN.format(o='')}, false) AS sci_han
+        FROM (SELECT DISTINCT scientificName, {VERN_KEY.format(o='')} AS vern_key FROM {src})""")
     # candidates per distinct vernacular, each reduced to the accepted taxon it stands for
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _vcand AS
         WITH v AS (SELECT DISTINCT vern_key, {zh_norm_sql(VERN_KEY_BARE)} AS zh_norm,
@@ -582,7 +589,7 @@ def names_from_vernacular(con, src: str, out: str) -> None:
                    FROM _vcand c LEFT JOIN (SELECT name, any_value(genus) AS genus, any_value(family) AS family
                                            FROM ref_checklist WHERE status = 'accepted' GROUP BY name) k ON k.name = c.taxon
                    GROUP BY c.vern_key)
-        SELECT s.sci_raw, s.vern_key,
+        SELECT s.scientificName AS sci_raw, s.vern_key, s.sci_han,
                CASE WHEN g.n = 1 THEN g.binomial
                     WHEN g.n > 1 AND g.n_unplaced = 0 AND g.n_genus = 1 THEN g.genus
                     WHEN g.n > 1 AND g.n_unplaced = 0 AND g.n_family = 1 THEN g.family END AS vern_name,

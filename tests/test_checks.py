@@ -956,3 +956,43 @@ def test_the_readers_copy_of_the_annotated_file_keeps_the_files_row_order(tmp_pa
     readable_annotated(src, tmp_path / "en.csv", "en")
     got = pd.read_csv(tmp_path / "en.csv", encoding="utf-8-sig", usecols=["Row"])["Row"].tolist()
     assert got == list(range(1, n + 1)), got[:3]
+
+
+def test_a_chinese_name_in_the_scientific_name_column_is_matched_as_the_vernacular_name_it_is(tmp_path):
+    """CONSTRUCTED TEST ROWS: a scientificName column of Latin names with some cells in Chinese (a walk's file:
+    斑腿樹蛙 read as a uninomial, "identified above species: give the species"). Each Chinese cell is an error
+    whose fix gives the Latin name the checklist's Chinese names lead to (or the candidates, or a spelling); a
+    Latin name, a Latin name beside its Chinese one, and a blank name with a Chinese vernacular name are not."""
+    rows = [["Polypedates megacephalus", ""], ["Buergeria robusta", ""], ["Kurixalus eiffingeri", ""], ["Bufo bankorensis", "盤古蟾蜍"],
+            ["Microhyla fissipes", ""], ["Fejervarya limnocharis", ""],
+            ["斑腿樹蛙", ""], ["日本樹蛙", ""], ["不存在的蛙", ""], ["斑腿樹蛙", "斑腿樹蛙"], ["黑框蟾蜍", ""], ["", "斑腿樹蛙"]]
+    _write(tmp_path / "constructed_chinese_in_sci.csv", ["scientificName", "vernacularName", "decimalLatitude", "decimalLongitude", "eventDate"],
+           [[s, v, "23.911414", "121.594868", f"2020-01-{i + 1:02d}"] for i, (s, v) in enumerate(rows)])
+    s = validate(tmp_path / "constructed_chinese_in_sci.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+    hit = [str(i) for i in range(1, 13) if "TAXON_NAME_IN_CHINESE" in ann.loc[str(i), "dq_errors"]]
+    assert hit == ["7", "8", "9", "10", "11"], hit
+    assert s["checks"]["TAXON_NAME_IN_CHINESE"]["count"] == 5
+    assert ann.loc["7", "dq_accepted_name"] == "Polypedates megacephalus"
+    assert "學名欄改填 Polypedates megacephalus，中文名「斑腿樹蛙」移到俗名欄" in ann.loc["7", "dq_suggestions"]
+    assert "Write Polypedates megacephalus as the scientific name and move" in ann.loc["7", "dq_suggestions_en"]
+    assert "Buergeria choui、Buergeria otai" in ann.loc["8", "dq_suggestions"]
+    assert "請依原始紀錄改填拉丁學名" in ann.loc["9", "dq_suggestions"] and ann.loc["9", "dq_accepted_name"] == ""
+    assert "move" not in ann.loc["10", "dq_suggestions_en"]      # its vernacular name is there already
+    assert "黑眶蟾蜍" in ann.loc["11", "dq_suggestions"]
+    # never "identified above species" (the ambiguous name's shared genus) nor a missing name
+    assert not any(k in ann.loc[r, c] for r in hit for c in ("dq_errors", "dq_warnings", "dq_notes")
+                   for k in ("TAXON_RANK_ABOVE_SPECIES", "TAXON_NAME_MISSING", "TAXON_UNMATCHED"))
+    assert "TAXON_NAME_FROM_VERNACULAR" in ann.loc["12", "dq_notes"] and "TAXON_NAME_IN_CHINESE" not in ann.loc["12", "dq_errors"]
+
+
+def test_joined_suggestions_have_one_stop_between_them(tmp_path):
+    """CONSTRUCTED TEST ROW: a low-precision point and a name from the vernacular: the annotated file joined
+    "…約 1 公里）。" and the next fix with "；" ("。；"), in English "km).; Add"."""
+    _write(tmp_path / "constructed_two_fixes.csv", ["scientificName", "vernacularName", "decimalLatitude", "decimalLongitude", "eventDate"],
+           [["", "斑腿樹蛙", "23.9", "121.6", "2020-01-05"]])
+    validate(tmp_path / "constructed_two_fixes.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    zh, en = ann.loc[0, "dq_suggestions"], ann.loc[0, "dq_suggestions_en"]
+    assert "；" in zh and "。；" not in zh, zh
+    assert "km); Add" in en and ".;" not in en, en

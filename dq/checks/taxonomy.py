@@ -86,18 +86,23 @@ def _accepted_ids(con) -> None:
         FROM r WHERE NOT to_accepted AND ds IN (SELECT ds FROM r GROUP BY ds HAVING bool_or(to_accepted))""")
 
 
+# the name a distinct (scientificName, vernacular key) of `_vn` (alias v) is matched by
+NAME_MATCHED = "coalesce(v.vern_name, CASE WHEN NOT v.sci_han THEN v.sci_raw END)"
+
+
 def derive(con, ctx: DeriveContext) -> None:
     taxonomy.names_from_vernacular(con, "occ", "_vn")
     taxonomy.vernacular_spellings(con, "_vn", "_vfz")
-    con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT coalesce(vern_name, sci_raw) AS name_raw FROM _vn")
+    # a name in Chinese in the scientificName column is matched only as the vernacular name it is (never as a uninomial)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _names AS SELECT DISTINCT {NAME_MATCHED} AS name_raw FROM _vn v")
     taxonomy.match_names(con, "_names", "_tax")
     _genus_families(con)
     _accepted_ids(con)
     # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
-    con.execute("""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
           CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
-          v.name_candidates, f.vern_suggest, f.vern_suggest_name
-        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM coalesce(v.vern_name, v.sci_raw)
+          v.name_candidates, f.vern_suggest, f.vern_suggest_name, v.sci_han
+        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM {NAME_MATCHED}
         LEFT JOIN _vfz f ON f.vern_key = v.vern_key""")
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
@@ -188,7 +193,8 @@ DERIVATION = Derivation(
              "coalesce(v.vern_placeholder, false) AS vern_placeholder",
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
-             "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "t.is_alien", "k.est_claim",
+             "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "coalesce(t.sci_han, false) AS sci_han",
+             "t.is_alien", "k.est_claim",
              "coalesce(gf.gf_odd, false) AS gf_odd", "gf.genus AS gf_genus", "gf.ck_family AS gf_checklist", "gf.gf_others", "gf.gf_others_en",
              "ac.k IS NOT NULL AS acc_unknown", "ac.acc_id", "ac.acc_sheets", "ac.acc_next", "ac.acc_next_name"),
 )
@@ -243,6 +249,24 @@ CHECKS = [
           "When the candidates share a genus (or family) the record is matched to it (here Buergeria), as GBIF matches at a higher rank: it counts for its group but never as a species. Fill in the scientific name from the candidates.",
           f"NOT {HAS_NAME} AND e.name_source = 'ambiguous'",
           "'候選學名：' || e.name_candidates || coalesce('（暫以共同的 ' || e.accepted_name || ' 計）', '')", fix_en="'Candidates: ' || replace(e.name_candidates, chr(12289), ', ') || coalesce(' (counted as their shared ' || e.accepted_name || ' for now)', '')", tables=T),
+    Check("TAXON_NAME_IN_CHINESE", "taxonomy", "error", "學名欄填的是中文名", "Chinese name in the scientific name",
+          "學名欄填的是中文名（如「斑腿樹蛙」），不是拉丁學名：GBIF、TBIA 都以學名比對，這筆在那裡對不到物種。本工具把它當俗名對照臺灣物種名錄"
+          "（TaiCOL）：只對應一個分類群時採用其有效名，並建議改填的學名；對應多個時列出候選。",
+          "The scientific name column holds a Chinese name (e.g. 斑腿樹蛙), not a Latin one: GBIF and TBIA match records by the "
+          "scientific name, so there this record matches no taxon. This tool looks it up as a vernacular name in the Taiwan "
+          "checklist (TaiCOL): when it fits one taxon its accepted name is used and given as the fix; when several, the candidates.",
+          "e.sci_han",
+          f"CASE WHEN e.name_source = 'ambiguous' THEN '「' || trim(e.scientificName) || '」對應多個物種，請依原始紀錄改填學名；候選：' || e.name_candidates "
+          f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL AND {filled('e.vernacularName')} THEN '學名欄改填 ' || e.accepted_name "
+          f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL THEN '學名欄改填 ' || e.accepted_name || '，中文名「' || trim(e.scientificName) || '」移到俗名欄（vernacularName）' "
+          "WHEN e.vern_suggest IS NOT NULL THEN '「' || trim(e.scientificName) || '」不在名錄的中文名中，可能是「' || e.vern_suggest || '」（' || e.vern_suggest_name || '）之誤：請改填拉丁學名' "
+          "ELSE '「' || trim(e.scientificName) || '」不在名錄的中文名中：請依原始紀錄改填拉丁學名' END",
+          fix_en=f"CASE WHEN e.name_source = 'ambiguous' THEN '\"' || trim(e.scientificName) || '\" fits several taxa: give the scientific name from the original record; candidates: ' || replace(e.name_candidates, chr(12289), ', ') "
+                 f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL AND {filled('e.vernacularName')} THEN 'Write ' || e.accepted_name || ' as the scientific name' "
+                 f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL THEN 'Write ' || e.accepted_name || ' as the scientific name and move the Chinese name \"' || trim(e.scientificName) || '\" to vernacularName' "
+                 "WHEN e.vern_suggest IS NOT NULL THEN '\"' || trim(e.scientificName) || '\" is no Chinese name of the checklist, maybe a slip for \"' || e.vern_suggest || '\" (' || e.vern_suggest_name || '): give the Latin name' "
+                 "ELSE '\"' || trim(e.scientificName) || '\" is no Chinese name of the checklist: give the Latin name from the original record' END",
+          tables=T, shows=("scientificName",)),
     Check("TAXON_UNMATCHED", "taxonomy", "warning", "學名不在臺灣物種名錄", "Name not in the Taiwan checklist",
           # BBS Taiwan's Megapomatorhinus (a genus newer than the checklist) is here by its family and Chinese name
           "學名的屬、科或中文名在本工具收錄的臺灣物種名錄（TaiCOL 鳥類、哺乳類、爬蟲類、兩生類、維管束植物）中，但這個學名找不到，也沒有相近拼法；"
@@ -287,7 +311,7 @@ CHECKS = [
     Check("TAXON_RANK_ABOVE_SPECIES", "taxonomy", "info", "只鑑定到種以上", "Identified above species",
           "學名只到屬、科或更高階層，或是「A/B」聚合、雜交式（A × B），不能用於物種層級分析。",
           "The name is a genus, family or higher, an 'A/B' aggregate or a hybrid formula (A × B): not usable for species-level analysis.",
-          f"e.above_species AND {HAS_NAME} AND e.match_type IS DISTINCT FROM 'not_a_name'", tables=T,
+          f"e.above_species AND {HAS_NAME} AND e.match_type IS DISTINCT FROM 'not_a_name' AND NOT e.sci_han", tables=T,
           # an info, often meant (BBS's "Motacilla flava/tschutschensis", a reef survey's "Stegastes sp"): the
           # dimension's "check the spelling against TaiCOL" read as a fault, and for a fish TaiCOL is not held here
           todo_zh="若能鑑定到種請改填該種；刻意記錄到屬或「A/B」的紀錄保持原樣即可。",
