@@ -399,6 +399,12 @@ LABELS = {
     "completeness_graded": ("完整度（平均已填比例）", "Completeness (mean share filled)"),
     "gold_share": ("TBIA 金級紀錄比例", "Gold-tier records"),
     "file_findings": ("檔案層級問題：整欄缺少的欄位", "File-level findings: columns absent from a file"),
+    "sc_file_errors": ("以上分數只計每一筆紀錄的錯誤；另有 {n} 項檔案層級錯誤：整欄缺少 {cols}。補上這些欄位前，資料仍須退回修正（見下方「檔案層級問題」）。",
+                       "The scores above count each record's errors only; there are also {n} file-level errors: whole columns missing "
+                       "({cols}). Until they are added the data still go back for fixing (see \"File-level findings\" below)."),
+    "sc_file_errors_one": ("以上分數只計每一筆紀錄的錯誤；另有 1 項檔案層級錯誤：整欄缺少 {cols}。補上這個欄位前，資料仍須退回修正（見下方「檔案層級問題」）。",
+                           "The scores above count each record's errors only; there is also 1 file-level error: a whole column missing "
+                           "({cols}). Until it is added the data still go back for fixing (see \"File-level findings\" below)."),
     "file_findings_help": ("檔案完全沒有這些欄位：每個檔案算一個問題，不算在每一列的錯誤裡；補上欄位即可一次解決。",
                            "The file has no such column at all: one finding per file, not an error on every row; adding the column fixes it at once."),
     "rows_affected": ("影響列數", "Rows affected"), "source_file": ("來源檔案", "Source file"), "missing_column": ("缺少的欄位", "Missing column"),

@@ -3,6 +3,7 @@ import streamlit as st
 
 from dq import store, ui
 from dq.checks import DIMENSION_ZH, SEVERITY_RANK
+from dq.i18n import counted
 from dq.ui import L
 
 ui.ensure_app()
@@ -51,6 +52,13 @@ metric(cols[0], L("score_overall"), "overall", help=L("score_overall_help"))
 for c, d in zip(cols[1:], dims):
     # a dimension's score counts its errors only: Duplicates at 100.0% beside 102,369 possible duplicates (warnings)
     metric(c, dim_label(d), d, help=L("score_completeness_help") if d == "completeness" else L("score_dim_help"))
+ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
+# the cards count record-level errors: 100.0 % beside a file the Validate page sends back for its missing
+# occurrenceID column read as a contradiction (a walk); the file-level errors are said right under them
+ff_err = ff[ff["severity"] == "error"] if len(ff) else ff
+if len(ff_err):
+    st.warning(L(counted("sc_file_errors", len(ff_err))).format(
+        n=len(ff_err), cols=("、" if ui.lang() == "zh" else ", ").join(dict.fromkeys(ff_err["columns"]))))
 given = ui.call("given_at_ingest", snap_id, agency)
 if given:
     sep = "、" if ui.lang() == "zh" else ", "
@@ -75,7 +83,6 @@ for c, tier, color in zip(tc, ("gold", "silver", "bronze"), ("normal", "off", "i
 if sc.get("tier_ungraded"):
     st.caption(L("tier_ungraded").format(n=sc["tier_ungraded"]))
 
-ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 if len(ff):
     st.subheader(L("file_findings"))
     st.caption(L("file_findings_help"))

@@ -189,6 +189,18 @@ def test_a_new_agencys_scorecard_says_it_is_new():
     assert not any("是新加入的機關" in c.value for c in at.caption)
 
 
+def test_the_scorecard_says_a_file_level_error_beside_its_record_scores():
+    """A walk: the amphibian survey's cards read 100.0 % while the Validate page sends the same file back for its
+    missing occurrenceID column. The warning under the cards names it; an agency whose files lack no required
+    column gets none."""
+    from dq.demo import AMPHIBIAN_AGENCY
+    at = page("scorecard", "en", agency=AMPHIBIAN_AGENCY)
+    warn = [w.value for w in at.warning if "file-level error" in w.value]
+    assert warn and "there is also 1 file-level error" in warn[0] and "(occurrenceID)" in warn[0], [w.value for w in at.warning]
+    at = page("scorecard", agency=BBS_AGENCY)
+    assert not any("檔案層級錯誤" in w.value for w in at.warning)
+
+
 def test_validate_page_renders():
     at = page("validate", "en")
     assert at.title[0].value == "Validate a file"

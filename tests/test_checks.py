@@ -996,3 +996,39 @@ def test_joined_suggestions_have_one_stop_between_them(tmp_path):
     zh, en = ann.loc[0, "dq_suggestions"], ann.loc[0, "dq_suggestions_en"]
     assert "；" in zh and "。；" not in zh, zh
     assert "km); Add" in en and ".;" not in en, en
+
+
+def test_a_date_that_does_not_exist_is_told_what_is_wrong_with_it(constructed, tmp_path):
+    """2023-02-30 was "not a recognised form: write it as YYYY-MM-DD", which it is (a walk): the fix says February
+    has no 30th; a month 13 says so, with the day and month swapped when that is a date (TDWG's amendment proposes
+    it unsaid); the reversed interval is turned round. CONSTRUCTED TEST ROWS (the fixture's and a file of year/month/day)."""
+    ann, _, _ = constructed
+    by_note = {n.split(": ", 1)[1]: r for n, r in zip(ann["note"], ann.to_dict("records"))}
+    r = by_note["a day February does not have"]
+    assert "2015 年 2 月沒有 30 日（該月只有 28 日）" in r["dq_suggestions"], r["dq_suggestions"]
+    assert "February 2015 has no day 30 (it has 28 days)" in r["dq_suggestions_en"]
+    r = by_note["impossible date"]
+    assert "沒有 13 月" in r["dq_suggestions"] and "對調" not in r["dq_suggestions"]      # 45 is no month either
+    assert "請改為 2015-04-01/2015-05-01" in by_note["interval ends before it starts"]["dq_suggestions"]
+    _write(tmp_path / "constructed_parts.csv", ["scientificName", "year", "month", "day", "decimalLatitude", "decimalLongitude"],
+           [["Pycnonotus sinensis", "2023", "13", "1", "25.111267", "121.816298"],
+            ["Pycnonotus sinensis", "112", "2", "29", "25.111267", "121.816298"],
+            ["Pycnonotus sinensis", "2024", "2", "29", "25.111267", "121.816298"]])
+    validate(tmp_path / "constructed_parts.csv", tmp_path / "out", CHECK_DATE)
+    a = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert "if day and month are swapped, it is 2023-01-13" in a.loc[0, "dq_suggestions_en"]
+    assert "2023 年 2 月沒有 29 日" in a.loc[1, "dq_suggestions"]       # ROC 112 is 2023
+    assert "DATE_INVALID" not in a.loc[2, "dq_errors"]
+
+
+def test_rows_whose_dates_or_points_cannot_be_read_are_repeats_only_when_written_alike(tmp_path):
+    """CONSTRUCTED TEST ROWS: the repeat key compared the read date and point, NULL for each that cannot be read,
+    so rows dated 2023-02-30 and 2023-13-01 (or with two different unreadable points) were "identical records"."""
+    rows = [["2023-02-30", "25.111267", "121.816298"], ["2023-13-01", "25.111267", "121.816298"],
+            ["2023-05-01", "25.1N", "121.816298"], ["2023-05-01", "25.2N", "121.816298"],
+            ["2023-04-31", "25.111267", "121.816298"], ["2023-04-31", "25.111267", "121.816298"]]
+    _write(tmp_path / "constructed_unread.csv", ["scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
+           [["Pycnonotus sinensis", *r] for r in rows])
+    validate(tmp_path / "constructed_unread.csv", tmp_path / "out", CHECK_DATE)
+    a = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert ["DUP_RECORD" in w for w in a["dq_warnings"]] == [False, False, False, False, True, True], a["dq_warnings"].tolist()

@@ -30,8 +30,11 @@ def repeat_key_sql(o: str, qty: str) -> str:
 
 # the observation key adds the derived date and rounded point to the record key rk0; the point is
 # rounded once per distinct point (_pt lat5/lon5: the same values, so the same keys as rounding
-# per record, which cost ~0.04 CPU s per 1M records in each of the two passes computing the key)
-RKEY = "hash(k.rk0, d.event_date_parsed, c.lat5, c.lon5)"
+# per record, which cost ~0.04 CPU s per 1M records in each of the two passes computing the key).
+# A date or point that cannot be read is compared as written (its key): rows dated 2023-02-30 and
+# 2023-13-01 were "8 identical records" of one group, their unread dates both NULL
+RKEY = ("hash(k.rk0, d.event_date_parsed, c.lat5, c.lon5, CASE WHEN d.event_date_parsed IS NULL THEN k.dk END, "
+        "CASE WHEN c.lat5 IS NULL THEN k.pk END)")
 
 
 def derive_keyed(con, ctx: DeriveContext) -> None:

@@ -107,6 +107,30 @@ TIMES_SQL = (f"SELECT time_txt, time_status, CASE WHEN time_status = 'invalid' T
              f"FROM (SELECT time_txt, {TIME_STATUS} AS time_status, {_T_LOOSE} AS loose FROM (SELECT DISTINCT time_txt FROM _dt5))")
 
 
+def _invalid_fix(lang: str) -> str:
+    """SQL over a distinct date of `_dates` (its status, `parts` and the parts `g` it was written with): what is
+    wrong with a date that cannot be read, where that can be said: "Write it as YYYY-MM-DD" was the fix of
+    2023-02-30, which is written so (a walk); the reversed interval's fix is the interval turned round."""
+    interval = f"len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL"
+    swapped = f"strftime({_ymd('g.y', 'g.d', 'g.m')}, '%Y-%m-%d')"
+    days = "day(last_day(make_date(g.y, g.m, 1)))"
+    known = "g.y BETWEEN 1 AND 9999 AND g.d IS NOT NULL"
+    if lang == "zh":
+        return f"""CASE WHEN date_status <> 'invalid' THEN NULL
+            WHEN {interval} THEN '區間起日晚於迄日：請改為 ' || parts[2] || '/' || parts[1]
+            WHEN {known} AND g.m IS NOT NULL AND NOT g.m BETWEEN 1 AND 12 THEN '沒有 ' || g.m || ' 月（月份是 1–12）'
+                 || coalesce('；若是日、月對調，應為 ' || {swapped}, '') || '：請依原始紀錄更正'
+            WHEN {known} AND g.m BETWEEN 1 AND 12 THEN g.y || ' 年 ' || g.m || ' 月沒有 ' || g.d || ' 日（該月只有 ' || {days} || ' 日）：請依原始紀錄更正'
+            END"""
+    return f"""CASE WHEN date_status <> 'invalid' THEN NULL
+        WHEN {interval} THEN 'The interval starts after it ends: write it as ' || parts[2] || '/' || parts[1]
+        WHEN {known} AND g.m IS NOT NULL AND NOT g.m BETWEEN 1 AND 12 THEN 'There is no month ' || g.m || ' (months are 1–12)'
+             || coalesce('; if day and month are swapped, it is ' || {swapped}, '') || ': correct it from the original record'
+        WHEN {known} AND g.m BETWEEN 1 AND 12 THEN strftime(make_date(g.y, g.m, 1), '%B %Y') || ' has no day ' || g.d
+             || ' (it has ' || {days} || ' days): correct it from the original record'
+        END"""
+
+
 def derive(con, ctx: DeriveContext) -> None:
     blank_date = BLANK_DATE
     # an A/B interval of two full dates
@@ -134,7 +158,16 @@ def derive(con, ctx: DeriveContext) -> None:
       p AS (SELECT * EXCLUDE (d_), {roc_digits('d_')} AS d0 FROM p0),
       q AS (SELECT *, string_split(d0, '/') AS parts,
              regexp_extract(d0, '^(\\d{{2,4}})[/.\\-](\\d{{1,2}})[/.\\-](\\d{{1,2}})$', ['y', 'm', 'dd']) AS ymd,
-             regexp_extract(d0, '^(\\d{{1,3}})(?:[/.\\-](\\d{{1,2}}))?$', ['y', 'm']) AS rym FROM p)
+             regexp_extract(d0, '^(\\d{{1,3}})(?:[/.\\-](\\d{{1,2}}))?$', ['y', 'm']) AS rym FROM p),
+      -- the year, month and day a date that does not exist was written with (2023-02-30, 2023-13-01, 民國112/2/30,
+      -- 20230230, or the year/month/day columns), for a fix that says what is wrong with it
+      g AS (SELECT *, CASE
+              WHEN {blank_date} THEN struct_pack(y := try_cast(trim(year_txt) AS INT) + CASE WHEN {roc_year} THEN 1911 ELSE 0 END,
+                                                m := coalesce(try_cast(trim(month_txt) AS INT), 1), d := coalesce(try_cast(trim(day_txt) AS INT), 1))
+              WHEN ymd.y <> '' THEN struct_pack(y := try_cast(ymd.y AS INT) + CASE WHEN try_cast(ymd.y AS INT) <= 200 THEN 1911 ELSE 0 END,
+                                               m := try_cast(ymd.m AS INT), d := try_cast(ymd.dd AS INT))
+              WHEN regexp_matches(d0, '^\\d{{8}}$') THEN struct_pack(y := try_cast(d0[1:4] AS INT), m := try_cast(d0[5:6] AS INT),
+                                                                    d := try_cast(d0[7:8] AS INT)) END AS g FROM q)
       SELECT date_txt, year_txt, month_txt, day_txt,
         CASE WHEN {serial} IS NOT NULL THEN 'excel_serial'
              WHEN {blank_date} AND try_cast(year_txt AS INT) IS NULL THEN 'missing'
@@ -158,8 +191,9 @@ def derive(con, ctx: DeriveContext) -> None:
         -- whether it names a day (a full date or an interval), a month (YYYY-MM) or the year alone
         CASE WHEN {interval} THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
         CASE WHEN ({interval}) OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
-             WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec
-      FROM q""")
+             WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec,
+        {_invalid_fix('zh')} AS date_fix, {_invalid_fix('en')} AS date_fix_en
+      FROM g""")
     # date_has_month: the text names a month (TBIA's gold tier asks for one), tested once per distinct date
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dk AS
         WITH d AS (SELECT hash(date_txt, year_txt, month_txt, day_txt) AS d4, date_status, event_date_parsed,
@@ -167,7 +201,7 @@ def derive(con, ctx: DeriveContext) -> None:
                    ({has_month('date_txt')} OR date_status = 'excel_serial'
                     OR coalesce({blank_date} AND try_cast(trim(month_txt) AS INT) BETWEEN 1 AND 12, false)) AS date_has_month,
                    {blank_date} AND date_status IN ('ok', 'roc', 'invalid') AS date_from_parts, date_prec,
-                   {PARTS_DISAGREE} AS date_parts_disagree FROM _dates)
+                   {PARTS_DISAGREE} AS date_parts_disagree, date_fix, date_fix_en FROM _dates)
         SELECT hash(x.date_txt, x.year_txt, x.month_txt, x.day_txt, x.time_txt) AS dk, d.* EXCLUDE (d4), t.time_status, t.time_fix
         FROM _dt5 x JOIN d ON d.d4 = hash(x.date_txt, x.year_txt, x.month_txt, x.day_txt)
         LEFT JOIN _times t ON t.time_txt IS NOT DISTINCT FROM x.time_txt""")
@@ -191,7 +225,7 @@ DERIVATION = Derivation(
     derive=derive,
     joins=("LEFT JOIN _dk d ON d.dk = k.dk",),
     columns=("d.date_status", "d.event_date_parsed", "d.date_has_month", "d.date_parts_disagree", "d.date_from_parts", "d.date_prec",
-             "d.time_status", "d.time_fix"),
+             "d.time_status", "d.time_fix", "d.date_fix", "d.date_fix_en"),
 )
 
 CHECKS = [
@@ -199,9 +233,10 @@ CHECKS = [
           "eventDate 與 year 都是空白。", "Both eventDate and year are empty.",
           f"e.date_status = 'missing' AND {NOT_PARENT}", columns=("eventDate", "year")),
     Check("DATE_INVALID", "time", "error", "日期無法解讀", "Date cannot be read",
-          "日期不是可辨識的格式（YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、區間 A/B…），或區間起日晚於迄日。",
-          "The date is not a recognised form (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an A/B interval…), or the interval starts after it ends.",
-          "e.date_status = 'invalid'", "'改為 YYYY-MM-DD'", fix_en="'Write it as YYYY-MM-DD'"),
+          "日期不是可辨識的格式（YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、區間 A/B…）、是不存在的日子（2 月 30 日、13 月），或區間起日晚於迄日。",
+          "The date is not a recognised form (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an A/B interval…), is a day that does not exist "
+          "(30 February, month 13), or is an interval that starts after it ends.",
+          "e.date_status = 'invalid'", "coalesce(e.date_fix, '改為 YYYY-MM-DD')", fix_en="coalesce(e.date_fix_en, 'Write it as YYYY-MM-DD')"),
     Check("DATE_FUTURE", "time", "error", "日期在未來", "Date in the future",
           "日期晚於快照日期。", "The date is after the snapshot date.",
           "e.event_date_parsed > e.snapshot_date"),
