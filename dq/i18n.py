@@ -399,6 +399,9 @@ LABELS = {
     "completeness_graded": ("完整度（平均已填比例）", "Completeness (mean share filled)"),
     "gold_share": ("TBIA 金級紀錄比例", "Gold-tier records"),
     "file_findings": ("檔案層級問題：整欄缺少的欄位", "File-level findings: columns absent from a file"),
+    "od_open_format_same": ("這份目錄各機關的「{fmt}」都與「{stars}」相同（資料集都採開放授權時，有開放格式就是 3 星），只列後者。",
+                            "Every agency's {fmt} equals its {stars} in this catalogue (with every dataset openly licensed, an open format "
+                            "is 3 stars), so only the latter is shown."),
     "sc_file_errors": ("以上分數只計每一筆紀錄的錯誤；另有 {n} 項檔案層級錯誤：整欄缺少 {cols}。補上這些欄位前，資料仍須退回修正（見下方「檔案層級問題」）。",
                        "The scores above count each record's errors only; there are also {n} file-level errors: whole columns missing "
                        "({cols}). Until they are added the data still go back for fixing (see \"File-level findings\" below)."),
@@ -605,10 +608,10 @@ NOTE_ZH = [
     (r"(?P<n>[\d,]+) cells have '\?' beside Chinese characters: most likely characters Big5 \(CP950\) cannot hold, lost when "
      r"the file was saved; save it as UTF-8 \(CSV UTF-8\) and send it again",
      "{n} 格在中文字旁有「?」：多半是存成 Big5（CP950）時無法表示而遺失的字（例如 鴴、鷉、堃）；請另存為「CSV UTF-8」後重新提供"),
-    (r"(?P<n>[\d,]+) rows have fewer cells than the header \((?P<w>\d+)\): kept, missing cells empty",
+    (r"(?P<n>[\d,]+) rows? ha(?:ve|s) fewer cells than the header \((?P<w>\d+)\): kept, missing cells empty",
      "{n} 列的欄位數少於標題列（{w} 欄）：保留，缺少的欄位留空"),
     # the column as the annotated download heads it (ann_overflow_cells), and as annotated.csv names it
-    (r"(?P<n>[\d,]+) rows have more cells than the header \((?P<w>\d+)\): kept, the extra cells in the column "
+    (r"(?P<n>[\d,]+) rows? ha(?:ve|s) more cells than the header \((?P<w>\d+)\): kept, the extra cells in the column "
      + re.escape(f'"{LABELS["ann_overflow_cells"][1]}" (overflow_cells)'),
      f"{{n}} 列的欄位數多於標題列（{{w}} 欄）：保留，多出的內容放在「{LABELS['ann_overflow_cells'][0]}」欄（overflow_cells）"),
     (r"the taxon IDs of sheet\(s\) “(?P<s>[^”]*)” \((?P<n>[\d,]+)\) are read to resolve the accepted name IDs "

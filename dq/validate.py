@@ -226,11 +226,11 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
                {formulas.sql('b.bdq_amendments')} AS dq_bdq_amendments
         FROM {rel}
         LEFT JOIN {occ} o ON o.source_row = r.source_row
-        -- each piece without its closing full stop, which the separator follows ("…約 1 公里）。；改為…", "≈ 1 km).; Write…");
-        -- an abbreviation's stop stays ("Rana sp.")
-        LEFT JOIN (SELECT record_id, string_agg(regexp_replace(coalesce(nullif(trim(suggestion), ''), mz.todo), '。$', ''), '；' ORDER BY check_id) AS suggestions,
-                          string_agg(regexp_replace(coalesce(nullif(trim({store.suggestion_col(snap, 'en', alias='fl')}), ''), me.todo),
-                                                    '([a-z]{{3,}}|\\))\\.$', '\\1'), '; ' ORDER BY check_id) AS suggestions_en
+        -- no closing full stop before the separator ("…約 1 公里）。；改為…", "≈ 1 km).; Write…"); an abbreviation's
+        -- stop stays ("Rana sp.; …"), and the last fix keeps its own
+        LEFT JOIN (SELECT record_id, replace(string_agg(coalesce(nullif(trim(suggestion), ''), mz.todo), '；' ORDER BY check_id), '。；', '；') AS suggestions,
+                          regexp_replace(string_agg(coalesce(nullif(trim({store.suggestion_col(snap, 'en', alias='fl')}), ''), me.todo), '; ' ORDER BY check_id),
+                                         '([a-z]{{3,}}|\\))\\.; ', '\\1; ', 'g') AS suggestions_en
                    FROM read_parquet({duck.q(snap / 'flags.parquet')}) fl LEFT JOIN _meta_zh mz USING (check_id)
                    LEFT JOIN _meta_en me USING (check_id) GROUP BY record_id) s ON s.record_id = o.record_id
         LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet', file_level)}) b ON b.record_id = o.record_id

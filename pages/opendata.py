@@ -61,6 +61,11 @@ for k in cols[2:]:
 view["level"] = view["level"].map(lambda x: L("od_level_" + x) if x in ("central", "local") else x)
 unjudged = [k for k in cols[2:] if view[k].isna().all()]   # this catalogue lacks the fields: show which, not columns of blanks
 view = view.drop(columns=unjudged)
+# every dataset openly licensed: a dataset has 3 stars exactly when it has an open format, and the two columns
+# were the same figures in every row (a walk on the 2018 catalogue): one column, and a line saying why
+same_open = {"share_3star", "open_format_share"} <= set(view.columns) and view["share_3star"].round(9).equals(view["open_format_share"].round(9))
+if same_open:
+    view = view.drop(columns=["open_format_share"])
 # the national benchmark beside every agency: in the badge columns' headers
 NAT_COL = {"platinum_share": nat[("badge", "platinum")], "badge_share": nat[("badge", "platinum")] + nat[("badge", "gold")]}
 lpar, rpar = ("（", "）") if zh else (" (", ")")
@@ -84,7 +89,8 @@ st.caption(L("od13_league_pick"))
 # as tall as its rows up to twelve (a catalogue of three agencies had nine empty rows under them)
 event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=min(420, 35 * (len(view) + 1) + 3), column_config=conf,
                      on_select="rerun", selection_mode="single-row", key=f"od_league_{od}_{group}_{level}")
-st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else ""))
+st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else "")
+           + (" " + L("od_open_format_same").format(stars=mname("share_3star"), fmt=mname("open_format_share")) if same_open else ""))
 with st.expander(L("od_definitions")):
     st.dataframe(pd.DataFrame([{
         L("od_metric"): mname(x.key), L("explanation"): x.define_zh if zh else x.define_en,

@@ -1272,3 +1272,23 @@ def test_agencies_are_named_in_english_on_english_pages():
     assert reef in {p.proto.label for p in zh.get("page_link") if p.proto.page == "scorecard"}
     sc = page("scorecard", "en", agency=reef)
     assert "Institute of Oceanography, National Taiwan University" in [h.value for h in sc.subheader]
+
+
+def test_the_league_table_shows_the_open_format_share_only_where_it_differs_from_three_stars():
+    """A walk: on the 2018 catalogues "3 星以上比例" and "開放格式比例" were the same in every row (every dataset
+    openly licensed). One column then, and the caption says why; computed from the table, not assumed."""
+    from dq import opendata
+    seen = set()
+    for od in opendata.snapshots():
+        at = page("opendata", od=od)
+        league = at.dataframe[0].value
+        stars = [c for c in league.columns if c.startswith("3 星以上比例")]
+        fmt = [c for c in league.columns if c.startswith("開放格式比例")]
+        said = any("只列後者" in c.value for c in at.caption)
+        if stars and fmt:       # both shown: they differ somewhere
+            assert not league[stars[0]].equals(league[fmt[0]]) and not said, od
+            seen.add("both")
+        elif said:
+            assert stars and not fmt, od
+            seen.add("one")
+    assert "one" in seen, seen      # the 2018 catalogues (the 2026 export has no licence field: no stars judged)

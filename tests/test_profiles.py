@@ -294,7 +294,7 @@ def test_fix_list_columns_values_and_suggestions(tmp_path):
         han = fl["suggestion"].str.contains(r"[\u4e00-\u9fff]")
         assert (~han).all() if lang == "en" else han.all()
         if lang == "en":
-            assert by.loc["DATE_INVALID", "suggestion"] == "Write it as YYYY-MM-DD"
+            assert by.loc["DATE_INVALID", "suggestion"] == "There is no month 13 (months are 1–12): correct it from the original record"
     zh = store.fix_list_headers(store.fix_list(snap, "測試"), "zh")
     assert list(zh.columns)[:3] == ["系統紀錄編號", "來源檔案", "來源列號（標題列為 0）"] and "建議修正或請確認" in zh.columns
     en = store.fix_list_headers(store.fix_list(snap, "測試", lang="en"), "en")

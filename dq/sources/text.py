@@ -684,9 +684,10 @@ def _stage(con, path, readable, workdir, name, enc, notes, delimiter, header, na
             notes.append(f"{int(n_lost):,} cells have '?' beside Chinese characters: most likely characters Big5 (CP950) cannot "
                          f"hold, lost when the file was saved; save it as UTF-8 (CSV UTF-8) and send it again")
     if n_short:
-        notes.append(f"{n_short:,} rows have fewer cells than the header ({width}): kept, missing cells empty")
+        notes.append(f"{n_short:,} {'row has' if n_short == 1 else 'rows have'} fewer cells than the header ({width}): kept, missing cells empty")
     if n_long:
-        notes.append(f"{n_long:,} rows have more cells than the header ({width}): kept, the extra cells in the column \"{t('ann_overflow_cells', 'en')}\" (overflow_cells)")
+        notes.append(f"{n_long:,} {'row has' if n_long == 1 else 'rows have'} more cells than the header ({width}): kept, the extra cells "
+                     f"in the column \"{t('ann_overflow_cells', 'en')}\" (overflow_cells)")
     good.unlink(missing_ok=True)
     if current != readable:
         current.unlink(missing_ok=True)
