@@ -258,7 +258,7 @@ LABELS = {
     "od_dataset": ("開放資料集", "Open dataset"),
     "od13_ds_intro": ("一個開放資料集：品質標章、授權、格式、更新紀錄與待修正問題；網址可直接分享。",
                       "One open dataset: badge, licence, formats, update history and findings; the URL can be shared."),
-    "od13_ds_pick": ("請從開放資料品質頁的機關資料集清單點選，或在此選擇機關與資料集。", "Click a dataset in the open-data page's list, or pick an agency and dataset here."),
+    "od13_ds_pick": ("在開放資料品質頁的機關資料集清單點選，或在下方選擇機關與資料集。", "Click a dataset in the open-data page's list, or pick an agency and dataset below."),
     "od13_ds_missing": ("快照 {snap} 中沒有這個資料集。", "No such dataset in snapshot {snap}."),
     "od13_badge": ("品質標章", "Badge"), "od13_licence": ("授權", "Licence"), "od13_formats": ("檔案格式", "Formats"),
     "od13_frequency": ("更新頻率", "Update frequency"), "od13_last_update": ("最近更新", "Last update"),
@@ -484,6 +484,7 @@ LABELS = {
     "fl_source_row": ("來源列號（標題列為 0）", "Source row (header = 0)"), "fl_dataset_id": ("資料集代碼", "Dataset id"), "fl_occurrenceID": ("紀錄編號", "Occurrence ID"),
     "fl_check_id": ("規則代碼", "Check id"), "fl_severity": ("嚴重度", "Severity"), "fl_title": ("問題", "Problem"),
     "fl_message": ("說明", "Explanation"), "fl_values": ("原始值", "Offending values"),
+    "col_values": ("原始值", "Values"),
     "fl_suggestion": ("建議修正或請確認", "Suggested fix or what to check"),
     "fl_scientificName": ("學名", "Scientific name"), "fl_eventDate": ("日期", "Date"),
     # the validate page's annotated file, as a reader downloads it (dq.validate.readable_annotated)
@@ -590,6 +591,7 @@ def counted(key: str, n) -> str:
 NOTE_ZH = [
     (r"sheet '(?P<s>.*)'", "工作表「{s}」"),
     (r"header (?P<i>\d+) is longer than (?P<n>\d+) characters: cut", "第 {i} 欄的欄名超過 {n} 個字元：已截斷"),
+    (r"column (?P<i>\d+) has no header: shown as '(?P<k>.*)'", "第 {i} 欄沒有欄名：以「{k}」表示"),
     (r"header '(?P<s>.*)' is a name this tool uses itself: kept as '(?P<k>.*)'", "欄名「{s}」與本工具自用的名稱相同：改名為「{k}」保留"),
     (r"header '(?P<s>.*)' repeats: column (?P<i>\d+) kept as '(?P<k>.*)'", "欄名「{s}」重複：第 {i} 欄改名為「{k}」保留"),
     (r"header on row (?P<r>\d+); the row\(s\) above it read as a title, not data: (?P<t>.*)",

@@ -431,6 +431,8 @@ def _sheet(df: pd.DataFrame) -> pd.DataFrame:
 def report_xlsx(old: str | None, new: str, agencies: list[str] | None, group: str = "agency") -> bytes:
     t = build_tables(old, new, agencies, group)
     buf = io.BytesIO()
+    # a date as a date (the overdue sheet's 最近更新 read "2018-03-09 00:00:00"), each sheet's header row frozen
+    # and filtered and its columns as wide as their header and first values, as the fix-list workbooks are
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         _sheet(t["metrics"]).to_excel(xw, sheet_name="指標 metrics", index=False)
         _sheet(t["metrics_new"]).to_excel(xw, sheet_name=f"機關 {new}"[:31], index=False)
@@ -440,7 +442,24 @@ def report_xlsx(old: str | None, new: str, agencies: list[str] | None, group: st
             _sheet(counts).to_excel(xw, sheet_name="變化 changes", index=False)
         _sheet(t["overdue"]).to_excel(xw, sheet_name="逾期 overdue", index=False)
         _sheet(t["fix_list"]).to_excel(xw, sheet_name="修正清單 fix list", index=False)
+        for ws in xw.book.worksheets:
+            _readable_sheet(ws)
     return buf.getvalue()
+
+
+def _readable_sheet(ws) -> None:
+    from openpyxl.utils import get_column_letter
+    from .store import _width
+    ws.freeze_panes = "A2"
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, (dt.date, dt.datetime)):
+                c.number_format = "yyyy-mm-dd"
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions
+    for i, col in enumerate(ws.iter_cols(max_row=min(ws.max_row, 200), values_only=True), start=1):
+        w = max((_width(v) for v in col if v is not None), default=8)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
 
 
 def write_report(old: str | None, new: str, agencies: list[str] | None, out: Path, group: str = "agency") -> tuple[Path, Path]:

@@ -899,6 +899,17 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     cat = by_id()
     # a check with no concrete fix for this record says what to do, as the fix list does
     fl["suggestion"] = [x if isinstance(x, str) and x.strip() else cat[c].todo(lang) for x, c in zip(fl["suggestion"], fl["check_id"])]
+    # the values each finding is about, as the fix list gives them: "out of range" with decimalLatitude 244711.85
+    # seventeen rows down the fields table, off screen (a walk)
+    blank_txt = "(blank)" if lang == "en" else "（空白）"
+
+    def values(check_id: str) -> str:
+        c = cat[check_id]
+        cols = [x for x in c.evidence if x in row or c.dimension == "completeness"]
+        if c.dimension == "completeness":
+            return f"{cols[0]}={row.get(cols[0], blank_txt)}" if cols else ""
+        return ("; " if lang == "en" else "；").join(f"{x}={row[x]}" for x in cols if str(row[x]).strip())
+    fl["values"] = [values(c) or None for c in fl["check_id"]]
     fl["_sev"] = fl["severity"].map(SEVERITY_RANK)
     return row, fl.sort_values(["_sev", "check_id"]).drop(columns="_sev").reset_index(drop=True)
 

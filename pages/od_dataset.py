@@ -47,8 +47,9 @@ if d is not None and d["row"]["agency"] in agencies:
     elif st.query_params["odagency"] != d["row"]["agency"]:
         d, key = None, None
         st.query_params.pop("ds", None)
-if d is None:
-    st.info(L("od13_ds_pick"))
+# how to pick one, said beside the pickers once: an info box "click a dataset …" stayed above the dataset the
+# pickers had opened (a walk)
+st.caption(L("od13_ds_pick"))
 ag = ui.qp_select(L("agency"), agencies, "odagency", format_func=ui.agency_text)
 dsl = ui.od_call("datasets", od, ag)
 names = dict(zip(dsl["dataset_key"].astype(str), dsl["dataset_name"].fillna("")))

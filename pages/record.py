@@ -46,7 +46,7 @@ st.subheader(L("record_findings"))
 if findings.empty:
     st.success(L("record_no_findings"))
 else:
-    ui.static_table(findings[["title", "severity", "dimension", "suggestion"]])
+    ui.static_table(findings[["title", "values", "severity", "dimension", "suggestion"]])
 
 county, town = ui.place_text(rec.get("county"), rec.get("town"))    # the derived place, in the UI language
 # the fields table gets two thirds: at three fifths its terms and value sources were cut ("basisOfRec…")

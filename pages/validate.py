@@ -119,7 +119,9 @@ k = st.columns(5)
 k[0].metric(L("rows_read"), f"{summary['rows_read']:,}")
 k[1].metric(L("rows_checked"), f"{summary['rows_checked']:,}")
 blank = summary.get("rows_rejected_blank", 0)
-k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}", help=L("vr_rejected_blank").format(n=blank) if blank else None)
+# blank lines are in the ledger too: said under the count (a walk read "4 rejected" of a workbook whose four were blank)
+k[2].metric(L("rows_rejected"), f"{summary['rows_rejected']:,}", L("vr_rejected_blank").format(n=blank) if blank else None,
+            delta_color="off", delta_arrow="off")
 k[3].metric(L("rows_with_errors"), f"{summary['rows_with_errors']:,}", help=L("vr_rows_with_errors_note"))
 k[4].metric(L("file_level_n"), f"{len(summary['file_findings']):,}", help=L("vr_file_level_help"))
 if summary.get("notes"):

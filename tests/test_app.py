@@ -551,6 +551,11 @@ def test_record_page_lists_every_finding_and_handles_bad_links():
     assert len(findings) == n and set(findings["Check"]) == {by_id()[r[0]].title_en for r in duckdb.execute(
         f"SELECT check_id FROM {FLAGS} WHERE record_id = ?", [rid]).fetchall()}
     assert "None" not in findings.astype(str).to_numpy().ravel().tolist()
+    # each finding quotes the values it is about (a walk: "out of range" with the latitude 17 rows down, off screen)
+    bad = q(f"SELECT record_id FROM {FLAGS} WHERE check_id = 'COORD_OUT_OF_RANGE' ORDER BY 1 LIMIT 1")
+    lat = q(f"SELECT decimalLatitude FROM {store.records_sql(DEMO_ROOT / DEMO_DATE)} WHERE record_id = ?", bad)
+    out = page("record", "en", record=str(bad)).table[0].value.set_index("Check")
+    assert f"decimalLatitude={lat}" in out.loc[by_id()["COORD_OUT_OF_RANGE"].title_en, "Values"]
     # the fields table names the agency as the subtitle does, in English (a browser walk found it in Chinese)
     from dq import i18n
     agency = q(f"SELECT agency FROM {store.records_sql(DEMO_ROOT / DEMO_DATE)} WHERE record_id = ?", rid)

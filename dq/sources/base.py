@@ -81,7 +81,9 @@ def clean_headers(raw: list) -> tuple[list[str], list[str]]:
             s = s[:MAX_HEADER]
             notes.append(f"header {i + 1} is longer than {MAX_HEADER} characters: cut")
         if not s:
+            # a heading of ours stands in for it: said, or the mapping table showed "column_27" unexplained (a walk)
             s = f"column_{i + 1}"
+            notes.append(f"column {i + 1} has no header: shown as '{s}'")
         if s in RESERVED or s.lower().startswith(RESERVED_PREFIX):
             notes.append(f"header '{s}' is a name this tool uses itself: kept as 'file_{s}'")
             s = f"file_{s}"
