@@ -72,6 +72,8 @@ LABELS = {
     "fix_nothing": ("此機關的紀錄沒有任何檢核發現，沒有要修正的列。", "No check found anything in this agency's records: nothing to fix."),
     "fix_rows_few": ("共 {n:,} 列", "{n:,} rows"), "fix_rows_one": ("共 1 列", "1 row"),
     "download_csv": ("下載 CSV", "Download CSV"), "download_xlsx": ("下載 XLSX", "Download XLSX"),
+    "download_missing_csv": ("下載全部缺少此欄位的紀錄（CSV）", "Download every record missing this field (CSV)"),
+    "missing_file": ("缺少欄位", "missing"),
     "xlsx_cut": ("超過 Excel 工作表上限（1,048,575 列），XLSX 只含前段；完整清單請用 CSV。",
                  "More rows than an Excel sheet holds (1,048,575): the XLSX is cut; the CSV has them all."),
     # completeness

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dq import charts, ui
+from dq import charts, store, ui
 from dq.ui import L
 
 ui.ensure_app()
@@ -52,4 +52,16 @@ if dataset is not None:     # the summary counts what the table lists: the datas
     per = ui.call("completeness", snap_id, agency, "dataset_id")
     row = per[(per["dataset_id"] == dataset) & (per["table_kind"] == kind) & (per["field"] == field) & per["level"].isin(levels)]
 st.write(L("missing_summary").format(field=field_name.get(field, field), missing=int((row["records"] - row["filled"]).sum()), records=int(row["records"].sum())))
-ui.table(ui.call("missing_rows", snap_id, field, agency, dataset, 200), width="stretch")
+# a row opens its record, and the whole list goes out as a file (the table stopped at 200 rows of 54,773 with no
+# way to the rest or to a record: a walk)
+miss = ui.call("missing_rows", snap_id, field, agency, dataset, 200)
+if miss.empty:
+    st.info(L("nothing_to_show"))
+else:
+    st.caption(L("click_row_for_record"))
+    ev = ui.table(miss, width="stretch", on_select="rerun", selection_mode="single-row", key=f"missing_{ui.lang()}")
+    if (rid := ui.selected_record(ev, miss)) is not None:
+        ui.open_record(rid)
+    name = f"{L('missing_file')}_{field_name.get(field, field)}_{ui.agency_text(agency) if agency else L('all_agencies')}_{snap_id}"
+    st.download_button(L("download_missing_csv"), lambda: store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, ui.lang()),
+                       f"{name}.csv", "text/csv", on_click="ignore")

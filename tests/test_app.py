@@ -83,6 +83,22 @@ def test_completeness_counts_match():
     assert any(f"{missing:,}" in md.value and f"{records:,}" in md.value for md in at.markdown)
 
 
+def test_completeness_missing_rows_open_their_record_and_go_out_whole():
+    """A walk: the missing-field table stopped at 200 rows (of 54,773) with no download, and a click did nothing.
+    Its CSV holds every record the summary counts, under the page's headings; a row is selectable (opens the record)."""
+    import io
+    import pandas as pd
+    at = page("completeness", agency=BBS_AGENCY, field="scientificName")
+    missing = q(f"SELECT count(*) FROM {OCC} WHERE agency = ? AND (scientificName IS NULL OR trim(scientificName) = '')", BBS_AGENCY)
+    assert missing > 200
+    raw = store.missing_rows_csv(DEMO_ROOT / DEMO_DATE, "scientificName", BBS_AGENCY, None, "en")
+    got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str)
+    assert len(got) == missing, (len(got), missing)
+    assert not any("_" in c for c in got.columns), list(got.columns)     # no snake_case headings
+    assert any(c.value.startswith("點選一列") for c in at.caption)
+    assert [b for b in at.get("download_button")], "no download on the completeness page"
+
+
 def test_completeness_summary_counts_the_dataset_picked():
     """With a dataset picked (and no agency), the summary above the missing rows said every agency's total
     (439,098 records, 19,735 blank) beside a table of that one dataset's rows."""
