@@ -10,6 +10,7 @@ import collections
 import functools
 import io
 import json
+import re
 import os
 from pathlib import Path
 
@@ -515,10 +516,17 @@ def _fl_keys() -> set[str]:
     return {k for k in LABELS if k.startswith("fl_")}
 
 
+def file_stem(*parts) -> str:
+    """A download's file name (without extension) from its parts: joined by "_", no character a file name cannot
+    hold or a browser would change (an English agency name has spaces and commas)."""
+    return "_".join(re.sub(r'[\\/:*?"<>|,\s]+', "-", str(p)).strip("-") for p in parts if p is not None and str(p) != "")
+
+
 def fix_list_name(agency: str, snap_id: str, lang: str = "zh") -> str:
-    """File name (without extension) in the UI language."""
+    """File name (without extension) in the UI language: `agency` as the page names it (in English, its English
+    name: fixlist_特有生物研究保育中心 was an English page's download)."""
     from .i18n import t
-    return f"{t('fixlist_file', lang)}_{agency}_{snap_id}"
+    return file_stem(t('fixlist_file', lang), agency, snap_id)
 
 
 def fix_list_csv(df: pd.DataFrame) -> bytes:

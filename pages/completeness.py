@@ -62,6 +62,6 @@ else:
     ev = ui.table(miss, width="stretch", on_select="rerun", selection_mode="single-row", key=f"missing_{ui.lang()}")
     if (rid := ui.selected_record(ev, miss)) is not None:
         ui.open_record(rid)
-    name = f"{L('missing_file')}_{field_name.get(field, field)}_{ui.agency_text(agency) if agency else L('all_agencies')}_{snap_id}"
+    name = store.file_stem(L("missing_file"), field_name.get(field, field), ui.agency_text(agency) if agency else L("all_agencies"), snap_id)
     st.download_button(L("download_missing_csv"), lambda: store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, ui.lang()),
                        f"{name}.csv", "text/csv", on_click="ignore")

@@ -170,7 +170,7 @@ if chosen:
     ev = ui.table(shown, width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
     if (rid := ui.selected_record(ev, fl, L("fl_record_id"))) is not None:
         ui.open_record(rid)
-    name = store.fix_list_name(agency, snap_id, ui.lang())
+    name = store.fix_list_name(ui.agency_text(agency), snap_id, ui.lang())
     d1, d2 = st.columns(2)
     # files are made when the button is clicked, not on every rerun of the page
     d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fl), f"{name}.csv", "text/csv", on_click="ignore")

@@ -301,6 +301,10 @@ def test_fix_list_columns_values_and_suggestions(tmp_path):
     assert "Suggested fix or what to check" in en.columns and (en["Severity"] == "error").any()
     assert store.fix_list_name("測試", "2026-01-01", "zh").startswith("修正清單_")
     assert store.fix_list_name("測試", "2026-01-01", "en").startswith("fixlist_")
+    # an English page names the agency in English (its Chinese name was in an English download's name: a walk),
+    # without the spaces and commas of that name
+    assert store.fix_list_name("Institute of Oceanography, National Taiwan University", "2026-01-01", "en") == \
+        "fixlist_Institute-of-Oceanography-National-Taiwan-University_2026-01-01"
     from openpyxl import load_workbook
     data, cut = store.fix_list_xlsx(zh)
     p = tmp_path / "f.xlsx"
