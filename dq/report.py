@@ -205,7 +205,12 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     # file). All checks' examples in one query and one read: a query per check, each on a connection of its
     # own, made a 133-row file's two reports take 6.7 of its 9 s
     shown = list(summary["checks"])
-    cols_of = {cid: ["source_row"] + [x for x in dict.fromkeys(cat[cid].evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET]
+    # a row that is no record (a note below the table, a totals row, a repeated header) is shown by what it holds:
+    # whichever of the file's columns it fills (the plant list's notes below its table were listed by row number
+    # and fix alone, their content, '433906', … unseen: a walk); empty columns are left out below
+    whole = [x for x in CANONICAL if x not in ("datasetName", "datasetID")]    # the tool fills these itself
+    cols_of = {cid: ["source_row"] + (whole if cid.startswith("ROW_") and not cat[cid].evidence else
+                                      [x for x in dict.fromkeys(cat[cid].evidence + tuple(EXAMPLE_COLS[1:])) if x in CANONICAL_SET])
                for cid in shown}
     con.register("_todo", pd.DataFrame({"check_id": shown, "todo": [cat[cid].todo(lang) for cid in shown]}, dtype=object))
     picked = con.execute(f"""SELECT f.check_id, f.record_id, coalesce({store.suggestion_col(snap, lang)}, t.todo) AS suggestion

@@ -657,6 +657,11 @@ def test_the_real_plant_lists_scratch_rows_below_it_are_named():
     assert "15 of them are rows below the table, like notes: if they are no records, delete those rows" in report
     below = ann[ann["dq_warnings"].str.contains("ROW_BELOW_TABLE")]
     assert sorted(below["dq_row"].astype(int)) == list(range(5505, 5520))     # the rows under the header: sheet rows 5506-5520
+    # the report shows what those rows hold ('433906', …), not their row numbers alone (a walk), and not the
+    # dataset name the tool fills in itself
+    section = report[report.index("id='ROW_BELOW_TABLE'"):]
+    section = __import__("html").unescape(section[:section.index("</table>")])
+    assert "'433906'," in section and "Plant-list-TaiCoL-20200722<" not in section
 
 
 def test_empty_lines_read_in_blocks_agree_with_the_whole_file(tmp_path):
