@@ -594,6 +594,8 @@ NOTE_ZH = [
     (r"sheet '(?P<s>.*)'", "工作表「{s}」"),
     (r"header (?P<i>\d+) is longer than (?P<n>\d+) characters: cut", "第 {i} 欄的欄名超過 {n} 個字元：已截斷"),
     (r"column (?P<i>\d+) has no header: shown as '(?P<k>.*)'", "第 {i} 欄沒有欄名：以「{k}」表示"),
+    (r"(?P<n>\d+) columns have no header \(columns (?P<a>\d+)–(?P<b>\d+)\): shown as 'column_<n>'",
+     "{n} 欄沒有欄名（第 {a}–{b} 欄之間）：以「column_欄號」表示"),
     (r"header '(?P<s>.*)' is a name this tool uses itself: kept as '(?P<k>.*)'", "欄名「{s}」與本工具自用的名稱相同：改名為「{k}」保留"),
     (r"header '(?P<s>.*)' repeats: column (?P<i>\d+) kept as '(?P<k>.*)'", "欄名「{s}」重複：第 {i} 欄改名為「{k}」保留"),
     (r"header on row (?P<r>\d+); the row\(s\) above it read as a title, not data: (?P<t>.*)",

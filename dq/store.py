@@ -582,8 +582,11 @@ def completeness(snap: Path, agency: str | None = None, by: str = "agency") -> p
     return g
 
 
-def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str | None = None, n: int | None = 200) -> pd.DataFrame:
-    """Records where a field their profile asks for is blank (drill-down of the completeness heatmap)."""
+def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str | None = None, n: int | None = 200,
+                 kind: str | None = None) -> pd.DataFrame:
+    """Records where a field their profile asks for is blank (drill-down of the completeness heatmap); `kind`:
+    of that table kind only, as the page's summary counts them (a profile judging the name in both the
+    occurrence and the species-list table listed the list's rows under the occurrences' count: a review)."""
     judged_by = [p for p in profiles.judging() if any(field == f for t in p.tables for f, *_ in p.heatmap_fields(t))]
     if not judged_by:
         raise KeyError(f"not a field of any profile: {field}")
@@ -594,16 +597,20 @@ def missing_rows(snap: Path, field: str, agency: str | None = None, dataset: str
     if _profiles(snap) is not None:            # only records whose profile asks for the field
         where.append("list_contains(?, profile)")
         params.append([p.id for p in judged_by])
+    if kind is not None:
+        where.append("table_kind = ?")
+        params.append(kind)
     cols = ", ".join(f'"{c}"' for c in EXAMPLE_COLS)
     return _query(_rec(snap, f"SELECT {cols} FROM {REC} WHERE {' AND '.join(where)} "
                   f"ORDER BY record_id{'' if n is None else f' LIMIT {int(n)}'}"), params)
 
 
-def missing_rows_csv(snap: Path, field: str, agency: str | None, dataset: str | None, lang: str = "zh") -> bytes:
+def missing_rows_csv(snap: Path, field: str, agency: str | None, dataset: str | None, lang: str = "zh",
+                     kind: str | None = None) -> bytes:
     """Every record missing `field` (missing_rows without its cap) as the completeness page's download: the
     headings in the language, UTF-8 behind a byte-order mark for Excel, no cell a live formula."""
     from .i18n import column_heading
-    df = missing_rows(snap, field, agency, dataset, n=None)
+    df = missing_rows(snap, field, agency, dataset, n=None, kind=kind)
     return fix_list_csv(df.rename(columns={c: column_heading(c, lang) for c in df.columns}))
 
 

@@ -482,7 +482,11 @@ FROM_VERNACULAR = ("vernacular", "vernacular_former", "vernacular_en")
 # A scientificName in Chinese only (斑腿樹蛙, no Latin letter) is a vernacular name in the wrong column: it is
 # matched as one, by the same key (a walk's file: it read as a uninomial, "identified above species: give the
 # species", while the same name in the vernacular column gave Polypedates megacephalus). TAXON_NAME_IN_CHINESE says it.
-SCI_HAN = "(regexp_matches({o}scientificName, '\\p{{Han}}') AND NOT regexp_matches({o}scientificName, '[A-Za-z]'))"
+# A note in the name column (無, 未知: NOT_NAMES) stays TAXON_NOT_A_NAME, and a name with a qualifier (斑腿樹蛙?)
+# TAXON_QUALIFIER_IN_NAME, as before.
+_HAN_NOTES = ", ".join("'" + n + "'" for n in NOT_NAMES if not n.isascii())
+SCI_HAN = ("(regexp_matches({o}scientificName, '\\p{{Han}}') AND NOT regexp_matches({o}scientificName, '[A-Za-z?？]') "
+           "AND trim({o}scientificName) NOT IN (" + _HAN_NOTES.replace("{", "{{").replace("}", "}}") + "))")
 VERN_KEY = ("CASE WHEN unicode({o}scientificName) BETWEEN 33 AND 159 THEN NULL "
             "WHEN {o}scientificName IS NULL OR trim({o}scientificName) = '' THEN "
             "CASE WHEN trim({o}vernacularName) <> '' THEN {o}vernacularName END "

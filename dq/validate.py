@@ -230,7 +230,7 @@ def _write_annotated(con, neutralised: tuple[str, str], occ: str, snap: Path, ou
         -- stop stays ("Rana sp.; …"), and the last fix keeps its own
         LEFT JOIN (SELECT record_id, replace(string_agg(coalesce(nullif(trim(suggestion), ''), mz.todo), '；' ORDER BY check_id), '。；', '；') AS suggestions,
                           regexp_replace(string_agg(coalesce(nullif(trim({store.suggestion_col(snap, 'en', alias='fl')}), ''), me.todo), '; ' ORDER BY check_id),
-                                         '([a-z]{{3,}}|\\))\\.; ', '\\1; ', 'g') AS suggestions_en
+                                         '([a-z]{{3,}}|\\bit|\\))\\.; ', '\\1; ', 'g') AS suggestions_en
                    FROM read_parquet({duck.q(snap / 'flags.parquet')}) fl LEFT JOIN _meta_zh mz USING (check_id)
                    LEFT JOIN _meta_en me USING (check_id) GROUP BY record_id) s ON s.record_id = o.record_id
         LEFT JOIN ({bdq.record_summary_sql(snap / 'bdq.parquet', file_level)}) b ON b.record_id = o.record_id

@@ -54,7 +54,7 @@ if dataset is not None:     # the summary counts what the table lists: the datas
 st.write(L("missing_summary").format(field=field_name.get(field, field), missing=int((row["records"] - row["filled"]).sum()), records=int(row["records"].sum())))
 # a row opens its record, and the whole list goes out as a file (the table stopped at 200 rows of 54,773 with no
 # way to the rest or to a record: a walk)
-miss = ui.call("missing_rows", snap_id, field, agency, dataset, 200)
+miss = ui.call("missing_rows", snap_id, field, agency, dataset, 200, kind)
 if miss.empty:
     st.info(L("nothing_to_show"))
 else:
@@ -63,5 +63,5 @@ else:
     if (rid := ui.selected_record(ev, miss)) is not None:
         ui.open_record(rid)
     name = store.file_stem(L("missing_file"), field_name.get(field, field), ui.agency_text(agency) if agency else L("all_agencies"), snap_id)
-    st.download_button(L("download_missing_csv"), lambda: store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, ui.lang()),
+    st.download_button(L("download_missing_csv"), lambda: store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, ui.lang(), kind),
                        f"{name}.csv", "text/csv", on_click="ignore")

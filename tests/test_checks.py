@@ -1032,3 +1032,29 @@ def test_rows_whose_dates_or_points_cannot_be_read_are_repeats_only_when_written
     validate(tmp_path / "constructed_unread.csv", tmp_path / "out", CHECK_DATE)
     a = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False)
     assert ["DUP_RECORD" in w for w in a["dq_warnings"]] == [False, False, False, False, True, True], a["dq_warnings"].tolist()
+
+
+def test_what_the_new_name_and_date_fixes_must_not_say(tmp_path):
+    """CONSTRUCTED TEST ROWS from a review: a note in the name column (無, 未知) is still a note, not a Chinese name;
+    a name with a '?' still a qualifier; a date the fix cannot explain gets the general fix, never a false reason
+    (2023/01-15 "January has no day 15", a month written May read as January, year 0000 read as ROC 0 = 1911);
+    a year of 2147483647 beside a blank date crashed the whole file (an INT overflow adding 1911)."""
+    names = ["Polypedates megacephalus", "Buergeria robusta", "Kurixalus eiffingeri", "Bufo bankorensis", "Microhyla fissipes",
+             "Fejervarya limnocharis", "無", "未知", "斑腿樹蛙?"]
+    _write(tmp_path / "constructed_notes.csv", ["scientificName", "eventDate", "decimalLatitude", "decimalLongitude"],
+           [[n, "2020-01-05", "23.911414", "121.594868"] for n in names])
+    validate(tmp_path / "constructed_notes.csv", tmp_path / "o1", CHECK_DATE)
+    a = pd.read_csv(tmp_path / "o1" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert "TAXON_NAME_IN_CHINESE" not in "".join(a["dq_errors"])
+    assert all("TAXON_NOT_A_NAME" in w for w in a["dq_warnings"][6:8]) and "TAXON_QUALIFIER_IN_NAME" in a.loc[8, "dq_warnings"]
+    dates = [["2023/01-15", "", "", ""], ["", "2023", "May", "15"], ["0000-13-01", "", "", ""], ["0000-02-30", "", "", ""],
+             ["", "2023", "13", ""], ["", "2147483647", "", ""]]
+    _write(tmp_path / "constructed_dates.csv", ["scientificName", "eventDate", "year", "month", "day", "decimalLatitude", "decimalLongitude"],
+           [["Pycnonotus sinensis", *d, "25.111267", "121.816298"] for d in dates])
+    s = validate(tmp_path / "constructed_dates.csv", tmp_path / "o2", CHECK_DATE)
+    a = pd.read_csv(tmp_path / "o2" / "annotated.csv", dtype=str, keep_default_na=False)
+    assert s["rows_checked"] == len(dates)
+    for i in range(4):
+        assert a.loc[i, "dq_suggestions_en"].startswith("Write it as YYYY-MM-DD"), (dates[i], a.loc[i, "dq_suggestions_en"])
+    # a month 13 with no day given: no day invented for a swapped date
+    assert "There is no month 13" in a.loc[4, "dq_suggestions_en"] and "swapped" not in a.loc[4, "dq_suggestions_en"]

@@ -113,20 +113,24 @@ def _invalid_fix(lang: str) -> str:
     2023-02-30, which is written so (a walk); the reversed interval's fix is the interval turned round."""
     interval = f"len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL"
     swapped = f"strftime({_ymd('g.y', 'g.d', 'g.m')}, '%Y-%m-%d')"
-    days = "day(last_day(make_date(g.y, g.m, 1)))"
-    known = "g.y BETWEEN 1 AND 9999 AND g.d IS NOT NULL"
+    first = _ymd("g.y", "g.m", "1")      # never make_date: it throws where a conjunction is evaluated out of order
+    days = f"day(last_day({first}))"
+    # a month that is none (13, 0), with the swapped date only where a day was given; a day past its month's end.
+    # Anything else (2023/01-15, a month written May) is left to the general fix
+    bad_month = "g.y BETWEEN 1 AND 9999 AND g.m IS NOT NULL AND NOT g.m BETWEEN 1 AND 12"
+    bad_day = f"g.y BETWEEN 1 AND 9999 AND g.m BETWEEN 1 AND 12 AND g.d IS NOT NULL AND NOT g.d BETWEEN 1 AND {days}"
     if lang == "zh":
         return f"""CASE WHEN date_status <> 'invalid' THEN NULL
             WHEN {interval} THEN '區間起日晚於迄日：請改為 ' || parts[2] || '/' || parts[1]
-            WHEN {known} AND g.m IS NOT NULL AND NOT g.m BETWEEN 1 AND 12 THEN '沒有 ' || g.m || ' 月（月份是 1–12）'
+            WHEN {bad_month} THEN '沒有 ' || g.m || ' 月（月份是 1–12）'
                  || coalesce('；若是日、月對調，應為 ' || {swapped}, '') || '：請依原始紀錄更正'
-            WHEN {known} AND g.m BETWEEN 1 AND 12 THEN g.y || ' 年 ' || g.m || ' 月沒有 ' || g.d || ' 日（該月只有 ' || {days} || ' 日）：請依原始紀錄更正'
+            WHEN {bad_day} THEN g.y || ' 年 ' || g.m || ' 月沒有 ' || g.d || ' 日（該月只有 ' || {days} || ' 日）：請依原始紀錄更正'
             END"""
     return f"""CASE WHEN date_status <> 'invalid' THEN NULL
         WHEN {interval} THEN 'The interval starts after it ends: write it as ' || parts[2] || '/' || parts[1]
-        WHEN {known} AND g.m IS NOT NULL AND NOT g.m BETWEEN 1 AND 12 THEN 'There is no month ' || g.m || ' (months are 1–12)'
+        WHEN {bad_month} THEN 'There is no month ' || g.m || ' (months are 1–12)'
              || coalesce('; if day and month are swapped, it is ' || {swapped}, '') || ': correct it from the original record'
-        WHEN {known} AND g.m BETWEEN 1 AND 12 THEN strftime(make_date(g.y, g.m, 1), '%B %Y') || ' has no day ' || g.d
+        WHEN {bad_day} THEN strftime({first}, '%B %Y') || ' has no day ' || g.d
              || ' (it has ' || {days} || ' days): correct it from the original record'
         END"""
 
@@ -162,11 +166,13 @@ def derive(con, ctx: DeriveContext) -> None:
       -- the year, month and day a date that does not exist was written with (2023-02-30, 2023-13-01, 民國112/2/30,
       -- 20230230, or the year/month/day columns), for a fix that says what is wrong with it
       g AS (SELECT *, CASE
-              WHEN {blank_date} THEN struct_pack(y := try_cast(trim(year_txt) AS INT) + CASE WHEN {roc_year} THEN 1911 ELSE 0 END,
-                                                m := coalesce(try_cast(trim(month_txt) AS INT), 1), d := coalesce(try_cast(trim(day_txt) AS INT), 1))
-              WHEN ymd.y <> '' THEN struct_pack(y := try_cast(ymd.y AS INT) + CASE WHEN try_cast(ymd.y AS INT) <= 200 THEN 1911 ELSE 0 END,
+              -- a month or day left blank is the first (as the parse reads it); one that cannot be read, no month
+              WHEN {blank_date} THEN struct_pack(y := try_cast(trim(year_txt) AS BIGINT) + CASE WHEN {roc_year} THEN 1911 ELSE 0 END,
+                                                m := CASE WHEN nullif(trim(month_txt), '') IS NULL THEN 1 ELSE try_cast(trim(month_txt) AS INT) END,
+                                                d := try_cast(trim(day_txt) AS INT))
+              WHEN ymd.y <> '' THEN struct_pack(y := try_cast(ymd.y AS BIGINT) + CASE WHEN try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN 1911 ELSE 0 END,
                                                m := try_cast(ymd.m AS INT), d := try_cast(ymd.dd AS INT))
-              WHEN regexp_matches(d0, '^\\d{{8}}$') THEN struct_pack(y := try_cast(d0[1:4] AS INT), m := try_cast(d0[5:6] AS INT),
+              WHEN regexp_matches(d0, '^\\d{{8}}$') THEN struct_pack(y := try_cast(d0[1:4] AS BIGINT), m := try_cast(d0[5:6] AS INT),
                                                                     d := try_cast(d0[7:8] AS INT)) END AS g FROM q)
       SELECT date_txt, year_txt, month_txt, day_txt,
         CASE WHEN {serial} IS NOT NULL THEN 'excel_serial'
@@ -213,7 +219,7 @@ def derive(con, ctx: DeriveContext) -> None:
 _S, _E = "event_date_parsed", "coalesce(date_end, event_date_parsed)"
 PARTS_DISAGREE = f"""(date_status = 'ok' AND NOT {BLANK_DATE} AND (
     (try_cast(trim(year_txt) AS INT) IS NOT NULL AND NOT (try_cast(trim(year_txt) AS INT) BETWEEN year({_S}) AND year({_E})
-        OR try_cast(trim(year_txt) AS INT) + 1911 BETWEEN year({_S}) AND year({_E})))
+        OR try_cast(trim(year_txt) AS BIGINT) + 1911 BETWEEN year({_S}) AND year({_E})))
     OR (try_cast(trim(month_txt) AS INT) IS NOT NULL AND date_prec <> 'year' AND date_trunc('month', {_S}) = date_trunc('month', {_E})
         AND try_cast(trim(month_txt) AS INT) <> month({_S}))
     OR (try_cast(trim(day_txt) AS INT) IS NOT NULL AND date_prec = 'day' AND {_S} = {_E}

@@ -74,6 +74,7 @@ def clean_headers(raw: list) -> tuple[list[str], list[str]]:
     """
     names: list[str] = []
     notes: list[str] = []
+    blank: list[int] = []
     for i, h in enumerate(raw):
         orig = "" if h is None else str(h)
         s = "".join(ch if ord(ch) >= 32 else " " for ch in orig.replace("\ufeff", "")).strip()
@@ -83,11 +84,16 @@ def clean_headers(raw: list) -> tuple[list[str], list[str]]:
         if not s:
             # a heading of ours stands in for it: said, or the mapping table showed "column_27" unexplained (a walk)
             s = f"column_{i + 1}"
-            notes.append(f"column {i + 1} has no header: shown as '{s}'")
+            blank.append(i + 1)
         if s in RESERVED or s.lower().startswith(RESERVED_PREFIX):
             notes.append(f"header '{s}' is a name this tool uses itself: kept as 'file_{s}'")
             s = f"file_{s}"
         names.append(s)
+    # one note for them all: an export's dozens of trailing empty columns gave a note each (a review)
+    if len(blank) == 1:
+        notes.append(f"column {blank[0]} has no header: shown as 'column_{blank[0]}'")
+    elif blank:
+        notes.append(f"{len(blank)} columns have no header (columns {blank[0]}–{blank[-1]}): shown as 'column_<n>'")
     # SQL names are case-blind: 'a' and 'A' are the same column to DuckDB
     seen: dict[str, int] = {}
     taken = {n.lower() for n in names}
