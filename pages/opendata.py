@@ -90,7 +90,8 @@ st.caption(L("od13_league_pick"))
 event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=min(420, 35 * (len(view) + 1) + 3), column_config=conf,
                      on_select="rerun", selection_mode="single-row", key=f"od_league_{od}_{group}_{level}")
 st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else "")
-           + (" " + L("od_open_format_same").format(stars=mname("share_3star"), fmt=mname("open_format_share")) if same_open else ""))
+           + (((("。" if zh else ". ") if unjudged else " ") + L("od_open_format_same").format(
+               stars=mname("share_3star"), fmt=mname("open_format_share"))) if same_open else ""))
 with st.expander(L("od_definitions")):
     st.dataframe(pd.DataFrame([{
         L("od_metric"): mname(x.key), L("explanation"): x.define_zh if zh else x.define_en,
@@ -118,7 +119,7 @@ for k in METRIC:
     if k in prof:
         prof[k] = pd.to_numeric(prof[k], errors="coerce").astype("float64")
 keys = [k for k in ["share_3star", "open_format_share", "platinum_share", "badge_share", "metadata_complete_share", "utf8_share", "overdue_share"]
-        if prof[k].notna().any()]
+        if prof[k].notna().any() and not (k == "open_format_share" and same_open)]     # as in the league table
 # one table, each share drawn as a bar in its cell: the comparison a grouped bar chart gave, without
 # loading plotly's 4.7 MB script on the page's first visit (#11: the cold visit missed 3 s by that much)
 st.caption(L("od13_peers_title"))
