@@ -11,10 +11,14 @@ import plotly.graph_objects as go
 VIRIDIS = "Viridis"
 
 
-def flat_y_title(fig: go.Figure, text: str) -> go.Figure:
-    """Put the y-axis title above the axis, horizontal, instead of turned along it."""
+def flat_y_title(fig: go.Figure, text: str, over_labels: bool = True) -> go.Figure:
+    """Put the y-axis title above the axis, horizontal, instead of turned along it. `over_labels` (an axis of
+    names: agencies, datasets, checks): over those labels, ending where they end (left-anchored at the plot's
+    edge it sat over the first column of cells, away from its axis: a walk); else (an axis of short numbers, too
+    narrow to hold it) from the plot's edge."""
     fig.update_yaxes(title_text=None)
-    fig.add_annotation(text=f"<b>{text}</b>", xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+    fig.add_annotation(text=f"<b>{text}</b>", xref="paper", yref="paper", x=0, y=1, xanchor="right" if over_labels else "left",
+                       yanchor="bottom",
                        showarrow=False, font=dict(size=12), yshift=6)
     return fig
 

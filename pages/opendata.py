@@ -165,7 +165,7 @@ else:
             fig.update_layout(yaxis_tickformat=".0%")
         # from 0: on an axis of 1,490-1,505 a change of 16 datasets looked steep
         fig.update_layout(yaxis_rangemode="tozero", margin=dict(l=10, r=10, t=70, b=10))
-        charts.flat_y_title(fig, mname(metric))
+        charts.flat_y_title(fig, mname(metric), over_labels=False)
         st.plotly_chart(fig, width="stretch")
 
 st.subheader(L("od13_datasets"))

@@ -742,7 +742,8 @@ def test_heatmaps_keep_their_colour_bar_log_scale_and_flat_titles():
     assert h["colorbar"]["lenmode"] == "pixels" and h["colorbar"]["ticktext"][:2] == ["1", "10"]   # log scale, real counts
     assert h["zmax"] < 10                                                  # log10 of the counts, not the counts
     assert not heat["layout"]["yaxis"].get("title", {}).get("text")        # no CJK title lying on its side …
-    assert any(a["text"] == "<b>類群</b>" for a in heat["layout"]["annotations"])   # … it sits above the axis
+    # … it sits above the axis's labels, ending where they end (over the first column of cells, it read as that column's)
+    assert any(a["text"] == "<b>類群</b>" and a["xanchor"] == "right" and a["x"] == 0 for a in heat["layout"]["annotations"])
     comp = _json.loads(page("completeness", agency=FROG_AGENCY).get("plotly_chart")[0].proto.spec)
     assert comp["data"][0]["colorbar"]["lenmode"] == "pixels" and comp["layout"]["height"] >= 320   # one row: bar still readable
 
