@@ -448,8 +448,7 @@ def report_xlsx(old: str | None, new: str, agencies: list[str] | None, group: st
 
 
 def _readable_sheet(ws) -> None:
-    from openpyxl.utils import get_column_letter
-    from .store import _width
+    from .store import size_columns
     ws.freeze_panes = "A2"
     for row in ws.iter_rows(min_row=2):
         for c in row:
@@ -457,9 +456,7 @@ def _readable_sheet(ws) -> None:
                 c.number_format = "yyyy-mm-dd"
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
-    for i, col in enumerate(ws.iter_cols(max_row=min(ws.max_row, 200), values_only=True), start=1):
-        w = max((_width(v) for v in col if v is not None), default=8)
-        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+    size_columns(ws, ws.iter_cols(max_row=min(ws.max_row, 200), values_only=True))
 
 
 def write_report(old: str | None, new: str, agencies: list[str] | None, out: Path, group: str = "agency") -> tuple[Path, Path]:

@@ -540,6 +540,15 @@ def _width(v) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
+def size_columns(ws, columns) -> None:
+    """Each column of a worksheet as wide as its widest value in `columns` (per column, its heading and a sample
+    of its values; CJK counted double), between 8 and 60 characters: a workbook read without resizing them."""
+    from openpyxl.utils import get_column_letter
+    for i, values in enumerate(columns, start=1):
+        w = max((_width(v) for v in values), default=0)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+
+
 def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, bool]:
     """XLSX bytes (openpyxl, write-only) and whether rows were cut at Excel's sheet limit.
 
@@ -552,9 +561,7 @@ def fix_list_xlsx(df: pd.DataFrame, sheet: str = "fix list") -> tuple[bytes, boo
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
     sample = df.head(500)
-    for i, col in enumerate(df.columns, start=1):
-        w = max([_width(col)] + [_width(v) for v in sample[col].tolist()])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+    size_columns(ws, [[col] + sample[col].tolist() for col in df.columns])
     ws.freeze_panes = "A2"
     n = min(len(df), EXCEL_MAX_ROWS)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(df.columns)))}{n + 1}"
@@ -902,12 +909,21 @@ def _given(src: dict | None) -> tuple[dict, set]:
 
 def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, pd.DataFrame]:
     """One record (every column it has a value in) and all its findings with title, severity and suggested fix."""
+    fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
+                    WHERE f.record_id = ? ORDER BY f.check_id""",
+                [int(record_id)])
+    cat = by_id()
+    # the values each finding is about, as the fix list gives them (_values_expr), read with the record: "out of
+    # range" with decimalLatitude 244711.85 seventeen rows down the fields table, off screen (a walk)
+    vals = {f"_v{i}": e for i, c in enumerate(fl["check_id"]) if c in cat and (e := _values_expr(cat[c], lang))}
     # the source row is part of the id (record_id = source index × 10^10 + row): said outright, the
     # filter reaches the source file's scan too (layout 5 joins the texts on it)
-    rec = _query(f"SELECT * FROM {records_sql(snap)} WHERE record_id = ? AND source_row = ?",
-                 [int(record_id), int(record_id) % SOURCE_SPAN])
+    rec = _query(f"SELECT o.*{''.join(f', {e} AS {k}' for k, e in vals.items())} FROM {records_sql(snap)} o "
+                 "WHERE o.record_id = ? AND o.source_row = ?", [int(record_id), int(record_id) % SOURCE_SPAN])
     if rec.empty:
         return None, pd.DataFrame(columns=["check_id", "suggestion"])
+    fl["values"] = [rec.at[0, f"_v{i}"] if f"_v{i}" in vals else None for i in range(len(fl))]
+    rec = rec.drop(columns=list(vals))
     row = {k: v for k, v in rec.iloc[0].items() if not k.startswith(RECORD_SKIP) and not _blank_value(v)}
     # the terms its source file has no column for but were given a value for all its rows (dq ingest --default,
     # a unit in a header): what the record page calls "default", not the source's own text
@@ -915,24 +931,9 @@ def record(snap: Path, record_id: int, lang: str = "zh") -> tuple[dict | None, p
     given, mapped = _given(src)
     row["_defaults"] = sorted(t for t in given if t not in mapped)
     row["_filled"] = _filled_at_ingest(snap, src, [t for t in given if t in mapped and t in row], int(record_id) % SOURCE_SPAN)
-    fl = _query(f"""SELECT f.check_id, {suggestion_col(snap, lang)} AS suggestion FROM read_parquet({_pq(snap, 'flags')}) f
-                    WHERE f.record_id = ? ORDER BY f.check_id""",
-                [int(record_id)])
     fl = _check_meta(fl, lang)
-    cat = by_id()
     # a check with no concrete fix for this record says what to do, as the fix list does
     fl["suggestion"] = [x if isinstance(x, str) and x.strip() else cat[c].todo(lang) for x, c in zip(fl["suggestion"], fl["check_id"])]
-    # the values each finding is about, as the fix list gives them: "out of range" with decimalLatitude 244711.85
-    # seventeen rows down the fields table, off screen (a walk)
-    blank_txt = "(blank)" if lang == "en" else "（空白）"
-
-    def values(check_id: str) -> str:
-        c = cat[check_id]
-        cols = [x for x in c.evidence if x in row or c.dimension == "completeness"]
-        if c.dimension == "completeness":
-            return f"{cols[0]}={row.get(cols[0], blank_txt)}" if cols else ""
-        return ("; " if lang == "en" else "；").join(f"{x}={row[x]}" for x in cols if str(row[x]).strip())
-    fl["values"] = [values(c) or None for c in fl["check_id"]]
     fl["_sev"] = fl["severity"].map(SEVERITY_RANK)
     return row, fl.sort_values(["_sev", "check_id"]).drop(columns="_sev").reset_index(drop=True)
 

@@ -205,8 +205,9 @@ if fxv.empty:      # said in words (an empty table showed Streamlit's own "empty
 else:
     st.dataframe(fxv.head(200).drop(columns=[L("fl_message"), L("fl_source_file")]), hide_index=True, placeholder="—", width="stretch")
     d1, d2 = st.columns(2)
-    d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"{store.file_stem(L('od_fixlist_file'), ui.agency_text(ag), od)}.csv", "text/csv", on_click="ignore")
-    d2.download_button(L("download_xlsx"), lambda sheet=L("fixlist_sheet"): store.fix_list_xlsx(fxv, sheet)[0], f"{store.file_stem(L('od_fixlist_file'), ui.agency_text(ag), od)}.xlsx",
+    stem = store.file_stem(L("od_fixlist_file"), ui.agency_text(ag), od)
+    d1.download_button(L("download_csv"), lambda: store.fix_list_csv(fxv), f"{stem}.csv", "text/csv", on_click="ignore")
+    d2.download_button(L("download_xlsx"), lambda sheet=L("fixlist_sheet"): store.fix_list_xlsx(fxv, sheet)[0], f"{stem}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 st.subheader(L("od_lists"))

@@ -107,11 +107,14 @@ TIMES_SQL = (f"SELECT time_txt, time_status, CASE WHEN time_status = 'invalid' T
              f"FROM (SELECT time_txt, {TIME_STATUS} AS time_status, {_T_LOOSE} AS loose FROM (SELECT DISTINCT time_txt FROM _dt5))")
 
 
+# an A/B interval of two full dates (over a distinct date's slash-split text `parts`)
+INTERVAL = f"len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL"
+
+
 def _invalid_fix(lang: str) -> str:
     """SQL over a distinct date of `_dates` (its status, `parts` and the parts `g` it was written with): what is
     wrong with a date that cannot be read, where that can be said: "Write it as YYYY-MM-DD" was the fix of
     2023-02-30, which is written so (a walk); the reversed interval's fix is the interval turned round."""
-    interval = f"len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL"
     swapped = f"strftime({_ymd('g.y', 'g.d', 'g.m')}, '%Y-%m-%d')"
     first = _ymd("g.y", "g.m", "1")      # never make_date: it throws where a conjunction is evaluated out of order
     days = f"day(last_day({first}))"
@@ -121,13 +124,13 @@ def _invalid_fix(lang: str) -> str:
     bad_day = f"g.y BETWEEN 1 AND 9999 AND g.m BETWEEN 1 AND 12 AND g.d IS NOT NULL AND NOT g.d BETWEEN 1 AND {days}"
     if lang == "zh":
         return f"""CASE WHEN date_status <> 'invalid' THEN NULL
-            WHEN {interval} THEN '區間起日晚於迄日：請改為 ' || parts[2] || '/' || parts[1]
+            WHEN {INTERVAL} THEN '區間起日晚於迄日：請改為 ' || parts[2] || '/' || parts[1]
             WHEN {bad_month} THEN '沒有 ' || g.m || ' 月（月份是 1–12）'
                  || coalesce('；若是日、月對調，應為 ' || {swapped}, '') || '：請依原始紀錄更正'
             WHEN {bad_day} THEN g.y || ' 年 ' || g.m || ' 月沒有 ' || g.d || ' 日（該月只有 ' || {days} || ' 日）：請依原始紀錄更正'
             END"""
     return f"""CASE WHEN date_status <> 'invalid' THEN NULL
-        WHEN {interval} THEN 'The interval starts after it ends: write it as ' || parts[2] || '/' || parts[1]
+        WHEN {INTERVAL} THEN 'The interval starts after it ends: write it as ' || parts[2] || '/' || parts[1]
         WHEN {bad_month} THEN 'There is no month ' || g.m || ' (months are 1–12)'
              || coalesce('; if day and month are swapped, it is ' || {swapped}, '') || ': correct it from the original record'
         WHEN {bad_day} THEN strftime({first}, '%B %Y') || ' has no day ' || g.d
@@ -137,8 +140,6 @@ def _invalid_fix(lang: str) -> str:
 
 def derive(con, ctx: DeriveContext) -> None:
     blank_date = BLANK_DATE
-    # an A/B interval of two full dates
-    interval = f"len(parts) = 2 AND try_strptime(parts[1], {FMTS}) IS NOT NULL AND try_strptime(parts[2], {FMTS}) IS NOT NULL"
     # the year, month and day columns (a month or day left blank: the first)
     def parts(year: str) -> str:
         return _ymd(year, "coalesce(nullif(trim(month_txt), ''), '1')", "coalesce(nullif(trim(day_txt), ''), '1')")
@@ -181,7 +182,7 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN {blank_date} THEN CASE WHEN {from_parts} IS NULL THEN 'invalid' ELSE 'ok' END
              WHEN ymd.y <> '' AND try_cast(ymd.y AS INT) BETWEEN 1 AND 200 THEN CASE WHEN {roc} IS NULL THEN 'invalid' ELSE 'roc' END
              WHEN roc_mark AND rym.y <> '' THEN CASE WHEN {roc_ym} IS NULL THEN 'invalid' ELSE 'roc' END
-             WHEN {interval}
+             WHEN {INTERVAL}
                   THEN CASE WHEN try_strptime(parts[1], {FMTS}) > try_strptime(parts[2], {FMTS}) THEN 'invalid' ELSE 'ok' END
              WHEN try_strptime(d0, {FMTS}) IS NOT NULL THEN 'ok'
              WHEN try_strptime(d0, {PARTIAL}) IS NOT NULL THEN 'ok'
@@ -191,12 +192,12 @@ def derive(con, ctx: DeriveContext) -> None:
              WHEN roc_mark AND rym.y <> '' THEN {roc_ym}
              WHEN {blank_date} AND {roc_year} THEN {from_roc_parts}
              WHEN {blank_date} THEN {from_parts}
-             WHEN {interval} THEN try_strptime(parts[1], {FMTS})::DATE
+             WHEN {INTERVAL} THEN try_strptime(parts[1], {FMTS})::DATE
              ELSE coalesce(try_strptime(d0, {FMTS}), try_strptime(d0, {PARTIAL}))::DATE END AS event_date_parsed,
         -- what the date text says, for its agreement with the year/month/day columns: an interval's end, and
         -- whether it names a day (a full date or an interval), a month (YYYY-MM) or the year alone
-        CASE WHEN {interval} THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
-        CASE WHEN ({interval}) OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
+        CASE WHEN {INTERVAL} THEN try_strptime(parts[2], {FMTS})::DATE END AS date_end,
+        CASE WHEN ({INTERVAL}) OR try_strptime(d0, {FMTS}) IS NOT NULL THEN 'day'
              WHEN try_strptime(d0, ['%Y-%m', '%Y/%m']) IS NOT NULL THEN 'month' ELSE 'year' END AS date_prec,
         {_invalid_fix('zh')} AS date_fix, {_invalid_fix('en')} AS date_fix_en
       FROM g""")
