@@ -449,7 +449,9 @@ def _values_expr(c, lang: str) -> str | None:
     if c.dimension == "completeness":   # the field itself is what is empty
         return f"'{cols[0]}=' || coalesce(nullif(trim({ref[cols[0]]}), ''), '{blank_txt}')"
     parts = ", ".join(f"CASE WHEN nullif(trim({ref[x]}), '') IS NOT NULL THEN '{x}=' || {ref[x]} END" for x in cols)
-    return f"coalesce(nullif(concat_ws('；', {parts}), ''), '{blank_txt}')"
+    # an English list is separated as English is written (the full-width '；' read as a stray Chinese mark there)
+    sep = "; " if lang == "en" else "；"
+    return f"coalesce(nullif(concat_ws('{sep}', {parts}), ''), '{blank_txt}')"
 
 
 def fix_list(snap: Path, agency: str | None = None, check_ids: list[str] | None = None,

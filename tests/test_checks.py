@@ -986,6 +986,31 @@ def test_a_chinese_name_in_the_scientific_name_column_is_matched_as_the_vernacul
     assert "TAXON_NAME_FROM_VERNACULAR" in ann.loc["12", "dq_notes"] and "TAXON_NAME_IN_CHINESE" not in ann.loc["12", "dq_errors"]
 
 
+def test_a_listed_chinese_name_of_a_binomial_the_checklist_lacks_is_named_not_called_unknown(tmp_path):
+    """CONSTRUCTED TEST ROWS: 大紅鸛 is the 2023 bird list's name of Phoenicopterus roseus, which TaiCOL lacks. In the
+    vernacular column (no scientific name) and in the scientific name column it was "not a Chinese name of the
+    checklist", and the first row was besides "not in the checklist" for a name it never gave (TAXON_UNMATCHED,
+    "checklist names with this vernacular name: Phoenicopterus roseus"). The fix names the binomial; the error stays
+    (the record matches no taxon). A listed name whose binomial the checklist holds (鳳頭蒼鷹) is matched as before."""
+    rows = [["Passer montanus", ""]] * 6 + [["", "大紅鸛"], ["大紅鸛", ""], ["", "鳳頭蒼鷹"], ["", "某種鳥"]]
+    _write(tmp_path / "constructed_unlisted_vernacular.csv", ["scientificName", "vernacularName", "decimalLatitude", "decimalLongitude", "eventDate"],
+           [[s, v, "23.911414", "121.594868", f"2020-01-{i + 1:02d}"] for i, (s, v) in enumerate(rows)])
+    validate(tmp_path / "constructed_unlisted_vernacular.csv", tmp_path / "out", CHECK_DATE)
+    ann = pd.read_csv(tmp_path / "out" / "annotated.csv", dtype=str, keep_default_na=False).set_index("dq_row")
+    assert "TAXON_VERNACULAR_UNKNOWN" in ann.loc["7", "dq_errors"]
+    assert "俗名「大紅鸛」是 Phoenicopterus roseus 的俗名，但臺灣物種名錄（TaiCOL）沒有這個學名" in ann.loc["7", "dq_suggestions"]
+    assert "is a common name of Phoenicopterus roseus, which the Taiwan checklist (TaiCOL) does not hold" in ann.loc["7", "dq_suggestions_en"]
+    assert "TAXON_NAME_IN_CHINESE" in ann.loc["8", "dq_errors"]
+    assert "「大紅鸛」是 Phoenicopterus roseus 的中文名" in ann.loc["8", "dq_suggestions"]
+    for r in ("7", "8"):
+        assert ann.loc[r, "dq_accepted_name"] == "" and ann.loc[r, "dq_match_type"] == ""
+        assert not any(k in ann.loc[r, c] for c in ("dq_warnings", "dq_notes") for k in ("TAXON_UNMATCHED", "TAXON_OUTSIDE_CHECKLIST"))
+        assert "不在名錄的中文名中" not in ann.loc[r, "dq_suggestions"] and "不在名錄中" not in ann.loc[r, "dq_suggestions"]
+    assert ann.loc["9", "dq_accepted_name"] == "Accipiter trivirgatus" and "TAXON_VERNACULAR_UNKNOWN" not in ann.loc["9", "dq_errors"]
+    # a name no list holds keeps its own fix
+    assert "俗名「某種鳥」不在名錄中" in ann.loc["10", "dq_suggestions"] and "Phoenicopterus" not in ann.loc["10", "dq_suggestions"]
+
+
 def test_joined_suggestions_have_one_stop_between_them(tmp_path):
     """CONSTRUCTED TEST ROW: a low-precision point and a name from the vernacular: the annotated file joined
     "…約 1 公里）。" and the next fix with "；" ("。；"), in English "km).; Add"."""

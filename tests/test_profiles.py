@@ -285,6 +285,9 @@ def test_fix_list_columns_values_and_suggestions(tmp_path):
         assert fl["values"].fillna("").str.strip().ne("").all()
         by = fl.set_index("check_id")
         assert "decimalLatitude=0" in by.loc["COORD_ZERO", "values"]
+        # the two values separated as the list's language writes it (English had the full-width '；')
+        assert by.loc["COORD_ZERO", "values"] == ("decimalLatitude=0; decimalLongitude=0; coordinateUncertaintyInMeters=30" if lang == "en"
+                                                   else "decimalLatitude=0；decimalLongitude=0；coordinateUncertaintyInMeters=30")
         assert "eventDate=2015-13-45" in by.loc["DATE_INVALID", "values"]
         assert "individualCount=很多" in by.loc["VOCAB_QUANTITY", "values"]
         assert "individualCount=10~19" in by.loc["VOCAB_QUANTITY_APPROXIMATE", "values"]

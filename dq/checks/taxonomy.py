@@ -98,11 +98,16 @@ def derive(con, ctx: DeriveContext) -> None:
     taxonomy.match_names(con, "_names", "_tax")
     _genus_families(con)
     _accepted_ids(con)
-    # a name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING)
+    # A name taken from a vernacular that the checklist then does not hold is no name (TAXON_NAME_MISSING): the
+    # record keeps no match of it (大紅鸛 → Phoenicopterus roseus, a name of the 2023 bird list TaiCOL lacks, was
+    # "not in the checklist" twice: as its vernacular name and as the name it never gave), and `vern_unlisted`
+    # says which name its vernacular name is, for the fix.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
           CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
-          v.name_candidates, f.vern_suggest, f.vern_suggest_name, v.sci_han
+          v.name_candidates, f.vern_suggest, f.vern_suggest_name, v.sci_han,
+          CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN v.vern_name END AS vern_unlisted
         FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM {NAME_MATCHED}
+          AND NOT (v.vern_name IS NOT NULL AND t.accepted_name IS NULL)
         LEFT JOIN _vfz f ON f.vern_key = v.vern_key""")
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
@@ -194,6 +199,7 @@ DERIVATION = Derivation(
              "coalesce(v.vern_en_differs, false) AS vern_en_differs", "v.en_expected AS vern_en_expected",
              "v.compat_chars AS vern_compat_chars", "v.vern_nfc",
              "t.name_source", "t.name_candidates", "t.vern_suggest", "t.vern_suggest_name", "coalesce(t.sci_han, false) AS sci_han",
+             "t.vern_unlisted",
              "t.is_alien", "k.est_claim",
              "coalesce(gf.gf_odd, false) AS gf_odd", "gf.genus AS gf_genus", "gf.ck_family AS gf_checklist", "gf.gf_others", "gf.gf_others_en",
              "ac.k IS NOT NULL AS acc_unknown", "ac.acc_id", "ac.acc_sheets", "ac.acc_next", "ac.acc_next_name"),
@@ -206,6 +212,8 @@ HAS_NAME = filled("e.scientificName")
 NOTHING_SEEN = (f"{blank('e.vernacularName')} AND {blank('e.organismQuantity')} AND {blank('e.individualCount')} "
                 f"AND {filled('e.eventID')}")
 # the record has no scientific name but its vernacular name gave one (dq/taxonomy.py names_from_vernacular)
+# the record's Chinese name is a listed one (the 2023 bird list's 大紅鸛) of a binomial the checklist lacks
+UNLISTED = "e.vern_unlisted IS NOT NULL"
 NAME_FROM_VERN = "e.name_source IN (" + ", ".join(f"'{x}'" for x in FROM_VERNACULAR) + ")"
 
 CHECKS = [
@@ -231,9 +239,12 @@ CHECKS = [
           "No scientific name, and the vernacular name is none of the Taiwan checklist's Chinese, former or English names: the record "
           "matches no taxon. Most often a typo; a listed name one character away is suggested.",
           f"NOT {HAS_NAME} AND {filled('e.vernacularName')} AND e.name_source = 'none'",
-          "CASE WHEN e.vern_suggest IS NOT NULL THEN '俗名「' || e.vernacularName || '」可能是「' || e.vern_suggest || '」（' "
+          f"CASE WHEN {UNLISTED} THEN '俗名「' || e.vernacularName || '」是 ' || e.vern_unlisted || ' 的俗名，但臺灣物種名錄（TaiCOL）沒有這個學名：請確認物種並補上學名' "
+          "WHEN e.vern_suggest IS NOT NULL THEN '俗名「' || e.vernacularName || '」可能是「' || e.vern_suggest || '」（' "
           "|| e.vern_suggest_name || '）之誤：請更正，或補上學名' ELSE '俗名「' || e.vernacularName || '」不在名錄中：請檢查錯字，或補上學名' END",
-          fix_en="CASE WHEN e.vern_suggest IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" may be a slip for \"' "
+          fix_en=f"CASE WHEN {UNLISTED} THEN 'The vernacular name \"' || e.vernacularName || '\" is a common name of ' || e.vern_unlisted "
+                 "|| ', which the Taiwan checklist (TaiCOL) does not hold: check the species and add the scientific name' "
+                 "WHEN e.vern_suggest IS NOT NULL THEN 'The vernacular name \"' || e.vernacularName || '\" may be a slip for \"' "
                  "|| e.vern_suggest || '\" (' || e.vern_suggest_name || '): correct it, or add the scientific name' "
                  "ELSE 'The vernacular name \"' || e.vernacularName || '\" is not in the checklist: check its spelling, or add the scientific name' END",
           tables=T, columns=("vernacularName",), shows=("vernacularName",)),
@@ -259,11 +270,14 @@ CHECKS = [
           f"CASE WHEN e.name_source = 'ambiguous' THEN '「' || trim(e.scientificName) || '」對應多個物種，請依原始紀錄改填學名；候選：' || e.name_candidates "
           f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL AND {filled('e.vernacularName')} THEN '學名欄改填 ' || e.accepted_name "
           f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL THEN '學名欄改填 ' || e.accepted_name || '，中文名「' || trim(e.scientificName) || '」移到俗名欄（vernacularName）' "
+          f"WHEN {UNLISTED} THEN '「' || trim(e.scientificName) || '」是 ' || e.vern_unlisted || ' 的中文名，但臺灣物種名錄（TaiCOL）沒有這個學名：請確認物種，學名欄改填拉丁學名' "
           "WHEN e.vern_suggest IS NOT NULL THEN '「' || trim(e.scientificName) || '」不在名錄的中文名中，可能是「' || e.vern_suggest || '」（' || e.vern_suggest_name || '）之誤：請改填拉丁學名' "
           "ELSE '「' || trim(e.scientificName) || '」不在名錄的中文名中：請依原始紀錄改填拉丁學名' END",
           fix_en=f"CASE WHEN e.name_source = 'ambiguous' THEN '\"' || trim(e.scientificName) || '\" fits several taxa: give the scientific name from the original record; candidates: ' || replace(e.name_candidates, chr(12289), ', ') "
                  f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL AND {filled('e.vernacularName')} THEN 'Write ' || e.accepted_name || ' as the scientific name' "
                  f"WHEN {NAME_FROM_VERN} AND e.accepted_name IS NOT NULL THEN 'Write ' || e.accepted_name || ' as the scientific name and move the Chinese name \"' || trim(e.scientificName) || '\" to vernacularName' "
+                 f"WHEN {UNLISTED} THEN '\"' || trim(e.scientificName) || '\" is the Chinese name of ' || e.vern_unlisted "
+                 "|| ', which the Taiwan checklist (TaiCOL) does not hold: check the species and give its Latin name' "
                  "WHEN e.vern_suggest IS NOT NULL THEN '\"' || trim(e.scientificName) || '\" is no Chinese name of the checklist, maybe a slip for \"' || e.vern_suggest || '\" (' || e.vern_suggest_name || '): give the Latin name' "
                  "ELSE '\"' || trim(e.scientificName) || '\" is no Chinese name of the checklist: give the Latin name from the original record' END",
           tables=T, shows=("scientificName",)),
