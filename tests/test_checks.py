@@ -991,8 +991,10 @@ def test_a_listed_chinese_name_of_a_binomial_the_checklist_lacks_is_named_not_ca
     vernacular column (no scientific name) and in the scientific name column it was "not a Chinese name of the
     checklist", and the first row was besides "not in the checklist" for a name it never gave (TAXON_UNMATCHED,
     "checklist names with this vernacular name: Phoenicopterus roseus"). The fix names the binomial; the error stays
-    (the record matches no taxon). A listed name whose binomial the checklist holds (鳳頭蒼鷹) is matched as before."""
-    rows = [["Passer montanus", ""]] * 6 + [["", "大紅鸛"], ["大紅鸛", ""], ["", "鳳頭蒼鷹"], ["", "某種鳥"]]
+    (the record matches no taxon). A listed name whose binomial the checklist holds (鳳頭蒼鷹) is matched as before. A
+    Chinese name in the scientific name column with another species' Chinese name beside it disagrees with it."""
+    rows = [["Passer montanus", ""]] * 6 + [["", "大紅鸛"], ["大紅鸛", ""], ["", "鳳頭蒼鷹"], ["", "某種鳥"],
+                                            ["斑腿樹蛙", "盤古蟾蜍"], ["斑腿樹蛙", "斑腿樹蛙"]]
     _write(tmp_path / "constructed_unlisted_vernacular.csv", ["scientificName", "vernacularName", "decimalLatitude", "decimalLongitude", "eventDate"],
            [[s, v, "23.911414", "121.594868", f"2020-01-{i + 1:02d}"] for i, (s, v) in enumerate(rows)])
     validate(tmp_path / "constructed_unlisted_vernacular.csv", tmp_path / "out", CHECK_DATE)
@@ -1009,6 +1011,11 @@ def test_a_listed_chinese_name_of_a_binomial_the_checklist_lacks_is_named_not_ca
     assert ann.loc["9", "dq_accepted_name"] == "Accipiter trivirgatus" and "TAXON_VERNACULAR_UNKNOWN" not in ann.loc["9", "dq_errors"]
     # a name no list holds keeps its own fix
     assert "俗名「某種鳥」不在名錄中" in ann.loc["10", "dq_suggestions"] and "Phoenicopterus" not in ann.loc["10", "dq_suggestions"]
+    # a Chinese name in the scientific name column is the name the vernacular one beside it is judged against:
+    # 盤古蟾蜍 is Bufo bankorensis's, not 斑腿樹蛙's (no finding said so; the fix alone gave Polypedates megacephalus)
+    assert "TAXON_NAME_IN_CHINESE" in ann.loc["11", "dq_errors"] and "TAXON_VERNACULAR_MISMATCH" in ann.loc["11", "dq_warnings"]
+    assert "盤古蟾蜍（Bufo bankorensis）" in ann.loc["11", "dq_suggestions"]
+    assert "TAXON_VERNACULAR_MISMATCH" not in ann.loc["12", "dq_warnings"] and "TAXON_NAME_IN_CHINESE" in ann.loc["12", "dq_errors"]
 
 
 def test_joined_suggestions_have_one_stop_between_them(tmp_path):

@@ -136,9 +136,11 @@ def derive(con, ctx: DeriveContext) -> None:
           -- the record's binomial (the accepted name's first two words), once for the five uses above and below
           -- an "A/B" aggregate or a hybrid formula is no one species: its vernacular name (台灣/大陸畫眉,
           -- 雜頭翁) is not the first species' (BBS Taiwan's occurrences: 659 of 715 "mismatches")
-          LEFT JOIN (SELECT name_raw, array_to_string(string_split(binomial_key, ' ')[1:2], ' ') AS binomial FROM _tax
+          -- the name the record is matched by (_nk): a Chinese name in the scientific name column is matched as the
+          -- vernacular name it is, and a different Chinese name beside it (斑腿樹蛙 with 盤古蟾蜍) disagrees with it
+          LEFT JOIN (SELECT nk, array_to_string(string_split(binomial_key, ' ')[1:2], ' ') AS binomial FROM _nk
                      WHERE NOT coalesce(above_species, false)) t
-            ON t.name_raw IS NOT DISTINCT FROM o.scientificName),
+            ON t.nk = """ + taxonomy.NAME_KEY.format(o="o.") + """),
       -- each name of the cell: this taxon's, another taxon's (in the checklist for another binomial only), or
       -- unknown. The cell agrees when one is this taxon's and none is another's (白頭翁;紅嘴黑鵯 does not)
       parts AS (SELECT p.vk, p.part, bool_or(r.binomial = p.binomial) AS own, count(r.binomial) > 0 AS known,
