@@ -213,9 +213,9 @@ HAS_NAME = filled("e.scientificName")
 # (40 of them remarked 沒有鳥, "no birds"), a visit where nothing was recorded written as an occurrence
 NOTHING_SEEN = (f"{blank('e.vernacularName')} AND {blank('e.organismQuantity')} AND {blank('e.individualCount')} "
                 f"AND {filled('e.eventID')}")
-# the record has no scientific name but its vernacular name gave one (dq/taxonomy.py names_from_vernacular)
 # the record's Chinese name is a listed one (the 2023 bird list's 大紅鸛) of a binomial the checklist lacks
 UNLISTED = "e.vern_unlisted IS NOT NULL"
+# the record has no scientific name but its vernacular name gave one (dq/taxonomy.py names_from_vernacular)
 NAME_FROM_VERN = "e.name_source IN (" + ", ".join(f"'{x}'" for x in FROM_VERNACULAR) + ")"
 
 CHECKS = [
@@ -237,9 +237,11 @@ CHECKS = [
           todo_en="Add the scientific name (or at least a common name) from the original record, so it can be matched to the Taiwan checklist.",
           tables=T, columns=("scientificName",)),
     Check("TAXON_VERNACULAR_UNKNOWN", "taxonomy", "error", "俗名不在名錄中", "Vernacular name not in the checklist",
-          "學名空白，俗名也不是臺灣物種名錄（TaiCOL）的中文名、舊名或英文名：紀錄對不到物種。多半是錯字；名錄中有只差一個字的名稱時會建議。",
+          "學名空白，俗名也不是臺灣物種名錄（TaiCOL）的中文名、舊名或英文名：紀錄對不到物種。多半是錯字；名錄中有只差一個字的名稱時會建議。"
+          "俗名是其他名錄（如 2023 臺灣鳥類名錄）中 TaiCOL 沒有的物種時（大紅鸛），建議欄列出它的學名。",
           "No scientific name, and the vernacular name is none of the Taiwan checklist's Chinese, former or English names: the record "
-          "matches no taxon. Most often a typo; a listed name one character away is suggested.",
+          "matches no taxon. Most often a typo; a listed name one character away is suggested. When the name is another list's "
+          "(the 2023 Taiwan bird list) for a species TaiCOL lacks (大紅鸛), the suggestion gives its scientific name.",
           f"NOT {HAS_NAME} AND {filled('e.vernacularName')} AND e.name_source = 'none'",
           f"CASE WHEN {UNLISTED} THEN '俗名「' || e.vernacularName || '」是 ' || e.vern_unlisted || ' 的俗名，但臺灣物種名錄（TaiCOL）沒有這個學名：請確認物種並補上學名' "
           "WHEN e.vern_suggest IS NOT NULL THEN '俗名「' || e.vernacularName || '」可能是「' || e.vern_suggest || '」（' "
