@@ -173,7 +173,7 @@ LABELS = {
     "od_save_lists": ("儲存清單", "Save the lists"), "od_saved": ("已儲存。", "Saved."),
     "od_save_failed": ("無法儲存清單：{msg}", "The lists could not be saved: {msg}"),
     "od_report": ("會議報告", "Meeting report"), "od_report_agencies": ("報告包含的機關", "Agencies in the report"),
-    "od_make_report": ("產生報告", "Make the report"), "od_download_html": ("下載報告（HTML，可列印 A4）", "Download the report (HTML in Chinese, as the meeting reads it; prints on A4)"),
+    "od_make_report": ("產生報告", "Make the report"), "od_download_html": ("下載報告（HTML，可列印 A4）", "Download the report (HTML, in Chinese, A4)"),
     "od_download_xlsx": ("下載表格（XLSX）", "Download the tables (XLSX, headed in Chinese)"),
     # rules
     "rule_link": ("這項規則的完整說明 →", "What this check asks, in full →"),
@@ -464,8 +464,10 @@ LABELS = {
     "vr_none": ("沒有發現問題。", "None found."), "vr_record_level": ("紀錄層級問題", "Record-level findings"),
     "vr_records": ("筆", "records"), "vr_record": ("筆", "record"), "vr_row": ("列號（標題列為 0）", "Row (header = 0)"),
     "vr_bdq": ("TDWG BDQ 核心測試", "TDWG BDQ core tests"),
-    "vr_bdq_help": ("國際生物多樣性資料品質標準的單筆紀錄測試，每項只判斷自己讀的欄位；逐列結果見標註檔的 TDWG BDQ 欄（annotated.csv 的 dq_bdq_* 欄）。",
-                    "The international single-record data-quality tests, each judging only the fields it reads; row by row in the annotated file's TDWG BDQ columns (dq_bdq_* in annotated.csv)."),
+    # the page's annotated file heads these columns in words; only the command line's annotated.csv has dq_bdq_* (a walk
+    # read "see the dq_bdq_* columns" beside a download that has none)
+    "vr_bdq_help": ("國際生物多樣性資料品質標準的單筆紀錄測試，每項只判斷自己讀的欄位；逐列結果見標註檔的「未通過的 TDWG BDQ 測試」「無法判定的 TDWG BDQ 測試」「TDWG BDQ 建議修改」欄（命令列輸出的 annotated.csv 為 dq_bdq_* 欄）。",
+                    "The international single-record data-quality tests, each judging only the fields it reads; row by row in the annotated file's \"TDWG BDQ tests not compliant\", \"TDWG BDQ tests that could not judge\" and \"TDWG BDQ amendments\" columns (dq_bdq_* in the command line's annotated.csv)."),
     "vr_bdq_found": ("發現問題的測試", "Tests that found issues"),
     "vr_bdq_nowhere": ("{n} 項測試在任何一列都無法判斷（檔案沒有它們讀的欄位，或整欄空白）：{tests}。這些測試不在每一列的「無法判定的 TDWG BDQ 測試」（dq_bdq_cannot_judge）中重複列出。",
                        "{n} tests could not be judged on any row (the file lacks the fields they read, or leaves them blank): {tests}. They are not repeated in every row's \"TDWG BDQ tests that could not judge\" (dq_bdq_cannot_judge)."),

@@ -113,9 +113,11 @@ def qp_multiselect(label: str, options: list, key: str, default: list, format_fu
     chosen = [o for o in options if o in cur] if cur else [o for o in default if o in options]
     labels, fmt = _fixed(format_func, options)
     wkey = _url_wins(key, _wkey(key, labels), list(cur))
-    # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language
+    # select_all=False: Streamlit's bulk action is labelled "Select all" in English whatever the UI language.
+    # wrap: in a column the chips stayed on one scrolled row, and the scorecard's fix list showed three of the
+    # five checks it counted (a walk)
     value = st.multiselect(label, options, default=chosen, format_func=fmt, key=wkey, select_all=False,
-                           placeholder=L("choose"))
+                           placeholder=L("choose"), wrap=True)
     if value == [o for o in default if o in options]:   # the default is not a choice: keep it out of the URL
         if key in qp:
             del qp[key]
@@ -432,7 +434,10 @@ def static_table(df):
     d = _in_words(df.copy())
     d = d.astype(object).where(d.notna(), "—")     # notna() is False for NaN, None and pd.NA alike
     d = d.rename(columns={c: header(c) for c in d.columns})
-    return st.table(d.style.hide(axis="index"))
+    # the headings stay on one line: the short columns (嚴重度, 面向) were squeezed to a character per line (a walk)
+    # (Streamlit draws a heading's text in a markdown block of its own inside the cell: that block is held too)
+    nowrap = [{"selector": sel, "props": [("white-space", "nowrap")]} for sel in ("th", "th div", "th p")]
+    return st.table(d.style.hide(axis="index").set_table_styles(nowrap))
 
 
 def link_params(**kw) -> dict:

@@ -63,5 +63,7 @@ else:
     if (rid := ui.selected_record(ev, miss)) is not None:
         ui.open_record(rid)
     name = store.file_stem(L("missing_file"), field_name.get(field, field), ui.agency_text(agency) if agency else L("all_agencies"), snap_id)
-    st.download_button(L("download_missing_csv"), lambda: store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, ui.lang(), kind),
+    # the file is made when clicked, on another thread, where the page's language is no longer known: taken now
+    # (the English page's file came headed in Chinese: a walk)
+    st.download_button(L("download_missing_csv"), lambda lang=ui.lang(): store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, lang, kind),
                        f"{name}.csv", "text/csv", on_click="ignore")

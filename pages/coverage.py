@@ -143,4 +143,4 @@ ui.table(shown, width="stretch", height=320,
                         # "Critically Endangered (CR)" whole (it was cut to "Critically End")
                         "redlist": st.column_config.TextColumn(L("col_redlist"), width="large")})
 st.download_button(L("download_unrecorded"), store.fix_list_csv(ui.for_download(shown)),
-                   f"{L('unrecorded_file')}_{names[group]}_{snap_id}.csv".replace(" ", "_"), "text/csv")
+                   f"{store.file_stem(L('unrecorded_file'), names[group], snap_id)}.csv", "text/csv")

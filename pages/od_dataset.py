@@ -50,7 +50,9 @@ if d is not None and d["row"]["agency"] in agencies:
 # how to pick one, said beside the pickers once: an info box "click a dataset …" stayed above the dataset the
 # pickers had opened (a walk)
 st.caption(L("od13_ds_pick"))
-ag = ui.qp_select(L("agency"), agencies, "odagency", format_func=ui.agency_text)
+# pinned: the first agency, a default, left the link, and the page then wrote the dataset's agency back over the
+# user's pick (every agency picked snapped back to 交通部中央氣象署: a walk)
+ag = ui.qp_select(L("agency"), agencies, "odagency", format_func=ui.agency_text, pin=True)
 dsl = ui.od_call("datasets", od, ag)
 names = dict(zip(dsl["dataset_key"].astype(str), dsl["dataset_name"].fillna("")))
 key = ui.qp_select(L("dataset"), list(names), "ds", format_func=lambda k: names.get(k, k), pin=True)

@@ -55,7 +55,9 @@ if d:
     if not d["comparable"]:
         st.caption(L("not_comparable_help").format(prev=d["previous"]))
 
-left, right = st.columns([3, 2])
+# halves: at 1400 px the top problems' three columns did not fit two fifths (an agency's long check title hid
+# the severity: a walk), and the map's island keeps its height either way
+left, right = st.columns([1, 1])
 with left:
     st.subheader(L("map_county_quality"))
     # no "share without coordinate errors": a record with a coordinate error has no county to be counted in,

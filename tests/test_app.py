@@ -1276,6 +1276,20 @@ def test_a_dataset_picked_on_the_open_dataset_page_is_in_its_link():
     assert (ag if isinstance(ag, str) else ag[0]) == "環境部"
 
 
+def test_an_agency_picked_on_the_open_dataset_page_opens_its_datasets():
+    """A browser walk: on a dataset of the first agency (交通部中央氣象署, the picker's default, so left out of the
+    link), every other agency picked snapped back to it: the page wrote the dataset's agency over the pick."""
+    at = page("od_dataset", "zh", od="2018-03-15", ds="10284")
+    assert at.selectbox[1].value == "交通部中央氣象署"
+    at.selectbox[1].select("高雄市政府").run()
+    assert at.selectbox[1].value == "高雄市政府" and at.query_params["odagency"] in ("高雄市政府", ["高雄市政府"])
+    ds = at.query_params["ds"]
+    ds = ds if isinstance(ds, str) else ds[0]
+    assert ds != "10284" and not any("100年度技術顧問提供施政意見表" in h.value for h in at.header)
+    at.run()      # and it stays
+    assert at.selectbox[1].value == "高雄市政府"
+
+
 def test_agencies_are_named_in_english_on_english_pages():
     """The English pages named every agency in Chinese (a review): an agency with an official English name is
     shown by it (the sidebar, the overview's list, the scorecard's heading), the URL still holding the name as
