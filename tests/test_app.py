@@ -1328,3 +1328,25 @@ def test_the_league_table_shows_the_open_format_share_only_where_it_differs_from
             assert stars and not fmt, od
             seen.add("one")
     assert "one" in seen, seen      # the 2018 catalogues (the 2026 export has no licence field: no stars judged)
+
+
+def test_a_download_made_when_clicked_reads_nothing_of_the_session():
+    """A walk: the completeness page's English CSV came headed in Chinese. A download_button's data given as a
+    callable is made when clicked, on another thread, where the page's session (its language, its query
+    parameters, its state) is not known: every such callable gets what it needs bound when the page is drawn.
+    Read from the pages' source: no lambda given to download_button calls ui.lang, L or t, nor reads st.*."""
+    import ast
+    bad = []
+    for path in sorted((APP.parent / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "download_button"):
+                continue
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if not isinstance(arg, ast.Lambda):
+                    continue
+                for sub in ast.walk(arg.body):      # the defaults (lang=ui.lang()) are evaluated when drawn: allowed
+                    name = sub.func.attr if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) else \
+                        sub.func.id if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) else None
+                    if name in ("lang", "L", "t") or (isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == "st"):
+                        bad.append(f"{path.name}:{arg.lineno}: {ast.unparse(sub)[:60]}")
+    assert not bad, bad
