@@ -332,6 +332,7 @@ LABELS = {
     "col_on_added": ("新紀錄的問題", "On added records"), "col_on_removed": ("移除紀錄的問題", "On removed records"),
     "col_added": ("新增紀錄", "Records added"), "col_removed": ("移除紀錄", "Records removed"),
     "kpi_usable": ("可用於 1 公里模型", "Fit for 1 km models"), "no_records": ("無紀錄", "no records"),
+    "cmp_swapped": ("選的「較舊」快照比「較新」的晚：依時間先後比較 {a} → {b}。", "The \"older\" snapshot picked is the later one: compared in time order, {a} → {b}."), "none_usable": ("無可用紀錄", "none usable"),
     "agency_list": ("各機關成績", "Agencies and their scores"),
     "agency_list_help": ("點機關名稱開啟它的成績單。分數＝沒有錯誤等級旗標的紀錄比例（整體與各面向）；完整度是要求欄位已填的平均比例。",
                          "Click an agency to open its scorecard. Score = share of records with no error-severity flag (overall and per "
@@ -353,6 +354,8 @@ LABELS = {
     "record_no_place": ("不在任何縣市內", "in no county"),
     "coord_counts": ("所選規則共 {flags:,} 個旗標：{mapped:,} 個畫在地圖上（{places:,} 個地點，同一地點同一規則合為一點），{unmapped:,} 個沒有可畫的點位（列在最下方）。",
                      "{flags:,} flags for the chosen checks: {mapped:,} on the map ({places:,} places; one dot per place and check), {unmapped:,} without a point to draw (listed at the bottom)."),
+    "coord_counts_one": ("所選規則共 {flags:,} 個旗標：{mapped:,} 個畫在地圖上（{places:,} 個地點，同一地點同一規則合為一點），{unmapped:,} 個沒有可畫的點位（列在最下方）。",
+                         "{flags:,} flags for the chosen checks: {mapped:,} on the map (1 place; one dot per place and check), {unmapped:,} without a point to draw (listed at the bottom)."),
     "coord_none_mapped": ("所選規則的紀錄都沒有可畫的點位。", "None of the chosen checks' records has a point to draw."),
     "click_for_record": ("點一下開啟這筆紀錄", "click to open the record"),
     "click_row_for_record": ("點選一列即可開啟該筆紀錄的完整檢核結果。", "Select a row to open that record with all its findings."),

@@ -267,9 +267,10 @@ def reason_text(profile: str, reason: dict, lang: str = "zh") -> str:
     en = lang == "en"
     how = reason.get("how")
     if how == "option":
-        return "given with --profile" if en else "以 --profile 指定"
+        # the validate page's picker or the command line's --profile: the page's report had said "given with --profile"
+        return "chosen by the user: the page's picker or --profile" if en else "使用者指定：頁面選單或 --profile"
     if how == "checklist":
-        return ("names only, no place, date or 生態檢核 project column: judged as a species checklist" if en
+        return ("names only, no place, date or ecological-check (生態檢核) project column: judged as a species checklist" if en
                 else "只有物種名稱，沒有地點、日期或生態檢核工程欄位：以物種名錄判定")
     if how == "event":
         return ("eventID with no taxon, occurrenceID or count column: judged as a Darwin Core event table" if en

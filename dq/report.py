@@ -115,9 +115,13 @@ def validation_html(summary: dict, snap: Path, examples: int = 5, lang: str = "z
     lost = summary["rows_rejected"] - summary.get("rows_rejected_blank", 0)
     if lost:
         todo.append(L("vr_todo_rejected").format(n=lost))
+    # one item per column to add, naming every check that asks for it (a file judged by hand as eco-check was told
+    # "add eventDate / year" twice: for the date missing and for the mandatory field: a walk)
+    by_cols: dict[str, list[str]] = {}
     for cid, f in summary["file_findings"].items():
         if f["severity"] == "error":
-            todo.append(L("vr_todo_column").format(cols=" / ".join(f["columns"]), title=title(cat[cid])))
+            by_cols.setdefault(" / ".join(f["columns"]), []).append(title(cat[cid]))
+    todo += [L("vr_todo_column").format(cols=cols, title=("; " if en else "；").join(titles)) for cols, titles in by_cols.items()]
     errs = [(cid, i) for cid, i in summary["checks"].items() if i["severity"] == "error"]
     for cid, info in errs:
         todo.append(L("vr_todo_records").format(n=info["count"], title=title(cat[cid]))

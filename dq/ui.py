@@ -566,7 +566,9 @@ def ids_to_titles(text: str) -> str:
 
 
 # TBIA's own words for a grid cell's priority (its 2024 gap aggregates)
-TBIA_PRIORITY_EN = {"建議優先填補": "fill first (TBIA's advice)", "建議填補": "worth filling (TBIA's advice)",
+# the tooltip puts these in brackets after the count ("TBIA: 2,207 (…)"): no bracket of their own (it read
+# "(worth filling (TBIA's advice))": a walk)
+TBIA_PRIORITY_EN = {"建議優先填補": "TBIA's advice: fill first", "建議填補": "TBIA's advice: worth filling",
                     "資料筆數高於平均值": "more records than average"}
 
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from . import duck, formulas, profiles, report, standard, store, workdirs
-from .checks import bdq, by_id, load_messages
+from .checks import SEVERITY_RANK, bdq, by_id, load_messages
 from .i18n import t
 from .snapshot import SourceSpec, build, rows_progress, source_file
 from .sources.aliases import CANONICAL
@@ -163,7 +163,9 @@ def validate(path: Path, out: Path, snapshot_date: str | None = None, progress=l
                               if elsewhere and not has_event else None,
             "checks": {k: {"count": v, "severity": cat[k].severity, "dimension": cat[k].dimension, "title_zh": cat[k].title_zh,
                            "title_en": cat[k].title_en, **({"below_table": int(below[k])} if below.get(k) else {})}
-                       for k, v in counts.items()},
+                       # errors first, then warnings and notes, each by count: the page's order (the report listed
+                       # 1,651 "name missing" errors sixth, under four warnings and a note: a walk)
+                       for k, v in sorted(counts.items(), key=lambda kv: (SEVERITY_RANK[cat[kv[0]].severity], -kv[1], kv[0]))},
             # TDWG BDQ responses: per test, records per status (COMPLIANT / NOT_COMPLIANT / cannot judge …)
             "bdq": bdq_counts,
             "bdq_judged_nowhere": nowhere, "bdq_failed_for_missing_columns": lacking, "bdq_not_applicable": not_applicable,

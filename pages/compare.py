@@ -25,7 +25,10 @@ if a == b:
     st.warning(L("same_snapshot"))
     st.stop()
 if a > b:
+    # compared in time order, and said so (the pickers read older 2026-11-22, newer 2026-05-22 above figures the
+    # other way round, without a word: a walk)
     a, b = b, a
+    st.caption(L("cmp_swapped").format(a=a, b=b))
 res = ui.call_static("compare_cached", store.by_name(a), store.by_name(b))
 rec, fl = res["records"], res["flags"]
 if agency:

@@ -32,7 +32,7 @@ pts, mapped = ui.call("flagged_points", snap_id, chosen, agency, dataset, maps.M
 pts = ui.places_in_language(pts)     # the map's tooltips and the table below name places in the UI language
 loose, unmapped = ui.call("unmapped_flags", snap_id, chosen, agency, dataset, 500, lang=ui.lang())
 flags = sum(n_of[c] for c in chosen)
-st.write(L("coord_counts").format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
+st.write(L(counted("coord_counts", len(pts))).format(flags=flags, mapped=mapped, places=len(pts), unmapped=unmapped))
 shapes = ui.call_static("outlines", "county")
 base = maps.outline_layer(shapes)
 colours = maps.category_colours(chosen, MAP_ORDER)     # each check keeps its colour whatever else is chosen

@@ -46,7 +46,9 @@ if level == "grid":
 elif level in ("county", "town"):
     q = ui.call("county_quality" if level == "county" else "town_quality", snap_id, agency)
     on = ["county"] if level == "county" else ["county", "town"]
-    q["scaled"] = maps.log_scale(q[col])
+    # an area with records but none usable at 1 km is drawn as having none, never in the colour of one (a walk: the
+    # 1 km map coloured 卑南鄉's 325 records, 0 usable, as data under a legend that ran from 1)
+    q["scaled"] = maps.log_scale(q[col]).where(q[col].fillna(0) > 0)
     sh = shapes if level == "county" else ui.call_static("outlines", "town")
     # the county borders are the base outlines drawn over the fill; towns get thin white borders of their own
     shown_names = ui.places_in_language(q[on])
@@ -55,7 +57,8 @@ elif level in ("county", "town"):
     name = "{county_shown}" if level == "county" else "{county_shown} {town_shown}"
     m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
                    height=maps.MAP_HEIGHT)
-    lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(q[col].max() if len(q) else 1), L("no_records")))
+    lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(q[col].max() if len(q) else 1),
+                             L("no_records") if col == "records" else L("none_usable")))
 else:
     h = ui.call("h3_coverage", snap_id, agency)
     h, res = maps.fit_hexes(h[h[col] > 0], ["records", "records_no_error", "usable_1km"])   # species (distinct) go if summed
@@ -83,7 +86,8 @@ if len(pv):
 if ui.lang() == "en":   # the counties' own English names (the shipped boundaries carry them)
     pv = pv.rename(columns=ui.county_english())
     pv = pv.reindex(sorted(pv.columns), axis=1)   # in the order an English reader looks them up
-if pv.empty:
+# a table of zeros (an agency with no record usable at 1 km) is nothing to show: it drew an empty chart (a walk)
+if pv.empty or not (pv.to_numpy() > 0).any():
     st.info(L("nothing_to_show"))
 else:
     st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + L("log_suffix"), log=True, lang=ui.lang()),

@@ -1350,3 +1350,25 @@ def test_a_download_made_when_clicked_reads_nothing_of_the_session():
                     if name in ("lang", "L", "t") or (isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == "st"):
                         bad.append(f"{path.name}:{arg.lineno}: {ast.unparse(sub)[:60]}")
     assert not bad, bad
+
+
+def test_an_area_with_no_record_usable_at_1_km_is_drawn_as_none():
+    """A walk: with "usable at 1 km only" on, the town map coloured 卑南鄉 (325 records, 0 usable) as data under a
+    legend that ran from 1, and the group × county chart was an empty frame. An area of no usable record is drawn
+    in the no-data grey, the legend says "none usable", and the chart says there is nothing to show."""
+    import json as _json
+    from dq.maps import NO_DATA
+    agency = "台灣兩棲類動物保育協會"      # its survey gives no uncertainty: no record is usable at 1 km
+    at = page("coverage", "zh", agency=agency, usable="1", level="town")
+    feats = [f["properties"] for layer in _json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]
+             if isinstance(layer.get("data"), dict) for f in layer["data"].get("features", [])]
+    zero = [p for p in feats if str(p.get("usable_1km")) == "0"]
+    assert zero and all(p["fill"] == list(NO_DATA) for p in zero)
+    assert any(str(p.get("records")) not in ("0", "", "None", "—") for p in zero)    # areas with records, none usable
+    assert any("沒有可顯示的資料" in i.value for i in at.info)
+    assert any("無可用紀錄" in h.body for h in at.get("html"))
+    # with the toggle off the same areas are data
+    off = page("coverage", "zh", agency=agency, level="town")
+    feats = [f["properties"] for layer in _json.loads(off.get("deck_gl_json_chart")[0].proto.json)["layers"]
+             if isinstance(layer.get("data"), dict) for f in layer["data"].get("features", [])]
+    assert any(p["fill"] != list(NO_DATA) for p in feats)

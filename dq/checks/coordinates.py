@@ -744,7 +744,7 @@ CHECKS = [
     Check("COORD_INSTITUTION", "coordinates", "warning", "點位在研究機構或博物館", "On a known institution",
           f"點位距博物館、標本館或研究機構 {G.institution_radius_m:.0f} 公尺內，可能是標本存放地而非採集地（CoordinateCleaner cc_inst）。"
           "紀錄類型為觀測（HumanObservation、MachineObservation，或 GBIF 的 Observation）時不檢查：植物園、動物園與校園是真實的觀察地點。",
-          f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (cc_inst). "
+          f"Within {G.institution_radius_m:.0f} m of a museum, herbarium or research institute: maybe where the specimen is kept, not where it was found (CoordinateCleaner's cc_inst). "
           "Not judged for observations (HumanObservation, MachineObservation, or GBIF's Observation): botanical gardens, zoos and campuses are real places to see wildlife.",
           # BBS Taiwan's counts at 植物園 and 成大校園, the frog survey's calls heard at the zoo: seen there
           f"e.d_inst_m <= {G.institution_radius_m} AND coalesce({standard.bor_key_sql('e.basisOfRecord')} NOT IN ({OBSERVED}), true)", # a file without basisOfRecord (the frog survey's calls heard at the zoo, BBS Taiwan's point counts on a
