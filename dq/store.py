@@ -847,6 +847,22 @@ def rules(lang: str = "zh") -> pd.DataFrame:
         "fix": bool(c.fix)} for c in catalogue()])
 
 
+# a BDQ parameter's value as the rules page says it: the SQL the tests are written with ("DATE '1582-11-15'",
+# "current_date + INTERVAL 1 DAY") read as code on the page (a walk)
+_PARAM_WORDS = {"current_date + INTERVAL 1 DAY": ("明天（檢核當日的次日）", "tomorrow (the day after the check)"),
+                "date_trunc('year', current_date) + INTERVAL 1 YEAR": ("明年 1 月 1 日", "1 January next year"),
+                "true": ("是", "yes"), "false": ("否", "no")}
+
+
+def bdq_param_text(value, lang: str = "zh") -> str:
+    """A BDQ test's parameter value in words: a date or text literal as its value, the relative dates said."""
+    v = str(value).strip()
+    if v in _PARAM_WORDS:
+        return _PARAM_WORDS[v][lang == "en"]
+    m = re.fullmatch(r"(?:DATE\s+)?'((?:[^']|'')*)'", v)
+    return m.group(1).replace("''", "'") if m else v
+
+
 def bdq_rules(lang: str = "zh") -> pd.DataFrame:
     """The TDWG BDQ tests (the bdq-core profile): label, GUID, kind, what it judges, and where a
     Taiwan check judges the same element differently on purpose."""
@@ -855,7 +871,7 @@ def bdq_rules(lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame([{
         "id": t.label, "guid": t.guid, "kind": t_(f"bdq_kind_{t.kind}", lang), "dimension": t.dimension if lang == "en" else DIMENSION_ZH[t.dimension],
         "title": t.title_en if lang == "en" else t.title_zh,
-        "params": "；".join(f"{p} = {v}" for p, v in t.params) or "—",
+        "params": ("; " if lang == "en" else "；").join(f"{p} = {bdq_param_text(v, lang)}" for p, v in t.params) or "—",
         "taiwan": (t.note_en if lang == "en" else t.note_zh) or "—"} for t in bdq.TESTS])
 
 # ---- pages' small reads (issue 11) ---------------------------------------------------------

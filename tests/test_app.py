@@ -1372,3 +1372,15 @@ def test_an_area_with_no_record_usable_at_1_km_is_drawn_as_none():
     feats = [f["properties"] for layer in _json.loads(off.get("deck_gl_json_chart")[0].proto.json)["layers"]
              if isinstance(layer.get("data"), dict) for f in layer["data"].get("features", [])]
     assert any(p["fill"] != list(NO_DATA) for p in feats)
+
+
+def test_the_rules_page_says_bdq_parameters_in_words():
+    """A walk: the BDQ table's parameters read as SQL ("latestValidDate = date_trunc('year', current_date) + INTERVAL 1
+    YEAR", "DATE '1582-11-15'"), the same in both languages. Values are said as values; English lists use "; "."""
+    from dq import store
+    for lang in ("zh", "en"):
+        params = " ".join(store.bdq_rules(lang)["params"])
+        assert not any(code in params for code in ("INTERVAL", "DATE '", "current_date", "date_trunc", "'")), params[:300]
+        assert "earliestValidDate = 1582-11-15" in params
+        assert ("1 January next year" if lang == "en" else "明年 1 月 1 日") in params
+        assert ("；" not in params) if lang == "en" else ("；" in params)
