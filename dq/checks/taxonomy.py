@@ -102,12 +102,13 @@ def derive(con, ctx: DeriveContext) -> None:
     # record keeps no match of it (大紅鸛 → Phoenicopterus roseus, a name of the 2023 bird list TaiCOL lacks, was
     # "not in the checklist" twice: as its vernacular name and as the name it never gave), and `vern_unlisted`
     # says which name its vernacular name is, for the fix.
+    # (the same test in the join, of the candidate match, and after it: a match left out is NULL there)
+    unlisted = "v.vern_name IS NOT NULL AND t.accepted_name IS NULL"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _nk AS SELECT hash(v.sci_raw, v.vern_key) AS nk, t.*,
-          CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN 'none' ELSE v.name_source END AS name_source,
+          CASE WHEN {unlisted} THEN 'none' ELSE v.name_source END AS name_source,
           v.name_candidates, f.vern_suggest, f.vern_suggest_name, v.sci_han,
-          CASE WHEN v.vern_name IS NOT NULL AND t.accepted_name IS NULL THEN v.vern_name END AS vern_unlisted
-        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM {NAME_MATCHED}
-          AND NOT (v.vern_name IS NOT NULL AND t.accepted_name IS NULL)
+          CASE WHEN {unlisted} THEN v.vern_name END AS vern_unlisted
+        FROM _vn v LEFT JOIN _tax t ON t.name_raw IS NOT DISTINCT FROM {NAME_MATCHED} AND NOT ({unlisted})
         LEFT JOIN _vfz f ON f.vern_key = v.vern_key""")
     # vernacular: expected Chinese names per species binomial. An English name is judged against the
     # checklist's English names (birds) only, never against the Chinese ones.
