@@ -144,6 +144,8 @@ LABELS = {
     "validate_intro": ("上傳 CSV／XLSX／Parquet／Darwin Core Archive（zip），以全部檢核規則檢核，結果與入庫時的檢核相同。",
                        "Upload a CSV/XLSX/Parquet/Darwin Core Archive (zip): every check runs, the same as when data are taken in."),
     "upload": ("選擇檔案", "Choose a file"),
+    "validate_last": ("以下是上次檢核的檔案「{name}」的結果；上傳其他檔案即取代它。",
+                      "Below are the results for the last file you checked, “{name}”; upload another to replace it."),
     "too_big": ("檔案 {size:.0f} MB 超過上限 {mb} MB；大檔請用 python -m dq validate FILE --out DIR。",
                 "The file is {size:.0f} MB, over the {mb} MB limit; use python -m dq validate FILE --out DIR for large files."),
     "checking": ("檢核中…", "Checking…"), "bad_file": ("無法讀取這個檔案：{msg}", "This file cannot be read: {msg}"),

@@ -43,6 +43,11 @@ class Job:
         return self.folder / "out"
 
     @property
+    def input(self) -> Path:
+        """The upload as the job got it (start): a re-run with another profile reads it again."""
+        return self.folder / "in" / self.name
+
+    @property
     def annotated(self) -> Path:
         return self.out / "annotated.csv"
 
@@ -84,7 +89,8 @@ def _sweep_old(area: Path) -> None:
 
 def start(data, name: str, date: str | None = None, column_map: dict[str, str] | None = None,
           profile: str | None = None, sheet: str | None = None) -> Job:
-    """Write the upload (bytes or a file object, copied in chunks) to a new job folder and start."""
+    """Write the upload (bytes, a file object or an earlier job's input file, copied in chunks) to a
+    new job folder and start."""
     area = workdirs.validation_area()
     _sweep_old(area)
     folder = workdirs.new(area, "job")
@@ -94,6 +100,9 @@ def start(data, name: str, date: str | None = None, column_map: dict[str, str] |
     with open(src, "wb") as f:
         if isinstance(data, (bytes, bytearray)):
             f.write(data)
+        elif isinstance(data, Path):
+            with open(data, "rb") as g:
+                shutil.copyfileobj(g, f, 1 << 20)
         else:
             shutil.copyfileobj(data, f, 1 << 20)
     cmd = [sys.executable, "-m", "dq", "validate", str(src), "--out", str(folder / "out")]

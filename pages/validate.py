@@ -19,17 +19,36 @@ MAX_MB = 100
 st.title(L("validate"))
 st.caption(L("validate_intro").format(mb=MAX_MB))
 st.caption(L("upload_limit").format(mb=MAX_MB))
+
+
+def _cleared() -> None:
+    # the user took the file away (the uploader's ×): its results go too. Coming back from another page
+    # the uploader is new and empty without a change, and the last file's results are shown again.
+    if st.session_state.get("validate_file") is None:
+        gone = st.session_state.pop("validate_job", None)
+        if gone is not None:
+            validate_job.remove(gone)
+
+
 # a key of its own: without one the uploader was a new widget in the other language, and the upload and
 # its results were gone at the language switch
-up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip", "parquet"], key="validate_file")
+up = st.file_uploader(L("upload"), type=["csv", "tsv", "txt", "xlsx", "zip", "parquet"], key="validate_file",
+                      on_change=_cleared)
+last = st.session_state.get("validate_job")
 if up is None:
-    st.stop()
-if up.size > MAX_MB * 1024 * 1024:
-    st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
-    st.stop()
+    # a walk: a look at the rules page and back, and the checked file was gone (a re-upload needed)
+    if last is None or not last.input.exists() or st.session_state.get("validate_upload") is None:
+        st.stop()
+    st.info(L("validate_last").format(name=last.name))
+    source, source_name, upload_id = last.input, last.name, st.session_state["validate_upload"]
+else:
+    if up.size > MAX_MB * 1024 * 1024:
+        st.error(L("too_big").format(mb=MAX_MB, size=up.size / 1024 / 1024))
+        st.stop()
+    source, source_name = up, up.name
+    upload_id = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
 
 # the profile: inferred from the file's own columns unless the user picked one (kept per upload)
-upload_id = (up.name, up.size, up.file_id if hasattr(up, "file_id") else None)
 if st.session_state.get("validate_upload") != upload_id:
     st.session_state["validate_upload"] = upload_id
     st.session_state["validate_profile"] = None
@@ -56,9 +75,11 @@ for n, line in enumerate(override_txt.splitlines(), start=1):
 key = upload_id + (chosen, sheet, tuple(sorted(column_map.items())))
 job = st.session_state.get("validate_job")
 if st.session_state.get("validate_key") != key or job is None or not job.folder.exists():
-    if job is not None:
-        validate_job.remove(job)
-    job = validate_job.start(up, up.name, column_map=column_map, profile=chosen, sheet=sheet)
+    old_job = job
+    # started before the old job goes: a re-run of the last file (another profile) reads its input
+    job = validate_job.start(source, source_name, column_map=column_map, profile=chosen, sheet=sheet)
+    if old_job is not None:
+        validate_job.remove(old_job)
     st.session_state["validate_job"], st.session_state["validate_key"] = job, key
 state, phase = validate_job.status(job)
 summary = None

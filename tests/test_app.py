@@ -193,6 +193,40 @@ def test_validate_page_lists_errors_first(tmp_path, monkeypatch):
     assert rank.notna().all() and rank.is_monotonic_increasing and rank.nunique() == 3, tbl
 
 
+def test_validate_page_keeps_the_last_file_across_pages(tmp_path, monkeypatch):
+    """A walk: a look at the rules page and back, and the file just checked was gone (a re-upload needed). Its
+    results are shown again, said to be the last file's; another profile picked then re-runs it from the kept copy;
+    the uploader's × takes them away."""
+    from dq import profiles
+    monkeypatch.setenv("DQ_WORK_DIR", str(tmp_path / "work"))
+    at = page("validate", "en")
+    src = Path(__file__).parent / "fixtures" / "constructed_occurrence.csv"
+    at.file_uploader[0].set_value(("constructed_occurrence.csv", src.read_bytes(), "text/csv")).run()
+    before = metrics(at)
+    assert before["Rows read"] == "141" and not at.info, before
+    at.switch_page("pages/rules.py").run()
+    assert at.title[0].value == "Rules"
+    at.switch_page("pages/validate.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert metrics(at) == before and at.file_uploader[0].value is None
+    assert any("constructed_occurrence.csv" in i.value for i in at.info), [i.value for i in at.info]
+    box = at.selectbox(key=next(k for k in at.session_state if str(k).startswith("validate_profile_box_en")))
+    other = next(p.id for p in profiles.judging() if p.id != box.value)
+    first = at.session_state["validate_job"]
+    box.set_value(other).run()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key=next(k for k in at.session_state if str(k).startswith("validate_profile_box_en"))).value == other
+    assert metrics(at)["Rows read"] == "141" and not first.folder.exists()
+    assert sum(1 for _ in (tmp_path / "work").rglob("job-*")) == 1
+    # uploaded again, then taken away with the uploader's ×
+    at.file_uploader[0].set_value(("constructed_occurrence.csv", src.read_bytes(), "text/csv")).run()
+    assert metrics(at)["Rows read"] == "141" and not at.info
+    at.file_uploader[0].set_value(None).run()
+    assert not at.metric and not at.info and "validate_job" not in at.session_state
+    assert not any((tmp_path / "work").rglob("job-*"))
+
+
 def test_a_new_agencys_scorecard_says_it_is_new():
     """A walk: the scorecard of an agency none of whose datasets the previous snapshot has put 無法比較 under every card
     and "added 1 … only the 0 datasets in both are compared"; it says the agency is new, and the cards show no change."""
