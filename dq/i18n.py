@@ -179,6 +179,11 @@ LABELS = {
     "od_download_xlsx": ("下載表格（XLSX）", "Download the tables (XLSX, headed in Chinese)"),
     # rules
     "rule_link": ("這項規則的完整說明 →", "What this check asks, in full →"),
+    "rules_search": ("搜尋規則", "Search the rules"),
+    "rules_search_help": ("輸入字詞（例如「坐標」「重複」「錯誤」），只列出名稱、說明、面向、嚴重度或其他欄位含有每個字詞的規則；以空格分開多個字詞。",
+                          "Words (e.g. \"coordinate\", \"duplicate\", \"error\"): only the rules whose title, explanation, dimension, "
+                          "severity or another column holds every word are listed; separate words with spaces."),
+    "rules_search_n": ("符合「{q}」的規則：{n} 條（共 {total} 條）", "Rules matching \"{q}\": {n} of {total}"),
     "rule_pick": ("點選上表任一列，即可在此閱讀該規則的完整說明。", "Click a row of the table to read that rule in full here."),
     "rule_fix_yes": ("有：修正清單與標註檔會逐筆列出建議的修正", "Yes: the fix lists and the annotated file give a suggested fix for each record"),
     "rule_fix_no": ("無：請依說明自行判斷如何修正", "No: the explanation says what to look at"),

@@ -396,6 +396,21 @@ def for_download(df):
     return d.rename(columns={c: header(c) for c in d.columns})
 
 
+def matching_rows(df, text: str | None):
+    """Rows of a table whose shown texts (severities and dimensions in words, as ui.table draws them)
+    hold every word of `text`, ignoring case; every row when `text` is blank. The grid's own search
+    highlights cells but keeps every row (a walk: the rules page's search "did nothing")."""
+    import pandas as pd
+    words = (text or "").casefold().split()
+    if not words:
+        return pd.Series(True, index=df.index)
+    shown = _in_words(df.copy()).astype(str).agg(" ".join, axis=1).str.casefold()
+    hit = pd.Series(True, index=df.index)
+    for w in words:
+        hit &= shown.str.contains(w, regex=False)
+    return hit
+
+
 def table(df, column_config: dict | None = None, **kwargs):
     """st.dataframe with what a reader should see: translated headings, severities in words,
     "—" for blanks (never "None"), thousands separators on counts, none on identifiers."""

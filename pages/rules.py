@@ -13,8 +13,22 @@ df["tables"] = df["tables"].map(lambda ts: sep.join(ui.label_or(f"table_{x}", x)
 df["params"] = df["id"].map(ui.params_text)
 df["profiles"] = df["profiles"].map(lambda ps: sep.join(ui.profile_name(x) for x in ps.split(", ") if x) or "—")
 # the id is kept, last, under its own heading: it is what the fix lists, the annotated file and the CLI print
+every = df
 shown = df[["title", "dimension", "severity", "explanation", "params", "tables", "profiles", "fix", "id"]].rename(columns={"id": "check_id"})
-key = f"rules_{ui.lang()}"
+
+
+def _searched() -> None:
+    # a row picked in the table before is a position in what it listed then: forgotten with the list
+    for k in [k for k in st.session_state if str(k).startswith("rules_tbl_")]:
+        del st.session_state[k]
+
+
+q = st.text_input(L("rules_search"), key="rules_search", help=L("rules_search_help"), on_change=_searched).strip()
+hit = ui.matching_rows(shown, q)
+if q:
+    st.caption(L("rules_search_n").format(q=ui.md_text(q), n=int(hit.sum()), total=len(shown)))
+shown, df = shown[hit], df[hit]
+key = f"rules_tbl_{ui.lang()}"
 # A cell cuts a long explanation: the rule picked here is shown whole below and kept in the URL (?rule=ID), so
 # that a link opens a rule as it is read here; unpicking it takes it away. A visit (the table's selection not
 # yet in the session) starts with nothing picked: a link's ?rule stays until the reader picks another.
@@ -25,7 +39,7 @@ if ev.selection.rows:
     st.query_params["rule"] = st.session_state["rules_picked"] = str(df["id"].iloc[ev.selection.rows[0]])
 elif st.session_state.pop("rules_picked", None) is not None:
     st.query_params.pop("rule", None)
-ui.rule_detail(df, st.query_params.get("rule"))
+ui.rule_detail(every, st.query_params.get("rule"))
 
 # issue 12: the TDWG BDQ tests (bdq-core profile) and where the Taiwan checks differ on purpose
 st.subheader(L("bdq_rules"))

@@ -261,6 +261,32 @@ def test_rules_page_lists_every_check():
     assert len(at.dataframe[0].value) == len(catalogue())
 
 
+def test_rules_page_search_lists_only_the_rules_that_match():
+    """A walk: the grid's own search highlighted cells but kept every rule listed. The page's search lists only the
+    rules whose shown texts (the dimension and severity in words too) hold every word; a rule picked before the
+    search stays shown below; a row picked in the searched list is that list's row."""
+    every = len(catalogue())
+    at = page("rules", "en", rule="COORD_COUNTY_MISMATCH")
+    at.text_input(key="rules_search").input("duplicate").run()
+    listed = at.dataframe[0].value
+    assert 0 < len(listed) < every and all("duplicate" in " ".join(map(str, r)).casefold() for r in listed.itertuples()), listed
+    assert set(listed["Check id"]) >= {"DUP_OCCURRENCE_ID", "DUP_RECORD"} and any("of " + str(every) in c.value for c in at.caption)
+    assert at.query_params["rule"] in (["COORD_COUNTY_MISMATCH"], "COORD_COUNTY_MISMATCH")
+    # two words: both must be there; a dimension in words is matched
+    at.text_input(key="rules_search").input("coordinates error").run()
+    listed = at.dataframe[0].value
+    assert len(listed) and set(listed["Dimension"]) == {"Coordinates"} and set(listed["Severity"]) == {"error"}, listed
+    at.session_state["rules_tbl_en"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert at.query_params["rule"] in ([listed["Check id"].iloc[1]], listed["Check id"].iloc[1])
+    at.text_input(key="rules_search").input("").run()
+    assert len(at.dataframe[0].value) == every
+    at = page("rules", "zh")
+    at.text_input(key="rules_search").input("坐標").run()
+    assert 0 < len(at.dataframe[0].value) < every
+    assert not at.exception
+
+
 def test_rules_page_shows_a_picked_rule_whole():
     """A table cell cuts a long explanation: the rule in the URL (?rule=ID, which picking a row sets) is shown
     whole below the table, in the page's language; without one, the page says how to pick one."""
@@ -276,11 +302,11 @@ def test_rules_page_shows_a_picked_rule_whole():
     # picking a row sets ?rule and shows it; unpicking takes both away; a link's ?rule stays on the first run
     at = page("rules", "en")
     picked = at.dataframe[0].value.iloc[5]
-    at.session_state["rules_en"] = {"selection": {"rows": [5], "columns": [], "cells": []}}
+    at.session_state["rules_tbl_en"] = {"selection": {"rows": [5], "columns": [], "cells": []}}
     at.run()
     shown = unescaped(" ".join(m.value for m in at.markdown))
     assert at.query_params["rule"] and picked.iloc[0] in shown, (dict(at.query_params), picked.iloc[0])
-    at.session_state["rules_en"] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    at.session_state["rules_tbl_en"] = {"selection": {"rows": [], "columns": [], "cells": []}}
     at.run()
     assert "rule" not in at.query_params and any("Click a row" in cap.value for cap in at.caption)
     at = page("rules", "en", rule=c.id)
