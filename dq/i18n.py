@@ -184,6 +184,8 @@ LABELS = {
                           "Words (e.g. \"coordinate\", \"duplicate\", \"error\"): only the rules whose title, explanation, dimension, "
                           "severity or another column holds every word are listed; separate words with spaces."),
     "rules_search_n": ("符合「{q}」的規則：{n} 條（共 {total} 條）", "Rules matching \"{q}\": {n} of {total}"),
+    "rules_search_none": ("沒有規則符合這些字詞；請換個說法，或清空搜尋框列出全部規則。",
+                          "No rule matches these words: try others, or clear the search to list every rule."),
     "rule_pick": ("點選上表任一列，即可在此閱讀該規則的完整說明。", "Click a row of the table to read that rule in full here."),
     "rule_fix_yes": ("有：修正清單與標註檔會逐筆列出建議的修正", "Yes: the fix lists and the annotated file give a suggested fix for each record"),
     "rule_fix_no": ("無：請依說明自行判斷如何修正", "No: the explanation says what to look at"),

@@ -404,7 +404,9 @@ def matching_rows(df, text: str | None):
     words = (text or "").casefold().split()
     if not words:
         return pd.Series(True, index=df.index)
-    shown = _in_words(df.copy()).astype(str).agg(" ".join, axis=1).str.casefold()
+    # a yes/no column is a checkbox on screen: no text to find ("true" listed 102 rules)
+    texts = df[[c for c in df.columns if not pd.api.types.is_bool_dtype(df[c])]]
+    shown = _in_words(texts.copy()).astype(str).agg(" ".join, axis=1).str.casefold()
     hit = pd.Series(True, index=df.index)
     for w in words:
         hit &= shown.str.contains(w, regex=False)
@@ -534,12 +536,13 @@ def record_value(term: str, value: str) -> str:
     return value
 
 
-def rule_detail(rules, check_id: str | None) -> None:
+def rule_detail(rules, check_id: str | None, pick_hint: bool = True) -> None:
     """One rule of the rules table (store.rules, with its lists already named) shown whole: a table
-    cell cuts its explanation. Without a rule, how to pick one."""
+    cell cuts its explanation. Without a rule, how to pick one (when a table is there to pick from)."""
     row = rules[rules["id"] == check_id] if check_id else rules.iloc[0:0]
     if row.empty:
-        st.caption(L("rule_pick"))
+        if pick_hint:
+            st.caption(L("rule_pick"))
         return
     r = row.iloc[0]
     colon = "：" if lang() == "zh" else ": "
