@@ -219,6 +219,11 @@ def test_validate_page_keeps_the_last_file_across_pages(tmp_path, monkeypatch):
     assert at.selectbox(key=next(k for k in at.session_state if str(k).startswith("validate_profile_box_en"))).value == other
     assert metrics(at)["Rows read"] == "141" and not first.folder.exists()
     assert sum(1 for _ in (tmp_path / "work").rglob("job-*")) == 1
+    # a file whose rejected row is a blank line says so under the counts, whole (cut under the count: a walk)
+    taicol = Path(__file__).parent / "fixtures" / "taicol_amphibia_20220605.csv"
+    at.file_uploader[0].set_value((taicol.name, taicol.read_bytes(), "text/csv")).run()
+    assert metrics(at)["Rows rejected"] == "1" and not any(m.delta for m in at.metric)
+    assert any(c.value == "Blank lines among the rows rejected: 1 (no data lost)." for c in at.caption)
     # uploaded again, then taken away with the uploader's ×
     at.file_uploader[0].set_value(("constructed_occurrence.csv", src.read_bytes(), "text/csv")).run()
     assert metrics(at)["Rows read"] == "141" and not at.info
