@@ -749,8 +749,9 @@ def encoding_name(codec, lang: str = "zh"):
 _ENCODING_WORDS = {"其他": "Other", "其它": "Other"}
 # the format words data.gov.tw writes in Chinese (2018: 壓縮檔 for a ZIP archive, 其他 for any format not listed)
 # data.gov.tw 2018 writes WEBSERVICES (and WEBSERVICE) for a dataset served by an API, not a file format
-FORMAT_WORDS = {"壓縮檔": "Archive", "其他": "Other", "其它": "Other", "WEBSERVICES": "Web service (API)", "WEBSERVICE": "Web service (API)"}
-FORMAT_WORDS_ZH = {"WEBSERVICES": "網路服務（API）", "WEBSERVICE": "網路服務（API）"}
+FORMAT_WORDS = {"壓縮檔": "Archive", "其他": "Other", "其它": "Other", "WEBSERVICES": "Web service (API)", "WEBSERVICE": "Web service (API)",
+                "API": "Web service (API)"}
+FORMAT_WORDS_ZH = {"WEBSERVICES": "網路服務（API）", "WEBSERVICE": "網路服務（API）", "API": "網路服務（API）"}
 
 
 def _catalogue_words(value, lang: str, words: dict[str, str]):

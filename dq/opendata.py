@@ -726,7 +726,10 @@ def formats(snap: Path, agency: str, group: str = "agency") -> pd.DataFrame:
     key = "parent" if group == "parent" else "agency"
     con = duck.connect(spatial=False)
     try:
-        return con.execute(f"""WITH r AS (SELECT dataset_key, upper(trim(fmt0)) AS fmt FROM (
+        # an API is one format however the catalogue words it (the 2018 list: WEBSERVICES for 88 files, API
+        # for 13; 交通部中央氣象署's report listed 網路服務（API） 15 and API 11 as two formats: a walk)
+        return con.execute(f"""WITH r AS (SELECT dataset_key, CASE WHEN upper(trim(fmt0)) IN ('WEBSERVICES', 'WEBSERVICE')
+                  THEN 'API' ELSE upper(trim(fmt0)) END AS fmt FROM (
                   SELECT coalesce(dataset_id, dataset_name) AS dataset_key,
                          unnest(string_split(coalesce(file_format, '（未填）'), ';')) AS fmt0 FROM read_parquet({duck.q(Path(snap) / 'resources.parquet')})
                   WHERE {key} = ?) f)

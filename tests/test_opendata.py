@@ -660,3 +660,20 @@ def test_a_one_agency_meeting_workbook_lists_that_agency_s_changes_only():
     rows = list(wb["變化 changes"].iter_rows(values_only=True))
     col = rows[0].index("機關")
     assert {r[col] for r in rows[1:]} == {"高雄市政府"}, len(rows)
+
+
+def test_an_api_is_one_format_however_the_catalogue_words_it():
+    """A walk: the meeting report's formats of 交通部中央氣象署 (the 2018 national list) listed 網路服務（API）, 15 files,
+    and API, 11 files, as two formats. The list writes WEBSERVICES for 88 files and API for 13: one row, named alike."""
+    from dq.i18n import format_text
+    from dq.meeting import report_html
+    snap = next(s for s in opendata.snapshots() if s.name == "2018-03-15")
+    raw = duckdb.execute(f"""SELECT count(*) FROM (SELECT upper(trim(unnest(string_split(file_format, ';')))) AS f
+        FROM read_parquet('{snap / 'resources.parquet'}') WHERE agency = '交通部中央氣象署') WHERE f IN ('API', 'WEBSERVICES')""").fetchone()[0]
+    fm = opendata.formats(snap, "交通部中央氣象署").set_index("format")
+    assert "WEBSERVICES" not in fm.index and fm.loc["API", "files"] == raw == 26
+    assert format_text("API", "zh") == format_text("WEBSERVICES", "zh") == "網路服務（API）"
+    assert format_text("API", "en") == "Web service (API)"
+    html = report_html(None, "2018-03-15", ["交通部中央氣象署"])
+    section = html.split("五、檔案格式與編碼")[1].split("</table>")[0]
+    assert section.count("網路服務（API）") == 1 and "<td>API</td>" not in section
