@@ -243,7 +243,9 @@ old = ui.qp_select(L("od13_compare_with"), [None] + earlier, "odold", default_in
                    format_func=lambda s: L("od13_no_compare") if s is None else s)
 # the report is about the agency picked above unless the user picks others here (then the URL keeps them)
 qp_rep = [a for a in st.query_params.get_all("odrep") if a in agencies]
-chosen = st.multiselect(L("od_report_agencies"), agencies, default=qp_rep or [ag], format_func=ui.agency_text, key=f"odrep_{od}_{group}_{ag}")
+# select_all=False: Streamlit labels its bulk action "Select all" in English whatever the page's language (a walk)
+chosen = st.multiselect(L("od_report_agencies"), agencies, default=qp_rep or [ag], format_func=ui.agency_text, key=f"odrep_{od}_{group}_{ag}",
+                        select_all=False, placeholder=L("choose"), wrap=True)
 if chosen == [ag] or not chosen:
     st.query_params.pop("odrep", None)
 else:

@@ -1430,6 +1430,21 @@ def test_a_download_made_when_clicked_reads_nothing_of_the_session():
     assert not bad, bad
 
 
+def test_every_multiselect_hides_streamlits_english_select_all():
+    """A walk: the open-data report's agency picker opened with Streamlit's own "Select all" on the Chinese page
+    (ui.qp_multiselect hides it; that picker is drawn by the page itself). Read from the source: every multiselect
+    passes select_all=False."""
+    import ast
+    bad = []
+    for path in [*sorted((APP.parent / "pages").glob("*.py")), *sorted((APP.parent / "dq").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "multiselect":
+                kw = {k.arg: k.value for k in node.keywords}
+                if not (isinstance(kw.get("select_all"), ast.Constant) and kw["select_all"].value is False):
+                    bad.append(f"{path.name}:{node.lineno}")
+    assert not bad, bad
+
+
 def test_an_area_with_no_record_usable_at_1_km_is_drawn_as_none():
     """A walk: with "usable at 1 km only" on, the town map coloured 卑南鄉 (325 records, 0 usable) as data under a
     legend that ran from 1, and the group × county chart was an empty frame. An area of no usable record is drawn
