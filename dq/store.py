@@ -786,14 +786,15 @@ def checklist_coverage(snap: Path, agency: str | None = None, usable_only: bool 
 def unrecorded_species(snap: Path, group_zh: str, agency: str | None = None, usable_only: bool = False,
                        lang: str = "zh") -> pd.DataFrame:
     """Checklist species of a group with no (usable) record in the snapshot: endemic and threatened first. In
-    English a species' English name where a checklist gives one (the Taiwan bird list 2023), else its Chinese."""
+    English besides its Chinese name (`vernacular`) a species' English name where a checklist gives one (the
+    Taiwan bird list 2023: `vernacular_en`; a walk read Chinese mammal names under "Vernacular name")."""
     rec, params = _recorded(snap, usable_only, agency)
     en = lang == "en" and (REFERENCE / "vernacular_en.parquet").exists()   # a reference built without the bird list
     return _query(f"""WITH ck AS ({_checklist_species()}), rec AS ({rec}),
           v AS (SELECT binomial, string_agg(DISTINCT vernacular, '、') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular.parquet')}) GROUP BY 1),
           ve AS ({f"SELECT binomial, string_agg(DISTINCT vernacular, ', ') AS vernacular FROM read_parquet({duck.q(REFERENCE / 'vernacular_en.parquet')}) GROUP BY 1"
                   if en else "SELECT NULL::VARCHAR AS binomial, NULL::VARCHAR AS vernacular WHERE false"})
-        SELECT ck.taxon_id, ck.species, coalesce(ve.vernacular, v.vernacular) AS vernacular, ck.family, ck.is_endemic, ck.threatened,
+        SELECT ck.taxon_id, ck.species, {"ve.vernacular AS vernacular_en, " if lang == "en" else ""}v.vernacular, ck.family, ck.is_endemic, ck.threatened,
                ck.redlist, ck.redlist_infra, u.species IS NOT NULL AS tbia_unrecorded
         FROM ck LEFT JOIN v ON v.binomial = ck.species LEFT JOIN ve ON ve.binomial = ck.species
         LEFT JOIN (SELECT DISTINCT species FROM read_parquet({duck.q(REFERENCE / 'tbia_unrecorded.parquet')})) u ON u.species = ck.species

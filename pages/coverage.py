@@ -138,6 +138,8 @@ shown = un.rename(columns={"species": "scientific"})
 shown["redlist"] = shown["redlist"].map(ui.redlist_text)
 shown["redlist"] = shown["redlist"].where(~shown["redlist_infra"].fillna(False), shown["redlist"] + L("redlist_infra"))
 shown = shown.drop(columns="redlist_infra")
+if "vernacular_en" in shown and shown["vernacular_en"].isna().all():    # only the bird list gives English names
+    shown = shown.drop(columns="vernacular_en")
 if row["endemic_checklist"] == 0:
     shown = shown.drop(columns="is_endemic")
 if row["redlist_checklist"] == 0:
