@@ -164,8 +164,10 @@ if chosen:
     fl = store.fix_list_headers(ui.call("fix_list", snap_id, agency, chosen, dataset, ui.lang()), ui.lang())
     st.write(ui.rows_text(len(fl)))
     st.caption(L("click_row_for_record"))
-    # on screen the problem comes before the codes; the check id, for the files, goes last
-    first = [c for c in (L("fl_record_id"), L("fl_title"), L("fl_severity"), L("fl_values"), L("fl_suggestion")) if c in fl.columns]
+    # on screen the problem comes before the codes; the check id, for the files, goes last. The source row is
+    # where the agency finds the record in its own file: beside the record id (after the source file's long
+    # name it was off the grid's right edge: a walk)
+    first = [c for c in (L("fl_record_id"), L("fl_source_row"), L("fl_title"), L("fl_severity"), L("fl_values"), L("fl_suggestion")) if c in fl.columns]
     shown = fl.head(200)[first + [c for c in fl.columns if c not in first and c != L("fl_check_id")] + [L("fl_check_id")]]
     ev = ui.table(shown, width="stretch", on_select="rerun", selection_mode="single-row", key=f"fixlist_{ui.lang()}")
     if (rid := ui.selected_record(ev, fl, L("fl_record_id"))) is not None:

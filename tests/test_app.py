@@ -73,6 +73,12 @@ def test_scorecard_fix_list_download():
     assert n > 0
     assert any(f"{n:,}" in md.value for md in at.markdown)
     assert len(at.get("download_button")) == 2
+    # the source row (where the agency finds the row in its file) beside the record id, not after the file's long
+    # name off the grid's right edge (a walk)
+    import pandas as pd
+    heads = list(store.fix_list_headers(pd.DataFrame(columns=["record_id", "source_row", "check_id"]), "zh").columns)
+    [fl] = [d.value for d in at.dataframe if heads[2] in d.value.columns]
+    assert list(fl.columns[:2]) == heads[:2], list(fl.columns)
 
 
 def test_completeness_counts_match():
