@@ -96,7 +96,10 @@ def qp_select(label: str, options: list, key: str, format_func=str, sidebar: boo
     box = st.sidebar.selectbox if sidebar else st.selectbox
     labels, fmt = _fixed(format_func, options)
     wkey = _url_wins(key, _wkey(key, labels), cur)
-    value = box(label, options, index=index, format_func=fmt, key=wkey, placeholder=L("choose"))
+    # Streamlit's clear button (ⓧ) sets None: where None is an option ("all agencies") the box reads as that
+    # option, not "choose" over a page showing every agency (a walk)
+    value = box(label, options, index=index, format_func=fmt, key=wkey,
+                placeholder=fmt(None) if None in options else L("choose"))
     # the URL keeps only what the user chose: a default stays out of it, so it can follow other choices
     if value is None or (not pin and options and value == options[min(default_index, len(options) - 1)]):
         if key in qp:

@@ -81,6 +81,19 @@ def test_scorecard_fix_list_download():
     assert list(fl.columns[:2]) == heads[:2], list(fl.columns)
 
 
+def test_a_cleared_agency_picker_reads_all_agencies():
+    """A walk: Streamlit's clear button (ⓧ) on the sidebar's agency picker left it reading 請選擇 while the page showed
+    every agency. Its None is "all agencies": the box says so when cleared; a picker without such an option says
+    "choose"."""
+    at = page("overview")
+    [box] = [b for b in at.sidebar.selectbox if b.label == "機關"]
+    assert box.proto.placeholder == "全部機關"
+    box.set_value(None).run()
+    assert not at.exception and at.query_params.get("agency") in (None, [], "")
+    [snap] = [b for b in at.sidebar.selectbox if b.label == "快照"]
+    assert snap.proto.placeholder == "請選擇"
+
+
 def test_completeness_counts_match():
     # BBS is judged as a Darwin Core dataset: its heatmap shows the occurrence profile's fields
     at = page("completeness", agency=BBS_AGENCY, field="scientificName")
