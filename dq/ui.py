@@ -347,6 +347,12 @@ def redlist_text(value):
     return words(value, lang())
 
 
+def paren(text) -> str:
+    """An aside after a label, bracketed as the UI language writes it: 紀錄數（2026-05-22）, Records (2026-05-22)
+    (the Chinese pages had half-width brackets after Chinese words: a walk)."""
+    return f"（{text}）" if lang() == "zh" else f" ({text})"
+
+
 def header(col: str) -> str:
     """A column's heading in the UI language (i18n.column_heading)."""
     from .i18n import column_heading

@@ -34,8 +34,8 @@ rec, fl = res["records"], res["flags"]
 if agency:
     rec, fl = rec[rec["agency"] == agency], fl[fl["agency"] == agency]
 k = st.columns(4)
-k[0].metric(L("records") + f" ({a})", f"{int(rec['records_a'].sum()):,}")
-k[1].metric(L("records") + f" ({b})", f"{int(rec['records_b'].sum()):,}", **ui.count_delta(int(rec['records_b'].sum() - rec['records_a'].sum())))
+k[0].metric(L("records") + ui.paren(a), f"{int(rec['records_a'].sum()):,}")
+k[1].metric(L("records") + ui.paren(b), f"{int(rec['records_b'].sum()):,}", **ui.count_delta(int(rec['records_b'].sum() - rec['records_a'].sum())))
 k[2].metric(L("added"), f"{int(rec['added'].sum()):,}")
 k[3].metric(L("removed"), f"{int(rec['removed'].sum()):,}")
 st.caption(L("compare_key_help"))

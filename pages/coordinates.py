@@ -24,7 +24,7 @@ n_of = dict(zip(counts["check_id"], counts["n"]))
 ids = counts["check_id"].tolist()
 default = ([c for c in ids if c not in NO_POINT + RECORD_WIDE] or [c for c in ids if c in NO_POINT] or ids)
 chosen = ui.qp_multiselect(L("checks"), counts["check_id"].tolist(), "coordchecks", default=default,
-                           format_func=lambda c: f"{ui.check_title(c)} ({n_of[c]:,})")
+                           format_func=lambda c: ui.check_title(c) + ui.paren(f"{n_of[c]:,}"))
 if not chosen:
     st.info(L("pick_checks"))
     st.stop()
@@ -57,8 +57,8 @@ elif len(pts) <= maps.MAX_POINTS:
         ui.open_record(rid)
     # a check whose records have no point (coordinates out of range) has no dot: its entry says so (a browser walk)
     drawn = pts.groupby("check_id")["n"].sum().to_dict()
-    lg.html(maps.category_legend_html(colours, {c: f"{titles[c]} ({n_of[c]:,})" if drawn.get(c, 0) else
-                                                f"{titles[c]} ({L('legend_not_drawn').format(n=n_of[c])})" for c in chosen}, L("checks")))
+    lg.html(maps.category_legend_html(colours, {c: titles[c] + ui.paren(f"{n_of[c]:,}") if drawn.get(c, 0) else
+                                                titles[c] + ui.paren(L('legend_not_drawn').format(n=n_of[c])) for c in chosen}, L("checks")))
     lg.caption(L("moved_help"))
 else:
     hexes, res = maps.fit_hexes(ui.call("flagged_hexes", snap_id, chosen, agency, dataset), ["n"])
@@ -91,7 +91,7 @@ st.subheader(L("coord_unmapped_title").format(n=unmapped))
 left_out = [c for c in ids if c in NO_POINT and c not in chosen]
 if left_out:
     sep = "、" if ui.lang() == "zh" else ", "
-    st.caption(L("coord_unmapped_not_chosen").format(checks=sep.join(f"{ui.check_title(c)} ({n_of[c]:,})" for c in left_out)))
+    st.caption(L("coord_unmapped_not_chosen").format(checks=sep.join(ui.check_title(c) + ui.paren(f"{n_of[c]:,}") for c in left_out)))
 if unmapped:
     st.caption(L("coord_unmapped_help"))
     loose = loose.assign(title=loose["check_id"].map(titles))

@@ -196,7 +196,7 @@ def test_compare_page_opens_on_two_snapshots_when_the_oldest_is_picked():
     at = page("compare", snapshot=DEMO_EARLIER)
     assert not at.warning, [w.value for w in at.warning]
     m = metrics(at)
-    assert f"紀錄數 ({DEMO_EARLIER})" in m and f"紀錄數 ({DEMO_DATE})" in m, m
+    assert f"紀錄數（{DEMO_EARLIER}）" in m and f"紀錄數（{DEMO_DATE}）" in m, m     # full-width in Chinese (a walk)
 
 
 def test_validate_page_lists_errors_first(tmp_path, monkeypatch):
