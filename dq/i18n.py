@@ -530,7 +530,7 @@ LABELS = {
     "completeness_m_only": ("這些資料集的判定標準只有必填欄位（M）：條件必填（C）與選填（O）欄位只屬於生態檢核標準。",
                             "These datasets' profiles have mandatory (M) fields only: conditional (C) and optional (O) fields belong to the ecological-check data-sharing standard."),
     "fixlist_file": ("修正清單", "fixlist"), "fixlist_sheet": ("修正清單", "Fix list"), "od_fixlist_file": ("開放資料修正清單", "od_fixlist"),
-    "unrecorded_file": ("未記錄物種", "unrecorded"),
+    "unrecorded_file": ("未記錄物種", "unrecorded"), "od_report_file": ("開放資料諮詢會議報告", "opendata_report"),
     "od_overdue_one": ("最近一次更新距今超過宣告頻率的 1.5 倍；不定期、不更新、即時／每小時者不判定（—）",
                        "Last updated longer ago than 1.5 × its declared frequency; irregular, never-updated and real-time or hourly datasets are not judged (—)"), "fl_blank": ("（空白）", "(blank)"),
     # headings of the Rules page's profile table (ui.table reads col_<name>)

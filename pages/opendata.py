@@ -260,7 +260,7 @@ if "od_report" in st.session_state:
         st.warning(L("od13_report_stale"))
     else:
         st.caption(L("od13_report_for").format(agencies=("、" if ui.lang() == "zh" else "; ").join(map(ui.agency_text, chosen)), snap=od))
-        stem = store.file_stem("opendata_report", old, od)
+        stem = store.file_stem(L("od_report_file"), old, od)     # in the page's language, as every download (a walk)
         e1, e2 = st.columns(2)
         e1.download_button(L("od_download_html"), html.encode("utf-8"), f"{stem}.html", "text/html")
         e2.download_button(L("od_download_xlsx"), xlsx, f"{stem}.xlsx",
