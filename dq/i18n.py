@@ -107,6 +107,9 @@ LABELS = {
                     "Valid point in Taiwan's land and waters, uncertainty ≤ 1000 m, species-rank name, valid date."),
     "map_level": ("地圖單位", "Map by"), "level_map_grid": ("5 公里網格", "5 km grid"), "level_map_county": ("縣市", "County"),
     "level_map_town": ("鄉鎮市區", "Town"), "level_map_h3": ("H3 六角格", "H3 hexagons"),
+    "groups_none_usable": ("{groups}：有紀錄，但沒有一筆可用於 1 公里分布模型（坐標誤差須填寫且不超過 1 公里，學名對得到名錄中的物種，日期可讀），因此整列空白。",
+                           "{groups}: records, but none fit for a 1 km distribution model (a coordinate uncertainty given and at most 1 km, "
+                           "a name matched to a species of the checklist, a readable date), so the row is blank."),
     "g_records": ("紀錄數", "Records"), "g_usable_1km": ("可用紀錄數", "Usable records"), "g_tbia_records": ("TBIA 全部紀錄數", "All TBIA records"),
     "g_gap": ("缺口：TBIA 有紀錄而本選擇沒有的網格", "Gap: cells with TBIA records but none here"),
     "cells_far_out": ("另有 {n:,} 個網格在遠離本島的島嶼（例如東沙島、南沙太平島），不在預設視野內；縮小或拖曳地圖即可看到。",

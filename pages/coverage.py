@@ -93,6 +93,13 @@ else:
     st.plotly_chart(charts.heatmap(pv, L("taxon_by_county_title"), L("county"), L("taxon_group"), L("g_" + col) + L("log_suffix"), log=True, lang=ui.lang()),
                     width="stretch")
 st.caption(L("taxon_by_county_basis"))
+if usable:
+    # a group with records of which none is usable at 1 km is a row of blanks: said why (a walk read the
+    # amphibians' empty row with "usable only" on as a gap in the records)
+    had = ta.dropna(subset=["county"]).groupby(gcol)[["records", col]].sum()
+    none_usable = had[(had["records"] > 0) & (had[col] == 0)].index.tolist()
+    if none_usable:
+        st.caption(L("groups_none_usable").format(groups=("、" if ui.lang() == "zh" else ", ").join(none_usable)))
 if unmatched:
     st.caption(L("unmatched_note").format(n=unmatched))
 
