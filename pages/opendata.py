@@ -126,8 +126,10 @@ st.caption(L("od13_peers_title"))
 peer = prof[["who", "datasets"] + keys].copy()
 peer[keys] = peer[keys] * 100
 st.dataframe(peer, hide_index=True, placeholder="—", width="stretch", column_config={
-    "who": st.column_config.TextColumn(L("agency")), "datasets": st.column_config.NumberColumn(mname("datasets"), format="localized"),
-    **{k: st.column_config.ProgressColumn(mname(k), format="%.1f%%", min_value=0, max_value=100,
+    # a long English agency name, sized to its text, pushed the last share off the grid's edge (a walk): held to a
+    # width that leaves every share in view (the name whole on hover)
+    "who": st.column_config.TextColumn(L("agency"), width=None if zh else 250), "datasets": st.column_config.NumberColumn(mname("datasets"), format="localized"),
+    **{k: st.column_config.ProgressColumn(mname(k), format="%.1f%%", min_value=0, max_value=100, width=None if zh else 130,
                                           help=METRIC[k].define_zh if zh else METRIC[k].define_en) for k in keys}})
 
 st.subheader(L("od13_benchmark"))
