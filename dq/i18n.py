@@ -92,6 +92,7 @@ LABELS = {
     "coordinates_intro": ("被坐標規則標記的紀錄；點少時畫點（灰線連到原始位置），點多時改畫 H3 六角格。",
                           "Records flagged by coordinate checks: points when few (a grey line leads from the verbatim place), H3 hexagons when many."),
     "no_flags": ("沒有坐標問題。", "No coordinate problems."), "pick_checks": ("請選擇至少一條規則。", "Pick at least one check."),
+    "pick_levels": ("請選擇至少一個欄位等級。", "Pick at least one field level."),
     "points_shown": ("{n:,} 筆被標記的紀錄，位於地圖上 {places:,} 個地點（同一地點同一規則合為一點）",
                      "{n:,} flagged records at {places:,} places on the map (one dot per place and check)"),
     "example": ("例", "e.g."),

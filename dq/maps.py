@@ -306,8 +306,9 @@ def tooltip_text(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     d = df.copy()
     for c in cols:
         if c in d.columns:
-            # an id is copied into the record box: never with thousands separators
-            ident = c == "record_id" or c.endswith("_id")
+            # an id is copied into the record box, a row number looked up in the file: never with thousands
+            # separators (a tooltip read 列 3,460: a walk)
+            ident = c in ("record_id", "source_row") or c.endswith("_id")
             d[c + "_t"] = [_shown(v) if not ident or _shown(v) == "—" else str(int(v)) if isinstance(v, numbers.Real) else str(v)
                            for v in d[c].astype(object)]
     return d

@@ -347,6 +347,11 @@ def redlist_text(value):
     return words(value, lang())
 
 
+def colon() -> str:
+    """A label's colon as the UI language writes it (the Chinese map tooltips read 紀錄數: 52,611: a walk)."""
+    return "：" if lang() == "zh" else ": "
+
+
 def paren(text) -> str:
     """An aside after a label, bracketed as the UI language writes it: 紀錄數（2026-05-22）, Records (2026-05-22)
     (the Chinese pages had half-width brackets after Chinese words: a walk)."""

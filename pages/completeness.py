@@ -17,6 +17,9 @@ d = df[(df["table_kind"] == kind) & (df["level"].isin(levels))].copy()
 # a Darwin Core dataset's profile has required fields only: picking C or O then changed nothing, unexplained
 if {"C", "O"} & set(levels) and not ({"C", "O"} & set(df.loc[df["table_kind"] == kind, "level"])):
     st.caption(L("completeness_m_only"))
+if not levels:     # "nothing to show" under an empty picker did not say what to do (a walk)
+    st.info(L("pick_levels"))
+    st.stop()
 if d.empty:
     st.info(L("nothing_to_show"))
     st.stop()
@@ -62,7 +65,9 @@ else:
     ev = ui.table(miss, width="stretch", on_select="rerun", selection_mode="single-row", key=f"missing_{ui.lang()}")
     if (rid := ui.selected_record(ev, miss)) is not None:
         ui.open_record(rid)
-    name = store.file_stem(L("missing_file"), field_name.get(field, field), ui.agency_text(agency) if agency else L("all_agencies"), snap_id)
+    # the file is named by what it holds: the dataset when one is picked (its 18,084 rows were "All agencies": a walk)
+    name = store.file_stem(L("missing_file"), field_name.get(field, field), ui.agency_text(agency) if agency else L("all_agencies"),
+                           dataset, snap_id)
     # the file is made when clicked, on another thread, where the page's language is no longer known: taken now
     # (the English page's file came headed in Chinese: a walk)
     st.download_button(L("download_missing_csv"), lambda lang=ui.lang(): store.missing_rows_csv(store.by_name(snap_id), field, agency, dataset, lang, kind),

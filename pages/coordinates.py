@@ -45,9 +45,9 @@ elif len(pts) <= maps.MAX_POINTS:
     shown = maps.tooltip_text(pts, ["n", "scientificName", "eventDate", "coord_source", "county", "town", "suggestion", "record_id",
                                     "source_row"])
     shown["n_t"] = [L(counted("n_records", int(n))).format(n=int(n)) for n in pts["n"]]
-    tip = (f"<b>{{title}}</b> · {{n_t}}<br/>{L('example')}: {{scientificName_t}} · {{eventDate_t}}<br/>"
+    tip = (f"<b>{{title}}</b> · {{n_t}}<br/>{L('example')}{ui.colon()}{{scientificName_t}} · {{eventDate_t}}<br/>"
            f"{L('record')} {{record_id_t}} · {L('row')} {{source_row_t}}"
-           f"<br/>{{lat}}, {{lon}} ({{coord_source_t}})<br/>{{county_t}} {{town_t}}<br/>{L('suggestion')}: {{suggestion_t}}"
+           f"<br/>{{lat}}, {{lon}} ({{coord_source_t}})<br/>{{county_t}} {{town_t}}<br/>{L('suggestion')}{ui.colon()}{{suggestion_t}}"
            f"<br/><i>{L('click_for_record')}</i>")
     with m:
         ev = st.pydeck_chart(maps.deck([base] + maps.point_layers(shown, colours), tip, maps.fit_view(pts["lon"], pts["lat"])),
@@ -68,7 +68,7 @@ else:
     hexes["scaled"] = maps.log_scale(hexes["n"])
     hexes = maps.tooltip_text(hexes, ["n"])
     m.write(L("hexes_shown").format(n=mapped, cells=len(hexes)))
-    m.pydeck_chart(maps.deck([base, maps.h3_layer(hexes, "scaled")], f"H3 {{h3}}<br/>{L('flags')}: {{n_t}}"), height=maps.MAP_HEIGHT)
+    m.pydeck_chart(maps.deck([base, maps.h3_layer(hexes, "scaled")], f"H3 {{h3}}<br/>{L('flags')}{ui.colon()}{{n_t}}"), height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("flags") + " (log)", maps.log_ticks(hexes["n"].max())))
 
 st.subheader(L("flagged_records"))

@@ -34,8 +34,8 @@ if level == "grid":
     if ui.lang() == "en":
         g["priority"] = g["priority"].map(lambda p: ui.TBIA_PRIORITY_EN.get(p, p))
     g = maps.tooltip_text(g, ["records", "usable_1km", "species", "tbia_records", "priority", "county", "town"])
-    tip = (f"{L('grid')} {{grid_id}} · {{county_t}} {{town_t}}<br/>{L('records')}: {{records_t}} · {L('usable_1km')}: {{usable_1km_t}}"
-           f"<br/>{L('species')}: {{species_t}}<br/>TBIA: {{tbia_records_t}} ({{priority_t}})")
+    tip = (f"{L('grid')} {{grid_id}} · {{county_t}} {{town_t}}<br/>{L('records')}{ui.colon()}{{records_t}} · {L('usable_1km')}{ui.colon()}{{usable_1km_t}}"
+           f"<br/>{L('species')}{ui.colon()}{{species_t}}<br/>TBIA{ui.colon()}{{tbia_records_t}} ({{priority_t}})")
     near = maps.near_taiwan(g["c_lon"], g["c_lat"])
     m.pydeck_chart(maps.deck([maps.cell_layer(g, "scaled"), base], tip, maps.fit_view(g.loc[near, "c_lon"], g.loc[near, "c_lat"])),
                    height=maps.MAP_HEIGHT)
@@ -55,7 +55,7 @@ elif level in ("county", "town"):
     q = q.assign(**{f"{c}_shown": shown_names[c] for c in on})
     layer = maps.choropleth_layer(sh, q, on, "scaled", [f"{c}_shown" for c in on] + ["records", "usable_1km"], stroked=level == "town")
     name = "{county_shown}" if level == "county" else "{county_shown} {town_shown}"
-    m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}: {{records}}<br/>{L('usable_1km')}: {{usable_1km}}"),
+    m.pydeck_chart(maps.deck([layer, base], f"<b>{name}</b><br/>{L('records')}{ui.colon()}{{records}}<br/>{L('usable_1km')}{ui.colon()}{{usable_1km}}"),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(q[col].max() if len(q) else 1),
                              L("no_records") if col == "records" else L("none_usable")))
@@ -65,8 +65,8 @@ else:
     h = h.copy()
     h["scaled"] = maps.log_scale(h[col])
     h = maps.tooltip_text(h, ["records", "usable_1km", "species"])
-    tip = f"H3 {{h3}}<br/>{L('records')}: {{records_t}}<br/>{L('usable_1km')}: {{usable_1km_t}}"
-    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base], tip + (f"<br/>{L('species')}: {{species_t}}" if "species" in h else "")),
+    tip = f"H3 {{h3}}<br/>{L('records')}{ui.colon()}{{records_t}}<br/>{L('usable_1km')}{ui.colon()}{{usable_1km_t}}"
+    m.pydeck_chart(maps.deck([maps.h3_layer(h, "scaled"), base], tip + (f"<br/>{L('species')}{ui.colon()}{{species_t}}" if "species" in h else "")),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("g_" + col) + L("log_suffix"), maps.log_ticks(h[col].max() if len(h) else 1), None))
     if res < 7:

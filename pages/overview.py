@@ -74,7 +74,7 @@ with left:
     layer = maps.choropleth_layer(shapes, cq, ["county"], "scaled", ["county_shown", "records", "pct"])
     m, lg = st.columns([4, 1])
     m.pydeck_chart(maps.deck([layer, maps.outline_layer(shapes)],
-                             f"<b>{{county_shown}}</b><br/>{L('records')}: {{records}}<br/>{L('m_' + measure)}: {{pct}}",
+                             f"<b>{{county_shown}}</b><br/>{L('records')}{ui.colon()}{{records}}<br/>{L('m_' + measure)}{ui.colon()}{{pct}}",
                              maps.fit_view(width=maps.NARROW_MAP_WIDTH)),
                    height=maps.MAP_HEIGHT)
     lg.html(maps.legend_html(L("m_" + measure), maps.linear_ticks(lo, hi, lambda v: f"{v:.1%}"), L("no_records")))

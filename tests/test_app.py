@@ -94,6 +94,29 @@ def test_a_cleared_agency_picker_reads_all_agencies():
     assert snap.proto.placeholder == "請選擇"
 
 
+def test_map_tooltips_write_colons_and_row_numbers_as_the_language_does():
+    """A walk: the Chinese map tooltips read 紀錄數: 52,611 and 列 3,460 (a row number with a thousands separator)."""
+    import json as _json
+    for lang, colon in (("zh", "紀錄數："), ("en", "Records: ")):
+        tip = _json.loads(page("overview", lang).get("deck_gl_json_chart")[0].proto.tooltip)["html"]
+        assert colon in tip and ("紀錄數:" not in tip), tip
+    at = page("coordinates", "zh", agency=FROG_AGENCY)
+    tip = _json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
+    assert "建議修正：" in tip and ": " not in tip.replace("{", ""), tip
+    import pandas as pd
+    pts = pd.DataFrame({"source_row": [3460], "record_id": [20000003460], "n": [1234]})
+    shown = maps.tooltip_text(pts, ["source_row", "record_id", "n"])
+    assert (shown["source_row_t"][0], shown["record_id_t"][0], shown["n_t"][0]) == ("3460", "20000003460", "1,234")
+
+
+def test_completeness_says_to_pick_a_level():
+    """A walk: with every field level taken out the page said only "nothing to show", not what to do."""
+    at = page("completeness", "en", levels="M")
+    box = next(m for m in at.multiselect if m.label == "Field levels")
+    box.set_value([]).run()
+    assert any(i.value == "Pick at least one field level." for i in at.info), [i.value for i in at.info]
+
+
 def test_completeness_counts_match():
     # BBS is judged as a Darwin Core dataset: its heatmap shows the occurrence profile's fields
     at = page("completeness", agency=BBS_AGENCY, field="scientificName")
