@@ -92,6 +92,10 @@ LABELS = {
     "coordinates_intro": ("被坐標規則標記的紀錄；點少時畫點（灰線連到原始位置），點多時改畫 H3 六角格。",
                           "Records flagged by coordinate checks: points when few (a grey line leads from the verbatim place), H3 hexagons when many."),
     "no_flags": ("沒有坐標問題。", "No coordinate problems."), "pick_checks": ("請選擇至少一條規則。", "Pick at least one check."),
+    "sci_blank_named": ("其中 {vern:,} 筆已由俗名對到名錄中的物種（規則「{t_vern}」）；規則「{t_missing}」計 {missing:,} 筆{other}。學名欄仍建議補上。",
+                        "{vern:,} of them have a name matched from the vernacular name (the check \"{t_vern}\"); the check \"{t_missing}\" "
+                        "counts {missing:,}{other}. The scientific name column is still worth filling in."),
+    "sci_blank_other": ("，另 {n:,} 筆的俗名對不到或對到多個物種（見俗名相關規則）", "; {n:,} more give a vernacular name that fits no taxon or several (the vernacular-name checks)"),
     "pick_levels": ("請選擇至少一個欄位等級。", "Pick at least one field level."),
     "points_shown": ("{n:,} 筆被標記的紀錄，位於地圖上 {places:,} 個地點（同一地點同一規則合為一點）",
                      "{n:,} flagged records at {places:,} places on the map (one dot per place and check)"),

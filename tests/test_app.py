@@ -109,6 +109,21 @@ def test_map_tooltips_write_colons_and_row_numbers_as_the_language_does():
     assert (shown["source_row_t"][0], shown["record_id_t"][0], shown["n_t"][0]) == ("3460", "20000003460", "1,234")
 
 
+def test_completeness_says_why_blank_names_outnumber_the_missing_name_check():
+    """A walk: the overview said "Scientific name missing 1,651", this page "19,735 of 439,098 blank", unexplained. The
+    page says how many of the blank ones were named from the vernacular name, and that the rest fit no taxon or several."""
+    blank = q(f"SELECT count(*) FROM {OCC} WHERE nullif(trim(scientificName), '') IS NULL")
+    vern = q(f"SELECT count(*) FROM {FLAGS} WHERE check_id = 'TAXON_NAME_FROM_VERNACULAR'")
+    missing = q(f"SELECT count(*) FROM {FLAGS} WHERE check_id = 'TAXON_NAME_MISSING'")
+    assert blank > vern + missing > missing > 0
+    at = page("completeness", "en", field="scientificName")
+    note = [c.value for c in at.caption if "matched from the vernacular name" in c.value]
+    assert note and f"{vern:,} of them" in note[0] and f"counts {missing:,}" in note[0], [c.value for c in at.caption]
+    assert f"{blank - vern - missing:,} more give a vernacular name" in note[0]
+    at = page("completeness", "en", field="eventDate")
+    assert not any("vernacular name" in c.value for c in at.caption)
+
+
 def test_completeness_says_to_pick_a_level():
     """A walk: with every field level taken out the page said only "nothing to show", not what to do."""
     at = page("completeness", "en", levels="M")
