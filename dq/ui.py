@@ -79,8 +79,21 @@ def _gen_key(wkey: str, gen: int) -> str:
     return f"{wkey}_u{gen}" if gen else wkey
 
 
+# the URL keys every page shares (the sidebar's and the language): carried by context(), not kept per page
+SHARED_KEYS = ("snapshot", "agency", "lang")
+
+
 def _remember(key: str, now) -> None:
     st.session_state[f"_qp_last_{key}"] = now
+    # and what this page's own pickers hold, for the next visit (context): a record opened from the completeness
+    # page and the page's menu entry brought it back on its default field and dataset (a walk)
+    page = st.session_state.get("_page")
+    if page is not None and key not in SHARED_KEYS:
+        kept = st.session_state.setdefault("_page_qp", {}).setdefault(page, {})
+        if now in (None, []):      # the default again: nothing to bring back
+            kept.pop(key, None)
+        else:
+            kept[key] = now
 
 
 def qp_select(label: str, options: list, key: str, format_func=str, sidebar: bool = False, default_index: int = 0,
@@ -150,6 +163,11 @@ def context(page: str | None = None, pickers: bool = True) -> tuple[str | None, 
     qp = st.query_params
     last_page = st.session_state.get("_page")
     st.session_state["_page"] = page
+    if page is not None and last_page is not None and page != last_page:
+        # a page comes back as it was left: its own pickers' values, unless the URL that brought it names them
+        for key, v in st.session_state.get("_page_qp", {}).get(page, {}).items():
+            if key not in qp:
+                qp[key] = v
     if not pickers:
         return st.session_state.get("snap_id"), st.session_state.get("agency")
     if page is not None and last_page is not None and page != last_page:

@@ -124,6 +124,30 @@ def test_completeness_says_why_blank_names_outnumber_the_missing_name_check():
     assert not any("vernacular name" in c.value for c in at.caption)
 
 
+def test_a_page_comes_back_with_its_own_pickers_as_left():
+    """A walk: a field and a dataset picked on the completeness page, a record opened, and the page's menu entry
+    brought the page back on its default field and every dataset (only the sidebar's agency was carried). A page
+    comes back as it was left, unless the URL that brings it names its own values."""
+    at = page("completeness", "en", agency=__import__('dq.demo', fromlist=['x']).AMPHIBIAN_AGENCY)
+    box = next(b for b in at.selectbox if b.label == "Field")
+    other = "scientificName"
+    assert box.value != other
+    box.set_value(other).run()
+    chosen = dict(at.query_params)["field"]
+    at.switch_page("pages/rules.py").run()
+    for k in list(at.query_params):      # the menu's link names no parameters of the page
+        if k not in ("lang", "agency", "snapshot"):
+            del at.query_params[k]
+    at.switch_page("pages/completeness.py").run()
+    assert not at.exception and dict(at.query_params).get("field") == chosen, dict(at.query_params)
+    assert next(b for b in at.selectbox if b.label == "Field").value == other
+    # a link naming the page's own value keeps it
+    at.switch_page("pages/rules.py").run()
+    at.query_params["field"] = "eventDate"
+    at.switch_page("pages/completeness.py").run()
+    assert dict(at.query_params).get("field") in ("eventDate", ["eventDate"])
+
+
 def test_completeness_says_to_pick_a_level():
     """A walk: with every field level taken out the page said only "nothing to show", not what to do."""
     at = page("completeness", "en", levels="M")
