@@ -451,7 +451,7 @@ LABELS = {
     "vr_fix_first": ("請先修正以下問題再提交：", "Fix these first:"),
     "vr_empty": ("檔案沒有任何資料列，沒有可檢核的內容：請確認這是含資料的檔案。",
                  "The file holds no data rows, so there is nothing to judge: check that this is the file with the data."),
-    "vr_rejected_blank_line": ("已拒收的列中有 {n:,} 列是空白列（沒有資料遺失）。",
+    "vr_rejected_blank_line": ("無法解析的列中有 {n:,} 列是空白列（沒有資料遺失）。",
                                "Blank lines among the rows rejected: {n:,} (no data lost)."),
     "vr_rejected_blank": ("其中 {n:,} 列是空白列，沒有資料遺失", "{n:,} of them blank lines: no data lost"),
     # the annotated file is downloaded from the validate page with headings in words (validate.readable_annotated)
