@@ -549,7 +549,7 @@ def kinds_named(text: str) -> str:
     out = []
     for part in text.split("; "):
         kind, sep, rest = part.partition(": ")
-        out.append(f"{label_or('table_' + kind, kind)}{'：' if lang() == 'zh' else ': '}{rest}" if sep else part)
+        out.append(f"{label_or('table_' + kind, kind)}{colon()}{rest}" if sep else part)
     return "；".join(out) if lang() == "zh" else "; ".join(out)
 
 
@@ -577,15 +577,15 @@ def rule_detail(rules, check_id: str | None, pick_hint: bool = True) -> None:
             st.caption(L("rule_pick"))
         return
     r = row.iloc[0]
-    colon = "：" if lang() == "zh" else ": "
+    sep = colon()
     with st.container(border=True):
         st.markdown(f"**{md_text(r['title'])}**")
-        st.caption(" · ".join([f"{header('dimension')}{colon}{dimension_text(r['dimension'])}", f"{header('severity')}{colon}{severity_text(r['severity'])}",
-                               f"{header('check_id')}{colon}{md_text(r['id'])}"]))
+        st.caption(" · ".join([f"{header('dimension')}{sep}{dimension_text(r['dimension'])}", f"{header('severity')}{sep}{severity_text(r['severity'])}",
+                               f"{header('check_id')}{sep}{md_text(r['id'])}"]))
         st.markdown(md_text(r["explanation"]))
         for col in ("params", "tables", "profiles"):
-            st.markdown(f"**{header(col)}**{colon}{md_text(r[col] or '—')}")
-        st.markdown(f"**{header('fix')}**{colon}{L('rule_fix_yes') if r['fix'] else L('rule_fix_no')}")
+            st.markdown(f"**{header(col)}**{sep}{md_text(r[col] or '—')}")
+        st.markdown(f"**{header('fix')}**{sep}{L('rule_fix_yes') if r['fix'] else L('rule_fix_no')}")
 
 
 def params_text(check_id: str) -> str:
@@ -599,7 +599,7 @@ def params_text(check_id: str) -> str:
         v = p.value
         num = f"{v:.0f}" if p.unit == "year" else (f"{v:,.0f}" if float(v).is_integer() else f"{v:g}")
         unit = {"m": L("unit_m"), "score": L("unit_score"), "year": "", "×": " ×"}.get(p.unit, f" {p.unit}")
-        out.append(f"{p.zh if zh else p.en}{'：' if zh else ': '}{num}{unit}")
+        out.append(f"{p.zh if zh else p.en}{colon()}{num}{unit}")
     return "；".join(out) if zh else "; ".join(out)
 
 

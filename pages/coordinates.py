@@ -90,7 +90,7 @@ st.subheader(L("coord_unmapped_title").format(n=unmapped))
 # place): said here, or the list read "17 flags" beside 6,944 records whose coordinates are missing (a walk)
 left_out = [c for c in ids if c in NO_POINT and c not in chosen]
 if left_out:
-    sep = "、" if ui.lang() == "zh" else ", "
+    sep = L("list_sep")
     st.caption(L("coord_unmapped_not_chosen").format(checks=sep.join(ui.check_title(c) + ui.paren(f"{n_of[c]:,}") for c in left_out)))
 if unmapped:
     st.caption(L("coord_unmapped_help"))

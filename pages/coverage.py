@@ -99,7 +99,7 @@ if usable:
     had = ta.dropna(subset=["county"]).groupby(gcol)[["records", col]].sum()
     none_usable = had[(had["records"] > 0) & (had[col] == 0)].index.tolist()
     if none_usable:
-        st.caption(L("groups_none_usable").format(groups=("、" if ui.lang() == "zh" else ", ").join(none_usable)))
+        st.caption(L("groups_none_usable").format(groups=L("list_sep").join(none_usable)))
 if unmatched:
     st.caption(L("unmatched_note").format(n=unmatched))
 
@@ -123,9 +123,9 @@ for c in ("threatened_checklist", "threatened_recorded"):
 ui.table(view, width="stretch", column_config={"coverage": st.column_config.ProgressColumn(
     L("col_coverage"), format="%.1f%%", min_value=0, max_value=100)})
 if no_endemism:
-    st.caption(L("no_endemism_note").format(groups=("、" if ui.lang() == "zh" else ", ").join(no_endemism)))
+    st.caption(L("no_endemism_note").format(groups=L("list_sep").join(no_endemism)))
 if no_redlist:
-    st.caption(L("no_redlist_note").format(groups=("、" if ui.lang() == "zh" else ", ").join(no_redlist)))
+    st.caption(L("no_redlist_note").format(groups=L("list_sep").join(no_redlist)))
 
 names = dict(zip(cov["group_zh"], cov[gcol]))
 # open on the group this selection has most records of, not on the biggest checklist

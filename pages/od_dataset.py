@@ -78,9 +78,8 @@ def val(x, field: str | None = None):
 
 
 st.header(row["dataset_name"] or row["dataset_key"])
-colon, lp, rp = ("：", "（", "）") if zh else (": ", " (", ")")
 raw = row.get("agency_raw")
-st.write(f"**{L('agency')}**{colon}{ui.agency_text(row['agency'])}" + (f"{lp}{raw}{rp}" if isinstance(raw, str) and raw != row["agency"] else ""))
+st.write(f"**{L('agency')}**{ui.colon()}{ui.agency_text(row['agency'])}" + (ui.paren(raw) if isinstance(raw, str) and raw != row["agency"] else ""))
 if d["url"]:
     st.link_button(L("od13_portal_link"), d["url"])
 else:
@@ -116,7 +115,7 @@ else:
                                       ("update_frequency", "od13_frequency"), ("last_update", "od13_last_update"))
                 if f in row and (row[f] is None or (isinstance(row[f], float) and row[f] != row[f]) or row[f] is pd.NaT)]
     if unjudged:
-        st.info(L("od13_no_findings_partial").format(fields=("、" if zh else ", ").join(unjudged)))
+        st.info(L("od13_no_findings_partial").format(fields=L("list_sep").join(unjudged)))
     else:
         st.success(L("od13_no_findings"))
 

@@ -68,11 +68,10 @@ if same_open:
     view = view.drop(columns=["open_format_share"])
 # the national benchmark beside every agency: in the badge columns' headers
 NAT_COL = {"platinum_share": nat[("badge", "platinum")], "badge_share": nat[("badge", "platinum")] + nat[("badge", "gold")]}
-lpar, rpar = ("（", "）") if zh else (" (", ")")
 # the table holds what it shows under the headings it shows: its own CSV download gave share_3star, tiny, views
 # and 0.26373626373626374 on the Chinese page (a walk); shares in per cent with one decimal, their RAG colours
 # from the shares as judged
-names = {k: mname(k) + (f"{lpar}{L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')}{rpar}" if k in NAT_COL else "")
+names = {k: mname(k) + (ui.paren(L('od13_vs_national').format(v=f'{NAT_COL[k]:.1%}')) if k in NAT_COL else "")
          + (" (%)" if METRIC[k].share else "") for k in view.columns if k in METRIC} | {"agency": L("agency"), "level": L("od_level")}
 shown = view.rename(columns=names)
 shown[names["agency"]] = view["agency"].map(ui.agency_text)    # `view` keeps the names as published: a click picks by them
@@ -89,7 +88,7 @@ st.caption(L("od13_league_pick"))
 # as tall as its rows up to twelve (a catalogue of three agencies had nine empty rows under them)
 event = st.dataframe(styled, hide_index=True, placeholder="—", width="stretch", height=min(420, 35 * (len(view) + 1) + 3), column_config=conf,
                      on_select="rerun", selection_mode="single-row", key=f"od_league_{od}_{group}_{level}")
-st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + ("、" if zh else ", ").join(mname(k) for k in unjudged) if unjudged else "")
+st.caption(L("od_not_judged") + (" " + L("od_unjudged_list") + L("list_sep").join(mname(k) for k in unjudged) if unjudged else "")
            + (((("。" if zh else ". ") if unjudged else " ") + L("od_open_format_same").format(
                stars=mname("share_3star"), fmt=mname("open_format_share"))) if same_open else ""))
 with st.expander(L("od_definitions")):
@@ -112,8 +111,7 @@ full = ui.od_call("agency_metrics", od, group, stamp=stamp)
 
 st.subheader(L("od13_peers"))
 prof = opendata.peers(full, ag)
-lp, rp = ("（", "）") if zh else (" (", ")")
-prof["who"] = [f"{ui.agency_text(a)}{lp}{L('od_this')}{rp}" if a == ag else f"{ui.agency_text(a)}{lp}×{r:.1f}{rp}"
+prof["who"] = [ui.agency_text(a) + ui.paren(L('od_this') if a == ag else f"×{r:.1f}")
                for a, r in zip(prof["agency"], prof["size_ratio"])]
 for k in METRIC:
     if k in prof:

@@ -47,7 +47,7 @@ share_metric(cols[3], L("kpi_usable"), "usable_1km",
 if d:
     st.caption(L("delta_since").format(prev=d["previous"]))
     if d["agencies_added"] or d["agencies_removed"] or d["datasets_added"] or d["datasets_removed"]:
-        sep = "、" if ui.lang() == "zh" else ", "
+        sep = L("list_sep")
         st.caption(L("ov_population_changed").format(
             common=d["common_datasets"], added=d["datasets_added"], removed=d["datasets_removed"],
             agencies=sep.join(map(ui.agency_text, d["agencies_added"])) or "—", gone=sep.join(map(ui.agency_text, d["agencies_removed"])) or "—")

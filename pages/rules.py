@@ -8,7 +8,7 @@ ui.ensure_app()
 st.title(L("rules"))
 st.caption(L("rules_intro"))
 df = store.rules(ui.lang())
-sep = "、" if ui.lang() == "zh" else ", "
+sep = L("list_sep")
 df["tables"] = df["tables"].map(lambda ts: sep.join(ui.label_or(f"table_{x}", x) for x in ts.split(", ") if x))
 df["params"] = df["id"].map(ui.params_text)
 df["profiles"] = df["profiles"].map(lambda ps: sep.join(ui.profile_name(x) for x in ps.split(", ") if x) or "—")

@@ -58,12 +58,12 @@ ff = ui.call("file_findings", snap_id, agency, None, ui.lang())
 ff_err = ff[ff["severity"] == "error"] if len(ff) else ff
 if len(ff_err):
     st.warning(L(counted("sc_file_errors", len(ff_err))).format(
-        n=len(ff_err), cols=("、" if ui.lang() == "zh" else ", ").join(dict.fromkeys(ff_err["columns"]))))
+        n=len(ff_err), cols=L("list_sep").join(dict.fromkeys(ff_err["columns"]))))
 given = ui.call("given_at_ingest", snap_id, agency)
 if given:
-    sep = "、" if ui.lang() == "zh" else ", "
+    sep = L("list_sep")
     st.caption(L("sc_given_at_ingest").format(given=("；" if ui.lang() == "zh" else "; ").join(
-        f"{f}{'：' if ui.lang() == 'zh' else ': '}{sep.join(ui.header(t) for t in terms)}" for f, terms in given.items())))
+        f"{f}{ui.colon()}{sep.join(ui.header(t) for t in terms)}" for f, terms in given.items())))
 if new_agency:
     st.caption(L("sc_agency_new").format(prev=prev.name))
 elif before is not None and not same:

@@ -152,7 +152,7 @@ if summary.get("notes"):
         for n in summary["notes"]:
             st.markdown(f"- {ui.md_text(note_text(n, ui.lang()))}")
 if summary.get("rows_absence"):
-    st.caption(f"{L('rows_absence')}{'：' if ui.lang() == 'zh' else ': '}{summary['rows_absence']:,}")
+    st.caption(f"{L('rows_absence')}{ui.colon()}{summary['rows_absence']:,}")
 if summary.get("rows_parent_events"):
     st.caption(L("rows_parent_events_line").format(n=summary["rows_parent_events"], why=L("rows_parent_events_help")))
 # a mapping of a column the file does not have does nothing: said, not silently ignored
